@@ -1,0 +1,13 @@
+import { startDispatcher } from '@bin-alert/dispatch';
+import { loadConfig } from '@bin-alert/platform';
+
+/** dispatcher-voice: consumes issued alerts in its own consumer group and sends them by voice. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await startDispatcher('voice', config);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

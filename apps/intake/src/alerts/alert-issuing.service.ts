@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AlertIssuedV1, HEADERS, TOPICS } from '@bin-alert/contracts';
+import { AlertText, Language } from '@bin-alert/domain';
+import { AlertRepository, AlertWithCounts, ReferenceDataRepository } from '@bin-alert/persistence';
+import { FieldProblem, RequestValidationError } from '@bin-alert/platform';
+import { OutboxRelay } from '@bin-alert/messaging';
+import { IssueAlertRequest } from './issue-alert.request';
+
+export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
+
+@Injectable()
+export class AlertIssuingService {
+  private readonly logger = new Logger('alerts');
+
+  constructor(
+    private readonly alerts: AlertRepository,
+    private readonly references: ReferenceDataRepository,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
+  ) {}
+
+  /**
+   * Stores the alert and its announcement in one transaction, then wakes the relay. Once this
+   * returns, the alert will reach Kafka even if Kafka is down right now.
+   */
+  async issue(request: IssueAlertRequest, correlationId: string): Promise<{ id: string; issuedAt: Date }> {
+    const category = await this.references.findCategory(request.category);
+    const problems: FieldProblem[] = [];
+    if (!category) {
+      const known = (await this.references.listCategories()).map((c) => c.code).join(', ');
+      problems.push({ field: 'category', reason: `unknown category '${request.category}'; known: ${known}` });
+    }
+    const unknownBins = await this.references.unknownBinIds(request.bins);
+    for (const id of unknownBins) problems.push({ field: `bins[${request.bins.indexOf(id)}]`, reason: `unknown BIN '${id}'` });
+    if (problems.length > 0) throw new RequestValidationError(problems);
+
+    const id = randomUUID();
+    const issuedAt = new Date();
+    const urgency = request.urgency ?? category!.defaultUrgency;
+    const texts = Object.fromEntries(Object.entries(request.texts).filter(([, t]) => t)) as Partial<Record<Language, AlertText>>;
+    const event: AlertIssuedV1 = {
+      type: 'alert.issued',
+      version: 1,
+      alertId: id,
+      category: category!.code,
+      urgency,
+      binIds: request.bins,
+      redistributionAllowed: request.redistributionAllowed ?? urgency !== 'urgent',
+      texts,
+      issuedAt: issuedAt.toISOString(),
+    };
+    await this.alerts.issue(
+      { id, categoryCode: event.category, urgency, redistributionAllowed: event.redistributionAllowed, binIds: request.bins, texts, issuedAt },
+      { topic: TOPICS.alerts, key: id, payload: event, headers: { [HEADERS.correlationId]: correlationId, [HEADERS.eventType]: event.type } },
+    );
+    this.logger.log({ msg: 'alert issued', alertId: id, category: event.category, urgency, bins: request.bins, correlationId });
+    this.relay.kick();
+    return { id, issuedAt };
+  }
+
+  async find(id: string): Promise<AlertWithCounts> {
+    const found = await this.alerts.findWithCounts(id);
+    if (!found) throw new NotFoundException(`no alert with id ${id}`);
+    return found;
+  }
+}

@@ -1,0 +1,40 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { ZodBodyPipe } from '@bin-alert/platform';
+import { AlertIssuingService } from './alert-issuing.service';
+import { IssueAlertRequest, issueAlertRequest } from './issue-alert.request';
+
+@Controller('v1/alerts')
+export class AlertsController {
+  constructor(private readonly alerts: AlertIssuingService) {}
+
+  @Post()
+  @HttpCode(201)
+  async issue(
+    @Body(new ZodBodyPipe(issueAlertRequest)) body: IssueAlertRequest,
+    @Headers('x-correlation-id') correlationHeader: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const correlationId = correlationHeader ?? randomUUID();
+    const { id, issuedAt } = await this.alerts.issue(body, correlationId);
+    res.setHeader('Location', `/v1/alerts/${id}`).setHeader('x-correlation-id', correlationId);
+    return { id, status: 'issued', issuedAt: issuedAt.toISOString(), links: { self: `/v1/alerts/${id}` } };
+  }
+
+  @Get(':id')
+  async get(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string) {
+    const { alert, binIds, channels } = await this.alerts.find(id);
+    return {
+      id: alert.id,
+      status: alert.status,
+      category: alert.categoryCode,
+      urgency: alert.urgency,
+      redistributionAllowed: alert.redistributionAllowed,
+      bins: binIds,
+      texts: alert.texts,
+      issuedAt: alert.issuedAt,
+      deliveries: channels,
+    };
+  }
+}

@@ -1,0 +1,98 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { openDataSource } from '@bin-alert/persistence';
+import { testConfig } from '../../../../test/support/test-config';
+import { startIntake } from '../start-intake';
+
+/** Intake against the real PostgreSQL and Kafka: bad input is refused whole, good input lands whole. */
+describe('POST /v1/alerts', () => {
+  let app: INestApplication;
+  let url: string;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    const config = testConfig();
+    app = await startIntake(config, 0);
+    url = await app.getUrl();
+    db = await openDataSource(config.DATABASE_URL, 2);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.destroy();
+  });
+
+  const rowCounts = async () => {
+    const [row] = await db.query(`SELECT (SELECT count(*) FROM alerts)::int AS alerts, (SELECT count(*) FROM alert_bins)::int AS bins, (SELECT count(*) FROM outbox)::int AS outbox`);
+    return row;
+  };
+  const post = (body: string, contentType = 'application/json') => fetch(`${url}/v1/alerts`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+  const valid = {
+    category: 'burglary',
+    bins: ['herdersem', 'moorsel'],
+    texts: { nl: { title: 'Inbraakgolf', body: 'Sluit ramen en deuren.' } },
+  };
+
+  it.each([
+    ['an unknown BIN', { ...valid, bins: ['herdersem', 'atlantis'] }, 'bins[1]', "unknown BIN 'atlantis'"],
+    ['no text at all', { ...valid, texts: {} }, 'texts', 'text in at least one language (nl, fr, de, en)'],
+    ['an empty body text', { ...valid, texts: { nl: { title: 'x', body: '  ' } } }, 'texts.nl.body', 'required'],
+    ['an unknown language', { ...valid, texts: { es: { title: 'x', body: 'y' } } }, 'texts', "Unrecognized key(s) in object: 'es'"],
+    ['an unknown category', { ...valid, category: 'ufo' }, 'category', "unknown category 'ufo'"],
+    ['no BINs', { ...valid, bins: [] }, 'bins', 'at least one BIN'],
+    ['a BIN twice', { ...valid, bins: ['moorsel', 'moorsel'] }, 'bins', 'each BIN once'],
+    ['a bad urgency', { ...valid, urgency: 'very' }, 'urgency', "Invalid enum value. Expected 'urgent' | 'normal', received 'very'"],
+    ['a misspelt field', { ...valid, redistribution: true }, 'body', "Unrecognized key(s) in object: 'redistribution'"],
+  ])('refuses %s with 400 naming the field, and writes nothing', async (_, body, field, reason) => {
+    const before = await rowCounts();
+    const res = await post(JSON.stringify(body));
+    expect(res.status).toBe(400);
+    const answer = (await res.json()) as { errors: Array<{ field: string; reason: string }>; correlationId: string };
+    expect(answer.errors).toContainEqual({ field, reason: expect.stringContaining(reason) });
+    expect(answer.correlationId).toBeTruthy();
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('refuses malformed JSON with 400 on the body', async () => {
+    const before = await rowCounts();
+    const res = await post('{"category": "burglary", ');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).errors).toEqual([{ field: 'body', reason: 'malformed JSON' }]);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('stores alert, BINs and outbox record together and answers 201 with the id', async () => {
+    const before = await rowCounts();
+    const res = await post(JSON.stringify(valid));
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    expect(res.headers.get('location')).toBe(`/v1/alerts/${id}`);
+    expect(await rowCounts()).toEqual({ alerts: before.alerts + 1, bins: before.bins + 2, outbox: before.outbox + 1 });
+
+    const alert = (await (await fetch(`${url}/v1/alerts/${id}`)).json()) as any;
+    expect(alert).toMatchObject({ id, category: 'burglary', urgency: 'normal', redistributionAllowed: true, bins: ['herdersem', 'moorsel'] });
+  });
+
+  it('defaults urgent alerts to "do not share" unless the police allow it', async () => {
+    const res = await post(JSON.stringify({ ...valid, category: 'missing_person' }));
+    const { id } = (await res.json()) as { id: string };
+    const alert = (await (await fetch(`${url}/v1/alerts/${id}`)).json()) as any;
+    expect(alert).toMatchObject({ urgency: 'urgent', redistributionAllowed: false });
+  });
+
+  it('answers 404 for an unknown alert and 400 for an id that is not one', async () => {
+    expect((await fetch(`${url}/v1/alerts/1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b`)).status).toBe(404);
+    expect((await fetch(`${url}/v1/alerts/not-an-id`)).status).toBe(400);
+  });
+
+  it('lists the 14 BINs of zone Aalst and the categories', async () => {
+    const { bins } = (await (await fetch(`${url}/v1/bins`)).json()) as { bins: Array<{ id: string; kind: string }> };
+    expect(bins).toHaveLength(14);
+    expect(bins.find((b) => b.id === 'aalst-zuid')?.kind).toBe('BINZ');
+    const { categories } = (await (await fetch(`${url}/v1/categories`)).json()) as { categories: Array<{ code: string; rule: string }> };
+    expect(categories.find((c) => c.code === 'covid')?.rule).toBe('opt_in');
+    expect(categories.find((c) => c.code === 'missing_person')?.rule).toBe('mandatory');
+  });
+});

@@ -1,0 +1,18 @@
+import { Controller, Get } from '@nestjs/common';
+import { ReferenceDataRepository } from '@bin-alert/persistence';
+
+/** What an operator picks from when composing an alert. */
+@Controller('v1')
+export class ReferenceController {
+  constructor(private readonly references: ReferenceDataRepository) {}
+
+  @Get('bins')
+  async bins() {
+    return { bins: (await this.references.listBins()).map(({ id, name, kind, policeZone }) => ({ id, name, kind, policeZone })) };
+  }
+
+  @Get('categories')
+  async categories() {
+    return { categories: (await this.references.listCategories()).map(({ code, name, rule, defaultUrgency }) => ({ code, name, rule, defaultUrgency })) };
+  }
+}

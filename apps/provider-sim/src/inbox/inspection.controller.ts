@@ -1,0 +1,41 @@
+import { BadRequestException, Controller, Delete, Get, HttpCode, Query } from '@nestjs/common';
+import { MessageStore } from './message-store';
+import { SIM_CHANNELS, SimChannel, SimMessage } from './sim-message';
+
+/** Read-only window on what the simulated providers received, for tests and demos. */
+@Controller('__sim')
+export class InspectionController {
+  constructor(private readonly store: MessageStore) {}
+
+  @Get('inbox')
+  inbox(@Query('to') to: unknown): { to: string; messages: SimMessage[] } {
+    if (typeof to !== 'string' || to.trim() === '') throw new BadRequestException('query parameter "to" is required');
+    const address = restorePlus(to.trim());
+    return { to: address, messages: this.store.inbox(address) };
+  }
+
+  @Get('messages')
+  messages(@Query('channel') channel: unknown): { messages: SimMessage[] } {
+    if (channel === undefined) return { messages: this.store.list() };
+    if (!isChannel(channel)) throw new BadRequestException(`channel must be one of ${SIM_CHANNELS.join(', ')}`);
+    return { messages: this.store.list(channel) };
+  }
+
+  @Delete('messages')
+  @HttpCode(204)
+  clear(): void {
+    this.store.clear();
+  }
+}
+
+function isChannel(value: unknown): value is SimChannel {
+  return typeof value === 'string' && (SIM_CHANNELS as readonly string[]).includes(value);
+}
+
+/**
+ * `?to=+32470…` typed by hand arrives as " 32470…" because a query-string "+" means a space;
+ * a number cannot start with a space, so the "+" is put back.
+ */
+function restorePlus(to: string): string {
+  return /^\d{6,15}$/.test(to) ? `+${to}` : to;
+}

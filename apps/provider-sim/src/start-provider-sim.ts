@@ -1,0 +1,39 @@
+import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
+import { ProviderSimModule } from './provider-sim.module';
+import { resolveSimCredentials, SimCredentialOverrides } from './sim-credentials';
+
+export const DEFAULT_SIM_PORT = 4010;
+
+export interface ProviderSimOptions extends SimCredentialOverrides {
+  /** 0 picks a free port; the chosen one is in `url`. */
+  port?: number;
+  /** JSON lines on stdout by default; false silences the simulator (tests). */
+  logger?: LoggerService | false;
+}
+
+export interface RunningProviderSim {
+  app: INestApplication;
+  /** Origin to give the SDKs as apiBaseUrl, e.g. http://127.0.0.1:4010 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the simulator in-process on 127.0.0.1 (never on a public interface). */
+export async function startProviderSim(options: ProviderSimOptions = {}): Promise<RunningProviderSim> {
+  const credentials = resolveSimCredentials(options, process.env);
+  const app = await NestFactory.create<NestExpressApplication>(ProviderSimModule.forRoot(credentials), {
+    logger: options.logger ?? new ConsoleLogger('provider-sim', { json: true }),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  // SendGrid takes requests up to 30 MB; body-parser's 100 kB default would already refuse a
+  // batch of ~700 personalizations, long before SendGrid's own 1000-recipient limit.
+  app.useBodyParser('json', { limit: '30mb' });
+  app.useBodyParser('urlencoded', { extended: true, limit: '1mb' });
+  await app.listen(options.port ?? DEFAULT_SIM_PORT, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}

@@ -1,0 +1,39 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import { SimCredentials } from '../sim-credentials';
+import { twilioErrors } from './twilio-api.error';
+
+interface TwilioRequest {
+  headers: IncomingHttpHeaders;
+  params: Record<string, string | undefined>;
+  path: string;
+}
+
+/** HTTP Basic with AccountSid:AuthToken, and the URL's account must be the authenticated one. */
+@Injectable()
+export class TwilioBasicAuthGuard implements CanActivate {
+  constructor(private readonly credentials: SimCredentials) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<TwilioRequest>();
+    const presented = basicCredentials(request.headers.authorization);
+    if (
+      !presented ||
+      presented.username !== this.credentials.twilioAccountSid ||
+      presented.password !== this.credentials.twilioAuthToken
+    ) {
+      throw twilioErrors.authenticationFailed();
+    }
+    if (request.params.sid !== presented.username) throw twilioErrors.resourceNotFound(request.path);
+    return true;
+  }
+}
+
+function basicCredentials(header: string | undefined): { username: string; password: string } | undefined {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}

@@ -1,0 +1,27 @@
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { TwilioCallsService } from './calls.service';
+import { TwilioMessagesService } from './messages.service';
+import { TwilioBasicAuthGuard } from './twilio-basic-auth.guard';
+import { TwilioForm } from './twilio-form';
+
+/** The two Twilio REST resources the system creates. */
+@Controller('2010-04-01/Accounts/:sid')
+@UseGuards(TwilioBasicAuthGuard)
+export class TwilioController {
+  constructor(
+    private readonly messages: TwilioMessagesService,
+    private readonly calls: TwilioCallsService,
+  ) {}
+
+  @Post('Messages.json')
+  @HttpCode(201)
+  createMessage(@Param('sid') accountSid: string, @Body() body: unknown): Record<string, unknown> {
+    return this.messages.create(accountSid, TwilioForm.of(body));
+  }
+
+  @Post('Calls.json')
+  @HttpCode(201)
+  createCall(@Param('sid') accountSid: string, @Body() body: unknown): Record<string, unknown> {
+    return this.calls.create(accountSid, TwilioForm.of(body));
+  }
+}

@@ -1,0 +1,49 @@
+import { Channel, Urgency } from '@bin-alert/domain';
+
+/**
+ * Every Kafka topic of the system, with its partition count. Topics are created up front
+ * (the broker refuses to auto-create them) before any consumer subscribes.
+ * Names carry a version so that a breaking schema change gets a new topic.
+ */
+export const TOPICS = {
+  /** Issued alerts, keyed by alert id: one consumer group per channel dispatcher. */
+  alerts: 'bin.alerts.v1',
+  /** Delivery status changes, keyed by member id (tracker, dashboards). */
+  deliveryEvents: 'bin.delivery-events.v1',
+  /** What failed for good or could not be parsed, with the error in the headers. */
+  deadLetters: 'bin.dead-letters.v1',
+} as const;
+
+/** Jobs of N recipients per channel and lane, keyed by member id. */
+export function jobsTopic(channel: Channel, lane: Urgency): string {
+  return `bin.jobs.${channel}.${lane}.v1`;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+export function allTopics(partitions = { alerts: 3, jobs: 6, events: 6, deadLetters: 1 }): TopicSpec[] {
+  const channels: Channel[] = ['sms', 'email', 'voice'];
+  const lanes: Urgency[] = ['urgent', 'normal'];
+  return [
+    { name: TOPICS.alerts, partitions: partitions.alerts },
+    { name: TOPICS.deliveryEvents, partitions: partitions.events },
+    { name: TOPICS.deadLetters, partitions: partitions.deadLetters },
+    ...channels.flatMap((c) => lanes.map((l) => ({ name: jobsTopic(c, l), partitions: partitions.jobs }))),
+  ];
+}
+
+/** Consumer group of a channel's dispatcher on the alerts topic. */
+export function dispatcherGroup(channel: Channel): string {
+  return `dispatcher-${channel}`;
+}
+
+/** Kafka headers the system sets on every record it produces. */
+export const HEADERS = {
+  correlationId: 'x-correlation-id',
+  eventType: 'x-event-type',
+  error: 'x-error',
+  sourceTopic: 'x-source-topic',
+} as const;

@@ -1,0 +1,37 @@
+import { AlertContent, renderSms } from '@bin-alert/domain';
+import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
+import type { SmsSender } from '@bin-alert/providers';
+import { ChannelSender } from './channel-sender';
+import { mapWithConcurrency } from './concurrency';
+import { DispatchSettings } from './dispatch-settings';
+import { ProviderRateLimiter } from './provider-rate-limiter';
+import { sendWithRetry } from './send-with-retry';
+
+export class SmsChannelSender implements ChannelSender {
+  readonly channel = 'sms' as const;
+
+  constructor(
+    private readonly sms: SmsSender,
+    private readonly limiter: ProviderRateLimiter,
+    private readonly settings: DispatchSettings,
+  ) {}
+
+  send(deliveries: ClaimedDelivery[], content: AlertContent): Promise<DeliveryOutcome[]> {
+    const limit = { name: `twilio:messages:${this.settings.twilioFromNumber}`, perSecond: this.settings.twilioMessagesPerSecond };
+    return mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome> => {
+      if (!delivery.to) return { id: delivery.id, status: 'failed', reason: 'contact_removed' };
+      const rendered = renderSms(content, delivery.language);
+      const result = await sendWithRetry(async () => {
+        // Twilio counts its per-second limit in segments, so a long message takes several tokens.
+        await this.limiter.acquire(limit, rendered.segments);
+        return this.sms.send({
+          deliveryId: delivery.id,
+          to: delivery.to!,
+          body: rendered.body,
+          validityPeriodSeconds: content.urgency === 'urgent' ? this.settings.urgentSmsValiditySeconds : undefined,
+        });
+      }, this.settings.retryPolicy);
+      return result.ok ? { id: delivery.id, status: 'accepted', providerId: result.providerId } : { id: delivery.id, status: 'failed', reason: result.reason };
+    });
+  }
+}

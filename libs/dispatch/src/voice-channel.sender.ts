@@ -1,0 +1,31 @@
+import { AlertContent, renderVoice } from '@bin-alert/domain';
+import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
+import type { VoiceCaller } from '@bin-alert/providers';
+import { ChannelSender } from './channel-sender';
+import { mapWithConcurrency } from './concurrency';
+import { DispatchSettings } from './dispatch-settings';
+import { ProviderRateLimiter } from './provider-rate-limiter';
+import { sendWithRetry } from './send-with-retry';
+
+export class VoiceChannelSender implements ChannelSender {
+  readonly channel = 'voice' as const;
+
+  constructor(
+    private readonly voice: VoiceCaller,
+    private readonly limiter: ProviderRateLimiter,
+    private readonly settings: DispatchSettings,
+  ) {}
+
+  send(deliveries: ClaimedDelivery[], content: AlertContent): Promise<DeliveryOutcome[]> {
+    const limit = { name: 'twilio:calls', perSecond: this.settings.twilioCallsPerSecond };
+    return mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome> => {
+      if (!delivery.to) return { id: delivery.id, status: 'failed', reason: 'contact_removed' };
+      const { twiml } = renderVoice(content, delivery.language);
+      const result = await sendWithRetry(async () => {
+        await this.limiter.acquire(limit);
+        return this.voice.call({ deliveryId: delivery.id, to: delivery.to!, twiml });
+      }, this.settings.retryPolicy);
+      return result.ok ? { id: delivery.id, status: 'accepted', providerId: result.providerId } : { id: delivery.id, status: 'failed', reason: result.reason };
+    });
+  }
+}

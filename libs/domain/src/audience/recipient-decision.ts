@@ -1,0 +1,51 @@
+import { CategoryRule, Channel, Language, SuppressionReason } from '../vocabulary';
+
+/** What the audience query knows about one member for one channel of one alert. */
+export interface AudienceCandidate {
+  memberId: string;
+  language: Language;
+  channel: Channel;
+  /** The member's contact point for this channel, if they registered one. */
+  contact: { id: string; verified: boolean } | null;
+  /** The member's explicit choice for (category, channel); null when they never chose. */
+  preference: boolean | null;
+}
+
+export type RecipientDecision =
+  | { send: true; memberId: string; channel: Channel; contactId: string; language: Language }
+  | { send: false; memberId: string; channel: Channel; reason: SuppressionReason };
+
+/**
+ * The preference rule, total and explicit:
+ *   no contact point           → suppressed (no_contact_point)
+ *   contact not verified       → suppressed (contact_not_verified)
+ *   mandatory                  → sent, whatever the member chose
+ *   opt_out, chose "off"       → suppressed (opted_out)
+ *   opt_out, otherwise         → sent
+ *   opt_in, chose "on"         → sent
+ *   opt_in, otherwise          → suppressed (not_opted_in)
+ * Contact checks come first so that the recorded reason is the one a person can act on.
+ */
+export function decideRecipient(candidate: AudienceCandidate, rule: CategoryRule): RecipientDecision {
+  const { memberId, channel } = candidate;
+  const suppress = (reason: SuppressionReason): RecipientDecision => ({ send: false, memberId, channel, reason });
+
+  if (!candidate.contact) return suppress('no_contact_point');
+  if (!candidate.contact.verified) return suppress('contact_not_verified');
+
+  const send: RecipientDecision = {
+    send: true,
+    memberId,
+    channel,
+    contactId: candidate.contact.id,
+    language: candidate.language,
+  };
+  switch (rule) {
+    case 'mandatory':
+      return send;
+    case 'opt_out':
+      return candidate.preference === false ? suppress('opted_out') : send;
+    case 'opt_in':
+      return candidate.preference === true ? send : suppress('not_opted_in');
+  }
+}

@@ -1,0 +1,44 @@
+import { Language, Urgency } from '../vocabulary';
+
+/** The text an operator wrote for one language. */
+export interface AlertText {
+  title: string;
+  body: string;
+}
+
+/** What rendering needs to know about an alert; the same for every channel. */
+export interface AlertContent {
+  alertId: string;
+  urgency: Urgency;
+  redistributionAllowed: boolean;
+  texts: Partial<Record<Language, AlertText>>;
+}
+
+/**
+ * The redistribution rule from the BIN meeting: urgent messages may be passed on only when the
+ * police say so; every message says which it is, in the member's language.
+ */
+export const REDISTRIBUTION_NOTICE: Record<Language, Record<'allowed' | 'forbidden', string>> = {
+  nl: { allowed: 'Dit bericht mag gedeeld worden.', forbidden: 'Dit bericht niet verder verspreiden.' },
+  fr: { allowed: 'Ce message peut être partagé.', forbidden: 'Ne pas diffuser ce message.' },
+  de: { allowed: 'Diese Nachricht darf geteilt werden.', forbidden: 'Diese Nachricht nicht weitergeben.' },
+  en: { allowed: 'This message may be shared.', forbidden: 'Do not share this message.' },
+};
+
+export const URGENT_LABEL: Record<Language, string> = {
+  nl: 'DRINGEND',
+  fr: 'URGENT',
+  de: 'DRINGEND',
+  en: 'URGENT',
+};
+
+export const SENDER_NAME: Record<Language, string> = {
+  nl: 'BIN-bericht van de politie',
+  fr: 'Message BIN de la police',
+  de: 'BIN-Nachricht der Polizei',
+  en: 'BIN message from the police',
+};
+
+export function redistributionNotice(content: AlertContent, language: Language): string {
+  return REDISTRIBUTION_NOTICE[language][content.redistributionAllowed ? 'allowed' : 'forbidden'];
+}

@@ -1,0 +1,72 @@
+import { Language } from '../vocabulary';
+import { AlertContent, SENDER_NAME, URGENT_LABEL, redistributionNotice } from './alert-message';
+import { VOICE_LOCALE, pickLanguage } from './language';
+import { SmsEncoding, normaliseForSms, segmentSms } from './sms-encoding';
+
+function availableLanguages(content: AlertContent): Language[] {
+  return (Object.keys(content.texts) as Language[]).filter((l) => content.texts[l]);
+}
+
+function textFor(content: AlertContent, memberLanguage: Language) {
+  const language = pickLanguage(memberLanguage, availableLanguages(content));
+  return { language, text: content.texts[language]! };
+}
+
+export interface RenderedSms {
+  language: Language;
+  body: string;
+  encoding: SmsEncoding;
+  segments: number;
+}
+
+export function renderSms(content: AlertContent, memberLanguage: Language): RenderedSms {
+  const { language, text } = textFor(content, memberLanguage);
+  const prefix = content.urgency === 'urgent' ? `${URGENT_LABEL[language]}: ` : '';
+  const body = normaliseForSms(`${prefix}${text.title}\n${text.body}\n${redistributionNotice(content, language)}`);
+  const { encoding, segments } = segmentSms(body);
+  return { language, body, encoding, segments };
+}
+
+export interface RenderedEmail {
+  language: Language;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function renderEmail(content: AlertContent, memberLanguage: Language): RenderedEmail {
+  const { language, text } = textFor(content, memberLanguage);
+  const prefix = content.urgency === 'urgent' ? `[${URGENT_LABEL[language]}] ` : '';
+  const notice = redistributionNotice(content, language);
+  const subject = `${prefix}${text.title}`;
+  const plain = `${text.body}\n\n${notice}\n\n-- \n${SENDER_NAME[language]}`;
+  const paragraphs = text.body
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escapeXml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
+  const html =
+    `<!doctype html><html lang="${language}"><body>\n<h1>${escapeXml(subject)}</h1>\n${paragraphs}\n` +
+    `<p><strong>${escapeXml(notice)}</strong></p>\n<p>${escapeXml(SENDER_NAME[language])}</p>\n</body></html>`;
+  return { language, subject, text: plain, html };
+}
+
+export interface RenderedVoice {
+  language: Language;
+  locale: string;
+  script: string;
+  twiml: string;
+}
+
+/** Said twice: people pick up mid-sentence, and a missing person's description must be heard whole. */
+export function renderVoice(content: AlertContent, memberLanguage: Language): RenderedVoice {
+  const { language, text } = textFor(content, memberLanguage);
+  const locale = VOICE_LOCALE[language];
+  const script = `${SENDER_NAME[language]}. ${text.title}. ${text.body} ${redistributionNotice(content, language)}`;
+  const say = `<Say language="${locale}">${escapeXml(script)}</Say>`;
+  const twiml = `<?xml version="1.0" encoding="UTF-8"?><Response>${say}<Pause length="1"/>${say}</Response>`;
+  return { language, locale, script, twiml };
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+}

@@ -1,0 +1,48 @@
+/** The words of the domain, as closed sets so that the compiler checks every switch. */
+
+export const CHANNELS = ['sms', 'email', 'voice'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const LANGUAGES = ['nl', 'fr', 'de', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const URGENCIES = ['urgent', 'normal'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+/**
+ * How a category reaches members:
+ * - mandatory: every channel the member registered a verified contact for; a member cannot opt out;
+ * - opt_out:   sent unless the member switched the category off for that channel;
+ * - opt_in:    sent only where the member switched the category on (COVID after the boards' vote).
+ */
+export const CATEGORY_RULES = ['mandatory', 'opt_out', 'opt_in'] as const;
+export type CategoryRule = (typeof CATEGORY_RULES)[number];
+
+export const BIN_KINDS = ['BIN', 'BINZ'] as const;
+export type BinKind = (typeof BIN_KINDS)[number];
+
+export const MEMBERSHIP_ROLES = ['member', 'board'] as const;
+export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
+
+/** The contact point a channel needs: SMS goes to a mobile, voice to a phone, e-mail to an address. */
+export const CONTACT_KIND_FOR_CHANNEL: Record<Channel, 'mobile' | 'phone' | 'email'> = {
+  sms: 'mobile',
+  voice: 'phone',
+  email: 'email',
+};
+
+/**
+ * Lifecycle of one (alert, member, channel):
+ * planned → sending → accepted → delivered | failed, or suppressed (never contacted, with a reason).
+ */
+export const DELIVERY_STATUSES = ['planned', 'sending', 'accepted', 'delivered', 'failed', 'suppressed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Why a member was not contacted on a channel: the answer to "why did X not get it?". */
+export const SUPPRESSION_REASONS = [
+  'no_contact_point',
+  'contact_not_verified',
+  'opted_out',
+  'not_opted_in',
+] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];

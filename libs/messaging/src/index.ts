@@ -1,0 +1,4 @@
+export * from './message-bus';
+export * from './kafka-message-bus';
+export * from './outbox-relay';
+export * from './messaging.module';

@@ -1,0 +1,193 @@
+import { Logger } from '@nestjs/common';
+import { Admin, Consumer, Kafka, KafkaMessage, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
+import { DEFAULT_RETRY_POLICY, mayRetry, retryDelayMs } from '@bin-alert/domain';
+import { HEADERS, TOPICS, TopicSpec } from '@bin-alert/contracts';
+import { ConsumerSpec, HandlerContext, MessageBus, OutgoingMessage, PermanentMessageError, RunningConsumer } from './message-bus';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  /** Fail fast when the broker is away, so the outbox keeps the record and retries later. */
+  connectionTimeoutMs?: number;
+}
+
+/**
+ * MessageBus on kafkajs: one idempotent producer per process, and one consumer loop per
+ * consumer group with parsing, a capped retry and a dead-letter topic, so that a poison
+ * message never stalls its partition.
+ */
+export class KafkaMessageBus implements MessageBus {
+  private readonly logger = new Logger('kafka');
+  private readonly kafka: Kafka;
+  private producer: Producer | null = null;
+  private producerReady: Promise<Producer> | null = null;
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: options.connectionTimeoutMs ?? 3000,
+      retry: { retries: 3, initialRetryTime: 200 },
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => this.logKafka(entry),
+    });
+  }
+
+  async ensureTopics(topics: TopicSpec[]): Promise<void> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.name));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })),
+          waitForLeaders: true,
+        });
+        this.logger.log({ msg: 'created topics', topics: missing.map((t) => t.name) });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Used by readiness checks: the broker answers metadata requests. */
+  async ping(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.describeCluster();
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async publish(messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const producer = await this.getProducer();
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    await producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, batch]) => ({
+        topic,
+        messages: batch.map((m) => ({ key: m.key, value: JSON.stringify(m.value), headers: m.headers })),
+      })),
+    });
+  }
+
+  async consume<T>(spec: ConsumerSpec<T>): Promise<RunningConsumer> {
+    const consumer = this.kafka.consumer({ groupId: spec.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    this.consumers.add(consumer);
+    await consumer.connect();
+    // A new group starts at the beginning: an alert issued before the dispatcher first joined
+    // must still go out. Committed offsets take over from then on.
+    await consumer.subscribe({ topics: spec.topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        await this.deliverToHandler(spec, topic, partition, message, { heartbeat });
+      },
+    });
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
+    this.consumers.clear();
+    if (this.producer) await this.producer.disconnect().catch(() => undefined);
+    this.producer = null;
+    this.producerReady = null;
+  }
+
+  private async deliverToHandler<T>(spec: ConsumerSpec<T>, topic: string, partition: number, message: KafkaMessage, ctx: HandlerContext): Promise<void> {
+    const headers = decodeHeaders(message.headers);
+    const where = { topic, partition, offset: message.offset, group: spec.groupId, correlationId: headers[HEADERS.correlationId] };
+    let value: T;
+    try {
+      const parsed = spec.schema.safeParse(JSON.parse(message.value?.toString('utf8') ?? 'null'));
+      if (!parsed.success) throw new PermanentMessageError(`invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      value = parsed.data;
+    } catch (error) {
+      await this.deadLetter(topic, message, headers, error, where);
+      return;
+    }
+
+    const policy = spec.retryPolicy ?? DEFAULT_RETRY_POLICY;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await spec.handle({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value, headers }, ctx);
+        return;
+      } catch (error) {
+        if (error instanceof PermanentMessageError || !mayRetry(attempt, policy)) {
+          await this.deadLetter(topic, message, headers, error, { ...where, attempts: attempt });
+          return;
+        }
+        const delay = retryDelayMs(attempt, policy);
+        this.logger.warn({ msg: 'handler failed, will retry', ...where, attempt, delayMs: delay, error: String(error), stack: (error as Error)?.stack });
+        await sleepWithHeartbeat(delay, ctx);
+      }
+    }
+  }
+
+  private async deadLetter(topic: string, message: KafkaMessage, headers: Record<string, string>, error: unknown, where: object): Promise<void> {
+    this.logger.error({ msg: 'message dead-lettered', ...where, error: String(error) });
+    const producer = await this.getProducer();
+    await producer.send({
+      topic: TOPICS.deadLetters,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: { ...headers, [HEADERS.error]: String(error).slice(0, 2000), [HEADERS.sourceTopic]: topic },
+        },
+      ],
+    });
+  }
+
+  private getProducer(): Promise<Producer> {
+    if (!this.producerReady) {
+      // Not kafkajs's idempotent mode: it needs unbounded retries, and the outbox relay must fail
+      // fast while Kafka is away. A retried send may duplicate a record; every consumer is
+      // idempotent (ADR 0004), so a duplicate costs a lookup, never a second message.
+      const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+      this.producerReady = producer.connect().then(
+        () => (this.producer = producer),
+        (error) => {
+          this.producerReady = null;
+          throw error;
+        },
+      );
+    }
+    return this.producerReady;
+  }
+
+  private logKafka(entry: LogEntry): void {
+    const { message, ...rest } = entry.log;
+    const line = { msg: message, namespace: entry.namespace, ...rest };
+    if (entry.level <= logLevel.ERROR) this.logger.error(line);
+    else this.logger.warn(line);
+  }
+}
+
+function decodeHeaders(headers: KafkaMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.map((x) => x.toString()).join(',') : v.toString();
+  }
+  return out;
+}
+
+async function sleepWithHeartbeat(ms: number, ctx: HandlerContext): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
+    await ctx.heartbeat().catch(() => undefined);
+  }
+}

@@ -1,0 +1,50 @@
+import type { ZodType } from 'zod';
+import type { RetryPolicy } from '@bin-alert/domain';
+
+/** A record to publish; `value` is serialised as JSON. */
+export interface OutgoingMessage {
+  topic: string;
+  key: string;
+  value: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface IncomingMessage<T> {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: T;
+  headers: Record<string, string>;
+}
+
+export interface HandlerContext {
+  /** Long handlers call this between steps so the group does not think the consumer died. */
+  heartbeat(): Promise<void>;
+}
+
+export interface ConsumerSpec<T> {
+  groupId: string;
+  topics: string[];
+  /** Validates every message at the edge; what does not parse goes to the dead letters. */
+  schema: ZodType<T>;
+  handle(message: IncomingMessage<T>, context: HandlerContext): Promise<void>;
+  retryPolicy?: RetryPolicy;
+}
+
+export interface RunningConsumer {
+  stop(): Promise<void>;
+}
+
+/**
+ * The project's own messaging interface. Apps and libs depend on this, not on a Kafka client,
+ * so the client can be replaced by a measured better one (ADR 0002).
+ */
+export interface MessageBus {
+  publish(messages: OutgoingMessage[]): Promise<void>;
+  consume<T>(spec: ConsumerSpec<T>): Promise<RunningConsumer>;
+  close(): Promise<void>;
+}
+
+/** A failure that no retry can fix (unknown alert, impossible state): straight to the dead letters. */
+export class PermanentMessageError extends Error {}

@@ -1,0 +1,71 @@
+import { Logger } from '@nestjs/common';
+import type { OutboxRepository } from '@bin-alert/persistence';
+import type { MessageBus } from './message-bus';
+
+/**
+ * Publishes what intake committed to the outbox. Runs on a timer and on demand (kick) so that a
+ * fresh alert leaves within milliseconds, while one that met a Kafka outage is picked up again
+ * on the next tick. Several relays may run: row locks keep them from publishing the same record.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger('outbox-relay');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private failingSince: number | null = null;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly bus: MessageBus,
+    private readonly pollMs: number,
+    private readonly batchSize = 200,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.kick(), this.pollMs);
+    this.kick();
+  }
+
+  /** Runs a drain now, or right after the one in progress. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Publishes until the outbox is empty or Kafka refuses. */
+  async drain(): Promise<void> {
+    try {
+      let published: number;
+      do {
+        published = await this.outbox.publishPending(this.batchSize, (records) =>
+          this.bus.publish(records.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers }))),
+        );
+      } while (published === this.batchSize);
+      if (this.failingSince !== null) {
+        this.logger.log({ msg: 'outbox relay recovered', downForMs: Date.now() - this.failingSince });
+        this.failingSince = null;
+      }
+    } catch (error) {
+      if (this.failingSince === null) {
+        this.failingSince = Date.now();
+        this.logger.warn({ msg: 'outbox relay cannot publish; records stay pending and will be retried', error: String(error) });
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
+import { AalstReferenceData1764400000001 } from './migrations/1764400000001-aalst-reference-data';
+
+export const MIGRATIONS = [InitialSchema1764400000000, AalstReferenceData1764400000001];
+
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    // The schema comes from migrations only.
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: poolSize, application_name: 'bin-alert' },
+    logging: ['error'],
+  };
+}
+
+/** Any key fits, as long as every app uses the same one: it serialises concurrent start-ups. */
+const MIGRATION_LOCK_KEY = 7_240_202_2;
+
+/**
+ * Several apps may start at once against an empty database; the advisory lock lets exactly one
+ * of them migrate while the others wait and then find nothing left to do.
+ */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+export async function openDataSource(url: string, poolSize?: number): Promise<DataSource> {
+  return new DataSource(dataSourceOptions(url, poolSize)).initialize();
+}

@@ -1,0 +1,11 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { CategoryRule, Urgency } from '@bin-alert/domain';
+
+@Entity('categories')
+export class CategoryEntity {
+  @PrimaryColumn('text') code: string;
+  @Column('text') name: string;
+  @Column('text') rule: CategoryRule;
+  @Column('text', { name: 'default_urgency' }) defaultUrgency: Urgency;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}

@@ -1,0 +1,14 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type ContactKind = 'mobile' | 'phone' | 'email';
+
+@Entity('contact_points')
+export class ContactPointEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { name: 'member_id' }) memberId: string;
+  @Column('text') kind: ContactKind;
+  /** E.164 number or normalised e-mail address. Never logged. */
+  @Column('text') value: string;
+  @Column('timestamptz', { name: 'verified_at', nullable: true }) verifiedAt: Date | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}

@@ -1,0 +1,21 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { Channel, DeliveryStatus, Language } from '@bin-alert/domain';
+
+/** One (alert, member, channel): what happened, or why nothing did. */
+@Entity('deliveries')
+export class DeliveryEntity {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid', { name: 'alert_id' }) alertId: string;
+  @Column('uuid', { name: 'member_id' }) memberId: string;
+  @Column('text') channel: Channel;
+  @Column('text') status: DeliveryStatus;
+  @Column('text', { nullable: true }) reason: string | null;
+  @Column('uuid', { name: 'contact_point_id', nullable: true }) contactPointId: string | null;
+  @Column('text', { nullable: true }) language: Language | null;
+  @Column('text', { name: 'provider_id', nullable: true }) providerId: string | null;
+  @Column('integer', { default: 0 }) attempts: number;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+  @Column('timestamptz', { name: 'claimed_at', nullable: true }) claimedAt: Date | null;
+  @Column('timestamptz', { name: 'accepted_at', nullable: true }) acceptedAt: Date | null;
+}

@@ -1,0 +1,13 @@
+import { AlertBinEntity, AlertEntity } from './alert.entity';
+import { BinEntity } from './bin.entity';
+import { CategoryEntity } from './category.entity';
+import { ContactPointEntity } from './contact-point.entity';
+import { DeliveryEntity } from './delivery.entity';
+import { MemberEntity } from './member.entity';
+import { MembershipEntity } from './membership.entity';
+import { OutboxRecordEntity } from './outbox-record.entity';
+import { PreferenceEntity } from './preference.entity';
+
+export { AlertBinEntity, AlertEntity, BinEntity, CategoryEntity, ContactPointEntity, DeliveryEntity, MemberEntity, MembershipEntity, OutboxRecordEntity, PreferenceEntity };
+
+export const ENTITIES = [AlertBinEntity, AlertEntity, BinEntity, CategoryEntity, ContactPointEntity, DeliveryEntity, MemberEntity, MembershipEntity, OutboxRecordEntity, PreferenceEntity];

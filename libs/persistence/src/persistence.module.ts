@@ -1,0 +1,43 @@
+import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { openDataSource, migrate } from './data-source';
+import { AlertRepository } from './repositories/alert.repository';
+import { AudienceRepository } from './repositories/audience.repository';
+import { DeliveryRepository } from './repositories/delivery.repository';
+import { MemberRepository } from './repositories/member.repository';
+import { OutboxRepository } from './repositories/outbox.repository';
+import { ReferenceDataRepository } from './repositories/reference-data.repository';
+
+const REPOSITORIES = [AlertRepository, AudienceRepository, DeliveryRepository, MemberRepository, OutboxRepository, ReferenceDataRepository];
+
+@Injectable()
+class DataSourceLifecycle implements OnApplicationShutdown {
+  constructor(private readonly db: DataSource) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (this.db.isInitialized) await this.db.destroy();
+  }
+}
+
+/** One DataSource per process, migrated before anything uses it. */
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: { url: string; poolSize?: number }): DynamicModule {
+    return {
+      module: PersistenceModule,
+      global: true,
+      providers: [
+        {
+          provide: DataSource,
+          useFactory: async () => {
+            const ds = await openDataSource(options.url, options.poolSize);
+            await migrate(ds);
+            return ds;
+          },
+        },
+        DataSourceLifecycle,
+        ...REPOSITORIES,
+      ],
+      exports: [DataSource, ...REPOSITORIES],
+    };
+  }
+}

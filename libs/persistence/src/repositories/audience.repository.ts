@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AudienceCandidate, CONTACT_KIND_FOR_CHANNEL, Channel, Language } from '@bin-alert/domain';
+
+export interface AudiencePageQuery {
+  binIds: string[];
+  channel: Channel;
+  categoryCode: string;
+  /** Keyset cursor: the last member id of the previous page, or null for the first page. */
+  afterMemberId: string | null;
+  limit: number;
+}
+
+/**
+ * Streams the members of the target BINs with what the preference rule needs for one channel,
+ * one page at a time in member-id order. A member of two targeted BINs appears once.
+ */
+@Injectable()
+export class AudienceRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async candidatesPage(q: AudiencePageQuery): Promise<AudienceCandidate[]> {
+    const rows: Array<{ member_id: string; language: Language; contact_id: string | null; verified: boolean; preference: boolean | null }> =
+      await this.db.query(
+        `SELECT m.id AS member_id, m.language, cp.id AS contact_id, (cp.verified_at IS NOT NULL) AS verified, p.enabled AS preference
+           FROM members m
+           LEFT JOIN contact_points cp ON cp.member_id = m.id AND cp.kind = $2
+           LEFT JOIN preferences p ON p.member_id = m.id AND p.category_code = $3 AND p.channel = $4
+          WHERE ($5::uuid IS NULL OR m.id > $5::uuid)
+            AND EXISTS (SELECT 1 FROM memberships ms
+                         WHERE ms.member_id = m.id AND ms.bin_id = ANY($1) AND ms.status = 'active')
+          ORDER BY m.id
+          LIMIT $6`,
+        [q.binIds, CONTACT_KIND_FOR_CHANNEL[q.channel], q.categoryCode, q.channel, q.afterMemberId, q.limit],
+      );
+    return rows.map((r) => ({
+      memberId: r.member_id,
+      language: r.language,
+      channel: q.channel,
+      contact: r.contact_id ? { id: r.contact_id, verified: r.verified } : null,
+      preference: r.preference,
+    }));
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema of the system, read from the environment once at start-up.
+ * Every app validates the whole of it so that a typo is caught wherever it is made; every
+ * setting has a default that works on one machine with the project's own scripts.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/bin_alert'),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port[,host:port]')).min(1)),
+  KAFKA_CLIENT_ID: z.string().default('bin-alert'),
+
+  INTAKE_PORT: port.default(3000),
+  DISPATCHER_SMS_PORT: port.default(3101),
+  DISPATCHER_EMAIL_PORT: port.default(3102),
+  DISPATCHER_VOICE_PORT: port.default(3103),
+  SIM_PORT: port.default(4010),
+
+  /** Where the provider simulator listens; used whenever real credentials are absent. */
+  PROVIDER_SIM_URL: z.string().url().default('http://127.0.0.1:4010'),
+  TWILIO_ACCOUNT_SID: optionalSecret.pipe(z.string().regex(/^AC[0-9a-f]{32}$/, 'must be AC followed by 32 hex digits').optional()),
+  TWILIO_AUTH_TOKEN: optionalSecret,
+  TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number').default('+32460200100'),
+  SENDGRID_API_KEY: optionalSecret,
+  SENDGRID_FROM_EMAIL: z.string().email().default('bin@politie-aalst.example'),
+  SENDGRID_FROM_NAME: z.string().default('BIN Politiezone Aalst'),
+
+  /** Members read and written per page while planning an alert's audience. */
+  DISPATCH_PAGE_SIZE: positiveInt.max(10_000).default(1000),
+  /** Provider calls in flight per dispatcher instance. */
+  DISPATCH_SEND_CONCURRENCY: positiveInt.max(512).default(16),
+  /** Shared limits across every instance, enforced in Redis. */
+  TWILIO_MESSAGES_PER_SECOND: positiveInt.default(100),
+  TWILIO_CALLS_PER_SECOND: positiveInt.default(20),
+  SENDGRID_REQUESTS_PER_SECOND: positiveInt.default(50),
+  OUTBOX_POLL_MS: positiveInt.default(250),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nFix the environment variables above and start again.`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const config = parsed.data;
+  const twilioHalf = Boolean(config.TWILIO_ACCOUNT_SID) !== Boolean(config.TWILIO_AUTH_TOKEN);
+  if (twilioHalf) throw new ConfigError(['TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN: set both (real Twilio) or neither (simulator)']);
+  return config;
+}

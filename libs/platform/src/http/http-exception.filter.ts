@@ -1,0 +1,44 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { FieldProblem, RequestValidationError } from './request-validation.error';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  errors?: FieldProblem[];
+  correlationId: string;
+}
+
+/**
+ * The one place where errors become HTTP answers. Bad input gets 400 with the fields; anything
+ * unexpected gets 500 with an id that is also in the log, never a stack trace.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const correlationId = (request.headers['x-correlation-id'] as string | undefined) ?? randomUUID();
+    const body = this.toBody(exception, correlationId, request);
+    response.status(body.statusCode).setHeader('x-correlation-id', correlationId).json(body);
+  }
+
+  private toBody(exception: unknown, correlationId: string, request: Request): ErrorBody {
+    if (exception instanceof RequestValidationError) {
+      return { statusCode: 400, error: 'Bad Request', message: 'The request is invalid.', errors: exception.problems, correlationId };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const res = exception.getResponse();
+      const message = typeof res === 'string' ? res : ((res as { message?: string | string[] }).message ?? exception.message);
+      return { statusCode: status, error: HttpStatus[status] ?? 'Error', message: Array.isArray(message) ? message.join('; ') : message, correlationId };
+    }
+    this.logger.error({ msg: 'unhandled error', correlationId, method: request.method, path: request.path, error: String(exception), stack: (exception as Error)?.stack });
+    return { statusCode: 500, error: 'Internal Server Error', message: `Something went wrong; quote ${correlationId} to the operators.`, correlationId };
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * What the dispatchers need from a provider, in the domain's words. Adapters translate to one
+ * provider's SDK; the dispatchers never see an SDK type.
+ */
+
+/** The provider took the message; `providerId` correlates its later status callbacks and events. */
+export interface ProviderAcceptance {
+  providerId: string;
+}
+
+export interface SmsMessage {
+  deliveryId: string;
+  /** E.164 mobile number. */
+  to: string;
+  body: string;
+  /** How long the provider may keep the message queued before giving up (Twilio: 1–36000 s). */
+  validityPeriodSeconds?: number;
+}
+
+export interface SmsSender {
+  send(message: SmsMessage): Promise<ProviderAcceptance>;
+}
+
+export interface VoiceCall {
+  deliveryId: string;
+  /** E.164 phone number (mobile or landline). */
+  to: string;
+  /** Inline TwiML run when the call is answered. */
+  twiml: string;
+}
+
+export interface VoiceCaller {
+  call(call: VoiceCall): Promise<ProviderAcceptance>;
+}
+
+export interface EmailBatch {
+  subject: string;
+  text: string;
+  html: string;
+  /** At most 1000, each address at most once: SendGrid refuses the whole request otherwise. */
+  recipients: Array<{ deliveryId: string; to: string }>;
+  headers?: Record<string, string>;
+  categories?: string[];
+}
+
+export interface EmailSender {
+  /**
+   * One request for the whole batch, one personalization per recipient carrying
+   * custom_args { delivery_id } so that each event webhook names its delivery.
+   */
+  sendBatch(batch: EmailBatch): Promise<ProviderAcceptance>;
+}

@@ -1,0 +1,22 @@
+/**
+ * Credentials and sender identities. `apiBaseUrl` non-null redirects the official SDK to that
+ * origin (the provider simulator); null talks to the real provider.
+ */
+export interface TwilioSettings {
+  accountSid: string;
+  authToken: string;
+  fromNumber: string;
+  apiBaseUrl: string | null;
+}
+
+export interface SendGridSettings {
+  apiKey: string;
+  fromEmail: string;
+  fromName: string;
+  apiBaseUrl: string | null;
+}
+
+export interface ProviderSettings {
+  twilio: TwilioSettings;
+  sendgrid: SendGridSettings;
+}

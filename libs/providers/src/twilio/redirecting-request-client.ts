@@ -1,0 +1,29 @@
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient';
+import type Response from 'twilio/lib/http/response';
+
+/** Any Twilio API host, including the regional/edge forms (api.dublin.ie1.twilio.com). */
+const TWILIO_ORIGIN = /^https:\/\/([a-z0-9-]+\.)*twilio\.com(:443)?(?=\/|$)/i;
+
+/**
+ * The documented custom `httpClient` of twilio-node: rewrites each request's origin to another
+ * one (the provider simulator) and lets the SDK's own RequestClient do the rest, so auth, form
+ * encoding and error handling stay exactly the SDK's. Preferred over patching
+ * `client.api.baseUrl`, which the SDK then re-mangles with TWILIO_EDGE/TWILIO_REGION.
+ */
+export class RedirectingRequestClient {
+  private readonly delegate = new twilio.RequestClient();
+  private readonly origin: string;
+
+  constructor(origin: string) {
+    this.origin = origin.replace(/\/+$/, '');
+  }
+
+  request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<Response<TData>> {
+    return this.delegate.request({ ...opts, uri: this.redirect(opts.uri) });
+  }
+
+  redirect(uri: string): string {
+    return uri.replace(TWILIO_ORIGIN, this.origin);
+  }
+}

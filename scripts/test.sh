@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every test, on a fresh machine: installs dependencies, starts PostgreSQL, Redis and Kafka on
+# 127.0.0.1 (installing them from Debian/Maven Central where missing), runs the unit tests, then
+# the integration and end-to-end tests against those real servers, and stops what it started.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+bash scripts/ensure-deps.sh
+
+kafka_was_running=no
+if bash deploy/local/kafka.sh status >/dev/null 2>&1; then kafka_was_running=yes; fi
+bash deploy/local/infra.sh up
+if [ "$kafka_was_running" = no ]; then
+  # Stop the broker this run started (by its pid), whatever the outcome.
+  trap 'bash deploy/local/kafka.sh stop || true' EXIT
+fi
+
+echo "[test] unit tests"
+npx jest --selectProjects unit --maxWorkers=2 "$@"
+echo "[test] integration and end-to-end tests (real PostgreSQL, Redis, Kafka)"
+npx jest --selectProjects integration e2e --runInBand "$@"
