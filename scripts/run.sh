@@ -38,11 +38,21 @@ start_app dispatcher-email dist/apps/dispatcher-email/src/main.js
 start_app dispatcher-voice dist/apps/dispatcher-voice/src/main.js
 
 port=${INTAKE_PORT:-3000}
-for _ in $(seq 1 120); do
-  if curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then break; fi
-  sleep 0.5
-done
-curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "[run] intake did not become ready; see .local/logs/intake.log"; exit 1; }
+wait_ready() {
+  local name=$1 url=$2
+  for _ in $(seq 1 120); do
+    if curl -fs "$url" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  echo "[run] $name did not become ready ($url); last lines of .local/logs/$name.log:" >&2
+  tail -n 20 "$logs/$name.log" >&2
+  exit 1
+}
+wait_ready provider-sim "http://127.0.0.1:${SIM_PORT:-4010}/__sim/messages"
+wait_ready intake "http://127.0.0.1:$port/health/ready"
+wait_ready dispatcher-sms "http://127.0.0.1:${DISPATCHER_SMS_PORT:-3101}/health/ready"
+wait_ready dispatcher-email "http://127.0.0.1:${DISPATCHER_EMAIL_PORT:-3102}/health/ready"
+wait_ready dispatcher-voice "http://127.0.0.1:${DISPATCHER_VOICE_PORT:-3103}/health/ready"
 
 cat <<MSG
 

@@ -28,6 +28,9 @@ const MIGRATION_LOCK_KEY = 7_240_202_2;
  * of them migrate while the others wait and then find nothing left to do.
  */
 export async function migrate(dataSource: DataSource): Promise<string[]> {
+  // The lock holds one pooled connection while runMigrations takes another.
+  const poolSize = (dataSource.options.extra as { max?: number } | undefined)?.max ?? 10;
+  if (poolSize < 2) throw new Error('migrate() needs a DataSource with a pool of at least 2 connections');
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
