@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Kafka, logLevel } from 'kafkajs';
-import { TOPICS, dispatcherGroup } from '@bin-alert/contracts';
+import { TOPICS, dispatcherGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { aMember } from '../support/member.builder';
 import { consumerLag } from '../support/kafka-probe';
 import { RunningStack, startStack } from '../support/running-stack';
@@ -141,9 +141,13 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
     await producer.send({ topic: TOPICS.alerts, messages: [{ key: missingPersonAlertId, value: JSON.stringify(rows[0].payload) }] });
     await producer.disconnect();
 
+    // The expander re-emits the alert's jobs; wait until the senders have consumed those too.
     for (const channel of ['sms', 'email', 'voice'] as const) {
       await waitFor(() => consumerLag(stack.config.KAFKA_BROKERS, dispatcherGroup(channel), TOPICS.alerts), (lag) => lag === 0, {
-        what: `${channel} dispatcher to consume the redelivered event`,
+        what: `${channel} expander to consume the redelivered event`,
+      });
+      await waitFor(() => consumerLag(stack.config.KAFKA_BROKERS, senderGroup(channel, 'urgent'), jobsTopic(channel, 'urgent')), (lag) => lag === 0, {
+        what: `${channel} senders to consume the re-emitted jobs`,
       });
     }
     expect(await allMessages()).toHaveLength(before);

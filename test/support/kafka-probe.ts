@@ -1,15 +1,19 @@
 import { Kafka, logLevel } from 'kafkajs';
 
+function admin(brokers: string[]) {
+  return new Kafka({ clientId: 'test-probe', brokers, logLevel: logLevel.NOTHING }).admin();
+}
+
 /**
  * How far a consumer group is behind on a topic: the sum over partitions of end offset minus
  * committed offset. Lets a test wait until a group has processed everything, without sleeping.
  */
 export async function consumerLag(brokers: string[], groupId: string, topic: string): Promise<number> {
-  const admin = new Kafka({ clientId: 'test-probe', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  const client = admin(brokers);
+  await client.connect();
   try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const ends = await client.fetchTopicOffsets(topic);
+    const [committed] = await client.fetchOffsets({ groupId, topics: [topic] });
     let lag = 0;
     for (const end of ends) {
       const c = committed.partitions.find((p) => p.partition === end.partition);
@@ -18,6 +22,19 @@ export async function consumerLag(brokers: string[], groupId: string, topic: str
     }
     return lag;
   } finally {
-    await admin.disconnect();
+    await client.disconnect();
+  }
+}
+
+/** Members of a consumer group that hold partitions, once the group is stable. */
+export async function stableGroupMembers(brokers: string[], groupId: string): Promise<number> {
+  const client = admin(brokers);
+  await client.connect();
+  try {
+    const { groups } = await client.describeGroups([groupId]);
+    const group = groups[0];
+    return group && group.state === 'Stable' ? group.members.filter((m) => m.memberAssignment.length > 0).length : 0;
+  } finally {
+    await client.disconnect();
   }
 }

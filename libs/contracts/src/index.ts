@@ -1,2 +1,3 @@
 export * from './topics';
 export * from './alert-issued.event';
+export * from './delivery-job.event';

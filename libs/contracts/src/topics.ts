@@ -24,7 +24,7 @@ export interface TopicSpec {
   partitions: number;
 }
 
-export function allTopics(partitions = { alerts: 3, jobs: 6, events: 6, deadLetters: 1 }): TopicSpec[] {
+export function allTopics(partitions = { alerts: 3, jobs: JOB_PARTITIONS, events: 6, deadLetters: 1 }): TopicSpec[] {
   const channels: Channel[] = ['sms', 'email', 'voice'];
   const lanes: Urgency[] = ['urgent', 'normal'];
   return [
@@ -35,10 +35,17 @@ export function allTopics(partitions = { alerts: 3, jobs: 6, events: 6, deadLett
   ];
 }
 
-/** Consumer group of a channel's dispatcher on the alerts topic. */
+/** Consumer group of a channel's dispatcher on the alerts topic (the expander). */
 export function dispatcherGroup(channel: Channel): string {
   return `dispatcher-${channel}`;
 }
+
+/** Consumer group of a channel's senders on one lane's jobs topic, shared by every instance. */
+export function senderGroup(channel: Channel, lane: Urgency): string {
+  return `sender-${channel}-${lane}`;
+}
+
+export const JOB_PARTITIONS = 6;
 
 /** Kafka headers the system sets on every record it produces. */
 export const HEADERS = {

@@ -2,6 +2,11 @@ import type { RetryPolicy } from '@bin-alert/domain';
 
 export interface DispatchSettings {
   pageSize: number;
+  /** Recipients per SMS / voice job; e-mail jobs use emailJobSize (SendGrid takes 1000 per request). */
+  jobSize: number;
+  emailJobSize: number;
+  /** How long a sender holds a claimed delivery before another may take it over. */
+  leaseMs: number;
   sendConcurrency: number;
   retryPolicy: RetryPolicy;
   twilioFromNumber: string;

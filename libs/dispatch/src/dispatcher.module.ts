@@ -1,13 +1,17 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { HEADERS, TOPICS, alertIssuedV1, dispatcherGroup } from '@bin-alert/contracts';
-import { Channel, DEFAULT_RETRY_POLICY } from '@bin-alert/domain';
+import { HEADERS, TOPICS, alertIssuedV1, deliveryJobV1, dispatcherGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Channel, DEFAULT_RETRY_POLICY, URGENCIES } from '@bin-alert/domain';
 import { KafkaMessageBus, MESSAGE_BUS, MessagingModule, RunningConsumer } from '@bin-alert/messaging';
 import { AlertRepository, AudienceRepository, DeliveryRepository, PersistenceModule, ReferenceDataRepository } from '@bin-alert/persistence';
 import { SendGridEmailSender, TwilioSmsSender, TwilioVoiceCaller } from '@bin-alert/providers';
 import { APP_CONFIG, AppConfig, ConfigModule, HealthController, READINESS_CHECKS, REDIS, ReadinessCheck, RedisModule, providerSettingsFrom } from '@bin-alert/platform';
-import { AlertDispatcher } from './alert-dispatcher';
+import { AlertExpander } from './alert-expander';
+import { DeliveryJobSender } from './delivery-job.sender';
+import { LaneGate } from './lane-gate';
 import { CHANNEL_SENDER, ChannelSender } from './channel-sender';
 import { DISPATCH_SETTINGS, DispatchSettings } from './dispatch-settings';
 import { EmailChannelSender } from './email-channel.sender';
@@ -18,6 +22,9 @@ import { VoiceChannelSender } from './voice-channel.sender';
 export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
   return {
     pageSize: config.DISPATCH_PAGE_SIZE,
+    jobSize: config.DISPATCH_JOB_SIZE,
+    emailJobSize: config.DISPATCH_EMAIL_JOB_SIZE,
+    leaseMs: config.DISPATCH_LEASE_MS,
     sendConcurrency: config.DISPATCH_SEND_CONCURRENCY,
     retryPolicy: DEFAULT_RETRY_POLICY,
     twilioFromNumber: config.TWILIO_FROM_NUMBER,
@@ -40,33 +47,51 @@ function createChannelSender(channel: Channel, config: AppConfig, limiter: Provi
   }
 }
 
-/** Subscribes the channel's consumer group to issued alerts once the app is up. */
+/**
+ * The dispatcher's three consumers: the expander on issued alerts (one group per channel), and
+ * the senders on the channel's urgent and normal job lanes (groups shared by every instance, so
+ * that instances split the partitions between them).
+ */
 @Injectable()
-class AlertConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('alert-consumer');
-  private consumer: RunningConsumer | null = null;
+class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('dispatcher');
+  private readonly running: RunningConsumer[] = [];
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: KafkaMessageBus,
-    private readonly dispatcher: AlertDispatcher,
+    private readonly expander: AlertExpander,
+    private readonly jobSender: DeliveryJobSender,
     @Inject(CHANNEL_SENDER) private readonly sender: ChannelSender,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const groupId = dispatcherGroup(this.sender.channel);
-    this.consumer = await this.bus.consume({
-      groupId,
-      topics: [TOPICS.alerts],
-      schema: alertIssuedV1,
-      handle: async (message, context) => {
-        await this.dispatcher.dispatch(message.value, context, message.headers[HEADERS.correlationId]);
-      },
-    });
-    this.logger.log({ msg: 'consuming', groupId, topic: TOPICS.alerts });
+    const channel = this.sender.channel;
+    for (const lane of URGENCIES) {
+      this.running.push(
+        await this.bus.consume({
+          groupId: senderGroup(channel, lane),
+          topics: [jobsTopic(channel, lane)],
+          schema: deliveryJobV1,
+          // Urgent jobs are fetched as soon as they exist; several partitions are sent at once.
+          maxWaitMs: lane === 'urgent' ? 50 : 500,
+          partitionsConcurrently: 3,
+          handle: async (message, context) => void (await this.jobSender.handle(message.value, context)),
+        }),
+      );
+    }
+    this.running.push(
+      await this.bus.consume({
+        groupId: dispatcherGroup(channel),
+        topics: [TOPICS.alerts],
+        schema: alertIssuedV1,
+        handle: async (message, context) => void (await this.expander.expand(message.value, context, message.headers[HEADERS.correlationId])),
+      }),
+    );
+    this.logger.log({ msg: 'consuming', channel, groups: [dispatcherGroup(channel), ...URGENCIES.map((l) => senderGroup(channel, l))] });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+    for (const consumer of this.running) await consumer.stop();
   }
 }
 
@@ -91,10 +116,16 @@ export class DispatcherModule {
           inject: [APP_CONFIG, ProviderRateLimiter, DISPATCH_SETTINGS],
         },
         {
-          provide: AlertDispatcher,
-          useFactory: (sender: ChannelSender, a: AlertRepository, r: ReferenceDataRepository, au: AudienceRepository, d: DeliveryRepository, s: DispatchSettings) =>
-            new AlertDispatcher(sender, a, r, au, d, s),
-          inject: [CHANNEL_SENDER, AlertRepository, ReferenceDataRepository, AudienceRepository, DeliveryRepository, DISPATCH_SETTINGS],
+          provide: AlertExpander,
+          useFactory: (bus: KafkaMessageBus, a: AlertRepository, r: ReferenceDataRepository, au: AudienceRepository, d: DeliveryRepository, s: DispatchSettings) =>
+            new AlertExpander(channel, bus, a, r, au, d, s),
+          inject: [MESSAGE_BUS, AlertRepository, ReferenceDataRepository, AudienceRepository, DeliveryRepository, DISPATCH_SETTINGS],
+        },
+        {
+          provide: DeliveryJobSender,
+          useFactory: (sender: ChannelSender, d: DeliveryRepository, s: DispatchSettings) =>
+            new DeliveryJobSender(sender, d, new LaneGate(), s, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`),
+          inject: [CHANNEL_SENDER, DeliveryRepository, DISPATCH_SETTINGS],
         },
         {
           provide: READINESS_CHECKS,
@@ -105,7 +136,7 @@ export class DispatcherModule {
           ],
           inject: [DataSource, REDIS, MESSAGE_BUS],
         },
-        AlertConsumer,
+        DispatcherConsumers,
       ],
     };
   }

@@ -1,4 +1,6 @@
-export * from './alert-dispatcher';
+export * from './alert-expander';
+export * from './delivery-job.sender';
+export * from './lane-gate';
 export * from './channel-sender';
 export * from './concurrency';
 export * from './dispatch-settings';

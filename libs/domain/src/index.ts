@@ -8,3 +8,4 @@ export * from './contact/contact-point';
 export * from './delivery/delivery-id';
 export * from './retry/provider-failure';
 export * from './retry/retry-policy';
+export * from './delivery/member-partition';

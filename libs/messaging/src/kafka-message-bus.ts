@@ -71,13 +71,13 @@ export class KafkaMessageBus implements MessageBus {
     await producer.sendBatch({
       topicMessages: [...byTopic].map(([topic, batch]) => ({
         topic,
-        messages: batch.map((m) => ({ key: m.key, value: JSON.stringify(m.value), headers: m.headers })),
+        messages: batch.map((m) => ({ key: m.key, value: JSON.stringify(m.value), headers: m.headers, partition: m.partition })),
       })),
     });
   }
 
   async consume<T>(spec: ConsumerSpec<T>): Promise<RunningConsumer> {
-    const consumer = this.kafka.consumer({ groupId: spec.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    const consumer = this.kafka.consumer({ groupId: spec.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: spec.maxWaitMs ?? 500 });
     this.consumers.add(consumer);
     await consumer.connect();
     // A new group starts at the beginning: an alert issued before the dispatcher first joined
@@ -85,6 +85,7 @@ export class KafkaMessageBus implements MessageBus {
     await consumer.subscribe({ topics: spec.topics, fromBeginning: true });
     await consumer.run({
       autoCommit: true,
+      partitionsConsumedConcurrently: spec.partitionsConcurrently ?? 1,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
         await this.deliverToHandler(spec, topic, partition, message, { heartbeat });
       },
@@ -184,7 +185,8 @@ function decodeHeaders(headers: KafkaMessage['headers']): Record<string, string>
   return out;
 }
 
-async function sleepWithHeartbeat(ms: number, ctx: HandlerContext): Promise<void> {
+/** Waits `ms` while keeping the consumer's group membership alive. */
+export async function sleepWithHeartbeat(ms: number, ctx: HandlerContext): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));

@@ -7,6 +7,8 @@ export interface OutgoingMessage {
   key: string;
   value: unknown;
   headers?: Record<string, string>;
+  /** Set to choose the partition yourself; otherwise the key decides. */
+  partition?: number;
 }
 
 export interface IncomingMessage<T> {
@@ -30,6 +32,10 @@ export interface ConsumerSpec<T> {
   schema: ZodType<T>;
   handle(message: IncomingMessage<T>, context: HandlerContext): Promise<void>;
   retryPolicy?: RetryPolicy;
+  /** Partitions handled at the same time by this instance (default 1). */
+  partitionsConcurrently?: number;
+  /** How long the broker may hold a fetch open when there is nothing new (default 500 ms). */
+  maxWaitMs?: number;
 }
 
 export interface RunningConsumer {

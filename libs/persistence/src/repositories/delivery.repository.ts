@@ -53,38 +53,48 @@ export class DeliveryRepository {
   }
 
   /**
-   * Moves up to `limit` planned deliveries to "sending" and returns them. SKIP LOCKED lets
-   * several dispatcher instances claim disjoint pages; a delivery leaves "planned" exactly once,
-   * which is what keeps a redelivered alert event from sending anything twice.
+   * Claims the given deliveries for `holder` for `leaseMs`: those still planned, and those whose
+   * previous holder's lease ran out (it died mid-send). A row lock serialises competing claims,
+   * and the loser re-reads the row and finds it taken: a delivery has one holder at a time.
    */
-  async claimPlanned(alertId: string, channel: Channel, limit: number): Promise<ClaimedDelivery[]> {
-    const rows = await queryRows<{ id: string; member_id: string; language: Language; to: string | null }>(
+  async claim(ids: string[], holder: string, leaseMs: number): Promise<ClaimedDelivery[]> {
+    if (ids.length === 0) return [];
+    const rows = await queryRows<{ id: string; member_id: string; language: Language; to: string | null; attempts: number }>(
       this.db,
-      `WITH picked AS (
-         SELECT id FROM deliveries
-          WHERE alert_id = $1 AND channel = $2 AND status = 'planned'
-          ORDER BY id LIMIT $3
-          FOR UPDATE SKIP LOCKED)
-       UPDATE deliveries d
-          SET status = 'sending', claimed_at = now(), updated_at = now(), attempts = d.attempts + 1
-         FROM picked
-        WHERE d.id = picked.id
-       RETURNING d.id, d.member_id, d.language,
+      `UPDATE deliveries d
+          SET status = 'sending', claimed_by = $2, claimed_at = now(), updated_at = now(),
+              lease_until = now() + make_interval(secs => $3::double precision / 1000), attempts = d.attempts + 1
+        WHERE d.id = ANY($1::uuid[])
+          AND (d.status = 'planned' OR (d.status = 'sending' AND d.lease_until < now()))
+       RETURNING d.id, d.member_id, d.language, d.attempts,
                  (SELECT cp.value FROM contact_points cp WHERE cp.id = d.contact_point_id) AS "to"`,
-      [alertId, channel, limit],
+      [ids, holder, leaseMs],
     );
     return rows.map((r) => ({ id: r.id, memberId: r.member_id, language: r.language, to: r.to }));
   }
 
-  async recordOutcomes(outcomes: DeliveryOutcome[]): Promise<void> {
+  /** When the last lease another holder has on these deliveries runs out, or null if none. */
+  async foreignLeaseEnd(ids: string[], holder: string): Promise<Date | null> {
+    if (ids.length === 0) return null;
+    const [row] = await this.db.query(
+      `SELECT max(lease_until) AS until FROM deliveries
+        WHERE id = ANY($1::uuid[]) AND status = 'sending' AND claimed_by IS DISTINCT FROM $2`,
+      [ids, holder],
+    );
+    return row?.until ? new Date(row.until) : null;
+  }
+
+  /** Records what the provider answered; only the holder of the lease may. */
+  async recordOutcomes(outcomes: DeliveryOutcome[], holder: string): Promise<void> {
     if (outcomes.length === 0) return;
     await this.db.query(
       `UPDATE deliveries d
           SET status = o.status, provider_id = o.provider_id, reason = o.reason, updated_at = now(),
-              accepted_at = CASE WHEN o.status = 'accepted' THEN now() ELSE d.accepted_at END
+              accepted_at = CASE WHEN o.status = 'accepted' THEN now() ELSE d.accepted_at END,
+              lease_until = NULL
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS o(id, status, provider_id, reason)
-        WHERE d.id = o.id AND d.status = 'sending'`,
-      [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.providerId ?? null), outcomes.map((o) => o.reason ?? null)],
+        WHERE d.id = o.id AND d.status = 'sending' AND d.claimed_by = $5`,
+      [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.providerId ?? null), outcomes.map((o) => o.reason ?? null), holder],
     );
   }
 }

@@ -44,6 +44,11 @@ export const configSchema = z.object({
 
   /** Members read and written per page while planning an alert's audience. */
   DISPATCH_PAGE_SIZE: positiveInt.max(10_000).default(1000),
+  /** Recipients per SMS / voice job and per e-mail job on the jobs topics. */
+  DISPATCH_JOB_SIZE: positiveInt.max(1000).default(100),
+  DISPATCH_EMAIL_JOB_SIZE: positiveInt.max(1000).default(1000),
+  /** How long a sender holds a claimed delivery before another instance may take it over. */
+  DISPATCH_LEASE_MS: positiveInt.min(5_000).default(120_000),
   /** Provider calls in flight per dispatcher instance. */
   DISPATCH_SEND_CONCURRENCY: positiveInt.max(512).default(16),
   /** Shared limits across every instance, enforced in Redis. */

@@ -1,0 +1,92 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AlertIssuedV1, DeliveryJobV1, HEADERS, JOB_PARTITIONS, jobsTopic } from '@bin-alert/contracts';
+import { Channel, decideRecipient, deliveryId, groupIntoJobs } from '@bin-alert/domain';
+import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
+import { PermanentMessageError } from '@bin-alert/messaging';
+import type { AlertRepository, AudienceRepository, DeliveryRepository, ReferenceDataRepository } from '@bin-alert/persistence';
+import { DispatchSettings } from './dispatch-settings';
+
+export interface ExpansionSummary {
+  alertId: string;
+  channel: Channel;
+  candidates: number;
+  newRows: number;
+  planned: number;
+  jobs: number;
+  planningMs: number;
+}
+
+/**
+ * Stage one of the fan-out, for one channel: streams the audience of an issued alert page by
+ * page (never the whole audience in memory), writes a delivery row per member — planned, or
+ * suppressed with the reason — and emits the planned ones as jobs on the alert's lane.
+ * Running it again for the same alert writes nothing new and re-emits jobs whose deliveries the
+ * senders will find already done, so a redelivered alert event is harmless.
+ */
+export class AlertExpander {
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly channel: Channel,
+    private readonly bus: MessageBus,
+    private readonly alerts: AlertRepository,
+    private readonly references: ReferenceDataRepository,
+    private readonly audience: AudienceRepository,
+    private readonly deliveries: DeliveryRepository,
+    private readonly settings: DispatchSettings,
+  ) {
+    this.logger = new Logger(`expander-${channel}`);
+  }
+
+  async expand(event: AlertIssuedV1, context: HandlerContext, correlationId?: string): Promise<ExpansionSummary> {
+    const channel = this.channel;
+    const log = { alertId: event.alertId, channel, correlationId };
+    const category = await this.references.findCategory(event.category);
+    if (!category) throw new PermanentMessageError(`unknown category '${event.category}'`);
+    if (!(await this.alerts.exists(event.alertId))) throw new PermanentMessageError(`unknown alert ${event.alertId}`);
+
+    const started = Date.now();
+    const lane = event.urgency;
+    const topic = jobsTopic(channel, lane);
+    const jobSize = channel === 'email' ? this.settings.emailJobSize : this.settings.jobSize;
+    const headers: Record<string, string> = correlationId ? { [HEADERS.correlationId]: correlationId } : {};
+    const content = { urgency: event.urgency, redistributionAllowed: event.redistributionAllowed, texts: event.texts };
+    let candidates = 0;
+    let newRows = 0;
+    let planned = 0;
+    let jobs = 0;
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.audience.candidatesPage({ binIds: event.binIds, channel, categoryCode: category.code, afterMemberId: after, limit: this.settings.pageSize });
+      if (page.length === 0) break;
+      const decisions = page.map((c) => decideRecipient(c, category.rule));
+      newRows += await this.deliveries.recordDecisions(event.alertId, decisions);
+      const toSend = decisions.filter((d) => d.send).map((d) => ({ memberId: d.memberId, deliveryId: deliveryId(event.alertId, d.memberId, channel) }));
+      const messages: OutgoingMessage[] = groupIntoJobs(toSend, JOB_PARTITIONS, jobSize).map((job) => {
+        const value: DeliveryJobV1 = {
+          type: 'delivery.job',
+          version: 1,
+          jobId: randomUUID(),
+          alertId: event.alertId,
+          channel,
+          lane,
+          deliveryIds: job.items.map((i) => i.deliveryId),
+          content,
+          plannedAt: new Date().toISOString(),
+        };
+        return { topic, key: job.items[0].memberId, partition: job.partition, value, headers };
+      });
+      await this.bus.publish(messages);
+      candidates += page.length;
+      planned += toSend.length;
+      jobs += messages.length;
+      after = page[page.length - 1].memberId;
+      await context.heartbeat();
+      if (candidates % (this.settings.pageSize * 20) === 0) this.logger.log({ msg: 'expanding', ...log, candidates, planned, jobs });
+    }
+    const summary = { alertId: event.alertId, channel, candidates, newRows, planned, jobs, planningMs: Date.now() - started };
+    this.logger.log({ msg: 'alert expanded', ...summary, lane, correlationId });
+    return summary;
+  }
+}

@@ -1,0 +1,71 @@
+import { Logger } from '@nestjs/common';
+import type { DeliveryJobV1 } from '@bin-alert/contracts';
+import { AlertContent } from '@bin-alert/domain';
+import { HandlerContext, sleepWithHeartbeat } from '@bin-alert/messaging';
+import type { DeliveryRepository } from '@bin-alert/persistence';
+import { ChannelSender } from './channel-sender';
+import { DispatchSettings } from './dispatch-settings';
+import { LaneGate } from './lane-gate';
+
+/** Still leased after this many waits: its holder is alive and slow; the job is retried later. */
+const MAX_LEASE_WAITS = 3;
+
+export interface JobSummary {
+  sent: number;
+  failed: number;
+  skipped: number;
+}
+
+/**
+ * Stage two of the fan-out: sends one job. Deliveries are claimed a chunk at a time, right
+ * before their provider calls, under a lease held by this instance; the outcome of each chunk
+ * is recorded before the next is claimed. So a redelivered job finds its deliveries done, two
+ * instances never hold the same delivery, and a dead instance's deliveries are taken over once
+ * its lease runs out.
+ */
+export class DeliveryJobSender {
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly sender: ChannelSender,
+    private readonly deliveries: DeliveryRepository,
+    private readonly gate: LaneGate,
+    private readonly settings: DispatchSettings,
+    /** Identifies this instance as the holder of its leases. */
+    private readonly holder: string,
+  ) {
+    this.logger = new Logger(`sender-${sender.channel}`);
+  }
+
+  handle(job: DeliveryJobV1, context: HandlerContext): Promise<JobSummary> {
+    return job.lane === 'urgent' ? this.gate.whileUrgent(() => this.send(job, context)) : this.send(job, context);
+  }
+
+  private async send(job: DeliveryJobV1, context: HandlerContext): Promise<JobSummary> {
+    const content: AlertContent = { alertId: job.alertId, ...job.content };
+    const chunkSize = this.sender.channel === 'email' ? job.deliveryIds.length : this.settings.sendConcurrency;
+    const summary: JobSummary = { sent: 0, failed: 0, skipped: 0 };
+    let pending = job.deliveryIds;
+    for (let round = 0; pending.length > 0; round++) {
+      for (let i = 0; i < pending.length; i += chunkSize) {
+        if (job.lane === 'normal') await this.gate.clearForNormal();
+        const claimed = await this.deliveries.claim(pending.slice(i, i + chunkSize), this.holder, this.settings.leaseMs);
+        if (claimed.length === 0) continue;
+        const outcomes = await this.sender.send(claimed, content);
+        await this.deliveries.recordOutcomes(outcomes, this.holder);
+        for (const o of outcomes) o.status === 'accepted' ? summary.sent++ : summary.failed++;
+        await context.heartbeat();
+      }
+      // Deliveries another instance holds: it may have died holding them (its job came back to
+      // us after a rebalance). Wait for its lease to run out, then try them again.
+      const leaseEnd = await this.deliveries.foreignLeaseEnd(job.deliveryIds, this.holder);
+      if (!leaseEnd) break;
+      if (round >= MAX_LEASE_WAITS) throw new Error(`job ${job.jobId}: deliveries still leased by another sender after ${round} waits`);
+      if (round === 0) this.logger.warn({ msg: 'deliveries leased by another sender; waiting for the lease', jobId: job.jobId, alertId: job.alertId, until: leaseEnd.toISOString() });
+      await sleepWithHeartbeat(Math.max(0, leaseEnd.getTime() - Date.now()) + 50, context);
+      pending = job.deliveryIds;
+    }
+    summary.skipped = job.deliveryIds.length - summary.sent - summary.failed;
+    return summary;
+  }
+}
