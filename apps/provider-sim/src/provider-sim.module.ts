@@ -1,32 +1,72 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { SimConfig } from './config/sim-config';
+import { SimConfigStore, StartupSimConfig } from './config/sim-config.store';
+import { ConfigController } from './control/config.controller';
+import { SimControl } from './control/sim-control';
 import { InspectionController } from './inbox/inspection.controller';
 import { MessageStore } from './inbox/message-store';
+import { SimRandom } from './random/sim-random';
+import { EmailLifecycle } from './sendgrid/email-lifecycle';
+import { EventWebhookBatcher } from './sendgrid/event-webhook-batcher';
 import { MailSendController } from './sendgrid/mail-send.controller';
 import { MailSendService } from './sendgrid/mail-send.service';
 import { SendGridBearerAuthGuard } from './sendgrid/sendgrid-bearer-auth.guard';
 import { SimCredentials } from './sim-credentials';
+import { SimStats } from './stats/sim-stats';
+import { StatsController } from './stats/stats.controller';
+import { SimScheduler } from './timing/sim-scheduler';
+import { ProviderTrafficInterceptor } from './traffic/provider-traffic.interceptor';
+import { TrafficGate } from './traffic/traffic-gate';
+import { CallLifecycle } from './twilio/call-lifecycle';
 import { TwilioCallsService } from './twilio/calls.service';
+import { InboundSmsController } from './twilio/inbound-sms.controller';
+import { InboundSmsService } from './twilio/inbound-sms.service';
 import { TwilioMessagesService } from './twilio/messages.service';
+import { OptOutRegistry } from './twilio/opt-out-registry';
+import { SmsLifecycle } from './twilio/sms-lifecycle';
 import { TwilioBasicAuthGuard } from './twilio/twilio-basic-auth.guard';
+import { TwilioRefusals } from './twilio/twilio-refusals';
 import { TwilioController } from './twilio/twilio.controller';
+import { TwilioWebhookFactory } from './webhooks/twilio-webhook';
+import { WebhookSender } from './webhooks/webhook-sender';
 
-/** Twilio's and SendGrid's HTTP APIs, as far as the official SDKs use them, plus an inbox to inspect. */
+/**
+ * Twilio's and SendGrid's HTTP APIs, as far as the official SDKs use them, the signed callbacks
+ * and events they send back, and the /__sim API to inspect what was received and inject faults.
+ */
 @Module({})
 export class ProviderSimModule {
-  static forRoot(credentials: SimCredentials): DynamicModule {
+  static forRoot(credentials: SimCredentials, config: SimConfig): DynamicModule {
     return {
       module: ProviderSimModule,
-      controllers: [TwilioController, MailSendController, InspectionController],
+      controllers: [TwilioController, MailSendController, InspectionController, ConfigController, StatsController, InboundSmsController],
       providers: [
         { provide: SimCredentials, useValue: credentials },
+        { provide: StartupSimConfig, useValue: new StartupSimConfig(config) },
+        SimConfigStore,
+        SimControl,
+        SimRandom,
+        SimScheduler,
+        SimStats,
         MessageStore,
+        TrafficGate,
+        ProviderTrafficInterceptor,
+        WebhookSender,
+        TwilioWebhookFactory,
+        TwilioRefusals,
+        OptOutRegistry,
         TwilioMessagesService,
+        SmsLifecycle,
         TwilioCallsService,
+        CallLifecycle,
+        InboundSmsService,
         TwilioBasicAuthGuard,
         MailSendService,
+        EmailLifecycle,
+        EventWebhookBatcher,
         SendGridBearerAuthGuard,
       ],
-      exports: [MessageStore],
+      exports: [MessageStore, SimConfigStore, SimControl],
     };
   }
 }

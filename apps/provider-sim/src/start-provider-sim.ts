@@ -2,6 +2,8 @@ import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import { SimConfigPatch } from './config/sim-config.patch';
+import { resolveStartupConfig } from './config/startup-config';
 import { ProviderSimModule } from './provider-sim.module';
 import { resolveSimCredentials, SimCredentialOverrides } from './sim-credentials';
 
@@ -12,6 +14,8 @@ export interface ProviderSimOptions extends SimCredentialOverrides {
   port?: number;
   /** JSON lines on stdout by default; false silences the simulator (tests). */
   logger?: LoggerService | false;
+  /** Fault injection from the start, applied over the SIM_* environment; see README. */
+  config?: SimConfigPatch;
 }
 
 export interface RunningProviderSim {
@@ -24,7 +28,8 @@ export interface RunningProviderSim {
 /** Starts the simulator in-process on 127.0.0.1 (never on a public interface). */
 export async function startProviderSim(options: ProviderSimOptions = {}): Promise<RunningProviderSim> {
   const credentials = resolveSimCredentials(options, process.env);
-  const app = await NestFactory.create<NestExpressApplication>(ProviderSimModule.forRoot(credentials), {
+  const config = resolveStartupConfig(options.config, process.env);
+  const app = await NestFactory.create<NestExpressApplication>(ProviderSimModule.forRoot(credentials, config), {
     logger: options.logger ?? new ConsoleLogger('provider-sim', { json: true }),
     bodyParser: false,
     abortOnError: false,

@@ -1,31 +1,42 @@
 import { BadRequestException, Controller, Delete, Get, HttpCode, Query } from '@nestjs/common';
+import { SimControl } from '../control/sim-control';
 import { MessageStore } from './message-store';
 import { SIM_CHANNELS, SimChannel, SimMessage } from './sim-message';
 
 /** Read-only window on what the simulated providers received, for tests and demos. */
 @Controller('__sim')
 export class InspectionController {
-  constructor(private readonly store: MessageStore) {}
+  constructor(
+    private readonly store: MessageStore,
+    private readonly control: SimControl,
+  ) {}
 
+  /** `includeRejected=true` also shows requests refused synchronously (with `rejectedWith`). */
   @Get('inbox')
-  inbox(@Query('to') to: unknown): { to: string; messages: SimMessage[] } {
+  inbox(@Query('to') to: unknown, @Query('includeRejected') includeRejected: unknown): { to: string; messages: SimMessage[] } {
     if (typeof to !== 'string' || to.trim() === '') throw new BadRequestException('query parameter "to" is required');
     const address = restorePlus(to.trim());
-    return { to: address, messages: this.store.inbox(address) };
+    return { to: address, messages: this.store.inbox(address, { includeRejected: isTrue(includeRejected) }) };
   }
 
   @Get('messages')
-  messages(@Query('channel') channel: unknown): { messages: SimMessage[] } {
-    if (channel === undefined) return { messages: this.store.list() };
+  messages(@Query('channel') channel: unknown, @Query('includeRejected') includeRejected: unknown): { messages: SimMessage[] } {
+    const options = { includeRejected: isTrue(includeRejected) };
+    if (channel === undefined) return { messages: this.store.list(undefined, options) };
     if (!isChannel(channel)) throw new BadRequestException(`channel must be one of ${SIM_CHANNELS.join(', ')}`);
-    return { messages: this.store.list(channel) };
+    return { messages: this.store.list(channel, options) };
   }
 
+  /** Clears runtime state (messages, pending callbacks, opt-outs, stats, rate windows); config stays. */
   @Delete('messages')
   @HttpCode(204)
   clear(): void {
-    this.store.clear();
+    this.control.clearRuntime();
   }
+}
+
+function isTrue(flag: unknown): boolean {
+  return flag === 'true' || flag === '1';
 }
 
 function isChannel(value: unknown): value is SimChannel {

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { SimChannel, SimMessage } from './sim-message';
 
-/** Everything the simulated providers accepted, in arrival order, for as long as the process lives. */
+export interface ListOptions {
+  /** Also show requests the simulated provider refused synchronously (they carry `rejectedWith`). */
+  includeRejected?: boolean;
+}
+
+/** Everything the simulated providers accepted (and refused), in arrival order, for as long as the process lives. */
 @Injectable()
 export class MessageStore {
   private messages: SimMessage[] = [];
@@ -11,16 +16,21 @@ export class MessageStore {
   }
 
   /** Addresses compare case-insensitively (e-mail domains are); E.164 numbers have no case. */
-  inbox(to: string): SimMessage[] {
+  inbox(to: string, options: ListOptions = {}): SimMessage[] {
     const wanted = to.toLowerCase();
-    return this.messages.filter((message) => message.to.toLowerCase() === wanted);
+    return this.visible(options).filter((message) => message.to.toLowerCase() === wanted);
   }
 
-  list(channel?: SimChannel): SimMessage[] {
-    return channel ? this.messages.filter((message) => message.channel === channel) : [...this.messages];
+  list(channel?: SimChannel, options: ListOptions = {}): SimMessage[] {
+    const visible = this.visible(options);
+    return channel ? visible.filter((message) => message.channel === channel) : visible;
   }
 
   clear(): void {
     this.messages = [];
+  }
+
+  private visible({ includeRejected = false }: ListOptions): SimMessage[] {
+    return includeRejected ? [...this.messages] : this.messages.filter((message) => message.rejectedWith === undefined);
   }
 }

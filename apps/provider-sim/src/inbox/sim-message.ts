@@ -7,6 +7,22 @@ export interface SaidText {
   text: string;
 }
 
+/** One status a message reached after acceptance, as its callback or event reported it. */
+export interface SimStatusChange {
+  /** Twilio MessageStatus / CallStatus, or SendGrid event name. */
+  status: string;
+  at: string;
+  /** Twilio ErrorCode of failed/undelivered SMS. */
+  errorCode?: number;
+}
+
+/** A synchronous refusal (4xx/5xx with the provider's error code). */
+export interface SimRejection {
+  status: number;
+  code: number;
+  message: string;
+}
+
 /**
  * What one recipient "received" from a provider. Flat rather than one type per channel so that
  * tests and demos read it as plain JSON; the fields of other channels are simply absent.
@@ -30,6 +46,19 @@ export interface SimMessage {
   twiml?: string;
   url?: string;
   said?: SaidText[];
+  /** MachineDetection as requested (Enable | DetectMessageEnd). */
+  machineDetection?: string;
+  /**
+   * Who picked up: the AnsweredBy Twilio reported (human, machine_start, machine_end_beep) when
+   * MachineDetection was asked, else the simulator's own truth (human | machine).
+   */
+  answeredBy?: string;
+  /** Keys pressed in answer to a `<Gather>` ("1" = acknowledged). */
+  digits?: string;
+  /** Status with which the `<Gather action>` URL answered the digits. */
+  gatherReplyStatus?: number;
+  /** CallDuration reported with `completed`. */
+  durationSeconds?: number;
 
   // email
   subject?: string;
@@ -39,8 +68,23 @@ export interface SimMessage {
   customArgs?: Record<string, string>;
   categories?: string[];
   headers?: Record<string, string>;
+  /** This recipient's sg_message_id: `<X-Message-Id>.<suffix>`. */
+  sgMessageId?: string;
 
   /** Kept so that status callbacks can be sent later without changing what is recorded. */
   statusCallback?: string;
   statusCallbackEvents?: string[];
+
+  /**
+   * Statuses after acceptance in the order the simulator reached them, which is the order their
+   * callbacks were posted: with out-of-order delivery `delivered` may precede `sent`.
+   */
+  statuses?: SimStatusChange[];
+  /** The final status once reached (delivered, undelivered, failed, completed, busy, no-answer, bounce, dropped). */
+  outcome?: string;
+  /** Twilio ErrorCode of a failed or undelivered SMS. */
+  errorCode?: number;
+
+  /** Present only on refused requests, which inbox and lists show only when asked to. */
+  rejectedWith?: SimRejection;
 }

@@ -1,4 +1,6 @@
-import { Body, Controller, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Post, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ProviderTrafficInterceptor } from '../traffic/provider-traffic.interceptor';
+import { SimulatedApi } from '../traffic/simulated-api.decorator';
 import { MailSendService } from './mail-send.service';
 import { SendGridBearerAuthGuard } from './sendgrid-bearer-auth.guard';
 
@@ -11,11 +13,13 @@ interface EmptyReply {
 
 @Controller('v3/mail')
 @UseGuards(SendGridBearerAuthGuard)
+@UseInterceptors(ProviderTrafficInterceptor)
 export class MailSendController {
   constructor(private readonly mailSend: MailSendService) {}
 
   /** 202 with an empty body and X-Message-Id; 200 in sandbox mode. The status varies, hence @Res. */
   @Post('send')
+  @SimulatedApi('sendgridMail')
   send(@Body() body: unknown, @Res() reply: EmptyReply): void {
     const outcome = this.mailSend.send(body);
     reply.setHeader('X-Message-Id', outcome.messageId);

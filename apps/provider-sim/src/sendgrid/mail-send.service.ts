@@ -1,7 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { SimConfigStore } from '../config/sim-config.store';
 import { MessageStore } from '../inbox/message-store';
 import { SimMessage } from '../inbox/sim-message';
+import { SimRandom } from '../random/sim-random';
+import { SimStats } from '../stats/sim-stats';
+import { decideEmailFate } from './email-fate';
+import { EmailLifecycle } from './email-lifecycle';
 import { SendGridApiError } from './sendgrid-api.error';
 import { MailSendRequest, RECIPIENT_KINDS } from './mail-send.request';
 import { validateMailSend } from './mail-send.validator';
@@ -12,22 +17,39 @@ export interface MailSendOutcome {
   sandbox: boolean;
 }
 
-/** POST /v3/mail/send: validate, then one received message per recipient address. */
+/** POST /v3/mail/send: validate, then one received message per recipient address, and its events. */
 @Injectable()
 export class MailSendService {
   private readonly logger = new Logger('SendGridMailSend');
 
-  constructor(private readonly store: MessageStore) {}
+  constructor(
+    private readonly store: MessageStore,
+    private readonly config: SimConfigStore,
+    private readonly random: SimRandom,
+    private readonly stats: SimStats,
+    private readonly lifecycle: EmailLifecycle,
+  ) {}
 
   send(body: unknown): MailSendOutcome {
+    const prng = this.random.next('sendgridMail');
     const validation = validateMailSend(body);
-    if (!validation.ok) throw new SendGridApiError(400, validation.errors);
+    if (!validation.ok) {
+      this.stats.rejected('email', 400);
+      throw new SendGridApiError(400, validation.errors);
+    }
     const { request } = validation;
     const messageId = randomBytes(16).toString('base64url');
-    // Sandbox mode is answered but never delivered, so nothing is recorded.
+    // Sandbox mode is answered but never delivered, so nothing is recorded and no event follows.
     if (!request.sandbox) {
       const received = receivedMessages(request, messageId, new Date());
-      received.forEach((message) => this.store.record(message));
+      const rates = this.config.current.email;
+      const recipients = received.map((message) => ({ message, fate: decideEmailFate(message.to, rates, prng) }));
+      received.forEach((message) => {
+        this.store.record(message);
+        this.stats.accepted('email', message.customArgs?.delivery_id ?? `${message.to}\n${message.subject ?? ''}`);
+      });
+      this.stats.emailRequestAccepted();
+      this.lifecycle.start(messageId, recipients, prng);
       this.logger.log({ msg: 'mail accepted', id: messageId, recipients: received.length });
     }
     return { messageId, sandbox: request.sandbox };
@@ -37,10 +59,12 @@ export class MailSendService {
 function receivedMessages(request: MailSendRequest, messageId: string, now: Date): SimMessage[] {
   const text = request.content.find((block) => block.type === 'text/plain')?.value;
   const html = request.content.find((block) => block.type === 'text/html')?.value;
+  let recipientIndex = 0;
   return request.personalizations.flatMap((personalization) =>
     RECIPIENT_KINDS.flatMap((kind) =>
-      personalization[kind].map(
-        (address): SimMessage => ({
+      personalization[kind].map((address): SimMessage => {
+        recipientIndex += 1;
+        return {
           id: messageId,
           channel: 'email',
           to: address.email,
@@ -53,8 +77,11 @@ function receivedMessages(request: MailSendRequest, messageId: string, now: Date
           customArgs: { ...request.customArgs, ...personalization.customArgs },
           categories: request.categories,
           headers: { ...request.headers, ...personalization.headers },
-        }),
-      ),
+          // SendGrid gives each recipient its own id under the request's X-Message-Id.
+          sgMessageId: `${messageId}.filterdrecv-sim-${recipientIndex}-0.0`,
+          statuses: [],
+        };
+      }),
     ),
   );
 }

@@ -1,23 +1,51 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { SimConfigStore } from '../config/sim-config.store';
 import { MessageStore } from '../inbox/message-store';
 import { SimMessage } from '../inbox/sim-message';
+import { Prng } from '../random/prng';
+import { SimRandom } from '../random/sim-random';
+import { SimStats } from '../stats/sim-stats';
+import { decideCallFate } from './call-fate';
+import { CallLifecycle } from './call-lifecycle';
+import { requestedCallEvents } from './call-params';
+import { isValidCallbackUrl } from './callback-url';
+import { injectedErrorCode } from './injected-error';
 import { checkPhoneNumber } from './phone-number';
 import { twilioErrors } from './twilio-api.error';
 import { TwilioForm } from './twilio-form';
+import { TwilioRefusals } from './twilio-refusals';
 import { accountPath, rfc2822, TWILIO_API_VERSION, twilioSid } from './twilio-resource-format';
 import { parseSaidTexts } from './twiml-say.parser';
 
 /**
- * POST …/Calls.json: Twilio's synchronous checks, then the call is queued (recorded). Inline
- * Twiml is "played" at once: what it says is recorded; a Url is kept but never fetched.
+ * POST …/Calls.json: Twilio's synchronous checks and injected refusals, then the call is queued
+ * (recorded) and rings. Inline Twiml is "played" at once: what it says is recorded; a Url is
+ * fetched when the call is answered.
  */
 @Injectable()
 export class TwilioCallsService {
   private readonly logger = new Logger('TwilioCalls');
 
-  constructor(private readonly store: MessageStore) {}
+  constructor(
+    private readonly store: MessageStore,
+    private readonly config: SimConfigStore,
+    private readonly random: SimRandom,
+    private readonly refusals: TwilioRefusals,
+    private readonly stats: SimStats,
+    private readonly lifecycle: CallLifecycle,
+  ) {}
 
   create(accountSid: string, form: TwilioForm): Record<string, unknown> {
+    const prng = this.random.next('twilioCalls');
+    try {
+      return this.accept(accountSid, form, prng);
+    } catch (error: unknown) {
+      this.refusals.note('voice', error, { to: form.text('To'), from: form.text('From'), url: form.text('Url'), twiml: form.text('Twiml') });
+      throw error;
+    }
+  }
+
+  private accept(accountSid: string, form: TwilioForm, prng: Prng): Record<string, unknown> {
     const to = form.text('To');
     if (to === undefined) throw twilioErrors.callToRequired();
     const from = form.text('From');
@@ -30,6 +58,11 @@ export class TwilioCallsService {
     if (url === undefined && twiml === undefined && form.text('ApplicationSid') === undefined) {
       throw twilioErrors.callInstructionsRequired();
     }
+    const statusCallback = form.text('StatusCallback');
+    if (statusCallback !== undefined && !isValidCallbackUrl(statusCallback)) throw twilioErrors.invalidStatusCallback();
+    const rates = this.config.current.voice;
+    const injected = injectedErrorCode(rates.errorRates, prng);
+    if (injected !== undefined) throw twilioErrors.injected(injected);
 
     const now = new Date();
     const call: SimMessage = {
@@ -41,10 +74,15 @@ export class TwilioCallsService {
       twiml,
       url,
       said: twiml !== undefined ? parseSaidTexts(twiml) : [],
-      statusCallback: form.text('StatusCallback'),
+      statusCallback,
       statusCallbackEvents: form.all('StatusCallbackEvent'),
+      machineDetection: form.text('MachineDetection'),
+      statuses: [],
     };
     this.store.record(call);
+    this.stats.accepted('voice', `${to}\n${twiml ?? url ?? ''}`);
+    const events = requestedCallEvents(call.statusCallbackEvents ?? []);
+    this.lifecycle.start(call, decideCallFate(to, rates, prng), { accountSid, events, machineDetection: call.machineDetection }, prng);
     this.logger.log({ msg: 'call accepted', id: call.id, says: call.said?.length ?? 0 });
 
     const uri = `${accountPath(accountSid)}/Calls/${call.id}`;

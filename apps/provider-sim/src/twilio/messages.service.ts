@@ -1,22 +1,54 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { SimConfigStore } from '../config/sim-config.store';
 import { MessageStore } from '../inbox/message-store';
 import { SimMessage } from '../inbox/sim-message';
+import { Prng } from '../random/prng';
+import { SimRandom } from '../random/sim-random';
+import { SimStats } from '../stats/sim-stats';
+import { isValidCallbackUrl } from './callback-url';
+import { injectedErrorCode } from './injected-error';
+import { OptOutRegistry } from './opt-out-registry';
 import { checkPhoneNumber } from './phone-number';
 import { countSmsSegments } from './sms-segments';
+import { decideSmsFate } from './sms-fate';
+import { SmsLifecycle } from './sms-lifecycle';
 import { twilioErrors } from './twilio-api.error';
 import { TwilioForm } from './twilio-form';
+import { TwilioRefusals } from './twilio-refusals';
 import { accountPath, rfc2822, TWILIO_API_VERSION, twilioSid } from './twilio-resource-format';
 
 const MAX_BODY_CHARACTERS = 1600;
 
-/** POST …/Messages.json: Twilio's synchronous checks, then the message is queued (recorded). */
+/**
+ * POST …/Messages.json: Twilio's synchronous checks, opt-outs and injected refusals, then the
+ * message is queued (recorded) and its status callbacks follow.
+ */
 @Injectable()
 export class TwilioMessagesService {
   private readonly logger = new Logger('TwilioMessages');
 
-  constructor(private readonly store: MessageStore) {}
+  constructor(
+    private readonly store: MessageStore,
+    private readonly config: SimConfigStore,
+    private readonly random: SimRandom,
+    private readonly optOuts: OptOutRegistry,
+    private readonly refusals: TwilioRefusals,
+    private readonly stats: SimStats,
+    private readonly lifecycle: SmsLifecycle,
+  ) {}
 
   create(accountSid: string, form: TwilioForm): Record<string, unknown> {
+    // Drawn first, so that the n-th request meets the same fate whether or not earlier ones were refused.
+    const prng = this.random.next('twilioMessages');
+    try {
+      return this.accept(accountSid, form, prng);
+    } catch (error: unknown) {
+      this.refusals.note('sms', error, { to: form.text('To'), from: form.text('From'), body: form.text('Body') });
+      throw error;
+    }
+  }
+
+  private accept(accountSid: string, form: TwilioForm, prng: Prng): Record<string, unknown> {
     const to = form.text('To');
     if (to === undefined) throw twilioErrors.toRequired();
     const from = form.text('From');
@@ -28,6 +60,13 @@ export class TwilioMessagesService {
     const number = checkPhoneNumber(to);
     if (!number.valid) throw twilioErrors.invalidTo(to);
     if (!number.mayReceiveSms) throw twilioErrors.notMobile(to);
+    const statusCallback = form.text('StatusCallback');
+    if (statusCallback !== undefined && !isValidCallbackUrl(statusCallback)) throw twilioErrors.invalidStatusCallback();
+    const sender = messagingServiceSid ?? from ?? '';
+    if (this.optOuts.isBlocked(to, sender)) throw twilioErrors.unsubscribedRecipient();
+    const rates = this.config.current.sms;
+    const injected = injectedErrorCode(rates.errorRates, prng);
+    if (injected !== undefined) throw twilioErrors.injected(injected);
 
     const now = new Date();
     const { encoding, segments } = countSmsSegments(body ?? '');
@@ -41,9 +80,12 @@ export class TwilioMessagesService {
       segments,
       encoding,
       validityPeriodSeconds: form.integer('ValidityPeriod'),
-      statusCallback: form.text('StatusCallback'),
+      statusCallback,
+      statuses: [],
     };
     this.store.record(message);
+    this.stats.accepted('sms', `${to}\n${message.body}`);
+    this.lifecycle.start(message, decideSmsFate(to, rates, prng), { accountSid, messagingServiceSid }, prng);
     this.logger.log({ msg: 'sms accepted', id: message.id, segments, encoding });
 
     const uri = `${accountPath(accountSid)}/Messages/${message.id}`;

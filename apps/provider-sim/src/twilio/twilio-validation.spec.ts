@@ -30,6 +30,7 @@ describe('Twilio synchronous validation', () => {
     [{ To: '+32470123456', From: '+32460200100' }, 21602],
     [{ To: '+32470123456', From: '+32460200100', Body: 'x'.repeat(1601) }, 21617],
     [{ To: '0470123456', From: '+32460200100', Body: 'x' }, 21211],
+    [{ To: '+32470123456', From: '+32460200100', Body: 'x', StatusCallback: '/relative/callback' }, 21609],
   ])('Messages %j → 400 / %i in the legacy error shape', async (form, code) => {
     const { status, body } = await post('Messages', form);
 
@@ -59,6 +60,7 @@ describe('Twilio synchronous validation', () => {
     [{ From: '+32460200100', Twiml: '<Response/>' }, 21201],
     [{ To: '+32470123456', Twiml: '<Response/>' }, 21213],
     [{ To: '+32470123456', From: '+32460200100' }, 21205],
+    [{ To: '+32470123456', From: '+32460200100', Twiml: '<Response/>', StatusCallback: 'callbacks/voice' }, 21609],
   ])('Calls %j → 400 / %i', async (form, code) => {
     const { status, body } = await post('Calls', form);
 

@@ -1,4 +1,6 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ProviderTrafficInterceptor } from '../traffic/provider-traffic.interceptor';
+import { SimulatedApi } from '../traffic/simulated-api.decorator';
 import { TwilioCallsService } from './calls.service';
 import { TwilioMessagesService } from './messages.service';
 import { TwilioBasicAuthGuard } from './twilio-basic-auth.guard';
@@ -7,6 +9,7 @@ import { TwilioForm } from './twilio-form';
 /** The two Twilio REST resources the system creates. */
 @Controller('2010-04-01/Accounts/:sid')
 @UseGuards(TwilioBasicAuthGuard)
+@UseInterceptors(ProviderTrafficInterceptor)
 export class TwilioController {
   constructor(
     private readonly messages: TwilioMessagesService,
@@ -14,12 +17,14 @@ export class TwilioController {
   ) {}
 
   @Post('Messages.json')
+  @SimulatedApi('twilioMessages')
   @HttpCode(201)
   createMessage(@Param('sid') accountSid: string, @Body() body: unknown): Record<string, unknown> {
     return this.messages.create(accountSid, TwilioForm.of(body));
   }
 
   @Post('Calls.json')
+  @SimulatedApi('twilioCalls')
   @HttpCode(201)
   createCall(@Param('sid') accountSid: string, @Body() body: unknown): Record<string, unknown> {
     return this.calls.create(accountSid, TwilioForm.of(body));

@@ -1,0 +1,78 @@
+/** The simulated APIs that latency, rate limits and 429 storms apply to. */
+export const SIM_APIS = ['twilioMessages', 'twilioCalls', 'sendgridMail'] as const;
+export type SimApi = (typeof SIM_APIS)[number];
+
+export interface MsRange {
+  min: number;
+  max: number;
+}
+
+/**
+ * Everything the simulator can be told to do differently from "every provider call succeeds".
+ * Rates are probabilities in [0, 1] drawn from the seeded PRNG; magic numbers and addresses
+ * (see README) override them.
+ */
+export interface SimConfig {
+  seed: number;
+  /** Added before each provider API answers (Twilio creates, SendGrid mail send). */
+  latencyMs: MsRange;
+  /** Between one status callback or event of a message and the next. */
+  callbackDelayMs: MsRange;
+  /** Attempts per callback POST (first one included) and the first backoff, doubled each time. */
+  callbackRetry: { attempts: number; backoffMs: number };
+  sms: {
+    /** Twilio error code → probability that a valid create is refused with it, synchronously. */
+    errorRates: Record<string, number>;
+    /** Accepted, then `undelivered` with ErrorCode 30003, 30005 or 30006. */
+    undeliveredRate: number;
+    /** Accepted, then `failed` with ErrorCode 30001 and no `sent`. */
+    failedRate: number;
+    /** The later callback of a message is posted before the earlier one. */
+    outOfOrderRate: number;
+  };
+  voice: {
+    errorRates: Record<string, number>;
+    noAnswerRate: number;
+    busyRate: number;
+    failedRate: number;
+    /** Answered by an answering machine: AnsweredBy machine_* when MachineDetection was asked. */
+    machineRate: number;
+    /** A human who hears a `<Gather>` presses 1. */
+    acknowledgeRate: number;
+  };
+  email: {
+    bounceRate: number;
+    dropRate: number;
+    /** `deferred` once, then `delivered`. */
+    deferRate: number;
+    /** Events per Event Webhook POST at most, and how long events wait for others to join them. */
+    eventBatchSize: number;
+    eventBatchWindowMs: number;
+  };
+  /** Requests per second per API above which the simulator answers 429; null = unlimited. */
+  rateLimit: Record<SimApi, number | null>;
+  /** The next `count` requests of `api` are answered 429 (a 429 storm); null when none is left. */
+  burst429: { api: SimApi; count: number } | null;
+  /** Where inbound SMS (member replies, STOP/START) are posted, like a number's Messaging webhook. */
+  twilioInboundSmsUrl: string | null;
+  /** The account-wide SendGrid Event Webhook URL. */
+  sendgridEventWebhookUrl: string | null;
+}
+
+/**
+ * Every provider call succeeds quickly and in order; nothing is posted anywhere unless a URL
+ * is given. Tests and benchmarks switch faults on explicitly.
+ */
+export const DEFAULT_SIM_CONFIG: SimConfig = {
+  seed: 1,
+  latencyMs: { min: 0, max: 0 },
+  callbackDelayMs: { min: 5, max: 30 },
+  callbackRetry: { attempts: 4, backoffMs: 200 },
+  sms: { errorRates: {}, undeliveredRate: 0, failedRate: 0, outOfOrderRate: 0 },
+  voice: { errorRates: {}, noAnswerRate: 0, busyRate: 0, failedRate: 0, machineRate: 0, acknowledgeRate: 0 },
+  email: { bounceRate: 0, dropRate: 0, deferRate: 0, eventBatchSize: 500, eventBatchWindowMs: 20 },
+  rateLimit: { twilioMessages: null, twilioCalls: null, sendgridMail: null },
+  burst429: null,
+  twilioInboundSmsUrl: null,
+  sendgridEventWebhookUrl: null,
+};

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { SimConfigStore } from '../config/sim-config.store';
+import { SimMessage } from '../inbox/sim-message';
+import { Prng } from '../random/prng';
+import { SimScheduler } from '../timing/sim-scheduler';
+import { EmailEventName, emailEvent } from './email-events';
+import { EmailFate } from './email-fate';
+import { EventWebhookBatcher } from './event-webhook-batcher';
+
+const TERMINAL_EVENTS: ReadonlySet<EmailEventName> = new Set(['delivered', 'bounce', 'dropped']);
+
+/**
+ * The recipients of one accepted request after the 202, in steps callbackDelayMs apart:
+ * `processed` (or `dropped`, which SendGrid sends instead), then `delivered` or `bounce` or
+ * `deferred`, and for a deferred one a later `delivered`. Each event is recorded on its
+ * recipient's message and handed to the batcher.
+ */
+@Injectable()
+export class EmailLifecycle {
+  constructor(
+    private readonly scheduler: SimScheduler,
+    private readonly config: SimConfigStore,
+    private readonly batcher: EventWebhookBatcher,
+  ) {}
+
+  start(messageId: string, recipients: Array<{ message: SimMessage; fate: EmailFate }>, prng: Prng): void {
+    this.scheduler.spawn(`email ${messageId}`, async (signal) => {
+      await this.pause(prng, signal);
+      this.emit(recipients.map(({ message, fate }) => [message, fate === 'dropped' ? 'dropped' : 'processed']));
+      const sent = recipients.filter(({ fate }) => fate !== 'dropped');
+      if (sent.length === 0) return;
+      await this.pause(prng, signal);
+      this.emit(sent.map(({ message, fate }) => [message, fate === 'bounce' ? 'bounce' : fate === 'deferred' ? 'deferred' : 'delivered']));
+      const deferred = sent.filter(({ fate }) => fate === 'deferred');
+      if (deferred.length === 0) return;
+      await this.pause(prng, signal);
+      this.emit(deferred.map(({ message }) => [message, 'delivered']));
+    });
+  }
+
+  private emit(steps: Array<[SimMessage, EmailEventName]>): void {
+    const at = new Date();
+    const events = steps.map(([message, name]) => {
+      message.statuses?.push({ status: name, at: at.toISOString() });
+      if (TERMINAL_EVENTS.has(name)) message.outcome = name;
+      return emailEvent(message, name, at);
+    });
+    this.batcher.enqueue(events);
+  }
+
+  private pause(prng: Prng, signal: AbortSignal): Promise<void> {
+    const { min, max } = this.config.current.callbackDelayMs;
+    return this.scheduler.sleep(prng.between(min, max), signal);
+  }
+}

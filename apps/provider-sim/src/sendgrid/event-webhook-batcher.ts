@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { SimConfigStore } from '../config/sim-config.store';
+import { SimScheduler } from '../timing/sim-scheduler';
+import { WebhookSender } from '../webhooks/webhook-sender';
+import { EmailEvent, eventWebhookBody } from './email-events';
+import { signEventWebhook } from './event-webhook-signature';
+
+/**
+ * Collects e-mail events of all requests and posts them in batches to the account's Event
+ * Webhook URL, as SendGrid does: a batch leaves when it is full (eventBatchSize) or when its
+ * first event has waited eventBatchWindowMs. Without a configured URL events are not posted.
+ */
+@Injectable()
+export class EventWebhookBatcher {
+  private buffer: EmailEvent[] = [];
+  /** The pending flush, if one is armed; a token so a cancelled flush cannot disarm a newer one. */
+  private armedFlush: object | undefined;
+
+  constructor(
+    private readonly scheduler: SimScheduler,
+    private readonly config: SimConfigStore,
+    private readonly sender: WebhookSender,
+  ) {}
+
+  enqueue(events: EmailEvent[]): void {
+    if (this.config.current.sendgridEventWebhookUrl === null || events.length === 0) return;
+    this.buffer.push(...events);
+    const { eventBatchSize, eventBatchWindowMs } = this.config.current.email;
+    while (this.buffer.length >= eventBatchSize) this.post(this.buffer.splice(0, eventBatchSize));
+    if (this.buffer.length === 0 || this.armedFlush !== undefined) return;
+    const token = {};
+    this.armedFlush = token;
+    this.scheduler.spawn('email event batch', async (signal) => {
+      try {
+        await this.scheduler.sleep(eventBatchWindowMs, signal);
+      } finally {
+        if (this.armedFlush === token) this.armedFlush = undefined;
+      }
+      const size = this.config.current.email.eventBatchSize;
+      while (this.buffer.length > 0) this.post(this.buffer.splice(0, size));
+    });
+  }
+
+  reset(): void {
+    this.buffer = [];
+    this.armedFlush = undefined;
+  }
+
+  private post(events: EmailEvent[]): void {
+    this.scheduler.spawn('email event post', async (signal) => {
+      const url = this.config.current.sendgridEventWebhookUrl;
+      if (url === null) return;
+      const body = eventWebhookBody(events);
+      await this.sender.deliver(
+        {
+          kind: 'email',
+          label: `email events ×${events.length}`,
+          url,
+          body,
+          headers: { 'Content-Type': 'application/json', 'User-Agent': 'SendGrid Event API', ...signEventWebhook(body, new Date()) },
+          events: events.length,
+        },
+        signal,
+      );
+    });
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { SimChannel } from '../inbox/sim-message';
+
+/** Who a webhook POST is counted for: a channel's status callbacks, or inbound SMS. */
+export type WebhookKind = SimChannel | 'inboundSms';
+
+export interface CallbackCounts {
+  /** POSTs answered 2xx (for e-mail: Event Webhook POSTs, each carrying several events). */
+  sent: number;
+  /** POSTs given up after the last attempt, or refused with a 4xx. */
+  failed: number;
+  /** Attempts after the first. */
+  retried: number;
+  /** E-mail only: events carried by the POSTs that were answered 2xx. */
+  events?: number;
+}
+
+export interface ChannelStats {
+  /** Messages accepted (for e-mail: recipients, also counted per request in `requests`). */
+  accepted: number;
+  requests?: number;
+  /** Accepted messages the same as an earlier one (e-mail: same delivery_id; SMS: same to+body; voice: same to+TwiML/Url). */
+  duplicates: number;
+  /** Synchronous refusals by Twilio error code, or by HTTP status for SendGrid. */
+  rejected: Record<string, number>;
+  /** Requests answered 429 by the rate limit or a 429 storm. */
+  rateLimited: number;
+  callbacks: CallbackCounts;
+}
+
+export interface SimStatsSnapshot {
+  sms: ChannelStats;
+  voice: ChannelStats;
+  email: ChannelStats;
+  inboundSms: CallbackCounts;
+  /** Messages whose callbacks are still to come, plus retry chains in progress. */
+  pendingCallbacks: number;
+}
+
+/** Counters for benchmarks: what was accepted, refused, throttled, and which callbacks made it. */
+@Injectable()
+export class SimStats {
+  private channels = freshChannels();
+  private inbound = freshCallbacks();
+  private readonly seen = new Map<SimChannel, Set<string>>();
+
+  accepted(channel: SimChannel, duplicateKey: string): void {
+    const stats = this.channels[channel];
+    stats.accepted += 1;
+    const seen = this.seen.get(channel) ?? new Set<string>();
+    this.seen.set(channel, seen);
+    // A digest rather than the key: a benchmark may send millions of bodies.
+    const digest = createHash('sha1').update(duplicateKey).digest('base64');
+    if (seen.has(digest)) stats.duplicates += 1;
+    seen.add(digest);
+  }
+
+  emailRequestAccepted(): void {
+    this.channels.email.requests = (this.channels.email.requests ?? 0) + 1;
+  }
+
+  rejected(channel: SimChannel, code: number | string): void {
+    const rejected = this.channels[channel].rejected;
+    rejected[String(code)] = (rejected[String(code)] ?? 0) + 1;
+  }
+
+  rateLimited(channel: SimChannel): void {
+    this.channels[channel].rateLimited += 1;
+  }
+
+  callbackSent(kind: WebhookKind, events?: number): void {
+    const counts = this.callbacksOf(kind);
+    counts.sent += 1;
+    if (events !== undefined) counts.events = (counts.events ?? 0) + events;
+  }
+
+  callbackFailed(kind: WebhookKind): void {
+    this.callbacksOf(kind).failed += 1;
+  }
+
+  callbackRetried(kind: WebhookKind): void {
+    this.callbacksOf(kind).retried += 1;
+  }
+
+  snapshot(pendingCallbacks: number): SimStatsSnapshot {
+    return structuredClone({ ...this.channels, inboundSms: this.inbound, pendingCallbacks });
+  }
+
+  reset(): void {
+    this.channels = freshChannels();
+    this.inbound = freshCallbacks();
+    this.seen.clear();
+  }
+
+  private callbacksOf(kind: WebhookKind): CallbackCounts {
+    return kind === 'inboundSms' ? this.inbound : this.channels[kind].callbacks;
+  }
+}
+
+function freshChannels(): Record<SimChannel, ChannelStats> {
+  const channel = (): ChannelStats => ({ accepted: 0, duplicates: 0, rejected: {}, rateLimited: 0, callbacks: freshCallbacks() });
+  return {
+    sms: channel(),
+    voice: channel(),
+    email: { ...channel(), requests: 0, callbacks: { ...freshCallbacks(), events: 0 } },
+  };
+}
+
+function freshCallbacks(): CallbackCounts {
+  return { sent: 0, failed: 0, retried: 0 };
+}

@@ -1,0 +1,36 @@
+import { SimConfig } from '../config/sim-config';
+import { Prng } from '../random/prng';
+import { magicCall } from './magic-numbers';
+
+export type CallTerminalStatus = 'completed' | 'busy' | 'no-answer' | 'failed';
+
+/** What happens to a queued call, decided when it is created. */
+export interface CallFate {
+  outcome: CallTerminalStatus;
+  /** Who answers a completed call. */
+  answeredBy?: 'human' | 'machine';
+  /** A human presses 1 at a `<Gather>`. */
+  acknowledges: boolean;
+}
+
+/** Draws in a fixed order (outcome, then acknowledgement) whatever the outcome. */
+export function decideCallFate(to: string, rates: SimConfig['voice'], prng: Prng): CallFate {
+  const drawn = prng.choose([
+    ['no-answer', rates.noAnswerRate],
+    ['busy', rates.busyRate],
+    ['failed', rates.failedRate],
+    ['machine', rates.machineRate],
+  ] as const);
+  const acknowledges = prng.chance(rates.acknowledgeRate);
+
+  const magic = magicCall(to);
+  if (magic) {
+    if (magic.outcome !== 'completed') return { outcome: magic.outcome, acknowledges: false };
+    return magic.answeredBy === 'machine'
+      ? { outcome: 'completed', answeredBy: 'machine', acknowledges: false }
+      : { outcome: 'completed', answeredBy: 'human', acknowledges: magic.acknowledges };
+  }
+  if (drawn === 'machine') return { outcome: 'completed', answeredBy: 'machine', acknowledges: false };
+  if (drawn !== undefined) return { outcome: drawn, acknowledges: false };
+  return { outcome: 'completed', answeredBy: 'human', acknowledges };
+}
