@@ -31,7 +31,11 @@ start_app() {
   pids+=($!)
   echo "[run] $name started (pid $!, log .local/logs/$name.log)"
 }
-start_app provider-sim dist/apps/provider-sim/src/main.js
+tracker_url="${TRACKER_PUBLIC_URL:-http://127.0.0.1:${TRACKER_PORT:-3104}}"
+SIM_TWILIO_INBOUND_SMS_URL="$tracker_url/webhooks/twilio/inbound-sms" \
+SIM_SENDGRID_EVENT_WEBHOOK_URL="$tracker_url/webhooks/sendgrid/events" \
+  start_app provider-sim dist/apps/provider-sim/src/main.js
+start_app tracker dist/apps/tracker/src/main.js
 start_app intake dist/apps/intake/src/main.js
 start_app dispatcher-sms dist/apps/dispatcher-sms/src/main.js
 start_app dispatcher-email dist/apps/dispatcher-email/src/main.js
@@ -50,6 +54,7 @@ wait_ready() {
 }
 wait_ready provider-sim "http://127.0.0.1:${SIM_PORT:-4010}/__sim/messages"
 wait_ready intake "http://127.0.0.1:$port/health/ready"
+wait_ready tracker "http://127.0.0.1:${TRACKER_PORT:-3104}/health/ready"
 wait_ready dispatcher-sms "http://127.0.0.1:${DISPATCHER_SMS_PORT:-3101}/health/ready"
 wait_ready dispatcher-email "http://127.0.0.1:${DISPATCHER_EMAIL_PORT:-3102}/health/ready"
 wait_ready dispatcher-voice "http://127.0.0.1:${DISPATCHER_VOICE_PORT:-3103}/health/ready"

@@ -18,5 +18,8 @@ fi
 
 echo "[test] unit tests"
 npx jest --selectProjects unit --maxWorkers=2 "$@"
+echo "[test] building the apps (the kill-a-dispatcher test runs them as processes)"
+npm run -s build
 echo "[test] integration and end-to-end tests (real PostgreSQL, Redis, Kafka)"
-npx jest --selectProjects integration e2e --runInBand "$@"
+# --forceExit: a failed test may leave a client of a real server open; the run must still end.
+npx jest --selectProjects integration e2e --runInBand --forceExit "$@"

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Kafka, logLevel } from 'kafkajs';
-import { TOPICS, dispatcherGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
+import { TOPICS, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { aMember } from '../support/member.builder';
 import { consumerLag } from '../support/kafka-probe';
 import { RunningStack, startStack } from '../support/running-stack';
@@ -58,10 +58,12 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
     return ((await res.json()) as { id: string }).id;
   };
   const getAlert = async (id: string) => (await (await fetch(`${stack.intakeUrl}/v1/alerts/${id}`)).json()) as any;
+  // Final once the providers' callbacks have come back through the tracker.
+  const FINAL = ['delivered', 'undelivered', 'bounced', 'no_answer', 'busy', 'failed', 'suppressed'];
   const settled = (alert: any, channels: Record<string, number>) =>
     Object.entries(channels).every(([c, total]) => {
       const counts = alert.deliveries?.[c];
-      return counts && counts.total === total && !counts.byStatus.planned && !counts.byStatus.sending;
+      return counts && counts.total === total && Object.keys(counts.byStatus).every((status) => FINAL.includes(status));
     });
 
   let missingPersonAlertId: string;
@@ -79,11 +81,12 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
     });
 
     // Five members live in the targeted BINs (Chris counted once): one row per member and channel.
+    // Accepted by the providers, then delivered according to their signed callbacks.
     const alert = await waitFor(() => getAlert(missingPersonAlertId), (a) => settled(a, { sms: 5, email: 5, voice: 5 }), { what: 'all deliveries settled' });
-    expect(alert.deliveries.sms.byStatus).toEqual({ accepted: 4, suppressed: 1 });
+    expect(alert.deliveries.sms.byStatus).toEqual({ delivered: 4, suppressed: 1 });
     expect(alert.deliveries.sms.suppressedByReason).toEqual({ contact_not_verified: 1 });
-    expect(alert.deliveries.email.byStatus).toEqual({ accepted: 5 });
-    expect(alert.deliveries.voice.byStatus).toEqual({ accepted: 1, suppressed: 4 });
+    expect(alert.deliveries.email.byStatus).toEqual({ delivered: 5 });
+    expect(alert.deliveries.voice.byStatus).toEqual({ delivered: 1, suppressed: 4 });
     expect(alert.deliveries.voice.suppressedByReason).toEqual({ no_contact_point: 4 });
 
     // Dutch SMS, urgent, with the redistribution status.
@@ -143,7 +146,7 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
 
     // The expander re-emits the alert's jobs; wait until the senders have consumed those too.
     for (const channel of ['sms', 'email', 'voice'] as const) {
-      await waitFor(() => consumerLag(stack.config.KAFKA_BROKERS, dispatcherGroup(channel), TOPICS.alerts), (lag) => lag === 0, {
+      await waitFor(() => consumerLag(stack.config.KAFKA_BROKERS, expanderGroup(channel, 'urgent'), TOPICS.alerts), (lag) => lag === 0, {
         what: `${channel} expander to consume the redelivered event`,
       });
       await waitFor(() => consumerLag(stack.config.KAFKA_BROKERS, senderGroup(channel, 'urgent'), jobsTopic(channel, 'urgent')), (lag) => lag === 0, {
@@ -172,5 +175,28 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
     const alert = await getAlert(covidAlertId);
     expect(alert.redistributionAllowed).toBe(true);
     expect(alert.deliveries.sms.suppressedByReason).toMatchObject({ not_opted_in: 3 });
+  });
+
+  it('stops SMS to a member who replies STOP, even urgent ones, until START', async () => {
+    const reply = async (body: string) => {
+      const res = await fetch(`${stack.sim.url}/__sim/inbound-sms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: anna.mobile, to: stack.config.TWILIO_FROM_NUMBER, body }),
+      });
+      expect(res.ok).toBe(true);
+    };
+    await reply('STOP');
+    const afterStop = await postAlert({ category: 'missing_person', bins: ['herdersem'], texts: { nl: { title: 'Vermist: Noor (7)', body: 'Gele regenjas.' } } });
+    const stopped = await waitFor(() => getAlert(afterStop), (a) => settled(a, { sms: 3, email: 3 }), { what: 'alert after STOP settled' });
+    expect(stopped.deliveries.sms.suppressedByReason).toMatchObject({ stopped_by_recipient: 1 });
+    const noor = (messages: Array<Record<string, any>>) => messages.filter((m) => (m.body ?? m.subject ?? '').includes('Noor'));
+    expect(noor(await inbox(anna.mobile))).toHaveLength(0);
+    expect(noor(await inbox(anna.email))).toHaveLength(1);
+
+    await reply('START');
+    const afterStart = await postAlert({ category: 'missing_person', bins: ['herdersem'], texts: { nl: { title: 'Gevonden: Noor', body: 'Noor is terecht.' } } });
+    await waitFor(() => getAlert(afterStart), (a) => settled(a, { sms: 3 }), { what: 'alert after START settled' });
+    expect((await inbox(anna.mobile)).filter((m) => m.body.includes('Gevonden: Noor'))).toHaveLength(1);
   });
 });

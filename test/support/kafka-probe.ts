@@ -17,8 +17,10 @@ export async function consumerLag(brokers: string[], groupId: string, topic: str
     let lag = 0;
     for (const end of ends) {
       const c = committed.partitions.find((p) => p.partition === end.partition);
-      const at = c && Number(c.offset) >= 0 ? Number(c.offset) : 0;
-      lag += Number(end.high) - at;
+      // No commit yet means the group starts at the log start; so does a commit before it
+      // (records deleted since, as the test reset does).
+      const at = Math.max(Number(end.low), c ? Number(c.offset) : -1);
+      lag += Math.max(0, Number(end.high) - at);
     }
     return lag;
   } finally {

@@ -29,7 +29,12 @@ export async function resetDatabase(url: string): Promise<void> {
   }
 }
 
-/** Deletes the project's topics and consumer groups so that no earlier run's records remain. */
+/**
+ * Empties the project's topics and forgets every consumer group, so that no earlier run's
+ * records reach this run's consumers. Records are truncated (deleteTopicRecords up to the high
+ * watermark) rather than topics deleted: a deleted topic vanishes asynchronously, and a
+ * re-created one could disappear under the next test's feet.
+ */
 export async function resetKafka(brokers: string[]): Promise<void> {
   const kafka = new Kafka({ clientId: 'test-reset', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 2 } });
   const admin = kafka.admin();
@@ -39,24 +44,18 @@ export async function resetKafka(brokers: string[]): Promise<void> {
   try {
     const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
     if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-    const ours = (await admin.listTopics()).filter((t) => t.startsWith('bin.') || t.startsWith('test.'));
-    if (ours.length > 0) {
-      await admin.deleteTopics({ topics: ours, timeout: 10_000 });
-      for (let i = 0; i < 100; i++) {
-        const left = (await admin.listTopics()).filter((t) => ours.includes(t));
-        if (left.length === 0) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    const existing = await admin.listTopics();
+    const scratch = existing.filter((t) => t.startsWith('test.'));
+    if (scratch.length > 0) await admin.deleteTopics({ topics: scratch, timeout: 10_000 }).catch(() => undefined);
+    const wanted = allTopics();
+    const missing = wanted.filter((t) => !existing.includes(t.name));
+    if (missing.length > 0) {
+      await admin.createTopics({ topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })), waitForLeaders: true });
     }
-    // Topic deletion completes asynchronously on the broker; retry creation until it takes.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await admin.createTopics({ topics: allTopics().map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })), waitForLeaders: true });
-        break;
-      } catch (error) {
-        if (attempt >= 30) throw error;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+    for (const topic of wanted) {
+      const offsets = await admin.fetchTopicOffsets(topic.name);
+      const toTruncate = offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => ({ partition: o.partition, offset: '-1' }));
+      if (toTruncate.length > 0) await admin.deleteTopicRecords({ topic: topic.name, partitions: toTruncate });
     }
   } finally {
     await admin.disconnect();
@@ -69,8 +68,13 @@ export async function resetRedis(url: string): Promise<void> {
     throw new Error(`Redis is not reachable at ${url} (${error.message}). Start it with: npm run infra:up`);
   });
   try {
-    const keys = await redis.keys('bin:*');
-    if (keys.length > 0) await redis.del(...keys);
+    // SCAN in pages: a benchmark leaves hundreds of thousands of keys behind.
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', 'bin:*', 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
   } finally {
     redis.disconnect();
   }

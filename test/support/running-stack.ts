@@ -1,11 +1,14 @@
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { startIntake } from '../../apps/intake/src/start-intake';
+import { startTracker } from '../../apps/tracker/src/start-tracker';
 import { startProviderSim, RunningProviderSim } from '../../apps/provider-sim/src/start-provider-sim';
 import { startDispatcher } from '@bin-alert/dispatch';
 import { Channel } from '@bin-alert/domain';
 import { MemberRepository, openDataSource } from '@bin-alert/persistence';
 import { AppConfig } from '@bin-alert/platform';
+import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
+import { freePort } from './free-port';
 import { resetDatabase, resetKafka, resetRedis } from './reset-infrastructure';
 import { testConfig } from './test-config';
 
@@ -13,6 +16,7 @@ export interface RunningStack {
   config: AppConfig;
   intakeUrl: string;
   sim: RunningProviderSim;
+  trackerUrl: string;
   db: DataSource;
   members: MemberRepository;
   dispatchers: Map<Channel, INestApplication>;
@@ -25,13 +29,24 @@ export interface RunningStack {
  * Twilio and SendGrid.
  */
 export async function startStack(overrides: Record<string, string> = {}): Promise<RunningStack> {
-  const sim = await startProviderSim({ port: 0, logger: false });
-  const config = testConfig({ PROVIDER_SIM_URL: sim.url, ...overrides });
+  // The tracker's public URL is signed into every callback, so its port is chosen up front.
+  const trackerPort = await freePort();
+  const trackerUrl = `http://127.0.0.1:${trackerPort}`;
+  const sim = await startProviderSim({
+    port: 0,
+    logger: false,
+    config: {
+      twilioInboundSmsUrl: `${trackerUrl}${TRACKER_WEBHOOK_PATHS.twilioInboundSms}`,
+      sendgridEventWebhookUrl: `${trackerUrl}${TRACKER_WEBHOOK_PATHS.sendGridEvents}`,
+    },
+  });
+  const config = testConfig({ PROVIDER_SIM_URL: sim.url, TRACKER_PORT: String(trackerPort), TRACKER_PUBLIC_URL: trackerUrl, ...overrides });
   // Each end-to-end suite starts from nothing: no earlier alert may reach its members.
   await resetDatabase(config.DATABASE_URL);
   await resetRedis(config.REDIS_URL);
   await resetKafka(config.KAFKA_BROKERS);
   const intake = await startIntake(config, 0);
+  const tracker = await startTracker(config, trackerPort);
   const dispatchers = new Map<Channel, INestApplication>();
   for (const channel of ['sms', 'email', 'voice'] as const) dispatchers.set(channel, await startDispatcher(channel, config, 0));
   const db = await openDataSource(config.DATABASE_URL, 2);
@@ -39,14 +54,17 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     config,
     intakeUrl: await intake.getUrl(),
     sim,
+    trackerUrl,
     db,
     members: new MemberRepository(db),
     dispatchers,
     stop: async () => {
       for (const app of dispatchers.values()) await app.close();
       await intake.close();
+      await tracker.close();
       await sim.close();
       await db.destroy();
     },
   };
 }
+

@@ -19,6 +19,7 @@ import { ProviderTrafficInterceptor } from './traffic/provider-traffic.intercept
 import { TrafficGate } from './traffic/traffic-gate';
 import { CallLifecycle } from './twilio/call-lifecycle';
 import { TwilioCallsService } from './twilio/calls.service';
+import { TwilioResourceListing } from './twilio/resource-listing';
 import { InboundSmsController } from './twilio/inbound-sms.controller';
 import { InboundSmsService } from './twilio/inbound-sms.service';
 import { TwilioMessagesService } from './twilio/messages.service';
@@ -58,6 +59,7 @@ export class ProviderSimModule {
         TwilioMessagesService,
         SmsLifecycle,
         TwilioCallsService,
+        TwilioResourceListing,
         CallLifecycle,
         InboundSmsService,
         TwilioBasicAuthGuard,

@@ -35,9 +35,17 @@ export function allTopics(partitions = { alerts: 3, jobs: JOB_PARTITIONS, events
   ];
 }
 
-/** Consumer group of a channel's dispatcher on the alerts topic (the expander). */
+/** Consumer group of a channel's dispatcher on the alerts topic (the expander of normal alerts). */
 export function dispatcherGroup(channel: Channel): string {
   return `dispatcher-${channel}`;
+}
+
+/**
+ * The expander of one lane. Both groups read every alert and each expands its own lane's, so an
+ * urgent alert is never queued behind the expansion of a large normal one (ADR 0005).
+ */
+export function expanderGroup(channel: Channel, lane: Urgency): string {
+  return lane === 'urgent' ? `${dispatcherGroup(channel)}-urgent` : dispatcherGroup(channel);
 }
 
 /** Consumer group of a channel's senders on one lane's jobs topic, shared by every instance. */

@@ -10,6 +10,8 @@ export interface DispatchSettings {
   sendConcurrency: number;
   retryPolicy: RetryPolicy;
   twilioFromNumber: string;
+  /** The tracker's origin as the providers reach it: status callbacks and Gather actions go there. */
+  trackerPublicUrl: string;
   twilioMessagesPerSecond: number;
   twilioCallsPerSecond: number;
   sendgridRequestsPerSecond: number;

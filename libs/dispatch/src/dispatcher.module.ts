@@ -1,14 +1,13 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
-import { HEADERS, TOPICS, alertIssuedV1, deliveryJobV1, dispatcherGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
+import { HEADERS, TOPICS, alertIssuedV1, deliveryJobV1, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Channel, DEFAULT_RETRY_POLICY, URGENCIES } from '@bin-alert/domain';
-import { KafkaMessageBus, MESSAGE_BUS, MessagingModule, RunningConsumer } from '@bin-alert/messaging';
+import { KafkaMessageBus, MESSAGE_BUS, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
 import { AlertRepository, AudienceRepository, DeliveryRepository, PersistenceModule, ReferenceDataRepository } from '@bin-alert/persistence';
 import { SendGridEmailSender, TwilioSmsSender, TwilioVoiceCaller } from '@bin-alert/providers';
-import { APP_CONFIG, AppConfig, ConfigModule, HealthController, READINESS_CHECKS, REDIS, ReadinessCheck, RedisModule, providerSettingsFrom } from '@bin-alert/platform';
+import { APP_CONFIG, AppConfig, ConfigModule, HealthController, REDIS, RedisModule, providerSettingsFrom } from '@bin-alert/platform';
 import { AlertExpander } from './alert-expander';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { LaneGate } from './lane-gate';
@@ -28,6 +27,7 @@ export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
     sendConcurrency: config.DISPATCH_SEND_CONCURRENCY,
     retryPolicy: DEFAULT_RETRY_POLICY,
     twilioFromNumber: config.TWILIO_FROM_NUMBER,
+    trackerPublicUrl: config.TRACKER_PUBLIC_URL,
     twilioMessagesPerSecond: config.TWILIO_MESSAGES_PER_SECOND,
     twilioCallsPerSecond: config.TWILIO_CALLS_PER_SECOND,
     sendgridRequestsPerSecond: config.SENDGRID_REQUESTS_PER_SECOND,
@@ -48,9 +48,9 @@ function createChannelSender(channel: Channel, config: AppConfig, limiter: Provi
 }
 
 /**
- * The dispatcher's three consumers: the expander on issued alerts (one group per channel), and
- * the senders on the channel's urgent and normal job lanes (groups shared by every instance, so
- * that instances split the partitions between them).
+ * The dispatcher's consumers, two per lane: the expander on issued alerts, and the sender on the
+ * lane's jobs. Every group is shared by all instances of the channel's dispatcher, so that the
+ * instances split the partitions between them.
  */
 @Injectable()
 class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -79,15 +79,24 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
         }),
       );
     }
-    this.running.push(
-      await this.bus.consume({
-        groupId: dispatcherGroup(channel),
-        topics: [TOPICS.alerts],
-        schema: alertIssuedV1,
-        handle: async (message, context) => void (await this.expander.expand(message.value, context, message.headers[HEADERS.correlationId])),
-      }),
-    );
-    this.logger.log({ msg: 'consuming', channel, groups: [dispatcherGroup(channel), ...URGENCIES.map((l) => senderGroup(channel, l))] });
+    for (const lane of URGENCIES) {
+      this.running.push(
+        await this.bus.consume({
+          groupId: expanderGroup(channel, lane),
+          topics: [TOPICS.alerts],
+          schema: alertIssuedV1,
+          maxWaitMs: lane === 'urgent' ? 50 : 500,
+          // Alerts on different partitions are expanded side by side.
+          partitionsConcurrently: 3,
+          handle: async (message, context) => {
+            if (message.value.urgency !== lane) return;
+            await this.expander.expand(message.value, context, message.headers[HEADERS.correlationId]);
+          },
+        }),
+      );
+    }
+    const groups = URGENCIES.flatMap((l) => [expanderGroup(channel, l), senderGroup(channel, l)]);
+    this.logger.log({ msg: 'consuming', channel, groups });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -103,7 +112,7 @@ export class DispatcherModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-dispatcher-${channel}` }),
+        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-dispatcher-${channel}` }),
         RedisModule.forRoot(config.REDIS_URL),
       ],
       controllers: [HealthController],
@@ -127,15 +136,7 @@ export class DispatcherModule {
             new DeliveryJobSender(sender, d, new LaneGate(), s, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`),
           inject: [CHANNEL_SENDER, DeliveryRepository, DISPATCH_SETTINGS],
         },
-        {
-          provide: READINESS_CHECKS,
-          useFactory: (db: DataSource, redis: Redis, bus: KafkaMessageBus): ReadinessCheck[] => [
-            { name: 'postgres', check: async () => void (await db.query('SELECT 1')) },
-            { name: 'redis', check: async () => void (await redis.ping()) },
-            { name: 'kafka', check: () => bus.ping() },
-          ],
-          inject: [DataSource, REDIS, MESSAGE_BUS],
-        },
+        POSTGRES_REDIS_KAFKA_READINESS,
         DispatcherConsumers,
       ],
     };

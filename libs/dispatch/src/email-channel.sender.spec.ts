@@ -1,6 +1,6 @@
 import { spreadSharedAddresses } from './email-channel.sender';
 
-const delivery = (id: string, to: string) => ({ id, memberId: id, language: 'nl' as const, to });
+const delivery = (id: string, to: string) => ({ id, memberId: id, language: 'nl' as const, to, inDoubtSince: null });
 
 describe('spreadSharedAddresses', () => {
   it('keeps everyone in one round when no address is shared', () => {

@@ -5,6 +5,8 @@ import { jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { MemberRepository, NewMember, openDataSource } from '@bin-alert/persistence';
 import { AppConfig } from '@bin-alert/platform';
 import { startIntake } from '../../../apps/intake/src/start-intake';
+import { startTracker } from '../../../apps/tracker/src/start-tracker';
+import { freePort } from '../../../test/support/free-port';
 import { RunningProviderSim, startProviderSim } from '../../../apps/provider-sim/src/start-provider-sim';
 import { consumerLag, stableGroupMembers } from '../../../test/support/kafka-probe';
 import { resetDatabase, resetKafka, resetRedis } from '../../../test/support/reset-infrastructure';
@@ -27,18 +29,22 @@ describe('two-stage fan-out on the real stack', () => {
   let config: AppConfig;
   let db: DataSource;
   let intake: INestApplication;
+  let tracker: INestApplication;
   let intakeUrl: string;
   const dispatchers: INestApplication[] = [];
 
   async function boot(overrides: Record<string, string>, instances: number): Promise<void> {
     sim = await startProviderSim({ port: 0, logger: false });
-    config = testConfig({ PROVIDER_SIM_URL: sim.url, ...overrides });
+    const trackerPort = await freePort();
+    config = testConfig({ PROVIDER_SIM_URL: sim.url, TRACKER_PORT: String(trackerPort), TRACKER_PUBLIC_URL: `http://127.0.0.1:${trackerPort}`, ...overrides });
     await resetDatabase(config.DATABASE_URL);
     await resetRedis(config.REDIS_URL);
     await resetKafka(config.KAFKA_BROKERS);
     db = await openDataSource(config.DATABASE_URL, 3);
     intake = await startIntake(config, 0);
     intakeUrl = await intake.getUrl();
+    // Receives the simulator's status callbacks, as in production.
+    tracker = await startTracker(config);
     for (let i = 0; i < instances; i++) dispatchers.push(await startDispatcher('sms', config, 0));
     for (const lane of ['urgent', 'normal'] as const) {
       await waitFor(() => stableGroupMembers(config.KAFKA_BROKERS, senderGroup('sms', lane)), (n) => n === instances, {
@@ -50,6 +56,7 @@ describe('two-stage fan-out on the real stack', () => {
   async function shutdown(): Promise<void> {
     for (const app of dispatchers.splice(0)) await app.close();
     await intake?.close();
+    await tracker?.close();
     await sim?.close();
     await db?.destroy();
   }
@@ -61,7 +68,12 @@ describe('two-stage fan-out on the real stack', () => {
   }
 
   const statusCounts = async (alertId: string): Promise<Record<string, number>> => {
-    const rows: Array<{ status: string; n: number }> = await db.query(`SELECT status, count(*)::int AS n FROM deliveries WHERE alert_id = $1 AND channel = 'sms' GROUP BY status`, [alertId]);
+    // Accepted, or already further along once the tracker applied the provider's callbacks.
+    const rows: Array<{ status: string; n: number }> = await db.query(
+      `SELECT CASE WHEN accepted_at IS NOT NULL THEN 'accepted' ELSE status END AS status, count(*)::int AS n
+         FROM deliveries WHERE alert_id = $1 AND channel = 'sms' GROUP BY 1`,
+      [alertId],
+    );
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   };
 

@@ -22,3 +22,16 @@ export async function sendWithRetry(call: () => Promise<{ providerId: string }>,
     }
   }
 }
+
+export type InDoubtResult = { status: 'accepted'; providerId: string } | { status: 'failed'; reason: string } | { status: 'not_found' };
+
+/**
+ * For a delivery whose earlier sender died mid-call: asks the provider, under the same retry
+ * policy, whether the message went out then. Found means accepted (never send it twice); not
+ * found means send it now; no answer at all is recorded as a failure with its reason.
+ */
+export async function findInDoubt(lookup: () => Promise<{ providerId: string } | null>, policy: RetryPolicy): Promise<InDoubtResult> {
+  const result = await sendWithRetry(async () => (await lookup()) ?? { providerId: '' }, policy);
+  if (!result.ok) return { status: 'failed', reason: `in_doubt_check_failed: ${result.reason}` };
+  return result.providerId ? { status: 'accepted', providerId: result.providerId } : { status: 'not_found' };
+}

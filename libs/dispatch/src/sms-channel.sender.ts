@@ -1,11 +1,11 @@
 import { AlertContent, renderSms } from '@bin-alert/domain';
 import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
-import type { SmsSender } from '@bin-alert/providers';
+import { SmsSender, messageStatusCallbackUrl } from '@bin-alert/providers';
 import { ChannelSender } from './channel-sender';
 import { mapWithConcurrency } from './concurrency';
 import { DispatchSettings } from './dispatch-settings';
 import { ProviderRateLimiter } from './provider-rate-limiter';
-import { sendWithRetry } from './send-with-retry';
+import { findInDoubt, sendWithRetry } from './send-with-retry';
 
 export class SmsChannelSender implements ChannelSender {
   readonly channel = 'sms' as const;
@@ -21,14 +21,21 @@ export class SmsChannelSender implements ChannelSender {
     return mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome> => {
       if (!delivery.to) return { id: delivery.id, status: 'failed', reason: 'contact_removed' };
       const rendered = renderSms(content, delivery.language);
+      const to = delivery.to;
+      if (delivery.inDoubtSince) {
+        const since = delivery.inDoubtSince;
+        const earlier = await findInDoubt(() => this.sms.findAccepted({ to, body: rendered.body, since }), this.settings.retryPolicy);
+        if (earlier.status !== 'not_found') return { id: delivery.id, ...earlier };
+      }
       const result = await sendWithRetry(async () => {
         // Twilio counts its per-second limit in segments, so a long message takes several tokens.
         await this.limiter.acquire(limit, rendered.segments);
         return this.sms.send({
           deliveryId: delivery.id,
-          to: delivery.to!,
+          to,
           body: rendered.body,
           validityPeriodSeconds: content.urgency === 'urgent' ? this.settings.urgentSmsValiditySeconds : undefined,
+          statusCallbackUrl: messageStatusCallbackUrl(this.settings.trackerPublicUrl, delivery.id),
         });
       }, this.settings.retryPolicy);
       return result.ok ? { id: delivery.id, status: 'accepted', providerId: result.providerId } : { id: delivery.id, status: 'failed', reason: result.reason };

@@ -1,11 +1,11 @@
 import { AlertContent, renderVoice } from '@bin-alert/domain';
 import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
-import type { VoiceCaller } from '@bin-alert/providers';
+import { TRACKED_CALL_EVENTS, VoiceCaller, callStatusCallbackUrl, voiceGatherActionUrl } from '@bin-alert/providers';
 import { ChannelSender } from './channel-sender';
 import { mapWithConcurrency } from './concurrency';
 import { DispatchSettings } from './dispatch-settings';
 import { ProviderRateLimiter } from './provider-rate-limiter';
-import { sendWithRetry } from './send-with-retry';
+import { findInDoubt, sendWithRetry } from './send-with-retry';
 
 export class VoiceChannelSender implements ChannelSender {
   readonly channel = 'voice' as const;
@@ -20,10 +20,23 @@ export class VoiceChannelSender implements ChannelSender {
     const limit = { name: 'twilio:calls', perSecond: this.settings.twilioCallsPerSecond };
     return mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome> => {
       if (!delivery.to) return { id: delivery.id, status: 'failed', reason: 'contact_removed' };
-      const { twiml } = renderVoice(content, delivery.language);
+      const to = delivery.to;
+      if (delivery.inDoubtSince) {
+        const since = delivery.inDoubtSince;
+        const earlier = await findInDoubt(() => this.voice.findPlaced({ to, since }), this.settings.retryPolicy);
+        if (earlier.status !== 'not_found') return { id: delivery.id, ...earlier };
+      }
+      const { twiml } = renderVoice(content, delivery.language, { gatherActionUrl: voiceGatherActionUrl(this.settings.trackerPublicUrl, delivery.id) });
       const result = await sendWithRetry(async () => {
         await this.limiter.acquire(limit);
-        return this.voice.call({ deliveryId: delivery.id, to: delivery.to!, twiml });
+        return this.voice.call({
+          deliveryId: delivery.id,
+          to,
+          twiml,
+          statusCallbackUrl: callStatusCallbackUrl(this.settings.trackerPublicUrl, delivery.id),
+          statusCallbackEvents: [...TRACKED_CALL_EVENTS],
+          machineDetection: 'Enable',
+        });
       }, this.settings.retryPolicy);
       return result.ok ? { id: delivery.id, status: 'accepted', providerId: result.providerId } : { id: delivery.id, status: 'failed', reason: result.reason };
     });

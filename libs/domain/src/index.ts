@@ -9,3 +9,5 @@ export * from './delivery/delivery-id';
 export * from './retry/provider-failure';
 export * from './retry/retry-policy';
 export * from './delivery/member-partition';
+export * from './delivery/delivery-state';
+export * from './contact/sms-opt-out';

@@ -32,16 +32,43 @@ export const CONTACT_KIND_FOR_CHANNEL: Record<Channel, 'mobile' | 'phone' | 'ema
 };
 
 /**
- * Lifecycle of one (alert, member, channel):
- * planned → sending → accepted → delivered | failed, or suppressed (never contacted, with a reason).
+ * Lifecycle of one (alert, member, channel), see delivery/delivery-state.ts for the transitions:
+ *   suppressed                       never contacted, with the reason (set at planning, final)
+ *   planned → sending → accepted     the dispatcher: claimed, then handed to the provider
+ *   then, from the provider's callbacks (monotonic, never backwards):
+ *   sent        SMS handed to the carrier; e-mail processed by SendGrid; call dialling/ringing
+ *   deferred    e-mail only: the receiving server said "later", SendGrid keeps trying
+ *   answered    voice only: the call was picked up, the message is playing
+ *   delivered   SMS on the handset; e-mail accepted by the recipient's server; call completed after answer
+ *   undelivered SMS: the carrier could not deliver it (reason: unreachable_handset…)
+ *   bounced     e-mail: the recipient's server refused it (reason: invalid_address, blocked…)
+ *   no_answer   voice: nobody picked up
+ *   busy        voice: the line was busy
+ *   failed      the provider refused or gave up (also a dispatcher's terminal refusal), with the reason
+ * A member's "press 1" on a call is not a status: it is recorded as acknowledged_at.
  */
-export const DELIVERY_STATUSES = ['planned', 'sending', 'accepted', 'delivered', 'failed', 'suppressed'] as const;
+export const DELIVERY_STATUSES = [
+  'planned',
+  'sending',
+  'accepted',
+  'sent',
+  'deferred',
+  'answered',
+  'delivered',
+  'undelivered',
+  'bounced',
+  'no_answer',
+  'busy',
+  'failed',
+  'suppressed',
+] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Why a member was not contacted on a channel: the answer to "why did X not get it?". */
 export const SUPPRESSION_REASONS = [
   'no_contact_point',
   'contact_not_verified',
+  'stopped_by_recipient',
   'opted_out',
   'not_opted_in',
 ] as const;

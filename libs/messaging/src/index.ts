@@ -2,3 +2,4 @@ export * from './message-bus';
 export * from './kafka-message-bus';
 export * from './outbox-relay';
 export * from './messaging.module';
+export * from './readiness-checks.provider';

@@ -9,6 +9,8 @@ export interface KafkaBusOptions {
   clientId: string;
   /** Fail fast when the broker is away, so the outbox keeps the record and retries later. */
   connectionTimeoutMs?: number;
+  /** Consumer group session timeout: how soon a dead instance's partitions move (default 30 s). */
+  sessionTimeoutMs?: number;
 }
 
 /**
@@ -77,7 +79,7 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   async consume<T>(spec: ConsumerSpec<T>): Promise<RunningConsumer> {
-    const consumer = this.kafka.consumer({ groupId: spec.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: spec.maxWaitMs ?? 500 });
+    const consumer = this.kafka.consumer({ groupId: spec.groupId, sessionTimeout: this.options.sessionTimeoutMs ?? 30_000, heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)), maxWaitTimeInMs: spec.maxWaitMs ?? 500 });
     this.consumers.add(consumer);
     await consumer.connect();
     // A new group starts at the beginning: an alert issued before the dispatcher first joined

@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { allTopics } from '@bin-alert/contracts';
-import { KafkaMessageBus } from './kafka-message-bus';
+import { KafkaBusOptions, KafkaMessageBus } from './kafka-message-bus';
 
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
 
@@ -14,7 +14,7 @@ class MessageBusLifecycle implements OnApplicationShutdown {
 /** The process's MessageBus, with every topic created before anyone subscribes. */
 @Module({})
 export class MessagingModule {
-  static forRoot(options: { brokers: string[]; clientId: string }): DynamicModule {
+  static forRoot(options: KafkaBusOptions): DynamicModule {
     return {
       module: MessagingModule,
       global: true,

@@ -53,10 +53,13 @@ describe('OutboxRelay', () => {
     });
     const relay = new OutboxRelay(outbox, bus, 50);
     relay.start();
-    await waitFor(pendingFor, (n) => n === 0, { what: 'outbox record published' });
-    await waitFor(async () => seen.length, (n) => n === 1, { what: 'record consumed from Kafka' });
-    expect(JSON.parse(seen[0])).toEqual({ probe: alertId });
-    await relay.stop();
-    await consumer.stop();
+    try {
+      await waitFor(pendingFor, (n) => n === 0, { what: 'outbox record published' });
+      await waitFor(async () => seen.length, (n) => n === 1, { what: 'record consumed from Kafka' });
+      expect(JSON.parse(seen[0])).toEqual({ probe: alertId });
+    } finally {
+      await relay.stop();
+      await consumer.stop();
+    }
   }, 60_000);
 });

@@ -8,3 +8,5 @@ export * from './repositories/member.repository';
 export * from './repositories/outbox.repository';
 export * from './repositories/reference-data.repository';
 export * from './seed/aalst-reference-data';
+export * from './repositories/delivery-tracking.repository';
+export * from './repositories/sms-opt-out.repository';

@@ -7,8 +7,10 @@ import { DeliveryRepository } from './repositories/delivery.repository';
 import { MemberRepository } from './repositories/member.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { ReferenceDataRepository } from './repositories/reference-data.repository';
+import { DeliveryTrackingRepository } from './repositories/delivery-tracking.repository';
+import { SmsOptOutRepository } from './repositories/sms-opt-out.repository';
 
-const REPOSITORIES = [AlertRepository, AudienceRepository, DeliveryRepository, MemberRepository, OutboxRepository, ReferenceDataRepository];
+const REPOSITORIES = [AlertRepository, AudienceRepository, DeliveryRepository, MemberRepository, OutboxRepository, ReferenceDataRepository, DeliveryTrackingRepository, SmsOptOutRepository];
 
 @Injectable()
 class DataSourceLifecycle implements OnApplicationShutdown {

@@ -8,3 +8,8 @@ export * from './twilio/twilio-sms.sender';
 export * from './twilio/twilio-voice.caller';
 export * from './sendgrid/sendgrid-failure';
 export * from './sendgrid/sendgrid-email.sender';
+export * from './callback-urls';
+export * from './webhooks/webhook-verdict';
+export * from './twilio/twilio-webhook-signature';
+export * from './sendgrid/event-webhook-verifier';
+export { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from './sendgrid/simulator-webhook-keys';

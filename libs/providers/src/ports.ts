@@ -15,10 +15,21 @@ export interface SmsMessage {
   body: string;
   /** How long the provider may keep the message queued before giving up (Twilio: 1–36000 s). */
   validityPeriodSeconds?: number;
+  /** Where the provider posts this message's status changes (messageStatusCallbackUrl). */
+  statusCallbackUrl?: string;
+}
+
+/** A delivery whose earlier sender died after claiming it: did the provider get it then? */
+export interface InDoubtLookup {
+  to: string;
+  /** When the earlier claim was made: nothing older can be ours. */
+  since: Date;
 }
 
 export interface SmsSender {
   send(message: SmsMessage): Promise<ProviderAcceptance>;
+  /** The message with this body the provider accepted for `to` since then, if any. */
+  findAccepted(lookup: InDoubtLookup & { body: string }): Promise<ProviderAcceptance | null>;
 }
 
 export interface VoiceCall {
@@ -27,10 +38,18 @@ export interface VoiceCall {
   to: string;
   /** Inline TwiML run when the call is answered. */
   twiml: string;
+  /** Where the provider posts this call's status changes (callStatusCallbackUrl). */
+  statusCallbackUrl?: string;
+  /** Which changes to post; the provider's default is `completed` only. */
+  statusCallbackEvents?: Array<'initiated' | 'ringing' | 'answered' | 'completed'>;
+  /** Answering machine detection: AnsweredBy then tells a person from a voicemail. */
+  machineDetection?: 'Enable' | 'DetectMessageEnd';
 }
 
 export interface VoiceCaller {
   call(call: VoiceCall): Promise<ProviderAcceptance>;
+  /** A call the provider placed to `to` since then, if any. */
+  findPlaced(lookup: InDoubtLookup): Promise<ProviderAcceptance | null>;
 }
 
 export interface EmailBatch {

@@ -38,6 +38,11 @@ describe('decideRecipient', () => {
     expect(decision.send ? 'send' : decision.reason).toBe(expected);
   });
 
+  it.each(['mandatory', 'opt_out', 'opt_in'] as CategoryRule[])('never sends to a contact that replied STOP (%s)', (rule) => {
+    const decision = decideRecipient(candidate({ contact: { id: 'c-1', verified: true, optedOut: true }, preference: true }), rule);
+    expect(decision).toMatchObject({ send: false, reason: 'stopped_by_recipient' });
+  });
+
   it('carries the contact, channel and language of the member it decides to send to', () => {
     const decision = decideRecipient(candidate({ language: 'fr', channel: 'voice' }), 'mandatory');
     expect(decision).toEqual({ send: true, memberId: 'm-1', channel: 'voice', contactId: 'c-1', language: 'fr' });

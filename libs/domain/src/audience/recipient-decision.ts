@@ -6,7 +6,7 @@ export interface AudienceCandidate {
   language: Language;
   channel: Channel;
   /** The member's contact point for this channel, if they registered one. */
-  contact: { id: string; verified: boolean } | null;
+  contact: { id: string; verified: boolean; optedOut?: boolean } | null;
   /** The member's explicit choice for (category, channel); null when they never chose. */
   preference: boolean | null;
 }
@@ -19,6 +19,8 @@ export type RecipientDecision =
  * The preference rule, total and explicit:
  *   no contact point           → suppressed (no_contact_point)
  *   contact not verified       → suppressed (contact_not_verified)
+ *   contact replied STOP       → suppressed (stopped_by_recipient), even when mandatory: the
+ *                                provider refuses every message to it until START
  *   mandatory                  → sent, whatever the member chose
  *   opt_out, chose "off"       → suppressed (opted_out)
  *   opt_out, otherwise         → sent
@@ -32,6 +34,7 @@ export function decideRecipient(candidate: AudienceCandidate, rule: CategoryRule
 
   if (!candidate.contact) return suppress('no_contact_point');
   if (!candidate.contact.verified) return suppress('contact_not_verified');
+  if (candidate.contact.optedOut) return suppress('stopped_by_recipient');
 
   const send: RecipientDecision = {
     send: true,

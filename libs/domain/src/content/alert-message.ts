@@ -39,6 +39,22 @@ export const SENDER_NAME: Record<Language, string> = {
   en: 'BIN message from the police',
 };
 
+/** Said inside the call's `<Gather>`: pressing 1 confirms the member heard the alert. */
+export const VOICE_CONFIRM_PROMPT: Record<Language, string> = {
+  nl: 'Druk op 1 om te bevestigen dat u dit bericht hebt ontvangen.',
+  fr: 'Appuyez sur 1 pour confirmer que vous avez reçu ce message.',
+  de: 'Drücken Sie die 1, um zu bestätigen, dass Sie diese Nachricht erhalten haben.',
+  en: 'Press 1 to confirm that you received this message.',
+};
+
+/** Said after the member pressed 1. */
+export const VOICE_CONFIRM_THANKS: Record<Language, string> = {
+  nl: 'Bedankt. Uw bevestiging is genoteerd.',
+  fr: 'Merci. Votre confirmation est enregistrée.',
+  de: 'Danke. Ihre Bestätigung wurde gespeichert.',
+  en: 'Thank you. Your confirmation has been recorded.',
+};
+
 export function redistributionNotice(content: AlertContent, language: Language): string {
   return REDISTRIBUTION_NOTICE[language][content.redistributionAllowed ? 'allowed' : 'forbidden'];
 }

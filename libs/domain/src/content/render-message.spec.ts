@@ -1,5 +1,5 @@
 import { AlertContent } from './alert-message';
-import { renderEmail, renderSms, renderVoice } from './render-message';
+import { renderEmail, renderSms, renderVoice, renderVoiceGatherReply } from './render-message';
 
 const missingChild: AlertContent = {
   alertId: 'a-1',
@@ -67,5 +67,49 @@ describe('renderVoice', () => {
     const voice = renderVoice({ ...missingChild, texts: { en: { title: 'R&D <x>', body: '"q"' } } }, 'en');
     expect(voice.twiml).toContain('R&amp;D &lt;x&gt;');
     expect(voice.locale).toBe('en-GB');
+  });
+
+  it('has no <Gather> without a gather action URL', () => {
+    expect(renderVoice(missingChild, 'nl').twiml).not.toContain('<Gather');
+  });
+
+  it('wraps the second reading in a <Gather> posting to the action URL, with the prompt in the member language', () => {
+    const action = 'https://tracker.example/webhooks/twilio/voice-gather?deliveryId=d-1&x=1';
+    const voice = renderVoice(missingChild, 'fr', { gatherActionUrl: action });
+    const say = `<Say language="fr-BE">Message BIN de la police. Garçon disparu à Herdersem. Lucas (8 ans) porte une veste rouge. Appelez le 101. Ce message peut être partagé.</Say>`;
+    expect(voice.twiml).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response>' +
+        say +
+        '<Pause length="1"/>' +
+        '<Gather numDigits="1" timeout="8" action="https://tracker.example/webhooks/twilio/voice-gather?deliveryId=d-1&amp;x=1" method="POST">' +
+        say +
+        '<Say language="fr-BE">Appuyez sur 1 pour confirmer que vous avez reçu ce message.</Say></Gather></Response>',
+    );
+    expect(voice.script).not.toContain('Appuyez');
+  });
+
+  it.each([
+    ['nl', 'nl-BE', 'Druk op 1'],
+    ['de', 'nl-BE', 'Druk op 1'], // no German text: the zone language, prompt included
+    ['en', 'nl-BE', 'Druk op 1'],
+  ] as const)('prompts a %s member in the language the alert is said in (%s)', (language, locale, prompt) => {
+    const twiml = renderVoice(missingChild, language, { gatherActionUrl: 'http://t/g' }).twiml;
+    expect(twiml).toContain(`<Say language="${locale}">${prompt}`);
+  });
+});
+
+describe('renderVoiceGatherReply', () => {
+  it.each([
+    ['nl', '<Say language="nl-BE">Bedankt. Uw bevestiging is genoteerd.</Say>'],
+    ['fr', '<Say language="fr-BE">Merci. Votre confirmation est enregistrée.</Say>'],
+    ['de', '<Say language="de-DE">Danke. Ihre Bestätigung wurde gespeichert.</Say>'],
+    ['en', '<Say language="en-GB">Thank you. Your confirmation has been recorded.</Say>'],
+  ] as const)('thanks a %s member and hangs up', (language, say) => {
+    expect(renderVoiceGatherReply(language, true)).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response>${say}<Hangup/></Response>`);
+  });
+
+  it('answers an empty response when nothing was confirmed or the delivery is unknown', () => {
+    expect(renderVoiceGatherReply('nl', false)).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    expect(renderVoiceGatherReply(null, true)).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
   });
 });

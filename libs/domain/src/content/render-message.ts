@@ -1,5 +1,5 @@
 import { Language } from '../vocabulary';
-import { AlertContent, SENDER_NAME, URGENT_LABEL, redistributionNotice } from './alert-message';
+import { AlertContent, SENDER_NAME, URGENT_LABEL, VOICE_CONFIRM_PROMPT, VOICE_CONFIRM_THANKS, redistributionNotice } from './alert-message';
 import { VOICE_LOCALE, pickLanguage } from './language';
 import { SmsEncoding, normaliseForSms, segmentSms } from './sms-encoding';
 
@@ -57,14 +57,37 @@ export interface RenderedVoice {
   twiml: string;
 }
 
-/** Said twice: people pick up mid-sentence, and a missing person's description must be heard whole. */
-export function renderVoice(content: AlertContent, memberLanguage: Language): RenderedVoice {
+export interface VoiceRenderOptions {
+  /**
+   * Where Twilio posts the digits pressed at the `<Gather>` (the tracker's voice-gather URL for
+   * this delivery). Without it the call only says the message, twice.
+   */
+  gatherActionUrl?: string;
+}
+
+/**
+ * Said twice: people pick up mid-sentence, and a missing person's description must be heard whole.
+ * With a gather action URL the second time is said inside a `<Gather>` followed by "press 1 to
+ * confirm", so that the member can acknowledge while listening; without input the call ends.
+ */
+export function renderVoice(content: AlertContent, memberLanguage: Language, options: VoiceRenderOptions = {}): RenderedVoice {
   const { language, text } = textFor(content, memberLanguage);
   const locale = VOICE_LOCALE[language];
   const script = `${SENDER_NAME[language]}. ${text.title}. ${text.body} ${redistributionNotice(content, language)}`;
   const say = `<Say language="${locale}">${escapeXml(script)}</Say>`;
-  const twiml = `<?xml version="1.0" encoding="UTF-8"?><Response>${say}<Pause length="1"/>${say}</Response>`;
+  const second = options.gatherActionUrl
+    ? `<Gather numDigits="1" timeout="8" action="${escapeXml(options.gatherActionUrl)}" method="POST">${say}` +
+      `<Say language="${locale}">${escapeXml(VOICE_CONFIRM_PROMPT[language])}</Say></Gather>`
+    : say;
+  const twiml = `<?xml version="1.0" encoding="UTF-8"?><Response>${say}<Pause length="1"/>${second}</Response>`;
   return { language, locale, script, twiml };
+}
+
+/** The TwiML answering a `<Gather>` action: thanks when the member confirmed, else nothing more. */
+export function renderVoiceGatherReply(language: Language | null, acknowledged: boolean): string {
+  if (!acknowledged || language === null) return '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+  const say = `<Say language="${VOICE_LOCALE[language]}">${escapeXml(VOICE_CONFIRM_THANKS[language])}</Say>`;
+  return `<?xml version="1.0" encoding="UTF-8"?><Response>${say}<Hangup/></Response>`;
 }
 
 export function escapeXml(text: string): string {

@@ -34,6 +34,11 @@ const TWILIO_TERMINAL_REASONS: Record<string, string> = {
   '30007': 'carrier_filtered',
 };
 
+/** The stable reason for a Twilio error code this table knows, e.g. 30003 → unreachable_handset. */
+export function knownTwilioErrorReason(code: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(TWILIO_TERMINAL_REASONS, code) ? TWILIO_TERMINAL_REASONS[code] : undefined;
+}
+
 export function classifyProviderFailure(input: ProviderFailureInput): ProviderFailureClass {
   const { httpStatus, code } = input;
   if (code && TWILIO_TERMINAL_REASONS[code]) return { kind: 'terminal', reason: TWILIO_TERMINAL_REASONS[code] };

@@ -18,6 +18,13 @@ export class DeliveryEntity {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @Column('timestamptz', { name: 'claimed_at', nullable: true }) claimedAt: Date | null;
   @Column('timestamptz', { name: 'accepted_at', nullable: true }) acceptedAt: Date | null;
+  /** The provider's own word for the last status change (MessageStatus, CallStatus, SendGrid event). */
+  @Column('text', { name: 'provider_status', nullable: true }) providerStatus: string | null;
+  @Column('text', { name: 'provider_error_code', nullable: true }) providerErrorCode: string | null;
+  @Column('timestamptz', { name: 'status_updated_at', nullable: true }) statusUpdatedAt: Date | null;
+  @Column('timestamptz', { name: 'delivered_at', nullable: true }) deliveredAt: Date | null;
+  /** When the member confirmed receipt (pressed 1 during the call). */
+  @Column('timestamptz', { name: 'acknowledged_at', nullable: true }) acknowledgedAt: Date | null;
   @Column('text', { name: 'claimed_by', nullable: true }) claimedBy: string | null;
   @Column('timestamptz', { name: 'lease_until', nullable: true }) leaseUntil: Date | null;
 }

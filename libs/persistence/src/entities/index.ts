@@ -7,7 +7,8 @@ import { MemberEntity } from './member.entity';
 import { MembershipEntity } from './membership.entity';
 import { OutboxRecordEntity } from './outbox-record.entity';
 import { PreferenceEntity } from './preference.entity';
+import { SmsOptOutEntity } from './sms-opt-out.entity';
 
-export { AlertBinEntity, AlertEntity, BinEntity, CategoryEntity, ContactPointEntity, DeliveryEntity, MemberEntity, MembershipEntity, OutboxRecordEntity, PreferenceEntity };
+export { AlertBinEntity, AlertEntity, BinEntity, CategoryEntity, ContactPointEntity, DeliveryEntity, MemberEntity, MembershipEntity, OutboxRecordEntity, PreferenceEntity, SmsOptOutEntity };
 
-export const ENTITIES = [AlertBinEntity, AlertEntity, BinEntity, CategoryEntity, ContactPointEntity, DeliveryEntity, MemberEntity, MembershipEntity, OutboxRecordEntity, PreferenceEntity];
+export const ENTITIES = [AlertBinEntity, AlertEntity, BinEntity, CategoryEntity, ContactPointEntity, DeliveryEntity, MemberEntity, MembershipEntity, OutboxRecordEntity, PreferenceEntity, SmsOptOutEntity];

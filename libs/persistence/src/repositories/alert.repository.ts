@@ -20,10 +20,14 @@ export interface OutboxMessage {
   headers?: Record<string, string>;
 }
 
+/** Final statuses in which the member was not reached; their reasons answer "why not?". */
+const UNSUCCESSFUL = new Set(['failed', 'undelivered', 'bounced', 'no_answer', 'busy']);
+
 export interface DeliveryCounts {
   total: number;
   byStatus: Record<string, number>;
   suppressedByReason: Record<string, number>;
+  /** Reasons of every unsuccessful final status (failed, undelivered, bounced, no answer, busy). */
   failedByReason: Record<string, number>;
 }
 
@@ -75,7 +79,10 @@ export class AlertRepository {
       c.total += n;
       c.byStatus[row.status] = (c.byStatus[row.status] ?? 0) + n;
       if (row.status === 'suppressed' && row.reason) c.suppressedByReason[row.reason] = (c.suppressedByReason[row.reason] ?? 0) + n;
-      if (row.status === 'failed' && row.reason) c.failedByReason[row.reason] = (c.failedByReason[row.reason] ?? 0) + n;
+      if (UNSUCCESSFUL.has(row.status)) {
+        const reason = row.reason ?? row.status;
+        c.failedByReason[reason] = (c.failedByReason[reason] ?? 0) + n;
+      }
     }
     return { alert, binIds: bins.map((b) => b.bin_id), channels };
   }

@@ -9,6 +9,11 @@ export interface ClaimedDelivery {
   memberId: string;
   language: Language;
   to: string | null;
+  /**
+   * Set when an earlier sender claimed this delivery and died before recording the outcome: the
+   * provider may already have it. The time of that claim bounds the lookup.
+   */
+  inDoubtSince: Date | null;
 }
 
 export interface DeliveryOutcome {
@@ -53,24 +58,29 @@ export class DeliveryRepository {
   }
 
   /**
-   * Claims the given deliveries for `holder` for `leaseMs`: those still planned, and those whose
-   * previous holder's lease ran out (it died mid-send). A row lock serialises competing claims,
+   * Claims the given deliveries for `holder` for `leaseMs`: those still planned, those whose
+   * previous holder's lease ran out (it died mid-send), and those `holder` itself claimed before
+   * a failure made it retry the job (a job's chunks run one after the other, so nothing else of
+   * this holder is working on them). A row lock serialises competing claims,
    * and the loser re-reads the row and finds it taken: a delivery has one holder at a time.
    */
   async claim(ids: string[], holder: string, leaseMs: number): Promise<ClaimedDelivery[]> {
     if (ids.length === 0) return [];
-    const rows = await queryRows<{ id: string; member_id: string; language: Language; to: string | null; attempts: number }>(
+    const rows = await queryRows<{ id: string; member_id: string; language: Language; to: string | null; in_doubt_since: Date | null }>(
       this.db,
       `UPDATE deliveries d
           SET status = 'sending', claimed_by = $2, claimed_at = now(), updated_at = now(),
               lease_until = now() + make_interval(secs => $3::double precision / 1000), attempts = d.attempts + 1
-        WHERE d.id = ANY($1::uuid[])
-          AND (d.status = 'planned' OR (d.status = 'sending' AND d.lease_until < now()))
-       RETURNING d.id, d.member_id, d.language, d.attempts,
+         FROM (SELECT id, status AS previous_status, claimed_at AS previous_claim
+                 FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) p
+        WHERE d.id = p.id
+          AND (d.status = 'planned' OR (d.status = 'sending' AND (d.lease_until < now() OR d.claimed_by = $2)))
+       RETURNING d.id, d.member_id, d.language,
+                 CASE WHEN p.previous_status = 'sending' THEN p.previous_claim END AS in_doubt_since,
                  (SELECT cp.value FROM contact_points cp WHERE cp.id = d.contact_point_id) AS "to"`,
       [ids, holder, leaseMs],
     );
-    return rows.map((r) => ({ id: r.id, memberId: r.member_id, language: r.language, to: r.to }));
+    return rows.map((r) => ({ id: r.id, memberId: r.member_id, language: r.language, to: r.to, inDoubtSince: r.in_doubt_since ? new Date(r.in_doubt_since) : null }));
   }
 
   /** When the last lease another holder has on these deliveries runs out, or null if none. */

@@ -29,3 +29,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ SENDGRID_API_KEY: '  ' }).SENDGRID_API_KEY).toBeUndefined();
   });
 });
+
+describe('tracker settings', () => {
+  it('defaults to the local tracker and the simulator’s SendGrid key', () => {
+    const config = loadConfig({});
+    expect(config.TRACKER_PORT).toBe(3104);
+    expect(config.TRACKER_PUBLIC_URL).toBe('http://127.0.0.1:3104');
+    expect(config.SENDGRID_WEBHOOK_PUBLIC_KEY).toMatch(/^MFkw/);
+    expect(config.WEBHOOK_MAX_AGE_SECONDS).toBe(600);
+  });
+
+  it('drops a trailing slash of the public URL and refuses one with a query', () => {
+    expect(loadConfig({ TRACKER_PUBLIC_URL: 'https://bin.example/tracker/' }).TRACKER_PUBLIC_URL).toBe('https://bin.example/tracker');
+    expect(() => loadConfig({ TRACKER_PUBLIC_URL: 'https://bin.example/?x=1' })).toThrow(/TRACKER_PUBLIC_URL/);
+    expect(() => loadConfig({ TRACKER_PUBLIC_URL: 'ftp://bin.example' })).toThrow(/TRACKER_PUBLIC_URL/);
+  });
+
+  it('refuses a SendGrid key that is not base64', () => {
+    expect(() => loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: '-----BEGIN PUBLIC KEY----- x' })).toThrow(/SENDGRID_WEBHOOK_PUBLIC_KEY/);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
 
 /**
  * The one configuration schema of the system, read from the environment once at start-up.
@@ -26,11 +27,14 @@ export const configSchema = z.object({
     .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port[,host:port]')).min(1)),
   KAFKA_CLIENT_ID: z.string().default('bin-alert'),
+  /** How long the group waits for a silent consumer before handing its partitions to others. */
+  KAFKA_SESSION_TIMEOUT_MS: positiveInt.min(6_000).default(30_000),
 
   INTAKE_PORT: port.default(3000),
   DISPATCHER_SMS_PORT: port.default(3101),
   DISPATCHER_EMAIL_PORT: port.default(3102),
   DISPATCHER_VOICE_PORT: port.default(3103),
+  TRACKER_PORT: port.default(3104),
   SIM_PORT: port.default(4010),
 
   /** Where the provider simulator listens; used whenever real credentials are absent. */
@@ -41,6 +45,30 @@ export const configSchema = z.object({
   SENDGRID_API_KEY: optionalSecret,
   SENDGRID_FROM_EMAIL: z.string().email().default('bin@politie-aalst.example'),
   SENDGRID_FROM_NAME: z.string().default('BIN Politiezone Aalst'),
+
+  /**
+   * The tracker's origin as Twilio and SendGrid reach it (behind a proxy: the public one). Status
+   * callback URLs are built from it, and Twilio signatures are checked against it.
+   */
+  TRACKER_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v) && !/[?#]/.test(v), 'must be an http(s) origin, optionally with a path, without query')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .default('http://127.0.0.1:3104'),
+  /**
+   * SendGrid's Signed Event Webhook verification key (base64 DER, `MFkw…`). The default is the
+   * simulator's published development key: the tracker refuses it when SENDGRID_API_KEY is set.
+   */
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be the base64 verification key SendGrid shows (MFkw…)')
+    .default(SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY),
+  /** Signed webhooks older (or further in the future) than this are refused as replays. */
+  WEBHOOK_MAX_AGE_SECONDS: positiveInt.default(600),
+  /** How long the tracker remembers a callback to drop the provider's repeats of it. */
+  WEBHOOK_DEDUPE_TTL_SECONDS: positiveInt.default(86_400),
 
   /** Members read and written per page while planning an alert's audience. */
   DISPATCH_PAGE_SIZE: positiveInt.max(10_000).default(1000),

@@ -3,17 +3,30 @@ import type { NextFunction, Request, Response } from 'express';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { RequestValidationError } from './request-validation.error';
 
+export interface HttpAppOptions {
+  jsonLimit?: string;
+  /**
+   * Also parse `application/x-www-form-urlencoded` bodies (what Twilio's webhooks post), flat:
+   * repeated keys become arrays, brackets mean nothing.
+   */
+  urlencoded?: { limit?: string };
+}
+
 /**
  * What every HTTP app of the system shares: JSON bodies, error mapping, graceful shutdown.
  * Create the app with `bodyParser: false`: the parser is registered here so that a malformed
- * body can be answered like every other bad input, with the field and the reason.
+ * body can be answered like every other bad input, with the field and the reason. Create it
+ * with `rawBody: true` as well to keep the exact bytes in `req.rawBody` (signed webhooks).
  */
-export function configureHttpApp(app: NestExpressApplication, options: { jsonLimit?: string } = {}): NestExpressApplication {
+export function configureHttpApp(app: NestExpressApplication, options: HttpAppOptions = {}): NestExpressApplication {
   app.useBodyParser('json', { limit: options.jsonLimit ?? '1mb' });
-  app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => {
+  if (options.urlencoded) app.useBodyParser('urlencoded', { extended: false, limit: options.urlencoded.limit ?? '1mb' });
+  app.use((error: unknown, req: Request, _res: Response, next: NextFunction) => {
     const parserError = error as { type?: string; message?: string } | undefined;
-    if (parserError?.type === 'entity.parse.failed') return next(new RequestValidationError([{ field: 'body', reason: 'malformed JSON' }]));
-    if (parserError?.type === 'entity.too.large') return next(new RequestValidationError([{ field: 'body', reason: `larger than ${options.jsonLimit ?? '1mb'}` }]));
+    const isForm = req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+    const limit = (isForm ? options.urlencoded?.limit : options.jsonLimit) ?? '1mb';
+    if (parserError?.type === 'entity.parse.failed') return next(new RequestValidationError([{ field: 'body', reason: isForm ? 'malformed form' : 'malformed JSON' }]));
+    if (parserError?.type === 'entity.too.large') return next(new RequestValidationError([{ field: 'body', reason: `larger than ${limit}` }]));
     return next(error);
   });
   app.useGlobalFilters(new HttpExceptionFilter());

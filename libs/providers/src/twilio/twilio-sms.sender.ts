@@ -1,7 +1,8 @@
-import { ProviderAcceptance, SmsMessage, SmsSender } from '../ports';
+import { InDoubtLookup, ProviderAcceptance, SmsMessage, SmsSender } from '../ports';
 import { ProviderError } from '../provider-error';
 import { TwilioSettings } from '../provider-settings';
 import { createTwilioClient, TwilioClient } from './twilio-client.factory';
+import { createdSince } from './provider-clock';
 import { twilioFailure } from './twilio-failure';
 
 export class TwilioSmsSender implements SmsSender {
@@ -17,8 +18,20 @@ export class TwilioSmsSender implements SmsSender {
         from: this.settings.fromNumber,
         body: message.body,
         validityPeriod: message.validityPeriodSeconds,
+        statusCallback: message.statusCallbackUrl,
       });
       return { providerId: created.sid };
+    } catch (error: unknown) {
+      throw new ProviderError('twilio', twilioFailure(error));
+    }
+  }
+
+  /** Twilio lists the newest messages first; twenty cover any retry window of one alert. */
+  async findAccepted(lookup: InDoubtLookup & { body: string }): Promise<ProviderAcceptance | null> {
+    try {
+      const recent = await this.client.messages.list({ to: lookup.to, limit: 20 });
+      const ours = recent.find((m) => m.body === lookup.body && createdSince(m.dateCreated, lookup.since));
+      return ours ? { providerId: ours.sid } : null;
     } catch (error: unknown) {
       throw new ProviderError('twilio', twilioFailure(error));
     }

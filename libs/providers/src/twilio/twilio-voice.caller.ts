@@ -1,7 +1,8 @@
-import { ProviderAcceptance, VoiceCall, VoiceCaller } from '../ports';
+import { InDoubtLookup, ProviderAcceptance, VoiceCall, VoiceCaller } from '../ports';
 import { ProviderError } from '../provider-error';
 import { TwilioSettings } from '../provider-settings';
 import { createTwilioClient, TwilioClient } from './twilio-client.factory';
+import { createdSince } from './provider-clock';
 import { twilioFailure } from './twilio-failure';
 
 export class TwilioVoiceCaller implements VoiceCaller {
@@ -16,8 +17,23 @@ export class TwilioVoiceCaller implements VoiceCaller {
         to: call.to,
         from: this.settings.fromNumber,
         twiml: call.twiml,
+        ...(call.statusCallbackUrl !== undefined
+          ? { statusCallback: call.statusCallbackUrl, statusCallbackMethod: 'POST', statusCallbackEvent: call.statusCallbackEvents }
+          : {}),
+        machineDetection: call.machineDetection,
       });
       return { providerId: created.sid };
+    } catch (error: unknown) {
+      throw new ProviderError('twilio', twilioFailure(error));
+    }
+  }
+
+  /** Any call to the number since the earlier claim counts: a call carries no text to match. */
+  async findPlaced(lookup: InDoubtLookup): Promise<ProviderAcceptance | null> {
+    try {
+      const recent = await this.client.calls.list({ to: lookup.to, limit: 20 });
+      const ours = recent.find((c) => createdSince(c.dateCreated, lookup.since));
+      return ours ? { providerId: ours.sid } : null;
     } catch (error: unknown) {
       throw new ProviderError('twilio', twilioFailure(error));
     }

@@ -1,0 +1,12 @@
+import { loadConfig } from '@bin-alert/platform';
+import { startTracker } from './start-tracker';
+
+/** tracker: receives the providers' signed callbacks and projects delivery statuses. */
+async function main(): Promise<void> {
+  await startTracker(loadConfig());
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,22 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppConfig, configureHttpApp, createAppLogger } from '@bin-alert/platform';
+import { TrackerModule } from './tracker.module';
+
+/**
+ * Twilio posts forms and signs the parsed parameters; SendGrid posts JSON and signs the raw
+ * bytes. Both parsers are registered, and `rawBody: true` keeps the bytes next to the parsed
+ * JSON (req.rawBody) for the SendGrid signature.
+ */
+export async function startTracker(config: AppConfig, port = config.TRACKER_PORT): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(TrackerModule.forRoot(config), {
+    logger: createAppLogger(config, 'tracker'),
+    bodyParser: false,
+    rawBody: true,
+  });
+  // SendGrid batches events: a busy minute of a large alert is several megabytes.
+  configureHttpApp(app, { jsonLimit: '10mb', urlencoded: { limit: '256kb' } });
+  await app.listen(port, '127.0.0.1');
+  return app;
+}

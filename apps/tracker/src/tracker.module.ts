@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MessagingModule, POSTGRES_REDIS_KAFKA_READINESS } from '@bin-alert/messaging';
+import { PersistenceModule } from '@bin-alert/persistence';
+import { AppConfig, ConfigModule, HealthController, RedisModule } from '@bin-alert/platform';
+import { DeliveryProjection } from './projection/delivery-projection';
+import { LiveCounters } from './projection/live-counters';
+import { TRACKER_SETTINGS, trackerSettingsFrom } from './tracker-settings';
+import { StatusEventPublisher } from './tracking/status-event-publisher';
+import { WebhookStats } from './tracking/webhook-stats';
+import { SendGridWebhooksController } from './webhooks/sendgrid-webhooks.controller';
+import { SendGridSignatureGuard, TwilioSignatureGuard } from './webhooks/signature-guards';
+import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
+
+@Module({})
+export class TrackerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    // Built before anything connects, so that a bad key or an unsafe default stops the start-up.
+    const settings = trackerSettingsFrom(config);
+    return {
+      module: TrackerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-tracker` }),
+        RedisModule.forRoot(config.REDIS_URL),
+      ],
+      controllers: [TwilioWebhooksController, SendGridWebhooksController, HealthController],
+      providers: [
+        { provide: TRACKER_SETTINGS, useValue: settings },
+        WebhookStats,
+        StatusEventPublisher,
+        TwilioSignatureGuard,
+        SendGridSignatureGuard,
+        LiveCounters,
+        DeliveryProjection,
+        POSTGRES_REDIS_KAFKA_READINESS,
+      ],
+    };
+  }
+}

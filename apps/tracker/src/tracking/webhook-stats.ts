@@ -1,0 +1,41 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS } from '@bin-alert/platform';
+
+/** Redis hash of what the tracker did with the callbacks it received, shared by all instances. */
+export const WEBHOOK_STATS_KEY = 'bin:tracker:webhooks';
+
+export type WebhookStat =
+  | 'published'
+  | 'duplicate'
+  | 'unknown_delivery'
+  | 'ignored'
+  | 'sms_opt_out'
+  | 'sms_opt_in'
+  | 'sms_reply_unknown_number'
+  | `refused_${string}`;
+
+/** Counting is best effort: a Redis hiccup must never fail a callback that was handled. */
+@Injectable()
+export class WebhookStats {
+  private readonly logger = new Logger('webhook-stats');
+
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async add(counts: Partial<Record<WebhookStat, number>>): Promise<void> {
+    const entries = Object.entries(counts).filter(([, n]) => n && n > 0) as Array<[string, number]>;
+    if (entries.length === 0) return;
+    try {
+      const pipeline = this.redis.pipeline();
+      for (const [stat, n] of entries) pipeline.hincrby(WEBHOOK_STATS_KEY, stat, n);
+      await pipeline.exec();
+    } catch (error) {
+      this.logger.warn({ msg: 'could not count webhook stats', error: String(error) });
+    }
+  }
+
+  async read(): Promise<Record<string, number>> {
+    const raw = await this.redis.hgetall(WEBHOOK_STATS_KEY);
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  }
+}

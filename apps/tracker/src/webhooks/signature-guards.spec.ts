@@ -1,0 +1,71 @@
+import { BadRequestException, ExecutionContext, ForbiddenException } from '@nestjs/common';
+import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
+import { SendGridEventWebhookVerifier } from '@bin-alert/providers';
+import type { TrackerSettings } from '../tracker-settings';
+import type { WebhookStats } from '../tracking/webhook-stats';
+import { SendGridSignatureGuard, TwilioSignatureGuard } from './signature-guards';
+
+const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const settings: TrackerSettings = {
+  publicUrl: 'https://bin.example/tracker',
+  twilioAuthToken: 'token',
+  sendGridVerifier: new SendGridEventWebhookVerifier(keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), 600),
+  dedupeTtlSeconds: 60,
+};
+const counted: Array<Record<string, number>> = [];
+const stats = { add: async (c: Record<string, number>) => void counted.push(c) } as unknown as WebhookStats;
+
+function context(request: object): ExecutionContext {
+  return { switchToHttp: () => ({ getRequest: () => ({ path: '/p', ...request }) }) } as unknown as ExecutionContext;
+}
+
+function twilioSign(url: string, params: Record<string, string>): string {
+  const data = Object.keys(params)
+    .sort()
+    .reduce((acc, k) => acc + k + params[k], url);
+  return createHmac('sha1', 'token').update(data).digest('base64');
+}
+
+describe('TwilioSignatureGuard', () => {
+  const guard = new TwilioSignatureGuard(settings, stats);
+  const originalUrl = '/webhooks/twilio/message-status?deliveryId=d-1';
+  const body = { MessageSid: 'SM1', MessageStatus: 'delivered' };
+
+  it('lets through what was signed for the public URL (origin and prefix) plus the original path and query', async () => {
+    const signature = twilioSign(`https://bin.example/tracker${originalUrl}`, body);
+    await expect(guard.canActivate(context({ originalUrl, body, headers: { 'x-twilio-signature': signature } }))).resolves.toBe(true);
+  });
+
+  it('refuses what was signed for the URL the server sees behind the proxy', async () => {
+    const signature = twilioSign(`http://127.0.0.1:3104${originalUrl}`, body);
+    await expect(guard.canActivate(context({ originalUrl, body, headers: { 'x-twilio-signature': signature } }))).rejects.toBeInstanceOf(ForbiddenException);
+  });
+
+  it('answers 400 without a signature and counts the refusal', async () => {
+    await expect(guard.canActivate(context({ originalUrl, body, headers: {} }))).rejects.toBeInstanceOf(BadRequestException);
+    expect(counted).toContainEqual({ refused_missing_signature: 1 });
+  });
+});
+
+describe('SendGridSignatureGuard', () => {
+  const guard = new SendGridSignatureGuard(settings, stats);
+  const raw = '[{"event":"delivered","delivery_id":"d-1"}]\r\n';
+  const ts = () => String(Math.floor(Date.now() / 1000));
+  const headers = (t: string, payload = raw) => ({
+    'x-twilio-email-event-webhook-signature': sign('sha256', Buffer.from(t + payload), keys.privateKey).toString('base64'),
+    'x-twilio-email-event-webhook-timestamp': t,
+  });
+
+  it('verifies the raw body', async () => {
+    await expect(guard.canActivate(context({ rawBody: Buffer.from(raw), headers: headers(ts()) }))).resolves.toBe(true);
+  });
+
+  it.each([
+    ['a tampered body', () => ({ rawBody: Buffer.from(raw.replace('delivered', 'bounce')), headers: headers(ts()) }), ForbiddenException],
+    ['a stale timestamp', () => ({ rawBody: Buffer.from(raw), headers: headers(String(Number(ts()) - 3600)) }), ForbiddenException],
+    ['no raw body (not JSON)', () => ({ headers: headers(ts()) }), ForbiddenException],
+    ['no signature headers', () => ({ rawBody: Buffer.from(raw), headers: {} }), BadRequestException],
+  ])('refuses %s', async (_, request, error) => {
+    await expect(guard.canActivate(context(request()))).rejects.toBeInstanceOf(error);
+  });
+});

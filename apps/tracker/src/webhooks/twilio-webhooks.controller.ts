@@ -1,0 +1,80 @@
+import { Body, Controller, Header, HttpCode, Logger, Post, Query, UseGuards } from '@nestjs/common';
+import { classifySmsReply, redactContact, renderVoiceGatherReply } from '@bin-alert/domain';
+import { SmsOptOutRepository } from '@bin-alert/persistence';
+import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
+import { ZodBodyPipe } from '@bin-alert/platform';
+import { callStatusObservation, gatherObservation, messageStatusObservation } from '../tracking/callback-observation';
+import { StatusEventPublisher } from '../tracking/status-event-publisher';
+import { WebhookStats } from '../tracking/webhook-stats';
+import { CallStatusForm, GatherForm, InboundSmsForm, MessageStatusForm, callStatusForm, gatherForm, inboundSmsForm, messageStatusForm } from './provider-forms';
+import { TwilioSignatureGuard } from './signature-guards';
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+/**
+ * Twilio's signed form webhooks. Status callbacks answer 200 with an empty body once the event
+ * is published; the Gather action and the inbound SMS webhook answer TwiML.
+ */
+@Controller()
+@UseGuards(TwilioSignatureGuard)
+export class TwilioWebhooksController {
+  private readonly logger = new Logger('twilio-webhooks');
+
+  constructor(
+    private readonly events: StatusEventPublisher,
+    private readonly optOuts: SmsOptOutRepository,
+    private readonly stats: WebhookStats,
+  ) {}
+
+  @Post(TRACKER_WEBHOOK_PATHS.twilioMessageStatus)
+  @HttpCode(200)
+  async messageStatus(@Query('deliveryId') deliveryId: string | undefined, @Body(new ZodBodyPipe(messageStatusForm)) form: MessageStatusForm): Promise<void> {
+    await this.events.publish([messageStatusObservation(single(deliveryId), form)]);
+  }
+
+  @Post(TRACKER_WEBHOOK_PATHS.twilioCallStatus)
+  @HttpCode(200)
+  async callStatus(@Query('deliveryId') deliveryId: string | undefined, @Body(new ZodBodyPipe(callStatusForm)) form: CallStatusForm): Promise<void> {
+    await this.events.publish([callStatusObservation(single(deliveryId), form)]);
+  }
+
+  /** The `<Gather action>`: Digits=1 acknowledges; the answer thanks the member in their language. */
+  @Post(TRACKER_WEBHOOK_PATHS.twilioVoiceGather)
+  @HttpCode(200)
+  @Header('Content-Type', 'text/xml')
+  async voiceGather(@Query('deliveryId') deliveryId: string | undefined, @Body(new ZodBodyPipe(gatherForm)) form: GatherForm): Promise<string> {
+    const observation = gatherObservation(single(deliveryId), form);
+    const [result] = await this.events.publish([observation]);
+    return renderVoiceGatherReply(result.delivery?.language ?? null, observation.acknowledged && result.delivery !== undefined);
+  }
+
+  /**
+   * A member's SMS to the system's number. Twilio itself blocks a number that sent STOP and
+   * answers it; this records the change on the member's mobile contact point. Twilio does not
+   * resend inbound webhooks, and a repeat of the same MessageSid records nothing twice.
+   */
+  @Post(TRACKER_WEBHOOK_PATHS.twilioInboundSms)
+  @HttpCode(200)
+  @Header('Content-Type', 'text/xml')
+  async inboundSms(@Body(new ZodBodyPipe(inboundSmsForm)) form: InboundSmsForm): Promise<string> {
+    const change = classifySmsReply(form.Body, form.OptOutType);
+    if (!change) {
+      await this.stats.add({ ignored: 1 });
+      return EMPTY_TWIML;
+    }
+    const result = await this.optOuts.record({ from: form.From, action: change.action, keyword: change.keyword, providerMessageId: form.MessageSid, receivedAt: new Date() });
+    if (result.memberIds.length === 0) {
+      this.logger.warn({ msg: 'SMS opt-out keyword from a number no member registered', from: redactContact(form.From), keyword: change.keyword, messageSid: form.MessageSid });
+      await this.stats.add({ sms_reply_unknown_number: 1 });
+    } else {
+      this.logger.log({ msg: `SMS ${change.action.replace('_', '-')} recorded`, keyword: change.keyword, members: result.memberIds.length, recorded: result.recorded, messageSid: form.MessageSid });
+      if (result.recorded > 0) await this.stats.add({ [change.action === 'opt_out' ? 'sms_opt_out' : 'sms_opt_in']: 1 });
+    }
+    return EMPTY_TWIML;
+  }
+}
+
+/** `?deliveryId=a&deliveryId=b` is not ours: treat it as naming no delivery. */
+function single(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

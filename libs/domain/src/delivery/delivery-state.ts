@@ -1,0 +1,219 @@
+import { knownTwilioErrorReason } from '../retry/provider-failure';
+import { DeliveryStatus } from '../vocabulary';
+
+/**
+ * The delivery state machine after the dispatcher's hand-over, fed by provider callbacks that
+ * arrive late, twice, or out of order (providers.md §2, §3, §7). Statuses fall in three stages:
+ *
+ *   untouchable  planned, suppressed          callbacks never change them
+ *   progress     sending 1 < accepted 2 < sent 3 < deferred 4 < answered 5
+ *   terminal     delivered, undelivered, bounced, no_answer, busy, failed
+ *
+ * A callback moves a delivery only forwards: to a progress status of higher rank, or from any
+ * progress status to a terminal one. A terminal status is never left, so a late `sent` never
+ * overwrites `delivered`, and a `delivered` never revives a `failed`. E-mail's `deferred` is a
+ * progress status precisely so that SendGrid may legitimately move on from it (deferred →
+ * delivered | bounced). `sending` may be left by a callback that beats the dispatcher's own
+ * outcome: the provider has the message, which is what matters.
+ */
+type Stage = { kind: 'untouchable' } | { kind: 'progress'; rank: number } | { kind: 'terminal' };
+
+const STAGE: Record<DeliveryStatus, Stage> = {
+  planned: { kind: 'untouchable' },
+  suppressed: { kind: 'untouchable' },
+  sending: { kind: 'progress', rank: 1 },
+  accepted: { kind: 'progress', rank: 2 },
+  sent: { kind: 'progress', rank: 3 },
+  deferred: { kind: 'progress', rank: 4 },
+  answered: { kind: 'progress', rank: 5 },
+  delivered: { kind: 'terminal' },
+  undelivered: { kind: 'terminal' },
+  bounced: { kind: 'terminal' },
+  no_answer: { kind: 'terminal' },
+  busy: { kind: 'terminal' },
+  failed: { kind: 'terminal' },
+};
+
+/** What a provider callback may report: everything after the dispatcher's hand-over. */
+export const TRACKED_DELIVERY_STATUSES = [
+  'accepted',
+  'sent',
+  'deferred',
+  'answered',
+  'delivered',
+  'undelivered',
+  'bounced',
+  'no_answer',
+  'busy',
+  'failed',
+] as const satisfies readonly DeliveryStatus[];
+export type TrackedDeliveryStatus = (typeof TRACKED_DELIVERY_STATUSES)[number];
+
+export function isTerminalDeliveryStatus(status: DeliveryStatus): boolean {
+  return STAGE[status].kind === 'terminal';
+}
+
+export function isTrackedDeliveryStatus(status: string): status is TrackedDeliveryStatus {
+  return (TRACKED_DELIVERY_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * The status a delivery takes when a callback reports `incoming` while it is `current`, or null
+ * when the callback must be ignored (stale, repeated, or about a delivery callbacks never touch).
+ */
+export function nextDeliveryStatus(current: DeliveryStatus, incoming: DeliveryStatus): DeliveryStatus | null {
+  const from = STAGE[current];
+  const to = STAGE[incoming];
+  if (from.kind === 'untouchable' || !isTrackedDeliveryStatus(incoming)) return null;
+  if (current === incoming || from.kind === 'terminal') return null;
+  if (to.kind === 'terminal') return incoming;
+  if (to.kind === 'progress' && to.rank > from.rank) return incoming;
+  return null;
+}
+
+/** A provider's status in the domain's words; `reason` says why for failures (and machine answers). */
+export interface StatusMapping {
+  status: TrackedDeliveryStatus;
+  reason?: string;
+  errorCode?: string;
+}
+
+/**
+ * Error codes Twilio reports only in status callbacks (30xxx), beyond those the synchronous
+ * failure table (classifyProviderFailure) already names.
+ */
+const TWILIO_CALLBACK_ERROR_REASONS: Record<string, string> = {
+  '30001': 'queue_overflow',
+  '30002': 'account_suspended',
+  '30004': 'message_blocked',
+  '30008': 'unknown_error',
+};
+
+function twilioCallbackReason(errorCode: string | undefined, fallback: string): string {
+  if (!errorCode) return fallback;
+  return knownTwilioErrorReason(errorCode) ?? TWILIO_CALLBACK_ERROR_REASONS[errorCode] ?? `twilio_error_${errorCode}`;
+}
+
+function withCode(mapping: StatusMapping, errorCode: string | undefined): StatusMapping {
+  return errorCode ? { ...mapping, errorCode } : mapping;
+}
+
+/**
+ * Twilio MessageStatus (SMS status callback) → domain status. Null for statuses that say nothing
+ * about an outbound delivery (inbound `received`, unknown future values).
+ */
+export function mapTwilioMessageStatus(messageStatus: string, errorCode?: string): StatusMapping | null {
+  const code = errorCode?.trim() || undefined;
+  switch (messageStatus.trim().toLowerCase()) {
+    case 'accepted':
+    case 'scheduled':
+    case 'queued':
+    case 'sending':
+      return { status: 'accepted' };
+    case 'sent':
+      return { status: 'sent' };
+    case 'delivered':
+    case 'read':
+      return { status: 'delivered' };
+    case 'undelivered':
+      return withCode({ status: 'undelivered', reason: twilioCallbackReason(code, 'carrier_undelivered') }, code);
+    case 'failed':
+      return withCode({ status: 'failed', reason: twilioCallbackReason(code, 'provider_failed') }, code);
+    case 'canceled':
+      return withCode({ status: 'failed', reason: 'provider_canceled' }, code);
+    default:
+      return null;
+  }
+}
+
+/** AnsweredBy values of Twilio's answering machine detection that mean "not a person". */
+function isMachine(answeredBy: string | undefined): boolean {
+  return !!answeredBy && answeredBy.toLowerCase().startsWith('machine');
+}
+
+/**
+ * Twilio CallStatus (call status callback) → domain status. A call answered by a machine that
+ * played the message to the end is delivered (to the voicemail), with that as the reason; a fax
+ * is a failure.
+ */
+export function mapTwilioCallStatus(callStatus: string, answeredBy?: string): StatusMapping | null {
+  const by = answeredBy?.trim().toLowerCase() || undefined;
+  switch (callStatus.trim().toLowerCase()) {
+    case 'queued':
+      return { status: 'accepted' };
+    case 'initiated':
+    case 'ringing':
+      return { status: 'sent' };
+    case 'in-progress':
+      if (by === 'fax') return { status: 'answered', reason: 'answered_by_fax' };
+      return isMachine(by) ? { status: 'answered', reason: 'answered_by_machine' } : { status: 'answered' };
+    case 'completed':
+      if (by === 'fax') return { status: 'failed', reason: 'answered_by_fax' };
+      return isMachine(by) ? { status: 'delivered', reason: 'answered_by_machine' } : { status: 'delivered' };
+    case 'busy':
+      return { status: 'busy', reason: 'line_busy' };
+    case 'no-answer':
+      return { status: 'no_answer', reason: 'no_answer' };
+    case 'failed':
+      return { status: 'failed', reason: 'call_failed' };
+    case 'canceled':
+      return { status: 'failed', reason: 'call_canceled' };
+    default:
+      return null;
+  }
+}
+
+/** The fields of a SendGrid Event Webhook event that decide its status. */
+export interface SendGridEventFields {
+  event: string;
+  /** bounce: `bounce` (hard) or `blocked`. */
+  type?: string;
+  /** dropped: Bounced Address | Unsubscribed Address | Spam Reporting Address | Invalid. */
+  reason?: string;
+  /** bounce: Invalid Address, Technical, Content, Reputation… */
+  bounce_classification?: string;
+}
+
+/** `Bounced Address` → `bounced_address`; stable, short, never a whole SMTP answer. */
+export function reasonSlug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 60);
+}
+
+/**
+ * SendGrid event → domain status. An open or a click proves delivery (its `delivered` may still
+ * be on its way); spam reports and unsubscribes are the member's business, not a delivery status.
+ */
+export function mapSendGridEvent(event: SendGridEventFields): StatusMapping | null {
+  switch (event.event) {
+    case 'processed':
+      return { status: 'sent' };
+    case 'deferred':
+      return { status: 'deferred' };
+    case 'delivered':
+    case 'open':
+    case 'click':
+      return { status: 'delivered' };
+    case 'bounce': {
+      if (event.type === 'blocked') return { status: 'bounced', reason: 'blocked' };
+      const classification = event.bounce_classification ? reasonSlug(event.bounce_classification) : '';
+      return { status: 'bounced', reason: classification || 'hard_bounce' };
+    }
+    case 'dropped': {
+      const why = event.reason ? reasonSlug(event.reason) : '';
+      return { status: 'failed', reason: why ? `dropped_${why}` : 'dropped' };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The key a member presses at the call's `<Gather>` to confirm they heard the alert. */
+export const VOICE_ACKNOWLEDGE_DIGIT = '1';
+
+export function isVoiceAcknowledgement(digits: string | undefined): boolean {
+  return digits?.trim() === VOICE_ACKNOWLEDGE_DIGIT;
+}

@@ -1,0 +1,48 @@
+/**
+ * Where the providers call the tracker back. The dispatchers put these URLs in their requests
+ * (StatusCallback, the `<Gather action>`) and the tracker serves the same paths, so both sides
+ * take them from here. `trackerPublicUrl` is the tracker's origin as the provider sees it
+ * (TRACKER_PUBLIC_URL), possibly with a path prefix a proxy strips; the Twilio signature covers
+ * the exact URL, so it must not change between sending and receiving.
+ */
+export const TRACKER_WEBHOOK_PATHS = {
+  twilioMessageStatus: '/webhooks/twilio/message-status',
+  twilioCallStatus: '/webhooks/twilio/call-status',
+  twilioVoiceGather: '/webhooks/twilio/voice-gather',
+  twilioInboundSms: '/webhooks/twilio/inbound-sms',
+  sendGridEvents: '/webhooks/sendgrid/events',
+} as const;
+
+/** The call events the tracker wants posted (Twilio's default is `completed` only). */
+export const TRACKED_CALL_EVENTS = ['initiated', 'ringing', 'answered', 'completed'] as const;
+export type CallStatusEvent = (typeof TRACKED_CALL_EVENTS)[number];
+
+function url(trackerPublicUrl: string, path: string, deliveryId?: string): string {
+  const base = trackerPublicUrl.replace(/\/+$/, '');
+  return deliveryId === undefined ? `${base}${path}` : `${base}${path}?deliveryId=${encodeURIComponent(deliveryId)}`;
+}
+
+/** StatusCallback of an SMS. */
+export function messageStatusCallbackUrl(trackerPublicUrl: string, deliveryId: string): string {
+  return url(trackerPublicUrl, TRACKER_WEBHOOK_PATHS.twilioMessageStatus, deliveryId);
+}
+
+/** StatusCallback of a call. */
+export function callStatusCallbackUrl(trackerPublicUrl: string, deliveryId: string): string {
+  return url(trackerPublicUrl, TRACKER_WEBHOOK_PATHS.twilioCallStatus, deliveryId);
+}
+
+/** `action` of the call's `<Gather>` (renderVoice's gatherActionUrl). */
+export function voiceGatherActionUrl(trackerPublicUrl: string, deliveryId: string): string {
+  return url(trackerPublicUrl, TRACKER_WEBHOOK_PATHS.twilioVoiceGather, deliveryId);
+}
+
+/** "A message comes in" webhook of the sending number (configured once, in Twilio's console). */
+export function inboundSmsWebhookUrl(trackerPublicUrl: string): string {
+  return url(trackerPublicUrl, TRACKER_WEBHOOK_PATHS.twilioInboundSms);
+}
+
+/** The Event Webhook URL (configured once, in SendGrid's Mail Settings). */
+export function sendGridEventWebhookUrl(trackerPublicUrl: string): string {
+  return url(trackerPublicUrl, TRACKER_WEBHOOK_PATHS.sendGridEvents);
+}

@@ -1,0 +1,47 @@
+import { TwilioSmsSender } from './twilio-sms.sender';
+import { TwilioVoiceCaller } from './twilio-voice.caller';
+import type { TwilioClient } from './twilio-client.factory';
+
+const settings = { accountSid: `AC${'0'.repeat(32)}`, authToken: 't', fromNumber: '+32460200100', apiBaseUrl: null };
+
+function fakeClient() {
+  const messages = { create: jest.fn().mockResolvedValue({ sid: 'SM1' }) };
+  const calls = { create: jest.fn().mockResolvedValue({ sid: 'CA1' }) };
+  return { client: { messages, calls } as unknown as TwilioClient, messages, calls };
+}
+
+describe('Twilio adapters pass the tracker callbacks through', () => {
+  it('sets StatusCallback on an SMS when asked', async () => {
+    const { client, messages } = fakeClient();
+    await new TwilioSmsSender(settings, client).send({ deliveryId: 'd', to: '+32470123456', body: 'b', statusCallbackUrl: 'http://t/s?deliveryId=d' });
+    expect(messages.create).toHaveBeenCalledWith(expect.objectContaining({ statusCallback: 'http://t/s?deliveryId=d' }));
+  });
+
+  it('sets StatusCallback, its events and method, and machine detection on a call when asked', async () => {
+    const { client, calls } = fakeClient();
+    await new TwilioVoiceCaller(settings, client).call({
+      deliveryId: 'd',
+      to: '+3253732727',
+      twiml: '<Response/>',
+      statusCallbackUrl: 'http://t/c?deliveryId=d',
+      statusCallbackEvents: ['initiated', 'ringing', 'answered', 'completed'],
+      machineDetection: 'Enable',
+    });
+    expect(calls.create).toHaveBeenCalledWith(
+      expect.objectContaining({
+        statusCallback: 'http://t/c?deliveryId=d',
+        statusCallbackMethod: 'POST',
+        statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+        machineDetection: 'Enable',
+      }),
+    );
+  });
+
+  it('asks for nothing of the sort by default', async () => {
+    const { client, calls } = fakeClient();
+    await new TwilioVoiceCaller(settings, client).call({ deliveryId: 'd', to: '+3253732727', twiml: '<Response/>' });
+    const params = calls.create.mock.calls[0][0];
+    expect(params.statusCallback).toBeUndefined();
+    expect(params.machineDetection).toBeUndefined();
+  });
+});
