@@ -53,12 +53,27 @@ export async function resetKafka(brokers: string[]): Promise<void> {
       await admin.createTopics({ topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })), waitForLeaders: true });
     }
     for (const topic of wanted) {
-      const offsets = await admin.fetchTopicOffsets(topic.name);
-      const toTruncate = offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => ({ partition: o.partition, offset: '-1' }));
-      if (toTruncate.length > 0) await admin.deleteTopicRecords({ topic: topic.name, partitions: toTruncate });
+      // Right after creation a partition's leader may not be known yet: retry until it is.
+      await untilKafkaAnswers(async () => {
+        const offsets = await admin.fetchTopicOffsets(topic.name);
+        const toTruncate = offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => ({ partition: o.partition, offset: '-1' }));
+        if (toTruncate.length > 0) await admin.deleteTopicRecords({ topic: topic.name, partitions: toTruncate });
+      });
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+async function untilKafkaAnswers(step: () => Promise<void>, attempts = 50): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable !== false;
+      if (!retriable || attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 }
 
