@@ -33,8 +33,8 @@ describe('two-stage fan-out on the real stack', () => {
   let intakeUrl: string;
   const dispatchers: INestApplication[] = [];
 
-  async function boot(overrides: Record<string, string>, instances: number): Promise<void> {
-    sim = await startProviderSim({ port: 0, logger: false });
+  async function boot(overrides: Record<string, string>, instances: number, simConfig?: NonNullable<Parameters<typeof startProviderSim>[0]>['config']): Promise<void> {
+    sim = await startProviderSim({ port: 0, logger: false, config: simConfig });
     const trackerPort = await freePort();
     config = testConfig({ PROVIDER_SIM_URL: sim.url, TRACKER_PORT: String(trackerPort), TRACKER_PUBLIC_URL: `http://127.0.0.1:${trackerPort}`, ...overrides });
     await resetDatabase(config.DATABASE_URL);
@@ -133,5 +133,24 @@ describe('two-stage fan-out on the real stack', () => {
       );
       expect(new Date(order.urgent_last).getTime()).toBeLessThan(new Date(order.normal_last).getTime());
     }, 180_000);
+  });
+
+  describe('when the provider answers a storm of 429s', () => {
+    // The next 60 message requests are refused with 429 / 20429, as Twilio does when overloaded.
+    beforeAll(() => boot({}, 1, { burst429: { api: 'twilioMessages', count: 60 } }), 120_000);
+    afterAll(shutdown);
+
+    it('slows down and retries: every member gets the SMS once, nobody is lost', async () => {
+      await new MemberRepository(db).registerMany(residents('meldert', 200, 5_000_000));
+      const alertId = await issue({ category: 'burglary', bins: ['meldert'], texts: { nl: { title: 'Inbraakgolf', body: 'Sluit ramen en deuren.' } } });
+
+      await waitFor(() => statusCounts(alertId), (c) => c.accepted === 200, { timeoutMs: 90_000, what: '200 SMS accepted despite the 429s' });
+      const stats = (await (await fetch(`${sim.url}/__sim/stats`)).json()) as { sms: { rateLimited: number; duplicates: number } };
+      expect(stats.sms.rateLimited).toBe(60);
+      expect(stats.sms.duplicates).toBe(0);
+      const sent = await smsAtSimulator();
+      expect(sent).toHaveLength(200);
+      expect(new Set(sent.map((m) => m.to)).size).toBe(200);
+    }, 120_000);
   });
 });
