@@ -1,0 +1,113 @@
+import { AALST_BINS } from '@bin-alert/persistence';
+
+/** What `npm run bench -- …` accepts; every option has a default that runs on a 2-core machine. */
+export interface BenchArgs {
+  /** Members seeded over the 14 BINs of zone Aalst. */
+  members: number;
+  /** Audience of the large normal alert (members < this are in its BINs); default: every member. */
+  normalMembers: number;
+  /** BINs of the urgent missing-person alert. */
+  urgentBins: string[];
+  /** Accepted SMS of the normal alert before the urgent one is issued (clamped to a tenth of its SMS audience). */
+  urgentAfterSms: number;
+  /** Messages (SMS) and recipients (e-mail) sent in the bare-SDK ceiling measurement. */
+  ceilingMessages: number;
+  /** Provider calls in flight in the ceiling measurement. */
+  ceilingConcurrency: number;
+  /** Twilio calls per second given to dispatcher-voice (a realistic account limit; see docs/benchmarks.md). */
+  callsPerSecond: number;
+  /** Give up when no delivery changes state for this long. */
+  stallTimeoutS: number;
+  out: string;
+  /** Run the apps under node --prof and summarise the tick profiles (bench/results/profiles). */
+  cpuProf: boolean;
+  /** Leave the tracker out even when it is built (to see what the callbacks cost). */
+  noTracker: boolean;
+  /** How long to wait after the last delivery for the tracker's projection to read every status event. */
+  trackerWaitS: number;
+  /** How long to wait for a test run or another dispatcher on the same broker to finish. */
+  waitForOthersS: number;
+  /** Members written per registerMany call. */
+  seedBatch: number;
+}
+
+export const MAX_MEMBERS = 1_000_000;
+
+const USAGE = `npm run bench -- [options]
+  --members N              members to seed (default 100000, at most ${MAX_MEMBERS})
+  --normal-members M       audience of the large normal alert (default: all members)
+  --urgent-bins a,b        BINs of the urgent alert (default: moorsel)
+  --urgent-after-sms K     accepted normal SMS before the urgent alert is issued (default 1000)
+  --ceiling-messages K     SMS and e-mail recipients of the bare-SDK ceiling (default 20000)
+  --ceiling-concurrency C  provider calls in flight in the ceiling (default 64)
+  --calls-per-second R     TWILIO_CALLS_PER_SECOND for dispatcher-voice (default 50)
+  --stall-timeout S        abort when nothing moves for S seconds (default 120)
+  --wait-for-others S      wait up to S seconds for a test run / other dispatchers on the broker (default 900)
+  --no-tracker             do not start the tracker even when dist has it
+  --tracker-wait S         wait up to S s after the last delivery for the tracker's projection (default 120)
+  --out FILE               JSON result (default bench/results/latest.json)
+  --cpu-prof               run the apps under node --prof; tick profiles in bench/results/profiles/
+Environment: DISPATCH_* and the other app settings are passed on to the apps unchanged;
+BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bin_alert_bench).`;
+
+export function parseArgs(argv: string[]): BenchArgs {
+  const args: BenchArgs = {
+    members: 100_000,
+    normalMembers: -1,
+    urgentBins: ['moorsel'],
+    urgentAfterSms: 1000,
+    ceilingMessages: 20_000,
+    ceilingConcurrency: 64,
+    callsPerSecond: 50,
+    stallTimeoutS: 120,
+    out: 'bench/results/latest.json',
+    cpuProf: false,
+    seedBatch: 5000,
+    waitForOthersS: 900,
+    trackerWaitS: 120,
+    noTracker: false,
+  };
+  const problems: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) problems.push(`${flag} needs a value`);
+      return v ?? '';
+    };
+    const int = (min: number, max = Number.MAX_SAFE_INTEGER): number => {
+      const raw = value();
+      const n = Number(raw.replace(/_/g, ''));
+      if (!Number.isInteger(n) || n < min || n > max) problems.push(`${flag}: expected an integer from ${min} to ${max}, got "${raw}"`);
+      return n;
+    };
+    switch (flag) {
+      case '--members': args.members = int(1, MAX_MEMBERS); break;
+      case '--normal-members': args.normalMembers = int(1, MAX_MEMBERS); break;
+      case '--urgent-bins': args.urgentBins = value().split(',').map((b) => b.trim()).filter(Boolean); break;
+      case '--urgent-after-sms': args.urgentAfterSms = int(1); break;
+      case '--ceiling-messages': args.ceilingMessages = int(100, 1_000_000); break;
+      case '--ceiling-concurrency': args.ceilingConcurrency = int(1, 1024); break;
+      case '--calls-per-second': args.callsPerSecond = int(1, 100_000); break;
+      case '--stall-timeout': args.stallTimeoutS = int(10); break;
+      case '--out': args.out = value(); break;
+      case '--cpu-prof': args.cpuProf = true; break;
+      case '--no-tracker': args.noTracker = true; break;
+      case '--tracker-wait': args.trackerWaitS = int(0); break;
+      case '--wait-for-others': args.waitForOthersS = int(0); break;
+      case '--seed-batch': args.seedBatch = int(100, 20_000); break;
+      case '-h': case '--help': console.log(USAGE); process.exit(0); break;
+      default: problems.push(`unknown option ${argv[i]}`);
+    }
+  }
+  if (args.normalMembers === -1) args.normalMembers = args.members;
+  if (args.normalMembers > args.members) problems.push(`--normal-members (${args.normalMembers}) cannot exceed --members (${args.members})`);
+  const known = new Set(AALST_BINS.map((b) => b.id));
+  for (const b of args.urgentBins) if (!known.has(b)) problems.push(`--urgent-bins: unknown BIN '${b}' (known: ${[...known].join(', ')})`);
+  if (args.urgentBins.length === 0) problems.push('--urgent-bins: at least one BIN');
+  if (problems.length) {
+    console.error(`[bench] ${problems.join('\n[bench] ')}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return args;
+}

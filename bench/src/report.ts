@@ -1,0 +1,123 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Channel } from '@bin-alert/domain';
+import type { CeilingResult } from './ceiling';
+import type { ChannelResult, UrgentResult } from './measurements';
+
+export interface BenchResult {
+  members: number;
+  normal_members: number;
+  urgent_bins: string[];
+  started_at: string;
+  finished_at: string;
+  command: string;
+  machine: { cores: number; memory_gib: number; cpu_model: string; node: string };
+  settings: Record<string, string | number>;
+  alerts: Record<'normal' | 'urgent', { id: string; category: string; bins: number; audience: number; issued_at: string; http_201_ms: number }>;
+  /** Normal alert: issue → last delivery row written, slowest channel. */
+  planning_ms: number | null;
+  planning: Record<Channel, { first_row_ms: number | null; last_row_ms: number | null; rows: number }>;
+  /** Members planned per second per channel, slowest channel, first to last row. */
+  planning_members_per_s: number | null;
+  /** first row + 1 000 000 / planning_members_per_s: a linear extrapolation, not a measurement. */
+  planning_extrapolated_1m_ms: number | null;
+  sms: ChannelResult;
+  email: ChannelResult;
+  voice: ChannelResult;
+  urgent_under_backlog: UrgentResult;
+  ceiling: CeilingResult | null;
+  duplicates: number | null;
+  missing: number | null;
+  /** Accepted at the simulator but not recorded as accepted in PostgreSQL (sent, outcome lost). */
+  unrecorded: number | null;
+  simulator: { accepted: Record<Channel, number>; duplicates: Record<Channel, number>; rejected: Record<Channel, Record<string, number>>; rate_limited: Record<Channel, number>; pending_callbacks: number } | null;
+  peak_rss_mb: Record<string, number>;
+  cpu_s: Record<string, number>;
+  cpu_core_share: Record<string, number>;
+  machine_busy: number;
+  timings_s: Record<string, number>;
+  /** Status events the tracker's projection still had to read when the last delivery was final, and how long it took. */
+  tracker: { running: boolean; projection_lag_at_done: number | null; projection_catch_up_s: number | null; projection_lag_left: number | null };
+  targets: TargetRow[];
+  notes: string[];
+}
+
+export interface TargetRow {
+  metric: string;
+  value: string;
+  target: string;
+  met: 'yes' | 'NO' | 'n/a' | '';
+  note?: string;
+}
+
+const fmt = (n: number | null | undefined, unit = ''): string => (n === null || n === undefined ? 'null' : `${n.toLocaleString('en-US').replace(/,/g, ' ')}${unit}`);
+const ratio = (a: number | null, b: number | null | undefined): number | null => (a !== null && b ? Math.round((a / b) * 100) / 100 : null);
+
+/** The issue's targets, evaluated honestly: a target whose condition this run does not meet is n/a. */
+export function evaluateTargets(r: BenchResult): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const info = (metric: string, value: string, note?: string) => rows.push({ metric, value, target: '', met: '', note });
+  const check = (metric: string, value: string, target: string, met: boolean | null, note?: string) => rows.push({ metric, value, target, met: met === null ? 'n/a' : met ? 'yes' : 'NO', note });
+
+  info('members', fmt(r.members), r.normal_members !== r.members ? `normal alert audience ${fmt(r.normal_members)}` : undefined);
+  const smsRatio = r.sms.vs_ceiling ?? null;
+  const emailRatio = r.email.vs_ceiling ?? null;
+  check('sms.throughput_per_s', fmt(r.sms.throughput_per_s, '/s'), `≥ 0.7 × ceiling (${fmt(r.ceiling?.sms_throughput_per_s ?? null, '/s')})`, smsRatio === null ? null : smsRatio >= 0.7, smsRatio === null ? undefined : `${smsRatio} × ceiling`);
+  check('email.throughput_per_s', fmt(r.email.throughput_per_s, '/s'), `≥ 0.5 × ceiling (${fmt(r.ceiling?.email_throughput_per_s ?? null, '/s')})`, emailRatio === null ? null : emailRatio >= 0.5, emailRatio === null ? undefined : `${emailRatio} × ceiling`);
+  info('voice.throughput_per_s', fmt(r.voice.throughput_per_s, '/s'), `capped by TWILIO_CALLS_PER_SECOND=${r.settings.TWILIO_CALLS_PER_SECOND}`);
+  info('ceiling.sms_throughput_per_s', fmt(r.ceiling?.sms_throughput_per_s ?? null, '/s'), r.ceiling ? `${r.ceiling.concurrency} in flight, one process` : undefined);
+  info('ceiling.email_throughput_per_s', fmt(r.ceiling?.email_throughput_per_s ?? null, '/s'), r.ceiling ? `batches of 1000, ${r.ceiling.email_concurrency} in flight` : undefined);
+  info('sms.p50 / p95 / p99_accept_ms', `${fmt(r.sms.p50_accept_ms)} / ${fmt(r.sms.p95_accept_ms)} / ${fmt(r.sms.p99_accept_ms)}`, 'intake issue → provider accept, both alerts');
+  for (const c of ['sms', 'email', 'voice'] as const) {
+    const ch = r[c];
+    const what = ch.delivered === null ? 'no tracker or no delivered_at column' : ch.delivered === 0 ? 'no delivered_at recorded (no status callbacks reached the tracker)' : `${fmt(ch.delivered)} of ${fmt(ch.accepted)} delivered, ${ch.delivered_precision} precision${ch.delivered_precision === 'minute' ? ' (too coarse for a latency: not reported)' : ''}`;
+    info(`${c}.p50 / p99_delivered_ms`, `${fmt(ch.p50_delivered_ms)} / ${fmt(ch.p99_delivered_ms)}`, what);
+  }
+
+  if (r.tracker.running) {
+    info('tracker projection lag', `${fmt(r.tracker.projection_lag_at_done)} events`, `when the last delivery was final; ${r.tracker.projection_lag_left ? `${fmt(r.tracker.projection_lag_left)} still unread after ${r.tracker.projection_catch_up_s} s` : `read within ${r.tracker.projection_catch_up_s} s`}`);
+  }
+  const atMillion = r.normal_members >= 1_000_000;
+  const extrapolated = r.planning_extrapolated_1m_ms === null ? null : Math.round(r.planning_extrapolated_1m_ms / 100) / 10;
+  check('planning_ms', fmt(r.planning_ms, ' ms'), '≤ 30 000 ms at 1 000 000 members', atMillion && r.planning_ms !== null ? r.planning_ms <= 30_000 : null,
+    atMillion ? undefined : `run has ${fmt(r.normal_members)}; ${fmt(r.planning_members_per_s, '/s')} per channel → 1M extrapolated ~${fmt(extrapolated, ' s')}`);
+
+  const u = r.urgent_under_backlog;
+  const enoughQueued = (u.normal_queued ?? 0) >= 500_000;
+  check('urgent_under_backlog.first_accept_ms', fmt(u.first_accept_ms, ' ms'), '≤ 500 ms with ≥ 500 000 normal queued',
+    enoughQueued && u.first_accept_ms !== null ? u.first_accept_ms <= 500 : null,
+    `${fmt(u.normal_queued)} normal deliveries queued then${enoughQueued ? '' : ` (< 500 000); ≤ 500 ms ${u.first_accept_ms !== null && u.first_accept_ms <= 500 ? 'held' : 'NOT held'} at this backlog`}`);
+
+  const dispatcherRss = Object.entries(r.peak_rss_mb).filter(([n]) => n.startsWith('dispatcher-'));
+  const maxRss = dispatcherRss.length ? Math.max(...dispatcherRss.map(([, v]) => v)) : null;
+  const atMillionMembers = r.members >= 1_000_000;
+  check('dispatcher peak RSS', fmt(maxRss, ' MB'), '≤ 300 MB at 1 000 000 members', atMillionMembers && maxRss !== null ? maxRss <= 300 : null,
+    `${dispatcherRss.map(([n, v]) => `${n.replace('dispatcher-', '')} ${v}`).join(', ')}${atMillionMembers ? '' : `; run has ${fmt(r.members)} members`}`);
+  check('duplicates', fmt(r.duplicates), '= 0', r.duplicates === null ? null : r.duplicates === 0, 'at the simulator: same to+body (SMS), same delivery_id (e-mail), same to+TwiML (voice)');
+  check('missing', fmt(r.missing), '= 0', r.missing === null ? null : r.missing === 0, `accepted in PostgreSQL but not at the simulator${r.unrecorded ? `; ${r.unrecorded} at the simulator but not recorded accepted` : ''}`);
+  return rows;
+}
+
+export function printTable(rows: TargetRow[]): void {
+  const header: TargetRow = { metric: 'metric', value: 'value', target: 'target', met: '' };
+  const width = (k: keyof TargetRow) => Math.max(...[header, ...rows].map((r) => String(r[k] ?? '').length), k === 'met' ? 4 : 0);
+  const w = { metric: width('metric'), value: width('value'), target: width('target'), met: width('met') };
+  const line = (r: TargetRow, met: string) =>
+    `  ${r.metric.padEnd(w.metric)}  ${r.value.padStart(w.value)}  ${r.target.padEnd(w.target)}  ${met.padEnd(w.met)}  ${r.note ?? ''}`.trimEnd();
+  console.log(line(header, 'met?'));
+  console.log(`  ${'-'.repeat(w.metric + w.value + w.target + w.met + 8 + 20)}`);
+  for (const r of rows) console.log(line(r, r.met));
+}
+
+/** Writes the JSON where asked and a timestamped copy next to it; returns the copy's path. */
+export function writeResult(out: string, result: BenchResult): string {
+  mkdirSync(dirname(out), { recursive: true });
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  writeFileSync(out, json);
+  const stamp = result.started_at.replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const copy = join(dirname(out), `bench-${stamp}-${result.members}.json`);
+  writeFileSync(copy, json);
+  return copy;
+}
+
+export { ratio };
