@@ -6,15 +6,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-bash scripts/ensure-deps.sh
-
-kafka_was_running=no
-if bash deploy/local/kafka.sh status >/dev/null 2>&1; then kafka_was_running=yes; fi
-bash deploy/local/infra.sh up
-if [ "$kafka_was_running" = no ]; then
-  # Stop the broker this run started (by its pid), whatever the outcome.
-  trap 'bash deploy/local/kafka.sh stop || true' EXIT
-fi
+# shellcheck source=scripts/local-infra.sh
+source scripts/local-infra.sh
+bring_up_local_infra
 
 echo "[test] unit tests"
 npx jest --selectProjects unit --maxWorkers=2 "$@"

@@ -1,0 +1,12 @@
+# Sourced by the scripts that need the real servers (test.sh, bench.sh): installs the npm
+# packages, starts PostgreSQL, Redis and Kafka on 127.0.0.1, and stops at exit the Kafka broker
+# if this run started it (by its pid) — never one somebody else is using.
+bring_up_local_infra() {
+  bash scripts/ensure-deps.sh
+  local kafka_was_running=no
+  if bash deploy/local/kafka.sh status >/dev/null 2>&1; then kafka_was_running=yes; fi
+  bash deploy/local/infra.sh up
+  if [ "$kafka_was_running" = no ]; then
+    trap 'bash deploy/local/kafka.sh stop || true' EXIT
+  fi
+}
