@@ -79,6 +79,9 @@ describe('tracker', () => {
         { id: alertId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 't', body: 'b' }, fr: { title: 't', body: 'b' } }, issuedAt: new Date() },
         { topic: 'test.unpublished', key: alertId, payload: {} },
       );
+      // The alert exists only to give deliveries a parent: its announcement must never be
+      // published, nor left pending for another suite's outbox relay to choke on.
+      await db.query(`UPDATE outbox SET published_at = now() WHERE message_key = $1`, [alertId]);
     }
     const mobile = `+32470${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
     const memberId = await aMember().speaking(language).inBins('herdersem').withMobile(mobile).withPhone(mobile).withEmail(`${randomUUID()}@example.be`).save(new MemberRepository(db));
