@@ -47,9 +47,8 @@ export const CONTACT_KIND_FOR_CHANNEL: Record<Channel, 'mobile' | 'phone' | 'ema
  *   failed      the provider refused or gave up (also a dispatcher's terminal refusal), with the reason
  * A member's "press 1" on a call is not a status: it is recorded as acknowledged_at.
  */
-export const DELIVERY_STATUSES = [
-  'planned',
-  'sending',
+/** What a provider callback may report: everything after the dispatcher's hand-over. */
+export const TRACKED_DELIVERY_STATUSES = [
   'accepted',
   'sent',
   'deferred',
@@ -60,8 +59,10 @@ export const DELIVERY_STATUSES = [
   'no_answer',
   'busy',
   'failed',
-  'suppressed',
 ] as const;
+export type TrackedDeliveryStatus = (typeof TRACKED_DELIVERY_STATUSES)[number];
+
+export const DELIVERY_STATUSES = ['planned', 'sending', ...TRACKED_DELIVERY_STATUSES, 'suppressed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Why a member was not contacted on a channel: the answer to "why did X not get it?". */

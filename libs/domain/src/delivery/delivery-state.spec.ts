@@ -1,6 +1,5 @@
-import { DELIVERY_STATUSES, DeliveryStatus } from '../vocabulary';
+import { DELIVERY_STATUSES, DeliveryStatus, TRACKED_DELIVERY_STATUSES } from '../vocabulary';
 import {
-  TRACKED_DELIVERY_STATUSES,
   isTerminalDeliveryStatus,
   isVoiceAcknowledgement,
   mapSendGridEvent,

@@ -1,5 +1,5 @@
 import { knownTwilioErrorReason } from '../retry/provider-failure';
-import { DeliveryStatus } from '../vocabulary';
+import { DeliveryStatus, TRACKED_DELIVERY_STATUSES, TrackedDeliveryStatus } from '../vocabulary';
 
 /**
  * The delivery state machine after the dispatcher's hand-over, fed by provider callbacks that
@@ -34,20 +34,6 @@ const STAGE: Record<DeliveryStatus, Stage> = {
   failed: { kind: 'terminal' },
 };
 
-/** What a provider callback may report: everything after the dispatcher's hand-over. */
-export const TRACKED_DELIVERY_STATUSES = [
-  'accepted',
-  'sent',
-  'deferred',
-  'answered',
-  'delivered',
-  'undelivered',
-  'bounced',
-  'no_answer',
-  'busy',
-  'failed',
-] as const satisfies readonly DeliveryStatus[];
-export type TrackedDeliveryStatus = (typeof TRACKED_DELIVERY_STATUSES)[number];
 
 export function isTerminalDeliveryStatus(status: DeliveryStatus): boolean {
   return STAGE[status].kind === 'terminal';
