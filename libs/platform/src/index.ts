@@ -8,3 +8,6 @@ export * from './http/http-exception.filter';
 export * from './http/configure-http-app';
 export * from './health/health.controller';
 export * from './redis/redis.module';
+export * from './auth/access-token';
+export * from './auth/access.decorators';
+export * from './auth/access.guard';
