@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { KafkaMessageBus, MESSAGE_BUS, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay } from '@bin-alert/messaging';
+import { KafkaMessageBus, MESSAGE_BUS, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay, OutboxBacklogMetrics } from '@bin-alert/messaging';
 import { OutboxRepository, PersistenceModule } from '@bin-alert/persistence';
-import { AppConfig, ConfigModule, HealthController, RedisModule } from '@bin-alert/platform';
+import { AppConfig, ConfigModule, ObservabilityModule, RedisModule } from '@bin-alert/platform';
 import { AlertIssuingService, OUTBOX_RELAY } from './alerts/alert-issuing.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
@@ -27,8 +27,9 @@ export class IntakeModule {
         PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-intake` }),
         RedisModule.forRoot(config.REDIS_URL),
+        ObservabilityModule.forRoot({ app: 'intake', readiness: POSTGRES_REDIS_KAFKA_READINESS }),
       ],
-      controllers: [AlertsController, ReferenceController, HealthController],
+      controllers: [AlertsController, ReferenceController],
       providers: [
         AlertIssuingService,
         {
@@ -37,7 +38,7 @@ export class IntakeModule {
           inject: [OutboxRepository, MESSAGE_BUS],
         },
         OutboxRelayLifecycle,
-        POSTGRES_REDIS_KAFKA_READINESS,
+        OutboxBacklogMetrics,
       ],
     };
   }

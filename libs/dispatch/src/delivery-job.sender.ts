@@ -66,6 +66,7 @@ export class DeliveryJobSender {
       pending = job.deliveryIds;
     }
     summary.skipped = job.deliveryIds.length - summary.sent - summary.failed;
+    this.logger.debug({ msg: 'job sent', jobId: job.jobId, alertId: job.alertId, lane: job.lane, ...summary });
     return summary;
   }
 }

@@ -11,3 +11,4 @@ export * from './send-with-retry';
 export * from './sms-channel.sender';
 export * from './start-dispatcher';
 export * from './voice-channel.sender';
+export * from './provider-call-metrics';

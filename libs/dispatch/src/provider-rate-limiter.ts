@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { AppMetrics } from '@bin-alert/platform';
 
 /**
  * A token bucket per provider limit, kept in Redis so that every instance of every dispatcher
@@ -28,17 +29,30 @@ export interface RateLimit {
   perSecond: number;
 }
 
+/**
+ * The metric label of a limit: its provider and resource (`twilio_messages`), without the sending
+ * number or account that follows, so that the series stay few and carry no phone number.
+ */
+export function rateLimitLabel(name: string): string {
+  return name.split(':').slice(0, 2).join('_').replace(/[^a-z0-9_]/gi, '_');
+}
+
 export class ProviderRateLimiter {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly metrics?: AppMetrics,
+  ) {}
 
   /** Waits until `count` tokens of `limit` are available, then takes them. */
   async acquire(limit: RateLimit, count = 1): Promise<void> {
     const burst = Math.max(1, limit.perSecond);
     const want = Math.min(count, burst);
+    const started = performance.now();
     for (;;) {
       const wait = Number(await this.redis.eval(TAKE_TOKENS, 1, `bin:ratelimit:${limit.name}`, limit.perSecond, burst, want));
-      if (wait <= 0) return;
+      if (wait <= 0) break;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
+    this.metrics?.rateLimitWaitSeconds.observe({ limit: rateLimitLabel(limit.name) }, (performance.now() - started) / 1000);
   }
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { OutboxRepository } from '@bin-alert/persistence';
+import { withoutCorrelationId } from '@bin-alert/platform';
 import type { MessageBus } from './message-bus';
 
 /**
@@ -33,7 +34,8 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
-    this.running = this.drain().finally(() => {
+    // A drain publishes every pending record, not only the waking request's: it runs under none's id.
+    this.running = withoutCorrelationId(() => this.drain()).finally(() => {
       this.running = null;
       if (this.again) {
         this.again = false;

@@ -8,3 +8,8 @@ export * from './http/http-exception.filter';
 export * from './http/configure-http-app';
 export * from './health/health.controller';
 export * from './redis/redis.module';
+export * from './logging/correlation';
+export * from './metrics/app-metrics';
+export * from './metrics/metrics.controller';
+export * from './observability/request-context.middleware';
+export * from './observability/observability.module';
