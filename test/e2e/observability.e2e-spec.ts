@@ -129,6 +129,7 @@ describe('observability: metrics, health and one correlation id through every ap
       const d = text[`dispatcher-${channel}`];
       expect(metricValue(d, 'bin_provider_calls_total', { channel, outcome: 'accepted' })).toBeGreaterThan(0);
       expect(metricValue(d, 'bin_provider_call_duration_seconds_count', { channel, outcome: 'accepted' })).toBeGreaterThan(0);
+      expect(metricValue(d, 'bin_delivery_outcomes_total', { channel, lane: 'urgent', outcome: 'accepted' })).toBe(channel === 'email' ? 2 : 1);
       expect(metricValue(d, 'bin_rate_limit_wait_seconds_count')).toBeGreaterThan(0);
       // Lag per group and topic, read from the broker: all four groups of the channel, caught up.
       for (const group of [`dispatcher-${channel}`, `dispatcher-${channel}-urgent`, `sender-${channel}-urgent`, `sender-${channel}-normal`]) {

@@ -133,9 +133,9 @@ export class DispatcherModule {
         },
         {
           provide: DeliveryJobSender,
-          useFactory: (sender: ChannelSender, d: DeliveryRepository, s: DispatchSettings) =>
-            new DeliveryJobSender(sender, d, new LaneGate(), s, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`),
-          inject: [CHANNEL_SENDER, DeliveryRepository, DISPATCH_SETTINGS],
+          useFactory: (sender: ChannelSender, d: DeliveryRepository, s: DispatchSettings, m: AppMetrics) =>
+            new DeliveryJobSender(sender, d, new LaneGate(), s, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, m),
+          inject: [CHANNEL_SENDER, DeliveryRepository, DISPATCH_SETTINGS, AppMetrics],
         },
         DispatcherConsumers,
       ],

@@ -18,6 +18,11 @@ export class AppMetrics {
   readonly alertsIssued = this.counter('bin_alerts_issued_total', 'Alerts accepted by intake (committed with their outbox record)', ['category', 'urgency']);
   readonly deliveriesPlanned = this.counter('bin_deliveries_planned_total', 'Deliveries the expander decided to send, per channel and lane', ['channel', 'lane']);
   readonly deliveriesSuppressed = this.counter('bin_deliveries_suppressed_total', 'Members the expander did not contact, per channel, lane and reason', ['channel', 'lane', 'reason']);
+  readonly deliveryOutcomes = this.counter(
+    'bin_delivery_outcomes_total',
+    'Deliveries handed to the provider by the senders, per channel, lane and outcome (accepted, failed)',
+    ['channel', 'lane', 'outcome'],
+  );
   readonly providerCalls = this.counter(
     'bin_provider_calls_total',
     'Calls to Twilio/SendGrid (or the simulator), per channel and outcome (accepted, refused, retryable_error, unexpected_error)',
