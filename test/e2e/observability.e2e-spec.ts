@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { startIntake } from '../../apps/intake/src/start-intake';
+import { asAalstOperator } from '../support/access-tokens';
 import { aMember } from '../support/member.builder';
 import { freePort } from '../support/free-port';
 import { metricNames, metricValue } from '../support/prometheus-text';
@@ -71,7 +72,7 @@ describe('observability: metrics, health and one correlation id through every ap
   it('follows an alert by its correlation id from intake through Kafka and the providers to the tracker', async () => {
     const res = await fetch(`${stack.intakeUrl}/v1/alerts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
+      headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId, ...asAalstOperator() },
       body: JSON.stringify({
         category: 'missing_person',
         urgency: 'urgent',
@@ -85,7 +86,7 @@ describe('observability: metrics, health and one correlation id through every ap
 
     // Delivered on every channel: the callbacks came back through the tracker and its projection.
     await waitFor(
-      async () => (await (await fetch(`${stack.intakeUrl}/v1/alerts/${alertId}`)).json()) as any,
+      async () => (await (await fetch(`${stack.intakeUrl}/v1/alerts/${alertId}`, { headers: asAalstOperator() })).json()) as any,
       (a) => a.deliveries?.sms?.byStatus?.delivered === 1 && a.deliveries?.email?.byStatus?.delivered === 2 && a.deliveries?.voice?.byStatus?.delivered === 1,
       { what: 'deliveries of the alert delivered', timeoutMs: 60_000 },
     );

@@ -1,7 +1,8 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { KafkaMessageBus, MESSAGE_BUS, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay, OutboxBacklogMetrics } from '@bin-alert/messaging';
 import { OutboxRepository, PersistenceModule } from '@bin-alert/persistence';
-import { AppConfig, ConfigModule, ObservabilityModule, RedisModule } from '@bin-alert/platform';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, RedisModule } from '@bin-alert/platform';
 import { AlertIssuingService, OUTBOX_RELAY } from './alerts/alert-issuing.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
@@ -34,11 +35,12 @@ export class IntakeModule {
         AlertIssuingService,
         {
           provide: OUTBOX_RELAY,
-          useFactory: (outbox: OutboxRepository, bus: KafkaMessageBus) => new OutboxRelay(outbox, bus, config.OUTBOX_POLL_MS),
-          inject: [OutboxRepository, MESSAGE_BUS],
+          useFactory: (outbox: OutboxRepository, bus: KafkaMessageBus, metrics: AppMetrics) => new OutboxRelay(outbox, bus, config.OUTBOX_POLL_MS, undefined, undefined, metrics),
+          inject: [OutboxRepository, MESSAGE_BUS, AppMetrics],
         },
         OutboxRelayLifecycle,
         OutboxBacklogMetrics,
+        { provide: APP_GUARD, useClass: AccessGuard },
       ],
     };
   }

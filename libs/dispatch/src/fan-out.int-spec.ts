@@ -12,6 +12,7 @@ import { consumerLag, stableGroupMembers } from '../../../test/support/kafka-pro
 import { resetDatabase, resetKafka, resetRedis } from '../../../test/support/reset-infrastructure';
 import { testConfig } from '../../../test/support/test-config';
 import { waitFor } from '../../../test/support/wait-for';
+import { asAalstOperator } from '../../../test/support/access-tokens';
 import { startDispatcher } from './start-dispatcher';
 
 /** Members of one BIN with a verified mobile each, numbered from `first`. */
@@ -62,7 +63,7 @@ describe('two-stage fan-out on the real stack', () => {
   }
 
   async function issue(body: object): Promise<string> {
-    const res = await fetch(`${intakeUrl}/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${intakeUrl}/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', ...asAalstOperator() }, body: JSON.stringify(body) });
     expect(res.status).toBe(201);
     return ((await res.json()) as { id: string }).id;
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Public } from '../auth/access.decorators';
 import { withTimeout } from '../metrics/app-metrics';
 
 /** A named check of one dependency (PostgreSQL, Redis, Kafka), used for readiness. */
@@ -39,6 +40,7 @@ export async function checkReadiness(checks: ReadinessCheck[], timeoutMs = CHECK
  * Liveness (`/health`, `/health/live`: the process answers) and readiness (`/health/ready`: its
  * PostgreSQL, Redis and Kafka answer too; 503 naming the failing check and why otherwise).
  */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = []) {}

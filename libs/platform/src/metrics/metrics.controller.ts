@@ -1,6 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { Public } from '../auth/access.decorators';
 import { AppMetrics } from './app-metrics';
 
+/** Public like /health: Prometheus scrapes without a token; nothing in it names a person. */
+@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: AppMetrics) {}
