@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { AlertIssuedV1, DeliveryJobV1, JOB_PARTITIONS, jobsTopic } from '@bin-alert/contracts';
-import { Channel, RecipientDecision, Urgency, decideRecipient, deliveryId, groupIntoJobs } from '@bin-alert/domain';
+import { AlertIssuedV1 } from '@bin-alert/contracts';
+import { Channel, RecipientDecision, Urgency, decideRecipient, deliveryId } from '@bin-alert/domain';
 import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { PermanentMessageError } from '@bin-alert/messaging';
 import type { AlertRepository, AudienceRepository, DeliveryRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import type { AppMetrics } from '@bin-alert/platform';
 import { DispatchSettings } from './dispatch-settings';
+import { deliveryJobRecords } from './delivery-jobs';
 
 export interface ExpansionSummary {
   alertId: string;
@@ -51,7 +51,6 @@ export class AlertExpander {
 
     const started = Date.now();
     const lane = event.urgency;
-    const topic = jobsTopic(channel, lane);
     const jobSize = channel === 'email' ? this.settings.emailJobSize : this.settings.jobSize;
     const content = { urgency: event.urgency, redistributionAllowed: event.redistributionAllowed, texts: event.texts };
     let candidates = 0;
@@ -67,20 +66,7 @@ export class AlertExpander {
       newRows += fresh.length;
       this.count(fresh, lane);
       const toSend = decisions.filter((d) => d.send).map((d) => ({ memberId: d.memberId, deliveryId: deliveryId(event.alertId, d.memberId, channel) }));
-      const messages: OutgoingMessage[] = groupIntoJobs(toSend, JOB_PARTITIONS, jobSize).map((job) => {
-        const value: DeliveryJobV1 = {
-          type: 'delivery.job',
-          version: 1,
-          jobId: randomUUID(),
-          alertId: event.alertId,
-          channel,
-          lane,
-          deliveryIds: job.items.map((i) => i.deliveryId),
-          content,
-          plannedAt: new Date().toISOString(),
-        };
-        return { topic, key: job.items[0].memberId, partition: job.partition, value };
-      });
+      const messages: OutgoingMessage[] = deliveryJobRecords({ alertId: event.alertId, channel, lane, content }, toSend, jobSize);
       await this.bus.publish(messages);
       candidates += page.length;
       planned += toSend.length;

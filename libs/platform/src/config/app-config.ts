@@ -82,6 +82,10 @@ export const configSchema = z.object({
   /** Provider calls in flight per dispatcher instance. */
   DISPATCH_SEND_CONCURRENCY: positiveInt.max(512).default(16),
   /** Shared limits across every instance, enforced in Redis. */
+  /** Calls again a member who did not answer or was busy, this many times (0: never)… */
+  VOICE_REDIALS: z.coerce.number().int().min(0).max(5).default(2),
+  /** …this long after the call that failed to reach them. */
+  VOICE_REDIAL_DELAY_SECONDS: positiveInt.max(86_400).default(120),
   TWILIO_MESSAGES_PER_SECOND: positiveInt.default(100),
   TWILIO_CALLS_PER_SECOND: positiveInt.default(20),
   SENDGRID_REQUESTS_PER_SECOND: positiveInt.default(50),
