@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { AppMetrics } from '@bin-alert/platform';
 
 /**
  * A token bucket per provider limit, kept in Redis so that every instance of every dispatcher
@@ -28,8 +29,19 @@ export interface RateLimit {
   perSecond: number;
 }
 
+/**
+ * The metric label of a limit: its provider and resource (`twilio_messages`), without the sending
+ * number or account that follows, so that the series stay few and carry no phone number.
+ */
+export function rateLimitLabel(name: string): string {
+  return name.split(':').slice(0, 2).join('_').replace(/[^a-z0-9_]/gi, '_');
+}
+
 export class ProviderRateLimiter {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly metrics?: AppMetrics,
+  ) {}
 
   /**
    * Waits until `count` tokens of `limit` are available, then takes them; more than a second's
@@ -39,11 +51,13 @@ export class ProviderRateLimiter {
   async acquire(limit: RateLimit, count = 1): Promise<void> {
     const burst = Math.max(1, limit.perSecond);
     let remaining = Math.max(0, count);
+    const started = performance.now();
     while (remaining > 0) {
       const want = Math.min(remaining, burst);
       const wait = Number(await this.redis.eval(TAKE_TOKENS, 1, `bin:ratelimit:${limit.name}`, limit.perSecond, burst, want));
       if (wait <= 0) remaining -= want;
       else await new Promise((resolve) => setTimeout(resolve, wait));
     }
+    this.metrics?.rateLimitWaitSeconds.observe({ limit: rateLimitLabel(limit.name) }, (performance.now() - started) / 1000);
   }
 }

@@ -1,5 +1,7 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { allTopics } from '@bin-alert/contracts';
+import { AppMetrics } from '@bin-alert/platform';
+import type { ConsumerLagSource } from './consumer-lag';
 import { KafkaBusOptions, KafkaMessageBus } from './kafka-message-bus';
 
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
@@ -8,6 +10,23 @@ class MessageBusLifecycle implements OnApplicationShutdown {
   constructor(@Inject(MESSAGE_BUS) private readonly bus: KafkaMessageBus) {}
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
+  }
+}
+
+/** Reads the consumer lag of this process's groups on every scrape of /metrics. */
+@Injectable()
+export class ConsumerLagMetrics implements OnModuleInit {
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: Partial<ConsumerLagSource>,
+    @Optional() private readonly metrics?: AppMetrics,
+  ) {}
+
+  onModuleInit(): void {
+    const { metrics, bus } = this;
+    if (!metrics || typeof bus.consumerLag !== 'function') return;
+    metrics.refreshOnScrape(async () => {
+      for (const { groupId, topic, lag } of await bus.consumerLag!()) metrics.consumerLag.set({ group: groupId, topic }, lag);
+    });
   }
 }
 
@@ -21,13 +40,15 @@ export class MessagingModule {
       providers: [
         {
           provide: MESSAGE_BUS,
-          useFactory: async () => {
-            const bus = new KafkaMessageBus(options);
+          useFactory: async (metrics?: AppMetrics) => {
+            const bus = new KafkaMessageBus({ metrics, ...options });
             await bus.ensureTopics(allTopics());
             return bus;
           },
+          inject: [{ token: AppMetrics, optional: true }],
         },
         MessageBusLifecycle,
+        ConsumerLagMetrics,
       ],
       exports: [MESSAGE_BUS],
     };
