@@ -9,8 +9,10 @@ import { OutboxRepository } from './repositories/outbox.repository';
 import { ReferenceDataRepository } from './repositories/reference-data.repository';
 import { DeliveryTrackingRepository } from './repositories/delivery-tracking.repository';
 import { SmsOptOutRepository } from './repositories/sms-opt-out.repository';
+import { StaffAccountRepository } from './repositories/staff-account.repository';
+import { AuditTrail } from './audit/audit-trail';
 
-const REPOSITORIES = [AlertRepository, AudienceRepository, DeliveryRepository, MemberRepository, OutboxRepository, ReferenceDataRepository, DeliveryTrackingRepository, SmsOptOutRepository];
+const REPOSITORIES = [AlertRepository, AudienceRepository, DeliveryRepository, MemberRepository, OutboxRepository, ReferenceDataRepository, DeliveryTrackingRepository, SmsOptOutRepository, StaffAccountRepository, AuditTrail];
 
 @Injectable()
 class DataSourceLifecycle implements OnApplicationShutdown {

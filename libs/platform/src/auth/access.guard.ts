@@ -2,29 +2,35 @@ import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, 
 import { Reflector } from '@nestjs/core';
 import type { Principal, StaffRole } from '@bin-alert/domain';
 import { APP_CONFIG } from '../config/config.module';
-import { AppConfig, accessTokenSettingsFrom } from '../config/app-config';
-import { AccessTokenError, verifyAccessToken } from './access-token';
+import { AppConfig, accessTokenSettingsFrom, oidcSettingsFrom } from '../config/app-config';
+import { AccessTokenError } from './access-token';
+import { AccessTokenVerifier } from './access-token-verifier';
 import { ALLOWED_ROLES, PUBLIC_ROUTE } from './access.decorators';
 
 /**
  * Every route needs a valid bearer token unless marked @Public(): a new endpoint is protected by
  * default. @Roles() narrows who may call it; scope (zone, BIN) is checked by the handler's service.
+ * Tokens are this installation's own, or the configured identity provider's (AccessTokenVerifier).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  private readonly verifier: AccessTokenVerifier;
+
   constructor(
     private readonly reflector: Reflector,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.verifier = new AccessTokenVerifier(accessTokenSettingsFrom(config), oidcSettingsFrom(config));
+  }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match) throw new UnauthorizedException('a bearer token is required (Authorization: Bearer …)');
     try {
-      request.principal = verifyAccessToken(match[1], accessTokenSettingsFrom(this.config));
+      request.principal = await this.verifier.verify(match[1]);
     } catch (error) {
       if (error instanceof AccessTokenError) throw new UnauthorizedException(`access token refused: ${error.message}`);
       throw error;

@@ -1,4 +1,6 @@
 import { Public } from '../auth/access.decorators';
+import { z } from 'zod';
+import { ApiDoc } from '../openapi/api-doc.decorator';
 import { Controller, Get, HttpCode, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 
 /** A named check of one dependency (PostgreSQL, Redis, Kafka), used for readiness. */
@@ -15,12 +17,21 @@ export class HealthController {
   constructor(@Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = []) {}
 
   @Get()
+  @ApiDoc({ summary: 'Liveness: the process answers', tags: ['health'], responses: { 200: { description: 'Alive.', schema: z.object({ status: z.literal('ok') }) } } })
   @HttpCode(200)
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiDoc({
+    summary: 'Readiness: every dependency (PostgreSQL, Redis, Kafka) answers',
+    tags: ['health'],
+    responses: {
+      200: { description: 'Ready.', schema: z.object({ status: z.literal('ok'), checks: z.record(z.string()) }) },
+      503: { description: 'A dependency is down; `checks` says which.' },
+    },
+  })
   async ready(): Promise<{ status: 'ok'; checks: Record<string, string> }> {
     const results: Record<string, string> = {};
     let ok = true;
