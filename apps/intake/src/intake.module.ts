@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnAp
 import { KafkaMessageBus, MESSAGE_BUS, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay } from '@bin-alert/messaging';
 import { OutboxRepository, PersistenceModule } from '@bin-alert/persistence';
 import { APP_GUARD } from '@nestjs/core';
-import { AccessGuard, AppConfig, ConfigModule, HealthController, LoginThrottle, OpenApiModule, REDIS, RedisModule } from '@bin-alert/platform';
+import { ACCOUNT_STANDING, AccessGuard, AppConfig, ConfigModule, HealthController, LoginThrottle, OpenApiModule, REDIS, RedisModule } from '@bin-alert/platform';
 import type Redis from 'ioredis';
 import { AlertIssuingService, OUTBOX_RELAY } from './alerts/alert-issuing.service';
 import { AlertsController } from './alerts/alerts.controller';
@@ -12,6 +12,7 @@ import { LOGIN_THROTTLE, LoginService } from './auth/login.service';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountAdminService } from './accounts/account-admin.service';
 import { AuditController } from './audit/audit.controller';
+import { StaffAccountStanding } from './auth/account-standing';
 
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -49,6 +50,7 @@ export class IntakeModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         LoginService,
         AccountAdminService,
+        { provide: ACCOUNT_STANDING, useClass: StaffAccountStanding },
         {
           provide: LOGIN_THROTTLE,
           useFactory: (redis: Redis) =>

@@ -41,7 +41,7 @@ export const CHANGE_ACCOUNT_DOC: OperationDoc = {
   params: id,
   body: changeAccountRequest,
   responses: {
-    200: { description: 'Changed (and audited).', schema: accountSchema },
+    200: { description: 'Changed (and audited). Tokens issued before a change of role or scope are refused: the account signs in again.', schema: accountSchema },
     404: { description: 'No such account.' },
     409: { description: 'It is the last active admin, which cannot be demoted.' },
   },
@@ -49,7 +49,7 @@ export const CHANGE_ACCOUNT_DOC: OperationDoc = {
 
 export const DISABLE_ACCOUNT_DOC: OperationDoc = {
   summary: 'Disable an account: it can no longer sign in',
-  description: 'Tokens already issued stay valid until they expire (AUTH_TOKEN_TTL_SECONDS).',
+  description: 'Its tokens are refused from now on, not only when they expire.',
   tags: ['accounts'],
   params: id,
   responses: {

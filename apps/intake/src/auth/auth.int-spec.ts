@@ -97,8 +97,10 @@ describe('staff sign-in, roles, scope and audit', () => {
       expect(anonymous).toEqual([{ details: { username: 'nobody-here', reason: 'unknown_username' } }]);
     });
 
-    it('refuses a disabled account, even with the right password', async () => {
+    it('refuses a disabled account, even with the right password, and the tokens it already had', async () => {
       const account = await createAccount({ username: 'retired', role: 'operator', policeZone: 'aalst' });
+      const earlier = `Bearer ${(await (await login('retired', 'twelve chars or more')).json()).accessToken}`;
+      expect((await call('GET', `/v1/alerts/${randomUUID()}`, earlier)).status).toBe(404);
       const disabled = await call('POST', `/v1/accounts/${account.id}/disable`, adminToken);
       expect(disabled.status).toBe(200);
       expect((await disabled.json()).disabledAt).toEqual(expect.any(String));
@@ -106,6 +108,9 @@ describe('staff sign-in, roles, scope and audit', () => {
       expect(res.status).toBe(403);
       expect((await res.json()).message).toBe('this account is disabled; ask an admin');
       expect(await auditRows('account.disabled', account.id)).toHaveLength(1);
+      const refused = await call('GET', `/v1/alerts/${randomUUID()}`, earlier);
+      expect(refused.status).toBe(401);
+      expect((await refused.json()).message).toBe('access token refused: account disabled');
     });
 
     it('stops guessing on one username with 429 and Retry-After, even for the right password', async () => {
@@ -170,6 +175,7 @@ describe('staff sign-in, roles, scope and audit', () => {
 
     it('changes role and scope, audits before and after, and never shows the hash', async () => {
       const account = await createAccount({ username: 'moving', role: 'operator', policeZone: 'aalst' });
+      const asOperator = `Bearer ${(await (await login('moving', 'twelve chars or more')).json()).accessToken}`;
       const refused = await call('PATCH', `/v1/accounts/${account.id}`, adminToken, { role: 'board', bins: ['moorsel'] });
       expect(refused.status).toBe(400);
       expect((await refused.json()).errors).toEqual([{ field: 'policeZone', reason: 'not allowed for role board' }]);
@@ -179,6 +185,10 @@ describe('staff sign-in, roles, scope and audit', () => {
       expect(changed).toMatchObject({ role: 'board', policeZone: null, bins: ['moorsel'] });
       expect(JSON.stringify(changed)).not.toMatch(/argon2|password/);
       expect((await login('moving', 'a brand new passphrase')).status).toBe(200);
+      // The operator token from before the change no longer works.
+      const stale = await call('GET', `/v1/alerts/${randomUUID()}`, asOperator);
+      expect(stale.status).toBe(401);
+      expect((await stale.json()).message).toMatch(/role or scope changed since sign-in; sign in again/);
       const [row] = await auditRows('account.changed', account.id);
       expect(row.details).toEqual({
         before: { displayName: 'Someone', role: 'operator', policeZone: 'aalst', bins: [] },

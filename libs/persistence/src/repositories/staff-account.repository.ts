@@ -41,6 +41,8 @@ export class UsernameTakenError extends Error {
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const SELECT_ACCOUNT = `
   SELECT a.id, a.username, a.display_name, a.role, a.police_zone, a.disabled_at, a.created_at, a.password_hash,
          coalesce(array_agg(b.bin_id ORDER BY b.bin_id) FILTER (WHERE b.bin_id IS NOT NULL), '{}') AS bin_ids
@@ -103,6 +105,8 @@ export class StaffAccountRepository {
   }
 
   async findById(id: string): Promise<StaffAccount | null> {
+    // Ids of other origins (identity-provider subjects, tool accounts) name no local account.
+    if (!UUID.test(id)) return null;
     const [row] = await this.query(`${SELECT_ACCOUNT} WHERE a.id = $1 GROUP BY a.id`, [id]);
     return row ? toAccount(row) : null;
   }

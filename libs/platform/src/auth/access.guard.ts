@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Principal, StaffRole } from '@bin-alert/domain';
 import { APP_CONFIG } from '../config/config.module';
@@ -6,6 +6,15 @@ import { AppConfig, accessTokenSettingsFrom, oidcSettingsFrom } from '../config/
 import { AccessTokenError } from './access-token';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { ALLOWED_ROLES, PUBLIC_ROUTE } from './access.decorators';
+
+/**
+ * Checks a verified principal against the account it names, when this installation keeps one:
+ * answers why the token may no longer be used (account disabled, role or scope changed), or null.
+ */
+export interface AccountStanding {
+  refusal(principal: Principal): Promise<string | null>;
+}
+export const ACCOUNT_STANDING = Symbol('ACCOUNT_STANDING');
 
 /**
  * Every route needs a valid bearer token unless marked @Public(): a new endpoint is protected by
@@ -19,6 +28,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() @Inject(ACCOUNT_STANDING) private readonly standing?: AccountStanding,
   ) {
     this.verifier = new AccessTokenVerifier(accessTokenSettingsFrom(config), oidcSettingsFrom(config));
   }
@@ -31,6 +41,9 @@ export class AccessGuard implements CanActivate {
     if (!match) throw new UnauthorizedException('a bearer token is required (Authorization: Bearer …)');
     try {
       request.principal = await this.verifier.verify(match[1]);
+      // A signed token outlives changes to its account: disabling one must take effect now.
+      const refusal = await this.standing?.refusal(request.principal);
+      if (refusal) throw new AccessTokenError(refusal);
     } catch (error) {
       if (error instanceof AccessTokenError) throw new UnauthorizedException(`access token refused: ${error.message}`);
       throw error;
