@@ -11,3 +11,5 @@ export * from './seed/aalst-reference-data';
 export * from './repositories/delivery-tracking.repository';
 export * from './repositories/sms-opt-out.repository';
 export * from './repositories/voice-redial.repository';
+export * from './repositories/staff-account.repository';
+export * from './audit/audit-trail';

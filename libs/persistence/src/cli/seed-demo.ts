@@ -1,10 +1,12 @@
 import 'reflect-metadata';
-import { loadConfig } from '@bin-alert/platform';
+import { hashPassword, loadConfig } from '@bin-alert/platform';
 import { migrate, openDataSource } from '../data-source';
 import { MemberRepository } from '../repositories/member.repository';
 import { demoMember } from '../seed/demo-members';
+import { StaffAccountRepository } from '../repositories/staff-account.repository';
+import { DEMO_PASSWORD, seedDemoAccounts } from '../seed/demo-accounts';
 
-/** Migrates, then adds demo members until there are `--members N` (default 300). */
+/** Migrates, then adds demo members until there are `--members N` (default 300), and the demo staff accounts. */
 async function main(): Promise<void> {
   const wanted = Number(process.argv.find((a) => a.startsWith('--members='))?.split('=')[1] ?? 300);
   const config = loadConfig();
@@ -18,6 +20,8 @@ async function main(): Promise<void> {
       if (n % 100 === 0 || n === wanted) process.stdout.write(`\r[seed] members: ${n}/${wanted}`);
     }
     process.stdout.write(existing >= wanted ? `[seed] ${existing} members already present\n` : '\n');
+    const added = await seedDemoAccounts(new StaffAccountRepository(db), hashPassword);
+    if (added.length > 0) process.stdout.write(`[seed] demo accounts ${added.join(', ')} (password '${DEMO_PASSWORD}')\n`);
   } finally {
     await db.destroy();
   }
