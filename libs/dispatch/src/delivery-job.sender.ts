@@ -14,6 +14,8 @@ export interface JobSummary {
   sent: number;
   failed: number;
   skipped: number;
+  /** Not sent because the alert expired first. */
+  expired: number;
 }
 
 /**
@@ -44,11 +46,17 @@ export class DeliveryJobSender {
   private async send(job: DeliveryJobV1, context: HandlerContext): Promise<JobSummary> {
     const content: AlertContent = { alertId: job.alertId, ...job.content };
     const chunkSize = this.sender.channel === 'email' ? job.deliveryIds.length : this.settings.sendConcurrency;
-    const summary: JobSummary = { sent: 0, failed: 0, skipped: 0 };
+    const summary: JobSummary = { sent: 0, failed: 0, skipped: 0, expired: 0 };
+    const expiresAt = job.expiresAt ? new Date(job.expiresAt).getTime() : null;
     let pending = job.deliveryIds;
     for (let round = 0; pending.length > 0; round++) {
       for (let i = 0; i < pending.length; i += chunkSize) {
         if (job.lane === 'normal') await this.gate.clearForNormal();
+        // Checked before every chunk: a job that waited behind a backlog sends nothing stale.
+        if (expiresAt !== null && Date.now() >= expiresAt) {
+          summary.expired += await this.deliveries.expire(pending.slice(i, i + chunkSize));
+          continue;
+        }
         const claimed = await this.deliveries.claim(pending.slice(i, i + chunkSize), this.holder, this.settings.leaseMs);
         if (claimed.length === 0) continue;
         const outcomes = await this.sender.send(claimed, content);
@@ -65,7 +73,8 @@ export class DeliveryJobSender {
       await sleepWithHeartbeat(Math.max(0, leaseEnd.getTime() - Date.now()) + 50, context);
       pending = job.deliveryIds;
     }
-    summary.skipped = job.deliveryIds.length - summary.sent - summary.failed;
+    summary.skipped = job.deliveryIds.length - summary.sent - summary.failed - summary.expired;
+    if (summary.expired > 0) this.logger.log({ msg: 'alert expired before these deliveries were sent', jobId: job.jobId, alertId: job.alertId, expired: summary.expired });
     return summary;
   }
 }

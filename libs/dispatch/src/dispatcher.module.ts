@@ -32,6 +32,7 @@ export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
     twilioCallsPerSecond: config.TWILIO_CALLS_PER_SECOND,
     sendgridRequestsPerSecond: config.SENDGRID_REQUESTS_PER_SECOND,
     urgentSmsValiditySeconds: 3600,
+    smsSegmentBudget: config.SMS_SEGMENT_BUDGET,
   };
 }
 

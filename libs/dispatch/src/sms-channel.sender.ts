@@ -20,7 +20,7 @@ export class SmsChannelSender implements ChannelSender {
     const limit = { name: `twilio:messages:${this.settings.twilioFromNumber}`, perSecond: this.settings.twilioMessagesPerSecond };
     return mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome> => {
       if (!delivery.to) return { id: delivery.id, status: 'failed', reason: 'contact_removed' };
-      const rendered = renderSms(content, delivery.language);
+      const rendered = renderSms(content, delivery.language, { segmentBudget: this.settings.smsSegmentBudget });
       const to = delivery.to;
       if (delivery.inDoubtSince) {
         const since = delivery.inDoubtSince;

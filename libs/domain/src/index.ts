@@ -13,3 +13,7 @@ export * from './delivery/delivery-state';
 export * from './contact/sms-opt-out';
 export * from './access/principal';
 export * from './access/scope';
+export * from './content/alert-preview';
+export * from './lifecycle/alert-lifecycle';
+export * from './cap/cap-mapping';
+export * from './cap/cap-alert';

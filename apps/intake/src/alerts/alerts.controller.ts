@@ -1,43 +1,189 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'express';
-import type { Principal } from '@bin-alert/domain';
-import { CurrentPrincipal, Roles, ZodBodyPipe } from '@bin-alert/platform';
-import { AlertIssuingService } from './alert-issuing.service';
-import { IssueAlertRequest, issueAlertRequest } from './issue-alert.request';
+import type { Request, Response } from 'express';
+import { Principal, previewAlert, readCapAlert, shownStatus, writeCapAlert } from '@bin-alert/domain';
+import { APP_CONFIG, AppConfig, CurrentPrincipal, RequestValidationError, Roles, ZodBodyPipe } from '@bin-alert/platform';
+import { Inject } from '@nestjs/common';
+import { AlertIssuingService, CAP_FIELDS, Composition, LifecycleAnswer } from './alert-issuing.service';
+import { FollowUpRequest, IssueAlertRequest, followUpRequest, issueAlertRequest } from './issue-alert.request';
+
+/** OASIS CAP 1.2 documents, on import (POST /v1/alerts) and export (GET /v1/alerts/:id/cap). */
+export const CAP_MEDIA_TYPE = 'application/cap+xml';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
 
 @Controller('v1/alerts')
 export class AlertsController {
-  constructor(private readonly alerts: AlertIssuingService) {}
+  constructor(
+    private readonly alerts: AlertIssuingService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
+  /**
+   * Composes an alert and issues it, or holds it for approval where the zone requires a second
+   * person. JSON, or an OASIS CAP 1.2 document (Content-Type: application/cap+xml) whose msgType
+   * Update or Cancel follows up the alert its references name.
+   */
   @Post()
   @Roles('operator', 'supervisor')
   @HttpCode(201)
   async issue(
-    @Body(new ZodBodyPipe(issueAlertRequest)) body: IssueAlertRequest,
+    @Body() body: unknown,
+    @Req() req: Request,
     @Headers('x-correlation-id') correlationHeader: string | undefined,
     @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() issuer: Principal,
   ) {
     const correlationId = correlationHeader ?? randomUUID();
-    const { id, issuedAt } = await this.alerts.issue(body, issuer, correlationId);
-    res.setHeader('Location', `/v1/alerts/${id}`).setHeader('x-correlation-id', correlationId);
-    return { id, status: 'issued', issuedAt: issuedAt.toISOString(), links: { self: `/v1/alerts/${id}` } };
+    const answer = req.is(CAP_MEDIA_TYPE) ? await this.importCap(body, issuer, correlationId) : await this.compose(body, issuer, correlationId);
+    return this.created(answer, res, correlationId);
+  }
+
+  /** A board member's proposal, or an operator's draft: stored, sent only once the police issue it. */
+  @Post('drafts')
+  @Roles('operator', 'supervisor', 'board')
+  @HttpCode(201)
+  async draft(
+    @Body(new ZodBodyPipe(issueAlertRequest)) body: IssueAlertRequest,
+    @Headers('x-correlation-id') correlationHeader: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() author: Principal,
+  ) {
+    const correlationId = correlationHeader ?? randomUUID();
+    return this.created(await this.alerts.compose({ ...body, messageType: 'alert', asDraft: true }, author, correlationId), res, correlationId);
+  }
+
+  /** Exactly what each channel will send to a member of each language, with the SMS cost. */
+  @Post('preview')
+  @Roles('operator', 'supervisor', 'board')
+  @HttpCode(200)
+  async previewRequest(@Body(new ZodBodyPipe(issueAlertRequest)) body: IssueAlertRequest) {
+    const category = await this.alerts.categoryOrRefuse(body.category);
+    const urgency = body.urgency ?? category.defaultUrgency;
+    const content = this.alerts.contentOf({ ...body, urgency, redistributionAllowed: body.redistributionAllowed ?? urgency !== 'urgent', texts: definedTexts(body.texts) });
+    return { smsSegmentBudget: this.config.SMS_SEGMENT_BUDGET, languages: previewAlert(content, { segmentBudget: this.config.SMS_SEGMENT_BUDGET }) };
+  }
+
+  @Get(':id/preview')
+  async preview(@Param('id', uuid) id: string) {
+    const { alert } = await this.alerts.find(id);
+    const content = this.alerts.contentOf(alert);
+    return { id, smsSegmentBudget: this.config.SMS_SEGMENT_BUDGET, languages: previewAlert(content, { segmentBudget: this.config.SMS_SEGMENT_BUDGET }) };
+  }
+
+  @Post(':id/issue')
+  @Roles('operator', 'supervisor')
+  @HttpCode(200)
+  async submit(@Param('id', uuid) id: string, @Headers('x-correlation-id') correlationHeader: string | undefined, @CurrentPrincipal() principal: Principal) {
+    return this.answer(await this.alerts.submit(id, principal, correlationHeader ?? randomUUID()));
+  }
+
+  @Post(':id/approve')
+  @Roles('supervisor')
+  @HttpCode(200)
+  async approve(@Param('id', uuid) id: string, @Headers('x-correlation-id') correlationHeader: string | undefined, @CurrentPrincipal() principal: Principal) {
+    return this.answer(await this.alerts.approve(id, principal, correlationHeader ?? randomUUID()));
+  }
+
+  /** New text for exactly the members the original reached. */
+  @Post(':id/update')
+  @Roles('operator', 'supervisor')
+  @HttpCode(201)
+  async update(
+    @Param('id', uuid) id: string,
+    @Body(new ZodBodyPipe(followUpRequest)) body: FollowUpRequest,
+    @Headers('x-correlation-id') correlationHeader: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.followUp('update', id, body, principal, res, correlationHeader ?? randomUUID());
+  }
+
+  /** "Person found": ends the alert for exactly the members it reached. Never waits for approval. */
+  @Post(':id/cancel')
+  @Roles('operator', 'supervisor')
+  @HttpCode(201)
+  async cancel(
+    @Param('id', uuid) id: string,
+    @Body(new ZodBodyPipe(followUpRequest)) body: FollowUpRequest,
+    @Headers('x-correlation-id') correlationHeader: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.followUp('cancel', id, body, principal, res, correlationHeader ?? randomUUID());
+  }
+
+  @Get(':id/cap')
+  async cap(@Param('id', uuid) id: string, @Res() res: Response) {
+    res.status(200).type(CAP_MEDIA_TYPE).send(writeCapAlert(await this.alerts.capExportOf(id)));
   }
 
   @Get(':id')
-  async get(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string) {
-    const { alert, binIds, channels } = await this.alerts.find(id);
+  async get(@Param('id', uuid) id: string) {
+    const { alert, binIds, channels, cancelled } = await this.alerts.find(id);
     return {
       id: alert.id,
-      status: alert.status,
+      status: shownStatus({ state: alert.status, expiresAt: alert.expiresAt, cancelled }, new Date()),
+      kind: alert.kind,
+      messageType: alert.messageType,
+      references: alert.referencesAlertId,
       category: alert.categoryCode,
       urgency: alert.urgency,
       redistributionAllowed: alert.redistributionAllowed,
       bins: binIds,
       texts: alert.texts,
+      createdBy: alert.createdBy,
+      approvedBy: alert.approvedBy,
       issuedAt: alert.issuedAt,
+      expiresAt: alert.expiresAt,
       deliveries: channels,
+      links: { self: `/v1/alerts/${alert.id}`, cap: `/v1/alerts/${alert.id}/cap`, preview: `/v1/alerts/${alert.id}/preview` },
     };
   }
+
+  private compose(body: unknown, issuer: Principal, correlationId: string): Promise<LifecycleAnswer> {
+    const request = new ZodBodyPipe(issueAlertRequest).transform(body);
+    return this.alerts.compose({ ...request, messageType: 'alert', asDraft: false }, issuer, correlationId);
+  }
+
+  private async importCap(body: unknown, issuer: Principal, correlationId: string): Promise<LifecycleAnswer> {
+    if (typeof body !== 'string' || body.trim() === '') throw new RequestValidationError([{ field: 'body', reason: 'a CAP 1.2 alert document' }]);
+    const read = readCapAlert(body);
+    if (!read.ok) throw new RequestValidationError(read.problems);
+    const cap = read.alert;
+    await this.alerts.refuseKnownCapIdentity(cap);
+    if (cap.expiresAt && cap.expiresAt.getTime() <= Date.now()) throw new RequestValidationError([{ field: 'alert.info.expires', reason: 'the alert has expired already' }]);
+    const composition: Composition = {
+      category: cap.categoryCode,
+      urgency: cap.urgency,
+      bins: cap.binIds,
+      redistributionAllowed: cap.redistributionAllowed,
+      texts: cap.texts,
+      kind: cap.kind,
+      expiresAt: cap.expiresAt,
+      messageType: cap.messageType,
+      referencesAlertId: cap.messageType === 'alert' ? undefined : await this.alerts.resolveCapReferences(cap),
+      asDraft: cap.asDraft,
+      cap: { sender: cap.sender, identifier: cap.identifier, sent: cap.sent },
+    };
+    return this.alerts.compose(composition, issuer, correlationId, CAP_FIELDS);
+  }
+
+  private async followUp(messageType: 'update' | 'cancel', id: string, body: FollowUpRequest, principal: Principal, res: Response, correlationId: string) {
+    const answer = await this.alerts.compose({ ...body, category: null, bins: [], messageType, referencesAlertId: id, asDraft: false }, principal, correlationId);
+    return this.created(answer, res, correlationId);
+  }
+
+  private created(answer: LifecycleAnswer, res: Response, correlationId: string) {
+    res.setHeader('Location', `/v1/alerts/${answer.id}`).setHeader('x-correlation-id', correlationId);
+    return this.answer(answer);
+  }
+
+  private answer({ id, status, issuedAt }: LifecycleAnswer) {
+    return { id, status, issuedAt: issuedAt?.toISOString() ?? null, links: { self: `/v1/alerts/${id}`, cap: `/v1/alerts/${id}/cap` } };
+  }
+}
+
+function definedTexts<T>(texts: Partial<Record<string, T | undefined>>): Record<string, T> {
+  return Object.fromEntries(Object.entries(texts).filter(([, t]) => t)) as Record<string, T>;
 }

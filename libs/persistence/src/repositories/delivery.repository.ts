@@ -107,4 +107,20 @@ export class DeliveryRepository {
       [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.providerId ?? null), outcomes.map((o) => o.reason ?? null), holder],
     );
   }
+
+  /**
+   * Ends the deliveries among `ids` that were planned and never sent: their alert expired. They
+   * become suppressed with the reason 'expired', so that "why did X not get it?" has an answer.
+   * One being sent right now is left to its sender. Returns how many were ended.
+   */
+  async expire(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `UPDATE deliveries SET status = 'suppressed', reason = 'expired', updated_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = 'planned' RETURNING id`,
+      [ids],
+    );
+    return rows.length;
+  }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
 import type { AccessTokenSettings } from '../auth/access-token';
+import { APPROVAL_POLICIES, LANGUAGES } from '@bin-alert/domain';
 
 /**
  * The one configuration schema of the system, read from the environment once at start-up.
@@ -92,6 +93,15 @@ export const configSchema = z.object({
   AUTH_TOKEN_ISSUER: z.string().min(1).default('bin-alert'),
   AUTH_TOKEN_AUDIENCE: z.string().min(1).default('bin-alert-api'),
   AUTH_TOKEN_TTL_SECONDS: positiveInt.default(8 * 3600),
+
+  /** Which alerts a supervisor other than the author must approve (ADR 0008). */
+  APPROVAL_REQUIRED_FOR: z.enum(APPROVAL_POLICIES).default('none'),
+  /** The zone's language: members whose language an alert lacks read it in this one, if written. */
+  ZONE_DEFAULT_LANGUAGE: z.enum(LANGUAGES).default('nl'),
+  /** At most this many SMS segments per message; longer bodies are cut at a word. */
+  SMS_SEGMENT_BUDGET: positiveInt.max(10).default(3),
+  /** CAP 1.2 `sender` of the alerts this installation writes (export, references). */
+  CAP_SENDER: z.string().regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &').default('bin-alert@politie-aalst.example'),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
