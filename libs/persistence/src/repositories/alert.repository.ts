@@ -114,8 +114,8 @@ export class AlertRepository {
     if (!alert) return null;
     const bins: Array<{ bin_id: string }> = await this.db.query(`SELECT bin_id FROM alert_bins WHERE alert_id = $1 ORDER BY bin_id`, [id]);
     const [{ cancelled }] = await this.db.query(
-      `SELECT EXISTS (SELECT 1 FROM alerts c WHERE c.message_type = 'cancel' AND c.status = 'issued' AND c.audience_alert_id = $1) AS cancelled`,
-      [alert.audienceAlertId ?? alert.id],
+      `SELECT EXISTS (SELECT 1 FROM alerts c WHERE c.message_type = 'cancel' AND c.status = 'issued' AND c.audience_alert_id = $1 AND c.id <> $2) AS cancelled`,
+      [alert.audienceAlertId ?? alert.id, alert.id],
     );
     return { alert, binIds: bins.map((b) => b.bin_id), cancelled };
   }
