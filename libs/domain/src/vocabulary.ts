@@ -73,6 +73,7 @@ export const SUPPRESSION_REASONS = [
   'opted_out',
   'not_opted_in',
   'expired',
+  'cancelled',
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 

@@ -94,7 +94,9 @@ export class AlertIssuingService {
     const outside = binsOutsideScope(principal, bins);
     if (outside.length > 0) throw new ForbiddenException(`not in your police zone: ${outside.join(', ')}`);
 
-    const urgency = request.urgency ?? original?.alert.urgency ?? category!.defaultUrgency;
+    // A follow-up keeps the original's urgency, hence its lane: on the same lane and the member's
+    // partition, it cannot overtake the original for the same member (ADR 0008).
+    const urgency = original?.alert.urgency ?? request.urgency ?? category!.defaultUrgency;
     refuseIf(compositionRefusal(principal, { urgency, messageType: request.messageType, asDraft: request.asDraft }));
     const needsApproval = approvalRequired(this.config.APPROVAL_REQUIRED_FOR, { urgency, messageType: request.messageType, binIds, zoneBinIds: await this.zoneBinIds(bins[0].policeZone) });
     const state = request.asDraft ? 'draft' : needsApproval ? 'awaiting_approval' : 'issued';

@@ -41,13 +41,13 @@ export const issueAlertRequest = z
 export type IssueAlertRequest = z.infer<typeof issueAlertRequest>;
 
 /**
- * POST /v1/alerts/:id/update and /cancel: new text for the same audience. Category, BINs and
- * kind are the original's; urgency and redistribution default to the original's.
+ * POST /v1/alerts/:id/update and /cancel: new text for the same audience. Category, BINs, kind
+ * and urgency are the original's (the same lane, so that a follow-up never overtakes the original
+ * for the same member); redistribution defaults to the original's.
  */
 export const followUpRequest = z
   .object({
     texts,
-    urgency: z.enum(URGENCIES).optional(),
     redistributionAllowed: z.boolean().optional(),
     expiresAt: expiresAt.optional(),
   })

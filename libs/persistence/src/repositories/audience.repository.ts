@@ -55,16 +55,17 @@ export class AudienceRepository {
 
   /**
    * The second audience source, for updates and cancels: the members the original reached on this
-   * channel (their delivery got to the provider), at the contact point it went to, in the language
-   * it was written in, with today's STOP state. Memberships, preferences and new members play no
-   * part (ADR 0008).
+   * channel (their delivery got to the provider, or is being handed to it right now: its job is
+   * ahead of the follow-up's on the member's partition), at the contact point it went to, in the
+   * language it was written in, with today's STOP state. Memberships, preferences and new members
+   * play no part (ADR 0008).
    */
   async originalRecipientsPage(q: OriginalRecipientsQuery): Promise<AudienceCandidate[]> {
     const rows: Array<{ member_id: string; language: Language; contact_id: string | null; opted_out: boolean }> = await this.db.query(
       `SELECT d.member_id, d.language, cp.id AS contact_id, (cp.sms_opted_out_at IS NOT NULL) AS opted_out
          FROM deliveries d
          LEFT JOIN contact_points cp ON cp.id = d.contact_point_id
-        WHERE d.alert_id = $1 AND d.channel = $2 AND d.accepted_at IS NOT NULL
+        WHERE d.alert_id = $1 AND d.channel = $2 AND (d.accepted_at IS NOT NULL OR d.status = 'sending')
           AND ($3::uuid IS NULL OR d.member_id > $3::uuid)
         ORDER BY d.member_id
         LIMIT $4`,

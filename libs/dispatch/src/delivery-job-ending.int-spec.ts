@@ -22,8 +22,8 @@ class RecordingSender implements ChannelSender {
   }
 }
 
-/** Against the real PostgreSQL: a job whose alert expired sends nothing and says why. */
-describe('expiry in the sender', () => {
+/** Against the real PostgreSQL: a job whose alert expired or was cancelled sends nothing and says why. */
+describe('expiry and cancel in the sender', () => {
   let db: DataSource;
   const context: HandlerContext = { heartbeat: async () => undefined } as unknown as HandlerContext;
 
@@ -71,7 +71,7 @@ describe('expiry in the sender', () => {
     const recorder = new RecordingSender();
     const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
     const summary = await sender.handle(job(alertId, ids, new Date(Date.now() - 1000)), context);
-    expect(summary).toEqual({ sent: 0, failed: 0, skipped: 0, expired: 3 });
+    expect(summary).toEqual({ sent: 0, failed: 0, skipped: 0, expired: 3, cancelled: 0 });
     expect(recorder.sent).toEqual([]);
     expect(await statuses(alertId)).toEqual({ 'suppressed:expired': 3 });
   });
@@ -82,5 +82,22 @@ describe('expiry in the sender', () => {
     const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
     expect(await sender.handle(job(alertId, ids, new Date(Date.now() + 60_000)), context)).toMatchObject({ sent: 2, expired: 0 });
     expect(recorder.sent.sort()).toEqual([...ids].sort());
+  });
+
+  it('ends the planned deliveries of an alert cancelled meanwhile as suppressed, reason cancelled', async () => {
+    const { alertId, ids } = await plannedAlert(2);
+    const cancelId = randomUUID();
+    await new AlertRepository(db).create(
+      {
+        id: cancelId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 'einde', body: 'b' } },
+        issuedAt: new Date(), messageType: 'cancel', referencesAlertId: alertId, audienceAlertId: alertId,
+      },
+      null,
+    );
+    const recorder = new RecordingSender();
+    const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
+    expect(await sender.handle(job(alertId, ids), context)).toMatchObject({ sent: 0, cancelled: 2 });
+    expect(recorder.sent).toEqual([]);
+    expect(await statuses(alertId)).toEqual({ 'suppressed:cancelled': 2 });
   });
 });
