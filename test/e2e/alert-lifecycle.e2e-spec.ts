@@ -4,6 +4,7 @@ import { aMember } from '../support/member.builder';
 import { RunningStack, startStack } from '../support/running-stack';
 import { waitFor } from '../support/wait-for';
 import { bearer } from '../support/access-tokens';
+import { startDispatcher } from '@bin-alert/dispatch';
 
 /**
  * The alert lifecycle on the real stack (intake → Kafka → dispatchers → SDKs → simulator):
@@ -222,5 +223,29 @@ describe('alert lifecycle end to end', () => {
     expect(res.status).toBe(400);
     expect(res.json.errors).toContainEqual({ field: 'alert.info[0].urgency', reason: expect.stringContaining("'Now' is not one of") });
     expect(await count()).toBe(before);
+  });
+
+  it('sends nothing of an alert past its expiry and shows it expired', async () => {
+    // The SMS dispatcher is down while the alert is live: by the time it is back, the alert expired.
+    await stack.dispatchers.get('sms')!.close();
+    stack.dispatchers.delete('sms');
+    const res = await call('POST', '/v1/alerts', operator, {
+      category: 'general',
+      bins: ['herdersem'],
+      expiresAt: new Date(Date.now() + 5000).toISOString(),
+      texts: { nl: { title: 'Straat afgesloten', body: 'Markt op zaterdag.' } },
+    });
+    const id = res.json.id;
+    // Herdersem: Tessa, Anna, Carl. E-mail goes out while the alert is live.
+    await settle(id, { email: 3 }, 'e-mail of the expiring alert settled');
+    await waitFor(async () => (await call('GET', `/v1/alerts/${id}`)).json.status, (status) => status === 'expired', { what: 'alert expired' });
+
+    stack.dispatchers.set('sms', await startDispatcher('sms', stack.config, 0));
+    const alert = await settle(id, { sms: 3 }, 'SMS of the expired alert settled');
+    expect(alert.deliveries.sms.byStatus).toEqual({ suppressed: 3 });
+    expect(alert.deliveries.sms.suppressedByReason).toEqual({ expired: 3 });
+    expect(alert.deliveries.email.byStatus).toEqual({ delivered: 3 });
+    for (const mobile of [tessa.mobile, anna.mobile, carl.mobile]) expect(containing('Straat afgesloten', await inbox(mobile))).toEqual([]);
+    expect(containing('Straat afgesloten', await inbox(anna.email))).toHaveLength(1);
   });
 });
