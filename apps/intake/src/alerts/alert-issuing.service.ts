@@ -123,7 +123,13 @@ export class AlertIssuingService {
       capSent: request.cap?.sent ?? new Date(),
     } as const;
     const announcement = state === 'issued' ? this.announcement({ ...alert, referencesAlertId: alert.referencesAlertId, audienceAlertId: alert.audienceAlertId, issuedAt: issuedAt! }, correlationId) : null;
-    await this.alerts.create(alert, announcement);
+    try {
+      await this.alerts.create(alert, announcement);
+    } catch (error) {
+      // Two imports of the same CAP alert at once: the unique index decides, the loser is told.
+      if ((error as { constraint?: string }).constraint === 'alerts_cap_identity') throw new ConflictException(`alert.identifier: ${alert.capSender} already sent an alert with identifier ${alert.capIdentifier}`);
+      throw error;
+    }
     this.logger.log({ msg: `alert ${state}`, alertId: id, by: principal.accountId, messageType: alert.messageType, kind: alert.kind, references: alert.referencesAlertId, category: alert.categoryCode, urgency, bins: binIds, correlationId });
     if (announcement) this.relay.kick();
     return { id, status: state, issuedAt };

@@ -246,6 +246,13 @@ describe('alert lifecycle over HTTP', () => {
       expect((await call('GET', `/v1/alerts/${res.json.id}`, operator)).json).toMatchObject({ messageType: 'update', references: id, texts: { nl: { title: 'Meer inbraken' } } });
     });
 
+    it('lets one of several simultaneous imports of the same CAP alert through, and answers 409 to the others', async () => {
+      const xml = capAlert('PZ-AALST-RACE');
+      const answers = await Promise.all([postCap(xml), postCap(xml), postCap(xml)]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+      expect(answers.filter((a) => a.status === 409).every((a) => a.json.message.includes('alert.identifier'))).toBe(true);
+    });
+
     it('refuses CAP from a board member', async () => {
       expect((await postCap(capAlert('PZ-BOARD'), herdersemBoard)).status).toBe(403);
     });

@@ -146,7 +146,7 @@ describe('previewAlert', () => {
     const preview = previewAlert({ ...base, kind: 'test' });
     expect(Object.keys(preview)).toEqual(['nl', 'fr', 'de', 'en']);
     // "être" in the French redistribution notice is outside GSM-7: every French SMS is UCS-2.
-    expect(preview.fr.sms).toMatchObject({ language: 'fr', encoding: 'UCS-2', segments: 2 });
+    expect(preview.fr.sms).toMatchObject({ language: 'fr', encoding: 'UCS-2', segments: 2, nonGsmCharacters: ['ê'] });
     expect(preview.nl.sms).toMatchObject({ language: 'nl', encoding: 'GSM-7', segments: 1 });
     expect(preview.de.email.language).toBe('nl');
     expect(preview.en.voice.locale).toBe('nl-BE');

@@ -39,6 +39,8 @@ export interface RenderedSms {
   units: number;
   /** The text was shortened to stay within the segment budget. */
   truncated: boolean;
+  /** The characters that made it UCS-2, so that an operator can replace them. */
+  nonGsmCharacters: string[];
 }
 
 const ELLIPSIS = '...';
@@ -66,8 +68,8 @@ export function renderSms(content: AlertContent, memberLanguage: Language, optio
     if (shortBody !== null) body = compose(text.title, shortBody);
     else body = compose(longestFitting(text.title, (cut) => fits(compose(cut, ''))) ?? ELLIPSIS, '');
   }
-  const { encoding, segments, units } = segmentSms(body);
-  return { language, body, encoding, segments, units, truncated };
+  const { encoding, segments, units, nonGsmCharacters } = segmentSms(body);
+  return { language, body, encoding, segments, units, truncated, nonGsmCharacters };
 }
 
 /**
