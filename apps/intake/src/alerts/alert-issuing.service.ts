@@ -46,11 +46,11 @@ export interface Composition {
 export interface FieldNames {
   category: string;
   bin: (index: number) => string;
-  references: string;
+  kind: string;
 }
 
-export const JSON_FIELDS: FieldNames = { category: 'category', bin: (i) => `bins[${i}]`, references: 'id' };
-export const CAP_FIELDS: FieldNames = { category: 'alert.info.eventCode', bin: (i) => `alert.info.area.geocode[${i}]`, references: 'alert.references' };
+export const JSON_FIELDS: FieldNames = { category: 'category', bin: (i) => `bins[${i}]`, kind: 'kind' };
+export const CAP_FIELDS: FieldNames = { category: 'alert.info.eventCode', bin: (i) => `alert.info.area.geocode[${i}]`, kind: 'alert.status' };
 
 export interface LifecycleAnswer {
   id: string;
@@ -82,6 +82,10 @@ export class AlertIssuingService {
       original = await this.alerts.find(request.referencesAlertId);
       if (!original) throw new NotFoundException(`no alert with id ${request.referencesAlertId}`);
       refuseIf(followUpRefusal({ state: original.alert.status, messageType: original.alert.messageType, cancelled: original.cancelled }, request.messageType));
+      // Actual and test never mix: a test cancel must not reach the real audience, nor the reverse.
+      if (request.kind && request.kind !== original.alert.kind) {
+        throw new RequestValidationError([{ field: fields.kind, reason: `the alert referred to is ${original.alert.kind}; a follow-up of it must be ${original.alert.kind} too` }]);
+      }
     }
     const categoryCode = original?.alert.categoryCode ?? request.category ?? '';
     const binIds = original?.binIds ?? request.bins;
@@ -139,6 +143,8 @@ export class AlertIssuingService {
   async submit(id: string, principal: Principal, correlationId: string): Promise<LifecycleAnswer> {
     const stored = await this.findInScope(id, principal);
     refuseIf(submitRefusal(lifecycleOf(stored.alert), new Date()));
+    const original = stored.alert.referencesAlertId ? await this.alerts.find(stored.alert.referencesAlertId) : null;
+    if (original) refuseIf(followUpRefusal({ state: original.alert.status, messageType: original.alert.messageType, cancelled: original.cancelled }, stored.alert.messageType));
     const zoneBinIds = await this.zoneBinIds((await this.references.findBins(stored.binIds))[0].policeZone);
     const needsApproval = approvalRequired(this.config.APPROVAL_REQUIRED_FOR, { urgency: stored.alert.urgency, messageType: stored.alert.messageType, binIds: stored.binIds, zoneBinIds });
     const issuedAt = needsApproval ? undefined : new Date();

@@ -194,6 +194,12 @@ describe('alert lifecycle over HTTP', () => {
     const capAlert = (identifier: string, change: (xml: string) => string = (x) => x) =>
       change(sample.replace('PZ-AALST-2026-0042', identifier).replace(/<expires>[^<]*<\/expires>/g, `<expires>${new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, '+00:00')}</expires>`));
     const postCap = (xml: string, authorization = operator) => call('POST', '/v1/alerts', authorization, xml, 'application/cap+xml');
+    /** A CAP follow-up written from the export of alert `id`, referencing it. */
+    const followUpOf = (exported: string, id: string, identifier: string, msgType: 'Update' | 'Cancel') =>
+      exported
+        .replace(`<identifier>${id}</identifier>`, `<identifier>${identifier}</identifier>`)
+        .replace('<msgType>Alert</msgType>', `<msgType>${msgType}</msgType>`)
+        .replace('<scope>Public</scope>', `<scope>Public</scope><references>${exported.match(/<sender>(.*)<\/sender>/)![1]},${id},${exported.match(/<sent>(.*)<\/sent>/)![1]}</references>`);
 
     it.each([
       ['a bad urgency', (x: string) => x.replace('<urgency>Immediate</urgency>', '<urgency>Soon</urgency>'), 'alert.info[0].urgency'],
@@ -236,11 +242,7 @@ describe('alert lifecycle over HTTP', () => {
     it('follows up a JSON alert from CAP by the identity its export gives it', async () => {
       const { id } = (await call('POST', '/v1/alerts', operator, burglary)).json;
       const exported = (await call('GET', `/v1/alerts/${id}/cap`, operator)).text;
-      const update = exported
-        .replace(`<identifier>${id}</identifier>`, '<identifier>PZ-AALST-INT-UPD</identifier>')
-        .replace('<msgType>Alert</msgType>', '<msgType>Update</msgType>')
-        .replace('<scope>Public</scope>', `<scope>Public</scope><references>${exported.match(/<sender>(.*)<\/sender>/)![1]},${id},${exported.match(/<sent>(.*)<\/sent>/)![1]}</references>`)
-        .replace('<headline>Inbraken</headline>', '<headline>Meer inbraken</headline>');
+      const update = followUpOf(exported, id, 'PZ-AALST-INT-UPD', 'Update').replace('<headline>Inbraken</headline>', '<headline>Meer inbraken</headline>');
       const res = await postCap(update);
       expect(res.status).toBe(201);
       expect((await call('GET', `/v1/alerts/${res.json.id}`, operator)).json).toMatchObject({ messageType: 'update', references: id, texts: { nl: { title: 'Meer inbraken' } } });
@@ -251,6 +253,17 @@ describe('alert lifecycle over HTTP', () => {
       const answers = await Promise.all([postCap(xml), postCap(xml), postCap(xml)]);
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
       expect(answers.filter((a) => a.status === 409).every((a) => a.json.message.includes('alert.identifier'))).toBe(true);
+    });
+
+    it('refuses a CAP Test cancel of an actual alert: test and actual never mix', async () => {
+      const { id } = (await call('POST', '/v1/alerts', operator, burglary)).json;
+      const exported = (await call('GET', `/v1/alerts/${id}/cap`, operator)).text;
+      const testCancel = followUpOf(exported, id, 'PZ-AALST-INT-TESTCANCEL', 'Cancel').replace('<status>Actual</status>', '<status>Test</status>');
+      const before = await rowCounts();
+      const res = await postCap(testCancel);
+      expect(res.status).toBe(400);
+      expect(res.json.errors).toEqual([{ field: 'alert.status', reason: 'the alert referred to is actual; a follow-up of it must be actual too' }]);
+      expect(await rowCounts()).toEqual(before);
     });
 
     it('refuses CAP from a board member', async () => {

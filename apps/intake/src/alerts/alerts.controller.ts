@@ -1,9 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { Principal, previewAlert, readCapAlert, shownStatus, writeCapAlert } from '@bin-alert/domain';
 import { APP_CONFIG, AppConfig, CurrentPrincipal, RequestValidationError, Roles, ZodBodyPipe } from '@bin-alert/platform';
-import { Inject } from '@nestjs/common';
 import { AlertIssuingService, CAP_FIELDS, Composition, LifecycleAnswer } from './alert-issuing.service';
 import { FollowUpRequest, IssueAlertRequest, followUpRequest, issueAlertRequest } from './issue-alert.request';
 
