@@ -101,10 +101,11 @@ export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 /**
  * Where an alert is in its lifecycle, as stored (docs/adr/0008-alert-lifecycle-and-cap.md):
- *   draft → awaiting_approval → issued, or draft → issued when no second person is required.
+ *   draft → awaiting_approval → issued (or rejected by a supervisor), or draft → issued when no
+ *   second person is required.
  * Expired and cancelled are derived when shown (expires_at passed; a cancel referencing it issued).
  */
-export const ALERT_STATES = ['draft', 'awaiting_approval', 'issued'] as const;
+export const ALERT_STATES = ['draft', 'awaiting_approval', 'issued', 'rejected'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 export const SHOWN_ALERT_STATUSES = [...ALERT_STATES, 'expired', 'cancelled'] as const;
 export type ShownAlertStatus = (typeof SHOWN_ALERT_STATUSES)[number];

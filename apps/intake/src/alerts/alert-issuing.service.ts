@@ -17,6 +17,7 @@ import {
   binsOutsideScope,
   compositionRefusal,
   followUpRefusal,
+  rejectionRefusal,
   submitRefusal,
 } from '@bin-alert/domain';
 import { AlertEntity, AlertRepository, CategoryEntity, AlertWithCounts, OutboxMessage, ReferenceDataRepository, StoredAlert } from '@bin-alert/persistence';
@@ -60,10 +61,10 @@ export interface LifecycleAnswer {
 
 /**
  * The alert lifecycle (ADR 0008): compose (draft, awaiting approval or issued at once), issue a
- * draft, approve, update and cancel. An alert is announced on Kafka through the outbox in the
+ * draft, approve or reject, update and cancel. An alert is announced on Kafka through the outbox in the
  * same transaction that makes it issued, and never before.
  * Every step here is an alert action for the audit log (issue 4 item 7): compose, submit,
- * approve, follow-up and CAP import, each with the principal and the correlation id.
+ * approve, reject, follow-up and CAP import, each with the principal and the correlation id.
  */
 @Injectable()
 export class AlertIssuingService {
@@ -168,6 +169,17 @@ export class AlertIssuingService {
     this.logger.log({ msg: 'alert approved and issued', alertId: id, by: principal.accountId, author: stored.alert.createdBy, correlationId });
     this.relay.kick();
     return { id, status: 'issued', issuedAt };
+  }
+
+  /** A supervisor refuses an alert awaiting approval (or its author withdraws it): it is never sent. */
+  async reject(id: string, reason: string, principal: Principal, correlationId: string): Promise<LifecycleAnswer> {
+    const stored = await this.findInScope(id, principal);
+    refuseIf(rejectionRefusal(lifecycleOf(stored.alert), principal));
+    if (!(await this.alerts.transition(id, { from: 'awaiting_approval', to: 'rejected', rejectedBy: principal.accountId, rejectionReason: reason }, null))) {
+      throw new ConflictException('the alert is no longer awaiting approval');
+    }
+    this.logger.log({ msg: 'alert rejected', alertId: id, by: principal.accountId, author: stored.alert.createdBy, correlationId });
+    return { id, status: 'rejected', issuedAt: null };
   }
 
   /** The alert a CAP `references` list names: the last entry this system knows (CAP lists oldest first). */

@@ -83,6 +83,18 @@ describe('alert lifecycle over HTTP', () => {
       expect(await announcements(id)).toHaveLength(1);
     });
 
+    it('lets a supervisor reject an alert awaiting approval: it is never sent and cannot be approved after', async () => {
+      const { id } = (await call('POST', '/v1/alerts', operator, missingPerson)).json;
+      expect((await call('POST', `/v1/alerts/${id}/reject`, supervisor, {})).json.errors).toEqual([{ field: 'reason', reason: 'Required' }]);
+      const rejected = await call('POST', `/v1/alerts/${id}/reject`, supervisor, { reason: 'Foto ontbreekt; eerst de familie bellen.' });
+      expect(rejected.status).toBe(200);
+      expect(rejected.json.status).toBe('rejected');
+      expect((await call('GET', `/v1/alerts/${id}`, operator)).json).toMatchObject({ status: 'rejected', rejectedBy: 'sup-bart', rejectionReason: 'Foto ontbreekt; eerst de familie bellen.' });
+      expect((await call('POST', `/v1/alerts/${id}/approve`, otherSupervisor)).status).toBe(409);
+      expect((await call('POST', `/v1/alerts/${id}/cancel`, operator, { texts: { nl: { title: 'x', body: 'y' } } })).status).toBe(409);
+      expect(await announcements(id)).toEqual([]);
+    });
+
     it('issues a normal alert at once', async () => {
       const created = await call('POST', '/v1/alerts', operator, burglary);
       expect(created.json.status).toBe('issued');

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { Principal, previewAlert, readCapAlert, shownStatus, writeCapAlert } from '@bin-alert/domain';
 import { APP_CONFIG, AppConfig, CurrentPrincipal, RequestValidationError, Roles, ZodBodyPipe } from '@bin-alert/platform';
 import { AlertIssuingService, CAP_FIELDS, Composition, LifecycleAnswer } from './alert-issuing.service';
-import { FollowUpRequest, IssueAlertRequest, followUpRequest, issueAlertRequest } from './issue-alert.request';
+import { FollowUpRequest, IssueAlertRequest, RejectionRequest, followUpRequest, issueAlertRequest, rejectionRequest } from './issue-alert.request';
 
 /** OASIS CAP 1.2 documents, on import (POST /v1/alerts) and export (GET /v1/alerts/:id/cap). */
 export const CAP_MEDIA_TYPE = 'application/cap+xml';
@@ -84,6 +84,18 @@ export class AlertsController {
     return this.answer(await this.alerts.approve(id, principal, correlationHeader ?? randomUUID()));
   }
 
+  @Post(':id/reject')
+  @Roles('supervisor')
+  @HttpCode(200)
+  async reject(
+    @Param('id', uuid) id: string,
+    @Body(new ZodBodyPipe(rejectionRequest)) body: RejectionRequest,
+    @Headers('x-correlation-id') correlationHeader: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.answer(await this.alerts.reject(id, body.reason, principal, correlationHeader ?? randomUUID()));
+  }
+
   /** New text for exactly the members the original reached. */
   @Post(':id/update')
   @Roles('operator', 'supervisor')
@@ -133,6 +145,7 @@ export class AlertsController {
       texts: alert.texts,
       createdBy: alert.createdBy,
       approvedBy: alert.approvedBy,
+      ...(alert.status === 'rejected' ? { rejectedBy: alert.rejectedBy, rejectionReason: alert.rejectionReason } : {}),
       issuedAt: alert.issuedAt,
       expiresAt: alert.expiresAt,
       deliveries: channels,

@@ -54,3 +54,8 @@ export const followUpRequest = z
   .strict();
 
 export type FollowUpRequest = z.infer<typeof followUpRequest>;
+
+/** POST /v1/alerts/:id/reject: why, for the author and the audit log. */
+export const rejectionRequest = z.object({ reason: z.string().trim().min(1, 'required').max(500, 'at most 500 characters') }).strict();
+
+export type RejectionRequest = z.infer<typeof rejectionRequest>;

@@ -1,5 +1,5 @@
 import { Principal } from '../access/principal';
-import { approvalRefusal, approvalRequired, compositionRefusal, followUpRefusal, shownStatus, submitRefusal } from './alert-lifecycle';
+import { approvalRefusal, approvalRequired, compositionRefusal, followUpRefusal, rejectionRefusal, shownStatus, submitRefusal } from './alert-lifecycle';
 
 const zone = ['herdersem', 'moorsel', 'mijlbeek'];
 const who = (role: Principal['role'], accountId = `${role}-1`): Principal => ({ accountId, role, policeZone: 'aalst', binIds: role === 'board' ? ['herdersem'] : [] });
@@ -51,6 +51,18 @@ describe('approvalRefusal (four eyes)', () => {
   it('refuses an alert in another state or past its expiry', () => {
     expect(approvalRefusal({ ...waiting, state: 'issued' }, who('supervisor', 's'), now)?.refused).toBe('conflict');
     expect(approvalRefusal({ ...waiting, expiresAt: new Date('2026-11-29T11:59:59Z') }, who('supervisor', 's'), now)?.reason).toContain('expired');
+  });
+});
+
+describe('rejectionRefusal', () => {
+  const waiting = { state: 'awaiting_approval' as const, createdBy: 'sup-2', submittedBy: 'sup-2', expiresAt: null };
+  it('lets any supervisor reject, the author too (a withdrawal)', () => {
+    expect(rejectionRefusal(waiting, who('supervisor', 'sup-2'))).toBeNull();
+    expect(rejectionRefusal(waiting, who('supervisor', 'sup-3'))).toBeNull();
+  });
+  it('refuses an operator and an alert not awaiting approval', () => {
+    expect(rejectionRefusal(waiting, who('operator'))?.refused).toBe('forbidden');
+    expect(rejectionRefusal({ ...waiting, state: 'issued' }, who('supervisor'))?.refused).toBe('conflict');
   });
 });
 

@@ -77,6 +77,13 @@ export function approvalRefusal(alert: LifecycleAlert, approver: Principal, now:
   return null;
 }
 
+/** A supervisor refuses an alert awaiting approval; it is never sent. The author may withdraw it so too. */
+export function rejectionRefusal(alert: LifecycleAlert, supervisor: Principal): LifecycleRefusal | null {
+  if (supervisor.role !== 'supervisor') return { refused: 'forbidden', reason: 'only a supervisor may reject an alert' };
+  if (alert.state !== 'awaiting_approval') return { refused: 'conflict', reason: `the alert is ${alert.state}, not awaiting approval` };
+  return null;
+}
+
 /** An update or a cancel refers to an alert that went out and was not cancelled already. */
 export function followUpRefusal(original: { state: AlertState; messageType: MessageType; cancelled: boolean }, messageType: MessageType): LifecycleRefusal | null {
   if (original.state !== 'issued') return { refused: 'conflict', reason: `the alert referred to is ${original.state}: only an issued alert can be updated or cancelled` };

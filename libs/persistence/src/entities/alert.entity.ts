@@ -22,6 +22,8 @@ export class AlertEntity {
   @Column('text', { name: 'submitted_by', nullable: true }) submittedBy: string | null;
   @Column('text', { name: 'approved_by', nullable: true }) approvedBy: string | null;
   @Column('timestamptz', { name: 'approved_at', nullable: true }) approvedAt: Date | null;
+  @Column('text', { name: 'rejected_by', nullable: true }) rejectedBy: string | null;
+  @Column('text', { name: 'rejection_reason', nullable: true }) rejectionReason: string | null;
   @Column('text', { name: 'cap_sender', nullable: true }) capSender: string | null;
   @Column('text', { name: 'cap_identifier', nullable: true }) capIdentifier: string | null;
   @Column('timestamptz', { name: 'cap_sent', nullable: true }) capSent: Date | null;

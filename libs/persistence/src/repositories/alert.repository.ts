@@ -32,6 +32,8 @@ export interface AlertTransition {
   to: AlertState;
   submittedBy?: string;
   approvedBy?: string;
+  rejectedBy?: string;
+  rejectionReason?: string;
   issuedAt?: Date;
 }
 
@@ -98,9 +100,10 @@ export class AlertRepository {
     return this.db.transaction(async (tx) => {
       const { records } = await tx.queryRunner!.query(
         `UPDATE alerts SET status = $3, submitted_by = COALESCE($4, submitted_by), approved_by = COALESCE($5, approved_by),
-                approved_at = CASE WHEN $5::text IS NULL THEN approved_at ELSE now() END, issued_at = COALESCE($6, issued_at)
+                approved_at = CASE WHEN $5::text IS NULL THEN approved_at ELSE now() END, issued_at = COALESCE($6, issued_at),
+                rejected_by = COALESCE($7, rejected_by), rejection_reason = COALESCE($8, rejection_reason)
           WHERE id = $1 AND status = $2 RETURNING id`,
-        [id, step.from, step.to, step.submittedBy ?? null, step.approvedBy ?? null, step.issuedAt ?? null],
+        [id, step.from, step.to, step.submittedBy ?? null, step.approvedBy ?? null, step.issuedAt ?? null, step.rejectedBy ?? null, step.rejectionReason ?? null],
         true,
       );
       if (records.length === 0) return false;
