@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
 import type { AccessTokenSettings } from '../auth/access-token';
 import type { OidcSettings } from '../auth/oidc-token';
+import { APPROVAL_POLICIES, LANGUAGES } from '@bin-alert/domain';
 
 /**
  * The one configuration schema of the system, read from the environment once at start-up.
@@ -112,6 +113,15 @@ export const configSchema = z.object({
   AUTH_LOGIN_MAX_ATTEMPTS_PER_USERNAME: positiveInt.default(5),
   AUTH_LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt.default(30),
   AUTH_LOGIN_WINDOW_SECONDS: positiveInt.default(900),
+
+  /** Which alerts a supervisor other than the author must approve (ADR 0008). */
+  APPROVAL_REQUIRED_FOR: z.enum(APPROVAL_POLICIES).default('none'),
+  /** The zone's language: members whose language an alert lacks read it in this one, if written. */
+  ZONE_DEFAULT_LANGUAGE: z.enum(LANGUAGES).default('nl'),
+  /** At most this many SMS segments per message; longer bodies are cut at a word. */
+  SMS_SEGMENT_BUDGET: positiveInt.max(10).default(3),
+  /** CAP 1.2 `sender` of the alerts this installation writes (export, references). */
+  CAP_SENDER: z.string().regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &').default('bin-alert@politie-aalst.example'),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
