@@ -13,3 +13,7 @@ export * from './delivery/delivery-state';
 export * from './contact/sms-opt-out';
 export * from './access/principal';
 export * from './access/scope';
+export * from './links/signed-link';
+export * from './audience/quiet-hours';
+export * from './membership/membership-lifecycle';
+export * from './membership/member-notice';

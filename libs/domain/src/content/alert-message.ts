@@ -1,4 +1,4 @@
-import { Language, Urgency } from '../vocabulary';
+import { CategoryRule, Language, Urgency } from '../vocabulary';
 
 /** The text an operator wrote for one language. */
 export interface AlertText {
@@ -12,6 +12,9 @@ export interface AlertContent {
   urgency: Urgency;
   redistributionAllowed: boolean;
   texts: Partial<Record<Language, AlertText>>;
+  /** The alert's category and its rule: e-mails offer one-click unsubscribe unless it is mandatory. */
+  category?: string;
+  categoryRule?: CategoryRule;
 }
 
 /**
