@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, LANGUAGES, URGENCIES } from '@bin-alert/domain';
+import { CATEGORY_RULES, CHANNELS, LANGUAGES, URGENCIES } from '@bin-alert/domain';
 
 const alertText = z.object({ title: z.string().min(1), body: z.string().min(1) });
 
@@ -20,6 +20,8 @@ export const deliveryJobV1 = z.object({
     urgency: z.enum(URGENCIES),
     redistributionAllowed: z.boolean(),
     texts: z.record(z.enum(LANGUAGES), alertText),
+    category: z.string().optional(),
+    categoryRule: z.enum(CATEGORY_RULES).optional(),
   }),
   plannedAt: z.string().datetime(),
 });

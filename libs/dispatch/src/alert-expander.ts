@@ -1,11 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlertIssuedV1, DeliveryJobV1, HEADERS, JOB_PARTITIONS, jobsTopic } from '@bin-alert/contracts';
-import { Channel, decideRecipient, deliveryId, groupIntoJobs } from '@bin-alert/domain';
+import { AudienceCandidate, Channel, QuietHoursBehaviour, RecipientDecision, Urgency, decideRecipient, deliveryId, groupIntoJobs, quietHoursDeferral } from '@bin-alert/domain';
 import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { PermanentMessageError } from '@bin-alert/messaging';
 import type { AlertRepository, AudienceRepository, DeliveryRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import { DispatchSettings } from './dispatch-settings';
+
+function withQuietHours(decision: RecipientDecision, candidate: AudienceCandidate, urgency: Urgency, behaviour: QuietHoursBehaviour, now: Date): RecipientDecision {
+  if (!decision.send) return decision;
+  const until = quietHoursDeferral(candidate.quietHours, urgency, behaviour, now);
+  return until ? { ...decision, deferredUntil: until } : decision;
+}
 
 export interface ExpansionSummary {
   alertId: string;
@@ -35,6 +41,8 @@ export class AlertExpander {
     private readonly audience: AudienceRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly settings: DispatchSettings,
+    /** Injectable so that tests can move past quiet hours without waiting for them. */
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.logger = new Logger(`expander-${channel}`);
   }
@@ -51,7 +59,7 @@ export class AlertExpander {
     const topic = jobsTopic(channel, lane);
     const jobSize = channel === 'email' ? this.settings.emailJobSize : this.settings.jobSize;
     const headers: Record<string, string> = correlationId ? { [HEADERS.correlationId]: correlationId } : {};
-    const content = { urgency: event.urgency, redistributionAllowed: event.redistributionAllowed, texts: event.texts };
+    const content = { urgency: event.urgency, redistributionAllowed: event.redistributionAllowed, texts: event.texts, category: category.code, categoryRule: category.rule };
     let candidates = 0;
     let newRows = 0;
     let planned = 0;
@@ -60,9 +68,11 @@ export class AlertExpander {
     for (;;) {
       const page = await this.audience.candidatesPage({ binIds: event.binIds, channel, categoryCode: category.code, afterMemberId: after, limit: this.settings.pageSize });
       if (page.length === 0) break;
-      const decisions = page.map((c) => decideRecipient(c, category.rule));
+      const now = this.clock();
+      const decisions = page.map((c) => withQuietHours(decideRecipient(c, category.rule), c, event.urgency, category.quietHours, now));
       newRows += await this.deliveries.recordDecisions(event.alertId, decisions);
-      const toSend = decisions.filter((d) => d.send).map((d) => ({ memberId: d.memberId, deliveryId: deliveryId(event.alertId, d.memberId, channel) }));
+      // Deliveries held for quiet hours get their jobs when the hold ends (DeferredDeliveryReleaser).
+      const toSend = decisions.filter((d) => d.send && !d.deferredUntil).map((d) => ({ memberId: d.memberId, deliveryId: deliveryId(event.alertId, d.memberId, channel) }));
       const messages: OutgoingMessage[] = groupIntoJobs(toSend, JOB_PARTITIONS, jobSize).map((job) => {
         const value: DeliveryJobV1 = {
           type: 'delivery.job',

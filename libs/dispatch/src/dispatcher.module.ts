@@ -3,11 +3,11 @@ import type Redis from 'ioredis';
 import { HEADERS, TOPICS, alertIssuedV1, deliveryJobV1, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Channel, DEFAULT_RETRY_POLICY, URGENCIES } from '@bin-alert/domain';
+import { Channel, DEFAULT_RETRY_POLICY, LinkSigner, URGENCIES } from '@bin-alert/domain';
 import { KafkaMessageBus, MESSAGE_BUS, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
-import { AlertRepository, AudienceRepository, DeliveryRepository, PersistenceModule, ReferenceDataRepository } from '@bin-alert/persistence';
+import { AlertRepository, AudienceRepository, DeliveryRepository, MemberNoticeRepository, MembershipRepository, PersistenceModule, ReferenceDataRepository } from '@bin-alert/persistence';
 import { SendGridEmailSender, TwilioSmsSender, TwilioVoiceCaller } from '@bin-alert/providers';
-import { APP_CONFIG, AppConfig, ConfigModule, HealthController, REDIS, RedisModule, providerSettingsFrom } from '@bin-alert/platform';
+import { APP_CONFIG, AppConfig, ConfigModule, HealthController, REDIS, RedisModule, memberLinkSecretFrom, providerSettingsFrom } from '@bin-alert/platform';
 import { AlertExpander } from './alert-expander';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { LaneGate } from './lane-gate';
@@ -17,6 +17,14 @@ import { EmailChannelSender } from './email-channel.sender';
 import { ProviderRateLimiter } from './provider-rate-limiter';
 import { SmsChannelSender } from './sms-channel.sender';
 import { VoiceChannelSender } from './voice-channel.sender';
+import { DeferredDeliveryReleaser } from './deferred-delivery.releaser';
+import { MemberLinkSettings, MemberNoticeSender, memberLink } from './member-notice.sender';
+import { MemberWorkConsumers } from './member-work.consumers';
+
+export interface DispatcherOptions {
+  /** The dispatcher's clock for quiet hours and link expiry; tests move it forward. */
+  clock?: () => Date;
+}
 
 export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
   return {
@@ -35,7 +43,7 @@ export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
   };
 }
 
-function createChannelSender(channel: Channel, config: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings): ChannelSender {
+function createChannelSender(channel: Channel, config: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, links: MemberLinkSettings): ChannelSender {
   const providers = providerSettingsFrom(config);
   switch (channel) {
     case 'sms':
@@ -43,7 +51,9 @@ function createChannelSender(channel: Channel, config: AppConfig, limiter: Provi
     case 'voice':
       return new VoiceChannelSender(new TwilioVoiceCaller(providers.twilio), limiter, settings);
     case 'email':
-      return new EmailChannelSender(new SendGridEmailSender(providers.sendgrid), limiter, settings);
+      return new EmailChannelSender(new SendGridEmailSender(providers.sendgrid), limiter, settings, (memberId, category) =>
+        memberLink(links, '/v1/unsubscribe', links.signer.sign({ purpose: 'unsubscribe', memberId, category }, links.clock())),
+      );
   }
 }
 
@@ -106,7 +116,9 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
 
 @Module({})
 export class DispatcherModule {
-  static forChannel(channel: Channel, config: AppConfig): DynamicModule {
+  static forChannel(channel: Channel, config: AppConfig, options: DispatcherOptions = {}): DynamicModule {
+    const clock = options.clock ?? (() => new Date());
+    const links: MemberLinkSettings = { signer: new LinkSigner(memberLinkSecretFrom(config)), baseUrl: config.MEMBER_LINKS_BASE_URL, codeSecret: memberLinkSecretFrom(config), clock };
     return {
       module: DispatcherModule,
       imports: [
@@ -121,13 +133,13 @@ export class DispatcherModule {
         { provide: ProviderRateLimiter, useFactory: (redis: Redis) => new ProviderRateLimiter(redis), inject: [REDIS] },
         {
           provide: CHANNEL_SENDER,
-          useFactory: (c: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings) => createChannelSender(channel, c, limiter, settings),
+          useFactory: (c: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings) => createChannelSender(channel, c, limiter, settings, links),
           inject: [APP_CONFIG, ProviderRateLimiter, DISPATCH_SETTINGS],
         },
         {
           provide: AlertExpander,
           useFactory: (bus: KafkaMessageBus, a: AlertRepository, r: ReferenceDataRepository, au: AudienceRepository, d: DeliveryRepository, s: DispatchSettings) =>
-            new AlertExpander(channel, bus, a, r, au, d, s),
+            new AlertExpander(channel, bus, a, r, au, d, s, clock),
           inject: [MESSAGE_BUS, AlertRepository, ReferenceDataRepository, AudienceRepository, DeliveryRepository, DISPATCH_SETTINGS],
         },
         {
@@ -138,6 +150,24 @@ export class DispatcherModule {
         },
         POSTGRES_REDIS_KAFKA_READINESS,
         DispatcherConsumers,
+        {
+          provide: DeferredDeliveryReleaser,
+          useFactory: (bus: KafkaMessageBus, d: DeliveryRepository, s: DispatchSettings) =>
+            new DeferredDeliveryReleaser(channel, bus, d, channel === 'email' ? s.emailJobSize : s.jobSize, config.DISPATCH_DEFERRED_POLL_MS, clock),
+          inject: [MESSAGE_BUS, DeliveryRepository, DISPATCH_SETTINGS],
+        },
+        {
+          provide: MemberNoticeSender,
+          useFactory: (n: MemberNoticeRepository, m: MembershipRepository, limiter: ProviderRateLimiter, s: DispatchSettings) => {
+            const providers = providerSettingsFrom(config);
+            return new MemberNoticeSender(n, m, links, limiter, s, {
+              email: channel === 'email' ? new SendGridEmailSender(providers.sendgrid) : undefined,
+              sms: channel === 'sms' ? new TwilioSmsSender(providers.twilio) : undefined,
+            });
+          },
+          inject: [MemberNoticeRepository, MembershipRepository, ProviderRateLimiter, DISPATCH_SETTINGS],
+        },
+        MemberWorkConsumers,
       ],
     };
   }

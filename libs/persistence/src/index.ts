@@ -10,3 +10,7 @@ export * from './repositories/reference-data.repository';
 export * from './seed/aalst-reference-data';
 export * from './repositories/delivery-tracking.repository';
 export * from './repositories/sms-opt-out.repository';
+export * from './repositories/membership.repository';
+export * from './repositories/preference.repository';
+export * from './repositories/member-notice.repository';
+export * from './repositories/report.repository';

@@ -9,8 +9,13 @@ import { OutboxRepository } from './repositories/outbox.repository';
 import { ReferenceDataRepository } from './repositories/reference-data.repository';
 import { DeliveryTrackingRepository } from './repositories/delivery-tracking.repository';
 import { SmsOptOutRepository } from './repositories/sms-opt-out.repository';
+import { MembershipRepository } from './repositories/membership.repository';
+import { PreferenceRepository } from './repositories/preference.repository';
+import { MemberNoticeRepository } from './repositories/member-notice.repository';
+import { ReportRepository } from './repositories/report.repository';
 
-const REPOSITORIES = [AlertRepository, AudienceRepository, DeliveryRepository, MemberRepository, OutboxRepository, ReferenceDataRepository, DeliveryTrackingRepository, SmsOptOutRepository];
+const REPOSITORIES = [AlertRepository, AudienceRepository, DeliveryRepository, MemberRepository, OutboxRepository, ReferenceDataRepository, DeliveryTrackingRepository, SmsOptOutRepository,
+  MembershipRepository, PreferenceRepository, MemberNoticeRepository, ReportRepository];
 
 @Injectable()
 class DataSourceLifecycle implements OnApplicationShutdown {

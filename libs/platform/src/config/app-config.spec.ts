@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, loadConfig, memberLinkSecretFrom } from './app-config';
 
 describe('loadConfig', () => {
   it('works with no environment at all, pointing at local servers and the simulator', () => {
@@ -52,5 +52,14 @@ describe('tracker settings', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('AUTH_TOKEN_SECRET: set a secret of your own in production');
     expect(() => loadConfig({ AUTH_TOKEN_SECRET: 'short' })).toThrow('AUTH_TOKEN_SECRET: at least 32 characters');
     expect(loadConfig({ NODE_ENV: 'production', AUTH_TOKEN_SECRET: 'k'.repeat(32) }).AUTH_TOKEN_SECRET).toBe('k'.repeat(32));
+  });
+
+  it('signs member links with their own key, derived from the token secret unless one is set', () => {
+    const derived = memberLinkSecretFrom(loadConfig({ AUTH_TOKEN_SECRET: 'k'.repeat(32) }));
+    expect(derived).not.toContain('k'.repeat(8));
+    expect(derived.length).toBeGreaterThanOrEqual(32);
+    expect(memberLinkSecretFrom(loadConfig({ AUTH_TOKEN_SECRET: 'j'.repeat(32) }))).not.toBe(derived);
+    expect(memberLinkSecretFrom(loadConfig({ LINK_SIGNING_SECRET: 'l'.repeat(32) }))).toBe('l'.repeat(32));
+    expect(() => loadConfig({ LINK_SIGNING_SECRET: 'short' })).toThrow('LINK_SIGNING_SECRET: at least 32 characters');
   });
 });
