@@ -6,6 +6,16 @@ import { AccessGuard, AppConfig, ConfigModule, HealthController, RedisModule } f
 import { AlertIssuingService, OUTBOX_RELAY } from './alerts/alert-issuing.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
+import { ApplicationsController, BinMembersController, CategoriesController, InteriorNotificationsController, MemberLinksController } from './members/member.controllers';
+import { MEMBER_CLOCK, MemberLinks } from './members/member-links';
+import { MembershipService } from './members/membership.service';
+import { PreferenceService } from './members/preference.service';
+import { ReportScope, ReportsController } from './reports/reports.controller';
+
+export interface IntakeOptions {
+  /** The clock of signed links and codes; tests move it forward. */
+  clock?: () => Date;
+}
 
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,7 +30,7 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
 
 @Module({})
 export class IntakeModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: IntakeOptions = {}): DynamicModule {
     return {
       module: IntakeModule,
       imports: [
@@ -29,7 +39,8 @@ export class IntakeModule {
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-intake` }),
         RedisModule.forRoot(config.REDIS_URL),
       ],
-      controllers: [AlertsController, ReferenceController, HealthController],
+      controllers: [AlertsController, ReferenceController, HealthController,
+        ApplicationsController, MemberLinksController, BinMembersController, CategoriesController, InteriorNotificationsController, ReportsController],
       providers: [
         AlertIssuingService,
         {
@@ -40,6 +51,11 @@ export class IntakeModule {
         OutboxRelayLifecycle,
         POSTGRES_REDIS_KAFKA_READINESS,
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: MEMBER_CLOCK, useValue: options.clock ?? (() => new Date()) },
+        MemberLinks,
+        MembershipService,
+        PreferenceService,
+        ReportScope,
       ],
     };
   }
