@@ -197,6 +197,24 @@ describe('membership, preferences and privacy', () => {
       expect(about('Inbraakgolf 2')(await inbox(bart.email))).toHaveLength(1);
     });
 
+    it('keeps honouring an SMS STOP next to the e-mail unsubscribe', async () => {
+      const res = await fetch(`${stack.sim.url}/__sim/inbound-sms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: cora.mobile, to: stack.config.TWILIO_FROM_NUMBER, body: 'STOP' }),
+      });
+      expect(res.ok).toBe(true);
+      await waitFor(
+        () => stack.db.query(`SELECT count(*)::int AS n FROM contact_points WHERE value = $1 AND sms_opted_out_at IS NOT NULL`, [cora.mobile]),
+        (rows: Array<{ n: number }>) => rows[0].n === 1,
+        { what: 'the STOP recorded' },
+      );
+      const id = await postAlert({ category: 'burglary', bins: ['herdersem'], texts: { nl: { title: 'Inbraakgolf 3', body: 'Sluit af.' } } });
+      const alert = await settledAlert(id, { sms: 3, email: 3 });
+      expect(alert.deliveries.sms.suppressedByReason).toEqual({ stopped_by_recipient: 1 });
+      expect(about('Inbraakgolf 3')(await inbox(cora.mobile))).toHaveLength(0);
+    });
+
     it('offers no unsubscribe on a mandatory category', async () => {
       const id = await postAlert({ category: 'missing_person', urgency: 'urgent', bins: ['herdersem'], texts: { nl: { title: 'Vermist: Mila', body: 'Rode jas.' } } });
       await settledAlert(id, { sms: 3, email: 3 });
