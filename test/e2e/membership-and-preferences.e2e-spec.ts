@@ -150,6 +150,21 @@ describe('membership, preferences and privacy', () => {
   });
 
   describe('the preference centre', () => {
+    it('is reached by a link e-mailed on request, without telling whether an address belongs to a member', async () => {
+      const asked = await api('POST', '/v1/preferences/link', { body: { email: bart.email.toUpperCase() } });
+      expect(asked.status).toBe(202);
+      expect((await api('POST', '/v1/preferences/link', { body: { email: 'nobody@example.be' } })).body).toEqual(asked.body);
+      expect((await api('POST', '/v1/preferences/link', { body: { email: 'nobody@' } })).body.errors).toEqual([{ field: 'email', reason: 'not an e-mail address' }]);
+      const [mail] = await waitFor(
+        async () => (await inbox(bart.email)).filter((m) => m.categories?.includes('preferences_link')),
+        (m) => m.length === 1,
+        { what: 'the preferences link' },
+      );
+      const centre = await api('GET', `/v1/preferences?token=${encodeURIComponent(tokenIn(mail.text, '/v1/preferences'))}`);
+      expect(centre).toMatchObject({ status: 200, body: { memberId: await memberIdOf(bart.email), language: 'fr' } });
+      expect(await inbox('nobody@example.be')).toEqual([]);
+    });
+
     it('shows and changes channels per category, language and quiet hours; refuses switching a mandatory category off', async () => {
       const memberId = await memberIdOf(bart.email);
       const token = signer.sign({ purpose: 'preferences', memberId }, new Date());

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import type { MemberNoticeV1 } from '@bin-alert/contracts';
-import { LinkSigner, VERIFICATION_CODE_POLICY, hashVerificationCode, renderCategoryInvitation, renderEmailConfirmation, renderSmsCode } from '@bin-alert/domain';
+import { LinkSigner, VERIFICATION_CODE_POLICY, hashVerificationCode, renderCategoryInvitation, renderEmailConfirmation, renderPreferencesLink, renderSmsCode } from '@bin-alert/domain';
 import type { ClaimedNotice, MemberNoticeRepository, MembershipRepository } from '@bin-alert/persistence';
 import type { EmailSender, SmsSender } from '@bin-alert/providers';
 import { ProviderRateLimiter } from './provider-rate-limiter';
@@ -56,7 +56,9 @@ export class MemberNoticeSender {
     if (!email) throw new Error('e-mail notice on a dispatcher without an e-mail sender');
     const now = this.links.clock();
     const rendered =
-      notice.kind === 'category_invitation'
+      notice.kind === 'preferences_link'
+        ? renderPreferencesLink(notice.language, memberLink(this.links, '/v1/preferences', this.links.signer.sign({ purpose: 'preferences', memberId: notice.memberId }, now)))
+        : notice.kind === 'category_invitation'
         ? renderCategoryInvitation(
             notice.language,
             notice.categoryName ?? notice.categoryCode ?? '',

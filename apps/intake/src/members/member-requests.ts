@@ -48,6 +48,15 @@ export const membershipApplicationRequest = z
   });
 export type MembershipApplicationRequest = z.infer<typeof membershipApplicationRequest>;
 
+export const preferencesLinkRequest = z
+  .object({
+    email: z
+      .string({ required_error: 'required' })
+      .max(254, 'at most 254 characters')
+      .transform((v, ctx) => normaliseEmail(v) ?? (ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not an e-mail address' }), z.NEVER)),
+  })
+  .strict();
+
 export const mobileConfirmationRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
 
 export const membershipDecisionRequest = z.object({ decision: z.enum(['approve', 'refuse']) }).strict();

@@ -10,11 +10,22 @@ import {
   membershipDecisionRequest,
   mobileConfirmationRequest,
   preferenceChangeRequest,
+  preferencesLinkRequest,
 } from './member-requests';
-import { MembershipService, TooManyApplications } from './membership.service';
+import { MembershipService, TooManyRequests } from './membership.service';
 import { PreferenceService } from './preference.service';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
+
+/** Public requests that cost a message or a row count against the client's hourly allowance. */
+async function admit(memberships: MembershipService, kind: 'applications' | 'messages', req: Request, res: Response): Promise<void> {
+  try {
+    await memberships.admitPublicRequest(kind, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  } catch (error) {
+    if (error instanceof TooManyRequests) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    throw error;
+  }
+}
 
 /** The public side of joining: the form, the e-mail link, the SMS code. */
 @Public()
@@ -25,12 +36,7 @@ export class ApplicationsController {
   @Post()
   @HttpCode(201)
   async apply(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() raw: unknown) {
-    try {
-      await this.memberships.admitApplicationFrom(req.ip ?? req.socket.remoteAddress ?? 'unknown');
-    } catch (error) {
-      if (error instanceof TooManyApplications) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      throw error;
-    }
+    await admit(this.memberships, 'applications', req, res);
     const body: MembershipApplicationRequest = new ZodBodyPipe(membershipApplicationRequest).transform(raw);
     const { memberId } = await this.memberships.apply(body);
     return { memberId, status: 'applied', next: ['confirm the e-mail address by the link sent to it', 'confirm the mobile number with the SMS code', 'approval by a board member of the BIN'].filter((step) => (step.includes('e-mail') ? body.email : step.includes('mobile') ? body.mobile : true)) };
@@ -57,7 +63,8 @@ export class ApplicationsController {
 
   @Post(':memberId/mobile-code')
   @HttpCode(202)
-  async resendCode(@Param('memberId', uuid) memberId: string) {
+  async resendCode(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('memberId', uuid) memberId: string) {
+    await admit(this.memberships, 'messages', req, res);
     await this.memberships.resendCode(memberId);
     return { sent: true };
   }
@@ -71,6 +78,16 @@ export class MemberLinksController {
     private readonly preferences: PreferenceService,
     private readonly memberships: MembershipService,
   ) {}
+
+  /** Sends a preference-centre link to that address if it belongs to a member; answers the same either way. */
+  @Post('preferences/link')
+  @HttpCode(202)
+  async sendLink(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() raw: unknown) {
+    await admit(this.memberships, 'messages', req, res);
+    const body = new ZodBodyPipe(preferencesLinkRequest).transform(raw) as { email: string };
+    await this.memberships.sendPreferencesLink(body.email);
+    return { sent: 'if this address belongs to a member, a link is on its way' };
+  }
 
   @Get('preferences')
   show(@Query('token') token: string | undefined) {

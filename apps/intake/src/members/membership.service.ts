@@ -29,14 +29,17 @@ export class MembershipService {
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
   ) {}
 
-  /** Counts the application against the client's hourly allowance; 429 with Retry-After beyond it. */
-  async admitApplicationFrom(clientIp: string): Promise<void> {
+  /**
+   * Counts a public request (an application, a code or link that costs an SMS or an e-mail)
+   * against the client's hourly allowance; 429 with Retry-After beyond it.
+   */
+  async admitPublicRequest(kind: 'applications' | 'messages', clientIp: string): Promise<void> {
     const window = Math.floor(Date.now() / 1000 / HOUR_SECONDS);
-    const key = `bin:rate:applications:${window}:${clientIp}`;
+    const key = `bin:rate:${kind}:${window}:${clientIp}`;
     const [[, count]] = (await this.redis.multi().incr(key).expire(key, HOUR_SECONDS).exec()) as Array<[Error | null, number]>;
     if (count > this.config.APPLICATIONS_PER_IP_PER_HOUR) {
       const retryAfter = (window + 1) * HOUR_SECONDS - Math.floor(Date.now() / 1000);
-      throw new TooManyApplications(retryAfter);
+      throw new TooManyRequests(retryAfter);
     }
   }
 
@@ -54,6 +57,12 @@ export class MembershipService {
     this.relay.kick();
     this.logger.log({ msg: 'membership applied', memberId, bins: request.bins, email: Boolean(request.email), mobile: Boolean(request.mobile) });
     return { memberId };
+  }
+
+  async sendPreferencesLink(email: string): Promise<void> {
+    const planned = await this.memberships.planPreferencesLink(email);
+    if (planned > 0) this.relay.kick();
+    this.logger.log({ msg: 'preferences link asked', sent: planned });
   }
 
   async confirmEmail(token: string | undefined): Promise<{ memberId: string }> {
@@ -141,8 +150,8 @@ export class MembershipService {
   }
 }
 
-export class TooManyApplications extends HttpException {
+export class TooManyRequests extends HttpException {
   constructor(readonly retryAfterSeconds: number) {
-    super(`too many applications from this address; try again in ${retryAfterSeconds} s`, 429);
+    super(`too many requests from this address; try again in ${retryAfterSeconds} s`, 429);
   }
 }

@@ -1,4 +1,4 @@
-import { listUnsubscribeHeaders, renderCategoryInvitation, renderEmailConfirmation, renderSmsCode } from './member-notice';
+import { listUnsubscribeHeaders, renderCategoryInvitation, renderEmailConfirmation, renderPreferencesLink, renderSmsCode } from './member-notice';
 
 describe('member notices', () => {
   it('invites a member to subscribe, in their language, with the link', () => {
@@ -10,6 +10,7 @@ describe('member notices', () => {
 
   it('asks to confirm an e-mail address and sends an SMS code', () => {
     expect(renderEmailConfirmation('nl', 'https://x/c').text).toContain('https://x/c');
+    expect(renderPreferencesLink('en', 'https://x/p').subject).toBe('Your BIN preferences');
     expect(renderSmsCode('de', '042917')).toBe('Ihr BIN-Bestätigungscode ist 042917. Er ist 15 Minuten gültig.');
   });
 

@@ -2,7 +2,7 @@ import { escapeXml } from '../content/render-message';
 import { Language } from '../vocabulary';
 
 /** Messages a member gets about their membership rather than about an alert. */
-export const MEMBER_NOTICE_KINDS = ['category_invitation', 'email_confirmation', 'sms_code'] as const;
+export const MEMBER_NOTICE_KINDS = ['category_invitation', 'email_confirmation', 'sms_code', 'preferences_link'] as const;
 export type MemberNoticeKind = (typeof MEMBER_NOTICE_KINDS)[number];
 
 export interface RenderedNoticeEmail {
@@ -41,6 +41,13 @@ const CONFIRMATION: Record<Language, { subject: string; body: string; action: st
   en: { subject: 'Confirm your e-mail address for the BIN', body: 'You asked to join a neighbourhood information network. Confirm your address through this link:', action: 'Confirm' },
 };
 
+const PREFERENCES: Record<Language, { subject: string; body: string; action: string }> = {
+  nl: { subject: 'Uw BIN-voorkeuren', body: 'Via deze link kiest u welke BIN-berichten u ontvangt, hoe, in welke taal en wanneer niet:', action: 'Voorkeuren' },
+  fr: { subject: 'Vos préférences BIN', body: 'Ce lien vous permet de choisir quels messages BIN vous recevez, comment, en quelle langue et quand pas :', action: 'Préférences' },
+  de: { subject: 'Ihre BIN-Einstellungen', body: 'Über diesen Link wählen Sie, welche BIN-Nachrichten Sie wie, in welcher Sprache und wann nicht erhalten:', action: 'Einstellungen' },
+  en: { subject: 'Your BIN preferences', body: 'Through this link you choose which BIN messages you get, how, in which language and when not:', action: 'Preferences' },
+};
+
 const SMS_CODE: Record<Language, (code: string) => string> = {
   nl: (code) => `Uw BIN-bevestigingscode is ${code}. Ze blijft 15 minuten geldig.`,
   fr: (code) => `Votre code de confirmation BIN est ${code}. Il reste valable 15 minutes.`,
@@ -63,6 +70,11 @@ export function renderCategoryInvitation(language: Language, categoryName: strin
 
 export function renderEmailConfirmation(language: Language, link: string): RenderedNoticeEmail {
   const t = CONFIRMATION[language];
+  return emailWithLink(language, t.subject, t.body, t.action, link);
+}
+
+export function renderPreferencesLink(language: Language, link: string): RenderedNoticeEmail {
+  const t = PREFERENCES[language];
   return emailWithLink(language, t.subject, t.body, t.action, link);
 }
 

@@ -58,7 +58,7 @@ export class MembershipAndPreferences1764700000000 implements MigrationInterface
 
       CREATE TABLE member_notices (
         id               uuid PRIMARY KEY,
-        kind             text NOT NULL CHECK (kind IN ('category_invitation', 'email_confirmation', 'sms_code')),
+        kind             text NOT NULL CHECK (kind IN ('category_invitation', 'email_confirmation', 'sms_code', 'preferences_link')),
         member_id        uuid NOT NULL REFERENCES members(id) ON DELETE CASCADE,
         contact_point_id uuid REFERENCES contact_points(id) ON DELETE SET NULL,
         campaign_id      uuid REFERENCES category_campaigns(id),

@@ -89,6 +89,23 @@ export class MembershipRepository {
     });
   }
 
+  /**
+   * A preference-centre link for whoever has this confirmed address and is still a member; the
+   * caller learns nothing about whether anyone has it.
+   */
+  async planPreferencesLink(email: string): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const rows: Array<{ member_id: string; id: string }> = await tx.query(
+        `SELECT cp.member_id, cp.id FROM contact_points cp JOIN members m ON m.id = cp.member_id
+          WHERE cp.kind = 'email' AND lower(cp.value) = lower($1) AND cp.verified_at IS NOT NULL AND m.erased_at IS NULL
+            AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = m.id AND ms.status IN ('applied', 'active'))`,
+        [email],
+      );
+      for (const r of rows) await planNotice(tx, { kind: 'preferences_link', memberId: r.member_id, contactId: r.id });
+      return rows.length;
+    });
+  }
+
   async confirmContact(memberId: string, contactId: string, kind: 'email' | 'mobile'): Promise<boolean> {
     const rows = await queryRows<{ id: string }>(
       this.db,
