@@ -243,7 +243,7 @@ export class MembershipRepository {
 }
 
 /** Writes a notice row and its outbox record: the dispatcher of its channel sends it. */
-export async function planNotice(
+async function planNotice(
   tx: EntityManager,
   notice: { kind: MemberNoticeKind; memberId: string; contactId?: string; campaignId?: string; categoryCode?: string },
 ): Promise<string> {

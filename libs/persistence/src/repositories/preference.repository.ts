@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CHANNELS, CONTACT_KIND_FOR_CHANNEL } from '@bin-alert/domain';
 import type { CategoryRule, Channel, Language, QuietHours, QuietHoursBehaviour, Urgency } from '@bin-alert/domain';
-import { planNotice } from './membership.repository';
+import { MEMBER_NOTICES_TOPIC } from './membership.repository';
 
 export interface CategoryChoice {
   code: string;
@@ -105,18 +105,27 @@ export class PreferenceRepository {
       const from = current.rule as CategoryRule;
       await tx.query(`UPDATE categories SET rule = $2, rule_changed_at = now() WHERE code = $1`, [code, rule]);
       if (rule !== 'opt_in' || from === 'opt_in') return { from, campaign: null };
-      const invited: Array<{ member_id: string; contact_id: string }> = await tx.query(
-        `SELECT m.id AS member_id, cp.id AS contact_id
+      // Set-based: a zone has tens of thousands of members, and this runs inside one request.
+      const id = randomUUID();
+      await tx.query(`INSERT INTO category_campaigns (id, category_code, from_rule, to_rule, started_by, recipients) VALUES ($1, $2, $3, $4, $5, 0)`, [id, code, from, rule, by]);
+      const invited: Array<{ id: string }> = await tx.query(
+        `INSERT INTO member_notices (id, kind, member_id, contact_point_id, campaign_id, category_code)
+         SELECT gen_random_uuid(), 'category_invitation', m.id, cp.id, $2, $1
            FROM members m JOIN contact_points cp ON cp.member_id = m.id AND cp.kind = 'email' AND cp.verified_at IS NOT NULL
           WHERE m.erased_at IS NULL
             AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = m.id AND ms.status = 'active')
             AND NOT EXISTS (SELECT 1 FROM preferences p WHERE p.member_id = m.id AND p.category_code = $1 AND p.enabled)
-          ORDER BY m.id`,
-        [code],
+         RETURNING id`,
+        [code, id],
       );
-      const id = randomUUID();
-      await tx.query(`INSERT INTO category_campaigns (id, category_code, from_rule, to_rule, started_by, recipients) VALUES ($1, $2, $3, $4, $5, $6)`, [id, code, from, rule, by, invited.length]);
-      for (const m of invited) await planNotice(tx, { kind: 'category_invitation', memberId: m.member_id, contactId: m.contact_id, campaignId: id, categoryCode: code });
+      await tx.query(
+        `INSERT INTO outbox (topic, message_key, payload, headers)
+         SELECT $2, n.member_id, jsonb_build_object('type', 'member.notice', 'version', 1, 'noticeId', n.id, 'kind', n.kind, 'memberId', n.member_id),
+                '{"x-event-type":"member.notice"}'::jsonb
+           FROM member_notices n WHERE n.campaign_id = $1 ORDER BY n.member_id`,
+        [id, MEMBER_NOTICES_TOPIC],
+      );
+      await tx.query(`UPDATE category_campaigns SET recipients = $2 WHERE id = $1`, [id, invited.length]);
       return { from, campaign: { id, recipients: invited.length } };
     });
   }
