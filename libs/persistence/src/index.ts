@@ -13,3 +13,7 @@ export * from './repositories/sms-opt-out.repository';
 export * from './repositories/voice-redial.repository';
 export * from './repositories/staff-account.repository';
 export * from './audit/audit-trail';
+export * from './repositories/membership.repository';
+export * from './repositories/preference.repository';
+export * from './repositories/member-notice.repository';
+export * from './repositories/report.repository';
