@@ -1,0 +1,65 @@
+import { Admin, Kafka, logLevel } from 'kafkajs';
+
+/** An admin client for one short inspection (ops page, tests), connected and disconnected around `use`. */
+export async function withKafkaAdmin<T>(brokers: string[], use: (admin: Admin) => Promise<T>, clientId = 'bin-alert-inspector'): Promise<T> {
+  const admin = new Kafka({ clientId, brokers, connectionTimeout: 3000, retry: { retries: 1 }, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * How far a consumer group is behind on a topic: the sum over partitions of end offset minus
+ * committed offset.
+ */
+export async function topicLag(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  let lag = 0;
+  for (const end of ends) {
+    const c = committed.partitions.find((p) => p.partition === end.partition);
+    // No commit yet means the group starts at the log start; so does a commit before it
+    // (records deleted since, as the test reset does).
+    const at = Math.max(Number(end.low), c ? Number(c.offset) : -1);
+    lag += Math.max(0, Number(end.high) - at);
+  }
+  return lag;
+}
+
+/** Lets a test wait until a group has processed everything, without sleeping. */
+export function consumerLag(brokers: string[], groupId: string, topic: string): Promise<number> {
+  return withKafkaAdmin(brokers, (admin) => topicLag(admin, groupId, topic), 'test-probe');
+}
+
+export interface GroupLag {
+  groupId: string;
+  state: string;
+  members: number;
+  topics: Array<{ topic: string; lag: number }>;
+}
+
+/** Every consumer group of the cluster with its lag on each topic it has committed offsets for. */
+export async function consumerGroupLags(admin: Admin): Promise<GroupLag[]> {
+  const { groups } = await admin.listGroups();
+  const ids = groups.map((g) => g.groupId).sort();
+  if (ids.length === 0) return [];
+  const described = new Map((await admin.describeGroups(ids)).groups.map((g) => [g.groupId, g]));
+  const result: GroupLag[] = [];
+  for (const groupId of ids) {
+    const offsets = await admin.fetchOffsets({ groupId });
+    const topics: GroupLag['topics'] = [];
+    for (const { topic } of offsets) topics.push({ topic, lag: await topicLag(admin, groupId, topic) });
+    const group = described.get(groupId);
+    result.push({ groupId, state: group?.state ?? 'Unknown', members: group?.members.length ?? 0, topics });
+  }
+  return result;
+}
+
+/** Records a topic holds now (end minus start offsets), e.g. the dead letters waiting for a look. */
+export async function topicRecordCount(admin: Admin, topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.reduce((sum, p) => sum + Math.max(0, Number(p.high) - Number(p.low)), 0);
+}
