@@ -6,6 +6,10 @@ import { AccessGuard, AppConfig, ConfigModule, HealthController, RedisModule } f
 import { AlertIssuingService, OUTBOX_RELAY } from './alerts/alert-issuing.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
+import { ConsoleController } from './console/console.controller';
+import { AlertDashboardService } from './dashboard/alert-dashboard.service';
+import { AlertOverviewController } from './dashboard/alert-overview.controller';
+import { OpsController } from './dashboard/ops.controller';
 
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,7 +33,7 @@ export class IntakeModule {
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-intake` }),
         RedisModule.forRoot(config.REDIS_URL),
       ],
-      controllers: [AlertsController, ReferenceController, HealthController],
+      controllers: [AlertsController, ReferenceController, HealthController, AlertOverviewController, OpsController, ConsoleController],
       providers: [
         AlertIssuingService,
         {
@@ -40,6 +44,7 @@ export class IntakeModule {
         OutboxRelayLifecycle,
         POSTGRES_REDIS_KAFKA_READINESS,
         { provide: APP_GUARD, useClass: AccessGuard },
+        AlertDashboardService,
       ],
     };
   }

@@ -13,3 +13,5 @@ export * from './delivery/delivery-state';
 export * from './contact/sms-opt-out';
 export * from './access/principal';
 export * from './access/scope';
+export * from './delivery/delivery-funnel';
+export * from './access/alert-visibility';

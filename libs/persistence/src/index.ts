@@ -10,3 +10,4 @@ export * from './repositories/reference-data.repository';
 export * from './seed/aalst-reference-data';
 export * from './repositories/delivery-tracking.repository';
 export * from './repositories/sms-opt-out.repository';
+export * from './repositories/alert-overview.repository';
