@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, NotFoundException, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, NotFoundException, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { liveCountersKey } from '@bin-alert/contracts';
 import { CHANNELS, Channel, DeliveryFunnel, Principal, alertVisibility, deliveryFunnel } from '@bin-alert/domain';
@@ -44,9 +44,10 @@ export const PLAN_REFRESH_MS = 3000;
  * grows with the alerts being watched, not with the people watching them (ADR 0012).
  */
 @Injectable()
-export class AlertDashboardService implements OnApplicationShutdown {
+export class AlertDashboardService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('dashboard');
   private readonly watched = new Map<string, Watched>();
+  private readonly openStreams = new Set<() => void>();
 
   constructor(
     private readonly alerts: AlertRepository,
@@ -115,6 +116,20 @@ export class AlertDashboardService implements OnApplicationShutdown {
   /** Alerts with at least one viewer (for tests and the ops page). */
   watchedAlerts(): number {
     return this.watched.size;
+  }
+
+  /**
+   * Registers a way to end an open event stream: the HTTP server waits for open connections when
+   * it closes, and a dashboard left open in a browser would otherwise hold a shutdown forever.
+   */
+  holdOpen(end: () => void): () => void {
+    this.openStreams.add(end);
+    return () => this.openStreams.delete(end);
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const end of [...this.openStreams]) end();
+    this.openStreams.clear();
   }
 
   onApplicationShutdown(): void {

@@ -80,9 +80,11 @@ export class AlertOverviewController {
     send(first);
     const stop = this.dashboards.watch(id, send);
     const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS);
+    const release = this.dashboards.holdOpen(() => res.end());
     req.on('close', () => {
       clearInterval(heartbeat);
       stop();
+      release();
     });
   }
 }
