@@ -39,8 +39,13 @@ export function ComposePage() {
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
-    void api<{ bins: Bin[] }>('/v1/bins').then(({ bins: all }) => setBins(session?.zone ? all.filter((b) => b.policeZone === session.zone) : all));
-    void api<{ categories: Category[] }>('/v1/categories').then(({ categories: all }) => setCategories(all));
+    const failed = (error: unknown) => setProblems([t('error', { message: error instanceof Error ? error.message : String(error) })]);
+    api<{ bins: Bin[] }>('/v1/bins')
+      .then(({ bins: all }) => setBins(session?.zone ? all.filter((b) => b.policeZone === session.zone) : all))
+      .catch(failed);
+    api<{ categories: Category[] }>('/v1/categories')
+      .then(({ categories: all }) => setCategories(all))
+      .catch(failed);
   }, [session?.zone]);
 
   useEffect(() => {
@@ -116,7 +121,16 @@ export function ComposePage() {
         <legend>{t('modeLegend')}</legend>
         {(['test', 'live'] as const).map((m) => (
           <label class={`mode-option mode-option-${m}`}>
-            <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} />
+            <input
+              type="radio"
+              name="mode"
+              value={m}
+              checked={mode === m}
+              onChange={() => {
+                setMode(m);
+                setNotice(null);
+              }}
+            />
             {t(m === 'test' ? 'modeTest' : 'modeLive')}
           </label>
         ))}
