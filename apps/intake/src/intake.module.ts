@@ -23,6 +23,10 @@ export interface IntakeOptions {
   /** The clock of signed links and codes; tests move it forward. */
   clock?: () => Date;
 }
+import { ConsoleController } from './console/console.controller';
+import { AlertDashboardService } from './dashboard/alert-dashboard.service';
+import { AlertOverviewController } from './dashboard/alert-overview.controller';
+import { OpsController } from './dashboard/ops.controller';
 
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -60,6 +64,9 @@ export class IntakeModule {
         CategoriesController,
         InteriorNotificationsController,
         ReportsController,
+        AlertOverviewController,
+        OpsController,
+        ConsoleController,
       ],
       providers: [
         AlertIssuingService,
@@ -85,6 +92,7 @@ export class IntakeModule {
         MembershipService,
         PreferenceService,
         ReportScope,
+        AlertDashboardService,
       ],
     };
   }

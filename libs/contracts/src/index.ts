@@ -3,3 +3,4 @@ export * from './alert-issued.event';
 export * from './delivery-job.event';
 export * from './delivery-status.event';
 export * from './member-notice.event';
+export * from './live-counters';

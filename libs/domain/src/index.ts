@@ -24,3 +24,5 @@ export * from './links/signed-link';
 export * from './audience/quiet-hours';
 export * from './membership/membership-lifecycle';
 export * from './membership/member-notice';
+export * from './delivery/delivery-funnel';
+export * from './access/alert-visibility';

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import { Admin, Kafka, logLevel } from 'kafkajs';
 
 /** How far one consumer group is behind on one topic, in records. */
 export interface ConsumerLag {
@@ -39,4 +39,50 @@ export async function fetchConsumerLag(admin: Admin, groupId: string, topic: str
   const ends = await admin.fetchTopicOffsets(topic);
   const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
   return lagFromOffsets(ends, committed?.partitions ?? []);
+}
+
+/** An admin client for one short inspection (ops page, tests), connected and disconnected around `use`. */
+export async function withKafkaAdmin<T>(brokers: string[], use: (admin: Admin) => Promise<T>, clientId = 'bin-alert-inspector'): Promise<T> {
+  const admin = new Kafka({ clientId, brokers, connectionTimeout: 3000, retry: { retries: 1 }, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Lets a test wait until a group has processed everything, without sleeping. */
+export function consumerLag(brokers: string[], groupId: string, topic: string): Promise<number> {
+  return withKafkaAdmin(brokers, (admin) => fetchConsumerLag(admin, groupId, topic), 'test-probe');
+}
+
+export interface GroupLag {
+  groupId: string;
+  state: string;
+  members: number;
+  topics: Array<{ topic: string; lag: number }>;
+}
+
+/** Every consumer group of the cluster with its lag on each topic it has committed offsets for. */
+export async function consumerGroupLags(admin: Admin): Promise<GroupLag[]> {
+  const { groups } = await admin.listGroups();
+  const ids = groups.map((g) => g.groupId).sort();
+  if (ids.length === 0) return [];
+  const described = new Map((await admin.describeGroups(ids)).groups.map((g) => [g.groupId, g]));
+  const result: GroupLag[] = [];
+  for (const groupId of ids) {
+    const offsets = await admin.fetchOffsets({ groupId });
+    const topics: GroupLag['topics'] = [];
+    for (const { topic } of offsets) topics.push({ topic, lag: await fetchConsumerLag(admin, groupId, topic) });
+    const group = described.get(groupId);
+    result.push({ groupId, state: group?.state ?? 'Unknown', members: group?.members.length ?? 0, topics });
+  }
+  return result;
+}
+
+/** Records a topic holds now (end minus start offsets), e.g. the dead letters waiting for a look. */
+export async function topicRecordCount(admin: Admin, topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.reduce((sum, p) => sum + Math.max(0, Number(p.high) - Number(p.low)), 0);
 }

@@ -17,3 +17,4 @@ export * from './repositories/membership.repository';
 export * from './repositories/preference.repository';
 export * from './repositories/member-notice.repository';
 export * from './repositories/report.repository';
+export * from './repositories/alert-overview.repository';

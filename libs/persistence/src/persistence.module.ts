@@ -16,6 +16,7 @@ import { MembershipRepository } from './repositories/membership.repository';
 import { PreferenceRepository } from './repositories/preference.repository';
 import { MemberNoticeRepository } from './repositories/member-notice.repository';
 import { ReportRepository } from './repositories/report.repository';
+import { AlertOverviewRepository } from './repositories/alert-overview.repository';
 
 const REPOSITORIES = [
   AlertRepository,
@@ -33,6 +34,7 @@ const REPOSITORIES = [
   PreferenceRepository,
   MemberNoticeRepository,
   ReportRepository,
+  AlertOverviewRepository,
 ];
 
 @Injectable()

@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { Channel, DeliveryStatus, TRACKED_DELIVERY_STATUSES } from '@bin-alert/domain';
 import type { DeliveryStatusChangeOutcome } from '@bin-alert/persistence';
 import { REDIS } from '@bin-alert/platform';
+import { liveCountersKey } from '@bin-alert/contracts';
 
 /**
  * Statuses the live counters hold: those only a callback can set. `accepted` is left out because
@@ -12,9 +13,7 @@ import { REDIS } from '@bin-alert/platform';
 export const COUNTED_STATUSES: readonly DeliveryStatus[] = TRACKED_DELIVERY_STATUSES.filter((s) => s !== 'accepted');
 const COUNTED = new Set<DeliveryStatus>(COUNTED_STATUSES);
 
-export function liveCountersKey(alertId: string, channel: Channel): string {
-  return `bin:alert:${alertId}:${channel}`;
-}
+export { liveCountersKey };
 
 /**
  * Live counters per alert and channel, a Redis hash `bin:alert:<alertId>:<channel>`: field =

@@ -1,0 +1,71 @@
+import type { DeliveryFunnel } from '../../../libs/domain/src/delivery/delivery-funnel';
+import { clearSession, loadSession } from './session';
+
+/** An answer other than 2xx, with what the API said (message, field problems). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly problems: Array<{ field: string; reason: string }> = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Sends the session's token; a 401 ends the session, so the console asks to sign in again. */
+export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const session = loadSession();
+  const headers = new Headers(init.headers);
+  headers.set('accept', 'application/json');
+  if (session) headers.set('authorization', `Bearer ${session.token}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = JSON.stringify(init.json);
+  }
+  const response = await fetch(path, { ...init, headers, body });
+  if (response.ok) return (response.status === 204 ? undefined : await response.json()) as T;
+  const answer = (await response.json().catch(() => ({}))) as { message?: string | string[]; errors?: Array<{ field: string; reason: string }> };
+  if (response.status === 401 && session) {
+    clearSession();
+    window.location.hash = '#/sign-in';
+  }
+  const message = Array.isArray(answer.message) ? answer.message.join('; ') : answer.message ?? response.statusText;
+  throw new ApiError(response.status, message, answer.errors ?? []);
+}
+
+export interface Bin {
+  id: string;
+  name: string;
+  kind: string;
+  policeZone: string;
+}
+
+export interface Category {
+  code: string;
+  name: string;
+  rule: string;
+  defaultUrgency: 'urgent' | 'normal';
+}
+
+export type ChannelName = 'sms' | 'email' | 'voice';
+
+export interface AlertListItem {
+  id: string;
+  status: string;
+  category: string;
+  urgency: string;
+  redistributionAllowed: boolean;
+  title: string | null;
+  bins: string[];
+  issuedAt: string | null;
+  channels: Partial<Record<ChannelName, Record<string, number>>>;
+}
+
+/** The same funnel the server computes (libs/domain), so both sides agree on every stage. */
+export type Funnel = DeliveryFunnel;
+
+export interface AlertDashboard {
+  alert: { id: string; status: string; category: string; urgency: string; redistributionAllowed: boolean; bins: string[]; issuedAt: string | null; texts: Record<string, { title: string; body: string }> };
+  channels: Partial<Record<ChannelName, { funnel: Funnel; firstDeliveryMs: number | null; lastDeliveryMs: number | null }>>;
+}

@@ -1,0 +1,96 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { Console, navigate } from './context';
+import { UiLanguage, initialUiLanguage, rememberUiLanguage, translator } from './i18n';
+import { Session, clearSession, loadSession } from './session';
+import { SignInPage } from './pages/sign-in';
+import { ComposePage } from './pages/compose';
+import { AlertListPage } from './pages/alert-list';
+import { DashboardPage } from './pages/dashboard';
+import { OpsPage } from './pages/ops';
+import './styles.css';
+
+function currentRoute(): string {
+  return window.location.hash.replace(/^#/, '') || '/alerts';
+}
+
+function App() {
+  const [language, setLanguage] = useState<UiLanguage>(initialUiLanguage());
+  const [session, setSession] = useState<Session | null>(loadSession());
+  const [route, setRoute] = useState(currentRoute());
+  const t = translator(language);
+
+  useEffect(() => {
+    const onHash = () => {
+      setRoute(currentRoute());
+      setSession(loadSession());
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+
+  const signedIn = session !== null;
+  const path = signedIn ? route : '/sign-in';
+  let page;
+  const alertMatch = /^\/alerts\/([0-9a-f-]{36})$/.exec(path);
+  if (!signedIn || path === '/sign-in') page = <SignInPage />;
+  else if (path === '/compose') page = <ComposePage />;
+  else if (alertMatch) page = <DashboardPage alertId={alertMatch[1]} />;
+  else if (path === '/ops') page = <OpsPage />;
+  else page = <AlertListPage />;
+
+  const chooseLanguage = (next: UiLanguage) => {
+    rememberUiLanguage(next);
+    setLanguage(next);
+  };
+
+  return (
+    <Console.Provider value={{ t, session, setSession }}>
+      <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+        {t('skip')}
+      </a>
+      <header class="top">
+        <span class="brand">{t('appName')}</span>
+        {signedIn && (
+          <nav aria-label="main">
+            <a href="#/compose" aria-current={path === '/compose' ? 'page' : undefined}>{t('navCompose')}</a>
+            <a href="#/alerts" aria-current={path === '/alerts' || alertMatch ? 'page' : undefined}>{t('navAlerts')}</a>
+            <a href="#/ops" aria-current={path === '/ops' ? 'page' : undefined}>{t('navOps')}</a>
+          </nav>
+        )}
+        <div class="top-right">
+          <label>
+            <span class="visually-hidden">{t('language')}</span>
+            <select value={language} onChange={(e) => chooseLanguage((e.currentTarget as HTMLSelectElement).value as UiLanguage)}>
+              <option value="nl">Nederlands</option>
+              <option value="en">English</option>
+            </select>
+          </label>
+          {session && (
+            <>
+              <span class="who">{t('signedInAs', { who: session.username, role: session.role, zone: session.zone ?? '—' })}</span>
+              <button
+                type="button"
+                onClick={() => {
+                  clearSession();
+                  setSession(null);
+                  navigate('/sign-in');
+                }}
+              >
+                {t('signOut')}
+              </button>
+            </>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
+    </Console.Provider>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,100 @@
+import { useEffect, useState } from 'preact/hooks';
+import { AlertListItem, ApiError, api } from '../api';
+import { useConsole } from '../context';
+import { UNSUCCESSFUL_DELIVERY_STATUSES } from '../../../../libs/domain/src/delivery/delivery-funnel';
+
+const REFRESH_MS = 10_000;
+
+/** The caller's zone's alerts, newest first, refreshed while open; older pages on demand. */
+export function AlertListPage() {
+  const { t } = useConsole();
+  const [alerts, setAlerts] = useState<AlertListItem[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [older, setOlder] = useState<AlertListItem[]>([]);
+
+  useEffect(() => {
+    let stopped = false;
+    const load = () =>
+      api<{ alerts: AlertListItem[]; next: string | null }>('/v1/alerts?limit=20')
+        .then((page) => {
+          if (stopped) return;
+          setAlerts(page.alerts);
+          setNext((current) => current ?? page.next);
+        })
+        .catch((error: unknown) => setProblem(error instanceof ApiError ? error.message : String(error)));
+    void load();
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, []);
+
+  const loadOlder = async () => {
+    if (!next) return;
+    const page = await api<{ alerts: AlertListItem[]; next: string | null }>(`/v1/alerts?limit=20&before=${encodeURIComponent(next)}`);
+    setOlder([...older, ...page.alerts]);
+    setNext(page.next);
+  };
+
+  const rows = [...(alerts ?? []), ...older];
+  return (
+    <section aria-labelledby="alerts-title">
+      <h1 id="alerts-title">{t('alertsTitle')}</h1>
+      {problem && (
+        <p class="problem" role="alert">
+          {t('error', { message: problem })}
+        </p>
+      )}
+      {alerts === null ? (
+        <p>{t('loading')}</p>
+      ) : rows.length === 0 ? (
+        <p>{t('noAlerts')}</p>
+      ) : (
+        <table class="alerts">
+          <thead>
+            <tr>
+              <th scope="col">{t('issued')}</th>
+              <th scope="col">{t('what')}</th>
+              <th scope="col">{t('binsLegend')}</th>
+              {(['sms', 'email', 'voice'] as const).map((c) => (
+                <th scope="col">
+                  {t(c)} <span class="hint">{t('channels')}</span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((a) => (
+              <tr data-alert-id={a.id}>
+                <td>{a.issuedAt ? new Date(a.issuedAt).toLocaleString() : '—'}</td>
+                <td>
+                  {a.urgency === 'urgent' && <span class="badge urgent">{t('urgentBadge')}</span>} <a href={`#/alerts/${a.id}`}>{a.title ?? a.id}</a>
+                  <div class="hint">{a.category}</div>
+                </td>
+                <td>{a.bins.join(', ')}</td>
+                {(['sms', 'email', 'voice'] as const).map((c) => {
+                  const counts = a.channels[c] ?? {};
+                  const total = Object.entries(counts).reduce((s, [status, n]) => (status === 'suppressed' ? s : s + n), 0);
+                  const failed = UNSUCCESSFUL_DELIVERY_STATUSES.reduce((s, status) => s + (counts[status] ?? 0), 0);
+                  return (
+                    <td class="num">
+                      {counts.delivered ?? 0} / {total}
+                      {failed > 0 && <span class="bad"> · {failed} {t('failedShort')}</span>}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next && (
+        <button type="button" onClick={() => void loadOlder()}>
+          {t('more')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { AlertDashboard, ChannelName, Funnel } from '../api';
+import { FunnelChart, Bar } from '../components/funnel-chart';
+import { useConsole } from '../context';
+import type { Translate } from '../i18n';
+import { LiveState, followDashboard } from '../live-dashboard';
+
+const CHANNELS: ChannelName[] = ['sms', 'email', 'voice'];
+
+function duration(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function bars(t: Translate, channel: ChannelName, funnel: Funnel): Bar[] {
+  const list: Bar[] = [
+    { key: 'planned', label: t('planned'), value: funnel.planned, tone: 'plan' },
+    { key: 'queued', label: t('queued'), value: funnel.queued, tone: 'progress' },
+    { key: 'sent', label: t('sent'), value: funnel.sent, tone: 'progress' },
+    { key: 'delivered', label: t('delivered'), value: funnel.delivered, tone: 'good' },
+    { key: 'failed', label: t('failed'), value: funnel.failed, tone: 'bad' },
+    { key: 'suppressed', label: t('suppressed'), value: funnel.suppressed, tone: 'muted' },
+  ];
+  if (channel === 'voice') list.splice(4, 0, { key: 'acknowledged', label: t('acknowledged'), value: funnel.acknowledged, tone: 'good' });
+  return list;
+}
+
+function Reasons(props: { title: string; counts: Record<string, number>; testId: string }) {
+  const { t } = useConsole();
+  const entries = Object.entries(props.counts).sort((a, b) => b[1] - a[1]);
+  return (
+    <div class="reasons" data-testid={props.testId}>
+      <h4>{props.title}</h4>
+      {entries.length === 0 ? (
+        <p class="hint">{t('none')}</p>
+      ) : (
+        <table>
+          <tbody>
+            {entries.map(([reason, n]) => (
+              <tr>
+                <th scope="row">{reason}</th>
+                <td class="num">{n}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+/** One alert, live: per channel the funnel, times to first and last delivery, reasons. */
+export function DashboardPage(props: { alertId: string }) {
+  const { t } = useConsole();
+  const [dashboard, setDashboard] = useState<AlertDashboard | null>(null);
+  const [state, setState] = useState<LiveState>('connecting');
+
+  useEffect(() => followDashboard(props.alertId, setDashboard, setState), [props.alertId]);
+
+  if (state === 'not-found') return <p class="problem">{t('notFound')}</p>;
+  const alert = dashboard?.alert;
+  const text = alert ? (alert.texts.nl ?? Object.values(alert.texts)[0]) : undefined;
+  return (
+    <section aria-labelledby="dashboard-title">
+      <h1 id="dashboard-title">
+        {t('dashboardTitle')}{' '}
+        <span class={`live-state live-${state}`} role="status" data-testid="live-state">
+          {t(state === 'live' ? 'live' : state === 'reconnecting' ? 'reconnecting' : 'connecting')}
+        </span>
+      </h1>
+      {alert && (
+        <div class="alert-head">
+          <p>
+            {alert.urgency === 'urgent' && <span class="badge urgent">{t('urgentBadge')}</span>} <strong>{text?.title}</strong> · {alert.category} ·{' '}
+            {alert.redistributionAllowed ? t('shareAllowed') : t('shareForbidden')}
+          </p>
+          <p class="hint">
+            {alert.bins.join(', ')} · {alert.issuedAt ? new Date(alert.issuedAt).toLocaleString() : ''} · {alert.id}
+          </p>
+        </div>
+      )}
+      <div class="channels">
+        {CHANNELS.map((channel) => {
+          const data = dashboard?.channels[channel];
+          return (
+            <article class="channel" data-testid={`channel-${channel}`} data-delivered={data?.funnel.delivered ?? 0} data-planned={data?.funnel.planned ?? 0} data-failed={data?.funnel.failed ?? 0} data-in-flight={data?.funnel.inFlight ?? 0}>
+              <h2>{t(channel)}</h2>
+              {!data ? (
+                <p class="hint">{t('noDeliveries')}</p>
+              ) : (
+                <>
+                  <FunnelChart bars={bars(t, channel, data.funnel)} title={t(channel)} testId={`funnel-${channel}`} />
+                  <p class="hint">{t('failedHint')}</p>
+                  <dl class="times">
+                    <dt>{t('firstDelivery')}</dt>
+                    <dd>{duration(data.firstDeliveryMs)}</dd>
+                    <dt>{t('lastDelivery')}</dt>
+                    <dd>{duration(data.lastDeliveryMs)}</dd>
+                    <dt>{t('inFlight')}</dt>
+                    <dd>{data.funnel.inFlight}</dd>
+                  </dl>
+                  <Reasons title={t('suppressedReasons')} counts={data.funnel.suppressedByReason} testId={`suppressed-${channel}`} />
+                  <Reasons title={t('failureReasons')} counts={data.funnel.failedByReason} testId={`failures-${channel}`} />
+                </>
+              )}
+            </article>
+          );
+        })}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api } from '../api';
+import { useConsole } from '../context';
+
+interface OpsStatus {
+  consumerGroups: Array<{ groupId: string; state: string; members: number; topics: Array<{ topic: string; lag: number }> }>;
+  deadLetters: { topic: string; records: number };
+  rateLimits: Array<{ name: string; perSecond: number; burst: number; tokens: number; lastTakenAt: string; throttledUntil: string | null }>;
+  readAt: string;
+}
+
+const REFRESH_MS = 5000;
+
+/** Consumer lag per group, dead letters, provider rate limits; asked again every few seconds. */
+export function OpsPage() {
+  const { t } = useConsole();
+  const [status, setStatus] = useState<OpsStatus | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const next = await api<OpsStatus>('/v1/ops');
+        if (!stopped) (setStatus(next), setProblem(null));
+      } catch (error) {
+        if (stopped) return;
+        if (error instanceof ApiError && error.status === 403) return setProblem(t('forbidden'));
+        setProblem(t('error', { message: error instanceof Error ? error.message : String(error) }));
+      }
+      if (!stopped) timer = setTimeout(() => void load(), REFRESH_MS);
+    };
+    void load();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, []);
+
+  return (
+    <section aria-labelledby="ops-title">
+      <h1 id="ops-title">{t('opsTitle')}</h1>
+      {problem && (
+        <p class="problem" role="alert">
+          {problem}
+        </p>
+      )}
+      {!status ? (
+        !problem && <p>{t('loading')}</p>
+      ) : (
+        <>
+          <p class="hint">{t('updated', { time: new Date(status.readAt).toLocaleTimeString() })}</p>
+          <h2>{t('consumerGroups')}</h2>
+          <table data-testid="consumer-groups">
+            <thead>
+              <tr>
+                <th scope="col">{t('group')}</th>
+                <th scope="col">{t('state')}</th>
+                <th scope="col">{t('members')}</th>
+                <th scope="col">{t('topic')}</th>
+                <th scope="col">{t('lag')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {status.consumerGroups.flatMap((g) =>
+                (g.topics.length > 0 ? g.topics : [{ topic: '—', lag: 0 }]).map((topic, i) => (
+                  <tr>
+                    <td>{i === 0 ? g.groupId : ''}</td>
+                    <td>{i === 0 ? g.state : ''}</td>
+                    <td class="num">{i === 0 ? g.members : ''}</td>
+                    <td>{topic.topic}</td>
+                    <td class={`num${topic.lag > 0 ? ' bad' : ''}`}>{topic.lag}</td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </table>
+          <h2>{t('deadLetters')}</h2>
+          <p data-testid="dead-letters">
+            {status.deadLetters.topic}: <strong class={status.deadLetters.records > 0 ? 'bad' : ''}>{status.deadLetters.records}</strong>
+          </p>
+          <h2>{t('rateLimits')}</h2>
+          {status.rateLimits.length === 0 ? (
+            <p class="hint">{t('noBuckets')}</p>
+          ) : (
+            <table data-testid="rate-limits">
+              <thead>
+                <tr>
+                  <th scope="col">{t('limit')}</th>
+                  <th scope="col">{t('perSecond')}</th>
+                  <th scope="col">{t('tokens')}</th>
+                  <th scope="col">{t('throttled')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {status.rateLimits.map((r) => (
+                  <tr>
+                    <td>{r.name}</td>
+                    <td class="num">{r.perSecond}</td>
+                    <td class="num">
+                      {r.tokens} / {r.burst}
+                    </td>
+                    <td>{r.throttledUntil ? new Date(r.throttledUntil).toLocaleTimeString() : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

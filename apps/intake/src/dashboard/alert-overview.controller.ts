@@ -1,0 +1,90 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { Principal, alertVisibility } from '@bin-alert/domain';
+import { AlertListCursor, AlertOverviewRepository } from '@bin-alert/persistence';
+import { CurrentPrincipal, ZodBodyPipe } from '@bin-alert/platform';
+import { AlertDashboardService } from './alert-dashboard.service';
+
+const cursor = z.string().transform((text, ctx): AlertListCursor => {
+  try {
+    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
+    return z.object({ createdAt: z.string().min(1), id: z.string().uuid() }).parse(parsed);
+  } catch {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not a cursor this API gave out (use the "next" of the previous page)' });
+    return z.NEVER;
+  }
+});
+
+const listQuery = z
+  .object({
+    limit: z.coerce.number().int('a whole number').min(1, 'at least 1').max(100, 'at most 100').default(20),
+    before: cursor.optional(),
+  })
+  .strict();
+
+/** Keeps proxies from closing a quiet stream, and lets the server notice a viewer who left. */
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * What the console reads: the alerts of the caller's scope, an alert's dashboard, and its live
+ * feed. Every route needs a token (the global guard); scope is the domain's alertVisibility.
+ */
+@Controller('v1/alerts')
+export class AlertOverviewController {
+  constructor(
+    private readonly overview: AlertOverviewRepository,
+    private readonly dashboards: AlertDashboardService,
+  ) {}
+
+  /** Newest first, with per-channel counts; `next` is the cursor of the following page, or null. */
+  @Get()
+  async list(@Query(new ZodBodyPipe(listQuery)) query: z.infer<typeof listQuery>, @CurrentPrincipal() principal: Principal) {
+    const page = await this.overview.listVisible(alertVisibility(principal), query.limit, query.before);
+    return {
+      alerts: page.alerts,
+      next: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,
+    };
+  }
+
+  @Get(':id/dashboard')
+  async dashboard(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @CurrentPrincipal() principal: Principal) {
+    await this.dashboards.assertVisible(id, principal);
+    return this.dashboards.dashboard(id);
+  }
+
+  /**
+   * Server-Sent Events: a `dashboard` event with the whole document at once, then one whenever it
+   * changes. Authenticated like every other route, with the Authorization header: the console
+   * reads the stream with fetch, not EventSource, so no token ever travels in a URL (ADR 0012).
+   */
+  @Get(':id/events')
+  async events(
+    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.dashboards.assertVisible(id, principal);
+    const first = await this.dashboards.dashboard(id);
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      // nginx and similar would otherwise hold the events back in a buffer.
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    const send = (dashboard: unknown) => res.write(`event: dashboard\ndata: ${JSON.stringify(dashboard)}\n\n`);
+    res.write('retry: 3000\n\n');
+    send(first);
+    const stop = this.dashboards.watch(id, send);
+    const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS);
+    const release = this.dashboards.holdOpen(() => res.end());
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      stop();
+      release();
+    });
+  }
+}
