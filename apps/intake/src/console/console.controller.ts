@@ -2,7 +2,8 @@ import { Controller, Get, NotFoundException, Param, Res, ServiceUnavailableExcep
 import type { Response } from 'express';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { Public } from '@bin-alert/platform';
+import { ApiDoc, Public } from '@bin-alert/platform';
+import { DASHBOARD_DOCS } from '../dashboard/dashboard.docs';
 import { CONSOLE_SECURITY_HEADERS, CONTENT_TYPES, consoleAssetsDir } from './console-assets';
 
 /** A content-hashed asset name as the console build writes it; anything else is not served. */
@@ -19,6 +20,7 @@ export class ConsoleController {
   private readonly dir = consoleAssetsDir();
 
   @Get()
+  @ApiDoc(DASHBOARD_DOCS.consolePage)
   async page(@Res() res: Response): Promise<void> {
     const html = await readFile(join(this.dir, 'index.html')).catch(() => {
       throw new ServiceUnavailableException('the console is not built: run npm run build');
@@ -27,6 +29,7 @@ export class ConsoleController {
   }
 
   @Get('assets/:name')
+  @ApiDoc(DASHBOARD_DOCS.consoleAsset)
   async asset(@Param('name') name: string, @Res() res: Response): Promise<void> {
     if (!ASSET_NAME.test(name)) throw new NotFoundException(`no console asset ${name}`);
     const body = await readFile(join(this.dir, 'assets', name)).catch(() => {

@@ -20,7 +20,7 @@ function fixture() {
     findWithCounts: async (): Promise<AlertWithCounts> => {
       reads.count++;
       return {
-        alert: { id: ALERT, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, texts: {}, status: 'issued', createdAt: new Date(0), issuedAt: new Date(0) } as AlertWithCounts['alert'],
+        alert: { id: ALERT, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, texts: {}, status: 'issued', createdAt: new Date(0), issuedAt: new Date(0), expiresAt: null, kind: 'actual', messageType: 'alert' } as AlertWithCounts['alert'],
         binIds: ['herdersem'],
         cancelled: false,
         channels: { sms: { total: 2, byStatus: { delivered, accepted: 2 - delivered }, suppressedByReason: {}, failedByReason: {} } },

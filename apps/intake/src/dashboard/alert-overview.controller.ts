@@ -3,8 +3,9 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { Principal, alertVisibility } from '@bin-alert/domain';
 import { AlertListCursor, AlertOverviewRepository } from '@bin-alert/persistence';
-import { CurrentPrincipal, ZodBodyPipe } from '@bin-alert/platform';
+import { ApiDoc, CurrentPrincipal, ZodBodyPipe } from '@bin-alert/platform';
 import { AlertDashboardService } from './alert-dashboard.service';
+import { DASHBOARD_DOCS } from './dashboard.docs';
 
 const cursor = z.string().transform((text, ctx): AlertListCursor => {
   try {
@@ -39,6 +40,7 @@ export class AlertOverviewController {
 
   /** Newest first, with per-channel counts; `next` is the cursor of the following page, or null. */
   @Get()
+  @ApiDoc(DASHBOARD_DOCS.list)
   async list(@Query(new ZodBodyPipe(listQuery)) query: z.infer<typeof listQuery>, @CurrentPrincipal() principal: Principal) {
     const page = await this.overview.listVisible(alertVisibility(principal), query.limit, query.before);
     return {
@@ -48,6 +50,7 @@ export class AlertOverviewController {
   }
 
   @Get(':id/dashboard')
+  @ApiDoc(DASHBOARD_DOCS.dashboard)
   async dashboard(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @CurrentPrincipal() principal: Principal) {
     await this.dashboards.assertVisible(id, principal);
     return this.dashboards.dashboard(id);
@@ -59,6 +62,7 @@ export class AlertOverviewController {
    * reads the stream with fetch, not EventSource, so no token ever travels in a URL (ADR 0012).
    */
   @Get(':id/events')
+  @ApiDoc(DASHBOARD_DOCS.events)
   async events(
     @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
     @CurrentPrincipal() principal: Principal,

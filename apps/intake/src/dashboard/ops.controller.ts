@@ -3,7 +3,8 @@ import type Redis from 'ioredis';
 import { TOPICS } from '@bin-alert/contracts';
 import { readRateLimitBuckets } from '@bin-alert/dispatch';
 import { consumerGroupLags, topicRecordCount, withKafkaAdmin } from '@bin-alert/messaging';
-import { APP_CONFIG, AppConfig, REDIS, Roles } from '@bin-alert/platform';
+import { APP_CONFIG, ApiDoc, AppConfig, REDIS, Roles } from '@bin-alert/platform';
+import { DASHBOARD_DOCS } from './dashboard.docs';
 
 /**
  * The ops page: how far each consumer group is behind, what waits in the dead letters, and the
@@ -19,6 +20,7 @@ export class OpsController {
   ) {}
 
   @Get()
+  @ApiDoc(DASHBOARD_DOCS.ops)
   async status() {
     const kafka = await withKafkaAdmin(
       this.config.KAFKA_BROKERS,
