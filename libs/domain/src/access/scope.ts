@@ -1,3 +1,4 @@
+import { alertVisibility } from './alert-visibility';
 import { Principal } from './principal';
 
 export interface ScopedBin {
@@ -21,14 +22,15 @@ export function coversAnyBin(principal: Principal, bins: ScopedBin[]): boolean {
   return principal.role === 'admin' || bins.some((bin) => isInScope(principal, bin));
 }
 
+/** The scope rule is stated once, in alertVisibility (which the alert list also turns into SQL). */
 function isInScope(principal: Principal, bin: ScopedBin): boolean {
-  switch (principal.role) {
-    case 'admin':
+  const scope = alertVisibility(principal);
+  switch (scope.kind) {
+    case 'all':
       return true;
-    case 'operator':
-    case 'supervisor':
-      return principal.policeZone !== undefined && principal.policeZone === bin.policeZone;
-    case 'board':
-      return principal.binIds.includes(bin.id);
+    case 'zone':
+      return scope.policeZone === bin.policeZone;
+    case 'bins':
+      return scope.binIds.includes(bin.id);
   }
 }
