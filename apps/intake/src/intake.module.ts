@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { KafkaMessageBus, MESSAGE_BUS, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay } from '@bin-alert/messaging';
+import { MESSAGE_BUS, MessageBus, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay } from '@bin-alert/messaging';
 import { OutboxRepository, PersistenceModule } from '@bin-alert/persistence';
-import { AppConfig, ConfigModule, HealthController, RedisModule } from '@bin-alert/platform';
+import { AppConfig, ConfigModule, HealthController, StoresModule } from '@bin-alert/platform';
 import { AlertIssuingService, OUTBOX_RELAY } from './alerts/alert-issuing.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
@@ -25,15 +25,15 @@ export class IntakeModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-intake` }),
-        RedisModule.forRoot(config.REDIS_URL),
+        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-intake`, mode: config.BIN_ALERT_MODE }),
+        StoresModule.forRoot(config),
       ],
       controllers: [AlertsController, ReferenceController, HealthController],
       providers: [
         AlertIssuingService,
         {
           provide: OUTBOX_RELAY,
-          useFactory: (outbox: OutboxRepository, bus: KafkaMessageBus) => new OutboxRelay(outbox, bus, config.OUTBOX_POLL_MS),
+          useFactory: (outbox: OutboxRepository, bus: MessageBus) => new OutboxRelay(outbox, bus, config.OUTBOX_POLL_MS),
           inject: [OutboxRepository, MESSAGE_BUS],
         },
         OutboxRelayLifecycle,

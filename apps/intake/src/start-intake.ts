@@ -6,7 +6,7 @@ import { IntakeModule } from './intake.module';
 
 export async function startIntake(config: AppConfig, port = config.INTAKE_PORT): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(IntakeModule.forRoot(config), { logger: createAppLogger(config, 'intake'), bodyParser: false });
-  configureHttpApp(app);
+  configureHttpApp(app, { shutdownHooks: config.BIN_ALERT_MODE !== 'standalone' });
   await app.listen(port, '127.0.0.1');
   return app;
 }

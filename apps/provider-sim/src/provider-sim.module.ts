@@ -5,6 +5,7 @@ import { ConfigController } from './control/config.controller';
 import { SimControl } from './control/sim-control';
 import { InspectionController } from './inbox/inspection.controller';
 import { MessageStore } from './inbox/message-store';
+import { PhonesController } from './inbox/phones.controller';
 import { SimRandom } from './random/sim-random';
 import { EmailLifecycle } from './sendgrid/email-lifecycle';
 import { EventWebhookBatcher } from './sendgrid/event-webhook-batcher';
@@ -40,7 +41,7 @@ export class ProviderSimModule {
   static forRoot(credentials: SimCredentials, config: SimConfig): DynamicModule {
     return {
       module: ProviderSimModule,
-      controllers: [TwilioController, MailSendController, InspectionController, ConfigController, StatsController, InboundSmsController],
+      controllers: [TwilioController, MailSendController, InspectionController, ConfigController, StatsController, InboundSmsController, PhonesController],
       providers: [
         { provide: SimCredentials, useValue: credentials },
         { provide: StartupSimConfig, useValue: new StartupSimConfig(config) },

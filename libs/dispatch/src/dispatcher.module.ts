@@ -1,13 +1,12 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { HEADERS, TOPICS, alertIssuedV1, deliveryJobV1, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Channel, DEFAULT_RETRY_POLICY, URGENCIES } from '@bin-alert/domain';
-import { KafkaMessageBus, MESSAGE_BUS, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
+import { MESSAGE_BUS, MessageBus, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
 import { AlertRepository, AudienceRepository, DeliveryRepository, PersistenceModule, ReferenceDataRepository } from '@bin-alert/persistence';
 import { SendGridEmailSender, TwilioSmsSender, TwilioVoiceCaller } from '@bin-alert/providers';
-import { APP_CONFIG, AppConfig, ConfigModule, HealthController, REDIS, RedisModule, providerSettingsFrom } from '@bin-alert/platform';
+import { APP_CONFIG, AppConfig, ConfigModule, HealthController, STORES, Stores, StoresModule, providerSettingsFrom } from '@bin-alert/platform';
 import { AlertExpander } from './alert-expander';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { LaneGate } from './lane-gate';
@@ -58,7 +57,7 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly running: RunningConsumer[] = [];
 
   constructor(
-    @Inject(MESSAGE_BUS) private readonly bus: KafkaMessageBus,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly expander: AlertExpander,
     private readonly jobSender: DeliveryJobSender,
     @Inject(CHANNEL_SENDER) private readonly sender: ChannelSender,
@@ -112,13 +111,13 @@ export class DispatcherModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-dispatcher-${channel}` }),
-        RedisModule.forRoot(config.REDIS_URL),
+        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-dispatcher-${channel}`, mode: config.BIN_ALERT_MODE }),
+        StoresModule.forRoot(config),
       ],
       controllers: [HealthController],
       providers: [
         { provide: DISPATCH_SETTINGS, useFactory: (c: AppConfig) => dispatchSettingsFrom(c), inject: [APP_CONFIG] },
-        { provide: ProviderRateLimiter, useFactory: (redis: Redis) => new ProviderRateLimiter(redis), inject: [REDIS] },
+        { provide: ProviderRateLimiter, useFactory: (stores: Stores) => new ProviderRateLimiter(stores.buckets), inject: [STORES] },
         {
           provide: CHANNEL_SENDER,
           useFactory: (c: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings) => createChannelSender(channel, c, limiter, settings),
@@ -126,7 +125,7 @@ export class DispatcherModule {
         },
         {
           provide: AlertExpander,
-          useFactory: (bus: KafkaMessageBus, a: AlertRepository, r: ReferenceDataRepository, au: AudienceRepository, d: DeliveryRepository, s: DispatchSettings) =>
+          useFactory: (bus: MessageBus, a: AlertRepository, r: ReferenceDataRepository, au: AudienceRepository, d: DeliveryRepository, s: DispatchSettings) =>
             new AlertExpander(channel, bus, a, r, au, d, s),
           inject: [MESSAGE_BUS, AlertRepository, ReferenceDataRepository, AudienceRepository, DeliveryRepository, DISPATCH_SETTINGS],
         },

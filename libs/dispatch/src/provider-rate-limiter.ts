@@ -1,42 +1,24 @@
-import type Redis from 'ioredis';
-
-/**
- * A token bucket per provider limit, kept in Redis so that every instance of every dispatcher
- * draws from the same bucket. Redis's own clock is used, so instances with skewed clocks agree.
- * Returns 0 when the tokens were taken, or how many milliseconds to wait before asking again.
- */
-const TAKE_TOKENS = `
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local want = tonumber(ARGV[3])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or burst
-local at = tonumber(state[2]) or now
-tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
-local wait = 0
-if tokens >= want then tokens = tokens - want else wait = math.ceil((want - tokens) * 1000 / rate) end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-redis.call('PEXPIRE', KEYS[1], 60000)
-return wait
-`;
+import type { TokenBuckets } from '@bin-alert/platform';
 
 export interface RateLimit {
-  /** Redis key suffix, e.g. `twilio:messages:+32460200100`. */
+  /** Bucket name, e.g. `twilio:messages:+32460200100`. */
   name: string;
   perSecond: number;
 }
 
+/**
+ * A token bucket per provider limit. In distributed mode the buckets are in Redis, so every
+ * instance of every dispatcher draws from the same bucket; in standalone mode, in memory.
+ */
 export class ProviderRateLimiter {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly buckets: TokenBuckets) {}
 
   /** Waits until `count` tokens of `limit` are available, then takes them. */
   async acquire(limit: RateLimit, count = 1): Promise<void> {
     const burst = Math.max(1, limit.perSecond);
     const want = Math.min(count, burst);
     for (;;) {
-      const wait = Number(await this.redis.eval(TAKE_TOKENS, 1, `bin:ratelimit:${limit.name}`, limit.perSecond, burst, want));
+      const wait = await this.buckets.take(`bin:ratelimit:${limit.name}`, limit.perSecond, burst, want);
       if (wait <= 0) return;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }

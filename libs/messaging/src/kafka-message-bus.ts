@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Admin, Consumer, Kafka, KafkaMessage, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
-import { DEFAULT_RETRY_POLICY, mayRetry, retryDelayMs } from '@bin-alert/domain';
-import { HEADERS, TOPICS, TopicSpec } from '@bin-alert/contracts';
-import { ConsumerSpec, HandlerContext, MessageBus, OutgoingMessage, PermanentMessageError, RunningConsumer } from './message-bus';
+import { TopicSpec } from '@bin-alert/contracts';
+import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverToHandler } from './consumer-loop';
+import { ConsumerSpec, HandlerContext, MessageBus, OutgoingMessage, RunningConsumer } from './message-bus';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -18,7 +18,7 @@ export interface KafkaBusOptions {
  * consumer group with parsing, a capped retry and a dead-letter topic, so that a poison
  * message never stalls its partition.
  */
-export class KafkaMessageBus implements MessageBus {
+export class KafkaMessageBus implements MessageBus, DeadLetterSink {
   private readonly logger = new Logger('kafka');
   private readonly kafka: Kafka;
   private producer: Producer | null = null;
@@ -109,48 +109,21 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   private async deliverToHandler<T>(spec: ConsumerSpec<T>, topic: string, partition: number, message: KafkaMessage, ctx: HandlerContext): Promise<void> {
-    const headers = decodeHeaders(message.headers);
-    const where = { topic, partition, offset: message.offset, group: spec.groupId, correlationId: headers[HEADERS.correlationId] };
-    let value: T;
-    try {
-      const parsed = spec.schema.safeParse(JSON.parse(message.value?.toString('utf8') ?? 'null'));
-      if (!parsed.success) throw new PermanentMessageError(`invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      value = parsed.data;
-    } catch (error) {
-      await this.deadLetter(topic, message, headers, error, where);
-      return;
-    }
-
-    const policy = spec.retryPolicy ?? DEFAULT_RETRY_POLICY;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await spec.handle({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value, headers }, ctx);
-        return;
-      } catch (error) {
-        if (error instanceof PermanentMessageError || !mayRetry(attempt, policy)) {
-          await this.deadLetter(topic, message, headers, error, { ...where, attempts: attempt });
-          return;
-        }
-        const delay = retryDelayMs(attempt, policy);
-        this.logger.warn({ msg: 'handler failed, will retry', ...where, attempt, delayMs: delay, error: String(error), stack: (error as Error)?.stack });
-        await sleepWithHeartbeat(delay, ctx);
-      }
-    }
+    const record: FetchedRecord = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString('utf8') ?? null,
+      value: message.value?.toString('utf8') ?? null,
+      headers: decodeHeaders(message.headers),
+    };
+    await deliverToHandler(spec, record, ctx, this, this.logger);
   }
 
-  private async deadLetter(topic: string, message: KafkaMessage, headers: Record<string, string>, error: unknown, where: object): Promise<void> {
-    this.logger.error({ msg: 'message dead-lettered', ...where, error: String(error) });
+  /** The dead-letter topic gets the original bytes, the error and the source topic in its headers. */
+  async publishDeadLetter(message: OutgoingMessageRaw): Promise<void> {
     const producer = await this.getProducer();
-    await producer.send({
-      topic: TOPICS.deadLetters,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: { ...headers, [HEADERS.error]: String(error).slice(0, 2000), [HEADERS.sourceTopic]: topic },
-        },
-      ],
-    });
+    await producer.send({ topic: message.topic, messages: [{ key: message.key, value: message.value, headers: message.headers }] });
   }
 
   private getProducer(): Promise<Producer> {
@@ -185,13 +158,4 @@ function decodeHeaders(headers: KafkaMessage['headers']): Record<string, string>
     out[k] = Array.isArray(v) ? v.map((x) => x.toString()).join(',') : v.toString();
   }
   return out;
-}
-
-/** Waits `ms` while keeping the consumer's group membership alive. */
-export async function sleepWithHeartbeat(ms: number, ctx: HandlerContext): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
-    await ctx.heartbeat().catch(() => undefined);
-  }
 }

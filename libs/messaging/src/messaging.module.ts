@@ -1,11 +1,26 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { allTopics } from '@bin-alert/contracts';
+import { allTopics, TopicSpec } from '@bin-alert/contracts';
 import { KafkaBusOptions, KafkaMessageBus } from './kafka-message-bus';
+import { InProcessMessageBus, processWideBroker } from './in-process-message-bus';
+import { MessageBus } from './message-bus';
 
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
 
+/** What the apps' wiring needs of a driver beyond MessageBus: topics up front, and a readiness ping. */
+export type MessageBusDriver = MessageBus & { ensureTopics(topics: TopicSpec[]): Promise<void>; ping(): Promise<void> };
+
+export interface MessagingOptions extends KafkaBusOptions {
+  /** `standalone`: the in-process broker shared by every app of this process, no Kafka (ADR 0009). */
+  mode?: 'distributed' | 'standalone';
+}
+
+/** The one place where the bus driver is chosen. */
+export function createMessageBus(options: MessagingOptions): MessageBusDriver {
+  return options.mode === 'standalone' ? new InProcessMessageBus(processWideBroker()) : new KafkaMessageBus(options);
+}
+
 class MessageBusLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(MESSAGE_BUS) private readonly bus: KafkaMessageBus) {}
+  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
   }
@@ -14,7 +29,7 @@ class MessageBusLifecycle implements OnApplicationShutdown {
 /** The process's MessageBus, with every topic created before anyone subscribes. */
 @Module({})
 export class MessagingModule {
-  static forRoot(options: KafkaBusOptions): DynamicModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
     return {
       module: MessagingModule,
       global: true,
@@ -22,7 +37,7 @@ export class MessagingModule {
         {
           provide: MESSAGE_BUS,
           useFactory: async () => {
-            const bus = new KafkaMessageBus(options);
+            const bus = createMessageBus(options);
             await bus.ensureTopics(allTopics());
             return bus;
           },

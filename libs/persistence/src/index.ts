@@ -10,3 +10,5 @@ export * from './repositories/reference-data.repository';
 export * from './seed/aalst-reference-data';
 export * from './repositories/delivery-tracking.repository';
 export * from './repositories/sms-opt-out.repository';
+export * from './seed/seed-demo-members';
+export * from './embedded/embedded-postgres';

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@bin-alert/platform';
 import { migrate, openDataSource } from '../data-source';
-import { MemberRepository } from '../repositories/member.repository';
-import { demoMember } from '../seed/demo-members';
+import { seedDemoMembers } from '../seed/seed-demo-members';
 
 /** Migrates, then adds demo members until there are `--members N` (default 300). */
 async function main(): Promise<void> {
@@ -11,12 +10,7 @@ async function main(): Promise<void> {
   const db = await openDataSource(config.DATABASE_URL, 2);
   try {
     await migrate(db);
-    const members = new MemberRepository(db);
-    const existing = await members.count();
-    for (let n = existing + 1; n <= wanted; n++) {
-      await members.register(demoMember(n));
-      if (n % 100 === 0 || n === wanted) process.stdout.write(`\r[seed] members: ${n}/${wanted}`);
-    }
+    const existing = await seedDemoMembers(db, wanted, (n) => process.stdout.write(`\r[seed] members: ${n}/${wanted}`));
     process.stdout.write(existing >= wanted ? `[seed] ${existing} members already present\n` : '\n');
   } finally {
     await db.destroy();

@@ -84,6 +84,21 @@ export const configSchema = z.object({
   TWILIO_CALLS_PER_SECOND: positiveInt.default(20),
   SENDGRID_REQUESTS_PER_SECOND: positiveInt.default(50),
   OUTBOX_POLL_MS: positiveInt.default(250),
+
+  /**
+   * `distributed`: PostgreSQL, Redis and Kafka at the addresses above. `standalone`: the whole
+   * system in one process with embedded PostgreSQL (PGlite), an in-process bus and in-memory
+   * stores; DATABASE_URL, REDIS_URL and KAFKA_BROKERS are then not used (ADR 0009).
+   */
+  BIN_ALERT_MODE: z.enum(['distributed', 'standalone']).default('distributed'),
+  /** Standalone mode: where the embedded database keeps its files, so a restart keeps the data. */
+  STANDALONE_DATA_DIR: z.string().min(1).default('.local/standalone'),
+  /** Standalone mode: `true` deletes the embedded database's files first and starts from nothing. */
+  STANDALONE_FRESH: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Standalone mode: loopback port of the embedded database (0: any free one, shown at start). */
+  STANDALONE_DB_PORT: port.default(0),
+  /** Standalone mode: demo members seeded into an empty database. */
+  STANDALONE_DEMO_MEMBERS: z.coerce.number().int().min(0).max(100_000).default(3000),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

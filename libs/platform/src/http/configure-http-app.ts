@@ -10,6 +10,11 @@ export interface HttpAppOptions {
    * repeated keys become arrays, brackets mean nothing.
    */
   urlencoded?: { limit?: string };
+  /**
+   * Close the app on SIGINT/SIGTERM (default). Standalone mode turns this off: its process owns
+   * the signals and closes the apps in order, then the embedded database.
+   */
+  shutdownHooks?: boolean;
 }
 
 /**
@@ -30,6 +35,6 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
     return next(error);
   });
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
 }

@@ -1,0 +1,39 @@
+import { ConfigError } from '@bin-alert/platform';
+import { startStandalone } from './start-standalone';
+
+/**
+ * standalone: the whole system in this one process, with no PostgreSQL, Redis or Kafka server
+ * (ADR 0009). `--fresh` starts from an empty database. Ctrl-C stops everything.
+ */
+async function main(): Promise<void> {
+  const env = process.argv.includes('--fresh') ? { ...process.env, STANDALONE_FRESH: 'true' } : process.env;
+  const running = await startStandalone(env);
+  const seconds = (running.startedInMs / 1000).toFixed(1);
+  process.stdout.write(
+    `[standalone] BIN Alert is up in ${seconds} s (one process, ${running.members} demo members): ` +
+      `intake ${running.intakeUrl} · phones and inboxes ${running.phonesUrl} · tracker ${running.trackerUrl} · database ${running.databaseUrl}\n`,
+  );
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n[standalone] ${signal}: stopping…\n`);
+    running.stop().then(
+      () => {
+        process.stdout.write('[standalone] stopped\n');
+        process.exit(0);
+      },
+      (error) => {
+        process.stderr.write(`[standalone] stop failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error) => {
+  process.stderr.write(`[standalone] failed to start: ${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+/**
+ * The narrow ports through which the system keeps its shared, short-lived state: rate-limit
+ * buckets, "seen" marks and counters. Redis holds them in distributed mode (shared by every
+ * instance); the process's memory in standalone mode, where there is one instance (ADR 0009).
+ * Both implementations pass the same tests (stores.contract.ts).
+ */
+
+/** A token bucket per key, refilled at `perSecond` up to `burst`. */
+export interface TokenBuckets {
+  /** Takes `want` tokens if there are that many and answers 0; else takes none and answers how many ms to wait. */
+  take(key: string, perSecond: number, burst: number, want: number): Promise<number>;
+}
+
+/** Marks that expire: "has this been seen in the last N seconds?" across instances. */
+export interface SeenMarks {
+  /** Marks each key that is not marked yet; true where this call marked it (seen for the first time). */
+  markFirst(keys: string[], ttlSeconds: number): Promise<boolean[]>;
+  /** Takes marks back (the work they stood for did not happen). */
+  forget(keys: string[]): Promise<void>;
+}
+
+/** Named groups of integer counters (field → value), changed atomically per group. */
+export interface Counters {
+  add(key: string, deltas: Record<string, number>): Promise<void>;
+  read(key: string): Promise<Record<string, number>>;
+  /** Replaces whole groups at once; an empty group is deleted. */
+  replace(groups: Record<string, Record<string, number>>): Promise<void>;
+}
+
+export interface Stores {
+  /** Where the state lives, for readiness: `redis` or `memory`. */
+  readonly kind: 'redis' | 'memory';
+  readonly buckets: TokenBuckets;
+  readonly seen: SeenMarks;
+  readonly counters: Counters;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
