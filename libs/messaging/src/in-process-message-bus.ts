@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { TopicSpec } from '@bin-alert/contracts';
+import { HEADERS, TOPICS, TopicSpec } from '@bin-alert/contracts';
 import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverToHandler } from './consumer-loop';
 import { ConsumerSpec, HandlerContext, MessageBus, OutgoingMessage, RunningConsumer } from './message-bus';
 
@@ -12,13 +12,13 @@ interface StoredRecord {
 
 /** One partition's log: records in offset order, trimmed below what every group has handled. */
 class PartitionLog {
-  /** Offset of records[0]. */
+  /** Offset of kept[0]. */
   private base = 0;
-  private records: StoredRecord[] = [];
+  private kept: StoredRecord[] = [];
   private wakers: Array<() => void> = [];
 
   get end(): number {
-    return this.base + this.records.length;
+    return this.base + this.kept.length;
   }
 
   get start(): number {
@@ -26,14 +26,18 @@ class PartitionLog {
   }
 
   append(record: Omit<StoredRecord, 'offset'>): void {
-    this.records.push({ ...record, offset: this.end });
+    this.kept.push({ ...record, offset: this.end });
     const wake = this.wakers;
     this.wakers = [];
     for (const w of wake) w();
   }
 
+  records(): readonly StoredRecord[] {
+    return this.kept;
+  }
+
   at(offset: number): StoredRecord | undefined {
-    return this.records[offset - this.base];
+    return this.kept[offset - this.base];
   }
 
   /** Resolves when a record at `offset` or beyond exists (or at once if it does). */
@@ -51,7 +55,7 @@ class PartitionLog {
   trimBelow(offset: number): void {
     const drop = Math.min(offset, this.end) - this.base;
     if (drop <= 0) return;
-    this.records.splice(0, drop);
+    this.kept.splice(0, drop);
     this.base += drop;
   }
 }
@@ -146,6 +150,23 @@ export class InProcessBroker {
     const partitions = this.topics.get(topic) ?? [];
     const group = this.groups.get(groupId);
     return partitions.reduce((sum, log, p) => sum + log.end - Math.max(log.start, group?.committed.get(`${topic}/${p}`) ?? log.start), 0);
+  }
+
+  /** Members of the group that hold partitions: what Kafka's group description shows. */
+  activeMembers(groupId: string): number {
+    const group = this.groups.get(groupId);
+    if (!group) return 0;
+    const owners = new Set<Member>();
+    for (const topic of group.topics) this.topics.get(topic)?.forEach((_, p) => {
+      const owner = group.ownerOf(topic, p);
+      if (owner) owners.add(owner);
+    });
+    return owners.size;
+  }
+
+  /** Dead letters of `key` still kept, with the error and source topic from their headers (tests, ops). */
+  deadLetters(key: string): Array<{ error: string; source: string }> {
+    return (this.topics.get(TOPICS.deadLetters) ?? []).flatMap((log) => log.records().filter((r) => r.key === key).map((r) => ({ error: r.headers[HEADERS.error] ?? '', source: r.headers[HEADERS.sourceTopic] ?? '' })));
   }
 
   close(): void {
