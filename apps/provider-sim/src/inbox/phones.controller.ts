@@ -1,6 +1,6 @@
 import { BadRequestException, Controller, Get, Header, Query } from '@nestjs/common';
 import { MessageStore } from './message-store';
-import { SimMessage } from './sim-message';
+import { SIM_CHANNELS, SimChannel, SimMessage } from './sim-message';
 import { PHONES_PAGE } from './phones.page';
 
 /** What a phone or an inbox shows of one message: no markup, no provider bookkeeping. */
@@ -36,11 +36,12 @@ export class PhonesController {
   }
 
   @Get('feed')
-  feed(@Query('limit') limit: unknown): { total: number; messages: PhoneView[] } {
+  feed(@Query('limit') limit: unknown): { total: number; byChannel: Record<SimChannel, number>; messages: PhoneView[] } {
     const n = limit === undefined ? 300 : Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new BadRequestException(`limit must be a whole number from 1 to ${MAX_LIMIT}`);
     const { total, messages } = this.store.recent(n);
-    return { total, messages: messages.map(toPhoneView) };
+    const byChannel = Object.fromEntries(SIM_CHANNELS.map((c) => [c, this.store.list(c).length])) as Record<SimChannel, number>;
+    return { total, byChannel, messages: messages.map(toPhoneView) };
   }
 }
 

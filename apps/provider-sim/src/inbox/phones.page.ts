@@ -32,7 +32,7 @@ export const PHONES_PAGE = `<!doctype html>
   .badge { border-radius: 8px; padding: 0 6px; background: #e4e8ef; }
   .badge.ok { background: #d4f0dc; color: #17613a; }
   .badge.bad { background: #fbdcdc; color: #8d1f1f; }
-  .empty { padding: 40px 20px; color: #5b6475; }
+  .empty { grid-column: 1 / -1; padding: 40px 20px; color: #5b6475; }
 </style>
 </head>
 <body>
@@ -88,17 +88,15 @@ export const PHONES_PAGE = `<!doctype html>
       devicesEl.appendChild(card);
     });
   }
-  function counts(messages, total) {
-    var c = { sms: 0, voice: 0, email: 0 };
-    messages.forEach(function (m) { c[m.channel]++; });
+  function counts(c, total) {
     document.getElementById('total').textContent = total + ' messages';
     document.getElementById('sms').textContent = c.sms + ' SMS';
     document.getElementById('voice').textContent = c.voice + ' calls';
     document.getElementById('email').textContent = c.email + ' e-mails';
   }
   function poll() {
-    fetch('feed?limit=600', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (data) {
-      last = data; counts(data.messages, data.total); render();
+    fetch('/__sim/phones/feed?limit=600', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (data) {
+      last = data; counts(data.byChannel, data.total); render();
       document.getElementById('live').textContent = 'live · updated ' + new Date().toLocaleTimeString() + (data.total > data.messages.length ? ' · showing the latest ' + data.messages.length : '');
     }).catch(function () { document.getElementById('live').textContent = 'simulator unreachable, retrying…'; })
       .then(function () { setTimeout(poll, 1000); });
