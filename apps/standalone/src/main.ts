@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   );
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    // A second Ctrl-C means "now": the database may then need its recovery at the next start.
+    if (stopping) process.exit(130);
     stopping = true;
     process.stdout.write(`\n[standalone] ${signal}: stopping…\n`);
     running.stop().then(
