@@ -2,7 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { DataSource } from 'typeorm';
+import { MemberRepository, openDataSource } from '@bin-alert/persistence';
 import { freePort } from '../support/free-port';
+import { residents } from '../support/residents';
 import { waitFor } from '../support/wait-for';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -62,8 +65,8 @@ describe('standalone mode (one process, no servers)', () => {
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  function start(): Running {
-    const child = spawn(process.execPath, [ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  function start(overrides: Record<string, string> = {}): Running {
+    const child = spawn(process.execPath, [ENTRY], { cwd: ROOT, env: { ...env, ...overrides }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const ready = new Promise<string>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
@@ -140,5 +143,38 @@ describe('standalone mode (one process, no servers)', () => {
     // The demo members are seeded once: the restart found them and added none.
     expect(second.output()).not.toContain('seeded demo members');
     await interrupt(second);
+  });
+
+  it('sends an urgent alert before the backlog of a large normal one, as in distributed mode', async () => {
+    // The fan-out test of the real stack (libs/dispatch/src/fan-out.int-spec.ts), on standalone mode:
+    // 1500 SMS at 150 per second keep the normal lane busy for about ten seconds.
+    const run = start({ STANDALONE_FRESH: 'true', STANDALONE_DEMO_MEMBERS: '0', TWILIO_MESSAGES_PER_SECOND: '150' });
+    const line = await run.ready;
+    const db: DataSource = await openDataSource(/database (\S+)/.exec(line)![1], 2);
+    try {
+      await new MemberRepository(db).registerMany(residents('mijlbeek', 1500, 2_000_000));
+      await new MemberRepository(db).registerMany(residents('watertoren', 5, 3_000_000));
+      const issue = async (body: object) => {
+        const res = await fetch(`${intake}/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        expect(res.status).toBe(201);
+        return ((await res.json()) as { id: string }).id;
+      };
+      const accepted = async (alertId: string): Promise<number> =>
+        (await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE alert_id = $1 AND channel = 'sms' AND accepted_at IS NOT NULL`, [alertId]))[0].n;
+
+      const campaign = await issue({ category: 'prevention', bins: ['mijlbeek'], texts: { nl: { title: 'Preventieactie', body: 'Infoavond over inbraakpreventie.' } } });
+      await waitFor(() => accepted(campaign), (n) => n >= 100, { what: 'the campaign to be under way' });
+      const missingChild = await issue({ category: 'missing_person', bins: ['watertoren'], texts: { nl: { title: 'Vermist meisje', body: 'Emma (6), roze jas. Bel 101.' } } });
+      await waitFor(() => accepted(missingChild), (n) => n === 5, { timeoutMs: 60_000, what: 'the urgent alert accepted' });
+      expect(await accepted(campaign)).toBeLessThan(1500);
+
+      await waitFor(() => accepted(campaign), (n) => n === 1500, { timeoutMs: 90_000, what: 'the campaign to finish' });
+      const sent = ((await (await fetch(`${sim}/__sim/messages?channel=sms`)).json()) as { messages: Array<{ to: string }> }).messages;
+      expect(sent).toHaveLength(1505);
+      expect(new Set(sent.map((m) => m.to)).size).toBe(1505);
+    } finally {
+      await db.destroy();
+    }
+    await interrupt(run);
   });
 });
