@@ -65,13 +65,14 @@ cat <<MSG
   intake API      http://127.0.0.1:$port   (GET /v1/bins, GET /v1/categories, POST /v1/alerts)
   simulator       http://127.0.0.1:${SIM_PORT:-4010}/__sim/messages
 
-Send an urgent missing-person alert to two BINs:
-  curl -s -X POST http://127.0.0.1:$port/v1/alerts -H 'content-type: application/json' -d '{
+Send an urgent missing-person alert to two BINs, as an operator of zone Aalst:
+  TOKEN=\$(npm run -s token -- operator --zone aalst)
+  curl -s -X POST http://127.0.0.1:$port/v1/alerts -H "authorization: Bearer \$TOKEN" -H 'content-type: application/json' -d '{
     "category": "missing_person", "urgency": "urgent", "bins": ["herdersem", "moorsel"],
     "redistributionAllowed": true,
     "texts": { "nl": { "title": "Vermiste jongen", "body": "Lucas (8) draagt een rode jas. Bel 101." },
                "fr": { "title": "Garçon disparu", "body": "Lucas (8 ans) porte une veste rouge. Appelez le 101." } } }'
-Then watch it:   curl -s http://127.0.0.1:$port/v1/alerts/<id>
+Then watch it:   curl -s -H "authorization: Bearer \$TOKEN" http://127.0.0.1:$port/v1/alerts/<id>
 And see phones:  curl -s 'http://127.0.0.1:${SIM_PORT:-4010}/__sim/messages?channel=sms'
 
 Ctrl-C stops everything this command started.

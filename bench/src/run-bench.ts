@@ -8,7 +8,7 @@ import { Pool } from 'pg';
 import { TRACKER_PROJECTION_GROUP } from '@bin-alert/contracts';
 import { CHANNELS, Channel } from '@bin-alert/domain';
 import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
-import { loadConfig } from '@bin-alert/platform';
+import { accessTokenSettingsFrom, loadConfig, signAccessToken } from '@bin-alert/platform';
 import { BenchArgs, parseArgs } from './args';
 import type { CeilingResult } from './ceiling';
 import { acceptChart } from './chart';
@@ -72,9 +72,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** The benchmark issues its alerts as an operator of zone Aalst, signed with the configured key. */
+const operatorToken = signAccessToken({ accountId: 'bench-operator', role: 'operator', policeZone: 'aalst', binIds: [] }, accessTokenSettingsFrom(loadConfig()));
+
 async function post(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown>; ms: number }> {
   const started = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` }, body: JSON.stringify(body) });
   const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   return { status: res.status, json, ms: Math.round(performance.now() - started) };
 }

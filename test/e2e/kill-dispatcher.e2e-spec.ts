@@ -15,6 +15,7 @@ import { stableGroupMembers } from '../support/kafka-probe';
 import { resetDatabase, resetKafka, resetRedis } from '../support/reset-infrastructure';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
+import { asAalstOperator } from '../support/access-tokens';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DISPATCHER_MAIN = path.join(ROOT, 'dist/apps/dispatcher-sms/src/main.js');
@@ -101,7 +102,7 @@ describe('killing a dispatcher mid-fan-out', () => {
 
     const res = await fetch(`${await intake.getUrl()}/v1/alerts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asAalstOperator() },
       body: JSON.stringify({ category: 'prevention', bins: ['kloosterpark'], texts: { nl: { title: 'Quick & Lock', body: 'Fietsgraveeractie op zaterdag.' } } }),
     });
     expect(res.status).toBe(201);

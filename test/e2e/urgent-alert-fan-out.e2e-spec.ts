@@ -5,6 +5,7 @@ import { aMember } from '../support/member.builder';
 import { consumerLag } from '../support/kafka-probe';
 import { RunningStack, startStack } from '../support/running-stack';
 import { waitFor } from '../support/wait-for';
+import { asAalstOperator } from '../support/access-tokens';
 
 /**
  * The walking skeleton end to end: intake → outbox → Kafka → three dispatchers → the official
@@ -53,11 +54,11 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
   };
   const allMessages = async () => ((await (await fetch(`${stack.sim.url}/__sim/messages`)).json()) as { messages: unknown[] }).messages;
   const postAlert = async (body: unknown) => {
-    const res = await fetch(`${stack.intakeUrl}/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${stack.intakeUrl}/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', ...asAalstOperator() }, body: JSON.stringify(body) });
     expect(res.status).toBe(201);
     return ((await res.json()) as { id: string }).id;
   };
-  const getAlert = async (id: string) => (await (await fetch(`${stack.intakeUrl}/v1/alerts/${id}`)).json()) as any;
+  const getAlert = async (id: string) => (await (await fetch(`${stack.intakeUrl}/v1/alerts/${id}`, { headers: asAalstOperator() })).json()) as any;
   // Final once the providers' callbacks have come back through the tracker.
   const FINAL = ['delivered', 'undelivered', 'bounced', 'no_answer', 'busy', 'failed', 'suppressed'];
   const settled = (alert: any, channels: Record<string, number>) =>

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { MemberRepository, openDataSource } from '@bin-alert/persistence';
+import { asAalstOperator } from '../support/access-tokens';
 import { freePort } from '../support/free-port';
 import { residents } from '../support/residents';
 import { waitFor } from '../support/wait-for';
@@ -104,7 +105,7 @@ describe('standalone mode (one process, no servers)', () => {
     // Demo member 56 lives in Gijzegem, reads Dutch, and has a verified mobile, e-mail and landline.
     const res = await fetch(`${intake}/v1/alerts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asAalstOperator() },
       body: JSON.stringify({
         category: 'missing_person',
         urgency: 'urgent',
@@ -125,7 +126,7 @@ describe('standalone mode (one process, no servers)', () => {
 
     // The providers' callbacks come back through the tracker, the in-process bus and the projection.
     const delivered = await waitFor(
-      async () => (await (await fetch(`${intake}/v1/alerts/${id}`)).json()) as { deliveries: Record<string, { total: number; byStatus: Record<string, number> }> },
+      async () => (await (await fetch(`${intake}/v1/alerts/${id}`, { headers: asAalstOperator() })).json()) as { deliveries: Record<string, { total: number; byStatus: Record<string, number> }> },
       (a) => (a.deliveries?.sms?.byStatus.delivered ?? 0) > 0 && (a.deliveries?.email?.byStatus.delivered ?? 0) > 0,
       { what: 'delivered statuses from the providers’ callbacks', timeoutMs: 60_000 },
     );
@@ -136,7 +137,7 @@ describe('standalone mode (one process, no servers)', () => {
 
     const second = start();
     await second.ready;
-    const again = await fetch(`${intake}/v1/alerts/${id}`);
+    const again = await fetch(`${intake}/v1/alerts/${id}`, { headers: asAalstOperator() });
     expect(again.status).toBe(200);
     const kept = (await again.json()) as { deliveries: Record<string, { total: number }> };
     expect(kept.deliveries.sms.total).toBe(delivered.deliveries.sms.total);
@@ -155,7 +156,7 @@ describe('standalone mode (one process, no servers)', () => {
       await new MemberRepository(db).registerMany(residents('mijlbeek', 1500, 2_000_000));
       await new MemberRepository(db).registerMany(residents('watertoren', 5, 3_000_000));
       const issue = async (body: object) => {
-        const res = await fetch(`${intake}/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`${intake}/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', ...asAalstOperator() }, body: JSON.stringify(body) });
         expect(res.status).toBe(201);
         return ((await res.json()) as { id: string }).id;
       };

@@ -1,7 +1,8 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { MESSAGE_BUS, MessageBus, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay } from '@bin-alert/messaging';
 import { OutboxRepository, PersistenceModule } from '@bin-alert/persistence';
-import { AppConfig, ConfigModule, HealthController, StoresModule } from '@bin-alert/platform';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard, AppConfig, ConfigModule, HealthController, StoresModule } from '@bin-alert/platform';
 import { AlertIssuingService, OUTBOX_RELAY } from './alerts/alert-issuing.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
@@ -38,6 +39,7 @@ export class IntakeModule {
         },
         OutboxRelayLifecycle,
         POSTGRES_REDIS_KAFKA_READINESS,
+        { provide: APP_GUARD, useClass: AccessGuard },
       ],
     };
   }

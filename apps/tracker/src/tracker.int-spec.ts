@@ -528,7 +528,7 @@ describe('tracker', () => {
         await voice.call({
           deliveryId: s.delivery.voice,
           to,
-          twiml,
+          answer: { twiml },
           statusCallbackUrl: callStatusCallbackUrl(config.TRACKER_PUBLIC_URL, s.delivery.voice),
           statusCallbackEvents: [...TRACKED_CALL_EVENTS],
           machineDetection: 'Enable',

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { AlertIssuedV1, DeliveryJobV1, HEADERS, JOB_PARTITIONS, jobsTopic } from '@bin-alert/contracts';
-import { Channel, decideRecipient, deliveryId, groupIntoJobs } from '@bin-alert/domain';
+import { AlertIssuedV1, HEADERS } from '@bin-alert/contracts';
+import { Channel, decideRecipient, deliveryId } from '@bin-alert/domain';
 import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { PermanentMessageError } from '@bin-alert/messaging';
 import type { AlertRepository, AudienceRepository, DeliveryRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import { DispatchSettings } from './dispatch-settings';
+import { deliveryJobRecords } from './delivery-jobs';
 
 export interface ExpansionSummary {
   alertId: string;
@@ -48,7 +48,6 @@ export class AlertExpander {
 
     const started = Date.now();
     const lane = event.urgency;
-    const topic = jobsTopic(channel, lane);
     const jobSize = channel === 'email' ? this.settings.emailJobSize : this.settings.jobSize;
     const headers: Record<string, string> = correlationId ? { [HEADERS.correlationId]: correlationId } : {};
     const content = { urgency: event.urgency, redistributionAllowed: event.redistributionAllowed, texts: event.texts };
@@ -63,20 +62,7 @@ export class AlertExpander {
       const decisions = page.map((c) => decideRecipient(c, category.rule));
       newRows += await this.deliveries.recordDecisions(event.alertId, decisions);
       const toSend = decisions.filter((d) => d.send).map((d) => ({ memberId: d.memberId, deliveryId: deliveryId(event.alertId, d.memberId, channel) }));
-      const messages: OutgoingMessage[] = groupIntoJobs(toSend, JOB_PARTITIONS, jobSize).map((job) => {
-        const value: DeliveryJobV1 = {
-          type: 'delivery.job',
-          version: 1,
-          jobId: randomUUID(),
-          alertId: event.alertId,
-          channel,
-          lane,
-          deliveryIds: job.items.map((i) => i.deliveryId),
-          content,
-          plannedAt: new Date().toISOString(),
-        };
-        return { topic, key: job.items[0].memberId, partition: job.partition, value, headers };
-      });
+      const messages: OutgoingMessage[] = deliveryJobRecords({ alertId: event.alertId, channel, lane, content }, toSend, jobSize).map((job) => ({ ...job, headers }));
       await this.bus.publish(messages);
       candidates += page.length;
       planned += toSend.length;

@@ -6,9 +6,16 @@ import type { DeliveryRepository } from '@bin-alert/persistence';
 import { ChannelSender } from './channel-sender';
 import { DispatchSettings } from './dispatch-settings';
 import { LaneGate } from './lane-gate';
+import { mapWithConcurrency } from './concurrency';
 
 /** Still leased after this many waits: its holder is alive and slow; the job is retried later. */
 const MAX_LEASE_WAITS = 3;
+
+/**
+ * Chunks of a job in flight at once: while one chunk waits for its slowest provider answer or
+ * records its outcomes, the next ones are already sending.
+ */
+const CHUNKS_IN_FLIGHT = 3;
 
 export interface JobSummary {
   sent: number;
@@ -47,15 +54,17 @@ export class DeliveryJobSender {
     const summary: JobSummary = { sent: 0, failed: 0, skipped: 0 };
     let pending = job.deliveryIds;
     for (let round = 0; pending.length > 0; round++) {
-      for (let i = 0; i < pending.length; i += chunkSize) {
+      const chunks: string[][] = [];
+      for (let i = 0; i < pending.length; i += chunkSize) chunks.push(pending.slice(i, i + chunkSize));
+      await mapWithConcurrency(chunks, CHUNKS_IN_FLIGHT, async (chunk) => {
         if (job.lane === 'normal') await this.gate.clearForNormal();
-        const claimed = await this.deliveries.claim(pending.slice(i, i + chunkSize), this.holder, this.settings.leaseMs);
-        if (claimed.length === 0) continue;
+        const claimed = await this.deliveries.claim(chunk, this.holder, this.settings.leaseMs);
+        if (claimed.length === 0) return;
         const outcomes = await this.sender.send(claimed, content);
         await this.deliveries.recordOutcomes(outcomes, this.holder);
         for (const o of outcomes) o.status === 'accepted' ? summary.sent++ : summary.failed++;
         await context.heartbeat();
-      }
+      });
       // Deliveries another instance holds: it may have died holding them (its job came back to
       // us after a rebalance). Wait for its lease to run out, then try them again.
       const leaseEnd = await this.deliveries.foreignLeaseEnd(job.deliveryIds, this.holder);

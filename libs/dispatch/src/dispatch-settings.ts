@@ -15,6 +15,8 @@ export interface DispatchSettings {
   twilioMessagesPerSecond: number;
   twilioCallsPerSecond: number;
   sendgridRequestsPerSecond: number;
+  /** Unanswered or busy calls: how often and how long after they are dialled again. */
+  voiceRedial: { maxRedials: number; delaySeconds: number; pollMs: number };
   /** How long an urgent SMS may wait in the provider's queue before it is no longer worth sending. */
   urgentSmsValiditySeconds: number;
 }

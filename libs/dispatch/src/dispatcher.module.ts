@@ -3,8 +3,8 @@ import { HEADERS, TOPICS, alertIssuedV1, deliveryJobV1, expanderGroup, jobsTopic
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Channel, DEFAULT_RETRY_POLICY, URGENCIES } from '@bin-alert/domain';
-import { MESSAGE_BUS, MessageBus, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
-import { AlertRepository, AudienceRepository, DeliveryRepository, PersistenceModule, ReferenceDataRepository } from '@bin-alert/persistence';
+import { MESSAGE_BUS, MessageBus, MessagingModule, OutboxRelay, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
+import { AlertRepository, AudienceRepository, DeliveryRepository, OutboxRepository, PersistenceModule, ReferenceDataRepository, VoiceRedialRepository } from '@bin-alert/persistence';
 import { SendGridEmailSender, TwilioSmsSender, TwilioVoiceCaller } from '@bin-alert/providers';
 import { APP_CONFIG, AppConfig, ConfigModule, HealthController, STORES, Stores, StoresModule, providerSettingsFrom } from '@bin-alert/platform';
 import { AlertExpander } from './alert-expander';
@@ -16,6 +16,7 @@ import { EmailChannelSender } from './email-channel.sender';
 import { ProviderRateLimiter } from './provider-rate-limiter';
 import { SmsChannelSender } from './sms-channel.sender';
 import { VoiceChannelSender } from './voice-channel.sender';
+import { VoiceRedialScheduler } from './voice-redial.scheduler';
 
 export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
   return {
@@ -31,6 +32,7 @@ export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
     twilioCallsPerSecond: config.TWILIO_CALLS_PER_SECOND,
     sendgridRequestsPerSecond: config.SENDGRID_REQUESTS_PER_SECOND,
     urgentSmsValiditySeconds: 3600,
+    voiceRedial: { maxRedials: config.VOICE_REDIALS, delaySeconds: config.VOICE_REDIAL_DELAY_SECONDS, pollMs: Math.min(5_000, config.VOICE_REDIAL_DELAY_SECONDS * 500) },
   };
 }
 
@@ -61,6 +63,7 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly expander: AlertExpander,
     private readonly jobSender: DeliveryJobSender,
     @Inject(CHANNEL_SENDER) private readonly sender: ChannelSender,
+    private readonly redials: VoiceRedialScheduler,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -96,9 +99,11 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
     }
     const groups = URGENCIES.flatMap((l) => [expanderGroup(channel, l), senderGroup(channel, l)]);
     this.logger.log({ msg: 'consuming', channel, groups });
+    if (channel === 'voice') this.redials.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.redials.stop();
     for (const consumer of this.running) await consumer.stop();
   }
 }
@@ -134,6 +139,12 @@ export class DispatcherModule {
           useFactory: (sender: ChannelSender, d: DeliveryRepository, s: DispatchSettings) =>
             new DeliveryJobSender(sender, d, new LaneGate(), s, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`),
           inject: [CHANNEL_SENDER, DeliveryRepository, DISPATCH_SETTINGS],
+        },
+        {
+          provide: VoiceRedialScheduler,
+          useFactory: (r: VoiceRedialRepository, o: OutboxRepository, bus: MessageBus, c: AppConfig, s: DispatchSettings) =>
+            new VoiceRedialScheduler(r, new OutboxRelay(o, bus, c.OUTBOX_POLL_MS), s),
+          inject: [VoiceRedialRepository, OutboxRepository, MESSAGE_BUS, APP_CONFIG, DISPATCH_SETTINGS],
         },
         POSTGRES_REDIS_KAFKA_READINESS,
         DispatcherConsumers,

@@ -13,6 +13,7 @@ import { resetDatabase, resetKafka, resetRedis } from '../../../test/support/res
 import { residents } from '../../../test/support/residents';
 import { testConfig } from '../../../test/support/test-config';
 import { waitFor } from '../../../test/support/wait-for';
+import { asAalstOperator } from '../../../test/support/access-tokens';
 import { startDispatcher } from './start-dispatcher';
 
 describe('two-stage fan-out on the real stack', () => {
@@ -53,7 +54,7 @@ describe('two-stage fan-out on the real stack', () => {
   }
 
   async function issue(body: object): Promise<string> {
-    const res = await fetch(`${intakeUrl}/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${intakeUrl}/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', ...asAalstOperator() }, body: JSON.stringify(body) });
     expect(res.status).toBe(201);
     return ((await res.json()) as { id: string }).id;
   }

@@ -11,3 +11,5 @@ export * from './send-with-retry';
 export * from './sms-channel.sender';
 export * from './start-dispatcher';
 export * from './voice-channel.sender';
+export * from './voice-redial.scheduler';
+export * from './delivery-jobs';

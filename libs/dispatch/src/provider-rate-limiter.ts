@@ -13,14 +13,19 @@ export interface RateLimit {
 export class ProviderRateLimiter {
   constructor(private readonly buckets: TokenBuckets) {}
 
-  /** Waits until `count` tokens of `limit` are available, then takes them. */
+  /**
+   * Waits until `count` tokens of `limit` are available, then takes them; more than a second's
+   * worth are taken a second's worth at a time. Senders take the tokens of a whole chunk at
+   * once: one call to the bucket store (Redis) per chunk instead of one per message.
+   */
   async acquire(limit: RateLimit, count = 1): Promise<void> {
     const burst = Math.max(1, limit.perSecond);
-    const want = Math.min(count, burst);
-    for (;;) {
+    let remaining = Math.max(0, count);
+    while (remaining > 0) {
+      const want = Math.min(remaining, burst);
       const wait = await this.buckets.take(`bin:ratelimit:${limit.name}`, limit.perSecond, burst, want);
-      if (wait <= 0) return;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait <= 0) remaining -= want;
+      else await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }

@@ -16,20 +16,26 @@ export class SmsChannelSender implements ChannelSender {
     private readonly settings: DispatchSettings,
   ) {}
 
-  send(deliveries: ClaimedDelivery[], content: AlertContent): Promise<DeliveryOutcome[]> {
+  async send(deliveries: ClaimedDelivery[], content: AlertContent): Promise<DeliveryOutcome[]> {
     const limit = { name: `twilio:messages:${this.settings.twilioFromNumber}`, perSecond: this.settings.twilioMessagesPerSecond };
+    const rendering = new Map<string, ReturnType<typeof renderSms>>();
+    const renderFor = (language: ClaimedDelivery['language']) => rendering.get(language) ?? rendering.set(language, renderSms(content, language)).get(language)!;
+    // Twilio counts its per-second limit in segments: the chunk's first attempts take theirs at once.
+    const firstAttempts = deliveries.filter((d) => d.to && !d.inDoubtSince);
+    await this.limiter.acquire(limit, firstAttempts.reduce((sum, d) => sum + renderFor(d.language).segments, 0));
     return mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome> => {
       if (!delivery.to) return { id: delivery.id, status: 'failed', reason: 'contact_removed' };
-      const rendered = renderSms(content, delivery.language);
+      const rendered = renderFor(delivery.language);
       const to = delivery.to;
+      let paid = !delivery.inDoubtSince;
       if (delivery.inDoubtSince) {
         const since = delivery.inDoubtSince;
         const earlier = await findInDoubt(() => this.sms.findAccepted({ to, body: rendered.body, since }), this.settings.retryPolicy);
         if (earlier.status !== 'not_found') return { id: delivery.id, ...earlier };
       }
       const result = await sendWithRetry(async () => {
-        // Twilio counts its per-second limit in segments, so a long message takes several tokens.
-        await this.limiter.acquire(limit, rendered.segments);
+        if (!paid) await this.limiter.acquire(limit, rendered.segments);
+        paid = false;
         return this.sms.send({
           deliveryId: delivery.id,
           to,

@@ -1,6 +1,6 @@
-import { AlertContent, renderVoice } from '@bin-alert/domain';
+import { AlertContent } from '@bin-alert/domain';
 import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
-import { TRACKED_CALL_EVENTS, VoiceCaller, callStatusCallbackUrl, voiceGatherActionUrl } from '@bin-alert/providers';
+import { TRACKED_CALL_EVENTS, VoiceCaller, callStatusCallbackUrl, voiceAnswerUrl } from '@bin-alert/providers';
 import { ChannelSender } from './channel-sender';
 import { mapWithConcurrency } from './concurrency';
 import { DispatchSettings } from './dispatch-settings';
@@ -16,7 +16,7 @@ export class VoiceChannelSender implements ChannelSender {
     private readonly settings: DispatchSettings,
   ) {}
 
-  send(deliveries: ClaimedDelivery[], content: AlertContent): Promise<DeliveryOutcome[]> {
+  send(deliveries: ClaimedDelivery[], _content: AlertContent): Promise<DeliveryOutcome[]> {
     const limit = { name: 'twilio:calls', perSecond: this.settings.twilioCallsPerSecond };
     return mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome> => {
       if (!delivery.to) return { id: delivery.id, status: 'failed', reason: 'contact_removed' };
@@ -26,16 +26,16 @@ export class VoiceChannelSender implements ChannelSender {
         const earlier = await findInDoubt(() => this.voice.findPlaced({ to, since }), this.settings.retryPolicy);
         if (earlier.status !== 'not_found') return { id: delivery.id, ...earlier };
       }
-      const { twiml } = renderVoice(content, delivery.language, { gatherActionUrl: voiceGatherActionUrl(this.settings.trackerPublicUrl, delivery.id) });
       const result = await sendWithRetry(async () => {
         await this.limiter.acquire(limit);
         return this.voice.call({
           deliveryId: delivery.id,
           to,
-          twiml,
+          // The tracker renders what is said once Twilio knows who answered (a voicemail hears it once).
+          answer: { url: voiceAnswerUrl(this.settings.trackerPublicUrl, delivery.id) },
           statusCallbackUrl: callStatusCallbackUrl(this.settings.trackerPublicUrl, delivery.id),
           statusCallbackEvents: [...TRACKED_CALL_EVENTS],
-          machineDetection: 'Enable',
+          machineDetection: 'DetectMessageEnd',
         });
       }, this.settings.retryPolicy);
       return result.ok ? { id: delivery.id, status: 'accepted', providerId: result.providerId } : { id: delivery.id, status: 'failed', reason: result.reason };

@@ -11,3 +11,5 @@ export * from './retry/retry-policy';
 export * from './delivery/member-partition';
 export * from './delivery/delivery-state';
 export * from './contact/sms-opt-out';
+export * from './access/principal';
+export * from './access/scope';

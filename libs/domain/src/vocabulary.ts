@@ -74,3 +74,14 @@ export const SUPPRESSION_REASONS = [
   'not_opted_in',
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/**
+ * The people who work the system (members are not accounts):
+ * - operator:   police; issues alerts for its zone;
+ * - supervisor: police; approves alerts where the zone asks a second person, manages categories;
+ * - board:      a BIN's board member; manages its own BIN's members, sees its statistics, may
+ *               propose non-urgent messages;
+ * - admin:      runs the installation; reads the audit log.
+ */
+export const STAFF_ROLES = ['operator', 'supervisor', 'board', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];

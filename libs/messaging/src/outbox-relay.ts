@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { OutboxRepository } from '@bin-alert/persistence';
+import { HEADERS, TOPICS } from '@bin-alert/contracts';
+import type { OutboxDrainResult, OutboxPublishing, OutboxRepository } from '@bin-alert/persistence';
 import type { MessageBus } from './message-bus';
 
 /**
@@ -19,6 +20,8 @@ export class OutboxRelay {
     private readonly bus: MessageBus,
     private readonly pollMs: number,
     private readonly batchSize = 200,
+    /** Failed attempts after which a record Kafka keeps refusing, while taking others, is dead-lettered. */
+    private readonly maxAttempts = 10,
   ) {}
 
   start(): void {
@@ -51,12 +54,13 @@ export class OutboxRelay {
   /** Publishes until the outbox is empty or Kafka refuses. */
   async drain(): Promise<void> {
     try {
-      let published: number;
+      let drained: OutboxDrainResult;
       do {
-        published = await this.outbox.publishPending(this.batchSize, (records) =>
-          this.bus.publish(records.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers }))),
-        );
-      } while (published === this.batchSize);
+        drained = await this.outbox.publishPending(this.batchSize, this.publishing);
+        if (drained.deadLettered > 0) this.logger.error({ msg: 'outbox records dead-lettered: Kafka refused them while accepting others', count: drained.deadLettered, error: String(drained.firstError) });
+        if (drained.published === 0 && drained.failed > 0) throw drained.firstError;
+        if (drained.failed > 0) this.logger.warn({ msg: 'outbox records refused by Kafka; they stay pending and are retried', count: drained.failed, error: String(drained.firstError) });
+      } while (drained.published + drained.deadLettered === this.batchSize);
       if (this.failingSince !== null) {
         this.logger.log({ msg: 'outbox relay recovered', downForMs: Date.now() - this.failingSince });
         this.failingSince = null;
@@ -67,5 +71,22 @@ export class OutboxRelay {
         this.logger.warn({ msg: 'outbox relay cannot publish; records stay pending and will be retried', error: String(error) });
       }
     }
+  }
+
+  private get publishing(): OutboxPublishing {
+    return {
+      maxAttempts: this.maxAttempts,
+      publish: (records) =>
+        this.bus.publish(records.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers, ...(r.partition === undefined ? {} : { partition: r.partition }) }))),
+      deadLetter: (record, error) =>
+        this.bus.publish([
+          {
+            topic: TOPICS.deadLetters,
+            key: record.key,
+            value: record.payload,
+            headers: { ...record.headers, [HEADERS.error]: String(error).slice(0, 2000), [HEADERS.sourceTopic]: record.topic },
+          },
+        ]),
+    };
   }
 }

@@ -4,8 +4,15 @@ import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-s
 import { AalstReferenceData1764400000001 } from './migrations/1764400000001-aalst-reference-data';
 import { DeliveryTracking1764400000002 } from './migrations/1764400000002-delivery-tracking';
 import { DeliveryLeases1764400000003 } from './migrations/1764400000003-delivery-leases';
+import { VoiceRedialsAndOutboxPartitions1764400000004 } from './migrations/1764400000004-voice-redials-and-outbox-partitions';
 
-export const MIGRATIONS = [InitialSchema1764400000000, AalstReferenceData1764400000001, DeliveryTracking1764400000002, DeliveryLeases1764400000003];
+export const MIGRATIONS = [
+  InitialSchema1764400000000,
+  AalstReferenceData1764400000001,
+  DeliveryTracking1764400000002,
+  DeliveryLeases1764400000003,
+  VoiceRedialsAndOutboxPartitions1764400000004,
+];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

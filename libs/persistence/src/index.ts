@@ -10,5 +10,6 @@ export * from './repositories/reference-data.repository';
 export * from './seed/aalst-reference-data';
 export * from './repositories/delivery-tracking.repository';
 export * from './repositories/sms-opt-out.repository';
+export * from './repositories/voice-redial.repository';
 export * from './seed/seed-demo-members';
 export * from './embedded/embedded-postgres';

@@ -9,8 +9,9 @@ import { OutboxRepository } from './repositories/outbox.repository';
 import { ReferenceDataRepository } from './repositories/reference-data.repository';
 import { DeliveryTrackingRepository } from './repositories/delivery-tracking.repository';
 import { SmsOptOutRepository } from './repositories/sms-opt-out.repository';
+import { VoiceRedialRepository } from './repositories/voice-redial.repository';
 
-const REPOSITORIES = [AlertRepository, AudienceRepository, DeliveryRepository, MemberRepository, OutboxRepository, ReferenceDataRepository, DeliveryTrackingRepository, SmsOptOutRepository];
+const REPOSITORIES = [AlertRepository, AudienceRepository, DeliveryRepository, MemberRepository, OutboxRepository, ReferenceDataRepository, DeliveryTrackingRepository, SmsOptOutRepository, VoiceRedialRepository];
 
 @Injectable()
 class DataSourceLifecycle implements OnApplicationShutdown {

@@ -12,3 +12,6 @@ export * from './stores/stores';
 export * from './stores/redis-stores';
 export * from './stores/in-memory-stores';
 export * from './stores/stores.module';
+export * from './auth/access-token';
+export * from './auth/access.decorators';
+export * from './auth/access.guard';

@@ -9,6 +9,7 @@ export const TRACKER_WEBHOOK_PATHS = {
   twilioMessageStatus: '/webhooks/twilio/message-status',
   twilioCallStatus: '/webhooks/twilio/call-status',
   twilioVoiceGather: '/webhooks/twilio/voice-gather',
+  twilioVoiceAnswer: '/webhooks/twilio/voice-answer',
   twilioInboundSms: '/webhooks/twilio/inbound-sms',
   sendGridEvents: '/webhooks/sendgrid/events',
 } as const;
@@ -30,6 +31,11 @@ export function messageStatusCallbackUrl(trackerPublicUrl: string, deliveryId: s
 /** StatusCallback of a call. */
 export function callStatusCallbackUrl(trackerPublicUrl: string, deliveryId: string): string {
   return url(trackerPublicUrl, TRACKER_WEBHOOK_PATHS.twilioCallStatus, deliveryId);
+}
+
+/** `Url` of a call: answers the TwiML to play once Twilio knows whether a person or a machine picked up. */
+export function voiceAnswerUrl(trackerPublicUrl: string, deliveryId: string): string {
+  return url(trackerPublicUrl, TRACKER_WEBHOOK_PATHS.twilioVoiceAnswer, deliveryId);
 }
 
 /** `action` of the call's `<Gather>` (renderVoice's gatherActionUrl). */

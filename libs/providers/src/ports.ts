@@ -36,8 +36,12 @@ export interface VoiceCall {
   deliveryId: string;
   /** E.164 phone number (mobile or landline). */
   to: string;
-  /** Inline TwiML run when the call is answered. */
-  twiml: string;
+  /**
+   * What the call does once answered: inline TwiML, or a URL the provider fetches the TwiML from
+   * at that moment (POST, with AnsweredBy when machine detection is on), so it can depend on who
+   * or what answered.
+   */
+  answer: { twiml: string } | { url: string };
   /** Where the provider posts this call's status changes (callStatusCallbackUrl). */
   statusCallbackUrl?: string;
   /** Which changes to post; the provider's default is `completed` only. */

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlertIssuedV1, HEADERS, TOPICS } from '@bin-alert/contracts';
-import { AlertText, Language } from '@bin-alert/domain';
+import { AlertText, Language, Principal, binsOutsideScope } from '@bin-alert/domain';
 import { AlertRepository, AlertWithCounts, ReferenceDataRepository } from '@bin-alert/persistence';
 import { FieldProblem, RequestValidationError } from '@bin-alert/platform';
 import { OutboxRelay } from '@bin-alert/messaging';
@@ -23,7 +23,7 @@ export class AlertIssuingService {
    * Stores the alert and its announcement in one transaction, then wakes the relay. Once this
    * returns, the alert will reach Kafka even if Kafka is down right now.
    */
-  async issue(request: IssueAlertRequest, correlationId: string): Promise<{ id: string; issuedAt: Date }> {
+  async issue(request: IssueAlertRequest, issuer: Principal, correlationId: string): Promise<{ id: string; issuedAt: Date }> {
     const category = await this.references.findCategory(request.category);
     const problems: FieldProblem[] = [];
     if (!category) {
@@ -33,6 +33,8 @@ export class AlertIssuingService {
     const unknownBins = await this.references.unknownBinIds(request.bins);
     for (const id of unknownBins) problems.push({ field: `bins[${request.bins.indexOf(id)}]`, reason: `unknown BIN '${id}'` });
     if (problems.length > 0) throw new RequestValidationError(problems);
+    const outside = binsOutsideScope(issuer, await this.references.findBins(request.bins));
+    if (outside.length > 0) throw new ForbiddenException(`not in your police zone: ${outside.join(', ')}`);
 
     const id = randomUUID();
     const issuedAt = new Date();
@@ -53,7 +55,7 @@ export class AlertIssuingService {
       { id, categoryCode: event.category, urgency, redistributionAllowed: event.redistributionAllowed, binIds: request.bins, texts, issuedAt },
       { topic: TOPICS.alerts, key: id, payload: event, headers: { [HEADERS.correlationId]: correlationId, [HEADERS.eventType]: event.type } },
     );
-    this.logger.log({ msg: 'alert issued', alertId: id, category: event.category, urgency, bins: request.bins, correlationId });
+    this.logger.log({ msg: 'alert issued', alertId: id, issuedBy: issuer.accountId, category: event.category, urgency, bins: request.bins, correlationId });
     this.relay.kick();
     return { id, issuedAt };
   }

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { ZodBodyPipe } from '@bin-alert/platform';
+import type { Principal } from '@bin-alert/domain';
+import { CurrentPrincipal, Roles, ZodBodyPipe } from '@bin-alert/platform';
 import { AlertIssuingService } from './alert-issuing.service';
 import { IssueAlertRequest, issueAlertRequest } from './issue-alert.request';
 
@@ -10,14 +11,16 @@ export class AlertsController {
   constructor(private readonly alerts: AlertIssuingService) {}
 
   @Post()
+  @Roles('operator', 'supervisor')
   @HttpCode(201)
   async issue(
     @Body(new ZodBodyPipe(issueAlertRequest)) body: IssueAlertRequest,
     @Headers('x-correlation-id') correlationHeader: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() issuer: Principal,
   ) {
     const correlationId = correlationHeader ?? randomUUID();
-    const { id, issuedAt } = await this.alerts.issue(body, correlationId);
+    const { id, issuedAt } = await this.alerts.issue(body, issuer, correlationId);
     res.setHeader('Location', `/v1/alerts/${id}`).setHeader('x-correlation-id', correlationId);
     return { id, status: 'issued', issuedAt: issuedAt.toISOString(), links: { self: `/v1/alerts/${id}` } };
   }

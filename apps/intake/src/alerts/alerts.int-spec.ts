@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { openDataSource } from '@bin-alert/persistence';
 import { testConfig } from '../../../../test/support/test-config';
 import { startIntake } from '../start-intake';
+import { asAalstOperator, bearer } from '../../../../test/support/access-tokens';
 
 /** Intake against the real PostgreSQL and Kafka: bad input is refused whole, good input lands whole. */
 describe('POST /v1/alerts', () => {
@@ -27,7 +28,9 @@ describe('POST /v1/alerts', () => {
     const [row] = await db.query(`SELECT (SELECT count(*) FROM alerts)::int AS alerts, (SELECT count(*) FROM alert_bins)::int AS bins, (SELECT count(*) FROM outbox)::int AS outbox`);
     return row;
   };
-  const post = (body: string, contentType = 'application/json') => fetch(`${url}/v1/alerts`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const post = (body: string, contentType = 'application/json', authorization = bearer()) =>
+    fetch(`${url}/v1/alerts`, { method: 'POST', headers: { 'content-type': contentType, authorization }, body });
+  const get = (path: string) => fetch(`${url}${path}`, { headers: asAalstOperator() });
 
   const valid = {
     category: 'burglary',
@@ -55,6 +58,28 @@ describe('POST /v1/alerts', () => {
     expect(await rowCounts()).toEqual(before);
   });
 
+  it.each([
+    ['without a token', '', 401, 'a bearer token is required'],
+    ['with a forged token', bearer().replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), 401, 'access token refused: bad signature'],
+    ['from a board member', bearer({ role: 'board', binIds: ['herdersem', 'moorsel'] }), 403, 'role board may not do this'],
+    ['from an admin', bearer({ role: 'admin' }), 403, 'role admin may not do this'],
+    ['from the police of another zone', bearer({ policeZone: 'dendermonde' }), 403, 'not in your police zone: herdersem, moorsel'],
+  ])('refuses an alert sent %s, and writes nothing', async (_, authorization, status, message) => {
+    const before = await rowCounts();
+    const res = await post(JSON.stringify(valid), 'application/json', authorization);
+    expect(res.status).toBe(status);
+    expect(JSON.stringify(await res.json())).toContain(message);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('lets a supervisor of the zone send', async () => {
+    expect((await post(JSON.stringify(valid), 'application/json', bearer({ role: 'supervisor' }))).status).toBe(201);
+  });
+
+  it('shows an alert only to a caller with a token', async () => {
+    expect((await fetch(`${url}/v1/alerts/1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b`)).status).toBe(401);
+  });
+
   it('refuses malformed JSON with 400 on the body', async () => {
     const before = await rowCounts();
     const res = await post('{"category": "burglary", ');
@@ -71,20 +96,20 @@ describe('POST /v1/alerts', () => {
     expect(res.headers.get('location')).toBe(`/v1/alerts/${id}`);
     expect(await rowCounts()).toEqual({ alerts: before.alerts + 1, bins: before.bins + 2, outbox: before.outbox + 1 });
 
-    const alert = (await (await fetch(`${url}/v1/alerts/${id}`)).json()) as any;
+    const alert = (await (await get(`/v1/alerts/${id}`)).json()) as any;
     expect(alert).toMatchObject({ id, category: 'burglary', urgency: 'normal', redistributionAllowed: true, bins: ['herdersem', 'moorsel'] });
   });
 
   it('defaults urgent alerts to "do not share" unless the police allow it', async () => {
     const res = await post(JSON.stringify({ ...valid, category: 'missing_person' }));
     const { id } = (await res.json()) as { id: string };
-    const alert = (await (await fetch(`${url}/v1/alerts/${id}`)).json()) as any;
+    const alert = (await (await get(`/v1/alerts/${id}`)).json()) as any;
     expect(alert).toMatchObject({ urgency: 'urgent', redistributionAllowed: false });
   });
 
   it('answers 404 for an unknown alert and 400 for an id that is not one', async () => {
-    expect((await fetch(`${url}/v1/alerts/1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b`)).status).toBe(404);
-    expect((await fetch(`${url}/v1/alerts/not-an-id`)).status).toBe(400);
+    expect((await get(`/v1/alerts/1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b`)).status).toBe(404);
+    expect((await get(`/v1/alerts/not-an-id`)).status).toBe(400);
   });
 
   it('lists the 14 BINs of zone Aalst and the categories', async () => {

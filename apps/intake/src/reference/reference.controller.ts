@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ReferenceDataRepository } from '@bin-alert/persistence';
+import { Public } from '@bin-alert/platform';
 
-/** What an operator picks from when composing an alert. */
+/** What an operator picks from when composing an alert; public, as the application form needs it too. */
+@Public()
 @Controller('v1')
 export class ReferenceController {
   constructor(private readonly references: ReferenceDataRepository) {}

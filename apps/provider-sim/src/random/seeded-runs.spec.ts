@@ -34,7 +34,7 @@ describe('seeded runs', () => {
         (error: { code?: string }) => refusals.push(String(error.code)),
       );
     }
-    for (let i = 0; i < 10; i += 1) await voice.call({ deliveryId: `v-${i}`, to: `+324712345${String(i).padStart(2, '0')}`, twiml: GATHER });
+    for (let i = 0; i < 10; i += 1) await voice.call({ deliveryId: `v-${i}`, to: `+324712345${String(i).padStart(2, '0')}`, answer: { twiml: GATHER } });
     await email.sendBatch({
       subject: 'BIN',
       text: 't',

@@ -66,10 +66,10 @@ describe('rate limits, 429 storms and latency', () => {
   it('answers the next N requests of one API with 429 in a storm, then recovers; other APIs are untouched', async () => {
     await fixture.configure({ burst429: { api: 'twilioCalls', count: 2 } });
 
-    const first = await rejectionOf(voice.call({ deliveryId: 'd-1', to: '+32470123456', twiml: '<Response/>' }));
+    const first = await rejectionOf(voice.call({ deliveryId: 'd-1', to: '+32470123456', answer: { twiml: '<Response/>' } }));
     await expect(sms.send({ deliveryId: 'd-2', to: '+32470123456', body: 'sms gaat door' })).resolves.toBeDefined();
-    const second = await rejectionOf(voice.call({ deliveryId: 'd-1', to: '+32470123456', twiml: '<Response/>' }));
-    const third = await voice.call({ deliveryId: 'd-1', to: '+32470123456', twiml: '<Response/>' });
+    const second = await rejectionOf(voice.call({ deliveryId: 'd-1', to: '+32470123456', answer: { twiml: '<Response/>' } }));
+    const third = await voice.call({ deliveryId: 'd-1', to: '+32470123456', answer: { twiml: '<Response/>' } });
 
     expect([first, second]).toEqual([
       expect.objectContaining({ kind: 'retryable', reason: 'rate_limited', httpStatus: 429 }),
@@ -102,7 +102,7 @@ describe('rate limits, 429 storms and latency', () => {
   it('injects provider 5xx through errorRates as retryable', async () => {
     await fixture.configure({ voice: { errorRates: { 20503: 1 } } });
 
-    const error = await rejectionOf(voice.call({ deliveryId: 'd-1', to: '+32470123456', twiml: '<Response/>' }));
+    const error = await rejectionOf(voice.call({ deliveryId: 'd-1', to: '+32470123456', answer: { twiml: '<Response/>' } }));
 
     expect(error).toMatchObject({ kind: 'retryable', reason: 'provider_unavailable_503', httpStatus: 503 });
   });

@@ -13,8 +13,11 @@ export interface CallFate {
   acknowledges: boolean;
 }
 
-/** Draws in a fixed order (outcome, then acknowledgement) whatever the outcome. */
-export function decideCallFate(to: string, rates: SimConfig['voice'], prng: Prng): CallFate {
+/**
+ * Draws in a fixed order (outcome, then acknowledgement) whatever the outcome. `earlierCalls` is
+ * how many calls this number received before (some magic numbers answer only when called again).
+ */
+export function decideCallFate(to: string, rates: SimConfig['voice'], prng: Prng, earlierCalls = 0): CallFate {
   const drawn = prng.choose([
     ['no-answer', rates.noAnswerRate],
     ['busy', rates.busyRate],
@@ -25,6 +28,7 @@ export function decideCallFate(to: string, rates: SimConfig['voice'], prng: Prng
 
   const magic = magicCall(to);
   if (magic) {
+    if ('firstCallOnly' in magic && earlierCalls > 0) return { outcome: 'completed', answeredBy: 'human', acknowledges: true };
     if (magic.outcome !== 'completed') return { outcome: magic.outcome, acknowledges: false };
     return magic.answeredBy === 'machine'
       ? { outcome: 'completed', answeredBy: 'machine', acknowledges: false }

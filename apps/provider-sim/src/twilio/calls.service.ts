@@ -64,6 +64,7 @@ export class TwilioCallsService {
     const injected = injectedErrorCode(rates.errorRates, prng);
     if (injected !== undefined) throw twilioErrors.injected(injected);
 
+    const earlierCalls = this.store.inbox(to).filter((m) => m.channel === 'voice').length;
     const now = new Date();
     const call: SimMessage = {
       id: twilioSid('CA'),
@@ -82,7 +83,7 @@ export class TwilioCallsService {
     this.store.record(call);
     this.stats.accepted('voice', `${to}\n${twiml ?? url ?? ''}`);
     const events = requestedCallEvents(call.statusCallbackEvents ?? []);
-    this.lifecycle.start(call, decideCallFate(to, rates, prng), { accountSid, events, machineDetection: call.machineDetection }, prng);
+    this.lifecycle.start(call, decideCallFate(to, rates, prng, earlierCalls), { accountSid, events, machineDetection: call.machineDetection }, prng);
     this.logger.log({ msg: 'call accepted', id: call.id, says: call.said?.length ?? 0 });
 
     const uri = `${accountPath(accountSid)}/Calls/${call.id}`;

@@ -28,7 +28,7 @@ describe('in-doubt lookups through the Twilio list resources', () => {
   it('finds a call placed to the number since the claim', async () => {
     const voice = new TwilioVoiceCaller(fixture.settings.twilio);
     const since = new Date();
-    const placed = await voice.call({ deliveryId: 'd-3', to: '+3253710099', twiml: '<Response><Say>x</Say></Response>' });
+    const placed = await voice.call({ deliveryId: 'd-3', to: '+3253710099', answer: { twiml: '<Response><Say>x</Say></Response>' } });
 
     expect(await voice.findPlaced({ to: '+3253710099', since })).toEqual({ providerId: placed.providerId });
     expect(await voice.findPlaced({ to: '+3253710098', since })).toBeNull();

@@ -12,6 +12,8 @@ export type MagicSms =
 
 export type MagicCall =
   | { outcome: 'no-answer' | 'busy' | 'failed' }
+  /** The first call to the number is not answered (or meets a busy line); later ones reach a person who presses 1. */
+  | { outcome: 'no-answer' | 'busy'; firstCallOnly: true }
   | { outcome: 'completed'; answeredBy: 'machine' }
   | { outcome: 'completed'; answeredBy: 'human'; acknowledges: boolean };
 
@@ -30,6 +32,8 @@ const CALL_GROUPS: Record<string, MagicCall> = {
   '13': { outcome: 'failed' },
   '14': { outcome: 'completed', answeredBy: 'human', acknowledges: true }, // presses 1 at a <Gather>
   '15': { outcome: 'completed', answeredBy: 'human', acknowledges: false }, // listens, never presses
+  '16': { outcome: 'no-answer', firstCallOnly: true }, // out the first time, answers (and presses 1) when called again
+  '17': { outcome: 'busy', firstCallOnly: true }, // busy the first time, answers (and presses 1) when called again
 };
 
 export function magicSms(to: string): MagicSms | undefined {

@@ -19,7 +19,7 @@ describe('Twilio Calls through the official SDK', () => {
       '<Gather numDigits="1" timeout="8"><Say language="nl-BE">Druk op 1 om te herhalen.</Say></Gather>' +
       '</Response>';
 
-    const accepted = await caller.call({ deliveryId: 'd-1', to: '+3253123456', twiml });
+    const accepted = await caller.call({ deliveryId: 'd-1', to: '+3253123456', answer: { twiml } });
 
     expect(accepted.providerId).toMatch(/^CA[0-9a-f]{32}$/);
     const [call] = await fixture.inbox('+3253123456');
@@ -36,7 +36,7 @@ describe('Twilio Calls through the official SDK', () => {
   });
 
   it('refuses an invalid number with 21217, terminal invalid_number', async () => {
-    const error = await rejectionOf(caller.call({ deliveryId: 'd-2', to: '+32999', twiml: '<Response/>' }));
+    const error = await rejectionOf(caller.call({ deliveryId: 'd-2', to: '+32999', answer: { twiml: '<Response/>' } }));
 
     expect(error).toMatchObject({ kind: 'terminal', reason: 'invalid_number', code: '21217', httpStatus: 400 });
     expect((error as Error).message).not.toContain('32999');

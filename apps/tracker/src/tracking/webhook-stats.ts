@@ -12,6 +12,7 @@ export type WebhookStat =
   | 'sms_opt_out'
   | 'sms_opt_in'
   | 'sms_reply_unknown_number'
+  | 'voice_answered_by_machine'
   | `refused_${string}`;
 
 /** Counting is best effort: a Redis hiccup must never fail a callback that was handled. */

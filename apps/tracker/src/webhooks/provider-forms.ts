@@ -15,6 +15,10 @@ export type MessageStatusForm = z.infer<typeof messageStatusForm>;
 export const callStatusForm = z.object({ CallSid: field, CallStatus: field, AnsweredBy: optional, Timestamp: optional }).passthrough();
 export type CallStatusForm = z.infer<typeof callStatusForm>;
 
+/** Twilio fetching a call's TwiML on answer; AnsweredBy tells a person from a machine. */
+export const voiceAnswerForm = z.object({ CallSid: field, AnsweredBy: optional }).passthrough();
+export type VoiceAnswerForm = z.infer<typeof voiceAnswerForm>;
+
 export const gatherForm = z.object({ CallSid: field, Digits: optional, CallStatus: optional }).passthrough();
 export type GatherForm = z.infer<typeof gatherForm>;
 

@@ -1,15 +1,28 @@
-import { Body, Controller, Header, HttpCode, Logger, Post, Query, UseGuards } from '@nestjs/common';
-import { classifySmsReply, redactContact, renderVoiceGatherReply } from '@bin-alert/domain';
-import { SmsOptOutRepository } from '@bin-alert/persistence';
-import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
+import { Body, Controller, Header, HttpCode, Inject, Logger, Post, Query, UseGuards } from '@nestjs/common';
+import { classifySmsReply, isAnsweredByMachine, redactContact, renderVoice, renderVoiceGatherReply } from '@bin-alert/domain';
+import { DeliveryTrackingRepository, SmsOptOutRepository } from '@bin-alert/persistence';
+import { TRACKER_WEBHOOK_PATHS, voiceGatherActionUrl } from '@bin-alert/providers';
 import { ZodBodyPipe } from '@bin-alert/platform';
 import { callStatusObservation, gatherObservation, messageStatusObservation } from '../tracking/callback-observation';
 import { StatusEventPublisher } from '../tracking/status-event-publisher';
 import { WebhookStats } from '../tracking/webhook-stats';
-import { CallStatusForm, GatherForm, InboundSmsForm, MessageStatusForm, callStatusForm, gatherForm, inboundSmsForm, messageStatusForm } from './provider-forms';
+import {
+  CallStatusForm,
+  GatherForm,
+  InboundSmsForm,
+  MessageStatusForm,
+  VoiceAnswerForm,
+  callStatusForm,
+  gatherForm,
+  inboundSmsForm,
+  messageStatusForm,
+  voiceAnswerForm,
+} from './provider-forms';
 import { TwilioSignatureGuard } from './signature-guards';
+import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+const HANG_UP_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
 
 /**
  * Twilio's signed form webhooks. Status callbacks answer 200 with an empty body once the event
@@ -24,6 +37,8 @@ export class TwilioWebhooksController {
     private readonly events: StatusEventPublisher,
     private readonly optOuts: SmsOptOutRepository,
     private readonly stats: WebhookStats,
+    private readonly deliveries: DeliveryTrackingRepository,
+    @Inject(TRACKER_SETTINGS) private readonly settings: TrackerSettings,
   ) {}
 
   @Post(TRACKER_WEBHOOK_PATHS.twilioMessageStatus)
@@ -36,6 +51,25 @@ export class TwilioWebhooksController {
   @HttpCode(200)
   async callStatus(@Query('deliveryId') deliveryId: string | undefined, @Body(new ZodBodyPipe(callStatusForm)) form: CallStatusForm): Promise<void> {
     await this.events.publish([callStatusObservation(single(deliveryId), form)]);
+  }
+
+  /**
+   * The call's Url, fetched by Twilio once machine detection is done: a person hears the message
+   * twice and may press 1; a voicemail gets it once, after the beep.
+   */
+  @Post(TRACKER_WEBHOOK_PATHS.twilioVoiceAnswer)
+  @HttpCode(200)
+  @Header('Content-Type', 'text/xml')
+  async voiceAnswer(@Query('deliveryId') deliveryId: string | undefined, @Body(new ZodBodyPipe(voiceAnswerForm)) form: VoiceAnswerForm): Promise<string> {
+    const id = single(deliveryId);
+    const script = id === undefined ? null : await this.deliveries.findVoiceScript(id);
+    if (!script || id === undefined) {
+      this.logger.warn({ msg: 'call answered for a delivery that has no voice message; hanging up', deliveryId: id, callSid: form.CallSid });
+      return HANG_UP_TWIML;
+    }
+    const answeredByMachine = isAnsweredByMachine(form.AnsweredBy);
+    if (answeredByMachine) await this.stats.add({ voice_answered_by_machine: 1 });
+    return renderVoice(script.content, script.language, { gatherActionUrl: voiceGatherActionUrl(this.settings.publicUrl, id), answeredByMachine }).twiml;
   }
 
   /** The `<Gather action>`: Digits=1 acknowledges; the answer thanks the member in their language. */

@@ -88,6 +88,13 @@ describe('renderVoice', () => {
     expect(voice.script).not.toContain('Appuyez');
   });
 
+  it('leaves an answering machine the message once, with nothing to press', () => {
+    const voice = renderVoice(missingChild, 'fr', { gatherActionUrl: 'http://t/g', answeredByMachine: true });
+    expect(voice.twiml.match(/Lucas \(8 ans\)/g)).toHaveLength(1);
+    expect(voice.twiml).not.toContain('<Gather');
+    expect(voice.twiml).toMatch(/<\/Say><Hangup\/><\/Response>$/);
+  });
+
   it.each([
     ['nl', 'nl-BE', 'Druk op 1'],
     ['de', 'nl-BE', 'Druk op 1'], // no German text: the zone language, prompt included

@@ -63,6 +63,11 @@ export interface VoiceRenderOptions {
    * this delivery). Without it the call only says the message, twice.
    */
   gatherActionUrl?: string;
+  /**
+   * An answering machine took the call (Twilio's AnsweredBy machine_*): the message is left once,
+   * after the beep, with nothing to press — a voicemail that repeats itself only gets cut off.
+   */
+  answeredByMachine?: boolean;
 }
 
 /**
@@ -75,6 +80,7 @@ export function renderVoice(content: AlertContent, memberLanguage: Language, opt
   const locale = VOICE_LOCALE[language];
   const script = `${SENDER_NAME[language]}. ${text.title}. ${text.body} ${redistributionNotice(content, language)}`;
   const say = `<Say language="${locale}">${escapeXml(script)}</Say>`;
+  if (options.answeredByMachine) return { language, locale, script, twiml: `<?xml version="1.0" encoding="UTF-8"?><Response>${say}<Hangup/></Response>` };
   const second = options.gatherActionUrl
     ? `<Gather numDigits="1" timeout="8" action="${escapeXml(options.gatherActionUrl)}" method="POST">${say}` +
       `<Say language="${locale}">${escapeXml(VOICE_CONFIRM_PROMPT[language])}</Say></Gather>`

@@ -113,7 +113,7 @@ export function mapTwilioMessageStatus(messageStatus: string, errorCode?: string
 }
 
 /** AnsweredBy values of Twilio's answering machine detection that mean "not a person". */
-function isMachine(answeredBy: string | undefined): boolean {
+export function isAnsweredByMachine(answeredBy: string | undefined): boolean {
   return !!answeredBy && answeredBy.toLowerCase().startsWith('machine');
 }
 
@@ -132,10 +132,10 @@ export function mapTwilioCallStatus(callStatus: string, answeredBy?: string): St
       return { status: 'sent' };
     case 'in-progress':
       if (by === 'fax') return { status: 'answered', reason: 'answered_by_fax' };
-      return isMachine(by) ? { status: 'answered', reason: 'answered_by_machine' } : { status: 'answered' };
+      return isAnsweredByMachine(by) ? { status: 'answered', reason: 'answered_by_machine' } : { status: 'answered' };
     case 'completed':
       if (by === 'fax') return { status: 'failed', reason: 'answered_by_fax' };
-      return isMachine(by) ? { status: 'delivered', reason: 'answered_by_machine' } : { status: 'delivered' };
+      return isAnsweredByMachine(by) ? { status: 'delivered', reason: 'answered_by_machine' } : { status: 'delivered' };
     case 'busy':
       return { status: 'busy', reason: 'line_busy' };
     case 'no-answer':
@@ -203,3 +203,6 @@ export const VOICE_ACKNOWLEDGE_DIGIT = '1';
 export function isVoiceAcknowledgement(digits: string | undefined): boolean {
   return digits?.trim() === VOICE_ACKNOWLEDGE_DIGIT;
 }
+
+/** Call outcomes after which the member may be called again: nobody heard the message. */
+export const REDIALABLE_CALL_STATUSES = ['no_answer', 'busy'] as const satisfies readonly DeliveryStatus[];

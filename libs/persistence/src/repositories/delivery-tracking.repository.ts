@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Channel, DeliveryStatus, Language, TrackedDeliveryStatus, nextDeliveryStatus } from '@bin-alert/domain';
+import { AlertContent, Channel, DeliveryStatus, Language, TrackedDeliveryStatus, nextDeliveryStatus } from '@bin-alert/domain';
 
 /** What the tracker needs to know about a delivery a callback names. */
 export interface TrackedDelivery {
@@ -56,6 +56,20 @@ export class DeliveryTrackingRepository {
     return found;
   }
 
+  /** What a voice delivery's call must say, and in which language; null if there is no such call. */
+  async findVoiceScript(deliveryId: string): Promise<{ content: AlertContent; language: Language } | null> {
+    if (!UUID.test(deliveryId)) return null;
+    const [row]: Array<{ language: Language | null; alert_id: string; urgency: AlertContent['urgency']; redistribution_allowed: boolean; texts: AlertContent['texts'] }> =
+      await this.db.query(
+        `SELECT d.language, a.id AS alert_id, a.urgency, a.redistribution_allowed, a.texts
+           FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+          WHERE d.id = $1 AND d.channel = 'voice' AND d.language IS NOT NULL`,
+        [deliveryId],
+      );
+    if (!row?.language) return null;
+    return { language: row.language, content: { alertId: row.alert_id, urgency: row.urgency, redistributionAllowed: row.redistribution_allowed, texts: row.texts } };
+  }
+
   /**
    * Applies a callback with the monotonic state machine (nextDeliveryStatus). The row is locked
    * while its current status is read and the next one written, so two callbacks for the same
@@ -65,12 +79,14 @@ export class DeliveryTrackingRepository {
   async applyStatusChange(change: DeliveryStatusChange): Promise<DeliveryStatusChangeOutcome | null> {
     if (!UUID.test(change.deliveryId)) return null;
     return this.db.transaction(async (tx) => {
-      const [row]: Array<{ alert_id: string; member_id: string; channel: Channel; status: DeliveryStatus; acknowledged_at: Date | null }> = await tx.query(
-        `SELECT alert_id, member_id, channel, status, acknowledged_at FROM deliveries WHERE id = $1 FOR UPDATE`,
-        [change.deliveryId],
-      );
+      const [row]: Array<{ alert_id: string; member_id: string; channel: Channel; status: DeliveryStatus; acknowledged_at: Date | null; superseded_provider_ids: string[] }> =
+        await tx.query(`SELECT alert_id, member_id, channel, status, acknowledged_at, superseded_provider_ids FROM deliveries WHERE id = $1 FOR UPDATE`, [
+          change.deliveryId,
+        ]);
       if (!row) return null;
-      const sameChannel = row.channel === change.channel;
+      // A late callback of a call that was given up on and redialled says nothing about the new call.
+      const superseded = change.providerId !== undefined && row.superseded_provider_ids.includes(change.providerId);
+      const sameChannel = row.channel === change.channel && !superseded;
       const next = sameChannel ? nextDeliveryStatus(row.status, change.status) : null;
       const acknowledge = sameChannel && change.acknowledged && row.acknowledged_at === null && !UNTOUCHABLE.has(row.status);
       const outcome: DeliveryStatusChangeOutcome = {

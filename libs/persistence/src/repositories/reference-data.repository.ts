@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { BinEntity, CategoryEntity } from '../entities';
 
 @Injectable()
@@ -16,6 +16,10 @@ export class ReferenceDataRepository {
 
   findCategory(code: string): Promise<CategoryEntity | null> {
     return this.db.getRepository(CategoryEntity).findOneBy({ code });
+  }
+
+  findBins(ids: string[]): Promise<BinEntity[]> {
+    return this.db.getRepository(BinEntity).find({ where: { id: In(ids) } });
   }
 
   /** The ids among `ids` that name no BIN, in the order given. */

@@ -48,4 +48,9 @@ describe('tracker settings', () => {
   it('refuses a SendGrid key that is not base64', () => {
     expect(() => loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: '-----BEGIN PUBLIC KEY----- x' })).toThrow(/SENDGRID_WEBHOOK_PUBLIC_KEY/);
   });
+  it('refuses to run production with the development token secret, and a short secret anywhere', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('AUTH_TOKEN_SECRET: set a secret of your own in production');
+    expect(() => loadConfig({ AUTH_TOKEN_SECRET: 'short' })).toThrow('AUTH_TOKEN_SECRET: at least 32 characters');
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_TOKEN_SECRET: 'k'.repeat(32) }).AUTH_TOKEN_SECRET).toBe('k'.repeat(32));
+  });
 });

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
+import type { AccessTokenSettings } from '../auth/access-token';
 
 /**
  * The one configuration schema of the system, read from the environment once at start-up.
  * Every app validates the whole of it so that a typo is caught wherever it is made; every
  * setting has a default that works on one machine with the project's own scripts.
  */
+const DEVELOPMENT_TOKEN_SECRET = 'development-only-secret-never-use-in-production';
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const optionalSecret = z
@@ -80,11 +82,20 @@ export const configSchema = z.object({
   /** Provider calls in flight per dispatcher instance. */
   DISPATCH_SEND_CONCURRENCY: positiveInt.max(512).default(16),
   /** Shared limits across every instance, enforced in Redis. */
+  /** Calls again a member who did not answer or was busy, this many times (0: never)… */
+  VOICE_REDIALS: z.coerce.number().int().min(0).max(5).default(2),
+  /** …this long after the call that failed to reach them. */
+  VOICE_REDIAL_DELAY_SECONDS: positiveInt.max(86_400).default(120),
   TWILIO_MESSAGES_PER_SECOND: positiveInt.default(100),
   TWILIO_CALLS_PER_SECOND: positiveInt.default(20),
   SENDGRID_REQUESTS_PER_SECOND: positiveInt.default(50),
   OUTBOX_POLL_MS: positiveInt.default(250),
 
+  /** HS256 key of the access tokens. The default is for development and tests only. */
+  AUTH_TOKEN_SECRET: z.string().min(32, 'at least 32 characters').default(DEVELOPMENT_TOKEN_SECRET),
+  AUTH_TOKEN_ISSUER: z.string().min(1).default('bin-alert'),
+  AUTH_TOKEN_AUDIENCE: z.string().min(1).default('bin-alert-api'),
+  AUTH_TOKEN_TTL_SECONDS: positiveInt.default(8 * 3600),
   /**
    * `distributed`: PostgreSQL, Redis and Kafka at the addresses above. `standalone`: the whole
    * system in one process with embedded PostgreSQL (PGlite), an in-process bus and in-memory
@@ -117,5 +128,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config = parsed.data;
   const twilioHalf = Boolean(config.TWILIO_ACCOUNT_SID) !== Boolean(config.TWILIO_AUTH_TOKEN);
   if (twilioHalf) throw new ConfigError(['TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN: set both (real Twilio) or neither (simulator)']);
+  if (config.NODE_ENV === 'production' && config.AUTH_TOKEN_SECRET === DEVELOPMENT_TOKEN_SECRET) {
+    throw new ConfigError(['AUTH_TOKEN_SECRET: set a secret of your own in production (anyone can sign tokens with the default)']);
+  }
   return config;
+}
+
+export function accessTokenSettingsFrom(config: AppConfig): AccessTokenSettings {
+  return { secret: config.AUTH_TOKEN_SECRET, issuer: config.AUTH_TOKEN_ISSUER, audience: config.AUTH_TOKEN_AUDIENCE, ttlSeconds: config.AUTH_TOKEN_TTL_SECONDS };
 }

@@ -22,7 +22,7 @@ describe('Twilio adapters pass the tracker callbacks through', () => {
     await new TwilioVoiceCaller(settings, client).call({
       deliveryId: 'd',
       to: '+3253732727',
-      twiml: '<Response/>',
+      answer: { url: 'http://t/voice-answer?deliveryId=d' },
       statusCallbackUrl: 'http://t/c?deliveryId=d',
       statusCallbackEvents: ['initiated', 'ringing', 'answered', 'completed'],
       machineDetection: 'Enable',
@@ -33,14 +33,19 @@ describe('Twilio adapters pass the tracker callbacks through', () => {
         statusCallbackMethod: 'POST',
         statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
         machineDetection: 'Enable',
+        url: 'http://t/voice-answer?deliveryId=d',
+        method: 'POST',
       }),
     );
+    expect(calls.create.mock.calls[0][0].twiml).toBeUndefined();
   });
 
   it('asks for nothing of the sort by default', async () => {
     const { client, calls } = fakeClient();
-    await new TwilioVoiceCaller(settings, client).call({ deliveryId: 'd', to: '+3253732727', twiml: '<Response/>' });
+    await new TwilioVoiceCaller(settings, client).call({ deliveryId: 'd', to: '+3253732727', answer: { twiml: '<Response/>' } });
     const params = calls.create.mock.calls[0][0];
+    expect(params).toMatchObject({ twiml: '<Response/>' });
+    expect(params.url).toBeUndefined();
     expect(params.statusCallback).toBeUndefined();
     expect(params.machineDetection).toBeUndefined();
   });

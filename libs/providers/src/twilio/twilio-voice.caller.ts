@@ -16,7 +16,7 @@ export class TwilioVoiceCaller implements VoiceCaller {
       const created = await this.client.calls.create({
         to: call.to,
         from: this.settings.fromNumber,
-        twiml: call.twiml,
+        ...('url' in call.answer ? { url: call.answer.url, method: 'POST' } : { twiml: call.answer.twiml }),
         ...(call.statusCallbackUrl !== undefined
           ? { statusCallback: call.statusCallbackUrl, statusCallbackMethod: 'POST', statusCallbackEvent: call.statusCallbackEvents }
           : {}),

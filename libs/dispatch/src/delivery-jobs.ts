@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { DeliveryJobV1, JOB_PARTITIONS, jobsTopic } from '@bin-alert/contracts';
+import { Channel, Urgency, groupIntoJobs } from '@bin-alert/domain';
+
+export interface PlannedDelivery {
+  memberId: string;
+  deliveryId: string;
+}
+
+export interface DeliveryJobRecord {
+  topic: string;
+  partition: number;
+  /** A member of the job: every member of a job maps to its partition. */
+  key: string;
+  value: DeliveryJobV1;
+}
+
+/**
+ * Cuts planned deliveries of one alert and channel into jobs for the lane's topic, each job on
+ * the partition of its members, so that a member's deliveries are always sent in order.
+ */
+export function deliveryJobRecords(
+  alert: { alertId: string; channel: Channel; lane: Urgency; content: DeliveryJobV1['content'] },
+  deliveries: PlannedDelivery[],
+  jobSize: number,
+): DeliveryJobRecord[] {
+  const topic = jobsTopic(alert.channel, alert.lane);
+  return groupIntoJobs(deliveries, JOB_PARTITIONS, jobSize).map((job) => ({
+    topic,
+    partition: job.partition,
+    key: job.items[0].memberId,
+    value: {
+      type: 'delivery.job',
+      version: 1,
+      jobId: randomUUID(),
+      alertId: alert.alertId,
+      channel: alert.channel,
+      lane: alert.lane,
+      deliveryIds: job.items.map((i) => i.deliveryId),
+      content: alert.content,
+      plannedAt: new Date().toISOString(),
+    },
+  }));
+}

@@ -1,0 +1,73 @@
+import { Logger } from '@nestjs/common';
+import type { OutboxRelay } from '@bin-alert/messaging';
+import type { RedialledDelivery, VoiceRedialRepository } from '@bin-alert/persistence';
+import { deliveryJobRecords } from './delivery-jobs';
+import { DispatchSettings } from './dispatch-settings';
+
+const REDIALS_PER_ROUND = 200;
+
+/**
+ * Calls again the members a call did not reach (no answer, busy line), after a delay and up to
+ * a number of times. Due calls are put back to planned together with their jobs (outbox), and
+ * go out through the same jobs, lanes, claims and rate limit as every first call. Every voice
+ * dispatcher runs one; row locks keep two from redialling the same member.
+ */
+export class VoiceRedialScheduler {
+  private readonly logger = new Logger('voice-redial');
+  private timer: NodeJS.Timeout | null = null;
+  private round: Promise<number> | null = null;
+
+  constructor(
+    private readonly redials: VoiceRedialRepository,
+    private readonly relay: OutboxRelay,
+    private readonly settings: DispatchSettings,
+  ) {}
+
+  start(): void {
+    if (this.timer || this.settings.voiceRedial.maxRedials === 0) return;
+    this.relay.start();
+    this.timer = setInterval(() => {
+      this.round ??= this.planDue().finally(() => (this.round = null));
+    }, this.settings.voiceRedial.pollMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.round;
+    await this.relay.stop();
+  }
+
+  /** Plans every redial that is due now; returns how many. */
+  async planDue(): Promise<number> {
+    let total = 0;
+    try {
+      for (;;) {
+        const planned = await this.redials.planDueRedials(this.settings.voiceRedial, REDIALS_PER_ROUND, (due) => this.jobsFor(due));
+        total += planned.length;
+        if (planned.length > 0) {
+          this.relay.kick();
+          this.logger.log({ msg: 'calls planned again after no answer or a busy line', count: planned.length, alerts: [...new Set(planned.map((p) => p.content.alertId))] });
+        }
+        if (planned.length < REDIALS_PER_ROUND) return total;
+      }
+    } catch (error) {
+      this.logger.warn({ msg: 'could not plan redials; trying again on the next round', error: String(error) });
+      return total;
+    }
+  }
+
+  private jobsFor(due: RedialledDelivery[]) {
+    const byAlert = new Map<string, RedialledDelivery[]>();
+    for (const d of due) byAlert.set(d.content.alertId, [...(byAlert.get(d.content.alertId) ?? []), d]);
+    return [...byAlert.values()].flatMap((deliveries) => {
+      const { alertId, urgency, redistributionAllowed, texts } = deliveries[0].content;
+      const jobs = deliveryJobRecords(
+        { alertId, channel: 'voice', lane: urgency, content: { urgency, redistributionAllowed, texts } },
+        deliveries.map((d) => ({ memberId: d.memberId, deliveryId: d.id })),
+        this.settings.jobSize,
+      );
+      return jobs.map((job) => ({ topic: job.topic, key: job.key, partition: job.partition, payload: job.value, headers: {} }));
+    });
+  }
+}

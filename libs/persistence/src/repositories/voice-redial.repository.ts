@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AlertContent, REDIALABLE_CALL_STATUSES } from '@bin-alert/domain';
+import { NewOutboxRecord, OutboxRepository } from './outbox.repository';
+import { queryRows } from './query-rows';
+
+/** A voice delivery put back to planned, to be dialled again. */
+export interface RedialledDelivery {
+  id: string;
+  memberId: string;
+  /** Its redial number: 1 for the first redial. */
+  redial: number;
+  content: AlertContent;
+}
+
+export interface RedialPolicy {
+  /** Redials after the first call; 0 turns redialling off. */
+  maxRedials: number;
+  /** How long after the unanswered or busy call the member is called again. */
+  delaySeconds: number;
+}
+
+@Injectable()
+export class VoiceRedialRepository {
+  constructor(
+    private readonly db: DataSource,
+    private readonly outbox: OutboxRepository,
+  ) {}
+
+  /**
+   * Puts up to `limit` calls that went unanswered (or met a busy line) long enough ago back to
+   * planned, and commits the jobs `toJobs` makes of them to the outbox in the same transaction:
+   * a redial is never planned without its job, nor sent twice by two dispatchers (row locks,
+   * SKIP LOCKED). The abandoned call's id is kept so its late callbacks are ignored.
+   */
+  async planDueRedials(policy: RedialPolicy, limit: number, toJobs: (redialled: RedialledDelivery[]) => NewOutboxRecord[]): Promise<RedialledDelivery[]> {
+    if (policy.maxRedials === 0) return [];
+    return this.db.transaction(async (tx) => {
+      const rows = await queryRows<{ id: string; member_id: string; redials: number; alert_id: string; urgency: AlertContent['urgency']; redistribution_allowed: boolean; texts: AlertContent['texts'] }>(
+          tx,
+          `WITH due AS (
+             SELECT id FROM deliveries
+              WHERE channel = 'voice' AND status = ANY($1::text[]) AND redials < $2
+                AND status_updated_at <= now() - make_interval(secs => $3::double precision)
+              ORDER BY status_updated_at LIMIT $4
+                FOR UPDATE SKIP LOCKED)
+           UPDATE deliveries d
+              SET status = 'planned', redials = d.redials + 1,
+                  superseded_provider_ids = CASE WHEN d.provider_id IS NULL THEN d.superseded_provider_ids
+                                                 ELSE array_append(d.superseded_provider_ids, d.provider_id) END,
+                  provider_id = NULL, provider_status = NULL, provider_error_code = NULL, reason = NULL,
+                  claimed_by = NULL, lease_until = NULL, status_updated_at = now(), updated_at = now()
+             FROM due, alerts a
+            WHERE d.id = due.id AND a.id = d.alert_id
+           RETURNING d.id, d.member_id, d.redials, a.id AS alert_id, a.urgency, a.redistribution_allowed, a.texts`,
+          [[...REDIALABLE_CALL_STATUSES], policy.maxRedials, policy.delaySeconds, limit],
+        );
+      const redialled = rows.map((r) => ({
+        id: r.id,
+        memberId: r.member_id,
+        redial: r.redials,
+        content: { alertId: r.alert_id, urgency: r.urgency, redistributionAllowed: r.redistribution_allowed, texts: r.texts },
+      }));
+      await this.outbox.append(toJobs(redialled), tx);
+      return redialled;
+    });
+  }
+}
