@@ -1,8 +1,8 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { MESSAGE_BUS, MessageBus, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay } from '@bin-alert/messaging';
+import { MESSAGE_BUS, MessageBus, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay, OutboxBacklogMetrics } from '@bin-alert/messaging';
 import { OutboxRepository, PersistenceModule } from '@bin-alert/persistence';
 import { APP_GUARD } from '@nestjs/core';
-import { AccessGuard, AppConfig, ConfigModule, HealthController, StoresModule } from '@bin-alert/platform';
+import { AccessGuard, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, StoresModule } from '@bin-alert/platform';
 import { AlertIssuingService, OUTBOX_RELAY } from './alerts/alert-issuing.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
@@ -28,17 +28,18 @@ export class IntakeModule {
         PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-intake`, mode: config.BIN_ALERT_MODE }),
         StoresModule.forRoot(config),
+        ObservabilityModule.forRoot({ app: 'intake', readiness: POSTGRES_REDIS_KAFKA_READINESS }),
       ],
-      controllers: [AlertsController, ReferenceController, HealthController],
+      controllers: [AlertsController, ReferenceController],
       providers: [
         AlertIssuingService,
         {
           provide: OUTBOX_RELAY,
-          useFactory: (outbox: OutboxRepository, bus: MessageBus) => new OutboxRelay(outbox, bus, config.OUTBOX_POLL_MS),
-          inject: [OutboxRepository, MESSAGE_BUS],
+          useFactory: (outbox: OutboxRepository, bus: MessageBus, metrics: AppMetrics) => new OutboxRelay(outbox, bus, config.OUTBOX_POLL_MS, undefined, undefined, metrics),
+          inject: [OutboxRepository, MESSAGE_BUS, AppMetrics],
         },
         OutboxRelayLifecycle,
-        POSTGRES_REDIS_KAFKA_READINESS,
+        OutboxBacklogMetrics,
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
     };

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ObservabilityModule } from '@bin-alert/platform';
 import { SimConfig } from './config/sim-config';
 import { SimConfigStore, StartupSimConfig } from './config/sim-config.store';
 import { ConfigController } from './control/config.controller';
@@ -41,6 +42,8 @@ export class ProviderSimModule {
   static forRoot(credentials: SimCredentials, config: SimConfig): DynamicModule {
     return {
       module: ProviderSimModule,
+      // /metrics and /health like every app; it depends on nothing, so it is ready once it listens.
+      imports: [ObservabilityModule.forRoot({ app: 'provider-sim' })],
       controllers: [TwilioController, MailSendController, InspectionController, ConfigController, StatsController, InboundSmsController, PhonesController],
       providers: [
         { provide: SimCredentials, useValue: credentials },

@@ -1,7 +1,8 @@
-import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import { CorrelatedLogger } from '@bin-alert/platform';
 import { SimConfigPatch } from './config/sim-config.patch';
 import { resolveStartupConfig } from './config/startup-config';
 import { ProviderSimModule } from './provider-sim.module';
@@ -30,7 +31,7 @@ export async function startProviderSim(options: ProviderSimOptions = {}): Promis
   const credentials = resolveSimCredentials(options, process.env);
   const config = resolveStartupConfig(options.config, process.env);
   const app = await NestFactory.create<NestExpressApplication>(ProviderSimModule.forRoot(credentials, config), {
-    logger: options.logger ?? new ConsoleLogger('provider-sim', { json: true }),
+    logger: options.logger ?? new CorrelatedLogger('provider-sim', { json: true }),
     bodyParser: false,
     abortOnError: false,
   });

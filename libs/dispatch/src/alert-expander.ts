@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { AlertIssuedV1, HEADERS } from '@bin-alert/contracts';
-import { Channel, decideRecipient, deliveryId } from '@bin-alert/domain';
+import { AlertIssuedV1 } from '@bin-alert/contracts';
+import { Channel, RecipientDecision, Urgency, decideRecipient, deliveryId } from '@bin-alert/domain';
 import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { PermanentMessageError } from '@bin-alert/messaging';
 import type { AlertRepository, AudienceRepository, DeliveryRepository, ReferenceDataRepository } from '@bin-alert/persistence';
+import type { AppMetrics } from '@bin-alert/platform';
 import { DispatchSettings } from './dispatch-settings';
 import { deliveryJobRecords } from './delivery-jobs';
 
@@ -35,13 +36,15 @@ export class AlertExpander {
     private readonly audience: AudienceRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly settings: DispatchSettings,
+    private readonly metrics?: AppMetrics,
   ) {
     this.logger = new Logger(`expander-${channel}`);
   }
 
-  async expand(event: AlertIssuedV1, context: HandlerContext, correlationId?: string): Promise<ExpansionSummary> {
+  /** Runs under the alert's correlation id (the consumer loop sets it): its jobs and log lines carry it. */
+  async expand(event: AlertIssuedV1, context: HandlerContext): Promise<ExpansionSummary> {
     const channel = this.channel;
-    const log = { alertId: event.alertId, channel, correlationId };
+    const log = { alertId: event.alertId, channel };
     const category = await this.references.findCategory(event.category);
     if (!category) throw new PermanentMessageError(`unknown category '${event.category}'`);
     if (!(await this.alerts.exists(event.alertId))) throw new PermanentMessageError(`unknown alert ${event.alertId}`);
@@ -49,7 +52,6 @@ export class AlertExpander {
     const started = Date.now();
     const lane = event.urgency;
     const jobSize = channel === 'email' ? this.settings.emailJobSize : this.settings.jobSize;
-    const headers: Record<string, string> = correlationId ? { [HEADERS.correlationId]: correlationId } : {};
     const content = { urgency: event.urgency, redistributionAllowed: event.redistributionAllowed, texts: event.texts };
     let candidates = 0;
     let newRows = 0;
@@ -60,9 +62,11 @@ export class AlertExpander {
       const page = await this.audience.candidatesPage({ binIds: event.binIds, channel, categoryCode: category.code, afterMemberId: after, limit: this.settings.pageSize });
       if (page.length === 0) break;
       const decisions = page.map((c) => decideRecipient(c, category.rule));
-      newRows += await this.deliveries.recordDecisions(event.alertId, decisions);
+      const fresh = await this.deliveries.recordNewDecisions(event.alertId, decisions);
+      newRows += fresh.length;
+      this.count(fresh, lane);
       const toSend = decisions.filter((d) => d.send).map((d) => ({ memberId: d.memberId, deliveryId: deliveryId(event.alertId, d.memberId, channel) }));
-      const messages: OutgoingMessage[] = deliveryJobRecords({ alertId: event.alertId, channel, lane, content }, toSend, jobSize).map((job) => ({ ...job, headers }));
+      const messages: OutgoingMessage[] = deliveryJobRecords({ alertId: event.alertId, channel, lane, content }, toSend, jobSize);
       await this.bus.publish(messages);
       candidates += page.length;
       planned += toSend.length;
@@ -72,7 +76,18 @@ export class AlertExpander {
       if (candidates % (this.settings.pageSize * 20) === 0) this.logger.log({ msg: 'expanding', ...log, candidates, planned, jobs });
     }
     const summary = { alertId: event.alertId, channel, candidates, newRows, planned, jobs, planningMs: Date.now() - started };
-    this.logger.log({ msg: 'alert expanded', ...summary, lane, correlationId });
+    this.logger.log({ msg: 'alert expanded', ...summary, lane });
     return summary;
+  }
+
+  /** Only rows written now: a redelivered alert event must not count its members twice. */
+  private count(decisions: RecipientDecision[], lane: Urgency): void {
+    if (!this.metrics) return;
+    const channel = this.channel;
+    const planned = decisions.filter((d) => d.send).length;
+    if (planned > 0) this.metrics.deliveriesPlanned.inc({ channel, lane }, planned);
+    const suppressed = new Map<string, number>();
+    for (const d of decisions) if (!d.send) suppressed.set(d.reason, (suppressed.get(d.reason) ?? 0) + 1);
+    for (const [reason, n] of suppressed) this.metrics.deliveriesSuppressed.inc({ channel, lane, reason }, n);
   }
 }

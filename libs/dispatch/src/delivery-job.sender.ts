@@ -3,6 +3,7 @@ import type { DeliveryJobV1 } from '@bin-alert/contracts';
 import { AlertContent } from '@bin-alert/domain';
 import { HandlerContext, sleepWithHeartbeat } from '@bin-alert/messaging';
 import type { DeliveryRepository } from '@bin-alert/persistence';
+import type { AppMetrics } from '@bin-alert/platform';
 import { ChannelSender } from './channel-sender';
 import { DispatchSettings } from './dispatch-settings';
 import { LaneGate } from './lane-gate';
@@ -40,6 +41,7 @@ export class DeliveryJobSender {
     private readonly settings: DispatchSettings,
     /** Identifies this instance as the holder of its leases. */
     private readonly holder: string,
+    private readonly metrics?: AppMetrics,
   ) {
     this.logger = new Logger(`sender-${sender.channel}`);
   }
@@ -75,6 +77,10 @@ export class DeliveryJobSender {
       pending = job.deliveryIds;
     }
     summary.skipped = job.deliveryIds.length - summary.sent - summary.failed;
+    const labels = { channel: this.sender.channel, lane: job.lane };
+    if (summary.sent > 0) this.metrics?.deliveryOutcomes.inc({ ...labels, outcome: 'accepted' }, summary.sent);
+    if (summary.failed > 0) this.metrics?.deliveryOutcomes.inc({ ...labels, outcome: 'failed' }, summary.failed);
+    this.logger.debug({ msg: 'job sent', jobId: job.jobId, alertId: job.alertId, lane: job.lane, ...summary });
     return summary;
   }
 }

@@ -1,12 +1,12 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { HEADERS, TOPICS, alertIssuedV1, deliveryJobV1, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
+import { TOPICS, alertIssuedV1, deliveryJobV1, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Channel, DEFAULT_RETRY_POLICY, URGENCIES } from '@bin-alert/domain';
 import { MESSAGE_BUS, MessageBus, MessagingModule, OutboxRelay, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
 import { AlertRepository, AudienceRepository, DeliveryRepository, OutboxRepository, PersistenceModule, ReferenceDataRepository, VoiceRedialRepository } from '@bin-alert/persistence';
 import { SendGridEmailSender, TwilioSmsSender, TwilioVoiceCaller } from '@bin-alert/providers';
-import { APP_CONFIG, AppConfig, ConfigModule, HealthController, STORES, Stores, StoresModule, providerSettingsFrom } from '@bin-alert/platform';
+import { APP_CONFIG, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, STORES, Stores, StoresModule, providerSettingsFrom } from '@bin-alert/platform';
 import { AlertExpander } from './alert-expander';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { LaneGate } from './lane-gate';
@@ -14,6 +14,7 @@ import { CHANNEL_SENDER, ChannelSender } from './channel-sender';
 import { DISPATCH_SETTINGS, DispatchSettings } from './dispatch-settings';
 import { EmailChannelSender } from './email-channel.sender';
 import { ProviderRateLimiter } from './provider-rate-limiter';
+import { measuredProviders } from './provider-call-metrics';
 import { SmsChannelSender } from './sms-channel.sender';
 import { VoiceChannelSender } from './voice-channel.sender';
 import { VoiceRedialScheduler } from './voice-redial.scheduler';
@@ -36,15 +37,15 @@ export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
   };
 }
 
-function createChannelSender(channel: Channel, config: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings): ChannelSender {
+function createChannelSender(channel: Channel, config: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, metrics: AppMetrics): ChannelSender {
   const providers = providerSettingsFrom(config);
   switch (channel) {
     case 'sms':
-      return new SmsChannelSender(new TwilioSmsSender(providers.twilio), limiter, settings);
+      return new SmsChannelSender(measuredProviders.sms(new TwilioSmsSender(providers.twilio), metrics), limiter, settings);
     case 'voice':
-      return new VoiceChannelSender(new TwilioVoiceCaller(providers.twilio), limiter, settings);
+      return new VoiceChannelSender(measuredProviders.voice(new TwilioVoiceCaller(providers.twilio), metrics), limiter, settings);
     case 'email':
-      return new EmailChannelSender(new SendGridEmailSender(providers.sendgrid), limiter, settings);
+      return new EmailChannelSender(measuredProviders.email(new SendGridEmailSender(providers.sendgrid), metrics), limiter, settings);
   }
 }
 
@@ -92,7 +93,7 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
           partitionsConcurrently: 3,
           handle: async (message, context) => {
             if (message.value.urgency !== lane) return;
-            await this.expander.expand(message.value, context, message.headers[HEADERS.correlationId]);
+            await this.expander.expand(message.value, context);
           },
         }),
       );
@@ -118,35 +119,34 @@ export class DispatcherModule {
         PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-dispatcher-${channel}`, mode: config.BIN_ALERT_MODE }),
         StoresModule.forRoot(config),
+        ObservabilityModule.forRoot({ app: `dispatcher-${channel}`, readiness: POSTGRES_REDIS_KAFKA_READINESS }),
       ],
-      controllers: [HealthController],
       providers: [
         { provide: DISPATCH_SETTINGS, useFactory: (c: AppConfig) => dispatchSettingsFrom(c), inject: [APP_CONFIG] },
-        { provide: ProviderRateLimiter, useFactory: (stores: Stores) => new ProviderRateLimiter(stores.buckets), inject: [STORES] },
+        { provide: ProviderRateLimiter, useFactory: (stores: Stores, m: AppMetrics) => new ProviderRateLimiter(stores.buckets, m), inject: [STORES, AppMetrics] },
         {
           provide: CHANNEL_SENDER,
-          useFactory: (c: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings) => createChannelSender(channel, c, limiter, settings),
-          inject: [APP_CONFIG, ProviderRateLimiter, DISPATCH_SETTINGS],
+          useFactory: (c: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, m: AppMetrics) => createChannelSender(channel, c, limiter, settings, m),
+          inject: [APP_CONFIG, ProviderRateLimiter, DISPATCH_SETTINGS, AppMetrics],
         },
         {
           provide: AlertExpander,
-          useFactory: (bus: MessageBus, a: AlertRepository, r: ReferenceDataRepository, au: AudienceRepository, d: DeliveryRepository, s: DispatchSettings) =>
-            new AlertExpander(channel, bus, a, r, au, d, s),
-          inject: [MESSAGE_BUS, AlertRepository, ReferenceDataRepository, AudienceRepository, DeliveryRepository, DISPATCH_SETTINGS],
+          useFactory: (bus: MessageBus, a: AlertRepository, r: ReferenceDataRepository, au: AudienceRepository, d: DeliveryRepository, s: DispatchSettings, m: AppMetrics) =>
+            new AlertExpander(channel, bus, a, r, au, d, s, m),
+          inject: [MESSAGE_BUS, AlertRepository, ReferenceDataRepository, AudienceRepository, DeliveryRepository, DISPATCH_SETTINGS, AppMetrics],
         },
         {
           provide: DeliveryJobSender,
-          useFactory: (sender: ChannelSender, d: DeliveryRepository, s: DispatchSettings) =>
-            new DeliveryJobSender(sender, d, new LaneGate(), s, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`),
-          inject: [CHANNEL_SENDER, DeliveryRepository, DISPATCH_SETTINGS],
+          useFactory: (sender: ChannelSender, d: DeliveryRepository, s: DispatchSettings, m: AppMetrics) =>
+            new DeliveryJobSender(sender, d, new LaneGate(), s, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, m),
+          inject: [CHANNEL_SENDER, DeliveryRepository, DISPATCH_SETTINGS, AppMetrics],
         },
         {
           provide: VoiceRedialScheduler,
-          useFactory: (r: VoiceRedialRepository, o: OutboxRepository, bus: MessageBus, c: AppConfig, s: DispatchSettings) =>
-            new VoiceRedialScheduler(r, new OutboxRelay(o, bus, c.OUTBOX_POLL_MS), s),
-          inject: [VoiceRedialRepository, OutboxRepository, MESSAGE_BUS, APP_CONFIG, DISPATCH_SETTINGS],
+          useFactory: (r: VoiceRedialRepository, o: OutboxRepository, bus: MessageBus, c: AppConfig, s: DispatchSettings, m: AppMetrics) =>
+            new VoiceRedialScheduler(r, new OutboxRelay(o, bus, c.OUTBOX_POLL_MS, undefined, undefined, m), s),
+          inject: [VoiceRedialRepository, OutboxRepository, MESSAGE_BUS, APP_CONFIG, DISPATCH_SETTINGS, AppMetrics],
         },
-        POSTGRES_REDIS_KAFKA_READINESS,
         DispatcherConsumers,
       ],
     };

@@ -11,5 +11,6 @@ export * from './send-with-retry';
 export * from './sms-channel.sender';
 export * from './start-dispatcher';
 export * from './voice-channel.sender';
+export * from './provider-call-metrics';
 export * from './voice-redial.scheduler';
 export * from './delivery-jobs';

@@ -1,9 +1,17 @@
-import type { TokenBuckets } from '@bin-alert/platform';
+import type { AppMetrics, TokenBuckets } from '@bin-alert/platform';
 
 export interface RateLimit {
-  /** Bucket name, e.g. `twilio:messages:+32460200100`. */
+  /** Redis key suffix, e.g. `twilio:messages:+32460200100`. */
   name: string;
   perSecond: number;
+}
+
+/**
+ * The metric label of a limit: its provider and resource (`twilio_messages`), without the sending
+ * number or account that follows, so that the series stay few and carry no phone number.
+ */
+export function rateLimitLabel(name: string): string {
+  return name.split(':').slice(0, 2).join('_').replace(/[^a-z0-9_]/gi, '_');
 }
 
 /**
@@ -11,7 +19,10 @@ export interface RateLimit {
  * instance of every dispatcher draws from the same bucket; in standalone mode, in memory.
  */
 export class ProviderRateLimiter {
-  constructor(private readonly buckets: TokenBuckets) {}
+  constructor(
+    private readonly buckets: TokenBuckets,
+    private readonly metrics?: AppMetrics,
+  ) {}
 
   /**
    * Waits until `count` tokens of `limit` are available, then takes them; more than a second's
@@ -21,11 +32,13 @@ export class ProviderRateLimiter {
   async acquire(limit: RateLimit, count = 1): Promise<void> {
     const burst = Math.max(1, limit.perSecond);
     let remaining = Math.max(0, count);
+    const started = performance.now();
     while (remaining > 0) {
       const want = Math.min(remaining, burst);
       const wait = await this.buckets.take(`bin:ratelimit:${limit.name}`, limit.perSecond, burst, want);
       if (wait <= 0) remaining -= want;
       else await new Promise((resolve) => setTimeout(resolve, wait));
     }
+    this.metrics?.rateLimitWaitSeconds.observe({ limit: rateLimitLabel(limit.name) }, (performance.now() - started) / 1000);
   }
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { HEADERS } from '@bin-alert/contracts';
 import type { OutboxRelay } from '@bin-alert/messaging';
 import type { RedialledDelivery, VoiceRedialRepository } from '@bin-alert/persistence';
 import { deliveryJobRecords } from './delivery-jobs';
@@ -67,7 +68,10 @@ export class VoiceRedialScheduler {
         deliveries.map((d) => ({ memberId: d.memberId, deliveryId: d.id })),
         this.settings.jobSize,
       );
-      return jobs.map((job) => ({ topic: job.topic, key: job.key, partition: job.partition, payload: job.value, headers: {} }));
+      // The redial stays attached to its alert in the logs (ADR 0010).
+      const correlationId = deliveries[0].correlationId;
+      const headers: Record<string, string> = correlationId ? { [HEADERS.correlationId]: correlationId } : {};
+      return jobs.map((job) => ({ topic: job.topic, key: job.key, partition: job.partition, payload: job.value, headers }));
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DEFAULT_RETRY_POLICY, mayRetry, retryDelayMs } from '@bin-alert/domain';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
+import { AppMetrics, withCorrelationId } from '@bin-alert/platform';
 import { ConsumerSpec, HandlerContext, OutgoingMessage, PermanentMessageError } from './message-bus';
 
 /** One record as a driver fetched it, before parsing: the value is the JSON text as published. */
@@ -25,15 +26,21 @@ export type OutgoingMessageRaw = Omit<OutgoingMessage, 'value' | 'key'> & { key:
  * The body of the project's one consumer loop, shared by every MessageBus driver: parse at the
  * edge with the consumer's zod schema, call the handler with the capped retry policy, and
  * dead-letter what does not parse or keeps failing, so that a poison message never stalls its
- * partition. Drivers only fetch records in order and commit after this returns.
+ * partition. Everything the handler logs or publishes carries the record's correlation id
+ * (ADR 0010). Drivers only fetch records in order and commit after this returns.
  */
-export async function deliverToHandler<T>(
+export function deliverToHandler<T>(
   spec: ConsumerSpec<T>,
   record: FetchedRecord,
   ctx: HandlerContext,
   sink: DeadLetterSink,
   logger: Logger,
+  metrics?: AppMetrics,
 ): Promise<void> {
+  return withCorrelationId(record.headers[HEADERS.correlationId], () => handleRecord(spec, record, ctx, sink, logger, metrics));
+}
+
+async function handleRecord<T>(spec: ConsumerSpec<T>, record: FetchedRecord, ctx: HandlerContext, sink: DeadLetterSink, logger: Logger, metrics?: AppMetrics): Promise<void> {
   const { topic, partition, offset, headers } = record;
   const where = { topic, partition, offset, group: spec.groupId, correlationId: headers[HEADERS.correlationId] };
   let value: T;
@@ -42,7 +49,7 @@ export async function deliverToHandler<T>(
     if (!parsed.success) throw new PermanentMessageError(`invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     value = parsed.data;
   } catch (error) {
-    await deadLetter(record, error, where, sink, logger);
+    await deadLetter(record, error, where, sink, logger, metrics);
     return;
   }
 
@@ -53,18 +60,20 @@ export async function deliverToHandler<T>(
       return;
     } catch (error) {
       if (error instanceof PermanentMessageError || !mayRetry(attempt, policy)) {
-        await deadLetter(record, error, { ...where, attempts: attempt }, sink, logger);
+        await deadLetter(record, error, { ...where, attempts: attempt }, sink, logger, metrics);
         return;
       }
       const delay = retryDelayMs(attempt, policy);
+      metrics?.messageRetries.inc({ topic, group: spec.groupId });
       logger.warn({ msg: 'handler failed, will retry', ...where, attempt, delayMs: delay, error: String(error), stack: (error as Error)?.stack });
       await sleepWithHeartbeat(delay, ctx);
     }
   }
 }
 
-async function deadLetter(record: FetchedRecord, error: unknown, where: object, sink: DeadLetterSink, logger: Logger): Promise<void> {
+async function deadLetter(record: FetchedRecord, error: unknown, where: { group: string; attempts?: number }, sink: DeadLetterSink, logger: Logger, metrics?: AppMetrics): Promise<void> {
   logger.error({ msg: 'message dead-lettered', ...where, error: String(error) });
+  metrics?.deadLetters.inc({ topic: record.topic, group: where.group });
   await sink.publishDeadLetter({
     topic: TOPICS.deadLetters,
     key: record.key,

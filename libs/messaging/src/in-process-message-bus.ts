@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { HEADERS, TOPICS, TopicSpec } from '@bin-alert/contracts';
 import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverToHandler } from './consumer-loop';
-import { ConsumerSpec, HandlerContext, MessageBus, OutgoingMessage, RunningConsumer } from './message-bus';
+import { AppMetrics } from '@bin-alert/platform';
+import { ConsumerLag, ConsumerLagSource } from './consumer-lag';
+import { ConsumerSpec, HandlerContext, MessageBus, OutgoingMessage, RunningConsumer, withCorrelationHeader } from './message-bus';
 
 interface StoredRecord {
   offset: number;
@@ -62,6 +64,7 @@ class PartitionLog {
 
 interface Member {
   spec: ConsumerSpec<unknown>;
+  metrics?: AppMetrics;
   /** Partitions this member handles at once, as `partitionsConcurrently` asks. */
   slots: number;
   busy: number;
@@ -120,11 +123,11 @@ export class InProcessBroker {
     partitions[partition].append({ key: message.key, value: message.value, headers: message.headers ?? {} });
   }
 
-  join(spec: ConsumerSpec<unknown>): Member {
+  join(spec: ConsumerSpec<unknown>, metrics?: AppMetrics): Member {
     this.checkTopics(spec.topics);
     const group = this.groups.get(spec.groupId) ?? new Group(spec.groupId);
     this.groups.set(spec.groupId, group);
-    const member: Member = { spec, slots: Math.max(1, spec.partitionsConcurrently ?? 1), busy: 0, slotWaiters: [], inFlight: new Set(), stopped: false };
+    const member: Member = { spec, metrics, slots: Math.max(1, spec.partitionsConcurrently ?? 1), busy: 0, slotWaiters: [], inFlight: new Set(), stopped: false };
     group.members.push(member);
     for (const topic of spec.topics) {
       group.topics.add(topic);
@@ -200,7 +203,7 @@ export class InProcessBroker {
         }
         const stored = log.at(offset)!;
         const record: FetchedRecord = { topic, partition, offset: String(offset), key: stored.key, value: stored.value, headers: { ...stored.headers } };
-        const work = deliverToHandler(owner.spec, record, NO_HEARTBEAT, this.deadLetterSink, this.logger).then(
+        const work = deliverToHandler(owner.spec, record, NO_HEARTBEAT, this.deadLetterSink, this.logger, owner.metrics).then(
           () => void group.committed.set(id, offset + 1),
           async (error) => {
             this.logger.error({ msg: 'could not dead-letter a failed record; it will be handled again', topic, partition, offset, group: group.id, error: String(error) });
@@ -267,10 +270,20 @@ function partitionForKey(key: string | null, partitions: number): number {
  * serialised to JSON on publish, as on Kafka, so a consumer never shares an object with its
  * producer. Nothing survives the process: see ADR 0009 for what that means.
  */
-export class InProcessMessageBus implements MessageBus {
+export class InProcessMessageBus implements MessageBus, ConsumerLagSource {
   private readonly running = new Set<{ stop(): Promise<void> }>();
+  /** The groups this client consumes with, and their topics: what its lag metric covers. */
+  private readonly subscriptions = new Map<string, string[]>();
 
-  constructor(readonly broker: InProcessBroker) {}
+  constructor(
+    readonly broker: InProcessBroker,
+    /** Where retries and dead letters of this client's consumers are counted. */
+    private readonly metrics?: AppMetrics,
+  ) {}
+
+  async consumerLag(): Promise<ConsumerLag[]> {
+    return [...this.subscriptions].flatMap(([groupId, topics]) => topics.map((topic) => ({ groupId, topic, lag: this.broker.lag(groupId, topic) })));
+  }
 
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
     this.broker.ensureTopics(topics);
@@ -281,15 +294,17 @@ export class InProcessMessageBus implements MessageBus {
   async publish(messages: OutgoingMessage[]): Promise<void> {
     // All or nothing, as one producer batch: validate every topic before appending any record.
     this.broker.checkTopics(messages.map((m) => m.topic));
-    const serialised = messages.map((m) => ({ topic: m.topic, key: m.key, value: JSON.stringify(m.value), headers: m.headers, partition: m.partition }));
+    const serialised = messages.map(withCorrelationHeader).map((m) => ({ topic: m.topic, key: m.key, value: JSON.stringify(m.value), headers: m.headers, partition: m.partition }));
     for (const m of serialised) this.broker.append(m.topic, m);
   }
 
   async consume<T>(spec: ConsumerSpec<T>): Promise<RunningConsumer> {
-    const member = this.broker.join(spec as ConsumerSpec<unknown>);
+    const member = this.broker.join(spec as ConsumerSpec<unknown>, this.metrics);
+    this.subscriptions.set(spec.groupId, spec.topics);
     const handle = {
       stop: async () => {
         this.running.delete(handle);
+        this.subscriptions.delete(spec.groupId);
         await this.broker.leave(spec.groupId, member);
       },
     };

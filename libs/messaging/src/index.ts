@@ -3,5 +3,7 @@ export * from './kafka-message-bus';
 export * from './outbox-relay';
 export * from './messaging.module';
 export * from './readiness-checks.provider';
+export * from './consumer-lag';
+export * from './outbox-backlog.metrics';
 export * from './consumer-loop';
 export * from './in-process-message-bus';

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { z } from 'zod';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
+import { AppMetrics, currentCorrelationId, withCorrelationId } from '@bin-alert/platform';
 import { testConfig } from '../../../test/support/test-config';
 import { waitFor } from '../../../test/support/wait-for';
 import { KafkaMessageBus } from './kafka-message-bus';
@@ -70,5 +71,50 @@ describe('KafkaMessageBus consumer loop', () => {
     expect((await deadLettersFor('wrong-shape'))[0].error).toContain('invalid message: n: Expected number');
     expect((await deadLettersFor('unlucky'))[0].error).toContain('thirteen is unlucky');
     await consumer.stop();
+  }, 60_000);
+
+  it('runs each handler under its record\'s correlation id, stamps it on what the handler publishes, and counts retries and dead letters', async () => {
+    const metrics = new AppMetrics('test');
+    const counted = new KafkaMessageBus({ brokers: config.KAFKA_BROKERS, clientId: 'test-loop-metrics', metrics });
+    const source = `test.consumer-loop.correlated.${randomUUID()}`;
+    const onward = `test.consumer-loop.onward.${randomUUID()}`;
+    await counted.ensureTopics([{ name: source, partitions: 1 }, { name: onward, partitions: 1 }]);
+    const seen: Array<{ key: string; correlationId?: string }> = [];
+    const group = `test-loop-${randomUUID()}`;
+    const consumer = await counted.consume({
+      groupId: group,
+      topics: [source],
+      schema: z.object({ n: z.number() }),
+      retryPolicy: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
+      handle: async (m) => {
+        if (m.value.n === 13) throw new Error('thirteen is unlucky');
+        seen.push({ key: m.key!, correlationId: currentCorrelationId() });
+        await counted.publish([{ topic: onward, key: m.key!, value: { n: m.value.n } }]);
+      },
+    });
+    const onwardHeaders: Record<string, string> = {};
+    const reader = await counted.consume({
+      groupId: `test-onward-${randomUUID()}`,
+      topics: [onward],
+      schema: z.object({ n: z.number() }),
+      handle: async (m) => void (onwardHeaders[m.key!] = m.headers[HEADERS.correlationId] ?? 'none'),
+    });
+    // Published under a correlation id, as intake's outbox relay does with the alert's header.
+    await withCorrelationId('corr-loop-1', () => counted.publish([{ topic: source, key: 'with-id', value: { n: 1 } }]));
+    await counted.publish([{ topic: source, key: 'unlucky-2', value: { n: 13 } }]);
+
+    await waitFor(async () => onwardHeaders, (h) => h['with-id'] !== undefined, { what: 'the onward record' });
+    expect(seen).toEqual([{ key: 'with-id', correlationId: 'corr-loop-1' }]);
+    expect(onwardHeaders['with-id']).toBe('corr-loop-1');
+    await deadLettersFor('unlucky-2');
+    const text = await metrics.scrape();
+    expect(text).toContain(`bin_message_retries_total{topic="${source}",group="${group}",app="test"} 1`);
+    expect(text).toContain(`bin_dead_letters_total{topic="${source}",group="${group}",app="test"} 1`);
+    // The lag of the groups this bus consumes with, read from the broker.
+    const lag = await counted.consumerLag();
+    expect(lag).toEqual(expect.arrayContaining([{ groupId: group, topic: source, lag: 0 }]));
+    await consumer.stop();
+    await reader.stop();
+    await counted.close();
   }, 60_000);
 });

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { Admin, Consumer, Kafka, KafkaMessage, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 import { TopicSpec } from '@bin-alert/contracts';
+import { AppMetrics } from '@bin-alert/platform';
+import { ConsumerLag, ConsumerLagSource, fetchConsumerLag } from './consumer-lag';
 import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverToHandler } from './consumer-loop';
-import { ConsumerSpec, HandlerContext, MessageBus, OutgoingMessage, RunningConsumer } from './message-bus';
+import { ConsumerSpec, MessageBus, OutgoingMessage, RunningConsumer, withCorrelationHeader } from './message-bus';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -11,6 +13,8 @@ export interface KafkaBusOptions {
   connectionTimeoutMs?: number;
   /** Consumer group session timeout: how soon a dead instance's partitions move (default 30 s). */
   sessionTimeoutMs?: number;
+  /** Where retries and dead letters are counted. */
+  metrics?: AppMetrics;
 }
 
 /**
@@ -18,12 +22,14 @@ export interface KafkaBusOptions {
  * consumer group with parsing, a capped retry and a dead-letter topic, so that a poison
  * message never stalls its partition.
  */
-export class KafkaMessageBus implements MessageBus, DeadLetterSink {
+export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLetterSink {
   private readonly logger = new Logger('kafka');
   private readonly kafka: Kafka;
   private producer: Producer | null = null;
   private producerReady: Promise<Producer> | null = null;
   private readonly consumers = new Set<Consumer>();
+  /** The groups this process consumes with, and their topics: what its lag metric covers. */
+  private readonly subscriptions = new Map<string, string[]>();
 
   constructor(private readonly options: KafkaBusOptions) {
     this.kafka = new Kafka({
@@ -65,11 +71,24 @@ export class KafkaMessageBus implements MessageBus, DeadLetterSink {
     }
   }
 
+  /** How far behind each group this process consumes with is, per topic, read from the broker. */
+  async consumerLag(): Promise<ConsumerLag[]> {
+    if (this.subscriptions.size === 0) return [];
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const pairs = [...this.subscriptions].flatMap(([groupId, topics]) => topics.map((topic) => ({ groupId, topic })));
+      return await Promise.all(pairs.map(async ({ groupId, topic }) => ({ groupId, topic, lag: await fetchConsumerLag(admin, groupId, topic) })));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.getProducer();
     const byTopic = new Map<string, OutgoingMessage[]>();
-    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    for (const m of messages.map(withCorrelationHeader)) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
     await producer.sendBatch({
       topicMessages: [...byTopic].map(([topic, batch]) => ({
         topic,
@@ -81,6 +100,7 @@ export class KafkaMessageBus implements MessageBus, DeadLetterSink {
   async consume<T>(spec: ConsumerSpec<T>): Promise<RunningConsumer> {
     const consumer = this.kafka.consumer({ groupId: spec.groupId, sessionTimeout: this.options.sessionTimeoutMs ?? 30_000, heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)), maxWaitTimeInMs: spec.maxWaitMs ?? 500 });
     this.consumers.add(consumer);
+    this.subscriptions.set(spec.groupId, spec.topics);
     await consumer.connect();
     // A new group starts at the beginning: an alert issued before the dispatcher first joined
     // must still go out. Committed offsets take over from then on.
@@ -89,12 +109,21 @@ export class KafkaMessageBus implements MessageBus, DeadLetterSink {
       autoCommit: true,
       partitionsConsumedConcurrently: spec.partitionsConcurrently ?? 1,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        await this.deliverToHandler(spec, topic, partition, message, { heartbeat });
+        const record: FetchedRecord = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value?.toString('utf8') ?? null,
+          headers: decodeHeaders(message.headers),
+        };
+        await deliverToHandler(spec, record, { heartbeat }, this, this.logger, this.options.metrics);
       },
     });
     return {
       stop: async () => {
         this.consumers.delete(consumer);
+        this.subscriptions.delete(spec.groupId);
         await consumer.disconnect();
       },
     };
@@ -103,21 +132,10 @@ export class KafkaMessageBus implements MessageBus, DeadLetterSink {
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
     this.consumers.clear();
+    this.subscriptions.clear();
     if (this.producer) await this.producer.disconnect().catch(() => undefined);
     this.producer = null;
     this.producerReady = null;
-  }
-
-  private async deliverToHandler<T>(spec: ConsumerSpec<T>, topic: string, partition: number, message: KafkaMessage, ctx: HandlerContext): Promise<void> {
-    const record: FetchedRecord = {
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key?.toString('utf8') ?? null,
-      value: message.value?.toString('utf8') ?? null,
-      headers: decodeHeaders(message.headers),
-    };
-    await deliverToHandler(spec, record, ctx, this, this.logger);
   }
 
   /** The dead-letter topic gets the original bytes, the error and the source topic in its headers. */

@@ -1,5 +1,7 @@
 import type { ZodType } from 'zod';
 import type { RetryPolicy } from '@bin-alert/domain';
+import { HEADERS } from '@bin-alert/contracts';
+import { currentCorrelationId } from '@bin-alert/platform';
 
 /** A record to publish; `value` is serialised as JSON. */
 export interface OutgoingMessage {
@@ -54,3 +56,14 @@ export interface MessageBus {
 
 /** A failure that no retry can fix (unknown alert, impossible state): straight to the dead letters. */
 export class PermanentMessageError extends Error {}
+
+/**
+ * The message with the current correlation id in its headers, unless it names one already:
+ * work published while handling an alert stays attached to it (ADR 0010). Every bus driver
+ * applies this to what it publishes.
+ */
+export function withCorrelationHeader(message: OutgoingMessage): OutgoingMessage {
+  const correlationId = currentCorrelationId();
+  if (!correlationId || message.headers?.[HEADERS.correlationId]) return message;
+  return { ...message, headers: { ...message.headers, [HEADERS.correlationId]: correlationId } };
+}

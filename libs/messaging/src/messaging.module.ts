@@ -1,5 +1,7 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { allTopics, TopicSpec } from '@bin-alert/contracts';
+import { AppMetrics } from '@bin-alert/platform';
+import type { ConsumerLagSource } from './consumer-lag';
 import { KafkaBusOptions, KafkaMessageBus } from './kafka-message-bus';
 import { InProcessMessageBus, processWideBroker } from './in-process-message-bus';
 import { MessageBus } from './message-bus';
@@ -16,13 +18,30 @@ export interface MessagingOptions extends KafkaBusOptions {
 
 /** The one place where the bus driver is chosen. */
 export function createMessageBus(options: MessagingOptions): MessageBusDriver {
-  return options.mode === 'standalone' ? new InProcessMessageBus(processWideBroker()) : new KafkaMessageBus(options);
+  return options.mode === 'standalone' ? new InProcessMessageBus(processWideBroker(), options.metrics) : new KafkaMessageBus(options);
 }
 
 class MessageBusLifecycle implements OnApplicationShutdown {
   constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
+  }
+}
+
+/** Reads the consumer lag of this process's groups on every scrape of /metrics. */
+@Injectable()
+export class ConsumerLagMetrics implements OnModuleInit {
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: Partial<ConsumerLagSource>,
+    @Optional() private readonly metrics?: AppMetrics,
+  ) {}
+
+  onModuleInit(): void {
+    const { metrics, bus } = this;
+    if (!metrics || typeof bus.consumerLag !== 'function') return;
+    metrics.refreshOnScrape(async () => {
+      for (const { groupId, topic, lag } of await bus.consumerLag!()) metrics.consumerLag.set({ group: groupId, topic }, lag);
+    });
   }
 }
 
@@ -36,13 +55,15 @@ export class MessagingModule {
       providers: [
         {
           provide: MESSAGE_BUS,
-          useFactory: async () => {
-            const bus = createMessageBus(options);
+          useFactory: async (metrics?: AppMetrics) => {
+            const bus = createMessageBus({ metrics, ...options });
             await bus.ensureTopics(allTopics());
             return bus;
           },
+          inject: [{ token: AppMetrics, optional: true }],
         },
         MessageBusLifecycle,
+        ConsumerLagMetrics,
       ],
       exports: [MESSAGE_BUS],
     };

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
 import type { OutboxDrainResult, OutboxPublishing, OutboxRepository } from '@bin-alert/persistence';
+import { AppMetrics, withoutCorrelationId } from '@bin-alert/platform';
 import type { MessageBus } from './message-bus';
 
 /**
@@ -22,6 +23,7 @@ export class OutboxRelay {
     private readonly batchSize = 200,
     /** Failed attempts after which a record Kafka keeps refusing, while taking others, is dead-lettered. */
     private readonly maxAttempts = 10,
+    private readonly metrics?: AppMetrics,
   ) {}
 
   start(): void {
@@ -36,7 +38,8 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
-    this.running = this.drain().finally(() => {
+    // A drain publishes every pending record, not only the waking request's: it runs under none's id.
+    this.running = withoutCorrelationId(() => this.drain()).finally(() => {
       this.running = null;
       if (this.again) {
         this.again = false;
@@ -78,15 +81,17 @@ export class OutboxRelay {
       maxAttempts: this.maxAttempts,
       publish: (records) =>
         this.bus.publish(records.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers, ...(r.partition === undefined ? {} : { partition: r.partition }) }))),
-      deadLetter: (record, error) =>
-        this.bus.publish([
+      deadLetter: async (record, error) => {
+        await this.bus.publish([
           {
             topic: TOPICS.deadLetters,
             key: record.key,
             value: record.payload,
             headers: { ...record.headers, [HEADERS.error]: String(error).slice(0, 2000), [HEADERS.sourceTopic]: record.topic },
           },
-        ]),
+        ]);
+        this.metrics?.deadLetters.inc({ topic: record.topic, group: 'outbox-relay' });
+      },
     };
   }
 }

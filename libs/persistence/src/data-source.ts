@@ -5,6 +5,7 @@ import { AalstReferenceData1764400000001 } from './migrations/1764400000001-aals
 import { DeliveryTracking1764400000002 } from './migrations/1764400000002-delivery-tracking';
 import { DeliveryLeases1764400000003 } from './migrations/1764400000003-delivery-leases';
 import { VoiceRedialsAndOutboxPartitions1764400000004 } from './migrations/1764400000004-voice-redials-and-outbox-partitions';
+import { AlertCorrelationId1764800000000 } from './migrations/1764800000000-alert-correlation-id';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   DeliveryTracking1764400000002,
   DeliveryLeases1764400000003,
   VoiceRedialsAndOutboxPartitions1764400000004,
+  AlertCorrelationId1764800000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -15,3 +15,8 @@ export * from './stores/stores.module';
 export * from './auth/access-token';
 export * from './auth/access.decorators';
 export * from './auth/access.guard';
+export * from './logging/correlation';
+export * from './metrics/app-metrics';
+export * from './metrics/metrics.controller';
+export * from './observability/request-context.middleware';
+export * from './observability/observability.module';

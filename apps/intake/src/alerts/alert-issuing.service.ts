@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AlertIssuedV1, HEADERS, TOPICS } from '@bin-alert/contracts';
 import { AlertText, Language, Principal, binsOutsideScope } from '@bin-alert/domain';
 import { AlertRepository, AlertWithCounts, ReferenceDataRepository } from '@bin-alert/persistence';
-import { FieldProblem, RequestValidationError } from '@bin-alert/platform';
+import { AppMetrics, FieldProblem, RequestValidationError } from '@bin-alert/platform';
 import { OutboxRelay } from '@bin-alert/messaging';
 import { IssueAlertRequest } from './issue-alert.request';
 
@@ -17,6 +17,7 @@ export class AlertIssuingService {
     private readonly alerts: AlertRepository,
     private readonly references: ReferenceDataRepository,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
+    private readonly metrics: AppMetrics,
   ) {}
 
   /**
@@ -52,10 +53,11 @@ export class AlertIssuingService {
       issuedAt: issuedAt.toISOString(),
     };
     await this.alerts.issue(
-      { id, categoryCode: event.category, urgency, redistributionAllowed: event.redistributionAllowed, binIds: request.bins, texts, issuedAt },
+      { id, categoryCode: event.category, urgency, redistributionAllowed: event.redistributionAllowed, binIds: request.bins, texts, issuedAt, correlationId },
       { topic: TOPICS.alerts, key: id, payload: event, headers: { [HEADERS.correlationId]: correlationId, [HEADERS.eventType]: event.type } },
     );
     this.logger.log({ msg: 'alert issued', alertId: id, issuedBy: issuer.accountId, category: event.category, urgency, bins: request.bins, correlationId });
+    this.metrics.alertsIssued.inc({ category: event.category, urgency });
     this.relay.kick();
     return { id, issuedAt };
   }

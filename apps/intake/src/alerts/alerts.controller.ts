@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import type { Principal } from '@bin-alert/domain';
-import { CurrentPrincipal, Roles, ZodBodyPipe } from '@bin-alert/platform';
+import { CurrentPrincipal, Roles, ZodBodyPipe, currentCorrelationId } from '@bin-alert/platform';
 import { AlertIssuingService } from './alert-issuing.service';
 import { IssueAlertRequest, issueAlertRequest } from './issue-alert.request';
 
@@ -15,11 +15,11 @@ export class AlertsController {
   @HttpCode(201)
   async issue(
     @Body(new ZodBodyPipe(issueAlertRequest)) body: IssueAlertRequest,
-    @Headers('x-correlation-id') correlationHeader: string | undefined,
     @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() issuer: Principal,
   ) {
-    const correlationId = correlationHeader ?? randomUUID();
+    // The request's, as the observability middleware accepted it (the caller's x-correlation-id, or a new one).
+    const correlationId = currentCorrelationId() ?? randomUUID();
     const { id, issuedAt } = await this.alerts.issue(body, issuer, correlationId);
     res.setHeader('Location', `/v1/alerts/${id}`).setHeader('x-correlation-id', correlationId);
     return { id, status: 'issued', issuedAt: issuedAt.toISOString(), links: { self: `/v1/alerts/${id}` } };

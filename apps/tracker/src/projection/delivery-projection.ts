@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DeliveryStatusEventV1, TOPICS, TRACKER_PROJECTION_GROUP, deliveryStatusEventV1 } from '@bin-alert/contracts';
 import { MESSAGE_BUS, MessageBus, RunningConsumer } from '@bin-alert/messaging';
 import { DeliveryTrackingRepository } from '@bin-alert/persistence';
+import { AppMetrics } from '@bin-alert/platform';
 import { LiveCounters } from './live-counters';
 
 /**
@@ -19,6 +20,7 @@ export class DeliveryProjection implements OnApplicationBootstrap, OnApplication
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly deliveries: DeliveryTrackingRepository,
     private readonly counters: LiveCounters,
+    private readonly metrics: AppMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,5 +58,8 @@ export class DeliveryProjection implements OnApplicationBootstrap, OnApplication
       return;
     }
     await this.counters.record(outcome);
+    if (outcome.transitioned) this.metrics.deliveryStatuses.inc({ channel: outcome.channel, status: outcome.status });
+    if (outcome.acknowledgedNow) this.metrics.deliveriesAcknowledged.inc({ channel: outcome.channel });
+    this.logger.debug({ msg: 'delivery status applied', alertId: outcome.alertId, deliveryId: outcome.deliveryId, channel: outcome.channel, from: outcome.previousStatus, to: outcome.status });
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveryStatusEventV1, HEADERS, TOPICS, deliveryEventId } from '@bin-alert/contracts';
 import { MESSAGE_BUS, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { DeliveryTrackingRepository, TrackedDelivery } from '@bin-alert/persistence';
-import { STORES, Stores } from '@bin-alert/platform';
+import { STORES, Stores, withCorrelationId } from '@bin-alert/platform';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
 import { CallbackObservation } from './callback-observation';
 import { WebhookStats } from './webhook-stats';
@@ -65,6 +65,11 @@ export class StatusEventPublisher {
 
     if (toPublish.length > 0) {
       const messages = toPublish.map((i) => this.message(observations[i], results[i].delivery!, receivedAt));
+      // One batch may concern several alerts: each line is written under its own alert's id.
+      for (const m of messages) {
+        const { alertId, deliveryId, channel, status, providerStatus } = m.value as DeliveryStatusEventV1;
+        withCorrelationId(m.headers?.[HEADERS.correlationId], () => this.logger.debug({ msg: 'delivery status received', alertId, deliveryId, channel, status, providerStatus }));
+      }
       try {
         await this.bus.publish(messages);
       } catch (error) {
@@ -102,7 +107,10 @@ export class StatusEventPublisher {
       occurredAt: (o.occurredAt ?? receivedAt).toISOString(),
       receivedAt: receivedAt.toISOString(),
     };
-    // Keyed by member: a member's events stay in order with their jobs (ADR 0003).
-    return { topic: TOPICS.deliveryEvents, key: delivery.memberId, value: event, headers: { [HEADERS.eventType]: event.type } };
+    // Keyed by member: a member's events stay in order with their jobs (ADR 0003). The alert's
+    // correlation id, looked up with the delivery, follows the event to the projection (ADR 0010).
+    const headers: Record<string, string> = { [HEADERS.eventType]: event.type };
+    if (delivery.correlationId) headers[HEADERS.correlationId] = delivery.correlationId;
+    return { topic: TOPICS.deliveryEvents, key: delivery.memberId, value: event, headers };
   }
 }

@@ -11,6 +11,7 @@ export class AlertEntity {
   @Column('text') status: 'issued';
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column('timestamptz', { name: 'issued_at', nullable: true }) issuedAt: Date | null;
+  @Column('text', { name: 'correlation_id', nullable: true }) correlationId: string | null;
 }
 
 @Entity('alert_bins')

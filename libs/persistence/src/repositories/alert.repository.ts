@@ -11,6 +11,8 @@ export interface NewAlert {
   binIds: string[];
   texts: Partial<Record<Language, AlertText>>;
   issuedAt: Date;
+  /** The correlation id of the request that issued it (ADR 0010). */
+  correlationId?: string;
 }
 
 export interface OutboxMessage {
@@ -45,9 +47,9 @@ export class AlertRepository {
   async issue(alert: NewAlert, announcement: OutboxMessage): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO alerts (id, category_code, urgency, redistribution_allowed, texts, status, issued_at)
-         VALUES ($1, $2, $3, $4, $5, 'issued', $6)`,
-        [alert.id, alert.categoryCode, alert.urgency, alert.redistributionAllowed, JSON.stringify(alert.texts), alert.issuedAt],
+        `INSERT INTO alerts (id, category_code, urgency, redistribution_allowed, texts, status, issued_at, correlation_id)
+         VALUES ($1, $2, $3, $4, $5, 'issued', $6, $7)`,
+        [alert.id, alert.categoryCode, alert.urgency, alert.redistributionAllowed, JSON.stringify(alert.texts), alert.issuedAt, alert.correlationId ?? null],
       );
       await tx.query(`INSERT INTO alert_bins (alert_id, bin_id) SELECT $1, unnest($2::text[])`, [alert.id, alert.binIds]);
       await tx.query(`INSERT INTO outbox (topic, message_key, payload, headers) VALUES ($1, $2, $3, $4)`, [

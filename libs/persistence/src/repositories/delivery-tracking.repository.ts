@@ -10,6 +10,8 @@ export interface TrackedDelivery {
   channel: Channel;
   status: DeliveryStatus;
   language: Language | null;
+  /** The correlation id its alert was issued under (ADR 0010); null for alerts from before it was kept. */
+  correlationId?: string | null;
 }
 
 /** One provider callback, in the domain's words, to apply to its delivery. */
@@ -50,9 +52,13 @@ export class DeliveryTrackingRepository {
     const wanted = [...new Set(ids.filter((id) => UUID.test(id)))];
     const found = new Map<string, TrackedDelivery>();
     if (wanted.length === 0) return found;
-    const rows: Array<{ id: string; alert_id: string; member_id: string; channel: Channel; status: DeliveryStatus; language: Language | null }> =
-      await this.db.query(`SELECT id, alert_id, member_id, channel, status, language FROM deliveries WHERE id = ANY($1::uuid[])`, [wanted]);
-    for (const r of rows) found.set(r.id, { id: r.id, alertId: r.alert_id, memberId: r.member_id, channel: r.channel, status: r.status, language: r.language });
+    const rows: Array<{ id: string; alert_id: string; member_id: string; channel: Channel; status: DeliveryStatus; language: Language | null; correlation_id: string | null }> =
+      await this.db.query(
+        `SELECT d.id, d.alert_id, d.member_id, d.channel, d.status, d.language, a.correlation_id
+           FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.id = ANY($1::uuid[])`,
+        [wanted],
+      );
+    for (const r of rows) found.set(r.id, { id: r.id, alertId: r.alert_id, memberId: r.member_id, channel: r.channel, status: r.status, language: r.language, correlationId: r.correlation_id });
     return found;
   }
 

@@ -33,7 +33,12 @@ export class DeliveryRepository {
    * alert (a redelivered event) inserts nothing. Returns the number of rows actually inserted.
    */
   async recordDecisions(alertId: string, decisions: RecipientDecision[]): Promise<number> {
-    if (decisions.length === 0) return 0;
+    return (await this.recordNewDecisions(alertId, decisions)).length;
+  }
+
+  /** As recordDecisions, returning the decisions whose rows were new (what the metrics count). */
+  async recordNewDecisions(alertId: string, decisions: RecipientDecision[]): Promise<RecipientDecision[]> {
+    if (decisions.length === 0) return [];
     const cols = { id: [] as string[], member: [] as string[], channel: [] as string[], status: [] as string[], reason: [] as (string | null)[], contact: [] as (string | null)[], language: [] as (string | null)[] };
     for (const d of decisions) {
       cols.id.push(deliveryId(alertId, d.memberId, d.channel));
@@ -54,7 +59,8 @@ export class DeliveryRepository {
        RETURNING id`,
       [cols.id, alertId, cols.member, cols.channel, cols.status, cols.reason, cols.contact, cols.language],
     );
-    return inserted.length;
+    const fresh = new Set(inserted.map((r) => r.id));
+    return decisions.filter((_, i) => fresh.has(cols.id[i]));
   }
 
   /**

@@ -130,4 +130,12 @@ export class OutboxRepository {
     const [row] = await this.db.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND dead_lettered_at IS NULL`);
     return row.n;
   }
+
+  /** Unpublished records and the age of the oldest, for the backlog metrics. */
+  async backlog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    const [row] = await this.db.query(
+      `SELECT count(*)::int AS n, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS age FROM outbox WHERE published_at IS NULL AND dead_lettered_at IS NULL`,
+    );
+    return { pending: row.n, oldestAgeSeconds: row.age };
+  }
 }

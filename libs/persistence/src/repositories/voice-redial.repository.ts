@@ -11,6 +11,8 @@ export interface RedialledDelivery {
   /** Its redial number: 1 for the first redial. */
   redial: number;
   content: AlertContent;
+  /** The correlation id its alert was issued under (ADR 0010), for the redial's job. */
+  correlationId: string | null;
 }
 
 export interface RedialPolicy {
@@ -36,7 +38,7 @@ export class VoiceRedialRepository {
   async planDueRedials(policy: RedialPolicy, limit: number, toJobs: (redialled: RedialledDelivery[]) => NewOutboxRecord[]): Promise<RedialledDelivery[]> {
     if (policy.maxRedials === 0) return [];
     return this.db.transaction(async (tx) => {
-      const rows = await queryRows<{ id: string; member_id: string; redials: number; alert_id: string; urgency: AlertContent['urgency']; redistribution_allowed: boolean; texts: AlertContent['texts'] }>(
+      const rows = await queryRows<{ id: string; member_id: string; redials: number; alert_id: string; urgency: AlertContent['urgency']; redistribution_allowed: boolean; texts: AlertContent['texts']; correlation_id: string | null }>(
           tx,
           `WITH due AS (
              SELECT id FROM deliveries
@@ -52,7 +54,7 @@ export class VoiceRedialRepository {
                   claimed_by = NULL, lease_until = NULL, status_updated_at = now(), updated_at = now()
              FROM due, alerts a
             WHERE d.id = due.id AND a.id = d.alert_id
-           RETURNING d.id, d.member_id, d.redials, a.id AS alert_id, a.urgency, a.redistribution_allowed, a.texts`,
+           RETURNING d.id, d.member_id, d.redials, a.id AS alert_id, a.urgency, a.redistribution_allowed, a.texts, a.correlation_id`,
           [[...REDIALABLE_CALL_STATUSES], policy.maxRedials, policy.delaySeconds, limit],
         );
       const redialled = rows.map((r) => ({
@@ -60,6 +62,7 @@ export class VoiceRedialRepository {
         memberId: r.member_id,
         redial: r.redials,
         content: { alertId: r.alert_id, urgency: r.urgency, redistributionAllowed: r.redistribution_allowed, texts: r.texts },
+        correlationId: r.correlation_id,
       }));
       await this.outbox.append(toJobs(redialled), tx);
       return redialled;

@@ -1,5 +1,7 @@
+import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { Public } from '../auth/access.decorators';
-import { Controller, Get, HttpCode, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { withTimeout } from '../metrics/app-metrics';
 
 /** A named check of one dependency (PostgreSQL, Redis, Kafka), used for readiness. */
 export interface ReadinessCheck {
@@ -9,6 +11,35 @@ export interface ReadinessCheck {
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
+/** A dependency that does not answer within this is as good as down for a load balancer. */
+const CHECK_TIMEOUT_MS = 2500;
+
+export interface ReadinessReport {
+  status: 'ok' | 'down';
+  /** Per check: `ok`, or `down: <why>`. */
+  checks: Record<string, string>;
+}
+
+/** Runs every check at once, each within the timeout; one failing check makes the app not ready. */
+export async function checkReadiness(checks: ReadinessCheck[], timeoutMs = CHECK_TIMEOUT_MS): Promise<ReadinessReport> {
+  const results: Record<string, string> = {};
+  await Promise.all(
+    checks.map(async (c) => {
+      try {
+        await withTimeout(c.check(), timeoutMs, `${c.name} check`);
+        results[c.name] = 'ok';
+      } catch (error) {
+        results[c.name] = `down: ${(error as Error)?.message ?? String(error)}`;
+      }
+    }),
+  );
+  return { status: Object.values(results).every((r) => r === 'ok') ? 'ok' : 'down', checks: results };
+}
+
+/**
+ * Liveness (`/health`, `/health/live`: the process answers) and readiness (`/health/ready`: its
+ * PostgreSQL, Redis and Kafka answer too; 503 naming the failing check and why otherwise).
+ */
 @Public()
 @Controller('health')
 export class HealthController {
@@ -16,26 +47,21 @@ export class HealthController {
 
   @Get()
   @HttpCode(200)
+  health(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('live')
+  @HttpCode(200)
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  async ready(): Promise<{ status: 'ok'; checks: Record<string, string> }> {
-    const results: Record<string, string> = {};
-    let ok = true;
-    await Promise.all(
-      this.checks.map(async (c) => {
-        try {
-          await c.check();
-          results[c.name] = 'ok';
-        } catch (error) {
-          ok = false;
-          results[c.name] = `down: ${(error as Error).message}`;
-        }
-      }),
-    );
-    if (!ok) throw new ServiceUnavailableException({ status: 'down', checks: results, message: 'not ready' });
-    return { status: 'ok', checks: results };
+  async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessReport> {
+    const report = await checkReadiness(this.checks);
+    // Answered here, not thrown: the error filter would drop which check failed.
+    if (report.status !== 'ok') res.status(503);
+    return report;
   }
 }

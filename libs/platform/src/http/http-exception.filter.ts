@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { currentCorrelationId } from '../logging/correlation';
 import { FieldProblem, RequestValidationError } from './request-validation.error';
 
 interface ErrorBody {
@@ -23,7 +24,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const correlationId = (request.headers['x-correlation-id'] as string | undefined) ?? randomUUID();
+    const correlationId = currentCorrelationId() ?? (request.headers['x-correlation-id'] as string | undefined) ?? randomUUID();
     const body = this.toBody(exception, correlationId, request);
     response.status(body.statusCode).setHeader('x-correlation-id', correlationId).json(body);
   }

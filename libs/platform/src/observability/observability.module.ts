@@ -1,0 +1,34 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, Provider, RequestMethod } from '@nestjs/common';
+import { HealthController } from '../health/health.controller';
+import { AppMetrics } from '../metrics/app-metrics';
+import { MetricsController } from '../metrics/metrics.controller';
+import { RequestContextMiddleware } from './request-context.middleware';
+
+export interface ObservabilityOptions {
+  /** The app's name, the `app` label of its metrics. */
+  app: string;
+  /** Its READINESS_CHECKS provider (e.g. POSTGRES_REDIS_KAFKA_READINESS); none means always ready. */
+  readiness?: Provider;
+}
+
+/**
+ * What every app imports once: `GET /metrics` (Prometheus), `GET /health`, `/health/live`,
+ * `/health/ready`, request timing, and the correlation id of each request (ADR 0010).
+ * AppMetrics is global, so any provider of the app can count what it does.
+ */
+@Module({})
+export class ObservabilityModule implements NestModule {
+  static forRoot(options: ObservabilityOptions): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      global: true,
+      controllers: [HealthController, MetricsController],
+      providers: [{ provide: AppMetrics, useFactory: () => new AppMetrics(options.app) }, RequestContextMiddleware, ...(options.readiness ? [options.readiness] : [])],
+      exports: [AppMetrics],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}
