@@ -63,10 +63,13 @@ cat <<MSG
 
 [run] BIN Alert is up.
   intake API      http://127.0.0.1:$port   (GET /v1/bins, GET /v1/categories, POST /v1/alerts)
+  API docs        http://127.0.0.1:$port/docs
+  demo accounts   operator, supervisor, board-herdersem, admin (password: bin-alert-demo)
   simulator       http://127.0.0.1:${SIM_PORT:-4010}/__sim/messages
 
 Send an urgent missing-person alert to two BINs, as an operator of zone Aalst:
-  TOKEN=\$(npm run -s token -- operator --zone aalst)
+  TOKEN=\$(curl -s -X POST http://127.0.0.1:$port/v1/auth/token -H 'content-type: application/json' \\
+    -d '{"username": "operator", "password": "bin-alert-demo"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')
   curl -s -X POST http://127.0.0.1:$port/v1/alerts -H "authorization: Bearer \$TOKEN" -H 'content-type: application/json' -d '{
     "category": "missing_person", "urgency": "urgent", "bins": ["herdersem", "moorsel"],
     "redistributionAllowed": true,

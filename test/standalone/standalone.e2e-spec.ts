@@ -102,10 +102,15 @@ describe('standalone mode (one process, no servers)', () => {
     const ready = await (await fetch(`${intake}/health/ready`)).json();
     expect(ready).toEqual({ status: 'ok', checks: { postgres: 'ok', memory: 'ok', 'in-process-bus': 'ok' } });
 
+    // The README's demo operator signs in.
+    const signIn = await fetch(`${intake}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: 'bin-alert-demo' }) });
+    expect(signIn.status).toBe(200);
+    const operator = { authorization: `Bearer ${((await signIn.json()) as { accessToken: string }).accessToken}` };
+
     // Demo member 56 lives in Gijzegem, reads Dutch, and has a verified mobile, e-mail and landline.
     const res = await fetch(`${intake}/v1/alerts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...asAalstOperator() },
+      headers: { 'content-type': 'application/json', ...operator },
       body: JSON.stringify({
         category: 'missing_person',
         urgency: 'urgent',
@@ -126,7 +131,7 @@ describe('standalone mode (one process, no servers)', () => {
 
     // The providers' callbacks come back through the tracker, the in-process bus and the projection.
     const delivered = await waitFor(
-      async () => (await (await fetch(`${intake}/v1/alerts/${id}`, { headers: asAalstOperator() })).json()) as { deliveries: Record<string, { total: number; byStatus: Record<string, number> }> },
+      async () => (await (await fetch(`${intake}/v1/alerts/${id}`, { headers: operator })).json()) as { deliveries: Record<string, { total: number; byStatus: Record<string, number> }> },
       (a) => (a.deliveries?.sms?.byStatus.delivered ?? 0) > 0 && (a.deliveries?.email?.byStatus.delivered ?? 0) > 0,
       { what: 'delivered statuses from the providers’ callbacks', timeoutMs: 60_000 },
     );

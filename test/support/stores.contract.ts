@@ -73,6 +73,37 @@ export function storesContract(name: string, open: () => Promise<Stores>): void 
       });
     });
 
+    describe('fixed windows', () => {
+      it('counts hits per key and says how long each window has left', async () => {
+        const [a, b] = [key('a'), key('b')];
+        expect(await stores.windows.hit([a, b], 60)).toEqual([
+          { count: 1, ttlSeconds: expect.any(Number) },
+          { count: 1, ttlSeconds: expect.any(Number) },
+        ]);
+        const [again] = await stores.windows.hit([a], 60);
+        expect(again.count).toBe(2);
+        expect(again.ttlSeconds).toBeGreaterThan(55);
+        expect(again.ttlSeconds).toBeLessThanOrEqual(60);
+      });
+
+      it('starts a key afresh when cleared, and when its window is over', async () => {
+        const [a, b] = [key('a'), key('b')];
+        await stores.windows.hit([a], 60);
+        await stores.windows.clear(a);
+        expect((await stores.windows.hit([a], 60))[0].count).toBe(1);
+        await stores.windows.hit([b], 1);
+        await stores.windows.hit([b], 1);
+        await sleep(1_100);
+        expect((await stores.windows.hit([b], 1))[0].count).toBe(1);
+      });
+
+      it('loses no hit when many land at once', async () => {
+        const a = key('busy');
+        await Promise.all(Array.from({ length: 30 }, () => stores.windows.hit([a], 60)));
+        expect((await stores.windows.hit([a], 60))[0].count).toBe(31);
+      });
+    });
+
     describe('counters', () => {
       it('adds deltas per field, keeping fields that went back to zero', async () => {
         const group = key('counters');

@@ -2,10 +2,16 @@ import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnAp
 import { MESSAGE_BUS, MessageBus, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay, OutboxBacklogMetrics } from '@bin-alert/messaging';
 import { OutboxRepository, PersistenceModule } from '@bin-alert/persistence';
 import { APP_GUARD } from '@nestjs/core';
-import { AccessGuard, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, StoresModule } from '@bin-alert/platform';
+import { ACCOUNT_STANDING, AccessGuard, AppConfig, AppMetrics, ConfigModule, LoginThrottle, ObservabilityModule, OpenApiModule, STORES, Stores, StoresModule } from '@bin-alert/platform';
 import { AlertIssuingService, OUTBOX_RELAY } from './alerts/alert-issuing.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
+import { AuthController } from './auth/auth.controller';
+import { LOGIN_THROTTLE, LoginService } from './auth/login.service';
+import { AccountsController } from './accounts/accounts.controller';
+import { AccountAdminService } from './accounts/account-admin.service';
+import { AuditController } from './audit/audit.controller';
+import { StaffAccountStanding } from './auth/account-standing';
 
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,8 +35,9 @@ export class IntakeModule {
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-intake`, mode: config.BIN_ALERT_MODE }),
         StoresModule.forRoot(config),
         ObservabilityModule.forRoot({ app: 'intake', readiness: POSTGRES_REDIS_KAFKA_READINESS }),
+        OpenApiModule.forRoot({ title: 'BIN Alert intake API', version: '1', description: 'Alerts for Belgian neighbourhood information networks (BIN). Sign in with POST /v1/auth/token.' }),
       ],
-      controllers: [AlertsController, ReferenceController],
+      controllers: [AlertsController, ReferenceController, AuthController, AccountsController, AuditController],
       providers: [
         AlertIssuingService,
         {
@@ -41,6 +48,15 @@ export class IntakeModule {
         OutboxRelayLifecycle,
         OutboxBacklogMetrics,
         { provide: APP_GUARD, useClass: AccessGuard },
+        LoginService,
+        AccountAdminService,
+        { provide: ACCOUNT_STANDING, useClass: StaffAccountStanding },
+        {
+          provide: LOGIN_THROTTLE,
+          useFactory: (stores: Stores) =>
+            new LoginThrottle(stores.windows, { perUsername: config.AUTH_LOGIN_MAX_ATTEMPTS_PER_USERNAME, perIp: config.AUTH_LOGIN_MAX_ATTEMPTS_PER_IP, windowSeconds: config.AUTH_LOGIN_WINDOW_SECONDS }),
+          inject: [STORES],
+        },
       ],
     };
   }

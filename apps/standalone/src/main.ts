@@ -1,3 +1,4 @@
+import { DEMO_PASSWORD } from '@bin-alert/persistence';
 import { ConfigError } from '@bin-alert/platform';
 import { RunningStandalone, startStandalone } from './start-standalone';
 
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const seconds = (running.startedInMs / 1000).toFixed(1);
   process.stdout.write(
     `[standalone] BIN Alert is up in ${seconds} s (one process, ${running.members} demo members): ` +
-      `intake ${running.intakeUrl} · phones and inboxes ${running.phonesUrl} · tracker ${running.trackerUrl} · database ${running.databaseUrl} · a token: npm run -s token -- operator\n`,
+      `intake ${running.intakeUrl} · phones and inboxes ${running.phonesUrl} · tracker ${running.trackerUrl} · database ${running.databaseUrl} · sign in as operator / ${DEMO_PASSWORD}\n`,
   );
 }
 

@@ -1,8 +1,8 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { startDispatcher } from '@bin-alert/dispatch';
 import { CHANNELS } from '@bin-alert/domain';
-import { EmbeddedPostgres, migrate, openDataSource, seedDemoMembers, startEmbeddedPostgres } from '@bin-alert/persistence';
-import { AppConfig, createAppLogger, loadConfig } from '@bin-alert/platform';
+import { EmbeddedPostgres, StaffAccountRepository, migrate, openDataSource, seedDemoAccounts, seedDemoMembers, startEmbeddedPostgres } from '@bin-alert/persistence';
+import { AppConfig, createAppLogger, hashPassword, loadConfig } from '@bin-alert/platform';
 import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
 import { startIntake } from '../../intake/src/start-intake';
 import { RunningProviderSim, startProviderSim } from '../../provider-sim/src/start-provider-sim';
@@ -93,6 +93,9 @@ async function migrateAndSeed(config: AppConfig, logger: Logger): Promise<number
     if (applied.length > 0) logger.log({ msg: 'migrated the embedded database', applied });
     const before = await seedDemoMembers(db, config.STANDALONE_DEMO_MEMBERS);
     if (before < config.STANDALONE_DEMO_MEMBERS) logger.log({ msg: 'seeded demo members', members: config.STANDALONE_DEMO_MEMBERS - before });
+    // The README's demo staff accounts, so that one can sign in at once (demo installations only).
+    const accounts = await seedDemoAccounts(new StaffAccountRepository(db), hashPassword);
+    if (accounts.length > 0) logger.log({ msg: 'seeded demo staff accounts', accounts });
     return Math.max(before, config.STANDALONE_DEMO_MEMBERS);
   } finally {
     await db.destroy();

@@ -78,6 +78,7 @@ describe('tracker', () => {
       await new AlertRepository(db).issue(
         { id: alertId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 't', body: 'b' }, fr: { title: 't', body: 'b' } }, issuedAt: new Date() },
         { topic: 'test.unpublished', key: alertId, payload: {} },
+        { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } },
       );
       // The alert exists only to give deliveries a parent: its announcement must never be
       // published, nor left pending for another suite's outbox relay to choke on.

@@ -13,3 +13,6 @@ export * from './delivery/delivery-state';
 export * from './contact/sms-opt-out';
 export * from './access/principal';
 export * from './access/scope';
+export * from './access/staff-scope';
+export * from './access/audit-details';
+export * from './access/audit-entry';

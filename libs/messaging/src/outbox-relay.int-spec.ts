@@ -30,6 +30,7 @@ describe('OutboxRelay', () => {
     await new AlertRepository(db).issue(
       { id: alertId, categoryCode: 'general', urgency: 'normal', redistributionAllowed: true, binIds: ['arend'], texts: { nl: { title: 't', body: 'b' } }, issuedAt: new Date() },
       { topic: TOPICS.alerts, key: alertId, payload: { probe: alertId } },
+      { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } },
     );
     const outbox = new OutboxRepository(db);
     const pendingFor = async () => Number((await db.query(`SELECT count(*) AS n FROM outbox WHERE message_key = $1 AND published_at IS NULL`, [alertId]))[0].n);

@@ -5,6 +5,7 @@ import { AalstReferenceData1764400000001 } from './migrations/1764400000001-aals
 import { DeliveryTracking1764400000002 } from './migrations/1764400000002-delivery-tracking';
 import { DeliveryLeases1764400000003 } from './migrations/1764400000003-delivery-leases';
 import { VoiceRedialsAndOutboxPartitions1764400000004 } from './migrations/1764400000004-voice-redials-and-outbox-partitions';
+import { StaffAccountsAndAuditLog1764500000000 } from './migrations/1764500000000-staff-accounts-and-audit-log';
 import { AlertCorrelationId1764800000000 } from './migrations/1764800000000-alert-correlation-id';
 
 export const MIGRATIONS = [
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   DeliveryTracking1764400000002,
   DeliveryLeases1764400000003,
   VoiceRedialsAndOutboxPartitions1764400000004,
+  StaffAccountsAndAuditLog1764500000000,
   AlertCorrelationId1764800000000,
 ];
 

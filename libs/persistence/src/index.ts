@@ -11,5 +11,8 @@ export * from './seed/aalst-reference-data';
 export * from './repositories/delivery-tracking.repository';
 export * from './repositories/sms-opt-out.repository';
 export * from './repositories/voice-redial.repository';
+export * from './repositories/staff-account.repository';
+export * from './audit/audit-trail';
 export * from './seed/seed-demo-members';
 export * from './embedded/embedded-postgres';
+export * from './seed/demo-accounts';

@@ -10,8 +10,22 @@ import { ReferenceDataRepository } from './repositories/reference-data.repositor
 import { DeliveryTrackingRepository } from './repositories/delivery-tracking.repository';
 import { SmsOptOutRepository } from './repositories/sms-opt-out.repository';
 import { VoiceRedialRepository } from './repositories/voice-redial.repository';
+import { StaffAccountRepository } from './repositories/staff-account.repository';
+import { AuditTrail } from './audit/audit-trail';
 
-const REPOSITORIES = [AlertRepository, AudienceRepository, DeliveryRepository, MemberRepository, OutboxRepository, ReferenceDataRepository, DeliveryTrackingRepository, SmsOptOutRepository, VoiceRedialRepository];
+const REPOSITORIES = [
+  AlertRepository,
+  AudienceRepository,
+  DeliveryRepository,
+  MemberRepository,
+  OutboxRepository,
+  ReferenceDataRepository,
+  DeliveryTrackingRepository,
+  SmsOptOutRepository,
+  VoiceRedialRepository,
+  StaffAccountRepository,
+  AuditTrail,
+];
 
 @Injectable()
 class DataSourceLifecycle implements OnApplicationShutdown {

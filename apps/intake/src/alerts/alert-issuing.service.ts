@@ -1,7 +1,7 @@
 import { ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlertIssuedV1, HEADERS, TOPICS } from '@bin-alert/contracts';
-import { AlertText, Language, Principal, binsOutsideScope } from '@bin-alert/domain';
+import { AUDIT_ACTIONS, AlertText, Language, Principal, RequestOrigin, binsOutsideScope, coversAnyBin } from '@bin-alert/domain';
 import { AlertRepository, AlertWithCounts, ReferenceDataRepository } from '@bin-alert/persistence';
 import { AppMetrics, FieldProblem, RequestValidationError } from '@bin-alert/platform';
 import { OutboxRelay } from '@bin-alert/messaging';
@@ -24,7 +24,8 @@ export class AlertIssuingService {
    * Stores the alert and its announcement in one transaction, then wakes the relay. Once this
    * returns, the alert will reach Kafka even if Kafka is down right now.
    */
-  async issue(request: IssueAlertRequest, issuer: Principal, correlationId: string): Promise<{ id: string; issuedAt: Date }> {
+  async issue(request: IssueAlertRequest, issuer: Principal, origin: Required<RequestOrigin>): Promise<{ id: string; issuedAt: Date }> {
+    const { correlationId } = origin;
     const category = await this.references.findCategory(request.category);
     const problems: FieldProblem[] = [];
     if (!category) {
@@ -55,6 +56,13 @@ export class AlertIssuingService {
     await this.alerts.issue(
       { id, categoryCode: event.category, urgency, redistributionAllowed: event.redistributionAllowed, binIds: request.bins, texts, issuedAt, correlationId },
       { topic: TOPICS.alerts, key: id, payload: event, headers: { [HEADERS.correlationId]: correlationId, [HEADERS.eventType]: event.type } },
+      {
+        actor: issuer,
+        action: AUDIT_ACTIONS.alertIssued,
+        target: { type: 'alert', id },
+        details: { category: event.category, urgency, bins: request.bins, redistributionAllowed: event.redistributionAllowed, languages: Object.keys(texts) },
+        origin,
+      },
     );
     this.logger.log({ msg: 'alert issued', alertId: id, issuedBy: issuer.accountId, category: event.category, urgency, bins: request.bins, correlationId });
     this.metrics.alertsIssued.inc({ category: event.category, urgency });
@@ -62,9 +70,13 @@ export class AlertIssuingService {
     return { id, issuedAt };
   }
 
-  async find(id: string): Promise<AlertWithCounts> {
+  /**
+   * The alert, if the reader's scope covers at least one of its BINs. One outside it is answered
+   * exactly like one that does not exist, so that nobody can probe for alert ids.
+   */
+  async find(id: string, reader: Principal): Promise<AlertWithCounts> {
     const found = await this.alerts.findWithCounts(id);
-    if (!found) throw new NotFoundException(`no alert with id ${id}`);
+    if (!found || !coversAnyBin(reader, await this.references.findBins(found.binIds))) throw new NotFoundException(`no alert with id ${id}`);
     return found;
   }
 }

@@ -25,7 +25,7 @@ describe('POST /v1/alerts', () => {
   });
 
   const rowCounts = async () => {
-    const [row] = await db.query(`SELECT (SELECT count(*) FROM alerts)::int AS alerts, (SELECT count(*) FROM alert_bins)::int AS bins, (SELECT count(*) FROM outbox)::int AS outbox`);
+    const [row] = await db.query(`SELECT (SELECT count(*) FROM alerts)::int AS alerts, (SELECT count(*) FROM alert_bins)::int AS bins, (SELECT count(*) FROM outbox)::int AS outbox, (SELECT count(*) FROM audit_log WHERE action = 'alert.issued')::int AS audit`);
     return row;
   };
   const post = (body: string, contentType = 'application/json', authorization = bearer()) =>
@@ -94,7 +94,7 @@ describe('POST /v1/alerts', () => {
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
     expect(res.headers.get('location')).toBe(`/v1/alerts/${id}`);
-    expect(await rowCounts()).toEqual({ alerts: before.alerts + 1, bins: before.bins + 2, outbox: before.outbox + 1 });
+    expect(await rowCounts()).toEqual({ alerts: before.alerts + 1, bins: before.bins + 2, outbox: before.outbox + 1, audit: before.audit + 1 });
 
     const alert = (await (await get(`/v1/alerts/${id}`)).json()) as any;
     expect(alert).toMatchObject({ id, category: 'burglary', urgency: 'normal', redistributionAllowed: true, bins: ['herdersem', 'moorsel'] });

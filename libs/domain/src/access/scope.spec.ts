@@ -1,5 +1,5 @@
 import { Principal } from './principal';
-import { binsOutsideScope } from './scope';
+import { binsOutsideScope, coversAnyBin } from './scope';
 
 const herdersem = { id: 'herdersem', policeZone: 'aalst' };
 const moorsel = { id: 'moorsel', policeZone: 'aalst' };
@@ -29,5 +29,21 @@ describe('binsOutsideScope', () => {
 
   it('scopes an admin to every BIN', () => {
     expect(binsOutsideScope(principal({ role: 'admin' }), [herdersem, elsewhere])).toEqual([]);
+  });
+});
+
+describe('coversAnyBin', () => {
+  it('shows an alert to whoever covers at least one of its BINs', () => {
+    const board = principal({ role: 'board', binIds: ['herdersem'] });
+    expect(coversAnyBin(board, [herdersem, moorsel])).toBe(true);
+    expect(coversAnyBin(board, [moorsel])).toBe(false);
+    expect(coversAnyBin(principal({ role: 'operator', policeZone: 'dendermonde' }), [herdersem])).toBe(false);
+    expect(coversAnyBin(principal({ role: 'supervisor', policeZone: 'aalst' }), [moorsel])).toBe(true);
+    expect(coversAnyBin(principal({ role: 'admin' }), [elsewhere])).toBe(true);
+  });
+
+  it('shows an alert without BINs to nobody but an admin', () => {
+    expect(coversAnyBin(principal({ role: 'operator', policeZone: 'aalst' }), [])).toBe(false);
+    expect(coversAnyBin(principal({ role: 'admin' }), [])).toBe(true);
   });
 });

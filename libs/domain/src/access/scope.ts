@@ -13,6 +13,14 @@ export function binsOutsideScope(principal: Principal, bins: ScopedBin[]): strin
   return bins.filter((bin) => !isInScope(principal, bin)).map((bin) => bin.id);
 }
 
+/**
+ * Whether the principal may see something that concerns these BINs (an alert): it must cover at
+ * least one of them. An alert to Herdersem and Moorsel is visible to Herdersem's board.
+ */
+export function coversAnyBin(principal: Principal, bins: ScopedBin[]): boolean {
+  return principal.role === 'admin' || bins.some((bin) => isInScope(principal, bin));
+}
+
 function isInScope(principal: Principal, bin: ScopedBin): boolean {
   switch (principal.role) {
     case 'admin':

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AlertText, Channel, Language, Urgency } from '@bin-alert/domain';
+import type { AlertText, AuditEntry, Channel, Language, Urgency } from '@bin-alert/domain';
 import { AlertEntity } from '../entities';
+import { AuditTrail } from '../audit/audit-trail';
 
 export interface NewAlert {
   id: string;
@@ -41,10 +42,13 @@ export interface AlertWithCounts {
 
 @Injectable()
 export class AlertRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly audit: AuditTrail = new AuditTrail(db),
+  ) {}
 
-  /** The alert, its BINs and the outbox record announcing it: all or nothing. */
-  async issue(alert: NewAlert, announcement: OutboxMessage): Promise<void> {
+  /** The alert, its BINs, the outbox record announcing it and its audit line: all or nothing. */
+  async issue(alert: NewAlert, announcement: OutboxMessage, audit: AuditEntry): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO alerts (id, category_code, urgency, redistribution_allowed, texts, status, issued_at, correlation_id)
@@ -58,6 +62,7 @@ export class AlertRepository {
         JSON.stringify(announcement.payload),
         JSON.stringify(announcement.headers ?? {}),
       ]);
+      await this.audit.record(audit, tx);
     });
   }
 

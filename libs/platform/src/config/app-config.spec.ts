@@ -53,4 +53,11 @@ describe('tracker settings', () => {
     expect(() => loadConfig({ AUTH_TOKEN_SECRET: 'short' })).toThrow('AUTH_TOKEN_SECRET: at least 32 characters');
     expect(loadConfig({ NODE_ENV: 'production', AUTH_TOKEN_SECRET: 'k'.repeat(32) }).AUTH_TOKEN_SECRET).toBe('k'.repeat(32));
   });
+  it('takes an identity provider only with its issuer and audience', () => {
+    expect(() => loadConfig({ AUTH_JWKS_URL: 'https://idp.example/jwks' })).toThrow('AUTH_OIDC_ISSUER and AUTH_OIDC_AUDIENCE: required with AUTH_JWKS_URL');
+    expect(() => loadConfig({ AUTH_JWKS_URL: 'not a url' })).toThrow(/AUTH_JWKS_URL/);
+    const config = loadConfig({ AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_OIDC_ISSUER: 'https://idp.example', AUTH_OIDC_AUDIENCE: 'bin-alert' });
+    expect(config.AUTH_OIDC_ROLE_CLAIM).toBe('role');
+    expect(loadConfig({}).AUTH_JWKS_URL).toBeUndefined();
+  });
 });

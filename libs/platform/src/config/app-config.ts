@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
 import type { AccessTokenSettings } from '../auth/access-token';
+import type { OidcSettings } from '../auth/oidc-token';
 
 /**
  * The one configuration schema of the system, read from the environment once at start-up.
@@ -97,6 +98,21 @@ export const configSchema = z.object({
   AUTH_TOKEN_AUDIENCE: z.string().min(1).default('bin-alert-api'),
   AUTH_TOKEN_TTL_SECONDS: positiveInt.default(8 * 3600),
   /**
+   * An organisation's OIDC identity provider may take over sign-in: its RS256/ES256 tokens are
+   * accepted when verified against its JWKS, for this issuer and audience. Local HS256 tokens stay valid.
+   */
+  AUTH_JWKS_URL: optionalSecret.pipe(z.string().url().optional()),
+  AUTH_OIDC_ISSUER: optionalSecret,
+  AUTH_OIDC_AUDIENCE: optionalSecret,
+  /** Where the provider's tokens carry the role, police zone and BINs (dotted paths, e.g. realm_access.roles). */
+  AUTH_OIDC_ROLE_CLAIM: z.string().min(1).default('role'),
+  AUTH_OIDC_ZONE_CLAIM: z.string().min(1).default('zone'),
+  AUTH_OIDC_BINS_CLAIM: z.string().min(1).default('bins'),
+  /** Sign-in attempts allowed per username and per client address in each window, then 429. */
+  AUTH_LOGIN_MAX_ATTEMPTS_PER_USERNAME: positiveInt.default(5),
+  AUTH_LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt.default(30),
+  AUTH_LOGIN_WINDOW_SECONDS: positiveInt.default(900),
+  /**
    * `distributed`: PostgreSQL, Redis and Kafka at the addresses above. `standalone`: the whole
    * system in one process with embedded PostgreSQL (PGlite), an in-process bus and in-memory
    * stores; DATABASE_URL, REDIS_URL and KAFKA_BROKERS are then not used (ADR 0009).
@@ -131,9 +147,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.NODE_ENV === 'production' && config.AUTH_TOKEN_SECRET === DEVELOPMENT_TOKEN_SECRET) {
     throw new ConfigError(['AUTH_TOKEN_SECRET: set a secret of your own in production (anyone can sign tokens with the default)']);
   }
+  if (config.AUTH_JWKS_URL && !(config.AUTH_OIDC_ISSUER && config.AUTH_OIDC_AUDIENCE)) {
+    throw new ConfigError(['AUTH_OIDC_ISSUER and AUTH_OIDC_AUDIENCE: required with AUTH_JWKS_URL (tokens are checked against both)']);
+  }
   return config;
 }
 
 export function accessTokenSettingsFrom(config: AppConfig): AccessTokenSettings {
   return { secret: config.AUTH_TOKEN_SECRET, issuer: config.AUTH_TOKEN_ISSUER, audience: config.AUTH_TOKEN_AUDIENCE, ttlSeconds: config.AUTH_TOKEN_TTL_SECONDS };
+}
+
+/** The identity provider's settings, when one is configured. */
+export function oidcSettingsFrom(config: AppConfig): OidcSettings | undefined {
+  if (!config.AUTH_JWKS_URL || !config.AUTH_OIDC_ISSUER || !config.AUTH_OIDC_AUDIENCE) return undefined;
+  return {
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_OIDC_ISSUER,
+    audience: config.AUTH_OIDC_AUDIENCE,
+    claims: { role: config.AUTH_OIDC_ROLE_CLAIM, zone: config.AUTH_OIDC_ZONE_CLAIM, bins: config.AUTH_OIDC_BINS_CLAIM },
+  };
 }

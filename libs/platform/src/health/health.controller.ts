@@ -1,6 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { z } from 'zod';
 import { Public } from '../auth/access.decorators';
+import { ApiDoc } from '../openapi/api-doc.decorator';
 import { withTimeout } from '../metrics/app-metrics';
 
 /** A named check of one dependency (PostgreSQL, Redis, Kafka), used for readiness. */
@@ -46,18 +48,28 @@ export class HealthController {
   constructor(@Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = []) {}
 
   @Get()
+  @ApiDoc({ summary: 'Liveness: the process answers', tags: ['health'], responses: { 200: { description: 'Alive.', schema: z.object({ status: z.literal('ok') }) } } })
   @HttpCode(200)
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('live')
+  @ApiDoc({ summary: 'Liveness: the process answers', tags: ['health'], responses: { 200: { description: 'Alive.', schema: z.object({ status: z.literal('ok') }) } } })
   @HttpCode(200)
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiDoc({
+    summary: 'Readiness: every dependency (PostgreSQL, Redis, Kafka) answers within 2.5 s',
+    tags: ['health'],
+    responses: {
+      200: { description: 'Ready.', schema: z.object({ status: z.literal('ok'), checks: z.record(z.string()) }) },
+      503: { description: 'A dependency is down; `checks` says which and why.', schema: z.object({ status: z.literal('down'), checks: z.record(z.string()) }) },
+    },
+  })
   async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessReport> {
     const report = await checkReadiness(this.checks);
     // Answered here, not thrown: the error filter would drop which check failed.

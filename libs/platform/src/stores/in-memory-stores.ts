@@ -1,4 +1,4 @@
-import { Counters, SeenMarks, Stores, TokenBuckets } from './stores';
+import { Counters, FixedWindows, SeenMarks, Stores, TokenBuckets } from './stores';
 
 /** Buckets untouched this long are forgotten, as the Redis keys' PEXPIRE does. */
 const BUCKET_IDLE_MS = 60_000;
@@ -64,6 +64,27 @@ class MemoryCounters implements Counters {
   }
 }
 
+class MemoryFixedWindows implements FixedWindows {
+  private readonly windows = new Map<string, { count: number; until: number }>();
+  constructor(private readonly now: () => number) {}
+
+  async hit(keys: string[], windowSeconds: number): Promise<Array<{ count: number; ttlSeconds: number }>> {
+    const now = this.now();
+    if (this.windows.size > 10_000) for (const [k, w] of this.windows) if (w.until <= now) this.windows.delete(k);
+    return keys.map((key) => {
+      const current = this.windows.get(key);
+      const window = current && current.until > now ? current : { count: 0, until: now + windowSeconds * 1000 };
+      window.count++;
+      this.windows.set(key, window);
+      return { count: window.count, ttlSeconds: Math.ceil((window.until - now) / 1000) };
+    });
+  }
+
+  async clear(key: string): Promise<void> {
+    this.windows.delete(key);
+  }
+}
+
 /** Standalone mode's stores: one process, so its memory is shared by every app in it. */
 export function inMemoryStores(now: () => number = Date.now): Stores {
   return {
@@ -71,6 +92,7 @@ export function inMemoryStores(now: () => number = Date.now): Stores {
     buckets: new MemoryTokenBuckets(now),
     seen: new MemorySeenMarks(now),
     counters: new MemoryCounters(),
+    windows: new MemoryFixedWindows(now),
     ping: async () => undefined,
     close: async () => undefined,
   };

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { Counters, SeenMarks, Stores, TokenBuckets } from './stores';
+import { Counters, FixedWindows, SeenMarks, Stores, TokenBuckets } from './stores';
 
 /**
  * Redis's own clock is used, so instances with skewed clocks agree. Answers 0 when the tokens
@@ -75,12 +75,34 @@ class RedisCounters implements Counters {
   }
 }
 
+/** INCR, EXPIRE NX and TTL per key in one MULTI, so parallel hits all count. */
+class RedisFixedWindows implements FixedWindows {
+  constructor(private readonly redis: Redis) {}
+
+  async hit(keys: string[], windowSeconds: number): Promise<Array<{ count: number; ttlSeconds: number }>> {
+    const tx = this.redis.multi();
+    for (const key of keys) tx.incr(key).expire(key, windowSeconds, 'NX').ttl(key);
+    const results = await tx.exec();
+    if (!results) throw new Error('fixed windows: Redis transaction aborted');
+    const values = results.map(([error, value]) => {
+      if (error) throw error;
+      return value as number;
+    });
+    return keys.map((_, i) => ({ count: values[3 * i], ttlSeconds: values[3 * i + 2] }));
+  }
+
+  async clear(key: string): Promise<void> {
+    await this.redis.del(key);
+  }
+}
+
 export function redisStores(redis: Redis): Stores {
   return {
     kind: 'redis',
     buckets: new RedisTokenBuckets(redis),
     seen: new RedisSeenMarks(redis),
     counters: new RedisCounters(redis),
+    windows: new RedisFixedWindows(redis),
     ping: async () => void (await redis.ping()),
     close: async () => void (await redis.quit().catch(() => redis.disconnect())),
   };

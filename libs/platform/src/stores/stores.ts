@@ -27,12 +27,20 @@ export interface Counters {
   replace(groups: Record<string, Record<string, number>>): Promise<void>;
 }
 
+/** Counts per key in fixed windows that start with a key's first hit (sign-in attempts). */
+export interface FixedWindows {
+  /** Counts one hit on each key; per key, the count in its window so far and the seconds left in it. */
+  hit(keys: string[], windowSeconds: number): Promise<Array<{ count: number; ttlSeconds: number }>>;
+  clear(key: string): Promise<void>;
+}
+
 export interface Stores {
   /** Where the state lives, for readiness: `redis` or `memory`. */
   readonly kind: 'redis' | 'memory';
   readonly buckets: TokenBuckets;
   readonly seen: SeenMarks;
   readonly counters: Counters;
+  readonly windows: FixedWindows;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { buildOpenApiDocument, openApiPath } from './openapi-document';
+
+describe('buildOpenApiDocument', () => {
+  const body = z.object({ name: z.string().min(1), bins: z.array(z.string()).optional() }).strict();
+  const document = buildOpenApiDocument(
+    [
+      { method: 'POST', path: '/v1/things', isPublic: false, roles: ['admin'], doc: { summary: 'Make a thing', tags: ['things'], body, responses: { 201: { description: 'Made.' }, 409: { description: 'Taken.' } } } },
+      { method: 'GET', path: '/v1/things/:id', isPublic: true, doc: { summary: 'A thing', tags: ['things'], params: { id: z.string().uuid() }, responses: { 200: { description: 'It.', schema: z.object({ id: z.string() }) } } } },
+      { method: 'DELETE', path: '/v1/things/:id', isPublic: false },
+    ],
+    { title: 't', version: '1' },
+  ) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it('writes Express paths the OpenAPI way', () => {
+    expect(openApiPath('/v1/accounts/:id/disable')).toBe('/v1/accounts/{id}/disable');
+  });
+
+  it('documents request bodies from their zod schema and adds the errors every route can answer', () => {
+    const make = document.paths['/v1/things'].post;
+    expect(make.requestBody.content['application/json'].schema).toEqual({
+      type: 'object',
+      properties: { name: { type: 'string', minLength: 1 }, bins: { type: 'array', items: { type: 'string' } } },
+      required: ['name'],
+      additionalProperties: false,
+    });
+    expect(Object.keys(make.responses).sort()).toEqual(['201', '400', '401', '403', '409']);
+    expect(make.responses['409'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    expect(make.responses['201'].content).toBeUndefined();
+    expect(make['x-roles']).toEqual(['admin']);
+    expect(make.security).toBeUndefined();
+  });
+
+  it('marks public routes and leaves out routes nobody documented', () => {
+    const read = document.paths['/v1/things/{id}'].get;
+    expect(read.security).toEqual([]);
+    expect(read.responses['401']).toBeUndefined();
+    expect(read.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }]);
+    expect(document.paths['/v1/things/{id}'].delete).toBeUndefined();
+  });
+});
