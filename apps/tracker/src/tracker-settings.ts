@@ -1,4 +1,5 @@
 import { SendGridEventWebhookVerifier, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
+import type { Language } from '@bin-alert/domain';
 import { AppConfig, providerSettingsFrom } from '@bin-alert/platform';
 
 export const TRACKER_SETTINGS = Symbol('TRACKER_SETTINGS');
@@ -11,6 +12,8 @@ export interface TrackerSettings {
   sendGridVerifier: SendGridEventWebhookVerifier;
   /** How long a callback's identity is remembered to drop the provider's repeats. */
   dedupeTtlSeconds: number;
+  /** The zone's default language: what a call says when the alert lacks the member's own. */
+  zoneDefaultLanguage: Language;
 }
 
 export function trackerSettingsFrom(config: AppConfig): TrackerSettings {
@@ -23,6 +26,7 @@ export function trackerSettingsFrom(config: AppConfig): TrackerSettings {
   }
   return {
     publicUrl: config.TRACKER_PUBLIC_URL,
+    zoneDefaultLanguage: config.ZONE_DEFAULT_LANGUAGE,
     twilioAuthToken: providerSettingsFrom(config).twilio.authToken,
     sendGridVerifier: new SendGridEventWebhookVerifier(config.SENDGRID_WEBHOOK_PUBLIC_KEY, config.WEBHOOK_MAX_AGE_SECONDS),
     dedupeTtlSeconds: config.WEBHOOK_DEDUPE_TTL_SECONDS,

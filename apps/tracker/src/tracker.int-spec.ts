@@ -75,7 +75,7 @@ describe('tracker', () => {
   /** An alert with one member reachable on every channel, each delivery accepted by its provider. */
   async function seed(language: Language = 'nl', alertId = randomUUID()): Promise<Seeded> {
     if (!(await new AlertRepository(db).exists(alertId))) {
-      await new AlertRepository(db).issue(
+      await new AlertRepository(db).create(
         { id: alertId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 't', body: 'b' }, fr: { title: 't', body: 'b' } }, issuedAt: new Date() },
         { topic: 'test.unpublished', key: alertId, payload: {} },
         { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LANGUAGES, URGENCIES } from '@bin-alert/domain';
+import { ALERT_KINDS, LANGUAGES, MESSAGE_TYPES, URGENCIES } from '@bin-alert/domain';
 
 const alertText = z.object({ title: z.string().min(1), body: z.string().min(1) });
 
@@ -17,6 +17,15 @@ export const alertIssuedV1 = z.object({
   redistributionAllowed: z.boolean(),
   texts: z.record(z.enum(LANGUAGES), alertText),
   issuedAt: z.string().datetime(),
+  /** Added with the alert lifecycle (ADR 0008); absent means an actual alert, never expiring. */
+  kind: z.enum(ALERT_KINDS).optional(),
+  messageType: z.enum(MESSAGE_TYPES).optional(),
+  /** An update or cancel: the alert it follows up, and the original whose recipients it reaches. */
+  referencesAlertId: z.string().uuid().optional(),
+  audienceAlertId: z.string().uuid().optional(),
+  expiresAt: z.string().datetime().optional(),
+  /** The zone's default language, for members whose language the alert lacks. */
+  fallbackLanguage: z.enum(LANGUAGES).optional(),
 });
 
 export type AlertIssuedV1 = z.infer<typeof alertIssuedV1>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, LANGUAGES, URGENCIES } from '@bin-alert/domain';
+import { ALERT_KINDS, CHANNELS, LANGUAGES, MESSAGE_TYPES, URGENCIES } from '@bin-alert/domain';
 
 const alertText = z.object({ title: z.string().min(1), body: z.string().min(1) });
 
@@ -20,7 +20,12 @@ export const deliveryJobV1 = z.object({
     urgency: z.enum(URGENCIES),
     redistributionAllowed: z.boolean(),
     texts: z.record(z.enum(LANGUAGES), alertText),
+    kind: z.enum(ALERT_KINDS).optional(),
+    messageType: z.enum(MESSAGE_TYPES).optional(),
+    fallbackLanguage: z.enum(LANGUAGES).optional(),
   }),
+  /** Past this instant the job's deliveries are not sent: they end as suppressed, reason 'expired'. */
+  expiresAt: z.string().datetime().optional(),
   plannedAt: z.string().datetime(),
 });
 

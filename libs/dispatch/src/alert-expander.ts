@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AlertIssuedV1 } from '@bin-alert/contracts';
-import { Channel, RecipientDecision, Urgency, decideRecipient, deliveryId } from '@bin-alert/domain';
+import { AudienceCandidate, Channel, RecipientDecision, Urgency, decideFollowUpRecipient, decideRecipient, deliveryId, reachesTestGroupOnly } from '@bin-alert/domain';
 import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { PermanentMessageError } from '@bin-alert/messaging';
 import type { AlertRepository, AudienceRepository, DeliveryRepository, ReferenceDataRepository } from '@bin-alert/persistence';
@@ -22,6 +22,10 @@ export interface ExpansionSummary {
  * Stage one of the fan-out, for one channel: streams the audience of an issued alert page by
  * page (never the whole audience in memory), writes a delivery row per member — planned, or
  * suppressed with the reason — and emits the planned ones as jobs on the alert's lane.
+ * The audience comes from one of two sources: the members of the targeted BINs under the
+ * category's rule (the test group only for a test or exercise), or, for an update or cancel,
+ * the members the original alert reached on this channel (ADR 0008). Everything after the
+ * audience — rows, ids, jobs, lanes — is the same path.
  * Running it again for the same alert writes nothing new and re-emits jobs whose deliveries the
  * senders will find already done, so a redelivered alert event is harmless.
  */
@@ -52,26 +56,51 @@ export class AlertExpander {
     const started = Date.now();
     const lane = event.urgency;
     const jobSize = channel === 'email' ? this.settings.emailJobSize : this.settings.jobSize;
-    const content = { urgency: event.urgency, redistributionAllowed: event.redistributionAllowed, texts: event.texts };
+    const content = {
+      urgency: event.urgency,
+      redistributionAllowed: event.redistributionAllowed,
+      texts: event.texts,
+      kind: event.kind,
+      messageType: event.messageType,
+      fallbackLanguage: event.fallbackLanguage,
+    };
+    const expiresAt = event.expiresAt ? new Date(event.expiresAt) : null;
+    const page = (after: string | null): Promise<AudienceCandidate[]> =>
+      event.audienceAlertId
+        ? this.audience.originalRecipientsPage({ originalAlertId: event.audienceAlertId, channel, afterMemberId: after, limit: this.settings.pageSize })
+        : this.audience.candidatesPage({
+            binIds: event.binIds,
+            channel,
+            categoryCode: category.code,
+            afterMemberId: after,
+            limit: this.settings.pageSize,
+            testGroupOnly: reachesTestGroupOnly(event.kind ?? 'actual'),
+          });
+    const decide = (c: AudienceCandidate): RecipientDecision => {
+      const decision = event.audienceAlertId ? decideFollowUpRecipient(c) : decideRecipient(c, category.rule);
+      // Planned after the expiry (a backlog, a dispatcher down): recorded, never sent.
+      if (decision.send && expiresAt && expiresAt.getTime() <= Date.now()) return { send: false, memberId: c.memberId, channel, reason: 'expired' };
+      return decision;
+    };
     let candidates = 0;
     let newRows = 0;
     let planned = 0;
     let jobs = 0;
     let after: string | null = null;
     for (;;) {
-      const page = await this.audience.candidatesPage({ binIds: event.binIds, channel, categoryCode: category.code, afterMemberId: after, limit: this.settings.pageSize });
-      if (page.length === 0) break;
-      const decisions = page.map((c) => decideRecipient(c, category.rule));
+      const candidatesPage = await page(after);
+      if (candidatesPage.length === 0) break;
+      const decisions = candidatesPage.map(decide);
       const fresh = await this.deliveries.recordNewDecisions(event.alertId, decisions);
       newRows += fresh.length;
       this.count(fresh, lane);
       const toSend = decisions.filter((d) => d.send).map((d) => ({ memberId: d.memberId, deliveryId: deliveryId(event.alertId, d.memberId, channel) }));
-      const messages: OutgoingMessage[] = deliveryJobRecords({ alertId: event.alertId, channel, lane, content }, toSend, jobSize);
+      const messages: OutgoingMessage[] = deliveryJobRecords({ alertId: event.alertId, channel, lane, content, expiresAt: event.expiresAt }, toSend, jobSize);
       await this.bus.publish(messages);
-      candidates += page.length;
+      candidates += candidatesPage.length;
       planned += toSend.length;
       jobs += messages.length;
-      after = page[page.length - 1].memberId;
+      after = candidatesPage[candidatesPage.length - 1].memberId;
       await context.heartbeat();
       if (candidates % (this.settings.pageSize * 20) === 0) this.logger.log({ msg: 'expanding', ...log, candidates, planned, jobs });
     }

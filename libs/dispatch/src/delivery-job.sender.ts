@@ -22,7 +22,14 @@ export interface JobSummary {
   sent: number;
   failed: number;
   skipped: number;
+  /** Not sent because the alert expired first. */
+  expired: number;
+  /** Not sent because the alert was cancelled first. */
+  cancelled: number;
 }
+
+/** How often a long job asks again whether its alert was cancelled meanwhile. */
+const CANCEL_CHECK_INTERVAL_MS = 1000;
 
 /**
  * Stage two of the fan-out: sends one job. Deliveries are claimed a chunk at a time, right
@@ -53,13 +60,31 @@ export class DeliveryJobSender {
   private async send(job: DeliveryJobV1, context: HandlerContext): Promise<JobSummary> {
     const content: AlertContent = { alertId: job.alertId, ...job.content };
     const chunkSize = this.sender.channel === 'email' ? job.deliveryIds.length : this.settings.sendConcurrency;
-    const summary: JobSummary = { sent: 0, failed: 0, skipped: 0 };
+    const summary: JobSummary = { sent: 0, failed: 0, skipped: 0, expired: 0, cancelled: 0 };
+    const expiresAt = job.expiresAt ? new Date(job.expiresAt).getTime() : null;
+    let cancelled = false;
+    let cancelCheckedAt = 0;
     let pending = job.deliveryIds;
     for (let round = 0; pending.length > 0; round++) {
       const chunks: string[][] = [];
       for (let i = 0; i < pending.length; i += chunkSize) chunks.push(pending.slice(i, i + chunkSize));
       await mapWithConcurrency(chunks, CHUNKS_IN_FLIGHT, async (chunk) => {
         if (job.lane === 'normal') await this.gate.clearForNormal();
+        // Checked before every chunk: a job that waited behind a backlog sends nothing stale.
+        if (expiresAt !== null && Date.now() >= expiresAt) {
+          summary.expired += await this.deliveries.endUnsent(chunk, 'expired');
+          return;
+        }
+        // A cancel expanded while this job waited reaches only those the original had reached by
+        // then; the rest must not get the original afterwards, alone and uncorrected.
+        if (!cancelled && Date.now() - cancelCheckedAt >= CANCEL_CHECK_INTERVAL_MS) {
+          cancelled = await this.deliveries.alertCancelled(job.alertId);
+          cancelCheckedAt = Date.now();
+        }
+        if (cancelled) {
+          summary.cancelled += await this.deliveries.endUnsent(chunk, 'cancelled');
+          return;
+        }
         const claimed = await this.deliveries.claim(chunk, this.holder, this.settings.leaseMs);
         if (claimed.length === 0) return;
         const outcomes = await this.sender.send(claimed, content);
@@ -76,7 +101,10 @@ export class DeliveryJobSender {
       await sleepWithHeartbeat(Math.max(0, leaseEnd.getTime() - Date.now()) + 50, context);
       pending = job.deliveryIds;
     }
-    summary.skipped = job.deliveryIds.length - summary.sent - summary.failed;
+    summary.skipped = job.deliveryIds.length - summary.sent - summary.failed - summary.expired - summary.cancelled;
+    if (summary.expired + summary.cancelled > 0) {
+      this.logger.log({ msg: 'alert expired or cancelled before these deliveries were sent', jobId: job.jobId, alertId: job.alertId, expired: summary.expired, cancelled: summary.cancelled });
+    }
     const labels = { channel: this.sender.channel, lane: job.lane };
     if (summary.sent > 0) this.metrics?.deliveryOutcomes.inc({ ...labels, outcome: 'accepted' }, summary.sent);
     if (summary.failed > 0) this.metrics?.deliveryOutcomes.inc({ ...labels, outcome: 'failed' }, summary.failed);

@@ -20,7 +20,7 @@ export interface DeliveryJobRecord {
  * the partition of its members, so that a member's deliveries are always sent in order.
  */
 export function deliveryJobRecords(
-  alert: { alertId: string; channel: Channel; lane: Urgency; content: DeliveryJobV1['content'] },
+  alert: { alertId: string; channel: Channel; lane: Urgency; content: DeliveryJobV1['content']; expiresAt?: string },
   deliveries: PlannedDelivery[],
   jobSize: number,
 ): DeliveryJobRecord[] {
@@ -39,6 +39,7 @@ export function deliveryJobRecords(
       deliveryIds: job.items.map((i) => i.deliveryId),
       content: alert.content,
       plannedAt: new Date().toISOString(),
+      ...(alert.expiresAt ? { expiresAt: alert.expiresAt } : {}),
     },
   }));
 }

@@ -19,6 +19,8 @@ export interface DispatchSettings {
   voiceRedial: { maxRedials: number; delaySeconds: number; pollMs: number };
   /** How long an urgent SMS may wait in the provider's queue before it is no longer worth sending. */
   urgentSmsValiditySeconds: number;
+  /** At most this many segments per SMS (SMS_SEGMENT_BUDGET). */
+  smsSegmentBudget: number;
 }
 
 export const DISPATCH_SETTINGS = Symbol('DISPATCH_SETTINGS');

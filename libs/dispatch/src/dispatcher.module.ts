@@ -34,6 +34,7 @@ export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
     sendgridRequestsPerSecond: config.SENDGRID_REQUESTS_PER_SECOND,
     urgentSmsValiditySeconds: 3600,
     voiceRedial: { maxRedials: config.VOICE_REDIALS, delaySeconds: config.VOICE_REDIAL_DELAY_SECONDS, pollMs: Math.min(5_000, config.VOICE_REDIAL_DELAY_SECONDS * 500) },
+    smsSegmentBudget: config.SMS_SEGMENT_BUDGET,
   };
 }
 

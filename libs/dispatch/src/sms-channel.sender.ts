@@ -19,7 +19,7 @@ export class SmsChannelSender implements ChannelSender {
   async send(deliveries: ClaimedDelivery[], content: AlertContent): Promise<DeliveryOutcome[]> {
     const limit = { name: `twilio:messages:${this.settings.twilioFromNumber}`, perSecond: this.settings.twilioMessagesPerSecond };
     const rendering = new Map<string, ReturnType<typeof renderSms>>();
-    const renderFor = (language: ClaimedDelivery['language']) => rendering.get(language) ?? rendering.set(language, renderSms(content, language)).get(language)!;
+    const renderFor = (language: ClaimedDelivery['language']) => rendering.get(language) ?? rendering.set(language, renderSms(content, language, { segmentBudget: this.settings.smsSegmentBudget })).get(language)!;
     // Twilio counts its per-second limit in segments: the chunk's first attempts take theirs at once.
     const firstAttempts = deliveries.filter((d) => d.to && !d.inDoubtSince);
     await this.limiter.acquire(limit, firstAttempts.reduce((sum, d) => sum + renderFor(d.language).segments, 0));

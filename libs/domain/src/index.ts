@@ -16,3 +16,7 @@ export * from './access/scope';
 export * from './access/staff-scope';
 export * from './access/audit-details';
 export * from './access/audit-entry';
+export * from './content/alert-preview';
+export * from './lifecycle/alert-lifecycle';
+export * from './cap/cap-mapping';
+export * from './cap/cap-alert';

@@ -72,6 +72,8 @@ export const SUPPRESSION_REASONS = [
   'stopped_by_recipient',
   'opted_out',
   'not_opted_in',
+  'expired',
+  'cancelled',
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
@@ -85,3 +87,32 @@ export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
  */
 export const STAFF_ROLES = ['operator', 'supervisor', 'board', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/**
+ * Actual vs Exercise/Test (CAP 1.2 `status`), kept strictly apart: an exercise or test alert
+ * reaches the test group only (members.is_test_group) and says so on every channel.
+ */
+export const ALERT_KINDS = ['actual', 'exercise', 'test'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** An alert, or an update / cancel ("person found") of an earlier one (CAP 1.2 `msgType`). */
+export const MESSAGE_TYPES = ['alert', 'update', 'cancel'] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/**
+ * Where an alert is in its lifecycle, as stored (docs/adr/0008-alert-lifecycle-and-cap.md):
+ *   draft → awaiting_approval → issued (or rejected by a supervisor), or draft → issued when no
+ *   second person is required.
+ * Expired and cancelled are derived when shown (expires_at passed; a cancel referencing it issued).
+ */
+export const ALERT_STATES = ['draft', 'awaiting_approval', 'issued', 'rejected'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+export const SHOWN_ALERT_STATUSES = [...ALERT_STATES, 'expired', 'cancelled'] as const;
+export type ShownAlertStatus = (typeof SHOWN_ALERT_STATUSES)[number];
+
+/**
+ * Which alerts need a supervisor other than the author before they go out (four eyes):
+ * none; urgent ones; zone-wide ones (every BIN of the police zone); all.
+ */
+export const APPROVAL_POLICIES = ['none', 'urgent', 'zone_wide', 'all'] as const;
+export type ApprovalPolicy = (typeof APPROVAL_POLICIES)[number];

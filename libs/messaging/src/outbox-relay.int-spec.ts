@@ -27,7 +27,7 @@ describe('OutboxRelay', () => {
 
   it('keeps the record while Kafka is unreachable and publishes it once Kafka is back', async () => {
     const alertId = randomUUID();
-    await new AlertRepository(db).issue(
+    await new AlertRepository(db).create(
       { id: alertId, categoryCode: 'general', urgency: 'normal', redistributionAllowed: true, binIds: ['arend'], texts: { nl: { title: 't', body: 'b' } }, issuedAt: new Date() },
       { topic: TOPICS.alerts, key: alertId, payload: { probe: alertId } },
       { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } },

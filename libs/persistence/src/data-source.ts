@@ -6,6 +6,7 @@ import { DeliveryTracking1764400000002 } from './migrations/1764400000002-delive
 import { DeliveryLeases1764400000003 } from './migrations/1764400000003-delivery-leases';
 import { VoiceRedialsAndOutboxPartitions1764400000004 } from './migrations/1764400000004-voice-redials-and-outbox-partitions';
 import { StaffAccountsAndAuditLog1764500000000 } from './migrations/1764500000000-staff-accounts-and-audit-log';
+import { AlertLifecycle1764600000000 } from './migrations/1764600000000-alert-lifecycle';
 import { AlertCorrelationId1764800000000 } from './migrations/1764800000000-alert-correlation-id';
 
 export const MIGRATIONS = [
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   DeliveryLeases1764400000003,
   VoiceRedialsAndOutboxPartitions1764400000004,
   StaffAccountsAndAuditLog1764500000000,
+  AlertLifecycle1764600000000,
   AlertCorrelationId1764800000000,
 ];
 

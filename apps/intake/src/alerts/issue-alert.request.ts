@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LANGUAGES, URGENCIES } from '@bin-alert/domain';
+import { ALERT_KINDS, LANGUAGES, URGENCIES } from '@bin-alert/domain';
 
 const text = z
   .object({
@@ -7,6 +7,18 @@ const text = z
     body: z.string().trim().min(1, 'required').max(1600, 'at most 1600 characters'),
   })
   .strict();
+
+const texts = z
+  .object(Object.fromEntries(LANGUAGES.map((l) => [l, text.optional()])) as Record<(typeof LANGUAGES)[number], z.ZodOptional<typeof text>>)
+  .strict()
+  .refine((t) => Object.values(t).some(Boolean), 'text in at least one language (nl, fr, de, en)');
+
+/** After this instant nothing more of the alert is sent; it shows as expired. */
+const expiresAt = z
+  .string()
+  .datetime({ offset: true, message: 'an ISO 8601 date-time with a time zone, e.g. 2026-11-29T18:00:00+01:00' })
+  .transform((v) => new Date(v))
+  .refine((d) => d.getTime() > Date.now(), 'must be in the future');
 
 /** POST /v1/alerts: shape checks here; existence of BINs and category is checked by the service. */
 export const issueAlertRequest = z
@@ -19,11 +31,31 @@ export const issueAlertRequest = z
       .refine((ids) => new Set(ids).size === ids.length, 'each BIN once'),
     /** Urgent messages may be passed on only when the police say so; others as widely as possible. */
     redistributionAllowed: z.boolean().optional(),
-    texts: z
-      .object(Object.fromEntries(LANGUAGES.map((l) => [l, text.optional()])) as Record<(typeof LANGUAGES)[number], z.ZodOptional<typeof text>>)
-      .strict()
-      .refine((t) => Object.values(t).some(Boolean), 'text in at least one language (nl, fr, de, en)'),
+    texts,
+    /** Actual unless said otherwise; a test or exercise reaches the test group only. */
+    kind: z.enum(ALERT_KINDS).optional(),
+    expiresAt: expiresAt.optional(),
   })
   .strict();
 
 export type IssueAlertRequest = z.infer<typeof issueAlertRequest>;
+
+/**
+ * POST /v1/alerts/:id/update and /cancel: new text for the same audience. Category, BINs, kind
+ * and urgency are the original's (the same lane, so that a follow-up never overtakes the original
+ * for the same member); redistribution defaults to the original's.
+ */
+export const followUpRequest = z
+  .object({
+    texts,
+    redistributionAllowed: z.boolean().optional(),
+    expiresAt: expiresAt.optional(),
+  })
+  .strict();
+
+export type FollowUpRequest = z.infer<typeof followUpRequest>;
+
+/** POST /v1/alerts/:id/reject: why, for the author and the audit log. */
+export const rejectionRequest = z.object({ reason: z.string().trim().min(1, 'required').max(500, 'at most 500 characters') }).strict();
+
+export type RejectionRequest = z.infer<typeof rejectionRequest>;

@@ -11,6 +11,7 @@ const settings: TrackerSettings = {
   twilioAuthToken: 'token',
   sendGridVerifier: new SendGridEventWebhookVerifier(keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), 600),
   dedupeTtlSeconds: 60,
+  zoneDefaultLanguage: 'nl',
 };
 const counted: Array<Record<string, number>> = [];
 const stats = { add: async (c: Record<string, number>) => void counted.push(c) } as unknown as WebhookStats;

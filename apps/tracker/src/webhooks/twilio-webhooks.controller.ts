@@ -62,7 +62,7 @@ export class TwilioWebhooksController {
   @Header('Content-Type', 'text/xml')
   async voiceAnswer(@Query('deliveryId') deliveryId: string | undefined, @Body(new ZodBodyPipe(voiceAnswerForm)) form: VoiceAnswerForm): Promise<string> {
     const id = single(deliveryId);
-    const script = id === undefined ? null : await this.deliveries.findVoiceScript(id);
+    const script = id === undefined ? null : await this.deliveries.findVoiceScript(id, this.settings.zoneDefaultLanguage);
     if (!script || id === undefined) {
       this.logger.warn({ msg: 'call answered for a delivery that has no voice message; hanging up', deliveryId: id, callSid: form.CallSid });
       return HANG_UP_TWIML;

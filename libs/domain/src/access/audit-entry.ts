@@ -32,6 +32,10 @@ export const AUDIT_ACTION_FORMAT = /^[a-z][a-z_]*\.[a-z][a-z_]*$/;
 /** The actions this codebase records; others add theirs here. */
 export const AUDIT_ACTIONS = {
   alertIssued: 'alert.issued',
+  alertDrafted: 'alert.drafted',
+  alertSubmitted: 'alert.submitted_for_approval',
+  alertApproved: 'alert.approved',
+  alertRejected: 'alert.rejected',
   loginSucceeded: 'auth.login_succeeded',
   loginFailed: 'auth.login_failed',
   accountCreated: 'account.created',

@@ -1,4 +1,4 @@
-import { AudienceCandidate, decideRecipient } from './recipient-decision';
+import { AudienceCandidate, decideFollowUpRecipient, decideRecipient } from './recipient-decision';
 import { CategoryRule } from '../vocabulary';
 
 const candidate = (over: Partial<AudienceCandidate> = {}): AudienceCandidate => ({
@@ -46,5 +46,18 @@ describe('decideRecipient', () => {
   it('carries the contact, channel and language of the member it decides to send to', () => {
     const decision = decideRecipient(candidate({ language: 'fr', channel: 'voice' }), 'mandatory');
     expect(decision).toEqual({ send: true, memberId: 'm-1', channel: 'voice', contactId: 'c-1', language: 'fr' });
+  });
+});
+
+describe('decideFollowUpRecipient', () => {
+  const reached = { memberId: 'm1', language: 'fr' as const, channel: 'sms' as const, contact: { id: 'c1', verified: true }, preference: false };
+  it('sends to an original recipient whatever they chose since', () => {
+    expect(decideFollowUpRecipient(reached)).toEqual({ send: true, memberId: 'm1', channel: 'sms', contactId: 'c1', language: 'fr' });
+  });
+  it('honours a STOP given since', () => {
+    expect(decideFollowUpRecipient({ ...reached, contact: { id: 'c1', verified: true, optedOut: true } })).toMatchObject({ send: false, reason: 'stopped_by_recipient' });
+  });
+  it('cannot reach a contact point that was erased', () => {
+    expect(decideFollowUpRecipient({ ...reached, contact: null })).toMatchObject({ send: false, reason: 'no_contact_point' });
   });
 });

@@ -52,3 +52,17 @@ export function decideRecipient(candidate: AudienceCandidate, rule: CategoryRule
       return candidate.preference === true ? send : suppress('not_opted_in');
   }
 }
+
+/**
+ * An update or cancel goes to exactly the members the original reached, on the channels it
+ * reached them on, whatever their preferences, memberships or the category rule say now
+ * (ADR 0008). Two things still stop it: the contact point is gone (erased on resignation), and
+ * the member replied STOP to our SMS number since: STOP is the member's legal word, and the
+ * provider refuses every message to the number until START anyway.
+ */
+export function decideFollowUpRecipient(candidate: AudienceCandidate): RecipientDecision {
+  const { memberId, channel } = candidate;
+  if (!candidate.contact) return { send: false, memberId, channel, reason: 'no_contact_point' };
+  if (candidate.contact.optedOut) return { send: false, memberId, channel, reason: 'stopped_by_recipient' };
+  return { send: true, memberId, channel, contactId: candidate.contact.id, language: candidate.language };
+}

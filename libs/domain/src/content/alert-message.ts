@@ -1,4 +1,4 @@
-import { Language, Urgency } from '../vocabulary';
+import { AlertKind, Language, MessageType, Urgency } from '../vocabulary';
 
 /** The text an operator wrote for one language. */
 export interface AlertText {
@@ -12,6 +12,12 @@ export interface AlertContent {
   urgency: Urgency;
   redistributionAllowed: boolean;
   texts: Partial<Record<Language, AlertText>>;
+  /** Actual unless said otherwise; a test or exercise says so on every channel. */
+  kind?: AlertKind;
+  /** An alert unless said otherwise; an update or cancel is labelled as such. */
+  messageType?: MessageType;
+  /** The zone's default language, used when the alert has no text in the member's own. */
+  fallbackLanguage?: Language;
 }
 
 /**
@@ -57,4 +63,45 @@ export const VOICE_CONFIRM_THANKS: Record<Language, string> = {
 
 export function redistributionNotice(content: AlertContent, language: Language): string {
   return REDISTRIBUTION_NOTICE[language][content.redistributionAllowed ? 'allowed' : 'forbidden'];
+}
+
+/** Marks a test or exercise at the start of every message, in the member's language. */
+export const NOT_REAL_LABEL: Record<Language, Record<'test' | 'exercise', string>> = {
+  nl: { test: 'TEST', exercise: 'OEFENING' },
+  fr: { test: 'TEST', exercise: 'EXERCICE' },
+  de: { test: 'TEST', exercise: 'ÜBUNG' },
+  en: { test: 'TEST', exercise: 'EXERCISE' },
+};
+
+/** Says in full that nothing is happening: the Hawaii lesson, a test must not read as real. */
+export const NOT_REAL_NOTICE: Record<Language, Record<'test' | 'exercise', string>> = {
+  nl: { test: 'Dit is een test, geen echte melding.', exercise: 'Dit is een oefening, geen echte melding.' },
+  fr: { test: 'Ceci est un test, pas une vraie alerte.', exercise: 'Ceci est un exercice, pas une vraie alerte.' },
+  de: { test: 'Dies ist ein Test, keine echte Meldung.', exercise: 'Dies ist eine Übung, keine echte Meldung.' },
+  en: { test: 'This is a test, not a real alert.', exercise: 'This is an exercise, not a real alert.' },
+};
+
+/** Labels an update or a cancel ("person found": all clear) of an earlier message. GSM-7 only. */
+export const FOLLOW_UP_LABEL: Record<Language, Record<'update' | 'cancel', string>> = {
+  nl: { update: 'UPDATE', cancel: 'EINDE ALARM' },
+  fr: { update: 'MISE A JOUR', cancel: "FIN D'ALERTE" },
+  de: { update: 'AKTUALISIERUNG', cancel: 'ENTWARNUNG' },
+  en: { update: 'UPDATE', cancel: 'ALL CLEAR' },
+};
+
+/**
+ * The labels that open a message, most important first: not real, follow-up, urgent. Empty for
+ * an ordinary actual, non-urgent alert.
+ */
+export function messageLabels(content: AlertContent, language: Language): string[] {
+  const labels: string[] = [];
+  if (content.kind && content.kind !== 'actual') labels.push(NOT_REAL_LABEL[language][content.kind]);
+  if (content.messageType && content.messageType !== 'alert') labels.push(FOLLOW_UP_LABEL[language][content.messageType]);
+  if (content.urgency === 'urgent') labels.push(URGENT_LABEL[language]);
+  return labels;
+}
+
+/** The full "this is a test" sentence, or null for an actual alert. */
+export function notRealNotice(content: AlertContent, language: Language): string | null {
+  return content.kind && content.kind !== 'actual' ? NOT_REAL_NOTICE[language][content.kind] : null;
 }

@@ -1,5 +1,15 @@
 import { Language } from '../vocabulary';
-import { AlertContent, SENDER_NAME, URGENT_LABEL, VOICE_CONFIRM_PROMPT, VOICE_CONFIRM_THANKS, redistributionNotice } from './alert-message';
+import {
+  AlertContent,
+  NOT_REAL_LABEL,
+  FOLLOW_UP_LABEL,
+  SENDER_NAME,
+  VOICE_CONFIRM_PROMPT,
+  VOICE_CONFIRM_THANKS,
+  messageLabels,
+  notRealNotice,
+  redistributionNotice,
+} from './alert-message';
 import { VOICE_LOCALE, pickLanguage } from './language';
 import { SmsEncoding, normaliseForSms, segmentSms } from './sms-encoding';
 
@@ -8,8 +18,16 @@ function availableLanguages(content: AlertContent): Language[] {
 }
 
 function textFor(content: AlertContent, memberLanguage: Language) {
-  const language = pickLanguage(memberLanguage, availableLanguages(content));
+  const language = pickLanguage(memberLanguage, availableLanguages(content), content.fallbackLanguage);
   return { language, text: content.texts[language]! };
+}
+
+/** Three segments: a missing person's description fits, and the cost of a zone-wide alert stays bounded. */
+export const DEFAULT_SMS_SEGMENT_BUDGET = 3;
+
+export interface SmsRenderOptions {
+  /** At most this many segments; the body is shortened at a word to fit. */
+  segmentBudget?: number;
 }
 
 export interface RenderedSms {
@@ -17,14 +35,58 @@ export interface RenderedSms {
   body: string;
   encoding: SmsEncoding;
   segments: number;
+  /** Septets (GSM-7) or UTF-16 code units (UCS-2). */
+  units: number;
+  /** The text was shortened to stay within the segment budget. */
+  truncated: boolean;
+  /** The characters that made it UCS-2, so that an operator can replace them. */
+  nonGsmCharacters: string[];
 }
 
-export function renderSms(content: AlertContent, memberLanguage: Language): RenderedSms {
+const ELLIPSIS = '...';
+
+/**
+ * Labels and title, body, then the redistribution status and, for a test or exercise, the
+ * sentence saying so. Over the segment budget, the body is cut at a word (then the title): the
+ * labels, the redistribution status and the test notice are never cut, as they are what makes the
+ * message safe to read.
+ */
+export function renderSms(content: AlertContent, memberLanguage: Language, options: SmsRenderOptions = {}): RenderedSms {
   const { language, text } = textFor(content, memberLanguage);
-  const prefix = content.urgency === 'urgent' ? `${URGENT_LABEL[language]}: ` : '';
-  const body = normaliseForSms(`${prefix}${text.title}\n${text.body}\n${redistributionNotice(content, language)}`);
-  const { encoding, segments } = segmentSms(body);
-  return { language, body, encoding, segments };
+  const budget = options.segmentBudget ?? DEFAULT_SMS_SEGMENT_BUDGET;
+  const labels = messageLabels(content, language);
+  const prefix = labels.length > 0 ? `${labels.join(' - ')}: ` : '';
+  const tail = [redistributionNotice(content, language), notRealNotice(content, language)].filter((l): l is string => l !== null);
+  const compose = (title: string, body: string) => normaliseForSms([`${prefix}${title}`, ...(body ? [body] : []), ...tail].join('\n'));
+  const fits = (sms: string) => segmentSms(sms).segments <= budget;
+
+  let body = compose(text.title, text.body);
+  let truncated = false;
+  if (!fits(body)) {
+    truncated = true;
+    const shortBody = longestFitting(text.body, (cut) => fits(compose(text.title, cut)));
+    if (shortBody !== null) body = compose(text.title, shortBody);
+    else body = compose(longestFitting(text.title, (cut) => fits(compose(cut, ''))) ?? ELLIPSIS, '');
+  }
+  const { encoding, segments, units, nonGsmCharacters } = segmentSms(body);
+  return { language, body, encoding, segments, units, truncated, nonGsmCharacters };
+}
+
+/**
+ * The longest prefix of whole words of `text`, followed by an ellipsis, that `fits`; null when
+ * not even the first word does. Binary search: adding a word never makes a message shorter.
+ */
+function longestFitting(text: string, fits: (cut: string) => boolean): string | null {
+  const words = text.trim().split(/\s+/);
+  const cut = (n: number) => `${words.slice(0, n).join(' ')}${ELLIPSIS}`;
+  let lo = 0;
+  let hi = words.length - 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(cut(mid))) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo > 0 && fits(cut(lo)) ? cut(lo) : null;
 }
 
 export interface RenderedEmail {
@@ -36,17 +98,19 @@ export interface RenderedEmail {
 
 export function renderEmail(content: AlertContent, memberLanguage: Language): RenderedEmail {
   const { language, text } = textFor(content, memberLanguage);
-  const prefix = content.urgency === 'urgent' ? `[${URGENT_LABEL[language]}] ` : '';
+  const labels = messageLabels(content, language);
   const notice = redistributionNotice(content, language);
-  const subject = `${prefix}${text.title}`;
-  const plain = `${text.body}\n\n${notice}\n\n-- \n${SENDER_NAME[language]}`;
+  const notReal = notRealNotice(content, language);
+  const subject = [...labels.map((l) => `[${l}]`), text.title].join(' ');
+  const plain = [...(notReal ? [notReal] : []), text.body, notice, ...(notReal ? [notReal] : []), `-- \n${SENDER_NAME[language]}`].join('\n\n');
   const paragraphs = text.body
     .split(/\n{2,}/)
     .map((p) => `<p>${escapeXml(p).replace(/\n/g, '<br>')}</p>`)
     .join('\n');
+  const banner = notReal ? `<p><strong>${escapeXml(notReal)}</strong></p>\n` : '';
   const html =
-    `<!doctype html><html lang="${language}"><body>\n<h1>${escapeXml(subject)}</h1>\n${paragraphs}\n` +
-    `<p><strong>${escapeXml(notice)}</strong></p>\n<p>${escapeXml(SENDER_NAME[language])}</p>\n</body></html>`;
+    `<!doctype html><html lang="${language}"><body>\n${banner}<h1>${escapeXml(subject)}</h1>\n${paragraphs}\n` +
+    `<p><strong>${escapeXml(notice)}</strong></p>\n${banner}<p>${escapeXml(SENDER_NAME[language])}</p>\n</body></html>`;
   return { language, subject, text: plain, html };
 }
 
@@ -78,7 +142,13 @@ export interface VoiceRenderOptions {
 export function renderVoice(content: AlertContent, memberLanguage: Language, options: VoiceRenderOptions = {}): RenderedVoice {
   const { language, text } = textFor(content, memberLanguage);
   const locale = VOICE_LOCALE[language];
-  const script = `${SENDER_NAME[language]}. ${text.title}. ${text.body} ${redistributionNotice(content, language)}`;
+  const notReal = notRealNotice(content, language);
+  // The urgency is in the voice; a test and a follow-up are said, before and (a test) after.
+  const intro = [
+    ...(content.kind && content.kind !== 'actual' ? [NOT_REAL_LABEL[language][content.kind], notReal!] : []),
+    ...(content.messageType && content.messageType !== 'alert' ? [`${FOLLOW_UP_LABEL[language][content.messageType]}.`] : []),
+  ];
+  const script = [`${SENDER_NAME[language]}.`, ...intro.map((p) => (p.endsWith('.') ? p : `${p}.`)), `${text.title}.`, text.body, redistributionNotice(content, language), ...(notReal ? [notReal] : [])].join(' ');
   const say = `<Say language="${locale}">${escapeXml(script)}</Say>`;
   if (options.answeredByMachine) return { language, locale, script, twiml: `<?xml version="1.0" encoding="UTF-8"?><Response>${say}<Hangup/></Response>` };
   const second = options.gatherActionUrl

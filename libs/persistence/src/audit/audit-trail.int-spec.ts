@@ -30,7 +30,7 @@ describe('AuditTrail', () => {
 
   it('commits an alert and its audit line together', async () => {
     const id = randomUUID();
-    await new AlertRepository(db).issue(anAlert(id), announcement(id), { actor: { accountId: 'op-1', role: 'operator' }, action: 'alert.issued', target: { type: 'alert', id } });
+    await new AlertRepository(db).create(anAlert(id), announcement(id), { actor: { accountId: 'op-1', role: 'operator' }, action: 'alert.issued', target: { type: 'alert', id } });
     await db.query(`UPDATE outbox SET published_at = now() WHERE message_key = $1`, [id]);
     expect(await counts(id)).toEqual({ alerts: 1, audit: 1 });
   });
@@ -38,7 +38,7 @@ describe('AuditTrail', () => {
   it('writes no alert when its audit line cannot be written', async () => {
     const id = randomUUID();
     const broken: AuditEntry = { actor: null, action: 'alert.issued', target: { type: 'Not A Type', id } };
-    await expect(new AlertRepository(db).issue(anAlert(id), announcement(id), broken)).rejects.toThrow(/audit_log_target_type_check/);
+    await expect(new AlertRepository(db).create(anAlert(id), announcement(id), broken)).rejects.toThrow(/audit_log_target_type_check/);
     expect(await counts(id)).toEqual({ alerts: 0, audit: 0 });
     expect(await db.query(`SELECT 1 FROM outbox WHERE message_key = $1`, [id])).toEqual([]);
   });

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { AlertText, AuditEntry, Channel, Language, Urgency } from '@bin-alert/domain';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AlertKind, AlertState, AlertText, AuditEntry, Channel, Language, MessageType, Urgency } from '@bin-alert/domain';
 import { AlertEntity } from '../entities';
 import { AuditTrail } from '../audit/audit-trail';
+import { appendToOutbox } from './outbox.repository';
 
 export interface NewAlert {
   id: string;
@@ -11,9 +12,40 @@ export interface NewAlert {
   redistributionAllowed: boolean;
   binIds: string[];
   texts: Partial<Record<Language, AlertText>>;
-  issuedAt: Date;
-  /** The correlation id of the request that issued it (ADR 0010). */
+  /** Null until the alert is issued. */
+  issuedAt: Date | null;
+  state?: AlertState;
+  kind?: AlertKind;
+  messageType?: MessageType;
+  referencesAlertId?: string | null;
+  audienceAlertId?: string | null;
+  expiresAt?: Date | null;
+  createdBy?: string | null;
+  submittedBy?: string | null;
+  /** CAP identity; defaults to (the installation's sender, the id) when the alert did not come as CAP. */
+  capSender?: string | null;
+  capIdentifier?: string | null;
+  capSent?: Date | null;
+  /** The correlation id of the request that created it (ADR 0010). */
   correlationId?: string;
+}
+
+/** A lifecycle step: from one state to the next, with who did it. */
+export interface AlertTransition {
+  from: AlertState;
+  to: AlertState;
+  submittedBy?: string;
+  approvedBy?: string;
+  rejectedBy?: string;
+  rejectionReason?: string;
+  issuedAt?: Date;
+}
+
+export interface StoredAlert {
+  alert: AlertEntity;
+  binIds: string[];
+  /** A cancel of this alert, or of the alert it follows up, was issued. */
+  cancelled: boolean;
 }
 
 export interface OutboxMessage {
@@ -34,9 +66,7 @@ export interface DeliveryCounts {
   failedByReason: Record<string, number>;
 }
 
-export interface AlertWithCounts {
-  alert: AlertEntity;
-  binIds: string[];
+export interface AlertWithCounts extends StoredAlert {
   channels: Partial<Record<Channel, DeliveryCounts>>;
 }
 
@@ -47,23 +77,67 @@ export class AlertRepository {
     private readonly audit: AuditTrail = new AuditTrail(db),
   ) {}
 
-  /** The alert, its BINs, the outbox record announcing it and its audit line: all or nothing. */
-  async issue(alert: NewAlert, announcement: OutboxMessage, audit: AuditEntry): Promise<void> {
+  /**
+   * The alert, its BINs and, when it is issued at once, the outbox record announcing it: all or
+   * nothing, with its audit line. A draft or an alert awaiting approval is announced by the
+   * transition that issues it.
+   */
+  async create(alert: NewAlert, announcement: OutboxMessage | null, audit: AuditEntry): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO alerts (id, category_code, urgency, redistribution_allowed, texts, status, issued_at, correlation_id)
-         VALUES ($1, $2, $3, $4, $5, 'issued', $6, $7)`,
-        [alert.id, alert.categoryCode, alert.urgency, alert.redistributionAllowed, JSON.stringify(alert.texts), alert.issuedAt, alert.correlationId ?? null],
+        `INSERT INTO alerts (id, category_code, urgency, redistribution_allowed, texts, status, issued_at, kind, message_type,
+                             references_alert_id, audience_alert_id, expires_at, created_by, submitted_by, cap_sender, cap_identifier, cap_sent, correlation_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+        [
+          alert.id, alert.categoryCode, alert.urgency, alert.redistributionAllowed, JSON.stringify(alert.texts), alert.state ?? 'issued', alert.issuedAt,
+          alert.kind ?? 'actual', alert.messageType ?? 'alert', alert.referencesAlertId ?? null, alert.audienceAlertId ?? null, alert.expiresAt ?? null,
+          alert.createdBy ?? null, alert.submittedBy ?? null, alert.capSender ?? null, alert.capIdentifier ?? alert.id, alert.capSent ?? alert.issuedAt ?? new Date(),
+          alert.correlationId ?? null,
+        ],
       );
       await tx.query(`INSERT INTO alert_bins (alert_id, bin_id) SELECT $1, unnest($2::text[])`, [alert.id, alert.binIds]);
-      await tx.query(`INSERT INTO outbox (topic, message_key, payload, headers) VALUES ($1, $2, $3, $4)`, [
-        announcement.topic,
-        announcement.key,
-        JSON.stringify(announcement.payload),
-        JSON.stringify(announcement.headers ?? {}),
-      ]);
+      if (announcement) await insertOutbox(tx, announcement);
       await this.audit.record(audit, tx);
     });
+  }
+
+  /**
+   * Moves the alert one step if it is still where the caller saw it (two supervisors approving at
+   * once: one wins, the other is told). The announcement goes out in the same transaction.
+   * Returns false when the alert was no longer in `from` (and then audits nothing).
+   */
+  async transition(id: string, step: AlertTransition, announcement: OutboxMessage | null, audit: AuditEntry): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const { records } = await tx.queryRunner!.query(
+        `UPDATE alerts SET status = $3, submitted_by = COALESCE($4, submitted_by), approved_by = COALESCE($5, approved_by),
+                approved_at = CASE WHEN $5::text IS NULL THEN approved_at ELSE now() END, issued_at = COALESCE($6, issued_at),
+                rejected_by = COALESCE($7, rejected_by), rejection_reason = COALESCE($8, rejection_reason)
+          WHERE id = $1 AND status = $2 RETURNING id`,
+        [id, step.from, step.to, step.submittedBy ?? null, step.approvedBy ?? null, step.issuedAt ?? null, step.rejectedBy ?? null, step.rejectionReason ?? null],
+        true,
+      );
+      if (records.length === 0) return false;
+      if (announcement) await insertOutbox(tx, announcement);
+      await this.audit.record(audit, tx);
+      return true;
+    });
+  }
+
+  async find(id: string): Promise<StoredAlert | null> {
+    const alert = await this.db.getRepository(AlertEntity).findOneBy({ id });
+    if (!alert) return null;
+    const bins: Array<{ bin_id: string }> = await this.db.query(`SELECT bin_id FROM alert_bins WHERE alert_id = $1 ORDER BY bin_id`, [id]);
+    const [{ cancelled }] = await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM alerts c WHERE c.message_type = 'cancel' AND c.status = 'issued' AND c.audience_alert_id = $1 AND c.id <> $2) AS cancelled`,
+      [alert.audienceAlertId ?? alert.id, alert.id],
+    );
+    return { alert, binIds: bins.map((b) => b.bin_id), cancelled };
+  }
+
+  /** The alert a CAP `references` entry names: (sender, identifier) is unique. */
+  async findIdByCapIdentity(sender: string, identifier: string): Promise<string | null> {
+    const [row] = await this.db.query(`SELECT id FROM alerts WHERE cap_sender = $1 AND cap_identifier = $2`, [sender, identifier]);
+    return row?.id ?? null;
   }
 
   async exists(id: string): Promise<boolean> {
@@ -72,9 +146,8 @@ export class AlertRepository {
   }
 
   async findWithCounts(id: string): Promise<AlertWithCounts | null> {
-    const alert = await this.db.getRepository(AlertEntity).findOneBy({ id });
-    if (!alert) return null;
-    const bins: Array<{ bin_id: string }> = await this.db.query(`SELECT bin_id FROM alert_bins WHERE alert_id = $1 ORDER BY bin_id`, [id]);
+    const stored = await this.find(id);
+    if (!stored) return null;
     const rows: Array<{ channel: Channel; status: string; reason: string | null; n: string }> = await this.db.query(
       `SELECT channel, status, reason, count(*) AS n FROM deliveries WHERE alert_id = $1 GROUP BY channel, status, reason`,
       [id],
@@ -91,6 +164,10 @@ export class AlertRepository {
         c.failedByReason[reason] = (c.failedByReason[reason] ?? 0) + n;
       }
     }
-    return { alert, binIds: bins.map((b) => b.bin_id), channels };
+    return { ...stored, channels };
   }
+}
+
+function insertOutbox(tx: EntityManager, message: OutboxMessage): Promise<void> {
+  return appendToOutbox([{ topic: message.topic, key: message.key, payload: message.payload, headers: message.headers ?? {} }], tx);
 }

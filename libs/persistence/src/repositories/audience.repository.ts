@@ -9,6 +9,16 @@ export interface AudiencePageQuery {
   /** Keyset cursor: the last member id of the previous page, or null for the first page. */
   afterMemberId: string | null;
   limit: number;
+  /** A test or exercise alert: members of the test group only. */
+  testGroupOnly?: boolean;
+}
+
+export interface OriginalRecipientsQuery {
+  /** The original alert whose recipients an update or cancel reaches. */
+  originalAlertId: string;
+  channel: Channel;
+  afterMemberId: string | null;
+  limit: number;
 }
 
 /**
@@ -29,9 +39,10 @@ export class AudienceRepository {
           WHERE ($5::uuid IS NULL OR m.id > $5::uuid)
             AND EXISTS (SELECT 1 FROM memberships ms
                          WHERE ms.member_id = m.id AND ms.bin_id = ANY($1) AND ms.status = 'active')
+            AND (NOT $7::boolean OR m.is_test_group)
           ORDER BY m.id
           LIMIT $6`,
-        [q.binIds, CONTACT_KIND_FOR_CHANNEL[q.channel], q.categoryCode, q.channel, q.afterMemberId, q.limit],
+        [q.binIds, CONTACT_KIND_FOR_CHANNEL[q.channel], q.categoryCode, q.channel, q.afterMemberId, q.limit, q.testGroupOnly ?? false],
       );
     return rows.map((r) => ({
       memberId: r.member_id,
@@ -39,6 +50,33 @@ export class AudienceRepository {
       channel: q.channel,
       contact: r.contact_id ? { id: r.contact_id, verified: r.verified, optedOut: r.opted_out } : null,
       preference: r.preference,
+    }));
+  }
+
+  /**
+   * The second audience source, for updates and cancels: the members the original reached on this
+   * channel (their delivery got to the provider, or is being handed to it right now: its job is
+   * ahead of the follow-up's on the member's partition), at the contact point it went to, in the
+   * language it was written in, with today's STOP state. Memberships, preferences and new members
+   * play no part (ADR 0008).
+   */
+  async originalRecipientsPage(q: OriginalRecipientsQuery): Promise<AudienceCandidate[]> {
+    const rows: Array<{ member_id: string; language: Language; contact_id: string | null; opted_out: boolean }> = await this.db.query(
+      `SELECT d.member_id, d.language, cp.id AS contact_id, (cp.sms_opted_out_at IS NOT NULL) AS opted_out
+         FROM deliveries d
+         LEFT JOIN contact_points cp ON cp.id = d.contact_point_id
+        WHERE d.alert_id = $1 AND d.channel = $2 AND (d.accepted_at IS NOT NULL OR d.status = 'sending')
+          AND ($3::uuid IS NULL OR d.member_id > $3::uuid)
+        ORDER BY d.member_id
+        LIMIT $4`,
+      [q.originalAlertId, q.channel, q.afterMemberId, q.limit],
+    );
+    return rows.map((r) => ({
+      memberId: r.member_id,
+      language: r.language,
+      channel: q.channel,
+      contact: r.contact_id ? { id: r.contact_id, verified: true, optedOut: r.opted_out } : null,
+      preference: null,
     }));
   }
 }

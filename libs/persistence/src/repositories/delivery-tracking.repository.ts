@@ -62,18 +62,39 @@ export class DeliveryTrackingRepository {
     return found;
   }
 
-  /** What a voice delivery's call must say, and in which language; null if there is no such call. */
-  async findVoiceScript(deliveryId: string): Promise<{ content: AlertContent; language: Language } | null> {
+  /**
+   * What a voice delivery's call must say, and in which language; null if there is no such call.
+   * `fallbackLanguage` is the zone's default language, for alerts without the member's own.
+   */
+  async findVoiceScript(deliveryId: string, fallbackLanguage?: Language): Promise<{ content: AlertContent; language: Language } | null> {
     if (!UUID.test(deliveryId)) return null;
-    const [row]: Array<{ language: Language | null; alert_id: string; urgency: AlertContent['urgency']; redistribution_allowed: boolean; texts: AlertContent['texts'] }> =
-      await this.db.query(
-        `SELECT d.language, a.id AS alert_id, a.urgency, a.redistribution_allowed, a.texts
-           FROM deliveries d JOIN alerts a ON a.id = d.alert_id
-          WHERE d.id = $1 AND d.channel = 'voice' AND d.language IS NOT NULL`,
-        [deliveryId],
-      );
+    const [row]: Array<{
+      language: Language | null;
+      alert_id: string;
+      urgency: AlertContent['urgency'];
+      redistribution_allowed: boolean;
+      texts: AlertContent['texts'];
+      kind: AlertContent['kind'];
+      message_type: AlertContent['messageType'];
+    }> = await this.db.query(
+      `SELECT d.language, a.id AS alert_id, a.urgency, a.redistribution_allowed, a.texts, a.kind, a.message_type
+         FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+        WHERE d.id = $1 AND d.channel = 'voice' AND d.language IS NOT NULL`,
+      [deliveryId],
+    );
     if (!row?.language) return null;
-    return { language: row.language, content: { alertId: row.alert_id, urgency: row.urgency, redistributionAllowed: row.redistribution_allowed, texts: row.texts } };
+    return {
+      language: row.language,
+      content: {
+        alertId: row.alert_id,
+        urgency: row.urgency,
+        redistributionAllowed: row.redistribution_allowed,
+        texts: row.texts,
+        kind: row.kind,
+        messageType: row.message_type,
+        fallbackLanguage,
+      },
+    };
   }
 
   /**

@@ -113,4 +113,31 @@ export class DeliveryRepository {
       [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.providerId ?? null), outcomes.map((o) => o.reason ?? null), holder],
     );
   }
+
+  /**
+   * Ends the deliveries among `ids` that were planned and never sent: their alert expired, or was
+   * cancelled before they went out ("person found": the original is no longer worth sending).
+   * They become suppressed with the reason, so that "why did X not get it?" has an answer. One
+   * being sent right now is left to its sender. Returns how many were ended.
+   */
+  async endUnsent(ids: string[], reason: 'expired' | 'cancelled'): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `UPDATE deliveries SET status = 'suppressed', reason = $2, updated_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = 'planned' RETURNING id`,
+      [ids, reason],
+    );
+    return rows.length;
+  }
+
+  /** A cancel of this alert, or of the alert it follows up, was issued. */
+  async alertCancelled(alertId: string): Promise<boolean> {
+    const [row] = await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM alerts a JOIN alerts c ON c.audience_alert_id = COALESCE(a.audience_alert_id, a.id)
+                       WHERE a.id = $1 AND c.message_type = 'cancel' AND c.status = 'issued' AND c.id <> a.id) AS cancelled`,
+      [alertId],
+    );
+    return row.cancelled;
+  }
 }

@@ -48,19 +48,8 @@ export class OutboxRepository {
   constructor(private readonly db: DataSource) {}
 
   /** Writes records in the caller's transaction, so they leave exactly when its changes commit. */
-  async append(records: NewOutboxRecord[], manager: EntityManager): Promise<void> {
-    if (records.length === 0) return;
-    await manager.query(
-      `INSERT INTO outbox (topic, message_key, message_partition, payload, headers)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[], $5::jsonb[])`,
-      [
-        records.map((r) => r.topic),
-        records.map((r) => r.key),
-        records.map((r) => r.partition ?? null),
-        records.map((r) => JSON.stringify(r.payload)),
-        records.map((r) => JSON.stringify(r.headers)),
-      ],
-    );
+  append(records: NewOutboxRecord[], manager: EntityManager): Promise<void> {
+    return appendToOutbox(records, manager);
   }
 
   /**
@@ -138,4 +127,20 @@ export class OutboxRepository {
     );
     return { pending: row.n, oldestAgeSeconds: row.age };
   }
+}
+
+/** Outbox records in the caller's transaction: the one way anything is written to the outbox. */
+export async function appendToOutbox(records: NewOutboxRecord[], manager: EntityManager): Promise<void> {
+  if (records.length === 0) return;
+  await manager.query(
+    `INSERT INTO outbox (topic, message_key, message_partition, payload, headers)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[], $5::jsonb[])`,
+    [
+      records.map((r) => r.topic),
+      records.map((r) => r.key),
+      records.map((r) => r.partition ?? null),
+      records.map((r) => JSON.stringify(r.payload)),
+      records.map((r) => JSON.stringify(r.headers)),
+    ],
+  );
 }

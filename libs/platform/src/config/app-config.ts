@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
 import type { AccessTokenSettings } from '../auth/access-token';
 import type { OidcSettings } from '../auth/oidc-token';
+import { APPROVAL_POLICIES, LANGUAGES } from '@bin-alert/domain';
 
 /**
  * The one configuration schema of the system, read from the environment once at start-up.
@@ -126,6 +127,15 @@ export const configSchema = z.object({
   STANDALONE_DB_PORT: port.default(0),
   /** Standalone mode: demo members seeded into an empty database. */
   STANDALONE_DEMO_MEMBERS: z.coerce.number().int().min(0).max(100_000).default(3000),
+
+  /** Which alerts a supervisor other than the author must approve (ADR 0008). */
+  APPROVAL_REQUIRED_FOR: z.enum(APPROVAL_POLICIES).default('none'),
+  /** The zone's language: members whose language an alert lacks read it in this one, if written. */
+  ZONE_DEFAULT_LANGUAGE: z.enum(LANGUAGES).default('nl'),
+  /** At most this many SMS segments per message; longer bodies are cut at a word. */
+  SMS_SEGMENT_BUDGET: positiveInt.max(10).default(3),
+  /** CAP 1.2 `sender` of the alerts this installation writes (export, references). */
+  CAP_SENDER: z.string().regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &').default('bin-alert@politie-aalst.example'),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -10,6 +10,8 @@ export interface HttpAppOptions {
    * repeated keys become arrays, brackets mean nothing.
    */
   urlencoded?: { limit?: string };
+  /** Also read these media types as text into `req.body` (CAP XML on intake). */
+  text?: { types: string[]; limit?: string };
   /**
    * Close the app on SIGINT/SIGTERM (default). Standalone mode turns this off: its process owns
    * the signals and closes the apps in order, then the embedded database.
@@ -26,6 +28,7 @@ export interface HttpAppOptions {
 export function configureHttpApp(app: NestExpressApplication, options: HttpAppOptions = {}): NestExpressApplication {
   app.useBodyParser('json', { limit: options.jsonLimit ?? '1mb' });
   if (options.urlencoded) app.useBodyParser('urlencoded', { extended: false, limit: options.urlencoded.limit ?? '1mb' });
+  if (options.text) app.useBodyParser('text', { type: options.text.types, limit: options.text.limit ?? '1mb' });
   app.use((error: unknown, req: Request, _res: Response, next: NextFunction) => {
     const parserError = error as { type?: string; message?: string } | undefined;
     const isForm = req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';

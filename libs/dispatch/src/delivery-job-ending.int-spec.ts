@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { DeliveryJobV1 } from '@bin-alert/contracts';
+import { AlertContent, deliveryId } from '@bin-alert/domain';
+import { AlertRepository, ClaimedDelivery, DeliveryOutcome, DeliveryRepository, MemberRepository, openDataSource } from '@bin-alert/persistence';
+import type { HandlerContext } from '@bin-alert/messaging';
+import { aMember } from '../../../test/support/member.builder';
+import { testConfig } from '../../../test/support/test-config';
+import { ChannelSender } from './channel-sender';
+import { DeliveryJobSender } from './delivery-job.sender';
+import { dispatchSettingsFrom } from './dispatcher.module';
+
+const testAudit = (alertId: string) => ({ actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } });
+import { LaneGate } from './lane-gate';
+
+/** A sender that records what it was asked to send and accepts everything. */
+class RecordingSender implements ChannelSender {
+  readonly channel = 'sms' as const;
+  readonly sent: string[] = [];
+  async send(deliveries: ClaimedDelivery[], _content: AlertContent): Promise<DeliveryOutcome[]> {
+    this.sent.push(...deliveries.map((d) => d.id));
+    return deliveries.map((d) => ({ id: d.id, status: 'accepted', providerId: `SM${d.id.replace(/-/g, '')}` }));
+  }
+}
+
+/** Against the real PostgreSQL: a job whose alert expired or was cancelled sends nothing and says why. */
+describe('expiry and cancel in the sender', () => {
+  let db: DataSource;
+  const context: HandlerContext = { heartbeat: async () => undefined } as unknown as HandlerContext;
+
+  beforeAll(async () => {
+    db = await openDataSource(testConfig().DATABASE_URL, 2);
+  });
+  afterAll(async () => db?.destroy());
+
+  async function plannedAlert(members: number) {
+    const alertId = randomUUID();
+    await new AlertRepository(db).create(
+      { id: alertId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 't', body: 'b' } }, issuedAt: new Date() },
+      null,
+      testAudit(alertId),
+    );
+    const decisions = [];
+    for (let i = 0; i < members; i++) {
+      const memberId = await aMember().inBins('herdersem').withMobile(`+32471${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`).save(new MemberRepository(db));
+      const [{ id: contactId }] = await db.query(`SELECT id FROM contact_points WHERE member_id = $1`, [memberId]);
+      decisions.push({ send: true as const, memberId, channel: 'sms' as const, contactId, language: 'nl' as const });
+    }
+    await new DeliveryRepository(db).recordDecisions(alertId, decisions);
+    return { alertId, ids: decisions.map((d) => deliveryId(alertId, d.memberId, 'sms')) };
+  }
+
+  const job = (alertId: string, deliveryIds: string[], expiresAt?: Date): DeliveryJobV1 => ({
+    type: 'delivery.job',
+    version: 1,
+    jobId: randomUUID(),
+    alertId,
+    channel: 'sms',
+    lane: 'normal',
+    deliveryIds,
+    content: { urgency: 'normal', redistributionAllowed: true, texts: { nl: { title: 't', body: 'b' } } },
+    plannedAt: new Date().toISOString(),
+    ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+  });
+
+  const statuses = async (alertId: string) =>
+    Object.fromEntries(
+      (await db.query(`SELECT status || coalesce(':' || reason, '') AS s, count(*)::int AS n FROM deliveries WHERE alert_id = $1 GROUP BY 1`, [alertId])).map((r: { s: string; n: number }) => [r.s, r.n]),
+    );
+
+  it('ends the planned deliveries of an expired alert as suppressed, reason expired, and sends none', async () => {
+    const { alertId, ids } = await plannedAlert(3);
+    const recorder = new RecordingSender();
+    const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
+    const summary = await sender.handle(job(alertId, ids, new Date(Date.now() - 1000)), context);
+    expect(summary).toEqual({ sent: 0, failed: 0, skipped: 0, expired: 3, cancelled: 0 });
+    expect(recorder.sent).toEqual([]);
+    expect(await statuses(alertId)).toEqual({ 'suppressed:expired': 3 });
+  });
+
+  it('sends a job whose alert has not expired yet', async () => {
+    const { alertId, ids } = await plannedAlert(2);
+    const recorder = new RecordingSender();
+    const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
+    expect(await sender.handle(job(alertId, ids, new Date(Date.now() + 60_000)), context)).toMatchObject({ sent: 2, expired: 0 });
+    expect(recorder.sent.sort()).toEqual([...ids].sort());
+  });
+
+  it('ends the planned deliveries of an alert cancelled meanwhile as suppressed, reason cancelled', async () => {
+    const { alertId, ids } = await plannedAlert(2);
+    const cancelId = randomUUID();
+    await new AlertRepository(db).create(
+      {
+        id: cancelId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 'einde', body: 'b' } },
+        issuedAt: new Date(), messageType: 'cancel', referencesAlertId: alertId, audienceAlertId: alertId,
+      },
+      null,
+      testAudit(cancelId),
+    );
+    const recorder = new RecordingSender();
+    const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
+    expect(await sender.handle(job(alertId, ids), context)).toMatchObject({ sent: 0, cancelled: 2 });
+    expect(recorder.sent).toEqual([]);
+    expect(await statuses(alertId)).toEqual({ 'suppressed:cancelled': 2 });
+  });
+});

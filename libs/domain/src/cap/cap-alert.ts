@@ -1,0 +1,317 @@
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { AlertText } from '../content/alert-message';
+import { AlertKind, Language, MessageType, Urgency } from '../vocabulary';
+import {
+  CAP_CATEGORIES,
+  CAP_CERTAINTIES,
+  CAP_DATE_TIME,
+  CAP_DEFAULT_LANGUAGE,
+  CAP_LANGUAGE_TAG,
+  CAP_MSG_TYPES,
+  CAP_MSG_TYPE_OF,
+  CAP_NAMESPACE,
+  CAP_SCOPES,
+  CAP_SEVERITIES,
+  CAP_STATUSES,
+  CAP_STATUS_OF_KIND,
+  CAP_TRIPLE_OF_URGENCY,
+  CAP_URGENCIES,
+  CAP_VALUE_NAMES,
+  CapCertainty,
+  CapSeverity,
+  CapUrgency,
+  KIND_OF_CAP_STATUS,
+  MESSAGE_TYPE_OF_CAP,
+  capCategoryOf,
+  formatCapDateTime,
+  languageOfCapTag,
+  urgencyFromCap,
+} from './cap-mapping';
+
+/** A CAP `references` entry: the alert it names is (sender, identifier); sent is informative. */
+export interface CapReference {
+  sender: string;
+  identifier: string;
+  sent: string;
+}
+
+/** A CAP alert in the domain's words, ready for the lifecycle. */
+export interface CapAlert {
+  sender: string;
+  identifier: string;
+  sent: Date;
+  /** CAP status Draft: stored as a draft, nothing sent until the police issue it. */
+  asDraft: boolean;
+  kind: AlertKind;
+  messageType: MessageType;
+  references: CapReference[];
+  /** From the eventCode `bin-category`; may be absent on an update or cancel (the original's holds). */
+  categoryCode: string | null;
+  urgency: Urgency;
+  /** From the parameter `redistribution`; null when absent (the default rule applies). */
+  redistributionAllowed: boolean | null;
+  /** From the areas' geocodes `bin`; may be empty on an update or cancel. */
+  binIds: string[];
+  texts: Partial<Record<Language, AlertText>>;
+  expiresAt: Date | null;
+}
+
+/** A CAP element that is wrong, named by its path (`alert.info[1].urgency`, 0-based), and why. */
+export interface CapProblem {
+  field: string;
+  reason: string;
+}
+
+export type CapReadResult = { ok: true; alert: CapAlert } | { ok: false; problems: CapProblem[] };
+
+/** As the JSON API: a title and a body the members can read. */
+const TITLE_MAX = 200;
+const BODY_MAX = 1600;
+const MANY = ['info', 'category', 'responseType', 'eventCode', 'parameter', 'resource', 'area', 'polygon', 'circle', 'geocode'];
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  parseTagValue: false,
+  trimValues: true,
+  isArray: (name) => MANY.includes(name),
+});
+
+type Node = Record<string, unknown>;
+
+/**
+ * Reads an OASIS CAP 1.2 alert and maps it to the alert's terms, or says every element that is
+ * wrong. Element order is not enforced (the XSD's sequence): a field that is there and valid is
+ * read wherever it stands. A DOCTYPE is refused: CAP has none, and entities are an attack surface.
+ */
+export function readCapAlert(xml: string): CapReadResult {
+  if (/<!DOCTYPE/i.test(xml)) return fail('alert', 'a DOCTYPE is not allowed in a CAP alert');
+  const wellFormed = XMLValidator.validate(xml);
+  if (wellFormed !== true) return fail('body', `malformed XML: ${wellFormed.err.msg} (line ${wellFormed.err.line}, column ${wellFormed.err.col})`);
+  const root = /<(?:([A-Za-z_][\w.-]*):)?alert[\s>/]([^>]*)>?/.exec(xml);
+  const namespaceAttribute = root ? new RegExp(`xmlns${root[1] ? `:${root[1]}` : ''}\\s*=\\s*["']([^"']*)["']`).exec(root[2] ?? '') : null;
+  if (!root || namespaceAttribute?.[1] !== CAP_NAMESPACE) return fail('alert', `not a CAP 1.2 alert: the root element must be <alert xmlns="${CAP_NAMESPACE}">`);
+  const parsed = parser.parse(xml) as Node;
+  const alert = asNode(parsed.alert);
+  if (!alert) return fail('alert', 'missing');
+
+  const problems: CapProblem[] = [];
+  const problem = (field: string, reason: string) => problems.push({ field, reason });
+  const text = (node: Node, name: string, path: string, required = true): string | null => {
+    const value = node[name];
+    if (value === undefined || value === '') {
+      if (required) problem(`${path}.${name}`, 'required');
+      return null;
+    }
+    if (typeof value !== 'string') {
+      problem(`${path}.${name}`, 'must be text, once');
+      return null;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(node: Node, name: string, path: string, allowed: readonly T[], required = true): T | null => {
+    const value = text(node, name, path, required);
+    if (value === null) return null;
+    if (!(allowed as readonly string[]).includes(value)) {
+      problem(`${path}.${name}`, `'${value}' is not one of ${allowed.join(', ')}`);
+      return null;
+    }
+    return value as T;
+  };
+  const dateTime = (node: Node, name: string, path: string, required: boolean): Date | null => {
+    const value = text(node, name, path, required);
+    if (value === null) return null;
+    if (!CAP_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+      problem(`${path}.${name}`, `'${value}' is not a CAP dateTime (e.g. 2026-11-29T14:05:00+01:00; "Z" is not allowed)`);
+      return null;
+    }
+    return new Date(value);
+  };
+  const identifierLike = (node: Node, name: string) => {
+    const value = text(node, name, 'alert');
+    if (value !== null && /[\s,<&]/.test(value)) problem(`alert.${name}`, 'must not contain spaces, commas, < or &');
+    return value;
+  };
+
+  const identifier = identifierLike(alert, 'identifier');
+  const sender = identifierLike(alert, 'sender');
+  const sent = dateTime(alert, 'sent', 'alert', true);
+  const status = oneOf(alert, 'status', 'alert', CAP_STATUSES);
+  if (status === 'System') problem('alert.status', 'System messages are between systems and are not sent to residents');
+  const msgType = oneOf(alert, 'msgType', 'alert', CAP_MSG_TYPES);
+  if (msgType === 'Ack' || msgType === 'Error') problem('alert.msgType', `${msgType} answers an alert; only Alert, Update and Cancel are accepted`);
+  oneOf(alert, 'scope', 'alert', CAP_SCOPES);
+  const messageType: MessageType | null = msgType === 'Alert' || msgType === 'Update' || msgType === 'Cancel' ? MESSAGE_TYPE_OF_CAP[msgType] : null;
+
+  const references: CapReference[] = [];
+  const referencesText = text(alert, 'references', 'alert', messageType === 'update' || messageType === 'cancel');
+  if (referencesText !== null) {
+    for (const entry of referencesText.split(/\s+/)) {
+      const [refSender, refIdentifier, refSent, ...rest] = entry.split(',');
+      if (!refSender || !refIdentifier || !refSent || rest.length > 0) problem('alert.references', `'${entry}' is not sender,identifier,sent`);
+      else references.push({ sender: refSender, identifier: refIdentifier, sent: refSent });
+    }
+    if (messageType === 'alert' && references.length > 0) problem('alert.references', 'an Alert references nothing; use msgType Update or Cancel');
+  }
+
+  const infos = Array.isArray(alert.info) ? alert.info.map((i) => asNode(i) ?? {}) : [];
+  if (infos.length === 0) problem('alert.info', 'at least one info block: it holds the text the members get');
+
+  const texts: Partial<Record<Language, AlertText>> = {};
+  const categoryCodes = new Set<string>();
+  const binIds: string[] = [];
+  let urgency: Urgency | null = null;
+  let redistributionAllowed: boolean | null = null;
+  let expiresAt: Date | null = null;
+  const needsTarget = messageType === 'alert';
+
+  infos.forEach((info, i) => {
+    const path = `alert.info[${i}]`;
+    const tag = text(info, 'language', path, false) ?? CAP_DEFAULT_LANGUAGE;
+    const language = languageOfCapTag(tag);
+    if (!language) problem(`${path}.language`, `'${tag}' is not supported; use nl, fr, de or en (any region, e.g. nl-BE)`);
+    else if (texts[language]) problem(`${path}.language`, `a second info block in '${language}'`);
+
+    const categories = Array.isArray(info.category) ? info.category : [];
+    if (categories.length === 0) problem(`${path}.category`, 'required');
+    categories.forEach((c, j) => {
+      if (!(CAP_CATEGORIES as readonly unknown[]).includes(c)) problem(`${path}.category[${j}]`, `'${String(c)}' is not one of ${CAP_CATEGORIES.join(', ')}`);
+    });
+    text(info, 'event', path);
+    const capUrgency = oneOf<CapUrgency>(info, 'urgency', path, CAP_URGENCIES);
+    const severity = oneOf<CapSeverity>(info, 'severity', path, CAP_SEVERITIES);
+    const certainty = oneOf<CapCertainty>(info, 'certainty', path, CAP_CERTAINTIES);
+    if (capUrgency && severity && certainty && urgencyFromCap(capUrgency, severity, certainty) === 'urgent') urgency = 'urgent';
+    else if (capUrgency && severity && certainty) urgency ??= 'normal';
+
+    const eventCodes = namedValues(info.eventCode, CAP_VALUE_NAMES.category);
+    if (eventCodes.length === 0 && needsTarget) problem(`${path}.eventCode`, `an eventCode with valueName '${CAP_VALUE_NAMES.category}' naming the BIN category (e.g. missing_person)`);
+    eventCodes.forEach((code) => categoryCodes.add(code));
+    if (categoryCodes.size > 1) problem(`${path}.eventCode`, `every info block names the same ${CAP_VALUE_NAMES.category}; found ${[...categoryCodes].join(', ')}`);
+
+    const redistribution = namedValues(info.parameter, CAP_VALUE_NAMES.redistribution);
+    for (const value of redistribution) {
+      if (value !== 'allowed' && value !== 'forbidden') problem(`${path}.parameter`, `${CAP_VALUE_NAMES.redistribution} is 'allowed' or 'forbidden', not '${value}'`);
+      else if (redistributionAllowed !== null && redistributionAllowed !== (value === 'allowed')) problem(`${path}.parameter`, `${CAP_VALUE_NAMES.redistribution} differs between info blocks`);
+      else redistributionAllowed = value === 'allowed';
+    }
+
+    const expires = dateTime(info, 'expires', path, false);
+    if (expires && sent && expires <= sent) problem(`${path}.expires`, 'must be after sent');
+    if (expires && (!expiresAt || expires < expiresAt)) expiresAt = expires;
+
+    const areas = Array.isArray(info.area) ? info.area.map((a) => asNode(a) ?? {}) : [];
+    const binsBefore = binIds.length;
+    areas.forEach((area, j) => {
+      text(area, 'areaDesc', `${path}.area[${j}]`);
+      for (const bin of namedValues(area.geocode, CAP_VALUE_NAMES.bin)) if (!binIds.includes(bin)) binIds.push(bin);
+    });
+    if (needsTarget && binIds.length === binsBefore && i === 0) {
+      problem(`${path}.area`, `an area with a geocode valueName '${CAP_VALUE_NAMES.bin}' for each BIN to reach (e.g. herdersem)`);
+    }
+
+    const headline = text(info, 'headline', path);
+    const description = text(info, 'description', path);
+    const instruction = text(info, 'instruction', path, false);
+    if (headline !== null && headline.length > TITLE_MAX) problem(`${path}.headline`, `at most ${TITLE_MAX} characters`);
+    const body = description === null ? null : instruction ? `${description}\n\n${instruction}` : description;
+    if (body !== null && body.length > BODY_MAX) problem(`${path}.description`, `at most ${BODY_MAX} characters, instruction included`);
+    if (language && !texts[language] && headline !== null && body !== null) texts[language] = { title: headline, body };
+  });
+
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    alert: {
+      sender: sender!,
+      identifier: identifier!,
+      sent: sent!,
+      asDraft: status === 'Draft',
+      kind: status === 'Draft' ? 'actual' : KIND_OF_CAP_STATUS[status as 'Actual' | 'Exercise' | 'Test'],
+      messageType: messageType!,
+      references,
+      categoryCode: [...categoryCodes][0] ?? null,
+      urgency: urgency ?? 'normal',
+      redistributionAllowed,
+      binIds,
+      texts,
+      expiresAt,
+    },
+  };
+}
+
+/** What the writer needs to know about an alert. */
+export interface CapExport {
+  sender: string;
+  identifier: string;
+  sent: Date;
+  /** Not issued yet (draft or awaiting approval): an actual alert is written with status Draft. */
+  unissued: boolean;
+  kind: AlertKind;
+  messageType: MessageType;
+  references: Array<{ sender: string; identifier: string; sent: Date }>;
+  categoryCode: string;
+  categoryName: string;
+  urgency: Urgency;
+  redistributionAllowed: boolean;
+  bins: Array<{ id: string; name: string }>;
+  texts: Partial<Record<Language, AlertText>>;
+  expiresAt: Date | null;
+}
+
+const builder = new XMLBuilder({ format: true, ignoreAttributes: false, suppressEmptyNode: true });
+
+/** Writes an alert as CAP 1.2, one info block per language; readCapAlert reads it back to the same alert. */
+export function writeCapAlert(alert: CapExport): string {
+  const triple = CAP_TRIPLE_OF_URGENCY[alert.urgency];
+  const status = alert.unissued && alert.kind === 'actual' ? 'Draft' : CAP_STATUS_OF_KIND[alert.kind];
+  const infos = (Object.keys(alert.texts) as Language[])
+    .filter((l) => alert.texts[l])
+    .map((language) => ({
+      language: CAP_LANGUAGE_TAG[language],
+      category: [capCategoryOf(alert.categoryCode)],
+      event: alert.categoryName,
+      urgency: triple.urgency,
+      severity: triple.severity,
+      certainty: triple.certainty,
+      eventCode: [{ valueName: CAP_VALUE_NAMES.category, value: alert.categoryCode }],
+      ...(alert.expiresAt ? { expires: formatCapDateTime(alert.expiresAt) } : {}),
+      senderName: alert.sender,
+      headline: alert.texts[language]!.title,
+      description: alert.texts[language]!.body,
+      parameter: [{ valueName: CAP_VALUE_NAMES.redistribution, value: alert.redistributionAllowed ? 'allowed' : 'forbidden' }],
+      area: alert.bins.map((bin) => ({ areaDesc: bin.name, geocode: [{ valueName: CAP_VALUE_NAMES.bin, value: bin.id }] })),
+    }));
+  const document = {
+    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+    alert: {
+      '@_xmlns': CAP_NAMESPACE,
+      identifier: alert.identifier,
+      sender: alert.sender,
+      sent: formatCapDateTime(alert.sent),
+      status,
+      msgType: CAP_MSG_TYPE_OF[alert.messageType],
+      scope: 'Public',
+      ...(alert.references.length > 0 ? { references: alert.references.map((r) => `${r.sender},${r.identifier},${formatCapDateTime(r.sent)}`).join(' ') } : {}),
+      info: infos,
+    },
+  };
+  return builder.build(document) as string;
+}
+
+function fail(field: string, reason: string): CapReadResult {
+  return { ok: false, problems: [{ field, reason }] };
+}
+
+function asNode(value: unknown): Node | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Node) : null;
+}
+
+/** The values of the `<valueName>name</valueName><value>…</value>` pairs called `name`. */
+function namedValues(pairs: unknown, name: string): string[] {
+  if (!Array.isArray(pairs)) return [];
+  return pairs
+    .map(asNode)
+    .filter((p): p is Node => p !== null && p.valueName === name && typeof p.value === 'string' && p.value !== '')
+    .map((p) => (p.value as string).trim());
+}
