@@ -11,6 +11,7 @@ import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
 import { freePort } from './free-port';
 import { resetDatabase, resetKafka, resetRedis } from './reset-infrastructure';
 import { testConfig } from './test-config';
+import { TestClock } from './test-clock';
 
 export interface RunningStack {
   config: AppConfig;
@@ -20,6 +21,8 @@ export interface RunningStack {
   db: DataSource;
   members: MemberRepository;
   dispatchers: Map<Channel, INestApplication>;
+  /** The clock of intake and the dispatchers (quiet hours, signed links); real time until set. */
+  clock: TestClock;
   stop(): Promise<void>;
 }
 
@@ -45,10 +48,11 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   await resetDatabase(config.DATABASE_URL);
   await resetRedis(config.REDIS_URL);
   await resetKafka(config.KAFKA_BROKERS);
-  const intake = await startIntake(config, 0);
+  const clock = new TestClock();
+  const intake = await startIntake(config, 0, { clock: clock.now });
   const tracker = await startTracker(config, trackerPort);
   const dispatchers = new Map<Channel, INestApplication>();
-  for (const channel of ['sms', 'email', 'voice'] as const) dispatchers.set(channel, await startDispatcher(channel, config, 0));
+  for (const channel of ['sms', 'email', 'voice'] as const) dispatchers.set(channel, await startDispatcher(channel, config, 0, { clock: clock.now }));
   const db = await openDataSource(config.DATABASE_URL, 2);
   return {
     config,
@@ -58,6 +62,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     db,
     members: new MemberRepository(db),
     dispatchers,
+    clock,
     stop: async () => {
       for (const app of dispatchers.values()) await app.close();
       await intake.close();

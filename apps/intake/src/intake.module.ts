@@ -12,6 +12,16 @@ import { AccountsController } from './accounts/accounts.controller';
 import { AccountAdminService } from './accounts/account-admin.service';
 import { AuditController } from './audit/audit.controller';
 import { StaffAccountStanding } from './auth/account-standing';
+import { ApplicationsController, BinMembersController, CategoriesController, InteriorNotificationsController, MemberLinksController } from './members/member.controllers';
+import { MEMBER_CLOCK, MemberLinks } from './members/member-links';
+import { MembershipService } from './members/membership.service';
+import { PreferenceService } from './members/preference.service';
+import { ReportScope, ReportsController } from './reports/reports.controller';
+
+export interface IntakeOptions {
+  /** The clock of signed links and codes; tests move it forward. */
+  clock?: () => Date;
+}
 
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,7 +36,7 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
 
 @Module({})
 export class IntakeModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: IntakeOptions = {}): DynamicModule {
     return {
       module: IntakeModule,
       imports: [
@@ -37,7 +47,19 @@ export class IntakeModule {
         ObservabilityModule.forRoot({ app: 'intake', readiness: POSTGRES_REDIS_KAFKA_READINESS }),
         OpenApiModule.forRoot({ title: 'BIN Alert intake API', version: '1', description: 'Alerts for Belgian neighbourhood information networks (BIN). Sign in with POST /v1/auth/token.' }),
       ],
-      controllers: [AlertsController, ReferenceController, AuthController, AccountsController, AuditController],
+      controllers: [
+        AlertsController,
+        ReferenceController,
+        AuthController,
+        AccountsController,
+        AuditController,
+        ApplicationsController,
+        MemberLinksController,
+        BinMembersController,
+        CategoriesController,
+        InteriorNotificationsController,
+        ReportsController,
+      ],
       providers: [
         AlertIssuingService,
         {
@@ -57,6 +79,11 @@ export class IntakeModule {
             new LoginThrottle(stores.windows, { perUsername: config.AUTH_LOGIN_MAX_ATTEMPTS_PER_USERNAME, perIp: config.AUTH_LOGIN_MAX_ATTEMPTS_PER_IP, windowSeconds: config.AUTH_LOGIN_WINDOW_SECONDS }),
           inject: [STORES],
         },
+        { provide: MEMBER_CLOCK, useValue: options.clock ?? (() => new Date()) },
+        MemberLinks,
+        MembershipService,
+        PreferenceService,
+        ReportScope,
       ],
     };
   }

@@ -2,11 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, configureHttpApp, createAppLogger } from '@bin-alert/platform';
-import { IntakeModule } from './intake.module';
+import { IntakeModule, IntakeOptions } from './intake.module';
 import { CAP_MEDIA_TYPE } from './alerts/alerts.controller';
 
-export async function startIntake(config: AppConfig, port = config.INTAKE_PORT): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(IntakeModule.forRoot(config), { logger: createAppLogger(config, 'intake'), bodyParser: false });
+export async function startIntake(config: AppConfig, port = config.INTAKE_PORT, options: IntakeOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(IntakeModule.forRoot(config, options), { logger: createAppLogger(config, 'intake'), bodyParser: false });
   configureHttpApp(app, { text: { types: [CAP_MEDIA_TYPE] }, shutdownHooks: config.BIN_ALERT_MODE !== 'standalone' });
   await app.listen(port, '127.0.0.1');
   return app;

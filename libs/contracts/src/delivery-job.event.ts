@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_KINDS, CHANNELS, LANGUAGES, MESSAGE_TYPES, URGENCIES } from '@bin-alert/domain';
+import { ALERT_KINDS, CATEGORY_RULES, CHANNELS, LANGUAGES, MESSAGE_TYPES, URGENCIES } from '@bin-alert/domain';
 
 const alertText = z.object({ title: z.string().min(1), body: z.string().min(1) });
 
@@ -23,6 +23,8 @@ export const deliveryJobV1 = z.object({
     kind: z.enum(ALERT_KINDS).optional(),
     messageType: z.enum(MESSAGE_TYPES).optional(),
     fallbackLanguage: z.enum(LANGUAGES).optional(),
+    category: z.string().optional(),
+    categoryRule: z.enum(CATEGORY_RULES).optional(),
   }),
   /** Past this instant the job's deliveries are not sent: they end as suppressed, reason 'expired'. */
   expiresAt: z.string().datetime().optional(),

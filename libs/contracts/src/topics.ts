@@ -12,6 +12,8 @@ export const TOPICS = {
   deliveryEvents: 'bin.delivery-events.v1',
   /** What failed for good or could not be parsed, with the error in the headers. */
   deadLetters: 'bin.dead-letters.v1',
+  /** Messages to one member about their membership (invitations, confirmations), keyed by member id. */
+  memberNotices: 'bin.member-notices.v1',
 } as const;
 
 /** Jobs of N recipients per channel and lane, keyed by member id. */
@@ -31,6 +33,7 @@ export function allTopics(partitions = { alerts: 3, jobs: JOB_PARTITIONS, events
     { name: TOPICS.alerts, partitions: partitions.alerts },
     { name: TOPICS.deliveryEvents, partitions: partitions.events },
     { name: TOPICS.deadLetters, partitions: partitions.deadLetters },
+    { name: TOPICS.memberNotices, partitions: partitions.alerts },
     ...channels.flatMap((c) => lanes.map((l) => ({ name: jobsTopic(c, l), partitions: partitions.jobs }))),
   ];
 }
@@ -54,6 +57,11 @@ export function senderGroup(channel: Channel, lane: Urgency): string {
 }
 
 export const JOB_PARTITIONS = 6;
+
+/** The group of a channel's dispatcher that sends member notices on that channel. */
+export function noticeGroup(channel: Channel): string {
+  return `notices-${channel}`;
+}
 
 /** Kafka headers the system sets on every record it produces. */
 export const HEADERS = {

@@ -1,12 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { AlertIssuedV1 } from '@bin-alert/contracts';
-import { AudienceCandidate, Channel, RecipientDecision, Urgency, decideFollowUpRecipient, decideRecipient, deliveryId, reachesTestGroupOnly } from '@bin-alert/domain';
+import { AudienceCandidate, Channel, QuietHoursBehaviour, RecipientDecision, Urgency, decideFollowUpRecipient, decideRecipient, deliveryId, quietHoursDeferral, reachesTestGroupOnly } from '@bin-alert/domain';
 import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { PermanentMessageError } from '@bin-alert/messaging';
 import type { AlertRepository, AudienceRepository, DeliveryRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import type { AppMetrics } from '@bin-alert/platform';
 import { DispatchSettings } from './dispatch-settings';
 import { deliveryJobRecords } from './delivery-jobs';
+
+function withQuietHours(decision: RecipientDecision, candidate: AudienceCandidate, urgency: Urgency, behaviour: QuietHoursBehaviour, now: Date): RecipientDecision {
+  if (!decision.send) return decision;
+  const until = quietHoursDeferral(candidate.quietHours, urgency, behaviour, now);
+  return until ? { ...decision, deferredUntil: until } : decision;
+}
 
 export interface ExpansionSummary {
   alertId: string;
@@ -41,6 +47,8 @@ export class AlertExpander {
     private readonly deliveries: DeliveryRepository,
     private readonly settings: DispatchSettings,
     private readonly metrics?: AppMetrics,
+    /** Injectable so that tests can move past quiet hours without waiting for them. */
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.logger = new Logger(`expander-${channel}`);
   }
@@ -63,6 +71,8 @@ export class AlertExpander {
       kind: event.kind,
       messageType: event.messageType,
       fallbackLanguage: event.fallbackLanguage,
+      category: category.code,
+      categoryRule: category.rule,
     };
     const expiresAt = event.expiresAt ? new Date(event.expiresAt) : null;
     const page = (after: string | null): Promise<AudienceCandidate[]> =>
@@ -76,10 +86,10 @@ export class AlertExpander {
             limit: this.settings.pageSize,
             testGroupOnly: reachesTestGroupOnly(event.kind ?? 'actual'),
           });
-    const decide = (c: AudienceCandidate): RecipientDecision => {
-      const decision = event.audienceAlertId ? decideFollowUpRecipient(c) : decideRecipient(c, category.rule);
+    const decide = (c: AudienceCandidate, now: Date): RecipientDecision => {
+      const decision = withQuietHours(event.audienceAlertId ? decideFollowUpRecipient(c) : decideRecipient(c, category.rule), c, event.urgency, category.quietHours, now);
       // Planned after the expiry (a backlog, a dispatcher down): recorded, never sent.
-      if (decision.send && expiresAt && expiresAt.getTime() <= Date.now()) return { send: false, memberId: c.memberId, channel, reason: 'expired' };
+      if (decision.send && expiresAt && expiresAt.getTime() <= now.getTime()) return { send: false, memberId: c.memberId, channel, reason: 'expired' };
       return decision;
     };
     let candidates = 0;
@@ -90,11 +100,13 @@ export class AlertExpander {
     for (;;) {
       const candidatesPage = await page(after);
       if (candidatesPage.length === 0) break;
-      const decisions = candidatesPage.map(decide);
+      const now = this.clock();
+      const decisions = candidatesPage.map((c) => decide(c, now));
       const fresh = await this.deliveries.recordNewDecisions(event.alertId, decisions);
       newRows += fresh.length;
       this.count(fresh, lane);
-      const toSend = decisions.filter((d) => d.send).map((d) => ({ memberId: d.memberId, deliveryId: deliveryId(event.alertId, d.memberId, channel) }));
+      // Deliveries held for quiet hours get their jobs when the hold ends (DeferredDeliveryReleaser).
+      const toSend = decisions.filter((d) => d.send && !d.deferredUntil).map((d) => ({ memberId: d.memberId, deliveryId: deliveryId(event.alertId, d.memberId, channel) }));
       const messages: OutgoingMessage[] = deliveryJobRecords({ alertId: event.alertId, channel, lane, content, expiresAt: event.expiresAt }, toSend, jobSize);
       await this.bus.publish(messages);
       candidates += candidatesPage.length;

@@ -2,11 +2,21 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstr
 import { TOPICS, alertIssuedV1, deliveryJobV1, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Channel, DEFAULT_RETRY_POLICY, URGENCIES } from '@bin-alert/domain';
+import { Channel, DEFAULT_RETRY_POLICY, LinkSigner, URGENCIES } from '@bin-alert/domain';
 import { MESSAGE_BUS, MessageBus, MessagingModule, OutboxRelay, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
-import { AlertRepository, AudienceRepository, DeliveryRepository, OutboxRepository, PersistenceModule, ReferenceDataRepository, VoiceRedialRepository } from '@bin-alert/persistence';
+import {
+  AlertRepository,
+  AudienceRepository,
+  DeliveryRepository,
+  MemberNoticeRepository,
+  MembershipRepository,
+  OutboxRepository,
+  PersistenceModule,
+  ReferenceDataRepository,
+  VoiceRedialRepository,
+} from '@bin-alert/persistence';
 import { SendGridEmailSender, TwilioSmsSender, TwilioVoiceCaller } from '@bin-alert/providers';
-import { APP_CONFIG, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, STORES, Stores, StoresModule, providerSettingsFrom } from '@bin-alert/platform';
+import { APP_CONFIG, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, STORES, Stores, StoresModule, memberLinkSecretFrom, providerSettingsFrom } from '@bin-alert/platform';
 import { AlertExpander } from './alert-expander';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { LaneGate } from './lane-gate';
@@ -18,6 +28,14 @@ import { measuredProviders } from './provider-call-metrics';
 import { SmsChannelSender } from './sms-channel.sender';
 import { VoiceChannelSender } from './voice-channel.sender';
 import { VoiceRedialScheduler } from './voice-redial.scheduler';
+import { DeferredDeliveryReleaser } from './deferred-delivery.releaser';
+import { MemberLinkSettings, MemberNoticeSender, memberLink } from './member-notice.sender';
+import { MemberWorkConsumers } from './member-work.consumers';
+
+export interface DispatcherOptions {
+  /** The dispatcher's clock for quiet hours and link expiry; tests move it forward. */
+  clock?: () => Date;
+}
 
 export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
   return {
@@ -38,7 +56,7 @@ export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
   };
 }
 
-function createChannelSender(channel: Channel, config: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, metrics: AppMetrics): ChannelSender {
+function createChannelSender(channel: Channel, config: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, metrics: AppMetrics, links: MemberLinkSettings): ChannelSender {
   const providers = providerSettingsFrom(config);
   switch (channel) {
     case 'sms':
@@ -46,7 +64,9 @@ function createChannelSender(channel: Channel, config: AppConfig, limiter: Provi
     case 'voice':
       return new VoiceChannelSender(measuredProviders.voice(new TwilioVoiceCaller(providers.twilio), metrics), limiter, settings);
     case 'email':
-      return new EmailChannelSender(measuredProviders.email(new SendGridEmailSender(providers.sendgrid), metrics), limiter, settings);
+      return new EmailChannelSender(measuredProviders.email(new SendGridEmailSender(providers.sendgrid), metrics), limiter, settings, (memberId, category) =>
+        memberLink(links, '/v1/unsubscribe', links.signer.sign({ purpose: 'unsubscribe', memberId, category }, links.clock())),
+      );
   }
 }
 
@@ -112,7 +132,9 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
 
 @Module({})
 export class DispatcherModule {
-  static forChannel(channel: Channel, config: AppConfig): DynamicModule {
+  static forChannel(channel: Channel, config: AppConfig, options: DispatcherOptions = {}): DynamicModule {
+    const clock = options.clock ?? (() => new Date());
+    const links: MemberLinkSettings = { signer: new LinkSigner(memberLinkSecretFrom(config)), baseUrl: config.MEMBER_LINKS_BASE_URL, codeSecret: memberLinkSecretFrom(config), clock };
     return {
       module: DispatcherModule,
       imports: [
@@ -127,13 +149,13 @@ export class DispatcherModule {
         { provide: ProviderRateLimiter, useFactory: (stores: Stores, m: AppMetrics) => new ProviderRateLimiter(stores.buckets, m), inject: [STORES, AppMetrics] },
         {
           provide: CHANNEL_SENDER,
-          useFactory: (c: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, m: AppMetrics) => createChannelSender(channel, c, limiter, settings, m),
+          useFactory: (c: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, m: AppMetrics) => createChannelSender(channel, c, limiter, settings, m, links),
           inject: [APP_CONFIG, ProviderRateLimiter, DISPATCH_SETTINGS, AppMetrics],
         },
         {
           provide: AlertExpander,
           useFactory: (bus: MessageBus, a: AlertRepository, r: ReferenceDataRepository, au: AudienceRepository, d: DeliveryRepository, s: DispatchSettings, m: AppMetrics) =>
-            new AlertExpander(channel, bus, a, r, au, d, s, m),
+            new AlertExpander(channel, bus, a, r, au, d, s, m, clock),
           inject: [MESSAGE_BUS, AlertRepository, ReferenceDataRepository, AudienceRepository, DeliveryRepository, DISPATCH_SETTINGS, AppMetrics],
         },
         {
@@ -149,6 +171,24 @@ export class DispatcherModule {
           inject: [VoiceRedialRepository, OutboxRepository, MESSAGE_BUS, APP_CONFIG, DISPATCH_SETTINGS, AppMetrics],
         },
         DispatcherConsumers,
+        {
+          provide: DeferredDeliveryReleaser,
+          useFactory: (bus: MessageBus, d: DeliveryRepository, s: DispatchSettings) =>
+            new DeferredDeliveryReleaser(channel, bus, d, channel === 'email' ? s.emailJobSize : s.jobSize, config.DISPATCH_DEFERRED_POLL_MS, clock),
+          inject: [MESSAGE_BUS, DeliveryRepository, DISPATCH_SETTINGS],
+        },
+        {
+          provide: MemberNoticeSender,
+          useFactory: (n: MemberNoticeRepository, m: MembershipRepository, limiter: ProviderRateLimiter, s: DispatchSettings) => {
+            const providers = providerSettingsFrom(config);
+            return new MemberNoticeSender(n, m, links, limiter, s, {
+              email: channel === 'email' ? new SendGridEmailSender(providers.sendgrid) : undefined,
+              sms: channel === 'sms' ? new TwilioSmsSender(providers.twilio) : undefined,
+            });
+          },
+          inject: [MemberNoticeRepository, MembershipRepository, ProviderRateLimiter, DISPATCH_SETTINGS],
+        },
+        MemberWorkConsumers,
       ],
     };
   }

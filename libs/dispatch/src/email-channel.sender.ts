@@ -1,4 +1,4 @@
-import { AlertContent, Language, renderEmail } from '@bin-alert/domain';
+import { AlertContent, Language, listUnsubscribeHeaders, renderEmail } from '@bin-alert/domain';
 import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
 import type { EmailSender } from '@bin-alert/providers';
 import { ChannelSender } from './channel-sender';
@@ -17,6 +17,8 @@ export class EmailChannelSender implements ChannelSender {
     private readonly email: EmailSender,
     private readonly limiter: ProviderRateLimiter,
     private readonly settings: DispatchSettings,
+    /** The one-click unsubscribe URL of a member for a category; without it no List-Unsubscribe. */
+    private readonly unsubscribeUrl?: (memberId: string, category: string) => string,
   ) {}
 
   async send(deliveries: ClaimedDelivery[], content: AlertContent): Promise<DeliveryOutcome[]> {
@@ -41,7 +43,7 @@ export class EmailChannelSender implements ChannelSender {
           subject: rendered.subject,
           text: rendered.text,
           html: rendered.html,
-          recipients: batch.recipients.map((r) => ({ deliveryId: r.id, to: r.to! })),
+          recipients: batch.recipients.map((r) => ({ deliveryId: r.id, to: r.to!, headers: this.unsubscribeHeaders(r.memberId, content) })),
           categories: ['bin-alert', content.urgency],
         });
       }, this.settings.retryPolicy);
@@ -50,6 +52,11 @@ export class EmailChannelSender implements ChannelSender {
       );
     });
     return [...outcomes, ...perBatch.flat()];
+  }
+
+  private unsubscribeHeaders(memberId: string, content: AlertContent): Record<string, string> | undefined {
+    if (!this.unsubscribeUrl || !content.category || !content.categoryRule || content.categoryRule === 'mandatory') return undefined;
+    return listUnsubscribeHeaders(this.unsubscribeUrl(memberId, content.category));
   }
 }
 

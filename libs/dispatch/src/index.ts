@@ -14,3 +14,5 @@ export * from './voice-channel.sender';
 export * from './provider-call-metrics';
 export * from './voice-redial.scheduler';
 export * from './delivery-jobs';
+export * from './deferred-delivery.releaser';
+export * from './member-notice.sender';

@@ -7,6 +7,7 @@ import { DeliveryLeases1764400000003 } from './migrations/1764400000003-delivery
 import { VoiceRedialsAndOutboxPartitions1764400000004 } from './migrations/1764400000004-voice-redials-and-outbox-partitions';
 import { StaffAccountsAndAuditLog1764500000000 } from './migrations/1764500000000-staff-accounts-and-audit-log';
 import { AlertLifecycle1764600000000 } from './migrations/1764600000000-alert-lifecycle';
+import { MembershipAndPreferences1764700000000 } from './migrations/1764700000000-membership-and-preferences';
 import { AlertCorrelationId1764800000000 } from './migrations/1764800000000-alert-correlation-id';
 
 export const MIGRATIONS = [
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   VoiceRedialsAndOutboxPartitions1764400000004,
   StaffAccountsAndAuditLog1764500000000,
   AlertLifecycle1764600000000,
+  MembershipAndPreferences1764700000000,
   AlertCorrelationId1764800000000,
 ];
 

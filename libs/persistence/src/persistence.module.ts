@@ -12,6 +12,10 @@ import { SmsOptOutRepository } from './repositories/sms-opt-out.repository';
 import { VoiceRedialRepository } from './repositories/voice-redial.repository';
 import { StaffAccountRepository } from './repositories/staff-account.repository';
 import { AuditTrail } from './audit/audit-trail';
+import { MembershipRepository } from './repositories/membership.repository';
+import { PreferenceRepository } from './repositories/preference.repository';
+import { MemberNoticeRepository } from './repositories/member-notice.repository';
+import { ReportRepository } from './repositories/report.repository';
 
 const REPOSITORIES = [
   AlertRepository,
@@ -25,6 +29,10 @@ const REPOSITORIES = [
   VoiceRedialRepository,
   StaffAccountRepository,
   AuditTrail,
+  MembershipRepository,
+  PreferenceRepository,
+  MemberNoticeRepository,
+  ReportRepository,
 ];
 
 @Injectable()

@@ -61,7 +61,7 @@ export interface EmailBatch {
   text: string;
   html: string;
   /** At most 1000, each address at most once: SendGrid refuses the whole request otherwise. */
-  recipients: Array<{ deliveryId: string; to: string }>;
+  recipients: Array<{ deliveryId: string; to: string; /** This recipient's own headers (List-Unsubscribe). */ headers?: Record<string, string> }>;
   headers?: Record<string, string>;
   categories?: string[];
 }

@@ -146,6 +146,7 @@ export class AlertIssuingService {
           references: alert.referencesAlertId,
           category: alert.categoryCode,
           urgency,
+          redistributionAllowed: alert.redistributionAllowed,
           bins: binIds,
           languages: Object.keys(alert.texts),
           ...(request.cap ? { capIdentifier: request.cap.identifier } : {}),

@@ -275,7 +275,7 @@ describe('staff sign-in, roles, scope and audit', () => {
           actor: { accountId: 'op-7', role: 'operator' },
           action: 'alert.issued',
           target: { type: 'alert', id },
-          details: { category: 'missing_person', urgency: 'urgent', bins: ['arend'], redistributionAllowed: false, languages: ['nl'] },
+          details: { messageType: 'alert', kind: 'actual', references: null, category: 'missing_person', urgency: 'urgent', bins: ['arend'], redistributionAllowed: false, languages: ['nl'] },
           userAgent: 'console/1.0',
           correlationId: 'corr-audit-1',
         }),
@@ -355,6 +355,7 @@ type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> }; // eslint
 function registeredRoutes(app: INestApplication): string[] {
   const express = app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } };
   return express.router.stack
-    .filter((layer) => layer.route)
+    // Nest mounts app-wide middleware (request context, metrics) as a catch-all route: not an endpoint.
+    .filter((layer) => layer.route && layer.route.path !== '/{*path}')
     .flatMap((layer) => Object.keys(layer.route!.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`));
 }

@@ -1,4 +1,5 @@
 import { CategoryRule, Channel, Language, SuppressionReason } from '../vocabulary';
+import type { QuietHours } from './quiet-hours';
 
 /** What the audience query knows about one member for one channel of one alert. */
 export interface AudienceCandidate {
@@ -9,10 +10,20 @@ export interface AudienceCandidate {
   contact: { id: string; verified: boolean; optedOut?: boolean } | null;
   /** The member's explicit choice for (category, channel); null when they never chose. */
   preference: boolean | null;
+  /** The member's quiet hours, if they set any. */
+  quietHours?: QuietHours | null;
 }
 
 export type RecipientDecision =
-  | { send: true; memberId: string; channel: Channel; contactId: string; language: Language }
+  | {
+      send: true;
+      memberId: string;
+      channel: Channel;
+      contactId: string;
+      language: Language;
+      /** Held until then for the member's quiet hours (see quiet-hours.ts); absent: send now. */
+      deferredUntil?: Date;
+    }
   | { send: false; memberId: string; channel: Channel; reason: SuppressionReason };
 
 /**

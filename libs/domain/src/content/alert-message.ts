@@ -1,4 +1,4 @@
-import { AlertKind, Language, MessageType, Urgency } from '../vocabulary';
+import { AlertKind, CategoryRule, Language, MessageType, Urgency } from '../vocabulary';
 
 /** The text an operator wrote for one language. */
 export interface AlertText {
@@ -18,6 +18,9 @@ export interface AlertContent {
   messageType?: MessageType;
   /** The zone's default language, used when the alert has no text in the member's own. */
   fallbackLanguage?: Language;
+  /** The alert's category and its rule: e-mails offer one-click unsubscribe unless it is mandatory. */
+  category?: string;
+  categoryRule?: CategoryRule;
 }
 
 /**

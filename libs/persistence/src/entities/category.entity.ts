@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { CategoryRule, Urgency } from '@bin-alert/domain';
+import type { CategoryRule, QuietHoursBehaviour, Urgency } from '@bin-alert/domain';
 
 @Entity('categories')
 export class CategoryEntity {
@@ -7,5 +7,6 @@ export class CategoryEntity {
   @Column('text') name: string;
   @Column('text') rule: CategoryRule;
   @Column('text', { name: 'default_urgency' }) defaultUrgency: Urgency;
+  @Column('text', { name: 'quiet_hours' }) quietHours: QuietHoursBehaviour;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

@@ -30,9 +30,10 @@ export class AudienceRepository {
   constructor(private readonly db: DataSource) {}
 
   async candidatesPage(q: AudiencePageQuery): Promise<AudienceCandidate[]> {
-    const rows: Array<{ member_id: string; language: Language; contact_id: string | null; verified: boolean; opted_out: boolean; preference: boolean | null }> =
+    const rows: Array<{ member_id: string; language: Language; contact_id: string | null; verified: boolean; opted_out: boolean; preference: boolean | null; quiet_hours_start: string | null; quiet_hours_end: string | null }> =
       await this.db.query(
-        `SELECT m.id AS member_id, m.language, cp.id AS contact_id, (cp.verified_at IS NOT NULL) AS verified, (cp.sms_opted_out_at IS NOT NULL) AS opted_out, p.enabled AS preference
+        `SELECT m.id AS member_id, m.language, cp.id AS contact_id, (cp.verified_at IS NOT NULL) AS verified, (cp.sms_opted_out_at IS NOT NULL) AS opted_out, p.enabled AS preference,
+                m.quiet_hours_start, m.quiet_hours_end
            FROM members m
            LEFT JOIN contact_points cp ON cp.member_id = m.id AND cp.kind = $2
            LEFT JOIN preferences p ON p.member_id = m.id AND p.category_code = $3 AND p.channel = $4
@@ -50,6 +51,7 @@ export class AudienceRepository {
       channel: q.channel,
       contact: r.contact_id ? { id: r.contact_id, verified: r.verified, optedOut: r.opted_out } : null,
       preference: r.preference,
+      quietHours: r.quiet_hours_start && r.quiet_hours_end ? { start: r.quiet_hours_start, end: r.quiet_hours_end } : null,
     }));
   }
 

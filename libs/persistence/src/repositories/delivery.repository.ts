@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Channel, Language, RecipientDecision, deliveryId } from '@bin-alert/domain';
+import { AlertText, CategoryRule, Channel, Language, RecipientDecision, Urgency, deliveryId } from '@bin-alert/domain';
 import { queryRows } from './query-rows';
 
 /** A delivery claimed for sending, with the address it goes to (never logged). */
@@ -14,6 +14,13 @@ export interface ClaimedDelivery {
    * provider may already have it. The time of that claim bounds the lookup.
    */
   inDoubtSince: Date | null;
+}
+
+export interface ReleasedDelivery {
+  id: string;
+  memberId: string;
+  alertId: string;
+  content: { category: string; categoryRule: CategoryRule; urgency: Urgency; redistributionAllowed: boolean; texts: Partial<Record<Language, AlertText>> };
 }
 
 export interface DeliveryOutcome {
@@ -39,7 +46,7 @@ export class DeliveryRepository {
   /** As recordDecisions, returning the decisions whose rows were new (what the metrics count). */
   async recordNewDecisions(alertId: string, decisions: RecipientDecision[]): Promise<RecipientDecision[]> {
     if (decisions.length === 0) return [];
-    const cols = { id: [] as string[], member: [] as string[], channel: [] as string[], status: [] as string[], reason: [] as (string | null)[], contact: [] as (string | null)[], language: [] as (string | null)[] };
+    const cols = { id: [] as string[], member: [] as string[], channel: [] as string[], status: [] as string[], reason: [] as (string | null)[], contact: [] as (string | null)[], language: [] as (string | null)[], deferredUntil: [] as (Date | null)[] };
     for (const d of decisions) {
       cols.id.push(deliveryId(alertId, d.memberId, d.channel));
       cols.member.push(d.memberId);
@@ -48,16 +55,17 @@ export class DeliveryRepository {
       cols.reason.push(d.send ? null : d.reason);
       cols.contact.push(d.send ? d.contactId : null);
       cols.language.push(d.send ? d.language : null);
+      cols.deferredUntil.push(d.send ? (d.deferredUntil ?? null) : null);
     }
     const inserted = await queryRows<{ id: string }>(
       this.db,
-      `INSERT INTO deliveries (id, alert_id, member_id, channel, status, reason, contact_point_id, language)
-       SELECT id, $2::uuid, member_id, channel, status, reason, contact_point_id, language
-         FROM unnest($1::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[])
-              AS t(id, member_id, channel, status, reason, contact_point_id, language)
+      `INSERT INTO deliveries (id, alert_id, member_id, channel, status, reason, contact_point_id, language, deferred_until)
+       SELECT id, $2::uuid, member_id, channel, status, reason, contact_point_id, language, deferred_until
+         FROM unnest($1::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::timestamptz[])
+              AS t(id, member_id, channel, status, reason, contact_point_id, language, deferred_until)
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
-      [cols.id, alertId, cols.member, cols.channel, cols.status, cols.reason, cols.contact, cols.language],
+      [cols.id, alertId, cols.member, cols.channel, cols.status, cols.reason, cols.contact, cols.language, cols.deferredUntil],
     );
     const fresh = new Set(inserted.map((r) => r.id));
     return decisions.filter((_, i) => fresh.has(cols.id[i]));
@@ -66,9 +74,10 @@ export class DeliveryRepository {
   /**
    * Claims the given deliveries for `holder` for `leaseMs`: those still planned, those whose
    * previous holder's lease ran out (it died mid-send), and those `holder` itself claimed before
-   * a failure made it retry the job (a job's chunks run one after the other, so nothing else of
-   * this holder is working on them). A row lock serialises competing claims,
-   * and the loser re-reads the row and finds it taken: a delivery has one holder at a time.
+   * a failure made it retry the job (a job's chunks hold different deliveries, and a member's
+   * jobs are on one partition, handled one at a time: nothing else of this holder is working on
+   * them). A row lock serialises competing claims, and the loser re-reads the row and finds it
+   * taken: a delivery has one holder at a time.
    */
   async claim(ids: string[], holder: string, leaseMs: number): Promise<ClaimedDelivery[]> {
     if (ids.length === 0) return [];
@@ -87,6 +96,36 @@ export class DeliveryRepository {
       [ids, holder, leaseMs],
     );
     return rows.map((r) => ({ id: r.id, memberId: r.member_id, language: r.language, to: r.to, inDoubtSince: r.in_doubt_since ? new Date(r.in_doubt_since) : null }));
+  }
+
+  /**
+   * Releases the deliveries of `channel` held for quiet hours that ended by `now`: hands them,
+   * with their alert's content, to `publish` (which emits their jobs), then lifts the hold, all
+   * under the rows' locks. Only the releaser ever emits a held delivery, so a sender never sees
+   * one early; if the hold cannot be lifted after publishing, the next release emits the jobs
+   * again and the senders' claims keep the send once-only. Returns how many were released.
+   */
+  async releaseDeferred(channel: Channel, now: Date, limit: number, publish: (released: ReleasedDelivery[]) => Promise<void>): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const rows: Array<Record<string, any>> = await tx.query(
+        `SELECT d.id, d.member_id, d.alert_id, a.category_code, a.urgency, a.redistribution_allowed, a.texts, c.rule AS category_rule
+           FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN categories c ON c.code = a.category_code
+          WHERE d.channel = $1 AND d.status = 'planned' AND d.deferred_until <= $2
+          ORDER BY d.deferred_until LIMIT $3 FOR UPDATE OF d SKIP LOCKED`,
+        [channel, now, limit],
+      );
+      if (rows.length === 0) return 0;
+      await publish(
+        rows.map((r) => ({
+          id: r.id,
+          memberId: r.member_id,
+          alertId: r.alert_id,
+          content: { category: r.category_code, categoryRule: r.category_rule, urgency: r.urgency, redistributionAllowed: r.redistribution_allowed, texts: r.texts },
+        })),
+      );
+      await tx.query(`UPDATE deliveries SET deferred_until = NULL, updated_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
   }
 
   /** When the last lease another holder has on these deliveries runs out, or null if none. */

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, loadConfig, memberLinkSecretFrom } from './app-config';
 
 describe('loadConfig', () => {
   it('works with no environment at all, pointing at local servers and the simulator', () => {
@@ -59,5 +59,14 @@ describe('tracker settings', () => {
     const config = loadConfig({ AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_OIDC_ISSUER: 'https://idp.example', AUTH_OIDC_AUDIENCE: 'bin-alert' });
     expect(config.AUTH_OIDC_ROLE_CLAIM).toBe('role');
     expect(loadConfig({}).AUTH_JWKS_URL).toBeUndefined();
+  });
+
+  it('signs member links with their own key, derived from the token secret unless one is set', () => {
+    const derived = memberLinkSecretFrom(loadConfig({ AUTH_TOKEN_SECRET: 'k'.repeat(32) }));
+    expect(derived).not.toContain('k'.repeat(8));
+    expect(derived.length).toBeGreaterThanOrEqual(32);
+    expect(memberLinkSecretFrom(loadConfig({ AUTH_TOKEN_SECRET: 'j'.repeat(32) }))).not.toBe(derived);
+    expect(memberLinkSecretFrom(loadConfig({ LINK_SIGNING_SECRET: 'l'.repeat(32) }))).toBe('l'.repeat(32));
+    expect(() => loadConfig({ LINK_SIGNING_SECRET: 'short' })).toThrow('LINK_SIGNING_SECRET: at least 32 characters');
   });
 });

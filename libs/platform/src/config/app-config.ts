@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
 import type { AccessTokenSettings } from '../auth/access-token';
@@ -136,6 +137,19 @@ export const configSchema = z.object({
   SMS_SEGMENT_BUDGET: positiveInt.max(10).default(3),
   /** CAP 1.2 `sender` of the alerts this installation writes (export, references). */
   CAP_SENDER: z.string().regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &').default('bin-alert@politie-aalst.example'),
+
+  /**
+   * HMAC key of the links e-mailed to members (preferences, subscribe, unsubscribe, confirm,
+   * resign) and of the SMS code hashes. Unset: derived from AUTH_TOKEN_SECRET (a separate key
+   * from a secret production must set anyway); set it to rotate member links on their own.
+   */
+  LINK_SIGNING_SECRET: optionalSecret.pipe(z.string().min(32, 'at least 32 characters').optional()),
+  /** The public origin of intake as members reach it: the base of every link e-mailed to them. */
+  MEMBER_LINKS_BASE_URL: z.string().url().transform((v) => v.replace(/\/+$/, '')).default('http://127.0.0.1:3000'),
+  /** Membership applications accepted per client IP per hour (the form is public). */
+  APPLICATIONS_PER_IP_PER_HOUR: positiveInt.default(5),
+  /** How often a dispatcher looks for deliveries whose quiet hours have ended. */
+  DISPATCH_DEFERRED_POLL_MS: positiveInt.default(15_000),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -161,6 +175,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(['AUTH_OIDC_ISSUER and AUTH_OIDC_AUDIENCE: required with AUTH_JWKS_URL (tokens are checked against both)']);
   }
   return config;
+}
+
+/** The key of member links and SMS code hashes: LINK_SIGNING_SECRET, else one derived from AUTH_TOKEN_SECRET. */
+export function memberLinkSecretFrom(config: Pick<AppConfig, 'LINK_SIGNING_SECRET' | 'AUTH_TOKEN_SECRET'>): string {
+  return config.LINK_SIGNING_SECRET ?? createHmac('sha256', config.AUTH_TOKEN_SECRET).update('bin-alert member links').digest('base64url');
 }
 
 export function accessTokenSettingsFrom(config: AppConfig): AccessTokenSettings {

@@ -31,6 +31,7 @@ export class SendGridEmailSender implements EmailSender {
         personalizations: batch.recipients.map((recipient) => ({
           to: [{ email: recipient.to }],
           customArgs: { delivery_id: recipient.deliveryId },
+          ...(recipient.headers ? { headers: recipient.headers } : {}),
         })),
         headers: batch.headers,
         categories: batch.categories,

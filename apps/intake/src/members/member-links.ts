@@ -1,0 +1,28 @@
+import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { LinkClaims, LinkPurpose, LinkSigner } from '@bin-alert/domain';
+import { APP_CONFIG, AppConfig, memberLinkSecretFrom } from '@bin-alert/platform';
+
+export const MEMBER_CLOCK = Symbol('MEMBER_CLOCK');
+
+/** Checks the signed links members follow; a refused link says why (expired, forged…). */
+@Injectable()
+export class MemberLinks {
+  readonly signer: LinkSigner;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MEMBER_CLOCK) readonly clock: () => Date,
+  ) {
+    this.signer = new LinkSigner(memberLinkSecretFrom(config));
+  }
+
+  verify(token: string | undefined, purpose: LinkPurpose): LinkClaims {
+    const verdict = this.signer.verify(token, purpose, this.clock());
+    if (!verdict.ok) throw new ForbiddenException(`link refused: ${verdict.reason.replace('_', ' ')}`);
+    return verdict.claims;
+  }
+
+  url(path: string, claims: Omit<LinkClaims, 'expiresAt'>): string {
+    return `${this.config.MEMBER_LINKS_BASE_URL}${path}?token=${encodeURIComponent(this.signer.sign(claims, this.clock()))}`;
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { CATEGORY_RULES, CHANNELS, LANGUAGES, checkPhoneNumber, isValidClockTime, normaliseEmail } from '@bin-alert/domain';
+
+const binIds = z
+  .array(z.string().min(1))
+  .min(1, 'at least one BIN')
+  .max(5, 'at most 5 BINs')
+  .refine((ids) => new Set(ids).size === ids.length, 'each BIN once');
+
+/** An optional contact, normalised; empty means absent. */
+function optionalContact(maxLength: number, normalise: (value: string) => { ok: true; value: string } | { ok: false; reason: string }) {
+  return z
+    .string()
+    .max(maxLength, `at most ${maxLength} characters`)
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return null;
+      const result = normalise(v);
+      if (!result.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.reason });
+      return result.ok ? result.value : null;
+    });
+}
+
+/**
+ * POST /v1/applications, the public form. Contacts are normalised here (E.164 for the mobile,
+ * lower-case domain for the address); the reasons never repeat what was typed, because that is
+ * contact data and error answers end up in logs.
+ */
+export const membershipApplicationRequest = z
+  .object({
+    name: z.string().trim().min(1, 'required').max(120, 'at most 120 characters'),
+    language: z.enum(LANGUAGES),
+    bins: binIds,
+    email: optionalContact(254, (v) => {
+      const normalised = normaliseEmail(v);
+      return normalised ? { ok: true, value: normalised } : { ok: false, reason: 'not an e-mail address' };
+    }),
+    mobile: optionalContact(32, (v) => {
+      const check = checkPhoneNumber(v, 'mobile');
+      if (check.ok) return { ok: true, value: check.e164 };
+      return { ok: false, reason: check.reason === 'not_a_mobile_number' ? 'not a mobile number (SMS cannot reach it)' : 'not a phone number' };
+    }),
+    consent: z.literal(true, { errorMap: () => ({ message: 'the applicant must agree to the processing of their data (true)' }) }),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (!a.email && !a.mobile) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['email'], message: 'an e-mail address or a mobile number is required' });
+  });
+export type MembershipApplicationRequest = z.infer<typeof membershipApplicationRequest>;
+
+export const preferencesLinkRequest = z
+  .object({
+    email: z
+      .string({ required_error: 'required' })
+      .max(254, 'at most 254 characters')
+      .transform((v, ctx) => normaliseEmail(v) ?? (ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not an e-mail address' }), z.NEVER)),
+  })
+  .strict();
+
+export const mobileConfirmationRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
+
+export const membershipDecisionRequest = z.object({ decision: z.enum(['approve', 'refuse']) }).strict();
+
+export const categoryRuleRequest = z.object({ rule: z.enum(CATEGORY_RULES) }).strict();
+
+const clockTime = z.string().refine(isValidClockTime, 'a time HH:MM (00:00–23:59)');
+
+export const preferenceChangeRequest = z
+  .object({
+    language: z.enum(LANGUAGES).optional(),
+    quietHours: z.object({ start: clockTime, end: clockTime }).strict().nullable().optional(),
+    choices: z
+      .array(z.object({ category: z.string().min(1), channel: z.enum(CHANNELS), enabled: z.boolean() }).strict())
+      .max(100, 'at most 100 choices')
+      .optional(),
+  })
+  .strict();
+export type PreferenceChangeRequest = z.infer<typeof preferenceChangeRequest>;

@@ -1,0 +1,184 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Principal } from '@bin-alert/domain';
+import { CurrentPrincipal, Public, Roles, ZodBodyPipe } from '@bin-alert/platform';
+import {
+  MembershipApplicationRequest,
+  PreferenceChangeRequest,
+  categoryRuleRequest,
+  membershipApplicationRequest,
+  membershipDecisionRequest,
+  mobileConfirmationRequest,
+  preferenceChangeRequest,
+  preferencesLinkRequest,
+} from './member-requests';
+import { MembershipService, TooManyRequests } from './membership.service';
+import { PreferenceService } from './preference.service';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+/** Public requests that cost a message or a row count against the client's hourly allowance. */
+async function admit(memberships: MembershipService, kind: 'applications' | 'messages', req: Request, res: Response): Promise<void> {
+  try {
+    await memberships.admitPublicRequest(kind, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  } catch (error) {
+    if (error instanceof TooManyRequests) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    throw error;
+  }
+}
+
+/** The public side of joining: the form, the e-mail link, the SMS code. */
+@Public()
+@Controller('v1/applications')
+export class ApplicationsController {
+  constructor(private readonly memberships: MembershipService) {}
+
+  @Post()
+  @HttpCode(201)
+  async apply(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() raw: unknown) {
+    await admit(this.memberships, 'applications', req, res);
+    const body: MembershipApplicationRequest = new ZodBodyPipe(membershipApplicationRequest).transform(raw);
+    const { memberId } = await this.memberships.apply(body);
+    return { memberId, status: 'applied', next: ['confirm the e-mail address by the link sent to it', 'confirm the mobile number with the SMS code', 'approval by a board member of the BIN'].filter((step) => (step.includes('e-mail') ? body.email : step.includes('mobile') ? body.mobile : true)) };
+  }
+
+  /** The link in the confirmation e-mail (GET so that a click is enough; it only confirms). */
+  @Get('confirm-email')
+  confirmEmailByLink(@Query('token') token: string | undefined) {
+    return this.memberships.confirmEmail(token).then(() => ({ confirmed: 'email' }));
+  }
+
+  @Post('confirm-email')
+  @HttpCode(200)
+  confirmEmail(@Query('token') token: string | undefined) {
+    return this.confirmEmailByLink(token);
+  }
+
+  @Post(':memberId/mobile-confirmation')
+  @HttpCode(200)
+  async confirmMobile(@Param('memberId', uuid) memberId: string, @Body(new ZodBodyPipe(mobileConfirmationRequest)) body: { code: string }) {
+    await this.memberships.confirmMobile(memberId, body.code);
+    return { confirmed: 'mobile' };
+  }
+
+  @Post(':memberId/mobile-code')
+  @HttpCode(202)
+  async resendCode(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('memberId', uuid) memberId: string) {
+    await admit(this.memberships, 'messages', req, res);
+    await this.memberships.resendCode(memberId);
+    return { sent: true };
+  }
+}
+
+/** The member's own links: preference centre, subscribe, one-click unsubscribe, resignation. */
+@Public()
+@Controller('v1')
+export class MemberLinksController {
+  constructor(
+    private readonly preferences: PreferenceService,
+    private readonly memberships: MembershipService,
+  ) {}
+
+  /** Sends a preference-centre link to that address if it belongs to a member; answers the same either way. */
+  @Post('preferences/link')
+  @HttpCode(202)
+  async sendLink(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() raw: unknown) {
+    await admit(this.memberships, 'messages', req, res);
+    const body = new ZodBodyPipe(preferencesLinkRequest).transform(raw) as { email: string };
+    await this.memberships.sendPreferencesLink(body.email);
+    return { sent: 'if this address belongs to a member, a link is on its way' };
+  }
+
+  @Get('preferences')
+  show(@Query('token') token: string | undefined) {
+    return this.preferences.show(token);
+  }
+
+  @Put('preferences')
+  change(@Query('token') token: string | undefined, @Body(new ZodBodyPipe(preferenceChangeRequest)) body: PreferenceChangeRequest) {
+    return this.preferences.change(token, body);
+  }
+
+  @Post('preferences/subscribe')
+  @HttpCode(200)
+  subscribe(@Query('token') token: string | undefined) {
+    return this.preferences.subscribe(token);
+  }
+
+  /** RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click`; the token says who and what. */
+  @Post('unsubscribe')
+  @HttpCode(200)
+  unsubscribe(@Query('token') token: string | undefined) {
+    return this.preferences.unsubscribe(token);
+  }
+
+  @Post('membership/resign')
+  @HttpCode(200)
+  resign(@Query('token') token: string | undefined) {
+    return this.memberships.resignSelf(token);
+  }
+}
+
+/** What boards and police do with memberships; scope is checked per BIN. */
+@Controller('v1/bins/:binId/members')
+export class BinMembersController {
+  constructor(private readonly memberships: MembershipService) {}
+
+  @Get()
+  @Roles('board', 'operator', 'supervisor', 'admin')
+  list(@CurrentPrincipal() principal: Principal, @Param('binId') binId: string, @Query('status') status?: string) {
+    return this.memberships.listMembers(principal, binId, status).then((members) => ({ members }));
+  }
+
+  @Post(':memberId/decision')
+  @Roles('board')
+  @HttpCode(200)
+  async decide(
+    @CurrentPrincipal() principal: Principal,
+    @Param('binId') binId: string,
+    @Param('memberId', uuid) memberId: string,
+    @Body(new ZodBodyPipe(membershipDecisionRequest)) body: { decision: 'approve' | 'refuse' },
+  ) {
+    await this.memberships.decide(principal, binId, memberId, body.decision);
+    return { memberId, binId, status: body.decision === 'approve' ? 'active' : 'refused' };
+  }
+
+  @Post(':memberId/resignation')
+  @Roles('board', 'operator', 'supervisor')
+  @HttpCode(200)
+  resign(@CurrentPrincipal() principal: Principal, @Param('binId') binId: string, @Param('memberId', uuid) memberId: string) {
+    return this.memberships.resignByStaff(principal, binId, memberId);
+  }
+}
+
+@Controller('v1/categories')
+export class CategoriesController {
+  constructor(private readonly preferences: PreferenceService) {}
+
+  /** Switching to opt-in starts the invitation campaign (the boards' COVID vote). */
+  @Put(':code/rule')
+  @Roles('supervisor')
+  switchRule(@CurrentPrincipal() principal: Principal, @Param('code') code: string, @Body(new ZodBodyPipe(categoryRuleRequest)) body: { rule: 'mandatory' | 'opt_out' | 'opt_in' }) {
+    return this.preferences.switchRule(principal, code, body.rule);
+  }
+}
+
+/** What the police send on to FOD Binnenlandse Zaken. */
+@Controller('v1/interior-notifications')
+@Roles('operator', 'supervisor', 'admin')
+export class InteriorNotificationsController {
+  constructor(private readonly memberships: MembershipService) {}
+
+  @Get()
+  list(@CurrentPrincipal() principal: Principal, @Query('unsent') unsent?: string) {
+    return this.memberships.interiorNotifications(principal, unsent === 'true').then((notifications) => ({ notifications }));
+  }
+
+  @Post(':id/sent')
+  @Roles('operator', 'supervisor')
+  @HttpCode(200)
+  async markSent(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string) {
+    await this.memberships.markInteriorNotificationSent(principal, id);
+    return { id, sent: true };
+  }
+}

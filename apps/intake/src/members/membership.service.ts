@@ -1,0 +1,156 @@
+import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Principal, Resigner, binsOutsideScope, canApprove, canRefuse, canResign, checkVerificationCode } from '@bin-alert/domain';
+import { MembershipRepository, ReferenceDataRepository } from '@bin-alert/persistence';
+import { APP_CONFIG, AppConfig, RequestValidationError, STORES, Stores, memberLinkSecretFrom } from '@bin-alert/platform';
+import { OutboxRelay } from '@bin-alert/messaging';
+import { OUTBOX_RELAY } from '../alerts/alert-issuing.service';
+import { MemberLinks } from './member-links';
+import { MembershipApplicationRequest } from './member-requests';
+
+const HOUR_SECONDS = 3600;
+
+/**
+ * The membership lifecycle as the seed describes it (ADR 0011): a public application, the
+ * applicant confirms their contacts, a board member of the BIN approves; members resign by a
+ * signed link or through their board, board members through the police.
+ * Log lines name members by id only: names, numbers and addresses never reach the log.
+ */
+@Injectable()
+export class MembershipService {
+  private readonly logger = new Logger('membership');
+
+  constructor(
+    private readonly memberships: MembershipRepository,
+    private readonly references: ReferenceDataRepository,
+    private readonly links: MemberLinks,
+    @Inject(STORES) private readonly stores: Stores,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
+  ) {}
+
+  /**
+   * Counts a public request (an application, a code or link that costs an SMS or an e-mail)
+   * against the client's hourly allowance; 429 with Retry-After beyond it.
+   */
+  async admitPublicRequest(kind: 'applications' | 'messages', clientIp: string): Promise<void> {
+    const window = Math.floor(Date.now() / 1000 / HOUR_SECONDS);
+    const key = `bin:rate:${kind}:${window}:${clientIp}`;
+    const [{ count }] = await this.stores.windows.hit([key], HOUR_SECONDS);
+    if (count > this.config.APPLICATIONS_PER_IP_PER_HOUR) {
+      const retryAfter = (window + 1) * HOUR_SECONDS - Math.floor(Date.now() / 1000);
+      throw new TooManyRequests(retryAfter);
+    }
+  }
+
+  async apply(request: MembershipApplicationRequest): Promise<{ memberId: string }> {
+    const unknown = await this.references.unknownBinIds(request.bins);
+    if (unknown.length > 0) throw new RequestValidationError(unknown.map((id) => ({ field: `bins[${request.bins.indexOf(id)}]`, reason: `unknown BIN '${id}'` })));
+    const { memberId } = await this.memberships.apply({
+      displayName: request.name,
+      language: request.language,
+      binIds: request.bins,
+      email: request.email,
+      mobile: request.mobile,
+      consentAt: this.links.clock(),
+    });
+    this.relay.kick();
+    this.logger.log({ msg: 'membership applied', memberId, bins: request.bins, email: Boolean(request.email), mobile: Boolean(request.mobile) });
+    return { memberId };
+  }
+
+  async sendPreferencesLink(email: string): Promise<void> {
+    const planned = await this.memberships.planPreferencesLink(email);
+    if (planned > 0) this.relay.kick();
+    this.logger.log({ msg: 'preferences link asked', sent: planned });
+  }
+
+  async confirmEmail(token: string | undefined): Promise<{ memberId: string }> {
+    const claims = this.links.verify(token, 'confirm_email');
+    if (!claims.contactId || !(await this.memberships.confirmContact(claims.memberId, claims.contactId, 'email'))) throw new NotFoundException('no such e-mail address to confirm any more');
+    this.logger.log({ msg: 'e-mail confirmed', memberId: claims.memberId });
+    return { memberId: claims.memberId };
+  }
+
+  async confirmMobile(memberId: string, code: string): Promise<void> {
+    const stored = await this.memberships.takeCodeAttempt(memberId);
+    if (!stored) throw new NotFoundException('no SMS code is waiting for confirmation for this applicant');
+    const verdict = checkVerificationCode(stored, code, memberLinkSecretFrom(this.config), this.links.clock());
+    if (verdict !== 'confirmed') {
+      this.logger.log({ msg: 'SMS code refused', memberId, verdict });
+      if (verdict === 'wrong_code') throw new RequestValidationError([{ field: 'code', reason: 'wrong code' }]);
+      throw new ConflictException(verdict === 'expired' ? 'the code expired; ask for a new one' : 'too many attempts; ask for a new code');
+    }
+    await this.memberships.confirmContact(memberId, stored.contactId, 'mobile');
+    this.logger.log({ msg: 'mobile confirmed', memberId });
+  }
+
+  async resendCode(memberId: string): Promise<void> {
+    const planned = await this.memberships.planSmsCode(memberId);
+    if (!planned) throw new NotFoundException('no unconfirmed mobile number for this applicant');
+    this.relay.kick();
+  }
+
+  async listMembers(principal: Principal, binId: string, status?: string) {
+    await this.assertScope(principal, binId);
+    return this.memberships.list([binId], status as never);
+  }
+
+  async decide(principal: Principal, binId: string, memberId: string, decision: 'approve' | 'refuse'): Promise<void> {
+    await this.assertScope(principal, binId);
+    const membership = await this.memberships.find(memberId, binId);
+    if (!membership) throw new NotFoundException(`no membership of ${memberId} in ${binId}`);
+    const verdict = decision === 'approve' ? canApprove(membership, membership.contacts) : canRefuse(membership);
+    if (!verdict.ok) throw new HttpException(verdict.reason, verdict.status);
+    if (!(await this.memberships.decide(memberId, binId, decision === 'approve' ? 'active' : 'refused', principal.accountId))) throw new ConflictException('the application was decided meanwhile');
+    this.logger.log({ msg: `membership ${decision === 'approve' ? 'approved' : 'refused'}`, memberId, binId, by: principal.accountId });
+  }
+
+  /** A board member of the BIN ends a member's membership; the police (of the zone) a board member's too. */
+  async resignByStaff(principal: Principal, binId: string, memberId: string) {
+    await this.assertScope(principal, binId);
+    const membership = await this.memberships.find(memberId, binId);
+    if (!membership) throw new NotFoundException(`no membership of ${memberId} in ${binId}`);
+    const by: Resigner = principal.role === 'board' ? 'board' : 'police';
+    const verdict = canResign(membership, by);
+    if (!verdict.ok) throw new HttpException(verdict.reason, verdict.status);
+    const result = await this.memberships.resign(memberId, [binId], principal.accountId);
+    this.logger.log({ msg: 'membership resigned', memberId, binId, by: principal.accountId, erased: result.erased, interiorNotifications: result.interiorNotifications });
+    return result;
+  }
+
+  /** The member leaves every BIN through their signed link; a board member still goes through the police. */
+  async resignSelf(token: string | undefined) {
+    const { memberId } = this.links.verify(token, 'resign');
+    const all = await this.memberships.membershipsOf(memberId);
+    const open = all.filter((m) => m.status === 'active' || m.status === 'applied');
+    if (open.length === 0) throw new NotFoundException('no membership left to end');
+    const board = open.filter((m) => m.role === 'board');
+    if (board.length > 0) throw new ForbiddenException(`a board member resigns through the police of the zone (${board.map((m) => m.binId).join(', ')})`);
+    const result = await this.memberships.resign(memberId, open.map((m) => m.binId), 'self');
+    this.logger.log({ msg: 'membership resigned', memberId, bins: result.resigned, by: 'self', erased: result.erased });
+    return result;
+  }
+
+  async interiorNotifications(principal: Principal, unsentOnly: boolean) {
+    return this.memberships.interiorNotifications(principal.role === 'admin' ? null : principal.policeZone ?? '', unsentOnly);
+  }
+
+  async markInteriorNotificationSent(principal: Principal, id: string): Promise<void> {
+    if (!(await this.memberships.markInteriorNotificationSent(id, principal.role === 'admin' ? null : principal.policeZone ?? '', principal.accountId))) {
+      throw new NotFoundException(`no unsent notification ${id} in your zone`);
+    }
+  }
+
+  private async assertScope(principal: Principal, binId: string): Promise<void> {
+    const bins = await this.references.findBins([binId]);
+    if (bins.length === 0) throw new NotFoundException(`no BIN '${binId}'`);
+    const outside = binsOutsideScope(principal, bins);
+    if (outside.length > 0) throw new ForbiddenException(`not your BIN: ${outside.join(', ')}`);
+  }
+}
+
+export class TooManyRequests extends HttpException {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many requests from this address; try again in ${retryAfterSeconds} s`, 429);
+  }
+}

@@ -1,0 +1,87 @@
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { CategoryRule, Channel, Principal } from '@bin-alert/domain';
+import { PreferenceRepository, ReferenceDataRepository } from '@bin-alert/persistence';
+import { FieldProblem, RequestValidationError } from '@bin-alert/platform';
+import { Inject } from '@nestjs/common';
+import { OutboxRelay } from '@bin-alert/messaging';
+import { OUTBOX_RELAY } from '../alerts/alert-issuing.service';
+import { MemberLinks } from './member-links';
+import { PreferenceChangeRequest } from './member-requests';
+
+/**
+ * The preference centre behind the signed links, one-click unsubscribe, and the category rules
+ * a supervisor switches (the COVID vote).
+ */
+@Injectable()
+export class PreferenceService {
+  private readonly logger = new Logger('preferences');
+
+  constructor(
+    private readonly preferences: PreferenceRepository,
+    private readonly references: ReferenceDataRepository,
+    private readonly links: MemberLinks,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
+  ) {}
+
+  async show(token: string | undefined) {
+    const { memberId } = this.links.verify(token, 'preferences');
+    return this.centreWithLinks(memberId);
+  }
+
+  async change(token: string | undefined, change: PreferenceChangeRequest) {
+    const { memberId } = this.links.verify(token, 'preferences');
+    const centre = await this.centreOf(memberId);
+    const problems: FieldProblem[] = [];
+    (change.choices ?? []).forEach((choice, i) => {
+      const category = centre.categories.find((c) => c.code === choice.category);
+      if (!category) problems.push({ field: `choices[${i}].category`, reason: `unknown category '${choice.category}'` });
+      else if (category.rule === 'mandatory' && !choice.enabled) problems.push({ field: `choices[${i}].enabled`, reason: `'${choice.category}' is mandatory: it cannot be switched off` });
+    });
+    if (problems.length > 0) throw new RequestValidationError(problems);
+    await this.preferences.change(memberId, change);
+    this.logger.log({ msg: 'preferences changed', memberId, language: change.language, quietHours: change.quietHours !== undefined, choices: change.choices?.length ?? 0 });
+    return this.centreWithLinks(memberId);
+  }
+
+  /** The campaign's link: the category on every channel the member can be reached on. */
+  async subscribe(token: string | undefined) {
+    const { memberId, category } = this.links.verify(token, 'subscribe');
+    const centre = await this.centreOf(memberId);
+    if (!category || !centre.categories.some((c) => c.code === category)) throw new NotFoundException(`no category '${category}' any more`);
+    const channels = centre.contacts.filter((c) => c.verified).map((c) => c.channel);
+    await this.preferences.change(memberId, { choices: channels.map((channel) => ({ category, channel, enabled: true })) });
+    this.logger.log({ msg: 'subscribed by link', memberId, category, channels });
+    return { category, channels, preferences: this.links.url('/v1/preferences', { purpose: 'preferences', memberId }) };
+  }
+
+  /** RFC 8058 one-click: the category off on e-mail, nothing else asked. */
+  async unsubscribe(token: string | undefined): Promise<{ category: string; channel: Channel }> {
+    const { memberId, category } = this.links.verify(token, 'unsubscribe');
+    const centre = await this.centreOf(memberId);
+    const found = centre.categories.find((c) => c.code === category);
+    if (!category || !found) throw new NotFoundException(`no category '${category}' any more`);
+    // A mandatory category has no List-Unsubscribe; a link to one that became mandatory since changes nothing.
+    if (found.rule !== 'mandatory') await this.preferences.change(memberId, { choices: [{ category, channel: 'email', enabled: false }] });
+    this.logger.log({ msg: 'unsubscribed by one click', memberId, category, applied: found.rule !== 'mandatory' });
+    return { category, channel: 'email' };
+  }
+
+  async switchRule(principal: Principal, code: string, rule: CategoryRule) {
+    if (!(await this.references.findCategory(code))) throw new NotFoundException(`no category '${code}'`);
+    const { from, campaign } = await this.preferences.switchCategoryRule(code, rule, principal.accountId);
+    if (campaign) this.relay.kick();
+    this.logger.log({ msg: 'category rule switched', category: code, from, to: rule, by: principal.accountId, campaignId: campaign?.id, invited: campaign?.recipients ?? 0 });
+    return { category: code, from, rule, campaign };
+  }
+
+  private async centreOf(memberId: string) {
+    const centre = await this.preferences.centre(memberId);
+    if (!centre) throw new NotFoundException('no such member any more');
+    return centre;
+  }
+
+  private async centreWithLinks(memberId: string) {
+    const centre = await this.centreOf(memberId);
+    return { ...centre, links: { resign: this.links.url('/v1/membership/resign', { purpose: 'resign', memberId }) } };
+  }
+}

@@ -1,0 +1,43 @@
+import { JOB_PARTITIONS, jobsTopic } from '@bin-alert/contracts';
+import { memberPartition } from '@bin-alert/domain';
+import type { MessageBus, OutgoingMessage } from '@bin-alert/messaging';
+import type { DeliveryRepository, ReleasedDelivery } from '@bin-alert/persistence';
+import { DeferredDeliveryReleaser } from './deferred-delivery.releaser';
+
+describe('DeferredDeliveryReleaser', () => {
+  const content = { category: 'prevention', categoryRule: 'opt_out' as const, urgency: 'normal' as const, redistributionAllowed: true, texts: { nl: { title: 'T', body: 'B' } } };
+  const held: ReleasedDelivery[] = [
+    { id: '00000000-0000-4000-8000-000000000001', memberId: '10000000-0000-4000-8000-000000000001', alertId: 'a1', content },
+    { id: '00000000-0000-4000-8000-000000000002', memberId: '10000000-0000-4000-8000-000000000002', alertId: 'a1', content },
+    { id: '00000000-0000-4000-8000-000000000003', memberId: '10000000-0000-4000-8000-000000000003', alertId: 'a2', content: { ...content, urgency: 'urgent' as const } },
+  ];
+
+  it('releases what is due by its own clock and emits it as jobs on each alert’s lane and member partition', async () => {
+    const published: OutgoingMessage[] = [];
+    const asked: Date[] = [];
+    const deliveries = {
+      releaseDeferred: async (_channel: string, now: Date, _limit: number, publish: (r: ReleasedDelivery[]) => Promise<void>) => {
+        asked.push(now);
+        if (asked.length > 1) return 0;
+        await publish(held);
+        return held.length;
+      },
+    } as unknown as DeliveryRepository;
+    const bus = { publish: async (m: OutgoingMessage[]) => void published.push(...m) } as unknown as MessageBus;
+    const at = new Date('2027-01-15T06:01:00Z');
+    const releaser = new DeferredDeliveryReleaser('sms', bus, deliveries, 100, 1000, () => at);
+
+    expect(await releaser.releaseDue()).toBe(3);
+    expect(asked).toEqual([at]);
+    const ids = published.flatMap((m) => (m.value as { deliveryIds: string[] }).deliveryIds).sort();
+    expect(ids).toEqual(held.map((h) => h.id));
+    for (const m of published) {
+      const job = m.value as { alertId: string; lane: string; deliveryIds: string[]; content: { categoryRule: string } };
+      const members = held.filter((h) => job.deliveryIds.includes(h.id));
+      expect(new Set(members.map((h) => h.alertId))).toEqual(new Set([job.alertId]));
+      expect(m.topic).toBe(jobsTopic('sms', job.alertId === 'a2' ? 'urgent' : 'normal'));
+      expect(members.every((h) => memberPartition(h.memberId, JOB_PARTITIONS) === m.partition)).toBe(true);
+      expect(job.content.categoryRule).toBe('opt_out');
+    }
+  });
+});

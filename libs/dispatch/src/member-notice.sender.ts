@@ -1,0 +1,88 @@
+import { Logger } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
+import type { MemberNoticeV1 } from '@bin-alert/contracts';
+import { LinkSigner, VERIFICATION_CODE_POLICY, hashVerificationCode, renderCategoryInvitation, renderEmailConfirmation, renderPreferencesLink, renderSmsCode } from '@bin-alert/domain';
+import type { ClaimedNotice, MemberNoticeRepository, MembershipRepository } from '@bin-alert/persistence';
+import type { EmailSender, SmsSender } from '@bin-alert/providers';
+import { ProviderRateLimiter } from './provider-rate-limiter';
+import { DispatchSettings } from './dispatch-settings';
+import { sendWithRetry } from './send-with-retry';
+
+export interface MemberLinkSettings {
+  signer: LinkSigner;
+  /** Intake's public origin: every link e-mailed to a member starts with it. */
+  baseUrl: string;
+  /** Secret of the SMS code hashes (the link signing secret: one secret per installation). */
+  codeSecret: string;
+  clock: () => Date;
+}
+
+/** The link a member follows for one purpose; the token alone says who and what. */
+export function memberLink(links: MemberLinkSettings, path: string, token: string): string {
+  return `${links.baseUrl}${path}?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * Sends the messages a member gets about their membership: the invitation of a campaign, the
+ * e-mail confirmation link, the SMS code. Links and codes are made here, at sending time, so that
+ * neither the outbox nor Kafka holds them; the code is stored hashed before it is sent.
+ */
+export class MemberNoticeSender {
+  private readonly logger = new Logger('member-notices');
+
+  constructor(
+    private readonly notices: MemberNoticeRepository,
+    private readonly memberships: MembershipRepository,
+    private readonly links: MemberLinkSettings,
+    private readonly limiter: ProviderRateLimiter,
+    private readonly settings: DispatchSettings,
+    private readonly providers: { email?: EmailSender; sms?: SmsSender },
+  ) {}
+
+  async handle(event: MemberNoticeV1): Promise<void> {
+    const notice = await this.notices.claim(event.noticeId);
+    if (!notice) return;
+    if (!notice.to || !notice.contactId) {
+      await this.notices.record(notice.id, { status: 'failed', reason: 'contact_removed' });
+      return;
+    }
+    const result = notice.kind === 'sms_code' ? await this.sendCode(notice) : await this.sendEmail(notice);
+    await this.notices.record(notice.id, result.ok ? { status: 'sent', providerId: result.providerId } : { status: 'failed', reason: result.reason });
+    this.logger.log({ msg: 'member notice', kind: notice.kind, noticeId: notice.id, memberId: notice.memberId, sent: result.ok });
+  }
+
+  private async sendEmail(notice: ClaimedNotice) {
+    const email = this.providers.email;
+    if (!email) throw new Error('e-mail notice on a dispatcher without an e-mail sender');
+    const now = this.links.clock();
+    const rendered =
+      notice.kind === 'preferences_link'
+        ? renderPreferencesLink(notice.language, memberLink(this.links, '/v1/preferences', this.links.signer.sign({ purpose: 'preferences', memberId: notice.memberId }, now)))
+        : notice.kind === 'category_invitation'
+        ? renderCategoryInvitation(
+            notice.language,
+            notice.categoryName ?? notice.categoryCode ?? '',
+            memberLink(this.links, '/v1/preferences/subscribe', this.links.signer.sign({ purpose: 'subscribe', memberId: notice.memberId, category: notice.categoryCode ?? undefined }, now)),
+          )
+        : renderEmailConfirmation(
+            notice.language,
+            memberLink(this.links, '/v1/applications/confirm-email', this.links.signer.sign({ purpose: 'confirm_email', memberId: notice.memberId, contactId: notice.contactId! }, now)),
+          );
+    return sendWithRetry(async () => {
+      await this.limiter.acquire({ name: 'sendgrid:mail-send', perSecond: this.settings.sendgridRequestsPerSecond });
+      return email.sendBatch({ ...rendered, recipients: [{ deliveryId: notice.id, to: notice.to! }], categories: ['bin-member-notice', notice.kind] });
+    }, this.settings.retryPolicy);
+  }
+
+  private async sendCode(notice: ClaimedNotice) {
+    const sms = this.providers.sms;
+    if (!sms) throw new Error('SMS notice on a dispatcher without an SMS sender');
+    const code = String(randomInt(0, 10 ** VERIFICATION_CODE_POLICY.digits)).padStart(VERIFICATION_CODE_POLICY.digits, '0');
+    const expiresAt = new Date(this.links.clock().getTime() + VERIFICATION_CODE_POLICY.lifetimeSeconds * 1000);
+    await this.memberships.storeVerificationCode(notice.contactId!, hashVerificationCode(this.links.codeSecret, notice.contactId!, code), expiresAt);
+    return sendWithRetry(async () => {
+      await this.limiter.acquire({ name: `twilio:messages:${this.settings.twilioFromNumber}`, perSecond: this.settings.twilioMessagesPerSecond });
+      return sms.send({ deliveryId: notice.id, to: notice.to!, body: renderSmsCode(notice.language, code) });
+    }, this.settings.retryPolicy);
+  }
+}

@@ -1,0 +1,274 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { MemberNoticeKind, MemberNoticeV1Like, MembershipRole, MembershipStatus, Language, pseudonymFor } from './membership-types';
+import { queryRows } from './query-rows';
+
+export interface MembershipApplication {
+  displayName: string;
+  language: Language;
+  binIds: string[];
+  email: string | null;
+  mobile: string | null;
+  consentAt: Date;
+}
+
+export interface MembershipView {
+  memberId: string;
+  binId: string;
+  role: MembershipRole;
+  status: MembershipStatus;
+  contacts: Array<{ id: string; kind: string; verified: boolean }>;
+}
+
+export interface MemberListing {
+  memberId: string;
+  displayName: string;
+  binId: string;
+  role: MembershipRole;
+  status: MembershipStatus;
+  appliedAt: Date;
+  approvedAt: Date | null;
+  contacts: Array<{ kind: string; verified: boolean }>;
+}
+
+export interface InteriorNotification {
+  id: string;
+  binId: string;
+  event: string;
+  displayName: string;
+  occurredAt: Date;
+  recordedBy: string;
+  sentAt: Date | null;
+  sentBy: string | null;
+}
+
+export const MEMBER_NOTICES_TOPIC = 'bin.member-notices.v1';
+
+/**
+ * A membership from application to resignation (ADR 0011). Every change that must not be half
+ * done — an application with its contacts and the notices that confirm them, a resignation with
+ * the erasure it causes — is one transaction.
+ */
+@Injectable()
+export class MembershipRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async apply(application: MembershipApplication): Promise<{ memberId: string; noticeIds: string[] }> {
+    return this.db.transaction(async (tx) => {
+      const [{ id: memberId }] = await tx.query(`INSERT INTO members (display_name, language, consent_at) VALUES ($1, $2, $3) RETURNING id`, [
+        application.displayName,
+        application.language,
+        application.consentAt,
+      ]);
+      await tx.query(
+        `INSERT INTO memberships (member_id, bin_id, role, status, approved_at) SELECT $1, unnest($2::text[]), 'member', 'applied', NULL`,
+        [memberId, application.binIds],
+      );
+      const notices: Array<{ kind: MemberNoticeKind; contactId: string }> = [];
+      for (const [kind, value, notice] of [
+        ['email', application.email, 'email_confirmation'],
+        ['mobile', application.mobile, 'sms_code'],
+      ] as const) {
+        if (!value) continue;
+        const [{ id }] = await tx.query(`INSERT INTO contact_points (member_id, kind, value) VALUES ($1, $2, $3) RETURNING id`, [memberId, kind, value]);
+        notices.push({ kind: notice, contactId: id });
+      }
+      const noticeIds: string[] = [];
+      for (const n of notices) noticeIds.push(await planNotice(tx, { kind: n.kind, memberId, contactId: n.contactId }));
+      return { memberId, noticeIds };
+    });
+  }
+
+  /** A new SMS code for the member's mobile (the previous one stops counting). */
+  async planSmsCode(memberId: string): Promise<string | null> {
+    return this.db.transaction(async (tx) => {
+      const [mobile] = await tx.query(`SELECT id FROM contact_points WHERE member_id = $1 AND kind = 'mobile' AND verified_at IS NULL`, [memberId]);
+      if (!mobile) return null;
+      return planNotice(tx, { kind: 'sms_code', memberId, contactId: mobile.id });
+    });
+  }
+
+  /**
+   * A preference-centre link for whoever has this confirmed address and is still a member; the
+   * caller learns nothing about whether anyone has it.
+   */
+  async planPreferencesLink(email: string): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const rows: Array<{ member_id: string; id: string }> = await tx.query(
+        `SELECT cp.member_id, cp.id FROM contact_points cp JOIN members m ON m.id = cp.member_id
+          WHERE cp.kind = 'email' AND lower(cp.value) = lower($1) AND cp.verified_at IS NOT NULL AND m.erased_at IS NULL
+            AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = m.id AND ms.status IN ('applied', 'active'))`,
+        [email],
+      );
+      for (const r of rows) await planNotice(tx, { kind: 'preferences_link', memberId: r.member_id, contactId: r.id });
+      return rows.length;
+    });
+  }
+
+  async confirmContact(memberId: string, contactId: string, kind: 'email' | 'mobile'): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `UPDATE contact_points SET verified_at = COALESCE(verified_at, now()) WHERE id = $1 AND member_id = $2 AND kind = $3 RETURNING id`,
+      [contactId, memberId, kind],
+    );
+    if (rows.length > 0 && kind === 'mobile') await this.db.query(`DELETE FROM contact_verifications WHERE contact_point_id = $1`, [contactId]);
+    return rows.length > 0;
+  }
+
+  async storeVerificationCode(contactId: string, codeHash: string, expiresAt: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO contact_verifications (contact_point_id, code_hash, expires_at, attempts) VALUES ($1, $2, $3, 0)
+       ON CONFLICT (contact_point_id) DO UPDATE SET code_hash = EXCLUDED.code_hash, expires_at = EXCLUDED.expires_at, attempts = 0`,
+      [contactId, codeHash, expiresAt],
+    );
+  }
+
+  /** The pending SMS code of the member's mobile, counting this look-up as an attempt. */
+  async takeCodeAttempt(memberId: string): Promise<{ contactId: string; codeHash: string; expiresAt: Date; attempts: number } | null> {
+    const rows = await queryRows<{ contact_point_id: string; code_hash: string; expires_at: Date; attempts: number }>(
+      this.db,
+      `UPDATE contact_verifications v SET attempts = v.attempts + 1
+         FROM contact_points cp
+        WHERE cp.id = v.contact_point_id AND cp.member_id = $1 AND cp.kind = 'mobile'
+       RETURNING v.contact_point_id, v.code_hash, v.expires_at, v.attempts - 1 AS attempts`,
+      [memberId],
+    );
+    const r = rows[0];
+    return r ? { contactId: r.contact_point_id, codeHash: r.code_hash, expiresAt: new Date(r.expires_at), attempts: r.attempts } : null;
+  }
+
+  async find(memberId: string, binId: string): Promise<MembershipView | null> {
+    const [row] = await this.db.query(`SELECT role, status FROM memberships WHERE member_id = $1 AND bin_id = $2`, [memberId, binId]);
+    if (!row) return null;
+    const contacts: Array<{ id: string; kind: string; verified: boolean }> = await this.db.query(
+      `SELECT id, kind, verified_at IS NOT NULL AS verified FROM contact_points WHERE member_id = $1 ORDER BY kind`,
+      [memberId],
+    );
+    return { memberId, binId, role: row.role, status: row.status, contacts };
+  }
+
+  /** Every BIN the member is (or asked to be) in, with role and status. */
+  async membershipsOf(memberId: string): Promise<Array<{ binId: string; role: MembershipRole; status: MembershipStatus }>> {
+    const rows: Array<{ bin_id: string; role: MembershipRole; status: MembershipStatus }> = await this.db.query(
+      `SELECT bin_id, role, status FROM memberships WHERE member_id = $1 ORDER BY bin_id`,
+      [memberId],
+    );
+    return rows.map((r) => ({ binId: r.bin_id, role: r.role, status: r.status }));
+  }
+
+  async decide(memberId: string, binId: string, status: 'active' | 'refused', by: string): Promise<boolean> {
+    const rows = await queryRows<{ member_id: string }>(
+      this.db,
+      `UPDATE memberships SET status = $3, approved_at = CASE WHEN $3 = 'active' THEN now() END, approved_by = $4
+        WHERE member_id = $1 AND bin_id = $2 AND status = 'applied' RETURNING member_id`,
+      [memberId, binId, status, by],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Ends the member's memberships in `binIds` and, once they belong to no BIN any more, erases
+   * them: contact points (and with them codes and opt-out states) deleted, preferences and STOP
+   * history deleted, the name replaced by a pseudonym. Deliveries stay for the counts: they name
+   * the member by id only and lose their contact point. A board member's resignation records the
+   * notification the police send on to FOD Binnenlandse Zaken, with the name as it was.
+   */
+  async resign(memberId: string, binIds: string[], by: string): Promise<{ resigned: string[]; erased: boolean; interiorNotifications: number }> {
+    return this.db.transaction(async (tx) => {
+      const ended: Array<{ bin_id: string; role: MembershipRole }> = await tx.query(
+        `UPDATE memberships SET status = 'resigned', resigned_at = now(), resigned_by = $3
+          WHERE member_id = $1 AND bin_id = ANY($2::text[]) AND status IN ('applied', 'active') RETURNING bin_id, role`,
+        [memberId, binIds, by],
+      ).then((r: unknown) => returnedRows<{ bin_id: string; role: MembershipRole }>(r));
+      const board = ended.filter((e) => e.role === 'board');
+      for (const e of board) {
+        await tx.query(
+          `INSERT INTO interior_notifications (member_id, bin_id, event, occurred_at, recorded_by, display_name)
+           SELECT id, $2, 'board_member_resigned', now(), $3, display_name FROM members WHERE id = $1`,
+          [memberId, e.bin_id, by],
+        );
+      }
+      const [{ remaining }] = await tx.query(`SELECT count(*)::int AS remaining FROM memberships WHERE member_id = $1 AND status IN ('applied', 'active')`, [memberId]);
+      const erased = remaining === 0;
+      if (erased) await erase(tx, memberId);
+      return { resigned: ended.map((e) => e.bin_id), erased, interiorNotifications: board.length };
+    });
+  }
+
+  async list(binIds: string[], status?: MembershipStatus): Promise<MemberListing[]> {
+    const rows: Array<Record<string, any>> = await this.db.query(
+      `SELECT ms.member_id, m.display_name, ms.bin_id, ms.role, ms.status, ms.joined_at, ms.approved_at,
+              COALESCE((SELECT json_agg(json_build_object('kind', cp.kind, 'verified', cp.verified_at IS NOT NULL) ORDER BY cp.kind)
+                          FROM contact_points cp WHERE cp.member_id = ms.member_id), '[]') AS contacts
+         FROM memberships ms JOIN members m ON m.id = ms.member_id
+        WHERE ms.bin_id = ANY($1::text[]) AND ($2::text IS NULL OR ms.status = $2)
+        ORDER BY ms.bin_id, m.display_name`,
+      [binIds, status ?? null],
+    );
+    return rows.map((r) => ({
+      memberId: r.member_id,
+      displayName: r.display_name,
+      binId: r.bin_id,
+      role: r.role,
+      status: r.status,
+      appliedAt: r.joined_at,
+      approvedAt: r.approved_at,
+      contacts: r.contacts,
+    }));
+  }
+
+  async interiorNotifications(policeZone: string | null, unsentOnly: boolean): Promise<InteriorNotification[]> {
+    const rows: Array<Record<string, any>> = await this.db.query(
+      `SELECT n.id, n.bin_id, n.event, n.display_name, n.occurred_at, n.recorded_by, n.sent_at, n.sent_by
+         FROM interior_notifications n JOIN bins b ON b.id = n.bin_id
+        WHERE ($1::text IS NULL OR b.police_zone = $1) AND (NOT $2 OR n.sent_at IS NULL)
+        ORDER BY n.occurred_at`,
+      [policeZone, unsentOnly],
+    );
+    return rows.map((r) => ({ id: r.id, binId: r.bin_id, event: r.event, displayName: r.display_name, occurredAt: r.occurred_at, recordedBy: r.recorded_by, sentAt: r.sent_at, sentBy: r.sent_by }));
+  }
+
+  async markInteriorNotificationSent(id: string, policeZone: string | null, by: string): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `UPDATE interior_notifications n SET sent_at = now(), sent_by = $3,
+              display_name = COALESCE((SELECT m.display_name FROM members m WHERE m.id = n.member_id AND m.erased_at IS NOT NULL), n.display_name)
+         FROM bins b
+        WHERE n.id = $1 AND b.id = n.bin_id AND ($2::text IS NULL OR b.police_zone = $2) AND n.sent_at IS NULL RETURNING n.id`,
+      [id, policeZone, by],
+    );
+    return rows.length > 0;
+  }
+}
+
+/** Writes a notice row and its outbox record: the dispatcher of its channel sends it. */
+async function planNotice(
+  tx: EntityManager,
+  notice: { kind: MemberNoticeKind; memberId: string; contactId?: string; campaignId?: string; categoryCode?: string },
+): Promise<string> {
+  const id = randomUUID();
+  await tx.query(`INSERT INTO member_notices (id, kind, member_id, contact_point_id, campaign_id, category_code) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    id,
+    notice.kind,
+    notice.memberId,
+    notice.contactId ?? null,
+    notice.campaignId ?? null,
+    notice.categoryCode ?? null,
+  ]);
+  const payload: MemberNoticeV1Like = { type: 'member.notice', version: 1, noticeId: id, kind: notice.kind, memberId: notice.memberId };
+  await tx.query(`INSERT INTO outbox (topic, message_key, payload, headers) VALUES ($1, $2, $3, '{"x-event-type":"member.notice"}')`, [MEMBER_NOTICES_TOPIC, notice.memberId, JSON.stringify(payload)]);
+  return id;
+}
+
+/** EntityManager.query answers UPDATE … RETURNING with [rows, count]. */
+function returnedRows<T>(result: unknown): T[] {
+  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
+}
+
+async function erase(tx: EntityManager, memberId: string): Promise<void> {
+  await tx.query(`DELETE FROM sms_opt_outs WHERE member_id = $1`, [memberId]);
+  await tx.query(`DELETE FROM preferences WHERE member_id = $1`, [memberId]);
+  await tx.query(`DELETE FROM contact_points WHERE member_id = $1`, [memberId]);
+  await tx.query(`UPDATE members SET display_name = $2, quiet_hours_start = NULL, quiet_hours_end = NULL, erased_at = now() WHERE id = $1`, [memberId, pseudonymFor(memberId)]);
+}
