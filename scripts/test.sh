@@ -17,3 +17,5 @@ npm run -s build
 echo "[test] integration and end-to-end tests (real PostgreSQL, Redis, Kafka)"
 # --forceExit: a failed test may leave a client of a real server open; the run must still end.
 npx jest --selectProjects integration e2e --runInBand --forceExit "$@"
+echo "[test] standalone mode (one process, no servers)"
+npx jest --selectProjects standalone --runInBand --forceExit "$@"

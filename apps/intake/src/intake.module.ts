@@ -1,9 +1,8 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { KafkaMessageBus, MESSAGE_BUS, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay, OutboxBacklogMetrics } from '@bin-alert/messaging';
+import { MESSAGE_BUS, MessageBus, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay, OutboxBacklogMetrics } from '@bin-alert/messaging';
 import { OutboxRepository, PersistenceModule } from '@bin-alert/persistence';
 import { APP_GUARD } from '@nestjs/core';
-import { ACCOUNT_STANDING, AccessGuard, AppConfig, AppMetrics, ConfigModule, LoginThrottle, ObservabilityModule, OpenApiModule, REDIS, RedisModule } from '@bin-alert/platform';
-import type Redis from 'ioredis';
+import { ACCOUNT_STANDING, AccessGuard, AppConfig, AppMetrics, ConfigModule, LoginThrottle, ObservabilityModule, OpenApiModule, STORES, Stores, StoresModule } from '@bin-alert/platform';
 import { AlertIssuingService, OUTBOX_RELAY } from './alerts/alert-issuing.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
@@ -47,8 +46,8 @@ export class IntakeModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-intake` }),
-        RedisModule.forRoot(config.REDIS_URL),
+        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-intake`, mode: config.BIN_ALERT_MODE }),
+        StoresModule.forRoot(config),
         ObservabilityModule.forRoot({ app: 'intake', readiness: POSTGRES_REDIS_KAFKA_READINESS }),
         OpenApiModule.forRoot({ title: 'BIN Alert intake API', version: '1', description: 'Alerts for Belgian neighbourhood information networks (BIN). Sign in with POST /v1/auth/token.' }),
       ],
@@ -72,7 +71,7 @@ export class IntakeModule {
         AlertIssuingService,
         {
           provide: OUTBOX_RELAY,
-          useFactory: (outbox: OutboxRepository, bus: KafkaMessageBus, metrics: AppMetrics) => new OutboxRelay(outbox, bus, config.OUTBOX_POLL_MS, undefined, undefined, metrics),
+          useFactory: (outbox: OutboxRepository, bus: MessageBus, metrics: AppMetrics) => new OutboxRelay(outbox, bus, config.OUTBOX_POLL_MS, undefined, undefined, metrics),
           inject: [OutboxRepository, MESSAGE_BUS, AppMetrics],
         },
         OutboxRelayLifecycle,
@@ -83,9 +82,9 @@ export class IntakeModule {
         { provide: ACCOUNT_STANDING, useClass: StaffAccountStanding },
         {
           provide: LOGIN_THROTTLE,
-          useFactory: (redis: Redis) =>
-            new LoginThrottle(redis, { perUsername: config.AUTH_LOGIN_MAX_ATTEMPTS_PER_USERNAME, perIp: config.AUTH_LOGIN_MAX_ATTEMPTS_PER_IP, windowSeconds: config.AUTH_LOGIN_WINDOW_SECONDS }),
-          inject: [REDIS],
+          useFactory: (stores: Stores) =>
+            new LoginThrottle(stores.windows, { perUsername: config.AUTH_LOGIN_MAX_ATTEMPTS_PER_USERNAME, perIp: config.AUTH_LOGIN_MAX_ATTEMPTS_PER_IP, windowSeconds: config.AUTH_LOGIN_WINDOW_SECONDS }),
+          inject: [STORES],
         },
         { provide: MEMBER_CLOCK, useValue: options.clock ?? (() => new Date()) },
         MemberLinks,

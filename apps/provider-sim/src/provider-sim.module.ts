@@ -6,6 +6,7 @@ import { ConfigController } from './control/config.controller';
 import { SimControl } from './control/sim-control';
 import { InspectionController } from './inbox/inspection.controller';
 import { MessageStore } from './inbox/message-store';
+import { PhonesController } from './inbox/phones.controller';
 import { SimRandom } from './random/sim-random';
 import { EmailLifecycle } from './sendgrid/email-lifecycle';
 import { EventWebhookBatcher } from './sendgrid/event-webhook-batcher';
@@ -43,7 +44,7 @@ export class ProviderSimModule {
       module: ProviderSimModule,
       // /metrics and /health like every app; it depends on nothing, so it is ready once it listens.
       imports: [ObservabilityModule.forRoot({ app: 'provider-sim' })],
-      controllers: [TwilioController, MailSendController, InspectionController, ConfigController, StatsController, InboundSmsController],
+      controllers: [TwilioController, MailSendController, InspectionController, ConfigController, StatsController, InboundSmsController, PhonesController],
       providers: [
         { provide: SimCredentials, useValue: credentials },
         { provide: StartupSimConfig, useValue: new StartupSimConfig(config) },

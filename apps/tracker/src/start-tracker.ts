@@ -16,7 +16,7 @@ export async function startTracker(config: AppConfig, port = config.TRACKER_PORT
     rawBody: true,
   });
   // SendGrid batches events: a busy minute of a large alert is several megabytes.
-  configureHttpApp(app, { jsonLimit: '10mb', urlencoded: { limit: '256kb' } });
+  configureHttpApp(app, { jsonLimit: '10mb', urlencoded: { limit: '256kb' }, shutdownHooks: config.BIN_ALERT_MODE !== 'standalone' });
   await app.listen(port, '127.0.0.1');
   return app;
 }

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule, POSTGRES_REDIS_KAFKA_READINESS } from '@bin-alert/messaging';
 import { PersistenceModule } from '@bin-alert/persistence';
-import { AppConfig, ConfigModule, ObservabilityModule, RedisModule } from '@bin-alert/platform';
+import { AppConfig, ConfigModule, ObservabilityModule, StoresModule } from '@bin-alert/platform';
 import { DeliveryProjection } from './projection/delivery-projection';
 import { LiveCounters } from './projection/live-counters';
 import { TRACKER_SETTINGS, trackerSettingsFrom } from './tracker-settings';
@@ -21,8 +21,8 @@ export class TrackerModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-tracker` }),
-        RedisModule.forRoot(config.REDIS_URL),
+        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-tracker`, mode: config.BIN_ALERT_MODE }),
+        StoresModule.forRoot(config),
         ObservabilityModule.forRoot({ app: 'tracker', readiness: POSTGRES_REDIS_KAFKA_READINESS }),
       ],
       controllers: [TwilioWebhooksController, SendGridWebhooksController],

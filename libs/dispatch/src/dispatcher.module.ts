@@ -1,10 +1,9 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { TOPICS, alertIssuedV1, deliveryJobV1, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Channel, DEFAULT_RETRY_POLICY, LinkSigner, URGENCIES } from '@bin-alert/domain';
-import { KafkaMessageBus, MESSAGE_BUS, MessagingModule, OutboxRelay, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
+import { MESSAGE_BUS, MessageBus, MessagingModule, OutboxRelay, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
 import {
   AlertRepository,
   AudienceRepository,
@@ -17,7 +16,7 @@ import {
   VoiceRedialRepository,
 } from '@bin-alert/persistence';
 import { SendGridEmailSender, TwilioSmsSender, TwilioVoiceCaller } from '@bin-alert/providers';
-import { APP_CONFIG, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, REDIS, RedisModule, memberLinkSecretFrom, providerSettingsFrom } from '@bin-alert/platform';
+import { APP_CONFIG, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, STORES, Stores, StoresModule, memberLinkSecretFrom, providerSettingsFrom } from '@bin-alert/platform';
 import { AlertExpander } from './alert-expander';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { LaneGate } from './lane-gate';
@@ -82,7 +81,7 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly running: RunningConsumer[] = [];
 
   constructor(
-    @Inject(MESSAGE_BUS) private readonly bus: KafkaMessageBus,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly expander: AlertExpander,
     private readonly jobSender: DeliveryJobSender,
     @Inject(CHANNEL_SENDER) private readonly sender: ChannelSender,
@@ -141,13 +140,13 @@ export class DispatcherModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-dispatcher-${channel}` }),
-        RedisModule.forRoot(config.REDIS_URL),
+        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-dispatcher-${channel}`, mode: config.BIN_ALERT_MODE }),
+        StoresModule.forRoot(config),
         ObservabilityModule.forRoot({ app: `dispatcher-${channel}`, readiness: POSTGRES_REDIS_KAFKA_READINESS }),
       ],
       providers: [
         { provide: DISPATCH_SETTINGS, useFactory: (c: AppConfig) => dispatchSettingsFrom(c), inject: [APP_CONFIG] },
-        { provide: ProviderRateLimiter, useFactory: (redis: Redis, m: AppMetrics) => new ProviderRateLimiter(redis, m), inject: [REDIS, AppMetrics] },
+        { provide: ProviderRateLimiter, useFactory: (stores: Stores, m: AppMetrics) => new ProviderRateLimiter(stores.buckets, m), inject: [STORES, AppMetrics] },
         {
           provide: CHANNEL_SENDER,
           useFactory: (c: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, m: AppMetrics) => createChannelSender(channel, c, limiter, settings, m, links),
@@ -155,7 +154,7 @@ export class DispatcherModule {
         },
         {
           provide: AlertExpander,
-          useFactory: (bus: KafkaMessageBus, a: AlertRepository, r: ReferenceDataRepository, au: AudienceRepository, d: DeliveryRepository, s: DispatchSettings, m: AppMetrics) =>
+          useFactory: (bus: MessageBus, a: AlertRepository, r: ReferenceDataRepository, au: AudienceRepository, d: DeliveryRepository, s: DispatchSettings, m: AppMetrics) =>
             new AlertExpander(channel, bus, a, r, au, d, s, m, clock),
           inject: [MESSAGE_BUS, AlertRepository, ReferenceDataRepository, AudienceRepository, DeliveryRepository, DISPATCH_SETTINGS, AppMetrics],
         },
@@ -167,14 +166,14 @@ export class DispatcherModule {
         },
         {
           provide: VoiceRedialScheduler,
-          useFactory: (r: VoiceRedialRepository, o: OutboxRepository, bus: KafkaMessageBus, c: AppConfig, s: DispatchSettings, m: AppMetrics) =>
+          useFactory: (r: VoiceRedialRepository, o: OutboxRepository, bus: MessageBus, c: AppConfig, s: DispatchSettings, m: AppMetrics) =>
             new VoiceRedialScheduler(r, new OutboxRelay(o, bus, c.OUTBOX_POLL_MS, undefined, undefined, m), s),
           inject: [VoiceRedialRepository, OutboxRepository, MESSAGE_BUS, APP_CONFIG, DISPATCH_SETTINGS, AppMetrics],
         },
         DispatcherConsumers,
         {
           provide: DeferredDeliveryReleaser,
-          useFactory: (bus: KafkaMessageBus, d: DeliveryRepository, s: DispatchSettings) =>
+          useFactory: (bus: MessageBus, d: DeliveryRepository, s: DispatchSettings) =>
             new DeferredDeliveryReleaser(channel, bus, d, channel === 'email' ? s.emailJobSize : s.jobSize, config.DISPATCH_DEFERRED_POLL_MS, clock),
           inject: [MESSAGE_BUS, DeliveryRepository, DISPATCH_SETTINGS],
         },

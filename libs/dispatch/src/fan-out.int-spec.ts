@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { jobsTopic, senderGroup } from '@bin-alert/contracts';
-import { MemberRepository, NewMember, openDataSource } from '@bin-alert/persistence';
+import { MemberRepository, openDataSource } from '@bin-alert/persistence';
 import { AppConfig } from '@bin-alert/platform';
 import { startIntake } from '../../../apps/intake/src/start-intake';
 import { startTracker } from '../../../apps/tracker/src/start-tracker';
@@ -10,20 +10,11 @@ import { freePort } from '../../../test/support/free-port';
 import { RunningProviderSim, startProviderSim } from '../../../apps/provider-sim/src/start-provider-sim';
 import { consumerLag, stableGroupMembers } from '../../../test/support/kafka-probe';
 import { resetDatabase, resetKafka, resetRedis } from '../../../test/support/reset-infrastructure';
+import { residents } from '../../../test/support/residents';
 import { testConfig } from '../../../test/support/test-config';
 import { waitFor } from '../../../test/support/wait-for';
 import { asAalstOperator } from '../../../test/support/access-tokens';
 import { startDispatcher } from './start-dispatcher';
-
-/** Members of one BIN with a verified mobile each, numbered from `first`. */
-function residents(binId: string, count: number, first: number): NewMember[] {
-  return Array.from({ length: count }, (_, i) => ({
-    displayName: `${binId} resident ${i}`,
-    language: 'nl' as const,
-    memberships: [{ binId }],
-    contacts: [{ kind: 'mobile' as const, value: `+3247${String(first + i).padStart(7, '0')}`, verified: true }],
-  }));
-}
 
 describe('two-stage fan-out on the real stack', () => {
   let sim: RunningProviderSim;

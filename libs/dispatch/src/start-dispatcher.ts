@@ -13,7 +13,7 @@ export async function startDispatcher(channel: Channel, config: AppConfig, port 
     logger: createAppLogger(config, `dispatcher-${channel}`),
     bodyParser: false,
   });
-  configureHttpApp(app);
+  configureHttpApp(app, { shutdownHooks: config.BIN_ALERT_MODE !== 'standalone' });
   await app.listen(port, '127.0.0.1');
   return app;
 }

@@ -81,6 +81,17 @@ export async function consumerGroupLags(admin: Admin): Promise<GroupLag[]> {
   return result;
 }
 
+/** What ops look at on a bus: every consumer group with its lag, and the dead letters kept. */
+export interface BusInspection {
+  consumerGroups: GroupLag[];
+  deadLetters: { topic: string; records: number };
+}
+
+/** A bus driver that can be inspected (both drivers can). */
+export interface InspectableBus {
+  inspect(): Promise<BusInspection>;
+}
+
 /** Records a topic holds now (end minus start offsets), e.g. the dead letters waiting for a look. */
 export async function topicRecordCount(admin: Admin, topic: string): Promise<number> {
   const offsets = await admin.fetchTopicOffsets(topic);

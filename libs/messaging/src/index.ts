@@ -5,3 +5,5 @@ export * from './messaging.module';
 export * from './readiness-checks.provider';
 export * from './consumer-lag';
 export * from './outbox-backlog.metrics';
+export * from './consumer-loop';
+export * from './in-process-message-bus';

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { Admin, Consumer, Kafka, KafkaMessage, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
-import { DEFAULT_RETRY_POLICY, mayRetry, retryDelayMs } from '@bin-alert/domain';
-import { HEADERS, TOPICS, TopicSpec } from '@bin-alert/contracts';
-import { AppMetrics, withCorrelationId } from '@bin-alert/platform';
-import { ConsumerLag, ConsumerLagSource, fetchConsumerLag } from './consumer-lag';
-import { ConsumerSpec, HandlerContext, MessageBus, OutgoingMessage, PermanentMessageError, RunningConsumer, withCorrelationHeader } from './message-bus';
+import { TOPICS, TopicSpec } from '@bin-alert/contracts';
+import { AppMetrics } from '@bin-alert/platform';
+import { BusInspection, ConsumerLag, ConsumerLagSource, consumerGroupLags, fetchConsumerLag, topicRecordCount, withKafkaAdmin } from './consumer-lag';
+import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverToHandler } from './consumer-loop';
+import { ConsumerSpec, MessageBus, OutgoingMessage, RunningConsumer, withCorrelationHeader } from './message-bus';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -22,7 +22,7 @@ export interface KafkaBusOptions {
  * consumer group with parsing, a capped retry and a dead-letter topic, so that a poison
  * message never stalls its partition.
  */
-export class KafkaMessageBus implements MessageBus, ConsumerLagSource {
+export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLetterSink {
   private readonly logger = new Logger('kafka');
   private readonly kafka: Kafka;
   private producer: Producer | null = null;
@@ -72,6 +72,18 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource {
   }
 
   /** How far behind each group this process consumes with is, per topic, read from the broker. */
+  /** Every consumer group of the cluster with its lag, and the dead letters kept (the ops page). */
+  async inspect(): Promise<BusInspection> {
+    return withKafkaAdmin(
+      this.options.brokers,
+      async (admin) => ({
+        consumerGroups: await consumerGroupLags(admin),
+        deadLetters: { topic: TOPICS.deadLetters, records: await topicRecordCount(admin, TOPICS.deadLetters) },
+      }),
+      `${this.options.clientId}-ops`,
+    );
+  }
+
   async consumerLag(): Promise<ConsumerLag[]> {
     if (this.subscriptions.size === 0) return [];
     const admin = this.kafka.admin();
@@ -109,9 +121,15 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource {
       autoCommit: true,
       partitionsConsumedConcurrently: spec.partitionsConcurrently ?? 1,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const headers = decodeHeaders(message.headers);
-        // Everything the handler logs or publishes carries the record's correlation id (ADR 0010).
-        await withCorrelationId(headers[HEADERS.correlationId], () => this.deliverToHandler(spec, topic, partition, message, headers, { heartbeat }));
+        const record: FetchedRecord = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value?.toString('utf8') ?? null,
+          headers: decodeHeaders(message.headers),
+        };
+        await deliverToHandler(spec, record, { heartbeat }, this, this.logger, this.options.metrics);
       },
     });
     return {
@@ -132,50 +150,10 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource {
     this.producerReady = null;
   }
 
-  private async deliverToHandler<T>(spec: ConsumerSpec<T>, topic: string, partition: number, message: KafkaMessage, headers: Record<string, string>, ctx: HandlerContext): Promise<void> {
-    const where = { topic, partition, offset: message.offset, group: spec.groupId, correlationId: headers[HEADERS.correlationId] };
-    let value: T;
-    try {
-      const parsed = spec.schema.safeParse(JSON.parse(message.value?.toString('utf8') ?? 'null'));
-      if (!parsed.success) throw new PermanentMessageError(`invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      value = parsed.data;
-    } catch (error) {
-      await this.deadLetter(topic, message, headers, error, where);
-      return;
-    }
-
-    const policy = spec.retryPolicy ?? DEFAULT_RETRY_POLICY;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await spec.handle({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value, headers }, ctx);
-        return;
-      } catch (error) {
-        if (error instanceof PermanentMessageError || !mayRetry(attempt, policy)) {
-          await this.deadLetter(topic, message, headers, error, { ...where, attempts: attempt });
-          return;
-        }
-        const delay = retryDelayMs(attempt, policy);
-        this.options.metrics?.messageRetries.inc({ topic, group: spec.groupId });
-        this.logger.warn({ msg: 'handler failed, will retry', ...where, attempt, delayMs: delay, error: String(error), stack: (error as Error)?.stack });
-        await sleepWithHeartbeat(delay, ctx);
-      }
-    }
-  }
-
-  private async deadLetter(topic: string, message: KafkaMessage, headers: Record<string, string>, error: unknown, where: { group: string; attempts?: number }): Promise<void> {
-    this.logger.error({ msg: 'message dead-lettered', ...where, error: String(error) });
-    this.options.metrics?.deadLetters.inc({ topic, group: where.group });
+  /** The dead-letter topic gets the original bytes, the error and the source topic in its headers. */
+  async publishDeadLetter(message: OutgoingMessageRaw): Promise<void> {
     const producer = await this.getProducer();
-    await producer.send({
-      topic: TOPICS.deadLetters,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: { ...headers, [HEADERS.error]: String(error).slice(0, 2000), [HEADERS.sourceTopic]: topic },
-        },
-      ],
-    });
+    await producer.send({ topic: message.topic, messages: [{ key: message.key, value: message.value, headers: message.headers }] });
   }
 
   private getProducer(): Promise<Producer> {
@@ -210,13 +188,4 @@ function decodeHeaders(headers: KafkaMessage['headers']): Record<string, string>
     out[k] = Array.isArray(v) ? v.map((x) => x.toString()).join(',') : v.toString();
   }
   return out;
-}
-
-/** Waits `ms` while keeping the consumer's group membership alive. */
-export async function sleepWithHeartbeat(ms: number, ctx: HandlerContext): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
-    await ctx.heartbeat().catch(() => undefined);
-  }
 }

@@ -1,13 +1,28 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
-import { allTopics } from '@bin-alert/contracts';
+import { allTopics, TopicSpec } from '@bin-alert/contracts';
 import { AppMetrics } from '@bin-alert/platform';
 import type { ConsumerLagSource } from './consumer-lag';
 import { KafkaBusOptions, KafkaMessageBus } from './kafka-message-bus';
+import { InProcessMessageBus, processWideBroker } from './in-process-message-bus';
+import { MessageBus } from './message-bus';
 
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
 
+/** What the apps' wiring needs of a driver beyond MessageBus: topics up front, and a readiness ping. */
+export type MessageBusDriver = MessageBus & { ensureTopics(topics: TopicSpec[]): Promise<void>; ping(): Promise<void> };
+
+export interface MessagingOptions extends KafkaBusOptions {
+  /** `standalone`: the in-process broker shared by every app of this process, no Kafka (ADR 0009). */
+  mode?: 'distributed' | 'standalone';
+}
+
+/** The one place where the bus driver is chosen. */
+export function createMessageBus(options: MessagingOptions): MessageBusDriver {
+  return options.mode === 'standalone' ? new InProcessMessageBus(processWideBroker(), options.metrics) : new KafkaMessageBus(options);
+}
+
 class MessageBusLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(MESSAGE_BUS) private readonly bus: KafkaMessageBus) {}
+  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
   }
@@ -33,7 +48,7 @@ export class ConsumerLagMetrics implements OnModuleInit {
 /** The process's MessageBus, with every topic created before anyone subscribes. */
 @Module({})
 export class MessagingModule {
-  static forRoot(options: KafkaBusOptions): DynamicModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
     return {
       module: MessagingModule,
       global: true,
@@ -41,7 +56,7 @@ export class MessagingModule {
         {
           provide: MESSAGE_BUS,
           useFactory: async (metrics?: AppMetrics) => {
-            const bus = new KafkaMessageBus({ metrics, ...options });
+            const bus = createMessageBus({ metrics, ...options });
             await bus.ensureTopics(allTopics());
             return bus;
           },

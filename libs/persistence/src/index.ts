@@ -18,3 +18,6 @@ export * from './repositories/preference.repository';
 export * from './repositories/member-notice.repository';
 export * from './repositories/report.repository';
 export * from './repositories/alert-overview.repository';
+export * from './seed/seed-demo-members';
+export * from './embedded/embedded-postgres';
+export * from './seed/demo-accounts';

@@ -1,20 +1,14 @@
-import type Redis from 'ioredis';
+import { inMemoryStores } from '@bin-alert/platform';
+import { liveCountersKey } from '@bin-alert/contracts';
 import type { AlertOverviewRepository, AlertRepository, AlertWithCounts } from '@bin-alert/persistence';
 import { AlertDashboardService, LIVE_SIGNAL_MS, PLAN_REFRESH_MS } from './alert-dashboard.service';
 
 const ALERT = '7f3c1e2a-3b4c-4d5e-8f90-0a1b2c3d4e5f';
 
-/** Redis counters the test moves, and PostgreSQL reads it counts. */
+/** Live counters the test moves (the in-memory store, as in standalone mode), and PostgreSQL reads it counts. */
 function fixture() {
-  let counters: Record<string, string> = {};
+  const stores = inMemoryStores();
   let delivered = 0;
-  const redis = {
-    pipeline: () => {
-      const calls: string[] = [];
-      const p = { hgetall: (key: string) => (calls.push(key), p), exec: async () => calls.map((key) => [null, key.endsWith(':sms') ? counters : {}]) };
-      return p;
-    },
-  } as unknown as Redis;
   const reads = { count: 0 };
   const alerts = {
     findWithCounts: async (): Promise<AlertWithCounts> => {
@@ -28,13 +22,13 @@ function fixture() {
     },
   } as unknown as AlertRepository;
   const overview = { timings: async () => ({}) } as unknown as AlertOverviewRepository;
-  const service = new AlertDashboardService(alerts, overview, redis);
+  const service = new AlertDashboardService(alerts, overview, stores);
   return {
     service,
     reads,
-    deliver: () => {
+    deliver: async () => {
       delivered++;
-      counters = { delivered: String(delivered) };
+      await stores.counters.add(liveCountersKey(ALERT, 'sms'), { delivered: 1 });
     },
   };
 }
@@ -63,7 +57,7 @@ describe('live alert dashboards', () => {
     await settle();
     expect(reads.count).toBe(1);
 
-    deliver();
+    await deliver();
     jest.advanceTimersByTime(LIVE_SIGNAL_MS);
     await settle();
     expect(reads.count).toBe(2);

@@ -1,9 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, NotFoundException, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { liveCountersKey } from '@bin-alert/contracts';
 import { CHANNELS, Channel, DeliveryFunnel, Principal, alertVisibility, deliveryFunnel, shownStatus } from '@bin-alert/domain';
 import { AlertOverviewRepository, AlertRepository } from '@bin-alert/persistence';
-import { REDIS } from '@bin-alert/platform';
+import { STORES, Stores } from '@bin-alert/platform';
 
 export interface ChannelDashboard {
   funnel: DeliveryFunnel;
@@ -52,7 +51,7 @@ export class AlertDashboardService implements BeforeApplicationShutdown, OnAppli
   constructor(
     private readonly alerts: AlertRepository,
     private readonly overview: AlertOverviewRepository,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(STORES) private readonly stores: Stores,
   ) {}
 
   /** 404 rather than 403 for an alert outside the caller's scope: its existence is not theirs to know. */
@@ -144,9 +143,8 @@ export class AlertDashboardService implements BeforeApplicationShutdown, OnAppli
     if (w.busy) return;
     w.busy = true;
     try {
-      const pipeline = this.redis.pipeline();
-      for (const channel of CHANNELS) pipeline.hgetall(liveCountersKey(alertId, channel));
-      const signal = JSON.stringify((await pipeline.exec())?.map(([, value]) => value) ?? []);
+      const counters = await Promise.all(CHANNELS.map((channel) => this.stores.counters.read(liveCountersKey(alertId, channel))));
+      const signal = JSON.stringify(counters);
       const now = Date.now();
       if (signal === w.signal && now - w.lastReadAt < PLAN_REFRESH_MS) return;
       w.signal = signal;

@@ -1,9 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { TOPICS } from '@bin-alert/contracts';
 import { readRateLimitBuckets } from '@bin-alert/dispatch';
-import { consumerGroupLags, topicRecordCount, withKafkaAdmin } from '@bin-alert/messaging';
-import { APP_CONFIG, ApiDoc, AppConfig, REDIS, Roles } from '@bin-alert/platform';
+import { InspectableBus, MESSAGE_BUS } from '@bin-alert/messaging';
+import { ApiDoc, Roles, STORES, Stores } from '@bin-alert/platform';
 import { DASHBOARD_DOCS } from './dashboard.docs';
 
 /**
@@ -15,21 +13,15 @@ import { DASHBOARD_DOCS } from './dashboard.docs';
 @Roles('supervisor', 'admin')
 export class OpsController {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(MESSAGE_BUS) private readonly bus: InspectableBus,
+    @Inject(STORES) private readonly stores: Stores,
   ) {}
 
   @Get()
   @ApiDoc(DASHBOARD_DOCS.ops)
   async status() {
-    const kafka = await withKafkaAdmin(
-      this.config.KAFKA_BROKERS,
-      async (admin) => ({
-        consumerGroups: await consumerGroupLags(admin),
-        deadLetters: { topic: TOPICS.deadLetters, records: await topicRecordCount(admin, TOPICS.deadLetters) },
-      }),
-      `${this.config.KAFKA_CLIENT_ID}-ops`,
-    );
-    return { ...kafka, rateLimits: await readRateLimitBuckets(this.redis), readAt: new Date().toISOString() };
+    // Kafka's groups in distributed mode, the in-process bus's in standalone mode.
+    const bus = await this.bus.inspect();
+    return { ...bus, rateLimits: await readRateLimitBuckets(this.stores.buckets), readAt: new Date().toISOString() };
   }
 }

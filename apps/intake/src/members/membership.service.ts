@@ -1,8 +1,7 @@
 import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { Principal, Resigner, binsOutsideScope, canApprove, canRefuse, canResign, checkVerificationCode } from '@bin-alert/domain';
 import { MembershipRepository, ReferenceDataRepository } from '@bin-alert/persistence';
-import { APP_CONFIG, AppConfig, REDIS, RequestValidationError, memberLinkSecretFrom } from '@bin-alert/platform';
+import { APP_CONFIG, AppConfig, RequestValidationError, STORES, Stores, memberLinkSecretFrom } from '@bin-alert/platform';
 import { OutboxRelay } from '@bin-alert/messaging';
 import { OUTBOX_RELAY } from '../alerts/alert-issuing.service';
 import { MemberLinks } from './member-links';
@@ -24,7 +23,7 @@ export class MembershipService {
     private readonly memberships: MembershipRepository,
     private readonly references: ReferenceDataRepository,
     private readonly links: MemberLinks,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(STORES) private readonly stores: Stores,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
   ) {}
@@ -36,7 +35,7 @@ export class MembershipService {
   async admitPublicRequest(kind: 'applications' | 'messages', clientIp: string): Promise<void> {
     const window = Math.floor(Date.now() / 1000 / HOUR_SECONDS);
     const key = `bin:rate:${kind}:${window}:${clientIp}`;
-    const [[, count]] = (await this.redis.multi().incr(key).expire(key, HOUR_SECONDS).exec()) as Array<[Error | null, number]>;
+    const [{ count }] = await this.stores.windows.hit([key], HOUR_SECONDS);
     if (count > this.config.APPLICATIONS_PER_IP_PER_HOUR) {
       const retryAfter = (window + 1) * HOUR_SECONDS - Math.floor(Date.now() / 1000);
       throw new TooManyRequests(retryAfter);

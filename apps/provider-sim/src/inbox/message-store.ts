@@ -26,6 +26,12 @@ export class MessageStore {
     return channel ? visible.filter((message) => message.channel === channel) : visible;
   }
 
+  /** The last `limit` accepted messages, newest first, and how many there are in all. */
+  recent(limit: number): { total: number; messages: SimMessage[] } {
+    const visible = this.visible({});
+    return { total: visible.length, messages: visible.slice(-limit).reverse() };
+  }
+
   clear(): void {
     this.messages = [];
   }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { Channel, DeliveryStatus, TRACKED_DELIVERY_STATUSES } from '@bin-alert/domain';
 import type { DeliveryStatusChangeOutcome } from '@bin-alert/persistence';
-import { REDIS } from '@bin-alert/platform';
+import { STORES, Stores } from '@bin-alert/platform';
 import { liveCountersKey } from '@bin-alert/contracts';
 
 /**
@@ -16,7 +15,7 @@ const COUNTED = new Set<DeliveryStatus>(COUNTED_STATUSES);
 export { liveCountersKey };
 
 /**
- * Live counters per alert and channel, a Redis hash `bin:alert:<alertId>:<channel>`: field =
+ * Live counters per alert and channel, a counter group (a Redis hash in distributed mode) `bin:alert:<alertId>:<channel>`: field =
  * status, value = how many deliveries are in that status now (a transition takes one from the old
  * status and adds one to the new), plus `acknowledged`. Only transitions the state machine
  * applied are counted, so a repeated or stale callback counts nothing. PostgreSQL stays the truth:
@@ -24,34 +23,26 @@ export { liveCountersKey };
  */
 @Injectable()
 export class LiveCounters {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(STORES) private readonly stores: Stores) {}
 
   async record(outcome: DeliveryStatusChangeOutcome): Promise<void> {
-    const key = liveCountersKey(outcome.alertId, outcome.channel);
-    const tx = this.redis.multi();
-    let changes = 0;
+    const deltas: Record<string, number> = {};
+    const bump = (field: string, n: number) => (deltas[field] = (deltas[field] ?? 0) + n);
     if (outcome.transitioned) {
-      if (COUNTED.has(outcome.status)) (tx.hincrby(key, outcome.status, 1), changes++);
-      if (COUNTED.has(outcome.previousStatus)) (tx.hincrby(key, outcome.previousStatus, -1), changes++);
+      if (COUNTED.has(outcome.status)) bump(outcome.status, 1);
+      if (COUNTED.has(outcome.previousStatus)) bump(outcome.previousStatus, -1);
     }
-    if (outcome.acknowledgedNow) (tx.hincrby(key, 'acknowledged', 1), changes++);
-    if (changes === 0) return void tx.discard();
-    await tx.exec();
+    if (outcome.acknowledgedNow) bump('acknowledged', 1);
+    await this.stores.counters.add(liveCountersKey(outcome.alertId, outcome.channel), deltas);
   }
 
   async read(alertId: string, channel: Channel): Promise<Record<string, number>> {
-    const raw = await this.redis.hgetall(liveCountersKey(alertId, channel));
-    return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '0').map(([k, v]) => [k, Number(v)]));
+    const all = await this.stores.counters.read(liveCountersKey(alertId, channel));
+    return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== 0));
   }
 
   async rebuild(alertId: string, counts: Partial<Record<Channel, Record<string, number>>>): Promise<void> {
-    const tx = this.redis.multi();
-    for (const channel of ['sms', 'email', 'voice'] as const) {
-      const key = liveCountersKey(alertId, channel);
-      tx.del(key);
-      const fields = counts[channel];
-      if (fields && Object.keys(fields).length > 0) tx.hset(key, fields);
-    }
-    await tx.exec();
+    const groups = Object.fromEntries((['sms', 'email', 'voice'] as const).map((channel) => [liveCountersKey(alertId, channel), counts[channel] ?? {}]));
+    await this.stores.counters.replace(groups);
   }
 }

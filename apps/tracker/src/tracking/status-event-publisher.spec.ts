@@ -1,7 +1,7 @@
-import type Redis from 'ioredis';
 import { deliveryStatusEventV1 } from '@bin-alert/contracts';
 import type { MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import type { DeliveryTrackingRepository, TrackedDelivery } from '@bin-alert/persistence';
+import { inMemoryStores } from '@bin-alert/platform';
 import type { TrackerSettings } from '../tracker-settings';
 import { messageStatusForm } from '../webhooks/provider-forms';
 import { messageStatusObservation } from './callback-observation';
@@ -17,35 +17,15 @@ const DELIVERY: TrackedDelivery = {
   language: 'nl',
 };
 
-/** Just enough of ioredis: SET NX EX in a pipeline, DEL. */
-class FakeRedis {
-  readonly keys = new Map<string, string>();
-  pipeline() {
-    const ops: Array<() => [null, unknown]> = [];
-    const pipeline = {
-      set: (key: string, value: string) => {
-        ops.push(() => (this.keys.has(key) ? [null, null] : (this.keys.set(key, value), [null, 'OK'])));
-        return pipeline;
-      },
-      exec: async () => ops.map((op) => op()),
-    };
-    return pipeline;
-  }
-  async del(...keys: string[]) {
-    keys.forEach((k) => this.keys.delete(k));
-    return keys.length;
-  }
-}
-
-function publisher(bus: Partial<MessageBus>, redis = new FakeRedis()) {
+function publisher(bus: Partial<MessageBus>, stores = inMemoryStores()) {
   const deliveries = { findForTracking: async (ids: string[]) => new Map(ids.filter((id) => id === DELIVERY.id).map((id) => [id, DELIVERY])) };
   const counted: Array<Record<string, number>> = [];
   const stats = { add: async (c: Record<string, number>) => void counted.push(c) };
   const settings = { dedupeTtlSeconds: 60 } as TrackerSettings;
   return {
-    redis,
+    stores,
     counted,
-    publisher: new StatusEventPublisher(bus as MessageBus, redis as unknown as Redis, settings, deliveries as unknown as DeliveryTrackingRepository, stats as unknown as WebhookStats),
+    publisher: new StatusEventPublisher(bus as MessageBus, stores, settings, deliveries as unknown as DeliveryTrackingRepository, stats as unknown as WebhookStats),
   };
 }
 
@@ -98,13 +78,14 @@ describe('StatusEventPublisher', () => {
   });
 
   it('takes its dedupe marks back when Kafka refuses, so that the provider’s retry gets through', async () => {
-    const redis = new FakeRedis();
-    const failing = publisher({ publish: async () => Promise.reject(new Error('broker down')) }, redis).publisher;
+    const stores = inMemoryStores();
+    const forget = jest.spyOn(stores.seen, 'forget');
+    const failing = publisher({ publish: async () => Promise.reject(new Error('broker down')) }, stores).publisher;
     await expect(failing.publish([observation(DELIVERY.id, 'delivered')])).rejects.toThrow('broker down');
-    expect([...redis.keys.keys()].filter((k) => k.startsWith(DEDUPE_KEY_PREFIX))).toEqual([]);
+    expect(forget).toHaveBeenCalledWith([expect.stringMatching(new RegExp(`^${DEDUPE_KEY_PREFIX}`))]);
 
     const published: OutgoingMessage[] = [];
-    const working = publisher({ publish: async (m) => void published.push(...m) }, redis).publisher;
+    const working = publisher({ publish: async (m) => void published.push(...m) }, stores).publisher;
     expect((await working.publish([observation(DELIVERY.id, 'delivered')])).map((r) => r.outcome)).toEqual(['published']);
     expect(published).toHaveLength(1);
   });

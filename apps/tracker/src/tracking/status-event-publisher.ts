@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { DeliveryStatusEventV1, HEADERS, TOPICS, deliveryEventId } from '@bin-alert/contracts';
 import { MESSAGE_BUS, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { DeliveryTrackingRepository, TrackedDelivery } from '@bin-alert/persistence';
-import { REDIS, withCorrelationId } from '@bin-alert/platform';
+import { STORES, Stores, withCorrelationId } from '@bin-alert/platform';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
 import { CallbackObservation } from './callback-observation';
 import { WebhookStats } from './webhook-stats';
@@ -27,7 +26,7 @@ export const DEDUPE_KEY_PREFIX = 'bin:tracker:seen:';
 
 /**
  * Turns verified callbacks into DeliveryStatusEvents: looks their deliveries up (one query per
- * webhook request), drops repeats with Redis `SET NX EX`, and publishes the rest keyed by member
+ * webhook request), drops repeats with a seen mark (Redis `SET NX EX` in distributed mode), and publishes the rest keyed by member
  * id in one producer call. If publishing fails the dedupe marks are taken back and the error
  * propagates, so the webhook answers 5xx and the provider sends the callback again.
  */
@@ -37,7 +36,7 @@ export class StatusEventPublisher {
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(STORES) private readonly stores: Stores,
     @Inject(TRACKER_SETTINGS) private readonly settings: TrackerSettings,
     private readonly deliveries: DeliveryTrackingRepository,
     private readonly stats: WebhookStats,
@@ -74,7 +73,7 @@ export class StatusEventPublisher {
       try {
         await this.bus.publish(messages);
       } catch (error) {
-        await this.redis.del(...toPublish.map((i) => DEDUPE_KEY_PREFIX + observations[i].identity)).catch(() => undefined);
+        await this.stores.seen.forget(toPublish.map((i) => DEDUPE_KEY_PREFIX + observations[i].identity)).catch(() => undefined);
         throw error;
       }
     }
@@ -84,16 +83,9 @@ export class StatusEventPublisher {
     return results;
   }
 
-  /** `SET NX EX` per identity, pipelined: true where this is the first time it is seen. */
-  private async markSeen(identities: string[]): Promise<boolean[]> {
-    if (identities.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const identity of identities) pipeline.set(DEDUPE_KEY_PREFIX + identity, '1', 'EX', this.settings.dedupeTtlSeconds, 'NX');
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, reply]) => {
-      if (error) throw error;
-      return reply === 'OK';
-    });
+  /** True where this is the first time the identity is seen (within the dedupe TTL). */
+  private markSeen(identities: string[]): Promise<boolean[]> {
+    return this.stores.seen.markFirst(identities.map((identity) => DEDUPE_KEY_PREFIX + identity), this.settings.dedupeTtlSeconds);
   }
 
   private message(o: CallbackObservation, delivery: TrackedDelivery, receivedAt: Date): OutgoingMessage {

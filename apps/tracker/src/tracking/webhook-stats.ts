@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { REDIS } from '@bin-alert/platform';
+import { STORES, Stores } from '@bin-alert/platform';
 
-/** Redis hash of what the tracker did with the callbacks it received, shared by all instances. */
+/** Counter group (a Redis hash in distributed mode) of what the tracker did with the callbacks it received, shared by all instances. */
 export const WEBHOOK_STATS_KEY = 'bin:tracker:webhooks';
 
 export type WebhookStat =
@@ -21,22 +20,19 @@ export type WebhookStat =
 export class WebhookStats {
   private readonly logger = new Logger('webhook-stats');
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(STORES) private readonly stores: Stores) {}
 
   async add(counts: Partial<Record<WebhookStat, number>>): Promise<void> {
     const entries = Object.entries(counts).filter(([, n]) => n && n > 0) as Array<[string, number]>;
     if (entries.length === 0) return;
     try {
-      const pipeline = this.redis.pipeline();
-      for (const [stat, n] of entries) pipeline.hincrby(WEBHOOK_STATS_KEY, stat, n);
-      await pipeline.exec();
+      await this.stores.counters.add(WEBHOOK_STATS_KEY, Object.fromEntries(entries));
     } catch (error) {
       this.logger.warn({ msg: 'could not count webhook stats', error: String(error) });
     }
   }
 
   async read(): Promise<Record<string, number>> {
-    const raw = await this.redis.hgetall(WEBHOOK_STATS_KEY);
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+    return this.stores.counters.read(WEBHOOK_STATS_KEY);
   }
 }

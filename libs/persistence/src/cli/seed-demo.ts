@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { hashPassword, loadConfig } from '@bin-alert/platform';
 import { migrate, openDataSource } from '../data-source';
-import { MemberRepository } from '../repositories/member.repository';
-import { demoMember } from '../seed/demo-members';
+import { seedDemoMembers } from '../seed/seed-demo-members';
 import { StaffAccountRepository } from '../repositories/staff-account.repository';
 import { DEMO_PASSWORD, seedDemoAccounts } from '../seed/demo-accounts';
 
@@ -13,12 +12,7 @@ async function main(): Promise<void> {
   const db = await openDataSource(config.DATABASE_URL, 2);
   try {
     await migrate(db);
-    const members = new MemberRepository(db);
-    const existing = await members.count();
-    for (let n = existing + 1; n <= wanted; n++) {
-      await members.register(demoMember(n));
-      if (n % 100 === 0 || n === wanted) process.stdout.write(`\r[seed] members: ${n}/${wanted}`);
-    }
+    const existing = await seedDemoMembers(db, wanted, (n) => process.stdout.write(`\r[seed] members: ${n}/${wanted}`));
     process.stdout.write(existing >= wanted ? `[seed] ${existing} members already present\n` : '\n');
     const added = await seedDemoAccounts(new StaffAccountRepository(db), hashPassword);
     if (added.length > 0) process.stdout.write(`[seed] demo accounts ${added.join(', ')} (password '${DEMO_PASSWORD}')\n`);

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { createRedis } from '../redis/create-redis';
+import { redisStores } from '../stores/redis-stores';
 import { testConfig } from '../../../../test/support/test-config';
 import { LoginThrottle } from './login-throttle';
 
@@ -8,7 +10,7 @@ describe('LoginThrottle', () => {
   let redis: Redis;
 
   beforeAll(() => {
-    redis = new Redis(testConfig().REDIS_URL);
+    redis = createRedis(testConfig().REDIS_URL);
   });
 
   afterAll(async () => {
@@ -16,7 +18,7 @@ describe('LoginThrottle', () => {
   });
 
   it('limits attempts from one address across many usernames', async () => {
-    const throttle = new LoginThrottle(redis, { perUsername: 100, perIp: 3, windowSeconds: 60 });
+    const throttle = new LoginThrottle(redisStores(redis).windows, { perUsername: 100, perIp: 3, windowSeconds: 60 });
     const ip = `10.0.0.${Math.floor(Math.random() * 250)}-${randomUUID()}`;
     for (const name of ['a', 'b', 'c']) expect(await throttle.attempt(name, ip)).toEqual({ allowed: true });
     const verdict = await throttle.attempt('d', ip);
@@ -26,7 +28,7 @@ describe('LoginThrottle', () => {
   });
 
   it('limits attempts on one username from anywhere, and forgets them after a successful sign-in', async () => {
-    const throttle = new LoginThrottle(redis, { perUsername: 2, perIp: 100, windowSeconds: 60 });
+    const throttle = new LoginThrottle(redisStores(redis).windows, { perUsername: 2, perIp: 100, windowSeconds: 60 });
     const username = `user-${randomUUID()}`;
     expect(await throttle.attempt(username, '10.1.1.1')).toEqual({ allowed: true });
     expect(await throttle.attempt(username.toUpperCase(), '10.1.1.2')).toEqual({ allowed: true });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { FixedWindows } from '../stores/stores';
 
 export interface LoginLimits {
   perUsername: number;
@@ -10,14 +10,14 @@ export interface LoginLimits {
 export type LoginThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /**
- * Fixed windows in Redis, shared by every intake instance: at most `perUsername` attempts on one
+ * Fixed windows (in Redis in distributed mode), shared by every intake instance: at most `perUsername` attempts on one
  * username (guessing one account's password) and `perIp` from one address (trying many accounts)
  * per window. Attempts are counted before the password is checked, so parallel guesses count too;
  * a successful sign-in clears its username's count, so a user who mistyped twice starts afresh.
  */
 export class LoginThrottle {
   constructor(
-    private readonly redis: Redis,
+    private readonly windows: FixedWindows,
     private readonly limits: LoginLimits,
   ) {}
 
@@ -25,20 +25,7 @@ export class LoginThrottle {
     const userKey = this.usernameKey(username);
     const ipKey = `bin:login:ip:${clientIp}`;
     const window = this.limits.windowSeconds;
-    const results = await this.redis
-      .multi()
-      .incr(userKey)
-      .expire(userKey, window, 'NX')
-      .ttl(userKey)
-      .incr(ipKey)
-      .expire(ipKey, window, 'NX')
-      .ttl(ipKey)
-      .exec();
-    if (!results) throw new Error('login throttle: Redis transaction aborted');
-    const [userCount, , userTtl, ipCount, , ipTtl] = results.map(([error, value]) => {
-      if (error) throw error;
-      return value as number;
-    });
+    const [{ count: userCount, ttlSeconds: userTtl }, { count: ipCount, ttlSeconds: ipTtl }] = await this.windows.hit([userKey, ipKey], window);
     const waits: number[] = [];
     if (userCount > this.limits.perUsername) waits.push(userTtl);
     if (ipCount > this.limits.perIp) waits.push(ipTtl);
@@ -46,7 +33,7 @@ export class LoginThrottle {
   }
 
   async succeeded(username: string): Promise<void> {
-    await this.redis.del(this.usernameKey(username));
+    await this.windows.clear(this.usernameKey(username));
   }
 
   private usernameKey(username: string): string {

@@ -114,6 +114,20 @@ export const configSchema = z.object({
   AUTH_LOGIN_MAX_ATTEMPTS_PER_USERNAME: positiveInt.default(5),
   AUTH_LOGIN_MAX_ATTEMPTS_PER_IP: positiveInt.default(30),
   AUTH_LOGIN_WINDOW_SECONDS: positiveInt.default(900),
+  /**
+   * `distributed`: PostgreSQL, Redis and Kafka at the addresses above. `standalone`: the whole
+   * system in one process with embedded PostgreSQL (PGlite), an in-process bus and in-memory
+   * stores; DATABASE_URL, REDIS_URL and KAFKA_BROKERS are then not used (ADR 0009).
+   */
+  BIN_ALERT_MODE: z.enum(['distributed', 'standalone']).default('distributed'),
+  /** Standalone mode: where the embedded database keeps its files, so a restart keeps the data. */
+  STANDALONE_DATA_DIR: z.string().min(1).default('.local/standalone'),
+  /** Standalone mode: `true` deletes the embedded database's files first and starts from nothing. */
+  STANDALONE_FRESH: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Standalone mode: loopback port of the embedded database (0: any free one, shown at start). */
+  STANDALONE_DB_PORT: port.default(0),
+  /** Standalone mode: demo members seeded into an empty database. */
+  STANDALONE_DEMO_MEMBERS: z.coerce.number().int().min(0).max(100_000).default(3000),
 
   /** Which alerts a supervisor other than the author must approve (ADR 0008). */
   APPROVAL_REQUIRED_FOR: z.enum(APPROVAL_POLICIES).default('none'),

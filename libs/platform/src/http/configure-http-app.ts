@@ -12,6 +12,11 @@ export interface HttpAppOptions {
   urlencoded?: { limit?: string };
   /** Also read these media types as text into `req.body` (CAP XML on intake). */
   text?: { types: string[]; limit?: string };
+  /**
+   * Close the app on SIGINT/SIGTERM (default). Standalone mode turns this off: its process owns
+   * the signals and closes the apps in order, then the embedded database.
+   */
+  shutdownHooks?: boolean;
 }
 
 /**
@@ -33,6 +38,6 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
     return next(error);
   });
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
 }

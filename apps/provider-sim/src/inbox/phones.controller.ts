@@ -1,0 +1,61 @@
+import { BadRequestException, Controller, Get, Header, Query } from '@nestjs/common';
+import { MessageStore } from './message-store';
+import { SIM_CHANNELS, SimChannel, SimMessage } from './sim-message';
+import { PHONES_PAGE } from './phones.page';
+
+/** What a phone or an inbox shows of one message: no markup, no provider bookkeeping. */
+export interface PhoneView {
+  id: string;
+  channel: SimMessage['channel'];
+  to: string;
+  receivedAt: string;
+  /** SMS body, the e-mail's subject and text, or what the call said. */
+  title?: string;
+  body: string;
+  /** Latest provider status (delivered, undelivered, completed, bounce…), if any yet. */
+  status?: string;
+  /** Keys the callee pressed ("1" = acknowledged). */
+  digits?: string;
+}
+
+const MAX_LIMIT = 1000;
+
+/**
+ * The simulated phones and inboxes, for a person watching a demo: an HTML page that polls the
+ * feed below. Self-contained (no build step, no external assets), served by the simulator.
+ */
+@Controller('__sim/phones')
+export class PhonesController {
+  constructor(private readonly store: MessageStore) {}
+
+  @Get()
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('cache-control', 'no-store')
+  page(): string {
+    return PHONES_PAGE;
+  }
+
+  @Get('feed')
+  feed(@Query('limit') limit: unknown): { total: number; byChannel: Record<SimChannel, number>; messages: PhoneView[] } {
+    const n = limit === undefined ? 300 : Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new BadRequestException(`limit must be a whole number from 1 to ${MAX_LIMIT}`);
+    const { total, messages } = this.store.recent(n);
+    const byChannel = Object.fromEntries(SIM_CHANNELS.map((c) => [c, this.store.list(c).length])) as Record<SimChannel, number>;
+    return { total, byChannel, messages: messages.map(toPhoneView) };
+  }
+}
+
+export function toPhoneView(m: SimMessage): PhoneView {
+  const status = m.outcome ?? m.statuses?.[m.statuses.length - 1]?.status;
+  const body = m.channel === 'sms' ? (m.body ?? '') : m.channel === 'email' ? (m.text ?? '') : (m.said ?? []).map((s) => `[${s.language}] ${s.text}`).join('\n');
+  return {
+    id: m.id,
+    channel: m.channel,
+    to: m.to,
+    receivedAt: m.receivedAt,
+    ...(m.channel === 'email' && m.subject ? { title: m.subject } : {}),
+    body,
+    ...(status ? { status } : {}),
+    ...(m.digits ? { digits: m.digits } : {}),
+  };
+}

@@ -1,0 +1,43 @@
+import { TwilioSmsSender, SendGridEmailSender } from '@bin-alert/providers';
+import { SimFixture, startSimFixture } from '../testing/sim-fixture';
+
+describe('simulator phones page', () => {
+  let fixture: SimFixture;
+
+  beforeAll(async () => {
+    fixture = await startSimFixture();
+  });
+  afterAll(() => fixture.sim.close());
+  beforeEach(() => fixture.clear());
+
+  it('serves one self-contained HTML page that polls the feed', async () => {
+    const response = await fetch(`${fixture.sim.url}/__sim/phones`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const html = await response.text();
+    expect(html).toContain('/__sim/phones/feed');
+    // No external assets: nothing is loaded from anywhere but the simulator itself.
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+    expect(html).not.toMatch(/innerHTML/);
+  });
+
+  it('feeds the latest messages, newest first, as a phone or an inbox shows them', async () => {
+    const sms = new TwilioSmsSender(fixture.settings.twilio);
+    await sms.send({ deliveryId: 'd-1', to: '+32470123456', body: 'eerste' });
+    await sms.send({ deliveryId: 'd-2', to: '+32470123456', body: 'tweede' });
+    await new SendGridEmailSender(fixture.settings.sendgrid).sendBatch({ subject: 'Onderwerp', text: 'Tekst', html: '<p>Tekst</p>', recipients: [{ deliveryId: 'd-3', to: 'anna@example.be' }] });
+
+    const feed = (await (await fetch(`${fixture.sim.url}/__sim/phones/feed?limit=2`)).json()) as { messages: Array<Record<string, unknown>> };
+
+    expect(feed).toMatchObject({ total: 3, byChannel: { sms: 2, email: 1, voice: 0 } });
+    expect(feed.messages).toEqual([
+      expect.objectContaining({ channel: 'email', to: 'anna@example.be', title: 'Onderwerp', body: 'Tekst' }),
+      expect.objectContaining({ channel: 'sms', to: '+32470123456', body: 'tweede' }),
+    ]);
+    expect(feed.messages[0]).not.toHaveProperty('html');
+  });
+
+  it('refuses a limit that is not a whole number from 1 to 1000', async () => {
+    for (const limit of ['0', 'ten', '1001']) expect((await fetch(`${fixture.sim.url}/__sim/phones/feed?limit=${limit}`)).status).toBe(400);
+  });
+});

@@ -1,0 +1,92 @@
+import { Logger } from '@nestjs/common';
+import { DEFAULT_RETRY_POLICY, mayRetry, retryDelayMs } from '@bin-alert/domain';
+import { HEADERS, TOPICS } from '@bin-alert/contracts';
+import { AppMetrics, withCorrelationId } from '@bin-alert/platform';
+import { ConsumerSpec, HandlerContext, OutgoingMessage, PermanentMessageError } from './message-bus';
+
+/** One record as a driver fetched it, before parsing: the value is the JSON text as published. */
+export interface FetchedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+/** What the loop needs from its driver besides the record: a way to put a record on the dead-letter topic. */
+export interface DeadLetterSink {
+  publishDeadLetter(message: OutgoingMessageRaw): Promise<void>;
+}
+
+/** A dead letter keeps the original bytes: what failed to parse must be readable as it came. */
+export type OutgoingMessageRaw = Omit<OutgoingMessage, 'value' | 'key'> & { key: string | null; value: string | null };
+
+/**
+ * The body of the project's one consumer loop, shared by every MessageBus driver: parse at the
+ * edge with the consumer's zod schema, call the handler with the capped retry policy, and
+ * dead-letter what does not parse or keeps failing, so that a poison message never stalls its
+ * partition. Everything the handler logs or publishes carries the record's correlation id
+ * (ADR 0010). Drivers only fetch records in order and commit after this returns.
+ */
+export function deliverToHandler<T>(
+  spec: ConsumerSpec<T>,
+  record: FetchedRecord,
+  ctx: HandlerContext,
+  sink: DeadLetterSink,
+  logger: Logger,
+  metrics?: AppMetrics,
+): Promise<void> {
+  return withCorrelationId(record.headers[HEADERS.correlationId], () => handleRecord(spec, record, ctx, sink, logger, metrics));
+}
+
+async function handleRecord<T>(spec: ConsumerSpec<T>, record: FetchedRecord, ctx: HandlerContext, sink: DeadLetterSink, logger: Logger, metrics?: AppMetrics): Promise<void> {
+  const { topic, partition, offset, headers } = record;
+  const where = { topic, partition, offset, group: spec.groupId, correlationId: headers[HEADERS.correlationId] };
+  let value: T;
+  try {
+    const parsed = spec.schema.safeParse(JSON.parse(record.value ?? 'null'));
+    if (!parsed.success) throw new PermanentMessageError(`invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    value = parsed.data;
+  } catch (error) {
+    await deadLetter(record, error, where, sink, logger, metrics);
+    return;
+  }
+
+  const policy = spec.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await spec.handle({ topic, partition, offset, key: record.key, value, headers }, ctx);
+      return;
+    } catch (error) {
+      if (error instanceof PermanentMessageError || !mayRetry(attempt, policy)) {
+        await deadLetter(record, error, { ...where, attempts: attempt }, sink, logger, metrics);
+        return;
+      }
+      const delay = retryDelayMs(attempt, policy);
+      metrics?.messageRetries.inc({ topic, group: spec.groupId });
+      logger.warn({ msg: 'handler failed, will retry', ...where, attempt, delayMs: delay, error: String(error), stack: (error as Error)?.stack });
+      await sleepWithHeartbeat(delay, ctx);
+    }
+  }
+}
+
+async function deadLetter(record: FetchedRecord, error: unknown, where: { group: string; attempts?: number }, sink: DeadLetterSink, logger: Logger, metrics?: AppMetrics): Promise<void> {
+  logger.error({ msg: 'message dead-lettered', ...where, error: String(error) });
+  metrics?.deadLetters.inc({ topic: record.topic, group: where.group });
+  await sink.publishDeadLetter({
+    topic: TOPICS.deadLetters,
+    key: record.key,
+    value: record.value,
+    headers: { ...record.headers, [HEADERS.error]: String(error).slice(0, 2000), [HEADERS.sourceTopic]: record.topic },
+  });
+}
+
+/** Waits `ms` while keeping the consumer's group membership alive. */
+export async function sleepWithHeartbeat(ms: number, ctx: HandlerContext): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
+    await ctx.heartbeat().catch(() => undefined);
+  }
+}

@@ -1,0 +1,6 @@
+import { storesContract } from '../../../../test/support/stores.contract';
+import { testConfig } from '../../../../test/support/test-config';
+import { createRedis } from '../redis/create-redis';
+import { redisStores } from './redis-stores';
+
+storesContract('Redis', async () => redisStores(createRedis(testConfig().REDIS_URL)));
