@@ -49,14 +49,11 @@ export class MembershipService {
   async apply(request: MembershipApplicationRequest, origin: Required<RequestOrigin>): Promise<{ memberId: string }> {
     const unknown = await this.references.unknownBinIds(request.bins);
     if (unknown.length > 0) throw new RequestValidationError(unknown.map((id) => ({ field: `bins[${request.bins.indexOf(id)}]`, reason: `unknown BIN '${id}'` })));
-    const { memberId } = await this.memberships.apply({
-      displayName: request.name,
-      language: request.language,
-      binIds: request.bins,
-      email: request.email,
-      mobile: request.mobile,
-      consentAt: this.links.clock(),
-    }, { actor: null, action: AUDIT_ACTIONS.membershipApplied, details: { bins: request.bins, language: request.language, given: [request.email && 'email', request.mobile && 'mobile'].filter(Boolean) }, origin });
+    const given = [request.email && 'email', request.mobile && 'mobile'].filter(Boolean);
+    const { memberId } = await this.memberships.apply(
+      { displayName: request.name, language: request.language, binIds: request.bins, email: request.email, mobile: request.mobile, consentAt: this.links.clock() },
+      { actor: null, action: AUDIT_ACTIONS.membershipApplied, details: { bins: request.bins, language: request.language, given }, origin },
+    );
     this.relay.kick();
     this.logger.log({ msg: 'membership applied', memberId, bins: request.bins, email: Boolean(request.email), mobile: Boolean(request.mobile) });
     return { memberId };
