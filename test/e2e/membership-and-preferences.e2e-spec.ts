@@ -32,6 +32,7 @@ describe('membership, preferences and privacy', () => {
   const supervisor = bearer({ role: 'supervisor' });
   const herdersemBoard = bearer({ accountId: 'board-herdersem', role: 'board', binIds: ['herdersem'] });
   const moorselBoard = bearer({ accountId: 'board-moorsel', role: 'board', binIds: ['moorsel'] });
+  const admin = bearer({ accountId: 'test-admin', role: 'admin' });
 
   beforeAll(async () => {
     for (const stream of [process.stdout, process.stderr]) {
@@ -88,6 +89,12 @@ describe('membership, preferences and privacy', () => {
     if (!match) throw new Error(`no ${path} link in: ${text}`);
     return decodeURIComponent(match[1]);
   };
+  /** The audit lines about a target, oldest first, as an admin reads them. */
+  const auditOf = async (targetType: string, targetId: string) => {
+    const res = await api('GET', `/v1/audit?targetType=${targetType}&targetId=${targetId}&limit=500`, { token: admin });
+    expect(res.status).toBe(200);
+    return (res.body.entries as Message[]).reverse();
+  };
   const memberIdOf = async (email: string) =>
     (await stack.db.query(`SELECT member_id FROM contact_points WHERE value = $1`, [email]))[0].member_id as string;
 
@@ -108,6 +115,11 @@ describe('membership, preferences and privacy', () => {
       expect(vote.status).toBe(200);
       // Anna and Bart (Bart is in two BINs: one invitation); Cora has no e-mail; Dirk already opted in.
       expect(vote.body).toMatchObject({ from: 'opt_out', rule: 'opt_in', campaign: { recipients: 2 } });
+      expect((await auditOf('category', 'covid')).map((e) => [e.action, e.actor?.role, e.details])).toEqual([
+        ['category.rule_switched', 'supervisor', { previousRule: 'opt_in', rule: 'opt_out' }],
+        ['category.rule_switched', 'supervisor', { previousRule: 'opt_out', rule: 'opt_in' }],
+      ]);
+      expect((await auditOf('category_campaign', vote.body.campaign.id)).map((e) => [e.action, e.details])).toEqual([['category_campaign.started', { category: 'covid', invitations: 2 }]]);
 
       const invitations = await waitFor(
         async () => [...(await inbox(anna.email)), ...(await inbox(bart.email))].filter((m) => m.categories?.includes('category_invitation')),
@@ -295,7 +307,8 @@ describe('membership, preferences and privacy', () => {
       const res = await api('POST', '/v1/applications', { body: { ...application, ...change } });
       expect(res.status).toBe(400);
       expect(res.body.errors).toContainEqual({ field, reason: expect.stringContaining(reason) });
-      expect(JSON.stringify(res.body)).not.toContain('053');
+      // The number given is never echoed back, in any form (a random correlation id may hold "053").
+      for (const form of ['053 73 27 27', '053732727', '+3253732727']) expect(JSON.stringify(res.body)).not.toContain(form);
       expect(await counts()).toEqual(before);
     });
 
@@ -334,6 +347,18 @@ describe('membership, preferences and privacy', () => {
       expect(about('Welkom nieuwe leden')(await inbox(applicant.normalised))).toHaveLength(1);
     });
 
+    it('lets the new member change preferences and unsubscribe by their links', async () => {
+      const changed = await api('PUT', `/v1/preferences?token=${signer.sign({ purpose: 'preferences', memberId }, new Date())}`, {
+        body: { language: 'fr', choices: [{ category: 'prevention', channel: 'sms', enabled: false }] },
+      });
+      expect(changed.status).toBe(200);
+      const unsubscribed = await api('POST', `/v1/unsubscribe?token=${signer.sign({ purpose: 'unsubscribe', memberId, category: 'burglary' }, new Date())}`, {
+        raw: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(unsubscribed).toMatchObject({ status: 200, body: { category: 'burglary', channel: 'email' } });
+    });
+
     it('lets a member resign by their link, leaving no contact data anywhere and the counts intact', async () => {
       const reachBefore = await api('GET', '/v1/reports/messages', { token: herdersemBoard });
       const token = signer.sign({ purpose: 'resign', memberId }, new Date());
@@ -355,6 +380,39 @@ describe('membership, preferences and privacy', () => {
       expect((await api('GET', `/v1/preferences?token=${signer.sign({ purpose: 'preferences', memberId }, new Date())}`)).status).toBe(404);
     });
 
+    it('audited every step from application to resignation, in order, with its actor and origin, and no contact data', async () => {
+      const entries = await auditOf('member', memberId);
+      expect(entries.map((e) => [e.action, e.actor?.accountId ?? null])).toEqual([
+        ['membership.applied', null],
+        ['member.mobile_confirmed', null],
+        ['member.email_confirmed', null],
+        ['membership.approved', 'board-herdersem'],
+        ['preferences.changed', null],
+        ['preferences.unsubscribed', null],
+        ['membership.resigned', null],
+        ['member.erased', null],
+      ]);
+      for (const e of entries) {
+        expect(e.target).toEqual({ type: 'member', id: memberId });
+        expect(e).toMatchObject({ clientIp: expect.any(String), userAgent: expect.any(String), correlationId: expect.any(String) });
+      }
+      const details = Object.fromEntries(entries.map((e) => [e.action, e.details]));
+      expect(details['membership.applied']).toEqual({ bins: ['herdersem'], language: 'nl', given: ['email', 'mobile'] });
+      expect(details['membership.approved']).toEqual({ bin: 'herdersem' });
+      expect(details['preferences.changed']).toEqual({ link: 'preferences', language: 'fr', choices: [{ category: 'prevention', channel: 'sms', enabled: false }] });
+      expect(details['preferences.unsubscribed']).toEqual({ category: 'burglary', channel: 'email' });
+      expect(details['membership.resigned']).toEqual({ by: 'self', bins: ['herdersem'], boardMember: false });
+      expect(entries.find((e) => e.action === 'membership.approved')!.actor.role).toBe('board');
+
+      // Read straight from the table: nothing the applicant typed, however written.
+      for (const needle of [applicant.e164, applicant.normalised.toLowerCase(), '470100006', '0470 10 00 06', 'nieuw lid', 'nieuw.lid']) {
+        const [row] = await stack.db.query(`SELECT count(*)::int AS n FROM audit_log t WHERE lower(t::text) LIKE '%' || lower($1) || '%'`, [needle]);
+        expect({ needle, rows: row.n }).toEqual({ needle, rows: 0 });
+      }
+      const [redacted] = await stack.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE target_type <> 'alert' AND details::text LIKE '%[redacted]%'`);
+      expect(redacted.n).toBe(0);
+    });
+
     it('lets a board member resign only through the police, who record the notification to FOD Binnenlandse Zaken', async () => {
       const boardMemberId = await stack.members.register({ displayName: 'Bestuurder Herdersem', language: 'nl', memberships: [{ binId: 'herdersem', role: 'board' }], contacts: [{ kind: 'mobile', value: bestuur.mobile, verified: true }, { kind: 'email', value: bestuur.email, verified: true }] });
       const byBoard = await api('POST', `/v1/bins/herdersem/members/${boardMemberId}/resignation`, { token: herdersemBoard });
@@ -373,6 +431,18 @@ describe('membership, preferences and privacy', () => {
       const [sent] = (await api('GET', '/v1/interior-notifications', { token: asAalstOperator().authorization })).body.notifications;
       expect(sent.displayName).toMatch(/^former-member-/);
       expect(await stack.db.query(`SELECT count(*)::int AS n FROM contact_points WHERE member_id = $1`, [boardMemberId])).toEqual([{ n: 0 }]);
+
+      // The police's resignation, the notification it recorded and its sending, and the erasure: each audited once, by the operator.
+      expect((await auditOf('member', boardMemberId)).map((e) => [e.action, e.actor?.accountId, e.details])).toEqual([
+        ['membership.resigned', 'test-operator', { by: 'police', bins: ['herdersem'], boardMember: true }],
+        ['member.erased', 'test-operator', {}],
+      ]);
+      expect((await auditOf('interior_notification', id)).map((e) => [e.action, e.actor?.accountId, e.details])).toEqual([
+        ['interior_notification.recorded', 'test-operator', { memberId: boardMemberId, bin: 'herdersem', event: 'board_member_resigned' }],
+        ['interior_notification.sent', 'test-operator', {}],
+      ]);
+      const [named] = await stack.db.query(`SELECT count(*)::int AS n FROM audit_log t WHERE t::text ILIKE '%bestuurder%' OR t::text ILIKE '%470100007%' OR t::text ILIKE '%bestuur.herdersem%'`);
+      expect(named.n).toBe(0);
     });
   });
 

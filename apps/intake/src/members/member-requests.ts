@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CATEGORY_RULES, CHANNELS, LANGUAGES, checkPhoneNumber, isValidClockTime, normaliseEmail } from '@bin-alert/domain';
+import { CATEGORY_RULES, CHANNELS, LANGUAGES, MEMBERSHIP_STATUSES, checkPhoneNumber, isValidClockTime, normaliseEmail } from '@bin-alert/domain';
 
 const binIds = z
   .array(z.string().min(1))
@@ -76,3 +76,10 @@ export const preferenceChangeRequest = z
   })
   .strict();
 export type PreferenceChangeRequest = z.infer<typeof preferenceChangeRequest>;
+
+export const memberListQuery = z.object({ status: z.enum(MEMBERSHIP_STATUSES).optional() }).strict();
+
+export const interiorNotificationsQuery = z.object({ unsent: z.enum(['true', 'false']).optional() }).strict();
+
+/** The signed link every public member route takes; a missing, forged or expired one is answered 403. */
+export const memberLinkQuery = z.object({ token: z.string().describe('the signed token from the link the member received') });

@@ -1,17 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { Principal } from '@bin-alert/domain';
-import { CurrentPrincipal, Public, Roles, ZodBodyPipe } from '@bin-alert/platform';
+import type { Principal, RequestOrigin } from '@bin-alert/domain';
+import { ApiDoc, CurrentOrigin, CurrentPrincipal, Public, Roles, ZodBodyPipe } from '@bin-alert/platform';
 import {
   MembershipApplicationRequest,
   PreferenceChangeRequest,
   categoryRuleRequest,
+  interiorNotificationsQuery,
+  memberListQuery,
   membershipApplicationRequest,
   membershipDecisionRequest,
   mobileConfirmationRequest,
   preferenceChangeRequest,
   preferencesLinkRequest,
 } from './member-requests';
+import { MEMBER_DOCS as DOCS } from './members.docs';
 import { MembershipService, TooManyRequests } from './membership.service';
 import { PreferenceService } from './preference.service';
 
@@ -35,34 +38,39 @@ export class ApplicationsController {
 
   @Post()
   @HttpCode(201)
-  async apply(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() raw: unknown) {
+  @ApiDoc(DOCS.apply)
+  async apply(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() raw: unknown, @CurrentOrigin() origin: Required<RequestOrigin>) {
     await admit(this.memberships, 'applications', req, res);
     const body: MembershipApplicationRequest = new ZodBodyPipe(membershipApplicationRequest).transform(raw);
-    const { memberId } = await this.memberships.apply(body);
+    const { memberId } = await this.memberships.apply(body, origin);
     return { memberId, status: 'applied', next: ['confirm the e-mail address by the link sent to it', 'confirm the mobile number with the SMS code', 'approval by a board member of the BIN'].filter((step) => (step.includes('e-mail') ? body.email : step.includes('mobile') ? body.mobile : true)) };
   }
 
   /** The link in the confirmation e-mail (GET so that a click is enough; it only confirms). */
   @Get('confirm-email')
-  confirmEmailByLink(@Query('token') token: string | undefined) {
-    return this.memberships.confirmEmail(token).then(() => ({ confirmed: 'email' }));
+  @ApiDoc(DOCS.confirmEmailByLink)
+  confirmEmailByLink(@Query('token') token: string | undefined, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    return this.memberships.confirmEmail(token, origin).then(() => ({ confirmed: 'email' }));
   }
 
   @Post('confirm-email')
   @HttpCode(200)
-  confirmEmail(@Query('token') token: string | undefined) {
-    return this.confirmEmailByLink(token);
+  @ApiDoc(DOCS.confirmEmail)
+  confirmEmail(@Query('token') token: string | undefined, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    return this.confirmEmailByLink(token, origin);
   }
 
   @Post(':memberId/mobile-confirmation')
   @HttpCode(200)
-  async confirmMobile(@Param('memberId', uuid) memberId: string, @Body(new ZodBodyPipe(mobileConfirmationRequest)) body: { code: string }) {
-    await this.memberships.confirmMobile(memberId, body.code);
+  @ApiDoc(DOCS.confirmMobile)
+  async confirmMobile(@Param('memberId', uuid) memberId: string, @Body(new ZodBodyPipe(mobileConfirmationRequest)) body: { code: string }, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    await this.memberships.confirmMobile(memberId, body.code, origin);
     return { confirmed: 'mobile' };
   }
 
   @Post(':memberId/mobile-code')
   @HttpCode(202)
+  @ApiDoc(DOCS.resendCode)
   async resendCode(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('memberId', uuid) memberId: string) {
     await admit(this.memberships, 'messages', req, res);
     await this.memberships.resendCode(memberId);
@@ -82,6 +90,7 @@ export class MemberLinksController {
   /** Sends a preference-centre link to that address if it belongs to a member; answers the same either way. */
   @Post('preferences/link')
   @HttpCode(202)
+  @ApiDoc(DOCS.sendPreferencesLink)
   async sendLink(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() raw: unknown) {
     await admit(this.memberships, 'messages', req, res);
     const body = new ZodBodyPipe(preferencesLinkRequest).transform(raw) as { email: string };
@@ -90,32 +99,37 @@ export class MemberLinksController {
   }
 
   @Get('preferences')
+  @ApiDoc(DOCS.showPreferences)
   show(@Query('token') token: string | undefined) {
     return this.preferences.show(token);
   }
 
   @Put('preferences')
-  change(@Query('token') token: string | undefined, @Body(new ZodBodyPipe(preferenceChangeRequest)) body: PreferenceChangeRequest) {
-    return this.preferences.change(token, body);
+  @ApiDoc(DOCS.changePreferences)
+  change(@Query('token') token: string | undefined, @Body(new ZodBodyPipe(preferenceChangeRequest)) body: PreferenceChangeRequest, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    return this.preferences.change(token, body, origin);
   }
 
   @Post('preferences/subscribe')
   @HttpCode(200)
-  subscribe(@Query('token') token: string | undefined) {
-    return this.preferences.subscribe(token);
+  @ApiDoc(DOCS.subscribe)
+  subscribe(@Query('token') token: string | undefined, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    return this.preferences.subscribe(token, origin);
   }
 
   /** RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click`; the token says who and what. */
   @Post('unsubscribe')
   @HttpCode(200)
-  unsubscribe(@Query('token') token: string | undefined) {
-    return this.preferences.unsubscribe(token);
+  @ApiDoc(DOCS.unsubscribe)
+  unsubscribe(@Query('token') token: string | undefined, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    return this.preferences.unsubscribe(token, origin);
   }
 
   @Post('membership/resign')
   @HttpCode(200)
-  resign(@Query('token') token: string | undefined) {
-    return this.memberships.resignSelf(token);
+  @ApiDoc(DOCS.resignSelf)
+  resign(@Query('token') token: string | undefined, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    return this.memberships.resignSelf(token, origin);
   }
 }
 
@@ -126,28 +140,32 @@ export class BinMembersController {
 
   @Get()
   @Roles('board', 'operator', 'supervisor', 'admin')
-  list(@CurrentPrincipal() principal: Principal, @Param('binId') binId: string, @Query('status') status?: string) {
-    return this.memberships.listMembers(principal, binId, status).then((members) => ({ members }));
+  @ApiDoc(DOCS.listMembers)
+  list(@CurrentPrincipal() principal: Principal, @Param('binId') binId: string, @Query(new ZodBodyPipe(memberListQuery)) query: { status?: string }) {
+    return this.memberships.listMembers(principal, binId, query.status).then((members) => ({ members }));
   }
 
   @Post(':memberId/decision')
   @Roles('board')
   @HttpCode(200)
+  @ApiDoc(DOCS.decide)
   async decide(
     @CurrentPrincipal() principal: Principal,
     @Param('binId') binId: string,
     @Param('memberId', uuid) memberId: string,
     @Body(new ZodBodyPipe(membershipDecisionRequest)) body: { decision: 'approve' | 'refuse' },
+    @CurrentOrigin() origin: Required<RequestOrigin>,
   ) {
-    await this.memberships.decide(principal, binId, memberId, body.decision);
+    await this.memberships.decide(principal, binId, memberId, body.decision, origin);
     return { memberId, binId, status: body.decision === 'approve' ? 'active' : 'refused' };
   }
 
   @Post(':memberId/resignation')
   @Roles('board', 'operator', 'supervisor')
   @HttpCode(200)
-  resign(@CurrentPrincipal() principal: Principal, @Param('binId') binId: string, @Param('memberId', uuid) memberId: string) {
-    return this.memberships.resignByStaff(principal, binId, memberId);
+  @ApiDoc(DOCS.resignByStaff)
+  resign(@CurrentPrincipal() principal: Principal, @Param('binId') binId: string, @Param('memberId', uuid) memberId: string, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    return this.memberships.resignByStaff(principal, binId, memberId, origin);
   }
 }
 
@@ -158,8 +176,14 @@ export class CategoriesController {
   /** Switching to opt-in starts the invitation campaign (the boards' COVID vote). */
   @Put(':code/rule')
   @Roles('supervisor')
-  switchRule(@CurrentPrincipal() principal: Principal, @Param('code') code: string, @Body(new ZodBodyPipe(categoryRuleRequest)) body: { rule: 'mandatory' | 'opt_out' | 'opt_in' }) {
-    return this.preferences.switchRule(principal, code, body.rule);
+  @ApiDoc(DOCS.switchRule)
+  switchRule(
+    @CurrentPrincipal() principal: Principal,
+    @Param('code') code: string,
+    @Body(new ZodBodyPipe(categoryRuleRequest)) body: { rule: 'mandatory' | 'opt_out' | 'opt_in' },
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+  ) {
+    return this.preferences.switchRule(principal, code, body.rule, origin);
   }
 }
 
@@ -170,15 +194,17 @@ export class InteriorNotificationsController {
   constructor(private readonly memberships: MembershipService) {}
 
   @Get()
-  list(@CurrentPrincipal() principal: Principal, @Query('unsent') unsent?: string) {
-    return this.memberships.interiorNotifications(principal, unsent === 'true').then((notifications) => ({ notifications }));
+  @ApiDoc(DOCS.interiorNotifications)
+  list(@CurrentPrincipal() principal: Principal, @Query(new ZodBodyPipe(interiorNotificationsQuery)) query: { unsent?: 'true' | 'false' }) {
+    return this.memberships.interiorNotifications(principal, query.unsent === 'true').then((notifications) => ({ notifications }));
   }
 
   @Post(':id/sent')
   @Roles('operator', 'supervisor')
   @HttpCode(200)
-  async markSent(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string) {
-    await this.memberships.markInteriorNotificationSent(principal, id);
+  @ApiDoc(DOCS.markInteriorNotificationSent)
+  async markSent(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    await this.memberships.markInteriorNotificationSent(principal, id, origin);
     return { id, sent: true };
   }
 }

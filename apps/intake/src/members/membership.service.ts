@@ -1,10 +1,11 @@
 import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { Principal, Resigner, binsOutsideScope, canApprove, canRefuse, canResign, checkVerificationCode } from '@bin-alert/domain';
+import { AUDIT_ACTIONS, AuditEntry, Principal, RequestOrigin, Resigner, binsOutsideScope, canApprove, canRefuse, canResign, checkVerificationCode } from '@bin-alert/domain';
 import { MembershipRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import { APP_CONFIG, AppConfig, RequestValidationError, STORES, Stores, memberLinkSecretFrom } from '@bin-alert/platform';
 import { OutboxRelay } from '@bin-alert/messaging';
 import { OUTBOX_RELAY } from '../alerts/alert-issuing.service';
 import { MemberLinks } from './member-links';
+import { ofMember } from './member-audit';
 import { MembershipApplicationRequest } from './member-requests';
 
 const HOUR_SECONDS = 3600;
@@ -14,6 +15,8 @@ const HOUR_SECONDS = 3600;
  * applicant confirms their contacts, a board member of the BIN approves; members resign by a
  * signed link or through their board, board members through the police.
  * Log lines name members by id only: names, numbers and addresses never reach the log.
+ * Every change is audited (issue 4 item 7) in the repository's transaction; the public's own
+ * steps (applying, confirming, resigning by link) have no actor, and their details name no contact.
  */
 @Injectable()
 export class MembershipService {
@@ -42,17 +45,14 @@ export class MembershipService {
     }
   }
 
-  async apply(request: MembershipApplicationRequest): Promise<{ memberId: string }> {
+  async apply(request: MembershipApplicationRequest, origin: Required<RequestOrigin>): Promise<{ memberId: string }> {
     const unknown = await this.references.unknownBinIds(request.bins);
     if (unknown.length > 0) throw new RequestValidationError(unknown.map((id) => ({ field: `bins[${request.bins.indexOf(id)}]`, reason: `unknown BIN '${id}'` })));
-    const { memberId } = await this.memberships.apply({
-      displayName: request.name,
-      language: request.language,
-      binIds: request.bins,
-      email: request.email,
-      mobile: request.mobile,
-      consentAt: this.links.clock(),
-    });
+    const given = [request.email && 'email', request.mobile && 'mobile'].filter(Boolean);
+    const { memberId } = await this.memberships.apply(
+      { displayName: request.name, language: request.language, binIds: request.bins, email: request.email, mobile: request.mobile, consentAt: this.links.clock() },
+      { actor: null, action: AUDIT_ACTIONS.membershipApplied, details: { bins: request.bins, language: request.language, given }, origin },
+    );
     this.relay.kick();
     this.logger.log({ msg: 'membership applied', memberId, bins: request.bins, email: Boolean(request.email), mobile: Boolean(request.mobile) });
     return { memberId };
@@ -64,14 +64,15 @@ export class MembershipService {
     this.logger.log({ msg: 'preferences link asked', sent: planned });
   }
 
-  async confirmEmail(token: string | undefined): Promise<{ memberId: string }> {
+  async confirmEmail(token: string | undefined, origin: Required<RequestOrigin>): Promise<{ memberId: string }> {
     const claims = this.links.verify(token, 'confirm_email');
-    if (!claims.contactId || !(await this.memberships.confirmContact(claims.memberId, claims.contactId, 'email'))) throw new NotFoundException('no such e-mail address to confirm any more');
+    const audit = ofMember(null, AUDIT_ACTIONS.emailConfirmed, claims.memberId, origin);
+    if (!claims.contactId || !(await this.memberships.confirmContact(claims.memberId, claims.contactId, 'email', audit))) throw new NotFoundException('no such e-mail address to confirm any more');
     this.logger.log({ msg: 'e-mail confirmed', memberId: claims.memberId });
     return { memberId: claims.memberId };
   }
 
-  async confirmMobile(memberId: string, code: string): Promise<void> {
+  async confirmMobile(memberId: string, code: string, origin: Required<RequestOrigin>): Promise<void> {
     const stored = await this.memberships.takeCodeAttempt(memberId);
     if (!stored) throw new NotFoundException('no SMS code is waiting for confirmation for this applicant');
     const verdict = checkVerificationCode(stored, code, memberLinkSecretFrom(this.config), this.links.clock());
@@ -80,7 +81,7 @@ export class MembershipService {
       if (verdict === 'wrong_code') throw new RequestValidationError([{ field: 'code', reason: 'wrong code' }]);
       throw new ConflictException(verdict === 'expired' ? 'the code expired; ask for a new one' : 'too many attempts; ask for a new code');
     }
-    await this.memberships.confirmContact(memberId, stored.contactId, 'mobile');
+    await this.memberships.confirmContact(memberId, stored.contactId, 'mobile', ofMember(null, AUDIT_ACTIONS.mobileConfirmed, memberId, origin));
     this.logger.log({ msg: 'mobile confirmed', memberId });
   }
 
@@ -95,38 +96,39 @@ export class MembershipService {
     return this.memberships.list([binId], status as never);
   }
 
-  async decide(principal: Principal, binId: string, memberId: string, decision: 'approve' | 'refuse'): Promise<void> {
+  async decide(principal: Principal, binId: string, memberId: string, decision: 'approve' | 'refuse', origin: Required<RequestOrigin>): Promise<void> {
     await this.assertScope(principal, binId);
     const membership = await this.memberships.find(memberId, binId);
     if (!membership) throw new NotFoundException(`no membership of ${memberId} in ${binId}`);
     const verdict = decision === 'approve' ? canApprove(membership, membership.contacts) : canRefuse(membership);
     if (!verdict.ok) throw new HttpException(verdict.reason, verdict.status);
-    if (!(await this.memberships.decide(memberId, binId, decision === 'approve' ? 'active' : 'refused', principal.accountId))) throw new ConflictException('the application was decided meanwhile');
+    const audit = ofMember(principal, decision === 'approve' ? AUDIT_ACTIONS.membershipApproved : AUDIT_ACTIONS.membershipRefused, memberId, origin, { bin: binId });
+    if (!(await this.memberships.decide(memberId, binId, decision === 'approve' ? 'active' : 'refused', principal.accountId, audit))) throw new ConflictException('the application was decided meanwhile');
     this.logger.log({ msg: `membership ${decision === 'approve' ? 'approved' : 'refused'}`, memberId, binId, by: principal.accountId });
   }
 
   /** A board member of the BIN ends a member's membership; the police (of the zone) a board member's too. */
-  async resignByStaff(principal: Principal, binId: string, memberId: string) {
+  async resignByStaff(principal: Principal, binId: string, memberId: string, origin: Required<RequestOrigin>) {
     await this.assertScope(principal, binId);
     const membership = await this.memberships.find(memberId, binId);
     if (!membership) throw new NotFoundException(`no membership of ${memberId} in ${binId}`);
     const by: Resigner = principal.role === 'board' ? 'board' : 'police';
     const verdict = canResign(membership, by);
     if (!verdict.ok) throw new HttpException(verdict.reason, verdict.status);
-    const result = await this.memberships.resign(memberId, [binId], principal.accountId);
+    const result = await this.memberships.resign(memberId, [binId], principal.accountId, ofMember(principal, AUDIT_ACTIONS.membershipResigned, memberId, origin, { by }));
     this.logger.log({ msg: 'membership resigned', memberId, binId, by: principal.accountId, erased: result.erased, interiorNotifications: result.interiorNotifications });
     return result;
   }
 
   /** The member leaves every BIN through their signed link; a board member still goes through the police. */
-  async resignSelf(token: string | undefined) {
+  async resignSelf(token: string | undefined, origin: Required<RequestOrigin>) {
     const { memberId } = this.links.verify(token, 'resign');
     const all = await this.memberships.membershipsOf(memberId);
     const open = all.filter((m) => m.status === 'active' || m.status === 'applied');
     if (open.length === 0) throw new NotFoundException('no membership left to end');
     const board = open.filter((m) => m.role === 'board');
     if (board.length > 0) throw new ForbiddenException(`a board member resigns through the police of the zone (${board.map((m) => m.binId).join(', ')})`);
-    const result = await this.memberships.resign(memberId, open.map((m) => m.binId), 'self');
+    const result = await this.memberships.resign(memberId, open.map((m) => m.binId), 'self', ofMember(null, AUDIT_ACTIONS.membershipResigned, memberId, origin, { by: 'self' }));
     this.logger.log({ msg: 'membership resigned', memberId, bins: result.resigned, by: 'self', erased: result.erased });
     return result;
   }
@@ -135,8 +137,9 @@ export class MembershipService {
     return this.memberships.interiorNotifications(principal.role === 'admin' ? null : principal.policeZone ?? '', unsentOnly);
   }
 
-  async markInteriorNotificationSent(principal: Principal, id: string): Promise<void> {
-    if (!(await this.memberships.markInteriorNotificationSent(id, principal.role === 'admin' ? null : principal.policeZone ?? '', principal.accountId))) {
+  async markInteriorNotificationSent(principal: Principal, id: string, origin: Required<RequestOrigin>): Promise<void> {
+    const audit: AuditEntry = { actor: principal, action: AUDIT_ACTIONS.interiorNotificationSent, target: { type: 'interior_notification', id }, origin };
+    if (!(await this.memberships.markInteriorNotificationSent(id, principal.role === 'admin' ? null : principal.policeZone ?? '', principal.accountId, audit))) {
       throw new NotFoundException(`no unsent notification ${id} in your zone`);
     }
   }

@@ -1,16 +1,8 @@
 import { Controller, ForbiddenException, Get, Injectable, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { z } from 'zod';
 import { Principal, binsOutsideScope } from '@bin-alert/domain';
 import { ReferenceDataRepository, ReportRepository } from '@bin-alert/persistence';
-import { CurrentPrincipal, RequestValidationError, Roles } from '@bin-alert/platform';
-
-const period = z
-  .object({
-    bins: z.string().optional(),
-    from: z.string().date('a date YYYY-MM-DD').optional(),
-    to: z.string().date('a date YYYY-MM-DD').optional(),
-  })
-  .strict();
+import { ApiDoc, CurrentPrincipal, RequestValidationError, Roles } from '@bin-alert/platform';
+import { REPORT_DOCS as DOCS, reportPeriodQuery as period } from './reports.docs';
 
 /** Which BINs a report covers: those asked for, all of them in the caller's scope, or a 403 naming the others. */
 @Injectable()
@@ -50,6 +42,7 @@ export class ReportsController {
   ) {}
 
   @Get('messages')
+  @ApiDoc(DOCS.messages)
   async messages(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
     const p = this.scope.period(query);
     const bins = await this.scope.bins(principal, p.binIds);
@@ -57,6 +50,7 @@ export class ReportsController {
   }
 
   @Get('membership')
+  @ApiDoc(DOCS.membership)
   async membership(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
     const p = this.scope.period(query);
     const bins = await this.scope.bins(principal, p.binIds);
@@ -65,6 +59,7 @@ export class ReportsController {
 
   /** Counts only members of the caller's BINs among those the alert targeted. */
   @Get('alerts/:id/reach')
+  @ApiDoc(DOCS.reach)
   async reach(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe({ version: '4' })) id: string) {
     const targeted = await this.reports.alertBins(id);
     if (!targeted) throw new NotFoundException(`no alert with id ${id}`);

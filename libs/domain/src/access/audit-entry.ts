@@ -41,4 +41,18 @@ export const AUDIT_ACTIONS = {
   accountCreated: 'account.created',
   accountChanged: 'account.changed',
   accountDisabled: 'account.disabled',
+  // Membership (ADR 0011): the target is the member unless said otherwise.
+  membershipApplied: 'membership.applied',
+  emailConfirmed: 'member.email_confirmed',
+  mobileConfirmed: 'member.mobile_confirmed',
+  membershipApproved: 'membership.approved',
+  membershipRefused: 'membership.refused',
+  membershipResigned: 'membership.resigned',
+  memberErased: 'member.erased',
+  interiorNotificationRecorded: 'interior_notification.recorded',
+  interiorNotificationSent: 'interior_notification.sent',
+  categoryRuleSwitched: 'category.rule_switched',
+  categoryCampaignStarted: 'category_campaign.started',
+  preferencesChanged: 'preferences.changed',
+  unsubscribed: 'preferences.unsubscribed',
 } as const;

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { AUDIT_ACTIONS, AuditEntry } from '@bin-alert/domain';
+import { AuditTrail } from '../audit/audit-trail';
 import { MemberNoticeKind, MemberNoticeV1Like, MembershipRole, MembershipStatus, Language, pseudonymFor } from './membership-types';
 import { queryRows } from './query-rows';
 
@@ -48,13 +50,18 @@ export const MEMBER_NOTICES_TOPIC = 'bin.member-notices.v1';
 /**
  * A membership from application to resignation (ADR 0011). Every change that must not be half
  * done — an application with its contacts and the notices that confirm them, a resignation with
- * the erasure it causes — is one transaction.
+ * the erasure it causes — is one transaction, and its audit line (issue 4 item 7) is written in
+ * it: the change and its audit line commit or roll back together.
  */
 @Injectable()
 export class MembershipRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly audit: AuditTrail = new AuditTrail(db),
+  ) {}
 
-  async apply(application: MembershipApplication): Promise<{ memberId: string; noticeIds: string[] }> {
+  /** The audit line names the new member: its id exists only once the row does. */
+  async apply(application: MembershipApplication, audit: Omit<AuditEntry, 'target'>): Promise<{ memberId: string; noticeIds: string[] }> {
     return this.db.transaction(async (tx) => {
       const [{ id: memberId }] = await tx.query(`INSERT INTO members (display_name, language, consent_at) VALUES ($1, $2, $3) RETURNING id`, [
         application.displayName,
@@ -76,6 +83,7 @@ export class MembershipRepository {
       }
       const noticeIds: string[] = [];
       for (const n of notices) noticeIds.push(await planNotice(tx, { kind: n.kind, memberId, contactId: n.contactId }));
+      await this.audit.record({ ...audit, target: { type: 'member', id: memberId } }, tx);
       return { memberId, noticeIds };
     });
   }
@@ -106,14 +114,20 @@ export class MembershipRepository {
     });
   }
 
-  async confirmContact(memberId: string, contactId: string, kind: 'email' | 'mobile'): Promise<boolean> {
-    const rows = await queryRows<{ id: string }>(
-      this.db,
-      `UPDATE contact_points SET verified_at = COALESCE(verified_at, now()) WHERE id = $1 AND member_id = $2 AND kind = $3 RETURNING id`,
-      [contactId, memberId, kind],
-    );
-    if (rows.length > 0 && kind === 'mobile') await this.db.query(`DELETE FROM contact_verifications WHERE contact_point_id = $1`, [contactId]);
-    return rows.length > 0;
+  /**
+   * False when the member has no such contact any more. Confirming a confirmed contact again (a
+   * second click on the link) is no change: nothing is written or audited.
+   */
+  async confirmContact(memberId: string, contactId: string, kind: 'email' | 'mobile', audit: AuditEntry): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [contact] = await tx.query(`SELECT verified_at FROM contact_points WHERE id = $1 AND member_id = $2 AND kind = $3 FOR UPDATE`, [contactId, memberId, kind]);
+      if (!contact) return false;
+      if (contact.verified_at) return true;
+      await tx.query(`UPDATE contact_points SET verified_at = now() WHERE id = $1`, [contactId]);
+      if (kind === 'mobile') await tx.query(`DELETE FROM contact_verifications WHERE contact_point_id = $1`, [contactId]);
+      await this.audit.record(audit, tx);
+      return true;
+    });
   }
 
   async storeVerificationCode(contactId: string, codeHash: string, expiresAt: Date): Promise<void> {
@@ -157,14 +171,19 @@ export class MembershipRepository {
     return rows.map((r) => ({ binId: r.bin_id, role: r.role, status: r.status }));
   }
 
-  async decide(memberId: string, binId: string, status: 'active' | 'refused', by: string): Promise<boolean> {
-    const rows = await queryRows<{ member_id: string }>(
-      this.db,
-      `UPDATE memberships SET status = $3, approved_at = CASE WHEN $3 = 'active' THEN now() END, approved_by = $4
-        WHERE member_id = $1 AND bin_id = $2 AND status = 'applied' RETURNING member_id`,
-      [memberId, binId, status, by],
-    );
-    return rows.length > 0;
+  /** False when the application was no longer open (and then audits nothing). */
+  async decide(memberId: string, binId: string, status: 'active' | 'refused', by: string, audit: AuditEntry): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows = await queryRows<{ member_id: string }>(
+        tx,
+        `UPDATE memberships SET status = $3, approved_at = CASE WHEN $3 = 'active' THEN now() END, approved_by = $4
+          WHERE member_id = $1 AND bin_id = $2 AND status = 'applied' RETURNING member_id`,
+        [memberId, binId, status, by],
+      );
+      if (rows.length === 0) return false;
+      await this.audit.record(audit, tx);
+      return true;
+    });
   }
 
   /**
@@ -173,8 +192,10 @@ export class MembershipRepository {
    * history deleted, the name replaced by a pseudonym. Deliveries stay for the counts: they name
    * the member by id only and lose their contact point. A board member's resignation records the
    * notification the police send on to FOD Binnenlandse Zaken, with the name as it was.
+   * `audit` is the resignation's line; what it caused here (the notifications recorded, the
+   * erasure) is audited with the same actor and origin, since only this transaction knows it.
    */
-  async resign(memberId: string, binIds: string[], by: string): Promise<{ resigned: string[]; erased: boolean; interiorNotifications: number }> {
+  async resign(memberId: string, binIds: string[], by: string, audit: AuditEntry): Promise<{ resigned: string[]; erased: boolean; interiorNotifications: number }> {
     return this.db.transaction(async (tx) => {
       const ended: Array<{ bin_id: string; role: MembershipRole }> = await tx.query(
         `UPDATE memberships SET status = 'resigned', resigned_at = now(), resigned_by = $3
@@ -182,16 +203,26 @@ export class MembershipRepository {
         [memberId, binIds, by],
       ).then((r: unknown) => returnedRows<{ bin_id: string; role: MembershipRole }>(r));
       const board = ended.filter((e) => e.role === 'board');
+      const notificationIds: string[] = [];
       for (const e of board) {
-        await tx.query(
+        const [{ id }] = await tx.query(
           `INSERT INTO interior_notifications (member_id, bin_id, event, occurred_at, recorded_by, display_name)
-           SELECT id, $2, 'board_member_resigned', now(), $3, display_name FROM members WHERE id = $1`,
+           SELECT id, $2, 'board_member_resigned', now(), $3, display_name FROM members WHERE id = $1 RETURNING id`,
           [memberId, e.bin_id, by],
         );
+        notificationIds.push(id);
       }
       const [{ remaining }] = await tx.query(`SELECT count(*)::int AS remaining FROM memberships WHERE member_id = $1 AND status IN ('applied', 'active')`, [memberId]);
       const erased = remaining === 0;
       if (erased) await erase(tx, memberId);
+      if (ended.length > 0) {
+        await this.audit.record({ ...audit, details: { ...audit.details, bins: ended.map((e) => e.bin_id), boardMember: board.length > 0 } }, tx);
+        const consequence = { actor: audit.actor, origin: audit.origin };
+        for (const [i, id] of notificationIds.entries()) {
+          await this.audit.record({ ...consequence, action: AUDIT_ACTIONS.interiorNotificationRecorded, target: { type: 'interior_notification', id }, details: { memberId, bin: board[i].bin_id, event: 'board_member_resigned' } }, tx);
+        }
+        if (erased) await this.audit.record({ ...consequence, action: AUDIT_ACTIONS.memberErased, target: { type: 'member', id: memberId } }, tx);
+      }
       return { resigned: ended.map((e) => e.bin_id), erased, interiorNotifications: board.length };
     });
   }
@@ -229,16 +260,20 @@ export class MembershipRepository {
     return rows.map((r) => ({ id: r.id, binId: r.bin_id, event: r.event, displayName: r.display_name, occurredAt: r.occurred_at, recordedBy: r.recorded_by, sentAt: r.sent_at, sentBy: r.sent_by }));
   }
 
-  async markInteriorNotificationSent(id: string, policeZone: string | null, by: string): Promise<boolean> {
-    const rows = await queryRows<{ id: string }>(
-      this.db,
-      `UPDATE interior_notifications n SET sent_at = now(), sent_by = $3,
-              display_name = COALESCE((SELECT m.display_name FROM members m WHERE m.id = n.member_id AND m.erased_at IS NOT NULL), n.display_name)
-         FROM bins b
-        WHERE n.id = $1 AND b.id = n.bin_id AND ($2::text IS NULL OR b.police_zone = $2) AND n.sent_at IS NULL RETURNING n.id`,
-      [id, policeZone, by],
-    );
-    return rows.length > 0;
+  async markInteriorNotificationSent(id: string, policeZone: string | null, by: string, audit: AuditEntry): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows = await queryRows<{ id: string }>(
+        tx,
+        `UPDATE interior_notifications n SET sent_at = now(), sent_by = $3,
+                display_name = COALESCE((SELECT m.display_name FROM members m WHERE m.id = n.member_id AND m.erased_at IS NOT NULL), n.display_name)
+           FROM bins b
+          WHERE n.id = $1 AND b.id = n.bin_id AND ($2::text IS NULL OR b.police_zone = $2) AND n.sent_at IS NULL RETURNING n.id`,
+        [id, policeZone, by],
+      );
+      if (rows.length === 0) return false;
+      await this.audit.record(audit, tx);
+      return true;
+    });
   }
 }
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CHANNELS, CONTACT_KIND_FOR_CHANNEL } from '@bin-alert/domain';
-import type { CategoryRule, Channel, Language, QuietHours, QuietHoursBehaviour, Urgency } from '@bin-alert/domain';
+import { AUDIT_ACTIONS, CHANNELS, CONTACT_KIND_FOR_CHANNEL } from '@bin-alert/domain';
+import type { AuditEntry, CategoryRule, Channel, Language, QuietHours, QuietHoursBehaviour, Urgency } from '@bin-alert/domain';
+import { AuditTrail } from '../audit/audit-trail';
 import { MEMBER_NOTICES_TOPIC } from './membership.repository';
 
 export interface CategoryChoice {
@@ -30,10 +31,13 @@ export interface PreferenceChange {
   choices?: Array<{ category: string; channel: Channel; enabled: boolean }>;
 }
 
-/** What a member chose, and the categories' rules those choices live under. */
+/** What a member chose, and the categories' rules those choices live under. Changes are audited in their transaction. */
 @Injectable()
 export class PreferenceRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly audit: AuditTrail = new AuditTrail(db),
+  ) {}
 
   /** Null for an unknown or erased member: a link to them opens nothing. */
   async centre(memberId: string): Promise<PreferenceCentre | null> {
@@ -76,8 +80,8 @@ export class PreferenceRepository {
     };
   }
 
-  /** Applies the whole change or nothing. */
-  async change(memberId: string, change: PreferenceChange): Promise<void> {
+  /** Applies the whole change, with its audit line, or nothing. */
+  async change(memberId: string, change: PreferenceChange, audit: AuditEntry): Promise<void> {
     await this.db.transaction(async (tx) => {
       if (change.language) await tx.query(`UPDATE members SET language = $2 WHERE id = $1`, [memberId, change.language]);
       if (change.quietHours !== undefined) {
@@ -90,6 +94,7 @@ export class PreferenceRepository {
           [memberId, c.category, c.channel, c.enabled],
         );
       }
+      await this.audit.record(audit, tx);
     });
   }
 
@@ -97,13 +102,15 @@ export class PreferenceRepository {
    * Switches a category's rule. Switching to opt-in starts a campaign in the same transaction:
    * one invitation per member with a confirmed e-mail address, an active membership and no
    * channel on which they already chose the category — once per member, however many BINs they
-   * are in. Returns the campaign, or null when nobody is invited.
+   * are in. Returns the campaign, or null when nobody is invited. `audit` is the switch's line;
+   * the campaign it starts is audited with the same actor and origin, with its invitation count.
    */
-  async switchCategoryRule(code: string, rule: CategoryRule, by: string): Promise<{ from: CategoryRule; campaign: { id: string; recipients: number } | null }> {
+  async switchCategoryRule(code: string, rule: CategoryRule, by: string, audit: AuditEntry): Promise<{ from: CategoryRule; campaign: { id: string; recipients: number } | null }> {
     return this.db.transaction(async (tx) => {
       const [current] = await tx.query(`SELECT rule FROM categories WHERE code = $1 FOR UPDATE`, [code]);
       const from = current.rule as CategoryRule;
       await tx.query(`UPDATE categories SET rule = $2, rule_changed_at = now() WHERE code = $1`, [code, rule]);
+      await this.audit.record({ ...audit, details: { ...audit.details, previousRule: from, rule } }, tx);
       if (rule !== 'opt_in' || from === 'opt_in') return { from, campaign: null };
       // Set-based: a zone has tens of thousands of members, and this runs inside one request.
       const id = randomUUID();
@@ -126,6 +133,10 @@ export class PreferenceRepository {
         [id, MEMBER_NOTICES_TOPIC],
       );
       await tx.query(`UPDATE category_campaigns SET recipients = $2 WHERE id = $1`, [id, invited.length]);
+      await this.audit.record(
+        { actor: audit.actor, origin: audit.origin, action: AUDIT_ACTIONS.categoryCampaignStarted, target: { type: 'category_campaign', id }, details: { category: code, invitations: invited.length } },
+        tx,
+      );
       return { from, campaign: { id, recipients: invited.length } };
     });
   }

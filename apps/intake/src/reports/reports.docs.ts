@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { CHANNELS } from '@bin-alert/domain';
+import type { OperationDoc } from '@bin-alert/platform';
+
+/** The period and BINs of a report, as the query string gives them; the calendar year by default. */
+export const reportPeriodQuery = z
+  .object({
+    bins: z.string().optional().describe('comma-separated BIN ids; default: every BIN in the caller’s scope'),
+    from: z.string().date('a date YYYY-MM-DD').optional().describe('first day (UTC), default 1 January of this year'),
+    to: z.string().date('a date YYYY-MM-DD').optional().describe('day after the last (UTC), default 1 January of next year; at most five years after from'),
+  })
+  .strict();
+
+const period = { from: z.string().datetime(), to: z.string().datetime(), bins: z.array(z.string()) };
+const scope = { description: 'A BIN asked for is outside the caller’s scope (board members: their BINs; police: their zone).' };
+
+export const REPORT_DOCS = {
+  messages: {
+    summary: 'Messages sent per BIN, category, month and channel (the boards’ yearly overview)',
+    description: '`alerts`: alerts that targeted the BIN; `reached`: deliveries that reached a member there.',
+    tags: ['reports'],
+    query: reportPeriodQuery,
+    responses: {
+      200: {
+        description: 'The report.',
+        schema: z.object({ ...period, rows: z.array(z.object({ binId: z.string(), category: z.string(), month: z.string().describe('YYYY-MM'), channel: z.enum(CHANNELS), alerts: z.number().int(), reached: z.number().int() })) }),
+      },
+      403: scope,
+    },
+  },
+  membership: {
+    summary: 'Membership over time per BIN and month: active, joined, resigned',
+    tags: ['reports'],
+    query: reportPeriodQuery,
+    responses: {
+      200: {
+        description: 'The report.',
+        schema: z.object({ ...period, rows: z.array(z.object({ binId: z.string(), month: z.string().describe('YYYY-MM'), active: z.number().int(), joined: z.number().int(), resigned: z.number().int() })) }),
+      },
+      403: scope,
+    },
+  },
+  reach: {
+    summary: 'An alert’s reach per channel, counting members of the caller’s BINs only',
+    tags: ['reports'],
+    params: { id: z.string().uuid() },
+    responses: {
+      200: {
+        description: 'The reach.',
+        schema: z.object({
+          alertId: z.string().uuid(),
+          bins: z.array(z.string()).describe('the BINs of the alert the caller may see'),
+          channels: z.array(
+            z.object({
+              channel: z.enum(CHANNELS),
+              members: z.number().int(),
+              planned: z.number().int(),
+              reached: z.number().int(),
+              suppressedByReason: z.record(z.number().int()),
+              failedByReason: z.record(z.number().int()),
+            }),
+          ),
+        }),
+      },
+      403: { description: 'The alert targeted none of the caller’s BINs.' },
+      404: { description: 'No such alert.' },
+    },
+  },
+} satisfies Record<string, OperationDoc>;
