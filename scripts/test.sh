@@ -10,6 +10,13 @@ cd "$root"
 source scripts/local-infra.sh
 bring_up_local_infra
 
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "[test] installing Debian's chromium for the browser tests"
+  SUDO=(); if (( EUID != 0 )) && command -v sudo >/dev/null 2>&1; then SUDO=(sudo); fi
+  "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq chromium
+fi
+
 echo "[test] unit tests"
 npx jest --selectProjects unit --maxWorkers=2 "$@"
 echo "[test] building the apps (the kill-a-dispatcher test runs them as processes)"
