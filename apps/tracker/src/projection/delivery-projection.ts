@@ -28,6 +28,9 @@ export class DeliveryProjection implements OnApplicationBootstrap, OnApplication
       groupId: TRACKER_PROJECTION_GROUP,
       topics: [TOPICS.deliveryEvents],
       schema: deliveryStatusEventV1,
+      // Events are keyed by member: a delivery's events stay in order on one partition, while
+      // partitions are applied side by side (one at a time left the projection far behind).
+      partitionsConcurrently: 3,
       handle: async (message) => this.apply(message.value),
     });
     this.logger.log({ msg: 'consuming', groupId: TRACKER_PROJECTION_GROUP, topic: TOPICS.deliveryEvents });
