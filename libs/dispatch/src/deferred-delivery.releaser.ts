@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { DeliveryJobV1, JOB_PARTITIONS, jobsTopic } from '@bin-alert/contracts';
-import { Channel, groupIntoJobs } from '@bin-alert/domain';
+import { Channel, Language } from '@bin-alert/domain';
+import { laterDeliveryJobRecords } from './delivery-jobs';
 import type { MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import type { DeliveryRepository, ReleasedDelivery } from '@bin-alert/persistence';
 
@@ -22,6 +21,8 @@ export class DeferredDeliveryReleaser {
     private readonly deliveries: DeliveryRepository,
     private readonly jobSize: number,
     private readonly pollMs: number,
+    /** The zone's default language, as the expander gives it to the alert's first jobs. */
+    private readonly fallbackLanguage: Language,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.logger = new Logger(`releaser-${channel}`);
@@ -51,25 +52,6 @@ export class DeferredDeliveryReleaser {
   }
 
   private jobsFor(rows: ReleasedDelivery[]): OutgoingMessage[] {
-    const byAlert = new Map<string, ReleasedDelivery[]>();
-    for (const r of rows) byAlert.set(r.alertId, [...(byAlert.get(r.alertId) ?? []), r]);
-    return [...byAlert.values()].flatMap((group) => {
-      const { alertId, content } = group[0];
-      const items = group.map((r) => ({ memberId: r.memberId, deliveryId: r.id }));
-      return groupIntoJobs(items, JOB_PARTITIONS, this.jobSize).map((job): OutgoingMessage => {
-        const value: DeliveryJobV1 = {
-          type: 'delivery.job',
-          version: 1,
-          jobId: randomUUID(),
-          alertId,
-          channel: this.channel,
-          lane: content.urgency,
-          deliveryIds: job.items.map((i) => i.deliveryId),
-          content: { urgency: content.urgency, redistributionAllowed: content.redistributionAllowed, texts: content.texts, category: content.category, categoryRule: content.categoryRule },
-          plannedAt: new Date().toISOString(),
-        };
-        return { topic: jobsTopic(this.channel, content.urgency), key: job.items[0].memberId, partition: job.partition, value };
-      });
-    });
+    return laterDeliveryJobRecords(this.channel, rows, this.jobSize, this.fallbackLanguage).map(({ topic, key, partition, value }) => ({ topic, key, partition, value }));
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeliveryJobV1, JOB_PARTITIONS, jobsTopic } from '@bin-alert/contracts';
-import { Channel, Urgency, groupIntoJobs } from '@bin-alert/domain';
+import { Channel, Language, Urgency, groupIntoJobs } from '@bin-alert/domain';
+import type { StoredAlertContent } from '@bin-alert/persistence';
 
 export interface PlannedDelivery {
   memberId: string;
@@ -42,4 +43,26 @@ export function deliveryJobRecords(
       ...(alert.expiresAt ? { expiresAt: alert.expiresAt } : {}),
     },
   }));
+}
+
+/**
+ * Jobs for deliveries sent later than their alert was planned (a redial, the end of quiet hours),
+ * with the same content the expander gave the alert's first jobs, read back from its row.
+ * Grouped per alert: a job belongs to one alert.
+ */
+export function laterDeliveryJobRecords(
+  channel: Channel,
+  deliveries: Array<{ id: string; memberId: string; content: StoredAlertContent }>,
+  jobSize: number,
+  fallbackLanguage: Language,
+): Array<DeliveryJobRecord & { alertId: string }> {
+  const byAlert = new Map<string, typeof deliveries>();
+  for (const d of deliveries) byAlert.set(d.content.alertId, [...(byAlert.get(d.content.alertId) ?? []), d]);
+  return [...byAlert.values()].flatMap((group) => {
+    const { alertId, urgency, redistributionAllowed, texts, kind, messageType, category, categoryRule, expiresAt } = group[0].content;
+    const content = { urgency, redistributionAllowed, texts, kind, messageType, fallbackLanguage, category, categoryRule };
+    return deliveryJobRecords({ alertId, channel, lane: urgency, content, expiresAt: expiresAt?.toISOString() }, group.map((d) => ({ memberId: d.memberId, deliveryId: d.id })), jobSize).map(
+      (job) => ({ ...job, alertId }),
+    );
+  });
 }

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '@bin-alert/domain';
+import type { Language, RetryPolicy } from '@bin-alert/domain';
 
 export interface DispatchSettings {
   pageSize: number;
@@ -17,6 +17,8 @@ export interface DispatchSettings {
   sendgridRequestsPerSecond: number;
   /** Unanswered or busy calls: how often and how long after they are dialled again. */
   voiceRedial: { maxRedials: number; delaySeconds: number; pollMs: number };
+  /** The zone's default language (ZONE_DEFAULT_LANGUAGE), for jobs read back from an alert's row. */
+  zoneDefaultLanguage: Language;
   /** How long an urgent SMS may wait in the provider's queue before it is no longer worth sending. */
   urgentSmsValiditySeconds: number;
   /** At most this many segments per SMS (SMS_SEGMENT_BUDGET). */

@@ -53,6 +53,7 @@ export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
     urgentSmsValiditySeconds: 3600,
     voiceRedial: { maxRedials: config.VOICE_REDIALS, delaySeconds: config.VOICE_REDIAL_DELAY_SECONDS, pollMs: Math.min(5_000, config.VOICE_REDIAL_DELAY_SECONDS * 500) },
     smsSegmentBudget: config.SMS_SEGMENT_BUDGET,
+    zoneDefaultLanguage: config.ZONE_DEFAULT_LANGUAGE,
   };
 }
 
@@ -174,7 +175,7 @@ export class DispatcherModule {
         {
           provide: DeferredDeliveryReleaser,
           useFactory: (bus: MessageBus, d: DeliveryRepository, s: DispatchSettings) =>
-            new DeferredDeliveryReleaser(channel, bus, d, channel === 'email' ? s.emailJobSize : s.jobSize, config.DISPATCH_DEFERRED_POLL_MS, clock),
+            new DeferredDeliveryReleaser(channel, bus, d, channel === 'email' ? s.emailJobSize : s.jobSize, config.DISPATCH_DEFERRED_POLL_MS, s.zoneDefaultLanguage, clock),
           inject: [MESSAGE_BUS, DeliveryRepository, DISPATCH_SETTINGS],
         },
         {

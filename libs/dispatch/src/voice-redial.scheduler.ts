@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { HEADERS } from '@bin-alert/contracts';
 import type { OutboxRelay } from '@bin-alert/messaging';
 import type { RedialledDelivery, VoiceRedialRepository } from '@bin-alert/persistence';
-import { deliveryJobRecords } from './delivery-jobs';
+import { laterDeliveryJobRecords } from './delivery-jobs';
 import { DispatchSettings } from './dispatch-settings';
 
 const REDIALS_PER_ROUND = 200;
@@ -59,19 +59,13 @@ export class VoiceRedialScheduler {
   }
 
   private jobsFor(due: RedialledDelivery[]) {
-    const byAlert = new Map<string, RedialledDelivery[]>();
-    for (const d of due) byAlert.set(d.content.alertId, [...(byAlert.get(d.content.alertId) ?? []), d]);
-    return [...byAlert.values()].flatMap((deliveries) => {
-      const { alertId, urgency, redistributionAllowed, texts } = deliveries[0].content;
-      const jobs = deliveryJobRecords(
-        { alertId, channel: 'voice', lane: urgency, content: { urgency, redistributionAllowed, texts } },
-        deliveries.map((d) => ({ memberId: d.memberId, deliveryId: d.id })),
-        this.settings.jobSize,
-      );
+    const correlationOf = new Map(due.map((d) => [d.content.alertId, d.correlationId]));
+    return laterDeliveryJobRecords('voice', due, this.settings.jobSize, this.settings.zoneDefaultLanguage).map((job) => {
       // The redial stays attached to its alert in the logs (ADR 0010).
-      const correlationId = deliveries[0].correlationId;
+      const correlationId = correlationOf.get(job.alertId);
       const headers: Record<string, string> = correlationId ? { [HEADERS.correlationId]: correlationId } : {};
-      return jobs.map((job) => ({ topic: job.topic, key: job.key, partition: job.partition, payload: job.value, headers }));
+      return { topic: job.topic, key: job.key, partition: job.partition, payload: job.value, headers };
     });
   }
+
 }

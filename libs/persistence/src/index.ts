@@ -21,3 +21,4 @@ export * from './repositories/alert-overview.repository';
 export * from './seed/seed-demo-members';
 export * from './embedded/embedded-postgres';
 export * from './seed/demo-accounts';
+export * from './repositories/alert-content';

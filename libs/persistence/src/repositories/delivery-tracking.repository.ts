@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ALERT_CONTENT_COLUMNS, AlertContentRow, alertContentFrom } from './alert-content';
 import { AlertContent, Channel, DeliveryStatus, Language, TrackedDeliveryStatus, nextDeliveryStatus } from '@bin-alert/domain';
 
 /** What the tracker needs to know about a delivery a callback names. */
@@ -68,34 +69,17 @@ export class DeliveryTrackingRepository {
    */
   async findVoiceScript(deliveryId: string, fallbackLanguage?: Language): Promise<{ content: AlertContent; language: Language } | null> {
     if (!UUID.test(deliveryId)) return null;
-    const [row]: Array<{
-      language: Language | null;
-      alert_id: string;
-      urgency: AlertContent['urgency'];
-      redistribution_allowed: boolean;
-      texts: AlertContent['texts'];
-      kind: AlertContent['kind'];
-      message_type: AlertContent['messageType'];
-    }> = await this.db.query(
-      `SELECT d.language, a.id AS alert_id, a.urgency, a.redistribution_allowed, a.texts, a.kind, a.message_type
-         FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+    const [row]: Array<AlertContentRow & { language: Language | null }> = await this.db.query(
+      `SELECT d.language, ${ALERT_CONTENT_COLUMNS}
+         FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN categories c ON c.code = a.category_code
         WHERE d.id = $1 AND d.channel = 'voice' AND d.language IS NOT NULL`,
       [deliveryId],
     );
     if (!row?.language) return null;
-    return {
-      language: row.language,
-      content: {
-        alertId: row.alert_id,
-        urgency: row.urgency,
-        redistributionAllowed: row.redistribution_allowed,
-        texts: row.texts,
-        kind: row.kind,
-        messageType: row.message_type,
-        fallbackLanguage,
-      },
-    };
+    const { alertId, urgency, redistributionAllowed, texts, kind, messageType, category, categoryRule } = alertContentFrom(row);
+    return { language: row.language, content: { alertId, urgency, redistributionAllowed, texts, kind, messageType, category, categoryRule, fallbackLanguage } };
   }
+
 
   /**
    * Applies a callback with the monotonic state machine (nextDeliveryStatus). The row is locked

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AlertText, CategoryRule, Channel, Language, RecipientDecision, Urgency, deliveryId } from '@bin-alert/domain';
 import { queryRows } from './query-rows';
+import { ALERT_CONTENT_COLUMNS, AlertContentRow, StoredAlertContent, alertContentFrom } from './alert-content';
 
 /** A delivery claimed for sending, with the address it goes to (never logged). */
 export interface ClaimedDelivery {
@@ -19,8 +20,7 @@ export interface ClaimedDelivery {
 export interface ReleasedDelivery {
   id: string;
   memberId: string;
-  alertId: string;
-  content: { category: string; categoryRule: CategoryRule; urgency: Urgency; redistributionAllowed: boolean; texts: Partial<Record<Language, AlertText>> };
+  content: StoredAlertContent;
 }
 
 export interface DeliveryOutcome {
@@ -107,8 +107,8 @@ export class DeliveryRepository {
    */
   async releaseDeferred(channel: Channel, now: Date, limit: number, publish: (released: ReleasedDelivery[]) => Promise<void>): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const rows: Array<Record<string, any>> = await tx.query(
-        `SELECT d.id, d.member_id, d.alert_id, a.category_code, a.urgency, a.redistribution_allowed, a.texts, c.rule AS category_rule
+      const rows: Array<AlertContentRow & { id: string; member_id: string }> = await tx.query(
+        `SELECT d.id, d.member_id, ${ALERT_CONTENT_COLUMNS}
            FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN categories c ON c.code = a.category_code
           WHERE d.channel = $1 AND d.status = 'planned' AND d.deferred_until <= $2
           ORDER BY d.deferred_until LIMIT $3 FOR UPDATE OF d SKIP LOCKED`,
@@ -116,12 +116,7 @@ export class DeliveryRepository {
       );
       if (rows.length === 0) return 0;
       await publish(
-        rows.map((r) => ({
-          id: r.id,
-          memberId: r.member_id,
-          alertId: r.alert_id,
-          content: { category: r.category_code, categoryRule: r.category_rule, urgency: r.urgency, redistributionAllowed: r.redistribution_allowed, texts: r.texts },
-        })),
+        rows.map((r) => ({ id: r.id, memberId: r.member_id, content: alertContentFrom(r) })),
       );
       await tx.query(`UPDATE deliveries SET deferred_until = NULL, updated_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
       return rows.length;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AlertContent, REDIALABLE_CALL_STATUSES } from '@bin-alert/domain';
+import { REDIALABLE_CALL_STATUSES } from '@bin-alert/domain';
+import { ALERT_CONTENT_COLUMNS, AlertContentRow, StoredAlertContent, alertContentFrom } from './alert-content';
 import { NewOutboxRecord, OutboxRepository } from './outbox.repository';
 import { queryRows } from './query-rows';
 
@@ -10,7 +11,7 @@ export interface RedialledDelivery {
   memberId: string;
   /** Its redial number: 1 for the first redial. */
   redial: number;
-  content: AlertContent;
+  content: StoredAlertContent;
   /** The correlation id its alert was issued under (ADR 0010), for the redial's job. */
   correlationId: string | null;
 }
@@ -38,7 +39,7 @@ export class VoiceRedialRepository {
   async planDueRedials(policy: RedialPolicy, limit: number, toJobs: (redialled: RedialledDelivery[]) => NewOutboxRecord[]): Promise<RedialledDelivery[]> {
     if (policy.maxRedials === 0) return [];
     return this.db.transaction(async (tx) => {
-      const rows = await queryRows<{ id: string; member_id: string; redials: number; alert_id: string; urgency: AlertContent['urgency']; redistribution_allowed: boolean; texts: AlertContent['texts']; correlation_id: string | null }>(
+      const rows = await queryRows<AlertContentRow & { id: string; member_id: string; redials: number; correlation_id: string | null }>(
           tx,
           `WITH due AS (
              SELECT id FROM deliveries
@@ -52,16 +53,16 @@ export class VoiceRedialRepository {
                                                  ELSE array_append(d.superseded_provider_ids, d.provider_id) END,
                   provider_id = NULL, provider_status = NULL, provider_error_code = NULL, reason = NULL,
                   claimed_by = NULL, lease_until = NULL, status_updated_at = now(), updated_at = now()
-             FROM due, alerts a
+             FROM due, alerts a JOIN categories c ON c.code = a.category_code
             WHERE d.id = due.id AND a.id = d.alert_id
-           RETURNING d.id, d.member_id, d.redials, a.id AS alert_id, a.urgency, a.redistribution_allowed, a.texts, a.correlation_id`,
+           RETURNING d.id, d.member_id, d.redials, a.correlation_id, ${ALERT_CONTENT_COLUMNS}`,
           [[...REDIALABLE_CALL_STATUSES], policy.maxRedials, policy.delaySeconds, limit],
         );
       const redialled = rows.map((r) => ({
         id: r.id,
         memberId: r.member_id,
         redial: r.redials,
-        content: { alertId: r.alert_id, urgency: r.urgency, redistributionAllowed: r.redistribution_allowed, texts: r.texts },
+        content: alertContentFrom(r),
         correlationId: r.correlation_id,
       }));
       await this.outbox.append(toJobs(redialled), tx);
