@@ -16,6 +16,42 @@ const { buildConsole } = require('../../scripts/build-console.js') as { buildCon
 const PASSWORD = 'correct horse battery staple';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'console');
 
+/** Staff accounts of zone Aalst with the one password, made as an administrator would. */
+async function createStaff(stack: RunningStack, accounts: Array<[string, 'operator' | 'supervisor']>): Promise<void> {
+  const repository = new StaffAccountRepository(stack.db);
+  for (const [username, role] of accounts) {
+    const id = randomUUID();
+    await repository.create(
+      { id, username, displayName: username, passwordHash: await hashPassword(PASSWORD), role, policeZone: 'aalst', binIds: [] },
+      { actor: null, action: 'account.created', target: { type: 'account', id } },
+    );
+  }
+}
+
+/** Signs in through the console's own form, as a person would; waits until the console says who is signed in. */
+async function signInAs(page: Page, intakeUrl: string, username: string, password = PASSWORD, expectSuccess = true): Promise<void> {
+  await page.goto(`${intakeUrl}/#/sign-in`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (expectSuccess) await page.locator('.who').filter({ hasText: username }).waitFor();
+}
+
+/** Waits until every channel card of the open dashboard shows these planned and delivered counts, nothing in flight. */
+async function waitForCounts(page: Page, expected: Record<string, { planned: string; delivered: string }>): Promise<void> {
+  await page.waitForFunction(
+    (want) =>
+      Object.entries(want).every(([channel, counts]) => {
+        const card = document.querySelector(`[data-testid=channel-${channel}]`);
+        return card?.getAttribute('data-planned') === counts.planned && card?.getAttribute('data-delivered') === counts.delivered && card?.getAttribute('data-in-flight') === '0';
+      }),
+    expected,
+    { timeout: 60_000, polling: 200 },
+  );
+}
+
+const alertIdInUrl = (page: Page) => /#\/alerts\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? null;
+
 /**
  * The operator console in Debian's Chromium against the real stack: sign in, compose an urgent
  * alert to two BINs, send it live, and watch its dashboard reach the expected counts through the
@@ -23,6 +59,7 @@ const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'console');
  */
 describe('operator console in a browser', () => {
   let stack: RunningStack;
+  let tessa: string;
   let browser: ConsoleBrowser;
   let page: Page;
   /** What the browser reported as errors: a Content-Security-Policy violation would show here. */
@@ -38,14 +75,10 @@ describe('operator console in a browser', () => {
     await aMember('Chris').speaking('nl').inBins('herdersem', 'moorsel').withMobile('+32470000103').withEmail('chris@example.be').save(stack.members);
     await aMember('Dina').speaking('nl').inBins('herdersem').withMobile('+32470000104', false).withEmail('dina@example.be').save(stack.members);
     await aMember('Emiel').speaking('nl').inBins('mijlbeek').withMobile('+32470000105').withEmail('emiel@example.be').save(stack.members);
-    const accounts = new StaffAccountRepository(stack.db);
-    for (const [username, role] of [['operator.aalst', 'operator'], ['supervisor.aalst', 'supervisor']] as const) {
-      const id = randomUUID();
-      await accounts.create(
-        { id, username, displayName: username, passwordHash: await hashPassword(PASSWORD), role, policeZone: 'aalst', binIds: [] },
-        { actor: null, action: 'account.created', target: { type: 'account', id } },
-      );
-    }
+    // In the test group: the only member a test alert reaches.
+    tessa = await aMember('Tessa').speaking('nl').inBins('moorsel').withEmail('tessa@example.be').save(stack.members);
+    await stack.db.query(`UPDATE members SET is_test_group = true WHERE id = $1`, [tessa]);
+    await createStaff(stack, [['operator.aalst', 'operator'], ['supervisor.aalst', 'supervisor']]);
     browser = await openConsoleBrowser();
     page = await browser.context.newPage();
     page.on('console', (message) => {
@@ -59,14 +92,7 @@ describe('operator console in a browser', () => {
     await stack?.stop();
   });
 
-  /** Signs in through the console's own form, as a person would; waits until the console says who is signed in. */
-  async function signIn(username: string, password = PASSWORD, expectSuccess = true) {
-    await page.goto(`${stack.intakeUrl}/#/sign-in`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    if (expectSuccess) await page.locator('.who').filter({ hasText: username }).waitFor();
-  }
+  const signIn = (username: string, password = PASSWORD, expectSuccess = true) => signInAs(page, stack.intakeUrl, username, password, expectSuccess);
 
   it('serves the console with a strict Content-Security-Policy and cacheable assets', async () => {
     const response = await page.goto(`${stack.intakeUrl}/`);
@@ -89,7 +115,7 @@ describe('operator console in a browser', () => {
     await page.getByRole('heading', { name: 'Alerts' }).waitFor();
   });
 
-  it('composes an urgent alert, checks it in test mode without sending, then sends it live to two BINs', async () => {
+  it('composes an urgent alert, sends it in test mode to the test group only, then sends it live to two BINs', async () => {
     await page.goto(`${stack.intakeUrl}/#/compose`);
     await page.getByLabel('Herdersem').check();
     await page.getByLabel('Moorsel').check();
@@ -108,16 +134,34 @@ describe('operator console in a browser', () => {
     await page.locator('#body-nl').focus();
     await page.getByTestId('voice-script').filter({ hasText: 'BIN-bericht van de politie. Vermiste jongen Lucas (8).' }).waitFor();
 
-    // Test mode (the default): checked and previewed, nothing sent.
+    // Test mode (the default): a real send as a test alert, which reaches the test group only.
     await page.getByTestId('mode-banner').filter({ hasText: 'TEST' }).waitFor();
-    await page.getByRole('button', { name: 'Check test alert…' }).click();
-    await page.getByRole('dialog').filter({ hasText: 'Nothing is sent' }).waitFor();
-    await page.getByRole('dialog').getByRole('button', { name: 'Check' }).click();
-    await page.getByRole('status').filter({ hasText: 'Nothing was sent' }).waitFor();
-    const [{ n: afterTest }] = await stack.db.query(`SELECT count(*)::int AS n FROM alerts`);
-    expect(afterTest).toBe(0);
     await shot('02-compose-test');
+    await page.getByRole('button', { name: 'Send test alert…' }).click();
+    await page.getByRole('dialog').filter({ hasText: 'goes to the test group only' }).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Send to the test group' }).click();
+    await page.waitForURL(/#\/alerts\/[0-9a-f-]{36}$/);
+    const testAlertId = alertIdInUrl(page);
+    await page.locator('.alert-head [data-kind=test]').filter({ hasText: 'TEST' }).waitFor();
+    // Tessa alone, by e-mail (she has no phone); none of the four other members of the two BINs.
+    await waitForCounts(page, { email: { planned: '1', delivered: '1' } });
+    expect(await page.getByTestId('channel-sms').getAttribute('data-planned')).toBe('0');
+    const testRows: Array<{ kind: string; members: string[] }> = await stack.db.query(
+      `SELECT a.kind, ARRAY(SELECT DISTINCT d.member_id::text FROM deliveries d WHERE d.alert_id = a.id) AS members FROM alerts a WHERE a.id = $1`,
+      [testAlertId],
+    );
+    expect(testRows).toEqual([{ kind: 'test', members: [tessa] }]);
+    await shot('02b-test-alert-dashboard');
 
+    // The form again, for the live alert: Test and Live are told apart everywhere.
+    await page.goto(`${stack.intakeUrl}/#/compose`);
+    await page.getByLabel('Herdersem').check();
+    await page.getByLabel('Moorsel').check();
+    await page.getByLabel('Category').selectOption('missing_person');
+    await page.locator('#title-nl').fill('Vermiste jongen Lucas (8)');
+    await page.locator('#body-nl').fill('Lucas draagt een rode jas en een blauwe rugzak. Gezien? Bel 101.');
+    await page.locator('#title-fr').fill('Garçon disparu Lucas (8 ans)');
+    await page.locator('#body-fr').fill('Lucas porte une veste rouge. Vu? Appelez le 101.');
     await page.getByLabel('Live').check();
     await page.getByTestId('mode-banner').filter({ hasText: 'LIVE' }).waitFor();
     await page.getByRole('button', { name: 'Send live alert…' }).click();
@@ -143,17 +187,9 @@ describe('operator console in a browser', () => {
       new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, childList: true });
     });
     await page.getByTestId('live-state').filter({ hasText: 'Live' }).waitFor();
-    // Anna, Bruno and Chris by SMS (Dina's mobile is unverified), all four by e-mail, Bruno by voice.
-    const expected = { sms: { planned: '3', delivered: '3' }, email: { planned: '4', delivered: '4' }, voice: { planned: '1', delivered: '1' } };
-    await page.waitForFunction(
-      (want) =>
-        Object.entries(want).every(([channel, counts]) => {
-          const card = document.querySelector(`[data-testid=channel-${channel}]`);
-          return card?.getAttribute('data-planned') === counts.planned && card?.getAttribute('data-delivered') === counts.delivered && card?.getAttribute('data-in-flight') === '0';
-        }),
-      expected,
-      { timeout: 60_000, polling: 200 },
-    );
+    // Anna, Bruno and Chris by SMS (Dina's mobile is unverified), all four and Tessa (a live alert
+    // reaches the test group too) by e-mail, Bruno by voice.
+    await waitForCounts(page, { sms: { planned: '3', delivered: '3' }, email: { planned: '5', delivered: '5' }, voice: { planned: '1', delivered: '1' } });
     const { sameDocument, smsDelivered } = await page.evaluate(() => {
       const w = window as unknown as { sameDocument: boolean; smsDelivered: string[] };
       return { sameDocument: w.sameDocument, smsDelivered: w.smsDelivered };
@@ -167,10 +203,52 @@ describe('operator console in a browser', () => {
     await shot('04-dashboard');
   });
 
+  it('sends the "found" cancel from the dashboard, and the cancel reaches exactly the original’s recipients, live', async () => {
+    const originalId = alertIdInUrl(page);
+    await page.getByRole('button', { name: 'Send “found” (cancel)…' }).click();
+    // Text per language, prefilled from the original.
+    expect(await page.locator('#follow-title-nl').inputValue()).toBe('Vermiste jongen Lucas (8)');
+    expect(await page.locator('#follow-title-fr').inputValue()).toBe('Garçon disparu Lucas (8 ans)');
+    await page.locator('#follow-title-nl').fill('Lucas (8) is gevonden');
+    await page.locator('#follow-body-nl').fill('Lucas is terecht en maakt het goed. Bedankt voor uw hulp.');
+    await page.locator('#follow-title-fr').fill('Lucas (8 ans) retrouvé');
+    await page.locator('#follow-body-fr').fill('Lucas a été retrouvé. Merci pour votre aide.');
+    await page.getByRole('button', { name: 'Check and send the cancel…' }).click();
+    const dialog = page.getByRole('dialog');
+    // The confirmation names how many members the original reached, per channel.
+    await dialog.filter({ hasText: '3 member(s) by SMS, 5 by e-mail, 1 by voice' }).waitFor();
+    await shot('07-cancel-confirm');
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await dialog.getByRole('button', { name: 'Send the cancel' }).click();
+    await page.waitForURL((url) => /#\/alerts\/[0-9a-f-]{36}$/.test(url.hash) && !url.hash.includes(originalId!));
+    const cancelId = alertIdInUrl(page);
+    await page.locator('.alert-head').filter({ hasText: 'cancel' }).filter({ hasText: 'Lucas (8) is gevonden' }).waitFor();
+    await waitForCounts(page, { sms: { planned: '3', delivered: '3' }, email: { planned: '5', delivered: '5' }, voice: { planned: '1', delivered: '1' } });
+    expect(await page.evaluate(() => (window as unknown as { sameDocument: boolean }).sameDocument)).toBe(true);
+    // Exactly the original's recipients, member by member and channel by channel.
+    const recipients = async (alertId: string) =>
+      ((await stack.db.query(`SELECT member_id::text || '/' || channel AS r FROM deliveries WHERE alert_id = $1 AND status <> 'suppressed' ORDER BY 1`, [alertId])) as Array<{ r: string }>).map((row) => row.r);
+    expect(await recipients(cancelId!)).toEqual(await recipients(originalId!));
+    await shot('08-cancel-dashboard');
+
+    // The original now reads as cancelled, and offers no further follow-up.
+    await page.getByRole('link', { name: 'the original alert' }).click();
+    await page.waitForURL((url) => url.hash.includes(originalId!));
+    await page.locator('.alert-head [data-status=cancelled]').filter({ hasText: 'cancelled' }).waitFor();
+    expect(await page.getByTestId('follow-up').count()).toBe(0);
+  });
+
   it('lists the alert with its counts, and shows the ops page to a supervisor', async () => {
     await page.goto(`${stack.intakeUrl}/#/alerts`);
-    const row = page.locator('table.alerts tbody tr').first();
-    await row.filter({ hasText: 'Vermiste jongen Lucas (8)' }).filter({ hasText: '3 / 3' }).waitFor();
+    // Status as the API gives it, and kind: the original is cancelled, the cancel issued, the test a test.
+    const row = page.locator('table.alerts tbody tr[data-kind=actual]').filter({ hasText: 'Vermiste jongen Lucas (8)' });
+    await row.filter({ hasText: '3 / 3' }).waitFor();
+    expect(await row.getAttribute('data-status')).toBe('cancelled');
+    await row.locator('[data-kind=actual]').filter({ hasText: 'LIVE' }).waitFor();
+    await row.locator('[data-status=cancelled]').filter({ hasText: 'cancelled' }).waitFor();
+    const cancelRow = page.locator('table.alerts tbody tr').first();
+    await cancelRow.filter({ hasText: 'Lucas (8) is gevonden' }).filter({ hasText: 'issued' }).filter({ hasText: 'cancel' }).waitFor();
+    expect(await page.locator('table.alerts tbody tr[data-kind=test]').count()).toBe(1);
     await shot('05-alerts');
 
     await signIn('supervisor.aalst');
