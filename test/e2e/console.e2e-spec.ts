@@ -270,3 +270,93 @@ describe('operator console in a browser', () => {
     expect(browserErrors.filter((e) => /status of 401/.test(e))).toHaveLength(1);
   });
 });
+
+/** Composes a live alert to one BIN through the form and sends it; resolves on the new alert's dashboard. */
+async function sendLiveAlert(page: Page, intakeUrl: string, bin: string, title: string, body: string): Promise<string> {
+  await page.goto(`${intakeUrl}/#/compose`);
+  await page.getByLabel(bin).check();
+  await page.getByLabel('Category').selectOption('missing_person');
+  await page.locator('#title-nl').fill(title);
+  await page.locator('#body-nl').fill(body);
+  await page.getByLabel('Live').check();
+  await page.getByRole('button', { name: 'Send live alert…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Send to 1 BIN(s)' }).click();
+  await page.waitForURL(/#\/alerts\/[0-9a-f-]{36}$/);
+  return alertIdInUrl(page)!;
+}
+
+/** Four eyes in the console: the zone requires a second person for every alert. */
+describe('operator console in a browser: approval (APPROVAL_REQUIRED_FOR=all)', () => {
+  let stack: RunningStack;
+  let browser: ConsoleBrowser;
+  let page: Page;
+  const browserErrors: string[] = [];
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const status = () => page.locator('.alert-head [data-testid=alert-status]');
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await buildConsole({ typecheck: false });
+    stack = await startStack({ APPROVAL_REQUIRED_FOR: 'all' });
+    await aMember('Anna').speaking('nl').inBins('herdersem').withMobile('+32470000201').withEmail('anna@example.be').save(stack.members);
+    await createStaff(stack, [['operator.aalst', 'operator'], ['supervisor.aalst', 'supervisor']]);
+    browser = await openConsoleBrowser();
+    page = await browser.context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') browserErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => browserErrors.push(error.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('holds an operator’s alert for approval; a supervisor sees it waiting, approves it, and it reaches its members live', async () => {
+    await signInAs(page, stack.intakeUrl, 'operator.aalst');
+    const id = await sendLiveAlert(page, stack.intakeUrl, 'Herdersem', 'Vermiste vrouw Marie (84)', 'Marie draagt een grijze mantel. Gezien? Bel 101.');
+    await status().filter({ hasText: 'awaiting approval' }).waitFor();
+    await page.getByTestId('approval').filter({ hasText: 'Nothing has been sent yet' }).waitFor();
+    // Approving is not the operator's to do: the console offers them no button.
+    expect(await page.getByRole('button', { name: 'Approve and send' }).count()).toBe(0);
+    await shot('10-awaiting-approval-operator');
+
+    await signInAs(page, stack.intakeUrl, 'supervisor.aalst');
+    await page.goto(`${stack.intakeUrl}/#/alerts`);
+    const waiting = page.getByTestId('awaiting-approval');
+    await waiting.getByRole('link', { name: 'Vermiste vrouw Marie (84)' }).waitFor();
+    await shot('11-awaiting-approval-list');
+    await waiting.getByRole('link', { name: 'Vermiste vrouw Marie (84)' }).click();
+    await page.waitForURL((url) => url.hash.includes(id));
+    await page.getByRole('button', { name: 'Approve and send' }).click();
+    await status().filter({ hasText: 'issued' }).waitFor({ timeout: 15_000 });
+    await waitForCounts(page, { sms: { planned: '1', delivered: '1' }, email: { planned: '1', delivered: '1' } });
+    await shot('12-approved-dashboard');
+    const [row] = await stack.db.query(`SELECT a.status, a.created_by <> a.approved_by AS second_person FROM alerts a WHERE a.id = $1`, [id]);
+    expect(row).toEqual({ status: 'issued', second_person: true });
+  });
+
+  it('shows the API’s refusal when a supervisor approves their own alert, and lets them withdraw it with a reason', async () => {
+    const id = await sendLiveAlert(page, stack.intakeUrl, 'Herdersem', 'Verdacht voertuig', 'Een witte bestelwagen rijdt traag rond. Nummerplaat? Bel 101.');
+    await status().filter({ hasText: 'awaiting approval' }).waitFor();
+    await page.getByRole('button', { name: 'Approve and send' }).click();
+    await page.getByTestId('approval').getByRole('alert').filter({ hasText: 'Refused by the server (403): the author of an alert may not approve it' }).waitFor();
+    await shot('13-own-approval-refused');
+    await page.getByRole('button', { name: 'Reject…' }).click();
+    await page.getByRole('button', { name: 'Reject', exact: true }).click();
+    await page.getByTestId('approval').getByRole('alert').filter({ hasText: 'Write why the alert is rejected.' }).waitFor();
+    await page.getByLabel('Reason for rejecting (the author sees it)').fill('Dubbel: al gemeld door de wijkagent.');
+    await page.getByRole('button', { name: 'Reject', exact: true }).click();
+    await status().filter({ hasText: 'rejected' }).waitFor({ timeout: 15_000 });
+    const [row] = await stack.db.query(`SELECT status, rejection_reason FROM alerts WHERE id = $1`, [id]);
+    expect(row).toEqual({ status: 'rejected', rejection_reason: 'Dubbel: al gemeld door de wijkagent.' });
+    expect(await stack.db.query(`SELECT 1 FROM deliveries WHERE alert_id = $1`, [id])).toEqual([]);
+  });
+
+  it('ran without script errors or Content-Security-Policy violations', () => {
+    // The only expected error: the refused self-approval, answered 403.
+    expect(browserErrors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    expect(browserErrors.filter((e) => /status of 403/.test(e))).toHaveLength(1);
+  });
+});
