@@ -17,12 +17,12 @@ const PASSWORD = 'correct horse battery staple';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'console');
 
 /** Staff accounts of zone Aalst with the one password, made as an administrator would. */
-async function createStaff(stack: RunningStack, accounts: Array<[string, 'operator' | 'supervisor']>): Promise<void> {
+async function createStaff(stack: RunningStack, accounts: Array<[string, 'operator' | 'supervisor'] | [string, 'board', string[]]>): Promise<void> {
   const repository = new StaffAccountRepository(stack.db);
-  for (const [username, role] of accounts) {
+  for (const [username, role, binIds] of accounts) {
     const id = randomUUID();
     await repository.create(
-      { id, username, displayName: username, passwordHash: await hashPassword(PASSWORD), role, policeZone: 'aalst', binIds: [] },
+      { id, username, displayName: username, passwordHash: await hashPassword(PASSWORD), role, policeZone: role === 'board' ? null : 'aalst', binIds: binIds ?? [] },
       { actor: null, action: 'account.created', target: { type: 'account', id } },
     );
   }
@@ -48,6 +48,17 @@ async function waitForCounts(page: Page, expected: Record<string, { planned: str
     expected,
     { timeout: 60_000, polling: 200 },
   );
+}
+
+/** A fresh browser and page whose script errors (a Content-Security-Policy violation among them) land in `errors`. */
+async function openRecordedPage(errors: string[]): Promise<{ browser: ConsoleBrowser; page: Page }> {
+  const browser = await openConsoleBrowser();
+  const page = await browser.context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { browser, page };
 }
 
 const alertIdInUrl = (page: Page) => /#\/alerts\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? null;
@@ -78,13 +89,8 @@ describe('operator console in a browser', () => {
     // In the test group: the only member a test alert reaches.
     tessa = await aMember('Tessa').speaking('nl').inBins('moorsel').withEmail('tessa@example.be').save(stack.members);
     await stack.db.query(`UPDATE members SET is_test_group = true WHERE id = $1`, [tessa]);
-    await createStaff(stack, [['operator.aalst', 'operator'], ['supervisor.aalst', 'supervisor']]);
-    browser = await openConsoleBrowser();
-    page = await browser.context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => browserErrors.push(error.message));
+    await createStaff(stack, [['operator.aalst', 'operator'], ['supervisor.aalst', 'supervisor'], ['board.moorsel', 'board', ['moorsel']]]);
+    ({ browser, page } = await openRecordedPage(browserErrors));
   }, 180_000);
 
   afterAll(async () => {
@@ -264,6 +270,48 @@ describe('operator console in a browser', () => {
     await page.getByRole('heading', { name: 'Werking' }).waitFor();
   });
 
+  it('draws the yearly history per month and channel from the reports API, filtered by BIN and category', async () => {
+    await page.getByLabel('Taal / Language').selectOption('en');
+    await page.goto(`${stack.intakeUrl}/#/reports`);
+    const table = page.getByTestId('messages-table');
+    await table.waitFor();
+    // What the API says for this year, summed here as the page should.
+    const rows = (await page.evaluate(async () => {
+      const token = (JSON.parse(sessionStorage.getItem('bin-alert.session')!) as { token: string }).token;
+      const year = new Date().getFullYear();
+      const answer = await fetch(`/v1/reports/messages?from=${year}-01-01&to=${year + 1}-01-01`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await answer.json()) as { rows: Array<{ binId: string; category: string; month: string; channel: string; reached: number }> }).rows;
+    })) as Array<{ binId: string; category: string; month: string; channel: string; reached: number }>;
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+    const sum = (channel: string, bin?: string) => rows.filter((r) => r.month === month && r.channel === channel && (!bin || r.binId === bin)).reduce((n, r) => n + r.reached, 0);
+    const shown = async (channel: string) => Number(await table.locator(`tr[data-month="${month}"] td[data-channel=${channel}]`).textContent());
+    expect(sum('sms')).toBeGreaterThan(0);
+    for (const channel of ['sms', 'email', 'voice']) expect(await shown(channel)).toBe(sum(channel));
+    expect(await page.getByTestId('messages-chart').locator(`[data-group="${month}"] [data-series=sms]`).getAttribute('data-value')).toBe(String(sum('sms')));
+    await shot('09-history');
+
+    await page.getByRole('group', { name: /BINs/ }).getByLabel('Moorsel').check();
+    await table.locator(`tr[data-month="${month}"] td[data-channel=email]`).filter({ hasText: String(sum('email', 'moorsel')) }).waitFor();
+    await page.getByRole('group', { name: /Category/ }).getByLabel('Inbraak').check();
+    await table.locator(`tr[data-month="${month}"] td[data-channel=email]`).filter({ hasText: /^0$/ }).waitFor();
+
+    await page.goto(`${stack.intakeUrl}/#/membership`);
+    await page.getByTestId('membership-table').locator('tr[data-bin=herdersem] td[data-column=active]').filter({ hasText: /^3$/ }).waitFor();
+    await page.getByTestId('membership-chart').waitFor();
+    await shot('09b-membership');
+  });
+
+  it('shows a board member the reports of their own BINs only', async () => {
+    await signIn('board.moorsel');
+    await page.goto(`${stack.intakeUrl}/#/membership`);
+    const table = page.getByTestId('membership-table');
+    await table.locator('tr[data-bin=moorsel]').waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(1);
+    await page.goto(`${stack.intakeUrl}/#/reports`);
+    await page.getByTestId('messages-table').waitFor();
+    expect(await page.getByRole('group', { name: /BINs/ }).getByRole('checkbox').count()).toBe(1);
+  });
+
   it('ran without script errors or Content-Security-Policy violations', () => {
     // The only expected error: the deliberately wrong password, answered 401.
     expect(browserErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
@@ -300,12 +348,7 @@ describe('operator console in a browser: approval (APPROVAL_REQUIRED_FOR=all)', 
     stack = await startStack({ APPROVAL_REQUIRED_FOR: 'all' });
     await aMember('Anna').speaking('nl').inBins('herdersem').withMobile('+32470000201').withEmail('anna@example.be').save(stack.members);
     await createStaff(stack, [['operator.aalst', 'operator'], ['supervisor.aalst', 'supervisor']]);
-    browser = await openConsoleBrowser();
-    page = await browser.context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => browserErrors.push(error.message));
+    ({ browser, page } = await openRecordedPage(browserErrors));
   }, 180_000);
 
   afterAll(async () => {

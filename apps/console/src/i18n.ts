@@ -149,6 +149,21 @@ const en = {
   confirmSendFollowUp: 'Send the {what}',
   reviewFollowUp: 'Check and send the {what}…',
   close: 'Close',
+  navReports: 'History',
+  navMembership: 'Membership',
+  historyTitle: 'Yearly history',
+  membershipTitle: 'Membership per BIN',
+  scopeHint: 'Only the BINs your role may see: the server decides.',
+  year: 'Year',
+  noneMeansAll: 'none chosen: all',
+  messagesChart: 'Messages that reached members in {year}, per month and channel',
+  month: 'Month',
+  total: 'Total',
+  activeMembers: 'Active members',
+  joined: 'Joined',
+  resigned: 'Resigned',
+  chartFor: 'Chart for',
+  membershipChart: 'Members of {bin} in {year}, per month',
 };
 
 type Words = typeof en;
@@ -301,6 +316,21 @@ const nl: Words = {
   confirmSendFollowUp: 'De {what} versturen',
   reviewFollowUp: 'De {what} nakijken en versturen…',
   close: 'Sluiten',
+  navReports: 'Historiek',
+  navMembership: 'Leden',
+  historyTitle: 'Jaaroverzicht',
+  membershipTitle: 'Leden per BIN',
+  scopeHint: 'Enkel de BIN\'s die uw rol mag zien: de server beslist.',
+  year: 'Jaar',
+  noneMeansAll: 'niets gekozen: alle',
+  messagesChart: 'Berichten die leden bereikten in {year}, per maand en kanaal',
+  month: 'Maand',
+  total: 'Totaal',
+  activeMembers: 'Actieve leden',
+  joined: 'Aangesloten',
+  resigned: 'Uitgeschreven',
+  chartFor: 'Grafiek voor',
+  membershipChart: 'Leden van {bin} in {year}, per maand',
 };
 
 export type WordKey = keyof Words;
