@@ -209,6 +209,24 @@ describe('operator console in a browser', () => {
     await shot('04-dashboard');
   });
 
+  it('sends an update from the dashboard, which reaches the same members, and leaves the original issued', async () => {
+    const originalId = alertIdInUrl(page);
+    await page.getByRole('button', { name: 'Send an update…' }).click();
+    expect(await page.locator('#follow-body-nl').inputValue()).toBe('Lucas draagt een rode jas en een blauwe rugzak. Gezien? Bel 101.');
+    await page.locator('#follow-body-nl').fill('Lucas werd om 16 uur gezien aan het station. Gezien? Bel 101.');
+    await page.getByRole('button', { name: 'Check and send the update…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.filter({ hasText: 'Send this update now?' }).filter({ hasText: '3 member(s) by SMS, 5 by e-mail, 1 by voice' }).waitFor();
+    await dialog.getByRole('button', { name: 'Send the update' }).click();
+    await page.waitForURL((url) => /#\/alerts\/[0-9a-f-]{36}$/.test(url.hash) && !url.hash.includes(originalId!));
+    await page.locator('.alert-head').filter({ hasText: 'update' }).filter({ hasText: 'Vermiste jongen Lucas (8)' }).waitFor();
+    await waitForCounts(page, { sms: { planned: '3', delivered: '3' }, email: { planned: '5', delivered: '5' }, voice: { planned: '1', delivered: '1' } });
+    await page.getByRole('link', { name: 'the original alert' }).click();
+    await page.waitForURL((url) => url.hash.includes(originalId!));
+    await page.locator('.alert-head [data-status=issued]').waitFor();
+    await page.getByTestId('live-state').filter({ hasText: 'Live' }).waitFor();
+  });
+
   it('sends the "found" cancel from the dashboard, and the cancel reaches exactly the original’s recipients, live', async () => {
     const originalId = alertIdInUrl(page);
     await page.getByRole('button', { name: 'Send “found” (cancel)…' }).click();
@@ -247,7 +265,7 @@ describe('operator console in a browser', () => {
   it('lists the alert with its counts, and shows the ops page to a supervisor', async () => {
     await page.goto(`${stack.intakeUrl}/#/alerts`);
     // Status as the API gives it, and kind: the original is cancelled, the cancel issued, the test a test.
-    const row = page.locator('table.alerts tbody tr[data-kind=actual]').filter({ hasText: 'Vermiste jongen Lucas (8)' });
+    const row = page.locator('table.alerts tbody tr[data-kind=actual][data-message-type=alert]').filter({ hasText: 'Vermiste jongen Lucas (8)' });
     await row.filter({ hasText: '3 / 3' }).waitFor();
     expect(await row.getAttribute('data-status')).toBe('cancelled');
     await row.locator('[data-kind=actual]').filter({ hasText: 'LIVE' }).waitFor();
@@ -255,6 +273,8 @@ describe('operator console in a browser', () => {
     const cancelRow = page.locator('table.alerts tbody tr').first();
     await cancelRow.filter({ hasText: 'Lucas (8) is gevonden' }).filter({ hasText: 'issued' }).filter({ hasText: 'cancel' }).waitFor();
     expect(await page.locator('table.alerts tbody tr[data-kind=test]').count()).toBe(1);
+    // The cancel ends the whole chain: the update reads as cancelled too.
+    expect(await page.locator('table.alerts tbody tr[data-message-type=update]').getAttribute('data-status')).toBe('cancelled');
     await shot('05-alerts');
 
     await signIn('supervisor.aalst');

@@ -87,7 +87,7 @@ export function AlertListPage() {
           </thead>
           <tbody>
             {rows.map((a) => (
-              <tr data-alert-id={a.id} data-status={a.status} data-kind={a.kind}>
+              <tr data-alert-id={a.id} data-status={a.status} data-kind={a.kind} data-message-type={a.messageType}>
                 <td>{a.issuedAt ? new Date(a.issuedAt).toLocaleString() : '—'}</td>
                 <td>
                   <AlertBadges status={a.status} kind={a.kind} messageType={a.messageType} urgency={a.urgency} /> <a href={`#/alerts/${a.id}`}>{a.title ?? a.id}</a>
