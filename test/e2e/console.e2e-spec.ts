@@ -16,6 +16,53 @@ const { buildConsole } = require('../../scripts/build-console.js') as { buildCon
 const PASSWORD = 'correct horse battery staple';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'console');
 
+/** Staff accounts of zone Aalst with the one password, made as an administrator would. */
+async function createStaff(stack: RunningStack, accounts: Array<[string, 'operator' | 'supervisor'] | [string, 'board', string[]]>): Promise<void> {
+  const repository = new StaffAccountRepository(stack.db);
+  for (const [username, role, binIds] of accounts) {
+    const id = randomUUID();
+    await repository.create(
+      { id, username, displayName: username, passwordHash: await hashPassword(PASSWORD), role, policeZone: role === 'board' ? null : 'aalst', binIds: binIds ?? [] },
+      { actor: null, action: 'account.created', target: { type: 'account', id } },
+    );
+  }
+}
+
+/** Signs in through the console's own form, as a person would; waits until the console says who is signed in. */
+async function signInAs(page: Page, intakeUrl: string, username: string, password = PASSWORD, expectSuccess = true): Promise<void> {
+  await page.goto(`${intakeUrl}/#/sign-in`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (expectSuccess) await page.locator('.who').filter({ hasText: username }).waitFor();
+}
+
+/** Waits until every channel card of the open dashboard shows these planned and delivered counts, nothing in flight. */
+async function waitForCounts(page: Page, expected: Record<string, { planned: string; delivered: string }>): Promise<void> {
+  await page.waitForFunction(
+    (want) =>
+      Object.entries(want).every(([channel, counts]) => {
+        const card = document.querySelector(`[data-testid=channel-${channel}]`);
+        return card?.getAttribute('data-planned') === counts.planned && card?.getAttribute('data-delivered') === counts.delivered && card?.getAttribute('data-in-flight') === '0';
+      }),
+    expected,
+    { timeout: 60_000, polling: 200 },
+  );
+}
+
+/** A fresh browser and page whose script errors (a Content-Security-Policy violation among them) land in `errors`. */
+async function openRecordedPage(errors: string[]): Promise<{ browser: ConsoleBrowser; page: Page }> {
+  const browser = await openConsoleBrowser();
+  const page = await browser.context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { browser, page };
+}
+
+const alertIdInUrl = (page: Page) => /#\/alerts\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? null;
+
 /**
  * The operator console in Debian's Chromium against the real stack: sign in, compose an urgent
  * alert to two BINs, send it live, and watch its dashboard reach the expected counts through the
@@ -23,6 +70,7 @@ const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'console');
  */
 describe('operator console in a browser', () => {
   let stack: RunningStack;
+  let tessa: string;
   let browser: ConsoleBrowser;
   let page: Page;
   /** What the browser reported as errors: a Content-Security-Policy violation would show here. */
@@ -38,20 +86,11 @@ describe('operator console in a browser', () => {
     await aMember('Chris').speaking('nl').inBins('herdersem', 'moorsel').withMobile('+32470000103').withEmail('chris@example.be').save(stack.members);
     await aMember('Dina').speaking('nl').inBins('herdersem').withMobile('+32470000104', false).withEmail('dina@example.be').save(stack.members);
     await aMember('Emiel').speaking('nl').inBins('mijlbeek').withMobile('+32470000105').withEmail('emiel@example.be').save(stack.members);
-    const accounts = new StaffAccountRepository(stack.db);
-    for (const [username, role] of [['operator.aalst', 'operator'], ['supervisor.aalst', 'supervisor']] as const) {
-      const id = randomUUID();
-      await accounts.create(
-        { id, username, displayName: username, passwordHash: await hashPassword(PASSWORD), role, policeZone: 'aalst', binIds: [] },
-        { actor: null, action: 'account.created', target: { type: 'account', id } },
-      );
-    }
-    browser = await openConsoleBrowser();
-    page = await browser.context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => browserErrors.push(error.message));
+    // In the test group: the only member a test alert reaches.
+    tessa = await aMember('Tessa').speaking('nl').inBins('moorsel').withEmail('tessa@example.be').save(stack.members);
+    await stack.db.query(`UPDATE members SET is_test_group = true WHERE id = $1`, [tessa]);
+    await createStaff(stack, [['operator.aalst', 'operator'], ['supervisor.aalst', 'supervisor'], ['board.moorsel', 'board', ['moorsel']]]);
+    ({ browser, page } = await openRecordedPage(browserErrors));
   }, 180_000);
 
   afterAll(async () => {
@@ -59,14 +98,7 @@ describe('operator console in a browser', () => {
     await stack?.stop();
   });
 
-  /** Signs in through the console's own form, as a person would; waits until the console says who is signed in. */
-  async function signIn(username: string, password = PASSWORD, expectSuccess = true) {
-    await page.goto(`${stack.intakeUrl}/#/sign-in`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    if (expectSuccess) await page.locator('.who').filter({ hasText: username }).waitFor();
-  }
+  const signIn = (username: string, password = PASSWORD, expectSuccess = true) => signInAs(page, stack.intakeUrl, username, password, expectSuccess);
 
   it('serves the console with a strict Content-Security-Policy and cacheable assets', async () => {
     const response = await page.goto(`${stack.intakeUrl}/`);
@@ -89,7 +121,7 @@ describe('operator console in a browser', () => {
     await page.getByRole('heading', { name: 'Alerts' }).waitFor();
   });
 
-  it('composes an urgent alert, checks it in test mode without sending, then sends it live to two BINs', async () => {
+  it('composes an urgent alert, sends it in test mode to the test group only, then sends it live to two BINs', async () => {
     await page.goto(`${stack.intakeUrl}/#/compose`);
     await page.getByLabel('Herdersem').check();
     await page.getByLabel('Moorsel').check();
@@ -108,16 +140,34 @@ describe('operator console in a browser', () => {
     await page.locator('#body-nl').focus();
     await page.getByTestId('voice-script').filter({ hasText: 'BIN-bericht van de politie. Vermiste jongen Lucas (8).' }).waitFor();
 
-    // Test mode (the default): checked and previewed, nothing sent.
+    // Test mode (the default): a real send as a test alert, which reaches the test group only.
     await page.getByTestId('mode-banner').filter({ hasText: 'TEST' }).waitFor();
-    await page.getByRole('button', { name: 'Check test alert…' }).click();
-    await page.getByRole('dialog').filter({ hasText: 'Nothing is sent' }).waitFor();
-    await page.getByRole('dialog').getByRole('button', { name: 'Check' }).click();
-    await page.getByRole('status').filter({ hasText: 'Nothing was sent' }).waitFor();
-    const [{ n: afterTest }] = await stack.db.query(`SELECT count(*)::int AS n FROM alerts`);
-    expect(afterTest).toBe(0);
     await shot('02-compose-test');
+    await page.getByRole('button', { name: 'Send test alert…' }).click();
+    await page.getByRole('dialog').filter({ hasText: 'goes to the test group only' }).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Send to the test group' }).click();
+    await page.waitForURL(/#\/alerts\/[0-9a-f-]{36}$/);
+    const testAlertId = alertIdInUrl(page);
+    await page.locator('.alert-head [data-kind=test]').filter({ hasText: 'TEST' }).waitFor();
+    // Tessa alone, by e-mail (she has no phone); none of the four other members of the two BINs.
+    await waitForCounts(page, { email: { planned: '1', delivered: '1' } });
+    expect(await page.getByTestId('channel-sms').getAttribute('data-planned')).toBe('0');
+    const testRows: Array<{ kind: string; members: string[] }> = await stack.db.query(
+      `SELECT a.kind, ARRAY(SELECT DISTINCT d.member_id::text FROM deliveries d WHERE d.alert_id = a.id) AS members FROM alerts a WHERE a.id = $1`,
+      [testAlertId],
+    );
+    expect(testRows).toEqual([{ kind: 'test', members: [tessa] }]);
+    await shot('02b-test-alert-dashboard');
 
+    // The form again, for the live alert: Test and Live are told apart everywhere.
+    await page.goto(`${stack.intakeUrl}/#/compose`);
+    await page.getByLabel('Herdersem').check();
+    await page.getByLabel('Moorsel').check();
+    await page.getByLabel('Category').selectOption('missing_person');
+    await page.locator('#title-nl').fill('Vermiste jongen Lucas (8)');
+    await page.locator('#body-nl').fill('Lucas draagt een rode jas en een blauwe rugzak. Gezien? Bel 101.');
+    await page.locator('#title-fr').fill('Garçon disparu Lucas (8 ans)');
+    await page.locator('#body-fr').fill('Lucas porte une veste rouge. Vu? Appelez le 101.');
     await page.getByLabel('Live').check();
     await page.getByTestId('mode-banner').filter({ hasText: 'LIVE' }).waitFor();
     await page.getByRole('button', { name: 'Send live alert…' }).click();
@@ -143,17 +193,9 @@ describe('operator console in a browser', () => {
       new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, childList: true });
     });
     await page.getByTestId('live-state').filter({ hasText: 'Live' }).waitFor();
-    // Anna, Bruno and Chris by SMS (Dina's mobile is unverified), all four by e-mail, Bruno by voice.
-    const expected = { sms: { planned: '3', delivered: '3' }, email: { planned: '4', delivered: '4' }, voice: { planned: '1', delivered: '1' } };
-    await page.waitForFunction(
-      (want) =>
-        Object.entries(want).every(([channel, counts]) => {
-          const card = document.querySelector(`[data-testid=channel-${channel}]`);
-          return card?.getAttribute('data-planned') === counts.planned && card?.getAttribute('data-delivered') === counts.delivered && card?.getAttribute('data-in-flight') === '0';
-        }),
-      expected,
-      { timeout: 60_000, polling: 200 },
-    );
+    // Anna, Bruno and Chris by SMS (Dina's mobile is unverified), all four and Tessa (a live alert
+    // reaches the test group too) by e-mail, Bruno by voice.
+    await waitForCounts(page, { sms: { planned: '3', delivered: '3' }, email: { planned: '5', delivered: '5' }, voice: { planned: '1', delivered: '1' } });
     const { sameDocument, smsDelivered } = await page.evaluate(() => {
       const w = window as unknown as { sameDocument: boolean; smsDelivered: string[] };
       return { sameDocument: w.sameDocument, smsDelivered: w.smsDelivered };
@@ -167,10 +209,72 @@ describe('operator console in a browser', () => {
     await shot('04-dashboard');
   });
 
+  it('sends an update from the dashboard, which reaches the same members, and leaves the original issued', async () => {
+    const originalId = alertIdInUrl(page);
+    await page.getByRole('button', { name: 'Send an update…' }).click();
+    expect(await page.locator('#follow-body-nl').inputValue()).toBe('Lucas draagt een rode jas en een blauwe rugzak. Gezien? Bel 101.');
+    await page.locator('#follow-body-nl').fill('Lucas werd om 16 uur gezien aan het station. Gezien? Bel 101.');
+    await page.getByRole('button', { name: 'Check and send the update…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.filter({ hasText: 'Send this update now?' }).filter({ hasText: '3 member(s) by SMS, 5 by e-mail, 1 by voice' }).waitFor();
+    await dialog.getByRole('button', { name: 'Send the update' }).click();
+    await page.waitForURL((url) => /#\/alerts\/[0-9a-f-]{36}$/.test(url.hash) && !url.hash.includes(originalId!));
+    await page.locator('.alert-head').filter({ hasText: 'update' }).filter({ hasText: 'Vermiste jongen Lucas (8)' }).waitFor();
+    await waitForCounts(page, { sms: { planned: '3', delivered: '3' }, email: { planned: '5', delivered: '5' }, voice: { planned: '1', delivered: '1' } });
+    await page.getByRole('link', { name: 'the original alert' }).click();
+    await page.waitForURL((url) => url.hash.includes(originalId!));
+    await page.locator('.alert-head [data-status=issued]').waitFor();
+    await page.getByTestId('live-state').filter({ hasText: 'Live' }).waitFor();
+  });
+
+  it('sends the "found" cancel from the dashboard, and the cancel reaches exactly the original’s recipients, live', async () => {
+    const originalId = alertIdInUrl(page);
+    await page.getByRole('button', { name: 'Send “found” (cancel)…' }).click();
+    // Text per language, prefilled from the original.
+    expect(await page.locator('#follow-title-nl').inputValue()).toBe('Vermiste jongen Lucas (8)');
+    expect(await page.locator('#follow-title-fr').inputValue()).toBe('Garçon disparu Lucas (8 ans)');
+    await page.locator('#follow-title-nl').fill('Lucas (8) is gevonden');
+    await page.locator('#follow-body-nl').fill('Lucas is terecht en maakt het goed. Bedankt voor uw hulp.');
+    await page.locator('#follow-title-fr').fill('Lucas (8 ans) retrouvé');
+    await page.locator('#follow-body-fr').fill('Lucas a été retrouvé. Merci pour votre aide.');
+    await page.getByRole('button', { name: 'Check and send the cancel…' }).click();
+    const dialog = page.getByRole('dialog');
+    // The confirmation names how many members the original reached, per channel.
+    await dialog.filter({ hasText: '3 member(s) by SMS, 5 by e-mail, 1 by voice' }).waitFor();
+    await shot('07-cancel-confirm');
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await dialog.getByRole('button', { name: 'Send the cancel' }).click();
+    await page.waitForURL((url) => /#\/alerts\/[0-9a-f-]{36}$/.test(url.hash) && !url.hash.includes(originalId!));
+    const cancelId = alertIdInUrl(page);
+    await page.locator('.alert-head').filter({ hasText: 'cancel' }).filter({ hasText: 'Lucas (8) is gevonden' }).waitFor();
+    await waitForCounts(page, { sms: { planned: '3', delivered: '3' }, email: { planned: '5', delivered: '5' }, voice: { planned: '1', delivered: '1' } });
+    expect(await page.evaluate(() => (window as unknown as { sameDocument: boolean }).sameDocument)).toBe(true);
+    // Exactly the original's recipients, member by member and channel by channel.
+    const recipients = async (alertId: string) =>
+      ((await stack.db.query(`SELECT member_id::text || '/' || channel AS r FROM deliveries WHERE alert_id = $1 AND status <> 'suppressed' ORDER BY 1`, [alertId])) as Array<{ r: string }>).map((row) => row.r);
+    expect(await recipients(cancelId!)).toEqual(await recipients(originalId!));
+    await shot('08-cancel-dashboard');
+
+    // The original now reads as cancelled, and offers no further follow-up.
+    await page.getByRole('link', { name: 'the original alert' }).click();
+    await page.waitForURL((url) => url.hash.includes(originalId!));
+    await page.locator('.alert-head [data-status=cancelled]').filter({ hasText: 'cancelled' }).waitFor();
+    expect(await page.getByTestId('follow-up').count()).toBe(0);
+  });
+
   it('lists the alert with its counts, and shows the ops page to a supervisor', async () => {
     await page.goto(`${stack.intakeUrl}/#/alerts`);
-    const row = page.locator('table.alerts tbody tr').first();
-    await row.filter({ hasText: 'Vermiste jongen Lucas (8)' }).filter({ hasText: '3 / 3' }).waitFor();
+    // Status as the API gives it, and kind: the original is cancelled, the cancel issued, the test a test.
+    const row = page.locator('table.alerts tbody tr[data-kind=actual][data-message-type=alert]').filter({ hasText: 'Vermiste jongen Lucas (8)' });
+    await row.filter({ hasText: '3 / 3' }).waitFor();
+    expect(await row.getAttribute('data-status')).toBe('cancelled');
+    await row.locator('[data-kind=actual]').filter({ hasText: 'LIVE' }).waitFor();
+    await row.locator('[data-status=cancelled]').filter({ hasText: 'cancelled' }).waitFor();
+    const cancelRow = page.locator('table.alerts tbody tr').first();
+    await cancelRow.filter({ hasText: 'Lucas (8) is gevonden' }).filter({ hasText: 'issued' }).filter({ hasText: 'cancel' }).waitFor();
+    expect(await page.locator('table.alerts tbody tr[data-kind=test]').count()).toBe(1);
+    // The cancel ends the whole chain: the update reads as cancelled too.
+    expect(await page.locator('table.alerts tbody tr[data-message-type=update]').getAttribute('data-status')).toBe('cancelled');
     await shot('05-alerts');
 
     await signIn('supervisor.aalst');
@@ -186,9 +290,136 @@ describe('operator console in a browser', () => {
     await page.getByRole('heading', { name: 'Werking' }).waitFor();
   });
 
+  it('draws the yearly history per month and channel from the reports API, filtered by BIN and category', async () => {
+    await page.getByLabel('Taal / Language').selectOption('en');
+    await page.goto(`${stack.intakeUrl}/#/reports`);
+    const table = page.getByTestId('messages-table');
+    await table.waitFor();
+    // What the API says for this year, summed here as the page should.
+    const rows = (await page.evaluate(async () => {
+      const token = (JSON.parse(sessionStorage.getItem('bin-alert.session')!) as { token: string }).token;
+      const year = new Date().getFullYear();
+      const answer = await fetch(`/v1/reports/messages?from=${year}-01-01&to=${year + 1}-01-01`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await answer.json()) as { rows: Array<{ binId: string; category: string; month: string; channel: string; reached: number }> }).rows;
+    })) as Array<{ binId: string; category: string; month: string; channel: string; reached: number }>;
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+    const sum = (channel: string, bin?: string) => rows.filter((r) => r.month === month && r.channel === channel && (!bin || r.binId === bin)).reduce((n, r) => n + r.reached, 0);
+    const shown = async (channel: string) => Number(await table.locator(`tr[data-month="${month}"] td[data-channel=${channel}]`).textContent());
+    expect(sum('sms')).toBeGreaterThan(0);
+    for (const channel of ['sms', 'email', 'voice']) expect(await shown(channel)).toBe(sum(channel));
+    expect(await page.getByTestId('messages-chart').locator(`[data-group="${month}"] [data-series=sms]`).getAttribute('data-value')).toBe(String(sum('sms')));
+    await shot('09-history');
+
+    await page.getByRole('group', { name: /BINs/ }).getByLabel('Moorsel').check();
+    await table.locator(`tr[data-month="${month}"] td[data-channel=email]`).filter({ hasText: String(sum('email', 'moorsel')) }).waitFor();
+    await page.getByRole('group', { name: /Category/ }).getByLabel('Inbraak').check();
+    await table.locator(`tr[data-month="${month}"] td[data-channel=email]`).filter({ hasText: /^0$/ }).waitFor();
+
+    await page.goto(`${stack.intakeUrl}/#/membership`);
+    await page.getByTestId('membership-table').locator('tr[data-bin=herdersem] td[data-column=active]').filter({ hasText: /^3$/ }).waitFor();
+    await page.getByTestId('membership-chart').waitFor();
+    await shot('09b-membership');
+  });
+
+  it('shows a board member the reports of their own BINs only', async () => {
+    await signIn('board.moorsel');
+    await page.goto(`${stack.intakeUrl}/#/membership`);
+    const table = page.getByTestId('membership-table');
+    await table.locator('tr[data-bin=moorsel]').waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(1);
+    await page.goto(`${stack.intakeUrl}/#/reports`);
+    await page.getByTestId('messages-table').waitFor();
+    expect(await page.getByRole('group', { name: /BINs/ }).getByRole('checkbox').count()).toBe(1);
+  });
+
   it('ran without script errors or Content-Security-Policy violations', () => {
     // The only expected error: the deliberately wrong password, answered 401.
     expect(browserErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
     expect(browserErrors.filter((e) => /status of 401/.test(e))).toHaveLength(1);
+  });
+});
+
+/** Composes a live alert to one BIN through the form and sends it; resolves on the new alert's dashboard. */
+async function sendLiveAlert(page: Page, intakeUrl: string, bin: string, title: string, body: string): Promise<string> {
+  await page.goto(`${intakeUrl}/#/compose`);
+  await page.getByLabel(bin).check();
+  await page.getByLabel('Category').selectOption('missing_person');
+  await page.locator('#title-nl').fill(title);
+  await page.locator('#body-nl').fill(body);
+  await page.getByLabel('Live').check();
+  await page.getByRole('button', { name: 'Send live alert…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Send to 1 BIN(s)' }).click();
+  await page.waitForURL(/#\/alerts\/[0-9a-f-]{36}$/);
+  return alertIdInUrl(page)!;
+}
+
+/** Four eyes in the console: the zone requires a second person for every alert. */
+describe('operator console in a browser: approval (APPROVAL_REQUIRED_FOR=all)', () => {
+  let stack: RunningStack;
+  let browser: ConsoleBrowser;
+  let page: Page;
+  const browserErrors: string[] = [];
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const status = () => page.locator('.alert-head [data-testid=alert-status]');
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await buildConsole({ typecheck: false });
+    stack = await startStack({ APPROVAL_REQUIRED_FOR: 'all' });
+    await aMember('Anna').speaking('nl').inBins('herdersem').withMobile('+32470000201').withEmail('anna@example.be').save(stack.members);
+    await createStaff(stack, [['operator.aalst', 'operator'], ['supervisor.aalst', 'supervisor']]);
+    ({ browser, page } = await openRecordedPage(browserErrors));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('holds an operator’s alert for approval; a supervisor sees it waiting, approves it, and it reaches its members live', async () => {
+    await signInAs(page, stack.intakeUrl, 'operator.aalst');
+    const id = await sendLiveAlert(page, stack.intakeUrl, 'Herdersem', 'Vermiste vrouw Marie (84)', 'Marie draagt een grijze mantel. Gezien? Bel 101.');
+    await status().filter({ hasText: 'awaiting approval' }).waitFor();
+    await page.getByTestId('approval').filter({ hasText: 'Nothing has been sent yet' }).waitFor();
+    // Approving is not the operator's to do: the console offers them no button.
+    expect(await page.getByRole('button', { name: 'Approve and send' }).count()).toBe(0);
+    await shot('10-awaiting-approval-operator');
+
+    await signInAs(page, stack.intakeUrl, 'supervisor.aalst');
+    await page.goto(`${stack.intakeUrl}/#/alerts`);
+    const waiting = page.getByTestId('awaiting-approval');
+    await waiting.getByRole('link', { name: 'Vermiste vrouw Marie (84)' }).waitFor();
+    await shot('11-awaiting-approval-list');
+    await waiting.getByRole('link', { name: 'Vermiste vrouw Marie (84)' }).click();
+    await page.waitForURL((url) => url.hash.includes(id));
+    await page.getByRole('button', { name: 'Approve and send' }).click();
+    await status().filter({ hasText: 'issued' }).waitFor({ timeout: 15_000 });
+    await waitForCounts(page, { sms: { planned: '1', delivered: '1' }, email: { planned: '1', delivered: '1' } });
+    await shot('12-approved-dashboard');
+    const [row] = await stack.db.query(`SELECT a.status, a.created_by <> a.approved_by AS second_person FROM alerts a WHERE a.id = $1`, [id]);
+    expect(row).toEqual({ status: 'issued', second_person: true });
+  });
+
+  it('shows the API’s refusal when a supervisor approves their own alert, and lets them withdraw it with a reason', async () => {
+    const id = await sendLiveAlert(page, stack.intakeUrl, 'Herdersem', 'Verdacht voertuig', 'Een witte bestelwagen rijdt traag rond. Nummerplaat? Bel 101.');
+    await status().filter({ hasText: 'awaiting approval' }).waitFor();
+    await page.getByRole('button', { name: 'Approve and send' }).click();
+    await page.getByTestId('approval').getByRole('alert').filter({ hasText: 'Refused by the server (403): the author of an alert may not approve it' }).waitFor();
+    await shot('13-own-approval-refused');
+    await page.getByRole('button', { name: 'Reject…' }).click();
+    await page.getByRole('button', { name: 'Reject', exact: true }).click();
+    await page.getByTestId('approval').getByRole('alert').filter({ hasText: 'Write why the alert is rejected.' }).waitFor();
+    await page.getByLabel('Reason for rejecting (the author sees it)').fill('Dubbel: al gemeld door de wijkagent.');
+    await page.getByRole('button', { name: 'Reject', exact: true }).click();
+    await status().filter({ hasText: 'rejected' }).waitFor({ timeout: 15_000 });
+    const [row] = await stack.db.query(`SELECT status, rejection_reason FROM alerts WHERE id = $1`, [id]);
+    expect(row).toEqual({ status: 'rejected', rejection_reason: 'Dubbel: al gemeld door de wijkagent.' });
+    expect(await stack.db.query(`SELECT 1 FROM deliveries WHERE alert_id = $1`, [id])).toEqual([]);
+  });
+
+  it('ran without script errors or Content-Security-Policy violations', () => {
+    // The only expected error: the refused self-approval, answered 403.
+    expect(browserErrors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    expect(browserErrors.filter((e) => /status of 403/.test(e))).toHaveLength(1);
   });
 });

@@ -52,7 +52,11 @@ export type ChannelName = 'sms' | 'email' | 'voice';
 
 export interface AlertListItem {
   id: string;
+  /** As the API shows it now: draft, awaiting_approval, issued, rejected, cancelled, expired. */
   status: string;
+  kind: string;
+  messageType: string;
+  references: string | null;
   category: string;
   urgency: string;
   redistributionAllowed: boolean;
@@ -66,6 +70,13 @@ export interface AlertListItem {
 export type Funnel = DeliveryFunnel;
 
 export interface AlertDashboard {
-  alert: { id: string; status: string; category: string; urgency: string; redistributionAllowed: boolean; bins: string[]; issuedAt: string | null; texts: Record<string, { title: string; body: string }> };
+  alert: { id: string; status: string; kind: string; messageType: string; references: string | null; createdBy: string | null; category: string; urgency: string; redistributionAllowed: boolean; bins: string[]; issuedAt: string | null; texts: Record<string, { title: string; body: string }> };
   channels: Partial<Record<ChannelName, { funnel: Funnel; firstDeliveryMs: number | null; lastDeliveryMs: number | null }>>;
+}
+
+/** What POST /v1/alerts and the lifecycle routes answer. */
+export interface LifecycleAnswer {
+  id: string;
+  status: string;
+  issuedAt: string | null;
 }

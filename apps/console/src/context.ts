@@ -1,10 +1,11 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Translate } from './i18n';
+import type { Translate, UiLanguage } from './i18n';
 import type { Session } from './session';
 
 export interface ConsoleContext {
   t: Translate;
+  language: UiLanguage;
   session: Session | null;
   setSession(session: Session | null): void;
 }

@@ -8,6 +8,7 @@ import { ComposePage } from './pages/compose';
 import { AlertListPage } from './pages/alert-list';
 import { DashboardPage } from './pages/dashboard';
 import { OpsPage } from './pages/ops';
+import { HistoryPage, MembershipPage } from './pages/reports';
 import './styles.css';
 
 function currentRoute(): string {
@@ -40,6 +41,8 @@ function App() {
   else if (path === '/compose') page = <ComposePage />;
   else if (alertMatch) page = <DashboardPage alertId={alertMatch[1]} />;
   else if (path === '/ops') page = <OpsPage />;
+  else if (path === '/reports') page = <HistoryPage />;
+  else if (path === '/membership') page = <MembershipPage />;
   else page = <AlertListPage />;
 
   const chooseLanguage = (next: UiLanguage) => {
@@ -48,7 +51,7 @@ function App() {
   };
 
   return (
-    <Console.Provider value={{ t, session, setSession }}>
+    <Console.Provider value={{ t, language, session, setSession }}>
       <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
         {t('skip')}
       </a>
@@ -59,6 +62,8 @@ function App() {
             <a href="#/compose" aria-current={path === '/compose' ? 'page' : undefined}>{t('navCompose')}</a>
             <a href="#/alerts" aria-current={path === '/alerts' || alertMatch ? 'page' : undefined}>{t('navAlerts')}</a>
             <a href="#/ops" aria-current={path === '/ops' ? 'page' : undefined}>{t('navOps')}</a>
+            <a href="#/reports" aria-current={path === '/reports' ? 'page' : undefined}>{t('navReports')}</a>
+            <a href="#/membership" aria-current={path === '/membership' ? 'page' : undefined}>{t('navMembership')}</a>
           </nav>
         )}
         <div class="top-right">

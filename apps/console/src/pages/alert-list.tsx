@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { AlertListItem, ApiError, api } from '../api';
 import { useConsole } from '../context';
+import { AlertBadges } from '../components/alert-badges';
 import { UNSUCCESSFUL_DELIVERY_STATUSES } from '../../../../libs/domain/src/delivery/delivery-funnel';
 
 const REFRESH_MS = 10_000;
 
 /** The caller's zone's alerts, newest first, refreshed while open; older pages on demand. */
 export function AlertListPage() {
-  const { t } = useConsole();
+  const { t, session } = useConsole();
   const [alerts, setAlerts] = useState<AlertListItem[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -39,9 +40,28 @@ export function AlertListPage() {
   };
 
   const rows = [...(alerts ?? []), ...older];
+  // Among the alerts loaded: the list has no status filter yet, and what waits is recent.
+  const awaiting = rows.filter((a) => a.status === 'awaiting_approval');
   return (
     <section aria-labelledby="alerts-title">
       <h1 id="alerts-title">{t('alertsTitle')}</h1>
+      {session?.role === 'supervisor' && alerts !== null && (
+        <section class="awaiting" aria-labelledby="awaiting-title" data-testid="awaiting-approval">
+          <h2 id="awaiting-title">{t('awaitingTitle')}</h2>
+          {awaiting.length === 0 ? (
+            <p class="hint">{t('awaitingNone')}</p>
+          ) : (
+            <ul>
+              {awaiting.map((a) => (
+                <li>
+                  <AlertBadges status={a.status} kind={a.kind} messageType={a.messageType} urgency={a.urgency} /> <a href={`#/alerts/${a.id}`}>{a.title ?? a.id}</a>{' '}
+                  <span class="hint">{a.bins.join(', ')}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
       {problem && (
         <p class="problem" role="alert">
           {t('error', { message: problem })}
@@ -67,10 +87,10 @@ export function AlertListPage() {
           </thead>
           <tbody>
             {rows.map((a) => (
-              <tr data-alert-id={a.id}>
+              <tr data-alert-id={a.id} data-status={a.status} data-kind={a.kind} data-message-type={a.messageType}>
                 <td>{a.issuedAt ? new Date(a.issuedAt).toLocaleString() : '—'}</td>
                 <td>
-                  {a.urgency === 'urgent' && <span class="badge urgent">{t('urgentBadge')}</span>} <a href={`#/alerts/${a.id}`}>{a.title ?? a.id}</a>
+                  <AlertBadges status={a.status} kind={a.kind} messageType={a.messageType} urgency={a.urgency} /> <a href={`#/alerts/${a.id}`}>{a.title ?? a.id}</a>
                   <div class="hint">{a.category}</div>
                 </td>
                 <td>{a.bins.join(', ')}</td>

@@ -4,6 +4,7 @@ import { segmentSms } from '../../../../libs/domain/src/content/sms-encoding';
 import type { AlertContent } from '../../../../libs/domain/src/content/alert-message';
 import { ApiError, Bin, Category, api } from '../api';
 import { navigate, useConsole } from '../context';
+import { filledTexts } from '../alert-words';
 
 const LANGUAGES = ['nl', 'fr', 'de', 'en'] as const;
 type Lang = (typeof LANGUAGES)[number];
@@ -13,9 +14,6 @@ type Texts = Record<Lang, { title: string; body: string }>;
 
 const emptyTexts = (): Texts => ({ nl: { title: '', body: '' }, fr: { title: '', body: '' }, de: { title: '', body: '' }, en: { title: '', body: '' } });
 
-function filledTexts(texts: Texts): Partial<Texts> {
-  return Object.fromEntries(LANGUAGES.filter((l) => texts[l].title.trim() && texts[l].body.trim()).map((l) => [l, { title: texts[l].title.trim(), body: texts[l].body.trim() }]));
-}
 
 /**
  * Compose and send. The SMS counter and the voice script come from the domain's own rendering
@@ -34,7 +32,6 @@ export function ComposePage() {
   const [previewLanguage, setPreviewLanguage] = useState<Lang>('nl');
   const [mode, setMode] = useState<Mode>('test');
   const [problems, setProblems] = useState<string[]>([]);
-  const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
 
@@ -69,7 +66,7 @@ export function ComposePage() {
   const toggleAll = () => setChosen(allChosen ? new Set() : new Set(zoneBins.map((b) => b.id)));
   const chosenNames = zoneBins.filter((b) => chosen.has(b.id)).map((b) => b.name);
 
-  const content: AlertContent = useMemo(() => ({ alertId: 'preview', urgency, redistributionAllowed: redistribution, texts: filledTexts(texts) }), [urgency, redistribution, texts]);
+  const content: AlertContent = useMemo(() => ({ alertId: 'preview', urgency, redistributionAllowed: redistribution, texts: filledTexts(texts) as Partial<Texts> }), [urgency, redistribution, texts]);
   const hasText = Object.keys(content.texts).length > 0;
   const voiceLanguage: Lang = content.texts[previewLanguage] ? previewLanguage : ((Object.keys(content.texts)[0] as Lang) ?? previewLanguage);
 
@@ -83,7 +80,6 @@ export function ComposePage() {
 
   const askConfirmation = (e: Event) => {
     e.preventDefault();
-    setNotice(null);
     const found = check();
     setProblems(found);
     if (found.length === 0) dialog.current?.showModal();
@@ -91,16 +87,12 @@ export function ComposePage() {
 
   const confirmed = async () => {
     dialog.current?.close();
-    if (mode === 'test') {
-      // Today's API has no test send: a test is checked and previewed here, and nothing leaves.
-      setNotice(t('testChecked', { n: chosen.size }));
-      return;
-    }
     setBusy(true);
     try {
+      // A test alert is a real send that reaches the test group only, every message marked TEST (ADR 0008).
       const created = await api<{ id: string }>('/v1/alerts', {
         method: 'POST',
-        json: { category, urgency, bins: [...chosen], redistributionAllowed: redistribution, texts: content.texts },
+        json: { category, urgency, bins: [...chosen], redistributionAllowed: redistribution, texts: content.texts, kind: mode === 'live' ? 'actual' : 'test' },
       });
       navigate(`/alerts/${created.id}`);
     } catch (error) {
@@ -126,10 +118,7 @@ export function ComposePage() {
               name="mode"
               value={m}
               checked={mode === m}
-              onChange={() => {
-                setMode(m);
-                setNotice(null);
-              }}
+              onChange={() => setMode(m)}
             />
             {t(m === 'test' ? 'modeTest' : 'modeLive')}
           </label>
@@ -147,11 +136,6 @@ export function ComposePage() {
             ))}
           </ul>
         </div>
-      )}
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
       )}
       <form onSubmit={askConfirmation} noValidate>
         <fieldset>

@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AlertDashboard, ChannelName, Funnel } from '../api';
 import { FunnelChart, Bar } from '../components/funnel-chart';
+import { AlertBadges } from '../components/alert-badges';
+import { ApprovalPanel, FollowUpPanel } from '../components/alert-actions';
+import { canFollowUp } from '../alert-words';
 import { useConsole } from '../context';
 import type { Translate } from '../i18n';
 import { LiveState, followDashboard } from '../live-dashboard';
@@ -53,7 +56,7 @@ function Reasons(props: { title: string; counts: Record<string, number>; testId:
 
 /** One alert, live: per channel the funnel, times to first and last delivery, reasons. */
 export function DashboardPage(props: { alertId: string }) {
-  const { t } = useConsole();
+  const { t, session } = useConsole();
   const [dashboard, setDashboard] = useState<AlertDashboard | null>(null);
   const [state, setState] = useState<LiveState>('connecting');
 
@@ -73,14 +76,21 @@ export function DashboardPage(props: { alertId: string }) {
       {alert && (
         <div class="alert-head">
           <p>
-            {alert.urgency === 'urgent' && <span class="badge urgent">{t('urgentBadge')}</span>} <strong>{text?.title}</strong> · {alert.category} ·{' '}
+            <AlertBadges status={alert.status} kind={alert.kind} messageType={alert.messageType} urgency={alert.urgency} /> <strong>{text?.title}</strong> · {alert.category} ·{' '}
             {alert.redistributionAllowed ? t('shareAllowed') : t('shareForbidden')}
           </p>
+          {alert.references && (
+            <p>
+              {t('followsUp')} <a href={`#/alerts/${alert.references}`}>{t('original')}</a>
+            </p>
+          )}
           <p class="hint">
             {alert.bins.join(', ')} · {alert.issuedAt ? new Date(alert.issuedAt).toLocaleString() : ''} · {alert.id}
           </p>
         </div>
       )}
+      {alert?.status === 'awaiting_approval' && <ApprovalPanel key={alert.id} alertId={alert.id} />}
+      {dashboard && canFollowUp(dashboard.alert) && (session?.role === 'operator' || session?.role === 'supervisor') && <FollowUpPanel key={alert!.id} dashboard={dashboard} />}
       <div class="channels">
         {CHANNELS.map((channel) => {
           const data = dashboard?.channels[channel];

@@ -13,7 +13,7 @@ export interface ChannelDashboard {
 
 /** One alert's dashboard: the same document for the first load and every live update. */
 export interface AlertDashboard {
-  alert: { id: string; status: string; kind: string; messageType: string; category: string; urgency: string; redistributionAllowed: boolean; bins: string[]; issuedAt: string | null; texts: unknown };
+  alert: { id: string; status: string; kind: string; messageType: string; references: string | null; createdBy: string | null; category: string; urgency: string; redistributionAllowed: boolean; bins: string[]; issuedAt: string | null; texts: unknown };
   channels: Partial<Record<Channel, ChannelDashboard>>;
 }
 
@@ -84,6 +84,8 @@ export class AlertDashboardService implements BeforeApplicationShutdown, OnAppli
         status: shownStatus({ state: alert.status, expiresAt: alert.expiresAt, cancelled: found.cancelled }, new Date()),
         kind: alert.kind,
         messageType: alert.messageType,
+        references: alert.referencesAlertId,
+        createdBy: alert.createdBy,
         category: alert.categoryCode,
         urgency: alert.urgency,
         redistributionAllowed: alert.redistributionAllowed,

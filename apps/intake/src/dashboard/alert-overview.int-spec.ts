@@ -95,4 +95,21 @@ describe('alert overview, dashboard and ops endpoints', () => {
     expect(Array.isArray(status.consumerGroups) && Array.isArray(status.rateLimits)).toBe(true);
     expect(status.deadLetters).toEqual({ topic: 'bin.dead-letters.v1', records: expect.any(Number) });
   });
+
+  it('lists each alert with its status as it reads now, its kind and what it follows up', async () => {
+    const res = await fetch(`${url}/v1/alerts/${ids[0]}/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: bearer() },
+      body: JSON.stringify({ texts: { nl: { title: 'Opgelost', body: 'De daders zijn gevat.' } } }),
+    });
+    expect(res.status).toBe(201);
+    const cancelId = ((await res.json()) as { id: string }).id;
+    const { alerts } = (await (await get('/v1/alerts?limit=100', bearer())).json()) as { alerts: Array<{ id: string }> };
+    // The original was stored as issued; it reads as cancelled now.
+    expect(alerts.find((a) => a.id === ids[0])).toMatchObject({ status: 'cancelled', kind: 'actual', messageType: 'alert', references: null });
+    expect(alerts.find((a) => a.id === ids[1])).toMatchObject({ status: 'issued', kind: 'actual' });
+    expect(alerts.find((a) => a.id === cancelId)).toMatchObject({ status: 'issued', kind: 'actual', messageType: 'cancel', references: ids[0], title: 'Opgelost' });
+    const dashboard = (await (await get(`/v1/alerts/${cancelId}/dashboard`, bearer())).json()) as { alert: object };
+    expect(dashboard.alert).toMatchObject({ messageType: 'cancel', references: ids[0], createdBy: expect.any(String) });
+  });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AlertVisibility, Channel, Urgency } from '@bin-alert/domain';
+import { AlertKind, AlertState, AlertVisibility, Channel, MessageType, Urgency, shownStatus } from '@bin-alert/domain';
 
 export interface AlertListCursor {
   /** created_at as PostgreSQL prints it, to the microsecond (a JS Date would lose those). */
@@ -10,7 +10,12 @@ export interface AlertListCursor {
 
 export interface AlertListItem {
   id: string;
+  /** As the alert reads now (the domain's shownStatus): issued, awaiting_approval, cancelled, expired, … */
   status: string;
+  kind: AlertKind;
+  messageType: MessageType;
+  /** The alert an update or cancel follows up, else null. */
+  references: string | null;
   category: string;
   urgency: Urgency;
   redistributionAllowed: boolean;
@@ -51,10 +56,13 @@ export class AlertOverviewRepository {
       params.push(before.createdAt, before.id);
       where.push(`(a.created_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
-    const rows: Array<{ id: string; status: string; category_code: string; urgency: Urgency; redistribution_allowed: boolean; texts: Record<string, { title?: string }>; issued_at: Date | null; created_at: string; bins: string[] }> =
+    const rows: Array<{ id: string; status: AlertState; kind: AlertKind; message_type: MessageType; references_alert_id: string | null; expires_at: Date | null; cancelled: boolean; category_code: string; urgency: Urgency; redistribution_allowed: boolean; texts: Record<string, { title?: string }>; issued_at: Date | null; created_at: string; bins: string[] }> =
       await this.db.query(
-        `SELECT a.id, a.status, a.category_code, a.urgency, a.redistribution_allowed, a.texts, a.issued_at, a.created_at::text AS created_at,
-                ARRAY(SELECT ab.bin_id FROM alert_bins ab WHERE ab.alert_id = a.id ORDER BY ab.bin_id) AS bins
+        `SELECT a.id, a.status, a.kind, a.message_type, a.references_alert_id, a.expires_at, a.category_code, a.urgency, a.redistribution_allowed, a.texts, a.issued_at, a.created_at::text AS created_at,
+                ARRAY(SELECT ab.bin_id FROM alert_bins ab WHERE ab.alert_id = a.id ORDER BY ab.bin_id) AS bins,
+                -- The same rule as AlertRepository.find: a cancel of the chain ends every alert in it.
+                EXISTS (SELECT 1 FROM alerts c WHERE c.message_type = 'cancel' AND c.status = 'issued'
+                         AND c.audience_alert_id = COALESCE(a.audience_alert_id, a.id) AND c.id <> a.id) AS cancelled
            FROM alerts a
           ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY a.created_at DESC, a.id DESC
@@ -62,12 +70,16 @@ export class AlertOverviewRepository {
         params,
       );
     const page = rows.slice(0, limit);
+    const now = new Date();
     const counts = await this.countsFor(page.map((r) => r.id));
     const last = page[page.length - 1];
     return {
       alerts: page.map((r) => ({
         id: r.id,
-        status: r.status,
+        status: shownStatus({ state: r.status, expiresAt: r.expires_at, cancelled: r.cancelled }, now),
+        kind: r.kind,
+        messageType: r.message_type,
+        references: r.references_alert_id,
         category: r.category_code,
         urgency: r.urgency,
         redistributionAllowed: r.redistribution_allowed,

@@ -1,0 +1,35 @@
+import { deliveryFunnel } from '../../../libs/domain/src/delivery/delivery-funnel';
+import { canFollowUp, filledTexts, followUpReach, kindWord, prefilledTexts, statusWord } from './alert-words';
+
+describe('console alert words', () => {
+  it('names every status the API shows, and leaves an unknown one as the API spells it', () => {
+    expect(['draft', 'awaiting_approval', 'issued', 'rejected', 'cancelled', 'expired'].map(statusWord)).toEqual([
+      'statusDraft',
+      'statusAwaitingApproval',
+      'statusIssued',
+      'statusRejected',
+      'statusCancelled',
+      'statusExpired',
+    ]);
+    expect(statusWord('archived')).toBeNull();
+    expect(['actual', 'test', 'exercise'].map(kindWord)).toEqual(['kindActual', 'kindTest', 'kindExercise']);
+  });
+
+  it('offers a follow-up only for an issued alert that is not itself a cancel', () => {
+    expect(canFollowUp({ status: 'issued', messageType: 'alert' })).toBe(true);
+    expect(canFollowUp({ status: 'issued', messageType: 'update' })).toBe(true);
+    expect(canFollowUp({ status: 'issued', messageType: 'cancel' })).toBe(false);
+    for (const status of ['cancelled', 'expired', 'awaiting_approval', 'draft', 'rejected']) expect(canFollowUp({ status, messageType: 'alert' })).toBe(false);
+  });
+
+  it('counts as reached per channel what got to the provider, whatever happened after, and not the refused or suppressed', () => {
+    const sms = deliveryFunnel({ byStatus: { delivered: 3, undelivered: 1, failed: 2, suppressed: 4, planned: 1 } });
+    expect(followUpReach({ sms: { funnel: sms } })).toEqual({ sms: 4, email: 0, voice: 0 });
+  });
+
+  it('prefills the original texts and sends only the languages with a title and a body, trimmed', () => {
+    const texts = prefilledTexts({ nl: { title: 'Vermist', body: 'Lucas' } }, ['nl', 'fr']);
+    expect(texts).toEqual({ nl: { title: 'Vermist', body: 'Lucas' }, fr: { title: '', body: '' } });
+    expect(filledTexts({ ...texts, nl: { title: ' Gevonden ', body: ' Lucas is terecht. ' }, fr: { title: 'Retrouvé', body: ' ' } })).toEqual({ nl: { title: 'Gevonden', body: 'Lucas is terecht.' } });
+  });
+});
