@@ -80,10 +80,12 @@ export class AuditTrail {
     if (filter.to) add('at < ?', filter.to);
     if (filter.before) add('id < ?', filter.before);
     params.push(filter.limit + 1);
+    // ORDER BY names the table's column: a bare `id` would be the text output column, and sort
+    // "9" after "32" once the log holds ten lines.
     const rows: AuditRow[] = await this.db.query(
       `SELECT id::text, at, actor_account_id, actor_role, action, target_type, target_id, details, client_ip, user_agent, correlation_id
          FROM audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY id DESC LIMIT $${params.length}`,
+        ORDER BY audit_log.id DESC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, filter.limit);
