@@ -13,14 +13,21 @@ export function AlertListPage() {
   const [next, setNext] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [older, setOlder] = useState<AlertListItem[]>([]);
+  const [awaiting, setAwaiting] = useState<AlertListItem[]>([]);
+  const supervising = session?.role === 'supervisor';
 
   useEffect(() => {
     let stopped = false;
     const load = () =>
-      api<{ alerts: AlertListItem[]; next: string | null }>('/v1/alerts?limit=20')
-        .then((page) => {
+      Promise.all([
+        api<{ alerts: AlertListItem[]; next: string | null }>('/v1/alerts?limit=20'),
+        // A supervisor's queue: every alert of the zone waiting for a second person, however old.
+        supervising ? api<{ alerts: AlertListItem[] }>('/v1/alerts?limit=100&state=awaiting_approval') : Promise.resolve({ alerts: [] }),
+      ])
+        .then(([page, waiting]) => {
           if (stopped) return;
           setAlerts(page.alerts);
+          setAwaiting(waiting.alerts);
           setNext((current) => current ?? page.next);
         })
         .catch((error: unknown) => setProblem(error instanceof ApiError ? error.message : String(error)));
@@ -40,12 +47,10 @@ export function AlertListPage() {
   };
 
   const rows = [...(alerts ?? []), ...older];
-  // Among the alerts loaded: the list has no status filter yet, and what waits is recent.
-  const awaiting = rows.filter((a) => a.status === 'awaiting_approval');
   return (
     <section aria-labelledby="alerts-title">
       <h1 id="alerts-title">{t('alertsTitle')}</h1>
-      {session?.role === 'supervisor' && alerts !== null && (
+      {supervising && alerts !== null && (
         <section class="awaiting" aria-labelledby="awaiting-title" data-testid="awaiting-approval">
           <h2 id="awaiting-title">{t('awaitingTitle')}</h2>
           {awaiting.length === 0 ? (

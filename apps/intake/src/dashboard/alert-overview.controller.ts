@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { Principal, alertVisibility } from '@bin-alert/domain';
+import { ALERT_STATES, Principal, alertVisibility } from '@bin-alert/domain';
 import { AlertListCursor, AlertOverviewRepository } from '@bin-alert/persistence';
 import { ApiDoc, CurrentPrincipal, ZodBodyPipe } from '@bin-alert/platform';
 import { AlertDashboardService } from './alert-dashboard.service';
@@ -21,6 +21,8 @@ const listQuery = z
   .object({
     limit: z.coerce.number().int('a whole number').min(1, 'at least 1').max(100, 'at most 100').default(20),
     before: cursor.optional(),
+    /** Only alerts in this stored state, e.g. `awaiting_approval` for a supervisor's queue. */
+    state: z.enum(ALERT_STATES).optional(),
   })
   .strict();
 
@@ -42,7 +44,7 @@ export class AlertOverviewController {
   @Get()
   @ApiDoc(DASHBOARD_DOCS.list)
   async list(@Query(new ZodBodyPipe(listQuery)) query: z.infer<typeof listQuery>, @CurrentPrincipal() principal: Principal) {
-    const page = await this.overview.listVisible(alertVisibility(principal), query.limit, query.before);
+    const page = await this.overview.listVisible(alertVisibility(principal), query.limit, query.before, query.state);
     return {
       alerts: page.alerts,
       next: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,

@@ -56,6 +56,22 @@ describe('alert overview, dashboard and ops endpoints', () => {
     expect((await get('/v1/alerts')).status).toBe(401);
   });
 
+  it('lists only the alerts in a given state, however far down: a supervisor\'s approval queue', async () => {
+    const draft = await fetch(`${url}/v1/alerts/drafts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: bearer() },
+      body: JSON.stringify({ category: 'prevention', bins: ['herdersem'], texts: { nl: { title: 'ontwerp', body: 'b' } } }),
+    });
+    expect(draft.status).toBe(201);
+    const draftId = ((await draft.json()) as { id: string }).id;
+    const drafts = (await (await get('/v1/alerts?state=draft', bearer())).json()) as { alerts: Array<{ id: string; status: string }> };
+    expect(drafts.alerts.map((a) => a.id)).toEqual([draftId]);
+    expect((await (await get('/v1/alerts?state=awaiting_approval', bearer())).json()) as { alerts: unknown[] }).toEqual({ alerts: [], next: null });
+    const bad = await get('/v1/alerts?state=pending', bearer());
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual(['state']);
+  });
+
   it('answers 400 naming the field for a bad limit or cursor', async () => {
     const res = await get('/v1/alerts?limit=500&before=nonsense', bearer());
     expect(res.status).toBe(400);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALERT_STATES } from '@bin-alert/domain';
 import type { OperationDoc } from '@bin-alert/platform';
 
 const id = { id: z.string().uuid() };
@@ -9,7 +10,11 @@ export const DASHBOARD_DOCS = {
     summary: 'Alerts of the caller’s scope, newest first, with counts per channel',
     description: 'Each alert with its status as it reads now (draft, awaiting_approval, issued, rejected, cancelled, expired), its kind (actual, test, exercise), messageType and the alert it follows up (`references`). Keyset paging: pass the `next` cursor of a page as `before` to read the following one.',
     tags: ['dashboard'],
-    query: z.object({ limit: z.number().int().min(1).max(100).default(20), before: z.string().optional().describe('the `next` cursor of the previous page') }),
+    query: z.object({
+      limit: z.number().int().min(1).max(100).default(20),
+      before: z.string().optional().describe('the `next` cursor of the previous page'),
+      state: z.enum(ALERT_STATES).optional().describe('only alerts in this stored state, e.g. awaiting_approval'),
+    }),
     responses: { 200: { description: 'A page of alerts and the cursor of the next one (null at the end).' } },
   },
   dashboard: {

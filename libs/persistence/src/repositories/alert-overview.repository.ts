@@ -47,11 +47,15 @@ export class AlertOverviewRepository {
   constructor(private readonly db: DataSource) {}
 
   /** Newest first, keyset-paged so that alerts issued meanwhile do not shift the next page. */
-  async listVisible(visibility: AlertVisibility, limit: number, before?: AlertListCursor): Promise<AlertListPage> {
+  async listVisible(visibility: AlertVisibility, limit: number, before?: AlertListCursor, state?: AlertState): Promise<AlertListPage> {
     const params: unknown[] = [limit + 1];
     const where: string[] = [];
     const scope = visibilityCondition(visibility, params);
     if (scope) where.push(scope);
+    if (state) {
+      params.push(state);
+      where.push(`a.status = $${params.length}`);
+    }
     if (before) {
       params.push(before.createdAt, before.id);
       where.push(`(a.created_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
