@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Channel, Language } from '@bin-alert/domain';
 import { laterDeliveryJobRecords } from './delivery-jobs';
+import { PollingLoop } from './polling-loop';
 import type { MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import type { DeliveryRepository, ReleasedDelivery } from '@bin-alert/persistence';
 
@@ -12,31 +13,28 @@ import type { DeliveryRepository, ReleasedDelivery } from '@bin-alert/persistenc
  */
 export class DeferredDeliveryReleaser {
   private readonly logger: Logger;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly channel: Channel,
     private readonly bus: MessageBus,
     private readonly deliveries: DeliveryRepository,
     private readonly jobSize: number,
-    private readonly pollMs: number,
+    pollMs: number,
     /** The zone's default language, as the expander gives it to the alert's first jobs. */
     private readonly fallbackLanguage: Language,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.logger = new Logger(`releaser-${channel}`);
+    this.loop = new PollingLoop(pollMs, () => this.releaseDue().catch((error) => this.logger.error({ msg: 'releasing deferred deliveries failed', error: String(error) })));
   }
 
   start(): void {
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.releaseDue().catch((error) => this.logger.error({ msg: 'releasing deferred deliveries failed', error: String(error) })).then(() => void (this.running = null));
-    }, this.pollMs);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Releases everything due now; returns how many deliveries were released. */

@@ -3,6 +3,7 @@ import { HEADERS } from '@bin-alert/contracts';
 import type { OutboxRelay } from '@bin-alert/messaging';
 import type { RedialledDelivery, VoiceRedialRepository } from '@bin-alert/persistence';
 import { laterDeliveryJobRecords } from './delivery-jobs';
+import { PollingLoop } from './polling-loop';
 import { DispatchSettings } from './dispatch-settings';
 
 const REDIALS_PER_ROUND = 200;
@@ -15,27 +16,24 @@ const REDIALS_PER_ROUND = 200;
  */
 export class VoiceRedialScheduler {
   private readonly logger = new Logger('voice-redial');
-  private timer: NodeJS.Timeout | null = null;
-  private round: Promise<number> | null = null;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly redials: VoiceRedialRepository,
     private readonly relay: OutboxRelay,
     private readonly settings: DispatchSettings,
-  ) {}
+  ) {
+    this.loop = new PollingLoop(settings.voiceRedial.pollMs, () => this.planDue());
+  }
 
   start(): void {
-    if (this.timer || this.settings.voiceRedial.maxRedials === 0) return;
+    if (this.settings.voiceRedial.maxRedials === 0) return;
     this.relay.start();
-    this.timer = setInterval(() => {
-      this.round ??= this.planDue().finally(() => (this.round = null));
-    }, this.settings.voiceRedial.pollMs);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.round;
+    await this.loop.stop();
     await this.relay.stop();
   }
 
