@@ -3,13 +3,14 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { aMember } from '../support/member.builder';
 import { RunningStack, startStack } from '../support/running-stack';
 import { randomUUID } from 'node:crypto';
 import { StaffAccountRepository } from '@bin-alert/persistence';
 import { hashPassword } from '@bin-alert/platform';
 import { ConsoleBrowser, openConsoleBrowser } from '../support/console-browser';
+import { expectAccessible } from '../support/accessibility';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildConsole } = require('../../scripts/build-console.js') as { buildConsole(options?: { typecheck?: boolean }): Promise<unknown> };
 
@@ -61,6 +62,38 @@ async function openRecordedPage(errors: string[]): Promise<{ browser: ConsoleBro
   return { browser, page };
 }
 
+/** Through the console's own language menu, as a person would; resolves once the page has re-rendered in it. */
+async function chooseLanguage(page: Page, language: 'en' | 'nl'): Promise<void> {
+  await page.getByLabel('Taal / Language').selectOption(language);
+  await page.locator(`html[lang=${language}]`).waitFor({ state: 'attached' });
+}
+
+/**
+ * Saves the screenshot `name` (in English, as every step of these tests runs) and audits the page
+ * with axe-core in English and in Dutch, leaving it in English. An open modal dialog makes the
+ * language menu inert, so for one, `dialogOpener` is the button that opens it again: the dialog is
+ * closed, the language changed, and the dialog reopened, as a person would have to.
+ */
+async function shotAndAudit(page: Page, name: string, dialogOpener?: Locator): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const open = page.locator('dialog[open]');
+  const switchTo = async (language: 'en' | 'nl') => {
+    if (dialogOpener) {
+      await page.keyboard.press('Escape');
+      await open.waitFor({ state: 'detached' });
+    }
+    await chooseLanguage(page, language);
+    if (dialogOpener) {
+      await dialogOpener.click();
+      await open.waitFor();
+    }
+  };
+  await expectAccessible(page, `${name} (en)`);
+  await switchTo('nl');
+  await expectAccessible(page, `${name} (nl)`);
+  await switchTo('en');
+}
+
 const alertIdInUrl = (page: Page) => /#\/alerts\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? null;
 
 /**
@@ -75,7 +108,7 @@ describe('operator console in a browser', () => {
   let page: Page;
   /** What the browser reported as errors: a Content-Security-Policy violation would show here. */
   const browserErrors: string[] = [];
-  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const shot = (name: string, dialogOpener?: Locator) => shotAndAudit(page, name, dialogOpener);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -173,7 +206,7 @@ describe('operator console in a browser', () => {
     await page.getByRole('button', { name: 'Send live alert…' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.filter({ hasText: 'members of 2 BIN(s): BIN Herdersem, BIN Moorsel' }).waitFor();
-    await shot('03-compose-live-confirm');
+    await shot('03-compose-live-confirm', page.locator('form button[type=submit].send'));
     // Marks this document: a reload would lose it, so the counts below must come live.
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     await dialog.getByRole('button', { name: 'Send to 2 BIN(s)' }).click();
@@ -241,7 +274,7 @@ describe('operator console in a browser', () => {
     const dialog = page.getByRole('dialog');
     // The confirmation names how many members the original reached, per channel.
     await dialog.filter({ hasText: '3 member(s) by SMS, 5 by e-mail, 1 by voice' }).waitFor();
-    await shot('07-cancel-confirm');
+    await shot('07-cancel-confirm', page.getByTestId('follow-up').locator('form button[type=submit]'));
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     await dialog.getByRole('button', { name: 'Send the cancel' }).click();
     await page.waitForURL((url) => /#\/alerts\/[0-9a-f-]{36}$/.test(url.hash) && !url.hash.includes(originalId!));
@@ -283,7 +316,7 @@ describe('operator console in a browser', () => {
     await page.getByTestId('dead-letters').waitFor();
     await shot('06-ops');
     // The console speaks Dutch too, and remembers the choice.
-    await page.getByLabel('Taal / Language').selectOption('nl');
+    await chooseLanguage(page, 'nl');
     await page.getByRole('heading', { name: 'Werking' }).waitFor();
     await page.getByRole('link', { name: 'Nieuw bericht' }).waitFor();
     await page.reload();
@@ -291,7 +324,7 @@ describe('operator console in a browser', () => {
   });
 
   it('draws the yearly history per month and channel from the reports API, filtered by BIN and category', async () => {
-    await page.getByLabel('Taal / Language').selectOption('en');
+    await chooseLanguage(page, 'en');
     await page.goto(`${stack.intakeUrl}/#/reports`);
     const table = page.getByTestId('messages-table');
     await table.waitFor();
@@ -359,7 +392,7 @@ describe('operator console in a browser: approval (APPROVAL_REQUIRED_FOR=all)', 
   let browser: ConsoleBrowser;
   let page: Page;
   const browserErrors: string[] = [];
-  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const shot = (name: string, dialogOpener?: Locator) => shotAndAudit(page, name, dialogOpener);
   const status = () => page.locator('.alert-head [data-testid=alert-status]');
 
   beforeAll(async () => {
