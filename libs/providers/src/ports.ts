@@ -56,12 +56,24 @@ export interface VoiceCaller {
   findPlaced(lookup: InDoubtLookup): Promise<ProviderAcceptance | null>;
 }
 
+export interface EmailRecipient {
+  deliveryId: string;
+  to: string;
+  /** This recipient's own headers (List-Unsubscribe). */
+  headers?: Record<string, string>;
+  /**
+   * Strings of the batch's subject, text and HTML to replace, for this recipient only, by the
+   * values given (SendGrid's personalization `substitutions`, the tags exactly as they appear).
+   */
+  substitutions?: Record<string, string>;
+}
+
 export interface EmailBatch {
   subject: string;
   text: string;
   html: string;
   /** At most 1000, each address at most once: SendGrid refuses the whole request otherwise. */
-  recipients: Array<{ deliveryId: string; to: string; /** This recipient's own headers (List-Unsubscribe). */ headers?: Record<string, string> }>;
+  recipients: EmailRecipient[];
   headers?: Record<string, string>;
   categories?: string[];
 }

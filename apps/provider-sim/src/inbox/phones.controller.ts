@@ -40,7 +40,7 @@ export class PhonesController {
     const n = limit === undefined ? 300 : Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new BadRequestException(`limit must be a whole number from 1 to ${MAX_LIMIT}`);
     const { total, messages } = this.store.recent(n);
-    const byChannel = Object.fromEntries(SIM_CHANNELS.map((c) => [c, this.store.list(c).length])) as Record<SimChannel, number>;
+    const byChannel = Object.fromEntries(SIM_CHANNELS.map((c) => [c, this.store.count(c)])) as Record<SimChannel, number>;
     return { total, byChannel, messages: messages.map(toPhoneView) };
   }
 }

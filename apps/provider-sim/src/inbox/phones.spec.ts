@@ -37,6 +37,26 @@ describe('simulator phones page', () => {
     expect(feed.messages[0]).not.toHaveProperty('html');
   });
 
+  it('shows each inbox the e-mail with its own links substituted', async () => {
+    await new SendGridEmailSender(fixture.settings.sendgrid).sendBatch({
+      subject: 'Onderwerp',
+      text: 'Voorkeuren: -prefs-',
+      html: '<p>-prefs-</p>',
+      recipients: [
+        { deliveryId: 'd-1', to: 'anna@example.be', substitutions: { '-prefs-': 'https://bin.example/preferences?token=a' } },
+        { deliveryId: 'd-2', to: 'bart@example.be', substitutions: { '-prefs-': 'https://bin.example/preferences?token=b' } },
+      ],
+    });
+
+    const feed = (await (await fetch(`${fixture.sim.url}/__sim/phones/feed`)).json()) as { byChannel: Record<string, number>; messages: Array<Record<string, unknown>> };
+
+    expect(feed.byChannel.email).toBe(2);
+    expect(feed.messages.map((m) => [m.to, m.body])).toEqual([
+      ['bart@example.be', 'Voorkeuren: https://bin.example/preferences?token=b'],
+      ['anna@example.be', 'Voorkeuren: https://bin.example/preferences?token=a'],
+    ]);
+  });
+
   it('refuses a limit that is not a whole number from 1 to 1000', async () => {
     for (const limit of ['0', 'ten', '1001']) expect((await fetch(`${fixture.sim.url}/__sim/phones/feed?limit=${limit}`)).status).toBe(400);
   });

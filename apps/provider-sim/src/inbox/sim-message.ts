@@ -68,6 +68,12 @@ export interface SimMessage {
   customArgs?: Record<string, string>;
   categories?: string[];
   headers?: Record<string, string>;
+  /**
+   * The personalization's substitutions. Subject, text and HTML are kept as the request shared
+   * them and read with these applied (MessageStore), so that a 1000-recipient request holds one
+   * copy of its content rather than a thousand.
+   */
+  substitutions?: Record<string, string>;
   /** This recipient's sg_message_id: `<X-Message-Id>.<suffix>`. */
   sgMessageId?: string;
 

@@ -12,6 +12,8 @@ export interface Personalization extends Record<RecipientKind, EmailAddress[]> {
   subject?: string;
   headers: Record<string, string>;
   customArgs: Record<string, string>;
+  /** Tag → value, replaced in this personalization's subject, text and HTML. */
+  substitutions: Record<string, string>;
 }
 
 export interface MailContent {

@@ -77,6 +77,7 @@ function receivedMessages(request: MailSendRequest, messageId: string, now: Date
           customArgs: { ...request.customArgs, ...personalization.customArgs },
           categories: request.categories,
           headers: { ...request.headers, ...personalization.headers },
+          ...(Object.keys(personalization.substitutions).length > 0 ? { substitutions: personalization.substitutions } : {}),
           // SendGrid gives each recipient its own id under the request's X-Message-Id.
           sgMessageId: `${messageId}.filterdrecv-sim-${recipientIndex}-0.0`,
           statuses: [],

@@ -29,6 +29,7 @@ describe('validateMailSend', () => {
     ['no subject anywhere', { ...valid, subject: undefined }, 'subject'],
     ['11 categories', { ...valid, categories: Array.from({ length: 11 }, (_, i) => `c${i}`) }, 'categories'],
     ['a non-string custom arg', { ...valid, custom_args: { n: 1 } }, 'custom_args'],
+    ['a non-string substitution', { ...valid, personalizations: [{ to: [{ email: 'a@b.be' }], substitutions: { '-n-': 1 } }] }, 'personalizations.0.substitutions'],
   ])('refuses %s', (_, body, field) => {
     expect(refusedFields(body)).toContain(field);
   });

@@ -92,6 +92,7 @@ function readPersonalizations(value: unknown, refuse: Refuse): Personalization[]
       subject: nonEmptyString(fields.subject),
       headers: readStringMap(fields.headers, `personalizations.${index}.headers`, refuse),
       customArgs: readStringMap(fields.custom_args, `personalizations.${index}.custom_args`, refuse),
+      substitutions: readStringMap(fields.substitutions, `personalizations.${index}.substitutions`, refuse),
     };
     if (!Array.isArray(fields.to) || fields.to.length === 0) {
       refuse(

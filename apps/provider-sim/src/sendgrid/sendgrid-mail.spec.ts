@@ -50,6 +50,37 @@ describe('SendGrid mail send through the official SDK', () => {
     }
   });
 
+  it('gives each recipient the content with their own substitutions applied, as SendGrid does', async () => {
+    const links = (n: number) => ({ '{{prefs}}': `https://bin.example/preferences?token=p${n}`, '{{unsub}}': `https://bin.example/unsubscribe?token=u${n}` });
+    await sender.sendBatch({
+      subject: 'Inbraak {{prefs}}',
+      text: 'Voorkeuren: {{prefs}}\nUitschrijven: {{unsub}}',
+      html: '<a href="{{prefs}}">Voorkeuren</a> <a href="{{unsub}}">Uitschrijven</a>',
+      recipients: [
+        { deliveryId: 'd-1', to: 'an@example.be', substitutions: links(1) },
+        { deliveryId: 'd-2', to: 'bart@example.be', substitutions: links(2) },
+        { deliveryId: 'd-3', to: 'chloe@example.be' },
+      ],
+    });
+
+    for (const [to, n] of [['an@example.be', 1], ['bart@example.be', 2]] as const) {
+      expect(await fixture.inbox(to)).toMatchObject([
+        {
+          subject: `Inbraak https://bin.example/preferences?token=p${n}`,
+          text: `Voorkeuren: https://bin.example/preferences?token=p${n}\nUitschrijven: https://bin.example/unsubscribe?token=u${n}`,
+          html: `<a href="https://bin.example/preferences?token=p${n}">Voorkeuren</a> <a href="https://bin.example/unsubscribe?token=u${n}">Uitschrijven</a>`,
+        },
+      ]);
+    }
+    // Without substitutions a tag stays as it was written.
+    expect(await fixture.inbox('chloe@example.be')).toMatchObject([{ text: 'Voorkeuren: {{prefs}}\nUitschrijven: {{unsub}}' }]);
+    expect((await fixture.messages('email')).map((m) => m.text)).toEqual([
+      expect.stringContaining('token=p1'),
+      expect.stringContaining('token=p2'),
+      expect.stringContaining('{{prefs}}'),
+    ]);
+  });
+
   it('sends a batch without the optional headers and categories', async () => {
     const { headers: _headers, categories: _categories, ...plain } = batch([{ deliveryId: 'd-1', to: 'an@example.be' }]);
 

@@ -32,7 +32,11 @@ export class SendGridEmailSender implements EmailSender {
           to: [{ email: recipient.to }],
           customArgs: { delivery_id: recipient.deliveryId },
           ...(recipient.headers ? { headers: recipient.headers } : {}),
+          ...(recipient.substitutions ? { substitutions: recipient.substitutions } : {}),
         })),
+        // The SDK wraps every substitution key in `{{ }}` unless told otherwise; the port's keys
+        // are already the tags as they appear in the content.
+        substitutionWrappers: ['', ''],
         headers: batch.headers,
         categories: batch.categories,
       });
