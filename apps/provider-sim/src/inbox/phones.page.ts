@@ -1,7 +1,8 @@
 /**
  * The phones page: plain HTML, CSS and script in one string, so the simulator serves it with no
  * build step and the browser fetches nothing else. It polls /__sim/phones/feed every second and
- * draws one card per recipient, newest activity first. Text is inserted with textContent only.
+ * draws one card per recipient, newest activity first. Message text goes in as text nodes, never
+ * parsed as markup; only its http(s) URLs become links, built element by element.
  */
 export const PHONES_PAGE = `<!doctype html>
 <html lang="en">
@@ -28,6 +29,7 @@ export const PHONES_PAGE = `<!doctype html>
   .msg .meta { color: #5b6475; font-size: 11px; display: flex; gap: 8px; flex-wrap: wrap; }
   .msg .title { font-weight: 600; }
   .msg .body { white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 3px; }
+  .msg .body a { color: #1a56a8; }
   .sms .msg .body { background: #e3f3e9; border-radius: 10px; padding: 6px 9px; display: inline-block; }
   .badge { border-radius: 8px; padding: 0 6px; background: #e4e8ef; }
   .badge.ok { background: #d4f0dc; color: #17613a; }
@@ -56,6 +58,30 @@ export const PHONES_PAGE = `<!doctype html>
   var last = null;
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
   function kind(m) { return m.channel === 'email' ? 'inbox' : 'phone'; }
+  var URL_IN_TEXT = /https?:\\/\\/[^\\s<>"]+/g;
+  function link(url) {
+    var parsed;
+    try { parsed = new URL(url); } catch (e) { return null; }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+    var a = el('a', '', url);
+    a.href = parsed.href;
+    return a;
+  }
+  // A sentence's closing punctuation after a URL is not part of it.
+  function withLinks(parent, text) {
+    var at = 0, match;
+    URL_IN_TEXT.lastIndex = 0;
+    while ((match = URL_IN_TEXT.exec(text)) !== null) {
+      var url = match[0].replace(/[.,;:!?)\\]']+$/, '');
+      var a = link(url);
+      if (!a) continue;
+      if (match.index > at) parent.appendChild(document.createTextNode(text.slice(at, match.index)));
+      parent.appendChild(a);
+      at = match.index + url.length;
+    }
+    if (at < text.length) parent.appendChild(document.createTextNode(text.slice(at)));
+    return parent;
+  }
   function render() {
     if (!last) return;
     var wanted = {}; Array.prototype.forEach.call(document.querySelectorAll('.ch'), function (c) { wanted[c.value] = c.checked; });
@@ -72,6 +98,9 @@ export const PHONES_PAGE = `<!doctype html>
     if (byTo.size === 0) { devicesEl.appendChild(el('div', 'empty', last.total ? 'Nothing matches the filter.' : 'No message yet. Issue an alert through intake and watch it arrive here.')); return; }
     byTo.forEach(function (d) {
       var card = el('section', 'device ' + d.channel);
+      // What a browser test looks a member up by: section.device[data-to="…"].
+      card.setAttribute('data-to', d.to);
+      card.setAttribute('aria-label', (d.kind === 'inbox' ? 'inbox of ' : 'phone of ') + d.to);
       var h = el('h2'); h.appendChild(el('span', '', d.to)); h.appendChild(el('span', 'kind', d.kind === 'inbox' ? 'inbox' : 'phone')); card.appendChild(h);
       d.messages.slice(0, 5).forEach(function (m) {
         var box = el('div', 'msg');
@@ -82,7 +111,7 @@ export const PHONES_PAGE = `<!doctype html>
         if (m.digits) meta.appendChild(el('span', 'badge ok', 'pressed ' + m.digits));
         box.appendChild(meta);
         if (m.title) box.appendChild(el('div', 'title', m.title));
-        box.appendChild(el('div', 'body', m.body));
+        box.appendChild(withLinks(el('div', 'body'), m.body));
         card.appendChild(box);
       });
       devicesEl.appendChild(card);
