@@ -104,6 +104,46 @@ export function messageLabels(content: AlertContent, language: Language): string
   return labels;
 }
 
+/**
+ * The footer of an alert e-mail, in the member's language: the preference centre, and leaving the
+ * alert's category on e-mail. Sentences without their colon, since an HTML link is the sentence.
+ */
+export const EMAIL_FOOTER: Record<Language, { preferences: string; unsubscribe: (messages: string) => string; colon: string }> = {
+  nl: { preferences: 'Wijzig welke berichten u ontvangt, hoe en wanneer', unsubscribe: (m) => `Geen ${m} meer per e-mail`, colon: ':' },
+  fr: { preferences: 'Choisissez quels messages vous recevez, comment et quand', unsubscribe: (m) => `Ne plus recevoir ${m} par e-mail`, colon: ' :' },
+  de: { preferences: 'Ändern Sie, welche Nachrichten Sie erhalten, wie und wann', unsubscribe: (m) => `Keine ${m} mehr per E-Mail`, colon: ':' },
+  en: { preferences: 'Change which messages you receive, how and when', unsubscribe: (m) => `No more ${m} by e-mail`, colon: ':' },
+};
+
+/**
+ * "Messages about <category>" as a sentence of EMAIL_FOOTER needs it. The categories table holds
+ * one bilingual name for staff ("Inbraak / Cambriolage"), not a phrase per language, so the
+ * categories every installation starts with are phrased here and any other one is named by code.
+ */
+const CATEGORY_MESSAGES: Record<string, Record<Language, string>> = {
+  missing_person: { nl: 'berichten over vermiste personen', fr: 'les messages sur les personnes disparues', de: 'Nachrichten über vermisste Personen', en: 'messages about missing persons' },
+  burglary: { nl: 'berichten over inbraken', fr: 'les messages sur les cambriolages', de: 'Nachrichten über Einbrüche', en: 'messages about burglaries' },
+  prevention: { nl: 'preventieberichten', fr: 'les messages de prévention', de: 'Präventionsnachrichten', en: 'prevention messages' },
+  general: { nl: 'algemene berichten', fr: "les messages d'ordre général", de: 'allgemeinen Nachrichten', en: 'general messages' },
+  covid: { nl: 'berichten over COVID-19', fr: 'les messages sur la COVID-19', de: 'Nachrichten zu COVID-19', en: 'messages about COVID-19' },
+};
+
+const OTHER_CATEGORY_MESSAGES: Record<Language, (code: string) => string> = {
+  nl: (c) => `berichten van de categorie ‘${c}’`,
+  fr: (c) => `les messages de la catégorie « ${c} »`,
+  de: (c) => `Nachrichten der Kategorie „${c}“`,
+  en: (c) => `messages in the category ‘${c}’`,
+};
+
+export function categoryMessages(category: string, language: Language): string {
+  return Object.hasOwn(CATEGORY_MESSAGES, category) ? CATEGORY_MESSAGES[category][language] : OTHER_CATEGORY_MESSAGES[language](category);
+}
+
+/** A member may leave the alert's category on e-mail (List-Unsubscribe, the footer's link) unless it is mandatory. */
+export function offersUnsubscribe(content: AlertContent): content is AlertContent & { category: string } {
+  return !!content.category && !!content.categoryRule && content.categoryRule !== 'mandatory';
+}
+
 /** The full "this is a test" sentence, or null for an actual alert. */
 export function notRealNotice(content: AlertContent, language: Language): string | null {
   return content.kind && content.kind !== 'actual' ? NOT_REAL_NOTICE[language][content.kind] : null;

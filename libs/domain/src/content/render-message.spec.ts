@@ -1,4 +1,4 @@
-import { AlertContent } from './alert-message';
+import { AlertContent, SENDER_NAME } from './alert-message';
 import { renderEmail, renderSms, renderVoice, renderVoiceGatherReply } from './render-message';
 
 const missingChild: AlertContent = {
@@ -52,6 +52,66 @@ describe('renderEmail', () => {
     expect(email.html).toContain('<h1>[DRINGEND] A &lt;b&gt; &amp; C</h1>');
     expect(email.html).toContain('Regel 1<br>Regel 2');
     expect(email.html).toContain('lang="nl"');
+  });
+});
+
+describe('renderEmail footer', () => {
+  const burglary: AlertContent = {
+    alertId: 'a-2',
+    urgency: 'normal',
+    redistributionAllowed: true,
+    category: 'burglary',
+    categoryRule: 'opt_out',
+    texts: { nl: { title: 'Inbraken', body: 'Sluit af.' }, fr: { title: 'Cambriolages', body: 'Fermez.' }, de: { title: 'Einbrüche', body: 'Abschließen.' }, en: { title: 'Burglaries', body: 'Lock up.' } },
+  };
+  const links = { preferences: '{{bin_preferences_url}}', unsubscribe: '{{bin_unsubscribe_url}}' };
+
+  it.each([
+    ['nl', 'Wijzig welke berichten u ontvangt, hoe en wanneer', 'Geen berichten over inbraken meer per e-mail', ':'],
+    ['fr', 'Choisissez quels messages vous recevez, comment et quand', 'Ne plus recevoir les messages sur les cambriolages par e-mail', ' :'],
+    ['de', 'Ändern Sie, welche Nachrichten Sie erhalten, wie und wann', 'Keine Nachrichten über Einbrüche mehr per E-Mail', ':'],
+    ['en', 'Change which messages you receive, how and when', 'No more messages about burglaries by e-mail', ':'],
+  ] as const)('in %s links the preference centre and leaving the category: after the text signature, and as the HTML links', (language, preferences, unsubscribe, colon) => {
+    const email = renderEmail(burglary, language, links);
+    expect(email.text.endsWith(`\n\n-- \n${SENDER_NAME[language]}\n${preferences}${colon} {{bin_preferences_url}}\n${unsubscribe}${colon} {{bin_unsubscribe_url}}`)).toBe(true);
+    expect(email.html).toContain(`<hr>\n<p><a href="{{bin_preferences_url}}">${preferences}</a></p>\n<p><a href="{{bin_unsubscribe_url}}">${unsubscribe}</a></p>\n</body></html>`);
+  });
+
+  it('offers no unsubscribe for a mandatory category, only the preference centre', () => {
+    const email = renderEmail({ ...missingChild, category: 'missing_person', categoryRule: 'mandatory' }, 'nl', links);
+    expect(email.text).toContain('Wijzig welke berichten u ontvangt, hoe en wanneer: {{bin_preferences_url}}');
+    expect(email.html).toContain('<a href="{{bin_preferences_url}}">');
+    expect(`${email.text}${email.html}`).not.toContain('{{bin_unsubscribe_url}}');
+    expect(email.text).not.toContain('Geen ');
+  });
+
+  it('offers no unsubscribe for an alert without a category', () => {
+    expect(renderEmail(missingChild, 'nl', links).text).not.toContain('{{bin_unsubscribe_url}}');
+  });
+
+  it('names each starting category in the member language, and any other by its code', () => {
+    const line = (category: string, language: 'nl' | 'fr' | 'de' | 'en') => renderEmail({ ...burglary, category }, language, links).text.split('\n').pop();
+    expect(line('general', 'de')).toBe('Keine allgemeinen Nachrichten mehr per E-Mail: {{bin_unsubscribe_url}}');
+    expect(line('prevention', 'nl')).toBe('Geen preventieberichten meer per e-mail: {{bin_unsubscribe_url}}');
+    expect(line('covid', 'fr')).toBe('Ne plus recevoir les messages sur la COVID-19 par e-mail : {{bin_unsubscribe_url}}');
+    expect(line('road_works', 'en')).toBe('No more messages in the category ‘road_works’ by e-mail: {{bin_unsubscribe_url}}');
+  });
+
+  it('follows the language the text was written in, not the member’s, when it falls back', () => {
+    const email = renderEmail({ ...burglary, texts: { fr: burglary.texts.fr } }, 'nl', links);
+    expect(email.text).toContain('Choisissez quels messages vous recevez');
+  });
+
+  it('escapes real URLs in the HTML and keeps them whole in the text', () => {
+    const email = renderEmail(burglary, 'en', { preferences: 'https://bin.example/preferences?token=a&b', unsubscribe: 'https://bin.example/unsubscribe?token=c' });
+    expect(email.html).toContain('<a href="https://bin.example/preferences?token=a&amp;b">');
+    expect(email.text).toContain('how and when: https://bin.example/preferences?token=a&b\n');
+  });
+
+  it('has no footer without links, as in a preview', () => {
+    const email = renderEmail(burglary, 'nl');
+    expect(email.text.endsWith(`-- \n${SENDER_NAME.nl}`)).toBe(true);
+    expect(email.html).not.toContain('<hr>');
   });
 });
 

@@ -1,13 +1,16 @@
 import { Language } from '../vocabulary';
 import {
   AlertContent,
+  EMAIL_FOOTER,
   NOT_REAL_LABEL,
   FOLLOW_UP_LABEL,
   SENDER_NAME,
   VOICE_CONFIRM_PROMPT,
   VOICE_CONFIRM_THANKS,
+  categoryMessages,
   messageLabels,
   notRealNotice,
+  offersUnsubscribe,
   redistributionNotice,
 } from './alert-message';
 import { VOICE_LOCALE, pickLanguage } from './language';
@@ -96,22 +99,50 @@ export interface RenderedEmail {
   html: string;
 }
 
-export function renderEmail(content: AlertContent, memberLanguage: Language): RenderedEmail {
+/**
+ * The links at the foot of an alert e-mail: real URLs, or tags that a batch sender has the provider
+ * replace with each recipient's own URL. A tag goes through HTML escaping unchanged only if it has
+ * none of `<>&'"`, and the provider puts the URL in its place as it is: the URL must be as safe.
+ */
+export interface EmailFooterLinks {
+  /** The member's preference centre. */
+  preferences: string;
+  /** Leaving the alert's category on e-mail; shown only when the category is not mandatory. */
+  unsubscribe?: string;
+}
+
+/** Without footer links (a preview), the e-mail ends with the sender's name. */
+export function renderEmail(content: AlertContent, memberLanguage: Language, links?: EmailFooterLinks): RenderedEmail {
   const { language, text } = textFor(content, memberLanguage);
   const labels = messageLabels(content, language);
   const notice = redistributionNotice(content, language);
   const notReal = notRealNotice(content, language);
   const subject = [...labels.map((l) => `[${l}]`), text.title].join(' ');
-  const plain = [...(notReal ? [notReal] : []), text.body, notice, ...(notReal ? [notReal] : []), `-- \n${SENDER_NAME[language]}`].join('\n\n');
+  const footer = links ? footerLines(content, language, links) : [];
+  const plain = [
+    ...(notReal ? [notReal] : []),
+    text.body,
+    notice,
+    ...(notReal ? [notReal] : []),
+    ['-- ', SENDER_NAME[language], ...footer.map((l) => `${l.sentence}${EMAIL_FOOTER[language].colon} ${l.url}`)].join('\n'),
+  ].join('\n\n');
   const paragraphs = text.body
     .split(/\n{2,}/)
     .map((p) => `<p>${escapeXml(p).replace(/\n/g, '<br>')}</p>`)
     .join('\n');
   const banner = notReal ? `<p><strong>${escapeXml(notReal)}</strong></p>\n` : '';
+  const footerHtml = footer.length > 0 ? `<hr>\n${footer.map((l) => `<p><a href="${escapeXml(l.url)}">${escapeXml(l.sentence)}</a></p>\n`).join('')}` : '';
   const html =
     `<!doctype html><html lang="${language}"><body>\n${banner}<h1>${escapeXml(subject)}</h1>\n${paragraphs}\n` +
-    `<p><strong>${escapeXml(notice)}</strong></p>\n${banner}<p>${escapeXml(SENDER_NAME[language])}</p>\n</body></html>`;
+    `<p><strong>${escapeXml(notice)}</strong></p>\n${banner}<p>${escapeXml(SENDER_NAME[language])}</p>\n${footerHtml}</body></html>`;
   return { language, subject, text: plain, html };
+}
+
+function footerLines(content: AlertContent, language: Language, links: EmailFooterLinks): Array<{ sentence: string; url: string }> {
+  const words = EMAIL_FOOTER[language];
+  const lines = [{ sentence: words.preferences, url: links.preferences }];
+  if (links.unsubscribe && offersUnsubscribe(content)) lines.push({ sentence: words.unsubscribe(categoryMessages(content.category, language)), url: links.unsubscribe });
+  return lines;
 }
 
 export interface RenderedVoice {
