@@ -32,9 +32,11 @@ export interface RunningStack {
  * Twilio and SendGrid.
  */
 export async function startStack(overrides: Record<string, string> = {}): Promise<RunningStack> {
-  // The tracker's public URL is signed into every callback, so its port is chosen up front.
+  // The tracker's public URL is signed into every callback, and intake's starts every link a member
+  // receives (opened by the browser tests), so both ports are chosen up front.
   const trackerPort = await freePort();
   const trackerUrl = `http://127.0.0.1:${trackerPort}`;
+  const intakePort = await freePort();
   const sim = await startProviderSim({
     port: 0,
     logger: false,
@@ -43,13 +45,19 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
       sendgridEventWebhookUrl: `${trackerUrl}${TRACKER_WEBHOOK_PATHS.sendGridEvents}`,
     },
   });
-  const config = testConfig({ PROVIDER_SIM_URL: sim.url, TRACKER_PORT: String(trackerPort), TRACKER_PUBLIC_URL: trackerUrl, ...overrides });
+  const config = testConfig({
+    PROVIDER_SIM_URL: sim.url,
+    TRACKER_PORT: String(trackerPort),
+    TRACKER_PUBLIC_URL: trackerUrl,
+    MEMBER_LINKS_BASE_URL: `http://127.0.0.1:${intakePort}`,
+    ...overrides,
+  });
   // Each end-to-end suite starts from nothing: no earlier alert may reach its members.
   await resetDatabase(config.DATABASE_URL);
   await resetRedis(config.REDIS_URL);
   await resetKafka(config.KAFKA_BROKERS);
   const clock = new TestClock();
-  const intake = await startIntake(config, 0, { clock: clock.now });
+  const intake = await startIntake(config, intakePort, { clock: clock.now });
   const tracker = await startTracker(config, trackerPort);
   const dispatchers = new Map<Channel, INestApplication>();
   for (const channel of ['sms', 'email', 'voice'] as const) dispatchers.set(channel, await startDispatcher(channel, config, 0, { clock: clock.now }));

@@ -23,6 +23,7 @@ export interface IntakeOptions {
   clock?: () => Date;
 }
 import { ConsoleController } from './console/console.controller';
+import { MemberPagesController } from './member-pages/member-pages.controller';
 import { AlertDashboardService } from './dashboard/alert-dashboard.service';
 import { AlertOverviewController } from './dashboard/alert-overview.controller';
 import { OpsController } from './dashboard/ops.controller';
@@ -66,6 +67,7 @@ export class IntakeModule {
         AlertOverviewController,
         OpsController,
         ConsoleController,
+        MemberPagesController,
       ],
       providers: [
         AlertIssuingService,

@@ -7,7 +7,7 @@ import { CAP_MEDIA_TYPE } from './alerts/alerts.controller';
 
 export async function startIntake(config: AppConfig, port = config.INTAKE_PORT, options: IntakeOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(IntakeModule.forRoot(config, options), { logger: createAppLogger(config, 'intake'), bodyParser: false });
-  configureHttpApp(app, { text: { types: [CAP_MEDIA_TYPE] }, shutdownHooks: config.BIN_ALERT_MODE !== 'standalone' });
+  configureHttpApp(app, { text: { types: [CAP_MEDIA_TYPE] }, urlencoded: { limit: '32kb' }, shutdownHooks: config.BIN_ALERT_MODE !== 'standalone' });
   await app.listen(port, '127.0.0.1');
   return app;
 }

@@ -21,6 +21,7 @@ export * from './lifecycle/alert-lifecycle';
 export * from './cap/cap-mapping';
 export * from './cap/cap-alert';
 export * from './links/signed-link';
+export * from './links/member-page-paths';
 export * from './audience/quiet-hours';
 export * from './membership/membership-lifecycle';
 export * from './membership/member-notice';

@@ -15,20 +15,11 @@ import {
   preferencesLinkRequest,
 } from './member-requests';
 import { MEMBER_DOCS as DOCS } from './members.docs';
-import { MembershipService, TooManyRequests } from './membership.service';
+import { MembershipService } from './membership.service';
+import { admitPublicRequest as admit } from './public-allowance';
 import { PreferenceService } from './preference.service';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
-
-/** Public requests that cost a message or a row count against the client's hourly allowance. */
-async function admit(memberships: MembershipService, kind: 'applications' | 'messages', req: Request, res: Response): Promise<void> {
-  try {
-    await memberships.admitPublicRequest(kind, req.ip ?? req.socket.remoteAddress ?? 'unknown');
-  } catch (error) {
-    if (error instanceof TooManyRequests) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-    throw error;
-  }
-}
 
 /** The public side of joining: the form, the e-mail link, the SMS code. */
 @Public()

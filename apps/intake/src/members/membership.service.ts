@@ -1,6 +1,6 @@
 import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { AUDIT_ACTIONS, AuditEntry, Principal, RequestOrigin, Resigner, binsOutsideScope, canApprove, canRefuse, canResign, checkVerificationCode } from '@bin-alert/domain';
-import { MembershipRepository, ReferenceDataRepository } from '@bin-alert/persistence';
+import { AUDIT_ACTIONS, AuditEntry, Language, Principal, RequestOrigin, Resigner, binsOutsideScope, canApprove, canRefuse, canResign, checkVerificationCode } from '@bin-alert/domain';
+import { ContactProgress, MembershipRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import { APP_CONFIG, AppConfig, RequestValidationError, STORES, Stores, memberLinkSecretFrom } from '@bin-alert/platform';
 import { OutboxRelay } from '@bin-alert/messaging';
 import { OUTBOX_RELAY } from '../alerts/alert-issuing.service';
@@ -79,7 +79,7 @@ export class MembershipService {
     if (verdict !== 'confirmed') {
       this.logger.log({ msg: 'SMS code refused', memberId, verdict });
       if (verdict === 'wrong_code') throw new RequestValidationError([{ field: 'code', reason: 'wrong code' }]);
-      throw new ConflictException(verdict === 'expired' ? 'the code expired; ask for a new one' : 'too many attempts; ask for a new code');
+      throw new SmsCodeRefused(verdict);
     }
     await this.memberships.confirmContact(memberId, stored.contactId, 'mobile', ofMember(null, AUDIT_ACTIONS.mobileConfirmed, memberId, origin));
     this.logger.log({ msg: 'mobile confirmed', memberId });
@@ -133,6 +133,23 @@ export class MembershipService {
     return result;
   }
 
+  /**
+   * Where an application stands, for the applicant's own page: which contacts are confirmed and
+   * whether a board has approved. Names no contact. Null for an unknown or erased member.
+   */
+  async applicationProgress(memberId: string): Promise<{ language: Language; email: ContactProgress; mobile: ContactProgress; active: boolean } | null> {
+    const [member, memberships] = await Promise.all([this.memberships.contactProgress(memberId), this.memberships.membershipsOf(memberId)]);
+    if (!member) return null;
+    return { ...member, active: memberships.some((m) => m.status === 'active') };
+  }
+
+  /** The BINs a member would leave by their resignation link (every open membership), by name. */
+  async openBinNames(memberId: string): Promise<{ bins: string[]; board: boolean }> {
+    const open = (await this.memberships.membershipsOf(memberId)).filter((m) => m.status === 'active' || m.status === 'applied');
+    const bins = await this.references.findBins(open.map((m) => m.binId));
+    return { bins: bins.map((b) => b.name), board: open.some((m) => m.role === 'board') };
+  }
+
   async interiorNotifications(principal: Principal, unsentOnly: boolean) {
     return this.memberships.interiorNotifications(principal.role === 'admin' ? null : principal.policeZone ?? '', unsentOnly);
   }
@@ -149,6 +166,13 @@ export class MembershipService {
     if (bins.length === 0) throw new NotFoundException(`no BIN '${binId}'`);
     const outside = binsOutsideScope(principal, bins);
     if (outside.length > 0) throw new ForbiddenException(`not your BIN: ${outside.join(', ')}`);
+  }
+}
+
+/** A code that can no longer confirm anything: a new one has to be asked for. */
+export class SmsCodeRefused extends ConflictException {
+  constructor(readonly verdict: 'expired' | 'too_many_attempts') {
+    super(verdict === 'expired' ? 'the code expired; ask for a new one' : 'too many attempts; ask for a new code');
   }
 }
 

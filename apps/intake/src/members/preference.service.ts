@@ -1,5 +1,5 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { AUDIT_ACTIONS, CategoryRule, Channel, Principal, RequestOrigin } from '@bin-alert/domain';
+import { AUDIT_ACTIONS, CategoryRule, Channel, MEMBER_PAGE_PATHS, Principal, RequestOrigin } from '@bin-alert/domain';
 import { PreferenceRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import { FieldProblem, RequestValidationError } from '@bin-alert/platform';
 import { Inject } from '@nestjs/common';
@@ -53,7 +53,7 @@ export class PreferenceService {
     const choices = channels.map((channel) => ({ category, channel, enabled: true }));
     await this.preferences.change(memberId, { choices }, ofMember(null, AUDIT_ACTIONS.preferencesChanged, memberId, origin, { link: 'subscribe', choices }));
     this.logger.log({ msg: 'subscribed by link', memberId, category, channels });
-    return { category, channels, preferences: this.links.url('/v1/preferences', { purpose: 'preferences', memberId }) };
+    return { category, channels, preferences: this.links.url(MEMBER_PAGE_PATHS.preferences, { purpose: 'preferences', memberId }) };
   }
 
   /** RFC 8058 one-click: the category off on e-mail, nothing else asked. */
@@ -79,6 +79,11 @@ export class PreferenceService {
     return { category: code, from, rule, campaign };
   }
 
+  /** The member's centre, or null once they are erased: the member pages read it to speak their language. */
+  centre(memberId: string) {
+    return this.preferences.centre(memberId);
+  }
+
   private async centreOf(memberId: string) {
     const centre = await this.preferences.centre(memberId);
     if (!centre) throw new NotFoundException('no such member any more');
@@ -87,6 +92,6 @@ export class PreferenceService {
 
   private async centreWithLinks(memberId: string) {
     const centre = await this.centreOf(memberId);
-    return { ...centre, links: { resign: this.links.url('/v1/membership/resign', { purpose: 'resign', memberId }) } };
+    return { ...centre, links: { resign: this.links.url(MEMBER_PAGE_PATHS.resign, { purpose: 'resign', memberId }) } };
   }
 }

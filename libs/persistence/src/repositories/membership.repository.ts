@@ -45,6 +45,9 @@ export interface InteriorNotification {
   sentBy: string | null;
 }
 
+/** Where one contact of an application stands: not given, waiting for confirmation, confirmed. */
+export type ContactProgress = 'none' | 'pending' | 'done';
+
 export const MEMBER_NOTICES_TOPIC = 'bin.member-notices.v1';
 
 /**
@@ -163,6 +166,21 @@ export class MembershipRepository {
   }
 
   /** Every BIN the member is (or asked to be) in, with role and status. */
+  /** The member's language and how far their e-mail and mobile are confirmed; null once erased. */
+  async contactProgress(memberId: string): Promise<{ language: Language; email: ContactProgress; mobile: ContactProgress } | null> {
+    const [member] = await this.db.query(`SELECT language FROM members WHERE id = $1 AND erased_at IS NULL`, [memberId]);
+    if (!member) return null;
+    const contacts: Array<{ kind: string; verified: boolean }> = await this.db.query(
+      `SELECT kind, verified_at IS NOT NULL AS verified FROM contact_points WHERE member_id = $1 AND kind IN ('email', 'mobile')`,
+      [memberId],
+    );
+    const progress = (kind: string): ContactProgress => {
+      const found = contacts.filter((c) => c.kind === kind);
+      return found.length === 0 ? 'none' : found.some((c) => c.verified) ? 'done' : 'pending';
+    };
+    return { language: member.language, email: progress('email'), mobile: progress('mobile') };
+  }
+
   async membershipsOf(memberId: string): Promise<Array<{ binId: string; role: MembershipRole; status: MembershipStatus }>> {
     const rows: Array<{ bin_id: string; role: MembershipRole; status: MembershipStatus }> = await this.db.query(
       `SELECT bin_id, role, status FROM memberships WHERE member_id = $1 ORDER BY bin_id`,

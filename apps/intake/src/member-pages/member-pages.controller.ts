@@ -1,0 +1,355 @@
+import { Controller, Get, Inject, NotFoundException, Param, Post, Query, Req, Res, UseFilters, ForbiddenException } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CHANNELS, Language, LinkClaims, LinkPurpose, MEMBER_PAGE_PATHS, RequestOrigin } from '@bin-alert/domain';
+import {
+  FieldProblem,
+  LinkProblem,
+  MEMBER_STYLESHEET,
+  PageAddress,
+  applicationPage,
+  askLinkPage,
+  confirmEmailPage,
+  errorPage,
+  joinFormValues,
+  joinPage,
+  linkProblemPage,
+  pageLanguage,
+  preferenceFormChange,
+  preferencesPage,
+  resignPage,
+  subscribePage,
+  unsubscribePage,
+  wordsFor,
+} from '@bin-alert/member-pages';
+import { ReferenceDataRepository } from '@bin-alert/persistence';
+import { APP_CONFIG, AppConfig, ApiDoc, CurrentOrigin, Public, RequestValidationError, ZodBodyPipe } from '@bin-alert/platform';
+import { MemberLinks } from '../members/member-links';
+import { membershipApplicationRequest, mobileConfirmationRequest, preferenceChangeRequest, preferencesLinkRequest } from '../members/member-requests';
+import { MembershipService, SmsCodeRefused, TooManyRequests } from '../members/membership.service';
+import { PreferenceService } from '../members/preference.service';
+import { admitPublicRequest } from '../members/public-allowance';
+import { MEMBER_PAGE_DOCS as DOCS } from './member-pages.docs';
+import { MemberPageFailureFilter, sendMemberPage } from './member-page-response';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+type Form = Record<string, unknown>;
+const formOf = (req: Request): Form => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Form) : {});
+
+/**
+ * The pages members open from the links they receive, and the public application form (issue 9).
+ * HTML only, no script: every action is a form POST to the page's own address (the signed token
+ * stays in the query), answered by a page or a redirect to one. The JSON API under /v1 stays for
+ * programs; both call the same services, so a rule holds the same whichever way it is reached.
+ */
+@Public()
+@Controller()
+@UseFilters(MemberPageFailureFilter)
+export class MemberPagesController {
+  constructor(
+    private readonly memberships: MembershipService,
+    private readonly preferences: PreferenceService,
+    private readonly links: MemberLinks,
+    private readonly references: ReferenceDataRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('member-pages.css')
+  @ApiDoc(DOCS.stylesheet)
+  stylesheet(@Res() res: Response): void {
+    // Its URL carries a hash of its content, so it never changes under one name.
+    res.set({ 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=31536000, immutable', 'X-Content-Type-Options': 'nosniff' }).send(MEMBER_STYLESHEET);
+  }
+
+  // ── joining ────────────────────────────────────────────────────────────────────────────────
+
+  @Get('join')
+  @ApiDoc(DOCS.joinForm)
+  async joinForm(@Req() req: Request, @Res() res: Response, @Query('lang') lang?: string): Promise<void> {
+    const language = this.language(req, lang);
+    sendMemberPage(res, 200, language, joinPage({ language, bins: await this.binChoices() }));
+  }
+
+  @Post('join')
+  @ApiDoc(DOCS.join)
+  async join(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('lang') lang?: string): Promise<void> {
+    const language = this.language(req, lang);
+    const values = joinFormValues(formOf(req), language);
+    const again = async (status: number, extra: { problems?: FieldProblem[]; message?: string }) =>
+      sendMemberPage(res, status, language, joinPage({ language, bins: await this.binChoices(), values, ...extra }));
+    try {
+      // Validated before it counts against the hourly allowance: correcting a typo costs nothing.
+      const request = new ZodBodyPipe(membershipApplicationRequest).transform({ ...values, consent: values.consent });
+      await this.admit('applications', req, res);
+      const { memberId } = await this.memberships.apply(request, origin);
+      res.redirect(303, `${MEMBER_PAGE_PATHS.smsCode(memberId)}?lang=${language}`);
+    } catch (error) {
+      if (error instanceof RequestValidationError) return again(400, { problems: error.problems });
+      if (error instanceof TooManyRequests) return again(429, { message: this.rateLimited(language, error) });
+      throw error;
+    }
+  }
+
+  @Get('join/:memberId/code')
+  @ApiDoc(DOCS.application)
+  async application(@Req() req: Request, @Res() res: Response, @Param('memberId') memberId: string, @Query('lang') lang?: string, @Query('done') done?: string): Promise<void> {
+    const progress = await this.progressOrNotFound(memberId, req, res, lang);
+    if (!progress) return;
+    const a = wordsFor(progress.language).application;
+    const said = { email: wordsFor(progress.language).application.stepEmailDone, mobile: a.codeConfirmed, resent: a.codeResent }[done ?? ''];
+    sendMemberPage(res, 200, progress.language, applicationPage({ ...progress, memberId, ...(said ? { message: { tone: 'success', text: said } } : {}) }));
+  }
+
+  @Post('join/:memberId/code')
+  @ApiDoc(DOCS.confirmCode)
+  async confirmCode(@Req() req: Request, @Res() res: Response, @Param('memberId') memberId: string, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('lang') lang?: string): Promise<void> {
+    const progress = await this.progressOrNotFound(memberId, req, res, lang);
+    if (!progress) return;
+    const words = wordsFor(progress.language);
+    const again = (status: number, extra: { codeError?: string; message?: { tone: 'error'; text: string } }) =>
+      sendMemberPage(res, status, progress.language, applicationPage({ ...progress, memberId, ...extra }));
+    const code = String(formOf(req).code ?? '').replace(/\s+/g, '');
+    try {
+      const body = new ZodBodyPipe(mobileConfirmationRequest).transform({ code }) as { code: string };
+      await this.memberships.confirmMobile(memberId, body.code, origin);
+      res.redirect(303, `${MEMBER_PAGE_PATHS.smsCode(memberId)}?lang=${progress.language}&done=mobile`);
+    } catch (error) {
+      if (error instanceof RequestValidationError) return again(400, { codeError: error.problems[0]?.reason === 'wrong code' ? words.application.wrongCode : words.reasons.sixDigits });
+      if (error instanceof SmsCodeRefused) return again(409, { message: { tone: 'error', text: error.verdict === 'expired' ? words.application.codeExpired : words.application.tooManyAttempts } });
+      if (error instanceof NotFoundException) return again(409, { message: { tone: 'error', text: words.application.noCodeWaiting } });
+      throw error;
+    }
+  }
+
+  @Post('join/:memberId/code/resend')
+  @ApiDoc(DOCS.resendCode)
+  async resendCode(@Req() req: Request, @Res() res: Response, @Param('memberId') memberId: string, @Query('lang') lang?: string): Promise<void> {
+    const progress = await this.progressOrNotFound(memberId, req, res, lang);
+    if (!progress) return;
+    const again = (status: number, text: string) => sendMemberPage(res, status, progress.language, applicationPage({ ...progress, memberId, message: { tone: 'error', text } }));
+    try {
+      await this.admit('messages', req, res);
+      await this.memberships.resendCode(memberId);
+      res.redirect(303, `${MEMBER_PAGE_PATHS.smsCode(memberId)}?lang=${progress.language}&done=resent`);
+    } catch (error) {
+      if (error instanceof TooManyRequests) return again(429, this.rateLimited(progress.language, error));
+      if (error instanceof NotFoundException) return again(409, wordsFor(progress.language).application.noCodeWaiting);
+      throw error;
+    }
+  }
+
+  @Get('confirm-email')
+  @ApiDoc(DOCS.confirmEmailPage)
+  async confirmEmailPage(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+    const claims = this.claimsOrProblem(req, res, token, 'confirm_email', lang);
+    if (!claims) return;
+    const progress = await this.memberships.applicationProgress(claims.memberId);
+    const language = this.language(req, lang, progress?.language);
+    sendMemberPage(res, progress ? 200 : 404, language, confirmEmailPage({ language, address: this.address(MEMBER_PAGE_PATHS.confirmEmail, token), state: progress ? 'ask' : 'gone' }));
+  }
+
+  @Post('confirm-email')
+  @ApiDoc(DOCS.confirmEmail)
+  async confirmEmail(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+    const claims = this.claimsOrProblem(req, res, token, 'confirm_email', lang);
+    if (!claims) return;
+    const progress = await this.memberships.applicationProgress(claims.memberId);
+    const language = this.language(req, lang, progress?.language);
+    try {
+      const { memberId } = await this.memberships.confirmEmail(token, origin);
+      res.redirect(303, `${MEMBER_PAGE_PATHS.smsCode(memberId)}?lang=${language}&done=email`);
+    } catch (error) {
+      if (!(error instanceof NotFoundException)) throw error;
+      sendMemberPage(res, 404, language, confirmEmailPage({ language, address: this.address(MEMBER_PAGE_PATHS.confirmEmail, token), state: 'gone' }));
+    }
+  }
+
+  // ── the preference centre and the links of the e-mails ────────────────────────────────────
+
+  @Get('preferences')
+  @ApiDoc(DOCS.preferencesPage)
+  async preferencesPage(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string, @Query('saved') saved?: string): Promise<void> {
+    const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
+    if (!found) return;
+    const { centre, language } = found;
+    sendMemberPage(res, 200, language, preferencesPage({ language, address: this.address(MEMBER_PAGE_PATHS.preferences, token), centre, saved: saved === '1', resignHref: this.resignHref(centre.memberId, lang) }));
+  }
+
+  @Post('preferences')
+  @ApiDoc(DOCS.savePreferences)
+  async savePreferences(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+    const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
+    if (!found) return;
+    const { centre, language } = found;
+    const posted = preferenceFormChange(formOf(req), centre);
+    try {
+      await this.preferences.change(token, new ZodBodyPipe(preferenceChangeRequest).transform(posted), origin);
+      res.redirect(303, `${MEMBER_PAGE_PATHS.preferences}?token=${encodeURIComponent(token!)}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}&saved=1`);
+    } catch (error) {
+      if (!(error instanceof RequestValidationError)) throw error;
+      const address = this.address(MEMBER_PAGE_PATHS.preferences, token);
+      sendMemberPage(res, 400, language, preferencesPage({ language, address, centre, problems: error.problems, posted, resignHref: this.resignHref(centre.memberId, lang) }));
+    }
+  }
+
+  @Get('preferences/link')
+  @ApiDoc(DOCS.askLinkPage)
+  askLinkPage(@Req() req: Request, @Res() res: Response, @Query('lang') lang?: string): void {
+    const language = this.language(req, lang);
+    sendMemberPage(res, 200, language, askLinkPage({ language, state: 'ask' }));
+  }
+
+  @Post('preferences/link')
+  @ApiDoc(DOCS.askLink)
+  async askLink(@Req() req: Request, @Res() res: Response, @Query('lang') lang?: string): Promise<void> {
+    const language = this.language(req, lang);
+    const email = String(formOf(req).email ?? '');
+    try {
+      const body = new ZodBodyPipe(preferencesLinkRequest).transform({ email }) as { email: string };
+      await this.admit('messages', req, res);
+      await this.memberships.sendPreferencesLink(body.email);
+      sendMemberPage(res, 200, language, askLinkPage({ language, state: 'sent' }));
+    } catch (error) {
+      if (error instanceof RequestValidationError) return sendMemberPage(res, 400, language, askLinkPage({ language, state: 'ask', email, problems: error.problems }));
+      if (error instanceof TooManyRequests) return sendMemberPage(res, 429, language, askLinkPage({ language, state: 'ask', email, message: this.rateLimited(language, error) }));
+      throw error;
+    }
+  }
+
+  @Get('subscribe')
+  @ApiDoc(DOCS.subscribePage)
+  async subscribePage(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+    const found = await this.centreOrProblem(req, res, token, 'subscribe', lang);
+    if (!found) return;
+    const { centre, language, claims } = found;
+    const category = centre.categories.find((c) => c.code === claims.category);
+    if (!category) return sendMemberPage(res, 404, language, errorPage(language, 'not_found', MEMBER_PAGE_PATHS.subscribe));
+    const channels = CHANNELS.filter((ch) => centre.contacts.some((c) => c.channel === ch && c.verified));
+    sendMemberPage(res, 200, language, subscribePage({ language, address: this.address(MEMBER_PAGE_PATHS.subscribe, token), category, channels, state: 'ask', preferencesHref: this.preferencesHref(centre.memberId, lang) }));
+  }
+
+  @Post('subscribe')
+  @ApiDoc(DOCS.subscribe)
+  async subscribe(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+    const found = await this.centreOrProblem(req, res, token, 'subscribe', lang);
+    if (!found) return;
+    const { centre, language, claims } = found;
+    const category = centre.categories.find((c) => c.code === claims.category);
+    if (!category) return sendMemberPage(res, 404, language, errorPage(language, 'not_found', MEMBER_PAGE_PATHS.subscribe));
+    const { channels } = await this.preferences.subscribe(token, origin);
+    sendMemberPage(res, 200, language, subscribePage({ language, address: this.address(MEMBER_PAGE_PATHS.subscribe, token), category, channels, state: 'done', preferencesHref: this.preferencesHref(centre.memberId, lang) }));
+  }
+
+  @Get('unsubscribe')
+  @ApiDoc(DOCS.unsubscribePage)
+  async unsubscribePage(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+    await this.unsubscribeStep(req, res, token, lang, null);
+  }
+
+  /** The page's button, and RFC 8058's one-click POST (`List-Unsubscribe=One-Click`) from a mail client: the same act. */
+  @Post('unsubscribe')
+  @ApiDoc(DOCS.unsubscribe)
+  async unsubscribe(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+    await this.unsubscribeStep(req, res, token, lang, origin);
+  }
+
+  @Get('resign')
+  @ApiDoc(DOCS.resignPage)
+  async resignPage(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+    const found = await this.centreOrProblem(req, res, token, 'resign', lang);
+    if (!found) return;
+    const { language, centre } = found;
+    const { bins, board } = await this.memberships.openBinNames(centre.memberId);
+    const state = board ? 'board' : bins.length === 0 ? 'nothing' : 'ask';
+    sendMemberPage(res, 200, language, resignPage({ language, address: this.address(MEMBER_PAGE_PATHS.resign, token), bins, state, preferencesHref: this.preferencesHref(centre.memberId, lang) }));
+  }
+
+  @Post('resign')
+  @ApiDoc(DOCS.resign)
+  async resign(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+    const found = await this.centreOrProblem(req, res, token, 'resign', lang);
+    if (!found) return;
+    const { language, centre } = found;
+    const address = this.address(MEMBER_PAGE_PATHS.resign, token);
+    const { bins } = await this.memberships.openBinNames(centre.memberId);
+    try {
+      const result = await this.memberships.resignSelf(token, origin);
+      sendMemberPage(res, 200, language, resignPage({ language, address, bins, state: 'done', erased: result.erased }));
+    } catch (error) {
+      if (error instanceof ForbiddenException) return sendMemberPage(res, 403, language, resignPage({ language, address, bins, state: 'board' }));
+      if (error instanceof NotFoundException) return sendMemberPage(res, 409, language, resignPage({ language, address, bins, state: 'nothing' }));
+      throw error;
+    }
+  }
+
+  // ── helpers ──────────────────────────────────────────────────────────────────────────────
+
+  private async unsubscribeStep(req: Request, res: Response, token: string | undefined, lang: string | undefined, act: Required<RequestOrigin> | null): Promise<void> {
+    const found = await this.centreOrProblem(req, res, token, 'unsubscribe', lang);
+    if (!found) return;
+    const { centre, language, claims } = found;
+    const category = centre.categories.find((c) => c.code === claims.category);
+    if (!category) return sendMemberPage(res, 404, language, errorPage(language, 'not_found', MEMBER_PAGE_PATHS.unsubscribe));
+    if (act && category.rule !== 'mandatory') await this.preferences.unsubscribe(token, act);
+    const state = category.rule === 'mandatory' ? 'mandatory' : act ? 'done' : 'ask';
+    sendMemberPage(res, 200, language, unsubscribePage({ language, address: this.address(MEMBER_PAGE_PATHS.unsubscribe, token), category, state, preferencesHref: this.preferencesHref(centre.memberId, lang) }));
+  }
+
+  private language(req: Request, picked: string | undefined, member?: Language | null): Language {
+    return pageLanguage({ picked, member, acceptLanguage: req.headers['accept-language'], zoneDefault: this.config.ZONE_DEFAULT_LANGUAGE });
+  }
+
+  private address(path: string, token: string | undefined): PageAddress {
+    return { path, query: { token } };
+  }
+
+  private preferencesHref(memberId: string, lang?: string): string {
+    return `${this.links.href(MEMBER_PAGE_PATHS.preferences, { purpose: 'preferences', memberId })}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
+  }
+
+  private resignHref(memberId: string, lang?: string): string {
+    return `${this.links.href(MEMBER_PAGE_PATHS.resign, { purpose: 'resign', memberId })}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
+  }
+
+  /** The claims of a sound link; otherwise the page that says what is wrong with it is sent, and null returned. */
+  private claimsOrProblem(req: Request, res: Response, token: string | undefined, purpose: LinkPurpose, lang?: string): LinkClaims | null {
+    const verdict = this.links.check(token, purpose);
+    if (verdict.ok) return verdict.claims;
+    const language = this.language(req, lang);
+    const problem: LinkProblem = verdict.reason === 'expired' ? 'expired' : 'invalid';
+    sendMemberPage(res, 403, language, linkProblemPage(language, problem, req.path, { applyAgain: purpose === 'confirm_email' }));
+    return null;
+  }
+
+  private async centreOrProblem(req: Request, res: Response, token: string | undefined, purpose: LinkPurpose, lang?: string) {
+    const claims = this.claimsOrProblem(req, res, token, purpose, lang);
+    if (!claims) return null;
+    const centre = await this.preferences.centre(claims.memberId);
+    if (!centre) {
+      const language = this.language(req, lang);
+      sendMemberPage(res, 404, language, linkProblemPage(language, 'gone', req.path));
+      return null;
+    }
+    return { claims, centre, language: this.language(req, lang, centre.language) };
+  }
+
+  private async progressOrNotFound(memberId: string, req: Request, res: Response, lang?: string) {
+    const progress = UUID.test(memberId) ? await this.memberships.applicationProgress(memberId) : null;
+    if (progress) return { ...progress, language: this.language(req, lang, progress.language) };
+    const language = this.language(req, lang);
+    sendMemberPage(res, 404, language, errorPage(language, 'not_found', req.path));
+    return null;
+  }
+
+  private async binChoices(): Promise<Array<{ id: string; name: string }>> {
+    return (await this.references.listBins()).map(({ id, name }) => ({ id, name }));
+  }
+
+  private admit(kind: 'applications' | 'messages', req: Request, res: Response): Promise<void> {
+    return admitPublicRequest(this.memberships, kind, req, res);
+  }
+
+  private rateLimited(language: Language, error: TooManyRequests): string {
+    return wordsFor(language).rateLimited(Math.max(1, Math.ceil(error.retryAfterSeconds / 60)));
+  }
+}

@@ -1,0 +1,15 @@
+import type { Request, Response } from 'express';
+import { MembershipService, TooManyRequests } from './membership.service';
+
+/**
+ * Public requests that cost a message or a row count against the client's hourly allowance; past
+ * it the answer carries Retry-After, whether a program or a page asked.
+ */
+export async function admitPublicRequest(memberships: MembershipService, kind: 'applications' | 'messages', req: Request, res: Response): Promise<void> {
+  try {
+    await memberships.admitPublicRequest(kind, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  } catch (error) {
+    if (error instanceof TooManyRequests) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    throw error;
+  }
+}
