@@ -1,3 +1,4 @@
+import { source as axeSource } from 'axe-core';
 import type { AxeResults, ImpactValue, RunOptions } from 'axe-core';
 import type { Page } from 'playwright-core';
 
@@ -33,9 +34,7 @@ type AxeWindow = { axe?: { run(context: unknown, options: RunOptions): Promise<A
  */
 async function injectAxe(page: Page): Promise<void> {
   if (await page.evaluate(() => typeof (globalThis as AxeWindow).axe?.run === 'function')) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { source } = require('axe-core') as { source: string };
-  await page.evaluate(source);
+  await page.evaluate(axeSource);
   if (!(await page.evaluate(() => typeof (globalThis as AxeWindow).axe?.run === 'function'))) throw new Error('axe-core did not load into the page');
 }
 
