@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { LinkSigner } from '@bin-alert/domain';
+import { LinkSigner, MEMBER_PAGE_PATHS } from '@bin-alert/domain';
 import { memberLinkSecretFrom } from '@bin-alert/platform';
 import { aMember } from '../support/member.builder';
 import { RunningStack, startStack } from '../support/running-stack';
@@ -84,9 +84,10 @@ describe('membership, preferences and privacy', () => {
       (a) => Object.entries(totals).every(([c, n]) => a.deliveries?.[c]?.total === n && Object.keys(a.deliveries[c].byStatus).every((s) => FINAL.includes(s))),
       { what: `alert ${id} settled`, timeoutMs: 40_000 },
     );
-  const tokenIn = (text: string, path: string) => {
-    const match = new RegExp(`${path.replace(/\//g, '\\/')}\\?token=([A-Za-z0-9_.%-]+)`).exec(text);
-    if (!match) throw new Error(`no ${path} link in: ${text}`);
+  /** The token of the link to a member page in a message; the tests then use it on the JSON API. */
+  const tokenIn = (text: string, page: string) => {
+    const match = new RegExp(`${escapeRegExp(`${stack.config.MEMBER_LINKS_BASE_URL}${page}?token=`)}([A-Za-z0-9_.%-]+)`).exec(text);
+    if (!match) throw new Error(`no ${page} link in: ${text}`);
     return decodeURIComponent(match[1]);
   };
   /** The audit lines about a target, oldest first, as an admin reads them. */
@@ -138,7 +139,7 @@ describe('membership, preferences and privacy', () => {
 
       // Anna follows the link in her invitation.
       const annaInvitation = (await inbox(anna.email)).find((m) => m.categories?.includes('category_invitation'))!;
-      const subscribed = await api('POST', `/v1/preferences/subscribe?token=${encodeURIComponent(tokenIn(annaInvitation.text, '/v1/preferences/subscribe'))}`);
+      const subscribed = await api('POST', `/v1/preferences/subscribe?token=${encodeURIComponent(tokenIn(annaInvitation.text, MEMBER_PAGE_PATHS.subscribe))}`);
       expect(subscribed.status).toBe(200);
       expect(subscribed.body).toMatchObject({ category: 'covid', channels: ['sms', 'email'] });
 
@@ -172,7 +173,7 @@ describe('membership, preferences and privacy', () => {
         (m) => m.length === 1,
         { what: 'the preferences link' },
       );
-      const centre = await api('GET', `/v1/preferences?token=${encodeURIComponent(tokenIn(mail.text, '/v1/preferences'))}`);
+      const centre = await api('GET', `/v1/preferences?token=${encodeURIComponent(tokenIn(mail.text, MEMBER_PAGE_PATHS.preferences))}`);
       expect(centre).toMatchObject({ status: 200, body: { memberId: await memberIdOf(bart.email), language: 'fr' } });
       expect(await inbox('nobody@example.be')).toEqual([]);
     });
@@ -209,10 +210,10 @@ describe('membership, preferences and privacy', () => {
       const [annaMail] = about('Inbraakgolf 1')(await inbox(anna.email));
       const [bartMail] = about('Inbraakgolf 1')(await inbox(bart.email));
       expect(annaMail.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
-      expect(annaMail.headers['List-Unsubscribe']).toMatch(/^<http:\/\/127\.0\.0\.1:3000\/v1\/unsubscribe\?token=[^>]+>$/);
+      expect(annaMail.headers['List-Unsubscribe']).toMatch(new RegExp(`^<${escapeRegExp(`${stack.config.MEMBER_LINKS_BASE_URL}${MEMBER_PAGE_PATHS.unsubscribe}?token=`)}[^>]+>$`));
       expect(annaMail.headers['List-Unsubscribe']).not.toBe(bartMail.headers['List-Unsubscribe']);
 
-      const token = tokenIn(annaMail.headers['List-Unsubscribe'], '/v1/unsubscribe');
+      const token = tokenIn(annaMail.headers['List-Unsubscribe'], MEMBER_PAGE_PATHS.unsubscribe);
       const res = await api('POST', `/v1/unsubscribe?token=${encodeURIComponent(token)}`, { raw: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       expect(res).toMatchObject({ status: 200, body: { category: 'burglary', channel: 'email' } });
 
@@ -331,7 +332,7 @@ describe('membership, preferences and privacy', () => {
       const wrong = await api('POST', `/v1/applications/${memberId}/mobile-confirmation`, { body: { code: code === '000000' ? '111111' : '000000' } });
       expect(wrong).toMatchObject({ status: 400, body: { errors: [{ field: 'code', reason: 'wrong code' }] } });
       expect((await api('POST', `/v1/applications/${memberId}/mobile-confirmation`, { body: { code } })).status).toBe(200);
-      const link = tokenIn(confirmation[0].text, '/v1/applications/confirm-email');
+      const link = tokenIn(confirmation[0].text, MEMBER_PAGE_PATHS.confirmEmail);
       expect((await api('GET', `/v1/applications/confirm-email?token=${encodeURIComponent(link)}`)).status).toBe(200);
 
       const pending = await api('GET', '/v1/bins/herdersem/members?status=applied', { token: herdersemBoard });
@@ -492,3 +493,7 @@ describe('membership, preferences and privacy', () => {
     expect(contactData.filter((value) => text.toLowerCase().includes(value.toLowerCase()))).toEqual([]);
   });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

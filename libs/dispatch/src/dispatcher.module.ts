@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstr
 import { TOPICS, alertIssuedV1, deliveryJobV1, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Channel, DEFAULT_RETRY_POLICY, LinkSigner, URGENCIES } from '@bin-alert/domain';
+import { Channel, DEFAULT_RETRY_POLICY, LinkSigner, MEMBER_PAGE_PATHS, URGENCIES } from '@bin-alert/domain';
 import { MESSAGE_BUS, MessageBus, MessagingModule, OutboxRelay, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
 import {
   AlertRepository,
@@ -66,7 +66,7 @@ function createChannelSender(channel: Channel, config: AppConfig, limiter: Provi
       return new VoiceChannelSender(measuredProviders.voice(new TwilioVoiceCaller(providers.twilio), metrics), limiter, settings);
     case 'email':
       return new EmailChannelSender(measuredProviders.email(new SendGridEmailSender(providers.sendgrid), metrics), limiter, settings, (memberId, category) =>
-        memberLink(links, '/v1/unsubscribe', links.signer.sign({ purpose: 'unsubscribe', memberId, category }, links.clock())),
+        memberLink(links, MEMBER_PAGE_PATHS.unsubscribe, links.signer.sign({ purpose: 'unsubscribe', memberId, category }, links.clock())),
       );
   }
 }

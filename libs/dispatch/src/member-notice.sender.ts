@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import type { MemberNoticeV1 } from '@bin-alert/contracts';
-import { LinkSigner, VERIFICATION_CODE_POLICY, hashVerificationCode, renderCategoryInvitation, renderEmailConfirmation, renderPreferencesLink, renderSmsCode } from '@bin-alert/domain';
+import { LinkSigner, MEMBER_PAGE_PATHS, VERIFICATION_CODE_POLICY, hashVerificationCode, renderCategoryInvitation, renderEmailConfirmation, renderPreferencesLink, renderSmsCode } from '@bin-alert/domain';
 import type { ClaimedNotice, MemberNoticeRepository, MembershipRepository } from '@bin-alert/persistence';
 import type { EmailSender, SmsSender } from '@bin-alert/providers';
 import { ProviderRateLimiter } from './provider-rate-limiter';
@@ -17,7 +17,10 @@ export interface MemberLinkSettings {
   clock: () => Date;
 }
 
-/** The link a member follows for one purpose; the token alone says who and what. */
+/**
+ * The link a member follows for one purpose: a page (MEMBER_PAGE_PATHS) that a GET only shows, so
+ * that a mail scanner fetching it changes nothing. The token alone says who and what.
+ */
 export function memberLink(links: MemberLinkSettings, path: string, token: string): string {
   return `${links.baseUrl}${path}?token=${encodeURIComponent(token)}`;
 }
@@ -57,16 +60,16 @@ export class MemberNoticeSender {
     const now = this.links.clock();
     const rendered =
       notice.kind === 'preferences_link'
-        ? renderPreferencesLink(notice.language, memberLink(this.links, '/v1/preferences', this.links.signer.sign({ purpose: 'preferences', memberId: notice.memberId }, now)))
+        ? renderPreferencesLink(notice.language, memberLink(this.links, MEMBER_PAGE_PATHS.preferences, this.links.signer.sign({ purpose: 'preferences', memberId: notice.memberId }, now)))
         : notice.kind === 'category_invitation'
         ? renderCategoryInvitation(
             notice.language,
             notice.categoryName ?? notice.categoryCode ?? '',
-            memberLink(this.links, '/v1/preferences/subscribe', this.links.signer.sign({ purpose: 'subscribe', memberId: notice.memberId, category: notice.categoryCode ?? undefined }, now)),
+            memberLink(this.links, MEMBER_PAGE_PATHS.subscribe, this.links.signer.sign({ purpose: 'subscribe', memberId: notice.memberId, category: notice.categoryCode ?? undefined }, now)),
           )
         : renderEmailConfirmation(
             notice.language,
-            memberLink(this.links, '/v1/applications/confirm-email', this.links.signer.sign({ purpose: 'confirm_email', memberId: notice.memberId, contactId: notice.contactId! }, now)),
+            memberLink(this.links, MEMBER_PAGE_PATHS.confirmEmail, this.links.signer.sign({ purpose: 'confirm_email', memberId: notice.memberId, contactId: notice.contactId! }, now)),
           );
     return sendWithRetry(async () => {
       await this.limiter.acquire({ name: 'sendgrid:mail-send', perSecond: this.settings.sendgridRequestsPerSecond });

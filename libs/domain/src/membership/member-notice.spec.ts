@@ -15,8 +15,8 @@ describe('member notices', () => {
   });
 
   it('builds RFC 8058 one-click unsubscribe headers', () => {
-    expect(listUnsubscribeHeaders('https://bin.example/v1/unsubscribe?token=t')).toEqual({
-      'List-Unsubscribe': '<https://bin.example/v1/unsubscribe?token=t>',
+    expect(listUnsubscribeHeaders('https://bin.example/unsubscribe?token=t')).toEqual({
+      'List-Unsubscribe': '<https://bin.example/unsubscribe?token=t>',
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     });
     expect(listUnsubscribeHeaders('https://u', 'unsubscribe@bin.example')['List-Unsubscribe']).toBe('<https://u>, <mailto:unsubscribe@bin.example>');
