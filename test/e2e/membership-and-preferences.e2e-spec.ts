@@ -213,6 +213,19 @@ describe('membership, preferences and privacy', () => {
       expect(annaMail.headers['List-Unsubscribe']).toMatch(new RegExp(`^<${escapeRegExp(`${stack.config.MEMBER_LINKS_BASE_URL}${MEMBER_PAGE_PATHS.unsubscribe}?token=`)}[^>]+>$`));
       expect(annaMail.headers['List-Unsubscribe']).not.toBe(bartMail.headers['List-Unsubscribe']);
 
+      // The footer of each member's e-mail (one SendGrid request, one shared content) links to
+      // their own preference centre and to the same unsubscribe as their header. The alert has
+      // only Dutch, so Bart's e-mail is in Dutch, footer included.
+      for (const [mail, email] of [[annaMail, anna.email], [bartMail, bart.email]] as const) {
+        const unsubscribeUrl = mail.headers['List-Unsubscribe'].slice(1, -1);
+        expect(mail.text).toContain(`Geen berichten over inbraken meer per e-mail: ${unsubscribeUrl}`);
+        expect(mail.html).toContain(`<a href="${unsubscribeUrl}">Geen berichten over inbraken meer per e-mail</a>`);
+        const centre = await api('GET', `/v1/preferences?token=${encodeURIComponent(tokenIn(mail.text, MEMBER_PAGE_PATHS.preferences))}`);
+        expect(centre).toMatchObject({ status: 200, body: { memberId: await memberIdOf(email) } });
+        expect(mail.html).toContain(`<a href="${stack.config.MEMBER_LINKS_BASE_URL}${MEMBER_PAGE_PATHS.preferences}?token=`);
+        expect(`${mail.text}${mail.html}`).not.toContain('{{');
+      }
+
       const token = tokenIn(annaMail.headers['List-Unsubscribe'], MEMBER_PAGE_PATHS.unsubscribe);
       const res = await api('POST', `/v1/unsubscribe?token=${encodeURIComponent(token)}`, { raw: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       expect(res).toMatchObject({ status: 200, body: { category: 'burglary', channel: 'email' } });
@@ -246,7 +259,10 @@ describe('membership, preferences and privacy', () => {
     it('offers no unsubscribe on a mandatory category', async () => {
       const id = await postAlert({ category: 'missing_person', urgency: 'urgent', bins: ['herdersem'], texts: { nl: { title: 'Vermist: Mila', body: 'Rode jas.' } } });
       await settledAlert(id, { sms: 3, email: 3 });
-      expect(about('Vermist: Mila')(await inbox(anna.email))[0].headers?.['List-Unsubscribe']).toBeUndefined();
+      const [mail] = about('Vermist: Mila')(await inbox(anna.email));
+      expect(mail.headers?.['List-Unsubscribe']).toBeUndefined();
+      expect(mail.text).not.toContain(MEMBER_PAGE_PATHS.unsubscribe);
+      expect(tokenIn(mail.text, MEMBER_PAGE_PATHS.preferences)).toBeTruthy();
     });
   });
 

@@ -65,9 +65,10 @@ function createChannelSender(channel: Channel, config: AppConfig, limiter: Provi
     case 'voice':
       return new VoiceChannelSender(measuredProviders.voice(new TwilioVoiceCaller(providers.twilio), metrics), limiter, settings);
     case 'email':
-      return new EmailChannelSender(measuredProviders.email(new SendGridEmailSender(providers.sendgrid), metrics), limiter, settings, (memberId, category) =>
-        memberLink(links, MEMBER_PAGE_PATHS.unsubscribe, links.signer.sign({ purpose: 'unsubscribe', memberId, category }, links.clock())),
-      );
+      return new EmailChannelSender(measuredProviders.email(new SendGridEmailSender(providers.sendgrid), metrics), limiter, settings, {
+        preferences: (memberId) => memberLink(links, MEMBER_PAGE_PATHS.preferences, links.signer.sign({ purpose: 'preferences', memberId }, links.clock())),
+        unsubscribe: (memberId, category) => memberLink(links, MEMBER_PAGE_PATHS.unsubscribe, links.signer.sign({ purpose: 'unsubscribe', memberId, category }, links.clock())),
+      });
   }
 }
 

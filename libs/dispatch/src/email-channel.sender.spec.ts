@@ -1,7 +1,7 @@
 import { DEFAULT_RETRY_POLICY } from '@bin-alert/domain';
 import type { EmailBatch } from '@bin-alert/providers';
 import type { DispatchSettings } from './dispatch-settings';
-import { EmailChannelSender, spreadSharedAddresses } from './email-channel.sender';
+import { EMAIL_LINK_TAGS, EmailChannelSender, spreadSharedAddresses } from './email-channel.sender';
 import type { ProviderRateLimiter } from './provider-rate-limiter';
 
 const delivery = (id: string, to: string) => ({ id, memberId: id, language: 'nl' as const, to, inDoubtSince: null });
@@ -18,26 +18,61 @@ describe('spreadSharedAddresses', () => {
   });
 });
 
-describe('EmailChannelSender List-Unsubscribe', () => {
+describe('EmailChannelSender links', () => {
   const batches: EmailBatch[] = [];
   const email = { sendBatch: async (batch: EmailBatch) => (batches.push(batch), { providerId: 'm1' }) };
   const limiter = { acquire: async () => undefined } as unknown as ProviderRateLimiter;
   const settings = { sendConcurrency: 4, sendgridRequestsPerSecond: 10, retryPolicy: DEFAULT_RETRY_POLICY } as DispatchSettings;
-  const sender = new EmailChannelSender(email, limiter, settings, (memberId, category) => `https://bin.example/v1/unsubscribe?token=${memberId}-${category}`);
+  const links = {
+    preferences: (memberId: string) => `https://bin.example/preferences?token=p-${memberId}`,
+    unsubscribe: (memberId: string, category: string) => `https://bin.example/unsubscribe?token=u-${memberId}-${category}`,
+  };
+  const sender = new EmailChannelSender(email, limiter, settings, links);
   const content = { alertId: 'a1', urgency: 'normal' as const, redistributionAllowed: true, texts: { nl: { title: 'T', body: 'B' } } };
+  const burglary = { ...content, category: 'burglary', categoryRule: 'opt_out' as const };
 
   beforeEach(() => (batches.length = 0));
 
   it('gives each recipient their own one-click unsubscribe for the alert’s category', async () => {
-    await sender.send([delivery('m1', 'a@x.be'), delivery('m2', 'b@x.be')], { ...content, category: 'burglary', categoryRule: 'opt_out' });
+    await sender.send([delivery('m1', 'a@x.be'), delivery('m2', 'b@x.be')], burglary);
     expect(batches[0].recipients.map((r) => r.headers)).toEqual([
-      { 'List-Unsubscribe': '<https://bin.example/v1/unsubscribe?token=m1-burglary>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      { 'List-Unsubscribe': '<https://bin.example/v1/unsubscribe?token=m2-burglary>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      { 'List-Unsubscribe': '<https://bin.example/unsubscribe?token=u-m1-burglary>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      { 'List-Unsubscribe': '<https://bin.example/unsubscribe?token=u-m2-burglary>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     ]);
   });
 
-  it('offers none for a mandatory category', async () => {
+  it('puts tags in the one shared footer, and each personalization carries its own two links for them', async () => {
+    await sender.send([delivery('m1', 'a@x.be'), delivery('m2', 'b@x.be')], burglary);
+    expect(batches).toHaveLength(1);
+    const [batch] = batches;
+    for (const part of [batch.text, batch.html]) {
+      expect(part).toContain(EMAIL_LINK_TAGS.preferences);
+      expect(part).toContain(EMAIL_LINK_TAGS.unsubscribe);
+      expect(part).not.toContain('https://bin.example');
+    }
+    expect(batch.recipients.map((r) => r.substitutions)).toEqual([
+      { [EMAIL_LINK_TAGS.preferences]: 'https://bin.example/preferences?token=p-m1', [EMAIL_LINK_TAGS.unsubscribe]: 'https://bin.example/unsubscribe?token=u-m1-burglary' },
+      { [EMAIL_LINK_TAGS.preferences]: 'https://bin.example/preferences?token=p-m2', [EMAIL_LINK_TAGS.unsubscribe]: 'https://bin.example/unsubscribe?token=u-m2-burglary' },
+    ]);
+  });
+
+  it('the List-Unsubscribe URL and the footer’s unsubscribe link are the same', async () => {
+    await sender.send([delivery('m1', 'a@x.be')], burglary);
+    const [recipient] = batches[0].recipients;
+    expect(recipient.headers!['List-Unsubscribe']).toBe(`<${recipient.substitutions![EMAIL_LINK_TAGS.unsubscribe]}>`);
+  });
+
+  it('offers no unsubscribe for a mandatory category, only the preference centre', async () => {
     await sender.send([delivery('m1', 'a@x.be')], { ...content, category: 'missing_person', categoryRule: 'mandatory' });
-    expect(batches[0].recipients[0].headers).toBeUndefined();
+    const [batch] = batches;
+    expect(batch.recipients[0].headers).toBeUndefined();
+    expect(batch.recipients[0].substitutions).toEqual({ [EMAIL_LINK_TAGS.preferences]: 'https://bin.example/preferences?token=p-m1' });
+    expect(`${batch.text}${batch.html}`).not.toContain(EMAIL_LINK_TAGS.unsubscribe);
+  });
+
+  it('sends neither headers nor footer links when it has no links to sign', async () => {
+    await new EmailChannelSender(email, limiter, settings).send([delivery('m1', 'a@x.be')], burglary);
+    expect(batches[0].recipients).toEqual([{ deliveryId: 'm1', to: 'a@x.be' }]);
+    expect(batches[0].text).not.toContain('{{');
   });
 });

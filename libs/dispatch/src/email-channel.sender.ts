@@ -1,6 +1,6 @@
-import { AlertContent, Language, listUnsubscribeHeaders, renderEmail } from '@bin-alert/domain';
+import { AlertContent, Language, listUnsubscribeHeaders, offersUnsubscribe, renderEmail } from '@bin-alert/domain';
 import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
-import type { EmailSender } from '@bin-alert/providers';
+import type { EmailRecipient, EmailSender } from '@bin-alert/providers';
 import { ChannelSender } from './channel-sender';
 import { mapWithConcurrency } from './concurrency';
 import { DispatchSettings } from './dispatch-settings';
@@ -10,6 +10,21 @@ import { sendWithRetry } from './send-with-retry';
 /** SendGrid takes up to 1000 personalizations per request; one request per language and chunk. */
 export const SENDGRID_MAX_RECIPIENTS = 1000;
 
+/** A member's own links, signed at sending time. */
+export interface MemberEmailLinks {
+  /** The member's preference centre. */
+  preferences(memberId: string): string;
+  /** One-click unsubscribe of the member from a category on e-mail (List-Unsubscribe and the footer). */
+  unsubscribe(memberId: string, category: string): string;
+}
+
+/**
+ * Where each recipient's links go in a batch's one shared content: SendGrid replaces the tags per
+ * personalization. Nothing in them is escaped in HTML, and a member link (a percent-encoded token
+ * in the query) needs no escaping either, so the same URL serves the text and the HTML.
+ */
+export const EMAIL_LINK_TAGS = { preferences: '{{bin_preferences_url}}', unsubscribe: '{{bin_unsubscribe_url}}' } as const;
+
 export class EmailChannelSender implements ChannelSender {
   readonly channel = 'email' as const;
 
@@ -17,8 +32,8 @@ export class EmailChannelSender implements ChannelSender {
     private readonly email: EmailSender,
     private readonly limiter: ProviderRateLimiter,
     private readonly settings: DispatchSettings,
-    /** The one-click unsubscribe URL of a member for a category; without it no List-Unsubscribe. */
-    private readonly unsubscribeUrl?: (memberId: string, category: string) => string,
+    /** Without them an e-mail has neither List-Unsubscribe nor links in its footer. */
+    private readonly links?: MemberEmailLinks,
   ) {}
 
   async send(deliveries: ClaimedDelivery[], content: AlertContent): Promise<DeliveryOutcome[]> {
@@ -36,16 +51,11 @@ export class EmailChannelSender implements ChannelSender {
     }
     const limit = { name: 'sendgrid:mail-send', perSecond: this.settings.sendgridRequestsPerSecond };
     const perBatch = await mapWithConcurrency(batches, Math.max(1, Math.ceil(this.settings.sendConcurrency / 4)), async (batch) => {
-      const rendered = renderEmail(content, batch.language);
+      const rendered = renderEmail(content, batch.language, this.links ? EMAIL_LINK_TAGS : undefined);
+      const recipients = batch.recipients.map((r) => this.recipient(r, content));
       const result = await sendWithRetry(async () => {
         await this.limiter.acquire(limit);
-        return this.email.sendBatch({
-          subject: rendered.subject,
-          text: rendered.text,
-          html: rendered.html,
-          recipients: batch.recipients.map((r) => ({ deliveryId: r.id, to: r.to!, headers: this.unsubscribeHeaders(r.memberId, content) })),
-          categories: ['bin-alert', content.urgency],
-        });
+        return this.email.sendBatch({ subject: rendered.subject, text: rendered.text, html: rendered.html, recipients, categories: ['bin-alert', content.urgency] });
       }, this.settings.retryPolicy);
       return batch.recipients.map((r): DeliveryOutcome =>
         result.ok ? { id: r.id, status: 'accepted', providerId: result.providerId } : { id: r.id, status: 'failed', reason: result.reason },
@@ -54,9 +64,17 @@ export class EmailChannelSender implements ChannelSender {
     return [...outcomes, ...perBatch.flat()];
   }
 
-  private unsubscribeHeaders(memberId: string, content: AlertContent): Record<string, string> | undefined {
-    if (!this.unsubscribeUrl || !content.category || !content.categoryRule || content.categoryRule === 'mandatory') return undefined;
-    return listUnsubscribeHeaders(this.unsubscribeUrl(memberId, content.category));
+  private recipient(delivery: ClaimedDelivery, content: AlertContent): EmailRecipient {
+    const recipient = { deliveryId: delivery.id, to: delivery.to! };
+    if (!this.links) return recipient;
+    const preferences = this.links.preferences(delivery.memberId);
+    if (!offersUnsubscribe(content)) return { ...recipient, substitutions: { [EMAIL_LINK_TAGS.preferences]: preferences } };
+    const unsubscribe = this.links.unsubscribe(delivery.memberId, content.category);
+    return {
+      ...recipient,
+      headers: listUnsubscribeHeaders(unsubscribe),
+      substitutions: { [EMAIL_LINK_TAGS.preferences]: preferences, [EMAIL_LINK_TAGS.unsubscribe]: unsubscribe },
+    };
   }
 }
 
