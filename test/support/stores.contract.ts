@@ -73,6 +73,28 @@ export function storesContract(name: string, open: () => Promise<Stores>): void 
         await sleep(1_100);
         expect(await stores.seen.markFirst([b], 1)).toEqual([true]);
       });
+
+      it('claims a batch of keys in one call, telling pending claims from done ones', async () => {
+        const [a, b, c, old] = [key('a'), key('b'), key('c'), key('old')];
+        await stores.seen.markFirst([old], 60);
+        expect(await stores.seen.claim([a, b, old], 60)).toEqual(['claimed', 'claimed', 'done']);
+        // Claimed but not confirmed: whoever comes next must not take the work as done.
+        expect(await stores.seen.claim([a, c], 60)).toEqual(['pending', 'claimed']);
+        await stores.seen.confirm([a], 60);
+        await stores.seen.forget([b]);
+        expect(await stores.seen.claim([a, b], 60)).toEqual(['done', 'claimed']);
+        expect(await stores.seen.markFirst([a], 60)).toEqual([false]);
+        expect(await stores.seen.claim([], 60)).toEqual([]);
+        await stores.seen.confirm([], 60);
+      });
+
+      it('lets a pending claim lapse after its own time, and a confirmed one live its full time', async () => {
+        const [a, b] = [key('a'), key('b')];
+        await stores.seen.claim([a, b], 1);
+        await stores.seen.confirm([b], 60);
+        await sleep(1_100);
+        expect(await stores.seen.claim([a, b], 1)).toEqual(['claimed', 'done']);
+      });
     });
 
     describe('fixed windows', () => {
@@ -114,6 +136,15 @@ export function storesContract(name: string, open: () => Promise<Stores>): void 
         await stores.counters.add(group, { sent: -1, delivered: 2 });
         await stores.counters.add(group, {});
         expect(await stores.counters.read(group)).toEqual({ sent: 0, delivered: 2 });
+      });
+
+      it('adds to several groups at once', async () => {
+        const [a, b] = [key('a'), key('b')];
+        await stores.counters.addAll({ [a]: { sent: 2, delivered: 0 }, [b]: { delivered: 1 } });
+        await stores.counters.addAll({ [a]: { sent: -1, delivered: 1 }, [b]: {} });
+        await stores.counters.addAll({});
+        expect(await stores.counters.read(a)).toEqual({ sent: 1, delivered: 1 });
+        expect(await stores.counters.read(b)).toEqual({ delivered: 1 });
       });
 
       it('replaces whole groups, deleting the ones given empty', async () => {

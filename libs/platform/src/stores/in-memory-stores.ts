@@ -1,4 +1,4 @@
-import { Counters, FixedWindows, SeenMarks, Stores, TokenBuckets, StoredBucket } from './stores';
+import { ClaimVerdict, Counters, FixedWindows, SeenMarks, Stores, TokenBuckets, StoredBucket } from './stores';
 
 /** Buckets untouched this long are forgotten, as the Redis keys' PEXPIRE does. */
 const BUCKET_IDLE_MS = 60_000;
@@ -31,22 +31,54 @@ class MemoryTokenBuckets implements TokenBuckets {
 }
 
 class MemorySeenMarks implements SeenMarks {
-  private readonly marks = new Map<string, number>();
+  private readonly marks = new Map<string, { until: number; done: boolean }>();
+  private sweptAt = 0;
   constructor(private readonly now: () => number) {}
 
   async markFirst(keys: string[], ttlSeconds: number): Promise<boolean[]> {
-    const now = this.now();
-    if (this.marks.size > 10_000) for (const [k, until] of this.marks) if (until <= now) this.marks.delete(k);
+    const now = this.sweep();
     return keys.map((key) => {
-      const until = this.marks.get(key);
-      if (until !== undefined && until > now) return false;
-      this.marks.set(key, now + ttlSeconds * 1000);
+      if (this.live(key, now)) return false;
+      this.marks.set(key, { until: now + ttlSeconds * 1000, done: true });
       return true;
     });
   }
 
   async forget(keys: string[]): Promise<void> {
     for (const key of keys) this.marks.delete(key);
+  }
+
+  async claim(keys: string[], pendingTtlSeconds: number): Promise<ClaimVerdict[]> {
+    const now = this.sweep();
+    return keys.map((key) => {
+      const mark = this.live(key, now);
+      if (mark) return mark.done ? 'done' : 'pending';
+      this.marks.set(key, { until: now + pendingTtlSeconds * 1000, done: false });
+      return 'claimed';
+    });
+  }
+
+  async confirm(keys: string[], ttlSeconds: number): Promise<void> {
+    const until = this.now() + ttlSeconds * 1000;
+    for (const key of keys) this.marks.set(key, { until, done: true });
+  }
+
+  private live(key: string, now: number): { until: number; done: boolean } | undefined {
+    const mark = this.marks.get(key);
+    return mark && mark.until > now ? mark : undefined;
+  }
+
+  /**
+   * Expired marks are dropped now and then, as Redis expires keys, so memory stays bounded; at
+   * most once a second, since a day of callbacks keeps far more than 10 000 marks alive.
+   */
+  private sweep(): number {
+    const now = this.now();
+    if (this.marks.size > 10_000 && now - this.sweptAt >= 1_000) {
+      this.sweptAt = now;
+      for (const [k, mark] of this.marks) if (mark.until <= now) this.marks.delete(k);
+    }
+    return now;
   }
 }
 
@@ -59,6 +91,10 @@ class MemoryCounters implements Counters {
     const group = this.groups.get(key) ?? new Map<string, number>();
     for (const [field, n] of entries) group.set(field, (group.get(field) ?? 0) + Math.trunc(n));
     this.groups.set(key, group);
+  }
+
+  async addAll(groups: Record<string, Record<string, number>>): Promise<void> {
+    for (const [key, deltas] of Object.entries(groups)) await this.add(key, deltas);
   }
 
   async read(key: string): Promise<Record<string, number>> {

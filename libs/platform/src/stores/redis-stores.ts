@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { Counters, FixedWindows, SeenMarks, Stores, TokenBuckets, StoredBucket } from './stores';
+import { ClaimVerdict, Counters, FixedWindows, SeenMarks, Stores, TokenBuckets, StoredBucket } from './stores';
 
 /**
  * Redis's own clock is used, so instances with skewed clocks agree. Answers 0 when the tokens
@@ -49,6 +49,25 @@ class RedisTokenBuckets implements TokenBuckets {
   }
 }
 
+/**
+ * SET NX per key, and on a key already marked whether its mark is still pending: in one script,
+ * so that a batch of callbacks costs one round trip and nobody can slip between the SET and the
+ * GET. A script's clock stands still, so a mark cannot expire between the two either.
+ */
+const CLAIM = `
+local verdicts = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('SET', key, 'pending', 'NX', 'EX', ARGV[1]) then
+    verdicts[i] = 'claimed'
+  elseif redis.call('GET', key) == 'pending' then
+    verdicts[i] = 'pending'
+  else
+    verdicts[i] = 'done'
+  end
+end
+return verdicts
+`;
+
 class RedisSeenMarks implements SeenMarks {
   constructor(private readonly redis: Redis) {}
 
@@ -67,6 +86,19 @@ class RedisSeenMarks implements SeenMarks {
   async forget(keys: string[]): Promise<void> {
     if (keys.length > 0) await this.redis.del(...keys);
   }
+
+  async claim(keys: string[], pendingTtlSeconds: number): Promise<ClaimVerdict[]> {
+    if (keys.length === 0) return [];
+    return (await this.redis.eval(CLAIM, keys.length, ...keys, Math.max(1, Math.ceil(pendingTtlSeconds)))) as ClaimVerdict[];
+  }
+
+  /** Unconditional SET EX, pipelined: a claim that outlived its pending TTL is marked done all the same. */
+  async confirm(keys: string[], ttlSeconds: number): Promise<void> {
+    if (keys.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.set(key, 'done', 'EX', ttlSeconds);
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
 }
 
 /** A Redis hash per group; MULTI makes a group's changes land together. */
@@ -78,6 +110,15 @@ class RedisCounters implements Counters {
     if (entries.length === 0) return;
     const tx = this.redis.multi();
     for (const [field, n] of entries) tx.hincrby(key, field, n);
+    await tx.exec();
+  }
+
+  /** One MULTI for every group: a batch of status changes reaches the counters in one round trip. */
+  async addAll(groups: Record<string, Record<string, number>>): Promise<void> {
+    const changes = Object.entries(groups).flatMap(([key, deltas]) => Object.entries(deltas).filter(([, n]) => n !== 0).map(([field, n]) => [key, field, n] as const));
+    if (changes.length === 0) return;
+    const tx = this.redis.multi();
+    for (const [key, field, n] of changes) tx.hincrby(key, field, n);
     await tx.exec();
   }
 

@@ -25,17 +25,34 @@ export interface StoredBucket {
   throttledUntil: number | null;
 }
 
+/**
+ * What `claim` found for a key: `claimed` by this call; `pending`, claimed by someone whose work is
+ * not known to be done yet (it may still fail); `done`, the work it stands for is durable.
+ */
+export type ClaimVerdict = 'claimed' | 'pending' | 'done';
+
 /** Marks that expire: "has this been seen in the last N seconds?" across instances. */
 export interface SeenMarks {
   /** Marks each key that is not marked yet; true where this call marked it (seen for the first time). */
   markFirst(keys: string[], ttlSeconds: number): Promise<boolean[]>;
   /** Takes marks back (the work they stood for did not happen). */
   forget(keys: string[]): Promise<void>;
+  /**
+   * Claims every key not marked yet with a pending mark that lives `pendingTtlSeconds`, in one
+   * round trip. A pending mark is not a promise that the work is done: whoever finds one must not
+   * treat the work as done, so a claimer that dies before `confirm` or `forget` delays a retry
+   * by the pending TTL at most and never loses it. A `markFirst` mark counts as done.
+   */
+  claim(keys: string[], pendingTtlSeconds: number): Promise<ClaimVerdict[]>;
+  /** Turns claims into done marks that live `ttlSeconds`, in one round trip: their work is durable. */
+  confirm(keys: string[], ttlSeconds: number): Promise<void>;
 }
 
 /** Named groups of integer counters (field → value), changed atomically per group. */
 export interface Counters {
   add(key: string, deltas: Record<string, number>): Promise<void>;
+  /** `add` on several groups in one round trip; each group still changes atomically. */
+  addAll(groups: Record<string, Record<string, number>>): Promise<void>;
   read(key: string): Promise<Record<string, number>>;
   /** Replaces whole groups at once; an empty group is deleted. */
   replace(groups: Record<string, Record<string, number>>): Promise<void>;
