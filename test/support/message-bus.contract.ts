@@ -154,6 +154,68 @@ export function messageBusContract(driver: string, setUp: () => Promise<BusUnder
       expect((await letter(`unlucky-${tag}`)).error).toContain('thirteen is unlucky');
     }, timeoutMs);
 
+    const consumeBatches = async (bus: MessageBusDriver, groupId: string, topic: string, handleBatch: (batch: Array<{ key: string | null; partition: number; value: Numbered }>) => Promise<void>, maxBatchSize: number) => {
+      const consumer = await bus.consume({
+        groupId,
+        topics: [topic],
+        schema: numbered,
+        partitionsConcurrently: 3,
+        maxWaitMs: 50,
+        maxBatchSize,
+        retryPolicy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 },
+        handleBatch: async (messages) => handleBatch(messages.map((m) => ({ key: m.key, partition: m.partition, value: m.value }))),
+      });
+      consumers.push(consumer);
+      return consumer;
+    };
+
+    it('hands a batch consumer the records of one partition at a time, in order, at most maxBatchSize of them', async () => {
+      const topic = await newTopic(3);
+      const group = `test-batches-${randomUUID()}`;
+      const batches: Array<Array<{ key: string | null; partition: number; value: Numbered }>> = [];
+      // Published before the group exists, so the first fetch finds a backlog to batch.
+      await client().publish(['red', 'green', 'blue'].flatMap((key) => Array.from({ length: 12 }, (_, n) => ({ topic, key, value: { n } }))));
+      await consumeBatches(client(), group, topic, async (batch) => void batches.push(batch), 5);
+      await settled(group, 1);
+      await caughtUp(group, topic);
+
+      expect(batches.every((b) => b.length >= 1 && b.length <= 5 && new Set(b.map((m) => m.partition)).size === 1)).toBe(true);
+      expect(batches.some((b) => b.length > 1)).toBe(true);
+      const byKey = (key: string) => batches.flat().filter((m) => m.key === key).map((m) => m.value.n);
+      const inOrder = Array.from({ length: 12 }, (_, n) => n);
+      expect({ red: byKey('red'), green: byKey('green'), blue: byKey('blue') }).toEqual({ red: inOrder, green: inOrder, blue: inOrder });
+    }, timeoutMs);
+
+    it('dead-letters only the poison records of a batch and hands the others over, one at a time once the batch failed', async () => {
+      const topic = await newTopic(1);
+      const group = `test-batch-poison-${randomUUID()}`;
+      const tag = randomUUID().slice(0, 8);
+      const handled: number[] = [];
+      await under.publishRaw(topic, [
+        { key: `one-${tag}`, value: '{"n": 1}' },
+        { key: `not-json-${tag}`, value: '{"n": ' },
+        { key: `two-${tag}`, value: '{"n": 2}' },
+        { key: `unlucky-${tag}`, value: '{"n": 13}' },
+        { key: `three-${tag}`, value: '{"n": 3}' },
+      ]);
+      await consumeBatches(
+        client(),
+        group,
+        topic,
+        async (batch) => {
+          if (batch.some((m) => m.value.n === 13)) throw new Error('thirteen is unlucky');
+          handled.push(...batch.map((m) => m.value.n));
+        },
+        10,
+      );
+      await settled(group, 1);
+      await caughtUp(group, topic);
+      expect(handled).toEqual([1, 2, 3]);
+      const letter = (key: string) => waitFor(() => under.deadLetters(key), (l) => l.length > 0, { what: `dead letter of ${key}` }).then((l) => l[0]);
+      expect((await letter(`not-json-${tag}`)).error).toContain('SyntaxError');
+      expect((await letter(`unlucky-${tag}`)).error).toContain('thirteen is unlucky');
+    }, timeoutMs);
+
     it('hands a stopped member’s partitions to the members that remain, from the first record it did not handle', async () => {
       const topic = await newTopic(3);
       const group = `test-rebalance-${randomUUID()}`;

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DEFAULT_RETRY_POLICY, mayRetry, retryDelayMs } from '@bin-alert/domain';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
 import { AppMetrics, withCorrelationId } from '@bin-alert/platform';
-import { ConsumerSpec, HandlerContext, OutgoingMessage, PermanentMessageError } from './message-bus';
+import { BatchConsumerSpec, ConsumerSpec, HandlerContext, IncomingMessage, OutgoingMessage, PermanentMessageError } from './message-bus';
 
 /** One record as a driver fetched it, before parsing: the value is the JSON text as published. */
 export interface FetchedRecord {
@@ -41,22 +41,83 @@ export function deliverToHandler<T>(
 }
 
 async function handleRecord<T>(spec: ConsumerSpec<T>, record: FetchedRecord, ctx: HandlerContext, sink: DeadLetterSink, logger: Logger, metrics?: AppMetrics): Promise<void> {
+  const message = await parseAtEdge(spec, record, sink, logger, metrics);
+  if (message) await handleWithRetries(spec, record, (c) => spec.handle(message, c), ctx, sink, logger, metrics);
+}
+
+/**
+ * The batch form of the loop body: every record parsed at the edge (what does not parse is
+ * dead-lettered on its own), the valid ones handed over in one call. If that call fails, the
+ * records go through the one-record path, each under its correlation id with the retry policy:
+ * a poison record is dead-lettered alone, the others are applied, and nothing stalls the
+ * partition. A batch of one takes that path at once, so it behaves exactly as `handle` does.
+ */
+export async function deliverBatchToHandler<T>(
+  spec: BatchConsumerSpec<T>,
+  records: FetchedRecord[],
+  ctx: HandlerContext,
+  sink: DeadLetterSink,
+  logger: Logger,
+  metrics?: AppMetrics,
+): Promise<void> {
+  const parsed: Array<{ record: FetchedRecord; message: IncomingMessage<T> }> = [];
+  for (const record of records) {
+    const message = await withCorrelationId(record.headers[HEADERS.correlationId], () => parseAtEdge(spec, record, sink, logger, metrics));
+    if (message) parsed.push({ record, message });
+  }
+  if (parsed.length === 0) return;
+  if (parsed.length > 1) {
+    try {
+      await spec.handleBatch(
+        parsed.map((p) => p.message),
+        ctx,
+      );
+      return;
+    } catch (error) {
+      const first = parsed[0].record;
+      logger.warn({
+        msg: 'batch handler failed, handling its records one at a time',
+        topic: first.topic,
+        partition: first.partition,
+        offsets: `${first.offset}-${parsed[parsed.length - 1].record.offset}`,
+        group: spec.groupId,
+        records: parsed.length,
+        error: String(error),
+      });
+    }
+  }
+  for (const { record, message } of parsed) {
+    await withCorrelationId(record.headers[HEADERS.correlationId], () => handleWithRetries(spec, record, (c) => spec.handleBatch([message], c), ctx, sink, logger, metrics));
+  }
+}
+
+/** The record's value checked against the consumer's schema, or null once it is dead-lettered. */
+async function parseAtEdge<T>(spec: ConsumerSpec<T> | BatchConsumerSpec<T>, record: FetchedRecord, sink: DeadLetterSink, logger: Logger, metrics?: AppMetrics): Promise<IncomingMessage<T> | null> {
   const { topic, partition, offset, headers } = record;
-  const where = { topic, partition, offset, group: spec.groupId, correlationId: headers[HEADERS.correlationId] };
-  let value: T;
   try {
     const parsed = spec.schema.safeParse(JSON.parse(record.value ?? 'null'));
     if (!parsed.success) throw new PermanentMessageError(`invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    value = parsed.data;
+    return { topic, partition, offset, key: record.key, value: parsed.data, headers };
   } catch (error) {
-    await deadLetter(record, error, where, sink, logger, metrics);
-    return;
+    await deadLetter(record, error, whereOf(spec, record), sink, logger, metrics);
+    return null;
   }
+}
 
+async function handleWithRetries<T>(
+  spec: ConsumerSpec<T> | BatchConsumerSpec<T>,
+  record: FetchedRecord,
+  handle: (ctx: HandlerContext) => Promise<void>,
+  ctx: HandlerContext,
+  sink: DeadLetterSink,
+  logger: Logger,
+  metrics?: AppMetrics,
+): Promise<void> {
+  const where = whereOf(spec, record);
   const policy = spec.retryPolicy ?? DEFAULT_RETRY_POLICY;
   for (let attempt = 1; ; attempt++) {
     try {
-      await spec.handle({ topic, partition, offset, key: record.key, value, headers }, ctx);
+      await handle(ctx);
       return;
     } catch (error) {
       if (error instanceof PermanentMessageError || !mayRetry(attempt, policy)) {
@@ -64,11 +125,15 @@ async function handleRecord<T>(spec: ConsumerSpec<T>, record: FetchedRecord, ctx
         return;
       }
       const delay = retryDelayMs(attempt, policy);
-      metrics?.messageRetries.inc({ topic, group: spec.groupId });
+      metrics?.messageRetries.inc({ topic: record.topic, group: spec.groupId });
       logger.warn({ msg: 'handler failed, will retry', ...where, attempt, delayMs: delay, error: String(error), stack: (error as Error)?.stack });
       await sleepWithHeartbeat(delay, ctx);
     }
   }
+}
+
+function whereOf(spec: { groupId: string }, record: FetchedRecord) {
+  return { topic: record.topic, partition: record.partition, offset: record.offset, group: spec.groupId, correlationId: record.headers[HEADERS.correlationId] };
 }
 
 async function deadLetter(record: FetchedRecord, error: unknown, where: { group: string; attempts?: number }, sink: DeadLetterSink, logger: Logger, metrics?: AppMetrics): Promise<void> {

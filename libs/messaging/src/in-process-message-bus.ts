@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { HEADERS, TOPICS, TopicSpec } from '@bin-alert/contracts';
-import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverToHandler } from './consumer-loop';
+import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverBatchToHandler, deliverToHandler } from './consumer-loop';
 import { AppMetrics } from '@bin-alert/platform';
 import { BusInspection, ConsumerLag, ConsumerLagSource, GroupLag } from './consumer-lag';
-import { ConsumerSpec, HandlerContext, MessageBus, OutgoingMessage, RunningConsumer, withCorrelationHeader } from './message-bus';
+import { BatchConsumerSpec, ConsumerSpec, DEFAULT_MAX_BATCH_SIZE, HandlerContext, MessageBus, OutgoingMessage, RunningConsumer, isBatchConsumer, withCorrelationHeader } from './message-bus';
 
 interface StoredRecord {
   offset: number;
@@ -62,8 +62,10 @@ class PartitionLog {
   }
 }
 
+type AnySpec = ConsumerSpec<unknown> | BatchConsumerSpec<unknown>;
+
 interface Member {
-  spec: ConsumerSpec<unknown>;
+  spec: AnySpec;
   metrics?: AppMetrics;
   /** Partitions this member handles at once, as `partitionsConcurrently` asks. */
   slots: number;
@@ -123,7 +125,7 @@ export class InProcessBroker {
     partitions[partition].append({ key: message.key, value: message.value, headers: message.headers ?? {} });
   }
 
-  join(spec: ConsumerSpec<unknown>, metrics?: AppMetrics): Member {
+  join(spec: AnySpec, metrics?: AppMetrics): Member {
     this.checkTopics(spec.topics);
     const group = this.groups.get(spec.groupId) ?? new Group(spec.groupId);
     this.groups.set(spec.groupId, group);
@@ -215,10 +217,18 @@ export class InProcessBroker {
           releaseSlot(owner);
           continue;
         }
-        const stored = log.at(offset)!;
-        const record: FetchedRecord = { topic, partition, offset: String(offset), key: stored.key, value: stored.value, headers: { ...stored.headers } };
-        const work = deliverToHandler(owner.spec, record, NO_HEARTBEAT, this.deadLetterSink, this.logger, owner.metrics).then(
-          () => void group.committed.set(id, offset + 1),
+        // A batch consumer gets what is there, as a Kafka fetch would return it; others one record.
+        const spec = owner.spec;
+        const count = isBatchConsumer(spec) ? Math.min(log.end - offset, Math.max(1, spec.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)) : 1;
+        const records: FetchedRecord[] = Array.from({ length: count }, (_, i) => {
+          const stored = log.at(offset + i)!;
+          return { topic, partition, offset: String(offset + i), key: stored.key, value: stored.value, headers: { ...stored.headers } };
+        });
+        const delivered = isBatchConsumer(spec)
+          ? deliverBatchToHandler(spec, records, NO_HEARTBEAT, this.deadLetterSink, this.logger, owner.metrics)
+          : deliverToHandler(spec, records[0], NO_HEARTBEAT, this.deadLetterSink, this.logger, owner.metrics);
+        const work = delivered.then(
+          () => void group.committed.set(id, offset + count),
           async (error) => {
             this.logger.error({ msg: 'could not dead-letter a failed record; it will be handled again', topic, partition, offset, group: group.id, error: String(error) });
             await new Promise((r) => setTimeout(r, 1000));
@@ -316,8 +326,8 @@ export class InProcessMessageBus implements MessageBus, ConsumerLagSource {
     for (const m of serialised) this.broker.append(m.topic, m);
   }
 
-  async consume<T>(spec: ConsumerSpec<T>): Promise<RunningConsumer> {
-    const member = this.broker.join(spec as ConsumerSpec<unknown>, this.metrics);
+  async consume<T>(spec: ConsumerSpec<T> | BatchConsumerSpec<T>): Promise<RunningConsumer> {
+    const member = this.broker.join(spec as AnySpec, this.metrics);
     this.subscriptions.set(spec.groupId, spec.topics);
     const handle = {
       stop: async () => {

@@ -3,8 +3,8 @@ import { Admin, Consumer, Kafka, KafkaMessage, logLevel, LogEntry, Partitioners,
 import { TOPICS, TopicSpec } from '@bin-alert/contracts';
 import { AppMetrics } from '@bin-alert/platform';
 import { BusInspection, ConsumerLag, ConsumerLagSource, consumerGroupLags, fetchConsumerLag, topicRecordCount, withKafkaAdmin } from './consumer-lag';
-import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverToHandler } from './consumer-loop';
-import { ConsumerSpec, MessageBus, OutgoingMessage, RunningConsumer, withCorrelationHeader } from './message-bus';
+import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverBatchToHandler, deliverToHandler } from './consumer-loop';
+import { BatchConsumerSpec, ConsumerSpec, DEFAULT_MAX_BATCH_SIZE, MessageBus, OutgoingMessage, RunningConsumer, isBatchConsumer, withCorrelationHeader } from './message-bus';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -109,7 +109,7 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
     });
   }
 
-  async consume<T>(spec: ConsumerSpec<T>): Promise<RunningConsumer> {
+  async consume<T>(spec: ConsumerSpec<T> | BatchConsumerSpec<T>): Promise<RunningConsumer> {
     const consumer = this.kafka.consumer({ groupId: spec.groupId, sessionTimeout: this.options.sessionTimeoutMs ?? 30_000, heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)), maxWaitTimeInMs: spec.maxWaitMs ?? 500 });
     this.consumers.add(consumer);
     this.subscriptions.set(spec.groupId, spec.topics);
@@ -117,21 +117,35 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
     // A new group starts at the beginning: an alert issued before the dispatcher first joined
     // must still go out. Committed offsets take over from then on.
     await consumer.subscribe({ topics: spec.topics, fromBeginning: true });
-    await consumer.run({
-      autoCommit: true,
-      partitionsConsumedConcurrently: spec.partitionsConcurrently ?? 1,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const record: FetchedRecord = {
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString('utf8') ?? null,
-          value: message.value?.toString('utf8') ?? null,
-          headers: decodeHeaders(message.headers),
-        };
-        await deliverToHandler(spec, record, { heartbeat }, this, this.logger, this.options.metrics);
-      },
-    });
+    const partitionsConsumedConcurrently = spec.partitionsConcurrently ?? 1;
+    if (isBatchConsumer(spec)) {
+      const size = Math.max(1, spec.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
+      await consumer.run({
+        autoCommit: true,
+        partitionsConsumedConcurrently,
+        // Offsets are resolved chunk by chunk below: a consumer stopped or moved mid-fetch must not
+        // mark the records it never handled as done.
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+          for (let from = 0; from < batch.messages.length; from += size) {
+            if (!isRunning() || isStale()) break;
+            const chunk = batch.messages.slice(from, from + size);
+            await deliverBatchToHandler(spec, chunk.map((m) => fetchedRecord(batch.topic, batch.partition, m)), { heartbeat }, this, this.logger, this.options.metrics);
+            resolveOffset(chunk[chunk.length - 1].offset);
+            await heartbeat();
+            await commitOffsetsIfNecessary();
+          }
+        },
+      });
+    } else {
+      await consumer.run({
+        autoCommit: true,
+        partitionsConsumedConcurrently,
+        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+          await deliverToHandler(spec, fetchedRecord(topic, partition, message), { heartbeat }, this, this.logger, this.options.metrics);
+        },
+      });
+    }
     return {
       stop: async () => {
         this.consumers.delete(consumer);
@@ -179,6 +193,17 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
     if (entry.level <= logLevel.ERROR) this.logger.error(line);
     else this.logger.warn(line);
   }
+}
+
+function fetchedRecord(topic: string, partition: number, message: KafkaMessage): FetchedRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? null,
+    value: message.value?.toString('utf8') ?? null,
+    headers: decodeHeaders(message.headers),
+  };
 }
 
 function decodeHeaders(headers: KafkaMessage['headers']): Record<string, string> {

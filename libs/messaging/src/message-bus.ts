@@ -27,17 +27,41 @@ export interface HandlerContext {
   heartbeat(): Promise<void>;
 }
 
-export interface ConsumerSpec<T> {
+interface ConsumerOptions<T> {
   groupId: string;
   topics: string[];
   /** Validates every message at the edge; what does not parse goes to the dead letters. */
   schema: ZodType<T>;
-  handle(message: IncomingMessage<T>, context: HandlerContext): Promise<void>;
   retryPolicy?: RetryPolicy;
   /** Partitions handled at the same time by this instance (default 1). */
   partitionsConcurrently?: number;
   /** How long the broker may hold a fetch open when there is nothing new (default 500 ms). */
   maxWaitMs?: number;
+}
+
+/** One record at a time, run under the record's correlation id. */
+export interface ConsumerSpec<T> extends ConsumerOptions<T> {
+  handle(message: IncomingMessage<T>, context: HandlerContext): Promise<void>;
+}
+
+/**
+ * Records of one partition, in offset order, up to `maxBatchSize` at a time: what was fetched
+ * and not handled yet, so batches grow with the backlog and stay small when there is none. The
+ * records are parsed at the edge as for `handle`. A batch that fails is handled again one record
+ * at a time, each under its correlation id with the retry policy, so only a record that keeps
+ * failing is dead-lettered: the handler must be idempotent. The batch itself is run under no
+ * correlation id (its records may have several): the handler applies each record's own.
+ */
+export interface BatchConsumerSpec<T> extends ConsumerOptions<T> {
+  handleBatch(messages: IncomingMessage<T>[], context: HandlerContext): Promise<void>;
+  /** Default 500. */
+  maxBatchSize?: number;
+}
+
+export const DEFAULT_MAX_BATCH_SIZE = 500;
+
+export function isBatchConsumer<T>(spec: ConsumerSpec<T> | BatchConsumerSpec<T>): spec is BatchConsumerSpec<T> {
+  return typeof (spec as Partial<BatchConsumerSpec<T>>).handleBatch === 'function';
 }
 
 export interface RunningConsumer {
@@ -50,7 +74,7 @@ export interface RunningConsumer {
  */
 export interface MessageBus {
   publish(messages: OutgoingMessage[]): Promise<void>;
-  consume<T>(spec: ConsumerSpec<T>): Promise<RunningConsumer>;
+  consume<T>(spec: ConsumerSpec<T> | BatchConsumerSpec<T>): Promise<RunningConsumer>;
   close(): Promise<void>;
 }
 
