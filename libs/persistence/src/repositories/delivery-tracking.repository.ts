@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ALERT_CONTENT_COLUMNS, AlertContentRow, alertContentFrom } from './alert-content';
-import { AlertContent, Channel, DeliveryStatus, Language, TrackedDeliveryStatus, nextDeliveryStatus } from '@bin-alert/domain';
+import { AlertContent, Channel, DELIVERY_STATUSES, DeliveryStatus, Language, TRACKED_DELIVERY_STATUSES, TrackedDeliveryStatus, nextDeliveryStatus } from '@bin-alert/domain';
 
 /** What the tracker needs to know about a delivery a callback names. */
 export interface TrackedDelivery {
@@ -40,9 +40,131 @@ export interface DeliveryStatusChangeOutcome {
   transitioned: boolean;
   /** acknowledged_at was set by this change (it was null before). */
   acknowledgedNow: boolean;
+  /**
+   * Every status the delivery took, in order, as if the changes had been applied one by one
+   * (several changes of one delivery in a batch are written once, as the last of them).
+   */
+  reached: DeliveryStatus[];
 }
 
-const UNTOUCHABLE: ReadonlySet<DeliveryStatus> = new Set(['planned', 'suppressed']);
+export interface DeliveryStatusChangesResult {
+  /** One per delivery that exists, in the order the changes first named them. */
+  outcomes: DeliveryStatusChangeOutcome[];
+  /** Delivery ids named by a change that no delivery has. */
+  missing: string[];
+}
+
+/** Callbacks never change these, and a "press 1" on them is not recorded either. */
+const UNTOUCHABLE: readonly DeliveryStatus[] = ['planned', 'suppressed'];
+
+/**
+ * The state machine as a table, generated from the domain's nextDeliveryStatus: every (current,
+ * incoming) pair it lets a delivery move on. The set-based SQL below joins on it, so the rule
+ * lives in one place, libs/domain, and the SQL cannot drift from it.
+ */
+export const DELIVERY_TRANSITIONS: ReadonlyArray<readonly [DeliveryStatus, TrackedDeliveryStatus]> = DELIVERY_STATUSES.flatMap((current) =>
+  TRACKED_DELIVERY_STATUSES.filter((incoming) => nextDeliveryStatus(current, incoming) !== null).map((incoming) => [current, incoming] as const),
+);
+const TRANSITIONS_FROM = DELIVERY_TRANSITIONS.map(([from]) => from);
+const TRANSITIONS_TO = DELIVERY_TRANSITIONS.map(([, to]) => to);
+
+/**
+ * One UPDATE for a whole batch, one row per delivery: the rows are locked in id order (two
+ * batches, or a batch and a dispatcher, cannot interleave on a row; whoever comes second sees the
+ * first's result), the transition table decides whether the incoming status moves each row, and
+ * the old status comes back for the live counters. A late callback of a call that was given up
+ * on and redialled (its provider id superseded) says nothing about the new call.
+ */
+const APPLY_BATCH = `
+  WITH incoming AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[])
+      AS c(id, channel, status, provider_status, reason, error_code, provider_id, occurred_at, acknowledged_at)
+  ), transitions AS (
+    SELECT * FROM unnest($10::text[], $11::text[]) AS t(from_status, to_status)
+  ), locked AS (
+    SELECT d.id, d.alert_id, d.member_id, d.channel, d.status, d.acknowledged_at, d.superseded_provider_ids
+      FROM deliveries d WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE
+  ), relevant AS (
+    SELECT l.id, l.alert_id, l.member_id, l.channel, l.status AS previous_status, l.acknowledged_at AS previously_acknowledged_at,
+           i.status AS incoming_status, i.provider_status, i.reason, i.error_code, i.provider_id, i.occurred_at, i.acknowledged_at,
+           l.channel = i.channel AND NOT (i.provider_id IS NOT NULL AND i.provider_id = ANY(l.superseded_provider_ids)) AS applies,
+           t.to_status IS NOT NULL AS allowed
+      FROM locked l JOIN incoming i ON i.id = l.id
+      LEFT JOIN transitions t ON t.from_status = l.status AND t.to_status = i.status
+  ), decided AS (
+    SELECT r.*, r.applies AND r.allowed AS moves,
+           r.applies AND r.acknowledged_at IS NOT NULL AND r.previously_acknowledged_at IS NULL AND NOT (r.previous_status = ANY($12::text[])) AS acknowledges
+      FROM relevant r
+  ), written AS (
+    UPDATE deliveries d
+       SET status = CASE WHEN x.moves THEN x.incoming_status ELSE d.status END,
+           reason = CASE WHEN x.moves THEN x.reason ELSE d.reason END,
+           provider_status = CASE WHEN x.moves THEN x.provider_status ELSE d.provider_status END,
+           provider_error_code = CASE WHEN x.moves THEN x.error_code ELSE d.provider_error_code END,
+           status_updated_at = CASE WHEN x.moves THEN now() ELSE d.status_updated_at END,
+           delivered_at = CASE WHEN x.moves AND x.incoming_status = 'delivered' THEN COALESCE(d.delivered_at, x.occurred_at) ELSE d.delivered_at END,
+           provider_id = CASE WHEN x.moves THEN COALESCE(d.provider_id, x.provider_id) ELSE d.provider_id END,
+           accepted_at = CASE WHEN x.moves THEN COALESCE(d.accepted_at, now()) ELSE d.accepted_at END,
+           acknowledged_at = CASE WHEN x.acknowledges THEN COALESCE(d.acknowledged_at, x.acknowledged_at) ELSE d.acknowledged_at END,
+           updated_at = now()
+      FROM decided x
+     WHERE d.id = x.id AND (x.moves OR x.acknowledges)
+    RETURNING d.id
+  )
+  SELECT id, alert_id, member_id, channel, previous_status, applies, moves, acknowledges,
+         CASE WHEN moves THEN incoming_status ELSE previous_status END AS status
+    FROM decided`;
+
+interface AppliedRow {
+  id: string;
+  alert_id: string;
+  member_id: string;
+  channel: Channel;
+  previous_status: DeliveryStatus;
+  status: DeliveryStatus;
+  applies: boolean;
+  moves: boolean;
+  acknowledges: boolean;
+}
+
+/**
+ * The changes of one delivery (and one provider id) in a batch, folded with the domain's rule into
+ * the one that decides the outcome: applying `decisive` alone leaves a delivery where applying
+ * every change in order would (the rule only ever keeps the higher stage, and the first of equals),
+ * and its fields are those the last applied change would have written. The first "press 1" keeps
+ * its time.
+ */
+export interface FoldedStatusChange {
+  decisive: DeliveryStatusChange;
+  acknowledgedAt: Date | null;
+  /** Position of `decisive` in the batch: folds of one delivery are written in that order. */
+  position: number;
+  changes: DeliveryStatusChange[];
+}
+
+/**
+ * Folds a batch per delivery, channel and provider id. Provider ids are kept apart because a
+ * redialled call's superseded id is only known to the database: its changes must be weighed there
+ * on their own, never folded into the current call's.
+ */
+export function foldStatusChanges(changes: readonly DeliveryStatusChange[]): FoldedStatusChange[] {
+  const folds = new Map<string, FoldedStatusChange>();
+  changes.forEach((change, position) => {
+    const key = `${change.deliveryId}|${change.channel}|${change.providerId ?? ''}`;
+    const fold = folds.get(key);
+    if (!fold) {
+      folds.set(key, { decisive: change, acknowledgedAt: change.acknowledged ? change.occurredAt : null, position, changes: [change] });
+      return;
+    }
+    fold.changes.push(change);
+    if (nextDeliveryStatus(fold.decisive.status, change.status) !== null) {
+      fold.decisive = change;
+      fold.position = position;
+    }
+    if (change.acknowledged && fold.acknowledgedAt === null) fold.acknowledgedAt = change.occurredAt;
+  });
+  return [...folds.values()];
+}
 
 @Injectable()
 export class DeliveryTrackingRepository {
@@ -81,52 +203,93 @@ export class DeliveryTrackingRepository {
   }
 
 
-  /**
-   * Applies a callback with the monotonic state machine (nextDeliveryStatus). The row is locked
-   * while its current status is read and the next one written, so two callbacks for the same
-   * delivery — or a callback and the dispatcher's own outcome — cannot interleave: whichever
-   * comes second sees the first's result. Returns null when the delivery does not exist.
-   */
+  /** One callback: `applyStatusChanges` with a batch of one. Returns null when the delivery does not exist. */
   async applyStatusChange(change: DeliveryStatusChange): Promise<DeliveryStatusChangeOutcome | null> {
-    if (!UUID.test(change.deliveryId)) return null;
-    return this.db.transaction(async (tx) => {
-      const [row]: Array<{ alert_id: string; member_id: string; channel: Channel; status: DeliveryStatus; acknowledged_at: Date | null; superseded_provider_ids: string[] }> =
-        await tx.query(`SELECT alert_id, member_id, channel, status, acknowledged_at, superseded_provider_ids FROM deliveries WHERE id = $1 FOR UPDATE`, [
-          change.deliveryId,
-        ]);
-      if (!row) return null;
-      // A late callback of a call that was given up on and redialled says nothing about the new call.
-      const superseded = change.providerId !== undefined && row.superseded_provider_ids.includes(change.providerId);
-      const sameChannel = row.channel === change.channel && !superseded;
-      const next = sameChannel ? nextDeliveryStatus(row.status, change.status) : null;
-      const acknowledge = sameChannel && change.acknowledged && row.acknowledged_at === null && !UNTOUCHABLE.has(row.status);
-      const outcome: DeliveryStatusChangeOutcome = {
-        deliveryId: change.deliveryId,
-        alertId: row.alert_id,
-        memberId: row.member_id,
-        channel: row.channel,
-        previousStatus: row.status,
-        status: next ?? row.status,
-        transitioned: next !== null,
-        acknowledgedNow: acknowledge,
-      };
-      if (next !== null) {
-        await tx.query(
-          `UPDATE deliveries
-              SET status = $2, reason = $3, provider_status = $4, provider_error_code = $5,
-                  status_updated_at = now(), updated_at = now(),
-                  delivered_at = CASE WHEN $2 = 'delivered' THEN COALESCE(delivered_at, $6) ELSE delivered_at END,
-                  provider_id = COALESCE(provider_id, $7),
-                  accepted_at = COALESCE(accepted_at, now()),
-                  acknowledged_at = CASE WHEN $8 THEN COALESCE(acknowledged_at, $6) ELSE acknowledged_at END
-            WHERE id = $1`,
-          [change.deliveryId, next, change.reason ?? null, change.providerStatus, change.errorCode ?? null, change.occurredAt, change.providerId ?? null, acknowledge],
-        );
-      } else if (acknowledge) {
-        await tx.query(`UPDATE deliveries SET acknowledged_at = $2, updated_at = now() WHERE id = $1 AND acknowledged_at IS NULL`, [change.deliveryId, change.occurredAt]);
+    return (await this.applyStatusChanges([change])).outcomes[0] ?? null;
+  }
+
+  /**
+   * Applies a batch of callbacks, in order, with the monotonic state machine: folded per delivery
+   * first (foldStatusChanges), then written with one statement (APPLY_BATCH). A delivery with
+   * changes under several provider ids in the batch (a redialled call, or e-mail events with and
+   * without a message id) is not folded: its changes take one statement each, in the batch's
+   * order, alongside the others', all in one transaction. Folding across provider ids could
+   * differ from the one-by-one result in which id the row keeps.
+   */
+  async applyStatusChanges(changes: readonly DeliveryStatusChange[]): Promise<DeliveryStatusChangesResult> {
+    const valid = changes.filter((c) => UUID.test(c.deliveryId));
+    const positions = new Map(valid.map((c, i) => [c, i]));
+    const perDelivery = new Map<string, FoldedStatusChange[]>();
+    for (const fold of foldStatusChanges(valid)) perDelivery.set(fold.decisive.deliveryId, [...(perDelivery.get(fold.decisive.deliveryId) ?? []), fold]);
+    const rounds: FoldedStatusChange[][] = [[]];
+    for (const folds of perDelivery.values()) {
+      if (folds.length === 1) {
+        rounds[0].push(folds[0]);
+        continue;
       }
-      return outcome;
+      const inOrder = folds.flatMap((f) => f.changes).sort((a, b) => positions.get(a)! - positions.get(b)!);
+      inOrder.forEach((change, round) =>
+        (rounds[round] ??= []).push({ decisive: change, acknowledgedAt: change.acknowledged ? change.occurredAt : null, position: positions.get(change)!, changes: [change] }),
+      );
+    }
+
+    const applied =
+      rounds.length === 1
+        ? [await this.applyRound(this.db, rounds[0])]
+        : await this.db.transaction(async (tx) => {
+            const results: Array<Map<string, AppliedRow>> = [];
+            for (const round of rounds) results.push(await this.applyRound(tx, round));
+            return results;
+          });
+
+    const outcomes = new Map<string, DeliveryStatusChangeOutcome>();
+    rounds.forEach((round, r) => {
+      for (const fold of round) {
+        const row = applied[r].get(fold.decisive.deliveryId);
+        if (!row) continue;
+        const outcome = outcomes.get(row.id) ?? {
+          deliveryId: row.id,
+          alertId: row.alert_id,
+          memberId: row.member_id,
+          channel: row.channel,
+          previousStatus: row.previous_status,
+          status: row.previous_status,
+          transitioned: false,
+          acknowledgedNow: false,
+          reached: [],
+        };
+        if (row.applies) outcome.reached.push(...statusesReached(row.previous_status, fold.changes));
+        outcome.status = row.status;
+        outcome.transitioned ||= row.moves;
+        outcome.acknowledgedNow ||= row.acknowledges;
+        outcomes.set(row.id, outcome);
+      }
     });
+    const order = [...new Set(changes.map((c) => c.deliveryId))];
+    return {
+      outcomes: order.flatMap((id) => outcomes.get(id) ?? []),
+      missing: order.filter((id) => !outcomes.has(id)),
+    };
+  }
+
+  private async applyRound(db: Pick<DataSource, 'query'> | EntityManager, folds: FoldedStatusChange[]): Promise<Map<string, AppliedRow>> {
+    if (folds.length === 0) return new Map();
+    const column = <T>(pick: (fold: FoldedStatusChange) => T) => folds.map(pick);
+    const rows: AppliedRow[] = await db.query(APPLY_BATCH, [
+      column((f) => f.decisive.deliveryId),
+      column((f) => f.decisive.channel),
+      column((f) => f.decisive.status),
+      column((f) => f.decisive.providerStatus),
+      column((f) => f.decisive.reason ?? null),
+      column((f) => f.decisive.errorCode ?? null),
+      column((f) => f.decisive.providerId ?? null),
+      column((f) => f.decisive.occurredAt),
+      column((f) => f.acknowledgedAt),
+      TRANSITIONS_FROM,
+      TRANSITIONS_TO,
+      UNTOUCHABLE,
+    ]);
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   /**
@@ -145,6 +308,19 @@ export class DeliveryTrackingRepository {
     for (const r of rows) (counts[r.channel] ??= {})[r.status] = r.n;
     return counts;
   }
+}
+
+/** The statuses a delivery passes through when `changes` are applied one by one from `from`. */
+function statusesReached(from: DeliveryStatus, changes: readonly DeliveryStatusChange[]): DeliveryStatus[] {
+  const reached: DeliveryStatus[] = [];
+  let status = from;
+  for (const change of changes) {
+    const next = nextDeliveryStatus(status, change.status);
+    if (next === null) continue;
+    reached.push(next);
+    status = next;
+  }
+  return reached;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
