@@ -12,6 +12,14 @@ export interface TrackerSettings {
   sendGridVerifier: SendGridEventWebhookVerifier;
   /** How long a callback's identity is remembered to drop the provider's repeats. */
   dedupeTtlSeconds: number;
+  /**
+   * How long a callback's identity stays claimed while its event is being published. A claim
+   * left by an attempt that died lapses after this: until then the provider's retries are told
+   * to come back later, never dropped. Longer than a produce can take with its retries.
+   */
+  claimTtlSeconds: number;
+  /** Callbacks of concurrent requests gathered into one lookup, one dedupe round trip and one produce. */
+  ingestBatch: { maxItems: number; maxWaitMs: number };
   /** The zone's default language: what a call says when the alert lacks the member's own. */
   zoneDefaultLanguage: Language;
 }
@@ -30,5 +38,9 @@ export function trackerSettingsFrom(config: AppConfig): TrackerSettings {
     twilioAuthToken: providerSettingsFrom(config).twilio.authToken,
     sendGridVerifier: new SendGridEventWebhookVerifier(config.SENDGRID_WEBHOOK_PUBLIC_KEY, config.WEBHOOK_MAX_AGE_SECONDS),
     dedupeTtlSeconds: config.WEBHOOK_DEDUPE_TTL_SECONDS,
+    claimTtlSeconds: 60,
+    // 2 ms is what the first callback after a quiet spell may wait; under load batches form while
+    // the previous one is being published, without that wait.
+    ingestBatch: { maxItems: 500, maxWaitMs: 2 },
   };
 }

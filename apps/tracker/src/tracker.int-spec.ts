@@ -73,7 +73,7 @@ describe('tracker', () => {
   }
 
   /** An alert with one member reachable on every channel, each delivery accepted by its provider. */
-  async function seed(language: Language = 'nl', alertId = randomUUID()): Promise<Seeded> {
+  async function seed(language: Language = 'nl', alertId: string = randomUUID()): Promise<Seeded> {
     if (!(await new AlertRepository(db).exists(alertId))) {
       await new AlertRepository(db).create(
         { id: alertId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 't', body: 'b' }, fr: { title: 't', body: 'b' } }, issuedAt: new Date() },
@@ -381,6 +381,62 @@ describe('tracker', () => {
     const res = await sendGridPost('{"event":"delivered"}');
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toMatchObject({ statusCode: 400, errors: [{ field: 'body', reason: expect.any(String) }] });
+  });
+
+  // ------------------------------------------------------------------ batches
+
+  it('answers a storm of concurrent callbacks, repeats and stale ones included, each once durable, with one event per callback and monotonic statuses', async () => {
+    const first = await seed();
+    const seeded = [first, ...(await Promise.all(Array.from({ length: 11 }, () => seed('nl', first.alertId))))];
+    const alertId = first.alertId;
+    const before = await stats();
+    const sids = seeded.map(() => sid('SM'));
+    // Every callback twice, the whole lot shuffled and in flight at once: repeats land in the same
+    // batch or in the next one, and a late "sent" often overtakes its "delivered".
+    const calls = seeded.flatMap((s, i) => ['sent', 'delivered', 'sent', 'delivered'].map((status) => () => smsStatus(s.delivery.sms, sids[i], status)));
+    const answers = await Promise.all(calls.sort(() => Math.random() - 0.5).map((call) => call()));
+
+    expect(answers.map((a) => a.status)).toEqual(calls.map(() => 200));
+    await projectionCaughtUp();
+    for (const s of seeded) expect(await row(s.delivery.sms)).toMatchObject({ status: 'delivered', provider_status: 'delivered' });
+    expect(await counters(alertId, 'sms')).toEqual({ delivered: seeded.length });
+    const after = await stats();
+    expect((after.published ?? 0) - (before.published ?? 0)).toBe(2 * seeded.length);
+    expect((after.duplicate ?? 0) - (before.duplicate ?? 0)).toBe(2 * seeded.length);
+  });
+
+  it('refuses forged callbacks that arrive amid valid ones, and only those', async () => {
+    const s = await seed();
+    const messageSid = sid('SM');
+    const path = `/webhooks/twilio/message-status?deliveryId=${s.delivery.sms}`;
+    const forgedFailure = { MessageSid: messageSid, MessageStatus: 'failed', ErrorCode: '30007' };
+    const [valid, forged, replayed] = await Promise.all([
+      smsStatus(s.delivery.sms, messageSid, 'delivered'),
+      twilioPost(path, forgedFailure, createHmac('sha1', 'guessed-token').update('x').digest('base64')),
+      twilioPost(path, forgedFailure, twilioSignature(`${config.TRACKER_PUBLIC_URL}/webhooks/twilio/message-status?deliveryId=${s.delivery.voice}`, forgedFailure)),
+    ]);
+    expect([valid.status, forged.status, replayed.status]).toEqual([200, 403, 403]);
+    await projectionCaughtUp();
+    expect(await row(s.delivery.sms)).toMatchObject({ status: 'delivered', reason: null });
+  });
+
+  it('asks the provider to come back while a callback is claimed by an attempt that never finished, and takes it once the claim is gone', async () => {
+    const s = await seed();
+    const messageSid = sid('SM');
+    const mark = `bin:tracker:seen:twilio:message:${messageSid}:delivered`;
+    // What an instance that died between claiming and publishing leaves behind.
+    await redis.set(mark, 'pending', 'EX', 60);
+
+    const refused = await smsStatus(s.delivery.sms, messageSid, 'delivered');
+    expect(refused.status).toBe(503);
+    await projectionCaughtUp();
+    expect(await row(s.delivery.sms)).toMatchObject({ status: 'accepted' });
+
+    await redis.del(mark);
+    expect((await smsStatus(s.delivery.sms, messageSid, 'delivered')).status).toBe(200);
+    expect(await redis.get(mark)).toBe('done');
+    await projectionCaughtUp();
+    expect(await row(s.delivery.sms)).toMatchObject({ status: 'delivered' });
   });
 
   // ------------------------------------------------------------------ the projection's store

@@ -1,15 +1,21 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DeliveryStatusEventV1, TOPICS, TRACKER_PROJECTION_GROUP, deliveryStatusEventV1 } from '@bin-alert/contracts';
+import { DeliveryStatusEventV1, HEADERS, TOPICS, TRACKER_PROJECTION_GROUP, deliveryStatusEventV1 } from '@bin-alert/contracts';
 import { MESSAGE_BUS, MessageBus, RunningConsumer } from '@bin-alert/messaging';
-import { DeliveryTrackingRepository } from '@bin-alert/persistence';
-import { AppMetrics } from '@bin-alert/platform';
+import { DeliveryStatusChange, DeliveryTrackingRepository } from '@bin-alert/persistence';
+import { AppMetrics, withCorrelationId } from '@bin-alert/platform';
 import { LiveCounters } from './live-counters';
 
+/** Events a batch of the projection holds at most: one statement and one counter update each. */
+export const PROJECTION_BATCH_SIZE = 500;
+
 /**
- * Applies delivery events to PostgreSQL (monotonic: nextDeliveryStatus under a row lock) and to
- * the live counters in Redis. Consumed through the project's one consumer loop, so parsing,
- * retries and dead letters are the same as everywhere; the handler is idempotent, because a
- * redelivered event finds the status it would set already there and changes nothing.
+ * Applies delivery events to PostgreSQL and to the live counters in Redis, a batch at a time:
+ * the events a fetch brought from one partition (a delivery's events are all on its member's
+ * partition, in order) are written with one statement, monotonic by the domain's state machine
+ * (DeliveryTrackingRepository.applyStatusChanges), and counted with one Redis round trip.
+ * Consumed through the project's one consumer loop, so parsing, retries and dead letters are the
+ * same as everywhere; the handler is idempotent, because a redelivered event finds the status it
+ * would set already there and changes nothing. Log lines keep each event's correlation id.
  */
 @Injectable()
 export class DeliveryProjection implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,7 +37,8 @@ export class DeliveryProjection implements OnApplicationBootstrap, OnApplication
       // Events are keyed by member: a delivery's events stay in order on one partition, while
       // partitions are applied side by side (one at a time left the projection far behind).
       partitionsConcurrently: 3,
-      handle: async (message) => this.apply(message.value),
+      maxBatchSize: PROJECTION_BATCH_SIZE,
+      handleBatch: async (messages) => this.applyAll(messages.map((m) => ({ event: m.value, correlationId: m.headers[HEADERS.correlationId] }))),
     });
     this.logger.log({ msg: 'consuming', groupId: TRACKER_PROJECTION_GROUP, topic: TOPICS.deliveryEvents });
   }
@@ -41,28 +48,42 @@ export class DeliveryProjection implements OnApplicationBootstrap, OnApplication
   }
 
   async apply(event: DeliveryStatusEventV1): Promise<void> {
-    const outcome = await this.deliveries.applyStatusChange({
-      deliveryId: event.deliveryId,
-      channel: event.channel,
-      status: event.status,
-      providerStatus: event.providerStatus,
-      providerId: event.providerId,
-      reason: event.reason,
-      errorCode: event.errorCode,
-      acknowledged: event.acknowledged,
-      occurredAt: new Date(event.occurredAt),
-    });
-    if (!outcome) {
-      this.logger.warn({ msg: 'delivery event for a delivery that no longer exists', eventId: event.eventId, deliveryId: event.deliveryId });
-      return;
-    }
-    if (!outcome.transitioned && !outcome.acknowledgedNow) {
-      this.logger.debug({ msg: 'delivery event changed nothing', eventId: event.eventId, current: outcome.status, incoming: event.status });
-      return;
-    }
-    await this.counters.record(outcome);
-    if (outcome.transitioned) this.metrics.deliveryStatuses.inc({ channel: outcome.channel, status: outcome.status });
-    if (outcome.acknowledgedNow) this.metrics.deliveriesAcknowledged.inc({ channel: outcome.channel });
-    this.logger.debug({ msg: 'delivery status applied', alertId: outcome.alertId, deliveryId: outcome.deliveryId, channel: outcome.channel, from: outcome.previousStatus, to: outcome.status });
+    await this.applyAll([{ event }]);
   }
+
+  /** Events in the order they were published. */
+  async applyAll(events: ReadonlyArray<{ event: DeliveryStatusEventV1; correlationId?: string }>): Promise<void> {
+    const { outcomes, missing } = await this.deliveries.applyStatusChanges(events.map(({ event }) => statusChange(event)));
+    const about = new Map(events.map((e) => [e.event.deliveryId, e]));
+    const logged = (deliveryId: string, line: () => void) => withCorrelationId(about.get(deliveryId)?.correlationId, line);
+
+    for (const deliveryId of missing) {
+      logged(deliveryId, () => this.logger.warn({ msg: 'delivery event for a delivery that no longer exists', eventId: about.get(deliveryId)?.event.eventId, deliveryId }));
+    }
+    const changed = outcomes.filter((o) => o.transitioned || o.acknowledgedNow);
+    for (const o of outcomes) {
+      if (!o.transitioned && !o.acknowledgedNow) logged(o.deliveryId, () => this.logger.debug({ msg: 'delivery event changed nothing', deliveryId: o.deliveryId, current: o.status, incoming: about.get(o.deliveryId)?.event.status }));
+    }
+    if (changed.length === 0) return;
+    await this.counters.recordAll(changed);
+    for (const o of changed) {
+      for (const status of o.reached) this.metrics.deliveryStatuses.inc({ channel: o.channel, status });
+      if (o.acknowledgedNow) this.metrics.deliveriesAcknowledged.inc({ channel: o.channel });
+      logged(o.deliveryId, () => this.logger.debug({ msg: 'delivery status applied', alertId: o.alertId, deliveryId: o.deliveryId, channel: o.channel, from: o.previousStatus, to: o.status }));
+    }
+  }
+}
+
+function statusChange(event: DeliveryStatusEventV1): DeliveryStatusChange {
+  return {
+    deliveryId: event.deliveryId,
+    channel: event.channel,
+    status: event.status,
+    providerStatus: event.providerStatus,
+    providerId: event.providerId,
+    reason: event.reason,
+    errorCode: event.errorCode,
+    acknowledged: event.acknowledged,
+    occurredAt: new Date(event.occurredAt),
+  };
 }

@@ -26,14 +26,25 @@ export class LiveCounters {
   constructor(@Inject(STORES) private readonly stores: Stores) {}
 
   async record(outcome: DeliveryStatusChangeOutcome): Promise<void> {
-    const deltas: Record<string, number> = {};
-    const bump = (field: string, n: number) => (deltas[field] = (deltas[field] ?? 0) + n);
-    if (outcome.transitioned) {
-      if (COUNTED.has(outcome.status)) bump(outcome.status, 1);
-      if (COUNTED.has(outcome.previousStatus)) bump(outcome.previousStatus, -1);
+    await this.recordAll([outcome]);
+  }
+
+  /**
+   * A batch's outcomes in one round trip. Each outcome is counted from the status before the
+   * batch to the one after it: what it went through in between has come and gone.
+   */
+  async recordAll(outcomes: readonly DeliveryStatusChangeOutcome[]): Promise<void> {
+    const groups: Record<string, Record<string, number>> = {};
+    for (const outcome of outcomes) {
+      const deltas = (groups[liveCountersKey(outcome.alertId, outcome.channel)] ??= {});
+      const bump = (field: string, n: number) => (deltas[field] = (deltas[field] ?? 0) + n);
+      if (outcome.transitioned && outcome.status !== outcome.previousStatus) {
+        if (COUNTED.has(outcome.status)) bump(outcome.status, 1);
+        if (COUNTED.has(outcome.previousStatus)) bump(outcome.previousStatus, -1);
+      }
+      if (outcome.acknowledgedNow) bump('acknowledged', 1);
     }
-    if (outcome.acknowledgedNow) bump('acknowledged', 1);
-    await this.stores.counters.add(liveCountersKey(outcome.alertId, outcome.channel), deltas);
+    await this.stores.counters.addAll(groups);
   }
 
   async read(alertId: string, channel: Channel): Promise<Record<string, number>> {

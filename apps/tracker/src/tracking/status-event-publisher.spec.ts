@@ -21,7 +21,7 @@ function publisher(bus: Partial<MessageBus>, stores = inMemoryStores()) {
   const deliveries = { findForTracking: async (ids: string[]) => new Map(ids.filter((id) => id === DELIVERY.id).map((id) => [id, DELIVERY])) };
   const counted: Array<Record<string, number>> = [];
   const stats = { add: async (c: Record<string, number>) => void counted.push(c) };
-  const settings = { dedupeTtlSeconds: 60 } as TrackerSettings;
+  const settings = { dedupeTtlSeconds: 60, claimTtlSeconds: 60, ingestBatch: { maxItems: 100, maxWaitMs: 5 } } as TrackerSettings;
   return {
     stores,
     counted,
@@ -64,8 +64,8 @@ describe('StatusEventPublisher', () => {
       receivedAt: '2026-11-29T10:00:00.000Z',
     });
     expect(counted).toEqual([
-      { published: 1, duplicate: 0, unknown_delivery: 0, ignored: 0 },
-      { published: 0, duplicate: 1, unknown_delivery: 0, ignored: 0 },
+      { published: 1, duplicate: 0, unknown_delivery: 0, ignored: 0, retry_later: 0 },
+      { published: 0, duplicate: 1, unknown_delivery: 0, ignored: 0, retry_later: 0 },
     ]);
   });
 
@@ -87,6 +87,81 @@ describe('StatusEventPublisher', () => {
     const published: OutgoingMessage[] = [];
     const working = publisher({ publish: async (m) => void published.push(...m) }, stores).publisher;
     expect((await working.publish([observation(DELIVERY.id, 'delivered')])).map((r) => r.outcome)).toEqual(['published']);
+    expect(published).toHaveLength(1);
+  });
+
+  it('gathers concurrent requests into one lookup, one dedupe call and one produce, and answers each its own', async () => {
+    const published: OutgoingMessage[][] = [];
+    const stores = inMemoryStores();
+    const claim = jest.spyOn(stores.seen, 'claim');
+    const { publisher: p, counted } = publisher({ publish: async (m) => void published.push(m) }, stores);
+
+    const answers = await Promise.all([
+      p.publish([observation(DELIVERY.id, 'sent')]),
+      p.publish([observation(DELIVERY.id, 'delivered'), observation(DELIVERY.id, 'received')]),
+      p.publish([observation('1b4e28ba-0000-4d3b-a3f5-ef19b5a7633b', 'delivered')]),
+      // The same callback twice in one batch: one event, the second answered as its repeat.
+      p.publish([observation(DELIVERY.id, 'sent')]),
+    ]);
+
+    expect(answers.map((a) => a.map((r) => r.outcome))).toEqual([['published'], ['published', 'ignored'], ['unknown_delivery'], ['duplicate']]);
+    expect(published).toHaveLength(1);
+    expect(published[0].map((m) => (m.value as { status: string }).status)).toEqual(['sent', 'delivered']);
+    expect(claim).toHaveBeenCalledTimes(1);
+    expect(counted).toEqual([{ published: 2, duplicate: 1, unknown_delivery: 1, ignored: 1, retry_later: 0 }]);
+
+    // And across batches: the resend is dropped.
+    expect((await p.publish([observation(DELIVERY.id, 'delivered')])).map((r) => r.outcome)).toEqual(['duplicate']);
+    expect(published).toHaveLength(1);
+  });
+
+  it('fails every request of a batch that could not be published, and lets every one of them through on retry', async () => {
+    const stores = inMemoryStores();
+    let brokerUp = false;
+    const published: OutgoingMessage[] = [];
+    const { publisher: p } = publisher(
+      {
+        publish: async (m) => {
+          if (!brokerUp) throw new Error('broker down');
+          published.push(...m);
+        },
+      },
+      stores,
+    );
+    const attempt = () => Promise.allSettled([p.publish([observation(DELIVERY.id, 'sent')]), p.publish([observation(DELIVERY.id, 'delivered')])]);
+
+    expect((await attempt()).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    brokerUp = true;
+    const retried = await attempt();
+    expect(retried.map((r) => (r.status === 'fulfilled' ? r.value.map((x) => x.outcome) : r.reason))).toEqual([['published'], ['published']]);
+    expect(published).toHaveLength(2);
+  });
+
+  it('never drops a retry because of a mark left by an attempt that died before publishing: it asks for the retry again until the mark lapses', async () => {
+    let now = 1_000_000;
+    const stores = inMemoryStores(() => now);
+    // An attempt claimed the callback, then its process died: no publish, no forget, no confirm.
+    await stores.seen.claim([DEDUPE_KEY_PREFIX + observation(DELIVERY.id, 'delivered').identity], 60);
+    const published: OutgoingMessage[] = [];
+    const { publisher: p, counted } = publisher({ publish: async (m) => void published.push(...m) }, stores);
+
+    await expect(p.publish([observation(DELIVERY.id, 'delivered')])).rejects.toMatchObject({ status: 503 });
+    expect(published).toHaveLength(0);
+    expect(counted).toEqual([expect.objectContaining({ retry_later: 1, duplicate: 0 })]);
+
+    now += 61_000;
+    expect((await p.publish([observation(DELIVERY.id, 'delivered')])).map((r) => r.outcome)).toEqual(['published']);
+    expect(published).toHaveLength(1);
+  });
+
+  it('answers a published batch even when its marks cannot be confirmed, and does not drop the resend for good', async () => {
+    const stores = inMemoryStores();
+    jest.spyOn(stores.seen, 'confirm').mockRejectedValueOnce(new Error('redis away'));
+    const published: OutgoingMessage[] = [];
+    const { publisher: p } = publisher({ publish: async (m) => void published.push(...m) }, stores);
+    expect((await p.publish([observation(DELIVERY.id, 'delivered')])).map((r) => r.outcome)).toEqual(['published']);
+    // Unconfirmed, the claim still holds off a resend (503, come back later) until it lapses.
+    await expect(p.publish([observation(DELIVERY.id, 'delivered')])).rejects.toMatchObject({ status: 503 });
     expect(published).toHaveLength(1);
   });
 });

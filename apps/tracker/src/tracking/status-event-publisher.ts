@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { DeliveryStatusEventV1, HEADERS, TOPICS, deliveryEventId } from '@bin-alert/contracts';
 import { MESSAGE_BUS, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { DeliveryTrackingRepository, TrackedDelivery } from '@bin-alert/persistence';
-import { STORES, Stores, withCorrelationId } from '@bin-alert/platform';
+import { STORES, Stores, currentCorrelationId, withCorrelationId, withoutCorrelationId } from '@bin-alert/platform';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
 import { CallbackObservation } from './callback-observation';
+import { MicroBatcher } from './micro-batcher';
 import { WebhookStats } from './webhook-stats';
 
 export type ObservationOutcome =
@@ -15,7 +16,13 @@ export type ObservationOutcome =
   /** Names no delivery of ours, or one of another channel: dropped with a warning. */
   | 'unknown_delivery'
   /** Says nothing about a delivery's status (a spam report, an inbound status): dropped. */
-  | 'ignored';
+  | 'ignored'
+  /**
+   * Being published by another instance, or by an attempt that died before saying how it
+   * ended: not known to be durable, so not dropped either. The webhook answers 503 and the
+   * provider sends it again later.
+   */
+  | 'in_flight';
 
 export interface ObservationResult {
   outcome: ObservationOutcome;
@@ -24,15 +31,31 @@ export interface ObservationResult {
 
 export const DEDUPE_KEY_PREFIX = 'bin:tracker:seen:';
 
+interface ReceivedCallback {
+  observation: CallbackObservation;
+  receivedAt: Date;
+  /** The webhook request's: a batch holds several requests, so each callback carries its own. */
+  correlationId: string | undefined;
+}
+
 /**
- * Turns verified callbacks into DeliveryStatusEvents: looks their deliveries up (one query per
- * webhook request), drops repeats with a seen mark (Redis `SET NX EX` in distributed mode), and publishes the rest keyed by member
- * id in one producer call. If publishing fails the dedupe marks are taken back and the error
- * propagates, so the webhook answers 5xx and the provider sends the callback again.
+ * Turns verified callbacks into DeliveryStatusEvents. The callbacks of concurrent webhook
+ * requests are gathered into batches (MicroBatcher); per batch, one query looks their deliveries
+ * up, one Redis round trip claims their identities (repeats are dropped), and one producer call
+ * publishes the rest keyed by member id. Each request is answered once its own events are
+ * durable (acks=all), and a batch fails as a whole: every request in it answers 5xx and the
+ * provider sends it again.
+ *
+ * Dedupe marks are two-phase so that no failure can leave a mark that drops a retry: a claim
+ * (pending, `claimTtlSeconds`) before publishing, confirmed as done (`dedupeTtlSeconds`) only
+ * once the broker has the event, taken back if publishing fails. A pending claim found by
+ * someone else is answered "come back later", never "duplicate"; a claim that neither got
+ * confirmed nor taken back (a crash, Redis away at that moment) lapses by itself.
  */
 @Injectable()
 export class StatusEventPublisher {
   private readonly logger = new Logger('status-events');
+  private readonly batcher: MicroBatcher<ReceivedCallback, ObservationResult>;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -40,31 +63,55 @@ export class StatusEventPublisher {
     @Inject(TRACKER_SETTINGS) private readonly settings: TrackerSettings,
     private readonly deliveries: DeliveryTrackingRepository,
     private readonly stats: WebhookStats,
-  ) {}
+  ) {
+    // A batch is shared work: it runs under no request's correlation id, and applies each callback's.
+    this.batcher = new MicroBatcher(settings.ingestBatch, (callbacks) => withoutCorrelationId(() => this.publishBatch(callbacks)));
+  }
 
+  /**
+   * Resolves once the events of these observations are durable or dropped, with one result
+   * each; rejects when they could not be published (ServiceUnavailableException when one of
+   * them is in flight elsewhere), so that the webhook answers 5xx.
+   */
   async publish(observations: CallbackObservation[], receivedAt = new Date()): Promise<ObservationResult[]> {
+    const correlationId = currentCorrelationId();
+    const results = await this.batcher.submit(observations.map((observation) => ({ observation, receivedAt, correlationId })));
+    if (results.some((r) => r.outcome === 'in_flight')) throw new ServiceUnavailableException('This callback is being handled already; send it again later.');
+    return results;
+  }
+
+  private async publishBatch(callbacks: ReceivedCallback[]): Promise<ObservationResult[]> {
+    const observations = callbacks.map((c) => c.observation);
     const results: ObservationResult[] = observations.map(() => ({ outcome: 'ignored' }));
     const known = await this.deliveries.findForTracking(observations.flatMap((o) => (o.deliveryId ? [o.deliveryId] : [])));
 
-    const candidates: number[] = [];
+    // The first of each identity in the batch stands for all of them: the others are its repeats.
+    const first = new Map<string, number>();
+    const repeats: number[] = [];
     observations.forEach((o, i) => {
       const delivery = o.deliveryId ? known.get(o.deliveryId) : undefined;
       results[i].delivery = delivery?.channel === o.channel ? delivery : undefined;
       if (!o.mapping) return;
       if (!results[i].delivery) {
         results[i].outcome = 'unknown_delivery';
-        this.logger.warn({ msg: 'callback for an unknown delivery', provider: o.provider, channel: o.channel, deliveryId: o.deliveryId ?? null, providerStatus: o.providerStatus, providerId: o.providerId });
+        withCorrelationId(callbacks[i].correlationId, () =>
+          this.logger.warn({ msg: 'callback for an unknown delivery', provider: o.provider, channel: o.channel, deliveryId: o.deliveryId ?? null, providerStatus: o.providerStatus, providerId: o.providerId }),
+        );
         return;
       }
-      candidates.push(i);
+      if (first.has(o.identity)) repeats.push(i);
+      else first.set(o.identity, i);
     });
 
-    const fresh = await this.markSeen(candidates.map((i) => observations[i].identity));
-    const toPublish = candidates.filter((_, n) => fresh[n]);
-    candidates.forEach((i, n) => (results[i].outcome = fresh[n] ? 'published' : 'duplicate'));
+    const candidates = [...first.values()];
+    const keys = (indexes: number[]) => indexes.map((i) => DEDUPE_KEY_PREFIX + observations[i].identity);
+    const verdicts = await this.stores.seen.claim(keys(candidates), this.settings.claimTtlSeconds);
+    const claimed = candidates.filter((_, n) => verdicts[n] === 'claimed');
+    candidates.forEach((i, n) => (results[i].outcome = verdicts[n] === 'claimed' ? 'published' : verdicts[n] === 'pending' ? 'in_flight' : 'duplicate'));
+    for (const i of repeats) results[i].outcome = results[first.get(observations[i].identity)!].outcome === 'in_flight' ? 'in_flight' : 'duplicate';
 
-    if (toPublish.length > 0) {
-      const messages = toPublish.map((i) => this.message(observations[i], results[i].delivery!, receivedAt));
+    if (claimed.length > 0) {
+      const messages = claimed.map((i) => this.message(callbacks[i], results[i].delivery!));
       // One batch may concern several alerts: each line is written under its own alert's id.
       for (const m of messages) {
         const { alertId, deliveryId, channel, status, providerStatus } = m.value as DeliveryStatusEventV1;
@@ -73,22 +120,24 @@ export class StatusEventPublisher {
       try {
         await this.bus.publish(messages);
       } catch (error) {
-        await this.stores.seen.forget(toPublish.map((i) => DEDUPE_KEY_PREFIX + observations[i].identity)).catch(() => undefined);
+        // Should this fail too, the claims lapse after claimTtlSeconds; retries meanwhile are told
+        // to come back, not dropped.
+        await this.stores.seen.forget(keys(claimed)).catch(() => undefined);
         throw error;
       }
+      await this.stores.seen.confirm(keys(claimed), this.settings.dedupeTtlSeconds).catch((error) =>
+        // The events are durable, so the callbacks are answered 200 all the same. The claims lapse
+        // unconfirmed: a resend after that is published again, which the projection ignores.
+        this.logger.warn({ msg: 'could not confirm dedupe marks of published events', events: claimed.length, error: String(error) }),
+      );
     }
 
     const count = (outcome: ObservationOutcome) => results.filter((r) => r.outcome === outcome).length;
-    await this.stats.add({ published: count('published'), duplicate: count('duplicate'), unknown_delivery: count('unknown_delivery'), ignored: count('ignored') });
+    await this.stats.add({ published: count('published'), duplicate: count('duplicate'), unknown_delivery: count('unknown_delivery'), ignored: count('ignored'), retry_later: count('in_flight') });
     return results;
   }
 
-  /** True where this is the first time the identity is seen (within the dedupe TTL). */
-  private markSeen(identities: string[]): Promise<boolean[]> {
-    return this.stores.seen.markFirst(identities.map((identity) => DEDUPE_KEY_PREFIX + identity), this.settings.dedupeTtlSeconds);
-  }
-
-  private message(o: CallbackObservation, delivery: TrackedDelivery, receivedAt: Date): OutgoingMessage {
+  private message({ observation: o, receivedAt, correlationId }: ReceivedCallback, delivery: TrackedDelivery): OutgoingMessage {
     const event: DeliveryStatusEventV1 = {
       type: 'delivery.status',
       version: 1,
@@ -108,9 +157,11 @@ export class StatusEventPublisher {
       receivedAt: receivedAt.toISOString(),
     };
     // Keyed by member: a member's events stay in order with their jobs (ADR 0003). The alert's
-    // correlation id, looked up with the delivery, follows the event to the projection (ADR 0010).
+    // correlation id, looked up with the delivery, follows the event to the projection (ADR 0010);
+    // for an alert from before ids were kept, the webhook request's, as the bus would stamp it.
     const headers: Record<string, string> = { [HEADERS.eventType]: event.type };
-    if (delivery.correlationId) headers[HEADERS.correlationId] = delivery.correlationId;
+    const followed = delivery.correlationId ?? correlationId;
+    if (followed) headers[HEADERS.correlationId] = followed;
     return { topic: TOPICS.deliveryEvents, key: delivery.memberId, value: event, headers };
   }
 }

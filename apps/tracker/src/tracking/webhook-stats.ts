@@ -9,6 +9,7 @@ export type WebhookStat =
   | 'duplicate'
   | 'unknown_delivery'
   | 'ignored'
+  | 'retry_later'
   | 'sms_opt_out'
   | 'sms_opt_in'
   | 'sms_reply_unknown_number'

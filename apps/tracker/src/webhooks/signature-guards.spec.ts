@@ -11,6 +11,8 @@ const settings: TrackerSettings = {
   twilioAuthToken: 'token',
   sendGridVerifier: new SendGridEventWebhookVerifier(keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), 600),
   dedupeTtlSeconds: 60,
+  claimTtlSeconds: 60,
+  ingestBatch: { maxItems: 500, maxWaitMs: 2 },
   zoneDefaultLanguage: 'nl',
 };
 const counted: Array<Record<string, number>> = [];
