@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { BENCH_QUERIES, OTHER_DATABASES, PostgresRole, ProcCpu, otherDatabasesCpuS, pidDeltas, postgresRole, treeCpuSeconds } from './cost';
 
 /** One app of the system under test, run from dist as its own node process. */
 export interface AppSpec {
@@ -98,16 +99,21 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** utime + stime of a process in seconds, or null when it is gone. */
-export function cpuSeconds(pid: number): number | null {
+/** A process's own and reaped children's CPU seconds, or null when it is gone. */
+export function procCpu(pid: number): ProcCpu | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may contain spaces: fields are counted after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return { pid, cpuS: (Number(fields[11]) + Number(fields[12])) / CLK_TCK, reapedChildrenS: (Number(fields[13]) + Number(fields[14])) / CLK_TCK };
   } catch {
     return null;
   }
+}
+
+/** utime + stime of a process in seconds, or null when it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  return procCpu(pid)?.cpuS ?? null;
 }
 
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
@@ -192,35 +198,125 @@ export class ProcessSampler {
   }
 }
 
+/**
+ * The PostgreSQL server is shared: other engineers' databases (a test run, a lab with a million
+ * members) load it during a run, and their backends are postgres processes like the system's.
+ * Reads every postgres process's CPU and title every 500 ms from start(), so that what went to
+ * other databases can be taken out of the run's PostgreSQL figure. A backend that starts and
+ * ends between two readings is not seen: its CPU stays in the figure.
+ */
+export class PostgresNeighbours {
+  private readonly seen = new Map<number, { role: PostgresRole; first: number; last: number }>();
+  private timer: NodeJS.Timeout | null = null;
+  private started = false;
+  /** The benchmark's own backends: counted as its queries, not as another database's. */
+  readonly skip = new Set<number>();
+
+  constructor(private readonly database: string) {}
+
+  start(): void {
+    this.sample();
+    this.started = true;
+    this.timer = setInterval(() => this.sample(), 500);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private sample(): void {
+    for (const pid of infraPids().postgres) {
+      const cpu = cpuSeconds(pid);
+      if (cpu === null) continue;
+      const known = this.seen.get(pid);
+      if (known) known.last = cpu;
+      // A backend just forked still has the postmaster's title: read it again until it names its database.
+      if (known?.role) continue;
+      let title: string;
+      try {
+        title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (known) known.role = postgresRole(title);
+      else this.seen.set(pid, { role: postgresRole(title), first: this.started ? 0 : cpu, last: cpu });
+    }
+  }
+
+  /** CPU seconds PostgreSQL spent for other databases since start(), read now. */
+  otherCpuS(): number {
+    this.sample();
+    return otherDatabasesCpuS(this.seen, this.database, this.skip);
+  }
+}
+
 export interface CpuSnapshot {
   at: number;
   apps: Record<string, number>;
-  /** Per infrastructure service, CPU seconds per pid (backends come and go). */
-  infra: Record<string, Record<number, number>>;
+  /** Per infrastructure service, CPU seconds since it started, exited processes included. */
+  infra: Record<string, number>;
+  /** PostgreSQL backends serving the benchmark's own connections: CPU seconds per pid. */
+  benchBackends: Record<number, number>;
+  /** PostgreSQL's CPU seconds for other databases since the neighbours' first reading. */
+  postgresOthers: number;
   machine: { busy: number; total: number };
 }
 
-export function cpuSnapshot(apps: RunningApp[], extra: Record<string, number> = {}): CpuSnapshot {
-  const infra: Record<string, Record<number, number>> = {};
-  for (const [name, pids] of Object.entries(infraPids())) infra[name] = Object.fromEntries(pids.map((pid) => [pid, cpuSeconds(pid) ?? 0]));
+/**
+ * `benchBackendPids`: the PostgreSQL backends of the benchmark's own pools, whose work is the
+ * benchmark's (progress polling), not the system's.
+ */
+export function cpuSnapshot(apps: RunningApp[], extra: Record<string, number> = {}, benchBackendPids: number[] = [], neighbours: PostgresNeighbours | null = null): CpuSnapshot {
+  const infra: Record<string, number> = {};
+  for (const [name, pids] of Object.entries(infraPids())) infra[name] = treeCpuSeconds(pids.map(procCpu).filter((p): p is ProcCpu => p !== null));
   const appCpu: Record<string, number> = {};
   for (const a of apps) appCpu[a.name] = cpuSeconds(a.pid) ?? 0;
   for (const [name, pid] of Object.entries(extra)) appCpu[name] = cpuSeconds(pid) ?? 0;
-  return { at: Date.now(), apps: appCpu, infra, machine: machineJiffies() };
+  const benchBackends: Record<number, number> = {};
+  for (const pid of benchBackendPids) {
+    const v = cpuSeconds(pid);
+    if (v !== null) benchBackends[pid] = v;
+  }
+  for (const pid of benchBackendPids) neighbours?.skip.add(pid);
+  const postgresOthers = neighbours?.otherCpuS() ?? 0;
+  return { at: Date.now(), apps: appCpu, infra, benchBackends, postgresOthers, machine: machineJiffies() };
+}
+
+export interface CpuUse {
+  wallS: number;
+  cpuS: Record<string, number>;
+  coreShare: Record<string, number>;
+  machineBusy: number;
+  /** Busy CPU seconds of the whole machine (every core). */
+  machineBusyS: number;
 }
 
 /** CPU seconds each process used between two snapshots, and its share of one core. */
-export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): { wallS: number; cpuS: Record<string, number>; coreShare: Record<string, number>; machineBusy: number } {
+export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot, digits = 1): CpuUse {
   const wallS = (b.at - a.at) / 1000;
+  const r = (n: number) => Math.round(n * 10 ** digits) / 10 ** digits;
   const cpuS: Record<string, number> = {};
-  for (const [name, v] of Object.entries(b.apps)) cpuS[name] = round1(v - (a.apps[name] ?? 0));
-  // PostgreSQL backends come and go: one started meanwhile counts in full, one that exited meanwhile is lost.
-  for (const [name, pids] of Object.entries(b.infra)) {
-    cpuS[name] = round1(Object.entries(pids).reduce((sum, [pid, v]) => sum + Math.max(0, v - (a.infra[name]?.[Number(pid)] ?? 0)), 0));
+  for (const [name, v] of Object.entries(b.apps)) cpuS[name] = r(v - (a.apps[name] ?? 0));
+  for (const [name, v] of Object.entries(b.infra)) cpuS[name] = r(Math.max(0, v - (a.infra[name] ?? 0)));
+  // A bench backend that ended between the snapshots stays in PostgreSQL's total: its pools keep
+  // their connections (idleTimeoutMillis 0) so that this does not happen.
+  const benchQueries = pidDeltas(a.benchBackends, b.benchBackends);
+  if (Object.keys(b.benchBackends).length && cpuS.postgres !== undefined) {
+    cpuS[BENCH_QUERIES] = r(Math.min(benchQueries, b.infra.postgres - (a.infra.postgres ?? 0)));
+    cpuS.postgres = r(Math.max(0, cpuS.postgres - cpuS[BENCH_QUERIES]));
+  }
+  const others = b.postgresOthers - a.postgresOthers;
+  if (others > 0 && cpuS.postgres !== undefined) {
+    cpuS[OTHER_DATABASES] = r(Math.min(others, cpuS.postgres));
+    cpuS.postgres = r(cpuS.postgres - cpuS[OTHER_DATABASES]);
   }
   const coreShare = Object.fromEntries(Object.entries(cpuS).map(([n, s]) => [n, wallS > 0 ? Math.round((s / wallS) * 100) / 100 : 0]));
   const machineBusy = b.machine.total > a.machine.total ? (b.machine.busy - a.machine.busy) / (b.machine.total - a.machine.total) : 0;
-  return { wallS, cpuS, coreShare, machineBusy: Math.round(machineBusy * 100) / 100 };
+  // /proc/stat counts jiffies of every core: busy jiffies / CLK_TCK are CPU seconds.
+  const machineBusyS = (b.machine.busy - a.machine.busy) / CLK_TCK;
+  return { wallS, cpuS, coreShare, machineBusy: Math.round(machineBusy * 100) / 100, machineBusyS };
 }
 
 export function round1(n: number): number {
