@@ -23,7 +23,7 @@ export interface BenchArgs {
   cpuProf: boolean;
   /** Leave the tracker out even when it is built (to see what the callbacks cost). */
   noTracker: boolean;
-  /** How long to wait after the last delivery for the tracker's projection to read every status event. */
+  /** How long to wait, once the simulator has sent its last callback, for the tracker's projection to read every status event. */
   trackerWaitS: number;
   /** How long to wait for a test run or another dispatcher on the same broker to finish. */
   waitForOthersS: number;
@@ -44,7 +44,7 @@ const USAGE = `npm run bench -- [options]
   --stall-timeout S        abort when nothing moves for S seconds (default 120)
   --wait-for-others S      wait up to S seconds for a test run / other dispatchers on the broker (default 900)
   --no-tracker             do not start the tracker even when dist has it
-  --tracker-wait S         wait up to S s after the last delivery for the tracker's projection (default 120)
+  --tracker-wait S         wait up to S s after the last callback for the tracker's projection (default 120)
   --out FILE               JSON result (default bench/results/latest.json)
   --cpu-prof               run the apps under node --prof; tick profiles in bench/results/profiles/
 Environment: DISPATCH_* and the other app settings are passed on to the apps unchanged;

@@ -1,8 +1,10 @@
 import { CHANNELS, Channel } from '@bin-alert/domain';
 import type { AcceptSeries } from './measurements';
+import type { SmsRate } from './report';
 
 const COLORS: Record<Channel, string> = { sms: '#1f77b4', email: '#2ca02c', voice: '#ff7f0e' };
 const URGENT = '#d62728';
+const QUARTER = '#7f3fbf';
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -18,14 +20,16 @@ function niceStep(max: number, count: number): number {
 /**
  * Accepted deliveries per second over time, one panel per channel (each with its own scale:
  * e-mail comes in batches of 1000), the urgent alert's accepts in red and its issue time as a
- * vertical line. Plain SVG, no dependency.
+ * vertical line; in the SMS panel the first and last quarter of its sending window, shaded, with
+ * their mean rates (sms.late_vs_early_rate is the second over the first). `subtitle`: the run's
+ * cost, under the legend. Plain SVG, no dependency.
  */
-export function acceptChart(series: AcceptSeries, title: string): string {
+export function acceptChart(series: AcceptSeries, title: string, smsRate: SmsRate | null = null, subtitle?: string): string {
   const width = 980;
   const panelHeight = 170;
   const left = 70;
   const right = 20;
-  const top = 72;
+  const top = subtitle ? 90 : 72;
   const gap = 40;
   const bottom = 46;
   const height = top + CHANNELS.length * panelHeight + (CHANNELS.length - 1) * gap + bottom;
@@ -40,6 +44,7 @@ export function acceptChart(series: AcceptSeries, title: string): string {
   out.push(
     `<text x="${left}" y="42" fill="#555">accepted by the provider per second, both alerts; <tspan fill="${URGENT}">red: the urgent alert’s own accepts; vertical line: urgent alert issued</tspan></text>`,
   );
+  if (subtitle) out.push(`<text x="${left}" y="60" fill="#555">${esc(subtitle)}</text>`);
   CHANNELS.forEach((channel, i) => {
     const y0 = top + i * (panelHeight + gap);
     const values = series.perSecond[channel];
@@ -59,6 +64,19 @@ export function acceptChart(series: AcceptSeries, title: string): string {
     }
     const total = values.reduce((a, b) => a + b, 0);
     out.push(`<text x="${left}" y="${y0 - 7}" font-weight="bold" fill="${COLORS[channel]}">${channel} (${total} accepted, peak ${max}/s)</text>`);
+    const quarters = channel === 'sms' ? smsRate?.rate_quarters : null;
+    if (quarters) {
+      // Drawn under the series: the windows whose mean rates make sms.late_vs_early_rate.
+      for (const [name, w] of [['first quarter', quarters.early], ['last quarter', quarters.late]] as const) {
+        const x0 = x(w.from_s);
+        const x1 = x(w.to_s);
+        const ym = Math.max(y0, y(w.per_s));
+        out.push(`<rect x="${x0.toFixed(1)}" y="${y0}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${panelHeight}" fill="${QUARTER}" fill-opacity="0.08"/>`);
+        out.push(`<line x1="${x0.toFixed(1)}" x2="${x1.toFixed(1)}" y1="${ym.toFixed(1)}" y2="${ym.toFixed(1)}" stroke="${QUARTER}" stroke-width="2" stroke-dasharray="6 3"/>`);
+        out.push(`<text x="${((x0 + x1) / 2).toFixed(1)}" y="${(ym - 5).toFixed(1)}" text-anchor="middle" fill="${QUARTER}">${name}: ${w.per_s}/s</text>`);
+      }
+      out.push(`<text x="${left + plotWidth}" y="${y0 - 7}" text-anchor="end" fill="${QUARTER}">sms.late_vs_early_rate ${smsRate?.late_vs_early_rate ?? '—'}</text>`);
+    }
     const line = (vals: number[], color: string, widthPx: number) => {
       // Steps: each second's count is drawn across that second.
       const pts: string[] = [];

@@ -319,3 +319,86 @@ export async function acceptSeries(pool: Pool, normal: IssuedAlert, urgent: Issu
   }
   return { urgentIssuedS: (urgent.issuedAt.getTime() - normal.issuedAt.getTime()) / 1000, perSecond, urgentPerSecond };
 }
+
+/** Provider accept times (ms since the epoch) of the alerts' SMS, for the rate in the window's first and last quarter. */
+export async function smsAcceptTimes(pool: Pool, alerts: IssuedAlert[]): Promise<number[]> {
+  const { rows } = await pool.query(
+    `SELECT extract(epoch FROM accepted_at) * 1000 AS t FROM deliveries
+      WHERE alert_id = ANY($1::uuid[]) AND channel = 'sms' AND accepted_at IS NOT NULL`,
+    [alerts.map((a) => a.id)],
+  );
+  return rows.map((r: { t: string | number }) => Number(r.t));
+}
+
+/**
+ * When the last of the alerts' deliveries left `planned`/`sending`: its provider accept, or for
+ * one that failed without an accept, its last update. The benchmark notices it only at its next
+ * poll; this is the database's own time.
+ */
+export async function lastFinalAt(pool: Pool, alerts: IssuedAlert[]): Promise<Date | null> {
+  const { rows } = await pool.query(
+    `SELECT max(coalesce(accepted_at, updated_at)) AS t FROM deliveries
+      WHERE alert_id = ANY($1::uuid[]) AND status NOT IN ('planned', 'sending', 'suppressed')`,
+    [alerts.map((a) => a.id)],
+  );
+  return rows[0].t ?? null;
+}
+
+/** PostgreSQL backends of the benchmark's own pools (application_name bin-alert-bench…). */
+export async function benchBackendPids(pool: Pool): Promise<number[]> {
+  const { rows } = await pool.query(`SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'bin-alert-bench%'`);
+  return rows.map((r: { pid: number }) => r.pid);
+}
+
+export interface Settled {
+  /** Projection lag at the first look (the last delivery was final by then). */
+  lagAtFirstLook: number;
+  firstLookCaughtUp: boolean;
+  /** When a look first found no callback pending and nothing left for the projection to read. */
+  caughtUpAt: number | null;
+  lagLeft: number;
+  pendingLeft: number;
+  /** The simulator still had callbacks to send after `callbackWaitMs`. */
+  callbacksGaveUp: boolean;
+}
+
+/**
+ * After the last delivery became final, looks (every `everyMs`) until the simulator has sent
+ * every status callback and the tracker's projection has read every status event, giving the
+ * callbacks `callbackWaitMs` and then the projection `projectionWaitMs` more.
+ */
+export async function waitForSettled(
+  look: () => Promise<{ pending: number; lag: number }>,
+  alive: () => void,
+  callbackWaitMs: number,
+  projectionWaitMs: number,
+  everyMs = 100,
+  say: (line: string) => void = console.log,
+): Promise<Settled> {
+  const started = Date.now();
+  let callbacksDoneAt: number | null = null;
+  let callbacksGaveUp = false;
+  let lastSaid = started;
+  let first: { lag: number; pending: number } | null = null;
+  for (;;) {
+    alive();
+    const { pending, lag } = await look();
+    const now = Date.now();
+    first ??= { lag, pending };
+    if (pending === 0 && lag === 0) {
+      return { lagAtFirstLook: first.lag, firstLookCaughtUp: first.lag === 0 && first.pending === 0, caughtUpAt: now, lagLeft: 0, pendingLeft: 0, callbacksGaveUp };
+    }
+    if (callbacksDoneAt === null && (pending === 0 || now - started > callbackWaitMs)) {
+      callbacksDoneAt = now;
+      callbacksGaveUp = pending > 0;
+    }
+    if (callbacksDoneAt !== null && now - callbacksDoneAt > projectionWaitMs) {
+      return { lagAtFirstLook: first.lag, firstLookCaughtUp: false, caughtUpAt: null, lagLeft: lag, pendingLeft: pending, callbacksGaveUp };
+    }
+    if (now - lastSaid >= 5000) {
+      say(`[bench] after the last delivery: ${pending} callbacks still to send, the tracker's projection ${lag} status events behind; waiting…`);
+      lastSaid = now;
+    }
+    await sleep(everyMs);
+  }
+}

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Channel } from '@bin-alert/domain';
 import type { CeilingResult } from './ceiling';
+import { CostResult, WORLD_PROCESSES } from './cost';
 import type { ChannelResult, UrgentResult } from './measurements';
 
 export interface BenchResult {
@@ -21,7 +22,7 @@ export interface BenchResult {
   planning_members_per_s: number | null;
   /** first row + 1 000 000 / planning_members_per_s: a linear extrapolation, not a measurement. */
   planning_extrapolated_1m_ms: number | null;
-  sms: ChannelResult;
+  sms: ChannelResult & SmsRate;
   email: ChannelResult;
   voice: ChannelResult;
   urgent_under_backlog: UrgentResult;
@@ -37,9 +38,25 @@ export interface BenchResult {
   machine_busy: number;
   timings_s: Record<string, number>;
   /** Status events the tracker's projection still had to read when the last delivery was final, and how long it took. */
-  tracker: { running: boolean; projection_lag_at_done: number | null; projection_catch_up_s: number | null; projection_lag_left: number | null };
+  tracker: {
+    running: boolean;
+    projection_lag_at_done: number | null;
+    projection_catch_up_s: number | null;
+    projection_lag_left: number | null;
+    /** Last delivery final (database time) → the projection had read every status event and no callback was pending; 0 if the first look found it so. */
+    caught_up_ms: number | null;
+  };
+  /** CPU per accepted delivery over the cost window (first alert issued → callbacks sent and projected). */
+  cost: CostResult;
   targets: TargetRow[];
   notes: string[];
+}
+
+/** SMS accepted per second in the last quarter of the SMS sending window / in the first quarter. */
+export interface SmsRate {
+  late_vs_early_rate: number | null;
+  /** The two quarters, in seconds since the normal alert's issue (the chart's time axis). */
+  rate_quarters: Record<'early' | 'late', { from_s: number; to_s: number; accepted: number; per_s: number }> | null;
 }
 
 export interface TargetRow {
@@ -77,6 +94,30 @@ export function evaluateTargets(r: BenchResult): TargetRow[] {
   if (r.tracker.running) {
     info('tracker projection lag', `${fmt(r.tracker.projection_lag_at_done)} events`, `when the last delivery was final; ${r.tracker.projection_lag_left ? `${fmt(r.tracker.projection_lag_left)} still unread after ${r.tracker.projection_catch_up_s} s` : `read within ${r.tracker.projection_catch_up_s} s`}`);
   }
+  const at100k = r.members >= 100_000;
+  const atSize = (met: boolean) => (at100k ? met : null);
+  const sizeNote = at100k ? '' : `; target at 100 000 members, run has ${fmt(r.members)}`;
+  const c = r.cost;
+  const top = (names: (n: string) => boolean) =>
+    Object.entries(c.by_process_cpu_ms_per_delivery)
+      .filter(([n, v]) => names(n) && v !== null)
+      .map(([n, v]) => `${n} ${v}`)
+      .join(', ');
+  const world = new Set<string>(WORLD_PROCESSES);
+  check('cost.system_cpu_ms_per_delivery', fmt(c.system_cpu_ms_per_delivery, ' ms'), '≤ 1.0 ms at 100 000 members', c.system_cpu_ms_per_delivery === null ? null : atSize(c.system_cpu_ms_per_delivery <= 1.0),
+    `${fmt(c.accepted_deliveries)} accepted in ${c.window_s} s: ${top((n) => !world.has(n))}${sizeNote}`);
+  info('cost.world_cpu_ms_per_delivery', fmt(c.world_cpu_ms_per_delivery, ' ms'), `${top((n) => world.has(n))}; unattributed machine CPU ${c.unattributed_cpu_s} s`);
+  check('cost.simulator_cpu_share', c.simulator_cpu_share === null ? 'null' : `${Math.round(c.simulator_cpu_share * 1000) / 10} %`, '≤ 20 % of the machine at 100 000 members',
+    c.simulator_cpu_share === null ? null : atSize(c.simulator_cpu_share <= 0.2), `provider-sim ${c.cpu_s['provider-sim'] ?? '?'} CPU-s over ${c.window_s} s × ${r.machine.cores} cores${sizeNote}`);
+  const q = r.sms.rate_quarters;
+  check('sms.late_vs_early_rate', fmt(r.sms.late_vs_early_rate), '≥ 0.9 at 100 000 members', r.sms.late_vs_early_rate === null ? null : atSize(r.sms.late_vs_early_rate >= 0.9),
+    q ? `first quarter ${q.early.per_s}/s (${q.early.from_s}–${q.early.to_s} s), last ${q.late.per_s}/s (${q.late.from_s}–${q.late.to_s} s)${sizeNote}` : 'fewer than 2 SMS accepted');
+  if (r.tracker.running) {
+    check('tracker.caught_up_ms', fmt(r.tracker.caught_up_ms, ' ms'), '≤ 2 000 ms at 100 000 members', r.tracker.caught_up_ms === null ? null : atSize(r.tracker.caught_up_ms <= 2000),
+      `${r.tracker.caught_up_ms === null ? `never caught up: ${fmt(r.tracker.projection_lag_left)} events unread when the benchmark stopped waiting` : 'last delivery final → every status event projected'}${sizeNote}`);
+  }
+  const totalS = r.timings_s.total_s ?? null;
+  check('timings_s.total_s', fmt(totalS, ' s'), '< 600 s at 100 000 members', totalS === null ? null : atSize(totalS < 600), `seeding to ceiling, without the build${sizeNote}`);
   const atMillion = r.normal_members >= 1_000_000;
   const extrapolated = r.planning_extrapolated_1m_ms === null ? null : Math.round(r.planning_extrapolated_1m_ms / 100) / 10;
   check('planning_ms', fmt(r.planning_ms, ' ms'), '≤ 30 000 ms at 1 000 000 members', atMillion && r.planning_ms !== null ? r.planning_ms <= 30_000 : null,

@@ -5,28 +5,35 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
-import { TRACKER_PROJECTION_GROUP } from '@bin-alert/contracts';
+import { TOPICS, TRACKER_PROJECTION_GROUP } from '@bin-alert/contracts';
 import { CHANNELS, Channel } from '@bin-alert/domain';
+import { fetchConsumerLag, withKafkaAdmin } from '@bin-alert/messaging';
 import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
 import { accessTokenSettingsFrom, loadConfig, signAccessToken } from '@bin-alert/platform';
 import { BenchArgs, parseArgs } from './args';
 import type { CeilingResult } from './ceiling';
 import { acceptChart } from './chart';
+import { caughtUpMs, costPerDelivery, quarterRates } from './cost';
 import { BENCH_CLIENT_ID, NeighbourGuard, benchGroups, groupLag, skipToEnd, totalLag } from './kafka-guard';
 import {
   IssuedAlert,
   acceptSeries,
   audienceSize,
+  benchBackendPids,
   channelResult,
   deliveryColumns,
+  lastFinalAt,
   planningTimes,
+  smsAcceptTimes,
   urgentUnderBacklog,
   waitForAcceptedSms,
+  waitForSettled,
   waitUntilDone,
 } from './measurements';
 import {
   AppSpec,
   BenchAbort,
+  PostgresNeighbours,
   ProcessSampler,
   RunningApp,
   cpuBetween,
@@ -206,7 +213,9 @@ async function main(args: BenchArgs): Promise<void> {
   ]);
   const adminUrl = new URL(databaseUrl);
   adminUrl.pathname = '/postgres';
-  const guardPool = new Pool({ connectionString: adminUrl.toString(), max: 1, application_name: 'bin-alert-bench-guard' });
+  // idleTimeoutMillis 0: the benchmark's backends live through the run, so that their CPU (the
+  // benchmark's queries) can be told apart from the system's PostgreSQL work by pid.
+  const guardPool = new Pool({ connectionString: adminUrl.toString(), max: 1, idleTimeoutMillis: 0, application_name: 'bin-alert-bench-guard' });
   const guard = new NeighbourGuard(config.KAFKA_BROKERS, guardPool);
   await guard.connect();
   await guard.waitForQuiet(args.waitForOthersS * 1000);
@@ -219,7 +228,7 @@ async function main(args: BenchArgs): Promise<void> {
   const seedMs = await seedMembers(databaseUrl, args.members, args.normalMembers, args.seedBatch);
   timings.seeding_s = Math.round(seedMs / 100) / 10;
   timings.database_s = Math.round((Date.now() - t) / 100) / 10;
-  const pool = new Pool({ connectionString: databaseUrl, max: 2, application_name: 'bin-alert-bench' });
+  const pool = new Pool({ connectionString: databaseUrl, max: 2, idleTimeoutMillis: 0, application_name: 'bin-alert-bench' });
   const normalBins = normalAlertBins(args.normalMembers, args.members);
   const normalAudience = await audienceSize(pool, normalBins);
   const urgentAudience = await audienceSize(pool, args.urgentBins);
@@ -321,7 +330,9 @@ async function main(args: BenchArgs): Promise<void> {
   let normalStart = 0;
   const sampler = new ProcessSampler(running, () => normalStart);
   sampler.start();
-  const cpuA = cpuSnapshot(running, { 'bench-runner': process.pid });
+  const neighbours = new PostgresNeighbours(new URL(databaseUrl).pathname.slice(1));
+  neighbours.start();
+  const cpuA = cpuSnapshot(running, { 'bench-runner': process.pid }, await benchBackendPids(pool), neighbours);
   const intakeUrl = `http://127.0.0.1:${config.INTAKE_PORT}`;
   t = Date.now();
   normalStart = Date.now();
@@ -335,41 +346,48 @@ async function main(args: BenchArgs): Promise<void> {
   console.log(`[bench] urgent alert ${urgent.id} (missing_person, ${args.urgentBins.join(',')}, ${urgentAudience} members) issued after ${urgentAfter}+ normal SMS accepted; 201 in ${urgent.http201Ms} ms`);
   await waitUntilDone(pool, [normal, urgent], alive, args.stallTimeoutS * 1000);
   timings.scenario_s = Math.round((Date.now() - t) / 100) / 10;
-  const cpuB = cpuSnapshot(running, { 'bench-runner': process.pid });
+  const cpuB = cpuSnapshot(running, { 'bench-runner': process.pid }, await benchBackendPids(pool), neighbours);
+
+  // The status callbacks of the last deliveries are still on their way: the cost of a delivery
+  // includes them, so the cost window ends when the simulator has sent them all and the
+  // tracker's projection has read every status event they produced (bin.delivery-events.v1).
+  const doneAt = Date.now();
+  const finalAt = (await lastFinalAt(pool, [normal, urgent]))?.getTime() ?? doneAt;
+  const settled = await withKafkaAdmin(
+    config.KAFKA_BROKERS,
+    (admin) =>
+      waitForSettled(
+        async () => {
+          const { pendingCallbacks } = await simStats(simUrl);
+          const lag = trackerRunning ? await fetchConsumerLag(admin, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents) : 0;
+          return { pending: pendingCallbacks, lag };
+        },
+        alive,
+        120_000,
+        args.trackerWaitS * 1000,
+      ),
+    `${BENCH_CLIENT_ID}-lag`,
+  );
+  const cpuC = cpuSnapshot(running, { 'bench-runner': process.pid }, await benchBackendPids(pool), neighbours);
+  neighbours.stop();
   clearInterval(watchdog);
   await guard.close();
   await guardPool.end();
   if (testActivity.size) notes.push(`test activity during the run (results may be disturbed: shared CPU): ${[...testActivity].join('; ')}`);
-
-  let stats = await simStats(simUrl);
-  if (trackerRunning && stats.pendingCallbacks > 0) {
-    console.log(`[bench] waiting for the simulator's ${stats.pendingCallbacks} pending callbacks (delivered times)…`);
-    const deadline = Date.now() + 120_000;
-    while (stats.pendingCallbacks > 0 && Date.now() < deadline) {
-      await sleep(1000);
-      stats = await simStats(simUrl);
-    }
-  }
-  // The tracker projects the callbacks through Kafka (bin.delivery-events.v1): wait until it
-  // has read them all, so that delivered times are complete and no backlog is left for the next run.
-  const trackerLag = { at_done: null as number | null, catch_up_s: null as number | null, left: null as number | null };
+  if (settled.callbacksGaveUp) notes.push(`the simulator still had ${settled.pendingLeft} callbacks to send 120 s after the last delivery`);
+  const trackerLag = { at_done: null as number | null, catch_up_s: null as number | null, left: null as number | null, caught_up_ms: null as number | null };
   if (trackerRunning) {
-    const started = Date.now();
-    let lag = (await groupLag(config.KAFKA_BROKERS, [TRACKER_PROJECTION_GROUP]))[TRACKER_PROJECTION_GROUP];
-    trackerLag.at_done = lag;
-    for (let i = 0; lag > 0 && Date.now() - started < args.trackerWaitS * 1000; i++) {
-      if (i % 10 === 0) console.log(`[bench] the tracker's projection is ${lag} status events behind; waiting…`);
-      await sleep(1000);
-      alive();
-      lag = (await groupLag(config.KAFKA_BROKERS, [TRACKER_PROJECTION_GROUP]))[TRACKER_PROJECTION_GROUP];
-    }
-    trackerLag.catch_up_s = Math.round((Date.now() - started) / 100) / 10;
-    trackerLag.left = lag;
-    if (lag > 0) notes.push(`the tracker's projection was still ${lag} status events behind ${args.trackerWaitS} s after the last delivery (${trackerLag.at_done} then): delivered counts are incomplete`);
+    trackerLag.at_done = settled.lagAtFirstLook;
+    trackerLag.catch_up_s = Math.round(((settled.caughtUpAt ?? cpuC.at) - doneAt) / 100) / 10;
+    trackerLag.left = settled.lagLeft;
+    trackerLag.caught_up_ms = caughtUpMs(finalAt, settled.firstLookCaughtUp, settled.caughtUpAt);
+    if (settled.lagLeft > 0) notes.push(`the tracker's projection was still ${settled.lagLeft} status events behind ${args.trackerWaitS} s after the last callback (${settled.lagAtFirstLook} when the last delivery was final): delivered counts are incomplete`);
   }
   const peakRss = sampler.peakRssMb();
   sampler.stop();
   const cpu = cpuBetween(cpuA, cpuB);
+  const costCpu = cpuBetween(cpuA, cpuC, 2);
+  const stats = await simStats(simUrl);
 
   // 5. Measurements, from PostgreSQL and the simulator.
   const hasDeliveredAt = columns.has('delivered_at');
@@ -398,6 +416,24 @@ async function main(args: BenchArgs): Promise<void> {
     unrecorded += Math.max(0, distinct - results[c].accepted);
   }
   const duplicates = CHANNELS.reduce((sum, c) => sum + simDuplicates[c], 0);
+  const accepted = CHANNELS.reduce((sum, c) => sum + results[c].accepted, 0);
+  const cost = costPerDelivery(costCpu.cpuS, accepted, costCpu.wallS, cpus().length, costCpu.machineBusyS);
+  // Other engineers' work on the same machine slows the system without showing in its CPU-ms;
+  // the share says how far the run's speed figures can be trusted.
+  const otherShare = cost.unattributed_cpu_s / (cost.window_s * cpus().length);
+  if (otherShare > 0.1) notes.push(`processes outside the run used ${cost.unattributed_cpu_s} CPU-s (${Math.round(otherShare * 100)}% of the machine) during the cost window: throughput and latencies are under contention, and what the apps spend per second whatever the load (polling, heartbeats) weighs more per delivery`);
+  const quarters = quarterRates(await smsAcceptTimes(pool, [normal, urgent]));
+  const sinceIssue = (ms: number) => Math.round((ms - normal.issuedAt.getTime()) / 100) / 10;
+  const sms = {
+    ...results.sms,
+    late_vs_early_rate: quarters?.late_vs_early ?? null,
+    rate_quarters: quarters
+      ? {
+          early: { from_s: sinceIssue(quarters.early.from_ms), to_s: sinceIssue(quarters.early.to_ms), accepted: quarters.early.accepted, per_s: quarters.early.per_s },
+          late: { from_s: sinceIssue(quarters.late.from_ms), to_s: sinceIssue(quarters.late.to_ms), accepted: quarters.late.accepted, per_s: quarters.late.per_s },
+        }
+      : null,
+  };
 
   // 6. The ceiling: the same SDK calls from one bare process, against the same simulator.
   await stopApps(running.filter((a) => a !== sim));
@@ -449,7 +485,7 @@ async function main(args: BenchArgs): Promise<void> {
     planning,
     planning_members_per_s: slowest ? Math.round(slowest.rate) : null,
     planning_extrapolated_1m_ms: slowest ? Math.round(slowest.first + (1_000_000 / slowest.rate) * 1000) : null,
-    sms: results.sms,
+    sms,
     email: results.email,
     voice: results.voice,
     urgent_under_backlog: urgentResult,
@@ -463,7 +499,8 @@ async function main(args: BenchArgs): Promise<void> {
     cpu_core_share: cpu.coreShare,
     machine_busy: cpu.machineBusy,
     timings_s: timings,
-    tracker: { running: trackerRunning, projection_lag_at_done: trackerLag.at_done, projection_catch_up_s: trackerLag.catch_up_s, projection_lag_left: trackerLag.left },
+    tracker: { running: trackerRunning, projection_lag_at_done: trackerLag.at_done, projection_catch_up_s: trackerLag.catch_up_s, projection_lag_left: trackerLag.left, caught_up_ms: trackerLag.caught_up_ms },
+    cost,
     targets: [],
     notes,
   };
@@ -478,13 +515,22 @@ async function main(args: BenchArgs): Promise<void> {
         .map(([n, s]) => `${n} ${s} s (${cpu.coreShare[n]})`)
         .join(', '),
   );
+  console.log(
+    `  CPU-ms per accepted delivery (${cost.accepted_deliveries} deliveries, ${cost.window_s} s from the first alert to the last callback projected): ` +
+      `system ${cost.system_cpu_ms_per_delivery}, world ${cost.world_cpu_ms_per_delivery}; ` +
+      Object.entries(cost.by_process_cpu_ms_per_delivery)
+        .map(([n, v]) => `${n} ${v}`)
+        .join(', ') +
+      `; simulator ${cost.simulator_cpu_share === null ? '?' : Math.round(cost.simulator_cpu_share * 1000) / 10}% of the machine`,
+  );
   console.log(`  peak RSS MB: ${Object.entries(result.peak_rss_mb).map(([n, v]) => `${n} ${v}`).join(', ')}`);
   for (const n of notes) console.log(`  note: ${n}`);
 
   const out = resolve(ROOT, args.out);
   const copy = writeResult(out, result);
   const svg = join(dirname(out), `${args.out.endsWith('latest.json') ? 'latest' : out.replace(/\.json$/, '').split('/').pop()}.svg`);
-  writeFileSync(svg, acceptChart(series, `BIN Alert benchmark: ${result.members} members, ${result.started_at.slice(0, 16).replace('T', ' ')} UTC`));
+  const costLine = `CPU per accepted delivery: system ${cost.system_cpu_ms_per_delivery} ms, world (simulator, benchmark) ${cost.world_cpu_ms_per_delivery} ms; tracker caught up ${trackerLag.caught_up_ms ?? '—'} ms after the last delivery`;
+  writeFileSync(svg, acceptChart(series, `BIN Alert benchmark: ${result.members} members, ${result.started_at.slice(0, 16).replace('T', ' ')} UTC`, sms, costLine));
   console.log(`\n[bench] wrote ${out} (copy ${copy}) and the chart ${svg}`);
   if (args.cpuProf) {
     for (const line of profileSummaries(profileDir, readdirSync(profileDir))) console.log(line);
