@@ -26,6 +26,7 @@ import { InboundSmsController } from './twilio/inbound-sms.controller';
 import { InboundSmsService } from './twilio/inbound-sms.service';
 import { TwilioMessagesService } from './twilio/messages.service';
 import { OptOutRegistry } from './twilio/opt-out-registry';
+import { RedialMemory } from './twilio/redial-memory';
 import { SmsLifecycle } from './twilio/sms-lifecycle';
 import { TwilioBasicAuthGuard } from './twilio/twilio-basic-auth.guard';
 import { TwilioRefusals } from './twilio/twilio-refusals';
@@ -60,6 +61,7 @@ export class ProviderSimModule {
         TwilioWebhookFactory,
         TwilioRefusals,
         OptOutRegistry,
+        RedialMemory,
         TwilioMessagesService,
         SmsLifecycle,
         TwilioCallsService,

@@ -28,6 +28,7 @@ export function mergeSimConfig(current: SimConfig, patch: SimConfigPatch): Merge
     email: { ...current.email, ...patch.email },
     rateLimit: { ...current.rateLimit, ...patch.rateLimit },
     burst429: patch.burst429 === undefined ? current.burst429 : patch.burst429 && patch.burst429.count > 0 ? { ...patch.burst429 } : null,
+    retention: { ...current.retention, ...patch.retention },
     twilioInboundSmsUrl: patch.twilioInboundSmsUrl === undefined ? current.twilioInboundSmsUrl : patch.twilioInboundSmsUrl,
     sendgridEventWebhookUrl:
       patch.sendgridEventWebhookUrl === undefined ? current.sendgridEventWebhookUrl : patch.sendgridEventWebhookUrl,

@@ -44,6 +44,10 @@ export const simConfigPatchSchema = z
       .partial()
       .strict(),
     burst429: z.object({ api, count: z.number().int().min(0).max(1_000_000) }).strict().nullable(),
+    retention: z
+      .object({ messagesPerChannel: z.number().int().min(1).max(1_000_000), messagesPerAddress: z.number().int().min(1).max(1000) })
+      .partial()
+      .strict(),
     twilioInboundSmsUrl: webhookUrl,
     sendgridEventWebhookUrl: webhookUrl,
   })

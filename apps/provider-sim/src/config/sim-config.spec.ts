@@ -48,6 +48,8 @@ describe('simulator config API', () => {
     [{ burst429: { api: 'fax', count: 3 } }, 'burst429.api'],
     [{ sendgridEventWebhookUrl: 'ftp://tracker/events' }, 'sendgridEventWebhookUrl'],
     [{ seed: -1 }, 'seed'],
+    [{ retention: { messagesPerChannel: 0 } }, 'retention.messagesPerChannel'],
+    [{ retention: { messagesPerAddress: 20.5 } }, 'retention.messagesPerAddress'],
     [[], 'body'],
   ])('refuses %j with 400 naming %s, and changes nothing', async (patch, field) => {
     const { status, body } = await put(patch);

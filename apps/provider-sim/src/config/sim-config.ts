@@ -53,6 +53,13 @@ export interface SimConfig {
   rateLimit: Record<SimApi, number | null>;
   /** The next `count` requests of `api` are answered 429 (a 429 storm); null when none is left. */
   burst429: { api: SimApi; count: number } | null;
+  /**
+   * How many messages the simulator keeps to show (inbox, lists, phones page, Twilio's list
+   * resources): the latest `messagesPerChannel` of each channel, and of those at most the latest
+   * `messagesPerAddress` per number or address. Counters and the duplicate check cover every
+   * message whatever these are; only what can be read back message by message is bounded.
+   */
+  retention: { messagesPerChannel: number; messagesPerAddress: number };
   /** Where inbound SMS (member replies, STOP/START) are posted, like a number's Messaging webhook. */
   twilioInboundSmsUrl: string | null;
   /** The account-wide SendGrid Event Webhook URL. */
@@ -73,6 +80,9 @@ export const DEFAULT_SIM_CONFIG: SimConfig = {
   email: { bounceRate: 0, dropRate: 0, deferRate: 0, eventBatchSize: 500, eventBatchWindowMs: 20 },
   rateLimit: { twilioMessages: null, twilioCalls: null, sendgridMail: null },
   burst429: null,
+  // More than any test reads back (1505 SMS) and than a demo zone's whole alert (3000 members);
+  // some 20 MB of messages when full, so that the GC's headroom on top stays small too.
+  retention: { messagesPerChannel: 5_000, messagesPerAddress: 20 },
   twilioInboundSmsUrl: null,
   sendgridEventWebhookUrl: null,
 };

@@ -8,10 +8,11 @@ import { SimStats } from '../stats/sim-stats';
 import { SimScheduler } from '../timing/sim-scheduler';
 import { TrafficGate } from '../traffic/traffic-gate';
 import { OptOutRegistry } from '../twilio/opt-out-registry';
+import { RedialMemory } from '../twilio/redial-memory';
 
 /**
  * The simulator's two kinds of state and how each is reset. Runtime state (messages, pending
- * callbacks, opt-outs, stats, rate windows, the PRNG streams) goes with DELETE /__sim/messages;
+ * callbacks, opt-outs, redials, stats, rate windows, the PRNG streams) goes with DELETE /__sim/messages;
  * config survives that and only POST /__sim/reset returns it to the startup config.
  */
 @Injectable()
@@ -25,6 +26,7 @@ export class SimControl {
     private readonly optOuts: OptOutRegistry,
     private readonly stats: SimStats,
     private readonly gate: TrafficGate,
+    private readonly redials: RedialMemory,
   ) {}
 
   /** Setting `seed`, even to its current value, starts every random stream again from its first draw. */
@@ -40,6 +42,7 @@ export class SimControl {
     this.batcher.reset();
     this.store.clear();
     this.optOuts.clear();
+    this.redials.clear();
     this.stats.reset();
     this.gate.reset();
     this.random.restart();

@@ -3,7 +3,11 @@ import { SimControl } from '../control/sim-control';
 import { MessageStore } from './message-store';
 import { SIM_CHANNELS, SimChannel, SimMessage } from './sim-message';
 
-/** Read-only window on what the simulated providers received, for tests and demos. */
+/**
+ * Read-only window on what the simulated providers received, for tests and demos: the messages
+ * the store retains (config `retention`: by default the latest 10,000 per channel and 20 per
+ * number or address), not every message ever received. Counts of everything are in /__sim/stats.
+ */
 @Controller('__sim')
 export class InspectionController {
   constructor(
@@ -11,7 +15,10 @@ export class InspectionController {
     private readonly control: SimControl,
   ) {}
 
-  /** `includeRejected=true` also shows requests refused synchronously (with `rejectedWith`). */
+  /**
+   * One number's or address's latest messages (at most `retention.messagesPerAddress`), oldest
+   * first. `includeRejected=true` also shows requests refused synchronously (with `rejectedWith`).
+   */
   @Get('inbox')
   inbox(@Query('to') to: unknown, @Query('includeRejected') includeRejected: unknown): { to: string; messages: SimMessage[] } {
     if (typeof to !== 'string' || to.trim() === '') throw new BadRequestException('query parameter "to" is required');
@@ -19,6 +26,7 @@ export class InspectionController {
     return { to: address, messages: this.store.inbox(address, { includeRejected: isTrue(includeRejected) }) };
   }
 
+  /** The latest `retention.messagesPerChannel` of each channel asked for, oldest first. */
   @Get('messages')
   messages(@Query('channel') channel: unknown, @Query('includeRejected') includeRejected: unknown): { messages: SimMessage[] } {
     const options = { includeRejected: isTrue(includeRejected) };

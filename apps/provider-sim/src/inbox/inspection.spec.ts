@@ -27,6 +27,23 @@ describe('simulator inspection API', () => {
     expect(await fixture.inbox('+32470123456')).toEqual([]);
   });
 
+  it('keeps only the configured retention to read back, and counts everything', async () => {
+    await fixture.configure({ retention: { messagesPerChannel: 3, messagesPerAddress: 2 } });
+    try {
+      for (let i = 1; i <= 5; i += 1) await sms.send({ deliveryId: `d-${i}`, to: '+32470123456', body: `bericht ${i}` });
+      await sms.send({ deliveryId: 'd-6', to: '+32471234567', body: 'ander' });
+
+      expect((await fixture.messages('sms')).map((m) => m.body)).toEqual(['bericht 4', 'bericht 5', 'ander']);
+      expect((await fixture.inbox('+32470123456')).map((m) => m.body)).toEqual(['bericht 4', 'bericht 5']);
+      expect((await fixture.stats()).sms).toMatchObject({ accepted: 6, duplicates: 0 });
+      const feed = (await (await fetch(`${fixture.sim.url}/__sim/phones/feed`)).json()) as { total: number; messages: unknown[] };
+      expect(feed).toMatchObject({ total: 6, byChannel: { sms: 6 } });
+      expect(feed.messages).toHaveLength(3);
+    } finally {
+      await fixture.reset();
+    }
+  });
+
   it('reads an unencoded "+" in ?to= as the number it was meant to be', async () => {
     await sms.send({ deliveryId: 'd-1', to: '+32470123456', body: 'plus' });
 

@@ -1,3 +1,5 @@
+import type { StatusHistory } from './status-history';
+
 export const SIM_CHANNELS = ['sms', 'voice', 'email'] as const;
 export type SimChannel = (typeof SIM_CHANNELS)[number];
 
@@ -93,4 +95,15 @@ export interface SimMessage {
 
   /** Present only on refused requests, which inbox and lists show only when asked to. */
   rejectedWith?: SimRejection;
+}
+
+/**
+ * A message as the simulator keeps it while it is retained (MessageStore) and while its callbacks
+ * are still to come: the public fields, its arrival number, and its statuses in compact form.
+ * Read out as a SimMessage.
+ */
+export interface StoredMessage extends Omit<SimMessage, 'statuses'> {
+  /** Arrival order across channels, from 1 after each clear. */
+  seq: number;
+  statuses?: StatusHistory;
 }

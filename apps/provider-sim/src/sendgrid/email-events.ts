@@ -26,7 +26,7 @@ const EVENT_DETAILS: Record<EmailEventName, Record<string, string | number>> = {
  * overwrite it. `category` is a string for one category and an array for several, as SendGrid
  * sends it.
  */
-export function emailEvent(message: SimMessage, name: EmailEventName, at: Date): EmailEvent {
+export function emailEvent(message: Pick<SimMessage, 'id' | 'to' | 'customArgs' | 'categories' | 'sgMessageId'>, name: EmailEventName, at: Date): EmailEvent {
   const categories = message.categories ?? [];
   return {
     ...message.customArgs,

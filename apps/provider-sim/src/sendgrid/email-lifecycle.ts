@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { SimConfigStore } from '../config/sim-config.store';
-import { SimMessage } from '../inbox/sim-message';
+import { StoredMessage } from '../inbox/sim-message';
 import { Prng } from '../random/prng';
-import { SimScheduler } from '../timing/sim-scheduler';
+import { SimScheduler, TaskToken } from '../timing/sim-scheduler';
 import { EmailEventName, emailEvent } from './email-events';
 import { EmailFate } from './email-fate';
 import { EventWebhookBatcher } from './event-webhook-batcher';
@@ -23,33 +23,33 @@ export class EmailLifecycle {
     private readonly batcher: EventWebhookBatcher,
   ) {}
 
-  start(messageId: string, recipients: Array<{ message: SimMessage; fate: EmailFate }>, prng: Prng): void {
-    this.scheduler.spawn(`email ${messageId}`, async (signal) => {
-      await this.pause(prng, signal);
+  start(messageId: string, recipients: Array<{ message: StoredMessage; fate: EmailFate }>, prng: Prng): void {
+    this.scheduler.spawn(`email ${messageId}`, async (token) => {
+      await this.pause(prng, token);
       this.emit(recipients.map(({ message, fate }) => [message, fate === 'dropped' ? 'dropped' : 'processed']));
       const sent = recipients.filter(({ fate }) => fate !== 'dropped');
       if (sent.length === 0) return;
-      await this.pause(prng, signal);
+      await this.pause(prng, token);
       this.emit(sent.map(({ message, fate }) => [message, fate === 'bounce' ? 'bounce' : fate === 'deferred' ? 'deferred' : 'delivered']));
       const deferred = sent.filter(({ fate }) => fate === 'deferred');
       if (deferred.length === 0) return;
-      await this.pause(prng, signal);
+      await this.pause(prng, token);
       this.emit(deferred.map(({ message }) => [message, 'delivered']));
     });
   }
 
-  private emit(steps: Array<[SimMessage, EmailEventName]>): void {
+  private emit(steps: Array<[StoredMessage, EmailEventName]>): void {
     const at = new Date();
     const events = steps.map(([message, name]) => {
-      message.statuses?.push({ status: name, at: at.toISOString() });
+      message.statuses?.push(name, at);
       if (TERMINAL_EVENTS.has(name)) message.outcome = name;
       return emailEvent(message, name, at);
     });
     this.batcher.enqueue(events);
   }
 
-  private pause(prng: Prng, signal: AbortSignal): Promise<void> {
+  private pause(prng: Prng, token: TaskToken): Promise<void> {
     const { min, max } = this.config.current.callbackDelayMs;
-    return this.scheduler.sleep(prng.between(min, max), signal);
+    return this.scheduler.sleep(prng.between(min, max), token);
   }
 }

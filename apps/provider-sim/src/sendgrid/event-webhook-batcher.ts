@@ -28,13 +28,13 @@ export class EventWebhookBatcher {
     const { eventBatchSize, eventBatchWindowMs } = this.config.current.email;
     while (this.buffer.length >= eventBatchSize) this.post(this.buffer.splice(0, eventBatchSize));
     if (this.buffer.length === 0 || this.armedFlush !== undefined) return;
-    const token = {};
-    this.armedFlush = token;
-    this.scheduler.spawn('email event batch', async (signal) => {
+    const flush = {};
+    this.armedFlush = flush;
+    this.scheduler.spawn('email event batch', async (token) => {
       try {
-        await this.scheduler.sleep(eventBatchWindowMs, signal);
+        await this.scheduler.sleep(eventBatchWindowMs, token);
       } finally {
-        if (this.armedFlush === token) this.armedFlush = undefined;
+        if (this.armedFlush === flush) this.armedFlush = undefined;
       }
       const size = this.config.current.email.eventBatchSize;
       while (this.buffer.length > 0) this.post(this.buffer.splice(0, size));
@@ -47,7 +47,7 @@ export class EventWebhookBatcher {
   }
 
   private post(events: EmailEvent[]): void {
-    this.scheduler.spawn('email event post', async (signal) => {
+    this.scheduler.spawn('email event post', async (token) => {
       const url = this.config.current.sendgridEventWebhookUrl;
       if (url === null) return;
       const body = eventWebhookBody(events);
@@ -60,7 +60,7 @@ export class EventWebhookBatcher {
           headers: { 'Content-Type': 'application/json', 'User-Agent': 'SendGrid Event API', ...signEventWebhook(body, new Date()) },
           events: events.length,
         },
-        signal,
+        token,
       );
     });
   }

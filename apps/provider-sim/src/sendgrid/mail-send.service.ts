@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { SimConfigStore } from '../config/sim-config.store';
-import { MessageStore } from '../inbox/message-store';
-import { SimMessage } from '../inbox/sim-message';
+import { MessageStore, NewMessage } from '../inbox/message-store';
+import { StatusHistory } from '../inbox/status-history';
 import { SimRandom } from '../random/sim-random';
 import { SimStats } from '../stats/sim-stats';
 import { decideEmailFate } from './email-fate';
@@ -43,33 +43,35 @@ export class MailSendService {
     if (!request.sandbox) {
       const received = receivedMessages(request, messageId, new Date());
       const rates = this.config.current.email;
-      const recipients = received.map((message) => ({ message, fate: decideEmailFate(message.to, rates, prng) }));
-      received.forEach((message) => {
-        this.store.record(message);
+      const fates = received.map((message) => decideEmailFate(message.to, rates, prng));
+      const recipients = received.map((message, i) => {
         this.stats.accepted('email', message.customArgs?.delivery_id ?? `${message.to}\n${message.subject ?? ''}`);
+        return { message: this.store.record(message), fate: fates[i] };
       });
       this.stats.emailRequestAccepted();
       this.lifecycle.start(messageId, recipients, prng);
-      this.logger.log({ msg: 'mail accepted', id: messageId, recipients: received.length });
+      this.logger.debug({ msg: 'mail accepted', id: messageId, recipients: received.length });
     }
     return { messageId, sandbox: request.sandbox };
   }
 }
 
-function receivedMessages(request: MailSendRequest, messageId: string, now: Date): SimMessage[] {
+function receivedMessages(request: MailSendRequest, messageId: string, now: Date): NewMessage[] {
   const text = request.content.find((block) => block.type === 'text/plain')?.value;
   const html = request.content.find((block) => block.type === 'text/html')?.value;
+  // One string for every recipient of the request, as the content is.
+  const receivedAt = now.toISOString();
   let recipientIndex = 0;
   return request.personalizations.flatMap((personalization) =>
     RECIPIENT_KINDS.flatMap((kind) =>
-      personalization[kind].map((address): SimMessage => {
+      personalization[kind].map((address): NewMessage => {
         recipientIndex += 1;
         return {
           id: messageId,
           channel: 'email',
           to: address.email,
           from: request.from.email,
-          receivedAt: now.toISOString(),
+          receivedAt,
           subject: personalization.subject ?? request.subject,
           text,
           html,
@@ -80,7 +82,7 @@ function receivedMessages(request: MailSendRequest, messageId: string, now: Date
           ...(Object.keys(personalization.substitutions).length > 0 ? { substitutions: personalization.substitutions } : {}),
           // SendGrid gives each recipient its own id under the request's X-Message-Id.
           sgMessageId: `${messageId}.filterdrecv-sim-${recipientIndex}-0.0`,
-          statuses: [],
+          statuses: new StatusHistory(),
         };
       }),
     ),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { SimChannel } from '../inbox/sim-message';
+import { FingerprintSet } from './fingerprint-set';
 
 /** Who a webhook POST is counted for: a channel's status callbacks, or inbound SMS. */
 export type WebhookKind = SimChannel | 'inboundSms';
@@ -43,17 +43,13 @@ export interface SimStatsSnapshot {
 export class SimStats {
   private channels = freshChannels();
   private inbound = freshCallbacks();
-  private readonly seen = new Map<SimChannel, Set<string>>();
+  /** Every message ever accepted, per channel, as a fingerprint: the store keeps only the latest. */
+  private seen = freshSeen();
 
   accepted(channel: SimChannel, duplicateKey: string): void {
     const stats = this.channels[channel];
     stats.accepted += 1;
-    const seen = this.seen.get(channel) ?? new Set<string>();
-    this.seen.set(channel, seen);
-    // A digest rather than the key: a benchmark may send millions of bodies.
-    const digest = createHash('sha1').update(duplicateKey).digest('base64');
-    if (seen.has(digest)) stats.duplicates += 1;
-    seen.add(digest);
+    if (this.seen[channel].add(duplicateKey)) stats.duplicates += 1;
   }
 
   emailRequestAccepted(): void {
@@ -90,7 +86,7 @@ export class SimStats {
   reset(): void {
     this.channels = freshChannels();
     this.inbound = freshCallbacks();
-    this.seen.clear();
+    this.seen = freshSeen();
   }
 
   private callbacksOf(kind: WebhookKind): CallbackCounts {
@@ -105,6 +101,10 @@ function freshChannels(): Record<SimChannel, ChannelStats> {
     voice: channel(),
     email: { ...channel(), requests: 0, callbacks: { ...freshCallbacks(), events: 0 } },
   };
+}
+
+function freshSeen(): Record<SimChannel, FingerprintSet> {
+  return { sms: new FingerprintSet(), voice: new FingerprintSet(), email: new FingerprintSet() };
 }
 
 function freshCallbacks(): CallbackCounts {

@@ -11,6 +11,8 @@ export interface ReceivedRequest {
   rawBody: Buffer;
   /** Form fields (single values), for form-encoded bodies. */
   form: Record<string, string>;
+  /** The sender's port: the same one on several requests means they came over one kept-alive connection. */
+  remotePort: number | undefined;
 }
 
 export interface CannedReply {
@@ -109,6 +111,7 @@ export class WebhookReceiver {
       headers: req.headers,
       rawBody,
       form: isForm ? Object.fromEntries(new URLSearchParams(rawBody.toString('utf8'))) : {},
+      remotePort: req.socket.remotePort,
     };
     const reply = this.responder(request);
     this.requests.push(request);

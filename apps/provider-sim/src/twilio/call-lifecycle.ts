@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { SimConfigStore } from '../config/sim-config.store';
-import { SimMessage } from '../inbox/sim-message';
+import { StoredMessage } from '../inbox/sim-message';
 import { Prng } from '../random/prng';
-import { SimScheduler } from '../timing/sim-scheduler';
+import { SimScheduler, TaskToken } from '../timing/sim-scheduler';
 import { TwilioWebhookFactory } from '../webhooks/twilio-webhook';
 import { WebhookSender } from '../webhooks/webhook-sender';
 import { CallFate } from './call-fate';
@@ -43,13 +43,13 @@ export class CallLifecycle {
     private readonly sender: WebhookSender,
   ) {}
 
-  start(call: SimMessage, fate: CallFate, context: CallContext, prng: Prng): void {
-    this.scheduler.spawn(`call ${call.id}`, async (signal) => {
+  start(call: StoredMessage, fate: CallFate, context: CallContext, prng: Prng): void {
+    this.scheduler.spawn(`call ${call.id}`, async (token) => {
       let sequenceNumber = 0;
       const reach = async (status: CallStatus, extra: { answeredBy?: string; durationSeconds?: number } = {}): Promise<void> => {
-        await this.pause(prng, signal);
+        await this.pause(prng, token);
         const at = new Date();
-        call.statuses?.push({ status, at: at.toISOString() });
+        call.statuses?.push(status, at);
         if (EVENT_OF_STATUS[status] === 'completed') {
           call.outcome = status;
           call.durationSeconds = extra.durationSeconds;
@@ -57,7 +57,7 @@ export class CallLifecycle {
         if (call.statusCallback === undefined || !context.events.has(EVENT_OF_STATUS[status])) return;
         const params = callStatusCallbackParams(call, context.accountSid, status, at, sequenceNumber, extra);
         sequenceNumber += 1;
-        await this.sender.deliver(this.webhooks.form('voice', `call status ${status} ${call.id}`, call.statusCallback, params), signal);
+        await this.sender.deliver(this.webhooks.form('voice', `call status ${status} ${call.id}`, call.statusCallback, params), token);
       };
 
       await reach('initiated');
@@ -68,21 +68,21 @@ export class CallLifecycle {
       const answeredBy = reportedAnsweredBy(fate, context.machineDetection);
       call.answeredBy = answeredBy ?? fate.answeredBy;
       await reach('in-progress', { answeredBy });
-      const twiml = await this.instructions(call, context, answeredBy, signal);
+      const twiml = await this.instructions(call, context, answeredBy, token);
       const gather = twiml === undefined ? undefined : parseGather(twiml, call.url);
       const pressed = gather !== undefined && fate.answeredBy === 'human' && fate.acknowledges;
-      if (pressed) await this.pressOne(call, context, answeredBy, gather, prng, signal);
+      if (pressed) await this.pressOne(call, context, answeredBy, gather, prng, token);
       const durationSeconds = estimatedCallSeconds(call.said ?? [], gather && { timeoutSeconds: gather.timeoutSeconds, pressed });
       await reach('completed', { answeredBy, durationSeconds });
     });
   }
 
   /** Inline Twiml as given, or the TwiML the call's Url answers when fetched on answer. */
-  private async instructions(call: SimMessage, context: CallContext, answeredBy: string | undefined, signal: AbortSignal): Promise<string | undefined> {
+  private async instructions(call: StoredMessage, context: CallContext, answeredBy: string | undefined, token: TaskToken): Promise<string | undefined> {
     if (call.twiml !== undefined || call.url === undefined) return call.twiml;
     const params = callParams(call, context.accountSid, 'in-progress', answeredBy);
     // Twilio does not retry a TwiML fetch; it would fall back to a FallbackUrl, which is not simulated.
-    const { reply } = await this.sender.deliver(this.webhooks.form('voice', `call twiml ${call.id}`, call.url, params), signal, { retry: false });
+    const { reply } = await this.sender.deliver(this.webhooks.form('voice', `call twiml ${call.id}`, call.url, params), token, { retry: false });
     if (reply === undefined || reply.status < 200 || reply.status >= 300) return undefined;
     call.twiml = reply.body;
     call.said = parseSaidTexts(reply.body);
@@ -90,26 +90,26 @@ export class CallLifecycle {
   }
 
   private async pressOne(
-    call: SimMessage,
+    call: StoredMessage,
     context: CallContext,
     answeredBy: string | undefined,
     gather: TwimlGather,
     prng: Prng,
-    signal: AbortSignal,
+    token: TaskToken,
   ): Promise<void> {
-    await this.pause(prng, signal);
+    await this.pause(prng, token);
     call.digits = '1';
     if (gather.actionUrl === undefined) return;
     const params = { ...callParams(call, context.accountSid, 'in-progress', answeredBy), Digits: '1', FinishedOnKey: '', msg: 'Gather End' };
-    const { reply } = await this.sender.deliver(this.webhooks.form('voice', `call gather ${call.id}`, gather.actionUrl, params), signal, {
+    const { reply } = await this.sender.deliver(this.webhooks.form('voice', `call gather ${call.id}`, gather.actionUrl, params), token, {
       retry: false,
     });
     call.gatherReplyStatus = reply?.status;
   }
 
-  private pause(prng: Prng, signal: AbortSignal): Promise<void> {
+  private pause(prng: Prng, token: TaskToken): Promise<void> {
     const { min, max } = this.config.current.callbackDelayMs;
-    return this.scheduler.sleep(prng.between(min, max), signal);
+    return this.scheduler.sleep(prng.between(min, max), token);
   }
 }
 

@@ -7,7 +7,7 @@ export type CallEvent = (typeof CALL_EVENTS)[number];
 export type CallStatus = 'initiated' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed';
 
 /** The parameters Twilio sends with every request about a call (TwiML fetch, Gather action, callbacks). */
-export function callParams(call: SimMessage, accountSid: string, status: CallStatus, answeredBy: string | undefined): Record<string, string> {
+export function callParams(call: Pick<SimMessage, 'id' | 'from' | 'to'>, accountSid: string, status: CallStatus, answeredBy: string | undefined): Record<string, string> {
   return {
     AccountSid: accountSid,
     ApiVersion: TWILIO_API_VERSION,
@@ -22,7 +22,7 @@ export function callParams(call: SimMessage, accountSid: string, status: CallSta
 
 /** A status callback: the call params plus when, in which order, and (when over) how long. */
 export function callStatusCallbackParams(
-  call: SimMessage,
+  call: Pick<SimMessage, 'id' | 'from' | 'to'>,
   accountSid: string,
   status: CallStatus,
   at: Date,

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SimConfigStore } from '../config/sim-config.store';
 import { MessageStore } from '../inbox/message-store';
-import { SimMessage } from '../inbox/sim-message';
+import { StatusHistory } from '../inbox/status-history';
 import { Prng } from '../random/prng';
 import { SimRandom } from '../random/sim-random';
 import { SimStats } from '../stats/sim-stats';
@@ -15,6 +15,7 @@ import { twilioErrors } from './twilio-api.error';
 import { TwilioForm } from './twilio-form';
 import { TwilioRefusals } from './twilio-refusals';
 import { accountPath, rfc2822, TWILIO_API_VERSION, twilioSid } from './twilio-resource-format';
+import { RedialMemory } from './redial-memory';
 import { parseSaidTexts } from './twiml-say.parser';
 
 /**
@@ -33,6 +34,7 @@ export class TwilioCallsService {
     private readonly refusals: TwilioRefusals,
     private readonly stats: SimStats,
     private readonly lifecycle: CallLifecycle,
+    private readonly redials: RedialMemory,
   ) {}
 
   create(accountSid: string, form: TwilioForm): Record<string, unknown> {
@@ -64,9 +66,9 @@ export class TwilioCallsService {
     const injected = injectedErrorCode(rates.errorRates, prng);
     if (injected !== undefined) throw twilioErrors.injected(injected);
 
-    const earlierCalls = this.store.inbox(to).filter((m) => m.channel === 'voice').length;
+    const earlierCalls = this.redials.placed(to);
     const now = new Date();
-    const call: SimMessage = {
+    const call = this.store.record({
       id: twilioSid('CA'),
       channel: 'voice',
       to,
@@ -78,13 +80,12 @@ export class TwilioCallsService {
       statusCallback,
       statusCallbackEvents: form.all('StatusCallbackEvent'),
       machineDetection: form.text('MachineDetection'),
-      statuses: [],
-    };
-    this.store.record(call);
+      statuses: new StatusHistory(),
+    });
     this.stats.accepted('voice', `${to}\n${twiml ?? url ?? ''}`);
     const events = requestedCallEvents(call.statusCallbackEvents ?? []);
     this.lifecycle.start(call, decideCallFate(to, rates, prng, earlierCalls), { accountSid, events, machineDetection: call.machineDetection }, prng);
-    this.logger.log({ msg: 'call accepted', id: call.id, says: call.said?.length ?? 0 });
+    this.logger.debug({ msg: 'call accepted', id: call.id, says: call.said?.length ?? 0 });
 
     const uri = `${accountPath(accountSid)}/Calls/${call.id}`;
     return {

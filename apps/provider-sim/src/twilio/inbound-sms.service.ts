@@ -62,7 +62,7 @@ export class InboundSmsService {
       ...(optOutType !== null ? { OptOutType: optOutType } : {}),
     };
     const webhook = this.webhooks.form('inboundSms', `inbound sms ${messageSid}`, url, params);
-    const { reply, error } = await this.sender.deliver(webhook, this.scheduler.signal, { retry: false });
+    const { reply, error } = await this.sender.deliver(webhook, this.scheduler.current, { retry: false });
     return {
       messageSid,
       optOutType,

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SimConfigStore } from '../config/sim-config.store';
 import { MessageStore } from '../inbox/message-store';
-import { SimMessage } from '../inbox/sim-message';
+import { StatusHistory } from '../inbox/status-history';
 import { Prng } from '../random/prng';
 import { SimRandom } from '../random/sim-random';
 import { SimStats } from '../stats/sim-stats';
@@ -70,7 +70,7 @@ export class TwilioMessagesService {
 
     const now = new Date();
     const { encoding, segments } = countSmsSegments(body ?? '');
-    const message: SimMessage = {
+    const message = this.store.record({
       id: twilioSid('SM'),
       channel: 'sms',
       to,
@@ -81,12 +81,11 @@ export class TwilioMessagesService {
       encoding,
       validityPeriodSeconds: form.integer('ValidityPeriod'),
       statusCallback,
-      statuses: [],
-    };
-    this.store.record(message);
+      statuses: new StatusHistory(),
+    });
     this.stats.accepted('sms', `${to}\n${message.body}`);
     this.lifecycle.start(message, decideSmsFate(to, rates, prng), { accountSid, messagingServiceSid }, prng);
-    this.logger.log({ msg: 'sms accepted', id: message.id, segments, encoding });
+    this.logger.debug({ msg: 'sms accepted', id: message.id, segments, encoding });
 
     const uri = `${accountPath(accountSid)}/Messages/${message.id}`;
     return {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MessageStore } from '../inbox/message-store';
-import { SimMessage } from '../inbox/sim-message';
+import { StoredMessage } from '../inbox/sim-message';
 import { TWILIO_API_VERSION, accountPath, rfc2822 } from './twilio-resource-format';
 
 const MAX_PAGE_SIZE = 1000;
@@ -23,15 +23,11 @@ export class TwilioResourceListing {
     return this.envelope(accountSid, 'Calls', 'calls', page.size, page.items.map((c) => this.callResource(accountSid, c)));
   }
 
-  private page(channel: 'sms' | 'voice', query: Record<string, unknown>): { size: number; items: SimMessage[] } {
+  /** Only what the store still retains (README, retention): older messages are no longer listed. */
+  private page(channel: 'sms' | 'voice', query: Record<string, unknown>): { size: number; items: StoredMessage[] } {
     const to = typeof query.To === 'string' ? query.To.replace(/^ /, '+') : undefined;
     const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(query.PageSize) || 50));
-    const items = this.store
-      .list(channel)
-      .filter((m) => to === undefined || m.to === to)
-      .reverse()
-      .slice(0, size);
-    return { size, items };
+    return { size, items: this.store.latest(channel, size, to) };
   }
 
   private envelope(accountSid: string, resource: string, key: string, pageSize: number, records: unknown[]): Record<string, unknown> {
@@ -39,14 +35,14 @@ export class TwilioResourceListing {
     return { [key]: records, end: Math.max(0, records.length - 1), first_page_uri: uri, next_page_uri: null, page: 0, page_size: pageSize, previous_page_uri: null, start: 0, uri };
   }
 
-  private messageResource(accountSid: string, m: SimMessage): Record<string, unknown> {
+  private messageResource(accountSid: string, m: StoredMessage): Record<string, unknown> {
     return {
       sid: m.id,
       account_sid: accountSid,
       to: m.to,
       from: m.from,
       body: m.body ?? '',
-      status: m.statuses?.at(-1)?.status ?? 'queued',
+      status: m.statuses?.last() ?? 'queued',
       num_segments: String(m.segments ?? 1),
       direction: 'outbound-api',
       api_version: TWILIO_API_VERSION,
@@ -57,13 +53,13 @@ export class TwilioResourceListing {
     };
   }
 
-  private callResource(accountSid: string, c: SimMessage): Record<string, unknown> {
+  private callResource(accountSid: string, c: StoredMessage): Record<string, unknown> {
     return {
       sid: c.id,
       account_sid: accountSid,
       to: c.to,
       from: c.from,
-      status: c.statuses?.at(-1)?.status ?? 'queued',
+      status: c.statuses?.last() ?? 'queued',
       direction: 'outbound-api',
       api_version: TWILIO_API_VERSION,
       date_created: rfc2822(new Date(c.receivedAt)),

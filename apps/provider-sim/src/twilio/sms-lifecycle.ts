@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SimConfigStore } from '../config/sim-config.store';
-import { SimMessage } from '../inbox/sim-message';
+import { StoredMessage } from '../inbox/sim-message';
 import { Prng } from '../random/prng';
 import { SimScheduler } from '../timing/sim-scheduler';
 import { TwilioWebhookFactory } from '../webhooks/twilio-webhook';
@@ -22,22 +22,22 @@ export class SmsLifecycle {
     private readonly sender: WebhookSender,
   ) {}
 
-  start(message: SimMessage, fate: SmsFate, context: SmsCallbackContext, prng: Prng): void {
+  start(message: StoredMessage, fate: SmsFate, context: SmsCallbackContext, prng: Prng): void {
     const statuses = statusSequence(fate, context);
-    this.scheduler.spawn(`sms ${message.id}`, async (signal) => {
+    this.scheduler.spawn(`sms ${message.id}`, async (token) => {
       for (const status of statuses) {
         const { min, max } = this.config.current.callbackDelayMs;
-        await this.scheduler.sleep(prng.between(min, max), signal);
+        await this.scheduler.sleep(prng.between(min, max), token);
         const at = new Date();
         const errorCode = status === fate.status ? fate.errorCode : undefined;
-        message.statuses?.push({ status, at: at.toISOString(), ...(errorCode !== undefined ? { errorCode } : {}) });
+        message.statuses?.push(status, at, errorCode);
         if (status === fate.status) {
           message.outcome = status;
           if (errorCode !== undefined) message.errorCode = errorCode;
         }
         if (message.statusCallback === undefined) continue;
         const params = smsStatusCallbackParams(message, context, status, at, errorCode);
-        await this.sender.deliver(this.webhooks.form('sms', `sms status ${status} ${message.id}`, message.statusCallback, params), signal);
+        await this.sender.deliver(this.webhooks.form('sms', `sms status ${status} ${message.id}`, message.statusCallback, params), token);
       }
     });
   }

@@ -13,7 +13,7 @@ export interface SmsCallbackContext {
  * know: Twilio adds some over time (providers.md §2).
  */
 export function smsStatusCallbackParams(
-  message: SimMessage,
+  message: Pick<SimMessage, 'id' | 'from' | 'to'>,
   context: SmsCallbackContext,
   status: SmsStatus,
   at: Date,

@@ -59,6 +59,18 @@ describe('Twilio SMS status callbacks', () => {
     expect(recorded).toMatchObject({ outcome: 'delivered', statuses: [{ status: 'sent' }, { status: 'delivered' }] });
   });
 
+  it('posts the callbacks of successive messages over one kept-alive connection, each its own request', async () => {
+    for (const to of ['+32470123456', '+32470123457', '+32470123458']) {
+      const before = receiver.on('/twilio/sms-status').length;
+      await send(to, receiver.url('/twilio/sms-status'));
+      await receiver.waitFor('/twilio/sms-status', before + 2);
+    }
+
+    const callbacks = receiver.on('/twilio/sms-status');
+    expect(callbacks).toHaveLength(6);
+    expect(new Set(callbacks.map((callback) => callback.remotePort)).size).toBe(1);
+  });
+
   it('a signature checked against another URL or token fails', async () => {
     const statusCallback = receiver.url('/twilio/sms-status');
     await send('+32470123456', statusCallback);

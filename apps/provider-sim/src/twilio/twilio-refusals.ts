@@ -5,7 +5,7 @@ import { SimStats } from '../stats/sim-stats';
 import { TwilioApiError } from './twilio-api.error';
 
 /** The request as far as it was read before being refused. */
-export type RefusedRequest = Pick<SimMessage, 'to' | 'from'> & Partial<SimMessage>;
+export type RefusedRequest = Pick<SimMessage, 'to' | 'from'> & Partial<Omit<SimMessage, 'statuses'>>;
 
 /**
  * Counts every synchronous refusal by its Twilio code and, when it names a recipient, keeps it

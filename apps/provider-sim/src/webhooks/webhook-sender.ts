@@ -1,51 +1,85 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Agent as HttpAgent, ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { SimConfigStore } from '../config/sim-config.store';
 import { SimStats } from '../stats/sim-stats';
-import { Cancelled, SimScheduler } from '../timing/sim-scheduler';
+import { Cancelled, SimScheduler, TaskToken } from '../timing/sim-scheduler';
 import { OutboundWebhook, WebhookAttempt, WebhookReply } from './outbound-webhook';
 
 /** A receiver that never answers must not hold a callback lane forever. */
 const ATTEMPT_TIMEOUT_MS = 10_000;
+/**
+ * Idle connections are closed after this long, before the receiver closes them: node servers
+ * (the tracker, the specs' receivers) drop idle keep-alive connections after 5 s, and a request
+ * written onto a connection the other side is closing fails for nothing.
+ */
+const IDLE_CONNECTION_MS = 4_000;
+/**
+ * Connections per receiver origin. Twilio and SendGrid call from many machines at once; this is
+ * enough that a slow receiver, not the simulator, sets the pace, and bounded so that a dead one
+ * cannot make the simulator open thousands.
+ */
+const CONNECTIONS_PER_ORIGIN = 256;
 
 /**
  * POSTs webhooks the way the providers do: a receiver that is down, times out or answers 5xx
  * or 429 is tried again with exponential backoff (callbackRetry), then given up and logged; a
  * 4xx (e.g. a refused signature) is final at once. Nothing here ever throws at the caller except
  * Cancelled: the simulator must survive any receiver.
+ *
+ * Each webhook is its own request, as with the real providers, but over kept-alive connections
+ * (node:http with a keep-alive agent rather than fetch, whose per-request streams, abort
+ * signals and timers cost more than the rest of a callback together).
  */
 @Injectable()
-export class WebhookSender {
+export class WebhookSender implements OnApplicationShutdown {
   private readonly logger = new Logger('WebhookSender');
+  private readonly agents = {
+    'http:': new HttpAgent({ keepAlive: true, maxSockets: CONNECTIONS_PER_ORIGIN, timeout: IDLE_CONNECTION_MS }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets: CONNECTIONS_PER_ORIGIN, timeout: IDLE_CONNECTION_MS }),
+  };
+  private readonly inFlight = new Set<ClientRequest>();
 
   constructor(
     private readonly scheduler: SimScheduler,
     private readonly config: SimConfigStore,
     private readonly stats: SimStats,
-  ) {}
+  ) {
+    // A reset aborts what is on the wire too, as the shared AbortSignal of fetch did.
+    scheduler.onCancel(() => {
+      for (const request of this.inFlight) request.destroy(new Cancelled());
+      this.inFlight.clear();
+    });
+  }
 
   /**
    * Makes the first attempt and returns how it went; further attempts, if any, continue in the
    * background so that the caller's next callback is not held back by this one's retries.
    */
-  async deliver(webhook: OutboundWebhook, signal: AbortSignal, options: { retry: boolean } = { retry: true }): Promise<WebhookAttempt> {
-    const first = await this.attempt(webhook, signal);
+  async deliver(webhook: OutboundWebhook, token: TaskToken, options: { retry: boolean } = { retry: true }): Promise<WebhookAttempt> {
+    const first = await this.attempt(webhook, token);
     const { attempts, backoffMs } = this.config.current.callbackRetry;
     if (isDelivered(first)) {
       this.stats.callbackSent(webhook.kind, webhook.events);
     } else if (options.retry && attempts > 1 && isWorthRetrying(first)) {
-      this.scheduler.spawn(`retry ${webhook.label}`, (retrySignal) => this.retry(webhook, retrySignal, attempts, backoffMs));
+      this.scheduler.spawn(`retry ${webhook.label}`, (retryToken) => this.retry(webhook, retryToken, attempts, backoffMs));
     } else {
       this.giveUp(webhook, first, 1);
     }
     return first;
   }
 
-  private async retry(webhook: OutboundWebhook, signal: AbortSignal, attempts: number, backoffMs: number): Promise<void> {
+  onApplicationShutdown(): void {
+    this.agents['http:'].destroy();
+    this.agents['https:'].destroy();
+  }
+
+  private async retry(webhook: OutboundWebhook, token: TaskToken, attempts: number, backoffMs: number): Promise<void> {
     let last: WebhookAttempt = {};
     for (let attempt = 2; attempt <= attempts; attempt += 1) {
-      await this.scheduler.sleep(backoffMs * 2 ** (attempt - 2), signal);
+      await this.scheduler.sleep(backoffMs * 2 ** (attempt - 2), token);
       this.stats.callbackRetried(webhook.kind);
-      last = await this.attempt(webhook, signal);
+      last = await this.attempt(webhook, token);
       if (isDelivered(last)) {
         this.stats.callbackSent(webhook.kind, webhook.events);
         return;
@@ -55,21 +89,60 @@ export class WebhookSender {
     this.giveUp(webhook, last, attempts);
   }
 
-  private async attempt(webhook: OutboundWebhook, signal: AbortSignal): Promise<WebhookAttempt> {
-    try {
-      const response = await fetch(webhook.url, {
-        method: 'POST',
-        headers: webhook.headers,
-        body: webhook.body,
-        redirect: 'manual',
-        signal: AbortSignal.any([signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
+  /** One attempt; Cancelled when the generation ends before or during it. */
+  private async attempt(webhook: OutboundWebhook, token: TaskToken): Promise<WebhookAttempt> {
+    if (this.scheduler.isCancelled(token)) throw new Cancelled();
+    let outcome = await this.post(webhook, false);
+    // A kept-alive connection the receiver closed just as it was reused: the request never
+    // reached it, so it goes once more on a fresh connection (node's documented pattern).
+    if (outcome.staleConnection) outcome = await this.post(webhook, true);
+    if (this.scheduler.isCancelled(token)) throw new Cancelled();
+    return outcome.attempt;
+  }
+
+  private post(webhook: OutboundWebhook, freshConnection: boolean): Promise<{ attempt: WebhookAttempt; staleConnection?: boolean }> {
+    return new Promise((resolve) => {
+      let request: ClientRequest;
+      try {
+        const url = new URL(webhook.url);
+        const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+        const agent = url.protocol === 'https:' ? this.agents['https:'] : this.agents['http:'];
+        request = send(url, {
+          method: 'POST',
+          headers: { ...webhook.headers, 'Content-Length': Buffer.byteLength(webhook.body) },
+          // A retried stale request gets a connection of its own.
+          agent: freshConnection ? false : agent,
+        });
+      } catch (error: unknown) {
+        resolve({ attempt: { error: error instanceof Error ? error.name : 'invalid url' } });
+        return;
+      }
+      this.inFlight.add(request);
+      let settled = false;
+      // A response may fail after it began: whichever comes first decides.
+      const done = (result: { attempt: WebhookAttempt; staleConnection?: boolean }): void => {
+        if (settled) return;
+        settled = true;
+        this.inFlight.delete(request);
+        resolve(result);
+      };
+      request.setTimeout(ATTEMPT_TIMEOUT_MS, () => request.destroy(new AttemptTimeout()));
+      request.on('response', (response: IncomingMessage) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => {
+          const reply: WebhookReply = { status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? null, body };
+          done({ attempt: { reply } });
+        });
+        response.on('error', (error: Error) => done({ attempt: { error: transportErrorOf(error) } }));
       });
-      const reply: WebhookReply = { status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
-      return { reply };
-    } catch (error: unknown) {
-      if (signal.aborted) throw new Cancelled();
-      return { error: transportErrorOf(error) };
-    }
+      request.on('error', (error: Error) => {
+        const stale = request.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
+        done({ attempt: { error: transportErrorOf(error) }, staleConnection: stale && !freshConnection });
+      });
+      request.end(webhook.body);
+    });
   }
 
   private giveUp(webhook: OutboundWebhook, last: WebhookAttempt, attempts: number): void {
@@ -86,6 +159,10 @@ export class WebhookSender {
   }
 }
 
+class AttemptTimeout extends Error {
+  override readonly name = 'TimeoutError';
+}
+
 function isDelivered(attempt: WebhookAttempt): boolean {
   return attempt.reply !== undefined && attempt.reply.status >= 200 && attempt.reply.status < 300;
 }
@@ -96,11 +173,10 @@ function isWorthRetrying(attempt: WebhookAttempt): boolean {
   return status === undefined || status >= 500 || status === 429;
 }
 
-function transportErrorOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (error instanceof Error && error.name === 'TimeoutError') return 'timeout';
-  return error instanceof Error ? error.name : 'unknown';
+function transportErrorOf(error: Error): string {
+  if (error instanceof AttemptTimeout) return 'timeout';
+  const code = (error as NodeJS.ErrnoException).code;
+  return typeof code === 'string' ? code : error.name;
 }
 
 function withoutQuery(url: string): string {

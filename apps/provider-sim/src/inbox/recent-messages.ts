@@ -1,0 +1,183 @@
+import { asReceived } from '../sendgrid/substitutions';
+import { SIM_CHANNELS, SimChannel, SimMessage, StoredMessage } from './sim-message';
+
+export interface Retention {
+  /** Messages kept per channel, accepted and refused together; the oldest goes first. */
+  messagesPerChannel: number;
+  /** Of those, the most an inbox shows for one number or address. */
+  messagesPerAddress: number;
+}
+
+export interface ListOptions {
+  /** Also show requests the simulated provider refused synchronously (they carry `rejectedWith`). */
+  includeRejected?: boolean;
+}
+
+/** A message before the store numbers it. */
+export type NewMessage = Omit<StoredMessage, 'seq'>;
+
+/**
+ * Arrival order with the oldest dropped in amortised constant time: a plain array read from
+ * `head`, compacted once the dropped part outweighs the rest.
+ */
+class Queue<T> {
+  private items: Array<T | undefined> = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+
+  /** Oldest first. */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = this.head; i < this.items.length; i += 1) yield this.items[i] as T;
+  }
+
+  /** Newest first, as long as `visit` returns true. */
+  fromNewest(visit: (item: T) => boolean): void {
+    for (let i = this.items.length - 1; i >= this.head; i -= 1) if (!visit(this.items[i] as T)) return;
+  }
+}
+
+/**
+ * What the simulated providers received, kept as a person or a test reads it back, within a
+ * bound: the latest `messagesPerChannel` of each channel and, indexed by recipient, the latest
+ * `messagesPerAddress` of those per number or address. What leaves the channel's window leaves
+ * the inbox too. How many were accepted is counted separately and covers every message, so the
+ * phones page's totals stay right when its list no longer holds everything.
+ *
+ * Memory is therefore bounded by the retention, not by the audience: a 1,000,000-member alert
+ * costs what its last few thousand messages cost. Reads build the public view (e-mail
+ * substitutions applied, statuses as objects) only for what they return.
+ */
+export class RecentMessages {
+  private byChannel = freshChannels();
+  private byAddress = new Map<string, StoredMessage[]>();
+  private accepted = freshCounts();
+  private seq = 0;
+
+  constructor(private readonly retention: () => Retention) {}
+
+  record(message: NewMessage): StoredMessage {
+    const stored = message as StoredMessage;
+    this.seq += 1;
+    stored.seq = this.seq;
+    if (stored.rejectedWith === undefined) this.accepted[stored.channel] += 1;
+    const { messagesPerChannel, messagesPerAddress } = this.retention();
+    const channel = this.byChannel[stored.channel];
+    channel.push(stored);
+    while (channel.length > messagesPerChannel) this.forget(channel.shift()!);
+    const key = stored.to.toLowerCase();
+    const window = this.byAddress.get(key);
+    if (window === undefined) {
+      this.byAddress.set(key, [stored]);
+    } else {
+      window.push(stored);
+      if (window.length > messagesPerAddress) window.splice(0, window.length - messagesPerAddress);
+    }
+    return stored;
+  }
+
+  /** One number or address, oldest first. Addresses compare case-insensitively (e-mail domains are). */
+  inbox(to: string, options: ListOptions = {}): SimMessage[] {
+    return this.window(to, options).map(toSimMessage);
+  }
+
+  /** The retained messages of one channel, or of all three in arrival order, oldest first. */
+  list(channel?: SimChannel, options: ListOptions = {}): SimMessage[] {
+    const channels = channel ? [channel] : SIM_CHANNELS;
+    const kept = channels.flatMap((c) => [...this.byChannel[c]].filter((m) => visible(m, options)));
+    if (!channel) kept.sort((a, b) => a.seq - b.seq);
+    return kept.map(toSimMessage);
+  }
+
+  /**
+   * The latest `limit` accepted messages of a channel, newest first, optionally only those to
+   * one number: what Twilio's list resources answer. Stored form, for callers that build their
+   * own view.
+   */
+  latest(channel: SimChannel, limit: number, to?: string): StoredMessage[] {
+    if (to !== undefined) {
+      return this.window(to, {})
+        .filter((m) => m.channel === channel && m.to === to)
+        .reverse()
+        .slice(0, limit);
+    }
+    const found: StoredMessage[] = [];
+    this.byChannel[channel].fromNewest((m) => {
+      if (m.rejectedWith === undefined) found.push(m);
+      return found.length < limit;
+    });
+    return found;
+  }
+
+  /** How many messages a channel accepted since the last clear, including those no longer kept. */
+  count(channel: SimChannel): number {
+    return this.accepted[channel];
+  }
+
+  /** The latest `limit` accepted messages of every channel, newest first, and how many were accepted in all. */
+  recent(limit: number): { total: number; messages: SimMessage[] } {
+    const newest = SIM_CHANNELS.flatMap((channel) => this.latest(channel, limit));
+    newest.sort((a, b) => b.seq - a.seq);
+    const total = SIM_CHANNELS.reduce((sum, channel) => sum + this.accepted[channel], 0);
+    return { total, messages: newest.slice(0, limit).map(toSimMessage) };
+  }
+
+  clear(): void {
+    this.byChannel = freshChannels();
+    this.byAddress = new Map();
+    this.accepted = freshCounts();
+    this.seq = 0;
+  }
+
+  private window(to: string, options: ListOptions): StoredMessage[] {
+    const window = this.byAddress.get(to.toLowerCase()) ?? [];
+    const { messagesPerAddress } = this.retention();
+    return window.slice(-messagesPerAddress).filter((m) => visible(m, options));
+  }
+
+  /** Out of its channel's window, so out of its recipient's too. */
+  private forget(message: StoredMessage): void {
+    const key = message.to.toLowerCase();
+    const window = this.byAddress.get(key);
+    if (window === undefined) return;
+    const at = window.indexOf(message);
+    if (at >= 0) window.splice(at, 1);
+    if (window.length === 0) this.byAddress.delete(key);
+  }
+}
+
+/** The public view: e-mail as its recipient received it, statuses as objects, no bookkeeping. */
+export function toSimMessage(stored: StoredMessage): SimMessage {
+  const { seq: _seq, statuses, ...message } = stored;
+  return asReceived(statuses === undefined ? message : { ...message, statuses: statuses.toJSON() });
+}
+
+function visible(message: StoredMessage, { includeRejected = false }: ListOptions): boolean {
+  return includeRejected || message.rejectedWith === undefined;
+}
+
+function freshChannels(): Record<SimChannel, Queue<StoredMessage>> {
+  return { sms: new Queue(), voice: new Queue(), email: new Queue() };
+}
+
+function freshCounts(): Record<SimChannel, number> {
+  return { sms: 0, voice: 0, email: 0 };
+}

@@ -1,0 +1,67 @@
+import { Cancelled, SimScheduler } from './sim-scheduler';
+
+describe('SimScheduler', () => {
+  let scheduler: SimScheduler;
+
+  beforeEach(() => {
+    scheduler = new SimScheduler();
+  });
+  afterEach(() => scheduler.cancelAll());
+
+  it('wakes sleepers in the order they are due, on one timer', async () => {
+    const woke: number[] = [];
+    const token = scheduler.current;
+
+    await Promise.all([30, 5, 15, 5, 0].map((ms, i) => scheduler.sleep(ms, token).then(() => woke.push(i))));
+
+    expect(woke).toEqual([4, 1, 3, 2, 0]);
+  });
+
+  it('counts tasks until they end', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    scheduler.spawn('task', async (token) => {
+      await gate;
+      await scheduler.sleep(1, token);
+    });
+
+    expect(scheduler.pending).toBe(1);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('cancels every sleeper of the generation at once, and later sleeps of it too', async () => {
+    const token = scheduler.current;
+    const sleeping = scheduler.sleep(60_000, token);
+    scheduler.spawn('long', (t) => scheduler.sleep(60_000, t));
+
+    scheduler.cancelAll();
+
+    await expect(sleeping).rejects.toBeInstanceOf(Cancelled);
+    await expect(scheduler.sleep(1, token)).rejects.toBeInstanceOf(Cancelled);
+    expect(scheduler.isCancelled(token)).toBe(true);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('does not let a cancelled generation miscount the next one', async () => {
+    let finishOld!: () => void;
+    scheduler.spawn('old', () => new Promise<void>((resolve) => (finishOld = resolve)));
+    scheduler.cancelAll();
+    scheduler.spawn('new', (token) => scheduler.sleep(60_000, token));
+
+    finishOld();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(scheduler.pending).toBe(1);
+  });
+
+  it('runs the cancel hooks', () => {
+    const hook = jest.fn();
+    scheduler.onCancel(hook);
+
+    scheduler.cancelAll();
+
+    expect(hook).toHaveBeenCalledTimes(1);
+  });
+});
