@@ -10,14 +10,13 @@ import { PhonesController } from './inbox/phones.controller';
 import { SimRandom } from './random/sim-random';
 import { EmailLifecycle } from './sendgrid/email-lifecycle';
 import { EventWebhookBatcher } from './sendgrid/event-webhook-batcher';
-import { MailSendController } from './sendgrid/mail-send.controller';
 import { MailSendService } from './sendgrid/mail-send.service';
-import { SendGridBearerAuthGuard } from './sendgrid/sendgrid-bearer-auth.guard';
 import { SimCredentials } from './sim-credentials';
 import { SimStats } from './stats/sim-stats';
 import { StatsController } from './stats/stats.controller';
 import { SimScheduler } from './timing/sim-scheduler';
-import { ProviderTrafficInterceptor } from './traffic/provider-traffic.interceptor';
+import { ProviderFrontDoor } from './traffic/provider-front-door';
+import { ProviderTraffic } from './traffic/provider-traffic';
 import { TrafficGate } from './traffic/traffic-gate';
 import { CallLifecycle } from './twilio/call-lifecycle';
 import { TwilioCallsService } from './twilio/calls.service';
@@ -45,7 +44,7 @@ export class ProviderSimModule {
       module: ProviderSimModule,
       // /metrics and /health like every app; it depends on nothing, so it is ready once it listens.
       imports: [ObservabilityModule.forRoot({ app: 'provider-sim' })],
-      controllers: [TwilioController, MailSendController, InspectionController, ConfigController, StatsController, InboundSmsController, PhonesController],
+      controllers: [TwilioController, InspectionController, ConfigController, StatsController, InboundSmsController, PhonesController],
       providers: [
         { provide: SimCredentials, useValue: credentials },
         { provide: StartupSimConfig, useValue: new StartupSimConfig(config) },
@@ -56,7 +55,8 @@ export class ProviderSimModule {
         SimStats,
         MessageStore,
         TrafficGate,
-        ProviderTrafficInterceptor,
+        ProviderTraffic,
+        ProviderFrontDoor,
         WebhookSender,
         TwilioWebhookFactory,
         TwilioRefusals,
@@ -72,9 +72,8 @@ export class ProviderSimModule {
         MailSendService,
         EmailLifecycle,
         EventWebhookBatcher,
-        SendGridBearerAuthGuard,
       ],
-      exports: [MessageStore, SimConfigStore, SimControl],
+      exports: [MessageStore, SimConfigStore, SimControl, ProviderFrontDoor],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { SimCredentials } from '../sim-credentials';
-import { twilioErrors } from './twilio-api.error';
+import { TwilioApiError, twilioErrors } from './twilio-api.error';
 
 interface TwilioRequest {
   headers: IncomingHttpHeaders;
@@ -16,17 +16,20 @@ export class TwilioBasicAuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<TwilioRequest>();
-    const presented = basicCredentials(request.headers.authorization);
-    if (
-      !presented ||
-      presented.username !== this.credentials.twilioAccountSid ||
-      presented.password !== this.credentials.twilioAuthToken
-    ) {
-      throw twilioErrors.authenticationFailed();
-    }
-    if (request.params.sid !== presented.username) throw twilioErrors.resourceNotFound(request.path);
+    const refusal = twilioAuthRefusal(this.credentials, request.headers.authorization, request.params.sid, request.path);
+    if (refusal) throw refusal;
     return true;
   }
+}
+
+/** Why Twilio would refuse this request's credentials for account `sid`, if it would. */
+export function twilioAuthRefusal(credentials: SimCredentials, authorization: string | undefined, sid: string | undefined, path: string): TwilioApiError | undefined {
+  const presented = basicCredentials(authorization);
+  if (!presented || presented.username !== credentials.twilioAccountSid || presented.password !== credentials.twilioAuthToken) {
+    return twilioErrors.authenticationFailed();
+  }
+  if (sid !== presented.username) return twilioErrors.resourceNotFound(path);
+  return undefined;
 }
 
 function basicCredentials(header: string | undefined): { username: string; password: string } | undefined {

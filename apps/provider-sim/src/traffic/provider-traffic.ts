@@ -1,17 +1,21 @@
-import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { HttpException, Injectable } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Observable } from 'rxjs';
 import { SimApi } from '../config/sim-config';
 import { SimConfigStore } from '../config/sim-config.store';
+import { SimChannel } from '../inbox/sim-message';
 import { SimRandom } from '../random/sim-random';
 import { SendGridTooManyRequests } from '../sendgrid/sendgrid-too-many-requests';
 import { SimStats } from '../stats/sim-stats';
 import { twilioErrors } from '../twilio/twilio-api.error';
-import { CHANNEL_OF_API, SIMULATED_API } from './simulated-api.decorator';
 import { Admission, TrafficGate } from './traffic-gate';
 
-interface HeaderWriter {
+export const CHANNEL_OF_API: Record<SimApi, SimChannel> = {
+  twilioMessages: 'sms',
+  twilioCalls: 'voice',
+  sendgridMail: 'email',
+};
+
+export interface HeaderWriter {
   setHeader(name: string, value: string): unknown;
 }
 
@@ -20,28 +24,25 @@ interface HeaderWriter {
  * the rate limit and 429 storms, answered in that provider's own 429 shape.
  */
 @Injectable()
-export class ProviderTrafficInterceptor implements NestInterceptor {
+export class ProviderTraffic {
   constructor(
-    private readonly reflector: Reflector,
     private readonly gate: TrafficGate,
     private readonly random: SimRandom,
     private readonly config: SimConfigStore,
     private readonly stats: SimStats,
   ) {}
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const api = this.reflector.get<SimApi | undefined>(SIMULATED_API, context.getHandler());
-    if (api === undefined) return next.handle();
+  /** Resolves when the request may be served; throws the provider's 429 when it may not. */
+  async admit(api: SimApi, reply: HeaderWriter): Promise<void> {
     const { min, max } = this.config.current.latencyMs;
     if (max > 0) await delay(this.random.next(`latency/${api}`).between(min, max));
 
     const admission = this.gate.admit(api);
-    if (api === 'sendgridMail') setRateLimitHeaders(context.switchToHttp().getResponse<HeaderWriter>(), admission);
+    if (api === 'sendgridMail') setRateLimitHeaders(reply, admission);
     if (!admission.admitted) {
       this.stats.rateLimited(CHANNEL_OF_API[api]);
       throw tooManyRequests(api);
     }
-    return next.handle();
   }
 }
 
