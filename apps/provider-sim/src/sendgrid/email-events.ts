@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { SimMessage } from '../inbox/sim-message';
+import { randomBase64Url16 } from '../random/random-ids';
 
 export type EmailEventName = 'processed' | 'delivered' | 'deferred' | 'bounce' | 'dropped';
 
@@ -34,7 +34,7 @@ export function emailEvent(message: Pick<SimMessage, 'id' | 'to' | 'customArgs' 
     timestamp: Math.floor(at.getTime() / 1000),
     event: name,
     'smtp-id': `<${message.sgMessageId ?? message.id}@ismtpd-sim>`,
-    sg_event_id: randomBytes(16).toString('base64url'),
+    sg_event_id: randomBase64Url16(),
     sg_message_id: message.sgMessageId ?? message.id,
     ...(categories.length === 1 ? { category: categories[0] } : categories.length > 1 ? { category: categories } : {}),
     ...EVENT_DETAILS[name],

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { SimConfigStore } from '../config/sim-config.store';
 import { MessageStore, NewMessage } from '../inbox/message-store';
 import { StatusHistory } from '../inbox/status-history';
+import { randomBase64Url16 } from '../random/random-ids';
 import { SimRandom } from '../random/sim-random';
 import { SimStats } from '../stats/sim-stats';
 import { decideEmailFate } from './email-fate';
@@ -38,7 +38,7 @@ export class MailSendService {
       throw new SendGridApiError(400, validation.errors);
     }
     const { request } = validation;
-    const messageId = randomBytes(16).toString('base64url');
+    const messageId = randomBase64Url16();
     // Sandbox mode is answered but never delivered, so nothing is recorded and no event follows.
     if (!request.sandbox) {
       const received = receivedMessages(request, messageId, new Date());

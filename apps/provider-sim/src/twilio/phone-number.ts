@@ -1,15 +1,18 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, PhoneNumber } from 'libphonenumber-js/max';
 
 export interface PhoneNumberCheck {
   valid: boolean;
   /** False only when the number is known to be a landline; unknown types are given the benefit. */
   mayReceiveSms: boolean;
-  formatted?: string;
+  /** International format, e.g. "+32 470 12 34 56"; worked out only when asked (calls show it, SMS do not). */
+  formatted(): string | undefined;
 }
+
+const INVALID: PhoneNumberCheck = { valid: false, mayReceiveSms: false, formatted: () => undefined };
 
 /** Only E.164 is accepted, as Twilio does for its `To` parameter. */
 export function checkPhoneNumber(number: string): PhoneNumberCheck {
-  const parsed = /^\+\d+$/.test(number) ? parsePhoneNumberFromString(number) : undefined;
-  if (!parsed || !parsed.isValid()) return { valid: false, mayReceiveSms: false };
-  return { valid: true, mayReceiveSms: parsed.getType() !== 'FIXED_LINE', formatted: parsed.formatInternational() };
+  const parsed: PhoneNumber | undefined = /^\+\d+$/.test(number) ? parsePhoneNumberFromString(number) : undefined;
+  if (!parsed || !parsed.isValid()) return INVALID;
+  return { valid: true, mayReceiveSms: parsed.getType() !== 'FIXED_LINE', formatted: () => parsed.formatInternational() };
 }
