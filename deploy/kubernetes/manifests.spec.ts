@@ -37,17 +37,11 @@ const APP_PORT_SETTING: Record<string, keyof AppConfig> = {
 const SECRET_SETTINGS = ['DATABASE_URL', 'REDIS_URL', 'AUTH_TOKEN_SECRET', 'LINK_SIGNING_SECRET', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'SENDGRID_API_KEY'];
 const SECRET_NAME = 'bin-alert-secrets';
 
-/**
- * Settings the manifests set before the config schema has them: HOST (the bind address) is being
- * added by issue 12, item 1. Once in the schema it is checked like every other; then drop it here.
- */
-const PENDING_SETTINGS = new Set(['HOST']);
+/** Settings the manifests set before the config schema has them (none now; HOST came with issue 12, item 1). */
+const PENDING_SETTINGS = new Set<string>();
 
-/**
- * The drain deadline the apps will be given (issue 12, item 2): calls in flight finish within it
- * after SIGTERM. terminationGracePeriodSeconds must cover the preStop sleep and this.
- */
-const DRAIN_DEADLINE_SECONDS = 30;
+/** DRAIN_DEADLINE_SECONDS's default: terminationGracePeriodSeconds must cover the preStop sleep and this. */
+const DRAIN_DEADLINE_SECONDS = configSchema.shape.DRAIN_DEADLINE_SECONDS.parse(undefined);
 
 /** The Kafka scaler's parameters and those of its TriggerAuthentication, as KEDA 2.x documents them. */
 const KAFKA_TRIGGER_PARAMETERS = new Set([

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '@bin-alert/messaging';
 import { TOPICS, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { aMember } from '../support/member.builder';
 import { consumerLag } from '../support/kafka-probe';
@@ -138,7 +139,7 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
 
   it('does not send anything twice when the same alert event is delivered again', async () => {
     const before = (await allMessages()).length;
-    const kafka = new Kafka({ clientId: 'test-redeliver', brokers: stack.config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ clientId: 'test-redeliver', brokers: stack.config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
     const { rows } = { rows: await stack.db.query(`SELECT payload, headers FROM outbox WHERE message_key = $1`, [missingPersonAlertId]) };
     const producer = kafka.producer();
     await producer.connect();

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '@bin-alert/messaging';
 import Redis from 'ioredis';
 import { allTopics } from '@bin-alert/contracts';
 import { migrate, openDataSource } from '@bin-alert/persistence';
@@ -36,7 +37,7 @@ export async function resetDatabase(url: string): Promise<void> {
  * re-created one could disappear under the next test's feet.
  */
 export async function resetKafka(brokers: string[]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'test-reset', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 2 } });
+  const kafka = createKafkaClient({ clientId: 'test-reset', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 2 } });
   const admin = kafka.admin();
   await admin.connect().catch((error) => {
     throw new Error(`Kafka is not reachable at ${brokers.join(',')} (${error.message}). Start it with: npm run infra:up`);

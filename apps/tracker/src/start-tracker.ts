@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, configureHttpApp, createAppLogger } from '@bin-alert/platform';
+import { AppConfig, configureHttpApp, createAppLogger, serveApp } from '@bin-alert/platform';
 import { TrackerModule } from './tracker.module';
 
 /**
@@ -16,7 +16,7 @@ export async function startTracker(config: AppConfig, port = config.TRACKER_PORT
     rawBody: true,
   });
   // SendGrid batches events: a busy minute of a large alert is several megabytes.
-  configureHttpApp(app, { jsonLimit: '10mb', urlencoded: { limit: '256kb' }, shutdownHooks: config.BIN_ALERT_MODE !== 'standalone' });
-  await app.listen(port, '127.0.0.1');
-  return app;
+  configureHttpApp(app, { jsonLimit: '10mb', urlencoded: { limit: '256kb' }, shutdownHooks: false });
+  // Signals are handled by serveApp's drain, not by Nest's shutdown hooks (ADR 0017).
+  return serveApp(app, config, { name: 'tracker', port });
 }

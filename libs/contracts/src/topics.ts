@@ -26,15 +26,35 @@ export interface TopicSpec {
   partitions: number;
 }
 
-export function allTopics(partitions = { alerts: 3, jobs: JOB_PARTITIONS, events: 6, deadLetters: 1 }): TopicSpec[] {
+/**
+ * The partitions the planner spreads a lane's jobs over by member (the default of the jobs
+ * topics, and their minimum: a topic with fewer would refuse the jobs placed beyond).
+ */
+export const JOB_PARTITIONS = 6;
+
+/** Partitions of each topic family: settings (KAFKA_PARTITIONS_*), these are their defaults. */
+export interface TopicPartitions {
+  alerts: number;
+  jobsUrgent: number;
+  jobsNormal: number;
+  deliveryEvents: number;
+  memberNotices: number;
+  deadLetters: number;
+}
+
+export const TOPIC_PARTITION_DEFAULTS: TopicPartitions = { alerts: 3, jobsUrgent: JOB_PARTITIONS, jobsNormal: JOB_PARTITIONS, deliveryEvents: 6, memberNotices: 3, deadLetters: 1 };
+
+export function allTopics(partitions: TopicPartitions = TOPIC_PARTITION_DEFAULTS): TopicSpec[] {
   const channels: Channel[] = ['sms', 'email', 'voice'];
-  const lanes: Urgency[] = ['urgent', 'normal'];
   return [
     { name: TOPICS.alerts, partitions: partitions.alerts },
-    { name: TOPICS.deliveryEvents, partitions: partitions.events },
+    { name: TOPICS.deliveryEvents, partitions: partitions.deliveryEvents },
     { name: TOPICS.deadLetters, partitions: partitions.deadLetters },
-    { name: TOPICS.memberNotices, partitions: partitions.alerts },
-    ...channels.flatMap((c) => lanes.map((l) => ({ name: jobsTopic(c, l), partitions: partitions.jobs }))),
+    { name: TOPICS.memberNotices, partitions: partitions.memberNotices },
+    ...channels.flatMap((c) => [
+      { name: jobsTopic(c, 'urgent'), partitions: partitions.jobsUrgent },
+      { name: jobsTopic(c, 'normal'), partitions: partitions.jobsNormal },
+    ]),
   ];
 }
 
@@ -56,7 +76,6 @@ export function senderGroup(channel: Channel, lane: Urgency): string {
   return `sender-${channel}-${lane}`;
 }
 
-export const JOB_PARTITIONS = 6;
 
 /** The group of a channel's dispatcher that sends member notices on that channel. */
 export function noticeGroup(channel: Channel): string {

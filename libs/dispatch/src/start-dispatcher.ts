@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Channel } from '@bin-alert/domain';
-import { AppConfig, configureHttpApp, createAppLogger } from '@bin-alert/platform';
+import { AppConfig, configureHttpApp, createAppLogger, serveApp } from '@bin-alert/platform';
 import { DispatcherModule, DispatcherOptions } from './dispatcher.module';
 
 const PORT_OF: Record<Channel, keyof AppConfig> = { sms: 'DISPATCHER_SMS_PORT', email: 'DISPATCHER_EMAIL_PORT', voice: 'DISPATCHER_VOICE_PORT' };
@@ -13,7 +13,7 @@ export async function startDispatcher(channel: Channel, config: AppConfig, port 
     logger: createAppLogger(config, `dispatcher-${channel}`),
     bodyParser: false,
   });
-  configureHttpApp(app, { shutdownHooks: config.BIN_ALERT_MODE !== 'standalone' });
-  await app.listen(port, '127.0.0.1');
-  return app;
+  configureHttpApp(app, { shutdownHooks: false });
+  // Signals are handled by serveApp's drain, not by Nest's shutdown hooks (ADR 0017).
+  return serveApp(app, config, { name: `dispatcher-${channel}`, port });
 }

@@ -1,4 +1,5 @@
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import { Admin, logLevel } from 'kafkajs';
+import { KafkaSecurity, createKafkaClient } from './kafka-client';
 
 /** How far one consumer group is behind on one topic, in records. */
 export interface ConsumerLag {
@@ -42,8 +43,8 @@ export async function fetchConsumerLag(admin: Admin, groupId: string, topic: str
 }
 
 /** An admin client for one short inspection (ops page, tests), connected and disconnected around `use`. */
-export async function withKafkaAdmin<T>(brokers: string[], use: (admin: Admin) => Promise<T>, clientId = 'bin-alert-inspector'): Promise<T> {
-  const admin = new Kafka({ clientId, brokers, connectionTimeout: 3000, retry: { retries: 1 }, logLevel: logLevel.NOTHING }).admin();
+export async function withKafkaAdmin<T>(brokers: string[], use: (admin: Admin) => Promise<T>, clientId = 'bin-alert-inspector', security?: KafkaSecurity): Promise<T> {
+  const admin = createKafkaClient({ security, clientId, brokers, connectionTimeout: 3000, retry: { retries: 1 }, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     return await use(admin);

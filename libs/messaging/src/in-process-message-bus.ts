@@ -340,8 +340,13 @@ export class InProcessMessageBus implements MessageBus, ConsumerLagSource {
     return handle;
   }
 
-  async close(): Promise<void> {
+  /** As on Kafka: every consumer of this client stops taking records at once. */
+  async stopConsuming(): Promise<void> {
     await Promise.all([...this.running].map((c) => c.stop()));
+  }
+
+  async close(): Promise<void> {
+    await this.stopConsuming();
   }
 }
 

@@ -1,5 +1,6 @@
 export * from './message-bus';
 export * from './kafka-message-bus';
+export * from './kafka-client';
 export * from './outbox-relay';
 export * from './messaging.module';
 export * from './readiness-checks.provider';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from './kafka-client';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
 import { consumerLag, stableGroupMembers } from '../../../test/support/kafka-probe';
 import { messageBusContract } from '../../../test/support/message-bus.contract';
@@ -9,7 +10,7 @@ import { KafkaMessageBus } from './kafka-message-bus';
 
 messageBusContract('Kafka', async () => {
   const { KAFKA_BROKERS: brokers } = testConfig();
-  const kafka = new Kafka({ clientId: 'test-contract', brokers, logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ clientId: 'test-contract', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   await producer.connect();
   // Every dead letter since the test began, read once by one consumer.

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { createKafkaClient } from './kafka-client';
 import { z } from 'zod';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
 import { AppMetrics, currentCorrelationId, withCorrelationId } from '@bin-alert/platform';
@@ -25,7 +26,7 @@ describe('KafkaMessageBus consumer loop', () => {
 
   const deadLettersFor = async (key: string) => {
     const found: Array<{ error: string; source: string }> = [];
-    const consumer = new Kafka({ clientId: 'test-dlq', brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).consumer({ groupId: `dlq-${randomUUID()}` });
+    const consumer = createKafkaClient({ clientId: 'test-dlq', brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).consumer({ groupId: `dlq-${randomUUID()}` });
     await consumer.connect();
     await consumer.subscribe({ topic: TOPICS.deadLetters, fromBeginning: true });
     await consumer.run({
@@ -52,7 +53,7 @@ describe('KafkaMessageBus consumer loop', () => {
         handled.push(m.key!);
       },
     });
-    const raw = new Kafka({ clientId: 'test-raw', brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).producer();
+    const raw = createKafkaClient({ clientId: 'test-raw', brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).producer();
     await raw.connect();
     await raw.send({
       topic,

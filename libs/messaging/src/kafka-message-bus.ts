@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { Admin, Consumer, Kafka, KafkaMessage, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 import { TOPICS, TopicSpec } from '@bin-alert/contracts';
 import { AppMetrics } from '@bin-alert/platform';
-import { BusInspection, ConsumerLag, ConsumerLagSource, consumerGroupLags, fetchConsumerLag, topicRecordCount, withKafkaAdmin } from './consumer-lag';
+import { BusInspection, ConsumerLag, ConsumerLagSource, consumerGroupLags, fetchConsumerLag, topicRecordCount } from './consumer-lag';
+import { KafkaSecurity, createKafkaClient } from './kafka-client';
 import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverBatchToHandler, deliverToHandler } from './consumer-loop';
 import { BatchConsumerSpec, ConsumerSpec, DEFAULT_MAX_BATCH_SIZE, MessageBus, OutgoingMessage, RunningConsumer, isBatchConsumer, withCorrelationHeader } from './message-bus';
 
@@ -15,6 +16,11 @@ export interface KafkaBusOptions {
   sessionTimeoutMs?: number;
   /** Where retries and dead letters are counted. */
   metrics?: AppMetrics;
+  /** TLS and SASL towards the brokers (managed services); none by default. */
+  security?: KafkaSecurity;
+  /** Copies of each partition of the topics this process creates, and the in-sync copies a write needs (default 1 and 1). */
+  replicationFactor?: number;
+  minInsyncReplicas?: number;
 }
 
 /**
@@ -32,7 +38,8 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
   private readonly subscriptions = new Map<string, string[]>();
 
   constructor(private readonly options: KafkaBusOptions) {
-    this.kafka = new Kafka({
+    this.kafka = createKafkaClient({
+      security: options.security,
       clientId: options.clientId,
       brokers: options.brokers,
       connectionTimeout: options.connectionTimeoutMs ?? 3000,
@@ -42,6 +49,10 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
     });
   }
 
+  /**
+   * Creates the missing topics, and grows those with fewer partitions than asked: partitions are
+   * a setting, and a topic can gain partitions but never lose them (keys would move).
+   */
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
     const admin: Admin = this.kafka.admin();
     await admin.connect();
@@ -50,10 +61,25 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
       const missing = topics.filter((t) => !existing.has(t.name));
       if (missing.length > 0) {
         await admin.createTopics({
-          topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })),
+          topics: missing.map((t) => ({
+            topic: t.name,
+            numPartitions: t.partitions,
+            replicationFactor: this.options.replicationFactor ?? 1,
+            configEntries: [{ name: 'min.insync.replicas', value: String(this.options.minInsyncReplicas ?? 1) }],
+          })),
           waitForLeaders: true,
         });
-        this.logger.log({ msg: 'created topics', topics: missing.map((t) => t.name) });
+        this.logger.log({ msg: 'created topics', topics: missing.map((t) => t.name), replicationFactor: this.options.replicationFactor ?? 1 });
+      }
+      const present = topics.filter((t) => existing.has(t.name));
+      if (present.length > 0) {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
+        const count = new Map(metadata.map((m) => [m.name, m.partitions.length]));
+        const grow = present.filter((t) => (count.get(t.name) ?? t.partitions) < t.partitions);
+        if (grow.length > 0) {
+          await admin.createPartitions({ topicPartitions: grow.map((t) => ({ topic: t.name, count: t.partitions })) });
+          this.logger.log({ msg: 'added partitions', topics: grow.map((t) => ({ topic: t.name, from: count.get(t.name), to: t.partitions })) });
+        }
       }
     } finally {
       await admin.disconnect();
@@ -74,14 +100,16 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
   /** How far behind each group this process consumes with is, per topic, read from the broker. */
   /** Every consumer group of the cluster with its lag, and the dead letters kept (the ops page). */
   async inspect(): Promise<BusInspection> {
-    return withKafkaAdmin(
-      this.options.brokers,
-      async (admin) => ({
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return {
         consumerGroups: await consumerGroupLags(admin),
         deadLetters: { topic: TOPICS.deadLetters, records: await topicRecordCount(admin, TOPICS.deadLetters) },
-      }),
-      `${this.options.clientId}-ops`,
-    );
+      };
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async consumerLag(): Promise<ConsumerLag[]> {
@@ -153,6 +181,19 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
         await consumer.disconnect();
       },
     };
+  }
+
+  /**
+   * The first step of a drain: every consumer of the process stops fetching at once, lets the
+   * records it is handling finish, commits them and leaves its group, so that the partitions
+   * move to the other instances without waiting for the session timeout. The producer stays,
+   * for what the handlers in flight still publish.
+   */
+  async stopConsuming(): Promise<void> {
+    const consumers = [...this.consumers];
+    this.consumers.clear();
+    this.subscriptions.clear();
+    await Promise.all(consumers.map((c) => c.disconnect().catch((error) => this.logger.warn({ msg: 'consumer did not stop cleanly', error: String(error) }))));
   }
 
   async close(): Promise<void> {

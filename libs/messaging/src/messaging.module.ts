@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { allTopics, TopicSpec } from '@bin-alert/contracts';
-import { AppMetrics } from '@bin-alert/platform';
+import { APP_CONFIG, AppConfig, AppMetrics, DrainCoordinator } from '@bin-alert/platform';
+import { DEFAULT_TOPIC_SETTINGS, kafkaSecurityFrom, topicSettingsFrom } from './kafka-client';
 import type { ConsumerLagSource } from './consumer-lag';
 import { KafkaBusOptions, KafkaMessageBus } from './kafka-message-bus';
 import { InProcessMessageBus, processWideBroker } from './in-process-message-bus';
@@ -9,7 +10,7 @@ import { MessageBus } from './message-bus';
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
 
 /** What the apps' wiring needs of a driver beyond MessageBus: topics up front, and a readiness ping. */
-export type MessageBusDriver = MessageBus & { ensureTopics(topics: TopicSpec[]): Promise<void>; ping(): Promise<void> };
+export type MessageBusDriver = MessageBus & { ensureTopics(topics: TopicSpec[]): Promise<void>; ping(): Promise<void>; stopConsuming(): Promise<void> };
 
 export interface MessagingOptions extends KafkaBusOptions {
   /** `standalone`: the in-process broker shared by every app of this process, no Kafka (ADR 0009). */
@@ -21,8 +22,17 @@ export function createMessageBus(options: MessagingOptions): MessageBusDriver {
   return options.mode === 'standalone' ? new InProcessMessageBus(processWideBroker(), options.metrics) : new KafkaMessageBus(options);
 }
 
-class MessageBusLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
+class MessageBusLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBusDriver,
+    @Optional() private readonly drain?: DrainCoordinator,
+  ) {}
+
+  /** Consumers are the work a process takes in: on a drain they stop before anything else closes. */
+  onModuleInit(): void {
+    this.drain?.onDrain('message consumers', () => this.bus.stopConsuming());
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
   }
@@ -55,12 +65,24 @@ export class MessagingModule {
       providers: [
         {
           provide: MESSAGE_BUS,
-          useFactory: async (metrics?: AppMetrics) => {
-            const bus = createMessageBus({ metrics, ...options });
-            await bus.ensureTopics(allTopics());
+          // TLS/SASL and the topic settings come from the app's configuration when it has one,
+          // so that every app reaches the cluster and shapes its topics the same way.
+          useFactory: async (metrics?: AppMetrics, config?: AppConfig) => {
+            const topics = config ? topicSettingsFrom(config) : DEFAULT_TOPIC_SETTINGS;
+            const bus = createMessageBus({
+              metrics,
+              ...(config ? { security: kafkaSecurityFrom(config) } : {}),
+              replicationFactor: topics.replicationFactor,
+              minInsyncReplicas: topics.minInsyncReplicas,
+              ...options,
+            });
+            await bus.ensureTopics(allTopics(topics.partitions));
             return bus;
           },
-          inject: [{ token: AppMetrics, optional: true }],
+          inject: [
+            { token: AppMetrics, optional: true },
+            { token: APP_CONFIG, optional: true },
+          ],
         },
         MessageBusLifecycle,
         ConsumerLagMetrics,

@@ -28,3 +28,5 @@ export * from './http/request-origin.decorator';
 export * from './openapi/api-doc.decorator';
 export * from './openapi/openapi-document';
 export * from './openapi/openapi.module';
+export * from './lifecycle/drain-coordinator';
+export * from './lifecycle/serve-app';

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
 import type { AccessTokenSettings } from '../auth/access-token';
@@ -13,6 +15,56 @@ import { APPROVAL_POLICIES, LANGUAGES } from '@bin-alert/domain';
 const DEVELOPMENT_TOKEN_SECRET = 'development-only-secret-never-use-in-production';
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const partitions = z.coerce.number().int().min(1).max(1000);
+/** The planner puts jobs on partitions 0-5 by member (libs/dispatch/src/delivery-jobs.ts): a jobs topic needs at least those. */
+const MIN_JOB_PARTITIONS = 6;
+const optionalFile = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
+  .pipe(z.string().refine((f) => existsSync(f), 'no such file (give the path of a PEM file the process can read)').optional());
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/**
+ * What Express's `trust proxy` is given: false (the default: the client is whoever connected),
+ * a hop count, or the addresses/CIDRs of the proxies. `true` (trust any hop) is refused: every
+ * client could then choose its own address with X-Forwarded-For, and with it the per-IP limits.
+ */
+export type TrustedProxies = false | number | string[];
+const EXPRESS_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+export function trustedProxyProblem(entry: string): string | undefined {
+  if (EXPRESS_PROXY_NAMES.has(entry)) return undefined;
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return `"${entry}" is neither an IP address, a CIDR, nor loopback/linklocal/uniquelocal`;
+  if (prefix === undefined) return undefined;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
+  return bits >= 0 && bits <= (family === 4 ? 32 : 128) ? undefined : `"${entry}" has a prefix length outside 0-${family === 4 ? 32 : 128}`;
+}
+const trustedProxies = z
+  .string()
+  .default('')
+  .transform((v, ctx): TrustedProxies => {
+    const text = v.trim();
+    if (text === '' || text === 'false' || text === '0') return false;
+    if (/^\d+$/.test(text)) return Number(text);
+    if (text === 'true') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'true would trust any client to name its own address; give the hop count (e.g. 1) or the proxies\' addresses/CIDRs' });
+      return z.NEVER;
+    }
+    const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+    for (const entry of entries) {
+      const problem = trustedProxyProblem(entry);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${problem} (expected a hop count or a comma-separated list of addresses/CIDRs)` });
+    }
+    return entries;
+  });
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'], { errorMap: () => ({ message: 'must be true or false' }) })
+    .default(fallback)
+    .transform((v) => v === 'true');
+
 const optionalSecret = z
   .string()
   .optional()
@@ -34,6 +86,46 @@ export const configSchema = z.object({
   KAFKA_CLIENT_ID: z.string().default('bin-alert'),
   /** How long the group waits for a silent consumer before handing its partitions to others. */
   KAFKA_SESSION_TIMEOUT_MS: positiveInt.min(6_000).default(30_000),
+  /** TLS to the brokers. Without KAFKA_TLS_CA_FILE the system's CAs verify them (managed services). */
+  KAFKA_TLS: flag('false'),
+  /** PEM of a private CA that signed the brokers' certificates. */
+  KAFKA_TLS_CA_FILE: optionalFile,
+  /** PEM client certificate and key, for brokers that authenticate clients by certificate (mTLS). */
+  KAFKA_TLS_CERT_FILE: optionalFile,
+  KAFKA_TLS_KEY_FILE: optionalFile,
+  /** SASL authentication: plain, scram-sha-256 or scram-sha-512, with the two below. Unset: none. */
+  KAFKA_SASL_MECHANISM: optionalSecret.pipe(z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], { errorMap: () => ({ message: 'must be plain, scram-sha-256 or scram-sha-512' }) }).optional()),
+  KAFKA_SASL_USERNAME: optionalSecret,
+  KAFKA_SASL_PASSWORD: optionalSecret,
+  /**
+   * Partitions of each topic family when it is created (existing topics grow to them, never
+   * shrink). The maximum useful instances of a consumer group is its topic's partition count.
+   */
+  KAFKA_PARTITIONS_ALERTS: partitions.default(3),
+  KAFKA_PARTITIONS_JOBS_URGENT: partitions.min(MIN_JOB_PARTITIONS, `at least ${MIN_JOB_PARTITIONS}: the planner places jobs on partitions 0-${MIN_JOB_PARTITIONS - 1}`).default(6),
+  KAFKA_PARTITIONS_JOBS_NORMAL: partitions.min(MIN_JOB_PARTITIONS, `at least ${MIN_JOB_PARTITIONS}: the planner places jobs on partitions 0-${MIN_JOB_PARTITIONS - 1}`).default(6),
+  KAFKA_PARTITIONS_DELIVERY_EVENTS: partitions.default(6),
+  KAFKA_PARTITIONS_MEMBER_NOTICES: partitions.default(3),
+  KAFKA_PARTITIONS_DEAD_LETTERS: partitions.default(1),
+  /** Copies of every partition (3 on a production cluster), and how many must have a write before it is acknowledged (producers use acks=all). */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(16).default(1),
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(16).default(1),
+
+  /**
+   * The address the HTTP servers bind. Loopback by default, so that nothing is exposed by
+   * accident on a workstation; containers set 0.0.0.0 (or ::).
+   */
+  HOST: z
+    .string()
+    .trim()
+    .default('127.0.0.1')
+    .refine((v) => isIP(v) !== 0 || HOSTNAME.test(v), 'must be an IP address (0.0.0.0 for every interface) or a host name'),
+  /** Reverse proxies in front of the apps whose X-Forwarded-For is believed: a hop count, or their addresses/CIDRs. Unset: none. */
+  TRUSTED_PROXIES: trustedProxies,
+  /** When set, /metrics is served on this port only (with /health, /health/live, /health/ready), not on the app's port. 0: any free one, logged at start. */
+  OPS_PORT: optionalSecret.pipe(port.optional()),
+  /** After SIGTERM: how long calls in flight may take to finish before the process exits anyway. */
+  DRAIN_DEADLINE_SECONDS: positiveInt.max(3600).default(30),
 
   INTAKE_PORT: port.default(3000),
   DISPATCHER_SMS_PORT: port.default(3101),
@@ -174,7 +266,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.AUTH_JWKS_URL && !(config.AUTH_OIDC_ISSUER && config.AUTH_OIDC_AUDIENCE)) {
     throw new ConfigError(['AUTH_OIDC_ISSUER and AUTH_OIDC_AUDIENCE: required with AUTH_JWKS_URL (tokens are checked against both)']);
   }
+  const kafkaProblems = kafkaSettingProblems(config);
+  if (kafkaProblems.length > 0) throw new ConfigError(kafkaProblems);
   return config;
+}
+
+/** The Kafka settings that only make sense together. */
+function kafkaSettingProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  const tlsFiles = (['KAFKA_TLS_CA_FILE', 'KAFKA_TLS_CERT_FILE', 'KAFKA_TLS_KEY_FILE'] as const).filter((k) => config[k]);
+  if (tlsFiles.length > 0 && !config.KAFKA_TLS) problems.push(`${tlsFiles.join(', ')}: set KAFKA_TLS=true as well (the files are only used over TLS)`);
+  if (Boolean(config.KAFKA_TLS_CERT_FILE) !== Boolean(config.KAFKA_TLS_KEY_FILE)) problems.push('KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE: set both (client certificate) or neither');
+  const sasl = [config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD];
+  if (sasl.some(Boolean) && !sasl.every(Boolean)) problems.push('KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: set all three (SASL) or none');
+  if (config.KAFKA_SASL_MECHANISM === 'plain' && !config.KAFKA_TLS && config.NODE_ENV === 'production') {
+    problems.push('KAFKA_SASL_MECHANISM: plain sends the password in clear text; set KAFKA_TLS=true in production');
+  }
+  if (config.KAFKA_MIN_INSYNC_REPLICAS > config.KAFKA_REPLICATION_FACTOR) {
+    problems.push(`KAFKA_MIN_INSYNC_REPLICAS: ${config.KAFKA_MIN_INSYNC_REPLICAS} exceeds KAFKA_REPLICATION_FACTOR ${config.KAFKA_REPLICATION_FACTOR} (every write with acks=all would be refused)`);
+  }
+  return problems;
 }
 
 /** The key of member links and SMS code hashes: LINK_SIGNING_SECRET, else one derived from AUTH_TOKEN_SECRET. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Public } from '../auth/access.decorators';
 import { ApiDoc } from '../openapi/api-doc.decorator';
 import { withTimeout } from '../metrics/app-metrics';
+import { DrainCoordinator } from '../lifecycle/drain-coordinator';
 
 /** A named check of one dependency (PostgreSQL, Redis, Kafka), used for readiness. */
 export interface ReadinessCheck {
@@ -45,7 +46,16 @@ export async function checkReadiness(checks: ReadinessCheck[], timeoutMs = CHECK
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(@Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = []) {}
+  constructor(
+    @Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = [],
+    @Optional() private readonly drain?: DrainCoordinator,
+  ) {}
+
+  /** What /health/ready answers, also served on the ops port. Draining comes first: no dependency is asked then. */
+  async readiness(): Promise<ReadinessReport> {
+    if (this.drain?.draining) return { status: 'down', checks: { drain: 'down: draining (shutting down)' } };
+    return checkReadiness(this.checks);
+  }
 
   @Get()
   @ApiDoc({ summary: 'Liveness: the process answers', tags: ['health'], responses: { 200: { description: 'Alive.', schema: z.object({ status: z.literal('ok') }) } } })
@@ -63,15 +73,15 @@ export class HealthController {
 
   @Get('ready')
   @ApiDoc({
-    summary: 'Readiness: every dependency (PostgreSQL, Redis, Kafka) answers within 2.5 s',
+    summary: 'Readiness: every dependency (PostgreSQL, Redis, Kafka) answers within 2.5 s, and the app is not draining',
     tags: ['health'],
     responses: {
       200: { description: 'Ready.', schema: z.object({ status: z.literal('ok'), checks: z.record(z.string()) }) },
-      503: { description: 'A dependency is down; `checks` says which and why.', schema: z.object({ status: z.literal('down'), checks: z.record(z.string()) }) },
+      503: { description: 'A dependency is down, or the app is draining after SIGTERM; `checks` says which and why.', schema: z.object({ status: z.literal('down'), checks: z.record(z.string()) }) },
     },
   })
   async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessReport> {
-    const report = await checkReadiness(this.checks);
+    const report = await this.readiness();
     // Answered here, not thrown: the error filter would drop which check failed.
     if (report.status !== 'ok') res.status(503);
     return report;

@@ -1,6 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, Provider, RequestMethod } from '@nestjs/common';
 import { HealthController } from '../health/health.controller';
 import { AppMetrics } from '../metrics/app-metrics';
+import { DrainCoordinator } from '../lifecycle/drain-coordinator';
 import { MetricsController } from '../metrics/metrics.controller';
 import { RequestContextMiddleware } from './request-context.middleware';
 
@@ -13,7 +14,7 @@ export interface ObservabilityOptions {
 
 /**
  * What every app imports once: `GET /metrics` (Prometheus), `GET /health`, `/health/live`,
- * `/health/ready`, request timing, and the correlation id of each request (ADR 0010).
+ * `/health/ready` (503 from the first moment of a drain), request timing, and the correlation id of each request (ADR 0010).
  * AppMetrics is global, so any provider of the app can count what it does.
  */
 @Module({})
@@ -23,8 +24,8 @@ export class ObservabilityModule implements NestModule {
       module: ObservabilityModule,
       global: true,
       controllers: [HealthController, MetricsController],
-      providers: [{ provide: AppMetrics, useFactory: () => new AppMetrics(options.app) }, RequestContextMiddleware, ...(options.readiness ? [options.readiness] : [])],
-      exports: [AppMetrics],
+      providers: [{ provide: AppMetrics, useFactory: () => new AppMetrics(options.app) }, DrainCoordinator, RequestContextMiddleware, ...(options.readiness ? [options.readiness] : [])],
+      exports: [AppMetrics, DrainCoordinator],
     };
   }
 

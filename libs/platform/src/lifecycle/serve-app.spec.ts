@@ -1,0 +1,93 @@
+import 'reflect-metadata';
+import { Controller, Get, Module, Req } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request } from 'express';
+import { loadConfig } from '../config/app-config';
+import { configureHttpApp } from '../http/configure-http-app';
+import { ObservabilityModule } from '../observability/observability.module';
+import { DrainCoordinator } from './drain-coordinator';
+import { opsUrlOf, serveApp } from './serve-app';
+
+@Controller('whoami')
+class WhoAmIController {
+  @Get()
+  whoami(@Req() req: Request): { ip: string | undefined } {
+    return { ip: req.ip };
+  }
+}
+
+@Module({ imports: [ObservabilityModule.forRoot({ app: 'serve-test' })], controllers: [WhoAmIController] })
+class ServeTestModule {}
+
+async function served(env: Record<string, string>): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ServeTestModule, { logger: false, bodyParser: false });
+  configureHttpApp(app, { shutdownHooks: false });
+  return serveApp(app, loadConfig(env), { name: 'serve-test', port: 0 });
+}
+
+describe('serveApp (ADR 0017)', () => {
+  it('binds HOST and believes X-Forwarded-For only from TRUSTED_PROXIES', async () => {
+    const untrusting = await served({});
+    const trusting = await served({ TRUSTED_PROXIES: 'loopback' });
+    try {
+      expect((untrusting.getHttpServer().address() as { address: string }).address).toBe('127.0.0.1');
+      const ask = async (app: NestExpressApplication) => (await (await fetch(`${await app.getUrl()}/whoami`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).json()).ip;
+      expect(await ask(untrusting)).toMatch(/127\.0\.0\.1$/);
+      expect(await ask(trusting)).toBe('203.0.113.9');
+    } finally {
+      await untrusting.close();
+      await trusting.close();
+    }
+  });
+
+  it('serves /metrics and health on OPS_PORT only, when one is set', async () => {
+    const app = await served({ OPS_PORT: '0' });
+    try {
+      const ops = opsUrlOf(app)!;
+      expect(ops).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${await app.getUrl()}/metrics`)).status).toBe(404);
+      expect((await fetch(`${await app.getUrl()}/health/live`)).status).toBe(200);
+      const metrics = await fetch(`${ops}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('# TYPE');
+      expect((await fetch(`${ops}/health/live`)).status).toBe(200);
+      expect(await (await fetch(`${ops}/health/ready`)).json()).toEqual({ status: 'ok', checks: {} });
+    } finally {
+      await app.close();
+    }
+    expect(opsUrlOf(app)).toBeUndefined();
+  });
+
+  it('answers readiness 503 as soon as a drain starts, on both ports, while liveness stays 200', async () => {
+    const app = await served({ OPS_PORT: '0' });
+    try {
+      let release!: () => void;
+      const stopped = new Promise<void>((resolve) => (release = resolve));
+      const coordinator = app.get(DrainCoordinator);
+      coordinator.onDrain('slow consumer', () => stopped);
+      const drained = coordinator.drain(5_000);
+      for (const base of [await app.getUrl(), opsUrlOf(app)!]) {
+        const ready = await fetch(`${base}/health/ready`);
+        expect(ready.status).toBe(503);
+        expect(await ready.json()).toEqual({ status: 'down', checks: { drain: 'down: draining (shutting down)' } });
+        expect((await fetch(`${base}/health/live`)).status).toBe(200);
+      }
+      release();
+      expect(await drained).toMatchObject({ finished: true, unfinished: [] });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('listens for SIGTERM while the app is open, and no longer once it is closed', async () => {
+    const before = process.listenerCount('SIGTERM');
+    const app = await served({});
+    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    await app.close();
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+    const standalone = await served({ BIN_ALERT_MODE: 'standalone' });
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+    await standalone.close();
+  });
+});
