@@ -1,8 +1,21 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
 import { MESSAGE_BUS, MessageBus, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay, OutboxBacklogMetrics } from '@bin-alert/messaging';
 import { OutboxRepository, PersistenceModule } from '@bin-alert/persistence';
 import { APP_GUARD } from '@nestjs/core';
-import { ACCOUNT_STANDING, AccessGuard, AppConfig, AppMetrics, ConfigModule, LoginThrottle, ObservabilityModule, OpenApiModule, STORES, Stores, StoresModule } from '@bin-alert/platform';
+import {
+  ACCOUNT_STANDING,
+  AccessGuard,
+  AppConfig,
+  AppMetrics,
+  ConfigModule,
+  LoginThrottle,
+  ObservabilityModule,
+  OpenApiModule,
+  RefuseUnsafeInputMiddleware,
+  STORES,
+  Stores,
+  StoresModule,
+} from '@bin-alert/platform';
 import { AlertIssuingService, OUTBOX_RELAY } from './alerts/alert-issuing.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
@@ -40,7 +53,12 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
 }
 
 @Module({})
-export class IntakeModule {
+export class IntakeModule implements NestModule {
+  /** Intake is where text from people enters the system: no route reads a NUL or half a surrogate pair. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RefuseUnsafeInputMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+
   static forRoot(config: AppConfig, options: IntakeOptions = {}): DynamicModule {
     return {
       module: IntakeModule,

@@ -27,3 +27,4 @@ export * from './membership/membership-lifecycle';
 export * from './membership/member-notice';
 export * from './delivery/delivery-funnel';
 export * from './access/alert-visibility';
+export * from './content/text-rules';

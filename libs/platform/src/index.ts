@@ -6,6 +6,7 @@ export * from './http/request-validation.error';
 export * from './http/zod-body.pipe';
 export * from './http/http-exception.filter';
 export * from './http/configure-http-app';
+export * from './http/text-input';
 export * from './health/health.controller';
 export * from './redis/create-redis';
 export * from './stores/stores';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { STAFF_ROLES } from '@bin-alert/domain';
-import { staffPassword, staffUsername } from '@bin-alert/platform';
+import { freeText, staffPassword, staffUsername } from '@bin-alert/platform';
 
-const displayName = z.string().trim().min(1, 'required').max(200, 'at most 200 characters');
+const displayName = freeText({ max: 200 });
 const policeZone = z.string().trim().min(1, 'required').max(100);
 const bins = z
   .array(z.string().min(1))

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ALERT_KINDS, LANGUAGES, URGENCIES } from '@bin-alert/domain';
+import { freeText } from '@bin-alert/platform';
 
 const text = z
   .object({
-    title: z.string().trim().min(1, 'required').max(200, 'at most 200 characters'),
-    body: z.string().trim().min(1, 'required').max(1600, 'at most 1600 characters'),
+    title: freeText({ max: 200 }),
+    body: freeText({ max: 1600, multiline: true }),
   })
   .strict();
 
@@ -56,6 +57,6 @@ export const followUpRequest = z
 export type FollowUpRequest = z.infer<typeof followUpRequest>;
 
 /** POST /v1/alerts/:id/reject: why, for the author and the audit log. */
-export const rejectionRequest = z.object({ reason: z.string().trim().min(1, 'required').max(500, 'at most 500 characters') }).strict();
+export const rejectionRequest = z.object({ reason: freeText({ max: 500, multiline: true }) }).strict();
 
 export type RejectionRequest = z.infer<typeof rejectionRequest>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORY_RULES, CHANNELS, LANGUAGES, MEMBERSHIP_STATUSES, checkPhoneNumber, isValidClockTime, normaliseEmail } from '@bin-alert/domain';
+import { freeText } from '@bin-alert/platform';
 
 const binIds = z
   .array(z.string().min(1))
@@ -28,7 +29,7 @@ function optionalContact(maxLength: number, normalise: (value: string) => { ok: 
  */
 export const membershipApplicationRequest = z
   .object({
-    name: z.string().trim().min(1, 'required').max(120, 'at most 120 characters'),
+    name: freeText({ max: 120 }),
     language: z.enum(LANGUAGES),
     bins: binIds,
     email: optionalContact(254, (v) => {
