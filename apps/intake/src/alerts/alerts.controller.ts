@@ -34,6 +34,9 @@ export class AlertsController {
     @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() issuer: Principal,
   ) {
+    if (!req.is([CAP_MEDIA_TYPE, 'application/json'])) {
+      throw new RequestValidationError([{ field: 'body', reason: `an alert as application/json or a CAP 1.2 document as ${CAP_MEDIA_TYPE}` }], 415);
+    }
     const answer = req.is(CAP_MEDIA_TYPE) ? await this.importCap(body, issuer, origin) : await this.compose(body, issuer, origin);
     return this.created(answer, res);
   }

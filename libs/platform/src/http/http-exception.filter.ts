@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { currentCorrelationId } from '../logging/correlation';
-import { FieldProblem, RequestValidationError } from './request-validation.error';
+import { FieldProblem, RefusalStatus, RequestValidationError } from './request-validation.error';
 
 interface ErrorBody {
   statusCode: number;
@@ -11,6 +11,12 @@ interface ErrorBody {
   errors?: FieldProblem[];
   correlationId: string;
 }
+
+const REFUSALS: Record<RefusalStatus, { error: string; message: string }> = {
+  400: { error: 'Bad Request', message: 'The request is invalid.' },
+  413: { error: 'Payload Too Large', message: 'The request body is larger than this endpoint reads.' },
+  415: { error: 'Unsupported Media Type', message: 'The request body is in an encoding this server does not read.' },
+};
 
 /**
  * The one place where errors become HTTP answers. Bad input gets 400 with the fields; anything
@@ -31,7 +37,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown, correlationId: string, request: Request): ErrorBody {
     if (exception instanceof RequestValidationError) {
-      return { statusCode: 400, error: 'Bad Request', message: 'The request is invalid.', errors: exception.problems, correlationId };
+      const { error, message } = REFUSALS[exception.status];
+      return { statusCode: exception.status, error, message, errors: exception.problems, correlationId };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

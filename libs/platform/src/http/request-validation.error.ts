@@ -6,9 +6,15 @@ export interface FieldProblem {
   reason: string;
 }
 
-/** Bad input: answered 400 with every field that is wrong and why. */
+/** What a refused body is answered: bad input, too large, or in an encoding the server does not read. */
+export type RefusalStatus = 400 | 413 | 415;
+
+/** Bad input: answered 400 (or 413, 415 for a body that cannot be read) with every field that is wrong and why. */
 export class RequestValidationError extends Error {
-  constructor(readonly problems: FieldProblem[]) {
+  constructor(
+    readonly problems: FieldProblem[],
+    readonly status: RefusalStatus = 400,
+  ) {
     super(problems.map((p) => `${p.field}: ${p.reason}`).join('; '));
   }
 
