@@ -1,5 +1,7 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { AlertText } from '../content/alert-message';
+import { findForbiddenCharacter, tidyFreeText } from '../content/text-rules';
+import { CAP_MAX_DEPTH, resolveXmlReferences } from './xml-references';
 import { AlertKind, Language, MessageType, Urgency } from '../vocabulary';
 import {
   CAP_CATEGORIES,
@@ -70,6 +72,8 @@ const BODY_MAX = 1600;
 const MANY = ['info', 'category', 'responseType', 'eventCode', 'parameter', 'resource', 'area', 'polygon', 'circle', 'geocode'];
 
 const parser = new XMLParser({
+  // resolveXmlReferences has refused anything deeper; this is the parser's own guard, kept above it.
+  maxNestedTags: CAP_MAX_DEPTH + 1,
   ignoreAttributes: true,
   removeNSPrefix: true,
   parseTagValue: false,
@@ -83,15 +87,27 @@ type Node = Record<string, unknown>;
  * Reads an OASIS CAP 1.2 alert and maps it to the alert's terms, or says every element that is
  * wrong. Element order is not enforced (the XSD's sequence): a field that is there and valid is
  * read wherever it stands. A DOCTYPE is refused: CAP has none, and entities are an attack surface.
+ * Total: whatever the string, the answer is a CapReadResult, never an exception.
  */
-export function readCapAlert(xml: string): CapReadResult {
-  if (/<!DOCTYPE/i.test(xml)) return fail('alert', 'a DOCTYPE is not allowed in a CAP alert');
-  const wellFormed = XMLValidator.validate(xml);
+export function readCapAlert(input: string): CapReadResult {
+  if (/<!DOCTYPE/i.test(input)) return fail('alert', 'a DOCTYPE is not allowed in a CAP alert');
+  // XML 1.0 §2.11: a parser reads every CR LF and lone CR as LF, before anything else.
+  const document = input.replace(/\r\n?/g, '\n');
+  const prepared = resolveXmlReferences(document);
+  if (!prepared.ok) return fail('body', `not well-formed XML: ${prepared.reason}`);
+  const wellFormed = XMLValidator.validate(document);
   if (wellFormed !== true) return fail('body', `malformed XML: ${wellFormed.err.msg} (line ${wellFormed.err.line}, column ${wellFormed.err.col})`);
+  const xml = prepared.xml;
   const root = /<(?:([A-Za-z_][\w.-]*):)?alert[\s>/]([^>]*)>?/.exec(xml);
   const namespaceAttribute = root ? new RegExp(`xmlns${root[1] ? `:${root[1]}` : ''}\\s*=\\s*["']([^"']*)["']`).exec(root[2] ?? '') : null;
   if (!root || namespaceAttribute?.[1] !== CAP_NAMESPACE) return fail('alert', `not a CAP 1.2 alert: the root element must be <alert xmlns="${CAP_NAMESPACE}">`);
-  const parsed = parser.parse(xml) as Node;
+  let parsed: Node;
+  try {
+    parsed = parser.parse(xml) as Node;
+  } catch (error) {
+    // The validator passed it, so this is the parser disagreeing with it: still the document's fault.
+    return fail('body', `unreadable XML: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const alert = asNode(parsed.alert);
   if (!alert) return fail('alert', 'missing');
 
@@ -105,6 +121,11 @@ export function readCapAlert(xml: string): CapReadResult {
     }
     if (typeof value !== 'string') {
       problem(`${path}.${name}`, 'must be text, once');
+      return null;
+    }
+    const forbidden = findForbiddenCharacter(value);
+    if (forbidden) {
+      problem(`${path}.${name}`, forbidden.reason);
       return null;
     }
     return value;
@@ -210,9 +231,9 @@ export function readCapAlert(xml: string): CapReadResult {
       problem(`${path}.area`, `an area with a geocode valueName '${CAP_VALUE_NAMES.bin}' for each BIN to reach (e.g. herdersem)`);
     }
 
-    const headline = text(info, 'headline', path);
-    const description = text(info, 'description', path);
-    const instruction = text(info, 'instruction', path, false);
+    const headline = tidied(text(info, 'headline', path));
+    const description = tidied(text(info, 'description', path), true);
+    const instruction = tidied(text(info, 'instruction', path, false), true);
     if (headline !== null && headline.length > TITLE_MAX) problem(`${path}.headline`, `at most ${TITLE_MAX} characters`);
     const body = description === null ? null : instruction ? `${description}\n\n${instruction}` : description;
     if (body !== null && body.length > BODY_MAX) problem(`${path}.description`, `at most ${BODY_MAX} characters, instruction included`);
@@ -297,6 +318,11 @@ export function writeCapAlert(alert: CapExport): string {
     },
   };
   return builder.build(document) as string;
+}
+
+/** What members read, tidied as the JSON API tidies it. */
+function tidied(text: string | null, multiline = false): string | null {
+  return text === null ? null : tidyFreeText(text, { multiline });
 }
 
 function fail(field: string, reason: string): CapReadResult {
