@@ -5,16 +5,13 @@ import { ALERT_STATES, Principal, alertVisibility } from '@bin-alert/domain';
 import { AlertListCursor, AlertOverviewRepository } from '@bin-alert/persistence';
 import { ApiDoc, CurrentPrincipal, ZodBodyPipe } from '@bin-alert/platform';
 import { AlertDashboardService } from './alert-dashboard.service';
+import { decodeAlertListCursor, encodeAlertListCursor } from './alert-list-cursor';
 import { DASHBOARD_DOCS } from './dashboard.docs';
 
 const cursor = z.string().transform((text, ctx): AlertListCursor => {
-  try {
-    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
-    return z.object({ createdAt: z.string().min(1), id: z.string().uuid() }).parse(parsed);
-  } catch {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not a cursor this API gave out (use the "next" of the previous page)' });
-    return z.NEVER;
-  }
+  const decoded = decodeAlertListCursor(text);
+  if (!decoded) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not a cursor this API gave out (use the "next" of the previous page)' });
+  return decoded ?? z.NEVER;
 });
 
 const listQuery = z
@@ -47,7 +44,7 @@ export class AlertOverviewController {
     const page = await this.overview.listVisible(alertVisibility(principal), query.limit, query.before, query.state);
     return {
       alerts: page.alerts,
-      next: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,
+      next: page.next ? encodeAlertListCursor(page.next) : null,
     };
   }
 
