@@ -74,6 +74,7 @@ export async function deliverBatchToHandler<T>(
       );
       return;
     } catch (error) {
+      if (isGroupMembershipLost(error)) throw error;
       const first = parsed[0].record;
       logger.warn({
         msg: 'batch handler failed, handling its records one at a time',
@@ -120,6 +121,10 @@ async function handleWithRetries<T>(
       await handle(ctx);
       return;
     } catch (error) {
+      // The partition is being taken away (or already is): the record is not this consumer's to
+      // retry or dead-letter. Thrown to the driver, which rejoins the group without committing,
+      // so the record comes again to whichever instance owns it — handlers are idempotent.
+      if (isGroupMembershipLost(error)) throw error;
       if (error instanceof PermanentMessageError || !mayRetry(attempt, policy)) {
         await deadLetter(record, error, { ...where, attempts: attempt }, sink, logger, metrics);
         return;
@@ -130,6 +135,21 @@ async function handleWithRetries<T>(
       await sleepWithHeartbeat(delay, ctx);
     }
   }
+}
+
+const MEMBERSHIP_LOST = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
+
+/**
+ * A heartbeat or commit refused because the group is rebalancing (kafkajs error types), found also
+ * when a handler wrapped it (`cause`, an AggregateError's `errors`). Retrying in place cannot
+ * succeed before the consumer rejoins, so five retries used to dead-letter a sound alert.
+ */
+export function isGroupMembershipLost(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 4) return false;
+  const e = error as { type?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.type === 'string' && MEMBERSHIP_LOST.has(e.type)) return true;
+  if (e.cause && isGroupMembershipLost(e.cause, depth + 1)) return true;
+  return Array.isArray(e.errors) && e.errors.some((inner) => isGroupMembershipLost(inner, depth + 1));
 }
 
 function whereOf(spec: { groupId: string }, record: FetchedRecord) {
