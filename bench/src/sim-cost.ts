@@ -57,6 +57,12 @@ interface Options {
   emailConcurrency: number;
   emailBatch: number;
   checkpoints: number;
+  /**
+   * Sending pauses while more messages than this wait for their callbacks. A provider's creates
+   * answer at once and its callbacks follow; a driver faster than the callbacks would measure a
+   * growing backlog rather than what a message costs (the benchmark sends calls at 50/s).
+   */
+  maxPending: number;
   /** Channels to send; the others are skipped (to profile one). */
   channels: Array<'sms' | 'email' | 'voice'>;
   /** Through the system's adapters (the official SDKs) rather than the same requests written directly. */
@@ -77,6 +83,7 @@ function parseArgs(argv: string[]): Options {
     checkpoints: 8,
     simNodeArgs: [],
     viaSdk: false,
+    maxPending: 2000,
     channels: ['sms', 'email', 'voice'],
   };
   for (let i = 0; i < argv.length; i += 1) {
@@ -93,6 +100,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--email-concurrency') options.emailConcurrency = number();
     else if (flag === '--email-batch') options.emailBatch = Math.min(1000, number());
     else if (flag === '--checkpoints') options.checkpoints = number();
+    else if (flag === '--max-pending') options.maxPending = number();
     else if (flag === '--sim-entry') (options.simEntry = resolve(value)), (i += 1);
     else if (flag === '--channels') {
       const channels = (value ?? '').split(',');
@@ -103,7 +111,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--sim-node-arg') options.simNodeArgs.push(value), (i += 1);
     else if (flag === '--out') (options.out = resolve(value)), (i += 1);
     else if (flag === '--help') {
-      console.log('node dist/bench/src/sim-cost.js [--messages 200000] [--port 4090] [--sim-entry main.js] [--concurrency 64] [--email-concurrency 8] [--email-batch 1000] [--checkpoints 8] [--channels sms,email,voice] [--via-sdk] [--sim-node-arg --cpu-prof]… [--out result.json]');
+      console.log('node dist/bench/src/sim-cost.js [--messages 200000] [--port 4090] [--sim-entry main.js] [--concurrency 64] [--email-concurrency 8] [--email-batch 1000] [--checkpoints 8] [--max-pending 2000] [--channels sms,email,voice] [--via-sdk] [--sim-node-arg --cpu-prof]… [--out result.json]');
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (--help lists them)`);
   }
@@ -145,13 +153,30 @@ async function startStubTracker(): Promise<{ server: Server; url: string; receiv
   return { server, url, received };
 }
 
-async function inParallel(count: number, limit: number, send: (n: number) => Promise<unknown>): Promise<void> {
+async function inParallel(count: number, limit: number, send: (n: number) => Promise<unknown>, beforeEach?: (n: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, count) }, async () => {
-      while (next < count) await send(next++);
+      while (next < count) {
+        const n = next++;
+        if (beforeEach) await beforeEach(n);
+        await send(n);
+      }
     }),
   );
+}
+
+/** Every 100 sends, waits while more than `maxPending` messages still have callbacks to come. */
+function backlogLimit(simUrl: string, maxPending: number): (n: number) => Promise<void> {
+  let waiting: Promise<void> | undefined;
+  return async (n) => {
+    if (n % 100 === 0 && waiting === undefined) {
+      waiting = (async () => {
+        while ((await stats(simUrl)).pendingCallbacks > maxPending) await new Promise((done) => setTimeout(done, 50));
+      })().finally(() => (waiting = undefined));
+    }
+    if (waiting) await waiting;
+  };
 }
 
 interface SimStatsBody {
@@ -199,6 +224,8 @@ interface Checkpoint {
   rss_mb: number;
   /** V8 heap in use, from the simulator's /metrics: what it holds, where RSS also has what the GC has not given back. */
   heap_used_mb: number;
+  /** Messages whose callbacks were still to come: sent faster than the simulator calls back, they pile up. */
+  pending_callbacks: number;
 }
 
 async function heapUsedMb(simUrl: string): Promise<number> {
@@ -360,6 +387,13 @@ async function main(): Promise<void> {
   };
   const child = spawn(process.execPath, [...o.simNodeArgs, o.simEntry], { env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
+  // Stopped from outside, it takes its simulator with it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      child.kill('SIGTERM');
+      process.exit(1);
+    });
+  }
   const pid = child.pid!;
   try {
     await waitReady(simUrl, child, log);
@@ -392,8 +426,9 @@ async function main(): Promise<void> {
         await run(from, to);
         const sample = procSample(pid);
         const heap = await heapUsedMb(simUrl);
-        checkpoints.push({ channel, sent: to, total_sent: totalSent + to, rss_mb: Math.round(sample.rssMb), heap_used_mb: heap });
-        console.log(`[sim-cost] ${channel} ${to}/${count}: RSS ${sample.rssMb.toFixed(0)} MB, heap ${heap} MB, CPU ${(sample.cpuS - before.cpuS).toFixed(1)} s`);
+        const { pendingCallbacks } = await stats(simUrl);
+        checkpoints.push({ channel, sent: to, total_sent: totalSent + to, rss_mb: Math.round(sample.rssMb), heap_used_mb: heap, pending_callbacks: pendingCallbacks });
+        console.log(`[sim-cost] ${channel} ${to}/${count}: RSS ${sample.rssMb.toFixed(0)} MB, heap ${heap} MB, ${pendingCallbacks} pending, CPU ${(sample.cpuS - before.cpuS).toFixed(1)} s`);
       }
       await settled(simUrl);
       const after = procSample(pid);
@@ -409,12 +444,13 @@ async function main(): Promise<void> {
       console.log(`[sim-cost] ${channel}: ${perChannel[channel].cpu_ms_per_message} ms CPU per message, callbacks included`);
     };
 
-    await phase('sms', counts.sms, (from, to) => inParallel(to - from, o.concurrency, (i) => sendSms(from + i)));
+    const limit = backlogLimit(simUrl, o.maxPending);
+    await phase('sms', counts.sms, (from, to) => inParallel(to - from, o.concurrency, (i) => sendSms(from + i), limit));
     await phase('email', counts.email, async (from, to) => {
       const batches = Math.ceil((to - from) / o.emailBatch);
-      await inParallel(batches, o.emailConcurrency, (b) => sendMail(from + b * o.emailBatch, Math.min(o.emailBatch, to - from - b * o.emailBatch)));
+      await inParallel(batches, o.emailConcurrency, (b) => sendMail(from + b * o.emailBatch, Math.min(o.emailBatch, to - from - b * o.emailBatch)), (b) => limit(b * 100));
     });
-    await phase('voice', counts.voice, (from, to) => inParallel(to - from, o.concurrency, (i) => sendCall(from + i)));
+    await phase('voice', counts.voice, (from, to) => inParallel(to - from, o.concurrency, (i) => sendCall(from + i), limit));
 
     const end = procSample(pid);
     const final = await stats(simUrl);
