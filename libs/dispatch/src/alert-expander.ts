@@ -1,18 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { AlertIssuedV1 } from '@bin-alert/contracts';
-import { AudienceCandidate, Channel, QuietHoursBehaviour, RecipientDecision, Urgency, decideFollowUpRecipient, decideRecipient, deliveryId, quietHoursDeferral, reachesTestGroupOnly } from '@bin-alert/domain';
-import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
+import { AlertIssuedV1, JOB_PARTITIONS } from '@bin-alert/contracts';
+import { Channel, Urgency, reachesTestGroupOnly } from '@bin-alert/domain';
+import type { HandlerContext, MessageBus } from '@bin-alert/messaging';
 import { PermanentMessageError } from '@bin-alert/messaging';
-import type { AlertRepository, AudienceRepository, DeliveryRepository, ReferenceDataRepository } from '@bin-alert/persistence';
+import type { AlertRepository, PlannedPage, PlanningRepository, PlanningTarget, ReferenceDataRepository } from '@bin-alert/persistence';
 import type { AppMetrics } from '@bin-alert/platform';
 import { DispatchSettings } from './dispatch-settings';
-import { deliveryJobRecords } from './delivery-jobs';
-
-function withQuietHours(decision: RecipientDecision, candidate: AudienceCandidate, urgency: Urgency, behaviour: QuietHoursBehaviour, now: Date): RecipientDecision {
-  if (!decision.send) return decision;
-  const until = quietHoursDeferral(candidate.quietHours, urgency, behaviour, now);
-  return until ? { ...decision, deferredUntil: until } : decision;
-}
+import { rangeJobRecords } from './delivery-jobs';
 
 export interface ExpansionSummary {
   alertId: string;
@@ -25,13 +19,13 @@ export interface ExpansionSummary {
 }
 
 /**
- * Stage one of the fan-out, for one channel: streams the audience of an issued alert page by
- * page (never the whole audience in memory), writes a delivery row per member — planned, or
- * suppressed with the reason — and emits the planned ones as jobs on the alert's lane.
- * The audience comes from one of two sources: the members of the targeted BINs under the
- * category's rule (the test group only for a test or exercise), or, for an update or cancel,
- * the members the original alert reached on this channel (ADR 0008). Everything after the
- * audience — rows, ids, jobs, lanes — is the same path.
+ * Stage one of the fan-out, for one channel: plans an issued alert's audience in PostgreSQL, page
+ * by page (ADR 0016: the recipient rule of libs/domain evaluated by SQL, one row per member —
+ * planned, or suppressed with the reason — written by INSERT … SELECT), and emits each page's
+ * planned deliveries as jobs on the alert's lane, ranges of members rather than lists of ids.
+ * The audience is the members of the targeted BINs under the category's rule (the test group
+ * only for a test or exercise), or, for an update or cancel, the members the original alert
+ * reached on this channel (ADR 0008).
  * Running it again for the same alert writes nothing new and re-emits jobs whose deliveries the
  * senders will find already done, so a redelivered alert event is harmless.
  */
@@ -43,8 +37,7 @@ export class AlertExpander {
     private readonly bus: MessageBus,
     private readonly alerts: AlertRepository,
     private readonly references: ReferenceDataRepository,
-    private readonly audience: AudienceRepository,
-    private readonly deliveries: DeliveryRepository,
+    private readonly planning: PlanningRepository,
     private readonly settings: DispatchSettings,
     private readonly metrics?: AppMetrics,
     /** Injectable so that tests can move past quiet hours without waiting for them. */
@@ -63,7 +56,6 @@ export class AlertExpander {
 
     const started = Date.now();
     const lane = event.urgency;
-    const jobSize = channel === 'email' ? this.settings.emailJobSize : this.settings.jobSize;
     const content = {
       urgency: event.urgency,
       redistributionAllowed: event.redistributionAllowed,
@@ -74,61 +66,50 @@ export class AlertExpander {
       category: category.code,
       categoryRule: category.rule,
     };
-    const expiresAt = event.expiresAt ? new Date(event.expiresAt) : null;
-    const page = (after: string | null): Promise<AudienceCandidate[]> =>
-      event.audienceAlertId
-        ? this.audience.originalRecipientsPage({ originalAlertId: event.audienceAlertId, channel, afterMemberId: after, limit: this.settings.pageSize })
-        : this.audience.candidatesPage({
-            binIds: event.binIds,
-            channel,
-            categoryCode: category.code,
-            afterMemberId: after,
-            limit: this.settings.pageSize,
-            testGroupOnly: reachesTestGroupOnly(event.kind ?? 'actual'),
-          });
-    const decide = (c: AudienceCandidate, now: Date): RecipientDecision => {
-      const decision = withQuietHours(event.audienceAlertId ? decideFollowUpRecipient(c) : decideRecipient(c, category.rule), c, event.urgency, category.quietHours, now);
-      // Planned after the expiry (a backlog, a dispatcher down): recorded, never sent.
-      if (decision.send && expiresAt && expiresAt.getTime() <= now.getTime()) return { send: false, memberId: c.memberId, channel, reason: 'expired' };
-      return decision;
+    const target: PlanningTarget = {
+      alertId: event.alertId,
+      channel,
+      audience: event.audienceAlertId
+        ? { kind: 'original', originalAlertId: event.audienceAlertId }
+        : { kind: 'bins', binIds: event.binIds, categoryCode: category.code, testGroupOnly: reachesTestGroupOnly(event.kind ?? 'actual') },
+      rule: category.rule,
+      urgency: event.urgency,
+      quietHours: category.quietHours,
+      expiresAt: event.expiresAt ? new Date(event.expiresAt) : null,
+      jobPartitions: JOB_PARTITIONS,
+      jobSize: channel === 'email' ? this.settings.emailJobSize : this.settings.jobSize,
+      pageSize: this.settings.pageSize,
     };
-    let candidates = 0;
-    let newRows = 0;
-    let planned = 0;
-    let jobs = 0;
-    let after: string | null = null;
-    for (;;) {
-      const candidatesPage = await page(after);
-      if (candidatesPage.length === 0) break;
-      const now = this.clock();
-      const decisions = candidatesPage.map((c) => decide(c, now));
-      const fresh = await this.deliveries.recordNewDecisions(event.alertId, decisions);
-      newRows += fresh.length;
-      this.count(fresh, lane);
-      // Deliveries held for quiet hours get their jobs when the hold ends (DeferredDeliveryReleaser).
-      const toSend = decisions.filter((d) => d.send && !d.deferredUntil).map((d) => ({ memberId: d.memberId, deliveryId: deliveryId(event.alertId, d.memberId, channel) }));
-      const messages: OutgoingMessage[] = deliveryJobRecords({ alertId: event.alertId, channel, lane, content, expiresAt: event.expiresAt }, toSend, jobSize);
+    const summary = { alertId: event.alertId, channel, candidates: 0, newRows: 0, planned: 0, jobs: 0, planningMs: 0 };
+    let logged = 0;
+    await this.planning.plan(target, this.clock, async (page) => {
+      // Deliveries held for quiet hours are in no job: the DeferredDeliveryReleaser emits them when the hold ends.
+      const messages = rangeJobRecords({ alertId: event.alertId, channel, lane, content, expiresAt: event.expiresAt }, page.jobs);
       await this.bus.publish(messages);
-      candidates += candidatesPage.length;
-      planned += toSend.length;
-      jobs += messages.length;
-      after = candidatesPage[candidatesPage.length - 1].memberId;
+      summary.candidates += page.members;
+      summary.newRows += Object.values(page.written).reduce((a, n) => a + (n ?? 0), 0);
+      summary.planned += page.jobs.reduce((a, j) => a + j.deliveries, 0);
+      summary.jobs += messages.length;
+      this.count(page, lane);
       await context.heartbeat();
-      if (candidates % (this.settings.pageSize * 20) === 0) this.logger.log({ msg: 'expanding', ...log, candidates, planned, jobs });
-    }
-    const summary = { alertId: event.alertId, channel, candidates, newRows, planned, jobs, planningMs: Date.now() - started };
+      if (summary.candidates - logged >= 100_000) {
+        logged = summary.candidates;
+        this.logger.log({ msg: 'expanding', ...log, candidates: summary.candidates, planned: summary.planned, jobs: summary.jobs });
+      }
+    });
+    summary.planningMs = Date.now() - started;
     this.logger.log({ msg: 'alert expanded', ...summary, lane });
     return summary;
   }
 
   /** Only rows written now: a redelivered alert event must not count its members twice. */
-  private count(decisions: RecipientDecision[], lane: Urgency): void {
+  private count(page: PlannedPage, lane: Urgency): void {
     if (!this.metrics) return;
     const channel = this.channel;
-    const planned = decisions.filter((d) => d.send).length;
-    if (planned > 0) this.metrics.deliveriesPlanned.inc({ channel, lane }, planned);
-    const suppressed = new Map<string, number>();
-    for (const d of decisions) if (!d.send) suppressed.set(d.reason, (suppressed.get(d.reason) ?? 0) + 1);
-    for (const [reason, n] of suppressed) this.metrics.deliveriesSuppressed.inc({ channel, lane, reason }, n);
+    for (const [outcome, n] of Object.entries(page.written)) {
+      if (!n) continue;
+      if (outcome === 'planned') this.metrics.deliveriesPlanned.inc({ channel, lane }, n);
+      else this.metrics.deliveriesSuppressed.inc({ channel, lane, reason: outcome }, n);
+    }
   }
 }

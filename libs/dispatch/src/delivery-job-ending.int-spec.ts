@@ -2,27 +2,17 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { DeliveryJobV1 } from '@bin-alert/contracts';
-import { AlertContent, deliveryId } from '@bin-alert/domain';
-import { AlertRepository, ClaimedDelivery, DeliveryOutcome, DeliveryRepository, MemberRepository, openDataSource } from '@bin-alert/persistence';
+import { deliveryId } from '@bin-alert/domain';
+import { AlertRepository, DeliveryRepository, MemberRepository, PlanningRepository, openDataSource } from '@bin-alert/persistence';
 import type { HandlerContext } from '@bin-alert/messaging';
 import { aMember } from '../../../test/support/member.builder';
+import { RecordingChannelSender } from '../../../test/support/recording-channel-sender';
 import { testConfig } from '../../../test/support/test-config';
-import { ChannelSender } from './channel-sender';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { dispatchSettingsFrom } from './dispatcher.module';
 
 const testAudit = (alertId: string) => ({ actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } });
 import { LaneGate } from './lane-gate';
-
-/** A sender that records what it was asked to send and accepts everything. */
-class RecordingSender implements ChannelSender {
-  readonly channel = 'sms' as const;
-  readonly sent: string[] = [];
-  async send(deliveries: ClaimedDelivery[], _content: AlertContent): Promise<DeliveryOutcome[]> {
-    this.sent.push(...deliveries.map((d) => d.id));
-    return deliveries.map((d) => ({ id: d.id, status: 'accepted', providerId: `SM${d.id.replace(/-/g, '')}` }));
-  }
-}
 
 /** Against the real PostgreSQL: a job whose alert expired or was cancelled sends nothing and says why. */
 describe('expiry and cancel in the sender', () => {
@@ -71,8 +61,8 @@ describe('expiry and cancel in the sender', () => {
 
   it('ends the planned deliveries of an expired alert as suppressed, reason expired, and sends none', async () => {
     const { alertId, ids } = await plannedAlert(3);
-    const recorder = new RecordingSender();
-    const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
+    const recorder = new RecordingChannelSender();
+    const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new PlanningRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
     const summary = await sender.handle(job(alertId, ids, new Date(Date.now() - 1000)), context);
     expect(summary).toEqual({ sent: 0, failed: 0, skipped: 0, expired: 3, cancelled: 0 });
     expect(recorder.sent).toEqual([]);
@@ -81,8 +71,8 @@ describe('expiry and cancel in the sender', () => {
 
   it('sends a job whose alert has not expired yet', async () => {
     const { alertId, ids } = await plannedAlert(2);
-    const recorder = new RecordingSender();
-    const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
+    const recorder = new RecordingChannelSender();
+    const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new PlanningRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
     expect(await sender.handle(job(alertId, ids, new Date(Date.now() + 60_000)), context)).toMatchObject({ sent: 2, expired: 0 });
     expect(recorder.sent.sort()).toEqual([...ids].sort());
   });
@@ -98,8 +88,8 @@ describe('expiry and cancel in the sender', () => {
       null,
       testAudit(cancelId),
     );
-    const recorder = new RecordingSender();
-    const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
+    const recorder = new RecordingChannelSender();
+    const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new PlanningRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
     expect(await sender.handle(job(alertId, ids), context)).toMatchObject({ sent: 0, cancelled: 2 });
     expect(recorder.sent).toEqual([]);
     expect(await statuses(alertId)).toEqual({ 'suppressed:cancelled': 2 });

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { DeliveryJobV1 } from '@bin-alert/contracts';
+import type { DeliveryJob } from '@bin-alert/contracts';
 import { AlertContent } from '@bin-alert/domain';
 import { HandlerContext, sleepWithHeartbeat } from '@bin-alert/messaging';
-import type { DeliveryRepository } from '@bin-alert/persistence';
+import type { DeliveryRepository, PlanningRepository } from '@bin-alert/persistence';
 import type { AppMetrics } from '@bin-alert/platform';
 import { ChannelSender } from './channel-sender';
 import { DispatchSettings } from './dispatch-settings';
@@ -44,6 +44,8 @@ export class DeliveryJobSender {
   constructor(
     private readonly sender: ChannelSender,
     private readonly deliveries: DeliveryRepository,
+    /** Turns a job's range of members into its deliveries (version-2 jobs, ADR 0016). */
+    private readonly planning: Pick<PlanningRepository, 'jobDeliveryIds'>,
     private readonly gate: LaneGate,
     private readonly settings: DispatchSettings,
     /** Identifies this instance as the holder of its leases. */
@@ -53,18 +55,22 @@ export class DeliveryJobSender {
     this.logger = new Logger(`sender-${sender.channel}`);
   }
 
-  handle(job: DeliveryJobV1, context: HandlerContext): Promise<JobSummary> {
+  handle(job: DeliveryJob, context: HandlerContext): Promise<JobSummary> {
     return job.lane === 'urgent' ? this.gate.whileUrgent(() => this.send(job, context)) : this.send(job, context);
   }
 
-  private async send(job: DeliveryJobV1, context: HandlerContext): Promise<JobSummary> {
+  private async send(job: DeliveryJob, context: HandlerContext): Promise<JobSummary> {
     const content: AlertContent = { alertId: job.alertId, ...job.content };
-    const chunkSize = this.sender.channel === 'email' ? job.deliveryIds.length : this.settings.sendConcurrency;
+    // A range is looked up once, when the job is taken: from here on both versions are a list of
+    // ids, claimed, leased and checked in doubt the same way.
+    const deliveryIds = job.version === 1 ? job.deliveryIds : await this.planning.jobDeliveryIds({ alertId: job.alertId, channel: job.channel, ...job.members });
+    // E-mail goes a SendGrid request per chunk, at most emailJobSize recipients.
+    const chunkSize = this.sender.channel === 'email' ? this.settings.emailJobSize : this.settings.sendConcurrency;
     const summary: JobSummary = { sent: 0, failed: 0, skipped: 0, expired: 0, cancelled: 0 };
     const expiresAt = job.expiresAt ? new Date(job.expiresAt).getTime() : null;
     let cancelled = false;
     let cancelCheckedAt = 0;
-    let pending = job.deliveryIds;
+    let pending = deliveryIds;
     for (let round = 0; pending.length > 0; round++) {
       const chunks: string[][] = [];
       for (let i = 0; i < pending.length; i += chunkSize) chunks.push(pending.slice(i, i + chunkSize));
@@ -94,14 +100,14 @@ export class DeliveryJobSender {
       });
       // Deliveries another instance holds: it may have died holding them (its job came back to
       // us after a rebalance). Wait for its lease to run out, then try them again.
-      const leaseEnd = await this.deliveries.foreignLeaseEnd(job.deliveryIds, this.holder);
+      const leaseEnd = await this.deliveries.foreignLeaseEnd(deliveryIds, this.holder);
       if (!leaseEnd) break;
       if (round >= MAX_LEASE_WAITS) throw new Error(`job ${job.jobId}: deliveries still leased by another sender after ${round} waits`);
       if (round === 0) this.logger.warn({ msg: 'deliveries leased by another sender; waiting for the lease', jobId: job.jobId, alertId: job.alertId, until: leaseEnd.toISOString() });
       await sleepWithHeartbeat(Math.max(0, leaseEnd.getTime() - Date.now()) + 50, context);
-      pending = job.deliveryIds;
+      pending = deliveryIds;
     }
-    summary.skipped = job.deliveryIds.length - summary.sent - summary.failed - summary.expired - summary.cancelled;
+    summary.skipped = deliveryIds.length - summary.sent - summary.failed - summary.expired - summary.cancelled;
     if (summary.expired + summary.cancelled > 0) {
       this.logger.log({ msg: 'alert expired or cancelled before these deliveries were sent', jobId: job.jobId, alertId: job.alertId, expired: summary.expired, cancelled: summary.cancelled });
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DeliveryJobV1, JOB_PARTITIONS, jobsTopic } from '@bin-alert/contracts';
+import { DeliveryJob, DeliveryJobV1, JOB_PARTITIONS, jobsTopic } from '@bin-alert/contracts';
 import { Channel, Language, Urgency, groupIntoJobs } from '@bin-alert/domain';
-import type { StoredAlertContent } from '@bin-alert/persistence';
+import type { PlannedJobRange, StoredAlertContent } from '@bin-alert/persistence';
 
 export interface PlannedDelivery {
   memberId: string;
@@ -13,7 +13,32 @@ export interface DeliveryJobRecord {
   partition: number;
   /** A member of the job: every member of a job maps to its partition. */
   key: string;
-  value: DeliveryJobV1;
+  value: DeliveryJob;
+}
+
+type JobAlert = { alertId: string; channel: Channel; lane: Urgency; content: DeliveryJobV1['content']; expiresAt?: string };
+
+/** The jobs planning cut (version 2, ranges of members), each on the partition of its members. */
+export function rangeJobRecords(alert: JobAlert, ranges: PlannedJobRange[]): DeliveryJobRecord[] {
+  const topic = jobsTopic(alert.channel, alert.lane);
+  const plannedAt = new Date().toISOString();
+  return ranges.map((range) => ({
+    topic,
+    partition: range.partition,
+    key: range.first,
+    value: {
+      type: 'delivery.job',
+      version: 2,
+      jobId: randomUUID(),
+      alertId: alert.alertId,
+      channel: alert.channel,
+      lane: alert.lane,
+      members: range,
+      content: alert.content,
+      plannedAt,
+      ...(alert.expiresAt ? { expiresAt: alert.expiresAt } : {}),
+    },
+  }));
 }
 
 /**
@@ -21,7 +46,7 @@ export interface DeliveryJobRecord {
  * the partition of its members, so that a member's deliveries are always sent in order.
  */
 export function deliveryJobRecords(
-  alert: { alertId: string; channel: Channel; lane: Urgency; content: DeliveryJobV1['content']; expiresAt?: string },
+  alert: JobAlert,
   deliveries: PlannedDelivery[],
   jobSize: number,
 ): DeliveryJobRecord[] {

@@ -1,17 +1,17 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { TOPICS, alertIssuedV1, deliveryJobV1, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
+import { TOPICS, alertIssuedV1, deliveryJob, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Channel, DEFAULT_RETRY_POLICY, LinkSigner, MEMBER_PAGE_PATHS, URGENCIES } from '@bin-alert/domain';
 import { MESSAGE_BUS, MessageBus, MessagingModule, OutboxRelay, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
 import {
   AlertRepository,
-  AudienceRepository,
   DeliveryRepository,
   MemberNoticeRepository,
   MembershipRepository,
   OutboxRepository,
   PersistenceModule,
+  PlanningRepository,
   ReferenceDataRepository,
   VoiceRedialRepository,
 } from '@bin-alert/persistence';
@@ -97,7 +97,7 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
         await this.bus.consume({
           groupId: senderGroup(channel, lane),
           topics: [jobsTopic(channel, lane)],
-          schema: deliveryJobV1,
+          schema: deliveryJob,
           // Urgent jobs are fetched as soon as they exist; several partitions are sent at once.
           maxWaitMs: lane === 'urgent' ? 50 : 500,
           partitionsConcurrently: 3,
@@ -159,15 +159,15 @@ export class DispatcherModule {
         },
         {
           provide: AlertExpander,
-          useFactory: (bus: MessageBus, a: AlertRepository, r: ReferenceDataRepository, au: AudienceRepository, d: DeliveryRepository, s: DispatchSettings, m: AppMetrics) =>
-            new AlertExpander(channel, bus, a, r, au, d, s, m, clock),
-          inject: [MESSAGE_BUS, AlertRepository, ReferenceDataRepository, AudienceRepository, DeliveryRepository, DISPATCH_SETTINGS, AppMetrics],
+          useFactory: (bus: MessageBus, a: AlertRepository, r: ReferenceDataRepository, p: PlanningRepository, s: DispatchSettings, m: AppMetrics) =>
+            new AlertExpander(channel, bus, a, r, p, s, m, clock),
+          inject: [MESSAGE_BUS, AlertRepository, ReferenceDataRepository, PlanningRepository, DISPATCH_SETTINGS, AppMetrics],
         },
         {
           provide: DeliveryJobSender,
-          useFactory: (sender: ChannelSender, d: DeliveryRepository, s: DispatchSettings, m: AppMetrics) =>
-            new DeliveryJobSender(sender, d, new LaneGate(), s, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, m),
-          inject: [CHANNEL_SENDER, DeliveryRepository, DISPATCH_SETTINGS, AppMetrics],
+          useFactory: (sender: ChannelSender, d: DeliveryRepository, p: PlanningRepository, s: DispatchSettings, m: AppMetrics) =>
+            new DeliveryJobSender(sender, d, p, new LaneGate(), s, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, m),
+          inject: [CHANNEL_SENDER, DeliveryRepository, PlanningRepository, DISPATCH_SETTINGS, AppMetrics],
         },
         {
           provide: VoiceRedialScheduler,

@@ -9,6 +9,7 @@ import { StaffAccountsAndAuditLog1764500000000 } from './migrations/176450000000
 import { AlertLifecycle1764600000000 } from './migrations/1764600000000-alert-lifecycle';
 import { MembershipAndPreferences1764700000000 } from './migrations/1764700000000-membership-and-preferences';
 import { AlertCorrelationId1764800000000 } from './migrations/1764800000000-alert-correlation-id';
+import { SetBasedPlanning1764950000000 } from './migrations/1764950000000-set-based-planning';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   AlertLifecycle1764600000000,
   MembershipAndPreferences1764700000000,
   AlertCorrelationId1764800000000,
+  SetBasedPlanning1764950000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -2,7 +2,7 @@ export * from './entities';
 export * from './data-source';
 export * from './persistence.module';
 export * from './repositories/alert.repository';
-export * from './repositories/audience.repository';
+export * from './repositories/planning.repository';
 export * from './repositories/delivery.repository';
 export * from './repositories/member.repository';
 export * from './repositories/outbox.repository';

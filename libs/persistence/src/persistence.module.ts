@@ -2,7 +2,7 @@ import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestj
 import { DataSource } from 'typeorm';
 import { openDataSource, migrate } from './data-source';
 import { AlertRepository } from './repositories/alert.repository';
-import { AudienceRepository } from './repositories/audience.repository';
+import { PlanningRepository } from './repositories/planning.repository';
 import { DeliveryRepository } from './repositories/delivery.repository';
 import { MemberRepository } from './repositories/member.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
@@ -20,7 +20,7 @@ import { AlertOverviewRepository } from './repositories/alert-overview.repositor
 
 const REPOSITORIES = [
   AlertRepository,
-  AudienceRepository,
+  PlanningRepository,
   DeliveryRepository,
   MemberRepository,
   OutboxRepository,

@@ -27,11 +27,44 @@ function minutesOf(hhmm: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
-/** Minutes since local midnight (and seconds into that minute) of `at` in `timeZone`. */
-function localClock(at: Date, timeZone: string): { minutes: number; seconds: number } {
+/**
+ * Where `at` falls on the wall clock of `timeZone`: the minute of the day, and how far into that
+ * minute in whole milliseconds (integers, so that PostgreSQL, given the same two numbers, does
+ * exactly the same arithmetic: libs/persistence plans deliveries in SQL).
+ */
+export interface LocalClock {
+  minuteOfDay: number;
+  msIntoMinute: number;
+}
+
+export function localClock(at: Date, timeZone = BELGIAN_TIME_ZONE): LocalClock {
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return { minutes: get('hour') * 60 + get('minute'), seconds: get('second') + at.getUTCMilliseconds() / 1000 };
+  return { minuteOfDay: get('hour') * 60 + get('minute'), msIntoMinute: get('second') * 1000 + at.getUTCMilliseconds() };
+}
+
+/**
+ * Whether quiet hours may hold an alert at all: an urgent alert never waits, nor does a category
+ * that overrides them (a missing child).
+ */
+export function quietHoursHold(urgency: Urgency, behaviour: QuietHoursBehaviour): boolean {
+  return urgency !== 'urgent' && behaviour !== 'override';
+}
+
+/**
+ * Milliseconds from `clock` to the end of the window, or null when `clock` is outside it (an
+ * empty window, start = end, holds nothing). Pure integer arithmetic on the wall clock, the part
+ * of the rule the SQL planner repeats.
+ */
+export function msUntilQuietHoursEnd(quietHours: QuietHours, clock: LocalClock): number | null {
+  const start = minutesOf(quietHours.start);
+  const end = minutesOf(quietHours.end);
+  if (start === end) return null;
+  const minutes = clock.minuteOfDay;
+  const inside = start < end ? minutes >= start && minutes < end : minutes >= start || minutes < end;
+  if (!inside) return null;
+  const minutesLeft = (end - minutes + 1440) % 1440;
+  return minutesLeft * 60_000 - clock.msIntoMinute;
 }
 
 /**
@@ -51,13 +84,7 @@ export function quietHoursDeferral(
   now: Date,
   timeZone = BELGIAN_TIME_ZONE,
 ): Date | null {
-  if (urgency === 'urgent' || behaviour === 'override' || !quietHours) return null;
-  const start = minutesOf(quietHours.start);
-  const end = minutesOf(quietHours.end);
-  if (start === end) return null;
-  const { minutes, seconds } = localClock(now, timeZone);
-  const inside = start < end ? minutes >= start && minutes < end : minutes >= start || minutes < end;
-  if (!inside) return null;
-  const minutesLeft = (end - minutes + 1440) % 1440;
-  return new Date(now.getTime() + (minutesLeft * 60 - seconds) * 1000);
+  if (!quietHoursHold(urgency, behaviour) || !quietHours) return null;
+  const wait = msUntilQuietHoursEnd(quietHours, localClock(now, timeZone));
+  return wait === null ? null : new Date(now.getTime() + wait);
 }

@@ -1,4 +1,5 @@
-import { AudienceCandidate, decideFollowUpRecipient, decideRecipient } from './recipient-decision';
+import { AudienceCandidate, decideFollowUpRecipient, decideRecipient, inAudience, planDelivery } from './recipient-decision';
+import { FOLLOW_UP_TABLE, RECIPIENT_TABLE, decideCase, decideFollowUpCase, everyFollowUpCase, everyRecipientCase } from './recipient-cases';
 import { CategoryRule } from '../vocabulary';
 
 const candidate = (over: Partial<AudienceCandidate> = {}): AudienceCandidate => ({
@@ -59,5 +60,45 @@ describe('decideFollowUpRecipient', () => {
   });
   it('cannot reach a contact point that was erased', () => {
     expect(decideFollowUpRecipient({ ...reached, contact: null })).toMatchObject({ send: false, reason: 'no_contact_point' });
+  });
+});
+
+describe('the planning rule, case by case (recipient-cases.ts; the SQL planner is held to the same table)', () => {
+  it.each(RECIPIENT_TABLE)('%s', (_name, c, expected) => {
+    expect(decideCase(c)).toBe(expected);
+  });
+
+  it.each(FOLLOW_UP_TABLE)('follow-up: %s', (_name, c, expected) => {
+    expect(decideFollowUpCase(c)).toBe(expected);
+  });
+
+  it('has an answer for every combination of its dimensions', () => {
+    const outcomes = new Set([...everyRecipientCase().map(decideCase), ...everyFollowUpCase().map(decideFollowUpCase)]);
+    expect([...outcomes].filter((o) => !o.startsWith('held_until')).sort()).toEqual(
+      ['contact_not_verified', 'expired', 'no_contact_point', 'not_in_audience', 'not_opted_in', 'opted_out', 'send', 'stopped_by_recipient'].sort(),
+    );
+  });
+});
+
+describe('inAudience', () => {
+  const alert = { binIds: ['herdersem'], kind: 'actual' as const };
+  it('takes active members of a targeted BIN only', () => {
+    expect(inAudience({ memberships: [{ binId: 'herdersem', status: 'active' }], isTestGroup: false }, alert)).toBe(true);
+    expect(inAudience({ memberships: [{ binId: 'herdersem', status: 'resigned' }, { binId: 'arend', status: 'active' }], isTestGroup: false }, alert)).toBe(false);
+  });
+  it('takes only the test group for a test or an exercise', () => {
+    const member = { memberships: [{ binId: 'herdersem', status: 'active' as const }], isTestGroup: false };
+    expect(inAudience(member, { ...alert, kind: 'exercise' })).toBe(false);
+    expect(inAudience({ ...member, isTestGroup: true }, { ...alert, kind: 'test' })).toBe(true);
+  });
+});
+
+describe('planDelivery', () => {
+  const alert = { rule: 'opt_out' as const, urgency: 'normal' as const, quietHours: 'respect' as const, followUp: false, expiresAt: null };
+  it('suppresses as expired what would have been held for quiet hours', () => {
+    const c = candidate({ quietHours: { start: '22:00', end: '07:00' } });
+    const now = new Date('2026-01-15T22:30:00Z');
+    expect(planDelivery(c, alert, now)).toMatchObject({ send: true, deferredUntil: new Date('2026-01-16T06:00:00Z') });
+    expect(planDelivery(c, { ...alert, expiresAt: now }, now)).toMatchObject({ send: false, reason: 'expired' });
   });
 });

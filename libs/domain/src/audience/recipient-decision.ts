@@ -1,5 +1,7 @@
-import { CategoryRule, Channel, Language, SuppressionReason } from '../vocabulary';
-import type { QuietHours } from './quiet-hours';
+import { AlertKind, CategoryRule, Channel, Language, SuppressionReason, Urgency } from '../vocabulary';
+import { reachesTestGroupOnly } from '../lifecycle/alert-lifecycle';
+import type { MembershipStatus } from '../membership/membership-lifecycle';
+import { QuietHours, QuietHoursBehaviour, quietHoursDeferral } from './quiet-hours';
 
 /** What the audience query knows about one member for one channel of one alert. */
 export interface AudienceCandidate {
@@ -76,4 +78,65 @@ export function decideFollowUpRecipient(candidate: AudienceCandidate): Recipient
   if (!candidate.contact) return { send: false, memberId, channel, reason: 'no_contact_point' };
   if (candidate.contact.optedOut) return { send: false, memberId, channel, reason: 'stopped_by_recipient' };
   return { send: true, memberId, channel, contactId: candidate.contact.id, language: candidate.language };
+}
+
+/** What decides whether a member is in an alert's audience at all (no delivery row otherwise). */
+export interface MemberStanding {
+  memberships: ReadonlyArray<{ binId: string; status: MembershipStatus }>;
+  isTestGroup: boolean;
+}
+
+/**
+ * The audience of an alert: members with an active membership of one of its BINs (applied,
+ * refused and resigned ones are not members yet or any more), only the test group for a test or
+ * exercise. A member of two targeted BINs is one member. Updates and cancels do not use this:
+ * their audience is the original's recipients (decideFollowUpRecipient).
+ */
+export function inAudience(member: MemberStanding, alert: { binIds: readonly string[]; kind: AlertKind }): boolean {
+  if (reachesTestGroupOnly(alert.kind) && !member.isTestGroup) return false;
+  return member.memberships.some((m) => m.status === 'active' && alert.binIds.includes(m.binId));
+}
+
+/**
+ * Whether the original alert reached a member on a channel, so that its update or cancel goes to
+ * them (ADR 0008): the delivery got to the provider, or is being handed to it right now (its job is
+ * ahead of the follow-up's on the member's partition). Planned, failed or suppressed ones did not.
+ */
+export function reachedByOriginal(delivery: { status: string; accepted: boolean }): boolean {
+  return delivery.accepted || delivery.status === 'sending';
+}
+
+/** What the planning of one alert on one channel knows about the alert. */
+export interface PlanningAlert {
+  rule: CategoryRule;
+  urgency: Urgency;
+  /** The category's quiet-hours behaviour. */
+  quietHours: QuietHoursBehaviour;
+  /** An update or cancel: its audience is the original's recipients. */
+  followUp: boolean;
+  expiresAt: Date | null;
+}
+
+/** An alert is expired from its expiry on: at that very instant nothing more is planned to send. */
+export function alertExpired(expiresAt: Date | null, now: Date): boolean {
+  return expiresAt !== null && expiresAt.getTime() <= now.getTime();
+}
+
+/**
+ * The whole decision for one member of the audience, as planning records it:
+ *   the recipient rule (decideRecipient, or decideFollowUpRecipient for an update or cancel)
+ *   → a send inside the member's quiet hours is held until they end (deferredUntil)
+ *   → a send planned at or after the alert's expiry is suppressed as expired instead (a backlog,
+ *     a dispatcher down): recorded, never sent.
+ * PostgreSQL evaluates the same rule when it plans (libs/persistence planning.repository.ts);
+ * recipient-cases.ts is the table both are held to.
+ */
+export function planDelivery(candidate: AudienceCandidate, alert: PlanningAlert, now: Date): RecipientDecision {
+  const decision = alert.followUp ? decideFollowUpRecipient(candidate) : decideRecipient(candidate, alert.rule);
+  if (!decision.send) return decision;
+  if (alertExpired(alert.expiresAt, now)) {
+    return { send: false, memberId: decision.memberId, channel: decision.channel, reason: 'expired' };
+  }
+  const until = quietHoursDeferral(candidate.quietHours, alert.urgency, alert.quietHours, now);
+  return until ? { ...decision, deferredUntil: until } : decision;
 }

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Channel } from '../vocabulary';
 
-/** Fixed namespace so that every instance derives the same id for the same (alert, member, channel). */
-const DELIVERY_NAMESPACE = '6f1b2a8e-4c1d-5e2f-9a3b-7c8d9e0f1a2b';
+/**
+ * Fixed namespace so that every instance derives the same id for the same (alert, member, channel);
+ * PostgreSQL derives the same ids with uuid_generate_v5 when it plans (planning.repository.ts).
+ */
+export const DELIVERY_ID_NAMESPACE = '6f1b2a8e-4c1d-5e2f-9a3b-7c8d9e0f1a2b';
 
 /**
  * A deterministic, RFC 4122 version-5 UUID for one (alert, member, channel). Because the id is
@@ -10,7 +13,7 @@ const DELIVERY_NAMESPACE = '6f1b2a8e-4c1d-5e2f-9a3b-7c8d9e0f1a2b';
  * computes the same id, and the database's primary key makes the second insert a no-op.
  */
 export function deliveryId(alertId: string, memberId: string, channel: Channel): string {
-  return uuidV5(`${alertId}:${memberId}:${channel}`, DELIVERY_NAMESPACE);
+  return uuidV5(`${alertId}:${memberId}:${channel}`, DELIVERY_ID_NAMESPACE);
 }
 
 export function uuidV5(name: string, namespace: string): string {

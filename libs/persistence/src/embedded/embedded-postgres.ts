@@ -38,7 +38,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // Loaded here, not at the top: the distributed apps import this library and never need PGlite.
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketHandler } = await import('@electric-sql/pglite-socket');
-  const db = await PGlite.create({ dataDir });
+  // The planner derives delivery ids and job partitions in SQL (ADR 0016): the same contrib
+  // extensions as the server. Subpath exports, which this project's module resolution does not read.
+  const { uuid_ossp } = (await import('@electric-sql/pglite/contrib/uuid_ossp' as string)) as typeof import('@electric-sql/pglite/dist/contrib/uuid_ossp');
+  const { pgcrypto } = (await import('@electric-sql/pglite/contrib/pgcrypto' as string)) as typeof import('@electric-sql/pglite/dist/contrib/pgcrypto');
+  const db = await PGlite.create({ dataDir, extensions: { uuid_ossp, pgcrypto } });
   const sessions = new SessionMultiplexer(db);
   const maxConnections = options.maxConnections ?? 64;
   const handlers = new Set<InstanceType<typeof PGLiteSocketHandler>>();

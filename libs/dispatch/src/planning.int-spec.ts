@@ -1,0 +1,194 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AlertIssuedV1, DeliveryJob, DeliveryJobV2, JOB_PARTITIONS } from '@bin-alert/contracts';
+import { Channel, memberPartition } from '@bin-alert/domain';
+import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
+import { AlertRepository, DeliveryRepository, MemberRepository, NewMember, PlannedPage, PlanningRepository, PlanningTarget, ReferenceDataRepository, openDataSource } from '@bin-alert/persistence';
+import { RecordingChannelSender } from '../../../test/support/recording-channel-sender';
+import { testConfig } from '../../../test/support/test-config';
+import { AlertExpander } from './alert-expander';
+import { DeliveryJobSender } from './delivery-job.sender';
+import { DispatchSettings } from './dispatch-settings';
+import { dispatchSettingsFrom } from './dispatcher.module';
+import { LaneGate } from './lane-gate';
+
+/** Members of a BIN of their own, in the benchmark's proportions, deterministic. */
+function members(bin: string, count: number, first: number): NewMember[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = first + i;
+    const contacts: NewMember['contacts'] = [];
+    if (n % 50 !== 0) contacts.push({ kind: 'mobile', value: `+3247${String(n).padStart(7, '0')}`, verified: n % 43 !== 0 });
+    if (n % 10 !== 3) contacts.push({ kind: 'email', value: `planning${n}@example.be`, verified: true });
+    if (n % 10 === 7) contacts.push({ kind: 'phone', value: `+3253${String(n).padStart(6, '0')}`, verified: true });
+    return {
+      displayName: `planning ${n}`,
+      language: (['nl', 'fr', 'de', 'en'] as const)[n % 4],
+      memberships: [{ binId: bin }],
+      contacts,
+      preferences: n % 12 === 5 ? [{ categoryCode: 'prevention', channel: 'sms', enabled: false }] : [],
+    };
+  });
+}
+
+class RecordingBus implements MessageBus {
+  readonly published: OutgoingMessage[] = [];
+  async publish(messages: OutgoingMessage[]): Promise<void> {
+    this.published.push(...messages);
+  }
+  async consume(): Promise<never> {
+    throw new Error('not in this test');
+  }
+  async close(): Promise<void> {}
+  jobs(alertId: string, channel?: Channel): DeliveryJobV2[] {
+    return this.published.map((m) => m.value as DeliveryJob).filter((j): j is DeliveryJobV2 => j.version === 2 && j.alertId === alertId && (!channel || j.channel === channel));
+  }
+}
+
+/**
+ * Planning against the real PostgreSQL (ADR 0016): rows, job ranges, replanning, two planners at
+ * once, quiet-hour holds, and range jobs through the sender. With PLANNING_TIMING_MEMBERS=100000
+ * it also prints how fast the three channels plan that many members side by side (a figure, not
+ * an assertion: the benchmark measures, tests do not time).
+ */
+describe('planning in PostgreSQL', () => {
+  let db: DataSource;
+  let settings: DispatchSettings;
+  const context = { heartbeat: async () => undefined } as unknown as HandlerContext;
+  const BIN = 'planning-a';
+  const MEMBERS = 1200;
+  const night = new Date('2026-01-15T22:30:00Z'); // 23:30 in Brussels
+
+  beforeAll(async () => {
+    db = await openDataSource(testConfig().DATABASE_URL, 6);
+    settings = dispatchSettingsFrom(testConfig());
+    for (const bin of [BIN, 'planning-timing']) await db.query(`INSERT INTO bins (id, name, kind, police_zone) VALUES ($1, $1, 'BIN', 'planning') ON CONFLICT (id) DO NOTHING`, [bin]);
+    const ids = await new MemberRepository(db).registerMany(members(BIN, MEMBERS, 0));
+    // One in eight keeps quiet hours over the night the alerts are planned in.
+    await db.query(`UPDATE members SET quiet_hours_start = '22:00', quiet_hours_end = '07:00' WHERE id = ANY($1)`, [ids.filter((_, i) => i % 8 === 1)]);
+  }, 120_000);
+  afterAll(async () => db?.destroy());
+
+  async function issued(binIds: string[], over: Partial<AlertIssuedV1> = {}): Promise<AlertIssuedV1> {
+    const alertId = randomUUID();
+    const event: AlertIssuedV1 = {
+      type: 'alert.issued', version: 1, alertId, category: 'prevention', urgency: 'normal', binIds, redistributionAllowed: true,
+      texts: { nl: { title: 'Preventie', body: 'Sluit uw fiets op slot.' } }, issuedAt: new Date().toISOString(), ...over,
+    };
+    await new AlertRepository(db).create(
+      { id: alertId, categoryCode: event.category, urgency: event.urgency, redistributionAllowed: true, binIds, texts: event.texts, issuedAt: new Date() },
+      null,
+      { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } } as never,
+    );
+    return event;
+  }
+
+  /** Pages of `pageSize` from the snapshot too, so that a few hundred members make several. */
+  class SmallPages extends PlanningRepository {
+    override plan(target: PlanningTarget, clock: () => Date, onPage: (page: PlannedPage) => Promise<void>): Promise<void> {
+      return super.plan({ ...target, snapshotPageSize: target.pageSize }, clock, onPage);
+    }
+  }
+
+  const expander = (channel: Channel, bus: MessageBus, pageSize: number, clock = () => night) =>
+    new AlertExpander(channel, bus, new AlertRepository(db), new ReferenceDataRepository(db), new SmallPages(db), { ...settings, pageSize }, undefined, clock);
+
+  const rows = async (alertId: string, channel: Channel): Promise<Array<{ id: string; member_id: string; status: string; reason: string | null; deferred_until: Date | null }>> =>
+    db.query(`SELECT id, member_id, status, reason, deferred_until FROM deliveries WHERE alert_id = $1 AND channel = $2 ORDER BY member_id`, [alertId, channel]);
+
+  it('writes one row per member and channel, and its jobs name exactly the planned deliveries not held', async () => {
+    const bus = new RecordingBus();
+    const event = await issued([BIN]);
+    // 100 members a page: the first page is read by index, the other eleven from a snapshot.
+    const summaries = await Promise.all((['sms', 'email', 'voice'] as const).map((c) => expander(c, bus, 100).expand(event, context)));
+    for (const [i, channel] of (['sms', 'email', 'voice'] as const).entries()) {
+      const written = await rows(event.alertId, channel);
+      expect(written).toHaveLength(MEMBERS);
+      expect(summaries[i]).toMatchObject({ candidates: MEMBERS, newRows: MEMBERS });
+      const sendable = written.filter((r) => r.status === 'planned' && !r.deferred_until);
+      expect(written.filter((r) => r.deferred_until).length).toBeGreaterThan(0);
+      const memberOf = new Map(written.map((r) => [r.id, r.member_id]));
+      const named: string[] = [];
+      for (const job of bus.jobs(event.alertId, channel)) {
+        const ids = await new PlanningRepository(db).jobDeliveryIds({ alertId: event.alertId, channel, ...job.members });
+        expect(ids).toHaveLength(job.members.deliveries);
+        expect(ids.length).toBeLessThanOrEqual(channel === 'email' ? settings.emailJobSize : settings.jobSize);
+        // A job holds members of the partition it is written to only: a member's jobs stay in order.
+        const record = bus.published.find((m) => m.value === job);
+        expect(record?.partition).toBe(job.members.partition);
+        for (const id of ids) expect(memberPartition(memberOf.get(id) as string, JOB_PARTITIONS)).toBe(job.members.partition);
+        named.push(...ids);
+      }
+      expect(new Set(named).size).toBe(named.length);
+      expect(named.sort()).toEqual(sendable.map((r) => r.id).sort());
+      expect(summaries[i].planned).toBe(sendable.length);
+    }
+  });
+
+  it('decides the same whether the audience is read in one page or from a snapshot', async () => {
+    const bus = new RecordingBus();
+    const [paged, whole] = [await issued([BIN]), await issued([BIN])];
+    await expander('sms', bus, 37).expand(paged, context);
+    await expander('sms', bus, 10_000).expand(whole, context);
+    const outcome = (r: { member_id: string; status: string; reason: string | null; deferred_until: Date | null }) =>
+      [r.member_id, r.status, r.reason, r.deferred_until && new Date(r.deferred_until).toISOString()].join(' ');
+    expect((await rows(paged.alertId, 'sms')).map(outcome)).toEqual((await rows(whole.alertId, 'sms')).map(outcome));
+  });
+
+  it('plans nothing new for a redelivered alert event, and its jobs find only what is still to send', async () => {
+    const bus = new RecordingBus();
+    const event = await issued([BIN]);
+    await expander('sms', bus, 250).expand(event, context);
+    const before = await rows(event.alertId, 'sms');
+    // Some were sent meanwhile.
+    const sent = before.filter((r) => r.status === 'planned' && !r.deferred_until).slice(0, 100).map((r) => r.id);
+    await db.query(`UPDATE deliveries SET status = 'accepted', accepted_at = now() WHERE id = ANY($1)`, [sent]);
+
+    const again = new RecordingBus();
+    const summary = await expander('sms', again, 250).expand(event, context);
+    expect(summary).toMatchObject({ candidates: MEMBERS, newRows: 0 });
+    expect((await rows(event.alertId, 'sms')).map((r) => r.id)).toEqual(before.map((r) => r.id));
+    const named: string[] = [];
+    for (const job of again.jobs(event.alertId)) named.push(...(await new PlanningRepository(db).jobDeliveryIds({ alertId: event.alertId, channel: 'sms', ...job.members })));
+    const stillToSend = before.filter((r) => r.status === 'planned' && !r.deferred_until && !sent.includes(r.id)).map((r) => r.id);
+    expect(named.sort()).toEqual(stillToSend.sort());
+  });
+
+  it('writes each row once when two planners take the same alert at the same time', async () => {
+    const event = await issued([BIN]);
+    const [a, b] = await Promise.all([expander('email', new RecordingBus(), 60).expand(event, context), expander('email', new RecordingBus(), 60).expand(event, context)]);
+    expect(a.newRows + b.newRows).toBe(MEMBERS);
+    const [{ n, distinct }] = await db.query(`SELECT count(*)::int AS n, count(DISTINCT member_id)::int AS distinct FROM deliveries WHERE alert_id = $1 AND channel = 'email'`, [event.alertId]);
+    expect({ n, distinct }).toEqual({ n: MEMBERS, distinct: MEMBERS });
+  });
+
+  it('sends a range job\'s deliveries once, and a redelivered job sends nothing more', async () => {
+    const bus = new RecordingBus();
+    const event = await issued([BIN]);
+    await expander('sms', bus, 500).expand(event, context);
+    const recorder = new RecordingChannelSender();
+    const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new PlanningRepository(db), new LaneGate(), settings, 'planning-test');
+    const jobs = bus.jobs(event.alertId);
+    for (const job of jobs) await sender.handle(job, context);
+    const sendable = (await rows(event.alertId, 'sms')).filter((r) => r.status !== 'suppressed' && !r.deferred_until).map((r) => r.id);
+    expect([...recorder.sent].sort()).toEqual(sendable.sort());
+    for (const job of jobs) expect(await sender.handle(job, context)).toMatchObject({ sent: 0, skipped: 0 });
+    expect(recorder.sent).toHaveLength(sendable.length);
+  });
+
+  const timingMembers = Number(process.env.PLANNING_TIMING_MEMBERS ?? 0);
+  (timingMembers > 0 ? it : it.skip)(`plans ${timingMembers} members on three channels side by side (PLANNING_TIMING_MEMBERS)`, async () => {
+    const repo = new MemberRepository(db);
+    for (let from = 0; from < timingMembers; from += 5000) await repo.registerMany(members('planning-timing', Math.min(5000, timingMembers - from), 1_000_000 + from));
+    await db.query('ANALYZE');
+    const event = await issued(['planning-timing']);
+    const started = Date.now();
+    // As the dispatchers plan: the configured page size, the repository's own snapshot pages.
+    const planner = (c: Channel) => new AlertExpander(c, new RecordingBus(), new AlertRepository(db), new ReferenceDataRepository(db), new PlanningRepository(db), settings);
+    const summaries = await Promise.all((['sms', 'email', 'voice'] as const).map((c) => planner(c).expand(event, context)));
+    const wallMs = Date.now() - started;
+    const lines = summaries.map((s) => `${s.channel}: ${s.candidates} rows in ${s.planningMs} ms = ${Math.round(s.candidates / (s.planningMs / 1000))} rows/s, ${s.jobs} jobs`);
+    process.stdout.write(`\n[planning timing] ${timingMembers} members, three channels side by side, ${wallMs} ms\n  ${lines.join('\n  ')}\n`);
+    expect(summaries.every((s) => s.newRows === timingMembers)).toBe(true);
+  }, 1_800_000);
+});
