@@ -37,16 +37,26 @@ export function findUnsafeInput(value: unknown, whole = 'body'): FieldProblem | 
 
 /**
  * Refuses, before any handler runs, a request whose path, query or parsed body holds a character
- * no field accepts: 400 naming the field. One check for every route, so that no column, jsonb
+ * no field accepts, or whose query repeats a parameter: 400 naming the field. One check for every route, so that no column, jsonb
  * document, log line or message ever sees a NUL or half a surrogate pair. A text body (CAP XML)
  * is left to its reader, which names the line and column.
  */
 @Injectable()
 export class RefuseUnsafeInputMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
-    const problem = unsafePath(req.originalUrl ?? req.url) ?? findUnsafeInput(req.query, 'query') ?? (typeof req.body === 'object' ? findUnsafeInput(req.body) : null);
+    const problem = unsafePath(req.originalUrl ?? req.url) ?? repeatedQueryParameter(req.query) ?? findUnsafeInput(req.query, 'query') ?? (typeof req.body === 'object' ? findUnsafeInput(req.body) : null);
     next(problem ? new RequestValidationError([problem]) : undefined);
   }
+}
+
+/**
+ * `?token=a&token=b` reads as an array, where every handler expects the one string the OpenAPI
+ * document promises (it declares no query parameter an array): refused here rather than in each.
+ */
+function repeatedQueryParameter(query: unknown): FieldProblem | null {
+  if (query === null || typeof query !== 'object') return null;
+  const repeated = Object.entries(query).find(([, value]) => typeof value !== 'string');
+  return repeated ? { field: repeated[0], reason: 'given more than once, or with brackets; each query parameter takes one value' } : null;
 }
 
 function unsafePath(url: string): FieldProblem | null {
