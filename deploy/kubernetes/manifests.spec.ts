@@ -228,7 +228,10 @@ describe.each(VARIANTS)('deploy/kubernetes %s', (variant, dirOf) => {
     for (const deployment of of(objects, 'Deployment')) {
       const name = deployment.metadata.name;
       const [container] = containersOf(deployment);
-      expect({ name, ports: container.ports }).toEqual({ name, ports: [{ name: 'http', containerPort: config[APP_PORT_SETTING[name]] }] });
+      expect({ name, ports: container.ports }).toEqual({ name, ports: [{ name: 'http', containerPort: config[APP_PORT_SETTING[name]] }, { name: 'ops', containerPort: config.OPS_PORT }] });
+      // Prometheus scrapes the ops port: the app's port answers 404 for /metrics in production.
+      const annotations = ((spec(deployment).template as JsonMap).metadata as JsonMap).annotations as JsonMap;
+      expect({ name, scrapes: annotations['prometheus.io/port'] }).toEqual({ name, scrapes: String(config.OPS_PORT) });
 
       const services = of(objects, 'Service').filter((s) => selects(spec(s).selector as JsonMap, podLabels(deployment)));
       expect({ name, services: services.map((s) => spec(s).ports) }).toEqual({ name, services: [[{ name: 'http', port: config[APP_PORT_SETTING[name]], targetPort: 'http' }]] });
@@ -241,16 +244,16 @@ describe.each(VARIANTS)('deploy/kubernetes %s', (variant, dirOf) => {
     }
   });
 
-  it('probes the health routes, drains before SIGTERM, and gives every container requests and limits', () => {
+  it('probes the health routes on the ops port (the app port answers 404 for them in production), drains before SIGTERM, and gives every container requests and limits', () => {
     for (const deployment of of(objects, 'Deployment')) {
       const pod = podSpec(deployment);
       const [container] = containersOf(deployment);
       const httpGet = (probe: string) => ({ path: ((container[probe] as JsonMap).httpGet as JsonMap).path, port: ((container[probe] as JsonMap).httpGet as JsonMap).port });
       expect({ name: deployment.metadata.name, startup: httpGet('startupProbe'), liveness: httpGet('livenessProbe'), readiness: httpGet('readinessProbe') }).toEqual({
         name: deployment.metadata.name,
-        startup: { path: healthPath('live'), port: 'http' },
-        liveness: { path: healthPath('live'), port: 'http' },
-        readiness: { path: healthPath('ready'), port: 'http' },
+        startup: { path: healthPath('live'), port: 'ops' },
+        liveness: { path: healthPath('live'), port: 'ops' },
+        readiness: { path: healthPath('ready'), port: 'ops' },
       });
       // Readiness checks PostgreSQL, Redis and Kafka, each given 2.5 s (health.controller.ts).
       expect((container.readinessProbe as JsonMap).timeoutSeconds).toBeGreaterThanOrEqual(3);

@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig, memberLinkSecretFrom } from './app-config';
 
+/** What production needs besides its secret (deployment-settings.spec.ts, "security posture in production"). */
+const PRODUCTION_EXPOSURE = { OPS_PORT: '9464', MEMBER_LINKS_BASE_URL: 'https://bin.example', TRACKER_PUBLIC_URL: 'https://hooks.bin.example' };
+
 describe('loadConfig', () => {
   it('works with no environment at all, pointing at local servers and the simulator', () => {
     const config = loadConfig({});
@@ -51,7 +54,7 @@ describe('tracker settings', () => {
   it('refuses to run production with the development token secret, and a short secret anywhere', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('AUTH_TOKEN_SECRET: set a secret of your own in production');
     expect(() => loadConfig({ AUTH_TOKEN_SECRET: 'short' })).toThrow('AUTH_TOKEN_SECRET: at least 32 characters');
-    expect(loadConfig({ NODE_ENV: 'production', AUTH_TOKEN_SECRET: 'k'.repeat(32) }).AUTH_TOKEN_SECRET).toBe('k'.repeat(32));
+    expect(loadConfig({ ...PRODUCTION_EXPOSURE, NODE_ENV: 'production', AUTH_TOKEN_SECRET: 'k'.repeat(32) }).AUTH_TOKEN_SECRET).toBe('k'.repeat(32));
   });
   it('takes an identity provider only with its issuer and audience', () => {
     expect(() => loadConfig({ AUTH_JWKS_URL: 'https://idp.example/jwks' })).toThrow('AUTH_OIDC_ISSUER and AUTH_OIDC_AUDIENCE: required with AUTH_JWKS_URL');

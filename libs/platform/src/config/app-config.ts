@@ -65,6 +65,15 @@ const flag = (fallback: 'true' | 'false') =>
     .default(fallback)
     .transform((v) => v === 'true');
 
+/** An origin reached from outside (members' links, providers' callbacks), optionally with a path: URLs are built by appending to it. Production wants https (publicExposureProblems). */
+const publicOrigin = (fallback: string) =>
+  z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v) && !/[?#]/.test(v), 'must be an http(s) origin, optionally with a path, without query')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .default(fallback);
+
 const optionalSecret = z
   .string()
   .optional()
@@ -122,10 +131,20 @@ export const configSchema = z.object({
     .refine((v) => isIP(v) !== 0 || HOSTNAME.test(v), 'must be an IP address (0.0.0.0 for every interface) or a host name'),
   /** Reverse proxies in front of the apps whose X-Forwarded-For is believed: a hop count, or their addresses/CIDRs. Unset: none. */
   TRUSTED_PROXIES: trustedProxies,
-  /** When set, /metrics is served on this port only (with /health, /health/live, /health/ready), not on the app's port. 0: any free one, logged at start. */
+  /**
+   * When set, /metrics is served on this port only (with /health, /health/live, /health/ready), not on the app's port.
+   * Required in production, where the app's port answers 404 for the health endpoints too. 0: any free one, logged at start.
+   */
   OPS_PORT: optionalSecret.pipe(port.optional()),
   /** After SIGTERM: how long calls in flight may take to finish before the process exits anyway. */
   DRAIN_DEADLINE_SECONDS: positiveInt.max(3600).default(30),
+  /**
+   * OpenTelemetry (ADR 0020): the OTLP/HTTP base URL of a collector (http://127.0.0.1:4318;
+   * /v1/traces is appended). Unset: no span is recorded or exported; trace context is still passed on.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalSecret.pipe(z.string().url().refine((v) => /^https?:\/\//.test(v) && !/[?#]/.test(v), 'must be an http(s) URL without query, e.g. http://127.0.0.1:4318').optional()),
+  /** The `service.name` of the spans; unset: each app's own (bin-alert-intake, bin-alert-dispatcher-sms, …). */
+  OTEL_SERVICE_NAME: optionalSecret.pipe(z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'letters, digits, . _ - (at most 128)').optional()),
 
   INTAKE_PORT: port.default(3000),
   DISPATCHER_SMS_PORT: port.default(3101),
@@ -147,12 +166,7 @@ export const configSchema = z.object({
    * The tracker's origin as Twilio and SendGrid reach it (behind a proxy: the public one). Status
    * callback URLs are built from it, and Twilio signatures are checked against it.
    */
-  TRACKER_PUBLIC_URL: z
-    .string()
-    .url()
-    .refine((v) => /^https?:\/\//.test(v) && !/[?#]/.test(v), 'must be an http(s) origin, optionally with a path, without query')
-    .transform((v) => v.replace(/\/+$/, ''))
-    .default('http://127.0.0.1:3104'),
+  TRACKER_PUBLIC_URL: publicOrigin('http://127.0.0.1:3104'),
   /**
    * SendGrid's Signed Event Webhook verification key (base64 DER, `MFkw…`). The default is the
    * simulator's published development key: the tracker refuses it when SENDGRID_API_KEY is set.
@@ -237,9 +251,14 @@ export const configSchema = z.object({
    */
   LINK_SIGNING_SECRET: optionalSecret.pipe(z.string().min(32, 'at least 32 characters').optional()),
   /** The public origin of intake as members reach it: the base of every link e-mailed to them. */
-  MEMBER_LINKS_BASE_URL: z.string().url().transform((v) => v.replace(/\/+$/, '')).default('http://127.0.0.1:3000'),
+  MEMBER_LINKS_BASE_URL: publicOrigin('http://127.0.0.1:3000'),
   /** Membership applications accepted per client IP per hour (the form is public). */
   APPLICATIONS_PER_IP_PER_HOUR: positiveInt.default(5),
+  /**
+   * Applications accepted per hour from all addresses together, and as many codes and links that
+   * cost an SMS or an e-mail: a ceiling that holds however many addresses a burst comes from.
+   */
+  APPLICATIONS_PER_HOUR: positiveInt.default(300),
   /** How often a dispatcher looks for deliveries whose quiet hours have ended. */
   DISPATCH_DEFERRED_POLL_MS: positiveInt.default(15_000),
 });
@@ -266,9 +285,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.AUTH_JWKS_URL && !(config.AUTH_OIDC_ISSUER && config.AUTH_OIDC_AUDIENCE)) {
     throw new ConfigError(['AUTH_OIDC_ISSUER and AUTH_OIDC_AUDIENCE: required with AUTH_JWKS_URL (tokens are checked against both)']);
   }
-  const kafkaProblems = kafkaSettingProblems(config);
-  if (kafkaProblems.length > 0) throw new ConfigError(kafkaProblems);
+  const problems = [...publicExposureProblems(config), ...kafkaSettingProblems(config)];
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const APP_PORT_SETTINGS = ['INTAKE_PORT', 'DISPATCHER_SMS_PORT', 'DISPATCHER_EMAIL_PORT', 'DISPATCHER_VOICE_PORT', 'TRACKER_PORT'] as const;
+
+/**
+ * What production must not expose (docs/reliability.md, "Security posture"): the metrics and
+ * health endpoints on the public port, and plain-http origins in what members and providers are sent.
+ */
+function publicExposureProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  const opsPort = config.OPS_PORT;
+  for (const setting of APP_PORT_SETTINGS) {
+    if (opsPort && config[setting] === opsPort) problems.push(`OPS_PORT: ${opsPort} is also ${setting}; give the ops endpoints a port of their own`);
+  }
+  if (config.NODE_ENV !== 'production') return problems;
+  if (opsPort === undefined) {
+    problems.push('OPS_PORT: required in production: /metrics and the health endpoints are served on it and never on the public port (e.g. 9464; point the probes and Prometheus at it)');
+  }
+  const plainHttp = {
+    MEMBER_LINKS_BASE_URL: 'members are e-mailed signed links to it; over plain http anyone on the way can read and use them',
+    TRACKER_PUBLIC_URL: 'providers post delivery reports with phone numbers and e-mail addresses to it',
+  } as const;
+  for (const [setting, why] of Object.entries(plainHttp) as Array<[keyof typeof plainHttp, string]>) {
+    if (!config[setting].startsWith('https://')) problems.push(`${setting}: must be an https origin in production (${why}); got ${config[setting]}`);
+  }
+  return problems;
 }
 
 /** The Kafka settings that only make sense together. */

@@ -13,6 +13,9 @@ function problemsOf(env: Record<string, string>): string[] {
   return [];
 }
 
+/** A production environment that passes every production rule. */
+const PRODUCTION = { NODE_ENV: 'production', AUTH_TOKEN_SECRET: 'k'.repeat(32), OPS_PORT: '9464', MEMBER_LINKS_BASE_URL: 'https://bin.example', TRACKER_PUBLIC_URL: 'https://hooks.bin.example' };
+
 describe('deployment settings (ADR 0017)', () => {
   it('defaults to loopback, no trusted proxy, plain Kafka, today’s partitions, one replica, /metrics on the app port, a 30 s drain', () => {
     const config = loadConfig({});
@@ -72,7 +75,7 @@ describe('deployment settings (ADR 0017)', () => {
     expect(problemsOf({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'bin-alert' })).toEqual([
       'KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: set all three (SASL) or none',
     ]);
-    const production = { NODE_ENV: 'production', AUTH_TOKEN_SECRET: 'k'.repeat(32), ...scram, KAFKA_SASL_MECHANISM: 'plain' };
+    const production = { ...PRODUCTION, ...scram, KAFKA_SASL_MECHANISM: 'plain' };
     expect(problemsOf(production)).toEqual(['KAFKA_SASL_MECHANISM: plain sends the password in clear text; set KAFKA_TLS=true in production']);
     expect(problemsOf({ ...production, KAFKA_TLS: 'true' })).toEqual([]);
   });
@@ -98,5 +101,46 @@ describe('deployment settings (ADR 0017)', () => {
       'OPS_PORT: Number must be less than or equal to 65535',
       'DRAIN_DEADLINE_SECONDS: Number must be greater than 0',
     ]);
+  });
+});
+
+describe('security posture in production (docs/reliability.md, "Security posture")', () => {
+  it('loads a production environment that sets an ops port and https origins', () => {
+    expect(loadConfig(PRODUCTION)).toMatchObject({ NODE_ENV: 'production', OPS_PORT: 9464, MEMBER_LINKS_BASE_URL: 'https://bin.example', TRACKER_PUBLIC_URL: 'https://hooks.bin.example' });
+  });
+
+  it('refuses production without an ops port: /metrics and health never on the public port', () => {
+    const { OPS_PORT: _, ...withoutOpsPort } = PRODUCTION;
+    expect(problemsOf(withoutOpsPort)).toEqual([
+      'OPS_PORT: required in production: /metrics and the health endpoints are served on it and never on the public port (e.g. 9464; point the probes and Prometheus at it)',
+    ]);
+    expect(loadConfig({ ...withoutOpsPort, NODE_ENV: 'development' }).OPS_PORT).toBeUndefined();
+  });
+
+  it('refuses an ops port that is also an app port, anywhere', () => {
+    expect(problemsOf({ OPS_PORT: '3104' })).toEqual(['OPS_PORT: 3104 is also TRACKER_PORT; give the ops endpoints a port of their own']);
+    expect(problemsOf({ OPS_PORT: '0', INTAKE_PORT: '0' })).toEqual([]);
+  });
+
+  it('refuses plain-http links to members and callbacks from providers in production, and names why', () => {
+    expect(problemsOf({ ...PRODUCTION, MEMBER_LINKS_BASE_URL: 'http://bin.example', TRACKER_PUBLIC_URL: 'http://127.0.0.1:3104' })).toEqual([
+      'MEMBER_LINKS_BASE_URL: must be an https origin in production (members are e-mailed signed links to it; over plain http anyone on the way can read and use them); got http://bin.example',
+      'TRACKER_PUBLIC_URL: must be an https origin in production (providers post delivery reports with phone numbers and e-mail addresses to it); got http://127.0.0.1:3104',
+    ]);
+    // The defaults are loopback http: production has to name its public origins.
+    const { MEMBER_LINKS_BASE_URL: _links, TRACKER_PUBLIC_URL: _tracker, ...defaults } = PRODUCTION;
+    expect(problemsOf(defaults).map((p) => p.split(':')[0])).toEqual(['MEMBER_LINKS_BASE_URL', 'TRACKER_PUBLIC_URL']);
+  });
+
+  it('takes loopback and other http origins outside production, never a scheme other than http(s) or a query', () => {
+    expect(loadConfig({ MEMBER_LINKS_BASE_URL: 'http://127.0.0.1:3000/' }).MEMBER_LINKS_BASE_URL).toBe('http://127.0.0.1:3000');
+    expect(loadConfig({ NODE_ENV: 'test', MEMBER_LINKS_BASE_URL: 'http://localhost:3000' }).MEMBER_LINKS_BASE_URL).toBe('http://localhost:3000');
+    expect(problemsOf({ MEMBER_LINKS_BASE_URL: 'javascript://bin.example' })).toEqual(['MEMBER_LINKS_BASE_URL: must be an http(s) origin, optionally with a path, without query']);
+    expect(problemsOf({ MEMBER_LINKS_BASE_URL: 'https://bin.example/?ref=mail' })).toEqual(['MEMBER_LINKS_BASE_URL: must be an http(s) origin, optionally with a path, without query']);
+  });
+
+  it('counts applications per address and, over all addresses, against an hourly ceiling', () => {
+    expect(loadConfig({})).toMatchObject({ APPLICATIONS_PER_IP_PER_HOUR: 5, APPLICATIONS_PER_HOUR: 300 });
+    expect(problemsOf({ APPLICATIONS_PER_HOUR: '0' })).toEqual(['APPLICATIONS_PER_HOUR: Number must be greater than 0']);
   });
 });
