@@ -59,6 +59,26 @@ describe('serveApp (ADR 0017)', () => {
     expect(opsUrlOf(app)).toBeUndefined();
   });
 
+  it('in production, answers 404 on the app port for /metrics and every health endpoint, and serves them on OPS_PORT', async () => {
+    const production = { NODE_ENV: 'production', AUTH_TOKEN_SECRET: 'k'.repeat(32), MEMBER_LINKS_BASE_URL: 'https://bin.example', TRACKER_PUBLIC_URL: 'https://hooks.bin.example' };
+    expect(() => loadConfig(production)).toThrow(/OPS_PORT: required in production/);
+    const app = await served({ ...production, OPS_PORT: '0' });
+    try {
+      const [publicPort, ops] = [await app.getUrl(), opsUrlOf(app)!];
+      for (const path of ['/metrics', '/health', '/health/', '/health/live', '/health/ready', '/HEALTH/READY', '/health/ready?verbose=1']) {
+        for (const method of ['GET', 'HEAD', 'POST']) {
+          expect({ path, method, status: (await fetch(`${publicPort}${path}`, { method })).status }).toEqual({ path, method, status: 404 });
+        }
+      }
+      expect((await fetch(`${publicPort}/whoami`)).status).toBe(200);
+      for (const path of ['/metrics', '/health', '/health/live', '/health/ready']) {
+        expect({ path, status: (await fetch(`${ops}${path}`)).status }).toEqual({ path, status: 200 });
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   it('answers readiness 503 as soon as a drain starts, on both ports, while liveness stays 200', async () => {
     const app = await served({ OPS_PORT: '0' });
     try {

@@ -15,6 +15,9 @@ export interface ServeOptions {
 }
 
 const DRAIN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/** What the app's port stops answering when OPS_PORT is set (a path covers what is below it). */
+const OPS_ONLY = ['/metrics'];
+const OPS_ONLY_IN_PRODUCTION = ['/metrics', '/health'];
 const opsServers = new WeakMap<object, Server>();
 
 /** The URL of the app's ops port when OPS_PORT is set (0 picks a free one: this says which). */
@@ -26,7 +29,8 @@ export function opsUrlOf(app: NestExpressApplication): string | undefined {
 
 /**
  * Puts a configured app on the network as a deployment needs it: bound to HOST, believing
- * X-Forwarded-For only from TRUSTED_PROXIES, /metrics on OPS_PORT when one is set, and, unless
+ * X-Forwarded-For only from TRUSTED_PROXIES, /metrics on OPS_PORT when one is set (and, in
+ * production, the health endpoints on it only), and, unless
  * a standalone process owns the signals, a graceful drain on SIGTERM/SIGINT (ADR 0017). Create
  * the app with `configureHttpApp(app, { shutdownHooks: false })`: the drain replaces Nest's hooks.
  */
@@ -35,8 +39,12 @@ export async function serveApp(app: NestExpressApplication, config: AppConfig, o
   app.set('trust proxy', config.TRUSTED_PROXIES);
   if (config.OPS_PORT !== undefined) {
     // Registered before listen() adds the routes, so it answers first: metrics are for the
-    // ops network only, whatever route the app's port is exposed on.
-    app.use('/metrics', (_req: Request, res: Response, next: NextFunction) => (res.headersSent ? next() : res.status(404).json({ error: 'metrics are served on OPS_PORT' })));
+    // ops network only, whatever route the app's port is exposed on. In production (where the
+    // config requires OPS_PORT) the health endpoints go too: the public port does not tell
+    // anyone which dependency is down, or that the app is draining.
+    for (const path of config.NODE_ENV === 'production' ? OPS_ONLY_IN_PRODUCTION : OPS_ONLY) {
+      app.use(path, (_req: Request, res: Response, next: NextFunction) => (res.headersSent ? next() : res.status(404).json({ error: `${path} is served on OPS_PORT` })));
+    }
   }
   await app.listen(options.port, config.HOST);
   const ops = config.OPS_PORT !== undefined ? await startOpsServer(app, config.HOST, config.OPS_PORT) : undefined;
