@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { AlertIssuedV1, JOB_PARTITIONS } from '@bin-alert/contracts';
+import { AlertIssuedV1 } from '@bin-alert/contracts';
 import { Channel, Urgency, reachesTestGroupOnly } from '@bin-alert/domain';
 import type { HandlerContext, MessageBus } from '@bin-alert/messaging';
 import { PermanentMessageError } from '@bin-alert/messaging';
@@ -76,7 +76,7 @@ export class AlertExpander {
       urgency: event.urgency,
       quietHours: category.quietHours,
       expiresAt: event.expiresAt ? new Date(event.expiresAt) : null,
-      jobPartitions: JOB_PARTITIONS,
+      jobPartitions: this.settings.jobPartitions[lane],
       jobSize: channel === 'email' ? this.settings.emailJobSize : this.settings.jobSize,
       pageSize: this.settings.pageSize,
     };

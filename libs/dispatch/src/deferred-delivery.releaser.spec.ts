@@ -1,4 +1,4 @@
-import { JOB_PARTITIONS, jobsTopic } from '@bin-alert/contracts';
+import { jobsTopic } from '@bin-alert/contracts';
 import { memberPartition } from '@bin-alert/domain';
 import type { MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import type { DeliveryRepository, ReleasedDelivery } from '@bin-alert/persistence';
@@ -22,6 +22,9 @@ describe('DeferredDeliveryReleaser', () => {
     { id: '00000000-0000-4000-8000-000000000003', memberId: '10000000-0000-4000-8000-000000000003', content: { ...content, alertId: 'a2', urgency: 'urgent' as const } },
   ];
 
+  // More partitions than the default on one lane, fewer on the other: each job lands on its lane's own spread.
+  const partitions = { normal: 24, urgent: 2 };
+
   it('releases what is due by its own clock and emits it as jobs on each alert’s lane and member partition', async () => {
     const published: OutgoingMessage[] = [];
     const asked: Date[] = [];
@@ -35,7 +38,7 @@ describe('DeferredDeliveryReleaser', () => {
     } as unknown as DeliveryRepository;
     const bus = { publish: async (m: OutgoingMessage[]) => void published.push(...m) } as unknown as MessageBus;
     const at = new Date('2027-01-15T06:01:00Z');
-    const releaser = new DeferredDeliveryReleaser('sms', bus, deliveries, 100, 1000, 'nl', () => at);
+    const releaser = new DeferredDeliveryReleaser('sms', bus, deliveries, { size: 100, partitions }, 1000, 'nl', () => at);
 
     expect(await releaser.releaseDue()).toBe(3);
     expect(asked).toEqual([at]);
@@ -46,7 +49,7 @@ describe('DeferredDeliveryReleaser', () => {
       const members = held.filter((h) => job.deliveryIds.includes(h.id));
       expect(new Set(members.map((h) => h.content.alertId))).toEqual(new Set([job.alertId]));
       expect(m.topic).toBe(jobsTopic('sms', job.alertId === 'a2' ? 'urgent' : 'normal'));
-      expect(members.every((h) => memberPartition(h.memberId, JOB_PARTITIONS) === m.partition)).toBe(true);
+      expect(members.every((h) => memberPartition(h.memberId, partitions[job.lane as 'normal' | 'urgent']) === m.partition)).toBe(true);
       expect(job.content.categoryRule).toBe('opt_out');
       // A held test alert still says TEST, and still expires, when it is finally sent.
       expect(job.content).toMatchObject({ kind: 'test', fallbackLanguage: 'nl' });

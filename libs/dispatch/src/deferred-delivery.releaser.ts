@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Channel, Language } from '@bin-alert/domain';
-import { laterDeliveryJobRecords } from './delivery-jobs';
+import { LaterJobLayout, laterDeliveryJobRecords } from './delivery-jobs';
 import { PollingLoop } from './polling-loop';
 import type { MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import type { DeliveryRepository, ReleasedDelivery } from '@bin-alert/persistence';
@@ -19,7 +19,7 @@ export class DeferredDeliveryReleaser {
     private readonly channel: Channel,
     private readonly bus: MessageBus,
     private readonly deliveries: DeliveryRepository,
-    private readonly jobSize: number,
+    private readonly jobs: LaterJobLayout,
     pollMs: number,
     /** The zone's default language, as the expander gives it to the alert's first jobs. */
     private readonly fallbackLanguage: Language,
@@ -50,6 +50,6 @@ export class DeferredDeliveryReleaser {
   }
 
   private jobsFor(rows: ReleasedDelivery[]): OutgoingMessage[] {
-    return laterDeliveryJobRecords(this.channel, rows, this.jobSize, this.fallbackLanguage).map(({ topic, key, partition, value }) => ({ topic, key, partition, value }));
+    return laterDeliveryJobRecords(this.channel, rows, this.jobs, this.fallbackLanguage).map(({ topic, key, partition, value }) => ({ topic, key, partition, value }));
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeliveryJob, DeliveryJobV1, JOB_PARTITIONS, jobsTopic } from '@bin-alert/contracts';
+import { DeliveryJob, DeliveryJobV1, jobsTopic } from '@bin-alert/contracts';
 import { Channel, Language, Urgency, groupIntoJobs } from '@bin-alert/domain';
 import type { PlannedJobRange, StoredAlertContent } from '@bin-alert/persistence';
 
@@ -49,9 +49,11 @@ export function deliveryJobRecords(
   alert: JobAlert,
   deliveries: PlannedDelivery[],
   jobSize: number,
+  /** Partitions of the lane's jobs topic. */
+  partitions: number,
 ): DeliveryJobRecord[] {
   const topic = jobsTopic(alert.channel, alert.lane);
-  return groupIntoJobs(deliveries, JOB_PARTITIONS, jobSize).map((job) => ({
+  return groupIntoJobs(deliveries, partitions, jobSize).map((job) => ({
     topic,
     partition: job.partition,
     key: job.items[0].memberId,
@@ -70,6 +72,12 @@ export function deliveryJobRecords(
   }));
 }
 
+/** Recipients per job, and the partitions of each lane's jobs topic. */
+export interface LaterJobLayout {
+  size: number;
+  partitions: Record<Urgency, number>;
+}
+
 /**
  * Jobs for deliveries sent later than their alert was planned (a redial, the end of quiet hours),
  * with the same content the expander gave the alert's first jobs, read back from its row.
@@ -78,7 +86,7 @@ export function deliveryJobRecords(
 export function laterDeliveryJobRecords(
   channel: Channel,
   deliveries: Array<{ id: string; memberId: string; content: StoredAlertContent }>,
-  jobSize: number,
+  jobs: LaterJobLayout,
   fallbackLanguage: Language,
 ): Array<DeliveryJobRecord & { alertId: string }> {
   const byAlert = new Map<string, typeof deliveries>();
@@ -86,7 +94,7 @@ export function laterDeliveryJobRecords(
   return [...byAlert.values()].flatMap((group) => {
     const { alertId, urgency, redistributionAllowed, texts, kind, messageType, category, categoryRule, expiresAt } = group[0].content;
     const content = { urgency, redistributionAllowed, texts, kind, messageType, fallbackLanguage, category, categoryRule };
-    return deliveryJobRecords({ alertId, channel, lane: urgency, content, expiresAt: expiresAt?.toISOString() }, group.map((d) => ({ memberId: d.memberId, deliveryId: d.id })), jobSize).map(
+    return deliveryJobRecords({ alertId, channel, lane: urgency, content, expiresAt: expiresAt?.toISOString() }, group.map((d) => ({ memberId: d.memberId, deliveryId: d.id })), jobs.size, jobs.partitions[urgency]).map(
       (job) => ({ ...job, alertId }),
     );
   });

@@ -1,10 +1,15 @@
-import type { Language, RetryPolicy } from '@bin-alert/domain';
+import type { Language, RetryPolicy, Urgency } from '@bin-alert/domain';
 
 export interface DispatchSettings {
   pageSize: number;
   /** Recipients per SMS / voice job; e-mail jobs use emailJobSize (SendGrid takes 1000 per request). */
   jobSize: number;
   emailJobSize: number;
+  /**
+   * Partitions of each lane's jobs topics (KAFKA_PARTITIONS_JOBS_*): jobs are spread over all of
+   * them by member, so that as many sender instances per lane as partitions can share the work.
+   */
+  jobPartitions: Record<Urgency, number>;
   /** How long a sender holds a claimed delivery before another may take it over. */
   leaseMs: number;
   sendConcurrency: number;

@@ -42,6 +42,7 @@ export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
     pageSize: config.DISPATCH_PAGE_SIZE,
     jobSize: config.DISPATCH_JOB_SIZE,
     emailJobSize: config.DISPATCH_EMAIL_JOB_SIZE,
+    jobPartitions: { urgent: config.KAFKA_PARTITIONS_JOBS_URGENT, normal: config.KAFKA_PARTITIONS_JOBS_NORMAL },
     leaseMs: config.DISPATCH_LEASE_MS,
     sendConcurrency: config.DISPATCH_SEND_CONCURRENCY,
     retryPolicy: DEFAULT_RETRY_POLICY,
@@ -179,7 +180,7 @@ export class DispatcherModule {
         {
           provide: DeferredDeliveryReleaser,
           useFactory: (bus: MessageBus, d: DeliveryRepository, s: DispatchSettings) =>
-            new DeferredDeliveryReleaser(channel, bus, d, channel === 'email' ? s.emailJobSize : s.jobSize, config.DISPATCH_DEFERRED_POLL_MS, s.zoneDefaultLanguage, clock),
+            new DeferredDeliveryReleaser(channel, bus, d, { size: channel === 'email' ? s.emailJobSize : s.jobSize, partitions: s.jobPartitions }, config.DISPATCH_DEFERRED_POLL_MS, s.zoneDefaultLanguage, clock),
           inject: [MESSAGE_BUS, DeliveryRepository, DISPATCH_SETTINGS],
         },
         {

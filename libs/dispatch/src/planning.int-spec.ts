@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AlertIssuedV1, DeliveryJob, DeliveryJobV2, JOB_PARTITIONS } from '@bin-alert/contracts';
+import { AlertIssuedV1, DeliveryJob, DeliveryJobV2 } from '@bin-alert/contracts';
 import { Channel, memberPartition } from '@bin-alert/domain';
 import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { AlertRepository, DeliveryRepository, MemberRepository, NewMember, PlannedPage, PlanningRepository, PlanningTarget, ReferenceDataRepository, openDataSource } from '@bin-alert/persistence';
@@ -90,8 +90,10 @@ describe('planning in PostgreSQL', () => {
     }
   }
 
+  /** The normal lane's jobs topics with more partitions than the default: jobs must use all of them. */
+  const jobPartitions = { urgent: 6, normal: 24 };
   const expander = (channel: Channel, bus: MessageBus, pageSize: number, clock = () => night) =>
-    new AlertExpander(channel, bus, new AlertRepository(db), new ReferenceDataRepository(db), new SmallPages(db), { ...settings, pageSize }, undefined, clock);
+    new AlertExpander(channel, bus, new AlertRepository(db), new ReferenceDataRepository(db), new SmallPages(db), { ...settings, pageSize, jobPartitions }, undefined, clock);
 
   const rows = async (alertId: string, channel: Channel): Promise<Array<{ id: string; member_id: string; status: string; reason: string | null; deferred_until: Date | null }>> =>
     db.query(`SELECT id, member_id, status, reason, deferred_until FROM deliveries WHERE alert_id = $1 AND channel = $2 ORDER BY member_id`, [alertId, channel]);
@@ -109,6 +111,9 @@ describe('planning in PostgreSQL', () => {
       expect(written.filter((r) => r.deferred_until).length).toBeGreaterThan(0);
       const memberOf = new Map(written.map((r) => [r.id, r.member_id]));
       const named: string[] = [];
+      const partitionsUsed = new Set(bus.jobs(event.alertId, channel).map((job) => job.members.partition));
+      expect(Math.max(...partitionsUsed)).toBeGreaterThanOrEqual(6);
+      expect(Math.max(...partitionsUsed)).toBeLessThan(jobPartitions.normal);
       for (const job of bus.jobs(event.alertId, channel)) {
         const ids = await new PlanningRepository(db).jobDeliveryIds({ alertId: event.alertId, channel, ...job.members });
         expect(ids).toHaveLength(job.members.deliveries);
@@ -116,7 +121,7 @@ describe('planning in PostgreSQL', () => {
         // A job holds members of the partition it is written to only: a member's jobs stay in order.
         const record = bus.published.find((m) => m.value === job);
         expect(record?.partition).toBe(job.members.partition);
-        for (const id of ids) expect(memberPartition(memberOf.get(id) as string, JOB_PARTITIONS)).toBe(job.members.partition);
+        for (const id of ids) expect(memberPartition(memberOf.get(id) as string, jobPartitions.normal)).toBe(job.members.partition);
         named.push(...ids);
       }
       expect(new Set(named).size).toBe(named.length);

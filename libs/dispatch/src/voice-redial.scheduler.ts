@@ -58,7 +58,7 @@ export class VoiceRedialScheduler {
 
   private jobsFor(due: RedialledDelivery[]) {
     const correlationOf = new Map(due.map((d) => [d.content.alertId, d.correlationId]));
-    return laterDeliveryJobRecords('voice', due, this.settings.jobSize, this.settings.zoneDefaultLanguage).map((job) => {
+    return laterDeliveryJobRecords('voice', due, { size: this.settings.jobSize, partitions: this.settings.jobPartitions }, this.settings.zoneDefaultLanguage).map((job) => {
       // The redial stays attached to its alert in the logs (ADR 0010).
       const correlationId = correlationOf.get(job.alertId);
       const headers: Record<string, string> = correlationId ? { [HEADERS.correlationId]: correlationId } : {};

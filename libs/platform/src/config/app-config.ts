@@ -16,8 +16,6 @@ const DEVELOPMENT_TOKEN_SECRET = 'development-only-secret-never-use-in-productio
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const partitions = z.coerce.number().int().min(1).max(1000);
-/** The planner puts jobs on partitions 0-5 by member (libs/dispatch/src/delivery-jobs.ts): a jobs topic needs at least those. */
-const MIN_JOB_PARTITIONS = 6;
 const optionalFile = z
   .string()
   .optional()
@@ -111,8 +109,9 @@ export const configSchema = z.object({
    * shrink). The maximum useful instances of a consumer group is its topic's partition count.
    */
   KAFKA_PARTITIONS_ALERTS: partitions.default(3),
-  KAFKA_PARTITIONS_JOBS_URGENT: partitions.min(MIN_JOB_PARTITIONS, `at least ${MIN_JOB_PARTITIONS}: the planner places jobs on partitions 0-${MIN_JOB_PARTITIONS - 1}`).default(6),
-  KAFKA_PARTITIONS_JOBS_NORMAL: partitions.min(MIN_JOB_PARTITIONS, `at least ${MIN_JOB_PARTITIONS}: the planner places jobs on partitions 0-${MIN_JOB_PARTITIONS - 1}`).default(6),
+  // The planner spreads each lane's jobs over all of its partitions by member (ADR 0017).
+  KAFKA_PARTITIONS_JOBS_URGENT: partitions.default(6),
+  KAFKA_PARTITIONS_JOBS_NORMAL: partitions.default(6),
   KAFKA_PARTITIONS_DELIVERY_EVENTS: partitions.default(6),
   KAFKA_PARTITIONS_MEMBER_NOTICES: partitions.default(3),
   KAFKA_PARTITIONS_DEAD_LETTERS: partitions.default(1),

@@ -80,10 +80,11 @@ describe('deployment settings (ADR 0017)', () => {
     expect(problemsOf({ ...production, KAFKA_TLS: 'true' })).toEqual([]);
   });
 
-  it('takes partitions per topic family, never fewer jobs partitions than the planner addresses', () => {
-    expect(loadConfig({ KAFKA_PARTITIONS_JOBS_URGENT: '12', KAFKA_PARTITIONS_ALERTS: '6' })).toMatchObject({ KAFKA_PARTITIONS_JOBS_URGENT: 12, KAFKA_PARTITIONS_ALERTS: 6 });
-    expect(problemsOf({ KAFKA_PARTITIONS_JOBS_NORMAL: '3', KAFKA_PARTITIONS_DEAD_LETTERS: '0' })).toEqual([
-      'KAFKA_PARTITIONS_JOBS_NORMAL: at least 6: the planner places jobs on partitions 0-5',
+  it('takes partitions per topic family, at least one each', () => {
+    expect(loadConfig({ KAFKA_PARTITIONS_JOBS_URGENT: '12', KAFKA_PARTITIONS_JOBS_NORMAL: '24', KAFKA_PARTITIONS_ALERTS: '6' })).toMatchObject({ KAFKA_PARTITIONS_JOBS_URGENT: 12, KAFKA_PARTITIONS_JOBS_NORMAL: 24, KAFKA_PARTITIONS_ALERTS: 6 });
+    expect(loadConfig({ KAFKA_PARTITIONS_JOBS_NORMAL: '3' }).KAFKA_PARTITIONS_JOBS_NORMAL).toBe(3);
+    expect(problemsOf({ KAFKA_PARTITIONS_JOBS_NORMAL: '0', KAFKA_PARTITIONS_DEAD_LETTERS: '0' })).toEqual([
+      'KAFKA_PARTITIONS_JOBS_NORMAL: Number must be greater than or equal to 1',
       'KAFKA_PARTITIONS_DEAD_LETTERS: Number must be greater than or equal to 1',
     ]);
   });
