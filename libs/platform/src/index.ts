@@ -31,3 +31,4 @@ export * from './openapi/openapi-document';
 export * from './openapi/openapi.module';
 export * from './lifecycle/drain-coordinator';
 export * from './lifecycle/serve-app';
+export * from './tracing/tracing';

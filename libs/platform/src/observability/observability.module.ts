@@ -1,9 +1,10 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule, Provider, RequestMethod } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, Provider, RequestMethod } from '@nestjs/common';
 import { HealthController } from '../health/health.controller';
 import { AppMetrics } from '../metrics/app-metrics';
 import { DrainCoordinator } from '../lifecycle/drain-coordinator';
 import { MetricsController } from '../metrics/metrics.controller';
 import { RequestContextMiddleware } from './request-context.middleware';
+import { flushTracing } from '../tracing/tracing';
 
 export interface ObservabilityOptions {
   /** The app's name, the `app` label of its metrics. */
@@ -18,7 +19,7 @@ export interface ObservabilityOptions {
  * AppMetrics is global, so any provider of the app can count what it does.
  */
 @Module({})
-export class ObservabilityModule implements NestModule {
+export class ObservabilityModule implements NestModule, OnApplicationShutdown {
   static forRoot(options: ObservabilityOptions): DynamicModule {
     return {
       module: ObservabilityModule,
@@ -31,5 +32,10 @@ export class ObservabilityModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(RequestContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+
+  /** The spans still queued leave before the process does (ADR 0020); a no-op without an exporter. */
+  async onApplicationShutdown(): Promise<void> {
+    await flushTracing();
   }
 }

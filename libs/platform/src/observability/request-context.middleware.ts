@@ -3,6 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { CORRELATION_HEADER, acceptableCorrelationId, withCorrelationId } from '../logging/correlation';
 import { AppMetrics } from '../metrics/app-metrics';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
+import { SpanKind, SpanStatusCode, inTraceContext, startSpan, traceContextFrom } from '../tracing/tracing';
+
+/** Probes and scrapes: a span every few seconds per instance would bury the alerts' traces. */
+const UNTRACED = /^\/(health|metrics)(\/|$)/;
 
 /** The matched route's template (`/v1/alerts/:id`), never the path itself: ids would explode the series. */
 export function routeTemplate(req: Pick<Request, 'baseUrl'> & { route?: { path?: unknown } }): string {
@@ -12,7 +17,8 @@ export function routeTemplate(req: Pick<Request, 'baseUrl'> & { route?: { path?:
 
 /**
  * Every HTTP request: runs under its correlation id (the caller's `x-correlation-id`, else a new
- * one, echoed in the answer) and is timed by route template and status.
+ * one, echoed in the answer) and in a server span continuing the caller's `traceparent` (ADR
+ * 0020), and is timed by route template and status.
  */
 @Injectable()
 export class RequestContextMiddleware implements NestMiddleware {
@@ -23,6 +29,20 @@ export class RequestContextMiddleware implements NestMiddleware {
     res.setHeader(CORRELATION_HEADER, correlationId);
     const stop = this.metrics.httpRequestSeconds.startTimer();
     res.once('finish', () => stop({ method: req.method, route: routeTemplate(req), status_code: String(res.statusCode) }));
-    withCorrelationId(correlationId, next);
+    withCorrelationId(correlationId, () => (UNTRACED.test(req.originalUrl) ? next() : this.traced(req, res, next)));
+  }
+
+  /** The path itself is not recorded: member links carry signed tokens in it. */
+  private traced(req: Request, res: Response, next: NextFunction): void {
+    const { span, context } = startSpan(req.method, { kind: SpanKind.SERVER, parent: traceContextFrom(req.headers), attributes: { [ATTR_HTTP_REQUEST_METHOD]: req.method } });
+    res.once('close', () => {
+      // The route is known once the router has matched it: the span is named after it, never after the path.
+      const route = routeTemplate(req);
+      span.updateName(`${req.method} ${route}`);
+      span.setAttributes({ [ATTR_HTTP_ROUTE]: route, [ATTR_HTTP_RESPONSE_STATUS_CODE]: res.statusCode });
+      if (res.statusCode >= 500 || !res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: res.writableFinished ? `HTTP ${res.statusCode}` : 'connection closed before the answer was sent' });
+      span.end();
+    });
+    inTraceContext(context, next);
   }
 }
