@@ -2,7 +2,7 @@ import { ForbiddenException, HttpException, HttpStatus, Inject, Injectable, Logg
 import { DataSource } from 'typeorm';
 import { AUDIT_ACTIONS, AuditEntry, Principal, RequestOrigin } from '@bin-alert/domain';
 import { AuditTrail, StaffAccount, StaffAccountRepository } from '@bin-alert/persistence';
-import { APP_CONFIG, AppConfig, LoginThrottle, accessTokenSettingsFrom, signAccessToken, verifyDecoyPassword, verifyPassword } from '@bin-alert/platform';
+import { APP_CONFIG, AppConfig, LoginThrottle, accessTokenSettingsFrom, addressForLimits, signAccessToken, verifyDecoyPassword, verifyPassword } from '@bin-alert/platform';
 import { LoginRequest } from './login.request';
 
 export const LOGIN_THROTTLE = Symbol('LOGIN_THROTTLE');
@@ -41,7 +41,7 @@ export class LoginService {
 
   async login(request: LoginRequest, origin: Required<RequestOrigin>): Promise<IssuedToken> {
     const username = request.username.toLowerCase();
-    const verdict = await this.throttle.attempt(username, origin.clientIp);
+    const verdict = await this.throttle.attempt(username, addressForLimits(origin.clientIp));
     if (!verdict.allowed) {
       this.logger.warn({ msg: 'sign-in throttled', clientIp: origin.clientIp, correlationId: origin.correlationId });
       throw new TooManyLoginAttempts(verdict.retryAfterSeconds);

@@ -15,7 +15,7 @@ import {
 
 const memberId = { memberId: z.string().uuid() };
 const binId = { binId: z.string().describe('the BIN’s id, e.g. herdersem') };
-const tooMany = { description: 'Too many requests from this client address this hour.', headers: { 'Retry-After': 'seconds to wait' } };
+const tooMany = { description: 'Too many requests from this client address (an IPv6 /64 counts as one) this hour, or from all addresses together (APPLICATIONS_PER_HOUR).', headers: { 'Retry-After': 'seconds to wait' } };
 const linkRefused = { description: 'The link is missing, forged, expired or meant for something else (`link refused: …`).' };
 const audited = 'Audited (actor: none, the member by link).';
 

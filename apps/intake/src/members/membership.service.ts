@@ -33,15 +33,20 @@ export class MembershipService {
 
   /**
    * Counts a public request (an application, a code or link that costs an SMS or an e-mail)
-   * against the client's hourly allowance; 429 with Retry-After beyond it.
+   * against the client's hourly allowance, then against the hour's ceiling for all addresses
+   * together; 429 with Retry-After beyond either. `clientAddress` is what `addressForLimits` gives.
    */
-  async admitPublicRequest(kind: 'applications' | 'messages', clientIp: string): Promise<void> {
+  async admitPublicRequest(kind: 'applications' | 'messages', clientAddress: string): Promise<void> {
     const window = Math.floor(Date.now() / 1000 / HOUR_SECONDS);
-    const key = `bin:rate:${kind}:${window}:${clientIp}`;
-    const [{ count }] = await this.stores.windows.hit([key], HOUR_SECONDS);
-    if (count > this.config.APPLICATIONS_PER_IP_PER_HOUR) {
-      const retryAfter = (window + 1) * HOUR_SECONDS - Math.floor(Date.now() / 1000);
-      throw new TooManyRequests(retryAfter);
+    const retryAfter = () => (window + 1) * HOUR_SECONDS - Math.floor(Date.now() / 1000);
+    const [{ count }] = await this.stores.windows.hit([`bin:rate:${kind}:${window}:${clientAddress}`], HOUR_SECONDS);
+    if (count > this.config.APPLICATIONS_PER_IP_PER_HOUR) throw new TooManyRequests(retryAfter(), 'address');
+    // Counted only once the address is within its own allowance: one address that keeps on
+    // asking spends its own allowance, not everyone's.
+    const [{ count: total }] = await this.stores.windows.hit([`bin:rate:${kind}:${window}:all`], HOUR_SECONDS);
+    if (total > this.config.APPLICATIONS_PER_HOUR) {
+      if (total === this.config.APPLICATIONS_PER_HOUR + 1) this.logger.warn({ msg: 'public requests reached the hourly ceiling for all addresses', kind, ceiling: this.config.APPLICATIONS_PER_HOUR });
+      throw new TooManyRequests(retryAfter(), 'everyone');
     }
   }
 
@@ -177,7 +182,11 @@ export class SmsCodeRefused extends ConflictException {
 }
 
 export class TooManyRequests extends HttpException {
-  constructor(readonly retryAfterSeconds: number) {
-    super(`too many requests from this address; try again in ${retryAfterSeconds} s`, 429);
+  constructor(
+    readonly retryAfterSeconds: number,
+    /** Whose allowance ran out: this client's, or the hour's for all addresses together. */
+    readonly exhausted: 'address' | 'everyone',
+  ) {
+    super(`too many requests ${exhausted === 'address' ? 'from this address' : 'from all addresses together this hour'}; try again in ${retryAfterSeconds} s`, 429);
   }
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { addressForLimits } from '@bin-alert/platform';
 import { MembershipService, TooManyRequests } from './membership.service';
 
 /**
@@ -7,7 +8,8 @@ import { MembershipService, TooManyRequests } from './membership.service';
  */
 export async function admitPublicRequest(memberships: MembershipService, kind: 'applications' | 'messages', req: Request, res: Response): Promise<void> {
   try {
-    await memberships.admitPublicRequest(kind, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    // req.ip: X-Forwarded-For is believed only from TRUSTED_PROXIES (serveApp sets `trust proxy`).
+    await memberships.admitPublicRequest(kind, addressForLimits(req.ip ?? req.socket.remoteAddress ?? 'unknown'));
   } catch (error) {
     if (error instanceof TooManyRequests) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     throw error;
