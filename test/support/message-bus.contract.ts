@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { allTopics, TOPICS } from '@bin-alert/contracts';
 import type { MessageBusDriver, RunningConsumer } from '@bin-alert/messaging';
+import { inTraceContext, startTracing, traceContextFrom, traceHeaders } from '@bin-alert/platform';
 import { waitFor } from './wait-for';
 
 /** What the contract needs of a driver besides MessageBus: a raw producer, the dead letters, lag and group state. */
@@ -128,6 +129,21 @@ export function messageBusContract(driver: string, setUp: () => Promise<BusUnder
       await caughtUp(group, topic);
       expect(attempts).toBe(3);
       expect(handled).toEqual([7, 8]);
+    }, timeoutMs);
+
+    it('carries the publisher’s trace context in W3C headers and runs the handler in it (ADR 0020)', async () => {
+      startTracing({}, 'contract'); // no exporter: a trace context is passed on exactly as it came
+      const topic = await newTopic(1);
+      const group = `test-trace-${randomUUID()}`;
+      const traceparent = `00-${randomUUID().replace(/-/g, '')}-00f067aa0ba902b7-01`;
+      const seen: Array<{ header?: string; active: Record<string, string> }> = [];
+      consumers.push(await client().consume({ groupId: group, topics: [topic], schema: numbered, maxWaitMs: 50, handle: async (m) => void seen.push({ header: m.headers.traceparent, active: traceHeaders() }) }));
+      await settled(group, 1);
+      const bus = client();
+      await inTraceContext(traceContextFrom({ traceparent }), () => bus.publish([{ topic, key: 'same', value: { n: 1 } }]));
+      await bus.publish([{ topic, key: 'same', value: { n: 2 } }]);
+      await caughtUp(group, topic);
+      expect(seen).toEqual([{ header: traceparent, active: { traceparent } }, { header: undefined, active: {} }]);
     }, timeoutMs);
 
     it('dead-letters unparseable, invalid and failing records with the error, then goes on with the next', async () => {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DEFAULT_RETRY_POLICY, mayRetry, retryDelayMs } from '@bin-alert/domain';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
-import { AppMetrics, withCorrelationId } from '@bin-alert/platform';
+import { AppMetrics, Link, MESSAGING_ATTRIBUTES, ROOT_CONTEXT, SpanKind, activeSpan, inSpan, markFailed, spanContextOf, traceContextFrom, TRACE_PARENT_HEADER, withCorrelationId } from '@bin-alert/platform';
 import { BatchConsumerSpec, ConsumerSpec, HandlerContext, IncomingMessage, OutgoingMessage, PermanentMessageError } from './message-bus';
 
 /** One record as a driver fetched it, before parsing: the value is the JSON text as published. */
@@ -37,7 +37,24 @@ export function deliverToHandler<T>(
   logger: Logger,
   metrics?: AppMetrics,
 ): Promise<void> {
-  return withCorrelationId(record.headers[HEADERS.correlationId], () => handleRecord(spec, record, ctx, sink, logger, metrics));
+  return withCorrelationId(record.headers[HEADERS.correlationId], () =>
+    inSpan(`process ${record.topic}`, { kind: SpanKind.CONSUMER, parent: traceContextFrom(record.headers), attributes: recordAttributes(spec, record) }, () => handleRecord(spec, record, ctx, sink, logger, metrics)),
+  );
+}
+
+/**
+ * A record's span continues the trace its headers carry (ADR 0020): what the handler publishes
+ * or calls runs inside it. Retries are part of the span; a dead letter marks it failed.
+ */
+function recordAttributes(spec: { groupId: string }, record: FetchedRecord) {
+  return {
+    [MESSAGING_ATTRIBUTES.system]: 'kafka',
+    [MESSAGING_ATTRIBUTES.operationType]: 'process',
+    [MESSAGING_ATTRIBUTES.destination]: record.topic,
+    [MESSAGING_ATTRIBUTES.partition]: String(record.partition),
+    [MESSAGING_ATTRIBUTES.offset]: Number(record.offset),
+    [MESSAGING_ATTRIBUTES.consumerGroup]: spec.groupId,
+  };
 }
 
 async function handleRecord<T>(spec: ConsumerSpec<T>, record: FetchedRecord, ctx: HandlerContext, sink: DeadLetterSink, logger: Logger, metrics?: AppMetrics): Promise<void> {
@@ -68,9 +85,16 @@ export async function deliverBatchToHandler<T>(
   if (parsed.length === 0) return;
   if (parsed.length > 1) {
     try {
-      await spec.handleBatch(
-        parsed.map((p) => p.message),
-        ctx,
+      // The records of a batch may belong to as many traces: the batch is a trace of its own, linked to each.
+      const links = parsed.flatMap(({ record }): Link[] => {
+        const linked = spanContextOf(record.headers[TRACE_PARENT_HEADER]);
+        return linked ? [{ context: linked }] : [];
+      });
+      const first = parsed[0].record;
+      await inSpan(
+        `process ${first.topic}`,
+        { kind: SpanKind.CONSUMER, parent: ROOT_CONTEXT, links, attributes: { ...recordAttributes(spec, first), [MESSAGING_ATTRIBUTES.batchCount]: parsed.length } },
+        () => spec.handleBatch(parsed.map((p) => p.message), ctx),
       );
       return;
     } catch (error) {
@@ -88,7 +112,11 @@ export async function deliverBatchToHandler<T>(
     }
   }
   for (const { record, message } of parsed) {
-    await withCorrelationId(record.headers[HEADERS.correlationId], () => handleWithRetries(spec, record, (c) => spec.handleBatch([message], c), ctx, sink, logger, metrics));
+    await withCorrelationId(record.headers[HEADERS.correlationId], () =>
+      inSpan(`process ${record.topic}`, { kind: SpanKind.CONSUMER, parent: traceContextFrom(record.headers), attributes: recordAttributes(spec, record) }, () =>
+        handleWithRetries(spec, record, (c) => spec.handleBatch([message], c), ctx, sink, logger, metrics),
+      ),
+    );
   }
 }
 
@@ -158,6 +186,7 @@ function whereOf(spec: { groupId: string }, record: FetchedRecord) {
 
 async function deadLetter(record: FetchedRecord, error: unknown, where: { group: string; attempts?: number }, sink: DeadLetterSink, logger: Logger, metrics?: AppMetrics): Promise<void> {
   logger.error({ msg: 'message dead-lettered', ...where, error: String(error) });
+  markFailed(activeSpan(), error);
   metrics?.deadLetters.inc({ topic: record.topic, group: where.group });
   await sink.publishDeadLetter({
     topic: TOPICS.deadLetters,

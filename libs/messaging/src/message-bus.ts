@@ -1,7 +1,7 @@
 import type { ZodType } from 'zod';
 import type { RetryPolicy } from '@bin-alert/domain';
 import { HEADERS } from '@bin-alert/contracts';
-import { currentCorrelationId } from '@bin-alert/platform';
+import { TRACE_PARENT_HEADER, currentCorrelationId, traceHeaders } from '@bin-alert/platform';
 
 /** A record to publish; `value` is serialised as JSON. */
 export interface OutgoingMessage {
@@ -90,4 +90,15 @@ export function withCorrelationHeader(message: OutgoingMessage): OutgoingMessage
   const correlationId = currentCorrelationId();
   if (!correlationId || message.headers?.[HEADERS.correlationId]) return message;
   return { ...message, headers: { ...message.headers, [HEADERS.correlationId]: correlationId } };
+}
+
+/**
+ * The message with the active trace context in W3C headers (traceparent, tracestate) beside the
+ * correlation id, unless it carries one already (an outbox record keeps the request's): the
+ * consumer's span continues the trace (ADR 0020). Every bus driver applies this too.
+ */
+export function withTraceHeaders(message: OutgoingMessage): OutgoingMessage {
+  if (message.headers?.[TRACE_PARENT_HEADER]) return message;
+  const headers = traceHeaders();
+  return Object.keys(headers).length === 0 ? message : { ...message, headers: { ...message.headers, ...headers } };
 }

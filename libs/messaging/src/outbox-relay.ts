@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
 import type { OutboxDrainResult, OutboxPublishing, OutboxRepository } from '@bin-alert/persistence';
-import { AppMetrics, withoutCorrelationId } from '@bin-alert/platform';
-import type { MessageBus } from './message-bus';
+import { AppMetrics, MESSAGING_ATTRIBUTES, SpanKind, TRACE_PARENT_HEADER, markFailed, startSpan, traceContextFrom, traceHeaders, withCorrelationId, withoutCorrelationId, withoutTraceContext } from '@bin-alert/platform';
+import type { MessageBus, OutgoingMessage } from './message-bus';
 
 /**
  * Publishes what intake committed to the outbox. Runs on a timer and on demand (kick) so that a
@@ -38,8 +38,8 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
-    // A drain publishes every pending record, not only the waking request's: it runs under none's id.
-    this.running = withoutCorrelationId(() => this.drain()).finally(() => {
+    // A drain publishes every pending record, not only the waking request's: it runs under none's id, in none's trace.
+    this.running = withoutCorrelationId(() => withoutTraceContext(() => this.drain())).finally(() => {
       this.running = null;
       if (this.again) {
         this.again = false;
@@ -80,7 +80,7 @@ export class OutboxRelay {
     return {
       maxAttempts: this.maxAttempts,
       publish: (records) =>
-        this.bus.publish(records.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers, ...(r.partition === undefined ? {} : { partition: r.partition }) }))),
+        publishTraced(this.bus, records.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers, ...(r.partition === undefined ? {} : { partition: r.partition }) }))),
       deadLetter: async (record, error) => {
         await this.bus.publish([
           {
@@ -93,5 +93,32 @@ export class OutboxRelay {
         this.metrics?.deadLetters.inc({ topic: record.topic, group: 'outbox-relay' });
       },
     };
+  }
+}
+
+/**
+ * A record that kept its writer's trace context (intake's request) is published in a producer
+ * span of that trace, and carries this span's context on: the trace shows how long the record
+ * waited in the outbox (ADR 0020). Records without one go as they are.
+ */
+async function publishTraced(bus: MessageBus, messages: OutgoingMessage[]): Promise<void> {
+  const spans = messages.map((m) =>
+    m.headers?.[TRACE_PARENT_HEADER]
+      ? withCorrelationId(m.headers[HEADERS.correlationId], () =>
+          startSpan(`publish ${m.topic}`, {
+            kind: SpanKind.PRODUCER,
+            parent: traceContextFrom(m.headers ?? {}),
+            attributes: { [MESSAGING_ATTRIBUTES.system]: 'kafka', [MESSAGING_ATTRIBUTES.operationType]: 'send', [MESSAGING_ATTRIBUTES.destination]: m.topic, [MESSAGING_ATTRIBUTES.messageKey]: m.key },
+          }),
+        )
+      : null,
+  );
+  try {
+    await bus.publish(messages.map((m, i) => (spans[i] ? { ...m, headers: { ...m.headers, ...traceHeaders(spans[i].context) } } : m)));
+  } catch (error) {
+    for (const traced of spans) markFailed(traced?.span, error);
+    throw error;
+  } finally {
+    for (const traced of spans) traced?.span.end();
   }
 }
