@@ -10,6 +10,7 @@ import { AlertLifecycle1764600000000 } from './migrations/1764600000000-alert-li
 import { MembershipAndPreferences1764700000000 } from './migrations/1764700000000-membership-and-preferences';
 import { AlertCorrelationId1764800000000 } from './migrations/1764800000000-alert-correlation-id';
 import { SetBasedPlanning1764950000000 } from './migrations/1764950000000-set-based-planning';
+import { AlertTraceContext1765000000000 } from './migrations/1765000000000-alert-trace-context';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   MembershipAndPreferences1764700000000,
   AlertCorrelationId1764800000000,
   SetBasedPlanning1764950000000,
+  AlertTraceContext1765000000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

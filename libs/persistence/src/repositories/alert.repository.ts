@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { AlertKind, AlertState, AlertText, AuditEntry, Channel, Language, MessageType, Urgency } from '@bin-alert/domain';
 import { AlertEntity } from '../entities';
 import { AuditTrail } from '../audit/audit-trail';
+import { TRACE_PARENT_HEADER } from '@opentelemetry/core';
 import { appendToOutbox } from './outbox.repository';
 
 export interface NewAlert {
@@ -86,13 +87,14 @@ export class AlertRepository {
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO alerts (id, category_code, urgency, redistribution_allowed, texts, status, issued_at, kind, message_type,
-                             references_alert_id, audience_alert_id, expires_at, created_by, submitted_by, cap_sender, cap_identifier, cap_sent, correlation_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+                             references_alert_id, audience_alert_id, expires_at, created_by, submitted_by, cap_sender, cap_identifier, cap_sent, correlation_id, trace_context)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
         [
           alert.id, alert.categoryCode, alert.urgency, alert.redistributionAllowed, JSON.stringify(alert.texts), alert.state ?? 'issued', alert.issuedAt,
           alert.kind ?? 'actual', alert.messageType ?? 'alert', alert.referencesAlertId ?? null, alert.audienceAlertId ?? null, alert.expiresAt ?? null,
           alert.createdBy ?? null, alert.submittedBy ?? null, alert.capSender ?? null, alert.capIdentifier ?? alert.id, alert.capSent ?? alert.issuedAt ?? new Date(),
           alert.correlationId ?? null,
+          traceContextOf(announcement),
         ],
       );
       await tx.query(`INSERT INTO alert_bins (alert_id, bin_id) SELECT $1, unnest($2::text[])`, [alert.id, alert.binIds]);
@@ -111,9 +113,9 @@ export class AlertRepository {
       const { records } = await tx.queryRunner!.query(
         `UPDATE alerts SET status = $3, submitted_by = COALESCE($4, submitted_by), approved_by = COALESCE($5, approved_by),
                 approved_at = CASE WHEN $5::text IS NULL THEN approved_at ELSE now() END, issued_at = COALESCE($6, issued_at),
-                rejected_by = COALESCE($7, rejected_by), rejection_reason = COALESCE($8, rejection_reason)
+                rejected_by = COALESCE($7, rejected_by), rejection_reason = COALESCE($8, rejection_reason), trace_context = COALESCE($9, trace_context)
           WHERE id = $1 AND status = $2 RETURNING id`,
-        [id, step.from, step.to, step.submittedBy ?? null, step.approvedBy ?? null, step.issuedAt ?? null, step.rejectedBy ?? null, step.rejectionReason ?? null],
+        [id, step.from, step.to, step.submittedBy ?? null, step.approvedBy ?? null, step.issuedAt ?? null, step.rejectedBy ?? null, step.rejectionReason ?? null, traceContextOf(announcement)],
         true,
       );
       if (records.length === 0) return false;
@@ -166,6 +168,11 @@ export class AlertRepository {
     }
     return { ...stored, channels };
   }
+}
+
+/** The trace the alert is announced in (ADR 0020): the tracker links providers' callbacks to it. */
+function traceContextOf(announcement: OutboxMessage | null): string | null {
+  return announcement?.headers?.[TRACE_PARENT_HEADER] ?? null;
 }
 
 function insertOutbox(tx: EntityManager, message: OutboxMessage): Promise<void> {

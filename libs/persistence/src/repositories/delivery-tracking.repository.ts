@@ -13,6 +13,8 @@ export interface TrackedDelivery {
   language: Language | null;
   /** The correlation id its alert was issued under (ADR 0010); null for alerts from before it was kept. */
   correlationId?: string | null;
+  /** The W3C traceparent its alert was announced under (ADR 0020), for a span link; null without tracing. */
+  traceContext?: string | null;
 }
 
 /** One provider callback, in the domain's words, to apply to its delivery. */
@@ -175,13 +177,13 @@ export class DeliveryTrackingRepository {
     const wanted = [...new Set(ids.filter((id) => UUID.test(id)))];
     const found = new Map<string, TrackedDelivery>();
     if (wanted.length === 0) return found;
-    const rows: Array<{ id: string; alert_id: string; member_id: string; channel: Channel; status: DeliveryStatus; language: Language | null; correlation_id: string | null }> =
+    const rows: Array<{ id: string; alert_id: string; member_id: string; channel: Channel; status: DeliveryStatus; language: Language | null; correlation_id: string | null; trace_context: string | null }> =
       await this.db.query(
-        `SELECT d.id, d.alert_id, d.member_id, d.channel, d.status, d.language, a.correlation_id
+        `SELECT d.id, d.alert_id, d.member_id, d.channel, d.status, d.language, a.correlation_id, a.trace_context
            FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.id = ANY($1::uuid[])`,
         [wanted],
       );
-    for (const r of rows) found.set(r.id, { id: r.id, alertId: r.alert_id, memberId: r.member_id, channel: r.channel, status: r.status, language: r.language, correlationId: r.correlation_id });
+    for (const r of rows) found.set(r.id, { id: r.id, alertId: r.alert_id, memberId: r.member_id, channel: r.channel, status: r.status, language: r.language, correlationId: r.correlation_id, traceContext: r.trace_context });
     return found;
   }
 
