@@ -25,7 +25,7 @@ import {
   submitRefusal,
 } from '@bin-alert/domain';
 import { AlertEntity, AlertRepository, CategoryEntity, AlertWithCounts, OutboxMessage, ReferenceDataRepository, StoredAlert } from '@bin-alert/persistence';
-import { APP_CONFIG, AppConfig, AppMetrics, FieldProblem, RequestValidationError } from '@bin-alert/platform';
+import { APP_CONFIG, AppConfig, AppMetrics, FieldProblem, RequestValidationError, traceHeaders } from '@bin-alert/platform';
 import { OutboxRelay } from '@bin-alert/messaging';
 
 export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
@@ -316,7 +316,8 @@ export class AlertIssuingService {
       ...(alert.expiresAt ? { expiresAt: alert.expiresAt.toISOString() } : {}),
       fallbackLanguage: this.config.ZONE_DEFAULT_LANGUAGE,
     };
-    return { topic: TOPICS.alerts, key: alert.id, payload: event, headers: { [HEADERS.correlationId]: correlationId, [HEADERS.eventType]: event.type } };
+    // The request's trace context is kept with the record: the relay publishes it later, outside the request (ADR 0020).
+    return { topic: TOPICS.alerts, key: alert.id, payload: event, headers: { ...traceHeaders(), [HEADERS.correlationId]: correlationId, [HEADERS.eventType]: event.type } };
   }
 }
 
