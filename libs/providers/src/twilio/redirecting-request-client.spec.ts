@@ -1,3 +1,6 @@
+import { ROOT_CONTEXT, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import twilio from 'twilio';
 import { RedirectingRequestClient } from './redirecting-request-client';
 import { createTwilioClient } from './twilio-client.factory';
@@ -16,6 +19,21 @@ describe('RedirectingRequestClient', () => {
 
   it('leaves hosts that merely contain "twilio.com" alone', () => {
     expect(client.redirect('https://api.twilio.com.evil.example/x')).toBe('https://api.twilio.com.evil.example/x');
+  });
+
+  it('sends the active trace context to the simulator with the SDK’s own headers (ADR 0020)', async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    const sent: Array<{ uri: string; headers?: Record<string, string> }> = [];
+    const traced = new RedirectingRequestClient('http://127.0.0.1:4010');
+    Object.assign(traced, { delegate: { request: async (opts: { uri: string; headers?: Record<string, string> }) => void sent.push(opts) } });
+    const active = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED });
+    await context.with(active, () => traced.request({ method: 'post', uri: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json', headers: { 'User-Agent': 'twilio-node' } }));
+    propagation.disable();
+    context.disable();
+    expect(sent).toEqual([
+      { method: 'post', uri: 'http://127.0.0.1:4010/2010-04-01/Accounts/AC1/Messages.json', headers: { 'User-Agent': 'twilio-node', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } },
+    ]);
   });
 });
 
