@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, configureHttpApp, createAppLogger, serveApp } from '@bin-alert/platform';
+import { AppConfig, configureHttpApp, createAppLogger, serveApp, startTracing } from '@bin-alert/platform';
 import { TrackerModule } from './tracker.module';
 
 /**
@@ -10,6 +10,7 @@ import { TrackerModule } from './tracker.module';
  * JSON (req.rawBody) for the SendGrid signature.
  */
 export async function startTracker(config: AppConfig, port = config.TRACKER_PORT): Promise<INestApplication> {
+  startTracing(config, 'tracker');
   const app = await NestFactory.create<NestExpressApplication>(TrackerModule.forRoot(config), {
     logger: createAppLogger(config, 'tracker'),
     bodyParser: false,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs
 import { DeliveryStatusEventV1, HEADERS, TOPICS, deliveryEventId } from '@bin-alert/contracts';
 import { MESSAGE_BUS, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { DeliveryTrackingRepository, TrackedDelivery } from '@bin-alert/persistence';
-import { STORES, Stores, currentCorrelationId, withCorrelationId, withoutCorrelationId } from '@bin-alert/platform';
+import { Link, ROOT_CONTEXT, STORES, Span, Stores, TRACE_ATTRIBUTES, activeSpan, currentCorrelationId, inSpan, spanContextOf, withCorrelationId, withoutCorrelationId } from '@bin-alert/platform';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
 import { CallbackObservation } from './callback-observation';
 import { MicroBatcher } from './micro-batcher';
@@ -36,6 +36,8 @@ interface ReceivedCallback {
   receivedAt: Date;
   /** The webhook request's: a batch holds several requests, so each callback carries its own. */
   correlationId: string | undefined;
+  /** The webhook request's span, to link to the trace of the alert the callback is about. */
+  requestSpan: Span | undefined;
 }
 
 /**
@@ -64,8 +66,17 @@ export class StatusEventPublisher {
     private readonly deliveries: DeliveryTrackingRepository,
     private readonly stats: WebhookStats,
   ) {
-    // A batch is shared work: it runs under no request's correlation id, and applies each callback's.
-    this.batcher = new MicroBatcher(settings.ingestBatch, (callbacks) => withoutCorrelationId(() => this.publishBatch(callbacks)));
+    // A batch is shared work: it runs under no request's correlation id, and applies each callback's;
+    // it is a trace of its own, linked to its requests' (ADR 0020).
+    this.batcher = new MicroBatcher(settings.ingestBatch, (callbacks) =>
+      withoutCorrelationId(() =>
+        inSpan(
+          'record delivery statuses',
+          { parent: ROOT_CONTEXT, links: requestLinks(callbacks), attributes: { 'bin.callbacks': callbacks.length } },
+          (span) => this.publishBatch(callbacks, span),
+        ),
+      ),
+    );
   }
 
   /**
@@ -75,15 +86,17 @@ export class StatusEventPublisher {
    */
   async publish(observations: CallbackObservation[], receivedAt = new Date()): Promise<ObservationResult[]> {
     const correlationId = currentCorrelationId();
-    const results = await this.batcher.submit(observations.map((observation) => ({ observation, receivedAt, correlationId })));
+    const requestSpan = activeSpan();
+    const results = await this.batcher.submit(observations.map((observation) => ({ observation, receivedAt, correlationId, requestSpan })));
     if (results.some((r) => r.outcome === 'in_flight')) throw new ServiceUnavailableException('This callback is being handled already; send it again later.');
     return results;
   }
 
-  private async publishBatch(callbacks: ReceivedCallback[]): Promise<ObservationResult[]> {
+  private async publishBatch(callbacks: ReceivedCallback[], batchSpan?: Span): Promise<ObservationResult[]> {
     const observations = callbacks.map((c) => c.observation);
     const results: ObservationResult[] = observations.map(() => ({ outcome: 'ignored' }));
     const known = await this.deliveries.findForTracking(observations.flatMap((o) => (o.deliveryId ? [o.deliveryId] : [])));
+    linkToAlertTraces(callbacks, known, batchSpan);
 
     // The first of each identity in the batch stands for all of them: the others are its repeats.
     const first = new Map<string, number>();
@@ -164,4 +177,34 @@ export class StatusEventPublisher {
     if (followed) headers[HEADERS.correlationId] = followed;
     return { topic: TOPICS.deliveryEvents, key: delivery.memberId, value: event, headers };
   }
+}
+
+/**
+ * Providers do not echo traceparent, so a callback starts a trace of its own. The alert row keeps
+ * the trace the alert was announced in (ADR 0020): each webhook request's span, and the batch's,
+ * get a link to the trace of every alert their callbacks are about (once per alert).
+ */
+function linkToAlertTraces(callbacks: ReceivedCallback[], known: Map<string, TrackedDelivery>, batchSpan: Span | undefined): void {
+  const linked = new Map<Span, Set<string>>();
+  const link = (span: Span | undefined, traceContext: string, delivery: TrackedDelivery): void => {
+    if (!span?.isRecording()) return;
+    const target = spanContextOf(traceContext);
+    const seen = linked.get(span) ?? new Set<string>();
+    linked.set(span, seen);
+    if (!target || seen.has(target.traceId)) return;
+    seen.add(target.traceId);
+    span.addLink({ context: target, attributes: { [TRACE_ATTRIBUTES.alertId]: delivery.alertId } });
+  };
+  for (const callback of callbacks) {
+    const delivery = callback.observation.deliveryId ? known.get(callback.observation.deliveryId) : undefined;
+    if (!delivery?.traceContext) continue;
+    link(callback.requestSpan, delivery.traceContext, delivery);
+    link(batchSpan, delivery.traceContext, delivery);
+  }
+}
+
+/** One link per webhook request of the batch (a request may bring many callbacks). */
+function requestLinks(callbacks: ReceivedCallback[]): Link[] {
+  const spans = new Set(callbacks.flatMap((c) => (c.requestSpan?.isRecording() ? [c.requestSpan] : [])));
+  return [...spans].map((span) => ({ context: span.spanContext() }));
 }
