@@ -2,7 +2,7 @@ import { INestApplication, Logger } from '@nestjs/common';
 import { startDispatcher } from '@bin-alert/dispatch';
 import { CHANNELS } from '@bin-alert/domain';
 import { EmbeddedPostgres, StaffAccountRepository, migrate, openDataSource, seedDemoAccounts, seedDemoMembers, startEmbeddedPostgres } from '@bin-alert/persistence';
-import { AppConfig, createAppLogger, hashPassword, loadConfig } from '@bin-alert/platform';
+import { AppConfig, createAppLogger, hashPassword, loadConfig, startTracing } from '@bin-alert/platform';
 import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
 import { startIntake } from '../../intake/src/start-intake';
 import { RunningProviderSim, startProviderSim } from '../../provider-sim/src/start-provider-sim';
@@ -32,6 +32,8 @@ export async function startStandalone(env: NodeJS.ProcessEnv = process.env): Pro
   const started = Date.now();
   // A person at a terminal wants the ready line, not every route Nest maps five times over.
   const base = loadConfig({ LOG_LEVEL: 'warn', ...env, BIN_ALERT_MODE: 'standalone' });
+  // One process, one tracer provider: its spans are the standalone service's, whichever app made them (ADR 0020).
+  startTracing(base, 'standalone');
   const logger = new Logger('standalone');
   const stack: Array<{ name: string; close(): Promise<void> }> = [];
   const stop = async () => {
