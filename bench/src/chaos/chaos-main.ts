@@ -32,7 +32,7 @@ const USAGE = `npm run chaos -- [options]
   --stall-timeout S  stop waiting when no delivery changes for S seconds (default 240)
   --out FILE         JSON result (default test-artifacts/chaos/latest.json)
 Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
-Runs on servers of its own (PostgreSQL 127.0.0.1:55432, Redis 16379, Kafka 29092 and the
+Runs on servers of its own (PostgreSQL 127.0.0.1:55432, Redis 16379, Kafka 49092 and the
 three-broker cluster 39092-39094); never on the shared ones.`;
 
 function parseArgs(argv: string[]): ChaosArgs {
@@ -91,6 +91,9 @@ interface ScenarioReport extends Partial<ScenarioOutcome> {
   notes?: string[];
   wall_s?: number;
 }
+
+/** The scenario's apps, stopped on Ctrl-C with the servers. */
+let running: ChaosSystem | null = null;
 
 async function recreateDatabase(postgres: OwnPostgres): Promise<void> {
   const client = new Client({ connectionString: postgres.url('postgres') });
@@ -159,6 +162,7 @@ async function runScenario(scenario: Scenario, args: ChaosArgs, servers: { postg
   // PostgreSQL restarts under the runner too: a dropped idle connection is not an error of the run.
   pool.on('error', () => undefined);
   const notes: string[] = [];
+  running = system;
   try {
     await system.start();
     say(`system up: ${system.names().join(', ')} (logs in ${join(logRoot, scenario.name)})`);
@@ -235,6 +239,7 @@ async function runScenario(scenario: Scenario, args: ChaosArgs, servers: { postg
     return { title: scenario.title, error: (error as Error).message, notes, app_restarts: system.restarts.map((r) => ({ app: r.app, at_s: Math.round((r.at - t0) / 100) / 10, cause: r.cause, exit: r.exit })), wall_s: Math.round((Date.now() - t0) / 1000) };
   } finally {
     await system.stop();
+    running = null;
     await pool.end().catch(() => undefined);
   }
 }
@@ -276,7 +281,7 @@ async function main(args: ChaosArgs): Promise<void> {
   ]);
   const postgres = new OwnPostgres(ROOT);
   const redis = new OwnRedis(ROOT);
-  const single = new OwnKafka(ROOT, 'single broker', 1, 29092, '.local/chaos/kafka');
+  const single = new OwnKafka(ROOT, 'single broker', 1, 49092, '.local/chaos/kafka');
   const cluster = new OwnKafka(ROOT, 'three-broker cluster', 3, 39092, '.local/chaos/kafka-cluster');
   const results: Record<string, ScenarioReport> = {};
   const report = () => ({
@@ -310,7 +315,9 @@ async function main(args: ChaosArgs): Promise<void> {
     process.on(signal, () => {
       console.error(`\n[chaos] ${signal}: stopping the servers of the run…`);
       write();
-      void stopServers().finally(() => process.exit(130));
+      void (running?.stop() ?? Promise.resolve())
+        .then(stopServers)
+        .finally(() => process.exit(130));
     });
   }
   try {
@@ -328,6 +335,9 @@ async function main(args: ChaosArgs): Promise<void> {
       if (!kafka.running) {
         console.log(`[chaos] starting a fresh ${kafka.label} on ${kafka.brokers.join(',')}…`);
         await kafka.startFresh();
+        // A fresh broker creates its offsets topic on the first group's request: until it has, a
+        // consumer that starts crashes with "group coordinator not found" (the tracker's did).
+        await until(() => withKafkaAdmin(kafka.brokers, async (admin) => (await admin.describeGroups(['bin-alert-chaos-probe'])).groups.length === 1, 'bin-alert-chaos-probe'), 60_000, 1000);
       }
       console.log(`\n[chaos] === ${scenario.name}: ${scenario.title}`);
       results[scenario.name] = await runScenario(scenario, args, { postgres, redis, kafka }, logRoot);
