@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { letOtlpExporterRunUnderJest } from '../../../../test/support/otlp-export-under-jest';
+import { ConfigError, loadConfig } from '../config/app-config';
 import { withCorrelationId } from '../logging/correlation';
 import { flushTracing, inSpan, inTraceContext, isTracingExported, otlpTracesUrl, spanContextOf, startSpan, startTracing, stopTracing, traceContextFrom, traceHeaders, withoutTraceContext } from './tracing';
 
@@ -116,5 +117,15 @@ describe('tracing with an endpoint', () => {
     expect(span.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(span.spanContext().traceId).not.toBe(TRACE_ID);
     span.end();
+  });
+});
+
+describe('tracing settings', () => {
+  it('take an http(s) collector URL or nothing, and a plain service name', () => {
+    expect(loadConfig({}).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SERVICE_NAME: 'bin-alert-intake-eu1' })).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SERVICE_NAME: 'bin-alert-intake-eu1' });
+    for (const endpoint of ['127.0.0.1:4318', 'grpc://collector:4317', 'http://collector:4318/?x=1']) expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint })).toThrow(ConfigError);
+    expect(() => loadConfig({ OTEL_SERVICE_NAME: 'bin alert' })).toThrow(/OTEL_SERVICE_NAME/);
   });
 });
