@@ -110,13 +110,32 @@ export class ChaosSystem {
       this.envOf.set(spec.name, env);
     }
     // The simulator first: the dispatchers' first calls need it.
-    await waitReady(this.launch('provider-sim'));
+    await this.startReady('provider-sim');
     // The tracker alone next: it creates the topics on a fresh Kafka before the others look for them.
-    await waitReady(this.launch('tracker'), 120_000);
-    const others = [...this.specOf.keys()].filter((n) => n !== 'provider-sim' && n !== 'tracker').map((n) => this.launch(n));
-    await Promise.all(others.map((a) => waitReady(a, 120_000)));
+    await this.startReady('tracker');
+    await Promise.all([...this.specOf.keys()].filter((n) => n !== 'provider-sim' && n !== 'tracker').map((n) => this.startReady(n)));
     this.supervising = setInterval(() => this.supervise(), 250);
     this.supervising.unref();
+  }
+
+  /**
+   * Starts an app and waits until it is ready; one that exits while starting (a fresh cluster
+   * still electing its partition leaders) is started again, as its supervisor would, five times at most.
+   */
+  private async startReady(name: string): Promise<void> {
+    let app = this.launch(name);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await waitReady(app, 120_000);
+        return;
+      } catch (error) {
+        if (!app.exited || attempt >= 5) throw error;
+        this.restarts.push({ app: name, at: Date.now(), cause: 'exited by itself', exit: `${JSON.stringify(app.exited)} while starting` });
+        console.log(`[chaos]   ${name} exited while starting (${JSON.stringify(app.exited)}); starting it again`);
+        await sleep(2000);
+        app = this.relaunch(name);
+      }
+    }
   }
 
   private launch(name: string): RunningApp {

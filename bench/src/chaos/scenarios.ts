@@ -188,7 +188,7 @@ export const SCENARIOS: Scenario[] = [
       // Intake kicks its outbox relay as it answers: the record may be on Kafka already. Said, so
       // that a run shows whether it tested the relay after a restart or the race before it.
       const beforeKill = (await published()) > before;
-      ctx.say(`intake SIGKILLed ${killedAt - answeredAt} ms after its 201 (${beforeKill ? 'the relay had published the alert already' : 'the alert still only in the outbox'}); starting it again`);
+      ctx.say(`intake SIGKILLed ${killedAt - answeredAt} ms after its 201 (${beforeKill ? 'the relay had published the alert already' : 'the alert not on Kafka yet'}); starting it again`);
       const ready = await ctx.system.restart('intake');
       ctx.say(`intake ready again after ${ready - killedAt} ms`);
       return {
@@ -197,7 +197,7 @@ export const SCENARIOS: Scenario[] = [
         faultEnd: ready,
         recovery: { kind: 'first-row', from: killedAt },
         notes: [
-          `intake killed ${killedAt - answeredAt} ms after its 201; ${beforeKill ? 'its relay had published the alert to Kafka before the kill' : 'the alert was still only in the outbox at the kill: the restarted intake published it'}`,
+          `intake killed ${killedAt - answeredAt} ms after its 201; ${beforeKill ? 'its relay had published the alert to Kafka before the kill' : 'the alert was not on Kafka yet when looked at right after the kill (a produce request may still have been in flight: compare recovery_ms with the restart time)'}`,
           "recovery_ms: from the kill to the alert's first delivery row",
         ],
       };
