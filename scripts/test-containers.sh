@@ -120,7 +120,7 @@ if ! docker compose version 2>/dev/null | grep -Eq 'version v?2\.'; then
   echo "deb $mirror trixie main" >"$apt_dir/sources.list"
   mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
   apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/none"
-    -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o "Dir::State::Status=$apt_dir/status")
+    -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o "Dir::State::Status=$apt_dir/status" -o APT::Sandbox::User=root)
   touch "$apt_dir/status"
   "${SUDO[@]}" apt-get "${apt_opts[@]}" update -qq
   (cd "$apt_dir" && "${SUDO[@]}" apt-get "${apt_opts[@]}" download -qq "docker-compose=$COMPOSE_VERSION")
