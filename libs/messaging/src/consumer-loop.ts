@@ -37,8 +37,13 @@ export function deliverToHandler<T>(
   logger: Logger,
   metrics?: AppMetrics,
 ): Promise<void> {
+  return inRecordScope(spec, record, () => handleRecord(spec, record, ctx, sink, logger, metrics));
+}
+
+/** Runs `work` under the record's correlation id and in its span, continuing the trace its headers carry. */
+function inRecordScope<R>(spec: { groupId: string }, record: FetchedRecord, work: () => Promise<R>): Promise<R> {
   return withCorrelationId(record.headers[HEADERS.correlationId], () =>
-    inSpan(`process ${record.topic}`, { kind: SpanKind.CONSUMER, parent: traceContextFrom(record.headers), attributes: recordAttributes(spec, record) }, () => handleRecord(spec, record, ctx, sink, logger, metrics)),
+    inSpan(`process ${record.topic}`, { kind: SpanKind.CONSUMER, parent: traceContextFrom(record.headers), attributes: recordAttributes(spec, record) }, work),
   );
 }
 
@@ -112,11 +117,7 @@ export async function deliverBatchToHandler<T>(
     }
   }
   for (const { record, message } of parsed) {
-    await withCorrelationId(record.headers[HEADERS.correlationId], () =>
-      inSpan(`process ${record.topic}`, { kind: SpanKind.CONSUMER, parent: traceContextFrom(record.headers), attributes: recordAttributes(spec, record) }, () =>
-        handleWithRetries(spec, record, (c) => spec.handleBatch([message], c), ctx, sink, logger, metrics),
-      ),
-    );
+    await inRecordScope(spec, record, () => handleWithRetries(spec, record, (c) => spec.handleBatch([message], c), ctx, sink, logger, metrics));
   }
 }
 

@@ -3,7 +3,7 @@ import { HEADERS, TOPICS, TopicSpec } from '@bin-alert/contracts';
 import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverBatchToHandler, deliverToHandler } from './consumer-loop';
 import { AppMetrics } from '@bin-alert/platform';
 import { BusInspection, ConsumerLag, ConsumerLagSource, GroupLag } from './consumer-lag';
-import { BatchConsumerSpec, ConsumerSpec, DEFAULT_MAX_BATCH_SIZE, HandlerContext, MessageBus, OutgoingMessage, RunningConsumer, isBatchConsumer, withCorrelationHeader, withTraceHeaders } from './message-bus';
+import { BatchConsumerSpec, ConsumerSpec, DEFAULT_MAX_BATCH_SIZE, HandlerContext, MessageBus, OutgoingMessage, RunningConsumer, isBatchConsumer, withContextHeaders } from './message-bus';
 
 interface StoredRecord {
   offset: number;
@@ -322,7 +322,7 @@ export class InProcessMessageBus implements MessageBus, ConsumerLagSource {
   async publish(messages: OutgoingMessage[]): Promise<void> {
     // All or nothing, as one producer batch: validate every topic before appending any record.
     this.broker.checkTopics(messages.map((m) => m.topic));
-    const serialised = messages.map(withCorrelationHeader).map(withTraceHeaders).map((m) => ({ topic: m.topic, key: m.key, value: JSON.stringify(m.value), headers: m.headers, partition: m.partition }));
+    const serialised = messages.map(withContextHeaders).map((m) => ({ topic: m.topic, key: m.key, value: JSON.stringify(m.value), headers: m.headers, partition: m.partition }));
     for (const m of serialised) this.broker.append(m.topic, m);
   }
 

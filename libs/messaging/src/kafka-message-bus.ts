@@ -5,7 +5,7 @@ import { AppMetrics } from '@bin-alert/platform';
 import { BusInspection, ConsumerLag, ConsumerLagSource, consumerGroupLags, fetchConsumerLag, topicRecordCount } from './consumer-lag';
 import { KafkaSecurity, createKafkaClient } from './kafka-client';
 import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverBatchToHandler, deliverToHandler } from './consumer-loop';
-import { BatchConsumerSpec, ConsumerSpec, DEFAULT_MAX_BATCH_SIZE, MessageBus, OutgoingMessage, RunningConsumer, isBatchConsumer, withCorrelationHeader, withTraceHeaders } from './message-bus';
+import { BatchConsumerSpec, ConsumerSpec, DEFAULT_MAX_BATCH_SIZE, MessageBus, OutgoingMessage, RunningConsumer, isBatchConsumer, withContextHeaders } from './message-bus';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -128,7 +128,7 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
     if (messages.length === 0) return;
     const producer = await this.getProducer();
     const byTopic = new Map<string, OutgoingMessage[]>();
-    for (const m of messages.map(withCorrelationHeader).map(withTraceHeaders)) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    for (const m of messages.map(withContextHeaders)) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
     await producer.sendBatch({
       topicMessages: [...byTopic].map(([topic, batch]) => ({
         topic,

@@ -102,3 +102,8 @@ export function withTraceHeaders(message: OutgoingMessage): OutgoingMessage {
   const headers = traceHeaders();
   return Object.keys(headers).length === 0 ? message : { ...message, headers: { ...message.headers, ...headers } };
 }
+
+/** What every bus driver stamps on what it publishes: the correlation id and the trace context. */
+export function withContextHeaders(message: OutgoingMessage): OutgoingMessage {
+  return withTraceHeaders(withCorrelationHeader(message));
+}
