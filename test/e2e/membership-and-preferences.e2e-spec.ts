@@ -470,6 +470,8 @@ describe('membership, preferences and privacy', () => {
   });
 
   describe('reports', () => {
+    let reachAlert: string;
+
     it('counts messages per BIN, category, month and channel, membership over time, and an alert’s reach; boards see only their BINs', async () => {
       const messages = await api('GET', '/v1/reports/messages', { token: herdersemBoard });
       expect(messages.status).toBe(200);
@@ -494,6 +496,60 @@ describe('membership, preferences and privacy', () => {
       // Moorsel: Bart (prevention switched off on SMS) and Dirk (no mobile).
       expect(sms).toMatchObject({ members: 2, planned: 0, reached: 0, suppressedByReason: { opted_out: 1, no_contact_point: 1 } });
       expect((await api('GET', `/v1/reports/alerts/${alert}/reach`, { token: bearer({ role: 'board', binIds: ['meldert'] }) })).status).toBe(403);
+      reachAlert = alert;
+    });
+
+    it('gives every report as a CSV attachment with the JSON’s figures, under the same scope', async () => {
+      const csv = async (path: string, token: string) => {
+        const res = await fetch(`${stack.intakeUrl}${path}`, { headers: { authorization: token } });
+        const bytes = Buffer.from(await res.arrayBuffer());
+        return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), bytes, text: bytes.toString('utf8') };
+      };
+      // Plain cells only in these reports (ids, codes, months, counts): splitting on the separator reads them.
+      const records = (text: string, separator = ',') => text.replace(/^\uFEFF/, '').split('\r\n').slice(0, -1).map((line) => line.split(separator));
+      const asJson = (text: string, separator = ',') => {
+        const [header, ...rows] = records(text, separator);
+        return rows.map((cells) => Object.fromEntries(header.map((h, i) => [h, /^\d+$/.test(cells[i]) ? Number(cells[i]) : cells[i] === '' ? null : cells[i]])));
+      };
+      const year = new Date().getUTCFullYear();
+      const period = `from=${year}-01-01&to=${year + 1}-01-01`;
+
+      const messagesJson = await api('GET', `/v1/reports/messages?${period}`, { token: herdersemBoard });
+      const messages = await csv(`/v1/reports/messages?${period}&format=csv`, herdersemBoard);
+      expect(messages.status).toBe(200);
+      expect(messages.type).toBe('text/csv; charset=utf-8');
+      expect(messages.disposition).toBe(`attachment; filename="bin-alert-messages-${year}-01-01-${year + 1}-01-01.csv"`);
+      expect([...messages.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(records(messages.text)[0]).toEqual(['binId', 'category', 'month', 'channel', 'alerts', 'reached']);
+      expect(messagesJson.body.rows.length).toBeGreaterThan(0);
+      expect(asJson(messages.text)).toEqual(messagesJson.body.rows);
+
+      const membershipJson = await api('GET', `/v1/reports/membership?bins=herdersem&${period}`, { token: herdersemBoard });
+      const membership = await csv(`/v1/reports/membership?bins=herdersem&${period}&format=csv&delimiter=semicolon`, herdersemBoard);
+      expect(membership.disposition).toBe(`attachment; filename="bin-alert-membership-${year}-01-01-${year + 1}-01-01.csv"`);
+      expect(records(membership.text, ';')[0]).toEqual(['binId', 'month', 'active', 'joined', 'resigned']);
+      expect(asJson(membership.text, ';')).toEqual(membershipJson.body.rows);
+
+      const reachJson = await api('GET', `/v1/reports/alerts/${reachAlert}/reach`, { token: moorselBoard });
+      const reach = await csv(`/v1/reports/alerts/${reachAlert}/reach?format=csv`, moorselBoard);
+      expect(reach.disposition).toBe(`attachment; filename="bin-alert-reach-${reachAlert}.csv"`);
+      const figures = asJson(reach.text);
+      for (const c of reachJson.body.channels) {
+        const of = (measure: string) => figures.filter((f) => f.channel === c.channel && f.measure === measure);
+        expect(['members', 'planned', 'reached'].map((m) => of(m).map((f) => f.count))).toEqual([[c.members], [c.planned], [c.reached]]);
+        expect(Object.fromEntries(of('suppressed').map((f) => [f.reason, f.count]))).toEqual(c.suppressedByReason);
+        expect(Object.fromEntries(of('failed').map((f) => [f.reason, f.count]))).toEqual(c.failedByReason);
+      }
+      expect(figures.find((f) => f.channel === 'sms' && f.measure === 'suppressed' && f.reason === 'opted_out')).toEqual({ channel: 'sms', measure: 'suppressed', reason: 'opted_out', count: 1 });
+
+      // The same authorization as the JSON: another board's BIN, an alert outside the scope, no token.
+      expect((await csv(`/v1/reports/messages?bins=moorsel&format=csv`, herdersemBoard)).status).toBe(403);
+      expect((await csv(`/v1/reports/alerts/${reachAlert}/reach?format=csv`, bearer({ role: 'board', binIds: ['meldert'] }))).status).toBe(403);
+      expect((await fetch(`${stack.intakeUrl}/v1/reports/membership?format=csv`)).status).toBe(401);
+      const wrong = await api('GET', '/v1/reports/messages?format=xlsx&delimiter=semicolon', { token: herdersemBoard });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.errors.map((e: { field: string }) => e.field)).toContain('format');
+      expect((await api('GET', `/v1/reports/alerts/${reachAlert}/reach?delimiter=semicolon`, { token: moorselBoard })).body.errors).toEqual([{ field: 'delimiter', reason: 'only with format=csv' }]);
     });
   });
 

@@ -28,3 +28,5 @@ export * from './membership/member-notice';
 export * from './delivery/delivery-funnel';
 export * from './access/alert-visibility';
 export * from './content/text-rules';
+export * from './reports/csv';
+export * from './reports/report-rows';

@@ -1,15 +1,36 @@
 import { z } from 'zod';
-import { CHANNELS } from '@bin-alert/domain';
+import { CHANNELS, CSV_DELIMITERS, CSV_MEDIA_TYPE } from '@bin-alert/domain';
 import type { OperationDoc } from '@bin-alert/platform';
+
+/** Every report is JSON, or CSV with `format=csv` (ADR 0022): a query parameter, so that a plain link can ask for it. */
+const formatFields = {
+  format: z.enum(['json', 'csv']).optional().describe('`csv`: the same figures as a CSV file to download (UTF-8 with BOM, a header row, RFC 4180); default `json`'),
+  delimiter: z
+    .enum(Object.keys(CSV_DELIMITERS) as [keyof typeof CSV_DELIMITERS])
+    .optional()
+    .describe('with `format=csv`: `comma` (RFC 4180, the default) or `semicolon`, which Excel with Belgian regional settings splits into columns when the file is opened'),
+};
+const delimiterOnlyWithCsv = (q: { format?: string; delimiter?: string }) => q.delimiter === undefined || q.format === 'csv';
+const delimiterIssue = { path: ['delimiter'], message: 'only with format=csv' };
+
+export const reportFormatQuery = z.object(formatFields).strict().refine(delimiterOnlyWithCsv, delimiterIssue);
 
 /** The period and BINs of a report, as the query string gives them; the calendar year by default. */
 export const reportPeriodQuery = z
   .object({
+    ...formatFields,
     bins: z.string().optional().describe('comma-separated BIN ids; default: every BIN in the caller’s scope'),
     from: z.string().date('a date YYYY-MM-DD').optional().describe('first day (UTC), default 1 January of this year'),
     to: z.string().date('a date YYYY-MM-DD').optional().describe('day after the last (UTC), default 1 January of next year; at most five years after from'),
   })
-  .strict();
+  .strict()
+  .refine(delimiterOnlyWithCsv, delimiterIssue);
+
+/** The CSV answer of a report, beside its JSON. */
+const csv = (filename: string) => ({
+  contentType: CSV_MEDIA_TYPE,
+  description: `With \`format=csv\`: the rows as CSV, \`Content-Disposition: attachment; filename="${filename}"\`.`,
+});
 
 const period = { from: z.string().datetime(), to: z.string().datetime(), bins: z.array(z.string()) };
 const scope = { description: 'A BIN asked for is outside the caller’s scope (board members: their BINs; police: their zone).' };
@@ -23,6 +44,7 @@ export const REPORT_DOCS = {
     responses: {
       200: {
         description: 'The report.',
+        alternative: csv('bin-alert-messages-<from>-<to>.csv'),
         schema: z.object({ ...period, rows: z.array(z.object({ binId: z.string(), category: z.string(), month: z.string().describe('YYYY-MM'), channel: z.enum(CHANNELS), alerts: z.number().int(), reached: z.number().int() })) }),
       },
       403: scope,
@@ -35,6 +57,7 @@ export const REPORT_DOCS = {
     responses: {
       200: {
         description: 'The report.',
+        alternative: csv('bin-alert-membership-<from>-<to>.csv'),
         schema: z.object({ ...period, rows: z.array(z.object({ binId: z.string(), month: z.string().describe('YYYY-MM'), active: z.number().int(), joined: z.number().int(), resigned: z.number().int() })) }),
       },
       403: scope,
@@ -44,9 +67,11 @@ export const REPORT_DOCS = {
     summary: 'An alert’s reach per channel, counting members of the caller’s BINs only',
     tags: ['reports'],
     params: { id: z.string().uuid() },
+    query: reportFormatQuery,
     responses: {
       200: {
-        description: 'The reach.',
+        description: 'The reach. The CSV has one figure per line: channel, measure (members, planned, reached, suppressed, failed), reason (for suppressed and failed), count.',
+        alternative: csv('bin-alert-reach-<alert id>.csv'),
         schema: z.object({
           alertId: z.string().uuid(),
           bins: z.array(z.string()).describe('the BINs of the alert the caller may see'),

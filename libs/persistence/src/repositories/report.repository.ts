@@ -1,35 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Channel } from '@bin-alert/domain';
+import type { AlertReachRow, Channel, MembershipCountRow, MessagesSentRow } from '@bin-alert/domain';
 
 /** Statuses in which the provider took the message (and possibly confirmed it arrived). */
 const REACHED = ['accepted', 'sent', 'deferred', 'answered', 'delivered'];
-
-export interface MessagesSentRow {
-  binId: string;
-  category: string;
-  month: string;
-  channel: Channel;
-  alerts: number;
-  reached: number;
-}
-
-export interface MembershipCountRow {
-  binId: string;
-  month: string;
-  active: number;
-  joined: number;
-  resigned: number;
-}
-
-export interface AlertReachRow {
-  channel: Channel;
-  members: number;
-  planned: number;
-  reached: number;
-  suppressedByReason: Record<string, number>;
-  failedByReason: Record<string, number>;
-}
 
 /**
  * The figures the boards are shown: counted from deliveries and memberships, which keep their

@@ -10,6 +10,8 @@ export interface ResponseDoc {
   /** Another media type than application/json (e.g. text/html), described in words. */
   contentType?: string;
   headers?: Record<string, string>;
+  /** The same answer in another media type the caller may ask for (a report as CSV), described in words. */
+  alternative?: { contentType: string; description: string };
 }
 
 /**

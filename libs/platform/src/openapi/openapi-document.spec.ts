@@ -8,6 +8,12 @@ describe('buildOpenApiDocument', () => {
       { method: 'POST', path: '/v1/things', isPublic: false, roles: ['admin'], doc: { summary: 'Make a thing', tags: ['things'], body, responses: { 201: { description: 'Made.' }, 409: { description: 'Taken.' } } } },
       { method: 'GET', path: '/v1/things/:id', isPublic: true, doc: { summary: 'A thing', tags: ['things'], params: { id: z.string().uuid() }, responses: { 200: { description: 'It.', schema: z.object({ id: z.string() }) } } } },
       { method: 'DELETE', path: '/v1/things/:id', isPublic: false },
+      {
+        method: 'GET',
+        path: '/v1/things/report',
+        isPublic: false,
+        doc: { summary: 'Counted', tags: ['things'], responses: { 200: { description: 'The counts.', schema: z.object({ n: z.number() }), alternative: { contentType: 'text/csv; charset=utf-8', description: 'As CSV.' } } } },
+      },
     ],
     { title: 't', version: '1' },
   ) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -37,5 +43,11 @@ describe('buildOpenApiDocument', () => {
     expect(read.responses['401']).toBeUndefined();
     expect(read.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }]);
     expect(document.paths['/v1/things/{id}'].delete).toBeUndefined();
+  });
+
+  it('offers a JSON answer and its alternative media type side by side', () => {
+    const content = document.paths['/v1/things/report'].get.responses['200'].content;
+    expect(Object.keys(content)).toEqual(['application/json', 'text/csv; charset=utf-8']);
+    expect(content['text/csv; charset=utf-8'].schema).toEqual({ type: 'string', description: 'As CSV.' });
   });
 });

@@ -112,7 +112,9 @@ function responseObject(status: number, response: ResponseDoc): JsonObject {
       : status >= 400
         ? errorContent()
         : undefined;
-  return { description: response.description, ...headers, ...(content ? { content } : {}) };
+  const alternative = response.alternative ? { [response.alternative.contentType]: { schema: { type: 'string', description: response.alternative.description } } } : {};
+  const all = content || response.alternative ? { content: { ...content, ...alternative } } : {};
+  return { description: response.description, ...headers, ...all };
 }
 
 function errorContent(): JsonObject {
