@@ -15,6 +15,8 @@ import {
   TwilioVoiceCaller,
   voiceAnswerUrl,
   voiceGatherActionUrl,
+  voiceTwiml,
+  DEFAULT_TWILIO_VOICES,
 } from '@bin-alert/providers';
 import { loadConfig, providerSettingsFrom } from '@bin-alert/platform';
 
@@ -140,7 +142,7 @@ async function startStubTracker(): Promise<{ server: Server; url: string; receiv
       received.set(path, (received.get(path) ?? 0) + 1);
       if (path === TRACKER_WEBHOOK_PATHS.twilioVoiceAnswer) {
         const deliveryId = new URL(req.url ?? '/', 'http://x').searchParams.get('deliveryId') ?? '';
-        const { twiml } = renderVoice(CONTENT, 'nl', { gatherActionUrl: voiceGatherActionUrl(url, deliveryId) });
+        const twiml = voiceTwiml(renderVoice(CONTENT, 'nl', { gatherActionUrl: voiceGatherActionUrl(url, deliveryId) }), DEFAULT_TWILIO_VOICES);
         res.writeHead(200, { 'Content-Type': 'text/xml' }).end(twiml);
       } else {
         res.writeHead(200, { 'Content-Type': 'text/plain' }).end();

@@ -109,7 +109,8 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
     expect(brunoCall).toHaveLength(1);
     expect(brunoCall[0].channel).toBe('voice');
     expect(brunoCall[0].said.length).toBeGreaterThanOrEqual(1);
-    expect(brunoCall[0].said.every((s: any) => s.language === 'fr-BE')).toBe(true);
+    // Belgian French, in the Belgian French neural voice (TWILIO_VOICE_FR's default).
+    expect(brunoCall[0].said.every((s: any) => s.language === 'fr-BE' && s.voice === 'Polly.Isabelle-Neural')).toBe(true);
     expect(brunoCall[0].said[0].text).toContain('Garçon disparu Lucas');
 
     // Chris is in both BINs and still gets one SMS and one e-mail.

@@ -1,6 +1,6 @@
-import { SendGridEventWebhookVerifier, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
+import { SendGridEventWebhookVerifier, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY, TwilioVoice } from '@bin-alert/providers';
 import type { Language } from '@bin-alert/domain';
-import { AppConfig, providerSettingsFrom } from '@bin-alert/platform';
+import { AppConfig, providerSettingsFrom, twilioVoicesFrom } from '@bin-alert/platform';
 
 export const TRACKER_SETTINGS = Symbol('TRACKER_SETTINGS');
 
@@ -22,6 +22,8 @@ export interface TrackerSettings {
   ingestBatch: { maxItems: number; maxWaitMs: number };
   /** The zone's default language: what a call says when the alert lacks the member's own. */
   zoneDefaultLanguage: Language;
+  /** The voice calls speak in, per member language (TWILIO_VOICE_*). */
+  voices: Readonly<Record<Language, TwilioVoice>>;
 }
 
 export function trackerSettingsFrom(config: AppConfig): TrackerSettings {
@@ -36,6 +38,7 @@ export function trackerSettingsFrom(config: AppConfig): TrackerSettings {
     publicUrl: config.TRACKER_PUBLIC_URL,
     zoneDefaultLanguage: config.ZONE_DEFAULT_LANGUAGE,
     twilioAuthToken: providerSettingsFrom(config).twilio.authToken,
+    voices: twilioVoicesFrom(config),
     sendGridVerifier: new SendGridEventWebhookVerifier(config.SENDGRID_WEBHOOK_PUBLIC_KEY, config.WEBHOOK_MAX_AGE_SECONDS),
     dedupeTtlSeconds: config.WEBHOOK_DEDUPE_TTL_SECONDS,
     claimTtlSeconds: 60,

@@ -19,6 +19,8 @@ import {
   messageStatusCallbackUrl,
   sendGridEventWebhookUrl,
   voiceGatherActionUrl,
+  voiceTwiml,
+  DEFAULT_TWILIO_VOICES,
 } from '@bin-alert/providers';
 import { SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY } from '../../../libs/providers/src/sendgrid/simulator-webhook-keys';
 import { RunningProviderSim, startProviderSim } from '../../provider-sim/src/start-provider-sim';
@@ -299,7 +301,7 @@ describe('tracker', () => {
 
     expect(gather.status).toBe(200);
     expect(gather.contentType).toMatch(/^text\/xml/);
-    expect(gather.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Say language="fr-BE">Merci. Votre confirmation est enregistrée.</Say><Hangup/></Response>');
+    expect(gather.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Isabelle-Neural" language="fr-BE">Merci. Votre confirmation est enregistrée.</Say><Hangup/></Response>');
     await projectionCaughtUp();
     const call = await row(s.delivery.voice);
     expect(call).toMatchObject({ status: 'delivered', provider_status: 'completed', acknowledged_at: expect.any(Date), delivered_at: expect.any(Date) });
@@ -581,7 +583,7 @@ describe('tracker', () => {
         [await seed('nl', alertId), magic('12'), 'delivered', false],
       ] as const;
       for (const [s, to] of cases) {
-        const { twiml } = renderVoice(content, 'nl', { gatherActionUrl: voiceGatherActionUrl(config.TRACKER_PUBLIC_URL, s.delivery.voice) });
+        const twiml = voiceTwiml(renderVoice(content, 'nl', { gatherActionUrl: voiceGatherActionUrl(config.TRACKER_PUBLIC_URL, s.delivery.voice) }), DEFAULT_TWILIO_VOICES);
         await voice.call({
           deliveryId: s.delivery.voice,
           to,

@@ -6,6 +6,7 @@ export * from './twilio/redirecting-request-client';
 export * from './twilio/twilio-failure';
 export * from './twilio/twilio-sms.sender';
 export * from './twilio/twilio-voice.caller';
+export * from './twilio/voice-twiml';
 export * from './sendgrid/sendgrid-failure';
 export * from './sendgrid/sendgrid-email.sender';
 export * from './callback-urls';

@@ -6,6 +6,8 @@ export type SimChannel = (typeof SIM_CHANNELS)[number];
 export interface SaidText {
   /** BCP 47 tag from `<Say language="…">`, Twilio's default `en-US` when absent. */
   language: string;
+  /** `<Say voice="…">` (e.g. Polly.Lisa-Neural), absent when Twilio's default voice speaks. */
+  voice?: string;
   text: string;
 }
 

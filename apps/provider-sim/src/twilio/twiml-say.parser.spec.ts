@@ -12,6 +12,12 @@ describe('parseSaidTexts', () => {
     ]);
   });
 
+  it('reads the voice a <Say> names', () => {
+    expect(parseSaidTexts('<Response><Say voice="Polly.Lisa-Neural" language="nl-BE">Hallo</Say></Response>')).toEqual([
+      { language: 'nl-BE', voice: 'Polly.Lisa-Neural', text: 'Hallo' },
+    ]);
+  });
+
   it('defaults to en-US, keeps SSML text, and ignores empty <Say/>', () => {
     expect(parseSaidTexts('<Response><Say>Hello <break time="1s"/> <emphasis>world</emphasis></Say><Say/></Response>')).toEqual([
       { language: 'en-US', text: 'Hello world' },

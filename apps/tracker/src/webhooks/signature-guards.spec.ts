@@ -1,6 +1,6 @@
 import { BadRequestException, ExecutionContext, ForbiddenException } from '@nestjs/common';
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
-import { SendGridEventWebhookVerifier } from '@bin-alert/providers';
+import { DEFAULT_TWILIO_VOICES, SendGridEventWebhookVerifier } from '@bin-alert/providers';
 import type { TrackerSettings } from '../tracker-settings';
 import type { WebhookStats } from '../tracking/webhook-stats';
 import { SendGridSignatureGuard, TwilioSignatureGuard } from './signature-guards';
@@ -14,6 +14,7 @@ const settings: TrackerSettings = {
   claimTtlSeconds: 60,
   ingestBatch: { maxItems: 500, maxWaitMs: 2 },
   zoneDefaultLanguage: 'nl',
+  voices: DEFAULT_TWILIO_VOICES,
 };
 const counted: Array<Record<string, number>> = [];
 const stats = { add: async (c: Record<string, number>) => void counted.push(c) } as unknown as WebhookStats;

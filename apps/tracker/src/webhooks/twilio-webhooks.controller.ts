@@ -1,7 +1,7 @@
 import { Body, Controller, Header, HttpCode, Inject, Logger, Post, Query, UseGuards } from '@nestjs/common';
 import { classifySmsReply, isAnsweredByMachine, redactContact, renderVoice, renderVoiceGatherReply } from '@bin-alert/domain';
 import { DeliveryTrackingRepository, SmsOptOutRepository } from '@bin-alert/persistence';
-import { TRACKER_WEBHOOK_PATHS, voiceGatherActionUrl } from '@bin-alert/providers';
+import { TRACKER_WEBHOOK_PATHS, hangUpTwiml, voiceGatherActionUrl, voiceTwiml } from '@bin-alert/providers';
 import { ZodBodyPipe } from '@bin-alert/platform';
 import { callStatusObservation, gatherObservation, messageStatusObservation } from '../tracking/callback-observation';
 import { StatusEventPublisher } from '../tracking/status-event-publisher';
@@ -22,7 +22,6 @@ import { TwilioSignatureGuard } from './signature-guards';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
-const HANG_UP_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
 
 /**
  * Twilio's signed form webhooks. Status callbacks answer 200 with an empty body once the event
@@ -65,11 +64,11 @@ export class TwilioWebhooksController {
     const script = id === undefined ? null : await this.deliveries.findVoiceScript(id, this.settings.zoneDefaultLanguage);
     if (!script || id === undefined) {
       this.logger.warn({ msg: 'call answered for a delivery that has no voice message; hanging up', deliveryId: id, callSid: form.CallSid });
-      return HANG_UP_TWIML;
+      return hangUpTwiml();
     }
     const answeredByMachine = isAnsweredByMachine(form.AnsweredBy);
     if (answeredByMachine) await this.stats.add({ voice_answered_by_machine: 1 });
-    return renderVoice(script.content, script.language, { gatherActionUrl: voiceGatherActionUrl(this.settings.publicUrl, id), answeredByMachine }).twiml;
+    return voiceTwiml(renderVoice(script.content, script.language, { gatherActionUrl: voiceGatherActionUrl(this.settings.publicUrl, id), answeredByMachine }), this.settings.voices);
   }
 
   /** The `<Gather action>`: Digits=1 acknowledges; the answer thanks the member in their language. */
@@ -79,7 +78,7 @@ export class TwilioWebhooksController {
   async voiceGather(@Query('deliveryId') deliveryId: string | undefined, @Body(new ZodBodyPipe(gatherForm)) form: GatherForm): Promise<string> {
     const observation = gatherObservation(single(deliveryId), form);
     const [result] = await this.events.publish([observation]);
-    return renderVoiceGatherReply(result.delivery?.language ?? null, observation.acknowledged && result.delivery !== undefined);
+    return voiceTwiml(renderVoiceGatherReply(result.delivery?.language ?? null, observation.acknowledged && result.delivery !== undefined), this.settings.voices);
   }
 
   /**

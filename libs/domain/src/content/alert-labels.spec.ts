@@ -149,7 +149,7 @@ describe('previewAlert', () => {
     expect(preview.fr.sms).toMatchObject({ language: 'fr', encoding: 'UCS-2', segments: 2, nonGsmCharacters: ['ê'] });
     expect(preview.nl.sms).toMatchObject({ language: 'nl', encoding: 'GSM-7', segments: 1 });
     expect(preview.de.email.language).toBe('nl');
-    expect(preview.en.voice.locale).toBe('nl-BE');
+    expect(preview.en.voice.language).toBe('nl');
     expect(preview.nl.email.subject).toBe('[TEST] Inbraken in Moorsel');
   });
 

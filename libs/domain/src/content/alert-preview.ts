@@ -6,7 +6,7 @@ import { RenderedEmail, RenderedSms, RenderedVoice, SmsRenderOptions, renderEmai
 export interface ChannelPreview {
   sms: RenderedSms;
   email: RenderedEmail;
-  voice: Omit<RenderedVoice, 'twiml'> & { twiml: string };
+  voice: RenderedVoice;
 }
 
 /**

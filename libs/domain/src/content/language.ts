@@ -18,6 +18,3 @@ export function pickLanguage(
   if (!first) throw new Error('an alert needs text in at least one language');
   return first;
 }
-
-/** BCP-47 tags for voice synthesis (Twilio <Say language>): Belgian variants where they exist. */
-export const VOICE_LOCALE: Record<Language, string> = { nl: 'nl-BE', fr: 'fr-BE', de: 'de-DE', en: 'en-GB' };

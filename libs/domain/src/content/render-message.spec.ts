@@ -116,67 +116,58 @@ describe('renderEmail footer', () => {
 });
 
 describe('renderVoice', () => {
-  it('says the message twice in the Belgian locale of the member', () => {
+  it('says the message twice in the member language, with a pause between', () => {
     const voice = renderVoice(missingChild, 'fr');
-    expect(voice.locale).toBe('fr-BE');
-    expect(voice.twiml.match(/<Say language="fr-BE">/g)).toHaveLength(2);
+    expect(voice.language).toBe('fr');
     expect(voice.script).toContain('Garçon disparu à Herdersem');
+    expect(voice.steps).toEqual([{ kind: 'say', text: voice.script }, { kind: 'pause', seconds: 1 }, { kind: 'say', text: voice.script }]);
   });
 
-  it('escapes XML in the script', () => {
-    const voice = renderVoice({ ...missingChild, texts: { en: { title: 'R&D <x>', body: '"q"' } } }, 'en');
-    expect(voice.twiml).toContain('R&amp;D &lt;x&gt;');
-    expect(voice.locale).toBe('en-GB');
+  it('has no gather without a gather action URL', () => {
+    expect(renderVoice(missingChild, 'nl').steps.map((s) => s.kind)).not.toContain('gather');
   });
 
-  it('has no <Gather> without a gather action URL', () => {
-    expect(renderVoice(missingChild, 'nl').twiml).not.toContain('<Gather');
-  });
-
-  it('wraps the second reading in a <Gather> posting to the action URL, with the prompt in the member language', () => {
+  it('says the second reading inside a gather posting to the action URL, with the prompt in the member language', () => {
     const action = 'https://tracker.example/webhooks/twilio/voice-gather?deliveryId=d-1&x=1';
     const voice = renderVoice(missingChild, 'fr', { gatherActionUrl: action });
-    const say = `<Say language="fr-BE">Message BIN de la police. Garçon disparu à Herdersem. Lucas (8 ans) porte une veste rouge. Appelez le 101. Ce message peut être partagé.</Say>`;
-    expect(voice.twiml).toBe(
-      '<?xml version="1.0" encoding="UTF-8"?><Response>' +
-        say +
-        '<Pause length="1"/>' +
-        '<Gather numDigits="1" timeout="8" action="https://tracker.example/webhooks/twilio/voice-gather?deliveryId=d-1&amp;x=1" method="POST">' +
-        say +
-        '<Say language="fr-BE">Appuyez sur 1 pour confirmer que vous avez reçu ce message.</Say></Gather></Response>',
-    );
-    expect(voice.script).not.toContain('Appuyez');
+    const script = 'Message BIN de la police. Garçon disparu à Herdersem. Lucas (8 ans) porte une veste rouge. Appelez le 101. Ce message peut être partagé.';
+    expect(voice.script).toBe(script);
+    expect(voice.steps).toEqual([
+      { kind: 'say', text: script },
+      { kind: 'pause', seconds: 1 },
+      { kind: 'gather', digits: 1, timeoutSeconds: 8, actionUrl: action, say: [script, 'Appuyez sur 1 pour confirmer que vous avez reçu ce message.'] },
+    ]);
   });
 
   it('leaves an answering machine the message once, with nothing to press', () => {
     const voice = renderVoice(missingChild, 'fr', { gatherActionUrl: 'http://t/g', answeredByMachine: true });
-    expect(voice.twiml.match(/Lucas \(8 ans\)/g)).toHaveLength(1);
-    expect(voice.twiml).not.toContain('<Gather');
-    expect(voice.twiml).toMatch(/<\/Say><Hangup\/><\/Response>$/);
+    expect(voice.steps).toEqual([{ kind: 'say', text: voice.script }, { kind: 'hangup' }]);
   });
 
   it.each([
-    ['nl', 'nl-BE', 'Druk op 1'],
-    ['de', 'nl-BE', 'Druk op 1'], // no German text: the zone language, prompt included
-    ['en', 'nl-BE', 'Druk op 1'],
-  ] as const)('prompts a %s member in the language the alert is said in (%s)', (language, locale, prompt) => {
-    const twiml = renderVoice(missingChild, language, { gatherActionUrl: 'http://t/g' }).twiml;
-    expect(twiml).toContain(`<Say language="${locale}">${prompt}`);
+    ['nl', 'nl', 'Druk op 1'],
+    ['de', 'nl', 'Druk op 1'], // no German text: the zone language, prompt included
+    ['en', 'nl', 'Druk op 1'],
+  ] as const)('prompts a %s member in the language the alert is said in (%s)', (language, said, prompt) => {
+    const voice = renderVoice(missingChild, language, { gatherActionUrl: 'http://t/g' });
+    expect(voice.language).toBe(said);
+    const gather = voice.steps.find((s) => s.kind === 'gather');
+    expect(gather?.kind === 'gather' && gather.say[1]).toMatch(new RegExp(`^${prompt}`));
   });
 });
 
 describe('renderVoiceGatherReply', () => {
   it.each([
-    ['nl', '<Say language="nl-BE">Bedankt. Uw bevestiging is genoteerd.</Say>'],
-    ['fr', '<Say language="fr-BE">Merci. Votre confirmation est enregistrée.</Say>'],
-    ['de', '<Say language="de-DE">Danke. Ihre Bestätigung wurde gespeichert.</Say>'],
-    ['en', '<Say language="en-GB">Thank you. Your confirmation has been recorded.</Say>'],
-  ] as const)('thanks a %s member and hangs up', (language, say) => {
-    expect(renderVoiceGatherReply(language, true)).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response>${say}<Hangup/></Response>`);
+    ['nl', 'Bedankt. Uw bevestiging is genoteerd.'],
+    ['fr', 'Merci. Votre confirmation est enregistrée.'],
+    ['de', 'Danke. Ihre Bestätigung wurde gespeichert.'],
+    ['en', 'Thank you. Your confirmation has been recorded.'],
+  ] as const)('thanks a %s member and hangs up', (language, thanks) => {
+    expect(renderVoiceGatherReply(language, true)).toEqual({ language, steps: [{ kind: 'say', text: thanks }, { kind: 'hangup' }] });
   });
 
-  it('answers an empty response when nothing was confirmed or the delivery is unknown', () => {
-    expect(renderVoiceGatherReply('nl', false)).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
-    expect(renderVoiceGatherReply(null, true)).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+  it('says nothing more when nothing was confirmed or the delivery is unknown', () => {
+    expect(renderVoiceGatherReply('nl', false)).toBeNull();
+    expect(renderVoiceGatherReply(null, true)).toBeNull();
   });
 });

@@ -13,7 +13,7 @@ import {
   offersUnsubscribe,
   redistributionNotice,
 } from './alert-message';
-import { VOICE_LOCALE, pickLanguage } from './language';
+import { pickLanguage } from './language';
 import { SmsEncoding, normaliseForSms, segmentSms } from './sms-encoding';
 
 function availableLanguages(content: AlertContent): Language[] {
@@ -145,11 +145,26 @@ function footerLines(content: AlertContent, language: Language, links: EmailFoot
   return lines;
 }
 
-export interface RenderedVoice {
+/**
+ * One thing a call does, in order. The domain says what is said and when; the voice adapter
+ * writes it in the provider's markup (Twilio's TwiML) with the voice configured for the language.
+ */
+export type VoiceStep =
+  | { kind: 'say'; text: string }
+  | { kind: 'pause'; seconds: number }
+  /** Waits for `digits` keys while saying `say`; the keys are posted to `actionUrl`. */
+  | { kind: 'gather'; digits: number; timeoutSeconds: number; actionUrl: string; say: string[] }
+  | { kind: 'hangup' };
+
+/** What a call says, in which of the member's languages; no steps = nothing more to say. */
+export interface VoiceScript {
   language: Language;
-  locale: string;
+  steps: VoiceStep[];
+}
+
+export interface RenderedVoice extends VoiceScript {
+  /** The message as said once (what the preview shows). */
   script: string;
-  twiml: string;
 }
 
 export interface VoiceRenderOptions {
@@ -172,7 +187,6 @@ export interface VoiceRenderOptions {
  */
 export function renderVoice(content: AlertContent, memberLanguage: Language, options: VoiceRenderOptions = {}): RenderedVoice {
   const { language, text } = textFor(content, memberLanguage);
-  const locale = VOICE_LOCALE[language];
   const notReal = notRealNotice(content, language);
   // The urgency is in the voice; a test and a follow-up are said, before and (a test) after.
   const intro = [
@@ -180,21 +194,18 @@ export function renderVoice(content: AlertContent, memberLanguage: Language, opt
     ...(content.messageType && content.messageType !== 'alert' ? [`${FOLLOW_UP_LABEL[language][content.messageType]}.`] : []),
   ];
   const script = [`${SENDER_NAME[language]}.`, ...intro.map((p) => (p.endsWith('.') ? p : `${p}.`)), `${text.title}.`, text.body, redistributionNotice(content, language), ...(notReal ? [notReal] : [])].join(' ');
-  const say = `<Say language="${locale}">${escapeXml(script)}</Say>`;
-  if (options.answeredByMachine) return { language, locale, script, twiml: `<?xml version="1.0" encoding="UTF-8"?><Response>${say}<Hangup/></Response>` };
-  const second = options.gatherActionUrl
-    ? `<Gather numDigits="1" timeout="8" action="${escapeXml(options.gatherActionUrl)}" method="POST">${say}` +
-      `<Say language="${locale}">${escapeXml(VOICE_CONFIRM_PROMPT[language])}</Say></Gather>`
+  const say: VoiceStep = { kind: 'say', text: script };
+  if (options.answeredByMachine) return { language, script, steps: [say, { kind: 'hangup' }] };
+  const second: VoiceStep = options.gatherActionUrl
+    ? { kind: 'gather', digits: 1, timeoutSeconds: 8, actionUrl: options.gatherActionUrl, say: [script, VOICE_CONFIRM_PROMPT[language]] }
     : say;
-  const twiml = `<?xml version="1.0" encoding="UTF-8"?><Response>${say}<Pause length="1"/>${second}</Response>`;
-  return { language, locale, script, twiml };
+  return { language, script, steps: [say, { kind: 'pause', seconds: 1 }, second] };
 }
 
-/** The TwiML answering a `<Gather>` action: thanks when the member confirmed, else nothing more. */
-export function renderVoiceGatherReply(language: Language | null, acknowledged: boolean): string {
-  if (!acknowledged || language === null) return '<?xml version="1.0" encoding="UTF-8"?><Response/>';
-  const say = `<Say language="${VOICE_LOCALE[language]}">${escapeXml(VOICE_CONFIRM_THANKS[language])}</Say>`;
-  return `<?xml version="1.0" encoding="UTF-8"?><Response>${say}<Hangup/></Response>`;
+/** The answer to a `<Gather>` action: thanks when the member confirmed, else nothing more. */
+export function renderVoiceGatherReply(language: Language | null, acknowledged: boolean): VoiceScript | null {
+  if (!acknowledged || language === null) return null;
+  return { language, steps: [{ kind: 'say', text: VOICE_CONFIRM_THANKS[language] }, { kind: 'hangup' }] };
 }
 
 export function escapeXml(text: string): string {

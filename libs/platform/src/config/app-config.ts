@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
+import { DEFAULT_TWILIO_VOICES, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
 import type { AccessTokenSettings } from '../auth/access-token';
 import type { OidcSettings } from '../auth/oidc-token';
 import { APPROVAL_POLICIES, LANGUAGES } from '@bin-alert/domain';
@@ -21,6 +21,9 @@ const optionalFile = z
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
   .pipe(z.string().refine((f) => existsSync(f), 'no such file (give the path of a PEM file the process can read)').optional());
+/** A Twilio voice name: `man`, `woman`, `Polly.<Name>[-Neural|-Generative]`, `Google.<locale>-<Model>-<X>`… */
+const sayVoice = z.string().trim().regex(/^[A-Za-z][A-Za-z0-9.\-]*$/, 'must be a voice name Twilio offers, e.g. Polly.Lisa-Neural');
+const sayLanguage = z.string().trim().regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'must be a language-REGION tag, e.g. nl-BE');
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /**
@@ -157,6 +160,19 @@ export const configSchema = z.object({
   TWILIO_ACCOUNT_SID: optionalSecret.pipe(z.string().regex(/^AC[0-9a-f]{32}$/, 'must be AC followed by 32 hex digits').optional()),
   TWILIO_AUTH_TOKEN: optionalSecret,
   TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number').default('+32460200100'),
+  /**
+   * The voice calls speak in, per member language (Twilio `<Say voice language>`): defaults are
+   * Amazon Polly's Belgian Dutch and Belgian French neural voices, German and British English ones.
+   * Twilio refuses a voice with a language it does not speak: change both together.
+   */
+  TWILIO_VOICE_NL: sayVoice.default(DEFAULT_TWILIO_VOICES.nl.voice),
+  TWILIO_VOICE_LANGUAGE_NL: sayLanguage.default(DEFAULT_TWILIO_VOICES.nl.language),
+  TWILIO_VOICE_FR: sayVoice.default(DEFAULT_TWILIO_VOICES.fr.voice),
+  TWILIO_VOICE_LANGUAGE_FR: sayLanguage.default(DEFAULT_TWILIO_VOICES.fr.language),
+  TWILIO_VOICE_DE: sayVoice.default(DEFAULT_TWILIO_VOICES.de.voice),
+  TWILIO_VOICE_LANGUAGE_DE: sayLanguage.default(DEFAULT_TWILIO_VOICES.de.language),
+  TWILIO_VOICE_EN: sayVoice.default(DEFAULT_TWILIO_VOICES.en.voice),
+  TWILIO_VOICE_LANGUAGE_EN: sayLanguage.default(DEFAULT_TWILIO_VOICES.en.language),
   SENDGRID_API_KEY: optionalSecret,
   SENDGRID_FROM_EMAIL: z.string().email().default('bin@politie-aalst.example'),
   SENDGRID_FROM_NAME: z.string().default('BIN Politiezone Aalst'),

@@ -1,4 +1,5 @@
-import type { ProviderSettings } from '@bin-alert/providers';
+import type { Language } from '@bin-alert/domain';
+import type { ProviderSettings, TwilioVoice } from '@bin-alert/providers';
 import { AppConfig } from './app-config';
 
 /** Simulator credentials: the simulator accepts exactly these. */
@@ -21,5 +22,15 @@ export function providerSettingsFrom(config: AppConfig): ProviderSettings {
       fromName: config.SENDGRID_FROM_NAME,
       apiBaseUrl: config.SENDGRID_API_KEY ? null : config.PROVIDER_SIM_URL,
     },
+  };
+}
+
+/** The voice calls speak in, per member language (TWILIO_VOICE_*, TWILIO_VOICE_LANGUAGE_*). */
+export function twilioVoicesFrom(config: AppConfig): Record<Language, TwilioVoice> {
+  return {
+    nl: { voice: config.TWILIO_VOICE_NL, language: config.TWILIO_VOICE_LANGUAGE_NL },
+    fr: { voice: config.TWILIO_VOICE_FR, language: config.TWILIO_VOICE_LANGUAGE_FR },
+    de: { voice: config.TWILIO_VOICE_DE, language: config.TWILIO_VOICE_LANGUAGE_DE },
+    en: { voice: config.TWILIO_VOICE_EN, language: config.TWILIO_VOICE_LANGUAGE_EN },
   };
 }
