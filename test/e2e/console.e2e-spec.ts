@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The page.evaluate and waitForFunction callbacks run in the browser, hence the DOM types.
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { aMember } from '../support/member.builder';
@@ -343,6 +343,15 @@ describe('operator console in a browser', () => {
     expect(await page.getByTestId('messages-chart').locator(`[data-group="${month}"] [data-series=sms]`).getAttribute('data-value')).toBe(String(sum('sms')));
     await shot('09-history');
 
+    // The download button saves the server's CSV of the year: the same figures as the page.
+    const year = new Date().getFullYear();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as CSV' }).first().click()]);
+    expect(download.suggestedFilename()).toBe(`bin-alert-messages-${year}-01-01-${year + 1}-01-01.csv`);
+    const lines = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('binId,category,month,channel,alerts,reached');
+    const csvSum = (channel: string) => lines.slice(1).map((l) => l.split(',')).filter((c) => c[2] === month && c[3] === channel).reduce((n, c) => n + Number(c[5]), 0);
+    for (const channel of ['sms', 'email', 'voice']) expect(csvSum(channel)).toBe(sum(channel));
+
     await page.getByRole('group', { name: /BINs/ }).getByLabel('Moorsel').check();
     await table.locator(`tr[data-month="${month}"] td[data-channel=email]`).filter({ hasText: String(sum('email', 'moorsel')) }).waitFor();
     await page.getByRole('group', { name: /Category/ }).getByLabel('Inbraak').check();
@@ -351,6 +360,9 @@ describe('operator console in a browser', () => {
     await page.goto(`${stack.intakeUrl}/#/membership`);
     await page.getByTestId('membership-table').locator('tr[data-bin=herdersem] td[data-column=active]').filter({ hasText: /^3$/ }).waitFor();
     await page.getByTestId('membership-chart').waitFor();
+    const [membershipCsv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as CSV' }).click()]);
+    expect(membershipCsv.suggestedFilename()).toBe(`bin-alert-membership-${year}-01-01-${year + 1}-01-01.csv`);
+    expect(readFileSync((await membershipCsv.path())!, 'utf8').split('\r\n')[0]).toBe('\uFEFFbinId,month,active,joined,resigned');
     await shot('09b-membership');
   });
 

@@ -34,6 +34,27 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   throw new ApiError(response.status, message, answer.errors ?? []);
 }
 
+/**
+ * Saves a report as the CSV file the API names (Content-Disposition): fetched with the session's
+ * token, since a plain link could not send it, then handed to the browser as a download.
+ */
+export async function downloadReport(path: string): Promise<string> {
+  const session = loadSession();
+  const response = await fetch(`${path}${path.includes('?') ? '&' : '?'}format=csv`, { headers: session ? { authorization: `Bearer ${session.token}` } : {} });
+  if (!response.ok) {
+    const answer = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new ApiError(response.status, answer.message ?? response.statusText);
+  }
+  const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'bin-alert-report.csv';
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return filename;
+}
+
 export interface Bin {
   id: string;
   name: string;

@@ -164,6 +164,8 @@ const en = {
   resigned: 'Resigned',
   chartFor: 'Chart for',
   membershipChart: 'Members of {bin} in {year}, per month',
+  downloadCsv: 'Download as CSV',
+  downloadCsvHint: 'every row of the year, for Excel or another spreadsheet',
 };
 
 type Words = typeof en;
@@ -331,6 +333,8 @@ const nl: Words = {
   resigned: 'Uitgeschreven',
   chartFor: 'Grafiek voor',
   membershipChart: 'Leden van {bin} in {year}, per maand',
+  downloadCsv: 'Downloaden als CSV',
+  downloadCsvHint: 'alle rijen van het jaar, voor Excel of een ander rekenblad',
 };
 
 export type WordKey = keyof Words;

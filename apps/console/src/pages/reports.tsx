@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, Bin, Category, api } from '../api';
+import { ApiError, Bin, Category, api, downloadReport } from '../api';
 import { ColumnChart, ColumnSeries } from '../components/column-chart';
 import { useConsole } from '../context';
 import type { Translate, UiLanguage } from '../i18n';
@@ -62,6 +62,30 @@ function ReportState(props: { problem: string | null; loading: boolean }) {
   return props.loading ? <p>{t('loading')}</p> : null;
 }
 
+/** Downloads the report as the server writes it in CSV: every row of the year, whatever the filters on the page. */
+function DownloadCsv(props: { path: string; year: number }) {
+  const { t } = useConsole();
+  const [problem, setProblem] = useState<string | null>(null);
+  const download = () => {
+    setProblem(null);
+    downloadReport(`${props.path}?${reportQuery(props.year, [])}`).catch((error: unknown) => setProblem(error instanceof ApiError ? `${error.status}: ${error.message}` : String(error)));
+  };
+  return (
+    <p class="download">
+      <button type="button" onClick={download}>
+        {t('downloadCsv')}
+      </button>{' '}
+      <span class="hint">{t('downloadCsvHint')}</span>
+      {problem && (
+        <span class="problem" role="alert">
+          {' '}
+          {t('error', { message: problem })}
+        </span>
+      )}
+    </p>
+  );
+}
+
 /** Reads a report of the caller's scope for a year; the API decides which BINs that scope holds. */
 function useReport<T>(path: string, year: number): { data: { bins: string[]; rows: T[] } | null; problem: string | null } {
   const [data, setData] = useState<{ bins: string[]; rows: T[] } | null>(null);
@@ -121,6 +145,7 @@ export function HistoryPage() {
       <ReportState problem={problem} loading={!data && !problem} />
       {data && (
         <>
+          <DownloadCsv path="/v1/reports/messages" year={year} />
           <h2>{t('messagesChart', { year })}</h2>
           <ColumnChart
             title={t('messagesChart', { year })}
@@ -190,6 +215,7 @@ export function MembershipPage() {
       <ReportState problem={problem} loading={!data && !problem} />
       {data && (
         <>
+          <DownloadCsv path="/v1/reports/membership" year={year} />
           <table class="report" data-testid="membership-table">
             <caption class="visually-hidden">{t('membershipTitle')}</caption>
             <thead>
