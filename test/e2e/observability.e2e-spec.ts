@@ -167,7 +167,7 @@ describe('observability: metrics, health and one correlation id through every ap
       const ready = await fetch(`${url}/health/ready`);
       const body = (await ready.json()) as { status: string; checks: Record<string, string> };
       expect({ app, status: ready.status, body: body.status }).toEqual({ app, status: 200, body: 'ok' });
-      const expectedChecks = app === 'provider-sim' ? {} : { postgres: 'ok', redis: 'ok', kafka: 'ok' };
+      const expectedChecks = app === 'provider-sim' ? {} : { postgres: 'ok', redis: 'ok', kafka: 'ok', consumers: 'ok' };
       expect(body.checks).toEqual(expectedChecks);
     }
   });

@@ -8,3 +8,4 @@ export * from './consumer-lag';
 export * from './outbox-backlog.metrics';
 export * from './consumer-loop';
 export * from './in-process-message-bus';
+export * from './consumer-supervision';

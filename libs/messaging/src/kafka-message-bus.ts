@@ -5,6 +5,7 @@ import { AppMetrics } from '@bin-alert/platform';
 import { BusInspection, ConsumerLag, ConsumerLagSource, consumerGroupLags, fetchConsumerLag, topicRecordCount } from './consumer-lag';
 import { KafkaSecurity, createKafkaClient } from './kafka-client';
 import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverBatchToHandler, deliverToHandler } from './consumer-loop';
+import { ConsumerAttempt, ConsumerHealth, ConsumerSupervisionPolicy, ConsumerSupervisor, DEFAULT_CONSUMER_SUPERVISION } from './consumer-supervision';
 import { BatchConsumerSpec, ConsumerSpec, DEFAULT_MAX_BATCH_SIZE, MessageBus, OutgoingMessage, RunningConsumer, isBatchConsumer, withContextHeaders } from './message-bus';
 
 export interface KafkaBusOptions {
@@ -21,7 +22,16 @@ export interface KafkaBusOptions {
   /** Copies of each partition of the topics this process creates, and the in-sync copies a write needs (default 1 and 1). */
   replicationFactor?: number;
   minInsyncReplicas?: number;
+  /** How crashed consumers are restarted and when the process gives up (DEFAULT_CONSUMER_SUPERVISION). */
+  consumerSupervision?: Partial<ConsumerSupervisionPolicy>;
+  /** How long start-up work (creating topics) retries an error the broker may get over (default 60 s). */
+  startupRetryMs?: number;
 }
+
+const DEFAULT_STARTUP_RETRY_MS = 60_000;
+
+/** Each request to the brokers is retried a few times, briefly: the callers (outbox, supervisor) retry longer. */
+const KAFKA_RETRY = { retries: 3, initialRetryTime: 200 };
 
 /**
  * MessageBus on kafkajs: one idempotent producer per process, and one consumer loop per
@@ -33,7 +43,7 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
   private readonly kafka: Kafka;
   private producer: Producer | null = null;
   private producerReady: Promise<Producer> | null = null;
-  private readonly consumers = new Set<Consumer>();
+  private readonly supervisors = new Set<ConsumerSupervisor>();
   /** The groups this process consumes with, and their topics: what its lag metric covers. */
   private readonly subscriptions = new Map<string, string[]>();
 
@@ -43,7 +53,7 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
       clientId: options.clientId,
       brokers: options.brokers,
       connectionTimeout: options.connectionTimeoutMs ?? 3000,
-      retry: { retries: 3, initialRetryTime: 200 },
+      retry: KAFKA_RETRY,
       logLevel: logLevel.WARN,
       logCreator: () => (entry: LogEntry) => this.logKafka(entry),
     });
@@ -54,6 +64,10 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
    * a setting, and a topic can gain partitions but never lose them (keys would move).
    */
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
+    await retryWhileStarting('topics', () => this.ensureTopicsOnce(topics), this.options.startupRetryMs ?? DEFAULT_STARTUP_RETRY_MS, this.logger);
+  }
+
+  private async ensureTopicsOnce(topics: TopicSpec[]): Promise<void> {
     const admin: Admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -137,14 +151,64 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
     });
   }
 
+  /**
+   * Starts a consumer under a ConsumerSupervisor: a crash (kafkajs gives up on an error it does
+   * not retry, such as a group coordinator not found on a fresh broker) or a failed start is
+   * followed by a fresh consumer after a backoff, and readiness reports the group down meanwhile
+   * (consumerHealth). kafkajs's own restart is switched off so that there is one way a consumer
+   * comes back. Resolves once the consumer first runs.
+   */
   async consume<T>(spec: ConsumerSpec<T> | BatchConsumerSpec<T>): Promise<RunningConsumer> {
-    const consumer = this.kafka.consumer({ groupId: spec.groupId, sessionTimeout: this.options.sessionTimeoutMs ?? 30_000, heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)), maxWaitTimeInMs: spec.maxWaitMs ?? 500 });
-    this.consumers.add(consumer);
+    const supervisor = new ConsumerSupervisor(spec.groupId, (onCrash) => this.startConsumer(spec, onCrash), { ...DEFAULT_CONSUMER_SUPERVISION, ...this.options.consumerSupervision }, this.logger);
+    this.supervisors.add(supervisor);
     this.subscriptions.set(spec.groupId, spec.topics);
-    await consumer.connect();
-    // A new group starts at the beginning: an alert issued before the dispatcher first joined
-    // must still go out. Committed offsets take over from then on.
-    await consumer.subscribe({ topics: spec.topics, fromBeginning: true });
+    const stop = async () => {
+      this.supervisors.delete(supervisor);
+      this.subscriptions.delete(spec.groupId);
+      await supervisor.stop();
+    };
+    try {
+      await supervisor.start();
+    } catch (error) {
+      await stop().catch(() => undefined);
+      throw error;
+    }
+    return { stop };
+  }
+
+  /** The consumers of this process that are not running (crashed, restarting, given up), for readiness. */
+  consumerHealth(): ConsumerHealth[] {
+    return [...this.supervisors].map((s) => s.health());
+  }
+
+  /** One kafkajs consumer, joined and fetching; `onCrash` when it crashes later (or while starting). */
+  private async startConsumer<T>(spec: ConsumerSpec<T> | BatchConsumerSpec<T>, onCrash: (error: unknown) => void): Promise<ConsumerAttempt> {
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
+    const consumer = this.kafka.consumer({
+      groupId: spec.groupId,
+      sessionTimeout,
+      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+      maxWaitTimeInMs: spec.maxWaitMs ?? 500,
+      // The supervisor restarts a crashed consumer, whatever the error: kafkajs would restart
+      // only after a retriable one, and leave the others dead.
+      retry: { ...KAFKA_RETRY, restartOnFailure: async () => false },
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => onCrash(payload.error));
+    const stop = () => consumer.disconnect();
+    try {
+      await consumer.connect();
+      // A new group starts at the beginning: an alert issued before the dispatcher first joined
+      // must still go out. Committed offsets take over from then on.
+      await consumer.subscribe({ topics: spec.topics, fromBeginning: true });
+      await this.runConsumer(consumer, spec);
+    } catch (error) {
+      await stop().catch(() => undefined);
+      throw error;
+    }
+    return { stop };
+  }
+
+  private async runConsumer<T>(consumer: Consumer, spec: ConsumerSpec<T> | BatchConsumerSpec<T>): Promise<void> {
     const partitionsConsumedConcurrently = spec.partitionsConcurrently ?? 1;
     if (isBatchConsumer(spec)) {
       const size = Math.max(1, spec.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
@@ -174,13 +238,6 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
         },
       });
     }
-    return {
-      stop: async () => {
-        this.consumers.delete(consumer);
-        this.subscriptions.delete(spec.groupId);
-        await consumer.disconnect();
-      },
-    };
   }
 
   /**
@@ -190,15 +247,15 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
    * for what the handlers in flight still publish.
    */
   async stopConsuming(): Promise<void> {
-    const consumers = [...this.consumers];
-    this.consumers.clear();
+    const supervisors = [...this.supervisors];
+    this.supervisors.clear();
     this.subscriptions.clear();
-    await Promise.all(consumers.map((c) => c.disconnect().catch((error) => this.logger.warn({ msg: 'consumer did not stop cleanly', error: String(error) }))));
+    await Promise.all(supervisors.map((s) => s.stop().catch((error) => this.logger.warn({ msg: 'consumer did not stop cleanly', group: s.groupId, error: String(error) }))));
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
-    this.consumers.clear();
+    await Promise.all([...this.supervisors].map((s) => s.stop().catch(() => undefined)));
+    this.supervisors.clear();
     this.subscriptions.clear();
     if (this.producer) await this.producer.disconnect().catch(() => undefined);
     this.producer = null;
@@ -234,6 +291,38 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
     if (entry.level <= logLevel.ERROR) this.logger.error(line);
     else this.logger.warn(line);
   }
+}
+
+/**
+ * Runs start-up work again while it fails with an error kafkajs calls retriable (or gave up
+ * retrying), within `budgetMs`. Right after topics are created on a fresh three-broker cluster a
+ * metadata request can get "This server does not host this topic-partition" for a few seconds;
+ * it used to end the app's start-up (docs/reliability.md, finding 6).
+ */
+export async function retryWhileStarting<R>(what: string, work: () => Promise<R>, budgetMs: number, logger: Logger, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<R> {
+  const startedAt = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const delayMs = Math.min(5_000, 250 * 2 ** (attempt - 1));
+      if (!isRetriableKafkaError(error) || Date.now() - startedAt + delayMs > budgetMs) throw error;
+      logger.warn({ msg: `${what}: the broker refused a start-up request, trying again`, attempt, delayMs, error: String(error) });
+      await sleep(delayMs);
+    }
+  }
+}
+
+/**
+ * An answer of a broker that kafkajs calls retriable (a partition without a leader, a topic not
+ * known yet), found also as the cause of an error that ran out of retries. A broker that cannot
+ * be reached is not one: a wrong address fails the start at once.
+ */
+export function isRetriableKafkaError(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 4) return false;
+  const e = error as { name?: unknown; retriable?: unknown; cause?: unknown };
+  if (e.name === 'KafkaJSProtocolError' && e.retriable === true) return true;
+  return isRetriableKafkaError(e.cause, depth + 1);
 }
 
 function fetchedRecord(topic: string, partition: number, message: KafkaMessage): FetchedRecord {
