@@ -207,13 +207,47 @@ describe('alert lifecycle end to end', () => {
 
     const exportedCancel = await call('GET', `/v1/alerts/${cancel.json.id}/cap`);
     expect(exportedCancel.text).toContain('<msgType>Cancel</msgType>');
-    expect(exportedCancel.text).toContain(`<references>${reference('PZ-E2E-2')}</references>`);
+    // The whole chain, as CAP 1.2 defines references: the original and the update.
+    expect(exportedCancel.text).toContain(`<references>${reference('PZ-E2E-1')} ${reference('PZ-E2E-2')}</references>`);
     const exportedAlert = await call('GET', `/v1/alerts/${alert.json.id}/cap`);
     const [imported, readBack] = [readCapAlert(alertXml), readCapAlert(exportedAlert.text)];
     if (!imported.ok || !readBack.ok) throw new Error('unreadable CAP');
     // The import named no redistribution: the default rule (non-urgent: may be shared) is written out.
     expect(readBack.alert).toEqual({ ...imported.alert, redistributionAllowed: true });
     expect((await call('GET', `/v1/alerts/${alert.json.id}`)).json.status).toBe('cancelled');
+  });
+
+  it("gives members an imported CAP alert's instruction and contact line by SMS, e-mail and call", async () => {
+    const when = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString().replace(/\.\d+Z$/, '+00:00');
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+      <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+        <identifier>PZ-E2E-CONTACT</identifier><sender>meldkamer@politie-aalst.example</sender><sent>${when(0)}</sent>
+        <status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+        <info>
+          <language>nl-BE</language><category>Rescue</category><event>Vermiste hond</event>
+          <urgency>Expected</urgency><severity>Moderate</severity><certainty>Possible</certainty>
+          <eventCode><valueName>bin-category</valueName><value>general</value></eventCode>
+          <expires>${when(3_600_000)}</expires>
+          <headline>Hond Max vermist in Herdersem</headline><description>Bruine labrador met rode halsband.</description>
+          <instruction>Niet achtervolgen, hij is schuw.</instruction>
+          <contact>Wijkagent Aalst 053 72 43 00</contact>
+          <area><areaDesc>BIN Herdersem</areaDesc><geocode><valueName>bin</valueName><value>herdersem</value></geocode></area>
+        </info>
+      </alert>`;
+    const res = await call('POST', '/v1/alerts', operator, xml, 'application/cap+xml');
+    expect(res.status).toBe(201);
+    expect(res.json.status).toBe('issued');
+    // Anna (not in the test group) reads Dutch and has a mobile, an e-mail address and a phone.
+    const received = (address: string) =>
+      waitFor(async () => containing('Hond Max vermist', await inbox(address)), (messages) => messages.length === 1, { what: `the alert at ${address}` });
+    const [sms] = await received(anna.mobile);
+    expect(sms.body).toContain('Bruine labrador met rode halsband.\nNiet achtervolgen, hij is schuw.\nContact: Wijkagent Aalst 053 72 43 00\n');
+    const [email] = await received(anna.email);
+    expect(email.text).toContain('Niet achtervolgen, hij is schuw.\n\nContact: Wijkagent Aalst 053 72 43 00');
+    const [call_] = await received(anna.phone);
+    expect(call_.said.map((s: { text: string }) => s.text).join(' ')).toContain('Niet achtervolgen, hij is schuw. Contact: Wijkagent Aalst 053 72 43 00.');
+    // And the export gives the contact back where CAP has it.
+    expect((await call('GET', `/v1/alerts/${res.json.id}/cap`)).text).toContain('<contact>Wijkagent Aalst 053 72 43 00</contact>');
   });
 
   it('refuses invalid CAP with 400 naming the element and writes nothing', async () => {

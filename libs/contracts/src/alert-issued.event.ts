@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { ALERT_KINDS, LANGUAGES, MESSAGE_TYPES, URGENCIES } from '@bin-alert/domain';
 
-const alertText = z.object({ title: z.string().min(1), body: z.string().min(1) });
+/** One language's text; instruction and contact (issue 14) are optional, so older events still read. */
+export const alertText = z.object({
+  title: z.string().min(1),
+  body: z.string().min(1),
+  instruction: z.string().min(1).optional(),
+  contact: z.string().min(1).optional(),
+});
 
 /**
  * Published on bin.alerts.v1 when an alert is issued. Self-contained, so a dispatcher can render

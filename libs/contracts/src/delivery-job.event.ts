@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ALERT_KINDS, CATEGORY_RULES, CHANNELS, LANGUAGES, MESSAGE_TYPES, URGENCIES } from '@bin-alert/domain';
-
-const alertText = z.object({ title: z.string().min(1), body: z.string().min(1) });
+import { alertText } from './alert-issued.event';
 
 const jobContent = z.object({
   urgency: z.enum(URGENCIES),

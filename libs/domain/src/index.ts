@@ -20,6 +20,7 @@ export * from './content/alert-preview';
 export * from './lifecycle/alert-lifecycle';
 export * from './cap/cap-mapping';
 export * from './cap/cap-alert';
+export * from './cap/cap-details';
 export * from './links/signed-link';
 export * from './links/member-page-paths';
 export * from './audience/quiet-hours';

@@ -11,6 +11,7 @@ import { MembershipAndPreferences1764700000000 } from './migrations/176470000000
 import { AlertCorrelationId1764800000000 } from './migrations/1764800000000-alert-correlation-id';
 import { SetBasedPlanning1764950000000 } from './migrations/1764950000000-set-based-planning';
 import { AlertTraceContext1765000000000 } from './migrations/1765000000000-alert-trace-context';
+import { CapDetails1765100000000 } from './migrations/1765100000000-cap-details';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   AlertCorrelationId1764800000000,
   SetBasedPlanning1764950000000,
   AlertTraceContext1765000000000,
+  CapDetails1765100000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -6,6 +6,7 @@ import {
   AlertKind,
   AlertText,
   CapAlert,
+  CapDetails,
   CapExport,
   Language,
   LifecycleRefusal,
@@ -44,7 +45,7 @@ export interface Composition {
   referencesAlertId?: string;
   /** Stored as a draft: nothing is sent until the police issue it. */
   asDraft: boolean;
-  cap?: { sender: string; identifier: string; sent: Date };
+  cap?: { sender: string; identifier: string; sent: Date; details: CapDetails };
 }
 
 /** How the fields of a composition are named in the request, so that a 400 points at the right place. */
@@ -132,6 +133,7 @@ export class AlertIssuingService {
       capSender: request.cap?.sender ?? this.config.CAP_SENDER,
       capIdentifier: request.cap?.identifier ?? id,
       capSent: request.cap?.sent ?? new Date(),
+      capDetails: request.cap?.details ?? null,
       correlationId,
     } as const;
     const announcement = state === 'issued' ? this.announcement({ ...alert, referencesAlertId: alert.referencesAlertId, audienceAlertId: alert.audienceAlertId, issuedAt: issuedAt! }, correlationId) : null;
@@ -255,10 +257,9 @@ export class AlertIssuingService {
     };
   }
 
-  /** The alert as CAP sees it, with the identity of the alert it follows up. */
+  /** The alert as CAP sees it: an imported one with the rest of its document, a follow-up referencing its whole chain. */
   async capExportOf(id: string, reader: Principal): Promise<CapExport> {
     const { alert, binIds } = await this.find(id, reader);
-    const referenced = alert.referencesAlertId ? await this.alerts.find(alert.referencesAlertId) : null;
     const category = await this.references.findCategory(alert.categoryCode);
     const bins = await this.references.findBins(binIds);
     return {
@@ -268,9 +269,7 @@ export class AlertIssuingService {
       unissued: alert.status !== 'issued',
       kind: alert.kind,
       messageType: alert.messageType,
-      references: referenced
-        ? [{ sender: referenced.alert.capSender ?? this.config.CAP_SENDER, identifier: referenced.alert.capIdentifier ?? referenced.alert.id, sent: referenced.alert.capSent ?? referenced.alert.createdAt }]
-        : [],
+      references: await this.capReferencesOf(alert),
       categoryCode: alert.categoryCode,
       categoryName: category?.name ?? alert.categoryCode,
       urgency: alert.urgency,
@@ -278,7 +277,29 @@ export class AlertIssuingService {
       bins: binIds.map((binId) => ({ id: binId, name: bins.find((b) => b.id === binId)?.name ?? binId })),
       texts: alert.texts,
       expiresAt: alert.expiresAt,
+      details: alert.capDetails,
     };
+  }
+
+  /**
+   * CAP 1.2 `references`: every earlier message of the alert (the follow-ups before it back to the
+   * original), oldest first, not just the one it follows up; plus what an imported document
+   * referenced that this system never received (another system's part of the chain), as written.
+   */
+  private async capReferencesOf(alert: AlertEntity): Promise<CapExport['references']> {
+    const references: CapExport['references'] = [...(alert.capDetails?.references ?? [])];
+    const named = (sender: string, identifier: string) => references.some((r) => r.sender === sender && r.identifier === identifier);
+    // A chain is an original and its follow-ups; the bound only guards against a cycle in bad data.
+    for (let id = alert.referencesAlertId, steps = 0; id && steps < 1_000; steps++) {
+      const earlier = (await this.alerts.find(id))?.alert;
+      if (!earlier) break;
+      const sender = earlier.capSender ?? this.config.CAP_SENDER;
+      const identifier = earlier.capIdentifier ?? earlier.id;
+      if (!named(sender, identifier)) references.push({ sender, identifier, sent: earlier.capSent ?? earlier.createdAt });
+      id = earlier.referencesAlertId;
+    }
+    const instant = (sent: Date | string) => (typeof sent === 'string' ? Date.parse(sent) : sent.getTime());
+    return references.sort((a, b) => instant(a.sent) - instant(b.sent));
   }
 
   private async findInScope(id: string, principal: Principal): Promise<StoredAlert> {

@@ -145,6 +145,9 @@ describe('alert lifecycle over HTTP', () => {
       expect(event).toMatchObject({ messageType: 'cancel', kind: 'test', referencesAlertId: update.json.id, audienceAlertId: original, category: 'missing_person', binIds: ['herdersem', 'moorsel'], urgency: 'urgent' });
       expect((await call('GET', `/v1/alerts/${original}`, operator)).json.status).toBe('cancelled');
       expect((await call('GET', `/v1/alerts/${cancel.json.id}`, operator)).json).toMatchObject({ status: 'issued', messageType: 'cancel', references: update.json.id });
+      // CAP 1.2: a Cancel references every earlier message of the alert, the original first, not only the update.
+      const capCancel = readCapAlert((await call('GET', `/v1/alerts/${cancel.json.id}/cap`, operator)).text);
+      expect(capCancel.ok && capCancel.alert.references.map((r) => r.identifier)).toEqual([original, update.json.id]);
       const twice = await call('POST', `/v1/alerts/${original}/cancel`, operator, { texts: { nl: { title: 'x', body: 'y' } } });
       expect(twice.status).toBe(409);
       expect(twice.json.message).toContain('cancelled already');
@@ -235,7 +238,7 @@ describe('alert lifecycle over HTTP', () => {
       expect(created.json.status).toBe('awaiting_approval');
       const alert = (await call('GET', `/v1/alerts/${created.json.id}`, operator)).json;
       expect(alert).toMatchObject({ category: 'missing_person', urgency: 'urgent', kind: 'actual', redistributionAllowed: true, bins: ['herdersem', 'moorsel'] });
-      expect(alert.texts.nl.body).toBe('Lucas draagt een rode jas & een blauwe rugzak.\n\nGezien? Bel 101.');
+      expect(alert.texts.nl).toEqual({ title: 'Vermiste jongen Lucas (8)', body: 'Lucas draagt een rode jas & een blauwe rugzak.', instruction: 'Gezien? Bel 101.' });
 
       const duplicate = await postCap(xml);
       expect(duplicate.status).toBe(409);

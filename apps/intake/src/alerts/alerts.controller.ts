@@ -188,7 +188,7 @@ export class AlertsController {
       messageType: cap.messageType,
       referencesAlertId: cap.messageType === 'alert' ? undefined : await this.alerts.resolveCapReferences(cap),
       asDraft: cap.asDraft,
-      cap: { sender: cap.sender, identifier: cap.identifier, sent: cap.sent },
+      cap: { sender: cap.sender, identifier: cap.identifier, sent: cap.sent, details: cap.details },
     };
     return this.alerts.compose(composition, issuer, origin, CAP_FIELDS);
   }

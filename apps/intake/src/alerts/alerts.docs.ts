@@ -3,7 +3,7 @@ import { CHANNELS, LANGUAGES, URGENCIES } from '@bin-alert/domain';
 import type { OperationDoc } from '@bin-alert/platform';
 import { followUpRequest, issueAlertRequest, rejectionRequest } from './issue-alert.request';
 
-const text = z.object({ title: z.string(), body: z.string() });
+const text = z.object({ title: z.string(), body: z.string(), instruction: z.string().optional(), contact: z.string().optional() });
 const counts = z.object({
   total: z.number().int(),
   byStatus: z.record(z.number().int()).describe('planned, sending, accepted, sent, delivered, … → count'),

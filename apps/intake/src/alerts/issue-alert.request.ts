@@ -1,11 +1,15 @@
 import { z } from 'zod';
-import { ALERT_KINDS, LANGUAGES, URGENCIES } from '@bin-alert/domain';
+import { ALERT_KINDS, CONTACT_MAX, INSTRUCTION_MAX, LANGUAGES, URGENCIES } from '@bin-alert/domain';
 import { freeText } from '@bin-alert/platform';
 
 const text = z
   .object({
     title: freeText({ max: 200 }),
     body: freeText({ max: 1600, multiline: true }),
+    /** What to do; its own paragraph after the body on every channel (CAP `instruction`). */
+    instruction: freeText({ max: INSTRUCTION_MAX, multiline: true }).optional(),
+    /** Whom to call with information (CAP `contact`); never cut from an SMS before the body and the instruction. */
+    contact: freeText({ max: CONTACT_MAX }).optional(),
   })
   .strict();
 

@@ -37,10 +37,11 @@ describe('readCapAlert: real alerts', () => {
       redistributionAllowed: true,
       binIds: ['herdersem', 'moorsel'],
       texts: {
-        nl: { title: 'Vermiste jongen Lucas (8)', body: 'Lucas draagt een rode jas & een blauwe rugzak.\n\nGezien? Bel 101.' },
-        fr: { title: 'Garçon disparu Lucas (8 ans)', body: 'Lucas porte une veste rouge et un sac à dos bleu.\n\nVu? Appelez le 101.' },
+        nl: { title: 'Vermiste jongen Lucas (8)', body: 'Lucas draagt een rode jas & een blauwe rugzak.', instruction: 'Gezien? Bel 101.' },
+        fr: { title: 'Garçon disparu Lucas (8 ans)', body: 'Lucas porte une veste rouge et un sac à dos bleu.', instruction: 'Vu? Appelez le 101.' },
       },
       expiresAt: new Date('2026-11-30T13:05:00Z'),
+      details: expect.objectContaining({ scope: 'Public', references: [] }),
     });
   });
 
@@ -171,10 +172,11 @@ describe('writeCapAlert', () => {
       binIds: ['herdersem'],
       texts: alert.texts,
       expiresAt: alert.expiresAt,
+      details: expect.any(Object),
     });
   });
 
-  it('round-trips the imported sample (its instruction joined to the description)', () => {
+  it('round-trips the imported sample', () => {
     const imported = read(alertXml);
     const exported = writeCapAlert({
       ...imported,

@@ -2,6 +2,7 @@ import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { AlertText } from '../content/alert-message';
 import { findForbiddenCharacter, tidyFreeText } from '../content/text-rules';
 import { CAP_MAX_DEPTH, resolveXmlReferences } from './xml-references';
+import { CAP_RESOURCE_ORDER, CapAreaDetails, CapDetails, CapInfoDetails, CapReference, CapResourceDetails, CapValuePair } from './cap-details';
 import { AlertKind, Language, MessageType, Urgency } from '../vocabulary';
 import {
   CAP_CATEGORIES,
@@ -30,13 +31,6 @@ import {
   urgencyFromCap,
 } from './cap-mapping';
 
-/** A CAP `references` entry: the alert it names is (sender, identifier); sent is informative. */
-export interface CapReference {
-  sender: string;
-  identifier: string;
-  sent: string;
-}
-
 /** A CAP alert in the domain's words, ready for the lifecycle. */
 export interface CapAlert {
   sender: string;
@@ -56,6 +50,8 @@ export interface CapAlert {
   binIds: string[];
   texts: Partial<Record<Language, AlertText>>;
   expiresAt: Date | null;
+  /** Everything else the document said, kept for the export (ADR 0024). */
+  details: CapDetails;
 }
 
 /** A CAP element that is wrong, named by its path (`alert.info[1].urgency`, 0-based), and why. */
@@ -69,7 +65,11 @@ export type CapReadResult = { ok: true; alert: CapAlert } | { ok: false; problem
 /** As the JSON API: a title and a body the members can read. */
 const TITLE_MAX = 200;
 const BODY_MAX = 1600;
-const MANY = ['info', 'category', 'responseType', 'eventCode', 'parameter', 'resource', 'area', 'polygon', 'circle', 'geocode'];
+/** A name and a number: the SMS cuts it last, so it stays short (as in the JSON API). */
+export const CONTACT_MAX = 200;
+/** The JSON API's bound; a CAP document's instruction counts with its description (BODY_MAX), as before. */
+export const INSTRUCTION_MAX = 800;
+const MANY = ['code', 'info', 'category', 'responseType', 'eventCode', 'parameter', 'resource', 'area', 'polygon', 'circle', 'geocode'];
 
 const parser = new XMLParser({
   // resolveXmlReferences has refused anything deeper; this is the parser's own guard, kept above it.
@@ -113,23 +113,23 @@ export function readCapAlert(input: string): CapReadResult {
 
   const problems: CapProblem[] = [];
   const problem = (field: string, reason: string) => problems.push({ field, reason });
-  const text = (node: Node, name: string, path: string, required = true): string | null => {
-    const value = node[name];
+  const checked = (value: unknown, field: string, required: boolean): string | null => {
     if (value === undefined || value === '') {
-      if (required) problem(`${path}.${name}`, 'required');
+      if (required) problem(field, 'required');
       return null;
     }
     if (typeof value !== 'string') {
-      problem(`${path}.${name}`, 'must be text, once');
+      problem(field, 'must be text, once');
       return null;
     }
     const forbidden = findForbiddenCharacter(value);
     if (forbidden) {
-      problem(`${path}.${name}`, forbidden.reason);
+      problem(field, forbidden.reason);
       return null;
     }
     return value;
   };
+  const text = (node: Node, name: string, path: string, required = true): string | null => checked(node[name], `${path}.${name}`, required);
   const oneOf = <T extends string>(node: Node, name: string, path: string, allowed: readonly T[], required = true): T | null => {
     const value = text(node, name, path, required);
     if (value === null) return null;
@@ -161,7 +161,31 @@ export function readCapAlert(input: string): CapReadResult {
   if (status === 'System') problem('alert.status', 'System messages are between systems and are not sent to residents');
   const msgType = oneOf(alert, 'msgType', 'alert', CAP_MSG_TYPES);
   if (msgType === 'Ack' || msgType === 'Error') problem('alert.msgType', `${msgType} answers an alert; only Alert, Update and Cancel are accepted`);
-  oneOf(alert, 'scope', 'alert', CAP_SCOPES);
+  const scope = oneOf(alert, 'scope', 'alert', CAP_SCOPES);
+  // Kept for the export only; checked as every text is (forbidden characters), not interpreted.
+  const optional = (node: Node, name: string, path: string): { [name: string]: string } => {
+    const value = text(node, name, path, false);
+    return value === null ? {} : { [name]: value };
+  };
+  const texts_ = (node: Node, name: string, path: string): string[] =>
+    (Array.isArray(node[name]) ? (node[name] as unknown[]) : []).flatMap((value, j) => checked(value, `${path}.${name}[${j}]`, false) ?? []);
+  const pairs = (node: Node, name: string, path: string): CapValuePair[] =>
+    (Array.isArray(node[name]) ? (node[name] as unknown[]) : []).flatMap((p, j) => {
+      const pair = asNode(p) ?? {};
+      // A pair without a name says nothing (as before, it is skipped rather than refused).
+      const valueName = text(pair, 'valueName', `${path}.${name}[${j}]`, false);
+      const value = text(pair, 'value', `${path}.${name}[${j}]`, false) ?? '';
+      return valueName === null ? [] : [{ valueName, value }];
+    });
+  const alertDetails = {
+    ...optional(alert, 'source', 'alert'),
+    ...optional(alert, 'restriction', 'alert'),
+    ...optional(alert, 'addresses', 'alert'),
+    codes: texts_(alert, 'code', 'alert'),
+    ...optional(alert, 'note', 'alert'),
+    ...optional(alert, 'incidents', 'alert'),
+  };
+  const infoDetails: CapInfoDetails[] = [];
   const messageType: MessageType | null = msgType === 'Alert' || msgType === 'Update' || msgType === 'Cancel' ? MESSAGE_TYPE_OF_CAP[msgType] : null;
 
   const references: CapReference[] = [];
@@ -188,7 +212,8 @@ export function readCapAlert(input: string): CapReadResult {
 
   infos.forEach((info, i) => {
     const path = `alert.info[${i}]`;
-    const tag = text(info, 'language', path, false) ?? CAP_DEFAULT_LANGUAGE;
+    const writtenTag = text(info, 'language', path, false);
+    const tag = writtenTag ?? CAP_DEFAULT_LANGUAGE;
     const language = languageOfCapTag(tag);
     if (!language) problem(`${path}.language`, `'${tag}' is not supported; use nl, fr, de or en (any region, e.g. nl-BE)`);
     else if (texts[language]) problem(`${path}.language`, `a second info block in '${language}'`);
@@ -198,7 +223,7 @@ export function readCapAlert(input: string): CapReadResult {
     categories.forEach((c, j) => {
       if (!(CAP_CATEGORIES as readonly unknown[]).includes(c)) problem(`${path}.category[${j}]`, `'${String(c)}' is not one of ${CAP_CATEGORIES.join(', ')}`);
     });
-    text(info, 'event', path);
+    const event = text(info, 'event', path);
     const capUrgency = oneOf<CapUrgency>(info, 'urgency', path, CAP_URGENCIES);
     const severity = oneOf<CapSeverity>(info, 'severity', path, CAP_SEVERITIES);
     const certainty = oneOf<CapCertainty>(info, 'certainty', path, CAP_CERTAINTIES);
@@ -223,9 +248,19 @@ export function readCapAlert(input: string): CapReadResult {
 
     const areas = Array.isArray(info.area) ? info.area.map((a) => asNode(a) ?? {}) : [];
     const binsBefore = binIds.length;
+    const areaDetails: CapAreaDetails[] = [];
     areas.forEach((area, j) => {
-      text(area, 'areaDesc', `${path}.area[${j}]`);
+      const areaPath = `${path}.area[${j}]`;
+      const areaDesc = text(area, 'areaDesc', areaPath);
       for (const bin of namedValues(area.geocode, CAP_VALUE_NAMES.bin)) if (!binIds.includes(bin)) binIds.push(bin);
+      areaDetails.push({
+        areaDesc: areaDesc ?? '',
+        polygons: texts_(area, 'polygon', areaPath),
+        circles: texts_(area, 'circle', areaPath),
+        geocodes: pairs(area, 'geocode', areaPath),
+        ...optional(area, 'altitude', areaPath),
+        ...optional(area, 'ceiling', areaPath),
+      });
     });
     if (needsTarget && binIds.length === binsBefore && i === 0) {
       problem(`${path}.area`, `an area with a geocode valueName '${CAP_VALUE_NAMES.bin}' for each BIN to reach (e.g. herdersem)`);
@@ -234,10 +269,38 @@ export function readCapAlert(input: string): CapReadResult {
     const headline = tidied(text(info, 'headline', path));
     const description = tidied(text(info, 'description', path), true);
     const instruction = tidied(text(info, 'instruction', path, false), true);
+    const contact = tidied(text(info, 'contact', path, false));
     if (headline !== null && headline.length > TITLE_MAX) problem(`${path}.headline`, `at most ${TITLE_MAX} characters`);
-    const body = description === null ? null : instruction ? `${description}\n\n${instruction}` : description;
-    if (body !== null && body.length > BODY_MAX) problem(`${path}.description`, `at most ${BODY_MAX} characters, instruction included`);
-    if (language && !texts[language] && headline !== null && body !== null) texts[language] = { title: headline, body };
+    if (description !== null && description.length + (instruction?.length ?? 0) > BODY_MAX) problem(`${path}.description`, `at most ${BODY_MAX} characters, instruction included`);
+    if (contact !== null && contact.length > CONTACT_MAX) problem(`${path}.contact`, `at most ${CONTACT_MAX} characters`);
+    if (language && !texts[language] && headline !== null && description !== null) {
+      texts[language] = { title: headline, body: description, ...(instruction ? { instruction } : {}), ...(contact ? { contact } : {}) };
+    }
+
+    const resources: CapResourceDetails[] = (Array.isArray(info.resource) ? info.resource : []).map((r, j) => {
+      const resource = asNode(r) ?? {};
+      const resourcePath = `${path}.resource[${j}]`;
+      return Object.assign({}, ...CAP_RESOURCE_ORDER.map((name) => optional(resource, name, resourcePath))) as CapResourceDetails;
+    });
+    infoDetails.push({
+      ...(writtenTag !== null ? { language: writtenTag } : {}),
+      categories: categories.filter((c): c is string => typeof c === 'string'),
+      event: event ?? '',
+      responseTypes: texts_(info, 'responseType', path),
+      urgency: capUrgency ?? 'Unknown',
+      severity: severity ?? 'Unknown',
+      certainty: certainty ?? 'Unknown',
+      ...optional(info, 'audience', path),
+      eventCodes: pairs(info, 'eventCode', path),
+      ...optional(info, 'effective', path),
+      ...optional(info, 'onset', path),
+      ...optional(info, 'expires', path),
+      ...optional(info, 'senderName', path),
+      ...optional(info, 'web', path),
+      parameters: pairs(info, 'parameter', path),
+      resources,
+      areas: areaDetails,
+    });
   });
 
   if (problems.length > 0) return { ok: false, problems };
@@ -257,6 +320,7 @@ export function readCapAlert(input: string): CapReadResult {
       binIds,
       texts,
       expiresAt,
+      details: { ...alertDetails, scope: scope!, references: referencesText === null ? [] : references, infos: infoDetails },
     },
   };
 }
@@ -270,7 +334,8 @@ export interface CapExport {
   unissued: boolean;
   kind: AlertKind;
   messageType: MessageType;
-  references: Array<{ sender: string; identifier: string; sent: Date }>;
+  /** Every earlier message of the chain, oldest first; a sent as text is written as it is (a kept CAP reference). */
+  references: Array<{ sender: string; identifier: string; sent: Date | string }>;
   categoryCode: string;
   categoryName: string;
   urgency: Urgency;
@@ -278,31 +343,31 @@ export interface CapExport {
   bins: Array<{ id: string; name: string }>;
   texts: Partial<Record<Language, AlertText>>;
   expiresAt: Date | null;
+  /** An imported alert: what its document said beyond the alert's terms, written back as it came. */
+  details?: CapDetails | null;
 }
 
 const builder = new XMLBuilder({ format: true, ignoreAttributes: false, suppressEmptyNode: true });
 
-/** Writes an alert as CAP 1.2, one info block per language; readCapAlert reads it back to the same alert. */
+/**
+ * Writes an alert as CAP 1.2 in the XSD's element order, one info block per language; readCapAlert
+ * reads it back to the same alert. An imported alert is written as it came (its details), with the
+ * state, message type and references this system knows now.
+ */
 export function writeCapAlert(alert: CapExport): string {
-  const triple = CAP_TRIPLE_OF_URGENCY[alert.urgency];
   const status = alert.unissued && alert.kind === 'actual' ? 'Draft' : CAP_STATUS_OF_KIND[alert.kind];
-  const infos = (Object.keys(alert.texts) as Language[])
-    .filter((l) => alert.texts[l])
-    .map((language) => ({
-      language: CAP_LANGUAGE_TAG[language],
-      category: [capCategoryOf(alert.categoryCode)],
-      event: alert.categoryName,
-      urgency: triple.urgency,
-      severity: triple.severity,
-      certainty: triple.certainty,
-      eventCode: [{ valueName: CAP_VALUE_NAMES.category, value: alert.categoryCode }],
-      ...(alert.expiresAt ? { expires: formatCapDateTime(alert.expiresAt) } : {}),
-      senderName: alert.sender,
-      headline: alert.texts[language]!.title,
-      description: alert.texts[language]!.body,
-      parameter: [{ valueName: CAP_VALUE_NAMES.redistribution, value: alert.redistributionAllowed ? 'allowed' : 'forbidden' }],
-      area: alert.bins.map((bin) => ({ areaDesc: bin.name, geocode: [{ valueName: CAP_VALUE_NAMES.bin, value: bin.id }] })),
-    }));
+  const details = alert.details ?? null;
+  const kept = details?.infos ?? [];
+  const keptLanguages = kept.map((info) => languageOfCapTag(info.language ?? CAP_DEFAULT_LANGUAGE));
+  const infos = [
+    ...kept.flatMap((info, i) => {
+      const text = alert.texts[keptLanguages[i]!];
+      return text ? [keptInfo(alert, info, text)] : [];
+    }),
+    ...(Object.keys(alert.texts) as Language[])
+      .filter((l) => alert.texts[l] && !keptLanguages.includes(l))
+      .map((language) => writtenInfo(alert, language, alert.texts[language]!)),
+  ];
   const document = {
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     alert: {
@@ -312,12 +377,102 @@ export function writeCapAlert(alert: CapExport): string {
       sent: formatCapDateTime(alert.sent),
       status,
       msgType: CAP_MSG_TYPE_OF[alert.messageType],
-      scope: 'Public',
-      ...(alert.references.length > 0 ? { references: alert.references.map((r) => `${r.sender},${r.identifier},${formatCapDateTime(r.sent)}`).join(' ') } : {}),
+      ...present('source', details?.source),
+      scope: details?.scope ?? 'Public',
+      ...present('restriction', details?.restriction),
+      ...present('addresses', details?.addresses),
+      ...(details && details.codes.length > 0 ? { code: details.codes } : {}),
+      ...present('note', details?.note),
+      ...(alert.references.length > 0
+        ? { references: alert.references.map((r) => `${r.sender},${r.identifier},${typeof r.sent === 'string' ? r.sent : formatCapDateTime(r.sent)}`).join(' ') }
+        : {}),
+      ...present('incidents', details?.incidents),
       info: infos,
     },
   };
   return builder.build(document) as string;
+}
+
+/** An info block of an alert written here (JSON): our category, urgency, redistribution and BINs in CAP's words. */
+function writtenInfo(alert: CapExport, language: Language, text: AlertText): Record<string, unknown> {
+  const triple = CAP_TRIPLE_OF_URGENCY[alert.urgency];
+  return {
+    language: CAP_LANGUAGE_TAG[language],
+    category: [capCategoryOf(alert.categoryCode)],
+    event: alert.categoryName,
+    urgency: triple.urgency,
+    severity: triple.severity,
+    certainty: triple.certainty,
+    eventCode: [{ valueName: CAP_VALUE_NAMES.category, value: alert.categoryCode }],
+    ...(alert.expiresAt ? { expires: formatCapDateTime(alert.expiresAt) } : {}),
+    senderName: alert.sender,
+    ...membersText(text),
+    parameter: [{ valueName: CAP_VALUE_NAMES.redistribution, value: alert.redistributionAllowed ? 'allowed' : 'forbidden' }],
+    area: binAreas(alert),
+  };
+}
+
+/**
+ * An info block of an imported alert, as it came; the members' text from the alert's texts. What
+ * this system acted on is always stated, so a block that did not name it gets it from the alert's
+ * own terms: the category eventCode, the redistribution rule applied (the default when the
+ * document named none) and, with no `bin` geocode in any area, one area per BIN reached.
+ */
+function keptInfo(alert: CapExport, info: CapInfoDetails, text: AlertText): Record<string, unknown> {
+  const eventCodes = info.eventCodes.some((c) => c.valueName === CAP_VALUE_NAMES.category)
+    ? info.eventCodes
+    : [...info.eventCodes, { valueName: CAP_VALUE_NAMES.category, value: alert.categoryCode }];
+  const parameters = info.parameters.some((p) => p.valueName === CAP_VALUE_NAMES.redistribution)
+    ? info.parameters
+    : [...info.parameters, { valueName: CAP_VALUE_NAMES.redistribution, value: alert.redistributionAllowed ? 'allowed' : 'forbidden' }];
+  const keptAreas = info.areas.map((area) => ({
+    areaDesc: area.areaDesc,
+    ...(area.polygons.length > 0 ? { polygon: area.polygons } : {}),
+    ...(area.circles.length > 0 ? { circle: area.circles } : {}),
+    ...(area.geocodes.length > 0 ? { geocode: area.geocodes } : {}),
+    ...present('altitude', area.altitude),
+    ...present('ceiling', area.ceiling),
+  }));
+  const namesBins = info.areas.some((area) => area.geocodes.some((g) => g.valueName === CAP_VALUE_NAMES.bin));
+  const areas = namesBins ? keptAreas : [...keptAreas, ...binAreas(alert)];
+  return {
+    ...present('language', info.language),
+    category: info.categories,
+    event: info.event,
+    ...(info.responseTypes.length > 0 ? { responseType: info.responseTypes } : {}),
+    urgency: info.urgency,
+    severity: info.severity,
+    certainty: info.certainty,
+    ...present('audience', info.audience),
+    eventCode: eventCodes,
+    ...present('effective', info.effective),
+    ...present('onset', info.onset),
+    ...present('expires', info.expires),
+    ...present('senderName', info.senderName),
+    ...membersText(text, info.web),
+    parameter: parameters,
+    ...(info.resources.length > 0 ? { resource: info.resources.map((r) => Object.assign({}, ...CAP_RESOURCE_ORDER.map((name) => present(name, r[name])))) } : {}),
+    ...(areas.length > 0 ? { area: areas } : {}),
+  };
+}
+
+function binAreas(alert: CapExport): Array<Record<string, unknown>> {
+  return alert.bins.map((bin) => ({ areaDesc: bin.name, geocode: [{ valueName: CAP_VALUE_NAMES.bin, value: bin.id }] }));
+}
+
+/** headline, description, instruction, web, contact: CAP's order, web between the members' lines. */
+function membersText(text: AlertText, web?: string): Record<string, string> {
+  return {
+    headline: text.title,
+    description: text.body,
+    ...present('instruction', text.instruction),
+    ...present('web', web),
+    ...present('contact', text.contact),
+  };
+}
+
+function present(name: string, value: string | undefined): Record<string, string> {
+  return value === undefined || value === '' ? {} : { [name]: value };
 }
 
 /** What members read, tidied as the JSON API tidies it. */

@@ -4,6 +4,10 @@ import { AlertKind, CategoryRule, Language, MessageType, Urgency } from '../voca
 export interface AlertText {
   title: string;
   body: string;
+  /** What to do (CAP `instruction`): its own paragraph, after the body, on every channel. */
+  instruction?: string;
+  /** Whom to call with information (CAP `contact`), e.g. "Politie Aalst, 053 72 43 00". */
+  contact?: string;
 }
 
 /** What rendering needs to know about an alert; the same for every channel. */
@@ -33,6 +37,19 @@ export const REDISTRIBUTION_NOTICE: Record<Language, Record<'allowed' | 'forbidd
   de: { allowed: 'Diese Nachricht darf geteilt werden.', forbidden: 'Diese Nachricht nicht weitergeben.' },
   en: { allowed: 'This message may be shared.', forbidden: 'Do not share this message.' },
 };
+
+/** Opens the contact line on every channel ("Contact: Bel 101"). GSM-7 only, so it never makes an SMS UCS-2. */
+export const CONTACT_LABEL: Record<Language, string> = {
+  nl: 'Contact',
+  fr: 'Contact',
+  de: 'Kontakt',
+  en: 'Contact',
+};
+
+/** The contact line as members read it, or null when the alert names no contact. */
+export function contactLine(text: AlertText, language: Language): string | null {
+  return text.contact ? `${CONTACT_LABEL[language]}: ${text.contact}` : null;
+}
 
 export const URGENT_LABEL: Record<Language, string> = {
   nl: 'DRINGEND',

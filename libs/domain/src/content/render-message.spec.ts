@@ -171,3 +171,56 @@ describe('renderVoiceGatherReply', () => {
     expect(renderVoiceGatherReply(null, true)).toBeNull();
   });
 });
+
+describe('the instruction and the contact line (CAP instruction and contact)', () => {
+  const withLines: AlertContent = {
+    ...missingChild,
+    texts: {
+      nl: { title: 'Vermiste jongen in Herdersem', body: 'Lucas (8) draagt een rode jas.', instruction: 'Benader hem rustig.', contact: 'Bel 101' },
+      fr: { title: 'Garçon disparu à Herdersem', body: 'Lucas (8 ans) porte une veste rouge.', instruction: 'Approchez-le calmement.', contact: 'Appelez le 101' },
+    },
+  };
+
+  it('puts them after the body of the SMS, the contact line labelled in the member language', () => {
+    expect(renderSms(withLines, 'nl').body).toBe(
+      'DRINGEND: Vermiste jongen in Herdersem\nLucas (8) draagt een rode jas.\nBenader hem rustig.\nContact: Bel 101\nDit bericht mag gedeeld worden.',
+    );
+  });
+
+  it('cuts the body, then the instruction, then the title before the contact line of an SMS over its budget', () => {
+    const long: AlertContent = { ...withLines, texts: { nl: { ...withLines.texts.nl!, body: 'woord '.repeat(200).trim(), instruction: 'doe '.repeat(200).trim() } } };
+    const oneSegment = renderSms(long, 'nl', { segmentBudget: 1 });
+    expect(oneSegment.truncated).toBe(true);
+    expect(oneSegment.segments).toBe(1);
+    expect(oneSegment.body).toContain('\nContact: Bel 101\nDit bericht mag gedeeld worden.');
+    expect(oneSegment.body).not.toContain('woord');
+    expect(oneSegment.body).toMatch(/\ndoe( doe)*\.\.\.\n/);
+    const shortInstruction: AlertContent = { ...long, texts: { nl: { ...long.texts.nl!, instruction: 'Benader hem rustig.' } } };
+    const threeSegments = renderSms(shortInstruction, 'nl');
+    expect(threeSegments.segments).toBe(3);
+    expect(threeSegments.body).toMatch(/\nwoord( woord)*\.\.\.\nBenader hem rustig\.\nContact: Bel 101\n/);
+  });
+
+  it('cuts the contact line only when nothing else is left to cut', () => {
+    const longContact: AlertContent = { ...withLines, texts: { nl: { title: 'Vermist', body: 'Lucas.', contact: 'bel '.repeat(50).trim() } } };
+    const sms = renderSms(longContact, 'nl', { segmentBudget: 1 });
+    expect(sms.segments).toBe(1);
+    expect(sms.body).toMatch(/^DRINGEND: \.\.\.\nContact: bel( bel)*\.\.\.\nDit bericht mag gedeeld worden\.$/);
+  });
+
+  it('gives them a paragraph each in the e-mail, text and HTML', () => {
+    const email = renderEmail(withLines, 'fr');
+    expect(email.text).toContain('Lucas (8 ans) porte une veste rouge.\n\nApprochez-le calmement.\n\nContact: Appelez le 101\n\nCe message peut être partagé.');
+    expect(email.html).toContain('<p>Approchez-le calmement.</p>\n<p>Contact: Appelez le 101</p>');
+  });
+
+  it('says them in the call, after the body, each time the message is said', () => {
+    const voice = renderVoice(withLines, 'nl', { gatherActionUrl: 'http://t/g' });
+    expect(voice.script).toContain('Lucas (8) draagt een rode jas. Benader hem rustig. Contact: Bel 101. Dit bericht mag gedeeld worden.');
+    expect(voice.steps).toEqual([
+      { kind: 'say', text: voice.script },
+      { kind: 'pause', seconds: 1 },
+      expect.objectContaining({ kind: 'gather', say: [voice.script, expect.any(String)] }),
+    ]);
+  });
+});

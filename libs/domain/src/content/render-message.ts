@@ -8,6 +8,7 @@ import {
   VOICE_CONFIRM_PROMPT,
   VOICE_CONFIRM_THANKS,
   categoryMessages,
+  contactLine,
   messageLabels,
   notRealNotice,
   offersUnsubscribe,
@@ -48,11 +49,17 @@ export interface RenderedSms {
 
 const ELLIPSIS = '...';
 
+/** The parts of an SMS that may be shortened, in the order they are: the first is cut first. */
+const SMS_CUT_ORDER = ['body', 'instruction', 'title', 'contact'] as const;
+type SmsParts = Record<(typeof SMS_CUT_ORDER)[number], string>;
+
 /**
- * Labels and title, body, then the redistribution status and, for a test or exercise, the
- * sentence saying so. Over the segment budget, the body is cut at a word (then the title): the
- * labels, the redistribution status and the test notice are never cut, as they are what makes the
- * message safe to read.
+ * Labels and title, body, instruction, the contact line, then the redistribution status and, for
+ * a test or exercise, the sentence saying so. Over the segment budget the body is cut at a word,
+ * then (when not even its first word fits) the instruction, then the title, and only then the
+ * contact line: "whom to call" is what a reader of a cut missing-person SMS can still act on, and
+ * the full text is in the e-mail and on the call. The labels, the redistribution status and the
+ * test notice are never cut, as they are what makes the message safe to read.
  */
 export function renderSms(content: AlertContent, memberLanguage: Language, options: SmsRenderOptions = {}): RenderedSms {
   const { language, text } = textFor(content, memberLanguage);
@@ -60,17 +67,20 @@ export function renderSms(content: AlertContent, memberLanguage: Language, optio
   const labels = messageLabels(content, language);
   const prefix = labels.length > 0 ? `${labels.join(' - ')}: ` : '';
   const tail = [redistributionNotice(content, language), notRealNotice(content, language)].filter((l): l is string => l !== null);
-  const compose = (title: string, body: string) => normaliseForSms([`${prefix}${title}`, ...(body ? [body] : []), ...tail].join('\n'));
+  const compose = (p: SmsParts) => normaliseForSms([`${prefix}${p.title}`, p.body, p.instruction, p.contact, ...tail].filter((l) => l !== '').join('\n'));
   const fits = (sms: string) => segmentSms(sms).segments <= budget;
 
-  let body = compose(text.title, text.body);
+  const parts: SmsParts = { title: text.title, body: text.body, instruction: text.instruction ?? '', contact: contactLine(text, language) ?? '' };
   let truncated = false;
-  if (!fits(body)) {
+  for (const part of SMS_CUT_ORDER) {
+    if (fits(compose(parts))) break;
     truncated = true;
-    const shortBody = longestFitting(text.body, (cut) => fits(compose(text.title, cut)));
-    if (shortBody !== null) body = compose(text.title, shortBody);
-    else body = compose(longestFitting(text.title, (cut) => fits(compose(cut, ''))) ?? ELLIPSIS, '');
+    const cut = longestFitting(parts[part], (c) => fits(compose({ ...parts, [part]: c })));
+    // A title is never empty: the ellipsis says there was one.
+    parts[part] = cut ?? (part === 'title' ? ELLIPSIS : '');
+    if (cut !== null) break;
   }
+  const body = compose(parts);
   const { encoding, segments, units, nonGsmCharacters } = segmentSms(body);
   return { language, body, encoding, segments, units, truncated, nonGsmCharacters };
 }
@@ -119,15 +129,18 @@ export function renderEmail(content: AlertContent, memberLanguage: Language, lin
   const notReal = notRealNotice(content, language);
   const subject = [...labels.map((l) => `[${l}]`), text.title].join(' ');
   const footer = links ? footerLines(content, language, links) : [];
+  // The instruction and the contact line are paragraphs of their own after the body, as CAP keeps them.
+  const contact = contactLine(text, language);
+  const lines = [text.body, ...(text.instruction ? [text.instruction] : []), ...(contact ? [contact] : [])];
   const plain = [
     ...(notReal ? [notReal] : []),
-    text.body,
+    ...lines,
     notice,
     ...(notReal ? [notReal] : []),
     ['-- ', SENDER_NAME[language], ...footer.map((l) => `${l.sentence}${EMAIL_FOOTER[language].colon} ${l.url}`)].join('\n'),
   ].join('\n\n');
-  const paragraphs = text.body
-    .split(/\n{2,}/)
+  const paragraphs = lines
+    .flatMap((l) => l.split(/\n{2,}/))
     .map((p) => `<p>${escapeXml(p).replace(/\n/g, '<br>')}</p>`)
     .join('\n');
   const banner = notReal ? `<p><strong>${escapeXml(notReal)}</strong></p>\n` : '';
@@ -193,7 +206,17 @@ export function renderVoice(content: AlertContent, memberLanguage: Language, opt
     ...(content.kind && content.kind !== 'actual' ? [NOT_REAL_LABEL[language][content.kind], notReal!] : []),
     ...(content.messageType && content.messageType !== 'alert' ? [`${FOLLOW_UP_LABEL[language][content.messageType]}.`] : []),
   ];
-  const script = [`${SENDER_NAME[language]}.`, ...intro.map((p) => (p.endsWith('.') ? p : `${p}.`)), `${text.title}.`, text.body, redistributionNotice(content, language), ...(notReal ? [notReal] : [])].join(' ');
+  const contact = contactLine(text, language);
+  const script = [
+    `${SENDER_NAME[language]}.`,
+    ...intro.map((p) => (p.endsWith('.') ? p : `${p}.`)),
+    `${text.title}.`,
+    text.body,
+    ...(text.instruction ? [text.instruction] : []),
+    ...(contact ? [contact.endsWith('.') ? contact : `${contact}.`] : []),
+    redistributionNotice(content, language),
+    ...(notReal ? [notReal] : []),
+  ].join(' ');
   const say: VoiceStep = { kind: 'say', text: script };
   if (options.answeredByMachine) return { language, script, steps: [say, { kind: 'hangup' }] };
   const second: VoiceStep = options.gatherActionUrl

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { AlertKind, AlertState, AlertText, Language, MessageType, Urgency } from '@bin-alert/domain';
+import type { AlertKind, AlertState, AlertText, CapDetails, Language, MessageType, Urgency } from '@bin-alert/domain';
 
 @Entity('alerts')
 export class AlertEntity {
@@ -28,6 +28,8 @@ export class AlertEntity {
   @Column('text', { name: 'cap_sender', nullable: true }) capSender: string | null;
   @Column('text', { name: 'cap_identifier', nullable: true }) capIdentifier: string | null;
   @Column('timestamptz', { name: 'cap_sent', nullable: true }) capSent: Date | null;
+  /** What an imported CAP document said beyond the columns, for its export (ADR 0024); null for alerts written here. */
+  @Column('jsonb', { name: 'cap_details', nullable: true }) capDetails: CapDetails | null;
 }
 
 @Entity('alert_bins')

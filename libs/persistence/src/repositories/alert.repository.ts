@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { AlertKind, AlertState, AlertText, AuditEntry, Channel, Language, MessageType, Urgency } from '@bin-alert/domain';
+import type { AlertKind, AlertState, AlertText, AuditEntry, CapDetails, Channel, Language, MessageType, Urgency } from '@bin-alert/domain';
 import { AlertEntity } from '../entities';
 import { AuditTrail } from '../audit/audit-trail';
 import { TRACE_PARENT_HEADER } from '@opentelemetry/core';
@@ -27,6 +27,8 @@ export interface NewAlert {
   capSender?: string | null;
   capIdentifier?: string | null;
   capSent?: Date | null;
+  /** An imported CAP alert: the rest of its document, for the export. */
+  capDetails?: CapDetails | null;
   /** The correlation id of the request that created it (ADR 0010). */
   correlationId?: string;
 }
@@ -87,14 +89,15 @@ export class AlertRepository {
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO alerts (id, category_code, urgency, redistribution_allowed, texts, status, issued_at, kind, message_type,
-                             references_alert_id, audience_alert_id, expires_at, created_by, submitted_by, cap_sender, cap_identifier, cap_sent, correlation_id, trace_context)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+                             references_alert_id, audience_alert_id, expires_at, created_by, submitted_by, cap_sender, cap_identifier, cap_sent, correlation_id, trace_context, cap_details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
         [
           alert.id, alert.categoryCode, alert.urgency, alert.redistributionAllowed, JSON.stringify(alert.texts), alert.state ?? 'issued', alert.issuedAt,
           alert.kind ?? 'actual', alert.messageType ?? 'alert', alert.referencesAlertId ?? null, alert.audienceAlertId ?? null, alert.expiresAt ?? null,
           alert.createdBy ?? null, alert.submittedBy ?? null, alert.capSender ?? null, alert.capIdentifier ?? alert.id, alert.capSent ?? alert.issuedAt ?? new Date(),
           alert.correlationId ?? null,
           traceContextOf(announcement),
+          alert.capDetails ? JSON.stringify(alert.capDetails) : null,
         ],
       );
       await tx.query(`INSERT INTO alert_bins (alert_id, bin_id) SELECT $1, unnest($2::text[])`, [alert.id, alert.binIds]);
