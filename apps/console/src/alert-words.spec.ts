@@ -32,4 +32,11 @@ describe('console alert words', () => {
     expect(texts).toEqual({ nl: { title: 'Vermist', body: 'Lucas' }, fr: { title: '', body: '' } });
     expect(filledTexts({ ...texts, nl: { title: ' Gevonden ', body: ' Lucas is terecht. ' }, fr: { title: 'Retrouvé', body: ' ' } })).toEqual({ nl: { title: 'Gevonden', body: 'Lucas is terecht.' } });
   });
+
+  it('sends the instruction and the contact line of a language when given, trimmed, and leaves blank ones out', () => {
+    expect(filledTexts({ nl: { title: 'Vermist', body: 'Lucas (8).', instruction: ' Benader hem rustig. ', contact: ' Bel 101 ' }, fr: { title: 'Disparu', body: 'Lucas.', instruction: ' ', contact: '' } })).toEqual({
+      nl: { title: 'Vermist', body: 'Lucas (8).', instruction: 'Benader hem rustig.', contact: 'Bel 101' },
+      fr: { title: 'Disparu', body: 'Lucas.' },
+    });
+  });
 });

@@ -34,18 +34,26 @@ export function followUpReach(channels: Partial<Record<ChannelName, { funnel: Fu
   return { sms: channels.sms?.funnel.queued ?? 0, email: channels.email?.funnel.queued ?? 0, voice: channels.voice?.funnel.queued ?? 0 };
 }
 
-export type AlertTexts = Record<string, { title: string; body: string }>;
+export type AlertTexts = Record<string, { title: string; body: string; instruction?: string; contact?: string }>;
 
 /** The original's texts, in the four languages the form offers, empty where it had none. */
 export function prefilledTexts(original: AlertTexts, languages: readonly string[]): AlertTexts {
   return Object.fromEntries(languages.map((l) => [l, { title: original[l]?.title ?? '', body: original[l]?.body ?? '' }]));
 }
 
-/** The languages with both a title and a body, trimmed: what the API accepts. */
+/** The languages with both a title and a body, trimmed, with the instruction and contact line when given: what the API accepts. */
 export function filledTexts(texts: AlertTexts): AlertTexts {
   return Object.fromEntries(
     Object.entries(texts)
       .filter(([, t]) => t.title.trim() && t.body.trim())
-      .map(([l, t]) => [l, { title: t.title.trim(), body: t.body.trim() }]),
+      .map(([l, t]) => [
+        l,
+        {
+          title: t.title.trim(),
+          body: t.body.trim(),
+          ...(t.instruction?.trim() ? { instruction: t.instruction.trim() } : {}),
+          ...(t.contact?.trim() ? { contact: t.contact.trim() } : {}),
+        },
+      ]),
   );
 }

@@ -10,9 +10,11 @@ const LANGUAGES = ['nl', 'fr', 'de', 'en'] as const;
 type Lang = (typeof LANGUAGES)[number];
 const LANGUAGE_NAMES: Record<Lang, string> = { nl: 'Nederlands', fr: 'Français', de: 'Deutsch', en: 'English' };
 type Mode = 'test' | 'live';
-type Texts = Record<Lang, { title: string; body: string }>;
+type Text = { title: string; body: string; instruction: string; contact: string };
+type Texts = Record<Lang, Text>;
 
-const emptyTexts = (): Texts => ({ nl: { title: '', body: '' }, fr: { title: '', body: '' }, de: { title: '', body: '' }, en: { title: '', body: '' } });
+const emptyText = (): Text => ({ title: '', body: '', instruction: '', contact: '' });
+const emptyTexts = (): Texts => ({ nl: emptyText(), fr: emptyText(), de: emptyText(), en: emptyText() });
 
 
 /**
@@ -240,7 +242,7 @@ export function ComposePage() {
   );
 }
 
-function LanguageText(props: { lang: Lang; text: { title: string; body: string }; content: AlertContent; onChange(text: { title: string; body: string }): void; onFocus(): void }) {
+function LanguageText(props: { lang: Lang; text: Text; content: AlertContent; onChange(text: Text): void; onFocus(): void }) {
   const { t } = useConsole();
   const { lang, text } = props;
   const filled = props.content.texts[lang];
@@ -264,6 +266,14 @@ function LanguageText(props: { lang: Lang; text: { title: string; body: string }
         value={text.body}
         onInput={(e) => props.onChange({ ...text, body: e.currentTarget.value })}
       />
+      <label for={`instruction-${lang}`}>
+        {t('instruction')} <span class="hint">({t('optional')})</span>
+      </label>
+      <textarea id={`instruction-${lang}`} lang={lang} rows={2} maxLength={800} value={text.instruction} onInput={(e) => props.onChange({ ...text, instruction: e.currentTarget.value })} />
+      <label for={`contact-${lang}`}>
+        {t('contact')} <span class="hint">({t('optional')})</span>
+      </label>
+      <input id={`contact-${lang}`} lang={lang} maxLength={200} value={text.contact} onInput={(e) => props.onChange({ ...text, contact: e.currentTarget.value })} />
       <p id={counterId} class={`counter${warning.length > 0 ? ' warn' : ''}`} data-testid={counterId} aria-live="polite">
         {sms ? t('smsCounter', { segments: sms.segments, encoding: sms.encoding, units: segmentSms(sms.body).units }) : '—'}
         {warning.length > 0 && (
