@@ -2,10 +2,9 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { DeliveryJobV1 } from '@bin-alert/contracts';
-import { deliveryId } from '@bin-alert/domain';
-import { AlertRepository, DeliveryRepository, MemberRepository, PlanningRepository, openDataSource } from '@bin-alert/persistence';
+import { AlertRepository, DeliveryRepository, PlanningRepository, openDataSource } from '@bin-alert/persistence';
 import type { HandlerContext } from '@bin-alert/messaging';
-import { aMember } from '../../../test/support/member.builder';
+import { deliveryStatuses, plannedAlert as plannedSmsAlert } from '../../../test/support/planned-alert';
 import { RecordingChannelSender } from '../../../test/support/recording-channel-sender';
 import { testConfig } from '../../../test/support/test-config';
 import { DeliveryJobSender } from './delivery-job.sender';
@@ -24,22 +23,7 @@ describe('expiry and cancel in the sender', () => {
   });
   afterAll(async () => db?.destroy());
 
-  async function plannedAlert(members: number) {
-    const alertId = randomUUID();
-    await new AlertRepository(db).create(
-      { id: alertId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 't', body: 'b' } }, issuedAt: new Date() },
-      null,
-      testAudit(alertId),
-    );
-    const decisions = [];
-    for (let i = 0; i < members; i++) {
-      const memberId = await aMember().inBins('herdersem').withMobile(`+32471${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`).save(new MemberRepository(db));
-      const [{ id: contactId }] = await db.query(`SELECT id FROM contact_points WHERE member_id = $1`, [memberId]);
-      decisions.push({ send: true as const, memberId, channel: 'sms' as const, contactId, language: 'nl' as const });
-    }
-    await new DeliveryRepository(db).recordDecisions(alertId, decisions);
-    return { alertId, ids: decisions.map((d) => deliveryId(alertId, d.memberId, 'sms')) };
-  }
+  const plannedAlert = (members: number) => plannedSmsAlert(db, members);
 
   const job = (alertId: string, deliveryIds: string[], expiresAt?: Date): DeliveryJobV1 => ({
     type: 'delivery.job',
@@ -54,17 +38,14 @@ describe('expiry and cancel in the sender', () => {
     ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
   });
 
-  const statuses = async (alertId: string) =>
-    Object.fromEntries(
-      (await db.query(`SELECT status || coalesce(':' || reason, '') AS s, count(*)::int AS n FROM deliveries WHERE alert_id = $1 GROUP BY 1`, [alertId])).map((r: { s: string; n: number }) => [r.s, r.n]),
-    );
+  const statuses = (alertId: string) => deliveryStatuses(db, alertId);
 
   it('ends the planned deliveries of an expired alert as suppressed, reason expired, and sends none', async () => {
     const { alertId, ids } = await plannedAlert(3);
     const recorder = new RecordingChannelSender();
     const sender = new DeliveryJobSender(recorder, new DeliveryRepository(db), new PlanningRepository(db), new LaneGate(), dispatchSettingsFrom(testConfig()), 'test-holder');
     const summary = await sender.handle(job(alertId, ids, new Date(Date.now() - 1000)), context);
-    expect(summary).toEqual({ sent: 0, failed: 0, skipped: 0, expired: 3, cancelled: 0 });
+    expect(summary).toEqual({ sent: 0, failed: 0, held: 0, skipped: 0, expired: 3, cancelled: 0 });
     expect(recorder.sent).toEqual([]);
     expect(await statuses(alertId)).toEqual({ 'suppressed:expired': 3 });
   });

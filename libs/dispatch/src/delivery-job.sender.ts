@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { DeliveryJob } from '@bin-alert/contracts';
-import { AlertContent } from '@bin-alert/domain';
+import { AlertContent, holdUnsentDelivery } from '@bin-alert/domain';
 import { HandlerContext, sleepWithHeartbeat } from '@bin-alert/messaging';
-import type { DeliveryRepository, PlanningRepository } from '@bin-alert/persistence';
+import type { ClaimedDelivery, DeliveryOutcome, DeliveryRepository, PlanningRepository } from '@bin-alert/persistence';
 import type { AppMetrics } from '@bin-alert/platform';
 import { ChannelSender } from './channel-sender';
 import { DispatchSettings } from './dispatch-settings';
 import { LaneGate } from './lane-gate';
+import { LeaseFence } from './lease-fence';
 import { mapWithConcurrency } from './concurrency';
 
 /** Still leased after this many waits: its holder is alive and slow; the job is retried later. */
@@ -21,6 +22,8 @@ const CHUNKS_IN_FLIGHT = 3;
 export interface JobSummary {
   sent: number;
   failed: number;
+  /** Planned again for later: the provider or the rate limiter was away (ADR 0025). */
+  held: number;
   skipped: number;
   /** Not sent because the alert expired first. */
   expired: number;
@@ -66,7 +69,7 @@ export class DeliveryJobSender {
     const deliveryIds = job.version === 1 ? job.deliveryIds : await this.planning.jobDeliveryIds({ alertId: job.alertId, channel: job.channel, ...job.members });
     // E-mail goes a SendGrid request per chunk, at most emailJobSize recipients.
     const chunkSize = this.sender.channel === 'email' ? this.settings.emailJobSize : this.settings.sendConcurrency;
-    const summary: JobSummary = { sent: 0, failed: 0, skipped: 0, expired: 0, cancelled: 0 };
+    const summary: JobSummary = { sent: 0, failed: 0, held: 0, skipped: 0, expired: 0, cancelled: 0 };
     const expiresAt = job.expiresAt ? new Date(job.expiresAt).getTime() : null;
     let cancelled = false;
     let cancelCheckedAt = 0;
@@ -93,9 +96,18 @@ export class DeliveryJobSender {
         }
         const claimed = await this.deliveries.claim(chunk, this.holder, this.settings.leaseMs);
         if (claimed.length === 0) return;
-        const outcomes = await this.sender.send(claimed, content);
-        await this.deliveries.recordOutcomes(outcomes, this.holder);
-        for (const o of outcomes) o.status === 'accepted' ? summary.sent++ : summary.failed++;
+        const fence = new LeaseFence(this.deliveries, this.holder, this.settings.leaseMs);
+        const outcomes = this.withHolds(await this.sender.send(claimed, content, fence), claimed, expiresAt);
+        const written = new Set(await this.deliveries.recordOutcomes(outcomes, this.holder));
+        if (written.size < outcomes.length) {
+          this.logger.warn({ msg: 'deliveries taken over by another sender while this one sent; their outcomes are left to it', jobId: job.jobId, alertId: job.alertId, deliveries: outcomes.length - written.size });
+        }
+        for (const o of outcomes) {
+          if (!written.has(o.id)) continue;
+          if (o.status === 'accepted') summary.sent++;
+          else if (o.status === 'held') summary.held++;
+          else if (o.status === 'failed') summary.failed++;
+        }
         await context.heartbeat();
       });
       // Deliveries another instance holds: it may have died holding them (its job came back to
@@ -107,7 +119,8 @@ export class DeliveryJobSender {
       await sleepWithHeartbeat(Math.max(0, leaseEnd.getTime() - Date.now()) + 50, context);
       pending = deliveryIds;
     }
-    summary.skipped = deliveryIds.length - summary.sent - summary.failed - summary.expired - summary.cancelled;
+    summary.skipped = deliveryIds.length - summary.sent - summary.failed - summary.held - summary.expired - summary.cancelled;
+    if (summary.held > 0) this.logger.warn({ msg: 'deliveries held: the provider or the rate limiter was away; they are tried again later', jobId: job.jobId, alertId: job.alertId, held: summary.held });
     if (summary.expired + summary.cancelled > 0) {
       this.logger.log({ msg: 'alert expired or cancelled before these deliveries were sent', jobId: job.jobId, alertId: job.alertId, expired: summary.expired, cancelled: summary.cancelled });
     }
@@ -116,5 +129,16 @@ export class DeliveryJobSender {
     if (summary.failed > 0) this.metrics?.deliveryOutcomes.inc({ ...labels, outcome: 'failed' }, summary.failed);
     this.logger.debug({ msg: 'job sent', jobId: job.jobId, alertId: job.alertId, lane: job.lane, ...summary });
     return summary;
+  }
+
+  /** A held delivery is held for as long as holdUnsentDelivery allows; past that, it fails with the outage's reason. */
+  private withHolds(outcomes: DeliveryOutcome[], claimed: ClaimedDelivery[], expiresAt: number | null): DeliveryOutcome[] {
+    const plannedAt = new Map(claimed.map((d) => [d.id, d.plannedAt]));
+    const now = new Date();
+    return outcomes.map((o) => {
+      if (o.status !== 'held') return o;
+      const hold = holdUnsentDelivery({ now, expiresAt: expiresAt === null ? null : new Date(expiresAt), plannedAt: plannedAt.get(o.id) ?? now });
+      return hold.hold ? { ...o, retryAt: hold.retryAt } : { id: o.id, status: 'failed', reason: o.reason };
+    });
   }
 }

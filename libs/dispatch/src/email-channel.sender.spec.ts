@@ -3,8 +3,11 @@ import type { EmailBatch } from '@bin-alert/providers';
 import type { DispatchSettings } from './dispatch-settings';
 import { EMAIL_LINK_TAGS, EmailChannelSender, spreadSharedAddresses } from './email-channel.sender';
 import type { ProviderRateLimiter } from './provider-rate-limiter';
+import { LeaseFence } from './lease-fence';
 
-const delivery = (id: string, to: string) => ({ id, memberId: id, language: 'nl' as const, to, inDoubtSince: null });
+const delivery = (id: string, to: string) => ({ id, memberId: id, language: 'nl' as const, to, inDoubtSince: null, plannedAt: new Date() });
+/** A fence that admits every delivery: nothing is taken over in these tests. */
+const fence = new LeaseFence({ admitToProvider: async (ids: string[]) => ids }, 'holder', 60_000);
 
 describe('spreadSharedAddresses', () => {
   it('keeps everyone in one round when no address is shared', () => {
@@ -34,7 +37,7 @@ describe('EmailChannelSender links', () => {
   beforeEach(() => (batches.length = 0));
 
   it('gives each recipient their own one-click unsubscribe for the alert’s category', async () => {
-    await sender.send([delivery('m1', 'a@x.be'), delivery('m2', 'b@x.be')], burglary);
+    await sender.send([delivery('m1', 'a@x.be'), delivery('m2', 'b@x.be')], burglary, fence);
     expect(batches[0].recipients.map((r) => r.headers)).toEqual([
       { 'List-Unsubscribe': '<https://bin.example/unsubscribe?token=u-m1-burglary>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       { 'List-Unsubscribe': '<https://bin.example/unsubscribe?token=u-m2-burglary>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
@@ -42,7 +45,7 @@ describe('EmailChannelSender links', () => {
   });
 
   it('puts tags in the one shared footer, and each personalization carries its own two links for them', async () => {
-    await sender.send([delivery('m1', 'a@x.be'), delivery('m2', 'b@x.be')], burglary);
+    await sender.send([delivery('m1', 'a@x.be'), delivery('m2', 'b@x.be')], burglary, fence);
     expect(batches).toHaveLength(1);
     const [batch] = batches;
     for (const part of [batch.text, batch.html]) {
@@ -57,13 +60,13 @@ describe('EmailChannelSender links', () => {
   });
 
   it('the List-Unsubscribe URL and the footer’s unsubscribe link are the same', async () => {
-    await sender.send([delivery('m1', 'a@x.be')], burglary);
+    await sender.send([delivery('m1', 'a@x.be')], burglary, fence);
     const [recipient] = batches[0].recipients;
     expect(recipient.headers!['List-Unsubscribe']).toBe(`<${recipient.substitutions![EMAIL_LINK_TAGS.unsubscribe]}>`);
   });
 
   it('offers no unsubscribe for a mandatory category, only the preference centre', async () => {
-    await sender.send([delivery('m1', 'a@x.be')], { ...content, category: 'missing_person', categoryRule: 'mandatory' });
+    await sender.send([delivery('m1', 'a@x.be')], { ...content, category: 'missing_person', categoryRule: 'mandatory' }, fence);
     const [batch] = batches;
     expect(batch.recipients[0].headers).toBeUndefined();
     expect(batch.recipients[0].substitutions).toEqual({ [EMAIL_LINK_TAGS.preferences]: 'https://bin.example/preferences?token=p-m1' });
@@ -71,7 +74,7 @@ describe('EmailChannelSender links', () => {
   });
 
   it('sends neither headers nor footer links when it has no links to sign', async () => {
-    await new EmailChannelSender(email, limiter, settings).send([delivery('m1', 'a@x.be')], burglary);
+    await new EmailChannelSender(email, limiter, settings).send([delivery('m1', 'a@x.be')], burglary, fence);
     expect(batches[0].recipients).toEqual([{ deliveryId: 'm1', to: 'a@x.be' }]);
     expect(batches[0].text).not.toContain('{{');
   });

@@ -2,10 +2,18 @@ import { AlertContent, Language, listUnsubscribeHeaders, offersUnsubscribe, rend
 import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
 import type { EmailRecipient, EmailSender } from '@bin-alert/providers';
 import { ChannelSender } from './channel-sender';
+import { LeaseFence, LeaseLostError, unlessTakenOver } from './lease-fence';
 import { mapWithConcurrency } from './concurrency';
 import { DispatchSettings } from './dispatch-settings';
 import { ProviderRateLimiter } from './provider-rate-limiter';
-import { sendWithRetry } from './send-with-retry';
+import { outcomeOf, sendWithRetry } from './send-with-retry';
+
+/**
+ * Why an e-mail taken over from a sender that may have called SendGrid is not sent again: SendGrid
+ * offers no lookup by our delivery id short of the paid Email Activity API (ADR 0025). The
+ * delivery stays `sending` with this reason; SendGrid's events move it on if it went out.
+ */
+export const EMAIL_IN_DOUBT_REASON = 'in_doubt_not_resent';
 
 /** SendGrid takes up to 1000 personalizations per request; one request per language and chunk. */
 export const SENDGRID_MAX_RECIPIENTS = 1000;
@@ -36,11 +44,12 @@ export class EmailChannelSender implements ChannelSender {
     private readonly links?: MemberEmailLinks,
   ) {}
 
-  async send(deliveries: ClaimedDelivery[], content: AlertContent): Promise<DeliveryOutcome[]> {
+  async send(deliveries: ClaimedDelivery[], content: AlertContent, fence: LeaseFence): Promise<DeliveryOutcome[]> {
     const outcomes: DeliveryOutcome[] = [];
     const byLanguage = new Map<Language, ClaimedDelivery[]>();
     for (const d of deliveries) {
       if (!d.to) outcomes.push({ id: d.id, status: 'failed', reason: 'contact_removed' });
+      else if (d.inDoubtSince) outcomes.push({ id: d.id, status: 'in_doubt', reason: EMAIL_IN_DOUBT_REASON });
       else byLanguage.set(d.language, [...(byLanguage.get(d.language) ?? []), d]);
     }
     const batches: Array<{ language: Language; recipients: ClaimedDelivery[] }> = [];
@@ -52,14 +61,17 @@ export class EmailChannelSender implements ChannelSender {
     const limit = { name: 'sendgrid:mail-send', perSecond: this.settings.sendgridRequestsPerSecond };
     const perBatch = await mapWithConcurrency(batches, Math.max(1, Math.ceil(this.settings.sendConcurrency / 4)), async (batch) => {
       const rendered = renderEmail(content, batch.language, this.links ? EMAIL_LINK_TAGS : undefined);
-      const recipients = batch.recipients.map((r) => this.recipient(r, content));
-      const result = await sendWithRetry(async () => {
+      // Those taken over while this batch waited (for tokens, or between attempts) leave it.
+      let held = batch.recipients;
+      const result = await unlessTakenOver(sendWithRetry(async () => {
         await this.limiter.acquire(limit);
+        const admitted = await fence.admit(held.map((r) => r.id));
+        held = held.filter((r) => admitted.has(r.id));
+        if (held.length === 0) throw new LeaseLostError(`every delivery of the batch was taken over`);
+        const recipients = held.map((r) => this.recipient(r, content));
         return this.email.sendBatch({ subject: rendered.subject, text: rendered.text, html: rendered.html, recipients, categories: ['bin-alert', content.urgency] });
-      }, this.settings.retryPolicy);
-      return batch.recipients.map((r): DeliveryOutcome =>
-        result.ok ? { id: r.id, status: 'accepted', providerId: result.providerId } : { id: r.id, status: 'failed', reason: result.reason },
-      );
+      }, this.settings.retryPolicy));
+      return result ? held.map((r) => outcomeOf(r, result)) : [];
     });
     return [...outcomes, ...perBatch.flat()];
   }

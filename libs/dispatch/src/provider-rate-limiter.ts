@@ -15,6 +15,16 @@ export function rateLimitLabel(name: string): string {
 }
 
 /**
+ * The shared limit's store (Redis) did not answer: nothing was sent, and nothing is known about
+ * the member. sendWithRetry retries it under the retry policy, then the delivery is held with
+ * this reason until the store answers again (ADR 0025), never failed.
+ */
+export class RateLimiterUnavailableError extends Error {
+  override readonly name = 'RateLimiterUnavailableError';
+  readonly reason = 'rate_limiter_unavailable';
+}
+
+/**
  * A token bucket per provider limit. In distributed mode the buckets are in Redis, so every
  * instance of every dispatcher draws from the same bucket; in standalone mode, in memory.
  */
@@ -35,7 +45,9 @@ export class ProviderRateLimiter {
     const started = performance.now();
     while (remaining > 0) {
       const want = Math.min(remaining, burst);
-      const wait = await this.buckets.take(rateLimitBucketKey(limit.name), limit.perSecond, burst, want);
+      const wait = await this.buckets.take(rateLimitBucketKey(limit.name), limit.perSecond, burst, want).catch((error: unknown) => {
+        throw new RateLimiterUnavailableError(`rate limit ${limit.name}: ${String(error).slice(0, 200)}`, { cause: error });
+      });
       if (wait <= 0) remaining -= want;
       else await new Promise((resolve) => setTimeout(resolve, wait));
     }

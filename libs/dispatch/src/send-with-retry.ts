@@ -1,12 +1,20 @@
 import { RetryPolicy, mayRetry, retryDelayMs } from '@bin-alert/domain';
+import type { DeliveryOutcome } from '@bin-alert/persistence';
 import { ProviderError } from '@bin-alert/providers';
-
-export type SendResult = { ok: true; providerId: string } | { ok: false; reason: string };
+import { RateLimiterUnavailableError } from './provider-rate-limiter';
+import { LeaseLostError } from './lease-fence';
 
 /**
- * One provider call under the one retry policy: retryable failures (429, 5xx, network) are tried
- * again with backoff; terminal ones (invalid number, landline, unsubscribed) end at once with
- * their reason, because sending again cannot succeed.
+ * `retryable`: the failure says nothing about the member (the provider or the rate limiter was
+ * away past the policy's attempts), so the delivery is held rather than failed.
+ */
+export type SendResult = { ok: true; providerId: string } | { ok: false; reason: string; retryable: boolean };
+
+/**
+ * One provider call under the one retry policy: retryable failures (429, 5xx, network, the rate
+ * limiter's store not answering) are tried again with backoff; terminal ones (invalid number,
+ * landline, unsubscribed) end at once with their reason, because sending again cannot succeed.
+ * A lost lease (LeaseLostError) is not a failure of the call: it is passed on, nothing is retried.
  */
 export async function sendWithRetry(call: () => Promise<{ providerId: string }>, policy: RetryPolicy): Promise<SendResult> {
   for (let attempt = 1; ; attempt++) {
@@ -14,24 +22,36 @@ export async function sendWithRetry(call: () => Promise<{ providerId: string }>,
       const { providerId } = await call();
       return { ok: true, providerId };
     } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
       const failure = error instanceof ProviderError ? error : null;
-      const retryable = failure ? failure.kind === 'retryable' : false;
-      const reason = failure ? failure.reason : `unexpected_error: ${String(error).slice(0, 200)}`;
-      if (!retryable || !mayRetry(attempt, policy)) return { ok: false, reason: retryable ? `${reason}_after_${attempt}_attempts` : reason };
+      const retryable = failure ? failure.kind === 'retryable' : error instanceof RateLimiterUnavailableError;
+      const reason = failure ? failure.reason : error instanceof RateLimiterUnavailableError ? error.reason : `unexpected_error: ${String(error).slice(0, 200)}`;
+      if (!retryable || !mayRetry(attempt, policy)) return { ok: false, reason: retryable ? `${reason}_after_${attempt}_attempts` : reason, retryable };
       await new Promise((r) => setTimeout(r, retryDelayMs(attempt, policy)));
     }
   }
 }
 
-export type InDoubtResult = { status: 'accepted'; providerId: string } | { status: 'failed'; reason: string } | { status: 'not_found' };
+/**
+ * The outcome of one delivery's send: accepted, failed for a reason about the member, or held
+ * (the job sender decides how long, holdUnsentDelivery) when the provider or the limiter was away.
+ */
+export function outcomeOf(delivery: { id: string; inDoubtSince: Date | null }, result: SendResult): DeliveryOutcome {
+  if (result.ok) return { id: delivery.id, status: 'accepted', providerId: result.providerId };
+  if (result.retryable) return { id: delivery.id, status: 'held', reason: result.reason, inDoubtSince: delivery.inDoubtSince };
+  return { id: delivery.id, status: 'failed', reason: result.reason };
+}
+
+export type InDoubtResult = { status: 'accepted'; providerId: string } | { status: 'failed' | 'held'; reason: string } | { status: 'not_found' };
 
 /**
- * For a delivery whose earlier sender died mid-call: asks the provider, under the same retry
- * policy, whether the message went out then. Found means accepted (never send it twice); not
- * found means send it now; no answer at all is recorded as a failure with its reason.
+ * For a delivery whose earlier sender may have called the provider without recording the outcome:
+ * asks the provider, under the same retry policy, whether the message went out then. Found means
+ * accepted (never send it twice); not found means send it now; a provider that does not answer
+ * holds the delivery, still in doubt; a terminal refusal is recorded as a failure with its reason.
  */
 export async function findInDoubt(lookup: () => Promise<{ providerId: string } | null>, policy: RetryPolicy): Promise<InDoubtResult> {
   const result = await sendWithRetry(async () => (await lookup()) ?? { providerId: '' }, policy);
-  if (!result.ok) return { status: 'failed', reason: `in_doubt_check_failed: ${result.reason}` };
+  if (!result.ok) return { status: result.retryable ? 'held' : 'failed', reason: `in_doubt_check_failed: ${result.reason}` };
   return result.providerId ? { status: 'accepted', providerId: result.providerId } : { status: 'not_found' };
 }

@@ -2,10 +2,11 @@ import { AlertContent } from '@bin-alert/domain';
 import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
 import { TRACKED_CALL_EVENTS, VoiceCaller, callStatusCallbackUrl, voiceAnswerUrl } from '@bin-alert/providers';
 import { ChannelSender } from './channel-sender';
+import { LeaseFence, unlessTakenOver } from './lease-fence';
 import { mapWithConcurrency } from './concurrency';
 import { DispatchSettings } from './dispatch-settings';
 import { ProviderRateLimiter } from './provider-rate-limiter';
-import { findInDoubt, sendWithRetry } from './send-with-retry';
+import { findInDoubt, outcomeOf, sendWithRetry } from './send-with-retry';
 
 export class VoiceChannelSender implements ChannelSender {
   readonly channel = 'voice' as const;
@@ -16,18 +17,20 @@ export class VoiceChannelSender implements ChannelSender {
     private readonly settings: DispatchSettings,
   ) {}
 
-  send(deliveries: ClaimedDelivery[], _content: AlertContent): Promise<DeliveryOutcome[]> {
+  async send(deliveries: ClaimedDelivery[], _content: AlertContent, fence: LeaseFence): Promise<DeliveryOutcome[]> {
     const limit = { name: 'twilio:calls', perSecond: this.settings.twilioCallsPerSecond };
-    return mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome> => {
+    const outcomes = await mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome | null> => {
       if (!delivery.to) return { id: delivery.id, status: 'failed', reason: 'contact_removed' };
       const to = delivery.to;
       if (delivery.inDoubtSince) {
         const since = delivery.inDoubtSince;
         const earlier = await findInDoubt(() => this.voice.findPlaced({ to, since }), this.settings.retryPolicy);
+        if (earlier.status === 'held') return { id: delivery.id, ...earlier, inDoubtSince: since };
         if (earlier.status !== 'not_found') return { id: delivery.id, ...earlier };
       }
-      const result = await sendWithRetry(async () => {
+      const result = await unlessTakenOver(sendWithRetry(async () => {
         await this.limiter.acquire(limit);
+        await fence.require(delivery.id);
         return this.voice.call({
           deliveryId: delivery.id,
           to,
@@ -37,8 +40,9 @@ export class VoiceChannelSender implements ChannelSender {
           statusCallbackEvents: [...TRACKED_CALL_EVENTS],
           machineDetection: 'DetectMessageEnd',
         });
-      }, this.settings.retryPolicy);
-      return result.ok ? { id: delivery.id, status: 'accepted', providerId: result.providerId } : { id: delivery.id, status: 'failed', reason: result.reason };
+      }, this.settings.retryPolicy));
+      return result && outcomeOf(delivery, result);
     });
+    return outcomes.filter((o): o is DeliveryOutcome => o !== null);
   }
 }

@@ -10,6 +10,7 @@ export * from './retry/provider-failure';
 export * from './retry/retry-policy';
 export * from './delivery/member-partition';
 export * from './delivery/delivery-state';
+export * from './delivery/send-hold';
 export * from './contact/sms-opt-out';
 export * from './access/principal';
 export * from './access/scope';

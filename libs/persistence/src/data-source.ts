@@ -12,6 +12,7 @@ import { AlertCorrelationId1764800000000 } from './migrations/1764800000000-aler
 import { SetBasedPlanning1764950000000 } from './migrations/1764950000000-set-based-planning';
 import { AlertTraceContext1765000000000 } from './migrations/1765000000000-alert-trace-context';
 import { CapDetails1765100000000 } from './migrations/1765100000000-cap-details';
+import { DeliveryCallFence1765200000000 } from './migrations/1765200000000-delivery-call-fence';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   SetBasedPlanning1764950000000,
   AlertTraceContext1765000000000,
   CapDetails1765100000000,
+  DeliveryCallFence1765200000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -27,4 +27,5 @@ export class DeliveryEntity {
   @Column('timestamptz', { name: 'acknowledged_at', nullable: true }) acknowledgedAt: Date | null;
   @Column('text', { name: 'claimed_by', nullable: true }) claimedBy: string | null;
   @Column('timestamptz', { name: 'lease_until', nullable: true }) leaseUntil: Date | null;
+  @Column('timestamptz', { name: 'call_started_at', nullable: true }) callStartedAt: Date | null;
 }

@@ -11,10 +11,13 @@ export interface ClaimedDelivery {
   language: Language;
   to: string | null;
   /**
-   * Set when an earlier sender claimed this delivery and died before recording the outcome: the
-   * provider may already have it. The time of that claim bounds the lookup.
+   * Set when an earlier sender was admitted to call the provider for this delivery and never
+   * recorded the outcome (it died, or lost its lease): the provider may already have it. The time
+   * of that admission bounds the lookup.
    */
   inDoubtSince: Date | null;
+  /** When the delivery was planned: bounds how long an outage may hold it (holdUnsentDelivery). */
+  plannedAt: Date;
 }
 
 export interface ReleasedDelivery {
@@ -23,11 +26,20 @@ export interface ReleasedDelivery {
   content: StoredAlertContent;
 }
 
+/**
+ * What became of a claimed delivery: accepted or failed by the provider; held (planned again until
+ * `retryAt`, with the reason) because the provider or the rate limiter was away; or in doubt (an
+ * earlier call may have gone out and nothing can tell: parked, never sent again, ADR 0025).
+ */
 export interface DeliveryOutcome {
   id: string;
-  status: 'accepted' | 'failed';
+  status: 'accepted' | 'failed' | 'held' | 'in_doubt';
   providerId?: string;
   reason?: string;
+  /** held: when the deferred-delivery releaser emits it again. */
+  retryAt?: Date;
+  /** held: the doubt an earlier holder left, kept for the next sender (ClaimedDelivery.inDoubtSince). */
+  inDoubtSince?: Date | null;
 }
 
 @Injectable()
@@ -81,21 +93,40 @@ export class DeliveryRepository {
    */
   async claim(ids: string[], holder: string, leaseMs: number): Promise<ClaimedDelivery[]> {
     if (ids.length === 0) return [];
-    const rows = await queryRows<{ id: string; member_id: string; language: Language; to: string | null; in_doubt_since: Date | null }>(
+    const rows = await queryRows<{ id: string; member_id: string; language: Language; to: string | null; in_doubt_since: Date | null; planned_at: Date }>(
       this.db,
       `UPDATE deliveries d
           SET status = 'sending', claimed_by = $2, claimed_at = now(), updated_at = now(),
               lease_until = now() + make_interval(secs => $3::double precision / 1000), attempts = d.attempts + 1
-         FROM (SELECT id, status AS previous_status, claimed_at AS previous_claim
-                 FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) p
+         FROM (SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) p
         WHERE d.id = p.id
           AND (d.status = 'planned' OR (d.status = 'sending' AND (d.lease_until < now() OR d.claimed_by = $2)))
-       RETURNING d.id, d.member_id, d.language,
-                 CASE WHEN p.previous_status = 'sending' THEN p.previous_claim END AS in_doubt_since,
+       RETURNING d.id, d.member_id, d.language, d.call_started_at AS in_doubt_since, d.created_at AS planned_at,
                  (SELECT cp.value FROM contact_points cp WHERE cp.id = d.contact_point_id) AS "to"`,
       [ids, holder, leaseMs],
     );
-    return rows.map((r) => ({ id: r.id, memberId: r.member_id, language: r.language, to: r.to, inDoubtSince: r.in_doubt_since ? new Date(r.in_doubt_since) : null }));
+    return rows.map((r) => ({ id: r.id, memberId: r.member_id, language: r.language, to: r.to, inDoubtSince: r.in_doubt_since ? new Date(r.in_doubt_since) : null, plannedAt: new Date(r.planned_at) }));
+  }
+
+  /**
+   * The fence before a provider call: of `ids`, those `holder` still holds get their lease renewed
+   * for `leaseMs` from now (the database's clock) and are marked as possibly with the provider from
+   * then on; the others were taken over and must not be sent by `holder`. Ownership, not the clock,
+   * decides: a lease that ran out but was not taken over is still the holder's, and the row lock
+   * orders this renewal and a competing claim, so exactly one of them wins.
+   */
+  async admitToProvider(ids: string[], holder: string, leaseMs: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `UPDATE deliveries
+          SET lease_until = now() + make_interval(secs => $3::double precision / 1000),
+              call_started_at = COALESCE(call_started_at, now())
+        WHERE id = ANY($1::uuid[]) AND status = 'sending' AND claimed_by = $2
+       RETURNING id`,
+      [ids, holder, leaseMs],
+    );
+    return rows.map((r) => r.id);
   }
 
   /**
@@ -134,18 +165,42 @@ export class DeliveryRepository {
     return row?.until ? new Date(row.until) : null;
   }
 
-  /** Records what the provider answered; only the holder of the lease may. */
-  async recordOutcomes(outcomes: DeliveryOutcome[], holder: string): Promise<void> {
-    if (outcomes.length === 0) return;
-    await this.db.query(
+  /**
+   * Records what became of each delivery; only the holder may, so a sender whose deliveries were
+   * taken over writes nothing over the new holder's work. Returns the ids written: the others were
+   * fenced off. Held deliveries become planned again until `retryAt` (the deferred-delivery
+   * releaser emits them then); in-doubt ones stay `sending` with neither holder nor lease, so no
+   * claim takes them and a provider event can still move them on. The provider's acceptance,
+   * reported by the sender whose call it was, also settles such a parked delivery.
+   */
+  async recordOutcomes(outcomes: DeliveryOutcome[], holder: string): Promise<string[]> {
+    if (outcomes.length === 0) return [];
+    const rows = await queryRows<{ id: string }>(
+      this.db,
       `UPDATE deliveries d
-          SET status = o.status, provider_id = o.provider_id, reason = o.reason, updated_at = now(),
+          SET status = CASE o.status WHEN 'held' THEN 'planned' WHEN 'in_doubt' THEN 'sending' ELSE o.status END,
+              provider_id = o.provider_id, reason = o.reason, updated_at = now(),
               accepted_at = CASE WHEN o.status = 'accepted' THEN now() ELSE d.accepted_at END,
+              deferred_until = CASE WHEN o.status = 'held' THEN o.retry_at ELSE d.deferred_until END,
+              claimed_by = CASE WHEN o.status IN ('held', 'in_doubt') THEN NULL ELSE d.claimed_by END,
+              call_started_at = CASE o.status WHEN 'held' THEN o.in_doubt_since WHEN 'in_doubt' THEN d.call_started_at END,
               lease_until = NULL
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS o(id, status, provider_id, reason)
-        WHERE d.id = o.id AND d.status = 'sending' AND d.claimed_by = $5`,
-      [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.providerId ?? null), outcomes.map((o) => o.reason ?? null), holder],
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+              AS o(id, status, provider_id, reason, retry_at, in_doubt_since)
+        WHERE d.id = o.id AND d.status = 'sending'
+          AND (d.claimed_by = $7 OR (d.claimed_by IS NULL AND o.status = 'accepted'))
+       RETURNING d.id`,
+      [
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.providerId ?? null),
+        outcomes.map((o) => o.reason ?? null),
+        outcomes.map((o) => o.retryAt ?? null),
+        outcomes.map((o) => o.inDoubtSince ?? null),
+        holder,
+      ],
     );
+    return rows.map((r) => r.id);
   }
 
   /**

@@ -52,7 +52,7 @@ export class VoiceRedialRepository {
                   superseded_provider_ids = CASE WHEN d.provider_id IS NULL THEN d.superseded_provider_ids
                                                  ELSE array_append(d.superseded_provider_ids, d.provider_id) END,
                   provider_id = NULL, provider_status = NULL, provider_error_code = NULL, reason = NULL,
-                  claimed_by = NULL, lease_until = NULL, status_updated_at = now(), updated_at = now()
+                  claimed_by = NULL, lease_until = NULL, call_started_at = NULL, status_updated_at = now(), updated_at = now()
              FROM due, alerts a JOIN categories c ON c.code = a.category_code
             WHERE d.id = due.id AND a.id = d.alert_id
            RETURNING d.id, d.member_id, d.redials, a.correlation_id, ${ALERT_CONTENT_COLUMNS}`,

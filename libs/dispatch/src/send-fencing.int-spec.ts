@@ -1,0 +1,158 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { DeliveryJobV1 } from '@bin-alert/contracts';
+import type { Channel } from '@bin-alert/domain';
+import type { HandlerContext } from '@bin-alert/messaging';
+import { DeliveryRepository, PlanningRepository, openDataSource } from '@bin-alert/persistence';
+import { Stores, createRedis, redisStores } from '@bin-alert/platform';
+import { EmailBatch, ProviderError, SmsMessage } from '@bin-alert/providers';
+import { deliveryStatuses, plannedAlert as plannedChannelAlert } from '../../../test/support/planned-alert';
+import { testConfig } from '../../../test/support/test-config';
+import { DeliveryJobSender } from './delivery-job.sender';
+import { dispatchSettingsFrom } from './dispatcher.module';
+import { DispatchSettings } from './dispatch-settings';
+import { EmailChannelSender } from './email-channel.sender';
+import { LaneGate } from './lane-gate';
+import { ProviderRateLimiter } from './provider-rate-limiter';
+import { SmsChannelSender } from './sms-channel.sender';
+
+/** A promise and the function that settles it: a provider call or a token wait the test lets go. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * ADR 0025 on the real PostgreSQL and Redis: two senders of one job, a lease that runs out while
+ * the first still works, a rate limiter whose Redis is away, a provider down past the retry policy.
+ */
+describe('the send fence and held deliveries', () => {
+  let db: DataSource;
+  let redis: Stores;
+  const context = { heartbeat: async () => undefined } as unknown as HandlerContext;
+  /** A short lease, so that it runs out within a test; a quick retry policy. */
+  const settings: DispatchSettings = { ...dispatchSettingsFrom(testConfig()), leaseMs: 1_500, retryPolicy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 } };
+  const deliveries = () => new DeliveryRepository(db);
+
+  beforeAll(async () => {
+    db = await openDataSource(testConfig().DATABASE_URL, 4);
+    redis = redisStores(createRedis(testConfig().REDIS_URL));
+  });
+  afterAll(async () => {
+    await redis?.close();
+    await db?.destroy();
+  });
+
+  const plannedAlert = (channel: 'sms' | 'email', members: number) => plannedChannelAlert(db, members, channel);
+
+  const job = (alertId: string, channel: Channel, deliveryIds: string[]): DeliveryJobV1 => ({
+    type: 'delivery.job',
+    version: 1,
+    jobId: randomUUID(),
+    alertId,
+    channel,
+    lane: 'normal',
+    deliveryIds,
+    content: { urgency: 'normal', redistributionAllowed: true, texts: { nl: { title: 't', body: 'b' } } },
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    plannedAt: new Date().toISOString(),
+  });
+
+  const jobSender = (sender: SmsChannelSender | EmailChannelSender, holder: string) =>
+    new DeliveryJobSender(sender, deliveries(), new PlanningRepository(db), new LaneGate(), settings, holder);
+
+  const statuses = (alertId: string) => deliveryStatuses(db, alertId);
+
+  /** Twilio as the senders see it: accepts, and answers findAccepted from what it accepted. */
+  function twilio() {
+    const accepted: SmsMessage[] = [];
+    return {
+      accepted,
+      send: async (m: SmsMessage) => (accepted.push(m), { providerId: `SM${accepted.length}` }),
+      findAccepted: async ({ to }: { to: string }) => (accepted.some((m) => m.to === to) ? { providerId: 'SM-earlier' } : null),
+    };
+  }
+
+  it('a sender whose lease ran out while it waited for tokens sends nothing the new holder took over', async () => {
+    const { alertId, ids } = await plannedAlert('sms', 3);
+    const provider = twilio();
+    const tokens = gate();
+    // A waits for tokens (a saturated shared limit, a starved process) until its lease has run out.
+    const slowLimiter = { acquire: () => tokens.opened } as unknown as ProviderRateLimiter;
+    const a = jobSender(new SmsChannelSender(provider, slowLimiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
+    await until(async () => (await statuses(alertId))['sending'] === 3);
+    // B gets the same job (a rebalance), waits out A's lease, takes the deliveries over and sends them.
+    const b = await jobSender(new SmsChannelSender(provider, new ProviderRateLimiter(redis.buckets), settings), 'sender-b').handle(job(alertId, 'sms', ids), context);
+    expect(b).toMatchObject({ sent: 3 });
+    tokens.open();
+    expect(await a).toMatchObject({ sent: 0, failed: 0 });
+    expect(provider.accepted.map((m) => m.deliveryId).sort()).toEqual([...ids].sort());
+    expect(await statuses(alertId)).toEqual({ accepted: 3 });
+  });
+
+  it('an e-mail taken over while its earlier holder may have called SendGrid is not sent again, and says why', async () => {
+    const { alertId, ids } = await plannedAlert('email', 2);
+    const batches: EmailBatch[] = [];
+    const answer = gate();
+    // A's request reaches SendGrid and hangs past its lease (no answer yet); B then takes the batch over.
+    const hanging = { sendBatch: async (batch: EmailBatch) => (batches.push(batch), await answer.opened, { providerId: 'sg-a' }) };
+    const limiter = new ProviderRateLimiter(redis.buckets);
+    const a = jobSender(new EmailChannelSender(hanging, limiter, settings), 'sender-a').handle(job(alertId, 'email', ids), context);
+    await until(async () => batches.length === 1);
+    const quick = { sendBatch: async (batch: EmailBatch) => (batches.push(batch), { providerId: 'sg-b' }) };
+    const b = await jobSender(new EmailChannelSender(quick, limiter, settings), 'sender-b').handle(job(alertId, 'email', ids), context);
+    expect(b).toMatchObject({ sent: 0, failed: 0 });
+    expect(batches).toHaveLength(1);
+    expect(await statuses(alertId)).toEqual({ 'sending:in_doubt_not_resent': 2 });
+    // SendGrid's answer to A's call settles them after all.
+    answer.open();
+    expect(await a).toMatchObject({ sent: 2 });
+    expect(await statuses(alertId)).toEqual({ accepted: 2 });
+  });
+
+  it('holds SMS while the rate limiter’s Redis does not answer, and sends them once it does', async () => {
+    const { alertId, ids } = await plannedAlert('sms', 2);
+    const provider = twilio();
+    // A Redis client pointed at a closed port: the shared Redis is never stopped.
+    const away = redisStores(createRedis('redis://127.0.0.1:1'));
+    try {
+      const summary = await jobSender(new SmsChannelSender(provider, new ProviderRateLimiter(away.buckets), settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
+      expect(summary).toMatchObject({ sent: 0, failed: 0, held: 2 });
+    } finally {
+      await away.close().catch(() => undefined);
+    }
+    expect(provider.accepted).toEqual([]);
+    expect(await statuses(alertId)).toEqual({ 'planned:rate_limiter_unavailable_after_3_attempts': 2 });
+    const [{ due }] = await db.query(`SELECT bool_and(deferred_until > now()) AS due FROM deliveries WHERE alert_id = $1`, [alertId]);
+    expect(due).toBe(true);
+    // The releaser emits them once the hold ends; with Redis back, they go out.
+    const released: string[] = [];
+    await deliveries().releaseDeferred('sms', new Date(Date.now() + 3_600_000), 1000, async (rows) => void released.push(...rows.filter((r) => ids.includes(r.id)).map((r) => r.id)));
+    expect(released.sort()).toEqual([...ids].sort());
+    expect(await jobSender(new SmsChannelSender(provider, new ProviderRateLimiter(redis.buckets), settings), 'sender-b').handle(job(alertId, 'sms', released), context)).toMatchObject({ sent: 2 });
+    expect(await statuses(alertId)).toEqual({ accepted: 2 });
+  });
+
+  it('holds SMS while Twilio answers 503 for longer than the retry policy, instead of failing them', async () => {
+    const { alertId, ids } = await plannedAlert('sms', 2);
+    const down = {
+      send: async (): Promise<never> => {
+        throw new ProviderError('twilio', { httpStatus: 503 });
+      },
+      findAccepted: async () => null,
+    };
+    const summary = await jobSender(new SmsChannelSender(down, new ProviderRateLimiter(redis.buckets), settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
+    expect(summary).toMatchObject({ sent: 0, failed: 0, held: 2 });
+    expect(await statuses(alertId)).toEqual({ 'planned:provider_unavailable_503_after_3_attempts': 2 });
+  });
+});

@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { Channel, deliveryId } from '@bin-alert/domain';
+import { AlertRepository, DeliveryRepository, MemberRepository } from '@bin-alert/persistence';
+import { aMember } from './member.builder';
+
+/** An issued alert with `members` new members in herdersem, each with one planned delivery on `channel` (SMS or e-mail). */
+export async function plannedAlert(db: DataSource, members: number, channel: Extract<Channel, 'sms' | 'email'> = 'sms'): Promise<{ alertId: string; ids: string[] }> {
+  const alertId = randomUUID();
+  await new AlertRepository(db).create(
+    { id: alertId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 't', body: 'b' } }, issuedAt: new Date() },
+    null,
+    { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } },
+  );
+  const decisions = [];
+  for (let i = 0; i < members; i++) {
+    const unique = String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
+    const member = aMember().inBins('herdersem');
+    const memberId = await (channel === 'email' ? member.withEmail(`m${unique}-${i}@planned.test`) : member.withMobile(`+32471${unique}`)).save(new MemberRepository(db));
+    const [{ id: contactId }] = await db.query(`SELECT id FROM contact_points WHERE member_id = $1`, [memberId]);
+    decisions.push({ send: true as const, memberId, channel, contactId, language: 'nl' as const });
+  }
+  await new DeliveryRepository(db).recordDecisions(alertId, decisions);
+  return { alertId, ids: decisions.map((d) => deliveryId(alertId, d.memberId, channel)) };
+}
+
+/** The alert's deliveries counted by `status:reason` (or `status` alone). */
+export async function deliveryStatuses(db: DataSource, alertId: string): Promise<Record<string, number>> {
+  const rows: Array<{ s: string; n: number }> = await db.query(
+    `SELECT status || coalesce(':' || reason, '') AS s, count(*)::int AS n FROM deliveries WHERE alert_id = $1 GROUP BY 1`,
+    [alertId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.s, r.n]));
+}
