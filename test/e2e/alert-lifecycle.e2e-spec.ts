@@ -212,8 +212,10 @@ describe('alert lifecycle end to end', () => {
     const exportedAlert = await call('GET', `/v1/alerts/${alert.json.id}/cap`);
     const [imported, readBack] = [readCapAlert(alertXml), readCapAlert(exportedAlert.text)];
     if (!imported.ok || !readBack.ok) throw new Error('unreadable CAP');
-    // The import named no redistribution: the default rule (non-urgent: may be shared) is written out.
-    expect(readBack.alert).toEqual({ ...imported.alert, redistributionAllowed: true });
+    // The import named no redistribution: the default rule (non-urgent: may be shared) is written out,
+    // as a parameter of each kept info block (ADR 0024); everything else reads back as it came.
+    const stated = { ...imported.alert.details, infos: imported.alert.details.infos.map((info) => ({ ...info, parameters: [{ valueName: 'redistribution', value: 'allowed' }] })) };
+    expect(readBack.alert).toEqual({ ...imported.alert, redistributionAllowed: true, details: stated });
     expect((await call('GET', `/v1/alerts/${alert.json.id}`)).json.status).toBe('cancelled');
   });
 

@@ -196,6 +196,26 @@ describe('alert lifecycle over HTTP', () => {
       expect(res.json.languages.de.sms.body).toBe('Inbraken\nSluit ramen en deuren.\nDit bericht mag gedeeld worden.');
     });
 
+    it('takes an instruction and a contact line per language, stores and announces them, and previews them as members get them', async () => {
+      const lines = { instruction: 'Laat niemand binnen die u niet kent.', contact: 'Wijkagent 053 72 43 00' };
+      const res = await call('POST', '/v1/alerts', operator, { ...burglary, texts: { nl: { ...burglary.texts.nl, ...lines } } });
+      expect(res.status).toBe(201);
+      expect((await call('GET', `/v1/alerts/${res.json.id}`, operator)).json.texts.nl).toEqual({ ...burglary.texts.nl, ...lines });
+      const [event] = await announcements(res.json.id);
+      expect(event.texts.nl).toEqual({ ...burglary.texts.nl, ...lines });
+      const preview = await call('GET', `/v1/alerts/${res.json.id}/preview`, operator);
+      expect(preview.json.languages.nl.sms.body).toBe('Inbraken\nSluit ramen en deuren.\nLaat niemand binnen die u niet kent.\nContact: Wijkagent 053 72 43 00\nDit bericht mag gedeeld worden.');
+      const capExport = (await call('GET', `/v1/alerts/${res.json.id}/cap`, operator)).text;
+      expect(capExport).toContain('<instruction>Laat niemand binnen die u niet kent.</instruction>');
+      expect(capExport).toContain('<contact>Wijkagent 053 72 43 00</contact>');
+    });
+
+    it('refuses a contact line too long for an SMS to carry, naming the field', async () => {
+      const res = await call('POST', '/v1/alerts/preview', operator, { ...burglary, texts: { nl: { ...burglary.texts.nl, contact: 'x'.repeat(201) } } });
+      expect(res.status).toBe(400);
+      expect(res.json.errors).toEqual([{ field: 'texts.nl.contact', reason: 'at most 200 characters' }]);
+    });
+
     it('names the field of a bad preview request', async () => {
       const res = await call('POST', '/v1/alerts/preview', operator, { ...burglary, category: 'ufo' });
       expect(res.status).toBe(400);
