@@ -46,7 +46,7 @@ ${style ? `<link rel="stylesheet" href="/assets/${style}">\n` : ''}<script type=
 </head>
 <body>
 <div id="app"></div>
-<noscript>BIN Alert needs JavaScript.</noscript>
+<noscript><p lang="nl">BIN Alert werkt enkel met JavaScript.</p><p lang="fr">BIN Alert nécessite JavaScript.</p><p lang="de">BIN Alert benötigt JavaScript.</p><p>BIN Alert needs JavaScript.</p></noscript>
 </body>
 </html>
 `;

@@ -11,6 +11,7 @@ import { StaffAccountRepository } from '@bin-alert/persistence';
 import { hashPassword } from '@bin-alert/platform';
 import { ConsoleBrowser, openConsoleBrowser } from '../support/console-browser';
 import { expectAccessible } from '../support/accessibility';
+import { CATALOGUES, UI_LANGUAGES, UiLanguage } from '../../apps/console/src/i18n';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildConsole } = require('../../scripts/build-console.js') as { buildConsole(options?: { typecheck?: boolean }): Promise<unknown> };
 
@@ -63,21 +64,41 @@ async function openRecordedPage(errors: string[]): Promise<{ browser: ConsoleBro
 }
 
 /** Through the console's own language menu, as a person would; resolves once the page has re-rendered in it. */
-async function chooseLanguage(page: Page, language: 'en' | 'nl'): Promise<void> {
-  await page.getByLabel('Taal / Language').selectOption(language);
+async function chooseLanguage(page: Page, language: UiLanguage): Promise<void> {
+  await page.getByLabel(CATALOGUES.en.language).selectOption(language);
   await page.locator(`html[lang=${language}]`).waitFor({ state: 'attached' });
 }
 
 /**
- * Saves the screenshot `name` (in English, as every step of these tests runs) and audits the page
- * with axe-core in English and in Dutch, leaving it in English. An open modal dialog makes the
- * language menu inert, so for one, `dialogOpener` is the button that opens it again: the dialog is
- * closed, the language changed, and the dialog reopened, as a person would have to.
+ * The console's own phrases in every other language (the literal parts of each word, long enough
+ * to be unmistakable), for finding one left untranslated on a page.
  */
-async function shotAndAudit(page: Page, name: string, dialogOpener?: Locator): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+function foreignPhrases(language: UiLanguage): string[] {
+  const own = Object.values(CATALOGUES[language]).join('\n');
+  const phrases = UI_LANGUAGES.filter((l) => l !== language).flatMap((l) => Object.values(CATALOGUES[l]).flatMap((text) => text.split(/\{\w+\}/)));
+  return [...new Set(phrases.map((p) => p.trim()).filter((p) => p.length >= 12 && p.includes(' ') && !own.includes(p)))];
+}
+
+/** Fails when the page shows (or labels for a screen reader) a phrase of the console in another language. */
+async function expectOnly(page: Page, language: UiLanguage, name: string): Promise<void> {
+  const shown = await page.evaluate(() =>
+    [document.body.innerText, ...Array.from(document.querySelectorAll('[aria-label]')).map((e) => e.getAttribute('aria-label') ?? '')].join('\n'),
+  );
+  expect({ page: name, language, foreign: foreignPhrases(language).filter((p) => shown.includes(p)) }).toEqual({ page: name, language, foreign: [] });
+}
+
+/**
+ * Saves the screenshot `name` in the language the step runs in (English unless told), audits the
+ * page with axe-core in all four languages, checks that none shows a phrase of another, and saves
+ * the French and German screenshots (fr/`name`.png, de/`name`.png) for a person to look at; it
+ * leaves the page in the language it found. An open modal dialog makes the language menu inert,
+ * so for one, `dialogOpener` is the button that opens it again: the dialog is closed, the language
+ * changed, and the dialog reopened, as a person would have to.
+ */
+async function shotAndAudit(page: Page, name: string, dialogOpener?: Locator, language: UiLanguage = 'en'): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, language === 'en' ? `${name}.png` : `${language}/${name}.png`), fullPage: true });
   const open = page.locator('dialog[open]');
-  const switchTo = async (language: 'en' | 'nl') => {
+  const switchTo = async (language: UiLanguage) => {
     if (dialogOpener) {
       await page.keyboard.press('Escape');
       await open.waitFor({ state: 'detached' });
@@ -88,10 +109,15 @@ async function shotAndAudit(page: Page, name: string, dialogOpener?: Locator): P
       await open.waitFor();
     }
   };
-  await expectAccessible(page, `${name} (en)`);
-  await switchTo('nl');
-  await expectAccessible(page, `${name} (nl)`);
-  await switchTo('en');
+  await expectAccessible(page, `${name} (${language})`);
+  await expectOnly(page, language, name);
+  for (const other of UI_LANGUAGES.filter((l) => l !== language)) {
+    await switchTo(other);
+    if (other === 'fr' || other === 'de') await page.screenshot({ path: join(ARTIFACTS, other, `${name}.png`), fullPage: true });
+    await expectAccessible(page, `${name} (${other})`);
+    await expectOnly(page, other, name);
+  }
+  await switchTo(language);
 }
 
 const alertIdInUrl = (page: Page) => /#\/alerts\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? null;
@@ -108,10 +134,10 @@ describe('operator console in a browser', () => {
   let page: Page;
   /** What the browser reported as errors: a Content-Security-Policy violation would show here. */
   const browserErrors: string[] = [];
-  const shot = (name: string, dialogOpener?: Locator) => shotAndAudit(page, name, dialogOpener);
+  const shot = (name: string, dialogOpener?: Locator, language?: UiLanguage) => shotAndAudit(page, name, dialogOpener, language);
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const folder of ['fr', 'de']) mkdirSync(join(ARTIFACTS, folder), { recursive: true });
     await buildConsole({ typecheck: false });
     stack = await startStack();
     await aMember('Anna').speaking('nl').inBins('herdersem').withMobile('+32470000101').withEmail('anna@example.be').save(stack.members);
@@ -236,8 +262,8 @@ describe('operator console in a browser', () => {
     expect(sameDocument).toBe(true);
     expect(smsDelivered[0]).toBe('0');
     expect(smsDelivered[smsDelivered.length - 1]).toBe('3');
-    await page.getByTestId('suppressed-sms').filter({ hasText: 'contact_not_verified' }).waitFor();
-    await page.getByTestId('suppressed-voice').filter({ hasText: 'no_contact_point' }).waitFor();
+    await page.getByTestId('suppressed-sms').locator('[data-reason=contact_not_verified]').filter({ hasText: 'Contact details not confirmed yet' }).waitFor();
+    await page.getByTestId('suppressed-voice').locator('[data-reason=no_contact_point]').filter({ hasText: 'No contact details for this channel' }).waitFor();
     expect(await page.locator('[data-testid=funnel-sms] [data-stage=delivered]').getAttribute('data-value')).toBe('3');
     await shot('04-dashboard');
   });
@@ -354,7 +380,7 @@ describe('operator console in a browser', () => {
 
     await page.getByRole('group', { name: /BINs/ }).getByLabel('Moorsel').check();
     await table.locator(`tr[data-month="${month}"] td[data-channel=email]`).filter({ hasText: String(sum('email', 'moorsel')) }).waitFor();
-    await page.getByRole('group', { name: /Category/ }).getByLabel('Inbraak').check();
+    await page.getByRole('group', { name: /Category/ }).getByLabel('Burglary').check();
     await table.locator(`tr[data-month="${month}"] td[data-channel=email]`).filter({ hasText: /^0$/ }).waitFor();
 
     await page.goto(`${stack.intakeUrl}/#/membership`);
@@ -375,6 +401,61 @@ describe('operator console in a browser', () => {
     await page.goto(`${stack.intakeUrl}/#/reports`);
     await page.getByTestId('messages-table').waitFor();
     expect(await page.getByRole('group', { name: /BINs/ }).getByRole('checkbox').count()).toBe(1);
+  });
+
+  it('runs the main flow in French: signs in, composes, sends live, and follows the dashboard, with French dates and numbers', async () => {
+    // Chosen on the sign-in page, before anyone is signed in, and kept across sign-in and reloads.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await chooseLanguage(page, 'fr');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    await page.getByLabel('Nom d’utilisateur').fill('operator.aalst');
+    await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.locator('.who').filter({ hasText: 'operator.aalst (opérateur, zone aalst)' }).waitFor();
+
+    await page.getByRole('link', { name: 'Nouvelle alerte' }).click();
+    await page.getByRole('heading', { name: 'Nouvelle alerte' }).waitFor();
+    await page.getByLabel('Mijlbeek').check();
+    await page.getByLabel('Catégorie', { exact: true }).selectOption('burglary');
+    expect(await page.getByLabel('Catégorie', { exact: true }).locator('option:checked').textContent()).toBe('Cambriolage');
+    await page.locator('#title-fr').fill('Vague de cambriolages à Mijlbeek');
+    await page.locator('#body-fr').fill('Fermez portes et fenêtres. Un fait suspect ? Appelez le 101.');
+    await page.getByTestId('sms-fr').filter({ hasText: /^SMS\u00a0: \d+ segment\(s\), UCS-2/ }).waitFor();
+    await page.getByRole('heading', { name: 'Texte de l’appel vocal (français)' }).waitFor();
+    // Sending without a BIN is refused in French before anything reaches the server.
+    await page.getByLabel('Mijlbeek').uncheck();
+    await page.getByRole('button', { name: 'Envoyer l’alerte de test…' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Choisissez au moins un BIN.' }).waitFor();
+    await page.getByLabel('Mijlbeek').check();
+    await page.getByLabel('Réel', { exact: true }).check();
+    await page.getByTestId('mode-banner').filter({ hasText: 'RÉEL' }).waitFor();
+    await page.getByRole('button', { name: 'Envoyer l’alerte réelle…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.filter({ hasText: 'Envoyer cette alerte RÉELLE\u00a0?' }).filter({ hasText: 'membres de 1 BIN\u00a0: BIN Mijlbeek' }).waitFor();
+    await shot('14-fr-compose-live-confirm', page.locator('form button[type=submit].send'), 'fr');
+    await dialog.getByRole('button', { name: 'Envoyer à 1 BIN' }).click();
+    await page.waitForURL(/#\/alerts\/[0-9a-f-]{36}$/);
+
+    // Emiel by SMS and e-mail; he gave no phone for calls.
+    await page.getByTestId('live-state').filter({ hasText: 'En direct' }).waitFor();
+    await waitForCounts(page, { sms: { planned: '1', delivered: '1' }, email: { planned: '1', delivered: '1' } });
+    await page.locator('.alert-head').filter({ hasText: 'Vague de cambriolages à Mijlbeek' }).filter({ hasText: 'Cambriolage' }).locator('[data-kind=actual]').filter({ hasText: 'RÉEL' }).waitFor();
+    await page.locator('.alert-head [data-status=issued]').filter({ hasText: 'envoyée' }).waitFor();
+    await page.getByTestId('suppressed-voice').locator('[data-reason=no_contact_point]').filter({ hasText: 'Aucune coordonnée pour ce canal' }).waitFor();
+    await page.getByTestId('channel-sms').getByRole('heading', { name: 'SMS' }).waitFor();
+    expect(await page.getByTestId('funnel-sms').getAttribute('aria-label')).toMatch(/^SMS: Prévus 1, En file 1, Envoyés 1, Délivrés 1/);
+    // Dates in Belgian French (d/mm/yy), whatever the browser's own locale (en-GB here).
+    await page.locator('.alert-head .hint').filter({ hasText: /\b\d{1,2}\/\d{2}\/\d{2},? \d{2}:\d{2}\b/ }).waitFor();
+    await shot('15-fr-dashboard', undefined, 'fr');
+
+    await page.getByRole('link', { name: 'Alertes', exact: true }).click();
+    const row = page.locator('table.alerts tbody tr').filter({ hasText: 'Vague de cambriolages à Mijlbeek' });
+    await row.filter({ hasText: 'Cambriolage' }).filter({ hasText: 'envoyée' }).waitFor();
+    await page.getByRole('columnheader', { name: 'Envoyée le' }).waitFor();
+    expect(await row.locator('td').first().textContent()).toMatch(/^\d{1,2}\/\d{2}\/\d{2},? \d{2}:\d{2}$/);
+    await shot('16-fr-alerts', undefined, 'fr');
+    await chooseLanguage(page, 'en');
   });
 
   it('ran without script errors or Content-Security-Policy violations', () => {
@@ -404,11 +485,11 @@ describe('operator console in a browser: approval (APPROVAL_REQUIRED_FOR=all)', 
   let browser: ConsoleBrowser;
   let page: Page;
   const browserErrors: string[] = [];
-  const shot = (name: string, dialogOpener?: Locator) => shotAndAudit(page, name, dialogOpener);
+  const shot = (name: string, dialogOpener?: Locator, language?: UiLanguage) => shotAndAudit(page, name, dialogOpener, language);
   const status = () => page.locator('.alert-head [data-testid=alert-status]');
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const folder of ['fr', 'de']) mkdirSync(join(ARTIFACTS, folder), { recursive: true });
     await buildConsole({ typecheck: false });
     stack = await startStack({ APPROVAL_REQUIRED_FOR: 'all' });
     await aMember('Anna').speaking('nl').inBins('herdersem').withMobile('+32470000201').withEmail('anna@example.be').save(stack.members);
@@ -449,7 +530,7 @@ describe('operator console in a browser: approval (APPROVAL_REQUIRED_FOR=all)', 
     const id = await sendLiveAlert(page, stack.intakeUrl, 'Herdersem', 'Verdacht voertuig', 'Een witte bestelwagen rijdt traag rond. Nummerplaat? Bel 101.');
     await status().filter({ hasText: 'awaiting approval' }).waitFor();
     await page.getByRole('button', { name: 'Approve and send' }).click();
-    await page.getByTestId('approval').getByRole('alert').filter({ hasText: 'Refused by the server (403): the author of an alert may not approve it' }).waitFor();
+    await page.getByTestId('approval').getByRole('alert').filter({ hasText: 'Refused by the server (403, not allowed): the author of an alert may not approve it' }).waitFor();
     await shot('13-own-approval-refused');
     await page.getByRole('button', { name: 'Reject…' }).click();
     await page.getByRole('button', { name: 'Reject', exact: true }).click();

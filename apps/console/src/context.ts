@@ -1,10 +1,12 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Translate, UiLanguage } from './i18n';
+import type { Format, Translate, UiLanguage } from './i18n';
 import type { Session } from './session';
 
 export interface ConsoleContext {
   t: Translate;
+  /** Dates and numbers in the chosen language. */
+  format: Format;
   language: UiLanguage;
   session: Session | null;
   setSession(session: Session | null): void;

@@ -1,362 +1,88 @@
-/** The console's own words in Dutch and English; the alert texts are the operator's, in four languages. */
-export type UiLanguage = 'nl' | 'en';
+import { en, type WordKey, type Words } from './words/en';
+import { nl } from './words/nl';
+import { fr } from './words/fr';
+import { de } from './words/de';
 
-const en = {
-  appName: 'BIN Alert',
-  skip: 'Skip to content',
-  navCompose: 'New alert',
-  navAlerts: 'Alerts',
-  navOps: 'Operations',
-  signOut: 'Sign out',
-  signedInAs: 'Signed in as {who} ({role}, zone {zone})',
-  language: 'Taal / Language',
-  signInTitle: 'Sign in',
-  username: 'Username',
-  password: 'Password',
-  signIn: 'Sign in',
-  signingIn: 'Signing in…',
-  badCredentials: 'Username or password not accepted.',
-  loginMissing: 'Sign-in is not available on this server yet (POST /v1/auth/token answered {status}). Use an access token instead: an administrator makes one with "npm run token -- operator --zone <zone>".',
-  useToken: 'Use an access token',
-  token: 'Access token',
-  useTokenButton: 'Continue with this token',
-  badToken: 'That does not look like an access token (three parts separated by dots).',
-  composeTitle: 'New alert',
-  modeLegend: 'Mode',
-  modeTest: 'Test',
-  modeLive: 'Live',
-  bannerTest: 'TEST — sent as a test alert: only the test group receives it, and every message says TEST.',
-  bannerLive: 'LIVE — members of the chosen BINs will be contacted by SMS, e-mail and voice.',
-  binsLegend: 'BINs',
-  allBins: 'All {n} BINs of zone {zone}',
-  noBinsInZone: 'No BINs for your zone.',
-  binsChosen: '{n} chosen',
-  category: 'Category',
-  urgency: 'Urgency',
-  urgent: 'Urgent',
-  normal: 'Normal',
-  categoryDefault: 'default for this category',
-  redistribution: 'Members may share this message (social media, WhatsApp)',
-  textsLegend: 'Text per language',
-  title: 'Title',
-  body: 'Message',
-  instruction: 'What to do',
-  contact: 'Contact (who to call, e.g. "Police Aalst 053 72 43 00")',
-  optional: 'optional',
-  smsCounter: 'SMS: {segments} segment(s), {encoding}, {units} characters',
-  gsmWarning: 'These characters force UCS-2 encoding (shorter segments, higher cost): {chars}',
-  voicePreview: 'Voice script ({lang})',
-  voiceNone: 'Write a text to hear the voice script.',
-  sendLive: 'Send live alert…',
-  sendTest: 'Send test alert…',
-  confirmLiveTitle: 'Send this LIVE alert?',
-  confirmLive: 'This {urgency} alert goes out now to the members of {n} BIN(s): {bins}.',
-  confirmTestTitle: 'Send this TEST alert?',
-  confirmTest: 'This {urgency} TEST alert for {n} BIN(s) ({bins}) goes to the test group only; every message says TEST.',
-  confirmSendLive: 'Send to {n} BIN(s)',
-  confirmSendTest: 'Send to the test group',
-  cancel: 'Cancel',
-  sending: 'Sending…',
-  problems: 'The alert was not sent:',
-  needBin: 'Choose at least one BIN.',
-  needText: 'Write a title and a message in at least one language.',
-  needCategory: 'Choose a category.',
-  alertsTitle: 'Alerts',
-  issued: 'Issued',
-  what: 'Alert',
-  channels: 'Delivered / planned',
-  failedShort: 'failed',
-  noAlerts: 'No alerts yet.',
-  more: 'Older alerts',
-  open: 'Open dashboard',
-  dashboardTitle: 'Delivery dashboard',
-  live: 'Live',
-  reconnecting: 'Reconnecting…',
-  connecting: 'Connecting…',
-  notFound: 'No such alert in your zone.',
-  planned: 'Planned',
-  queued: 'Queued',
-  sent: 'Sent',
-  delivered: 'Delivered',
-  failed: 'Failed',
-  acknowledged: 'Confirmed (1)',
-  suppressed: 'Not contacted',
-  suppressedReasons: 'Not contacted, by reason',
-  failureReasons: 'Failures, by provider reason',
-  failedHint: 'Failed counts failed, undelivered, bounced, unanswered and busy.',
-  none: 'None',
-  firstDelivery: 'First delivery after',
-  lastDelivery: 'Last delivery after',
-  inFlight: 'Still on the way',
-  noDeliveries: 'Nothing planned yet on this channel.',
-  sms: 'SMS',
-  email: 'E-mail',
-  voice: 'Voice',
-  opsTitle: 'Operations',
-  consumerGroups: 'Consumer lag per group',
-  group: 'Group',
-  state: 'State',
-  members: 'Members',
-  topic: 'Topic',
-  lag: 'Lag',
-  deadLetters: 'Dead letters',
-  rateLimits: 'Provider rate limits',
-  limit: 'Limit',
-  perSecond: 'Per second',
-  tokens: 'Tokens now',
-  throttled: 'Last throttled',
-  noBuckets: 'No limit used in the last minute (all buckets full).',
-  forbidden: 'Your role may not see this page.',
-  updated: 'Updated {time}',
-  loading: 'Loading…',
-  error: 'Error: {message}',
-  urgentBadge: 'URGENT',
-  shareAllowed: 'may be shared',
-  shareForbidden: 'do not share',
-  status: 'Status',
-  statusDraft: 'draft',
-  statusAwaitingApproval: 'awaiting approval',
-  statusIssued: 'issued',
-  statusRejected: 'rejected',
-  statusCancelled: 'cancelled',
-  statusExpired: 'expired',
-  kindActual: 'LIVE',
-  kindTest: 'TEST',
-  kindExercise: 'EXERCISE',
-  typeUpdate: 'update',
-  typeCancel: 'cancel',
-  awaitingTitle: 'Awaiting approval',
-  awaitingNone: 'Nothing awaits approval.',
-  followsUp: 'Follows up',
-  original: 'the original alert',
-  approvalTitle: 'Approval',
-  approvalHint: 'This alert waits for a supervisor other than its author. Nothing has been sent yet.',
-  approve: 'Approve and send',
-  reject: 'Reject…',
-  rejectReason: 'Reason for rejecting (the author sees it)',
-  confirmReject: 'Reject',
-  needReason: 'Write why the alert is rejected.',
-  refused: 'Refused by the server ({status}): {message}',
-  approvedNotice: 'Approved: the alert is being sent.',
-  rejectedNotice: 'Rejected: the alert will not be sent.',
-  followUpTitle: 'Follow up',
-  sendUpdate: 'Send an update…',
-  sendCancel: 'Send “found” (cancel)…',
-  updateTitle: 'Update: new text for the same members',
-  cancelTitle: 'Cancel (“found”): the all-clear for the same members',
-  followUpPrefilled: 'Prefilled from the original; change what needs changing.',
-  confirmFollowUpTitle: 'Send this {what} now?',
-  confirmFollowUp: 'It goes to exactly the members the original reached: {detail}. New members, opt-outs and preference changes since play no part.',
-  reachDetail: '{sms} member(s) by SMS, {email} by e-mail, {voice} by voice',
-  confirmSendFollowUp: 'Send the {what}',
-  reviewFollowUp: 'Check and send the {what}…',
-  close: 'Close',
-  navReports: 'History',
-  navMembership: 'Membership',
-  historyTitle: 'Yearly history',
-  membershipTitle: 'Membership per BIN',
-  scopeHint: 'Only the BINs your role may see: the server decides.',
-  year: 'Year',
-  noneMeansAll: 'none chosen: all',
-  messagesChart: 'Messages that reached members in {year}, per month and channel',
-  month: 'Month',
-  total: 'Total',
-  activeMembers: 'Active members',
-  joined: 'Joined',
-  resigned: 'Resigned',
-  chartFor: 'Chart for',
-  membershipChart: 'Members of {bin} in {year}, per month',
-  downloadCsv: 'Download as CSV',
-  downloadCsvHint: 'every row of the year, for Excel or another spreadsheet',
-};
+/** The console's own languages: those of Belgium's police zones, and English. */
+export const UI_LANGUAGES = ['nl', 'fr', 'de', 'en'] as const;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
+export type { WordKey, Words };
 
-type Words = typeof en;
+export const CATALOGUES: Record<UiLanguage, Words> = { nl, fr, de, en };
 
-const nl: Words = {
-  appName: 'BIN Alert',
-  skip: 'Naar de inhoud',
-  navCompose: 'Nieuw bericht',
-  navAlerts: 'Berichten',
-  navOps: 'Werking',
-  signOut: 'Afmelden',
-  signedInAs: 'Aangemeld als {who} ({role}, zone {zone})',
-  language: 'Taal / Language',
-  signInTitle: 'Aanmelden',
-  username: 'Gebruikersnaam',
-  password: 'Wachtwoord',
-  signIn: 'Aanmelden',
-  signingIn: 'Bezig met aanmelden…',
-  badCredentials: 'Gebruikersnaam of wachtwoord niet aanvaard.',
-  loginMissing: 'Aanmelden kan nog niet op deze server (POST /v1/auth/token antwoordde {status}). Gebruik een toegangstoken: een beheerder maakt er een met "npm run token -- operator --zone <zone>".',
-  useToken: 'Een toegangstoken gebruiken',
-  token: 'Toegangstoken',
-  useTokenButton: 'Verder met dit token',
-  badToken: 'Dat lijkt geen toegangstoken (drie delen, gescheiden door punten).',
-  composeTitle: 'Nieuw bericht',
-  modeLegend: 'Modus',
-  modeTest: 'Test',
-  modeLive: 'Echt',
-  bannerTest: 'TEST — verstuurd als testbericht: enkel de testgroep ontvangt het, en elk bericht zegt TEST.',
-  bannerLive: 'ECHT — de leden van de gekozen BIN\'s worden gecontacteerd per sms, e-mail en telefoon.',
-  binsLegend: 'BIN\'s',
-  allBins: 'Alle {n} BIN\'s van zone {zone}',
-  noBinsInZone: 'Geen BIN\'s voor uw zone.',
-  binsChosen: '{n} gekozen',
-  category: 'Categorie',
-  urgency: 'Dringendheid',
-  urgent: 'Dringend',
-  normal: 'Normaal',
-  categoryDefault: 'standaard voor deze categorie',
-  redistribution: 'Leden mogen dit bericht delen (sociale media, WhatsApp)',
-  textsLegend: 'Tekst per taal',
-  title: 'Titel',
-  body: 'Bericht',
-  instruction: 'Wat te doen',
-  contact: 'Contact (wie bellen, bv. "Politie Aalst 053 72 43 00")',
-  optional: 'niet verplicht',
-  smsCounter: 'Sms: {segments} deel/delen, {encoding}, {units} tekens',
-  gsmWarning: 'Deze tekens dwingen UCS-2 af (kortere delen, hogere kost): {chars}',
-  voicePreview: 'Gesproken tekst ({lang})',
-  voiceNone: 'Schrijf een tekst om de gesproken tekst te zien.',
-  sendLive: 'Echt bericht versturen…',
-  sendTest: 'Testbericht versturen…',
-  confirmLiveTitle: 'Dit ECHTE bericht versturen?',
-  confirmLive: 'Dit {urgency} bericht gaat nu naar de leden van {n} BIN(\'s): {bins}.',
-  confirmTestTitle: 'Dit TESTbericht versturen?',
-  confirmTest: 'Dit {urgency} TESTbericht voor {n} BIN(\'s) ({bins}) gaat enkel naar de testgroep; elk bericht zegt TEST.',
-  confirmSendLive: 'Versturen naar {n} BIN(\'s)',
-  confirmSendTest: 'Naar de testgroep sturen',
-  cancel: 'Annuleren',
-  sending: 'Bezig met versturen…',
-  problems: 'Het bericht is niet verstuurd:',
-  needBin: 'Kies minstens één BIN.',
-  needText: 'Schrijf een titel en een bericht in minstens één taal.',
-  needCategory: 'Kies een categorie.',
-  alertsTitle: 'Berichten',
-  issued: 'Verstuurd',
-  what: 'Bericht',
-  channels: 'Afgeleverd / gepland',
-  failedShort: 'mislukt',
-  noAlerts: 'Nog geen berichten.',
-  more: 'Oudere berichten',
-  open: 'Dashboard openen',
-  dashboardTitle: 'Afleveringsdashboard',
-  live: 'Live',
-  reconnecting: 'Opnieuw verbinden…',
-  connecting: 'Verbinden…',
-  notFound: 'Geen zulk bericht in uw zone.',
-  planned: 'Gepland',
-  queued: 'In wachtrij',
-  sent: 'Verzonden',
-  delivered: 'Afgeleverd',
-  failed: 'Mislukt',
-  acknowledged: 'Bevestigd (1)',
-  suppressed: 'Niet bereikt',
-  suppressedReasons: 'Niet gecontacteerd, per reden',
-  failureReasons: 'Mislukt, per reden van de provider',
-  failedHint: 'Mislukt telt mislukt, niet afgeleverd, geweigerd, niet opgenomen en bezet.',
-  none: 'Geen',
-  firstDelivery: 'Eerste aflevering na',
-  lastDelivery: 'Laatste aflevering na',
-  inFlight: 'Nog onderweg',
-  noDeliveries: 'Nog niets gepland op dit kanaal.',
-  sms: 'Sms',
-  email: 'E-mail',
-  voice: 'Telefoon',
-  opsTitle: 'Werking',
-  consumerGroups: 'Achterstand per consumer group',
-  group: 'Groep',
-  state: 'Toestand',
-  members: 'Leden',
-  topic: 'Topic',
-  lag: 'Achterstand',
-  deadLetters: 'Dead letters',
-  rateLimits: 'Limieten van de providers',
-  limit: 'Limiet',
-  perSecond: 'Per seconde',
-  tokens: 'Tokens nu',
-  throttled: 'Laatst afgeremd',
-  noBuckets: 'Geen limiet gebruikt in de laatste minuut (alle emmers vol).',
-  forbidden: 'Uw rol mag deze pagina niet zien.',
-  updated: 'Bijgewerkt {time}',
-  loading: 'Laden…',
-  error: 'Fout: {message}',
-  urgentBadge: 'DRINGEND',
-  shareAllowed: 'mag gedeeld worden',
-  shareForbidden: 'niet delen',
-  status: 'Status',
-  statusDraft: 'ontwerp',
-  statusAwaitingApproval: 'wacht op goedkeuring',
-  statusIssued: 'verstuurd',
-  statusRejected: 'geweigerd',
-  statusCancelled: 'ingetrokken',
-  statusExpired: 'verlopen',
-  kindActual: 'ECHT',
-  kindTest: 'TEST',
-  kindExercise: 'OEFENING',
-  typeUpdate: 'aanvulling',
-  typeCancel: 'intrekking',
-  awaitingTitle: 'Wacht op goedkeuring',
-  awaitingNone: 'Niets wacht op goedkeuring.',
-  followsUp: 'Vervolg op',
-  original: 'het oorspronkelijke bericht',
-  approvalTitle: 'Goedkeuring',
-  approvalHint: 'Dit bericht wacht op een supervisor die het niet zelf schreef. Er is nog niets verstuurd.',
-  approve: 'Goedkeuren en versturen',
-  reject: 'Weigeren…',
-  rejectReason: 'Reden van weigering (de auteur ziet ze)',
-  confirmReject: 'Weigeren',
-  needReason: 'Schrijf waarom het bericht geweigerd wordt.',
-  refused: 'Geweigerd door de server ({status}): {message}',
-  approvedNotice: 'Goedgekeurd: het bericht wordt verstuurd.',
-  rejectedNotice: 'Geweigerd: het bericht wordt niet verstuurd.',
-  followUpTitle: 'Vervolg',
-  sendUpdate: 'Aanvulling versturen…',
-  sendCancel: '“Gevonden” versturen (intrekking)…',
-  updateTitle: 'Aanvulling: nieuwe tekst voor dezelfde leden',
-  cancelTitle: 'Intrekking (“gevonden”): het einde van het alarm voor dezelfde leden',
-  followUpPrefilled: 'Ingevuld met het oorspronkelijke bericht; pas aan wat moet.',
-  confirmFollowUpTitle: 'Deze {what} nu versturen?',
-  confirmFollowUp: 'Ze gaat naar precies de leden die het oorspronkelijke bericht bereikte: {detail}. Nieuwe leden, afmeldingen en gewijzigde voorkeuren sindsdien tellen niet mee.',
-  reachDetail: '{sms} lid/leden via sms, {email} via e-mail, {voice} via telefoon',
-  confirmSendFollowUp: 'De {what} versturen',
-  reviewFollowUp: 'De {what} nakijken en versturen…',
-  close: 'Sluiten',
-  navReports: 'Historiek',
-  navMembership: 'Leden',
-  historyTitle: 'Jaaroverzicht',
-  membershipTitle: 'Leden per BIN',
-  scopeHint: 'Enkel de BIN\'s die uw rol mag zien: de server beslist.',
-  year: 'Jaar',
-  noneMeansAll: 'niets gekozen: alle',
-  messagesChart: 'Berichten die leden bereikten in {year}, per maand en kanaal',
-  month: 'Maand',
-  total: 'Totaal',
-  activeMembers: 'Actieve leden',
-  joined: 'Aangesloten',
-  resigned: 'Uitgeschreven',
-  chartFor: 'Grafiek voor',
-  membershipChart: 'Leden van {bin} in {year}, per maand',
-  downloadCsv: 'Downloaden als CSV',
-  downloadCsvHint: 'alle rijen van het jaar, voor Excel of een ander rekenblad',
-};
+/** Each language named in itself, as the language menu and the text fields of an alert show it. */
+const NATIVE_NAMES: Record<UiLanguage, string> = { nl: 'Nederlands', fr: 'Français', de: 'Deutsch', en: 'English' };
 
-export type WordKey = keyof Words;
-const WORDS: Record<UiLanguage, Words> = { en, nl };
+export function nativeLanguageName(language: UiLanguage): string {
+  return NATIVE_NAMES[language];
+}
 
-export function initialUiLanguage(): UiLanguage {
-  const chosen = localStorage.getItem('bin-alert.ui-language');
-  if (chosen === 'nl' || chosen === 'en') return chosen;
-  return navigator.language.toLowerCase().startsWith('nl') ? 'nl' : 'en';
+/** The Belgian variant of each language (and British English), so dates and numbers read as in Belgium. */
+export const UI_LOCALES: Record<UiLanguage, string> = { nl: 'nl-BE', fr: 'fr-BE', de: 'de-BE', en: 'en-GB' };
+
+/** Alerts are Belgian: times are shown in Brussels time, as the reports count months, whatever the computer's zone. */
+const TIME_ZONE = 'Europe/Brussels';
+
+const STORAGE_KEY = 'bin-alert.ui-language';
+
+function isUiLanguage(value: unknown): value is UiLanguage {
+  return (UI_LANGUAGES as readonly unknown[]).includes(value);
+}
+
+/** The language chosen before on this browser; else the first of the browser's languages the console speaks; else English. */
+export function initialUiLanguage(stored: string | null, browserLanguages: readonly string[]): UiLanguage {
+  if (isUiLanguage(stored)) return stored;
+  for (const tag of browserLanguages) {
+    const primary = tag.toLowerCase().split('-')[0];
+    if (isUiLanguage(primary)) return primary;
+  }
+  return 'en';
+}
+
+export function storedUiLanguage(): UiLanguage {
+  return initialUiLanguage(localStorage.getItem(STORAGE_KEY), navigator.languages ?? [navigator.language]);
 }
 
 export function rememberUiLanguage(language: UiLanguage): void {
-  localStorage.setItem('bin-alert.ui-language', language);
+  localStorage.setItem(STORAGE_KEY, language);
 }
 
 export function translator(language: UiLanguage) {
   return (key: WordKey, params: Record<string, string | number> = {}): string =>
-    WORDS[language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+    CATALOGUES[language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
 export type Translate = ReturnType<typeof translator>;
+
+/** Dates, numbers and language names in the chosen language, never the browser's locale. */
+export function formatter(language: UiLanguage) {
+  const locale = UI_LOCALES[language];
+  const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  const oneDecimal = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: TIME_ZONE });
+  const time = new Intl.DateTimeFormat(locale, { timeStyle: 'medium', timeZone: TIME_ZONE });
+  const month = new Intl.DateTimeFormat(locale, { month: 'short', timeZone: 'UTC' });
+  const languageNames = new Intl.DisplayNames([locale], { type: 'language' });
+  return {
+    locale,
+    number: (value: number) => integer.format(value),
+    dateTime: (iso: string) => dateTime.format(new Date(iso)),
+    time: (iso: string) => time.format(new Date(iso)),
+    /** A report month as the API spells it (YYYY-MM), abbreviated: "mrt", "mars", "März". */
+    month: (yearMonth: string) => {
+      const [year, m] = yearMonth.split('-').map(Number);
+      return month.format(new Date(Date.UTC(year, m - 1, 15)));
+    },
+    /** Elapsed time in SI symbols (ms, s, min), which every language reads; only the decimal mark changes. */
+    duration: (ms: number | null) => {
+      if (ms === null) return '—';
+      if (ms < 1000) return `${integer.format(ms)} ms`;
+      if (ms < 120_000) return `${oneDecimal.format(ms / 1000)} s`;
+      return `${integer.format(Math.floor(ms / 60_000))} min ${integer.format(Math.round((ms % 60_000) / 1000))} s`;
+    },
+    /** An alert text's language named in the chosen one ("néerlandais"), for running text. */
+    languageName: (code: string) => languageNames.of(code) ?? code,
+  };
+}
+
+export type Format = ReturnType<typeof formatter>;

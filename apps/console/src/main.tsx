@@ -1,7 +1,8 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Console, navigate } from './context';
-import { UiLanguage, initialUiLanguage, rememberUiLanguage, translator } from './i18n';
+import { UI_LANGUAGES, UiLanguage, nativeLanguageName, formatter, rememberUiLanguage, storedUiLanguage, translator } from './i18n';
+import { roleName } from './alert-words';
 import { Session, clearSession, loadSession } from './session';
 import { SignInPage } from './pages/sign-in';
 import { ComposePage } from './pages/compose';
@@ -16,10 +17,11 @@ function currentRoute(): string {
 }
 
 function App() {
-  const [language, setLanguage] = useState<UiLanguage>(initialUiLanguage());
+  const [language, setLanguage] = useState<UiLanguage>(storedUiLanguage());
   const [session, setSession] = useState<Session | null>(loadSession());
   const [route, setRoute] = useState(currentRoute());
-  const t = translator(language);
+  const t = useMemo(() => translator(language), [language]);
+  const format = useMemo(() => formatter(language), [language]);
 
   useEffect(() => {
     const onHash = () => {
@@ -51,14 +53,14 @@ function App() {
   };
 
   return (
-    <Console.Provider value={{ t, language, session, setSession }}>
+    <Console.Provider value={{ t, format, language, session, setSession }}>
       <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
         {t('skip')}
       </a>
       <header class="top">
         <span class="brand">{t('appName')}</span>
         {signedIn && (
-          <nav aria-label="main">
+          <nav aria-label={t('mainMenu')}>
             <a href="#/compose" aria-current={path === '/compose' ? 'page' : undefined}>{t('navCompose')}</a>
             <a href="#/alerts" aria-current={path === '/alerts' || alertMatch ? 'page' : undefined}>{t('navAlerts')}</a>
             <a href="#/ops" aria-current={path === '/ops' ? 'page' : undefined}>{t('navOps')}</a>
@@ -70,13 +72,16 @@ function App() {
           <label>
             <span class="visually-hidden">{t('language')}</span>
             <select value={language} onChange={(e) => chooseLanguage((e.currentTarget as HTMLSelectElement).value as UiLanguage)}>
-              <option value="nl">Nederlands</option>
-              <option value="en">English</option>
+              {UI_LANGUAGES.map((l) => (
+                <option value={l} lang={l}>
+                  {nativeLanguageName(l)}
+                </option>
+              ))}
             </select>
           </label>
           {session && (
             <>
-              <span class="who">{t('signedInAs', { who: session.username, role: session.role, zone: session.zone ?? '—' })}</span>
+              <span class="who">{t('signedInAs', { who: session.username, role: roleName(t, session.role), zone: session.zone ?? '—' })}</span>
               <button
                 type="button"
                 onClick={() => {

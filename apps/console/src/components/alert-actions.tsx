@@ -1,38 +1,29 @@
 import { useRef, useState } from 'preact/hooks';
-import { AlertDashboard, ApiError, LifecycleAnswer, api } from '../api';
-import { AlertTexts, filledTexts, followUpReach, prefilledTexts } from '../alert-words';
+import { AlertDashboard, LifecycleAnswer, api } from '../api';
+import { AlertTexts, Said, filledTexts, followUpReach, prefilledTexts, say } from '../alert-words';
+import { nativeLanguageName } from '../i18n';
+import { LANGUAGES } from '../../../../libs/domain/src/vocabulary';
 import { navigate, useConsole } from '../context';
-
-const LANGUAGE_NAMES: Record<string, string> = { nl: 'Nederlands', fr: 'Français', de: 'Deutsch', en: 'English' };
-
-/** The API's refusal as it said it (e.g. 403 "the author cannot approve their own alert"), not a generic failure. */
-function refusal(t: ReturnType<typeof useConsole>['t'], error: unknown): string {
-  if (error instanceof ApiError) {
-    const detail = error.problems.length > 0 ? error.problems.map((p) => `${p.field}: ${p.reason}`).join('; ') : error.message;
-    return t('refused', { status: error.status, message: detail });
-  }
-  return t('error', { message: String(error) });
-}
 
 /** A supervisor approves or rejects an alert awaiting approval; the API decides who may (four eyes). */
 export function ApprovalPanel(props: { alertId: string }) {
   const { t, session } = useConsole();
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Said | null>(null);
+  const [notice, setNotice] = useState<Said | null>(null);
   const [busy, setBusy] = useState(false);
 
   const act = async (path: 'approve' | 'reject') => {
     setProblem(null);
-    if (path === 'reject' && !reason.trim()) return setProblem(t('needReason'));
+    if (path === 'reject' && !reason.trim()) return setProblem({ key: 'needReason' });
     setBusy(true);
     try {
       await api<LifecycleAnswer>(`/v1/alerts/${props.alertId}/${path}`, { method: 'POST', json: path === 'reject' ? { reason: reason.trim() } : {} });
-      setNotice(t(path === 'approve' ? 'approvedNotice' : 'rejectedNotice'));
+      setNotice({ key: path === 'approve' ? 'approvedNotice' : 'rejectedNotice' });
       setRejecting(false);
     } catch (error) {
-      setProblem(refusal(t, error));
+      setProblem({ failure: error });
     } finally {
       setBusy(false);
     }
@@ -44,12 +35,12 @@ export function ApprovalPanel(props: { alertId: string }) {
       <p>{t('approvalHint')}</p>
       {problem && (
         <p class="problem" role="alert">
-          {problem}
+          {say(t, problem)}
         </p>
       )}
       {notice && (
         <p class="notice" role="status">
-          {notice}
+          {say(t, notice)}
         </p>
       )}
       {session?.role === 'supervisor' && !notice && (
@@ -90,17 +81,16 @@ type FollowUpKind = 'update' | 'cancel';
  * which is exactly who the follow-up goes to (ADR 0008).
  */
 export function FollowUpPanel(props: { dashboard: AlertDashboard }) {
-  const { t } = useConsole();
+  const { t, format } = useConsole();
   const { alert } = props.dashboard;
   const original = alert.texts as AlertTexts;
   // The form's order, whatever order the API stored them in.
-  const languages = Object.keys(LANGUAGE_NAMES).filter((l) => original[l]);
+  const languages = LANGUAGES.filter((l) => original[l]);
   const [kind, setKind] = useState<FollowUpKind | null>(null);
   const [texts, setTexts] = useState<AlertTexts>({});
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Said | null>(null);
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
-  const what = kind ? t(kind === 'update' ? 'typeUpdate' : 'typeCancel') : '';
   const reach = followUpReach(props.dashboard.channels);
 
   const open = (next: FollowUpKind) => {
@@ -112,7 +102,7 @@ export function FollowUpPanel(props: { dashboard: AlertDashboard }) {
   const ask = (e: Event) => {
     e.preventDefault();
     setProblem(null);
-    if (Object.keys(filledTexts(texts)).length === 0) return setProblem(t('needText'));
+    if (Object.keys(filledTexts(texts)).length === 0) return setProblem({ key: 'needText' });
     dialog.current?.showModal();
   };
 
@@ -123,7 +113,7 @@ export function FollowUpPanel(props: { dashboard: AlertDashboard }) {
       const created = await api<LifecycleAnswer>(`/v1/alerts/${alert.id}/${kind}`, { method: 'POST', json: { texts: filledTexts(texts) } });
       navigate(`/alerts/${created.id}`);
     } catch (error) {
-      setProblem(refusal(t, error));
+      setProblem({ failure: error });
     } finally {
       setBusy(false);
     }
@@ -142,7 +132,7 @@ export function FollowUpPanel(props: { dashboard: AlertDashboard }) {
       </div>
       {problem && (
         <p class="problem" role="alert">
-          {problem}
+          {say(t, problem)}
         </p>
       )}
       {kind && (
@@ -152,7 +142,7 @@ export function FollowUpPanel(props: { dashboard: AlertDashboard }) {
           <div class="texts">
             {languages.map((lang) => (
               <div class="language-text">
-                <h4 lang={lang}>{LANGUAGE_NAMES[lang] ?? lang}</h4>
+                <h4 lang={lang}>{nativeLanguageName(lang)}</h4>
                 <label for={`follow-title-${lang}`}>{t('title')}</label>
                 <input
                   id={`follow-title-${lang}`}
@@ -178,20 +168,20 @@ export function FollowUpPanel(props: { dashboard: AlertDashboard }) {
               {t('cancel')}
             </button>
             <button type="submit" class="send send-live" disabled={busy}>
-              {busy ? t('sending') : t('reviewFollowUp', { what })}
+              {busy ? t('sending') : t(kind === 'update' ? 'reviewUpdate' : 'reviewCancel')}
             </button>
           </div>
         </form>
       )}
       <dialog ref={dialog} class="confirm confirm-live" aria-labelledby="follow-up-confirm-title">
-        <h2 id="follow-up-confirm-title">{t('confirmFollowUpTitle', { what })}</h2>
-        <p data-testid="follow-up-reach">{t('confirmFollowUp', { detail: t('reachDetail', reach) })}</p>
+        <h2 id="follow-up-confirm-title">{t(kind === 'cancel' ? 'confirmCancelTitle' : 'confirmUpdateTitle')}</h2>
+        <p data-testid="follow-up-reach">{t('confirmFollowUp', { detail: t('reachDetail', { sms: format.number(reach.sms), email: format.number(reach.email), voice: format.number(reach.voice) }) })}</p>
         <div class="actions">
           <button type="button" onClick={() => dialog.current?.close()}>
             {t('cancel')}
           </button>
           <button type="button" class="send send-live" onClick={() => void send()}>
-            {t('confirmSendFollowUp', { what })}
+            {t(kind === 'cancel' ? 'confirmSendCancel' : 'confirmSendUpdate')}
           </button>
         </div>
       </dialog>

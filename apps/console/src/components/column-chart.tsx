@@ -1,4 +1,5 @@
 import { niceMaximum } from '../reports';
+import { useConsole } from '../context';
 
 export interface ColumnSeries {
   key: string;
@@ -25,18 +26,19 @@ const LEGEND = 24;
  * shows the same figures as a table too.
  */
 export function ColumnChart(props: { title: string; series: ColumnSeries[]; groups: ColumnGroup[]; testId?: string }) {
+  const { format } = useConsole();
   const max = niceMaximum(Math.max(0, ...props.groups.flatMap((g) => props.series.map((s) => g.values[s.key] ?? 0))));
   const width = AXIS + props.groups.length * GROUP_WIDTH;
   const column = (GROUP_WIDTH - 10) / props.series.length;
   const y = (v: number) => TOP + HEIGHT - (v / max) * HEIGHT;
-  const summary = props.groups.map((g) => `${g.label}: ${props.series.map((s) => `${s.label} ${g.values[s.key] ?? 0}`).join(', ')}`).join('; ');
+  const summary = props.groups.map((g) => `${g.label}: ${props.series.map((s) => `${s.label} ${format.number(g.values[s.key] ?? 0)}`).join(', ')}`).join('; ');
   return (
     <svg class="columns" viewBox={`0 0 ${width} ${TOP + HEIGHT + 20 + LEGEND}`} role="img" aria-label={`${props.title}. ${summary}`} data-testid={props.testId}>
       {[0, max / 2, max].map((tick) => (
         <g>
           <line x1={AXIS} x2={width} y1={y(tick)} y2={y(tick)} class="columns-grid" />
           <text x={AXIS - 6} y={y(tick)} text-anchor="end" dominant-baseline="middle" class="columns-label">
-            {tick}
+            {format.number(tick)}
           </text>
         </g>
       ))}

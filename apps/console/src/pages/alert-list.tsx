@@ -1,17 +1,18 @@
 import { useEffect, useState } from 'preact/hooks';
-import { AlertListItem, ApiError, api } from '../api';
+import { AlertListItem, api } from '../api';
 import { useConsole } from '../context';
 import { AlertBadges } from '../components/alert-badges';
+import { Said, categoryName, say } from '../alert-words';
 import { UNSUCCESSFUL_DELIVERY_STATUSES } from '../../../../libs/domain/src/delivery/delivery-funnel';
 
 const REFRESH_MS = 10_000;
 
 /** The caller's zone's alerts, newest first, refreshed while open; older pages on demand. */
 export function AlertListPage() {
-  const { t, session } = useConsole();
+  const { t, format, session } = useConsole();
   const [alerts, setAlerts] = useState<AlertListItem[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Said | null>(null);
   const [older, setOlder] = useState<AlertListItem[]>([]);
   const [awaiting, setAwaiting] = useState<AlertListItem[]>([]);
   const supervising = session?.role === 'supervisor';
@@ -30,7 +31,7 @@ export function AlertListPage() {
           setAwaiting(waiting.alerts);
           setNext((current) => current ?? page.next);
         })
-        .catch((error: unknown) => setProblem(error instanceof ApiError ? error.message : String(error)));
+        .catch((error: unknown) => setProblem({ failure: error }));
     void load();
     const timer = setInterval(() => void load(), REFRESH_MS);
     return () => {
@@ -69,7 +70,7 @@ export function AlertListPage() {
       )}
       {problem && (
         <p class="problem" role="alert">
-          {t('error', { message: problem })}
+          {say(t, problem)}
         </p>
       )}
       {alerts === null ? (
@@ -93,10 +94,10 @@ export function AlertListPage() {
           <tbody>
             {rows.map((a) => (
               <tr data-alert-id={a.id} data-status={a.status} data-kind={a.kind} data-message-type={a.messageType}>
-                <td>{a.issuedAt ? new Date(a.issuedAt).toLocaleString() : '—'}</td>
+                <td>{a.issuedAt ? format.dateTime(a.issuedAt) : '—'}</td>
                 <td>
                   <AlertBadges status={a.status} kind={a.kind} messageType={a.messageType} urgency={a.urgency} /> <a href={`#/alerts/${a.id}`}>{a.title ?? a.id}</a>
-                  <div class="hint">{a.category}</div>
+                  <div class="hint">{categoryName(t, a.category)}</div>
                 </td>
                 <td>{a.bins.join(', ')}</td>
                 {(['sms', 'email', 'voice'] as const).map((c) => {
@@ -105,8 +106,8 @@ export function AlertListPage() {
                   const failed = UNSUCCESSFUL_DELIVERY_STATUSES.reduce((s, status) => s + (counts[status] ?? 0), 0);
                   return (
                     <td class="num">
-                      {counts.delivered ?? 0} / {total}
-                      {failed > 0 && <span class="bad"> · {failed} {t('failedShort')}</span>}
+                      {format.number(counts.delivered ?? 0)} / {format.number(total)}
+                      {failed > 0 && <span class="bad"> · {format.number(failed)} {t('failedShort')}</span>}
                     </td>
                   );
                 })}

@@ -2,13 +2,13 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { renderSms, renderVoice } from '../../../../libs/domain/src/content/render-message';
 import { segmentSms } from '../../../../libs/domain/src/content/sms-encoding';
 import type { AlertContent } from '../../../../libs/domain/src/content/alert-message';
-import { ApiError, Bin, Category, api } from '../api';
+import { Bin, Category, api } from '../api';
 import { navigate, useConsole } from '../context';
-import { filledTexts } from '../alert-words';
+import { Said, categoryName, filledTexts, say } from '../alert-words';
+import { nativeLanguageName } from '../i18n';
+import { LANGUAGES, type Language } from '../../../../libs/domain/src/vocabulary';
 
-const LANGUAGES = ['nl', 'fr', 'de', 'en'] as const;
-type Lang = (typeof LANGUAGES)[number];
-const LANGUAGE_NAMES: Record<Lang, string> = { nl: 'Nederlands', fr: 'Français', de: 'Deutsch', en: 'English' };
+type Lang = Language;
 type Mode = 'test' | 'live';
 type Text = { title: string; body: string; instruction: string; contact: string };
 type Texts = Record<Lang, Text>;
@@ -22,7 +22,7 @@ const emptyTexts = (): Texts => ({ nl: emptyText(), fr: emptyText(), de: emptyTe
  * (libs/domain, bundled as is), so what the operator sees is what members get.
  */
 export function ComposePage() {
-  const { t, session } = useConsole();
+  const { t, format, session } = useConsole();
   const [bins, setBins] = useState<Bin[] | null>(null);
   const [categories, setCategories] = useState<Category[]>([]);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
@@ -33,12 +33,12 @@ export function ComposePage() {
   const [texts, setTexts] = useState<Texts>(emptyTexts());
   const [previewLanguage, setPreviewLanguage] = useState<Lang>('nl');
   const [mode, setMode] = useState<Mode>('test');
-  const [problems, setProblems] = useState<string[]>([]);
+  const [problems, setProblems] = useState<Said[]>([]);
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
-    const failed = (error: unknown) => setProblems([t('error', { message: error instanceof Error ? error.message : String(error) })]);
+    const failed = (error: unknown) => setProblems([{ failure: error }]);
     api<{ bins: Bin[] }>('/v1/bins')
       .then(({ bins: all }) => setBins(session?.zone ? all.filter((b) => b.policeZone === session.zone) : all))
       .catch(failed);
@@ -72,11 +72,11 @@ export function ComposePage() {
   const hasText = Object.keys(content.texts).length > 0;
   const voiceLanguage: Lang = content.texts[previewLanguage] ? previewLanguage : ((Object.keys(content.texts)[0] as Lang) ?? previewLanguage);
 
-  const check = (): string[] => {
-    const found: string[] = [];
-    if (!category) found.push(t('needCategory'));
-    if (chosen.size === 0) found.push(t('needBin'));
-    if (!hasText) found.push(t('needText'));
+  const check = (): Said[] => {
+    const found: Said[] = [];
+    if (!category) found.push({ key: 'needCategory' });
+    if (chosen.size === 0) found.push({ key: 'needBin' });
+    if (!hasText) found.push({ key: 'needText' });
     return found;
   };
 
@@ -98,14 +98,13 @@ export function ComposePage() {
       });
       navigate(`/alerts/${created.id}`);
     } catch (error) {
-      if (error instanceof ApiError) setProblems(error.problems.length > 0 ? error.problems.map((p) => `${p.field}: ${p.reason}`) : [error.message]);
-      else setProblems([String(error)]);
+      setProblems([{ failure: error }]);
     } finally {
       setBusy(false);
     }
   };
 
-  const urgencyWord = t(urgency === 'urgent' ? 'urgent' : 'normal').toLowerCase();
+  const urgencyWord = t(urgency === 'urgent' ? 'urgentLower' : 'normalLower');
   const selectedCategory = categories.find((c) => c.code === category);
 
   return (
@@ -134,7 +133,7 @@ export function ComposePage() {
           <p>{t('problems')}</p>
           <ul>
             {problems.map((p) => (
-              <li>{p}</li>
+              <li>{say(t, p)}</li>
             ))}
           </ul>
         </div>
@@ -173,7 +172,7 @@ export function ComposePage() {
             <select id="category" value={category} onChange={(e) => chooseCategory(e.currentTarget.value)}>
               <option value="">—</option>
               {categories.map((c) => (
-                <option value={c.code}>{c.name}</option>
+                <option value={c.code}>{categoryName(t, c.code, c.name)}</option>
               ))}
             </select>
           </div>
@@ -217,8 +216,8 @@ export function ComposePage() {
         </fieldset>
 
         <section class="voice-preview" aria-live="polite">
-          <h2>{t('voicePreview', { lang: LANGUAGE_NAMES[voiceLanguage] })}</h2>
-          <p data-testid="voice-script">{hasText ? renderVoice(content, voiceLanguage).script : t('voiceNone')}</p>
+          <h2>{t('voicePreview', { lang: format.languageName(voiceLanguage) })}</h2>
+          <p data-testid="voice-script" lang={voiceLanguage}>{hasText ? renderVoice(content, voiceLanguage).script : t('voiceNone')}</p>
         </section>
 
         <button type="submit" class={`send send-${mode}`} disabled={busy}>
@@ -243,7 +242,7 @@ export function ComposePage() {
 }
 
 function LanguageText(props: { lang: Lang; text: Text; content: AlertContent; onChange(text: Text): void; onFocus(): void }) {
-  const { t } = useConsole();
+  const { t, format } = useConsole();
   const { lang, text } = props;
   const filled = props.content.texts[lang];
   const sms = filled ? renderSms(props.content, lang) : null;
@@ -252,7 +251,7 @@ function LanguageText(props: { lang: Lang; text: Text; content: AlertContent; on
   return (
     <div class="language-text" onFocusCapture={props.onFocus}>
       <h3 lang={lang}>
-        {LANGUAGE_NAMES[lang]} <span class="hint">({t('optional')})</span>
+        {nativeLanguageName(lang)} <span class="hint">({t('optional')})</span>
       </h3>
       <label for={`title-${lang}`}>{t('title')}</label>
       <input id={`title-${lang}`} lang={lang} maxLength={200} value={text.title} onInput={(e) => props.onChange({ ...text, title: e.currentTarget.value })} />
@@ -275,7 +274,7 @@ function LanguageText(props: { lang: Lang; text: Text; content: AlertContent; on
       </label>
       <input id={`contact-${lang}`} lang={lang} maxLength={200} value={text.contact} onInput={(e) => props.onChange({ ...text, contact: e.currentTarget.value })} />
       <p id={counterId} class={`counter${warning.length > 0 ? ' warn' : ''}`} data-testid={counterId} aria-live="polite">
-        {sms ? t('smsCounter', { segments: sms.segments, encoding: sms.encoding, units: segmentSms(sms.body).units }) : '—'}
+        {sms ? t('smsCounter', { segments: format.number(sms.segments), encoding: sms.encoding, units: format.number(segmentSms(sms.body).units) }) : '—'}
         {warning.length > 0 && (
           <>
             <br />

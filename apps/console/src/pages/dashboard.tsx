@@ -3,19 +3,12 @@ import type { AlertDashboard, ChannelName, Funnel } from '../api';
 import { FunnelChart, Bar } from '../components/funnel-chart';
 import { AlertBadges } from '../components/alert-badges';
 import { ApprovalPanel, FollowUpPanel } from '../components/alert-actions';
-import { canFollowUp } from '../alert-words';
+import { canFollowUp, categoryName, reasonName } from '../alert-words';
 import { useConsole } from '../context';
 import type { Translate } from '../i18n';
 import { LiveState, followDashboard } from '../live-dashboard';
 
 const CHANNELS: ChannelName[] = ['sms', 'email', 'voice'];
-
-function duration(ms: number | null): string {
-  if (ms === null) return '—';
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
 
 function bars(t: Translate, channel: ChannelName, funnel: Funnel): Bar[] {
   const list: Bar[] = [
@@ -31,7 +24,7 @@ function bars(t: Translate, channel: ChannelName, funnel: Funnel): Bar[] {
 }
 
 function Reasons(props: { title: string; counts: Record<string, number>; testId: string }) {
-  const { t } = useConsole();
+  const { t, format } = useConsole();
   const entries = Object.entries(props.counts).sort((a, b) => b[1] - a[1]);
   return (
     <div class="reasons" data-testid={props.testId}>
@@ -42,9 +35,11 @@ function Reasons(props: { title: string; counts: Record<string, number>; testId:
         <table>
           <tbody>
             {entries.map(([reason, n]) => (
-              <tr>
-                <th scope="row">{reason}</th>
-                <td class="num">{n}</td>
+              <tr data-reason={reason}>
+                <th scope="row" title={reason}>
+                  {reasonName(t, reason)}
+                </th>
+                <td class="num">{format.number(n)}</td>
               </tr>
             ))}
           </tbody>
@@ -56,7 +51,7 @@ function Reasons(props: { title: string; counts: Record<string, number>; testId:
 
 /** One alert, live: per channel the funnel, times to first and last delivery, reasons. */
 export function DashboardPage(props: { alertId: string }) {
-  const { t, session } = useConsole();
+  const { t, format, language, session } = useConsole();
   const [dashboard, setDashboard] = useState<AlertDashboard | null>(null);
   const [state, setState] = useState<LiveState>('connecting');
 
@@ -64,7 +59,9 @@ export function DashboardPage(props: { alertId: string }) {
 
   if (state === 'not-found') return <p class="problem">{t('notFound')}</p>;
   const alert = dashboard?.alert;
-  const text = alert ? (alert.texts.nl ?? Object.values(alert.texts)[0]) : undefined;
+  // The text in the operator's language where the alert has one, else the Dutch, else the first.
+  const textLanguage = alert ? [language, 'nl', ...Object.keys(alert.texts)].find((l) => alert.texts[l]) : undefined;
+  const text = textLanguage ? alert!.texts[textLanguage] : undefined;
   return (
     <section aria-labelledby="dashboard-title">
       <h1 id="dashboard-title">
@@ -76,7 +73,7 @@ export function DashboardPage(props: { alertId: string }) {
       {alert && (
         <div class="alert-head">
           <p>
-            <AlertBadges status={alert.status} kind={alert.kind} messageType={alert.messageType} urgency={alert.urgency} /> <strong>{text?.title}</strong> · {alert.category} ·{' '}
+            <AlertBadges status={alert.status} kind={alert.kind} messageType={alert.messageType} urgency={alert.urgency} /> <strong lang={textLanguage}>{text?.title}</strong> · {categoryName(t, alert.category)} ·{' '}
             {alert.redistributionAllowed ? t('shareAllowed') : t('shareForbidden')}
           </p>
           {alert.references && (
@@ -85,7 +82,7 @@ export function DashboardPage(props: { alertId: string }) {
             </p>
           )}
           <p class="hint">
-            {alert.bins.join(', ')} · {alert.issuedAt ? new Date(alert.issuedAt).toLocaleString() : ''} · {alert.id}
+            {alert.bins.join(', ')} · {alert.issuedAt ? format.dateTime(alert.issuedAt) : ''} · {alert.id}
           </p>
         </div>
       )}
@@ -105,11 +102,11 @@ export function DashboardPage(props: { alertId: string }) {
                   <p class="hint">{t('failedHint')}</p>
                   <dl class="times">
                     <dt>{t('firstDelivery')}</dt>
-                    <dd>{duration(data.firstDeliveryMs)}</dd>
+                    <dd>{format.duration(data.firstDeliveryMs)}</dd>
                     <dt>{t('lastDelivery')}</dt>
-                    <dd>{duration(data.lastDeliveryMs)}</dd>
+                    <dd>{format.duration(data.lastDeliveryMs)}</dd>
                     <dt>{t('inFlight')}</dt>
-                    <dd>{data.funnel.inFlight}</dd>
+                    <dd>{format.number(data.funnel.inFlight)}</dd>
                   </dl>
                   <Reasons title={t('suppressedReasons')} counts={data.funnel.suppressedByReason} testId={`suppressed-${channel}`} />
                   <Reasons title={t('failureReasons')} counts={data.funnel.failedByReason} testId={`failures-${channel}`} />

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
+import { Said, groupStateName, say } from '../alert-words';
 import { useConsole } from '../context';
 
 interface OpsStatus {
@@ -13,9 +14,9 @@ const REFRESH_MS = 5000;
 
 /** Consumer lag per group, dead letters, provider rate limits; asked again every few seconds. */
 export function OpsPage() {
-  const { t } = useConsole();
+  const { t, format } = useConsole();
   const [status, setStatus] = useState<OpsStatus | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Said | null>(null);
 
   useEffect(() => {
     let stopped = false;
@@ -26,8 +27,8 @@ export function OpsPage() {
         if (!stopped) (setStatus(next), setProblem(null));
       } catch (error) {
         if (stopped) return;
-        if (error instanceof ApiError && error.status === 403) return setProblem(t('forbidden'));
-        setProblem(t('error', { message: error instanceof Error ? error.message : String(error) }));
+        if (error instanceof ApiError && error.status === 403) return setProblem({ key: 'forbidden' });
+        setProblem({ failure: error });
       }
       if (!stopped) timer = setTimeout(() => void load(), REFRESH_MS);
     };
@@ -43,14 +44,14 @@ export function OpsPage() {
       <h1 id="ops-title">{t('opsTitle')}</h1>
       {problem && (
         <p class="problem" role="alert">
-          {problem}
+          {say(t, problem)}
         </p>
       )}
       {!status ? (
         !problem && <p>{t('loading')}</p>
       ) : (
         <>
-          <p class="hint">{t('updated', { time: new Date(status.readAt).toLocaleTimeString() })}</p>
+          <p class="hint">{t('updated', { time: format.time(status.readAt) })}</p>
           <h2>{t('consumerGroups')}</h2>
           <table data-testid="consumer-groups">
             <thead>
@@ -67,10 +68,10 @@ export function OpsPage() {
                 (g.topics.length > 0 ? g.topics : [{ topic: '—', lag: 0 }]).map((topic, i) => (
                   <tr>
                     <td>{i === 0 ? g.groupId : ''}</td>
-                    <td>{i === 0 ? g.state : ''}</td>
-                    <td class="num">{i === 0 ? g.members : ''}</td>
+                    <td>{i === 0 ? groupStateName(t, g.state) : ''}</td>
+                    <td class="num">{i === 0 ? format.number(g.members) : ''}</td>
                     <td>{topic.topic}</td>
-                    <td class={`num${topic.lag > 0 ? ' bad' : ''}`}>{topic.lag}</td>
+                    <td class={`num${topic.lag > 0 ? ' bad' : ''}`}>{format.number(topic.lag)}</td>
                   </tr>
                 )),
               )}
@@ -78,7 +79,7 @@ export function OpsPage() {
           </table>
           <h2>{t('deadLetters')}</h2>
           <p data-testid="dead-letters">
-            {status.deadLetters.topic}: <strong class={status.deadLetters.records > 0 ? 'bad' : ''}>{status.deadLetters.records}</strong>
+            {status.deadLetters.topic}: <strong class={status.deadLetters.records > 0 ? 'bad' : ''}>{format.number(status.deadLetters.records)}</strong>
           </p>
           <h2>{t('rateLimits')}</h2>
           {status.rateLimits.length === 0 ? (
@@ -97,11 +98,11 @@ export function OpsPage() {
                 {status.rateLimits.map((r) => (
                   <tr>
                     <td>{r.name}</td>
-                    <td class="num">{r.perSecond}</td>
+                    <td class="num">{format.number(r.perSecond)}</td>
                     <td class="num">
-                      {r.tokens} / {r.burst}
+                      {format.number(r.tokens)} / {format.number(r.burst)}
                     </td>
-                    <td>{r.throttledUntil ? new Date(r.throttledUntil).toLocaleTimeString() : '—'}</td>
+                    <td>{r.throttledUntil ? format.time(r.throttledUntil) : '—'}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,16 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, Bin, Category, api, downloadReport } from '../api';
+import { Bin, Category, api, downloadReport } from '../api';
+import { Said, categoryName, say } from '../alert-words';
 import { ColumnChart, ColumnSeries } from '../components/column-chart';
 import { useConsole } from '../context';
-import type { Translate, UiLanguage } from '../i18n';
+import type { Translate } from '../i18n';
 import { MembershipRow, MessagesRow, REPORT_CHANNELS, membershipByBin, messagesPerMonth, reportQuery } from '../reports';
 
 const YEARS_BACK = 5;
-
-function monthLabel(month: string, language: UiLanguage): string {
-  const [year, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(year, m - 1, 15)).toLocaleString(language === 'nl' ? 'nl-BE' : 'en-GB', { month: 'short', timeZone: 'UTC' });
-}
 
 function YearPicker(props: { year: number; onChange(year: number): void }) {
   const { t } = useConsole();
@@ -51,12 +47,12 @@ function Choices(props: { legend: string; options: Array<{ id: string; label: st
   );
 }
 
-function ReportState(props: { problem: string | null; loading: boolean }) {
+function ReportState(props: { problem: Said | null; loading: boolean }) {
   const { t } = useConsole();
   if (props.problem)
     return (
       <p class="problem" role="alert">
-        {t('error', { message: props.problem })}
+        {say(t, props.problem)}
       </p>
     );
   return props.loading ? <p>{t('loading')}</p> : null;
@@ -65,10 +61,10 @@ function ReportState(props: { problem: string | null; loading: boolean }) {
 /** Downloads the report as the server writes it in CSV: every row of the year, whatever the filters on the page. */
 function DownloadCsv(props: { path: string; year: number }) {
   const { t } = useConsole();
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Said | null>(null);
   const download = () => {
     setProblem(null);
-    downloadReport(`${props.path}?${reportQuery(props.year, [])}`).catch((error: unknown) => setProblem(error instanceof ApiError ? `${error.status}: ${error.message}` : String(error)));
+    downloadReport(`${props.path}?${reportQuery(props.year, [])}`).catch((error: unknown) => setProblem({ failure: error }));
   };
   return (
     <p class="download">
@@ -79,7 +75,7 @@ function DownloadCsv(props: { path: string; year: number }) {
       {problem && (
         <span class="problem" role="alert">
           {' '}
-          {t('error', { message: problem })}
+          {say(t, problem)}
         </span>
       )}
     </p>
@@ -87,16 +83,16 @@ function DownloadCsv(props: { path: string; year: number }) {
 }
 
 /** Reads a report of the caller's scope for a year; the API decides which BINs that scope holds. */
-function useReport<T>(path: string, year: number): { data: { bins: string[]; rows: T[] } | null; problem: string | null } {
+function useReport<T>(path: string, year: number): { data: { bins: string[]; rows: T[] } | null; problem: Said | null } {
   const [data, setData] = useState<{ bins: string[]; rows: T[] } | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Said | null>(null);
   useEffect(() => {
     let current = true;
     setData(null);
     setProblem(null);
     api<{ bins: string[]; rows: T[] }>(`${path}?${reportQuery(year, [])}`)
       .then((answer) => current && setData(answer))
-      .catch((error: unknown) => current && setProblem(error instanceof ApiError ? `${error.status}: ${error.message}` : String(error)));
+      .catch((error: unknown) => current && setProblem({ failure: error }));
     return () => {
       current = false;
     };
@@ -120,7 +116,7 @@ function channelSeries(t: Translate): ColumnSeries[] {
 
 /** The boards' yearly history: messages that reached members per month and channel, by BIN and category. */
 export function HistoryPage() {
-  const { t, language } = useConsole();
+  const { t, format } = useConsole();
   const [year, setYear] = useState(new Date().getFullYear());
   const [bins, setBins] = useState<string[]>([]);
   const [categories, setCategories] = useState<string[]>([]);
@@ -141,7 +137,7 @@ export function HistoryPage() {
       <p class="hint">{t('scopeHint')}</p>
       <YearPicker year={year} onChange={setYear} />
       {data && <Choices legend={t('binsLegend')} name="report-bins" options={data.bins.map((id) => ({ id, label: names[id] ?? id }))} chosen={bins} onChange={setBins} />}
-      <Choices legend={t('category')} name="report-categories" options={categoryNames.map((c) => ({ id: c.code, label: c.name }))} chosen={categories} onChange={setCategories} />
+      <Choices legend={t('category')} name="report-categories" options={categoryNames.map((c) => ({ id: c.code, label: categoryName(t, c.code, c.name) }))} chosen={categories} onChange={setCategories} />
       <ReportState problem={problem} loading={!data && !problem} />
       {data && (
         <>
@@ -150,7 +146,7 @@ export function HistoryPage() {
           <ColumnChart
             title={t('messagesChart', { year })}
             series={channelSeries(t)}
-            groups={months.map((m) => ({ key: m.month, label: monthLabel(m.month, language), values: { sms: m.sms, email: m.email, voice: m.voice } }))}
+            groups={months.map((m) => ({ key: m.month, label: format.month(m.month), values: { sms: m.sms, email: m.email, voice: m.voice } }))}
             testId="messages-chart"
           />
           <table class="report" data-testid="messages-table">
@@ -166,10 +162,10 @@ export function HistoryPage() {
             <tbody>
               {months.map((m) => (
                 <tr data-month={m.month}>
-                  <th scope="row">{monthLabel(m.month, language)}</th>
+                  <th scope="row">{format.month(m.month)}</th>
                   {REPORT_CHANNELS.map((c) => (
-                    <td class="num" data-channel={c}>
-                      {m[c]}
+                    <td class="num" data-channel={c} data-value={m[c]}>
+                      {format.number(m[c])}
                     </td>
                   ))}
                 </tr>
@@ -179,8 +175,8 @@ export function HistoryPage() {
               <tr>
                 <th scope="row">{t('total')}</th>
                 {REPORT_CHANNELS.map((c) => (
-                  <td class="num" data-channel={c} data-total>
-                    {total(c)}
+                  <td class="num" data-channel={c} data-total data-value={total(c)}>
+                    {format.number(total(c))}
                   </td>
                 ))}
               </tr>
@@ -194,7 +190,7 @@ export function HistoryPage() {
 
 /** Per BIN: active members at each month's end, and who joined and resigned, for a year. */
 export function MembershipPage() {
-  const { t, language } = useConsole();
+  const { t, format } = useConsole();
   const [year, setYear] = useState(new Date().getFullYear());
   const [shown, setShown] = useState<string | null>(null);
   const names = useBinNames();
@@ -230,9 +226,9 @@ export function MembershipPage() {
               {bins.map((b) => (
                 <tr data-bin={b.binId}>
                   <th scope="row">{names[b.binId] ?? b.binId}</th>
-                  <td class="num" data-column="active">{b.active}</td>
-                  <td class="num" data-column="joined">{b.joined}</td>
-                  <td class="num" data-column="resigned">{b.resigned}</td>
+                  <td class="num" data-column="active" data-value={b.active}>{format.number(b.active)}</td>
+                  <td class="num" data-column="joined" data-value={b.joined}>{format.number(b.joined)}</td>
+                  <td class="num" data-column="resigned" data-value={b.resigned}>{format.number(b.resigned)}</td>
                 </tr>
               ))}
             </tbody>
@@ -251,7 +247,7 @@ export function MembershipPage() {
               <ColumnChart
                 title={t('membershipChart', { bin: names[selected.binId] ?? selected.binId, year })}
                 series={series}
-                groups={selected.months.map((m) => ({ key: m.month, label: monthLabel(m.month, language), values: { active: m.active, joined: m.joined, resigned: m.resigned } }))}
+                groups={selected.months.map((m) => ({ key: m.month, label: format.month(m.month), values: { active: m.active, joined: m.joined, resigned: m.resigned } }))}
                 testId="membership-chart"
               />
             </>

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { navigate, useConsole } from '../context';
 import { saveSession, sessionFromToken } from '../session';
+import { ApiError } from '../api';
+import { Said, say } from '../alert-words';
 
 /**
  * POST /v1/auth/token { username, password } → { accessToken, tokenType, expiresIn, role }. Until a
@@ -12,7 +14,7 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [token, setToken] = useState('');
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Said | null>(null);
   const [offerToken, setOfferToken] = useState(false);
 
   const start = (accessToken: string, name?: string, role?: string, expiresIn?: number) => {
@@ -36,15 +38,17 @@ export function SignInPage() {
         const answer = (await response.json()) as { accessToken: string; expiresIn?: number; role?: string };
         start(answer.accessToken, username, answer.role, answer.expiresIn);
       } else if (response.status === 404 || response.status === 405) {
-        setProblem(t('loginMissing', { status: response.status }));
+        setProblem({ key: 'loginMissing', params: { status: response.status } });
         setOfferToken(true);
       } else if (response.status === 401 || response.status === 400) {
-        setProblem(t('badCredentials'));
+        setProblem({ key: 'badCredentials' });
+      } else if (response.status === 429) {
+        setProblem({ key: 'tooManyAttempts', params: { seconds: Number(response.headers.get('retry-after')) || 60 } });
       } else {
-        setProblem(t('error', { message: `${response.status} ${response.statusText}` }));
+        setProblem({ failure: new ApiError(response.status, response.statusText) });
       }
     } catch (error) {
-      setProblem(t('error', { message: error instanceof Error ? error.message : String(error) }));
+      setProblem({ failure: error });
     } finally {
       setBusy(false);
     }
@@ -53,7 +57,7 @@ export function SignInPage() {
   const useToken = (e: Event) => {
     e.preventDefault();
     const value = token.trim().replace(/^Bearer\s+/i, '');
-    if (value.split('.').length !== 3) return setProblem(t('badToken'));
+    if (value.split('.').length !== 3) return setProblem({ key: 'badToken' });
     start(value);
   };
 
@@ -62,7 +66,7 @@ export function SignInPage() {
       <h1>{t('signInTitle')}</h1>
       {problem && (
         <p class="problem" role="alert">
-          {problem}
+          {say(t, problem)}
         </p>
       )}
       <form onSubmit={signIn}>
