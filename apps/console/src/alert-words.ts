@@ -61,6 +61,8 @@ const FAILURE_WORDS: Record<string, WordKey> = {
   network_error: 'reasonNetworkError',
   rate_limited: 'reasonRateLimited',
   provider_auth_refused: 'reasonProviderAuthRefused',
+  in_doubt_not_resent: 'reasonInDoubtNotResent',
+  rate_limiter_unavailable: 'reasonRateLimiterUnavailable',
 };
 
 /** Reasons that carry a provider's code or words: the sentence is translated, the code stays. */

@@ -147,6 +147,8 @@ export const de: Words = {
   reasonDroppedBecause: 'Vom E-Mail-Anbieter nicht versandt ({detail})',
   reasonNetworkError: 'Anbieter nicht erreichbar (Netzwerk)',
   reasonRateLimited: 'Limit des Anbieters erreicht',
+  reasonInDoubtNotResent: 'E-Mail ungewiss, nicht erneut gesendet (vielleicht schon versandt)',
+  reasonRateLimiterUnavailable: 'Limitkontrolle nicht verfügbar',
   reasonProviderAuthRefused: 'Anbieter hat unsere Zugangsdaten abgelehnt',
   reasonProviderUnavailable: 'Anbieter nicht verfügbar (HTTP {code})',
   reasonProviderRefused: 'Vom Anbieter abgelehnt (Code {code})',

@@ -144,6 +144,8 @@ export const en = {
   reasonDroppedBecause: 'Not sent by the e-mail provider ({detail})',
   reasonNetworkError: 'Provider not reachable (network)',
   reasonRateLimited: 'Provider rate limit reached',
+  reasonInDoubtNotResent: 'E-mail in doubt, not sent again (it may have gone out)',
+  reasonRateLimiterUnavailable: 'Rate limiter unavailable',
   reasonProviderAuthRefused: 'Provider refused our credentials',
   reasonProviderUnavailable: 'Provider unavailable (HTTP {code})',
   reasonProviderRefused: 'Refused by the provider (code {code})',

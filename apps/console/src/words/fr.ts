@@ -147,6 +147,8 @@ export const fr: Words = {
   reasonDroppedBecause: 'Non envoyé par le fournisseur d’e-mail ({detail})',
   reasonNetworkError: 'Fournisseur injoignable (réseau)',
   reasonRateLimited: 'Limite du fournisseur atteinte',
+  reasonInDoubtNotResent: 'E-mail incertain, non renvoyé (il est peut-être parti)',
+  reasonRateLimiterUnavailable: 'Contrôle des limites indisponible',
   reasonProviderAuthRefused: 'Le fournisseur a refusé nos identifiants',
   reasonProviderUnavailable: 'Fournisseur indisponible (HTTP {code})',
   reasonProviderRefused: 'Refusé par le fournisseur (code {code})',

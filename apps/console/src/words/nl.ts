@@ -143,6 +143,8 @@ export const nl: Words = {
   reasonDroppedBecause: 'Niet verstuurd door de e-mailprovider ({detail})',
   reasonNetworkError: 'Provider niet bereikbaar (netwerk)',
   reasonRateLimited: 'Limiet van de provider bereikt',
+  reasonInDoubtNotResent: 'E-mail onzeker, niet opnieuw verstuurd (mogelijk toch vertrokken)',
+  reasonRateLimiterUnavailable: 'Limietbewaking niet beschikbaar',
   reasonProviderAuthRefused: 'Provider weigerde onze toegangsgegevens',
   reasonProviderUnavailable: 'Provider niet beschikbaar (HTTP {code})',
   reasonProviderRefused: 'Geweigerd door de provider (code {code})',
