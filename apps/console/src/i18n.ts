@@ -58,6 +58,8 @@ export type Translate = ReturnType<typeof translator>;
 export function formatter(language: UiLanguage) {
   const locale = UI_LOCALES[language];
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  // Counts are whole, but a chart's middle tick (2.5 on a scale of 5) or a rate limiter's tokens are not.
+  const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const oneDecimal = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: TIME_ZONE });
   const time = new Intl.DateTimeFormat(locale, { timeStyle: 'medium', timeZone: TIME_ZONE });
@@ -65,7 +67,7 @@ export function formatter(language: UiLanguage) {
   const languageNames = new Intl.DisplayNames([locale], { type: 'language' });
   return {
     locale,
-    number: (value: number) => integer.format(value),
+    number: (value: number) => number.format(value),
     dateTime: (iso: string) => dateTime.format(new Date(iso)),
     time: (iso: string) => time.format(new Date(iso)),
     /** A report month as the API spells it (YYYY-MM), abbreviated: "mrt", "mars", "März". */

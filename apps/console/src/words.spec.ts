@@ -83,6 +83,7 @@ describe('console language and formats', () => {
     expect(formatter('fr').number(12345)).toBe('12\u202f345');
     expect(formatter('de').number(12345)).toBe('12.345');
     expect(formatter('en').number(12345)).toBe('12,345');
+    expect(formatter('fr').number(2.5)).toBe('2,5');
     expect(formatter('nl').dateTime(at)).toBe('5/03/2026, 18:30');
     expect(formatter('fr').dateTime(at)).toBe('5/03/26 18:30');
     expect(formatter('de').dateTime(at)).toBe('05.03.26, 18:30');
