@@ -42,9 +42,8 @@ describe('readCapAlert, for any input', () => {
       fc.property(hostileCap, (text) => {
         const result = readCapAlert(text);
         if (!result.ok) return;
-        for (const { title, body } of Object.values(result.alert.texts)) {
-          expect(findForbiddenCharacter(title!)).toBeNull();
-          expect(findForbiddenCharacter(body!)).toBeNull();
+        for (const { title, body, instruction, contact } of Object.values(result.alert.texts)) {
+          for (const line of [title, body, instruction ?? '', contact ?? '']) expect(findForbiddenCharacter(line)).toBeNull();
         }
       }),
       { numRuns: 500 },
@@ -109,9 +108,9 @@ describe('resolveXmlReferences', () => {
 
 describe('writeCapAlert then readCapAlert', () => {
   const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 80 }).filter((s) => tidyFreeText(s) !== '' && !findForbiddenCharacter(s));
-  it('gives back the texts it wrote, tidied, whatever markup they hold', () => {
+  it('gives back the texts it wrote (instruction and contact included), tidied, whatever markup they hold', () => {
     fc.assert(
-      fc.property(text, text, fc.constantFrom('<', '&', ']]>', '&amp;', '&#233;', '"', "'"), (title, body, markup) => {
+      fc.property(text, text, text, text, fc.constantFrom('<', '&', ']]>', '&amp;', '&#233;', '"', "'"), (title, body, instruction, contact, markup) => {
         const alert: CapExport = {
           sender: 'politie@example.be',
           identifier: 'PROP-1',
@@ -125,11 +124,16 @@ describe('writeCapAlert then readCapAlert', () => {
           urgency: 'normal',
           redistributionAllowed: true,
           bins: [{ id: 'herdersem', name: 'BIN Herdersem' }],
-          texts: { nl: { title: `${title}${markup}`, body: `${markup}${body}` } },
+          texts: { nl: { title: `${title}${markup}`, body: `${markup}${body}`, instruction: `${instruction}${markup}`, contact: `${markup}${contact}` } },
           expiresAt: null,
         };
         const result = readCapAlert(writeCapAlert(alert));
-        expect(result.ok && result.alert.texts.nl).toEqual({ title: tidyFreeText(`${title}${markup}`), body: tidyFreeText(`${markup}${body}`, { multiline: true }) });
+        expect(result.ok && result.alert.texts.nl).toEqual({
+          title: tidyFreeText(`${title}${markup}`),
+          body: tidyFreeText(`${markup}${body}`, { multiline: true }),
+          instruction: tidyFreeText(`${instruction}${markup}`, { multiline: true }),
+          contact: tidyFreeText(`${markup}${contact}`),
+        });
       }),
       { numRuns: 300 },
     );

@@ -167,7 +167,7 @@ export function readCapAlert(input: string): CapReadResult {
     const value = text(node, name, path, false);
     return value === null ? {} : { [name]: value };
   };
-  const texts_ = (node: Node, name: string, path: string): string[] =>
+  const textList = (node: Node, name: string, path: string): string[] =>
     (Array.isArray(node[name]) ? (node[name] as unknown[]) : []).flatMap((value, j) => checked(value, `${path}.${name}[${j}]`, false) ?? []);
   const pairs = (node: Node, name: string, path: string): CapValuePair[] =>
     (Array.isArray(node[name]) ? (node[name] as unknown[]) : []).flatMap((p, j) => {
@@ -181,7 +181,7 @@ export function readCapAlert(input: string): CapReadResult {
     ...optional(alert, 'source', 'alert'),
     ...optional(alert, 'restriction', 'alert'),
     ...optional(alert, 'addresses', 'alert'),
-    codes: texts_(alert, 'code', 'alert'),
+    codes: textList(alert, 'code', 'alert'),
     ...optional(alert, 'note', 'alert'),
     ...optional(alert, 'incidents', 'alert'),
   };
@@ -255,8 +255,8 @@ export function readCapAlert(input: string): CapReadResult {
       for (const bin of namedValues(area.geocode, CAP_VALUE_NAMES.bin)) if (!binIds.includes(bin)) binIds.push(bin);
       areaDetails.push({
         areaDesc: areaDesc ?? '',
-        polygons: texts_(area, 'polygon', areaPath),
-        circles: texts_(area, 'circle', areaPath),
+        polygons: textList(area, 'polygon', areaPath),
+        circles: textList(area, 'circle', areaPath),
         geocodes: pairs(area, 'geocode', areaPath),
         ...optional(area, 'altitude', areaPath),
         ...optional(area, 'ceiling', areaPath),
@@ -286,7 +286,7 @@ export function readCapAlert(input: string): CapReadResult {
       ...(writtenTag !== null ? { language: writtenTag } : {}),
       categories: categories.filter((c): c is string => typeof c === 'string'),
       event: event ?? '',
-      responseTypes: texts_(info, 'responseType', path),
+      responseTypes: textList(info, 'responseType', path),
       urgency: capUrgency ?? 'Unknown',
       severity: severity ?? 'Unknown',
       certainty: certainty ?? 'Unknown',
