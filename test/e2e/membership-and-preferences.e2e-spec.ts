@@ -219,7 +219,7 @@ describe('membership, preferences and privacy', () => {
       for (const [mail, email] of [[annaMail, anna.email], [bartMail, bart.email]] as const) {
         const unsubscribeUrl = mail.headers['List-Unsubscribe'].slice(1, -1);
         expect(mail.text).toContain(`Geen berichten over inbraken meer per e-mail: ${unsubscribeUrl}`);
-        expect(mail.html).toContain(`<a href="${unsubscribeUrl}">Geen berichten over inbraken meer per e-mail</a>`);
+        expect(mail.html).toContain(`<a href="${unsubscribeUrl}" style="color:#1a56a8;text-decoration:underline;">Geen berichten over inbraken meer per e-mail</a>`);
         const centre = await api('GET', `/v1/preferences?token=${encodeURIComponent(tokenIn(mail.text, MEMBER_PAGE_PATHS.preferences))}`);
         expect(centre).toMatchObject({ status: 200, body: { memberId: await memberIdOf(email) } });
         expect(mail.html).toContain(`<a href="${stack.config.MEMBER_LINKS_BASE_URL}${MEMBER_PAGE_PATHS.preferences}?token=`);

@@ -3,6 +3,7 @@ export * from './audience/recipient-decision';
 export * from './content/alert-message';
 export * from './content/language';
 export * from './content/render-message';
+export * from './content/alert-email';
 export * from './content/sms-encoding';
 export * from './contact/contact-point';
 export * from './delivery/delivery-id';

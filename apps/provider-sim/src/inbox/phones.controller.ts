@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Header, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, NotFoundException, Param, Query } from '@nestjs/common';
 import { MessageStore } from './message-store';
 import { SIM_CHANNELS, SimChannel, SimMessage } from './sim-message';
 import { PHONES_PAGE } from './phones.page';
@@ -16,6 +16,8 @@ export interface PhoneView {
   status?: string;
   /** Keys the callee pressed ("1" = acknowledged). */
   digits?: string;
+  /** An e-mail's own id (its sg_message_id), to open it whole at /__sim/phones/email/{emailId}. */
+  emailId?: string;
 }
 
 const MAX_LIMIT = 1000;
@@ -33,6 +35,26 @@ export class PhonesController {
   @Header('cache-control', 'no-store')
   page(): string {
     return PHONES_PAGE;
+  }
+
+  /**
+   * One e-mail as a mail client shows it: its HTML part (its plain text when it has none). The
+   * HTML is whatever the sender sent, so the page gets a policy that lets it style itself and
+   * follow its links, and nothing else: no script, no remote resource, no form.
+   */
+  @Get('email/:emailId')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('cache-control', 'no-store')
+  // No `sandbox`: it would also stop a test's DevTools evaluation (the accessibility audit), and
+  // `default-src 'none'` already leaves a script nothing to run from.
+  @Header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
+  @Header('x-content-type-options', 'nosniff')
+  email(@Param('emailId') emailId: string): string {
+    const message = this.store.email(emailId);
+    if (!message) throw new NotFoundException(`no e-mail ${emailId} in the simulator's inboxes (it may have left the retention window)`);
+    if (message.html) return message.html;
+    const escape = (text: string) => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+    return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(message.subject ?? '')}</title></head><body><pre style="white-space:pre-wrap;font:16px/1.5 Arial,sans-serif">${escape(message.text ?? '')}</pre></body></html>`;
   }
 
   @Get('feed')
@@ -57,5 +79,6 @@ export function toPhoneView(m: SimMessage): PhoneView {
     body,
     ...(status ? { status } : {}),
     ...(m.digits ? { digits: m.digits } : {}),
+    ...(m.channel === 'email' && m.sgMessageId ? { emailId: m.sgMessageId } : {}),
   };
 }

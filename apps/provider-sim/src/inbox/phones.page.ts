@@ -29,7 +29,8 @@ export const PHONES_PAGE = `<!doctype html>
   .msg .meta { color: #5b6475; font-size: 11px; display: flex; gap: 8px; flex-wrap: wrap; }
   .msg .title { font-weight: 600; }
   .msg .body { white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 3px; }
-  .msg .body a { color: #1a56a8; }
+  .msg .body a, .msg a.open { color: #1a56a8; }
+  .msg a.open { display: inline-block; margin-top: 4px; font-size: 12px; }
   .sms .msg .body { background: #e3f3e9; border-radius: 10px; padding: 6px 9px; display: inline-block; }
   .badge { border-radius: 8px; padding: 0 6px; background: #e4e8ef; }
   .badge.ok { background: #d4f0dc; color: #17613a; }
@@ -112,6 +113,13 @@ export const PHONES_PAGE = `<!doctype html>
         box.appendChild(meta);
         if (m.title) box.appendChild(el('div', 'title', m.title));
         box.appendChild(withLinks(el('div', 'body'), m.body));
+        // The e-mail as its recipient's mail client shows it, HTML and all.
+        if (m.emailId) {
+          var open = el('a', 'open', 'open the e-mail');
+          open.href = '/__sim/phones/email/' + encodeURIComponent(m.emailId);
+          open.setAttribute('data-open-email', m.emailId);
+          box.appendChild(open);
+        }
         card.appendChild(box);
       });
       devicesEl.appendChild(card);

@@ -57,6 +57,28 @@ describe('simulator phones page', () => {
     ]);
   });
 
+  it('opens one e-mail as its recipient received it: the HTML with their own links, under a policy that runs no script', async () => {
+    await new SendGridEmailSender(fixture.settings.sendgrid).sendBatch({
+      subject: 'Onderwerp',
+      text: 'Voorkeuren: -prefs-',
+      html: '<p><a href="-prefs-">Voorkeuren</a></p>',
+      recipients: [
+        { deliveryId: 'd-1', to: 'anna@example.be', substitutions: { '-prefs-': 'https://bin.example/preferences?token=a' } },
+        { deliveryId: 'd-2', to: 'bart@example.be', substitutions: { '-prefs-': 'https://bin.example/preferences?token=b' } },
+      ],
+    });
+    const feed = (await (await fetch(`${fixture.sim.url}/__sim/phones/feed`)).json()) as { messages: Array<{ emailId: string; to: string }> };
+    const anna = feed.messages.find((m) => m.to === 'anna@example.be')!;
+
+    const response = await fetch(`${fixture.sim.url}/__sim/phones/email/${encodeURIComponent(anna.emailId)}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'unsafe-inline';/);
+    expect(await response.text()).toBe('<p><a href="https://bin.example/preferences?token=a">Voorkeuren</a></p>');
+    expect((await fetch(`${fixture.sim.url}/__sim/phones/email/SG-none`)).status).toBe(404);
+    expect(await (await fetch(`${fixture.sim.url}/__sim/phones`)).text()).toContain("'/__sim/phones/email/' + encodeURIComponent(m.emailId)");
+  });
+
   it('refuses a limit that is not a whole number from 1 to 1000', async () => {
     for (const limit of ['0', 'ten', '1001']) expect((await fetch(`${fixture.sim.url}/__sim/phones/feed?limit=${limit}`)).status).toBe(400);
   });

@@ -127,6 +127,16 @@ export class RecentMessages {
     return found;
   }
 
+  /** One retained e-mail as its recipient received it, by its sg_message_id; undefined once it left the window. */
+  email(sgMessageId: string): SimMessage | undefined {
+    let found: StoredMessage | undefined;
+    this.byChannel.email.fromNewest((m) => {
+      if (m.sgMessageId === sgMessageId) found = m;
+      return found === undefined;
+    });
+    return found && toSimMessage(found);
+  }
+
   /** How many messages a channel accepted since the last clear, including those no longer kept. */
   count(channel: SimChannel): number {
     return this.accepted[channel];

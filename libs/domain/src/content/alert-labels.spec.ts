@@ -1,6 +1,7 @@
 import { AlertContent } from './alert-message';
 import { previewAlert } from './alert-preview';
-import { renderEmail, renderSms, renderVoice } from './render-message';
+import { renderEmail } from './alert-email';
+import { renderSms, renderVoice } from './render-message';
 import { segmentSms } from './sms-encoding';
 
 const base: AlertContent = {
@@ -37,8 +38,10 @@ describe('test and exercise alerts say so on every channel, in the member langua
     expect(email.subject).toBe('[TEST] Inbraken in Moorsel');
     expect(email.text.startsWith('Dit is een test, geen echte melding.')).toBe(true);
     expect(email.text).toContain('Dit bericht mag gedeeld worden.');
-    expect(email.html).toContain('<p><strong>Dit is een test, geen echte melding.</strong></p>');
-    expect(email.html).toContain('<h1>[TEST] Inbraken in Moorsel</h1>');
+    // A banner above everything, the label before the title, and the sentence again at the end.
+    expect(email.html.split('Dit is een test, geen echte melding.')).toHaveLength(3);
+    expect(email.html).toMatch(/<td style="[^"]*">Dit is een test, geen echte melding\.<\/td><\/tr>\n<tr><td style="[^"]*"><span style="[^"]*">TEST<\/span>/);
+    expect(email.html).toMatch(/<h1 style="[^"]*">Inbraken in Moorsel<\/h1>/);
   });
 
   it('voice says TEST first and the sentence before and after the message', () => {

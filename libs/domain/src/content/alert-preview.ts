@@ -1,6 +1,7 @@
 import { LANGUAGES, Language } from '../vocabulary';
 import { AlertContent } from './alert-message';
-import { RenderedEmail, RenderedSms, RenderedVoice, SmsRenderOptions, renderEmail, renderSms, renderVoice } from './render-message';
+import { RenderedEmail, renderEmail } from './alert-email';
+import { RenderedSms, RenderedVoice, SmsRenderOptions, renderSms, renderVoice } from './render-message';
 
 /** What a member speaking one language gets on each channel; `language` in each says which text was used. */
 export interface ChannelPreview {

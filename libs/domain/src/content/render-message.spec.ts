@@ -1,5 +1,6 @@
 import { AlertContent, SENDER_NAME } from './alert-message';
-import { renderEmail, renderSms, renderVoice, renderVoiceGatherReply } from './render-message';
+import { renderEmail } from './alert-email';
+import { renderSms, renderVoice, renderVoiceGatherReply } from './render-message';
 
 const missingChild: AlertContent = {
   alertId: 'a-1',
@@ -49,7 +50,8 @@ describe('renderEmail', () => {
     expect(email.subject).toBe('[DRINGEND] A <b> & C');
     expect(email.text).toContain('Regel 1\nRegel 2');
     expect(email.text).toContain('Dit bericht mag gedeeld worden.');
-    expect(email.html).toContain('<h1>[DRINGEND] A &lt;b&gt; &amp; C</h1>');
+    expect(email.html).toMatch(/<h1 style="[^"]*">A &lt;b&gt; &amp; C<\/h1>/);
+    expect(email.html).toMatch(/<span style="[^"]*">Dringend<\/span>/);
     expect(email.html).toContain('Regel 1<br>Regel 2');
     expect(email.html).toContain('lang="nl"');
   });
@@ -74,13 +76,14 @@ describe('renderEmail footer', () => {
   ] as const)('in %s links the preference centre and leaving the category: after the text signature, and as the HTML links', (language, preferences, unsubscribe, colon) => {
     const email = renderEmail(burglary, language, links);
     expect(email.text.endsWith(`\n\n-- \n${SENDER_NAME[language]}\n${preferences}${colon} {{bin_preferences_url}}\n${unsubscribe}${colon} {{bin_unsubscribe_url}}`)).toBe(true);
-    expect(email.html).toContain(`<hr>\n<p><a href="{{bin_preferences_url}}">${preferences}</a></p>\n<p><a href="{{bin_unsubscribe_url}}">${unsubscribe}</a></p>\n</body></html>`);
+    const footer = email.html.slice(email.html.lastIndexOf(`>${SENDER_NAME[language]}</p>`));
+    expect(footer).toMatch(new RegExp(`^[^]*<a href="\\{\\{bin_preferences_url\\}\\}" style="[^"]*">${preferences}</a>[^]*<a href="\\{\\{bin_unsubscribe_url\\}\\}" style="[^"]*">${unsubscribe}</a></p>\n</td></tr>\n</table>`));
   });
 
   it('offers no unsubscribe for a mandatory category, only the preference centre', () => {
     const email = renderEmail({ ...missingChild, category: 'missing_person', categoryRule: 'mandatory' }, 'nl', links);
     expect(email.text).toContain('Wijzig welke berichten u ontvangt, hoe en wanneer: {{bin_preferences_url}}');
-    expect(email.html).toContain('<a href="{{bin_preferences_url}}">');
+    expect(email.html).toContain('<a href="{{bin_preferences_url}}" style=');
     expect(`${email.text}${email.html}`).not.toContain('{{bin_unsubscribe_url}}');
     expect(email.text).not.toContain('Geen ');
   });
@@ -104,14 +107,14 @@ describe('renderEmail footer', () => {
 
   it('escapes real URLs in the HTML and keeps them whole in the text', () => {
     const email = renderEmail(burglary, 'en', { preferences: 'https://bin.example/preferences?token=a&b', unsubscribe: 'https://bin.example/unsubscribe?token=c' });
-    expect(email.html).toContain('<a href="https://bin.example/preferences?token=a&amp;b">');
+    expect(email.html).toContain('<a href="https://bin.example/preferences?token=a&amp;b" style=');
     expect(email.text).toContain('how and when: https://bin.example/preferences?token=a&b\n');
   });
 
   it('has no footer without links, as in a preview', () => {
     const email = renderEmail(burglary, 'nl');
     expect(email.text.endsWith(`-- \n${SENDER_NAME.nl}`)).toBe(true);
-    expect(email.html).not.toContain('<hr>');
+    expect(email.html).not.toContain('<a ');
   });
 });
 
@@ -210,8 +213,9 @@ describe('the instruction and the contact line (CAP instruction and contact)', (
 
   it('gives them a paragraph each in the e-mail, text and HTML', () => {
     const email = renderEmail(withLines, 'fr');
-    expect(email.text).toContain('Lucas (8 ans) porte une veste rouge.\n\nApprochez-le calmement.\n\nContact: Appelez le 101\n\nCe message peut être partagé.');
-    expect(email.html).toContain('<p>Approchez-le calmement.</p>\n<p>Contact: Appelez le 101</p>');
+    expect(email.text).toContain('Lucas (8 ans) porte une veste rouge.\n\nQue faire ?\nApprochez-le calmement.\n\nContact: Appelez le 101\n\nCe message peut être partagé.');
+    // In the HTML, each under its heading, after the body and before the redistribution notice.
+    expect(email.html).toMatch(/veste rouge\.<\/p>\n<div style="[^"]*">\n<p style="[^"]*">Que faire \?<\/p>\n<p style="[^"]*">Approchez-le calmement\.<\/p>\n<\/div>\n<div style="[^"]*">\n<p style="[^"]*">Contact<\/p>\n<p style="[^"]*">Appelez le 101<\/p>\n<\/div>\n<p style="[^"]*">Ce message peut être partagé\.<\/p>/);
   });
 
   it('says them in the call, after the body, each time the message is said', () => {

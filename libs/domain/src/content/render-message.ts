@@ -1,17 +1,14 @@
 import { Language } from '../vocabulary';
 import {
   AlertContent,
-  EMAIL_FOOTER,
   NOT_REAL_LABEL,
   FOLLOW_UP_LABEL,
   SENDER_NAME,
   VOICE_CONFIRM_PROMPT,
   VOICE_CONFIRM_THANKS,
-  categoryMessages,
   contactLine,
   messageLabels,
   notRealNotice,
-  offersUnsubscribe,
   redistributionNotice,
 } from './alert-message';
 import { pickLanguage } from './language';
@@ -21,7 +18,8 @@ function availableLanguages(content: AlertContent): Language[] {
   return (Object.keys(content.texts) as Language[]).filter((l) => content.texts[l]);
 }
 
-function textFor(content: AlertContent, memberLanguage: Language) {
+/** The member's language if the alert has it (else the fallback), and the alert's text in it. */
+export function textFor(content: AlertContent, memberLanguage: Language) {
   const language = pickLanguage(memberLanguage, availableLanguages(content), content.fallbackLanguage);
   return { language, text: content.texts[language]! };
 }
@@ -100,62 +98,6 @@ function longestFitting(text: string, fits: (cut: string) => boolean): string | 
     else hi = mid - 1;
   }
   return lo > 0 && fits(cut(lo)) ? cut(lo) : null;
-}
-
-export interface RenderedEmail {
-  language: Language;
-  subject: string;
-  text: string;
-  html: string;
-}
-
-/**
- * The links at the foot of an alert e-mail: real URLs, or tags that a batch sender has the provider
- * replace with each recipient's own URL. A tag goes through HTML escaping unchanged only if it has
- * none of `<>&'"`, and the provider puts the URL in its place as it is: the URL must be as safe.
- */
-export interface EmailFooterLinks {
-  /** The member's preference centre. */
-  preferences: string;
-  /** Leaving the alert's category on e-mail; shown only when the category is not mandatory. */
-  unsubscribe?: string;
-}
-
-/** Without footer links (a preview), the e-mail ends with the sender's name. */
-export function renderEmail(content: AlertContent, memberLanguage: Language, links?: EmailFooterLinks): RenderedEmail {
-  const { language, text } = textFor(content, memberLanguage);
-  const labels = messageLabels(content, language);
-  const notice = redistributionNotice(content, language);
-  const notReal = notRealNotice(content, language);
-  const subject = [...labels.map((l) => `[${l}]`), text.title].join(' ');
-  const footer = links ? footerLines(content, language, links) : [];
-  // The instruction and the contact line are paragraphs of their own after the body, as CAP keeps them.
-  const contact = contactLine(text, language);
-  const lines = [text.body, ...(text.instruction ? [text.instruction] : []), ...(contact ? [contact] : [])];
-  const plain = [
-    ...(notReal ? [notReal] : []),
-    ...lines,
-    notice,
-    ...(notReal ? [notReal] : []),
-    ['-- ', SENDER_NAME[language], ...footer.map((l) => `${l.sentence}${EMAIL_FOOTER[language].colon} ${l.url}`)].join('\n'),
-  ].join('\n\n');
-  const paragraphs = lines
-    .flatMap((l) => l.split(/\n{2,}/))
-    .map((p) => `<p>${escapeXml(p).replace(/\n/g, '<br>')}</p>`)
-    .join('\n');
-  const banner = notReal ? `<p><strong>${escapeXml(notReal)}</strong></p>\n` : '';
-  const footerHtml = footer.length > 0 ? `<hr>\n${footer.map((l) => `<p><a href="${escapeXml(l.url)}">${escapeXml(l.sentence)}</a></p>\n`).join('')}` : '';
-  const html =
-    `<!doctype html><html lang="${language}"><body>\n${banner}<h1>${escapeXml(subject)}</h1>\n${paragraphs}\n` +
-    `<p><strong>${escapeXml(notice)}</strong></p>\n${banner}<p>${escapeXml(SENDER_NAME[language])}</p>\n${footerHtml}</body></html>`;
-  return { language, subject, text: plain, html };
-}
-
-function footerLines(content: AlertContent, language: Language, links: EmailFooterLinks): Array<{ sentence: string; url: string }> {
-  const words = EMAIL_FOOTER[language];
-  const lines = [{ sentence: words.preferences, url: links.preferences }];
-  if (links.unsubscribe && offersUnsubscribe(content)) lines.push({ sentence: words.unsubscribe(categoryMessages(content.category, language)), url: links.unsubscribe });
-  return lines;
 }
 
 /**
