@@ -278,8 +278,8 @@ async function main(args: BenchArgs): Promise<void> {
     }
   }
   if (!trackerRunning) {
-    // Callbacks would go to a closed port; one attempt each instead of four keeps the simulator's work comparable.
-    env.SIM_CONFIG = JSON.stringify({ callbackRetry: { attempts: 1, backoffMs: 200 } });
+    // Callbacks would go to a closed port: one attempt each, no retries, keeps the simulator's work comparable.
+    env.SIM_CONFIG = JSON.stringify({ callbackRetry: { enabled: false } });
     if (!withTracker) notes.push(args.noTracker ? 'run with --no-tracker: provider callbacks go nowhere (one attempt each), no delivered_at measurements' : 'no tracker in dist (dist/apps/tracker/src/main.js): no delivered_at measurements');
   }
   const sim = startApp({ name: 'provider-sim', entry: dist('provider-sim'), readyUrl: `${simUrl}/__sim/stats`, port: simPort }, env, logDir, nodeArgsFor('provider-sim'));

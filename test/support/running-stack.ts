@@ -23,6 +23,9 @@ export interface RunningStack {
   dispatchers: Map<Channel, INestApplication>;
   /** The clock of intake and the dispatchers (quiet hours, signed links); real time until set. */
   clock: TestClock;
+  /** Closes the tracker (callbacks then find nothing listening) and starts it again on its port. */
+  stopTracker(): Promise<void>;
+  restartTracker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +61,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   await resetKafka(config.KAFKA_BROKERS);
   const clock = new TestClock();
   const intake = await startIntake(config, intakePort, { clock: clock.now });
-  const tracker = await startTracker(config, trackerPort);
+  let tracker: INestApplication | null = await startTracker(config, trackerPort);
   const dispatchers = new Map<Channel, INestApplication>();
   for (const channel of ['sms', 'email', 'voice'] as const) dispatchers.set(channel, await startDispatcher(channel, config, 0, { clock: clock.now }));
   const db = await openDataSource(config.DATABASE_URL, 2);
@@ -71,10 +74,17 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     members: new MemberRepository(db),
     dispatchers,
     clock,
+    stopTracker: async () => {
+      await tracker?.close();
+      tracker = null;
+    },
+    restartTracker: async () => {
+      tracker ??= await startTracker(config, trackerPort);
+    },
     stop: async () => {
       for (const app of dispatchers.values()) await app.close();
       await intake.close();
-      await tracker.close();
+      await tracker?.close();
       await sim.close();
       await db.destroy();
     },

@@ -171,7 +171,7 @@ export const SCENARIOS: Scenario[] = [
         faultStart: start,
         faultEnd: ready,
         recovery: { kind: 'measured', ms: ready - start },
-        notes: ['recovery_ms: from the kill until the restarted tracker answers ready; callbacks posted meanwhile are retried by the simulator (callbackRetry) or lost'],
+        notes: ['recovery_ms: from the kill until the restarted tracker answers ready; callbacks posted meanwhile are retried by the simulator as each provider does (Twilio: as the URL overrides ask, within 15 s; SendGrid: for a day, scaled by callbackRetry.timeScale) or lost'],
       };
     },
   },

@@ -23,14 +23,30 @@ function url(trackerPublicUrl: string, path: string, deliveryId?: string): strin
   return deliveryId === undefined ? `${base}${path}` : `${base}${path}?deliveryId=${encodeURIComponent(deliveryId)}`;
 }
 
-/** StatusCallback of an SMS. */
-export function messageStatusCallbackUrl(trackerPublicUrl: string, deliveryId: string): string {
-  return url(trackerPublicUrl, TRACKER_WEBHOOK_PATHS.twilioMessageStatus, deliveryId);
+/**
+ * Twilio's connection overrides on a status callback URL
+ * (https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides). Without them Twilio
+ * retries a status callback once, and only when it could not connect; a status it gives up on
+ * is lost (the tracker never learns the message was delivered). Five retries on any failure
+ * (`rp=all`, one value, no list to get wrong) within Twilio's total time (`tt`, at most and by
+ * default 15 s) bridge a tracker restart or a proxy's 502 of that length. Longer outages need a
+ * lookup of the message's status afterwards: Twilio retries no longer than that.
+ */
+export const DEFAULT_TWILIO_CALLBACK_OVERRIDES = 'rc=5&rp=all';
+
+/** A Twilio webhook URL with its connection overrides as a fragment: Twilio neither requests nor signs it. */
+function withOverrides(webhookUrl: string, overrides: string): string {
+  return overrides === '' ? webhookUrl : `${webhookUrl}#${overrides}`;
 }
 
-/** StatusCallback of a call. */
-export function callStatusCallbackUrl(trackerPublicUrl: string, deliveryId: string): string {
-  return url(trackerPublicUrl, TRACKER_WEBHOOK_PATHS.twilioCallStatus, deliveryId);
+/** StatusCallback of an SMS, with Twilio's retry overrides (`''`: none). */
+export function messageStatusCallbackUrl(trackerPublicUrl: string, deliveryId: string, overrides = DEFAULT_TWILIO_CALLBACK_OVERRIDES): string {
+  return withOverrides(url(trackerPublicUrl, TRACKER_WEBHOOK_PATHS.twilioMessageStatus, deliveryId), overrides);
+}
+
+/** StatusCallback of a call, with Twilio's retry overrides (`''`: none). */
+export function callStatusCallbackUrl(trackerPublicUrl: string, deliveryId: string, overrides = DEFAULT_TWILIO_CALLBACK_OVERRIDES): string {
+  return withOverrides(url(trackerPublicUrl, TRACKER_WEBHOOK_PATHS.twilioCallStatus, deliveryId), overrides);
 }
 
 /** `Url` of a call: answers the TwiML to play once Twilio knows whether a person or a machine picked up. */

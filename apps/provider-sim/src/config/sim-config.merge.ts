@@ -14,7 +14,11 @@ export function mergeSimConfig(current: SimConfig, patch: SimConfigPatch): Merge
     seed: patch.seed ?? current.seed,
     latencyMs: { ...current.latencyMs, ...patch.latencyMs },
     callbackDelayMs: { ...current.callbackDelayMs, ...patch.callbackDelayMs },
-    callbackRetry: { ...current.callbackRetry, ...patch.callbackRetry },
+    callbackRetry: {
+      ...current.callbackRetry,
+      ...patch.callbackRetry,
+      sendgrid: { ...current.callbackRetry.sendgrid, ...patch.callbackRetry?.sendgrid },
+    },
     sms: {
       ...current.sms,
       ...patch.sms,

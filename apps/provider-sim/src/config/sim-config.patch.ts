@@ -4,6 +4,8 @@ import { FieldProblem } from '../sim-request.error';
 
 const rate = z.number().min(0).max(1);
 const milliseconds = z.number().int().min(0).max(600_000);
+const DAY_MS = 24 * 3_600_000;
+const longDelay = z.number().int().min(0).max(DAY_MS);
 const msRange = z.object({ min: milliseconds, max: milliseconds }).partial().strict();
 /** Twilio error codes are five digits; a rate of 0 removes the code. */
 const errorRates = z.record(z.string().regex(/^\d{5}$/, 'must be a five-digit Twilio error code'), rate);
@@ -20,7 +22,15 @@ export const simConfigPatchSchema = z
     seed: z.number().int().min(0).max(0xffffffff),
     latencyMs: msRange,
     callbackDelayMs: msRange,
-    callbackRetry: z.object({ attempts: z.number().int().min(1).max(10), backoffMs: milliseconds }).partial().strict(),
+    callbackRetry: z
+      .object({
+        enabled: z.boolean(),
+        sendgrid: z.object({ firstDelayMs: longDelay, maxDelayMs: longDelay, windowMs: z.number().int().min(0).max(3 * DAY_MS) }).partial().strict(),
+        timeScale: z.number().min(1).max(1_000_000),
+        maxQueuedBytes: z.number().int().min(0).max(2 ** 31),
+      })
+      .partial()
+      .strict(),
     sms: z.object({ errorRates, undeliveredRate: rate, failedRate: rate, outOfOrderRate: rate }).partial().strict(),
     voice: z
       .object({ errorRates, noAnswerRate: rate, busyRate: rate, failedRate: rate, machineRate: rate, acknowledgeRate: rate })

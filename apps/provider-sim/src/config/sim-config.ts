@@ -18,8 +18,21 @@ export interface SimConfig {
   latencyMs: MsRange;
   /** Between one status callback or event of a message and the next. */
   callbackDelayMs: MsRange;
-  /** Attempts per callback POST (first one included) and the first backoff, doubled each time. */
-  callbackRetry: { attempts: number; backoffMs: number };
+  /**
+   * How failed callback POSTs are retried, per provider as each documents it: Twilio's status
+   * callbacks as the connection overrides in their URL's fragment ask (`#rc=5&rp=all`; without
+   * any, Twilio's defaults: one retry, on a failed connection, within 15 s); SendGrid's Event
+   * Webhook at growing delays (`sendgrid`) for up to a day. `timeScale` divides SendGrid's delays
+   * and window (1440: a day in a minute), for tests and the chaos suite. Retries wait in one
+   * queue of at most `maxQueuedBytes` of bodies; beyond it a POST is given up (and counted).
+   * `enabled: false` posts every callback once (a benchmark without a receiver).
+   */
+  callbackRetry: {
+    enabled: boolean;
+    sendgrid: { firstDelayMs: number; maxDelayMs: number; windowMs: number };
+    timeScale: number;
+    maxQueuedBytes: number;
+  };
   sms: {
     /** Twilio error code → probability that a valid create is refused with it, synchronously. */
     errorRates: Record<string, number>;
@@ -74,7 +87,14 @@ export const DEFAULT_SIM_CONFIG: SimConfig = {
   seed: 1,
   latencyMs: { min: 0, max: 0 },
   callbackDelayMs: { min: 5, max: 30 },
-  callbackRetry: { attempts: 4, backoffMs: 200 },
+  callbackRetry: {
+    enabled: true,
+    sendgrid: { firstDelayMs: 30_000, maxDelayMs: 3_600_000, windowMs: 24 * 3_600_000 },
+    timeScale: 1,
+    // A tracker down for a day at 1,000,000 members would hold some 300 MB of e-mail events: the
+    // simulator's memory budget (500 MB at 1,000,000 members, issue 10) bounds what it keeps.
+    maxQueuedBytes: 64 * 1024 * 1024,
+  },
   sms: { errorRates: {}, undeliveredRate: 0, failedRate: 0, outOfOrderRate: 0 },
   voice: { errorRates: {}, noAnswerRate: 0, busyRate: 0, failedRate: 0, machineRate: 0, acknowledgeRate: 0 },
   email: { bounceRate: 0, dropRate: 0, deferRate: 0, eventBatchSize: 500, eventBatchWindowMs: 20 },

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { SimConfigStore } from '../config/sim-config.store';
 import { SimScheduler } from '../timing/sim-scheduler';
-import { WebhookSender } from '../webhooks/webhook-sender';
+import { sendGridRetryPolicy } from '../webhooks/callback-retry';
+import { ATTEMPT_TIMEOUT_MS, WebhookSender } from '../webhooks/webhook-sender';
 import { EmailEvent, eventWebhookBody } from './email-events';
 import { signEventWebhook } from './event-webhook-signature';
 
@@ -51,6 +52,7 @@ export class EventWebhookBatcher {
       const url = this.config.current.sendgridEventWebhookUrl;
       if (url === null) return;
       const body = eventWebhookBody(events);
+      const { sendgrid, timeScale } = this.config.current.callbackRetry;
       await this.sender.deliver(
         {
           kind: 'email',
@@ -59,6 +61,7 @@ export class EventWebhookBatcher {
           body,
           headers: { 'Content-Type': 'application/json', 'User-Agent': 'SendGrid Event API', ...signEventWebhook(body, new Date()) },
           events: events.length,
+          retry: sendGridRetryPolicy(sendgrid, timeScale, ATTEMPT_TIMEOUT_MS),
         },
         token,
       );

@@ -160,4 +160,68 @@ describe('SendGrid Event Webhook', () => {
       String(post.headers['x-twilio-email-event-webhook-timestamp']),
     );
   }
+
+  describe('retries, as SendGrid documents: any answer but 2xx, at growing intervals, for up to a day', () => {
+    const recipients = [
+      { deliveryId: 'd-1', to: 'an@example.be' },
+      { deliveryId: 'd-2', to: 'bart@example.be' },
+    ];
+    afterEach(async () => {
+      await fixture.configure({ callbackRetry: { timeScale: 1, maxQueuedBytes: 64 * 1024 * 1024, sendgrid: { firstDelayMs: 30_000, maxDelayMs: 3_600_000, windowMs: 24 * 3_600_000 } } });
+    });
+
+    it('keeps posting while the receiver is down and delivers every event once it is back (a day compressed by timeScale)', async () => {
+      // 30 s, 60 s, 120 s… at 1/1000: 30 ms, 60 ms, 120 ms.
+      await fixture.configure({ callbackRetry: { timeScale: 1000 } });
+      let down = true;
+      receiver.respondWith(() => ({ status: down ? 503 : 200 }));
+
+      await sender.sendBatch(batch(recipients));
+      await receiver.until(() => receiver.on('/sendgrid/events').length >= 4, 5000, 'four refused posts');
+      expect((await fixture.stats()).retryQueue.waiting).toBeGreaterThan(0);
+      down = false;
+      const stats = await fixture.settled();
+
+      const delivered = receiver.on('/sendgrid/events').slice(-1)[0];
+      expect(JSON.parse(delivered.rawBody.toString('utf8')).map((e: Event) => `${e.delivery_id} ${e.event}`).sort()).toEqual([
+        'd-1 delivered',
+        'd-1 processed',
+        'd-2 delivered',
+        'd-2 processed',
+      ]);
+      expect(stats.email.callbacks).toMatchObject({ sent: 1, failed: 0, events: 4 });
+      expect(stats.email.callbacks.retried).toBeGreaterThanOrEqual(3);
+      // Intervals grow: each wait at least as long as the one before.
+      const at = receiver.on('/sendgrid/events').map((r) => r.receivedAt);
+      const waits = at.slice(1).map((t, i) => t - at[i]);
+      expect(waits[2]).toBeGreaterThan(waits[0]);
+      expect(stats.retryQueue).toMatchObject({ waiting: 0, waitingBytes: 0, overflowed: 0 });
+    });
+
+    it('retries a 4xx too, and gives the POST up when the window has passed', async () => {
+      await fixture.configure({ callbackRetry: { sendgrid: { firstDelayMs: 20, maxDelayMs: 40, windowMs: 200 } } });
+      receiver.respondWith(() => ({ status: 403 }));
+
+      await sender.sendBatch(batch(recipients));
+      const stats = await fixture.settled();
+
+      // 20, 40, 40, 40, 40 ms: at most five retries fit in 200 ms (fewer when attempts are slow).
+      const { retried } = stats.email.callbacks;
+      expect(stats.email.callbacks).toMatchObject({ sent: 0, failed: 1 });
+      expect(retried).toBeGreaterThanOrEqual(2);
+      expect(retried).toBeLessThanOrEqual(5);
+      expect(receiver.on('/sendgrid/events')).toHaveLength(retried + 1);
+    });
+
+    it('gives a POST up at once, and counts it, when the retry queue is full', async () => {
+      await fixture.configure({ callbackRetry: { maxQueuedBytes: 100 } });
+      receiver.respondWith(() => ({ status: 503 }));
+
+      await sender.sendBatch(batch(recipients));
+      const stats = await fixture.settled();
+
+      expect(stats.email.callbacks).toMatchObject({ sent: 0, failed: 1, retried: 0 });
+      expect(stats.retryQueue).toEqual({ waiting: 0, waitingBytes: 0, peakBytes: 0, overflowed: 1 });
+    });
+  });
 });

@@ -29,6 +29,17 @@ export interface ChannelStats {
   callbacks: CallbackCounts;
 }
 
+/** The callbacks waiting for a retry: one queue for every provider, bounded in bytes. */
+export interface RetryQueueCounts {
+  /** POSTs waiting for their next attempt, and the bytes of their bodies. */
+  waiting: number;
+  waitingBytes: number;
+  /** The most bytes that ever waited at once. */
+  peakBytes: number;
+  /** POSTs given up at once because the queue was full (also counted as failed). */
+  overflowed: number;
+}
+
 export interface SimStatsSnapshot {
   sms: ChannelStats;
   voice: ChannelStats;
@@ -36,6 +47,7 @@ export interface SimStatsSnapshot {
   inboundSms: CallbackCounts;
   /** Messages whose callbacks are still to come, plus retry chains in progress. */
   pendingCallbacks: number;
+  retryQueue: RetryQueueCounts;
 }
 
 /** Counters for benchmarks: what was accepted, refused, throttled, and which callbacks made it. */
@@ -45,6 +57,7 @@ export class SimStats {
   private inbound = freshCallbacks();
   /** Every message ever accepted, per channel, as a fingerprint: the store keeps only the latest. */
   private seen = freshSeen();
+  private retries = freshRetryQueue();
 
   accepted(channel: SimChannel, duplicateKey: string): void {
     const stats = this.channels[channel];
@@ -79,14 +92,33 @@ export class SimStats {
     this.callbacksOf(kind).retried += 1;
   }
 
+  /** Room for `bytes` more in the retry queue, taken if there is; false (and counted) when it is full. */
+  retryQueued(bytes: number, maxBytes: number): boolean {
+    const queue = this.retries;
+    if (queue.waitingBytes + bytes > maxBytes) {
+      queue.overflowed += 1;
+      return false;
+    }
+    queue.waiting += 1;
+    queue.waitingBytes += bytes;
+    queue.peakBytes = Math.max(queue.peakBytes, queue.waitingBytes);
+    return true;
+  }
+
+  retryDone(bytes: number): void {
+    this.retries.waiting -= 1;
+    this.retries.waitingBytes -= bytes;
+  }
+
   snapshot(pendingCallbacks: number): SimStatsSnapshot {
-    return structuredClone({ ...this.channels, inboundSms: this.inbound, pendingCallbacks });
+    return structuredClone({ ...this.channels, inboundSms: this.inbound, pendingCallbacks, retryQueue: this.retries });
   }
 
   reset(): void {
     this.channels = freshChannels();
     this.inbound = freshCallbacks();
     this.seen = freshSeen();
+    this.retries = freshRetryQueue();
   }
 
   private callbacksOf(kind: WebhookKind): CallbackCounts {
@@ -105,6 +137,10 @@ function freshChannels(): Record<SimChannel, ChannelStats> {
 
 function freshSeen(): Record<SimChannel, FingerprintSet> {
   return { sms: new FingerprintSet(), voice: new FingerprintSet(), email: new FingerprintSet() };
+}
+
+function freshRetryQueue(): RetryQueueCounts {
+  return { waiting: 0, waitingBytes: 0, peakBytes: 0, overflowed: 0 };
 }
 
 function freshCallbacks(): CallbackCounts {

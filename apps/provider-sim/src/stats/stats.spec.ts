@@ -45,6 +45,7 @@ describe('GET /__sim/stats', () => {
       },
       inboundSms: { sent: 0, failed: 0, retried: 0 },
       pendingCallbacks: 0,
+      retryQueue: { waiting: 0, waitingBytes: 0, peakBytes: 0, overflowed: 0 },
     });
   });
 

@@ -13,6 +13,8 @@ export interface ReceivedRequest {
   form: Record<string, string>;
   /** The sender's port: the same one on several requests means they came over one kept-alive connection. */
   remotePort: number | undefined;
+  /** When it arrived (ms since the epoch), to check the spacing of retries. */
+  receivedAt: number;
 }
 
 export interface CannedReply {
@@ -112,6 +114,7 @@ export class WebhookReceiver {
       rawBody,
       form: isForm ? Object.fromEntries(new URLSearchParams(rawBody.toString('utf8'))) : {},
       remotePort: req.socket.remotePort,
+      receivedAt: Date.now(),
     };
     const reply = this.responder(request);
     this.requests.push(request);

@@ -12,7 +12,7 @@ describe('Twilio SMS status callbacks', () => {
   let client: TwilioClient;
 
   beforeAll(async () => {
-    fixture = await startSimFixture({ callbackDelayMs: { min: 0, max: 2 }, callbackRetry: { attempts: 3, backoffMs: 1 } });
+    fixture = await startSimFixture({ callbackDelayMs: { min: 0, max: 2 } });
     receiver = await WebhookReceiver.start();
     client = createTwilioClient(fixture.settings.twilio);
   });
@@ -136,36 +136,72 @@ describe('Twilio SMS status callbacks', () => {
     expect(['30003', '30005', '30006']).toContain(terminal.form.ErrorCode);
   });
 
-  it('retries a callback answered 500 and counts it sent once it gets through', async () => {
+  it('retries a callback answered 500 as far as its URL\'s connection overrides ask, without sending or signing the fragment', async () => {
     let calls = 0;
     receiver.respondWith(() => ({ status: ++calls <= 2 ? 500 : 200 }));
+    const statusCallback = receiver.url('/twilio/sms-status?delivery=d-1');
 
-    await send('+32470123456', receiver.url('/twilio/sms-status'));
+    await send('+32470123456', `${statusCallback}#rc=2&rp=5xx&tt=600`);
 
-    await receiver.waitFor('/twilio/sms-status', 4); // sent ×3 (500, 500, 200), then delivered
+    // sent (500), delivered (500), then each retried once (200): the second status does not wait for the first's retries.
+    const received = await receiver.waitFor('/twilio/sms-status', 4);
     const stats = await fixture.settled();
     expect(stats.sms.callbacks).toEqual({ sent: 2, failed: 0, retried: 2 });
+    for (const callback of received) {
+      expect(callback.path).toBe('/twilio/sms-status?delivery=d-1');
+      expect(isSignedByTwilio(callback, statusCallback)).toBe(true);
+    }
+    // The retry comes tt / (rc + 1) = 200 ms after the first attempt: within the total time the overrides allow.
+    const sent = received.filter((r) => r.form.MessageStatus === 'sent').map((r) => r.receivedAt);
+    expect(sent).toHaveLength(2);
+    expect(sent[1] - sent[0]).toBeGreaterThanOrEqual(150);
+    expect(sent[1] - sent[0]).toBeLessThan(600);
+    expect(stats.retryQueue).toMatchObject({ waiting: 0, waitingBytes: 0, overflowed: 0 });
+    expect(stats.retryQueue.peakBytes).toBeGreaterThan(0);
   });
 
-  it('gives up on an unreachable callback URL after its attempts, and keeps serving', async () => {
+  it('does not retry a callback answered 500 when the URL asks nothing: Twilio retries once, and only a failed connection, by default', async () => {
+    receiver.respondWith(() => ({ status: 500 }));
+
+    await send('+32470123456', receiver.url('/twilio/sms-status'));
+    const stats = await fixture.settled();
+
+    expect(stats.sms.callbacks).toEqual({ sent: 0, failed: 2, retried: 0 });
+  });
+
+  it('gives up on an unreachable callback URL after the retries its overrides ask, and keeps serving', async () => {
     const gone = await WebhookReceiver.start();
     const url = gone.url('/twilio/sms-status');
     await gone.close();
 
-    await send('+32470123456', url);
+    await send('+32470123456', `${url}#rc=2&tt=300`);
     const stats = await fixture.settled();
 
     expect(stats.sms.callbacks).toEqual({ sent: 0, failed: 2, retried: 4 });
     await expect(send('+32470123456', receiver.url('/twilio/sms-status'))).resolves.toMatchObject({ status: 'queued' });
   });
 
-  it('does not retry a callback refused with 403', async () => {
+  it('does not retry a callback refused with 403 unless rp asks for 4xx', async () => {
     receiver.respondWith(() => ({ status: 403 }));
 
-    await send('+32470123456', receiver.url('/twilio/sms-status'));
+    await send('+32470123456', `${receiver.url('/twilio/sms-status')}#rc=5&rp=5xx,ct,rt&tt=300`);
     const stats = await fixture.settled();
 
     expect(stats.sms.callbacks).toEqual({ sent: 0, failed: 2, retried: 0 });
+  });
+
+  it('posts each callback once when retries are switched off (a benchmark without a receiver)', async () => {
+    const gone = await WebhookReceiver.start();
+    const url = gone.url('/twilio/sms-status');
+    await gone.close();
+    await fixture.configure({ callbackRetry: { enabled: false } });
+    try {
+      await send('+32470123456', `${url}#rc=5&rp=all&tt=300`);
+      const stats = await fixture.settled();
+      expect(stats.sms.callbacks).toEqual({ sent: 0, failed: 2, retried: 0 });
+    } finally {
+      await fixture.configure({ callbackRetry: { enabled: true } });
+    }
   });
 
   it('records statuses without posting anything when no StatusCallback is given', async () => {

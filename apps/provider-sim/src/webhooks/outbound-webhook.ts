@@ -1,4 +1,5 @@
 import { WebhookKind } from '../stats/sim-stats';
+import type { RetryPolicy } from './callback-retry';
 
 /** One POST the simulator makes to someone else's server, fully prepared (body encoded, signed). */
 export interface OutboundWebhook {
@@ -10,6 +11,8 @@ export interface OutboundWebhook {
   headers: Record<string, string>;
   /** E-mail: how many events the body carries, for the stats. */
   events?: number;
+  /** How the provider retries this POST when it fails; absent: posted once. */
+  retry?: RetryPolicy;
 }
 
 export interface WebhookReply {

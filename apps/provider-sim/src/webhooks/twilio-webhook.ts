@@ -2,19 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SimCredentials } from '../sim-credentials';
 import { WebhookKind } from '../stats/sim-stats';
+import { splitTwilioWebhookUrl, twilioRetryPolicy } from './callback-retry';
 import { OutboundWebhook } from './outbound-webhook';
 import { twilioSignature } from './twilio-signature';
 
-/** Builds Twilio's form-encoded, signed webhook POSTs (status callbacks, Gather, inbound SMS). */
+/**
+ * Builds Twilio's form-encoded, signed webhook POSTs (status callbacks, Gather, inbound SMS). The
+ * URL's fragment holds Twilio's connection overrides: it decides the retries and is neither
+ * requested nor signed (the receiver never sees it).
+ */
 @Injectable()
 export class TwilioWebhookFactory {
   constructor(private readonly credentials: SimCredentials) {}
 
-  form(kind: WebhookKind, label: string, url: string, params: Record<string, string>): OutboundWebhook {
+  form(kind: WebhookKind, label: string, webhookUrl: string, params: Record<string, string>): OutboundWebhook {
+    const { url, overrides } = splitTwilioWebhookUrl(webhookUrl);
     return {
       kind,
       label,
       url,
+      retry: twilioRetryPolicy(overrides),
       body: new URLSearchParams(params).toString(),
       headers: {
         'Content-Type': 'application/x-www-form-urlencoded',

@@ -4,10 +4,12 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { SimConfigStore } from '../config/sim-config.store';
 import { SimStats } from '../stats/sim-stats';
 import { Cancelled, SimScheduler, TaskToken } from '../timing/sim-scheduler';
+import { performance } from 'node:perf_hooks';
+import { RetryPolicy, failureClassOf } from './callback-retry';
 import { OutboundWebhook, WebhookAttempt, WebhookReply } from './outbound-webhook';
 
-/** A receiver that never answers must not hold a callback lane forever. */
-const ATTEMPT_TIMEOUT_MS = 10_000;
+/** A receiver that never answers must not hold a callback lane forever (Twilio's own is shorter: `rt`). */
+export const ATTEMPT_TIMEOUT_MS = 10_000;
 /**
  * Idle connections are closed after this long, before the receiver closes them: node servers
  * (the tracker, the specs' receivers) drop idle keep-alive connections after 5 s, and a request
@@ -22,10 +24,12 @@ const IDLE_CONNECTION_MS = 4_000;
 const CONNECTIONS_PER_ORIGIN = 256;
 
 /**
- * POSTs webhooks the way the providers do: a receiver that is down, times out or answers 5xx
- * or 429 is tried again with exponential backoff (callbackRetry), then given up and logged; a
- * 4xx (e.g. a refused signature) is final at once. Nothing here ever throws at the caller except
- * Cancelled: the simulator must survive any receiver.
+ * POSTs webhooks the way the providers do: a POST that fails is tried again as its provider's
+ * retry policy says (webhook.retry: Twilio's connection overrides, SendGrid's day of growing
+ * delays), then given up and logged. Retries wait on the scheduler's one timer heap, their bodies
+ * counted against callbackRetry.maxQueuedBytes: a POST that would exceed it is given up at once
+ * (stats.retryQueue.overflowed). Nothing here ever throws at the caller except Cancelled: the
+ * simulator must survive any receiver.
  *
  * Each webhook is its own request, as with the real providers, but over kept-alive connections
  * (node:http with a keep-alive agent rather than fetch, whose per-request streams, abort
@@ -57,12 +61,28 @@ export class WebhookSender implements OnApplicationShutdown {
    * background so that the caller's next callback is not held back by this one's retries.
    */
   async deliver(webhook: OutboundWebhook, token: TaskToken, options: { retry: boolean } = { retry: true }): Promise<WebhookAttempt> {
+    const startedAt = performance.now();
     const first = await this.attempt(webhook, token);
-    const { attempts, backoffMs } = this.config.current.callbackRetry;
-    if (isDelivered(first)) {
+    const failure = failureClassOf(first);
+    const { enabled, maxQueuedBytes } = this.config.current.callbackRetry;
+    const policy = options.retry && enabled ? webhook.retry : undefined;
+    const delay = failure === null ? null : policy?.nextDelayMs(failure, 0, performance.now() - startedAt);
+    if (failure === null) {
       this.stats.callbackSent(webhook.kind, webhook.events);
-    } else if (options.retry && attempts > 1 && isWorthRetrying(first)) {
-      this.scheduler.spawn(`retry ${webhook.label}`, (retryToken) => this.retry(webhook, retryToken, attempts, backoffMs));
+    } else if (policy && delay != null) {
+      const bytes = Buffer.byteLength(webhook.body);
+      if (this.stats.retryQueued(bytes, maxQueuedBytes)) {
+        this.scheduler.spawn(`retry ${webhook.label}`, async (retryToken) => {
+          try {
+            await this.retry(webhook, retryToken, policy, startedAt, delay);
+          } finally {
+            // A reset wrote the queue off with the rest of the stats.
+            if (!this.scheduler.isCancelled(retryToken)) this.stats.retryDone(bytes);
+          }
+        });
+      } else {
+        this.giveUp(webhook, first, 1, 'retry queue full');
+      }
     } else {
       this.giveUp(webhook, first, 1);
     }
@@ -74,33 +94,38 @@ export class WebhookSender implements OnApplicationShutdown {
     this.agents['https:'].destroy();
   }
 
-  private async retry(webhook: OutboundWebhook, token: TaskToken, attempts: number, backoffMs: number): Promise<void> {
+  private async retry(webhook: OutboundWebhook, token: TaskToken, policy: RetryPolicy, startedAt: number, firstDelay: number): Promise<void> {
+    let delay: number | null = firstDelay;
     let last: WebhookAttempt = {};
-    for (let attempt = 2; attempt <= attempts; attempt += 1) {
-      await this.scheduler.sleep(backoffMs * 2 ** (attempt - 2), token);
+    let retries = 0;
+    while (delay !== null) {
+      await this.scheduler.sleep(delay, token);
+      retries += 1;
       this.stats.callbackRetried(webhook.kind);
       last = await this.attempt(webhook, token);
-      if (isDelivered(last)) {
+      const failure = failureClassOf(last);
+      if (failure === null) {
         this.stats.callbackSent(webhook.kind, webhook.events);
         return;
       }
-      if (!isWorthRetrying(last)) break;
+      delay = policy.nextDelayMs(failure, retries, performance.now() - startedAt);
     }
-    this.giveUp(webhook, last, attempts);
+    this.giveUp(webhook, last, retries + 1);
   }
 
   /** One attempt; Cancelled when the generation ends before or during it. */
   private async attempt(webhook: OutboundWebhook, token: TaskToken): Promise<WebhookAttempt> {
     if (this.scheduler.isCancelled(token)) throw new Cancelled();
-    let outcome = await this.post(webhook, false);
+    const timeoutMs = webhook.retry?.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
+    let outcome = await this.post(webhook, false, timeoutMs);
     // A kept-alive connection the receiver closed just as it was reused: the request never
     // reached it, so it goes once more on a fresh connection (node's documented pattern).
-    if (outcome.staleConnection) outcome = await this.post(webhook, true);
+    if (outcome.staleConnection) outcome = await this.post(webhook, true, timeoutMs);
     if (this.scheduler.isCancelled(token)) throw new Cancelled();
     return outcome.attempt;
   }
 
-  private post(webhook: OutboundWebhook, freshConnection: boolean): Promise<{ attempt: WebhookAttempt; staleConnection?: boolean }> {
+  private post(webhook: OutboundWebhook, freshConnection: boolean, timeoutMs: number): Promise<{ attempt: WebhookAttempt; staleConnection?: boolean }> {
     return new Promise((resolve) => {
       let request: ClientRequest;
       try {
@@ -126,7 +151,7 @@ export class WebhookSender implements OnApplicationShutdown {
         this.inFlight.delete(request);
         resolve(result);
       };
-      request.setTimeout(ATTEMPT_TIMEOUT_MS, () => request.destroy(new AttemptTimeout()));
+      request.setTimeout(timeoutMs, () => request.destroy(new AttemptTimeout()));
       request.on('response', (response: IncomingMessage) => {
         let body = '';
         response.setEncoding('utf8');
@@ -145,10 +170,10 @@ export class WebhookSender implements OnApplicationShutdown {
     });
   }
 
-  private giveUp(webhook: OutboundWebhook, last: WebhookAttempt, attempts: number): void {
+  private giveUp(webhook: OutboundWebhook, last: WebhookAttempt, attempts: number, why?: string): void {
     this.stats.callbackFailed(webhook.kind);
     this.logger.warn({
-      msg: 'webhook given up',
+      msg: why ? `webhook given up: ${why}` : 'webhook given up',
       webhook: webhook.label,
       // Origin and path only: a query string is the receiver's business.
       url: withoutQuery(webhook.url),
@@ -161,16 +186,6 @@ export class WebhookSender implements OnApplicationShutdown {
 
 class AttemptTimeout extends Error {
   override readonly name = 'TimeoutError';
-}
-
-function isDelivered(attempt: WebhookAttempt): boolean {
-  return attempt.reply !== undefined && attempt.reply.status >= 200 && attempt.reply.status < 300;
-}
-
-/** No answer, a server error or "slow down" may pass later; any other refusal will not. */
-function isWorthRetrying(attempt: WebhookAttempt): boolean {
-  const status = attempt.reply?.status;
-  return status === undefined || status >= 500 || status === 429;
 }
 
 function transportErrorOf(error: Error): string {
