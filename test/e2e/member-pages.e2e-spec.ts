@@ -11,6 +11,7 @@ import { expectAccessible } from '../support/accessibility';
 import { asAalstOperator, bearer } from '../support/access-tokens';
 import { waitFor } from '../support/wait-for';
 import { aMember } from '../support/member.builder';
+import { openSimulatedDevice } from '../support/simulated-device';
 
 const NEIGHBOUR_MOBILE = '+32470559999';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'member-pages');
@@ -76,13 +77,7 @@ describe('member pages in a browser, as a resident', () => {
   const heading = (page: Page) => page.locator('h1').innerText();
 
   /** The simulated phones page, narrowed to one inbox or phone as a person would, by typing its address. */
-  const openDevice = async (page: Page, to: string, waitForText: RegExp) => {
-    await page.goto(`${stack.sim.url}/__sim/phones`);
-    await page.getByLabel('filter by number or address').fill(to);
-    const device = page.locator(`section.device[data-to="${to}"]`);
-    await waitFor(async () => (await device.count()) > 0 && waitForText.test(await device.innerText()), (found) => found, { what: `a message matching ${waitForText} for ${to}`, timeoutMs: 30_000, intervalMs: 500 });
-    return device;
-  };
+  const openDevice = (page: Page, to: string, waitForText: RegExp) => openSimulatedDevice(page, stack.sim.url, to, waitForText);
 
   /** Clicks the newest link in an inbox whose address starts with intake's page path. */
   const clickLinkInInbox = async (page: Page, to: string, path: string) => {

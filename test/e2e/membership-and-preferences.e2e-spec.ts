@@ -320,7 +320,7 @@ describe('membership, preferences and privacy', () => {
 
     it.each([
       ['a landline as mobile', { mobile: '053 73 27 27' }, 'mobile', 'not a mobile number (SMS cannot reach it)'],
-      ['no contact at all', { email: undefined, mobile: undefined }, 'email', 'an e-mail address or a mobile number is required'],
+      ['no contact at all', { email: undefined, mobile: undefined }, 'email', 'an e-mail address, a mobile number or a phone number for calls is required'],
       ['a bad e-mail address', { email: 'nieuw.lid@' }, 'email', 'not an e-mail address'],
       ['no consent', { consent: false }, 'consent', 'the applicant must agree to the processing of their data (true)'],
       ['an unknown BIN', { bins: ['atlantis'] }, 'bins[0]', "unknown BIN 'atlantis'"],
@@ -368,6 +368,22 @@ describe('membership, preferences and privacy', () => {
       await settledAlert(alert, { sms: 4, email: 4 });
       expect(about('Welkom nieuwe leden')(await inbox(applicant.e164))).toHaveLength(1);
       expect(about('Welkom nieuwe leden')(await inbox(applicant.normalised))).toHaveLength(1);
+    });
+
+    it('takes an application with a landline for calls only, confirmed by the code a call to it says', async () => {
+      const landline = '+3253700099';
+      const res = await api('POST', '/v1/applications', { body: { name: 'Vaste Lijn', language: 'de', bins: ['herdersem'], phone: '053 70 00 99', consent: true } });
+      expect(res).toMatchObject({ status: 201, body: { next: ['confirm the phone number for calls with the code a call to it says', 'approval by a board member of the BIN'] } });
+      const callerId = res.body.memberId as string;
+      const call = await waitFor(() => inbox(landline), (m) => m.length === 1, { what: 'the call that says the code' });
+      expect(call[0]).toMatchObject({ channel: 'voice', said: [expect.objectContaining({ language: 'de-DE', voice: 'Polly.Vicki-Neural' }), expect.anything()] });
+      const code = /(\d), (\d), (\d), (\d), (\d), (\d)\./.exec(call[0].said[0].text)!.slice(1).join('');
+
+      expect((await api('POST', `/v1/applications/${callerId}/mobile-confirmation`, { body: { code } })).status).toBe(404);
+      expect((await api('POST', `/v1/applications/${callerId}/phone-confirmation`, { body: { code } })).body).toEqual({ confirmed: 'phone' });
+      const pending = await api('GET', '/v1/bins/herdersem/members?status=applied', { token: herdersemBoard });
+      expect(pending.body.members).toContainEqual(expect.objectContaining({ memberId: callerId, contacts: [{ kind: 'phone', verified: true }] }));
+      expect((await api('POST', `/v1/bins/herdersem/members/${callerId}/decision`, { token: herdersemBoard, body: { decision: 'refuse' } })).status).toBe(200);
     });
 
     it('lets the new member change preferences and unsubscribe by their links', async () => {

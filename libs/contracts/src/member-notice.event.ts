@@ -17,4 +17,4 @@ export const memberNoticeV1 = z.object({
 export type MemberNoticeV1 = z.infer<typeof memberNoticeV1>;
 
 /** Which dispatcher sends a kind of notice. */
-export const NOTICE_CHANNEL = { category_invitation: 'email', email_confirmation: 'email', sms_code: 'sms', preferences_link: 'email' } as const;
+export const NOTICE_CHANNEL = { category_invitation: 'email', email_confirmation: 'email', sms_code: 'sms', preferences_link: 'email', voice_code: 'voice' } as const;

@@ -16,7 +16,7 @@ import {
   VoiceRedialRepository,
 } from '@bin-alert/persistence';
 import { SendGridEmailSender, TwilioSmsSender, TwilioVoiceCaller } from '@bin-alert/providers';
-import { APP_CONFIG, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, STORES, Stores, StoresModule, memberLinkSecretFrom, providerSettingsFrom } from '@bin-alert/platform';
+import { APP_CONFIG, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, STORES, Stores, StoresModule, memberLinkSecretFrom, providerSettingsFrom, twilioVoicesFrom } from '@bin-alert/platform';
 import { AlertExpander } from './alert-expander';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { LaneGate } from './lane-gate';
@@ -190,6 +190,7 @@ export class DispatcherModule {
             return new MemberNoticeSender(n, m, links, limiter, s, {
               email: channel === 'email' ? new SendGridEmailSender(providers.sendgrid) : undefined,
               sms: channel === 'sms' ? new TwilioSmsSender(providers.twilio) : undefined,
+              voice: channel === 'voice' ? { caller: new TwilioVoiceCaller(providers.twilio), voices: twilioVoicesFrom(config) } : undefined,
             });
           },
           inject: [MemberNoticeRepository, MembershipRepository, ProviderRateLimiter, DISPATCH_SETTINGS],

@@ -7,7 +7,7 @@ import { CHANNEL_SENDER, ChannelSender } from './channel-sender';
 
 /**
  * The dispatcher's work besides alerts: releasing deliveries whose quiet hours ended, and, on the
- * SMS and e-mail dispatchers, sending member notices of their channel (one consumer group per
+ * every dispatcher, sending member notices of its channel (the voice dispatcher: the code call) (one consumer group per
  * channel on bin.member-notices.v1, through the same consumer loop as everything else).
  */
 @Injectable()
@@ -25,7 +25,6 @@ export class MemberWorkConsumers implements OnApplicationBootstrap, OnApplicatio
   async onApplicationBootstrap(): Promise<void> {
     const channel = this.sender.channel;
     this.releaser.start();
-    if (channel === 'voice') return;
     this.consumer = await this.bus.consume({
       groupId: noticeGroup(channel),
       topics: [TOPICS.memberNotices],

@@ -10,6 +10,7 @@ export interface JoinFormValues {
   bins: string[];
   email: string;
   mobile: string;
+  phone: string;
   consent: boolean;
 }
 
@@ -27,21 +28,21 @@ export function joinFormValues(form: Record<string, unknown>, fallbackLanguage: 
   const text = (key: string) => (typeof form[key] === 'string' ? (form[key] as string) : '');
   const bins = form.bins === undefined ? [] : ([] as unknown[]).concat(form.bins).filter((b): b is string => typeof b === 'string');
   const language = (LANGUAGES as readonly string[]).includes(text('language')) ? (text('language') as Language) : fallbackLanguage;
-  return { name: text('name'), language, bins, email: text('email'), mobile: text('mobile'), consent: text('consent') === 'yes' };
+  return { name: text('name'), language, bins, email: text('email'), mobile: text('mobile'), phone: text('phone'), consent: text('consent') === 'yes' };
 }
 
 /** The application form, published freely as the meeting report says it may be. */
 export function joinPage(model: JoinPageModel): string {
   const words = wordsFor(model.language);
   const w = words.join;
-  const values = model.values ?? { name: '', language: model.language, bins: [], email: '', mobile: '', consent: false };
+  const values = model.values ?? { name: '', language: model.language, bins: [], email: '', mobile: '', phone: '', consent: false };
   const problems = model.problems ?? [];
   const errorOf = (name: string) => {
     const found = problemsOf(problems, name);
     return found.length > 0 ? [...new Set(found.map((p) => reasonFor(words, p.reason)))].join(' ') : undefined;
   };
-  const fields = ['name', 'language', 'bins', 'email', 'mobile', 'consent'] as const;
-  const fieldIds: Record<(typeof fields)[number], string> = { name: 'name', language: 'language', bins: `bin-${model.bins[0]?.id ?? ''}`, email: 'email', mobile: 'mobile', consent: 'consent' };
+  const fields = ['name', 'language', 'bins', 'email', 'mobile', 'phone', 'consent'] as const;
+  const fieldIds: Record<(typeof fields)[number], string> = { name: 'name', language: 'language', bins: `bin-${model.bins[0]?.id ?? ''}`, email: 'email', mobile: 'mobile', phone: 'phone', consent: 'consent' };
   const summary = fields.flatMap((f) => (errorOf(f) ? [{ fieldId: fieldIds[f], text: errorOf(f)! }] : []));
   const known = new Set<string>(fields);
   // A problem of no field on the form (the body as a whole) still has to be said.
@@ -82,6 +83,13 @@ ${field({
   error: errorOf('mobile'),
   control: (aria) => html`<input type="tel" id="mobile" name="mobile" autocomplete="tel" maxlength="32" value="${values.mobile}"${aria}>`,
 })}
+${field({
+  id: 'phone',
+  label: w.phone,
+  hint: w.phoneHint,
+  error: errorOf('phone'),
+  control: (aria) => html`<input type="tel" id="phone" name="phone" autocomplete="tel" maxlength="32" value="${values.phone}"${aria}>`,
+})}
 </fieldset>
 <div class="field${consentError ? ' has-error' : ''}">
 ${consentError ? html`<p class="error" id="consent-error">${consentError}</p>` : ''}
@@ -101,10 +109,29 @@ export interface ApplicationPageModel {
   memberId: string;
   email: ContactStep;
   mobile: ContactStep;
+  /** The phone for calls, confirmed by the code a call says. */
+  phone: ContactStep;
   /** The board approved a membership already. */
   active: boolean;
   message?: { tone: 'success' | 'error'; text: string };
   codeError?: string;
+  phoneCodeError?: string;
+}
+
+/** A six-digit code typed in (the SMS's or the call's), and the button that sends a new one. */
+export function codeForms(model: { action: string; resendAction: string; labels: { label: string; hint: string; confirm: string; resend: string }; error?: string; id?: string }): SafeHtml {
+  const id = model.id ?? 'code';
+  return html`<form method="post" action="${model.action}" novalidate>
+${field({
+  id,
+  label: model.labels.label,
+  hint: model.labels.hint,
+  error: model.error,
+  control: (aria) => html`<input type="text" class="code" id="${id}" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6"${aria}>`,
+})}
+<button type="submit" class="primary">${model.labels.confirm}</button>
+</form>
+<form method="post" action="${model.resendAction}" class="one-button"><button type="submit" class="secondary">${model.labels.resend}</button></form>`;
 }
 
 function step(done: boolean, pendingText: string, doneText: string): SafeHtml {
@@ -122,21 +149,28 @@ ${model.message ? notice(model.message.tone, model.message.text) : ''}
 <ol class="steps">
 ${model.email !== 'none' ? step(model.email === 'done', a.stepEmail, a.stepEmailDone) : ''}
 ${model.mobile !== 'none' ? step(model.mobile === 'done', a.stepMobile, a.stepMobileDone) : ''}
+${model.phone !== 'none' ? step(model.phone === 'done', a.stepPhone, a.stepPhoneDone) : ''}
 ${step(model.active, a.stepBoard, a.active)}
 </ol>
 ${
   model.mobile === 'pending'
-    ? html`<form method="post" action="${codePath}" novalidate>
-${field({
-  id: 'code',
-  label: a.codeLabel,
-  hint: a.codeHint,
-  error: model.codeError,
-  control: (aria) => html`<input type="text" class="code" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6"${aria}>`,
-})}
-<button type="submit" class="primary">${a.confirmCode}</button>
-</form>
-<form method="post" action="${MEMBER_PAGE_PATHS.smsCode(model.memberId)}/resend?lang=${model.language}" class="one-button"><button type="submit" class="secondary">${a.resendCode}</button></form>`
+    ? codeForms({
+        action: codePath,
+        resendAction: `${MEMBER_PAGE_PATHS.smsCode(model.memberId)}/resend?lang=${model.language}`,
+        labels: { label: a.codeLabel, hint: a.codeHint, confirm: a.confirmCode, resend: a.resendCode },
+        error: model.codeError,
+      })
+    : ''
+}
+${
+  model.phone === 'pending'
+    ? codeForms({
+        id: 'phone-code',
+        action: `${MEMBER_PAGE_PATHS.phoneCode(model.memberId)}?lang=${model.language}`,
+        resendAction: `${MEMBER_PAGE_PATHS.phoneCode(model.memberId)}/resend?lang=${model.language}`,
+        labels: { label: a.phoneCodeLabel, hint: a.phoneCodeHint, confirm: a.confirmPhoneCode, resend: a.recallCode },
+        error: model.phoneCodeError,
+      })
     : ''
 }`;
   return memberPage({ language: model.language, title: a.title, address: { path: MEMBER_PAGE_PATHS.smsCode(model.memberId) } }, content);

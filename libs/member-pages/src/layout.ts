@@ -98,7 +98,7 @@ export function reasonFor(words: MemberWords, reason: string): string {
   if (reason === 'not a phone number') return r.notPhone;
   if (reason === 'at least one BIN' || reason === 'each BIN once') return r.atLeastOneBin;
   if (/^at most \d+ BINs$/.test(reason)) return r.atMostBins;
-  if (reason.startsWith('an e-mail address or a mobile number')) return r.emailOrMobile;
+  if (reason.startsWith('an e-mail address, a mobile number or a phone number')) return r.emailOrMobile;
   if (reason.startsWith('the applicant must agree')) return r.consent;
   if (reason.startsWith('unknown BIN')) return r.unknownBin;
   if (/^at most \d+ characters$/.test(reason)) return r.tooLong;

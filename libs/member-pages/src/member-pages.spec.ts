@@ -30,7 +30,7 @@ describe('html', () => {
   });
 
   it('a name typed into the form comes back escaped, never as markup', () => {
-    const page = joinPage({ language: 'nl', bins: [{ id: 'herdersem', name: 'BIN Herdersem' }], values: { name: '"><img src=x onerror=alert(1)>', language: 'nl', bins: [], email: '', mobile: '', consent: false } });
+    const page = joinPage({ language: 'nl', bins: [{ id: 'herdersem', name: 'BIN Herdersem' }], values: { name: '"><img src=x onerror=alert(1)>', language: 'nl', bins: [], email: '', mobile: '', phone: '', consent: false } });
     expect(page).not.toContain('<img');
     expect(page).toContain('value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"');
   });
@@ -39,7 +39,7 @@ describe('html', () => {
 describe('every page, in every language', () => {
   const pages = (language: (typeof LANGUAGES)[number]) => [
     joinPage({ language, bins: [{ id: 'herdersem', name: 'BIN Herdersem' }] }),
-    applicationPage({ language, memberId: '11111111-1111-4111-8111-111111111111', email: 'pending', mobile: 'pending', active: false }),
+    applicationPage({ language, memberId: '11111111-1111-4111-8111-111111111111', email: 'pending', mobile: 'pending', phone: 'pending', active: false }),
     confirmEmailPage({ language, address: { path: '/confirm-email', query: { token: 't' } }, state: 'ask' }),
     preferencesPage({ language, address: { path: '/preferences', query: { token: 't' } }, centre: CENTRE, saved: true, resignHref: '/resign?token=r' }),
     subscribePage({ language, address: { path: '/subscribe', query: { token: 't' } }, category: { code: 'covid', name: 'COVID-19' }, channels: ['sms', 'email'], state: 'ask', preferencesHref: '/preferences?token=p' }),
@@ -77,6 +77,7 @@ describe('the application form', () => {
       bins: ['herdersem'],
       email: 'a@b.be',
       mobile: '',
+      phone: '',
       consent: true,
     });
     expect(joinFormValues({ bins: ['herdersem', 'moorsel'], language: 'xx' }, 'de')).toMatchObject({ bins: ['herdersem', 'moorsel'], language: 'de', consent: false });
@@ -201,5 +202,60 @@ describe('links and lists', () => {
     expect(page).toContain(MEMBER_WORDS.fr.link.expiredTitle);
     expect(page).toContain(MEMBER_WORDS.fr.link.applyAgain);
     expect(page).toContain('action="/preferences/link?lang=fr"');
+  });
+});
+
+describe('the phone for calls', () => {
+  const address = { path: '/preferences', query: { token: 't.k' } };
+  const withPhone = (verified: boolean): PreferenceCentreView => ({ ...CENTRE, contacts: [...CENTRE.contacts, { channel: 'voice', verified }] });
+
+  it.each(LANGUAGES)('%s: the application form asks for it beside the e-mail and the mobile, and reads it back', (language) => {
+    const w = MEMBER_WORDS[language];
+    const page = joinPage({ language, bins: [{ id: 'herdersem', name: 'BIN Herdersem' }], problems: [{ field: 'phone', reason: 'not a phone number' }] });
+    expect(page).toContain(`<label for="phone">${w.join.phone}</label>`);
+    expect(page).toContain(`<p class="error" id="phone-error">${w.reasons.notPhone}</p>`);
+    expect(joinFormValues({ phone: '053 72 11 11' }, language).phone).toBe('053 72 11 11');
+  });
+
+  it.each(LANGUAGES)('%s: the application page asks for the code the call said, apart from the SMS code', (language) => {
+    const a = MEMBER_WORDS[language].application;
+    const page = applicationPage({ language, memberId: '11111111-1111-4111-8111-111111111111', email: 'none', mobile: 'done', phone: 'pending', active: false, phoneCodeError: a.wrongCode });
+    expect(page).toContain(a.stepPhone);
+    expect(page).toContain('action="/join/11111111-1111-4111-8111-111111111111/phone-code?lang=');
+    expect(page).toContain(`<label for="phone-code">${a.phoneCodeLabel}</label>`);
+    expect(page).toContain(`id="phone-code-error">${a.wrongCode}`);
+    expect(page).toContain(`>${a.recallCode}</button>`);
+    expect(page).not.toContain('id="code"');
+  });
+
+  it.each(LANGUAGES)('%s: the preference centre offers to give one, and says a call is coming once given', (language) => {
+    const p = MEMBER_WORDS[language].preferences;
+    const none = preferencesPage({ language, address, centre: CENTRE, resignHref: '/resign' });
+    expect(none).toContain(p.phoneIntro);
+    expect(none).toContain(`action="/preferences/phone?token=t.k&amp;lang=${language}"`);
+    expect(none).toContain(`>${p.phoneGive}</button>`);
+    expect(none).not.toContain('phone-code');
+
+    const pending = preferencesPage({ language, address, centre: withPhone(false), resignHref: '/resign', phone: { state: 'calling' } });
+    expect(pending).toContain(p.phoneCalling);
+    expect(pending).toContain(p.phonePending);
+    expect(pending).toContain(`action="/preferences/phone/code?token=t.k&amp;lang=${language}"`);
+    expect(pending).toContain(`action="/preferences/phone/recall?token=t.k&amp;lang=${language}"`);
+    expect(pending).toContain(`>${p.phoneReplace}</button>`);
+  });
+
+  it.each(LANGUAGES)('%s: a confirmed phone is said so, with no code to type, and calls are a channel per category', (language) => {
+    const w = MEMBER_WORDS[language];
+    const page = preferencesPage({ language, address, centre: withPhone(true), resignHref: '/resign', phone: { state: 'confirmed' } });
+    expect(page).toContain(w.preferences.phoneConfirmed);
+    expect(page).toContain(w.preferences.phoneConfirmedNow);
+    expect(page).not.toContain('phone-code');
+    expect(page).toContain('value="burglary:voice"');
+  });
+
+  it('keeps a refused number as typed, with the reason next to it', () => {
+    const page = preferencesPage({ language: 'nl', address, centre: CENTRE, resignHref: '/resign', phone: { posted: '12<b>', phoneError: MEMBER_WORDS.nl.reasons.notPhone } });
+    expect(page).toContain('value="12&lt;b&gt;"');
+    expect(page).toContain(`id="phone-error">${MEMBER_WORDS.nl.reasons.notPhone}`);
   });
 });

@@ -37,6 +37,8 @@ export interface MemberWords {
     email: string;
     mobile: string;
     mobileHint: string;
+    phone: string;
+    phoneHint: string;
     consent: string;
     privacy: string;
     submit: string;
@@ -50,6 +52,7 @@ export interface MemberWords {
     notPhone: string;
     atLeastOneBin: string;
     atMostBins: string;
+    /** No contact at all: an e-mail address, a mobile or a phone for calls is needed. */
     emailOrMobile: string;
     consent: string;
     unknownBin: string;
@@ -64,6 +67,14 @@ export interface MemberWords {
     stepEmailDone: string;
     stepMobile: string;
     stepMobileDone: string;
+    stepPhone: string;
+    stepPhoneDone: string;
+    phoneCodeLabel: string;
+    phoneCodeHint: string;
+    confirmPhoneCode: string;
+    recallCode: string;
+    phoneConfirmed: string;
+    codeRecalled: string;
     stepBoard: string;
     codeLabel: string;
     codeHint: string;
@@ -108,6 +119,16 @@ export interface MemberWords {
     save: string;
     leaveTitle: string;
     leave: string;
+    phoneTitle: string;
+    phoneIntro: string;
+    phoneLabel: string;
+    phoneHint: string;
+    phoneGive: string;
+    phoneReplace: string;
+    phoneConfirmedNow: string;
+    phonePending: string;
+    phoneCalling: string;
+    phoneConfirmed: string;
   };
   subscribe: {
     title: (category: string) => string;
@@ -191,10 +212,12 @@ const NL: MemberWords = {
     bins: 'Uw BIN',
     binsHint: 'Kies één of meer netwerken (hoogstens 5).',
     contactLegend: 'Hoe bereiken we u?',
-    contactHint: 'Vul een e-mailadres, een gsm-nummer of beide in. We vragen u elk te bevestigen.',
+    contactHint: 'Vul minstens een e-mailadres, een gsm-nummer of een telefoonnummer voor oproepen in. We vragen u elk te bevestigen.',
     email: 'E-mailadres',
     mobile: 'Gsm-nummer',
     mobileHint: 'Voor sms-berichten, bijvoorbeeld 0470 12 34 56.',
+    phone: 'Telefoonnummer voor oproepen (vast of gsm)',
+    phoneHint: 'Voor gesproken oproepen, ook zonder gsm: bijvoorbeeld 053 72 11 11. We bellen u om het nummer te bevestigen.',
     consent: 'Ik ga ermee akkoord dat de politiezone mijn naam en contactgegevens bewaart om mij BIN-berichten te sturen. Ik kan mijn lidmaatschap altijd opzeggen; dan worden ze gewist.',
     privacy: 'Een bestuurslid van het BIN keurt uw aanvraag goed. Uw gegevens worden niet doorgegeven.',
     submit: 'Aanvraag versturen',
@@ -208,7 +231,7 @@ const NL: MemberWords = {
     notPhone: 'Dit is geen geldig telefoonnummer.',
     atLeastOneBin: 'Kies minstens één BIN.',
     atMostBins: 'Kies hoogstens 5 BIN’s.',
-    emailOrMobile: 'Vul een e-mailadres of een gsm-nummer in.',
+    emailOrMobile: 'Vul een e-mailadres, een gsm-nummer of een telefoonnummer voor oproepen in.',
     consent: 'Vink aan dat u akkoord gaat, anders kunnen we u geen berichten sturen.',
     unknownBin: 'Dit BIN bestaat niet (meer).',
     tooLong: 'Dit is te lang.',
@@ -222,6 +245,14 @@ const NL: MemberWords = {
     stepEmailDone: 'Uw e-mailadres is bevestigd.',
     stepMobile: 'Vul hieronder de code in uit de sms die we u stuurden.',
     stepMobileDone: 'Uw gsm-nummer is bevestigd.',
+    stepPhone: 'Bevestig uw telefoonnummer voor oproepen: we bellen u nu en zeggen een code van zes cijfers.',
+    stepPhoneDone: 'Uw telefoonnummer voor oproepen is bevestigd.',
+    phoneCodeLabel: 'Code uit de oproep',
+    phoneCodeHint: 'De zes cijfers die de oproep zei.',
+    confirmPhoneCode: 'Telefoonnummer bevestigen',
+    recallCode: 'Bel mij opnieuw met een nieuwe code',
+    phoneConfirmed: 'Uw telefoonnummer voor oproepen is bevestigd.',
+    codeRecalled: 'We bellen u opnieuw met een nieuwe code.',
     stepBoard: 'Een bestuurslid van uw BIN keurt uw aanvraag goed. Daarna krijgt u de berichten.',
     codeLabel: 'Code uit de sms',
     codeHint: '6 cijfers, 15 minuten geldig.',
@@ -266,6 +297,16 @@ const NL: MemberWords = {
     save: 'Opslaan',
     leaveTitle: 'Geen lid meer?',
     leave: 'Uw lidmaatschap opzeggen',
+    phoneTitle: 'Telefoon voor oproepen',
+    phoneIntro: 'Bij een dringend bericht kunnen we u bellen, op een vaste lijn of een gsm. Het nummer telt pas nadat u de code invult die we u bij het bevestigen zeggen.',
+    phoneLabel: 'Telefoonnummer (vast of gsm)',
+    phoneHint: 'Bijvoorbeeld 053 72 11 11 of 0470 12 34 56.',
+    phoneGive: 'Bel mij om dit nummer te bevestigen',
+    phoneReplace: 'Een ander nummer opgeven',
+    phoneConfirmedNow: 'Uw telefoonnummer voor oproepen is bevestigd: berichten kunnen u bellen.',
+    phonePending: 'Uw telefoonnummer voor oproepen is nog niet bevestigd: vul de code in die de oproep zei.',
+    phoneCalling: 'We bellen u nu. Vul hieronder de code in die de oproep zegt.',
+    phoneConfirmed: 'Bevestigd: berichten kunnen u voortaan op dit nummer bellen.',
   },
   subscribe: {
     title: (c) => `Berichten over ${c} ontvangen?`,
@@ -344,10 +385,12 @@ const FR: MemberWords = {
     bins: 'Votre BIN',
     binsHint: 'Choisissez un ou plusieurs réseaux (5 au plus).',
     contactLegend: 'Comment vous joindre ?',
-    contactHint: 'Indiquez une adresse e-mail, un numéro de GSM ou les deux. Nous vous demanderons de confirmer chacun.',
+    contactHint: 'Indiquez au moins une adresse e-mail, un numéro de GSM ou un numéro pour les appels. Nous vous demanderons de confirmer chacun.',
     email: 'Adresse e-mail',
     mobile: 'Numéro de GSM',
     mobileHint: 'Pour les SMS, par exemple 0470 12 34 56.',
+    phone: 'Numéro pour les appels (fixe ou GSM)',
+    phoneHint: 'Pour les appels vocaux, même sans GSM : par exemple 053 72 11 11. Nous vous appelons pour confirmer le numéro.',
     consent: 'J’accepte que la zone de police conserve mon nom et mes coordonnées pour m’envoyer les messages BIN. Je peux mettre fin à mon adhésion à tout moment ; elles sont alors effacées.',
     privacy: 'Un membre du comité du BIN approuve votre demande. Vos données ne sont pas transmises à des tiers.',
     submit: 'Envoyer la demande',
@@ -361,7 +404,7 @@ const FR: MemberWords = {
     notPhone: 'Ce n’est pas un numéro de téléphone valable.',
     atLeastOneBin: 'Choisissez au moins un BIN.',
     atMostBins: 'Choisissez 5 BIN au plus.',
-    emailOrMobile: 'Indiquez une adresse e-mail ou un numéro de GSM.',
+    emailOrMobile: 'Indiquez une adresse e-mail, un numéro de GSM ou un numéro pour les appels.',
     consent: 'Cochez votre accord, sans quoi nous ne pouvons pas vous envoyer de messages.',
     unknownBin: 'Ce BIN n’existe pas (ou plus).',
     tooLong: 'C’est trop long.',
@@ -375,6 +418,14 @@ const FR: MemberWords = {
     stepEmailDone: 'Votre adresse e-mail est confirmée.',
     stepMobile: 'Indiquez ci-dessous le code du SMS que nous vous avons envoyé.',
     stepMobileDone: 'Votre numéro de GSM est confirmé.',
+    stepPhone: 'Confirmez votre numéro pour les appels : nous vous appelons maintenant et vous disons un code à six chiffres.',
+    stepPhoneDone: 'Votre numéro pour les appels est confirmé.',
+    phoneCodeLabel: 'Code de l’appel',
+    phoneCodeHint: 'Les six chiffres que l’appel a dits.',
+    confirmPhoneCode: 'Confirmer le numéro',
+    recallCode: 'Rappelez-moi avec un nouveau code',
+    phoneConfirmed: 'Votre numéro pour les appels est confirmé.',
+    codeRecalled: 'Nous vous rappelons avec un nouveau code.',
     stepBoard: 'Un membre du comité de votre BIN approuve votre demande. Vous recevez ensuite les messages.',
     codeLabel: 'Code reçu par SMS',
     codeHint: '6 chiffres, valable 15 minutes.',
@@ -419,6 +470,16 @@ const FR: MemberWords = {
     save: 'Enregistrer',
     leaveTitle: 'Vous ne voulez plus être membre ?',
     leave: 'Mettre fin à votre adhésion',
+    phoneTitle: 'Téléphone pour les appels',
+    phoneIntro: 'Pour un message urgent, nous pouvons vous appeler, sur un fixe ou un GSM. Le numéro ne compte qu’une fois que vous avez saisi le code que nous vous disons pour le confirmer.',
+    phoneLabel: 'Numéro de téléphone (fixe ou GSM)',
+    phoneHint: 'Par exemple 053 72 11 11 ou 0470 12 34 56.',
+    phoneGive: 'Appelez-moi pour confirmer ce numéro',
+    phoneReplace: 'Donner un autre numéro',
+    phoneConfirmedNow: 'Votre numéro pour les appels est confirmé : les messages peuvent vous appeler.',
+    phonePending: 'Votre numéro pour les appels n’est pas encore confirmé : saisissez le code que l’appel a dit.',
+    phoneCalling: 'Nous vous appelons maintenant. Saisissez ci-dessous le code que l’appel dit.',
+    phoneConfirmed: 'Confirmé : les messages peuvent désormais vous appeler à ce numéro.',
   },
   subscribe: {
     title: (c) => `Recevoir les messages « ${c} » ?`,
@@ -497,10 +558,12 @@ const DE: MemberWords = {
     bins: 'Ihr BIN',
     binsHint: 'Wählen Sie ein oder mehrere Netzwerke (höchstens 5).',
     contactLegend: 'Wie erreichen wir Sie?',
-    contactHint: 'Geben Sie eine E-Mail-Adresse, eine Handynummer oder beides an. Wir bitten Sie, jede zu bestätigen.',
+    contactHint: 'Geben Sie mindestens eine E-Mail-Adresse, eine Handynummer oder eine Telefonnummer für Anrufe an. Wir bitten Sie, jede zu bestätigen.',
     email: 'E-Mail-Adresse',
     mobile: 'Handynummer',
     mobileHint: 'Für SMS, zum Beispiel 0470 12 34 56.',
+    phone: 'Telefonnummer für Anrufe (Festnetz oder Handy)',
+    phoneHint: 'Für Sprachanrufe, auch ohne Handy: zum Beispiel 087 59 11 11. Wir rufen Sie an, um die Nummer zu bestätigen.',
     consent: 'Ich bin damit einverstanden, dass die Polizeizone meinen Namen und meine Kontaktdaten speichert, um mir BIN-Nachrichten zu senden. Ich kann meine Mitgliedschaft jederzeit beenden; dann werden sie gelöscht.',
     privacy: 'Ein Vorstandsmitglied des BIN genehmigt Ihren Antrag. Ihre Daten werden nicht weitergegeben.',
     submit: 'Antrag senden',
@@ -514,7 +577,7 @@ const DE: MemberWords = {
     notPhone: 'Das ist keine gültige Telefonnummer.',
     atLeastOneBin: 'Wählen Sie mindestens ein BIN.',
     atMostBins: 'Wählen Sie höchstens 5 BIN.',
-    emailOrMobile: 'Geben Sie eine E-Mail-Adresse oder eine Handynummer an.',
+    emailOrMobile: 'Geben Sie eine E-Mail-Adresse, eine Handynummer oder eine Telefonnummer für Anrufe an.',
     consent: 'Bitte stimmen Sie zu, sonst können wir Ihnen keine Nachrichten senden.',
     unknownBin: 'Dieses BIN gibt es nicht (mehr).',
     tooLong: 'Das ist zu lang.',
@@ -528,6 +591,14 @@ const DE: MemberWords = {
     stepEmailDone: 'Ihre E-Mail-Adresse ist bestätigt.',
     stepMobile: 'Geben Sie unten den Code aus der SMS ein, die wir Ihnen gesendet haben.',
     stepMobileDone: 'Ihre Handynummer ist bestätigt.',
+    stepPhone: 'Bestätigen Sie Ihre Telefonnummer für Anrufe: Wir rufen Sie jetzt an und sagen einen sechsstelligen Code.',
+    stepPhoneDone: 'Ihre Telefonnummer für Anrufe ist bestätigt.',
+    phoneCodeLabel: 'Code aus dem Anruf',
+    phoneCodeHint: 'Die sechs Ziffern, die der Anruf gesagt hat.',
+    confirmPhoneCode: 'Telefonnummer bestätigen',
+    recallCode: 'Rufen Sie mich mit einem neuen Code erneut an',
+    phoneConfirmed: 'Ihre Telefonnummer für Anrufe ist bestätigt.',
+    codeRecalled: 'Wir rufen Sie mit einem neuen Code erneut an.',
     stepBoard: 'Ein Vorstandsmitglied Ihres BIN genehmigt Ihren Antrag. Danach erhalten Sie die Nachrichten.',
     codeLabel: 'Code aus der SMS',
     codeHint: '6 Ziffern, 15 Minuten gültig.',
@@ -572,6 +643,16 @@ const DE: MemberWords = {
     save: 'Speichern',
     leaveTitle: 'Kein Mitglied mehr sein?',
     leave: 'Ihre Mitgliedschaft beenden',
+    phoneTitle: 'Telefon für Anrufe',
+    phoneIntro: 'Bei einer dringenden Nachricht können wir Sie anrufen, im Festnetz oder auf dem Handy. Die Nummer gilt erst, wenn Sie den Code eingeben, den wir Ihnen zur Bestätigung sagen.',
+    phoneLabel: 'Telefonnummer (Festnetz oder Handy)',
+    phoneHint: 'Zum Beispiel 087 59 11 11 oder 0470 12 34 56.',
+    phoneGive: 'Rufen Sie mich an, um diese Nummer zu bestätigen',
+    phoneReplace: 'Eine andere Nummer angeben',
+    phoneConfirmedNow: 'Ihre Telefonnummer für Anrufe ist bestätigt: Nachrichten können Sie anrufen.',
+    phonePending: 'Ihre Telefonnummer für Anrufe ist noch nicht bestätigt: Geben Sie den Code ein, den der Anruf gesagt hat.',
+    phoneCalling: 'Wir rufen Sie jetzt an. Geben Sie unten den Code ein, den der Anruf sagt.',
+    phoneConfirmed: 'Bestätigt: Nachrichten können Sie ab jetzt unter dieser Nummer anrufen.',
   },
   subscribe: {
     title: (c) => `Nachrichten zu ${c} erhalten?`,
@@ -650,10 +731,12 @@ const EN: MemberWords = {
     bins: 'Your BIN',
     binsHint: 'Choose one or more networks (at most 5).',
     contactLegend: 'How do we reach you?',
-    contactHint: 'Give an e-mail address, a mobile number or both. We will ask you to confirm each.',
+    contactHint: 'Give at least an e-mail address, a mobile number or a phone number for calls. We will ask you to confirm each.',
     email: 'E-mail address',
     mobile: 'Mobile number',
     mobileHint: 'For text messages, for example 0470 12 34 56.',
+    phone: 'Phone number for calls (landline or mobile)',
+    phoneHint: 'For voice calls, also without a mobile: for example 053 72 11 11. We call you to confirm the number.',
     consent: 'I agree that the police zone keeps my name and contact details to send me BIN messages. I can end my membership at any time; they are then erased.',
     privacy: 'A board member of the BIN approves your application. Your data are not passed on.',
     submit: 'Send application',
@@ -667,7 +750,7 @@ const EN: MemberWords = {
     notPhone: 'This is not a valid phone number.',
     atLeastOneBin: 'Choose at least one BIN.',
     atMostBins: 'Choose at most 5 BINs.',
-    emailOrMobile: 'Give an e-mail address or a mobile number.',
+    emailOrMobile: 'Give an e-mail address, a mobile number or a phone number for calls.',
     consent: 'Please tick that you agree, otherwise we cannot send you messages.',
     unknownBin: 'This BIN does not exist (any more).',
     tooLong: 'This is too long.',
@@ -681,6 +764,14 @@ const EN: MemberWords = {
     stepEmailDone: 'Your e-mail address is confirmed.',
     stepMobile: 'Enter below the code from the text message we sent you.',
     stepMobileDone: 'Your mobile number is confirmed.',
+    stepPhone: 'Confirm your phone number for calls: we are calling you now and will say a six-digit code.',
+    stepPhoneDone: 'Your phone number for calls is confirmed.',
+    phoneCodeLabel: 'Code from the call',
+    phoneCodeHint: 'The six digits the call said.',
+    confirmPhoneCode: 'Confirm phone number',
+    recallCode: 'Call me again with a new code',
+    phoneConfirmed: 'Your phone number for calls is confirmed.',
+    codeRecalled: 'We are calling you again with a new code.',
     stepBoard: 'A board member of your BIN approves your application. Then you receive the messages.',
     codeLabel: 'Code from the text message',
     codeHint: '6 digits, valid for 15 minutes.',
@@ -725,6 +816,16 @@ const EN: MemberWords = {
     save: 'Save',
     leaveTitle: 'No longer a member?',
     leave: 'End your membership',
+    phoneTitle: 'Phone for calls',
+    phoneIntro: 'For an urgent message we can call you, on a landline or a mobile. The number counts once you enter the code we say to you to confirm it.',
+    phoneLabel: 'Phone number (landline or mobile)',
+    phoneHint: 'For example 053 72 11 11 or 0470 12 34 56.',
+    phoneGive: 'Call me to confirm this number',
+    phoneReplace: 'Give another number',
+    phoneConfirmedNow: 'Your phone number for calls is confirmed: alerts can call you.',
+    phonePending: 'Your phone number for calls is not confirmed yet: enter the code the call said.',
+    phoneCalling: 'We are calling you now. Enter below the code the call says.',
+    phoneConfirmed: 'Confirmed: alerts can call you on this number from now on.',
   },
   subscribe: {
     title: (c) => `Receive messages about ${c}?`,

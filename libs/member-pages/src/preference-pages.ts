@@ -2,6 +2,7 @@ import { CHANNELS, Channel, LANGUAGES, Language, MEMBER_PAGE_PATHS } from '@bin-
 import { SafeHtml, html } from './html';
 import { FieldProblem, PageAddress, actionForm, categoryWords, errorSummary, field, hrefOf, listInWords, memberPage, notice, problemsOf, reasonFor, wordsFor } from './layout';
 import { MemberWords, languageName } from './member-words';
+import { codeForms } from './join-pages';
 
 /** The preference centre as the API shows it (the persistence layer's PreferenceCentre). */
 export interface PreferenceCentreView {
@@ -68,6 +69,49 @@ export interface PreferencesPageModel {
   /** As posted, when the form comes back with problems. */
   posted?: PreferenceFormChange;
   resignHref: string;
+  /** The phone for calls: just given (a call is on its way), just confirmed, or its form refused. */
+  phone?: { state?: 'calling' | 'confirmed' | 'recalled'; phoneError?: string; codeError?: string; posted?: string; message?: string };
+}
+
+/**
+ * The phone for calls, beside the choices: its own forms, as giving a number starts a call and
+ * the code it says has to be typed in before calls count. The centre never shows the number.
+ */
+function phoneSection(words: MemberWords, model: PreferencesPageModel): SafeHtml {
+  const p = words.preferences;
+  const a = words.application;
+  const phone = model.centre.contacts.find((c) => c.channel === 'voice');
+  const state = model.phone?.state;
+  const at = (path: string) => hrefOf({ path, query: model.address.query }, { lang: model.language });
+  const said =
+    state === 'confirmed' ? notice('success', p.phoneConfirmed) : state === 'calling' ? notice('info', p.phoneCalling) : state === 'recalled' ? notice('info', a.codeRecalled) : '';
+  return html`<section class="group" aria-labelledby="phone-title">
+<h2 id="phone-title" tabindex="-1">${p.phoneTitle}</h2>
+${said}
+${model.phone?.message ? notice('error', model.phone.message) : ''}
+<p>${phone?.verified ? p.phoneConfirmedNow : phone ? p.phonePending : p.phoneIntro}</p>
+${
+  phone && !phone.verified
+    ? codeForms({
+        id: 'phone-code',
+        action: at(MEMBER_PAGE_PATHS.preferencesPhoneCode),
+        resendAction: at(MEMBER_PAGE_PATHS.preferencesPhoneRecall),
+        labels: { label: a.phoneCodeLabel, hint: a.phoneCodeHint, confirm: a.confirmPhoneCode, resend: a.recallCode },
+        error: model.phone?.codeError,
+      })
+    : ''
+}
+<form method="post" action="${at(MEMBER_PAGE_PATHS.preferencesPhone)}" novalidate>
+${field({
+  id: 'phone',
+  label: p.phoneLabel,
+  hint: p.phoneHint,
+  error: model.phone?.phoneError,
+  control: (aria) => html`<input type="tel" id="phone" name="phone" autocomplete="tel" maxlength="32" value="${model.phone?.posted ?? ''}"${aria}>`,
+})}
+<button type="submit" class="${phone ? 'secondary' : 'primary'}">${phone ? p.phoneReplace : p.phoneGive}</button>
+</form>
+</section>`;
 }
 
 function categoryFieldset(words: MemberWords, centre: PreferenceCentreView, category: PreferenceCentreView['categories'][number], posted?: PreferenceFormChange): SafeHtml {
@@ -139,6 +183,7 @@ ${field({ id: 'quiet-end', label: p.quietUntil, error: quietProblem('end'), cont
 </fieldset>
 <button type="submit" class="primary">${p.save}</button>
 </form>
+${phoneSection(words, model)}
 <div class="links"><h2>${p.leaveTitle}</h2><p><a href="${model.resignHref}">${p.leave}</a></p></div>`;
   return memberPage({ language: model.language, title: p.title, address: model.address }, content);
 }

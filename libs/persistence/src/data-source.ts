@@ -13,6 +13,7 @@ import { SetBasedPlanning1764950000000 } from './migrations/1764950000000-set-ba
 import { AlertTraceContext1765000000000 } from './migrations/1765000000000-alert-trace-context';
 import { CapDetails1765100000000 } from './migrations/1765100000000-cap-details';
 import { DeliveryCallFence1765200000000 } from './migrations/1765200000000-delivery-call-fence';
+import { VoiceCodeNotices1765300000000 } from './migrations/1765300000000-voice-code-notices';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   AlertTraceContext1765000000000,
   CapDetails1765100000000,
   DeliveryCallFence1765200000000,
+  VoiceCodeNotices1765300000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

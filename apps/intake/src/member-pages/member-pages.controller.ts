@@ -5,6 +5,9 @@ import {
   FieldProblem,
   LinkProblem,
   MEMBER_STYLESHEET,
+  MemberWords,
+  PreferenceCentreView,
+  PreferencesPageModel,
   PageAddress,
   applicationPage,
   askLinkPage,
@@ -14,6 +17,7 @@ import {
   joinPage,
   linkProblemPage,
   pageLanguage,
+  reasonFor,
   preferenceFormChange,
   preferencesPage,
   resignPage,
@@ -21,11 +25,11 @@ import {
   unsubscribePage,
   wordsFor,
 } from '@bin-alert/member-pages';
-import { ReferenceDataRepository } from '@bin-alert/persistence';
+import { CodedContactKind, ReferenceDataRepository } from '@bin-alert/persistence';
 import { APP_CONFIG, AppConfig, ApiDoc, CurrentOrigin, Public, RequestValidationError, ZodBodyPipe } from '@bin-alert/platform';
 import { MemberLinks } from '../members/member-links';
-import { membershipApplicationRequest, mobileConfirmationRequest, preferenceChangeRequest, preferencesLinkRequest } from '../members/member-requests';
-import { MembershipService, SmsCodeRefused, TooManyRequests } from '../members/membership.service';
+import { membershipApplicationRequest, codeConfirmationRequest, phoneForCallsRequest, preferenceChangeRequest, preferencesLinkRequest } from '../members/member-requests';
+import { MembershipService, CodeRefused, TooManyRequests } from '../members/membership.service';
 import { PreferenceService } from '../members/preference.service';
 import { admitPublicRequest } from '../members/public-allowance';
 import { MEMBER_PAGE_DOCS as DOCS } from './member-pages.docs';
@@ -96,46 +100,32 @@ export class MemberPagesController {
     const progress = await this.progressOrNotFound(memberId, req, res, lang);
     if (!progress) return;
     const a = wordsFor(progress.language).application;
-    const said = { email: wordsFor(progress.language).application.stepEmailDone, mobile: a.codeConfirmed, resent: a.codeResent }[done ?? ''];
+    const said = { email: wordsFor(progress.language).application.stepEmailDone, mobile: a.codeConfirmed, resent: a.codeResent, phone: a.phoneConfirmed, recalled: a.codeRecalled }[done ?? ''];
     sendMemberPage(res, 200, progress.language, applicationPage({ ...progress, memberId, ...(said ? { message: { tone: 'success', text: said } } : {}) }));
   }
 
   @Post('join/:memberId/code')
   @ApiDoc(DOCS.confirmCode)
   async confirmCode(@Req() req: Request, @Res() res: Response, @Param('memberId') memberId: string, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('lang') lang?: string): Promise<void> {
-    const progress = await this.progressOrNotFound(memberId, req, res, lang);
-    if (!progress) return;
-    const words = wordsFor(progress.language);
-    const again = (status: number, extra: { codeError?: string; message?: { tone: 'error'; text: string } }) =>
-      sendMemberPage(res, status, progress.language, applicationPage({ ...progress, memberId, ...extra }));
-    const code = String(formOf(req).code ?? '').replace(/\s+/g, '');
-    try {
-      const body = new ZodBodyPipe(mobileConfirmationRequest).transform({ code }) as { code: string };
-      await this.memberships.confirmMobile(memberId, body.code, origin);
-      res.redirect(303, `${MEMBER_PAGE_PATHS.smsCode(memberId)}?lang=${progress.language}&done=mobile`);
-    } catch (error) {
-      if (error instanceof RequestValidationError) return again(400, { codeError: error.problems[0]?.reason === 'wrong code' ? words.application.wrongCode : words.reasons.sixDigits });
-      if (error instanceof SmsCodeRefused) return again(409, { message: { tone: 'error', text: error.verdict === 'expired' ? words.application.codeExpired : words.application.tooManyAttempts } });
-      if (error instanceof NotFoundException) return again(409, { message: { tone: 'error', text: words.application.noCodeWaiting } });
-      throw error;
-    }
+    await this.applicationCode(req, res, memberId, 'mobile', origin, lang);
   }
 
   @Post('join/:memberId/code/resend')
   @ApiDoc(DOCS.resendCode)
   async resendCode(@Req() req: Request, @Res() res: Response, @Param('memberId') memberId: string, @Query('lang') lang?: string): Promise<void> {
-    const progress = await this.progressOrNotFound(memberId, req, res, lang);
-    if (!progress) return;
-    const again = (status: number, text: string) => sendMemberPage(res, status, progress.language, applicationPage({ ...progress, memberId, message: { tone: 'error', text } }));
-    try {
-      await this.admit('messages', req, res);
-      await this.memberships.resendCode(memberId);
-      res.redirect(303, `${MEMBER_PAGE_PATHS.smsCode(memberId)}?lang=${progress.language}&done=resent`);
-    } catch (error) {
-      if (error instanceof TooManyRequests) return again(429, this.rateLimited(progress.language, error));
-      if (error instanceof NotFoundException) return again(409, wordsFor(progress.language).application.noCodeWaiting);
-      throw error;
-    }
+    await this.applicationResend(req, res, memberId, 'mobile', lang);
+  }
+
+  @Post('join/:memberId/phone-code')
+  @ApiDoc(DOCS.confirmPhoneCode)
+  async confirmPhoneCode(@Req() req: Request, @Res() res: Response, @Param('memberId') memberId: string, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('lang') lang?: string): Promise<void> {
+    await this.applicationCode(req, res, memberId, 'phone', origin, lang);
+  }
+
+  @Post('join/:memberId/phone-code/resend')
+  @ApiDoc(DOCS.recallCode)
+  async recallCode(@Req() req: Request, @Res() res: Response, @Param('memberId') memberId: string, @Query('lang') lang?: string): Promise<void> {
+    await this.applicationResend(req, res, memberId, 'phone', lang);
   }
 
   @Get('confirm-email')
@@ -168,11 +158,12 @@ export class MemberPagesController {
 
   @Get('preferences')
   @ApiDoc(DOCS.preferencesPage)
-  async preferencesPage(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string, @Query('saved') saved?: string): Promise<void> {
+  async preferencesPage(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string, @Query('saved') saved?: string, @Query('phone') phone?: string): Promise<void> {
     const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
     if (!found) return;
     const { centre, language } = found;
-    sendMemberPage(res, 200, language, preferencesPage({ language, address: this.address(MEMBER_PAGE_PATHS.preferences, token), centre, saved: saved === '1', resignHref: this.resignHref(centre.memberId, lang) }));
+    const phoneState = phone === 'calling' || phone === 'confirmed' || phone === 'recalled' ? phone : undefined;
+    sendMemberPage(res, 200, language, this.centrePage(token, lang, language, centre, { saved: saved === '1', phone: { state: phoneState } }));
   }
 
   @Post('preferences')
@@ -282,7 +273,117 @@ export class MemberPagesController {
     }
   }
 
+  @Post('preferences/phone')
+  @ApiDoc(DOCS.givePhone)
+  async givePhone(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+    const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
+    if (!found) return;
+    const { centre, language } = found;
+    const posted = String(formOf(req).phone ?? '');
+    const again = (status: number, phone: PreferencesPageModel['phone']) => sendMemberPage(res, status, language, this.centrePage(token, lang, language, centre, { phone: { posted, ...phone } }));
+    try {
+      const body = new ZodBodyPipe(phoneForCallsRequest).transform({ phone: posted }) as { phone: string };
+      await this.admit('messages', req, res);
+      await this.memberships.replacePhone(centre.memberId, body.phone, origin);
+      res.redirect(303, this.centreHref(token, lang, 'phone=calling'));
+    } catch (error) {
+      if (error instanceof RequestValidationError) return again(400, { phoneError: reasonFor(wordsFor(language), error.problems[0]?.reason ?? '') });
+      if (error instanceof TooManyRequests) return again(429, { message: this.rateLimited(language, error) });
+      throw error;
+    }
+  }
+
+  @Post('preferences/phone/code')
+  @ApiDoc(DOCS.confirmPhoneInCentre)
+  async confirmPhoneInCentre(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+    const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
+    if (!found) return;
+    const { centre, language } = found;
+    const words = wordsFor(language);
+    const again = (status: number, phone: PreferencesPageModel['phone']) => sendMemberPage(res, status, language, this.centrePage(token, lang, language, centre, { phone }));
+    try {
+      await this.confirmByCode(centre.memberId, 'phone', formOf(req).code, origin);
+      res.redirect(303, this.centreHref(token, lang, 'phone=confirmed'));
+    } catch (error) {
+      const refused = this.codeRefusal(words, error);
+      if (!refused) throw error;
+      return again(refused.status, refused.field ? { codeError: refused.text } : { message: refused.text });
+    }
+  }
+
+  @Post('preferences/phone/recall')
+  @ApiDoc(DOCS.recallPhoneInCentre)
+  async recallPhoneInCentre(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+    const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
+    if (!found) return;
+    const { centre, language } = found;
+    const again = (status: number, message: string) => sendMemberPage(res, status, language, this.centrePage(token, lang, language, centre, { phone: { message } }));
+    try {
+      await this.admit('messages', req, res);
+      await this.memberships.resendCode(centre.memberId, 'phone');
+      res.redirect(303, this.centreHref(token, lang, 'phone=recalled'));
+    } catch (error) {
+      if (error instanceof TooManyRequests) return again(429, this.rateLimited(language, error));
+      if (error instanceof NotFoundException) return again(409, wordsFor(language).application.noCodeWaiting);
+      throw error;
+    }
+  }
+
   // ── helpers ──────────────────────────────────────────────────────────────────────────────
+
+  /** The code an SMS or a call gave, typed into the application's page. */
+  private async applicationCode(req: Request, res: Response, memberId: string, kind: CodedContactKind, origin: Required<RequestOrigin>, lang?: string): Promise<void> {
+    const progress = await this.progressOrNotFound(memberId, req, res, lang);
+    if (!progress) return;
+    const words = wordsFor(progress.language);
+    try {
+      await this.confirmByCode(memberId, kind, formOf(req).code, origin);
+      res.redirect(303, `${MEMBER_PAGE_PATHS.smsCode(memberId)}?lang=${progress.language}&done=${kind}`);
+    } catch (error) {
+      const refused = this.codeRefusal(words, error);
+      if (!refused) throw error;
+      const extra = refused.field ? { [kind === 'mobile' ? 'codeError' : 'phoneCodeError']: refused.text } : { message: { tone: 'error' as const, text: refused.text } };
+      sendMemberPage(res, refused.status, progress.language, applicationPage({ ...progress, memberId, ...extra }));
+    }
+  }
+
+  /** A new SMS (mobile) or a new call (phone) with a new code, asked for on the application's page. */
+  private async applicationResend(req: Request, res: Response, memberId: string, kind: CodedContactKind, lang?: string): Promise<void> {
+    const progress = await this.progressOrNotFound(memberId, req, res, lang);
+    if (!progress) return;
+    const again = (status: number, text: string) => sendMemberPage(res, status, progress.language, applicationPage({ ...progress, memberId, message: { tone: 'error', text } }));
+    try {
+      await this.admit('messages', req, res);
+      await this.memberships.resendCode(memberId, kind);
+      res.redirect(303, `${MEMBER_PAGE_PATHS.smsCode(memberId)}?lang=${progress.language}&done=${kind === 'mobile' ? 'resent' : 'recalled'}`);
+    } catch (error) {
+      if (error instanceof TooManyRequests) return again(429, this.rateLimited(progress.language, error));
+      if (error instanceof NotFoundException) return again(409, wordsFor(progress.language).application.noCodeWaiting);
+      throw error;
+    }
+  }
+
+  private async confirmByCode(memberId: string, kind: CodedContactKind, typed: unknown, origin: Required<RequestOrigin>): Promise<void> {
+    const body = new ZodBodyPipe(codeConfirmationRequest).transform({ code: String(typed ?? '').replace(/\s+/g, '') }) as { code: string };
+    await this.memberships.confirmCode(memberId, kind, body.code, origin);
+  }
+
+  /** What the page says when a code is refused: under the field (its form), or above (ask for a new one); null for any other error. */
+  private codeRefusal(words: MemberWords, error: unknown): { status: number; text: string; field: boolean } | null {
+    if (error instanceof RequestValidationError) return { status: 400, field: true, text: error.problems[0]?.reason === 'wrong code' ? words.application.wrongCode : words.reasons.sixDigits };
+    if (error instanceof CodeRefused) return { status: 409, field: false, text: error.verdict === 'expired' ? words.application.codeExpired : words.application.tooManyAttempts };
+    if (error instanceof NotFoundException) return { status: 409, field: false, text: words.application.noCodeWaiting };
+    return null;
+  }
+
+  private centrePage(token: string | undefined, lang: string | undefined, language: Language, centre: PreferenceCentreView & { memberId: string }, extra: Partial<PreferencesPageModel> = {}): string {
+    return preferencesPage({ language, address: this.address(MEMBER_PAGE_PATHS.preferences, token), centre, resignHref: this.resignHref(centre.memberId, lang), ...extra });
+  }
+
+  private centreHref(token: string | undefined, lang: string | undefined, state: string): string {
+    // To the phone's section, further down than the screen: that is where the member continues.
+    return `${MEMBER_PAGE_PATHS.preferences}?token=${encodeURIComponent(token ?? '')}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}&${state}#phone-title`;
+  }
 
   private async unsubscribeStep(req: Request, res: Response, token: string | undefined, lang: string | undefined, act: Required<RequestOrigin> | null): Promise<void> {
     const found = await this.centreOrProblem(req, res, token, 'unsubscribe', lang);

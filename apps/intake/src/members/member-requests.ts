@@ -22,6 +22,12 @@ function optionalContact(maxLength: number, normalise: (value: string) => { ok: 
     });
 }
 
+/** A phone for calls, landline or mobile: any valid number, in E.164. */
+const optionalPhoneForCalls = optionalContact(32, (v) => {
+  const check = checkPhoneNumber(v, 'phone');
+  return check.ok ? { ok: true, value: check.e164 } : { ok: false, reason: 'not a phone number' };
+});
+
 /**
  * POST /v1/applications, the public form. Contacts are normalised here (E.164 for the mobile,
  * lower-case domain for the address); the reasons never repeat what was typed, because that is
@@ -41,11 +47,13 @@ export const membershipApplicationRequest = z
       if (check.ok) return { ok: true, value: check.e164 };
       return { ok: false, reason: check.reason === 'not_a_mobile_number' ? 'not a mobile number (SMS cannot reach it)' : 'not a phone number' };
     }),
+    /** For calls: a landline or a mobile. */
+    phone: optionalPhoneForCalls,
     consent: z.literal(true, { errorMap: () => ({ message: 'the applicant must agree to the processing of their data (true)' }) }),
   })
   .strict()
   .superRefine((a, ctx) => {
-    if (!a.email && !a.mobile) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['email'], message: 'an e-mail address or a mobile number is required' });
+    if (!a.email && !a.mobile && !a.phone) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['email'], message: 'an e-mail address, a mobile number or a phone number for calls is required' });
   });
 export type MembershipApplicationRequest = z.infer<typeof membershipApplicationRequest>;
 
@@ -58,7 +66,13 @@ export const preferencesLinkRequest = z
   })
   .strict();
 
-export const mobileConfirmationRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
+/** The code an SMS or a call gave, for a mobile or a phone alike. */
+export const codeConfirmationRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }).strict();
+
+/** POST /v1/preferences/phone: the member's new phone for calls. */
+export const phoneForCallsRequest = z
+  .object({ phone: z.string({ required_error: 'required' }).max(32, 'at most 32 characters').pipe(optionalPhoneForCalls).refine((v): v is string => v !== null, 'required') })
+  .strict();
 
 export const membershipDecisionRequest = z.object({ decision: z.enum(['approve', 'refuse']) }).strict();
 

@@ -10,8 +10,9 @@ import {
   memberListQuery,
   membershipApplicationRequest,
   membershipDecisionRequest,
-  mobileConfirmationRequest,
+  codeConfirmationRequest,
   preferenceChangeRequest,
+  phoneForCallsRequest,
   preferencesLinkRequest,
 } from './member-requests';
 import { MEMBER_DOCS as DOCS } from './members.docs';
@@ -21,7 +22,7 @@ import { PreferenceService } from './preference.service';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
-/** The public side of joining: the form, the e-mail link, the SMS code. */
+/** The public side of joining: the form, the e-mail link, the SMS code, the call's code. */
 @Public()
 @Controller('v1/applications')
 export class ApplicationsController {
@@ -34,7 +35,13 @@ export class ApplicationsController {
     await admit(this.memberships, 'applications', req, res);
     const body: MembershipApplicationRequest = new ZodBodyPipe(membershipApplicationRequest).transform(raw);
     const { memberId } = await this.memberships.apply(body, origin);
-    return { memberId, status: 'applied', next: ['confirm the e-mail address by the link sent to it', 'confirm the mobile number with the SMS code', 'approval by a board member of the BIN'].filter((step) => (step.includes('e-mail') ? body.email : step.includes('mobile') ? body.mobile : true)) };
+    const next = [
+      ...(body.email ? ['confirm the e-mail address by the link sent to it'] : []),
+      ...(body.mobile ? ['confirm the mobile number with the SMS code'] : []),
+      ...(body.phone ? ['confirm the phone number for calls with the code a call to it says'] : []),
+      'approval by a board member of the BIN',
+    ];
+    return { memberId, status: 'applied', next };
   }
 
   /** The link in the confirmation e-mail (GET so that a click is enough; it only confirms). */
@@ -54,9 +61,17 @@ export class ApplicationsController {
   @Post(':memberId/mobile-confirmation')
   @HttpCode(200)
   @ApiDoc(DOCS.confirmMobile)
-  async confirmMobile(@Param('memberId', uuid) memberId: string, @Body(new ZodBodyPipe(mobileConfirmationRequest)) body: { code: string }, @CurrentOrigin() origin: Required<RequestOrigin>) {
-    await this.memberships.confirmMobile(memberId, body.code, origin);
+  async confirmMobile(@Param('memberId', uuid) memberId: string, @Body(new ZodBodyPipe(codeConfirmationRequest)) body: { code: string }, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    await this.memberships.confirmCode(memberId, 'mobile', body.code, origin);
     return { confirmed: 'mobile' };
+  }
+
+  @Post(':memberId/phone-confirmation')
+  @HttpCode(200)
+  @ApiDoc(DOCS.confirmPhone)
+  async confirmPhone(@Param('memberId', uuid) memberId: string, @Body(new ZodBodyPipe(codeConfirmationRequest)) body: { code: string }, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    await this.memberships.confirmCode(memberId, 'phone', body.code, origin);
+    return { confirmed: 'phone' };
   }
 
   @Post(':memberId/mobile-code')
@@ -64,7 +79,16 @@ export class ApplicationsController {
   @ApiDoc(DOCS.resendCode)
   async resendCode(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('memberId', uuid) memberId: string) {
     await admit(this.memberships, 'messages', req, res);
-    await this.memberships.resendCode(memberId);
+    await this.memberships.resendCode(memberId, 'mobile');
+    return { sent: true };
+  }
+
+  @Post(':memberId/phone-code')
+  @HttpCode(202)
+  @ApiDoc(DOCS.recallCode)
+  async recallCode(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('memberId', uuid) memberId: string) {
+    await admit(this.memberships, 'messages', req, res);
+    await this.memberships.resendCode(memberId, 'phone');
     return { sent: true };
   }
 }
@@ -99,6 +123,36 @@ export class MemberLinksController {
   @ApiDoc(DOCS.changePreferences)
   change(@Query('token') token: string | undefined, @Body(new ZodBodyPipe(preferenceChangeRequest)) body: PreferenceChangeRequest, @CurrentOrigin() origin: Required<RequestOrigin>) {
     return this.preferences.change(token, body, origin);
+  }
+
+  /** A phone for calls (landline or mobile), in place of the member's previous one; a call says the code that confirms it. */
+  @Post('preferences/phone')
+  @HttpCode(202)
+  @ApiDoc(DOCS.givePhone)
+  async givePhone(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('token') token: string | undefined, @Body() raw: unknown, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    const memberId = this.preferences.memberOf(token);
+    const body = new ZodBodyPipe(phoneForCallsRequest).transform(raw) as { phone: string };
+    await admit(this.memberships, 'messages', req, res);
+    await this.memberships.replacePhone(memberId, body.phone, origin);
+    return { calling: true };
+  }
+
+  @Post('preferences/phone-confirmation')
+  @HttpCode(200)
+  @ApiDoc(DOCS.confirmPhoneByLink)
+  async confirmPhone(@Query('token') token: string | undefined, @Body(new ZodBodyPipe(codeConfirmationRequest)) body: { code: string }, @CurrentOrigin() origin: Required<RequestOrigin>) {
+    await this.memberships.confirmCode(this.preferences.memberOf(token), 'phone', body.code, origin);
+    return { confirmed: 'phone' };
+  }
+
+  @Post('preferences/phone-code')
+  @HttpCode(202)
+  @ApiDoc(DOCS.recallCodeByLink)
+  async recallCode(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('token') token: string | undefined) {
+    const memberId = this.preferences.memberOf(token);
+    await admit(this.memberships, 'messages', req, res);
+    await this.memberships.resendCode(memberId, 'phone');
+    return { sent: true };
   }
 
   @Post('preferences/subscribe')

@@ -8,7 +8,8 @@ import {
   memberListQuery,
   membershipApplicationRequest,
   membershipDecisionRequest,
-  mobileConfirmationRequest,
+  codeConfirmationRequest,
+  phoneForCallsRequest,
   preferenceChangeRequest,
   preferencesLinkRequest,
 } from './member-requests';
@@ -57,7 +58,7 @@ export const MEMBER_DOCS = {
   apply: {
     summary: 'Apply for membership of one or more BINs (the public form)',
     description:
-      'Stores the applicant with status `applied`, sends a confirmation link to the e-mail address and a six-digit code to the mobile number. A board member of each BIN approves once every contact given is confirmed. Contacts are normalised (E.164, lower-case domain); error reasons never repeat them. Audited without an actor.',
+      'Stores the applicant with status `applied`, sends a confirmation link to the e-mail address a six-digit code by SMS to the mobile number, and calls the phone number for calls (landline or mobile) to say a six-digit code. At least one of the three is required. A board member of each BIN approves once every contact given is confirmed. Contacts are normalised (E.164, lower-case domain); error reasons never repeat them. Audited without an actor.',
     tags: ['membership'],
     body: membershipApplicationRequest,
     responses: {
@@ -87,13 +88,68 @@ export const MEMBER_DOCS = {
     description: `Each try counts; after too many, or once the code expired, ask for a new one. ${audited}`,
     tags: ['membership'],
     params: memberId,
-    body: mobileConfirmationRequest,
+    body: codeConfirmationRequest,
     responses: {
       200: { description: 'Confirmed.', schema: z.object({ confirmed: z.literal('mobile') }) },
       400: { description: 'Not six digits, or the wrong code (`errors[0].field` is `code`).' },
       404: { description: 'No code is waiting for this applicant.' },
       409: { description: 'The code expired, or too many attempts: ask for a new code.' },
     },
+  },
+  confirmPhone: {
+    summary: 'Confirm the applicant’s phone number for calls with the six-digit code the call said',
+    description: `The same rules as the SMS code: each try counts; after too many, or once the code expired, ask for a new call. ${audited}`,
+    tags: ['membership'],
+    params: memberId,
+    body: codeConfirmationRequest,
+    responses: {
+      200: { description: 'Confirmed.', schema: z.object({ confirmed: z.literal('phone') }) },
+      400: { description: 'Not six digits, or the wrong code (`errors[0].field` is `code`).' },
+      404: { description: 'No code is waiting for this applicant’s phone.' },
+      409: { description: 'The code expired, or too many attempts: ask for a new call.' },
+    },
+  },
+  recallCode: {
+    summary: 'Call the applicant’s unconfirmed phone number again with a new code',
+    description: 'The previous code stops counting.',
+    tags: ['membership'],
+    params: memberId,
+    responses: { 202: { description: 'A call with a new code is on its way.', schema: z.object({ sent: z.literal(true) }) }, 404: { description: 'No unconfirmed phone number for this applicant.' }, 429: tooMany },
+  },
+  givePhone: {
+    summary: 'Give a phone number for calls (landline or mobile) in place of the member’s previous one',
+    description: `Normalised to E.164 (Belgium when no country code is given). The number is unconfirmed until the member enters the six-digit code that a call to it says (\`POST /v1/preferences/phone-confirmation\`); until then no alert calls it. ${audited}, naming no number.`,
+    tags: ['preferences'],
+    query: memberLinkQuery,
+    body: phoneForCallsRequest,
+    responses: {
+      202: { description: 'Stored; a call with the code is on its way.', schema: z.object({ calling: z.literal(true) }) },
+      400: { description: 'Not a phone number (`errors[0].field` is `phone`).' },
+      403: linkRefused,
+      404: { description: 'No such member any more (resigned and erased).' },
+      429: tooMany,
+    },
+  },
+  confirmPhoneByLink: {
+    summary: 'Confirm the member’s phone for calls with the six-digit code the call said',
+    description: `Each try counts; after too many, or once the code expired, ask for a new call. ${audited}`,
+    tags: ['preferences'],
+    query: memberLinkQuery,
+    body: codeConfirmationRequest,
+    responses: {
+      200: { description: 'Confirmed: alerts now call this number, per the member’s choices.', schema: z.object({ confirmed: z.literal('phone') }) },
+      400: { description: 'Not six digits, or the wrong code (`errors[0].field` is `code`).' },
+      403: linkRefused,
+      404: { description: 'No code is waiting for this member’s phone.' },
+      409: { description: 'The code expired, or too many attempts: ask for a new call.' },
+    },
+  },
+  recallCodeByLink: {
+    summary: 'Call the member’s unconfirmed phone for calls again with a new code',
+    description: 'The previous code stops counting.',
+    tags: ['preferences'],
+    query: memberLinkQuery,
+    responses: { 202: { description: 'A call with a new code is on its way.', schema: z.object({ sent: z.literal(true) }) }, 403: linkRefused, 404: { description: 'No unconfirmed phone number for this member.' }, 429: tooMany },
   },
   resendCode: {
     summary: 'Send a new SMS code to the applicant’s unconfirmed mobile number',

@@ -1,6 +1,6 @@
 import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AUDIT_ACTIONS, AuditEntry, Language, Principal, RequestOrigin, Resigner, binsOutsideScope, canApprove, canRefuse, canResign, checkVerificationCode } from '@bin-alert/domain';
-import { ContactProgress, MembershipRepository, ReferenceDataRepository } from '@bin-alert/persistence';
+import { CodedContactKind, ContactProgress, MembershipRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import { APP_CONFIG, AppConfig, RequestValidationError, STORES, Stores, memberLinkSecretFrom } from '@bin-alert/platform';
 import { OutboxRelay } from '@bin-alert/messaging';
 import { OUTBOX_RELAY } from '../alerts/alert-issuing.service';
@@ -53,13 +53,13 @@ export class MembershipService {
   async apply(request: MembershipApplicationRequest, origin: Required<RequestOrigin>): Promise<{ memberId: string }> {
     const unknown = await this.references.unknownBinIds(request.bins);
     if (unknown.length > 0) throw new RequestValidationError(unknown.map((id) => ({ field: `bins[${request.bins.indexOf(id)}]`, reason: `unknown BIN '${id}'` })));
-    const given = [request.email && 'email', request.mobile && 'mobile'].filter(Boolean);
+    const given = [request.email && 'email', request.mobile && 'mobile', request.phone && 'phone'].filter(Boolean);
     const { memberId } = await this.memberships.apply(
-      { displayName: request.name, language: request.language, binIds: request.bins, email: request.email, mobile: request.mobile, consentAt: this.links.clock() },
+      { displayName: request.name, language: request.language, binIds: request.bins, email: request.email, mobile: request.mobile, phone: request.phone, consentAt: this.links.clock() },
       { actor: null, action: AUDIT_ACTIONS.membershipApplied, details: { bins: request.bins, language: request.language, given }, origin },
     );
     this.relay.kick();
-    this.logger.log({ msg: 'membership applied', memberId, bins: request.bins, email: Boolean(request.email), mobile: Boolean(request.mobile) });
+    this.logger.log({ msg: 'membership applied', memberId, bins: request.bins, email: Boolean(request.email), mobile: Boolean(request.mobile), phone: Boolean(request.phone) });
     return { memberId };
   }
 
@@ -77,23 +77,33 @@ export class MembershipService {
     return { memberId: claims.memberId };
   }
 
-  async confirmMobile(memberId: string, code: string, origin: Required<RequestOrigin>): Promise<void> {
-    const stored = await this.memberships.takeCodeAttempt(memberId);
-    if (!stored) throw new NotFoundException('no SMS code is waiting for confirmation for this applicant');
+  /** The code the SMS (mobile) or the call (phone) gave: the same rules, attempts and expiry for both. */
+  async confirmCode(memberId: string, kind: CodedContactKind, code: string, origin: Required<RequestOrigin>): Promise<void> {
+    const stored = await this.memberships.takeCodeAttempt(memberId, kind);
+    if (!stored) throw new NotFoundException(`no ${CODE_CARRIER[kind]} code is waiting for confirmation for this member`);
     const verdict = checkVerificationCode(stored, code, memberLinkSecretFrom(this.config), this.links.clock());
     if (verdict !== 'confirmed') {
-      this.logger.log({ msg: 'SMS code refused', memberId, verdict });
+      this.logger.log({ msg: 'code refused', kind, memberId, verdict });
       if (verdict === 'wrong_code') throw new RequestValidationError([{ field: 'code', reason: 'wrong code' }]);
-      throw new SmsCodeRefused(verdict);
+      throw new CodeRefused(verdict);
     }
-    await this.memberships.confirmContact(memberId, stored.contactId, 'mobile', ofMember(null, AUDIT_ACTIONS.mobileConfirmed, memberId, origin));
-    this.logger.log({ msg: 'mobile confirmed', memberId });
+    const action = kind === 'mobile' ? AUDIT_ACTIONS.mobileConfirmed : AUDIT_ACTIONS.phoneConfirmed;
+    await this.memberships.confirmContact(memberId, stored.contactId, kind, ofMember(null, action, memberId, origin));
+    this.logger.log({ msg: `${kind} confirmed`, memberId });
   }
 
-  async resendCode(memberId: string): Promise<void> {
-    const planned = await this.memberships.planSmsCode(memberId);
-    if (!planned) throw new NotFoundException('no unconfirmed mobile number for this applicant');
+  async resendCode(memberId: string, kind: CodedContactKind): Promise<void> {
+    const planned = await this.memberships.planCode(memberId, kind);
+    if (!planned) throw new NotFoundException(`no unconfirmed ${kind === 'mobile' ? 'mobile' : 'phone'} number for this member`);
     this.relay.kick();
+  }
+
+  /** A new phone for calls in place of the member's previous one; a call brings the code that confirms it. */
+  async replacePhone(memberId: string, phone: string, origin: Required<RequestOrigin>): Promise<void> {
+    const replaced = await this.memberships.replacePhone(memberId, phone, ofMember(null, AUDIT_ACTIONS.phoneChanged, memberId, origin));
+    if (!replaced) throw new NotFoundException('no such member any more');
+    this.relay.kick();
+    this.logger.log({ msg: 'phone for calls given', memberId });
   }
 
   async listMembers(principal: Principal, binId: string, status?: string) {
@@ -142,7 +152,7 @@ export class MembershipService {
    * Where an application stands, for the applicant's own page: which contacts are confirmed and
    * whether a board has approved. Names no contact. Null for an unknown or erased member.
    */
-  async applicationProgress(memberId: string): Promise<{ language: Language; email: ContactProgress; mobile: ContactProgress; active: boolean } | null> {
+  async applicationProgress(memberId: string): Promise<{ language: Language; email: ContactProgress; mobile: ContactProgress; phone: ContactProgress; active: boolean } | null> {
     const [member, memberships] = await Promise.all([this.memberships.contactProgress(memberId), this.memberships.membershipsOf(memberId)]);
     if (!member) return null;
     return { ...member, active: memberships.some((m) => m.status === 'active') };
@@ -174,8 +184,10 @@ export class MembershipService {
   }
 }
 
+const CODE_CARRIER: Record<CodedContactKind, string> = { mobile: 'SMS', phone: 'call' };
+
 /** A code that can no longer confirm anything: a new one has to be asked for. */
-export class SmsCodeRefused extends ConflictException {
+export class CodeRefused extends ConflictException {
   constructor(readonly verdict: 'expired' | 'too_many_attempts') {
     super(verdict === 'expired' ? 'the code expired; ask for a new one' : 'too many attempts; ask for a new code');
   }

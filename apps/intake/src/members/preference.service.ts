@@ -24,6 +24,11 @@ export class PreferenceService {
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
   ) {}
 
+  /** Whose preference centre the link opens (403 for a bad or expired link). */
+  memberOf(token: string | undefined): string {
+    return this.links.verify(token, 'preferences').memberId;
+  }
+
   async show(token: string | undefined) {
     const { memberId } = this.links.verify(token, 'preferences');
     return this.centreWithLinks(memberId);

@@ -45,6 +45,9 @@ export const AUDIT_ACTIONS = {
   membershipApplied: 'membership.applied',
   emailConfirmed: 'member.email_confirmed',
   mobileConfirmed: 'member.mobile_confirmed',
+  phoneConfirmed: 'member.phone_confirmed',
+  /** A member gave a new phone for calls in the preference centre (details name no number). */
+  phoneChanged: 'member.phone_changed',
   membershipApproved: 'membership.approved',
   membershipRefused: 'membership.refused',
   membershipResigned: 'membership.resigned',

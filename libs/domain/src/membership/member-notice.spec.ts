@@ -1,4 +1,4 @@
-import { listUnsubscribeHeaders, renderCategoryInvitation, renderEmailConfirmation, renderPreferencesLink, renderSmsCode } from './member-notice';
+import { listUnsubscribeHeaders, renderCategoryInvitation, renderEmailConfirmation, renderPreferencesLink, renderSmsCode, renderVoiceCode } from './member-notice';
 
 describe('member notices', () => {
   it('invites a member to subscribe, in their language, with the link', () => {
@@ -20,5 +20,21 @@ describe('member notices', () => {
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     });
     expect(listUnsubscribeHeaders('https://u', 'unsubscribe@bin.example')['List-Unsubscribe']).toBe('<https://u>, <mailto:unsubscribe@bin.example>');
+  });
+});
+
+describe('renderVoiceCode', () => {
+  it.each([
+    ['nl', 'Uw bevestigingscode is 0, 4, 2, 9, 1, 7.'],
+    ['fr', 'Votre code de confirmation est 0, 4, 2, 9, 1, 7.'],
+    ['de', 'Ihr Bestätigungscode ist 0, 4, 2, 9, 1, 7.'],
+    ['en', 'Your confirmation code is 0, 4, 2, 9, 1, 7.'],
+  ] as const)('says a %s member their code digit by digit, twice, then hangs up', (language, said) => {
+    const script = renderVoiceCode(language, '042917');
+    expect(script.language).toBe(language);
+    expect(script.steps.map((s) => s.kind)).toEqual(['say', 'pause', 'say', 'hangup']);
+    const texts = script.steps.flatMap((s) => (s.kind === 'say' ? [s.text] : []));
+    expect(texts[0]).toContain(said);
+    expect(texts[1]).toContain('0, 4, 2, 9, 1, 7.');
   });
 });

@@ -1,8 +1,8 @@
-import { escapeXml } from '../content/render-message';
+import { VoiceScript, escapeXml } from '../content/render-message';
 import { Language } from '../vocabulary';
 
 /** Messages a member gets about their membership rather than about an alert. */
-export const MEMBER_NOTICE_KINDS = ['category_invitation', 'email_confirmation', 'sms_code', 'preferences_link'] as const;
+export const MEMBER_NOTICE_KINDS = ['category_invitation', 'email_confirmation', 'sms_code', 'preferences_link', 'voice_code'] as const;
 export type MemberNoticeKind = (typeof MEMBER_NOTICE_KINDS)[number];
 
 export interface RenderedNoticeEmail {
@@ -54,6 +54,31 @@ const SMS_CODE: Record<Language, (code: string) => string> = {
   de: (code) => `Ihr BIN-Bestätigungscode ist ${code}. Er ist 15 Minuten gültig.`,
   en: (code) => `Your BIN confirmation code is ${code}. It is valid for 15 minutes.`,
 };
+
+const VOICE_CODE: Record<Language, { intro: string; again: string; end: string }> = {
+  nl: { intro: 'Hallo, hier is het BIN van de politie. Uw bevestigingscode is', again: 'Ik herhaal: uw code is', end: 'Tot ziens.' },
+  fr: { intro: 'Bonjour, ici le BIN de la police. Votre code de confirmation est', again: 'Je répète : votre code est', end: 'Au revoir.' },
+  de: { intro: 'Hallo, hier ist das BIN der Polizei. Ihr Bestätigungscode ist', again: 'Ich wiederhole: Ihr Code ist', end: 'Auf Wiederhören.' },
+  en: { intro: 'Hello, this is the police BIN. Your confirmation code is', again: 'Again: your code is', end: 'Goodbye.' },
+};
+
+/**
+ * The call that confirms a phone for calls: the code said digit by digit ("1, 2, 3"), so that a
+ * voice reads it as digits and not as a number, twice, as a listener reaches for a pen.
+ */
+export function renderVoiceCode(language: Language, code: string): VoiceScript {
+  const t = VOICE_CODE[language];
+  const digits = `${code.split('').join(', ')}.`;
+  return {
+    language,
+    steps: [
+      { kind: 'say', text: `${t.intro} ${digits}` },
+      { kind: 'pause', seconds: 1 },
+      { kind: 'say', text: `${t.again} ${digits} ${t.end}` },
+      { kind: 'hangup' },
+    ],
+  };
+}
 
 function emailWithLink(language: Language, subject: string, body: string, action: string, link: string): RenderedNoticeEmail {
   return {

@@ -12,8 +12,14 @@ export interface MembershipApplication {
   binIds: string[];
   email: string | null;
   mobile: string | null;
+  /** A phone for calls (landline or mobile), E.164. */
+  phone?: string | null;
   consentAt: Date;
 }
+
+/** A contact confirmed by a code (the SMS to a mobile, the call to a phone), and the notice that carries it. */
+export type CodedContactKind = 'mobile' | 'phone';
+export const CODE_NOTICE: Record<CodedContactKind, 'sms_code' | 'voice_code'> = { mobile: 'sms_code', phone: 'voice_code' };
 
 export interface MembershipView {
   memberId: string;
@@ -78,7 +84,8 @@ export class MembershipRepository {
       const notices: Array<{ kind: MemberNoticeKind; contactId: string }> = [];
       for (const [kind, value, notice] of [
         ['email', application.email, 'email_confirmation'],
-        ['mobile', application.mobile, 'sms_code'],
+        ['mobile', application.mobile, CODE_NOTICE.mobile],
+        ['phone', application.phone, CODE_NOTICE.phone],
       ] as const) {
         if (!value) continue;
         const [{ id }] = await tx.query(`INSERT INTO contact_points (member_id, kind, value) VALUES ($1, $2, $3) RETURNING id`, [memberId, kind, value]);
@@ -91,12 +98,30 @@ export class MembershipRepository {
     });
   }
 
-  /** A new SMS code for the member's mobile (the previous one stops counting). */
-  async planSmsCode(memberId: string): Promise<string | null> {
+  /** A new code for the member's unconfirmed mobile (by SMS) or phone (by call); the previous one stops counting. */
+  async planCode(memberId: string, kind: CodedContactKind): Promise<string | null> {
     return this.db.transaction(async (tx) => {
-      const [mobile] = await tx.query(`SELECT id FROM contact_points WHERE member_id = $1 AND kind = 'mobile' AND verified_at IS NULL`, [memberId]);
-      if (!mobile) return null;
-      return planNotice(tx, { kind: 'sms_code', memberId, contactId: mobile.id });
+      const [contact] = await tx.query(`SELECT id FROM contact_points WHERE member_id = $1 AND kind = $2 AND verified_at IS NULL`, [memberId, kind]);
+      if (!contact) return null;
+      return planNotice(tx, { kind: CODE_NOTICE[kind], memberId, contactId: contact.id });
+    });
+  }
+
+  /**
+   * A member's new phone for calls, from the preference centre: it replaces the one they had
+   * (a contact point per kind), unconfirmed until they enter the code the call speaks. Earlier
+   * deliveries keep their rows; they lose the link to the number, as on erasure. Null for an
+   * unknown or erased member: nothing is written.
+   */
+  async replacePhone(memberId: string, phone: string, audit: AuditEntry): Promise<{ noticeId: string } | null> {
+    return this.db.transaction(async (tx) => {
+      const [member] = await tx.query(`SELECT id FROM members WHERE id = $1 AND erased_at IS NULL FOR UPDATE`, [memberId]);
+      if (!member) return null;
+      await tx.query(`DELETE FROM contact_points WHERE member_id = $1 AND kind = 'phone'`, [memberId]);
+      const [{ id }] = await tx.query(`INSERT INTO contact_points (member_id, kind, value) VALUES ($1, 'phone', $2) RETURNING id`, [memberId, phone]);
+      const noticeId = await planNotice(tx, { kind: CODE_NOTICE.phone, memberId, contactId: id });
+      await this.audit.record(audit, tx);
+      return { noticeId };
     });
   }
 
@@ -121,13 +146,13 @@ export class MembershipRepository {
    * False when the member has no such contact any more. Confirming a confirmed contact again (a
    * second click on the link) is no change: nothing is written or audited.
    */
-  async confirmContact(memberId: string, contactId: string, kind: 'email' | 'mobile', audit: AuditEntry): Promise<boolean> {
+  async confirmContact(memberId: string, contactId: string, kind: 'email' | CodedContactKind, audit: AuditEntry): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const [contact] = await tx.query(`SELECT verified_at FROM contact_points WHERE id = $1 AND member_id = $2 AND kind = $3 FOR UPDATE`, [contactId, memberId, kind]);
       if (!contact) return false;
       if (contact.verified_at) return true;
       await tx.query(`UPDATE contact_points SET verified_at = now() WHERE id = $1`, [contactId]);
-      if (kind === 'mobile') await tx.query(`DELETE FROM contact_verifications WHERE contact_point_id = $1`, [contactId]);
+      if (kind !== 'email') await tx.query(`DELETE FROM contact_verifications WHERE contact_point_id = $1`, [contactId]);
       await this.audit.record(audit, tx);
       return true;
     });
@@ -141,15 +166,15 @@ export class MembershipRepository {
     );
   }
 
-  /** The pending SMS code of the member's mobile, counting this look-up as an attempt. */
-  async takeCodeAttempt(memberId: string): Promise<{ contactId: string; codeHash: string; expiresAt: Date; attempts: number } | null> {
+  /** The pending code of the member's mobile or phone, counting this look-up as an attempt. */
+  async takeCodeAttempt(memberId: string, kind: CodedContactKind): Promise<{ contactId: string; codeHash: string; expiresAt: Date; attempts: number } | null> {
     const rows = await queryRows<{ contact_point_id: string; code_hash: string; expires_at: Date; attempts: number }>(
       this.db,
       `UPDATE contact_verifications v SET attempts = v.attempts + 1
          FROM contact_points cp
-        WHERE cp.id = v.contact_point_id AND cp.member_id = $1 AND cp.kind = 'mobile'
+        WHERE cp.id = v.contact_point_id AND cp.member_id = $1 AND cp.kind = $2
        RETURNING v.contact_point_id, v.code_hash, v.expires_at, v.attempts - 1 AS attempts`,
-      [memberId],
+      [memberId, kind],
     );
     const r = rows[0];
     return r ? { contactId: r.contact_point_id, codeHash: r.code_hash, expiresAt: new Date(r.expires_at), attempts: r.attempts } : null;
@@ -166,19 +191,19 @@ export class MembershipRepository {
   }
 
   /** Every BIN the member is (or asked to be) in, with role and status. */
-  /** The member's language and how far their e-mail and mobile are confirmed; null once erased. */
-  async contactProgress(memberId: string): Promise<{ language: Language; email: ContactProgress; mobile: ContactProgress } | null> {
+  /** The member's language and how far their e-mail, mobile and phone are confirmed; null once erased. */
+  async contactProgress(memberId: string): Promise<{ language: Language; email: ContactProgress; mobile: ContactProgress; phone: ContactProgress } | null> {
     const [member] = await this.db.query(`SELECT language FROM members WHERE id = $1 AND erased_at IS NULL`, [memberId]);
     if (!member) return null;
     const contacts: Array<{ kind: string; verified: boolean }> = await this.db.query(
-      `SELECT kind, verified_at IS NOT NULL AS verified FROM contact_points WHERE member_id = $1 AND kind IN ('email', 'mobile')`,
+      `SELECT kind, verified_at IS NOT NULL AS verified FROM contact_points WHERE member_id = $1`,
       [memberId],
     );
     const progress = (kind: string): ContactProgress => {
       const found = contacts.filter((c) => c.kind === kind);
       return found.length === 0 ? 'none' : found.some((c) => c.verified) ? 'done' : 'pending';
     };
-    return { language: member.language, email: progress('email'), mobile: progress('mobile') };
+    return { language: member.language, email: progress('email'), mobile: progress('mobile'), phone: progress('phone') };
   }
 
   async membershipsOf(memberId: string): Promise<Array<{ binId: string; role: MembershipRole; status: MembershipStatus }>> {
