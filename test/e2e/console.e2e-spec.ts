@@ -266,6 +266,13 @@ describe('operator console in a browser', () => {
     await page.getByTestId('suppressed-voice').locator('[data-reason=no_contact_point]').filter({ hasText: 'No contact details for this channel' }).waitFor();
     expect(await page.locator('[data-testid=funnel-sms] [data-stage=delivered]').getAttribute('data-value')).toBe('3');
     await shot('04-dashboard');
+
+    // The alert's reach as CSV, from the dashboard: one figure per line, with the reasons.
+    const [reach] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as CSV' }).click()]);
+    expect(reach.suggestedFilename()).toBe(`bin-alert-reach-${alertIdInUrl(page)}.csv`);
+    const figures = readFileSync((await reach.path())!, 'utf8').split('\r\n');
+    expect(figures[0]).toBe('\uFEFFchannel,measure,reason,count');
+    expect(figures).toEqual(expect.arrayContaining(['sms,reached,,3', 'sms,suppressed,contact_not_verified,1', 'voice,planned,,1', expect.stringMatching(/^voice,suppressed,no_contact_point,[1-9]\d*$/)]));
   });
 
   it('sends an update from the dashboard, which reaches the same members, and leaves the original issued', async () => {

@@ -7,6 +7,7 @@ import { canFollowUp, categoryName, reasonName } from '../alert-words';
 import { useConsole } from '../context';
 import type { Translate } from '../i18n';
 import { LiveState, followDashboard } from '../live-dashboard';
+import { DownloadCsv } from '../components/download-csv';
 
 const CHANNELS: ChannelName[] = ['sms', 'email', 'voice'];
 
@@ -116,6 +117,7 @@ export function DashboardPage(props: { alertId: string }) {
           );
         })}
       </div>
+      {alert && <DownloadCsv path={`/v1/reports/alerts/${alert.id}/reach`} hint="downloadReachHint" />}
     </section>
   );
 }

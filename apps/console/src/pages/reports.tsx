@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { Bin, Category, api, downloadReport } from '../api';
+import { Bin, Category, api } from '../api';
+import { DownloadCsv } from '../components/download-csv';
 import { Said, categoryName, say } from '../alert-words';
 import { ColumnChart, ColumnSeries } from '../components/column-chart';
 import { useConsole } from '../context';
@@ -56,30 +57,6 @@ function ReportState(props: { problem: Said | null; loading: boolean }) {
       </p>
     );
   return props.loading ? <p>{t('loading')}</p> : null;
-}
-
-/** Downloads the report as the server writes it in CSV: every row of the year, whatever the filters on the page. */
-function DownloadCsv(props: { path: string; year: number }) {
-  const { t } = useConsole();
-  const [problem, setProblem] = useState<Said | null>(null);
-  const download = () => {
-    setProblem(null);
-    downloadReport(`${props.path}?${reportQuery(props.year, [])}`).catch((error: unknown) => setProblem({ failure: error }));
-  };
-  return (
-    <p class="download">
-      <button type="button" onClick={download}>
-        {t('downloadCsv')}
-      </button>{' '}
-      <span class="hint">{t('downloadCsvHint')}</span>
-      {problem && (
-        <span class="problem" role="alert">
-          {' '}
-          {say(t, problem)}
-        </span>
-      )}
-    </p>
-  );
 }
 
 /** Reads a report of the caller's scope for a year; the API decides which BINs that scope holds. */
@@ -141,7 +118,7 @@ export function HistoryPage() {
       <ReportState problem={problem} loading={!data && !problem} />
       {data && (
         <>
-          <DownloadCsv path="/v1/reports/messages" year={year} />
+          <DownloadCsv path={`/v1/reports/messages?${reportQuery(year, [])}`} hint="downloadCsvHint" />
           <h2>{t('messagesChart', { year })}</h2>
           <ColumnChart
             title={t('messagesChart', { year })}
@@ -211,7 +188,7 @@ export function MembershipPage() {
       <ReportState problem={problem} loading={!data && !problem} />
       {data && (
         <>
-          <DownloadCsv path="/v1/reports/membership" year={year} />
+          <DownloadCsv path={`/v1/reports/membership?${reportQuery(year, [])}`} hint="downloadCsvHint" />
           <table class="report" data-testid="membership-table">
             <caption class="visually-hidden">{t('membershipTitle')}</caption>
             <thead>

@@ -243,4 +243,5 @@ export const de: Words = {
   membershipChart: 'Mitglieder von {bin} im Jahr {year}, je Monat',
   downloadCsv: 'Als CSV herunterladen',
   downloadCsvHint: 'alle Zeilen des Jahres, für Excel oder eine andere Tabellenkalkulation',
+  downloadReachHint: 'die Reichweite dieser Meldung je Kanal, mit den Gründen, für Ihre BIN',
 };

@@ -240,6 +240,7 @@ export const en = {
   membershipChart: 'Members of {bin} in {year}, per month',
   downloadCsv: 'Download as CSV',
   downloadCsvHint: 'every row of the year, for Excel or another spreadsheet',
+  downloadReachHint: 'this alert’s reach per channel, with the reasons, for your BINs',
 };
 
 export type Words = typeof en;

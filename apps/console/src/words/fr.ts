@@ -243,4 +243,5 @@ export const fr: Words = {
   membershipChart: 'Membres de {bin} en {year}, par mois',
   downloadCsv: 'Télécharger en CSV',
   downloadCsvHint: 'toutes les lignes de l’année, pour Excel ou un autre tableur',
+  downloadReachHint: 'la portée de cette alerte par canal, avec les raisons, pour vos BIN',
 };

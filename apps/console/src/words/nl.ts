@@ -239,4 +239,5 @@ export const nl: Words = {
   membershipChart: 'Leden van {bin} in {year}, per maand',
   downloadCsv: 'Downloaden als CSV',
   downloadCsvHint: 'alle rijen van het jaar, voor Excel of een ander rekenblad',
+  downloadReachHint: 'het bereik van dit bericht per kanaal, met de redenen, voor uw BIN’s',
 };
