@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, configureHttpApp, createAppLogger, serveApp, startTracing } from '@bin-alert/platform';
 import { TrackerModule } from './tracker.module';
+import { mountTwilioStatusRoutes } from './webhooks/twilio-status-routes';
 
 /**
  * Twilio posts forms and signs the parsed parameters; SendGrid posts JSON and signs the raw
@@ -16,6 +17,8 @@ export async function startTracker(config: AppConfig, port = config.TRACKER_PORT
     bodyParser: false,
     rawBody: true,
   });
+  // Before the body parsers: the status callbacks read their own forms (ADR 0022).
+  mountTwilioStatusRoutes(app);
   // SendGrid batches events: a busy minute of a large alert is several megabytes.
   configureHttpApp(app, { jsonLimit: '10mb', urlencoded: { limit: '256kb' }, shutdownHooks: false });
   // Signals are handled by serveApp's drain, not by Nest's shutdown hooks (ADR 0017).

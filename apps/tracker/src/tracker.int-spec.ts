@@ -272,6 +272,34 @@ describe('tracker', () => {
     expect((await stats()).unknown_delivery - (before.unknown_delivery ?? 0)).toBe(2);
   });
 
+  it('serves status callbacks ahead of the Nest pipeline with everything it gave them: request context, body refusals, validation, error shape', async () => {
+    const s = await seed();
+    const path = `/webhooks/twilio/message-status?deliveryId=${s.delivery.sms}`;
+    const params = { MessageSid: sid('SM'), MessageStatus: 'sent' };
+    const correlationId = randomUUID();
+    const answered = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(`${config.TRACKER_PUBLIC_URL}${path}`, params), 'x-correlation-id': correlationId },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect([answered.status, answered.headers.get('x-correlation-id'), await answered.text()]).toEqual([200, correlationId, '']);
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/bin_http_request_duration_seconds_count\{[^}]*route="\/webhooks\/twilio\/message-status"[^}]*status_code="200"/);
+
+    const tooLarge = await twilioPost(path, { ...params, Padding: 'x'.repeat(300 * 1024) });
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ statusCode: 413, errors: [{ field: 'body', reason: 'larger than 256kb' }] });
+    const malformedEncoding = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' }, body: 'not gzip' });
+    expect(malformedEncoding.status).toBe(400);
+    // Signed, but without the status: the signature is checked first, then the form.
+    const incomplete = { MessageSid: sid('SM') };
+    const invalid = await twilioPost(path, incomplete);
+    expect(invalid.status).toBe(400);
+    expect(JSON.parse(invalid.body)).toMatchObject({ statusCode: 400, errors: [expect.objectContaining({ field: 'MessageStatus' })], correlationId: expect.any(String) });
+    await projectionCaughtUp();
+    expect(await row(s.delivery.sms)).toMatchObject({ status: 'sent' });
+  });
+
   // ------------------------------------------------------------------ voice
 
   it('records a call nobody answered', async () => {

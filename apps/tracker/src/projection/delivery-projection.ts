@@ -3,15 +3,29 @@ import { DeliveryStatusEventV1, HEADERS, TOPICS, TRACKER_PROJECTION_GROUP, deliv
 import { MESSAGE_BUS, MessageBus, RunningConsumer } from '@bin-alert/messaging';
 import { DeliveryStatusChange, DeliveryTrackingRepository } from '@bin-alert/persistence';
 import { AppMetrics, withCorrelationId } from '@bin-alert/platform';
+import { MicroBatcher } from '../tracking/micro-batcher';
 import { LiveCounters } from './live-counters';
 
 /** Events a batch of the projection holds at most: one statement and one counter update each. */
 export const PROJECTION_BATCH_SIZE = 500;
+/**
+ * How long the first partition's events wait for those of the others fetched with them. The
+ * events of one ingestion batch are spread over every partition (they are keyed by member), so
+ * applying each partition's share alone would cost a statement, a counter update and a commit
+ * per partition for a handful of events each.
+ */
+const GATHER_PARTITIONS_MS = 5;
+
+interface ProjectedEvent {
+  event: DeliveryStatusEventV1;
+  correlationId?: string;
+}
 
 /**
  * Applies delivery events to PostgreSQL and to the live counters in Redis, a batch at a time:
- * the events a fetch brought from one partition (a delivery's events are all on its member's
- * partition, in order) are written with one statement, monotonic by the domain's state machine
+ * the events a fetch brought from the partitions consumed side by side (a delivery's events are
+ * all on its member's partition, in order, and partitions' shares are applied in the order they
+ * came in) are written with one statement, monotonic by the domain's state machine
  * (DeliveryTrackingRepository.applyStatusChanges), and counted with one Redis round trip.
  * Consumed through the project's one consumer loop, so parsing, retries and dead letters are the
  * same as everywhere; the handler is idempotent, because a redelivered event finds the status it
@@ -21,6 +35,10 @@ export const PROJECTION_BATCH_SIZE = 500;
 export class DeliveryProjection implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('delivery-projection');
   private consumer: RunningConsumer | null = null;
+  private readonly partitionShares = new MicroBatcher<ProjectedEvent, void>({ maxItems: PROJECTION_BATCH_SIZE * 4, maxWaitMs: GATHER_PARTITIONS_MS }, async (events) => {
+    await this.applyAll(events);
+    return events.map(() => undefined);
+  });
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -38,7 +56,9 @@ export class DeliveryProjection implements OnApplicationBootstrap, OnApplication
       // partitions are applied side by side (one at a time left the projection far behind).
       partitionsConcurrently: 3,
       maxBatchSize: PROJECTION_BATCH_SIZE,
-      handleBatch: async (messages) => this.applyAll(messages.map((m) => ({ event: m.value, correlationId: m.headers[HEADERS.correlationId] }))),
+      handleBatch: async (messages) => {
+        await this.partitionShares.submit(messages.map((m) => ({ event: m.value, correlationId: m.headers[HEADERS.correlationId] })));
+      },
     });
     this.logger.log({ msg: 'consuming', groupId: TRACKER_PROJECTION_GROUP, topic: TOPICS.deliveryEvents });
   }
@@ -52,7 +72,7 @@ export class DeliveryProjection implements OnApplicationBootstrap, OnApplication
   }
 
   /** Events in the order they were published. */
-  async applyAll(events: ReadonlyArray<{ event: DeliveryStatusEventV1; correlationId?: string }>): Promise<void> {
+  async applyAll(events: readonly ProjectedEvent[]): Promise<void> {
     const { outcomes, missing } = await this.deliveries.applyStatusChanges(events.map(({ event }) => statusChange(event)));
     const about = new Map(events.map((e) => [e.event.deliveryId, e]));
     const logged = (deliveryId: string, line: () => void) => withCorrelationId(about.get(deliveryId)?.correlationId, line);

@@ -1,4 +1,4 @@
-import { BadRequestException, CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, Logger, RawBodyRequest } from '@nestjs/common';
+import { BadRequestException, CanActivate, ExecutionContext, ForbiddenException, HttpException, Inject, Injectable, Logger, RawBodyRequest } from '@nestjs/common';
 import type { Request } from 'express';
 import { SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER, TWILIO_SIGNATURE_HEADER, WebhookVerdict, verifyTwilioWebhook } from '@bin-alert/providers';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
@@ -19,10 +19,28 @@ const MESSAGES: Record<Exclude<WebhookVerdict, { ok: true }>['problem'], string>
   stale_timestamp: 'The webhook timestamp is too old or in the future.',
 };
 
+const logger = new Logger('webhook-signature');
+
+/**
+ * A webhook whose signature did not verify: logged, counted, and the 400 or 403 to answer. The
+ * guards and the lean status routes (ADR 0022) refuse alike.
+ */
+export async function webhookRefusal(verdict: Exclude<WebhookVerdict, { ok: true }>, provider: 'twilio' | 'sendgrid', request: Request, stats: WebhookStats): Promise<HttpException> {
+  // The path only: the query names a delivery, which is no business of a log reader here.
+  logger.warn({ msg: 'webhook refused', provider, path: request.path, problem: verdict.problem });
+  await stats.add({ [`refused_${verdict.problem}`]: 1 });
+  return verdict.status === 400 ? new BadRequestException(MESSAGES[verdict.problem]) : new ForbiddenException(MESSAGES[verdict.problem]);
+}
+
+/** X-Twilio-Signature over the public URL and the posted form parameters. */
+export function twilioVerdict(settings: TrackerSettings, request: Request): WebhookVerdict {
+  const params = isPlainObject(request.body) ? request.body : {};
+  return verifyTwilioWebhook(settings.twilioAuthToken, request.headers[TWILIO_SIGNATURE_HEADER], publicUrlOf(settings.publicUrl, request.originalUrl), params);
+}
+
 @Injectable()
 abstract class SignatureGuard implements CanActivate {
   protected abstract readonly provider: 'twilio' | 'sendgrid';
-  private readonly logger = new Logger('webhook-signature');
 
   constructor(
     @Inject(TRACKER_SETTINGS) protected readonly settings: TrackerSettings,
@@ -35,10 +53,7 @@ abstract class SignatureGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<RawBodyRequest<Request>>();
     const verdict = this.verdict(request);
     if (verdict.ok) return true;
-    // The path only: the query names a delivery, which is no business of a log reader here.
-    this.logger.warn({ msg: 'webhook refused', provider: this.provider, path: request.path, problem: verdict.problem });
-    await this.stats.add({ [`refused_${verdict.problem}`]: 1 });
-    throw verdict.status === 400 ? new BadRequestException(MESSAGES[verdict.problem]) : new ForbiddenException(MESSAGES[verdict.problem]);
+    throw await webhookRefusal(verdict, this.provider, request, this.stats);
   }
 }
 
@@ -48,8 +63,7 @@ export class TwilioSignatureGuard extends SignatureGuard {
   protected readonly provider = 'twilio';
 
   protected verdict(request: Request): WebhookVerdict {
-    const params = isPlainObject(request.body) ? request.body : {};
-    return verifyTwilioWebhook(this.settings.twilioAuthToken, request.headers[TWILIO_SIGNATURE_HEADER], publicUrlOf(this.settings.publicUrl, request.originalUrl), params);
+    return twilioVerdict(this.settings, request);
   }
 }
 

@@ -3,29 +3,19 @@ import { classifySmsReply, isAnsweredByMachine, redactContact, renderVoice, rend
 import { DeliveryTrackingRepository, SmsOptOutRepository } from '@bin-alert/persistence';
 import { TRACKER_WEBHOOK_PATHS, hangUpTwiml, voiceGatherActionUrl, voiceTwiml } from '@bin-alert/providers';
 import { ZodBodyPipe } from '@bin-alert/platform';
-import { callStatusObservation, gatherObservation, messageStatusObservation } from '../tracking/callback-observation';
+import { gatherObservation } from '../tracking/callback-observation';
 import { StatusEventPublisher } from '../tracking/status-event-publisher';
 import { WebhookStats } from '../tracking/webhook-stats';
-import {
-  CallStatusForm,
-  GatherForm,
-  InboundSmsForm,
-  MessageStatusForm,
-  VoiceAnswerForm,
-  callStatusForm,
-  gatherForm,
-  inboundSmsForm,
-  messageStatusForm,
-  voiceAnswerForm,
-} from './provider-forms';
+import { GatherForm, InboundSmsForm, VoiceAnswerForm, gatherForm, inboundSmsForm, voiceAnswerForm } from './provider-forms';
 import { TwilioSignatureGuard } from './signature-guards';
+import { single } from './twilio-status-routes';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 /**
- * Twilio's signed form webhooks. Status callbacks answer 200 with an empty body once the event
- * is published; the Gather action and the inbound SMS webhook answer TwiML.
+ * Twilio's signed form webhooks that answer TwiML: the call's answer, the Gather action and the
+ * inbound SMS webhook. The status callbacks are served before Nest's pipeline (twilio-status-routes.ts).
  */
 @Controller()
 @UseGuards(TwilioSignatureGuard)
@@ -39,18 +29,6 @@ export class TwilioWebhooksController {
     private readonly deliveries: DeliveryTrackingRepository,
     @Inject(TRACKER_SETTINGS) private readonly settings: TrackerSettings,
   ) {}
-
-  @Post(TRACKER_WEBHOOK_PATHS.twilioMessageStatus)
-  @HttpCode(200)
-  async messageStatus(@Query('deliveryId') deliveryId: string | undefined, @Body(new ZodBodyPipe(messageStatusForm)) form: MessageStatusForm): Promise<void> {
-    await this.events.publish([messageStatusObservation(single(deliveryId), form)]);
-  }
-
-  @Post(TRACKER_WEBHOOK_PATHS.twilioCallStatus)
-  @HttpCode(200)
-  async callStatus(@Query('deliveryId') deliveryId: string | undefined, @Body(new ZodBodyPipe(callStatusForm)) form: CallStatusForm): Promise<void> {
-    await this.events.publish([callStatusObservation(single(deliveryId), form)]);
-  }
 
   /**
    * The call's Url, fetched by Twilio once machine detection is done: a person hears the message
@@ -105,9 +83,4 @@ export class TwilioWebhooksController {
     }
     return EMPTY_TWIML;
   }
-}
-
-/** `?deliveryId=a&deliveryId=b` is not ours: treat it as naming no delivery. */
-function single(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }

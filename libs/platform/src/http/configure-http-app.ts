@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { urlencoded } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { RefusalStatus, RequestValidationError } from './request-validation.error';
@@ -68,4 +69,18 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
   app.useGlobalFilters(new HttpExceptionFilter());
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * Reads a form body as the app's own parser does (same limits, encodings and refusals), for a
+ * route served before Nest's pipeline (ADR 0022): resolves with the parsed form, rejects with
+ * the RequestValidationError the app would answer.
+ */
+export function formBodyReader(limit: string): (req: Request, res: Response) => Promise<Record<string, unknown>> {
+  const parse = urlencoded({ extended: false, limit });
+  const options: HttpAppOptions = { urlencoded: { limit } };
+  return (req, res) =>
+    new Promise((resolve, reject) =>
+      parse(req, res, (error?: unknown) => (error ? reject(bodyRefusal(error, req, options) ?? error) : resolve((req.body as Record<string, unknown> | undefined) ?? {}))),
+    );
 }

@@ -16,33 +16,39 @@ export function routeTemplate(req: Pick<Request, 'baseUrl'> & { route?: { path?:
 }
 
 /**
- * Every HTTP request: runs under its correlation id (the caller's `x-correlation-id`, else a new
- * one, echoed in the answer) and in a server span continuing the caller's `traceparent` (ADR
- * 0020), and is timed by route template and status.
+ * Runs `next` as every HTTP request runs: under its correlation id (the caller's
+ * `x-correlation-id`, else a new one, echoed in the answer) and in a server span continuing the
+ * caller's `traceparent` (ADR 0020), timed by route template and status. The middleware below
+ * applies it to every route; a route served before Nest's pipeline (ADR 0022) calls it itself.
  */
+export function inRequestContext(metrics: AppMetrics, req: Request, res: Response, next: () => void): void {
+  const correlationId = acceptableCorrelationId(req.headers[CORRELATION_HEADER]) ?? randomUUID();
+  res.setHeader(CORRELATION_HEADER, correlationId);
+  const stop = metrics.httpRequestSeconds.startTimer();
+  res.once('finish', () => stop({ method: req.method, route: routeTemplate(req), status_code: String(res.statusCode) }));
+  withCorrelationId(correlationId, () => (UNTRACED.test(req.originalUrl) ? next() : traced(req, res, next)));
+}
+
+/** The path itself is not recorded: member links carry signed tokens in it. */
+function traced(req: Request, res: Response, next: () => void): void {
+  const { span, context } = startSpan(req.method, { kind: SpanKind.SERVER, parent: traceContextFrom(req.headers), attributes: { [ATTR_HTTP_REQUEST_METHOD]: req.method } });
+  res.once('close', () => {
+    // The route is known once the router has matched it: the span is named after it, never after the path.
+    const route = routeTemplate(req);
+    span.updateName(`${req.method} ${route}`);
+    span.setAttributes({ [ATTR_HTTP_ROUTE]: route, [ATTR_HTTP_RESPONSE_STATUS_CODE]: res.statusCode });
+    if (res.statusCode >= 500 || !res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: res.writableFinished ? `HTTP ${res.statusCode}` : 'connection closed before the answer was sent' });
+    span.end();
+  });
+  inTraceContext(context, next);
+}
+
+/** Every HTTP request of the app, in its request context (inRequestContext). */
 @Injectable()
 export class RequestContextMiddleware implements NestMiddleware {
   constructor(private readonly metrics: AppMetrics) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
-    const correlationId = acceptableCorrelationId(req.headers[CORRELATION_HEADER]) ?? randomUUID();
-    res.setHeader(CORRELATION_HEADER, correlationId);
-    const stop = this.metrics.httpRequestSeconds.startTimer();
-    res.once('finish', () => stop({ method: req.method, route: routeTemplate(req), status_code: String(res.statusCode) }));
-    withCorrelationId(correlationId, () => (UNTRACED.test(req.originalUrl) ? next() : this.traced(req, res, next)));
-  }
-
-  /** The path itself is not recorded: member links carry signed tokens in it. */
-  private traced(req: Request, res: Response, next: NextFunction): void {
-    const { span, context } = startSpan(req.method, { kind: SpanKind.SERVER, parent: traceContextFrom(req.headers), attributes: { [ATTR_HTTP_REQUEST_METHOD]: req.method } });
-    res.once('close', () => {
-      // The route is known once the router has matched it: the span is named after it, never after the path.
-      const route = routeTemplate(req);
-      span.updateName(`${req.method} ${route}`);
-      span.setAttributes({ [ATTR_HTTP_ROUTE]: route, [ATTR_HTTP_RESPONSE_STATUS_CODE]: res.statusCode });
-      if (res.statusCode >= 500 || !res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: res.writableFinished ? `HTTP ${res.statusCode}` : 'connection closed before the answer was sent' });
-      span.end();
-    });
-    inTraceContext(context, next);
+    inRequestContext(this.metrics, req, res, next);
   }
 }

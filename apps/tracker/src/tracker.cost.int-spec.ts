@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { TOPICS, TRACKER_PROJECTION_GROUP } from '@bin-alert/contracts';
+import { consumerLag } from '@bin-alert/messaging';
+import { openDataSource } from '@bin-alert/persistence';
+import { providerSettingsFrom } from '@bin-alert/platform';
+import { freePort } from '../../../test/support/free-port';
+import { seedAcceptedDeliveries, twilioSignature } from '../../../test/support/tracked-deliveries';
+import { TEST_DATABASE_URL, testConfig } from '../../../test/support/test-config';
+import { waitFor } from '../../../test/support/wait-for';
+
+/**
+ * A measurement, not a test: the tracker's own CPU per status callback, the tracker running as a
+ * process of its own (dist) so that the load generator's cost is not counted. Skipped unless asked:
+ *
+ *   npm run build && TRACKER_COST=1 flock /tmp/bin-alert-shared-servers.lock npx jest apps/tracker/src/tracker.cost.int-spec.ts --selectProjects integration --runInBand --forceExit
+ */
+const enabled = process.env.TRACKER_COST === '1';
+const members = Number(process.env.TRACKER_COST_MEMBERS ?? 3_000);
+const concurrency = Number(process.env.TRACKER_COST_CONCURRENCY ?? 64);
+const TICK_MS = 10;
+
+(enabled ? describe : describe.skip)('tracker CPU per callback (measurement)', () => {
+  let tracker: ChildProcess;
+  let db: DataSource;
+  let baseUrl: string;
+  const config = testConfig();
+
+  beforeAll(async () => {
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    tracker = spawn(process.execPath, [...(process.env.TRACKER_COST_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TRACKER_COST_PROF}`] : []), process.env.TRACKER_COST_MAIN ?? join(__dirname, '../../../dist/apps/tracker/src/main.js')], {
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: TEST_DATABASE_URL, TRACKER_PORT: String(port), TRACKER_PUBLIC_URL: baseUrl },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    db = await openDataSource(config.DATABASE_URL, 4);
+    await waitFor(() => fetch(`${baseUrl}/health/ready`).then((r) => r.status).catch(() => 0), (s) => s === 200, { what: 'tracker ready', timeoutMs: 60_000, intervalMs: 200 });
+  }, 90_000);
+
+  afterAll(async () => {
+    if (tracker && tracker.exitCode === null) {
+      const exited = new Promise((resolve) => tracker.once('exit', resolve));
+      tracker.kill('SIGTERM');
+      await exited;
+    }
+    await db?.destroy();
+  });
+
+  const caughtUp = () => waitFor(() => consumerLag(config.KAFKA_BROKERS, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents), (lag) => lag === 0, { what: 'projection lag 0', timeoutMs: 600_000, intervalMs: 50 });
+  const cpuMs = () => {
+    const fields = readFileSync(`/proc/${tracker.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  };
+
+  it('measures SMS status callbacks (sent, delivered)', async () => {
+    const seeded = await seedAcceptedDeliveries(db, members);
+    await caughtUp();
+    const token = providerSettingsFrom(config).twilio.authToken;
+    const requests = seeded.flatMap((s) => {
+      const sid = 'SM' + randomUUID().replace(/-/g, '');
+      return ['sent', 'delivered'].map((status) => {
+        const path = `/webhooks/twilio/message-status?deliveryId=${s.delivery.sms}`;
+        const params = { MessageSid: sid, MessageStatus: status, AccountSid: 'AC00000000000000000000000000000000' };
+        return { path, params, signature: twilioSignature(token, `${baseUrl}${path}`, params) };
+      });
+    });
+    let next = 0;
+    const statuses = new Map<number, number>();
+    const cpuBefore = cpuMs();
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < requests.length) {
+          const r = requests[next++];
+          const res = await fetch(`${baseUrl}${r.path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': r.signature },
+            body: new URLSearchParams(r.params).toString(),
+          });
+          await res.arrayBuffer();
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        }
+      }),
+    );
+    const answeredMs = performance.now() - started;
+    const cpuAnswered = cpuMs() - cpuBefore;
+    await caughtUp();
+    const projectedMs = performance.now() - started;
+    const cpuTotal = cpuMs() - cpuBefore;
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1::uuid[]) AND status = 'delivered'`, [seeded.map((s) => s.delivery.sms)]);
+    process.stdout.write(
+      `\n[tracker cost] ${JSON.stringify({ callbacks: requests.length, concurrency, answers: Object.fromEntries(statuses), answered_ms: Math.round(answeredMs), projected_ms: Math.round(projectedMs), tracker_cpu_ms: cpuTotal, tracker_cpu_ms_while_answering: cpuAnswered, cpu_ms_per_callback: +(cpuTotal / requests.length).toFixed(3), delivered: n })}\n`,
+    );
+    expect(statuses.get(200)).toBe(requests.length);
+  }, 600_000);
+});
