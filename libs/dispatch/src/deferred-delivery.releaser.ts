@@ -6,8 +6,8 @@ import type { MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import type { DeliveryRepository, ReleasedDelivery } from '@bin-alert/persistence';
 
 /**
- * Sends on what quiet hours held back: every `pollMs`, the deliveries of this channel whose hold
- * ended are released and emitted as jobs on their alert's lane, exactly as the expander would
+ * Sends on what quiet hours or an outage held back (ADR 0025): every `pollMs`, the deliveries of
+ * this channel whose hold ended are released and emitted as jobs on their alert's lane, exactly as the expander would
  * have. Only the hold is lifted here; claiming, leases and the once-only send are the sender's,
  * so two releasers on two instances cost at most a job that finds nothing left to send.
  */
@@ -45,7 +45,7 @@ export class DeferredDeliveryReleaser {
       total += released;
       if (released < 1000) break;
     }
-    if (total > 0) this.logger.log({ msg: 'released deliveries held for quiet hours', channel: this.channel, deliveries: total });
+    if (total > 0) this.logger.log({ msg: 'released deliveries held for quiet hours or an outage', channel: this.channel, deliveries: total });
     return total;
   }
 

@@ -62,16 +62,16 @@ export class EmailChannelSender implements ChannelSender {
     const perBatch = await mapWithConcurrency(batches, Math.max(1, Math.ceil(this.settings.sendConcurrency / 4)), async (batch) => {
       const rendered = renderEmail(content, batch.language, this.links ? EMAIL_LINK_TAGS : undefined);
       // Those taken over while this batch waited (for tokens, or between attempts) leave it.
-      let held = batch.recipients;
+      let stillOurs = batch.recipients;
       const result = await unlessTakenOver(sendWithRetry(async () => {
         await this.limiter.acquire(limit);
-        const admitted = await fence.admit(held.map((r) => r.id));
-        held = held.filter((r) => admitted.has(r.id));
-        if (held.length === 0) throw new LeaseLostError(`every delivery of the batch was taken over`);
-        const recipients = held.map((r) => this.recipient(r, content));
+        const admitted = await fence.admit(stillOurs.map((r) => r.id));
+        stillOurs = stillOurs.filter((r) => admitted.has(r.id));
+        if (stillOurs.length === 0) throw new LeaseLostError(`every delivery of the batch was taken over`);
+        const recipients = stillOurs.map((r) => this.recipient(r, content));
         return this.email.sendBatch({ subject: rendered.subject, text: rendered.text, html: rendered.html, recipients, categories: ['bin-alert', content.urgency] });
       }, this.settings.retryPolicy));
-      return result ? held.map((r) => outcomeOf(r, result)) : [];
+      return result ? stillOurs.map((r) => outcomeOf(r, result)) : [];
     });
     return [...outcomes, ...perBatch.flat()];
   }

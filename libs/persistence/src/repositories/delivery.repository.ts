@@ -130,7 +130,7 @@ export class DeliveryRepository {
   }
 
   /**
-   * Releases the deliveries of `channel` held for quiet hours that ended by `now`: hands them,
+   * Releases the deliveries of `channel` held (quiet hours, an outage) until `now` or earlier: hands them,
    * with their alert's content, to `publish` (which emits their jobs), then lifts the hold, all
    * under the rows' locks. Only the releaser ever emits a held delivery, so a sender never sees
    * one early; if the hold cannot be lifted after publishing, the next release emits the jobs
