@@ -42,8 +42,8 @@ export function trackerSettingsFrom(config: AppConfig): TrackerSettings {
     sendGridVerifier: new SendGridEventWebhookVerifier(config.SENDGRID_WEBHOOK_PUBLIC_KEY, config.WEBHOOK_MAX_AGE_SECONDS),
     dedupeTtlSeconds: config.WEBHOOK_DEDUPE_TTL_SECONDS,
     claimTtlSeconds: 60,
-    // 2 ms is what the first callback after a quiet spell may wait; under load batches form while
-    // the previous one is being published, without that wait.
-    ingestBatch: { maxItems: 500, maxWaitMs: 2 },
+    // A callback waits up to 10 ms for others: nothing a provider notices (they wait seconds for
+    // an answer), and under load it lets batches grow past what arrives while one is published.
+    ingestBatch: { maxItems: 500, maxWaitMs: 10 },
   };
 }

@@ -32,6 +32,26 @@ describe('MicroBatcher', () => {
     expect(batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
   });
 
+  it('lets the batch that queued behind a busy one wait for company until its oldest item has waited maxWaitMs', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const busy = new Promise<void>((resolve) => (release = resolve));
+    const batcher = new MicroBatcher<number, number>({ maxItems: 100, maxWaitMs: 40 }, async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await busy;
+      return items;
+    });
+    const first = batcher.submit([1]);
+    await new Promise((r) => setTimeout(r, 50));
+    const second = batcher.submit([2]);
+    release();
+    await new Promise((r) => setTimeout(r, 10));
+    // The first batch ended 10 ms ago; [2] has waited less than 40 ms, so [3] still joins it.
+    const third = batcher.submit([3]);
+    await Promise.all([first, second, third]);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
+
   it('fails every caller of a failed batch, and goes on with the next', async () => {
     let fail = true;
     const batcher = new MicroBatcher<number, number>({ maxItems: 10, maxWaitMs: 1 }, async (items) => {
