@@ -13,7 +13,7 @@ const base = {
 
 module.exports = {
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,bench}/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/unit-timeouts.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,bench}/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.ts', '<rootDir>/test/architecture/**/*.spec.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/unit-timeouts.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{libs,apps}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts', setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeouts.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AlertContent, renderEmail, renderSms } from '@bin-alert/domain';
-import { SendGridEmailSender, TwilioSmsSender } from '@bin-alert/providers';
-import { loadConfig, providerSettingsFrom } from '@bin-alert/platform';
+import { SendGridEmailSender, TwilioSmsSender, providerSettingsFrom } from '@bin-alert/providers';
+import { loadConfig } from '@bin-alert/platform';
 import { benchMobile } from './seeding';
 
 export interface CeilingOptions {

@@ -16,9 +16,9 @@ import {
   voiceAnswerUrl,
   voiceGatherActionUrl,
   voiceTwiml,
-  DEFAULT_TWILIO_VOICES,
+  providerSettingsFrom,
 } from '@bin-alert/providers';
-import { loadConfig, providerSettingsFrom } from '@bin-alert/platform';
+import { DEFAULT_TWILIO_VOICES, loadConfig } from '@bin-alert/platform';
 
 /**
  * What the provider simulator costs per accepted message, on its own: the simulator as a child

@@ -1,6 +1,6 @@
-import { SendGridEventWebhookVerifier, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY, TwilioVoice } from '@bin-alert/providers';
+import { SendGridEventWebhookVerifier, TwilioVoice, providerSettingsFrom, twilioVoicesFrom } from '@bin-alert/providers';
 import type { Language } from '@bin-alert/domain';
-import { AppConfig, providerSettingsFrom, twilioVoicesFrom } from '@bin-alert/platform';
+import { AppConfig, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/platform';
 
 export const TRACKER_SETTINGS = Symbol('TRACKER_SETTINGS');
 

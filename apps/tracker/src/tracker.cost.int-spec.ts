@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { TOPICS, TRACKER_PROJECTION_GROUP } from '@bin-alert/contracts';
 import { consumerLag } from '@bin-alert/messaging';
 import { openDataSource } from '@bin-alert/persistence';
-import { providerSettingsFrom } from '@bin-alert/platform';
+import { providerSettingsFrom } from '@bin-alert/providers';
 import { freePort } from '../../../test/support/free-port';
 import { seedAcceptedDeliveries, twilioSignature } from '../../../test/support/tracked-deliveries';
 import { TEST_DATABASE_URL, testConfig } from '../../../test/support/test-config';

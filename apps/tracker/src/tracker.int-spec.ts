@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { TOPICS, TRACKER_PROJECTION_GROUP } from '@bin-alert/contracts';
 import { AlertContent, Channel, Language, TrackedDeliveryStatus, deliveryId, renderVoice } from '@bin-alert/domain';
 import { AlertRepository, DeliveryRepository, DeliveryTrackingRepository, MemberRepository, SmsOptOutRepository, openDataSource } from '@bin-alert/persistence';
-import { AppConfig, providerSettingsFrom } from '@bin-alert/platform';
+import { AppConfig, DEFAULT_TWILIO_VOICES, SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY } from '@bin-alert/platform';
 import {
   SendGridEmailSender,
   TRACKED_CALL_EVENTS,
@@ -20,9 +20,8 @@ import {
   sendGridEventWebhookUrl,
   voiceGatherActionUrl,
   voiceTwiml,
-  DEFAULT_TWILIO_VOICES,
+  providerSettingsFrom,
 } from '@bin-alert/providers';
-import { SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY } from '../../../libs/providers/src/sendgrid/simulator-webhook-keys';
 import { RunningProviderSim, startProviderSim } from '../../provider-sim/src/start-provider-sim';
 import { consumerLag } from '../../../test/support/kafka-probe';
 import { aMember } from '../../../test/support/member.builder';

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { DeliveryStatusEventV1, TOPICS, TRACKER_PROJECTION_GROUP, deliveryEventId } from '@bin-alert/contracts';
 import { KafkaMessageBus, OutgoingMessage, consumerLag } from '@bin-alert/messaging';
 import { openDataSource } from '@bin-alert/persistence';
-import { providerSettingsFrom } from '@bin-alert/platform';
+import { providerSettingsFrom } from '@bin-alert/providers';
 import { freePort } from '../../../test/support/free-port';
 import { seedAcceptedDeliveries, twilioSignature } from '../../../test/support/tracked-deliveries';
 import { testConfig } from '../../../test/support/test-config';

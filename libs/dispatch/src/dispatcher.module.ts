@@ -15,8 +15,8 @@ import {
   ReferenceDataRepository,
   VoiceRedialRepository,
 } from '@bin-alert/persistence';
-import { SendGridEmailSender, TwilioSmsSender, TwilioVoiceCaller } from '@bin-alert/providers';
-import { APP_CONFIG, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, STORES, Stores, StoresModule, memberLinkSecretFrom, providerSettingsFrom, twilioVoicesFrom } from '@bin-alert/platform';
+import { SendGridEmailSender, TwilioSmsSender, TwilioVoiceCaller, providerSettingsFrom, twilioVoicesFrom } from '@bin-alert/providers';
+import { APP_CONFIG, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, STORES, Stores, StoresModule, memberLinkSecretFrom } from '@bin-alert/platform';
 import { AlertExpander } from './alert-expander';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { LaneGate } from './lane-gate';

@@ -1,4 +1,4 @@
-import type { AppMetrics, TokenBuckets } from '@bin-alert/platform';
+import { rateLimitBucketKey, type AppMetrics, type TokenBuckets } from '@bin-alert/platform';
 
 export interface RateLimit {
   /** Redis key suffix, e.g. `twilio:messages:+32460200100`. */
@@ -53,35 +53,4 @@ export class ProviderRateLimiter {
     }
     this.metrics?.rateLimitWaitSeconds.observe({ limit: rateLimitLabel(limit.name) }, (performance.now() - started) / 1000);
   }
-}
-
-const BUCKET_PREFIX = 'bin:ratelimit:';
-
-export function rateLimitBucketKey(name: string): string {
-  return `${BUCKET_PREFIX}${name}`;
-}
-
-/** A bucket as the ops page shows it; buckets idle for a minute expire, i.e. are full again. */
-export interface RateLimitBucketState {
-  name: string;
-  perSecond: number;
-  burst: number;
-  /** Tokens available now, refilled since the last take. */
-  tokens: number;
-  lastTakenAt: Date;
-  /** Until when the last sender that found the bucket empty was told to wait. */
-  throttledUntil: Date | null;
-}
-
-/** Every live bucket, as the limiter last wrote it (few: one per provider limit). */
-export async function readRateLimitBuckets(buckets: TokenBuckets): Promise<RateLimitBucketState[]> {
-  const { now, buckets: stored } = await buckets.list(BUCKET_PREFIX);
-  return stored.map((b) => ({
-    name: b.key.slice(BUCKET_PREFIX.length),
-    perSecond: b.perSecond,
-    burst: b.burst,
-    tokens: Math.floor(Math.min(b.burst, b.tokens + (Math.max(0, now - b.at) * b.perSecond) / 1000)),
-    lastTakenAt: new Date(b.at),
-    throttledUntil: b.throttledUntil === null ? null : new Date(b.throttledUntil),
-  }));
 }

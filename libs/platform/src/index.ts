@@ -1,6 +1,6 @@
 export * from './config/app-config';
 export * from './config/config.module';
-export * from './config/provider-settings.from-config';
+export * from './config/simulator-webhook-keys';
 export * from './logging/app-logger';
 export * from './http/request-validation.error';
 export * from './http/zod-body.pipe';
@@ -13,6 +13,7 @@ export * from './stores/stores';
 export * from './stores/redis-stores';
 export * from './stores/in-memory-stores';
 export * from './stores/stores.module';
+export * from './stores/rate-limit-buckets';
 export * from './auth/access-token';
 export * from './auth/access.decorators';
 export * from './auth/access.guard';

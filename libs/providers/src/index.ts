@@ -13,4 +13,4 @@ export * from './callback-urls';
 export * from './webhooks/webhook-verdict';
 export * from './twilio/twilio-webhook-signature';
 export * from './sendgrid/event-webhook-verifier';
-export { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from './sendgrid/simulator-webhook-keys';
+export * from './provider-settings.from-config';

@@ -1,7 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { readRateLimitBuckets } from '@bin-alert/dispatch';
 import { InspectableBus, MESSAGE_BUS } from '@bin-alert/messaging';
-import { ApiDoc, Roles, STORES, Stores } from '@bin-alert/platform';
+import { ApiDoc, Roles, STORES, Stores, readRateLimitBuckets } from '@bin-alert/platform';
 import { DASHBOARD_DOCS } from './dashboard.docs';
 
 /**

@@ -1,7 +1,7 @@
 import { createPrivateKey, KeyObject, sign } from 'node:crypto';
 // Deliberately not exported from @bin-alert/providers (only the public half is): nothing but the
 // simulator may sign with it, hence the path into the library.
-import { SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY } from '../../../../libs/providers/src/sendgrid/simulator-webhook-keys';
+import { SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY } from '@bin-alert/platform';
 
 let privateKey: KeyObject | undefined;
 

@@ -1,10 +1,7 @@
 import { EmailBatch, SendGridEmailSender } from '@bin-alert/providers';
 import { EventWebhook, EventWebhookHeader } from '@sendgrid/eventwebhook';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import {
-  SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY,
-  SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY,
-} from '../../../../libs/providers/src/sendgrid/simulator-webhook-keys';
+import { SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/platform';
 import { SimFixture, startSimFixture } from '../testing/sim-fixture';
 import { ReceivedRequest, WebhookReceiver } from '../testing/webhook-receiver';
 

@@ -1,6 +1,7 @@
 import { BadRequestException, ExecutionContext, ForbiddenException } from '@nestjs/common';
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
-import { DEFAULT_TWILIO_VOICES, SendGridEventWebhookVerifier } from '@bin-alert/providers';
+import { DEFAULT_TWILIO_VOICES } from '@bin-alert/platform';
+import { SendGridEventWebhookVerifier } from '@bin-alert/providers';
 import type { TrackerSettings } from '../tracker-settings';
 import type { WebhookStats } from '../tracking/webhook-stats';
 import { SendGridSignatureGuard, TwilioSignatureGuard } from './signature-guards';

@@ -2,10 +2,10 @@ import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { DEFAULT_TWILIO_VOICES, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/providers';
 import type { AccessTokenSettings } from '../auth/access-token';
 import type { OidcSettings } from '../auth/oidc-token';
-import { APPROVAL_POLICIES, LANGUAGES } from '@bin-alert/domain';
+import { APPROVAL_POLICIES, LANGUAGES, Language } from '@bin-alert/domain';
+import { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from './simulator-webhook-keys';
 
 /**
  * The one configuration schema of the system, read from the environment once at start-up.
@@ -22,6 +22,19 @@ const optionalFile = z
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
   .pipe(z.string().refine((f) => existsSync(f), 'no such file (give the path of a PEM file the process can read)').optional());
 /** A Twilio voice name: `man`, `woman`, `Polly.<Name>[-Neural|-Generative]`, `Google.<locale>-<Model>-<X>`… */
+/** The defaults of TWILIO_VOICE_* and TWILIO_VOICE_LANGUAGE_*, declared with the schema that applies them. */
+/**
+ * Amazon Polly's neural voices through Twilio: the Belgian Dutch and Belgian French ones (Polly
+ * has one neural voice for each), and for German and English the neural voices of Germany and
+ * Britain (Polly has no Belgian German or Belgian English).
+ */
+export const DEFAULT_TWILIO_VOICES: Readonly<Record<Language, { voice: string; language: string }>> = {
+  nl: { voice: 'Polly.Lisa-Neural', language: 'nl-BE' },
+  fr: { voice: 'Polly.Isabelle-Neural', language: 'fr-BE' },
+  de: { voice: 'Polly.Vicki-Neural', language: 'de-DE' },
+  en: { voice: 'Polly.Amy-Neural', language: 'en-GB' },
+};
+
 const sayVoice = z.string().trim().regex(/^[A-Za-z][A-Za-z0-9.\-]*$/, 'must be a voice name Twilio offers, e.g. Polly.Lisa-Neural');
 const sayLanguage = z.string().trim().regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'must be a language-REGION tag, e.g. nl-BE');
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;

@@ -1,5 +1,6 @@
 import { AlertContent, Language, renderVoice, renderVoiceGatherReply } from '@bin-alert/domain';
-import { DEFAULT_TWILIO_VOICES, hangUpTwiml, voiceTwiml } from './voice-twiml';
+import { DEFAULT_TWILIO_VOICES } from '@bin-alert/platform';
+import { hangUpTwiml, voiceTwiml } from './voice-twiml';
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 

@@ -10,18 +10,6 @@ export interface TwilioVoice {
 }
 
 /**
- * Amazon Polly's neural voices through Twilio: the Belgian Dutch and Belgian French ones (Polly
- * has one neural voice for each), and for German and English the neural voices of Germany and
- * Britain (Polly has no Belgian German or Belgian English).
- */
-export const DEFAULT_TWILIO_VOICES: Readonly<Record<Language, TwilioVoice>> = {
-  nl: { voice: 'Polly.Lisa-Neural', language: 'nl-BE' },
-  fr: { voice: 'Polly.Isabelle-Neural', language: 'fr-BE' },
-  de: { voice: 'Polly.Vicki-Neural', language: 'de-DE' },
-  en: { voice: 'Polly.Amy-Neural', language: 'en-GB' },
-};
-
-/**
  * A call's script as TwiML, built with the SDK's VoiceResponse (which escapes text and
  * attributes): every `<Say>` in the voice configured for the script's language. No script is an
  * empty `<Response/>`: Twilio then ends the call.

@@ -1,6 +1,6 @@
 import { createHmac, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { SendGridEventWebhookVerifier } from '../sendgrid/event-webhook-verifier';
-import { SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '../sendgrid/simulator-webhook-keys';
+import { SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/platform';
 import { verifyTwilioWebhook } from '../twilio/twilio-webhook-signature';
 
 /** Twilio's algorithm written out (providers.md §4), independent of the SDK that verifies it. */

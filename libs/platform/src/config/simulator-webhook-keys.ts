@@ -5,6 +5,9 @@
  * THIS KEY PAIR IS PUBLIC: it is committed to an open-source repository. It exists for the
  * simulator only and must never be configured as the verification key of a real SendGrid
  * account — anyone could forge "delivered" events with it.
+ *
+ * Kept beside the config schema, whose SENDGRID_WEBHOOK_PUBLIC_KEY defaults to it, so that
+ * neither the config nor the simulator has to load libs/providers (and its SDKs) to reach it.
  */
 
 /** Base64 DER SubjectPublicKeyInfo, the `MFkw…` form SendGrid shows under Mail Settings. */

@@ -1,10 +1,13 @@
 import type { Language } from '@bin-alert/domain';
-import type { ProviderSettings, TwilioVoice } from '@bin-alert/providers';
-import { AppConfig } from './app-config';
+import type { AppConfig } from '@bin-alert/platform';
+import type { ProviderSettings } from './provider-settings';
+import type { TwilioVoice } from './twilio/voice-twiml';
 
 /** Simulator credentials: the simulator accepts exactly these. */
 export const SIMULATOR_TWILIO = { accountSid: 'AC00000000000000000000000000000000', authToken: 'sim-auth-token' };
 export const SIMULATOR_SENDGRID_KEY = 'SG.simulator-key';
+
+/** In libs/providers, not beside the config schema: libs/platform knows no provider (see the import rules). */
 
 /** Real providers when credentials are configured, the project's simulator otherwise. */
 export function providerSettingsFrom(config: AppConfig): ProviderSettings {
