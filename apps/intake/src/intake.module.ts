@@ -40,6 +40,7 @@ import { MemberPagesController } from './member-pages/member-pages.controller';
 import { AlertDashboardService } from './dashboard/alert-dashboard.service';
 import { AlertOverviewController } from './dashboard/alert-overview.controller';
 import { OpsController } from './dashboard/ops.controller';
+import { RetentionSweeper } from './retention/retention-sweeper';
 
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -112,6 +113,7 @@ export class IntakeModule implements NestModule {
         PreferenceService,
         ReportScope,
         AlertDashboardService,
+        RetentionSweeper,
       ],
     };
   }

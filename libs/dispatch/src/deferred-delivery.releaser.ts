@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Channel, Language } from '@bin-alert/domain';
 import { LaterJobLayout, laterDeliveryJobRecords } from './delivery-jobs';
-import { PollingLoop } from './polling-loop';
+import { PollingLoop } from '@bin-alert/platform';
 import type { MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import type { DeliveryRepository, ReleasedDelivery } from '@bin-alert/persistence';
 

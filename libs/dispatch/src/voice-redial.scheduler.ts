@@ -3,7 +3,7 @@ import { HEADERS } from '@bin-alert/contracts';
 import type { OutboxRelay } from '@bin-alert/messaging';
 import type { RedialledDelivery, VoiceRedialRepository } from '@bin-alert/persistence';
 import { laterDeliveryJobRecords } from './delivery-jobs';
-import { PollingLoop } from './polling-loop';
+import { PollingLoop } from '@bin-alert/platform';
 import { DispatchSettings } from './dispatch-settings';
 
 const REDIALS_PER_ROUND = 200;

@@ -33,3 +33,4 @@ export * from './access/alert-visibility';
 export * from './content/text-rules';
 export * from './reports/csv';
 export * from './reports/report-rows';
+export * from './retention/retention-period';

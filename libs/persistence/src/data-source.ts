@@ -14,6 +14,7 @@ import { AlertTraceContext1765000000000 } from './migrations/1765000000000-alert
 import { CapDetails1765100000000 } from './migrations/1765100000000-cap-details';
 import { DeliveryCallFence1765200000000 } from './migrations/1765200000000-delivery-call-fence';
 import { VoiceCodeNotices1765300000000 } from './migrations/1765300000000-voice-code-notices';
+import { Retention1765400000000 } from './migrations/1765400000000-retention';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   CapDetails1765100000000,
   DeliveryCallFence1765200000000,
   VoiceCodeNotices1765300000000,
+  Retention1765400000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

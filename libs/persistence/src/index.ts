@@ -18,6 +18,7 @@ export * from './repositories/preference.repository';
 export * from './repositories/member-notice.repository';
 export * from './repositories/report.repository';
 export * from './repositories/alert-overview.repository';
+export * from './repositories/retention.repository';
 export * from './seed/seed-demo-members';
 export * from './embedded/embedded-postgres';
 export * from './seed/demo-accounts';

@@ -17,6 +17,7 @@ import { PreferenceRepository } from './repositories/preference.repository';
 import { MemberNoticeRepository } from './repositories/member-notice.repository';
 import { ReportRepository } from './repositories/report.repository';
 import { AlertOverviewRepository } from './repositories/alert-overview.repository';
+import { RetentionRepository } from './repositories/retention.repository';
 
 const REPOSITORIES = [
   AlertRepository,
@@ -35,6 +36,7 @@ const REPOSITORIES = [
   MemberNoticeRepository,
   ReportRepository,
   AlertOverviewRepository,
+  RetentionRepository,
 ];
 
 @Injectable()

@@ -33,3 +33,4 @@ export * from './openapi/openapi.module';
 export * from './lifecycle/drain-coordinator';
 export * from './lifecycle/serve-app';
 export * from './tracing/tracing';
+export * from './lifecycle/polling-loop';

@@ -6,7 +6,9 @@ import type { Channel, DeliveryStatus, Language } from '@bin-alert/domain';
 export class DeliveryEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid', { name: 'alert_id' }) alertId: string;
-  @Column('uuid', { name: 'member_id' }) memberId: string;
+  /** Null once the retention period is over (ADR 0030): member_bins then says whose BINs it counts for. */
+  @Column('uuid', { name: 'member_id', nullable: true }) memberId: string | null;
+  @Column('text', { name: 'member_bins', array: true, nullable: true }) memberBins: string[] | null;
   @Column('text') channel: Channel;
   @Column('text') status: DeliveryStatus;
   @Column('text', { nullable: true }) reason: string | null;

@@ -8,6 +8,8 @@ const REACHED = ['accepted', 'sent', 'deferred', 'answered', 'delivered'];
 /**
  * The figures the boards are shown: counted from deliveries and memberships, which keep their
  * rows (pseudonymised) after a member resigns, so a resignation never changes last year's report.
+ * A delivery past the retention period names no member but the BINs it belonged to
+ * (member_bins), so retention does not change it either (ADR 0030).
  */
 @Injectable()
 export class ReportRepository {
@@ -29,7 +31,7 @@ export class ReportRepository {
          FROM targeted t
          CROSS JOIN (VALUES ('sms'), ('email'), ('voice')) AS c(channel)
          LEFT JOIN deliveries d ON d.alert_id = t.id AND d.channel = c.channel
-              AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = d.member_id AND ms.bin_id = t.bin_id)
+              AND (t.bin_id = ANY(d.member_bins) OR EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = d.member_id AND ms.bin_id = t.bin_id))
         GROUP BY t.bin_id, t.category_code, t.month, c.channel
         ORDER BY t.bin_id, t.month, t.category_code, c.channel`,
       [binIds, from, to, REACHED],
@@ -71,7 +73,8 @@ export class ReportRepository {
   async alertReach(alertId: string, binIds: string[]): Promise<AlertReachRow[]> {
     const rows: Array<{ channel: Channel; status: string; reason: string | null; n: number }> = await this.db.query(
       `SELECT d.channel, d.status, d.reason, count(*)::int AS n FROM deliveries d
-        WHERE d.alert_id = $1 AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = d.member_id AND ms.bin_id = ANY($2::text[]))
+        WHERE d.alert_id = $1
+          AND (d.member_bins && $2::text[] OR EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = d.member_id AND ms.bin_id = ANY($2::text[])))
         GROUP BY d.channel, d.status, d.reason ORDER BY d.channel`,
       [alertId, binIds],
     );

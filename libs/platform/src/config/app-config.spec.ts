@@ -11,6 +11,13 @@ describe('loadConfig', () => {
     expect(config.TWILIO_ACCOUNT_SID).toBeUndefined();
   });
 
+  it('keeps rows naming members for 400 days unless told otherwise, and never for less than a tracking month', () => {
+    expect(loadConfig({}).RETENTION_DAYS).toBe(400);
+    expect(loadConfig({ RETENTION_DAYS: '730' }).RETENTION_DAYS).toBe(730);
+    expect(() => loadConfig({ RETENTION_DAYS: '7' })).toThrow(/RETENTION_DAYS/);
+    expect(() => loadConfig({ RETENTION_DAYS: 'a year' })).toThrow(/RETENTION_DAYS/);
+  });
+
   it('names every bad variable and why', () => {
     try {
       loadConfig({ KAFKA_BROKERS: 'nohostport', INTAKE_PORT: 'eighty', TWILIO_ACCOUNT_SID: 'XX1' });

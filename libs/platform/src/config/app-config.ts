@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { AccessTokenSettings } from '../auth/access-token';
 import type { OidcSettings } from '../auth/oidc-token';
-import { APPROVAL_POLICIES, LANGUAGES, Language } from '@bin-alert/domain';
+import { APPROVAL_POLICIES, DEFAULT_RETENTION_DAYS, LANGUAGES, Language, MIN_RETENTION_DAYS } from '@bin-alert/domain';
 import { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from './simulator-webhook-keys';
 
 /**
@@ -289,6 +289,13 @@ export const configSchema = z.object({
   APPLICATIONS_PER_HOUR: positiveInt.default(300),
   /** How often a dispatcher looks for deliveries whose quiet hours have ended. */
   DISPATCH_DEFERRED_POLL_MS: positiveInt.default(15_000),
+  /**
+   * Days after which deliveries lose their member and contact, and member notices, STOP history,
+   * relayed outbox records and audit entries are deleted (ADR 0030); the reports' counts stay.
+   */
+  RETENTION_DAYS: z.coerce.number().int().min(MIN_RETENTION_DAYS).default(DEFAULT_RETENTION_DAYS),
+  /** How often intake runs the retention sweep (one instance at a time). */
+  RETENTION_SWEEP_MS: positiveInt.min(60_000).default(3_600_000),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
