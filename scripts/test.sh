@@ -17,6 +17,8 @@ if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
   "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq chromium
 fi
 
+echo "[test] type check of everything tsc sees, tests and benchmark included (unused locals and parameters are errors)"
+npm run -s typecheck
 echo "[test] unit tests"
 npx jest --selectProjects unit --maxWorkers=2 "$@"
 echo "[test] building the apps (the kill-a-dispatcher test runs them as processes)"

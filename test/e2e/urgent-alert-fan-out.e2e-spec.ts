@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { createKafkaClient } from '@bin-alert/messaging';
 import { TOPICS, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { aMember } from '../support/member.builder';

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { createKafkaClient } from '@bin-alert/messaging';
 import Redis from 'ioredis';
 import { allTopics } from '@bin-alert/contracts';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { createKafkaClient } from './kafka-client';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
 import { consumerLag, stableGroupMembers } from '../../../test/support/kafka-probe';

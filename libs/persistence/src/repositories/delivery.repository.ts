@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AlertText, CategoryRule, Channel, Language, RecipientDecision, Urgency, deliveryId } from '@bin-alert/domain';
+import { Channel, Language, RecipientDecision, deliveryId } from '@bin-alert/domain';
 import { queryRows } from './query-rows';
 import { ALERT_CONTENT_COLUMNS, AlertContentRow, StoredAlertContent, alertContentFrom } from './alert-content';
 
