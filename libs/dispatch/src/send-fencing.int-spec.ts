@@ -155,4 +155,18 @@ describe('the send fence and held deliveries', () => {
     expect(summary).toMatchObject({ sent: 0, failed: 0, held: 2 });
     expect(await statuses(alertId)).toEqual({ 'planned:provider_unavailable_503_after_3_attempts': 2 });
   });
+
+  it("counts a send whose own callback moved it on before the outcome was written, and not one another sender holds", async () => {
+    const { ids } = await plannedAlert('sms', 2);
+    const [ours, theirs] = ids;
+    await deliveries().claim(ids, 'sender-a', 60_000);
+    // The provider's callback got to the tracker first (sending → delivered); the other was taken over.
+    await db.query(`UPDATE deliveries SET status = 'delivered', provider_id = 'SM1' WHERE id = $1`, [ours]);
+    await db.query(`UPDATE deliveries SET claimed_by = 'sender-b' WHERE id = $1`, [theirs]);
+    const written = await deliveries().recordOutcomes(
+      ids.map((id) => ({ id, status: 'accepted' as const, providerId: 'SM1' })),
+      'sender-a',
+    );
+    expect(written).toEqual([ours]);
+  });
 });

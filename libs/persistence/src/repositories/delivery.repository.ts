@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Channel, Language, RecipientDecision, deliveryId } from '@bin-alert/domain';
+import { Channel, Language, RecipientDecision, TRACKED_DELIVERY_STATUSES, deliveryId } from '@bin-alert/domain';
 import { queryRows } from './query-rows';
 import { ALERT_CONTENT_COLUMNS, AlertContentRow, StoredAlertContent, alertContentFrom } from './alert-content';
 
@@ -200,7 +200,17 @@ export class DeliveryRepository {
         holder,
       ],
     );
-    return rows.map((r) => r.id);
+    const written = rows.map((r) => r.id);
+    // The provider's callback may have moved an accepted delivery on (sent, delivered) before
+    // this write: it is this holder's send all the same, settled by its own callback.
+    const unwritten = outcomes.filter((o) => o.status === 'accepted' && !written.includes(o.id)).map((o) => o.id);
+    if (unwritten.length === 0) return written;
+    const settled = await queryRows<{ id: string }>(
+      this.db,
+      `SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) AND claimed_by = $2 AND status = ANY($3::text[])`,
+      [unwritten, holder, TRACKED_DELIVERY_STATUSES.filter((s) => s !== 'accepted')],
+    );
+    return [...written, ...settled.map((r) => r.id)];
   }
 
   /**
