@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -9,7 +8,7 @@ import { consumerLag } from '@bin-alert/messaging';
 import { openDataSource } from '@bin-alert/persistence';
 import { providerSettingsFrom } from '@bin-alert/providers';
 import { freePort } from '../../../test/support/free-port';
-import { seedAcceptedDeliveries, twilioSignature } from '../../../test/support/tracked-deliveries';
+import { postCallbacks, seedAcceptedDeliveries, signedSmsStatusCallbacks } from '../../../test/support/tracked-deliveries';
 import { TEST_DATABASE_URL, testConfig } from '../../../test/support/test-config';
 import { waitFor } from '../../../test/support/wait-for';
 
@@ -60,32 +59,10 @@ const TICK_MS = 10;
     const seeded = await seedAcceptedDeliveries(db, members);
     await caughtUp();
     const token = providerSettingsFrom(config).twilio.authToken;
-    const requests = seeded.flatMap((s) => {
-      const sid = 'SM' + randomUUID().replace(/-/g, '');
-      return ['sent', 'delivered'].map((status) => {
-        const path = `/webhooks/twilio/message-status?deliveryId=${s.delivery.sms}`;
-        const params = { MessageSid: sid, MessageStatus: status, AccountSid: 'AC00000000000000000000000000000000' };
-        return { path, params, signature: twilioSignature(token, `${baseUrl}${path}`, params) };
-      });
-    });
-    let next = 0;
-    const statuses = new Map<number, number>();
+    const requests = signedSmsStatusCallbacks(seeded, token, baseUrl);
     const cpuBefore = cpuMs();
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < requests.length) {
-          const r = requests[next++];
-          const res = await fetch(`${baseUrl}${r.path}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': r.signature },
-            body: new URLSearchParams(r.params).toString(),
-          });
-          await res.arrayBuffer();
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        }
-      }),
-    );
+    const statuses = await postCallbacks(baseUrl, requests, concurrency);
     const answeredMs = performance.now() - started;
     const cpuAnswered = cpuMs() - cpuBefore;
     await caughtUp();

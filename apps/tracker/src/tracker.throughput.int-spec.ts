@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeliveryStatusEventV1, TOPICS, TRACKER_PROJECTION_GROUP, deliveryEventId } from '@bin-alert/contracts';
 import { KafkaMessageBus, OutgoingMessage, consumerLag } from '@bin-alert/messaging';
 import { openDataSource } from '@bin-alert/persistence';
 import { providerSettingsFrom } from '@bin-alert/providers';
 import { freePort } from '../../../test/support/free-port';
-import { seedAcceptedDeliveries, twilioSignature } from '../../../test/support/tracked-deliveries';
+import { postCallbacks, seedAcceptedDeliveries, signedSmsStatusCallbacks } from '../../../test/support/tracked-deliveries';
 import { testConfig } from '../../../test/support/test-config';
 import { waitFor } from '../../../test/support/wait-for';
 import { startTracker } from './start-tracker';
@@ -49,31 +48,9 @@ const concurrency = Number(process.env.TRACKER_THROUGHPUT_CONCURRENCY ?? 64);
     const seeded = await seedAcceptedDeliveries(db, members);
     await caughtUp();
     const token = providerSettingsFrom(config).twilio.authToken;
-    const requests = seeded.flatMap((s) => {
-      const sid = 'SM' + randomUUID().replace(/-/g, '');
-      return ['sent', 'delivered'].map((status) => {
-        const path = `/webhooks/twilio/message-status?deliveryId=${s.delivery.sms}`;
-        const params = { MessageSid: sid, MessageStatus: status, AccountSid: 'AC00000000000000000000000000000000' };
-        return { path, params, signature: twilioSignature(token, `${baseUrl}${path}`, params) };
-      });
-    });
-    let next = 0;
-    const statuses = new Map<number, number>();
+    const requests = signedSmsStatusCallbacks(seeded, token, baseUrl);
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < requests.length) {
-          const r = requests[next++];
-          const res = await fetch(`${baseUrl}${r.path}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': r.signature },
-            body: new URLSearchParams(r.params).toString(),
-          });
-          await res.arrayBuffer();
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        }
-      }),
-    );
+    const statuses = await postCallbacks(baseUrl, requests, concurrency);
     const answeredMs = performance.now() - started;
     await caughtUp();
     const projectedMs = performance.now() - started;
