@@ -1,7 +1,7 @@
 import { AlertKind, CategoryRule, Channel, SuppressionReason, Urgency } from '../vocabulary';
 import type { MembershipStatus } from '../membership/membership-lifecycle';
 import type { QuietHours, QuietHoursBehaviour } from './quiet-hours';
-import { AudienceCandidate, MemberStanding, inAudience, planDelivery, reachedByOriginal } from './recipient-decision';
+import { ContactFacts, MemberFacts, RecipientVerdict, recipientRule } from './recipient-decision';
 
 /**
  * The recipient rule's case table. The domain's unit test holds the TypeScript rule to it, and an
@@ -199,18 +199,42 @@ function expiresAt(now: Date, expiresInMs: number | null): Date | null {
   return expiresInMs === null ? null : new Date(now.getTime() + expiresInMs);
 }
 
-function outcomeOf(decision: ReturnType<typeof planDelivery>): RecipientOutcome {
-  if (!decision.send) return decision.reason;
-  return decision.deferredUntil ? `held_until ${decision.deferredUntil.toISOString()}` : 'send';
+function outcomeOf(verdict: RecipientVerdict): RecipientOutcome {
+  switch (verdict.outcome) {
+    case 'outside_audience':
+      return 'not_in_audience';
+    case 'send':
+      return 'send';
+    case 'defer':
+      return `held_until ${verdict.until.toISOString()}`;
+    case 'suppress':
+      return verdict.reason;
+  }
+}
+
+function contactOf(contact: ContactCase): ContactFacts | undefined {
+  if (contact === 'none') return undefined;
+  return { id: 'contact', verified: contact === 'verified' || contact === 'stopped', optedOut: contact.endsWith('stopped') };
+}
+
+/** A case's member as a repository would state the facts: unfiltered, the rule decides. */
+export function memberFactsOf(c: RecipientCase): MemberFacts {
+  const contact = contactOf(c.member.contact);
+  return {
+    memberId: 'member',
+    language: 'nl',
+    memberships: membershipsOf(c.member.standing),
+    isTestGroup: c.member.isTestGroup,
+    contacts: contact ? { [c.channel]: contact } : {},
+    choices: c.member.preference === null ? {} : { [c.channel]: c.member.preference },
+    quietHours: c.member.quietHours,
+  };
 }
 
 /** The TypeScript rule's answer for a case. */
 export function decideCase(c: RecipientCase): RecipientOutcome {
-  const standing: MemberStanding = { memberships: membershipsOf(c.member.standing), isTestGroup: c.member.isTestGroup };
-  if (!inAudience(standing, { binIds: CASE_BINS, kind: c.alert.kind })) return 'not_in_audience';
-  const contact = c.member.contact === 'none' ? null : { id: 'contact', verified: c.member.contact === 'verified' || c.member.contact === 'stopped', optedOut: c.member.contact.endsWith('stopped') };
-  const candidate: AudienceCandidate = { memberId: 'member', language: 'nl', channel: c.channel, contact, preference: c.member.preference, quietHours: c.member.quietHours };
-  return outcomeOf(planDelivery(candidate, { rule: c.alert.rule, urgency: c.alert.urgency, quietHours: c.alert.quietHours, followUp: false, expiresAt: expiresAt(c.now, c.alert.expiresInMs) }, c.now));
+  const alert = { ...c.alert, binIds: CASE_BINS, followUp: false, expiresAt: expiresAt(c.now, c.alert.expiresInMs) };
+  return outcomeOf(recipientRule(memberFactsOf(c), alert, c.channel, c.now));
 }
 
 const followUpBase: FollowUpCase = {
@@ -258,10 +282,23 @@ export function everyFollowUpCase(): FollowUpCase[] {
 
 /** The TypeScript rule's answer for a follow-up case. */
 export function decideFollowUpCase(c: FollowUpCase): RecipientOutcome {
-  const original = { status: c.original === 'delivered' ? 'delivered' : c.original, accepted: c.original === 'accepted' || c.original === 'delivered' };
-  if (!reachedByOriginal(original)) return 'not_in_audience';
-  const contact = c.contactSince === 'erased' ? null : { id: 'contact', verified: true, optedOut: c.contactSince === 'stopped' };
-  // The original's delivery is what the follow-up knows of the member: no preferences, no quiet hours.
-  const candidate: AudienceCandidate = { memberId: 'member', language: 'nl', channel: c.channel, contact, preference: null };
-  return outcomeOf(planDelivery(candidate, { ...c.alert, followUp: true, expiresAt: expiresAt(c.now, c.alert.expiresInMs) }, c.now));
+  const original = {
+    status: c.original,
+    accepted: c.original === 'accepted' || c.original === 'delivered',
+    language: 'nl' as const,
+    contact: c.contactSince === 'erased' ? null : { id: 'contact', verified: true, optedOut: c.contactSince === 'stopped' },
+  };
+  // Today's memberships, choices and quiet hours are facts too: a follow-up must not heed them.
+  const facts: MemberFacts = {
+    memberId: 'member',
+    language: 'nl',
+    memberships: [],
+    isTestGroup: false,
+    contacts: {},
+    choices: c.preferenceSince === null ? {} : { [c.channel]: c.preferenceSince },
+    quietHours: c.memberQuietHours,
+    originals: { [c.channel]: original },
+  };
+  const alert = { ...c.alert, kind: 'actual' as const, binIds: CASE_BINS, followUp: true, expiresAt: expiresAt(c.now, c.alert.expiresInMs) };
+  return outcomeOf(recipientRule(facts, alert, c.channel, c.now));
 }

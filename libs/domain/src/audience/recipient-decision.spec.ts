@@ -1,4 +1,4 @@
-import { AudienceCandidate, decideFollowUpRecipient, decideRecipient, inAudience, planDelivery } from './recipient-decision';
+import { AudienceCandidate, MemberFacts, RecipientAlert, decideFollowUpRecipient, decideRecipient, inAudience, recipientRule } from './recipient-decision';
 import { FOLLOW_UP_TABLE, RECIPIENT_TABLE, decideCase, decideFollowUpCase, everyFollowUpCase, everyRecipientCase } from './recipient-cases';
 import { CategoryRule } from '../vocabulary';
 
@@ -93,12 +93,34 @@ describe('inAudience', () => {
   });
 });
 
-describe('planDelivery', () => {
-  const alert = { rule: 'opt_out' as const, urgency: 'normal' as const, quietHours: 'respect' as const, followUp: false, expiresAt: null };
+describe('recipientRule', () => {
+  const alert: RecipientAlert = { kind: 'actual', binIds: ['herdersem'], rule: 'opt_out', urgency: 'normal', quietHours: 'respect', followUp: false, expiresAt: null };
+  const facts: MemberFacts = {
+    memberId: 'm-1',
+    language: 'fr',
+    memberships: [{ binId: 'herdersem', status: 'active' }],
+    isTestGroup: false,
+    contacts: { sms: { id: 'mobile-1', verified: true }, email: { id: 'email-1', verified: false } },
+    choices: { voice: false },
+    quietHours: { start: '22:00', end: '07:00' },
+  };
+  const lateEvening = new Date('2026-01-15T22:30:00Z');
+
+  it('decides each channel on its own contact point and choice', () => {
+    expect(recipientRule(facts, alert, 'sms', lateEvening)).toEqual({ outcome: 'defer', until: new Date('2026-01-16T06:00:00Z'), contactId: 'mobile-1', language: 'fr' });
+    expect(recipientRule(facts, alert, 'email', lateEvening)).toEqual({ outcome: 'suppress', reason: 'contact_not_verified' });
+    expect(recipientRule(facts, alert, 'voice', lateEvening)).toEqual({ outcome: 'suppress', reason: 'no_contact_point' });
+    expect(recipientRule({ ...facts, contacts: { voice: { id: 'phone-1', verified: true } } }, alert, 'voice', lateEvening)).toEqual({ outcome: 'suppress', reason: 'opted_out' });
+  });
+
   it('suppresses as expired what would have been held for quiet hours', () => {
-    const c = candidate({ quietHours: { start: '22:00', end: '07:00' } });
-    const now = new Date('2026-01-15T22:30:00Z');
-    expect(planDelivery(c, alert, now)).toMatchObject({ send: true, deferredUntil: new Date('2026-01-16T06:00:00Z') });
-    expect(planDelivery(c, { ...alert, expiresAt: now }, now)).toMatchObject({ send: false, reason: 'expired' });
+    expect(recipientRule(facts, { ...alert, expiresAt: lateEvening }, 'sms', lateEvening)).toEqual({ outcome: 'suppress', reason: 'expired' });
+  });
+
+  it('knows an update or cancel only by the original delivery, at its contact point and in its language', () => {
+    const followUp = { ...alert, followUp: true };
+    const original = { status: 'delivered', accepted: true, language: 'de' as const, contact: { id: 'mobile-0', verified: true } };
+    expect(recipientRule({ ...facts, memberships: [], originals: { sms: original } }, followUp, 'sms', lateEvening)).toEqual({ outcome: 'send', contactId: 'mobile-0', language: 'de' });
+    expect(recipientRule(facts, followUp, 'sms', lateEvening)).toEqual({ outcome: 'outside_audience' });
   });
 });

@@ -3,17 +3,15 @@ import { reachesTestGroupOnly } from '../lifecycle/alert-lifecycle';
 import type { MembershipStatus } from '../membership/membership-lifecycle';
 import { QuietHours, QuietHoursBehaviour, quietHoursDeferral } from './quiet-hours';
 
-/** What the audience query knows about one member for one channel of one alert. */
+/** One member on one channel, as the preference rule needs it. */
 export interface AudienceCandidate {
   memberId: string;
   language: Language;
   channel: Channel;
   /** The member's contact point for this channel, if they registered one. */
-  contact: { id: string; verified: boolean; optedOut?: boolean } | null;
+  contact: ContactFacts | null;
   /** The member's explicit choice for (category, channel); null when they never chose. */
   preference: boolean | null;
-  /** The member's quiet hours, if they set any. */
-  quietHours?: QuietHours | null;
 }
 
 export type RecipientDecision =
@@ -23,8 +21,6 @@ export type RecipientDecision =
       channel: Channel;
       contactId: string;
       language: Language;
-      /** Held until then for the member's quiet hours (see quiet-hours.ts); absent: send now. */
-      deferredUntil?: Date;
     }
   | { send: false; memberId: string; channel: Channel; reason: SuppressionReason };
 
@@ -106,8 +102,10 @@ export function reachedByOriginal(delivery: { status: string; accepted: boolean 
   return delivery.accepted || delivery.status === 'sending';
 }
 
-/** What the planning of one alert on one channel knows about the alert. */
-export interface PlanningAlert {
+/** An alert as the recipient rule sees it. */
+export interface RecipientAlert {
+  kind: AlertKind;
+  binIds: readonly string[];
   rule: CategoryRule;
   urgency: Urgency;
   /** The category's quiet-hours behaviour. */
@@ -117,26 +115,94 @@ export interface PlanningAlert {
   expiresAt: Date | null;
 }
 
+/** A member's contact point for a channel, as it is now. */
+export interface ContactFacts {
+  id: string;
+  verified: boolean;
+  /** The number replied STOP (SMS). */
+  optedOut?: boolean;
+}
+
+/**
+ * What the original alert's delivery to a member on a channel became, and where it went: an
+ * update or cancel knows the member by it (ADR 0008). `contact` is that contact point as it is
+ * now (null once erased).
+ */
+export interface OriginalDelivery {
+  status: string;
+  accepted: boolean;
+  language: Language;
+  contact: ContactFacts | null;
+}
+
+/**
+ * Everything known about one member for one alert, unfiltered: repositories return these facts
+ * and the rule decides (or, where PostgreSQL plans, SQL held to the same case table decides).
+ */
+export interface MemberFacts {
+  memberId: string;
+  language: Language;
+  memberships: ReadonlyArray<{ binId: string; status: MembershipStatus }>;
+  isTestGroup: boolean;
+  /** The member's contact point per channel; absent where they registered none. */
+  contacts: Partial<Record<Channel, ContactFacts>>;
+  /** The member's explicit choice for the alert's category per channel; absent where they never chose. */
+  choices: Partial<Record<Channel, boolean>>;
+  quietHours: QuietHours | null;
+  /** For an update or cancel: the original's delivery per channel; absent where it had none. */
+  originals?: Partial<Record<Channel, OriginalDelivery>>;
+}
+
+/**
+ * The recipient rule's answer for one member, alert and channel: no delivery at all (outside the
+ * audience), a send now, a send held until the member's quiet hours end, or a suppression with
+ * the reason recorded on the delivery.
+ */
+export type RecipientVerdict =
+  | { outcome: 'outside_audience' }
+  | { outcome: 'send'; contactId: string; language: Language }
+  | { outcome: 'defer'; until: Date; contactId: string; language: Language }
+  | { outcome: 'suppress'; reason: SuppressionReason };
+
 /** An alert is expired from its expiry on: at that very instant nothing more is planned to send. */
 export function alertExpired(expiresAt: Date | null, now: Date): boolean {
   return expiresAt !== null && expiresAt.getTime() <= now.getTime();
 }
 
 /**
- * The whole decision for one member of the audience, as planning records it:
- *   the recipient rule (decideRecipient, or decideFollowUpRecipient for an update or cancel)
- *   → a send inside the member's quiet hours is held until they end (deferredUntil)
+ * The recipient rule, total: every member, alert, channel and instant has exactly one answer.
+ *   audience: a new alert's is inAudience (active membership of a targeted BIN; the test group
+ *             only for a test or exercise), an update's or cancel's reachedByOriginal
+ *   → the preference rule (decideRecipient), or for an update or cancel decideFollowUpRecipient
  *   → a send planned at or after the alert's expiry is suppressed as expired instead (a backlog,
- *     a dispatcher down): recorded, never sent.
- * PostgreSQL evaluates the same rule when it plans (libs/persistence planning.repository.ts);
- * recipient-cases.ts is the table both are held to.
+ *     a dispatcher down): recorded, never sent
+ *   → a send inside the member's quiet hours is held until they end (quiet-hours.ts); a
+ *     follow-up is not held: the original's delivery carries no quiet hours (ADR 0016).
+ * PostgreSQL evaluates a transcription of it when it plans (libs/persistence
+ * planning.repository.ts); recipient-cases.ts is the table both are held to.
  */
-export function planDelivery(candidate: AudienceCandidate, alert: PlanningAlert, now: Date): RecipientDecision {
-  const decision = alert.followUp ? decideFollowUpRecipient(candidate) : decideRecipient(candidate, alert.rule);
-  if (!decision.send) return decision;
-  if (alertExpired(alert.expiresAt, now)) {
-    return { send: false, memberId: decision.memberId, channel: decision.channel, reason: 'expired' };
+export function recipientRule(facts: MemberFacts, alert: RecipientAlert, channel: Channel, now: Date): RecipientVerdict {
+  let decision: RecipientDecision;
+  let quietHours: QuietHours | null = facts.quietHours;
+  if (alert.followUp) {
+    const original = facts.originals?.[channel];
+    if (!original || !reachedByOriginal(original)) return { outcome: 'outside_audience' };
+    quietHours = null;
+    decision = decideFollowUpRecipient({ memberId: facts.memberId, language: original.language, channel, contact: original.contact, preference: null });
+  } else {
+    if (!inAudience(facts, alert)) return { outcome: 'outside_audience' };
+    const candidate: AudienceCandidate = {
+      memberId: facts.memberId,
+      language: facts.language,
+      channel,
+      contact: facts.contacts[channel] ?? null,
+      preference: facts.choices[channel] ?? null,
+    };
+    decision = decideRecipient(candidate, alert.rule);
   }
-  const until = quietHoursDeferral(candidate.quietHours, alert.urgency, alert.quietHours, now);
-  return until ? { ...decision, deferredUntil: until } : decision;
+  if (!decision.send) return { outcome: 'suppress', reason: decision.reason };
+  if (alertExpired(alert.expiresAt, now)) return { outcome: 'suppress', reason: 'expired' };
+  const until = quietHoursDeferral(quietHours, alert.urgency, alert.quietHours, now);
+  const { contactId, language } = decision;
+  return until ? { outcome: 'defer', until, contactId, language } : { outcome: 'send', contactId, language };
 }

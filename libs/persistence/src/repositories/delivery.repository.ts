@@ -58,7 +58,7 @@ export class DeliveryRepository {
   /** As recordDecisions, returning the decisions whose rows were new (what the metrics count). */
   async recordNewDecisions(alertId: string, decisions: RecipientDecision[]): Promise<RecipientDecision[]> {
     if (decisions.length === 0) return [];
-    const cols = { id: [] as string[], member: [] as string[], channel: [] as string[], status: [] as string[], reason: [] as (string | null)[], contact: [] as (string | null)[], language: [] as (string | null)[], deferredUntil: [] as (Date | null)[] };
+    const cols = { id: [] as string[], member: [] as string[], channel: [] as string[], status: [] as string[], reason: [] as (string | null)[], contact: [] as (string | null)[], language: [] as (string | null)[] };
     for (const d of decisions) {
       cols.id.push(deliveryId(alertId, d.memberId, d.channel));
       cols.member.push(d.memberId);
@@ -67,17 +67,16 @@ export class DeliveryRepository {
       cols.reason.push(d.send ? null : d.reason);
       cols.contact.push(d.send ? d.contactId : null);
       cols.language.push(d.send ? d.language : null);
-      cols.deferredUntil.push(d.send ? (d.deferredUntil ?? null) : null);
     }
     const inserted = await queryRows<{ id: string }>(
       this.db,
-      `INSERT INTO deliveries (id, alert_id, member_id, channel, status, reason, contact_point_id, language, deferred_until)
-       SELECT id, $2::uuid, member_id, channel, status, reason, contact_point_id, language, deferred_until
-         FROM unnest($1::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::timestamptz[])
-              AS t(id, member_id, channel, status, reason, contact_point_id, language, deferred_until)
+      `INSERT INTO deliveries (id, alert_id, member_id, channel, status, reason, contact_point_id, language)
+       SELECT id, $2::uuid, member_id, channel, status, reason, contact_point_id, language
+         FROM unnest($1::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[])
+              AS t(id, member_id, channel, status, reason, contact_point_id, language)
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
-      [cols.id, alertId, cols.member, cols.channel, cols.status, cols.reason, cols.contact, cols.language, cols.deferredUntil],
+      [cols.id, alertId, cols.member, cols.channel, cols.status, cols.reason, cols.contact, cols.language],
     );
     const fresh = new Set(inserted.map((r) => r.id));
     return decisions.filter((_, i) => fresh.has(cols.id[i]));

@@ -93,7 +93,7 @@ const SNAPSHOT_PAGE = 5000;
  * planned deliveries come back as job ranges rather than as rows. Nothing per member travels to
  * Node.
  *
- * The rule is libs/domain's (recipient-decision.ts: inAudience, planDelivery); the SQL below is
+ * The rule is libs/domain's (recipient-decision.ts: recipientRule); the SQL below is
  * its transcription, held to the same case table (recipient-cases.ts) by
  * planning-rule.int-spec.ts. The wall-clock part of quiet hours (the time zone) stays in
  * TypeScript: PostgreSQL gets the local minute of the day and does the integer arithmetic.
