@@ -36,6 +36,7 @@ const MESSAGING = 'libs/messaging';
 const PROVIDERS = 'libs/providers';
 const MEMBER_PAGES = 'libs/member-pages';
 const DISPATCH = 'libs/dispatch';
+const ALERTS = 'libs/alerts';
 const DISPATCHER_APP: Rule = { may: [DISPATCH, MESSAGING, PLATFORM], why: 'wiring only: the dispatcher is libs/dispatch' };
 
 /** Source → allowed targets. No lib lists an app: no lib imports an app. */
@@ -48,9 +49,10 @@ export const IMPORT_RULES: Record<string, Rule> = {
   [PROVIDERS]: { may: [DOMAIN, PLATFORM], why: 'the Twilio and SendGrid adapters: they read their settings from the config schema' },
   [MEMBER_PAGES]: { may: [DOMAIN], why: 'the pages members see: rendering of domain values only' },
   [DISPATCH]: { may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM, PROVIDERS], why: 'the sending: plans deliveries and calls the providers' },
+  [ALERTS]: { may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM], why: 'the alert lifecycle and its dashboard: composes, issues through the outbox, exports CAP' },
   'apps/intake': {
-    may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM, MEMBER_PAGES],
-    why: 'the API and member pages; not libs/dispatch: the ops page reads the rate-limit buckets from libs/platform',
+    may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM, MEMBER_PAGES, ALERTS],
+    why: 'the API and member pages: wiring of the feature libs; not libs/dispatch: the ops page reads the rate-limit buckets from libs/platform',
   },
   'apps/tracker': {
     may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM, PROVIDERS],

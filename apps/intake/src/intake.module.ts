@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
-import { MESSAGE_BUS, MessageBus, MessagingModule, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay, OutboxBacklogMetrics } from '@bin-alert/messaging';
+import { MESSAGE_BUS, MessageBus, MessagingModule, OUTBOX_RELAY, POSTGRES_REDIS_KAFKA_READINESS, OutboxRelay, OutboxBacklogMetrics } from '@bin-alert/messaging';
 import { OutboxRepository, PersistenceModule } from '@bin-alert/persistence';
 import { APP_GUARD } from '@nestjs/core';
 import {
@@ -16,7 +16,7 @@ import {
   Stores,
   StoresModule,
 } from '@bin-alert/platform';
-import { AlertIssuingService, OUTBOX_RELAY } from './alerts/alert-issuing.service';
+import { AlertDashboardService, AlertIssuingService } from '@bin-alert/alerts';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
 import { AuthController } from './auth/auth.controller';
@@ -37,7 +37,6 @@ export interface IntakeOptions {
 }
 import { ConsoleController } from './console/console.controller';
 import { MemberPagesController } from './member-pages/member-pages.controller';
-import { AlertDashboardService } from './dashboard/alert-dashboard.service';
 import { AlertOverviewController } from './dashboard/alert-overview.controller';
 import { OpsController } from './dashboard/ops.controller';
 import { RetentionSweeper } from './retention/retention-sweeper';

@@ -4,6 +4,9 @@ import type { OutboxDrainResult, OutboxPublishing, OutboxRepository } from '@bin
 import { AppMetrics, MESSAGING_ATTRIBUTES, SpanKind, TRACE_PARENT_HEADER, markFailed, startSpan, traceContextFrom, traceHeaders, withCorrelationId, withoutCorrelationId, withoutTraceContext } from '@bin-alert/platform';
 import type { MessageBus, OutgoingMessage } from './message-bus';
 
+/** The relay of the running app, for the services that kick it after committing an outbox record. */
+export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
+
 /**
  * Publishes what intake committed to the outbox. Runs on a timer and on demand (kick) so that a
  * fresh alert leaves within milliseconds, while one that met a Kafka outage is picked up again

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Re
 import type { Request, Response } from 'express';
 import { Principal, RequestOrigin, previewAlert, readCapAlert, shownStatus, writeCapAlert } from '@bin-alert/domain';
 import { APP_CONFIG, ApiDoc, AppConfig, CurrentOrigin, CurrentPrincipal, RequestValidationError, Roles, ZodBodyPipe } from '@bin-alert/platform';
-import { AlertIssuingService, CAP_FIELDS, Composition, LifecycleAnswer } from './alert-issuing.service';
+import { AlertIssuingService, CAP_FIELDS, Composition, LifecycleAnswer } from '@bin-alert/alerts';
 import { DOCS, GET_ALERT_DOC, ISSUE_ALERT_DOC } from './alerts.docs';
 import { FollowUpRequest, IssueAlertRequest, RejectionRequest, followUpRequest, issueAlertRequest, rejectionRequest } from './issue-alert.request';
 

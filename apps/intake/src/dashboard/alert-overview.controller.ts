@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ALERT_STATES, Principal, alertVisibility } from '@bin-alert/domain';
 import { AlertListCursor, AlertOverviewRepository } from '@bin-alert/persistence';
 import { ApiDoc, CurrentPrincipal, ZodBodyPipe } from '@bin-alert/platform';
-import { AlertDashboardService } from './alert-dashboard.service';
+import { AlertDashboardService } from '@bin-alert/alerts';
 import { decodeAlertListCursor, encodeAlertListCursor } from './alert-list-cursor';
 import { DASHBOARD_DOCS } from './dashboard.docs';
 

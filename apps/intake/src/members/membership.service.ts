@@ -2,8 +2,7 @@ import { ConflictException, ForbiddenException, HttpException, Inject, Injectabl
 import { AUDIT_ACTIONS, AuditEntry, Language, Principal, RequestOrigin, Resigner, binsOutsideScope, canApprove, canRefuse, canResign, checkVerificationCode } from '@bin-alert/domain';
 import { CodedContactKind, ContactProgress, MembershipRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import { APP_CONFIG, AppConfig, RequestValidationError, STORES, Stores, memberLinkSecretFrom } from '@bin-alert/platform';
-import { OutboxRelay } from '@bin-alert/messaging';
-import { OUTBOX_RELAY } from '../alerts/alert-issuing.service';
+import { OUTBOX_RELAY, OutboxRelay } from '@bin-alert/messaging';
 import { MemberLinks } from './member-links';
 import { ofMember } from './member-audit';
 import { MembershipApplicationRequest } from './member-requests';

@@ -3,8 +3,7 @@ import { AUDIT_ACTIONS, CategoryRule, Channel, MEMBER_PAGE_PATHS, Principal, Req
 import { PreferenceRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import { FieldProblem, RequestValidationError } from '@bin-alert/platform';
 import { Inject } from '@nestjs/common';
-import { OutboxRelay } from '@bin-alert/messaging';
-import { OUTBOX_RELAY } from '../alerts/alert-issuing.service';
+import { OUTBOX_RELAY, OutboxRelay } from '@bin-alert/messaging';
 import { MemberLinks } from './member-links';
 import { PreferenceChangeRequest } from './member-requests';
 import { ofMember } from './member-audit';

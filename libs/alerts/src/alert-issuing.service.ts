@@ -27,9 +27,7 @@ import {
 } from '@bin-alert/domain';
 import { AlertEntity, AlertRepository, CategoryEntity, AlertWithCounts, OutboxMessage, ReferenceDataRepository, StoredAlert } from '@bin-alert/persistence';
 import { APP_CONFIG, AppConfig, AppMetrics, FieldProblem, RequestValidationError, traceHeaders } from '@bin-alert/platform';
-import { OutboxRelay } from '@bin-alert/messaging';
-
-export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
+import { OUTBOX_RELAY, OutboxRelay } from '@bin-alert/messaging';
 
 /** What the operator (or a CAP feed) asks for; the fields are those of the request it came in. */
 export interface Composition {

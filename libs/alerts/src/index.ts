@@ -1,0 +1,2 @@
+export * from './alert-issuing.service';
+export * from './alert-dashboard.service';
