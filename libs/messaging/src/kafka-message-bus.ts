@@ -183,11 +183,10 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
 
   /** One kafkajs consumer, joined and fetching; `onCrash` when it crashes later (or while starting). */
   private async startConsumer<T>(spec: ConsumerSpec<T> | BatchConsumerSpec<T>, onCrash: (error: unknown) => void): Promise<ConsumerAttempt> {
-    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
     const consumer = this.kafka.consumer({
       groupId: spec.groupId,
-      sessionTimeout,
-      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+      sessionTimeout: this.sessionTimeoutMs(),
+      heartbeatInterval: this.heartbeatIntervalMs(),
       maxWaitTimeInMs: spec.maxWaitMs ?? 500,
       // The supervisor restarts a crashed consumer, whatever the error: kafkajs would restart
       // only after a retriable one, and leave the others dead.
@@ -208,8 +207,17 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
     return { stop };
   }
 
+  private sessionTimeoutMs(): number {
+    return this.options.sessionTimeoutMs ?? 30_000;
+  }
+
+  private heartbeatIntervalMs(): number {
+    return Math.min(3_000, Math.floor(this.sessionTimeoutMs() / 3));
+  }
+
   private async runConsumer<T>(consumer: Consumer, spec: ConsumerSpec<T> | BatchConsumerSpec<T>): Promise<void> {
     const partitionsConsumedConcurrently = spec.partitionsConcurrently ?? 1;
+    const heartbeatInterval = this.heartbeatIntervalMs();
     if (isBatchConsumer(spec)) {
       const size = Math.max(1, spec.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
       await consumer.run({
@@ -222,7 +230,9 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
           for (let from = 0; from < batch.messages.length; from += size) {
             if (!isRunning() || isStale()) break;
             const chunk = batch.messages.slice(from, from + size);
-            await deliverBatchToHandler(spec, chunk.map((m) => fetchedRecord(batch.topic, batch.partition, m)), { heartbeat }, this, this.logger, this.options.metrics);
+            await keepingMembership(heartbeat, heartbeatInterval, () =>
+              deliverBatchToHandler(spec, chunk.map((m) => fetchedRecord(batch.topic, batch.partition, m)), { heartbeat }, this, this.logger, this.options.metrics),
+            );
             resolveOffset(chunk[chunk.length - 1].offset);
             await heartbeat();
             await commitOffsetsIfNecessary();
@@ -234,7 +244,7 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
         autoCommit: true,
         partitionsConsumedConcurrently,
         eachMessage: async ({ topic, partition, message, heartbeat }) => {
-          await deliverToHandler(spec, fetchedRecord(topic, partition, message), { heartbeat }, this, this.logger, this.options.metrics);
+          await keepingMembership(heartbeat, heartbeatInterval, () => deliverToHandler(spec, fetchedRecord(topic, partition, message), { heartbeat }, this, this.logger, this.options.metrics));
         },
       });
     }
@@ -343,4 +353,22 @@ function decodeHeaders(headers: KafkaMessage['headers']): Record<string, string>
     out[k] = Array.isArray(v) ? v.map((x) => x.toString()).join(',') : v.toString();
   }
   return out;
+}
+
+/**
+ * kafkajs heartbeats only when asked (between records, or when a handler calls `heartbeat`): a
+ * handler that works longer than the session without asking, a sender waiting for its share of
+ * a provider's rate, was expelled from its group while it worked, and its partitions and their
+ * jobs went to another live instance (docs/reliability.md, chaos finding 1). So the driver keeps
+ * the membership alive for as long as the handler runs; kafkajs sends at most one heartbeat per
+ * interval however often it is asked. A refused heartbeat (the group rebalancing) is left to the
+ * loop, which sees it on its own next heartbeat or commit and rejoins.
+ */
+async function keepingMembership<R>(heartbeat: () => Promise<void>, intervalMs: number, work: () => Promise<R>): Promise<R> {
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), intervalMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
