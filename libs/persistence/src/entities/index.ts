@@ -1,14 +1,12 @@
-import { AlertBinEntity, AlertEntity } from './alert.entity';
+import { AlertEntity } from './alert.entity';
 import { BinEntity } from './bin.entity';
 import { CategoryEntity } from './category.entity';
-import { ContactPointEntity } from './contact-point.entity';
-import { DeliveryEntity } from './delivery.entity';
-import { MemberEntity } from './member.entity';
-import { MembershipEntity } from './membership.entity';
-import { OutboxRecordEntity } from './outbox-record.entity';
-import { PreferenceEntity } from './preference.entity';
-import { SmsOptOutEntity } from './sms-opt-out.entity';
 
-export { AlertBinEntity, AlertEntity, BinEntity, CategoryEntity, ContactPointEntity, DeliveryEntity, MemberEntity, MembershipEntity, OutboxRecordEntity, PreferenceEntity, SmsOptOutEntity };
+export { AlertEntity, BinEntity, CategoryEntity };
 
-export const ENTITIES = [AlertBinEntity, AlertEntity, BinEntity, CategoryEntity, ContactPointEntity, DeliveryEntity, MemberEntity, MembershipEntity, OutboxRecordEntity, PreferenceEntity, SmsOptOutEntity];
+/**
+ * Only the tables the repositories read through TypeORM's Repository API have an entity; every
+ * other table is read and written with SQL (ADR 0031). Each entity matches its migrated table
+ * exactly: entities.int-spec.ts asks TypeORM for the difference and expects none.
+ */
+export const ENTITIES = [AlertEntity, BinEntity, CategoryEntity];

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { Channel, Language, MembershipRole } from '@bin-alert/domain';
-import type { ContactKind } from '../entities/contact-point.entity';
+import type { CONTACT_KIND_FOR_CHANNEL, Channel, Language, MembershipRole } from '@bin-alert/domain';
+
+type ContactKind = (typeof CONTACT_KIND_FOR_CHANNEL)[Channel];
 
 export interface NewMember {
   displayName: string;
