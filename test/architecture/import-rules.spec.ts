@@ -37,6 +37,8 @@ const PROVIDERS = 'libs/providers';
 const MEMBER_PAGES = 'libs/member-pages';
 const DISPATCH = 'libs/dispatch';
 const ALERTS = 'libs/alerts';
+const MEMBERSHIP = 'libs/membership';
+const ACCOUNTS = 'libs/accounts';
 const DISPATCHER_APP: Rule = { may: [DISPATCH, MESSAGING, PLATFORM], why: 'wiring only: the dispatcher is libs/dispatch' };
 
 /** Source → allowed targets. No lib lists an app: no lib imports an app. */
@@ -50,8 +52,10 @@ export const IMPORT_RULES: Record<string, Rule> = {
   [MEMBER_PAGES]: { may: [DOMAIN], why: 'the pages members see: rendering of domain values only' },
   [DISPATCH]: { may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM, PROVIDERS], why: 'the sending: plans deliveries and calls the providers' },
   [ALERTS]: { may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM], why: 'the alert lifecycle and its dashboard: composes, issues through the outbox, exports CAP' },
+  [MEMBERSHIP]: { may: [DOMAIN, PERSISTENCE, MESSAGING, PLATFORM], why: 'joining, confirming contacts, deciding and ending memberships, preferences, signed member links' },
+  [ACCOUNTS]: { may: [DOMAIN, PERSISTENCE, PLATFORM], why: 'staff accounts and signing in' },
   'apps/intake': {
-    may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM, MEMBER_PAGES, ALERTS],
+    may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM, MEMBER_PAGES, ALERTS, MEMBERSHIP, ACCOUNTS],
     why: 'the API and member pages: wiring of the feature libs; not libs/dispatch: the ops page reads the rate-limit buckets from libs/platform',
   },
   'apps/tracker': {

@@ -17,18 +17,14 @@ import {
   StoresModule,
 } from '@bin-alert/platform';
 import { AlertDashboardService, AlertIssuingService } from '@bin-alert/alerts';
+import { AccountAdminService, LOGIN_THROTTLE, LoginService, StaffAccountStanding } from '@bin-alert/accounts';
+import { MEMBER_CLOCK, MemberLinks, MembershipService, PreferenceService } from '@bin-alert/membership';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
 import { AuthController } from './auth/auth.controller';
-import { LOGIN_THROTTLE, LoginService } from './auth/login.service';
 import { AccountsController } from './accounts/accounts.controller';
-import { AccountAdminService } from './accounts/account-admin.service';
 import { AuditController } from './audit/audit.controller';
-import { StaffAccountStanding } from './auth/account-standing';
 import { ApplicationsController, BinMembersController, CategoriesController, InteriorNotificationsController, MemberLinksController } from './members/member.controllers';
-import { MEMBER_CLOCK, MemberLinks } from './members/member-links';
-import { MembershipService } from './members/membership.service';
-import { PreferenceService } from './members/preference.service';
 import { ReportScope, ReportsController } from './reports/reports.controller';
 
 export interface IntakeOptions {

@@ -2,8 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Res
 import type { Response } from 'express';
 import type { Principal, RequestOrigin } from '@bin-alert/domain';
 import { ApiDoc, CurrentOrigin, CurrentPrincipal, Roles, ZodBodyPipe } from '@bin-alert/platform';
-import { AccountAdminService, accountView } from './account-admin.service';
-import { ChangeAccountRequest, CreateAccountRequest, changeAccountRequest, createAccountRequest } from './account.requests';
+import { AccountAdminService, accountView, ChangeAccountRequest, CreateAccountRequest, changeAccountRequest, createAccountRequest } from '@bin-alert/accounts';
 import { CHANGE_ACCOUNT_DOC, CREATE_ACCOUNT_DOC, DISABLE_ACCOUNT_DOC, LIST_ACCOUNTS_DOC } from './accounts.docs';
 
 /** Staff accounts: admins only. */

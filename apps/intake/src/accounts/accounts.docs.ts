@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STAFF_ROLES } from '@bin-alert/domain';
 import type { OperationDoc } from '@bin-alert/platform';
-import { changeAccountRequest, createAccountRequest } from './account.requests';
+import { changeAccountRequest, createAccountRequest } from '@bin-alert/accounts';
 
 export const accountSchema = z.object({
   id: z.string().uuid(),

@@ -2,8 +2,7 @@ import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { RequestOrigin } from '@bin-alert/domain';
 import { ApiDoc, CurrentOrigin, Public, ZodBodyPipe } from '@bin-alert/platform';
-import { LoginRequest, loginRequest } from './login.request';
-import { IssuedToken, LoginService, TooManyLoginAttempts } from './login.service';
+import { LoginRequest, loginRequest, IssuedToken, LoginService, TooManyLoginAttempts } from '@bin-alert/accounts';
 import { LOGIN_DOC } from './auth.docs';
 
 @Controller('v1/auth')

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STAFF_ROLES } from '@bin-alert/domain';
 import type { OperationDoc } from '@bin-alert/platform';
-import { loginRequest } from './login.request';
+import { loginRequest } from '@bin-alert/accounts';
 
 export const LOGIN_DOC: OperationDoc = {
   summary: 'Sign in with a local account: username and password for an access token',

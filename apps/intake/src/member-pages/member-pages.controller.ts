@@ -27,10 +27,7 @@ import {
 } from '@bin-alert/member-pages';
 import { CodedContactKind, ReferenceDataRepository } from '@bin-alert/persistence';
 import { APP_CONFIG, AppConfig, ApiDoc, CurrentOrigin, Public, RequestValidationError, ZodBodyPipe } from '@bin-alert/platform';
-import { MemberLinks } from '../members/member-links';
-import { membershipApplicationRequest, codeConfirmationRequest, phoneForCallsRequest, preferenceChangeRequest, preferencesLinkRequest } from '../members/member-requests';
-import { MembershipService, CodeRefused, TooManyRequests } from '../members/membership.service';
-import { PreferenceService } from '../members/preference.service';
+import { MemberLinks, membershipApplicationRequest, codeConfirmationRequest, phoneForCallsRequest, preferenceChangeRequest, preferencesLinkRequest, MembershipService, CodeRefused, TooManyRequests, PreferenceService } from '@bin-alert/membership';
 import { admitPublicRequest } from '../members/public-allowance';
 import { MEMBER_PAGE_DOCS as DOCS } from './member-pages.docs';
 import { MemberPageFailureFilter, sendMemberPage } from './member-page-response';

@@ -2,23 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query
 import type { Request, Response } from 'express';
 import type { Principal, RequestOrigin } from '@bin-alert/domain';
 import { ApiDoc, CurrentOrigin, CurrentPrincipal, Public, Roles, ZodBodyPipe } from '@bin-alert/platform';
-import {
-  MembershipApplicationRequest,
-  PreferenceChangeRequest,
-  categoryRuleRequest,
-  interiorNotificationsQuery,
-  memberListQuery,
-  membershipApplicationRequest,
-  membershipDecisionRequest,
-  codeConfirmationRequest,
-  preferenceChangeRequest,
-  phoneForCallsRequest,
-  preferencesLinkRequest,
-} from './member-requests';
+import { MembershipApplicationRequest, PreferenceChangeRequest, categoryRuleRequest, interiorNotificationsQuery, memberListQuery, membershipApplicationRequest, membershipDecisionRequest, codeConfirmationRequest, preferenceChangeRequest, phoneForCallsRequest, preferencesLinkRequest, MembershipService, PreferenceService } from '@bin-alert/membership';
 import { MEMBER_DOCS as DOCS } from './members.docs';
-import { MembershipService } from './membership.service';
 import { admitPublicRequest as admit } from './public-allowance';
-import { PreferenceService } from './preference.service';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 

@@ -12,7 +12,7 @@ import {
   phoneForCallsRequest,
   preferenceChangeRequest,
   preferencesLinkRequest,
-} from './member-requests';
+} from '@bin-alert/membership';
 
 const memberId = { memberId: z.string().uuid() };
 const binId = { binId: z.string().describe('the BIN’s id, e.g. herdersem') };

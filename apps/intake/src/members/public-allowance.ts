@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { addressForLimits } from '@bin-alert/platform';
-import { MembershipService, TooManyRequests } from './membership.service';
+import { MembershipService, TooManyRequests } from '@bin-alert/membership';
 
 /**
  * Public requests that cost a message or a row count against the client's hourly allowance; past

@@ -1,0 +1,5 @@
+export * from './membership.service';
+export * from './preference.service';
+export * from './member-links';
+export * from './member-audit';
+export * from './member-requests';
