@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { connectMessageBusConsumers } from '@bin-alert/messaging';
 import { AppConfig, configureHttpApp, createAppLogger, serveApp, startTracing } from '@bin-alert/platform';
 import { TrackerModule } from './tracker.module';
 import { mountTwilioStatusRoutes } from './webhooks/twilio-status-routes';
@@ -21,6 +22,8 @@ export async function startTracker(config: AppConfig, port = config.TRACKER_PORT
   mountTwilioStatusRoutes(app);
   // SendGrid batches events: a busy minute of a large alert is several megabytes.
   configureHttpApp(app, { jsonLimit: '10mb', urlencoded: { limit: '256kb' }, shutdownHooks: false });
+  // The delivery projection is an @EventPattern handler on the app's MessageBus (ADR 0002).
+  connectMessageBusConsumers(app);
   // Signals are handled by serveApp's drain, not by Nest's shutdown hooks (ADR 0017).
   return serveApp(app, config, { name: 'tracker', port });
 }

@@ -25,7 +25,7 @@ export class TrackerModule {
         StoresModule.forRoot(config),
         ObservabilityModule.forRoot({ app: 'tracker', readiness: POSTGRES_REDIS_KAFKA_READINESS }),
       ],
-      controllers: [TwilioWebhooksController, SendGridWebhooksController],
+      controllers: [TwilioWebhooksController, SendGridWebhooksController, DeliveryProjection],
       providers: [
         { provide: TRACKER_SETTINGS, useValue: settings },
         WebhookStats,
@@ -33,7 +33,6 @@ export class TrackerModule {
         TwilioSignatureGuard,
         SendGridSignatureGuard,
         LiveCounters,
-        DeliveryProjection,
       ],
     };
   }

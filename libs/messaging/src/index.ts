@@ -9,3 +9,4 @@ export * from './outbox-backlog.metrics';
 export * from './consumer-loop';
 export * from './in-process-message-bus';
 export * from './consumer-supervision';
+export * from './message-bus.server';

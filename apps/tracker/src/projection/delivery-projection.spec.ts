@@ -1,5 +1,5 @@
 import { DeliveryStatusEventV1 } from '@bin-alert/contracts';
-import type { BatchConsumerSpec, IncomingMessage, MessageBus } from '@bin-alert/messaging';
+import type { IncomingMessage } from '@bin-alert/messaging';
 import type { DeliveryStatusChange, DeliveryTrackingRepository } from '@bin-alert/persistence';
 import { AppMetrics } from '@bin-alert/platform';
 import { DeliveryProjection } from './delivery-projection';
@@ -14,18 +14,14 @@ const message = (value: DeliveryStatusEventV1) => ({ value, headers: {} }) as un
 
 describe('DeliveryProjection', () => {
   it('applies the shares of the partitions fetched together with one statement, each partition in its order', async () => {
-    let spec: BatchConsumerSpec<DeliveryStatusEventV1> | undefined;
-    const bus = { consume: async (s: BatchConsumerSpec<DeliveryStatusEventV1>) => ((spec = s), { stop: async () => undefined }) } as unknown as MessageBus;
     const statements: DeliveryStatusChange[][] = [];
     const deliveries = { applyStatusChanges: async (changes: DeliveryStatusChange[]) => (statements.push(changes), { outcomes: [], missing: [] }) } as unknown as DeliveryTrackingRepository;
-    const projection = new DeliveryProjection(bus, deliveries, { recordAll: async () => undefined } as unknown as LiveCounters, new AppMetrics('tracker'));
-    await projection.onApplicationBootstrap();
+    const projection = new DeliveryProjection(deliveries, { recordAll: async () => undefined } as unknown as LiveCounters, new AppMetrics('tracker'));
 
-    const context = {} as never;
     await Promise.all([
-      spec!.handleBatch([message(event('d1', 'sent')), message(event('d1', 'delivered'))], context),
-      spec!.handleBatch([message(event('d2', 'sent'))], context),
-      spec!.handleBatch([message(event('d3', 'undelivered'))], context),
+      projection.project([message(event('d1', 'sent')), message(event('d1', 'delivered'))]),
+      projection.project([message(event('d2', 'sent'))]),
+      projection.project([message(event('d3', 'undelivered'))]),
     ]);
 
     expect(statements).toHaveLength(1);

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Logger } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { DeliveryStatusEventV1, HEADERS, TOPICS, TRACKER_PROJECTION_GROUP, deliveryStatusEventV1 } from '@bin-alert/contracts';
-import { MESSAGE_BUS, MessageBus, RunningConsumer } from '@bin-alert/messaging';
+import { IncomingMessage, consumerGroup } from '@bin-alert/messaging';
 import { DeliveryStatusChange, DeliveryTrackingRepository } from '@bin-alert/persistence';
 import { AppMetrics, withCorrelationId } from '@bin-alert/platform';
 import { MicroBatcher } from '../tracking/micro-batcher';
@@ -31,40 +32,25 @@ interface ProjectedEvent {
  * same as everywhere; the handler is idempotent, because a redelivered event finds the status it
  * would set already there and changes nothing. Log lines keep each event's correlation id.
  */
-@Injectable()
-export class DeliveryProjection implements OnApplicationBootstrap, OnApplicationShutdown {
+@Controller()
+export class DeliveryProjection {
   private readonly logger = new Logger('delivery-projection');
-  private consumer: RunningConsumer | null = null;
   private readonly partitionShares = new MicroBatcher<ProjectedEvent, void>({ maxItems: PROJECTION_BATCH_SIZE * 4, maxWaitMs: GATHER_PARTITIONS_MS }, async (events) => {
     await this.applyAll(events);
     return events.map(() => undefined);
   });
 
   constructor(
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly deliveries: DeliveryTrackingRepository,
     private readonly counters: LiveCounters,
     private readonly metrics: AppMetrics,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await this.bus.consume({
-      groupId: TRACKER_PROJECTION_GROUP,
-      topics: [TOPICS.deliveryEvents],
-      schema: deliveryStatusEventV1,
-      // Events are keyed by member: a delivery's events stay in order on one partition, while
-      // partitions are applied side by side (one at a time left the projection far behind).
-      partitionsConcurrently: 3,
-      maxBatchSize: PROJECTION_BATCH_SIZE,
-      handleBatch: async (messages) => {
-        await this.partitionShares.submit(messages.map((m) => ({ event: m.value, correlationId: m.headers[HEADERS.correlationId] })));
-      },
-    });
-    this.logger.log({ msg: 'consuming', groupId: TRACKER_PROJECTION_GROUP, topic: TOPICS.deliveryEvents });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  // Events are keyed by member: a delivery's events stay in order on one partition, while
+  // partitions are applied side by side (one at a time left the projection far behind).
+  @EventPattern(TOPICS.deliveryEvents, consumerGroup({ groupId: TRACKER_PROJECTION_GROUP, schema: deliveryStatusEventV1, partitionsConcurrently: 3, batch: { maxBatchSize: PROJECTION_BATCH_SIZE } }))
+  async project(@Payload() messages: IncomingMessage<DeliveryStatusEventV1>[]): Promise<void> {
+    await this.partitionShares.submit(messages.map((m) => ({ event: m.value, correlationId: m.headers[HEADERS.correlationId] })));
   }
 
   async apply(event: DeliveryStatusEventV1): Promise<void> {

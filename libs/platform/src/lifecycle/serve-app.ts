@@ -46,6 +46,10 @@ export async function serveApp(app: NestExpressApplication, config: AppConfig, o
       app.use(path, (_req: Request, res: Response, next: NextFunction) => (res.headersSent ? next() : res.status(404).json({ error: `${path} is served on OPS_PORT` })));
     }
   }
+  // Lifecycle hooks, then the consumers (the app's microservices), then the port: an app that
+  // answers is consuming, and no consumer runs before the hooks it relies on did.
+  await app.init();
+  await app.startAllMicroservices();
   await app.listen(options.port, config.HOST);
   const ops = config.OPS_PORT !== undefined ? await startOpsServer(app, config.HOST, config.OPS_PORT) : undefined;
   if (ops) opsServers.set(app, ops);
