@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DeliveryJob, DeliveryJobV1, jobsTopic } from '@bin-alert/contracts';
+import { DeliveryJob, DeliveryJobV1, HEADERS, jobsTopic } from '@bin-alert/contracts';
 import { Channel, Language, Urgency, groupIntoJobs } from '@bin-alert/domain';
-import type { PlannedJobRange, StoredAlertContent } from '@bin-alert/persistence';
+import type { NewOutboxRecord, PlannedJobRange, StoredAlertContent } from '@bin-alert/persistence';
 
 export interface PlannedDelivery {
   memberId: string;
@@ -97,5 +97,24 @@ export function laterDeliveryJobRecords(
     return deliveryJobRecords({ alertId, channel, lane: urgency, content, expiresAt: expiresAt?.toISOString() }, group.map((d) => ({ memberId: d.memberId, deliveryId: d.id })), jobs.size, jobs.partitions[urgency]).map(
       (job) => ({ ...job, alertId }),
     );
+  });
+}
+
+/**
+ * laterDeliveryJobRecords as outbox records (a redial, a channel fallback: jobs committed with the
+ * rows they send), each job under the correlation id its alert was issued under, so that it stays
+ * attached to the alert in the logs (ADR 0010).
+ */
+export function laterJobOutboxRecords(
+  channel: Channel,
+  deliveries: Array<{ id: string; memberId: string; content: StoredAlertContent; correlationId: string | null }>,
+  jobs: LaterJobLayout,
+  fallbackLanguage: Language,
+): NewOutboxRecord[] {
+  const correlationOf = new Map(deliveries.map((d) => [d.content.alertId, d.correlationId]));
+  return laterDeliveryJobRecords(channel, deliveries, jobs, fallbackLanguage).map((job) => {
+    const correlationId = correlationOf.get(job.alertId);
+    const headers: Record<string, string> = correlationId ? { [HEADERS.correlationId]: correlationId } : {};
+    return { topic: job.topic, key: job.key, partition: job.partition, payload: job.value, headers };
   });
 }

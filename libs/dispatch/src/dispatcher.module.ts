@@ -6,6 +6,7 @@ import { Channel, DEFAULT_RETRY_POLICY, LinkSigner, MEMBER_PAGE_PATHS, URGENCIES
 import { MESSAGE_BUS, MessageBus, MessagingModule, OutboxRelay, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
 import {
   AlertRepository,
+  ChannelFallbackRepository,
   DeliveryRepository,
   MemberNoticeRepository,
   MembershipRepository,
@@ -29,6 +30,7 @@ import { SmsChannelSender } from './sms-channel.sender';
 import { VoiceChannelSender } from './voice-channel.sender';
 import { VoiceRedialScheduler } from './voice-redial.scheduler';
 import { DeferredDeliveryReleaser } from './deferred-delivery.releaser';
+import { ChannelFallbackSweeper } from './channel-fallback.sweeper';
 import { MemberLinkSettings, MemberNoticeSender, memberLink } from './member-notice.sender';
 import { MemberWorkConsumers } from './member-work.consumers';
 
@@ -89,6 +91,7 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly jobSender: DeliveryJobSender,
     @Inject(CHANNEL_SENDER) private readonly sender: ChannelSender,
     private readonly redials: VoiceRedialScheduler,
+    private readonly fallbacks: ChannelFallbackSweeper,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -125,6 +128,7 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
     const groups = URGENCIES.flatMap((l) => [expanderGroup(channel, l), senderGroup(channel, l)]);
     this.logger.log({ msg: 'consuming', channel, groups });
     if (channel === 'voice') this.redials.start();
+    if (channel === 'sms') this.fallbacks.start();
   }
 
   /**
@@ -132,7 +136,7 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
    * ones finish theirs. On SIGTERM the drain has stopped them already (ADR 0017).
    */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.redials.stop(), ...this.running.map((consumer) => consumer.stop())]);
+    await Promise.all([this.redials.stop(), this.fallbacks.stop(), ...this.running.map((consumer) => consumer.stop())]);
   }
 }
 
@@ -175,6 +179,12 @@ export class DispatcherModule {
           useFactory: (r: VoiceRedialRepository, o: OutboxRepository, bus: MessageBus, c: AppConfig, s: DispatchSettings, m: AppMetrics) =>
             new VoiceRedialScheduler(r, new OutboxRelay(o, bus, c.OUTBOX_POLL_MS, undefined, undefined, m), s),
           inject: [VoiceRedialRepository, OutboxRepository, MESSAGE_BUS, APP_CONFIG, DISPATCH_SETTINGS, AppMetrics],
+        },
+        {
+          provide: ChannelFallbackSweeper,
+          useFactory: (f: ChannelFallbackRepository, o: OutboxRepository, bus: MessageBus, c: AppConfig, s: DispatchSettings, m: AppMetrics) =>
+            new ChannelFallbackSweeper(f, new OutboxRelay(o, bus, c.OUTBOX_POLL_MS, undefined, undefined, m), s, c.DISPATCH_FALLBACK_POLL_MS, clock),
+          inject: [ChannelFallbackRepository, OutboxRepository, MESSAGE_BUS, APP_CONFIG, DISPATCH_SETTINGS, AppMetrics],
         },
         DispatcherConsumers,
         {

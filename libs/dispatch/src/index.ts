@@ -16,3 +16,4 @@ export * from './voice-redial.scheduler';
 export * from './delivery-jobs';
 export * from './deferred-delivery.releaser';
 export * from './member-notice.sender';
+export * from './channel-fallback.sweeper';

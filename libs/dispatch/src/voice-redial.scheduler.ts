@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { HEADERS } from '@bin-alert/contracts';
 import type { OutboxRelay } from '@bin-alert/messaging';
 import type { RedialledDelivery, VoiceRedialRepository } from '@bin-alert/persistence';
-import { laterDeliveryJobRecords } from './delivery-jobs';
+import { laterJobOutboxRecords } from './delivery-jobs';
 import { PollingLoop } from '@bin-alert/platform';
 import { DispatchSettings } from './dispatch-settings';
 
@@ -57,13 +56,6 @@ export class VoiceRedialScheduler {
   }
 
   private jobsFor(due: RedialledDelivery[]) {
-    const correlationOf = new Map(due.map((d) => [d.content.alertId, d.correlationId]));
-    return laterDeliveryJobRecords('voice', due, { size: this.settings.jobSize, partitions: this.settings.jobPartitions }, this.settings.zoneDefaultLanguage).map((job) => {
-      // The redial stays attached to its alert in the logs (ADR 0010).
-      const correlationId = correlationOf.get(job.alertId);
-      const headers: Record<string, string> = correlationId ? { [HEADERS.correlationId]: correlationId } : {};
-      return { topic: job.topic, key: job.key, partition: job.partition, payload: job.value, headers };
-    });
+    return laterJobOutboxRecords('voice', due, { size: this.settings.jobSize, partitions: this.settings.jobPartitions }, this.settings.zoneDefaultLanguage);
   }
-
 }

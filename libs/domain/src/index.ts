@@ -1,5 +1,6 @@
 export * from './vocabulary';
 export * from './audience/recipient-decision';
+export * from './audience/channel-fallback';
 export * from './content/alert-message';
 export * from './content/language';
 export * from './content/render-message';

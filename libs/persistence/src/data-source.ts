@@ -15,6 +15,7 @@ import { CapDetails1765100000000 } from './migrations/1765100000000-cap-details'
 import { DeliveryCallFence1765200000000 } from './migrations/1765200000000-delivery-call-fence';
 import { VoiceCodeNotices1765300000000 } from './migrations/1765300000000-voice-code-notices';
 import { Retention1765400000000 } from './migrations/1765400000000-retention';
+import { ChannelFallback1765500000000 } from './migrations/1765500000000-channel-fallback';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   DeliveryCallFence1765200000000,
   VoiceCodeNotices1765300000000,
   Retention1765400000000,
+  ChannelFallback1765500000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

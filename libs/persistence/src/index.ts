@@ -19,6 +19,7 @@ export * from './repositories/member-notice.repository';
 export * from './repositories/report.repository';
 export * from './repositories/alert-overview.repository';
 export * from './repositories/retention.repository';
+export * from './repositories/channel-fallback.repository';
 export * from './seed/seed-demo-members';
 export * from './embedded/embedded-postgres';
 export * from './seed/demo-accounts';

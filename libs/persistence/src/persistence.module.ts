@@ -18,6 +18,7 @@ import { MemberNoticeRepository } from './repositories/member-notice.repository'
 import { ReportRepository } from './repositories/report.repository';
 import { AlertOverviewRepository } from './repositories/alert-overview.repository';
 import { RetentionRepository } from './repositories/retention.repository';
+import { ChannelFallbackRepository } from './repositories/channel-fallback.repository';
 
 const REPOSITORIES = [
   AlertRepository,
@@ -37,6 +38,7 @@ const REPOSITORIES = [
   ReportRepository,
   AlertOverviewRepository,
   RetentionRepository,
+  ChannelFallbackRepository,
 ];
 
 @Injectable()

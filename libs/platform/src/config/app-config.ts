@@ -289,6 +289,8 @@ export const configSchema = z.object({
   APPLICATIONS_PER_HOUR: positiveInt.default(300),
   /** How often a dispatcher looks for deliveries whose quiet hours have ended. */
   DISPATCH_DEFERRED_POLL_MS: positiveInt.default(15_000),
+  /** How often an SMS dispatcher looks for failed SMS of urgent alerts to fall back from (ADR 0031). */
+  DISPATCH_FALLBACK_POLL_MS: positiveInt.default(2_000),
   /**
    * Days after which deliveries lose their member and contact, and member notices, STOP history,
    * relayed outbox records and audit entries are deleted (ADR 0030); the reports' counts stay.
