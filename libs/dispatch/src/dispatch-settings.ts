@@ -1,4 +1,4 @@
-import type { Language, RetryPolicy, Urgency } from '@bin-alert/domain';
+import type { Language, RedialPolicy, RetryPolicy, Urgency } from '@bin-alert/domain';
 
 export interface DispatchSettings {
   pageSize: number;
@@ -20,8 +20,8 @@ export interface DispatchSettings {
   twilioMessagesPerSecond: number;
   twilioCallsPerSecond: number;
   sendgridRequestsPerSecond: number;
-  /** Unanswered or busy calls: how often and how long after they are dialled again. */
-  voiceRedial: { maxRedials: number; delaySeconds: number; pollMs: number };
+  /** Unanswered or busy calls: how often and how long after they are dialled again, and how often to look for due ones. */
+  voiceRedial: RedialPolicy & { pollMs: number };
   /** The zone's default language (ZONE_DEFAULT_LANGUAGE), for jobs read back from an alert's row. */
   zoneDefaultLanguage: Language;
   /** How long an urgent SMS may wait in the provider's queue before it is no longer worth sending. */

@@ -9,7 +9,8 @@ const REDIALS_PER_ROUND = 200;
 
 /**
  * Calls again the members a call did not reach (no answer, busy line), after a delay and up to
- * a number of times. Due calls are put back to planned together with their jobs (outbox), and
+ * a number of times: the delivery state machine's redial (libs/domain redialOf), the one move
+ * out of a terminal status. Due calls are put back to planned together with their jobs (outbox), and
  * go out through the same jobs, lanes, claims and rate limit as every first call. Every voice
  * dispatcher runs one; row locks keep two from redialling the same member.
  */

@@ -42,8 +42,8 @@ export const CONTACT_KIND_FOR_CHANNEL: Record<Channel, 'mobile' | 'phone' | 'ema
  *   delivered   SMS on the handset; e-mail accepted by the recipient's server; call completed after answer
  *   undelivered SMS: the carrier could not deliver it (reason: unreachable_handset…)
  *   bounced     e-mail: the recipient's server refused it (reason: invalid_address, blocked…)
- *   no_answer   voice: nobody picked up
- *   busy        voice: the line was busy
+ *   no_answer   voice: nobody picked up  } both back to planned for a redial while redials
+ *   busy        voice: the line was busy } remain (the redial scheduler, not a callback)
  *   failed      the provider refused or gave up (also a dispatcher's terminal refusal), with the reason
  * A member's "press 1" on a call is not a status: it is recorded as acknowledged_at.
  */

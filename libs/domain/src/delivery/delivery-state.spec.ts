@@ -1,5 +1,7 @@
-import { DELIVERY_STATUSES, DeliveryStatus, TRACKED_DELIVERY_STATUSES } from '../vocabulary';
+import { CHANNELS, DELIVERY_STATUSES, DeliveryStatus, TRACKED_DELIVERY_STATUSES } from '../vocabulary';
 import {
+  REDIALABLE_CALL_STATUSES,
+  RedialCandidate,
   isTerminalDeliveryStatus,
   isVoiceAcknowledgement,
   mapSendGridEvent,
@@ -7,7 +9,94 @@ import {
   mapTwilioMessageStatus,
   nextDeliveryStatus,
   reasonSlug,
+  redialOf,
 } from './delivery-state';
+
+/** Every move of the state machine after the hand-over, by what makes it: the whole table. */
+const CALLBACK_MOVES: Record<DeliveryStatus, DeliveryStatus[]> = {
+  planned: [],
+  suppressed: [],
+  sending: ['accepted', 'sent', 'deferred', 'answered', 'delivered', 'undelivered', 'bounced', 'no_answer', 'busy', 'failed'],
+  accepted: ['sent', 'deferred', 'answered', 'delivered', 'undelivered', 'bounced', 'no_answer', 'busy', 'failed'],
+  sent: ['deferred', 'answered', 'delivered', 'undelivered', 'bounced', 'no_answer', 'busy', 'failed'],
+  deferred: ['answered', 'delivered', 'undelivered', 'bounced', 'no_answer', 'busy', 'failed'],
+  answered: ['delivered', 'undelivered', 'bounced', 'no_answer', 'busy', 'failed'],
+  delivered: [],
+  undelivered: [],
+  bounced: [],
+  no_answer: [],
+  busy: [],
+  failed: [],
+};
+/** The redial's moves (voice only, while redials remain, after the delay). */
+const REDIAL_MOVES: Partial<Record<DeliveryStatus, DeliveryStatus>> = { no_answer: 'planned', busy: 'planned' };
+
+describe('the delivery state machine, move by move', () => {
+  it.each(DELIVERY_STATUSES.map((from) => [from, CALLBACK_MOVES[from]] as const))('a callback moves %s only to %j', (from, to) => {
+    expect(DELIVERY_STATUSES.filter((incoming) => nextDeliveryStatus(from, incoming) !== null)).toEqual(to);
+  });
+
+  it.each(DELIVERY_STATUSES.map((from) => [from, REDIAL_MOVES[from] ?? null] as const))('a redial moves a call that ended %s to %s', (status, to) => {
+    const due = redialOf({ channel: 'voice', status, redials: 0, statusUpdatedAt: new Date(0) }, { maxRedials: 1, delaySeconds: 0 }, new Date());
+    expect(due?.status ?? null).toBe(to);
+  });
+
+  it('leaves terminal statuses only by a redial, and only those where nobody heard the call', () => {
+    expect(REDIALABLE_CALL_STATUSES).toEqual(['no_answer', 'busy']);
+    for (const status of REDIALABLE_CALL_STATUSES) expect(isTerminalDeliveryStatus(status)).toBe(true);
+  });
+});
+
+describe('redialOf', () => {
+  const now = new Date('2026-12-06T10:00:00Z');
+  const endedAgo = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+  const policy = { maxRedials: 2, delaySeconds: 120 };
+  const call = (over: Partial<RedialCandidate>): RedialCandidate => ({ channel: 'voice', status: 'no_answer', redials: 0, statusUpdatedAt: endedAgo(600), ...over });
+
+  it.each([
+    ['no answer, first redial', call({}), policy, { status: 'planned', redials: 1 }],
+    ['busy line, first redial', call({ status: 'busy' }), policy, { status: 'planned', redials: 1 }],
+    ['no answer again, second redial', call({ redials: 1 }), policy, { status: 'planned', redials: 2 }],
+    ['busy again, second redial', call({ status: 'busy', redials: 1 }), policy, { status: 'planned', redials: 2 }],
+    ['no redial left', call({ redials: 2 }), policy, null],
+    ['more redials than the policy allows now', call({ redials: 3 }), policy, null],
+    ['redials turned off', call({}), { maxRedials: 0, delaySeconds: 120 }, null],
+    ['the delay has just passed', call({ statusUpdatedAt: endedAgo(120) }), policy, { status: 'planned', redials: 1 }],
+    ['the delay has not passed', call({ statusUpdatedAt: endedAgo(119) }), policy, null],
+    ['no delay', call({ statusUpdatedAt: now }), { maxRedials: 2, delaySeconds: 0 }, { status: 'planned', redials: 1 }],
+    ['the call was heard', call({ status: 'delivered' }), policy, null],
+    ['the call failed', call({ status: 'failed' }), policy, null],
+    ['the call is ringing', call({ status: 'sent' }), policy, null],
+    ['the redial is planned already', call({ status: 'planned', redials: 1 }), policy, null],
+    ['not a call', call({ channel: 'sms' }), policy, null],
+  ] as const)('%s', (_, delivery, redialPolicy, expected) => {
+    expect(redialOf(delivery, redialPolicy, now)).toEqual(expected);
+  });
+
+  it('plans a call again exactly when it is voice, nobody heard it, redials remain and the delay passed', () => {
+    for (const channel of CHANNELS) {
+      for (const status of DELIVERY_STATUSES) {
+        for (const redials of [0, 1, 2, 3]) {
+          for (const ago of [0, 119, 120, 3600]) {
+            const due = channel === 'voice' && (status === 'no_answer' || status === 'busy') && redials < policy.maxRedials && ago >= policy.delaySeconds;
+            const redial = redialOf({ channel, status, redials, statusUpdatedAt: endedAgo(ago) }, policy, now);
+            expect([channel, status, redials, ago, redial]).toEqual([channel, status, redials, ago, due ? { status: 'planned', redials: redials + 1 } : null]);
+          }
+        }
+      }
+    }
+  });
+
+  it('ends after the first call and every redial: 1 + maxRedials calls at most', () => {
+    let delivery = call({});
+    let calls = 1;
+    for (let redial = redialOf(delivery, policy, now); redial; redial = redialOf(delivery, policy, now)) {
+      calls++;
+      delivery = { ...delivery, redials: redial.redials, status: 'busy' };
+    }
+    expect(calls).toBe(1 + policy.maxRedials);
+  });
+});
 
 describe('nextDeliveryStatus', () => {
   // current, incoming → expected (null = the callback is ignored)

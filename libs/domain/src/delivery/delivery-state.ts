@@ -1,22 +1,28 @@
 import { knownTwilioErrorReason } from '../retry/provider-failure';
-import { DeliveryStatus, TRACKED_DELIVERY_STATUSES, TrackedDeliveryStatus } from '../vocabulary';
+import { Channel, DELIVERY_STATUSES, DeliveryStatus, TRACKED_DELIVERY_STATUSES, TrackedDeliveryStatus } from '../vocabulary';
 
 /**
  * The delivery state machine after the dispatcher's hand-over, fed by provider callbacks that
- * arrive late, twice, or out of order (providers.md §2, §3, §7). Statuses fall in three stages:
+ * arrive late, twice, or out of order (providers.md §2, §3, §7), and by the voice redial
+ * (ADR 0013). Statuses fall in three stages:
  *
  *   untouchable  planned, suppressed          callbacks never change them
  *   progress     sending 1 < accepted 2 < sent 3 < deferred 4 < answered 5
  *   terminal     delivered, undelivered, bounced, no_answer, busy, failed
  *
  * A callback moves a delivery only forwards: to a progress status of higher rank, or from any
- * progress status to a terminal one. A terminal status is never left, so a late `sent` never
- * overwrites `delivered`, and a `delivered` never revives a `failed`. E-mail's `deferred` is a
+ * progress status to a terminal one. A callback never leaves a terminal status, so a late `sent`
+ * never overwrites `delivered`, and a `delivered` never revives a `failed`. E-mail's `deferred` is a
  * progress status precisely so that SendGrid may legitimately move on from it (deferred →
  * delivered | bounced). `sending` may be left by a callback that beats the dispatcher's own
  * outcome: the provider has the message, which is what matters.
+ *
+ * The one way out of a terminal status is the redial (redialOf): a call nobody heard (no_answer,
+ * busy) goes back to planned, counting one more redial, while redials remain. It is the redial
+ * scheduler's move after a delay, never a callback's; the abandoned call's late callbacks are
+ * dropped by its superseded provider id. A terminal status no redial can leave is final.
  */
-type Stage = { kind: 'untouchable' } | { kind: 'progress'; rank: number } | { kind: 'terminal' };
+type Stage = { kind: 'untouchable' } | { kind: 'progress'; rank: number } | { kind: 'terminal'; redialled: boolean };
 
 const STAGE: Record<DeliveryStatus, Stage> = {
   planned: { kind: 'untouchable' },
@@ -26,14 +32,14 @@ const STAGE: Record<DeliveryStatus, Stage> = {
   sent: { kind: 'progress', rank: 3 },
   deferred: { kind: 'progress', rank: 4 },
   answered: { kind: 'progress', rank: 5 },
-  delivered: { kind: 'terminal' },
-  undelivered: { kind: 'terminal' },
-  bounced: { kind: 'terminal' },
-  no_answer: { kind: 'terminal' },
-  busy: { kind: 'terminal' },
-  failed: { kind: 'terminal' },
+  delivered: { kind: 'terminal', redialled: false },
+  undelivered: { kind: 'terminal', redialled: false },
+  bounced: { kind: 'terminal', redialled: false },
+  // Nobody heard the message: worth another call.
+  no_answer: { kind: 'terminal', redialled: true },
+  busy: { kind: 'terminal', redialled: true },
+  failed: { kind: 'terminal', redialled: false },
 };
-
 
 export function isTerminalDeliveryStatus(status: DeliveryStatus): boolean {
   return STAGE[status].kind === 'terminal';
@@ -205,4 +211,43 @@ export function isVoiceAcknowledgement(digits: string | undefined): boolean {
 }
 
 /** Call outcomes after which the member may be called again: nobody heard the message. */
-export const REDIALABLE_CALL_STATUSES = ['no_answer', 'busy'] as const satisfies readonly DeliveryStatus[];
+export const REDIALABLE_CALL_STATUSES: readonly DeliveryStatus[] = DELIVERY_STATUSES.filter((status) => {
+  const stage = STAGE[status];
+  return stage.kind === 'terminal' && stage.redialled;
+});
+
+/** The redial's move, as the redial scheduler's SQL takes it: voice only, back to planned. */
+export const VOICE_REDIAL = { channel: 'voice', from: REDIALABLE_CALL_STATUSES, to: 'planned' } as const satisfies {
+  channel: Channel;
+  from: readonly DeliveryStatus[];
+  to: DeliveryStatus;
+};
+
+/** How often a call nobody heard is tried again, and how long after (VOICE_REDIALS, VOICE_REDIAL_DELAY_SECONDS). */
+export interface RedialPolicy {
+  /** Redials after the first call; 0 turns redialling off. */
+  maxRedials: number;
+  /** How long after the unanswered or busy call the member is called again. */
+  delaySeconds: number;
+}
+
+/** What the redial looks at in a delivery. */
+export interface RedialCandidate {
+  channel: Channel;
+  status: DeliveryStatus;
+  /** Redials so far: 0 after the first call. */
+  redials: number;
+  /** When its status last changed: the unanswered call's end. */
+  statusUpdatedAt: Date;
+}
+
+/**
+ * The redial of a delivery at `now`: planned again, as redial number `redials`, when it is a call
+ * nobody heard, redials remain, and the delay since has passed; otherwise null (it stays as it is).
+ */
+export function redialOf(delivery: RedialCandidate, policy: RedialPolicy, now: Date): { status: typeof VOICE_REDIAL.to; redials: number } | null {
+  if (delivery.channel !== VOICE_REDIAL.channel || !VOICE_REDIAL.from.includes(delivery.status)) return null;
+  if (delivery.redials >= policy.maxRedials) return null;
+  if (delivery.statusUpdatedAt.getTime() > now.getTime() - policy.delaySeconds * 1000) return null;
+  return { status: VOICE_REDIAL.to, redials: delivery.redials + 1 };
+}

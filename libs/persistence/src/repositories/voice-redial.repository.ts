@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { REDIALABLE_CALL_STATUSES } from '@bin-alert/domain';
+import { RedialPolicy, VOICE_REDIAL } from '@bin-alert/domain';
 import { ALERT_CONTENT_COLUMNS, AlertContentRow, StoredAlertContent, alertContentFrom } from './alert-content';
 import { NewOutboxRecord, OutboxRepository } from './outbox.repository';
 import { queryRows } from './query-rows';
@@ -16,13 +16,6 @@ export interface RedialledDelivery {
   correlationId: string | null;
 }
 
-export interface RedialPolicy {
-  /** Redials after the first call; 0 turns redialling off. */
-  maxRedials: number;
-  /** How long after the unanswered or busy call the member is called again. */
-  delaySeconds: number;
-}
-
 @Injectable()
 export class VoiceRedialRepository {
   constructor(
@@ -34,7 +27,9 @@ export class VoiceRedialRepository {
    * Puts up to `limit` calls that went unanswered (or met a busy line) long enough ago back to
    * planned, and commits the jobs `toJobs` makes of them to the outbox in the same transaction:
    * a redial is never planned without its job, nor sent twice by two dispatchers (row locks,
-   * SKIP LOCKED). The abandoned call's id is kept so its late callbacks are ignored.
+   * SKIP LOCKED). The abandoned call's id is kept so its late callbacks are ignored. Which
+   * deliveries move, and where to, is the domain's redialOf, in SQL: voice-redial.repository.int-spec.ts
+   * runs the one against the other.
    */
   async planDueRedials(policy: RedialPolicy, limit: number, toJobs: (redialled: RedialledDelivery[]) => NewOutboxRecord[]): Promise<RedialledDelivery[]> {
     if (policy.maxRedials === 0) return [];
@@ -43,12 +38,12 @@ export class VoiceRedialRepository {
           tx,
           `WITH due AS (
              SELECT id FROM deliveries
-              WHERE channel = 'voice' AND status = ANY($1::text[]) AND redials < $2
+              WHERE channel = $5 AND status = ANY($1::text[]) AND redials < $2
                 AND status_updated_at <= now() - make_interval(secs => $3::double precision)
               ORDER BY status_updated_at LIMIT $4
                 FOR UPDATE SKIP LOCKED)
            UPDATE deliveries d
-              SET status = 'planned', redials = d.redials + 1,
+              SET status = $6, redials = d.redials + 1,
                   superseded_provider_ids = CASE WHEN d.provider_id IS NULL THEN d.superseded_provider_ids
                                                  ELSE array_append(d.superseded_provider_ids, d.provider_id) END,
                   provider_id = NULL, provider_status = NULL, provider_error_code = NULL, reason = NULL,
@@ -56,7 +51,7 @@ export class VoiceRedialRepository {
              FROM due, alerts a JOIN categories c ON c.code = a.category_code
             WHERE d.id = due.id AND a.id = d.alert_id
            RETURNING d.id, d.member_id, d.redials, a.correlation_id, ${ALERT_CONTENT_COLUMNS}`,
-          [[...REDIALABLE_CALL_STATUSES], policy.maxRedials, policy.delaySeconds, limit],
+          [VOICE_REDIAL.from, policy.maxRedials, policy.delaySeconds, limit, VOICE_REDIAL.channel, VOICE_REDIAL.to],
         );
       const redialled = rows.map((r) => ({
         id: r.id,
