@@ -1,4 +1,4 @@
-import type { DeliveryFunnel } from '../../../libs/domain/src/delivery/delivery-funnel';
+import type { DeliveryFunnel, RouteShare } from '../../../libs/domain/src/delivery/delivery-funnel';
 import { clearSession, loadSession } from './session';
 
 /** An answer other than 2xx, with what the API said (message, field problems). */
@@ -89,10 +89,11 @@ export interface AlertListItem {
 
 /** The same funnel the server computes (libs/domain), so both sides agree on every stage. */
 export type Funnel = DeliveryFunnel;
+export type { RouteShare };
 
 export interface AlertDashboard {
   alert: { id: string; status: string; kind: string; messageType: string; references: string | null; createdBy: string | null; category: string; urgency: string; redistributionAllowed: boolean; bins: string[]; issuedAt: string | null; texts: Record<string, { title: string; body: string }> };
-  channels: Partial<Record<ChannelName, { funnel: Funnel; firstDeliveryMs: number | null; lastDeliveryMs: number | null }>>;
+  channels: Partial<Record<ChannelName, { funnel: Funnel; firstDeliveryMs: number | null; lastDeliveryMs: number | null; routes: RouteShare[] }>>;
 }
 
 /** What POST /v1/alerts and the lifecycle routes answer. */

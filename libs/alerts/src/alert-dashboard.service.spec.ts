@@ -6,7 +6,7 @@ import { AlertDashboardService, LIVE_SIGNAL_MS, PLAN_REFRESH_MS } from './alert-
 const ALERT = '7f3c1e2a-3b4c-4d5e-8f90-0a1b2c3d4e5f';
 
 /** Live counters the test moves (the in-memory store, as in standalone mode), and PostgreSQL reads it counts. */
-function fixture() {
+function fixture(routeCounts: Awaited<ReturnType<AlertOverviewRepository['routeCounts']>> = {}) {
   const stores = inMemoryStores();
   let delivered = 0;
   const reads = { count: 0 };
@@ -21,7 +21,7 @@ function fixture() {
       };
     },
   } as unknown as AlertRepository;
-  const overview = { timings: async () => ({}) } as unknown as AlertOverviewRepository;
+  const overview = { timings: async () => ({}), routeCounts: async () => routeCounts } as unknown as AlertOverviewRepository;
   const service = new AlertDashboardService(alerts, overview, stores);
   return {
     service,
@@ -36,6 +36,22 @@ function fixture() {
 const settle = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
+
+describe('an alert dashboard', () => {
+  it('splits a channel by the provider route that carried each delivery', async () => {
+    const { service } = fixture({ sms: { primary: { delivered: 3, undelivered: 1 }, secondary: { accepted: 2, sent: 1, delivered: 4 } } });
+    const dashboard = await service.dashboard(ALERT);
+    expect(dashboard.channels.sms!.routes).toEqual([
+      { route: 'primary', queued: 4, sent: 4, delivered: 3, failed: 1 },
+      { route: 'secondary', queued: 7, sent: 5, delivered: 4, failed: 0 },
+    ]);
+  });
+
+  it('has no routes for a channel whose deliveries record none', async () => {
+    const { service } = fixture();
+    expect((await service.dashboard(ALERT)).channels.sms!.routes).toEqual([]);
+  });
+});
 
 describe('live alert dashboards', () => {
   beforeEach(() => jest.useFakeTimers());

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, NotFoundException, OnApplicationShutdown } from '@nestjs/common';
 import { liveCountersKey } from '@bin-alert/contracts';
-import { CHANNELS, Channel, DeliveryFunnel, Principal, alertVisibility, deliveryFunnel, shownStatus } from '@bin-alert/domain';
+import { CHANNELS, Channel, DeliveryFunnel, Principal, RouteShare, alertVisibility, deliveryFunnel, routeShare, shownStatus } from '@bin-alert/domain';
 import { AlertOverviewRepository, AlertRepository } from '@bin-alert/persistence';
 import { STORES, Stores } from '@bin-alert/platform';
 
@@ -9,6 +9,8 @@ export interface ChannelDashboard {
   /** Milliseconds from issuing to the first and the last delivery so far. */
   firstDeliveryMs: number | null;
   lastDeliveryMs: number | null;
+  /** Per provider route, in name order; empty for a channel whose deliveries record no route (ADR 0033). */
+  routes: RouteShare[];
 }
 
 /** One alert's dashboard: the same document for the first load and every live update. */
@@ -62,7 +64,7 @@ export class AlertDashboardService implements BeforeApplicationShutdown, OnAppli
   async dashboard(alertId: string): Promise<AlertDashboard> {
     const found = await this.alerts.findWithCounts(alertId);
     if (!found) throw new NotFoundException(`no alert with id ${alertId}`);
-    const timings = await this.overview.timings(alertId);
+    const [timings, routeCounts] = await Promise.all([this.overview.timings(alertId), this.overview.routeCounts(alertId)]);
     const { alert } = found;
     const issuedAt = alert.issuedAt ?? alert.createdAt;
     const since = (at: Date | null | undefined) => (at ? new Date(at).getTime() - issuedAt.getTime() : null);
@@ -75,6 +77,7 @@ export class AlertDashboardService implements BeforeApplicationShutdown, OnAppli
         funnel: deliveryFunnel({ ...counts, acknowledged: timing?.acknowledged ?? 0 }),
         firstDeliveryMs: since(timing?.firstDeliveredAt),
         lastDeliveryMs: since(timing?.lastDeliveredAt),
+        routes: Object.entries(routeCounts[channel] ?? {}).map(([route, byStatus]) => routeShare(route, byStatus)),
       };
     }
     return {

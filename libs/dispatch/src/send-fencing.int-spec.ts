@@ -156,7 +156,7 @@ describe('the send fence and held deliveries', () => {
     expect(await statuses(alertId)).toEqual({ 'planned:provider_unavailable_503_after_3_attempts': 2 });
   });
 
-  it("counts a send whose own callback moved it on before the outcome was written, and not one another sender holds", async () => {
+  it("counts a send whose own callback moved it on before the outcome was written, and its route, and not one another sender holds", async () => {
     const { ids } = await plannedAlert('sms', 2);
     const [ours, theirs] = ids;
     await deliveries().claim(ids, 'sender-a', 60_000);
@@ -164,9 +164,12 @@ describe('the send fence and held deliveries', () => {
     await db.query(`UPDATE deliveries SET status = 'delivered', provider_id = 'SM1' WHERE id = $1`, [ours]);
     await db.query(`UPDATE deliveries SET claimed_by = 'sender-b' WHERE id = $1`, [theirs]);
     const written = await deliveries().recordOutcomes(
-      ids.map((id) => ({ id, status: 'accepted' as const, providerId: 'SM1' })),
+      ids.map((id) => ({ id, status: 'accepted' as const, providerId: 'SM1', route: 'secondary' })),
       'sender-a',
     );
     expect(written).toEqual([ours]);
+    // The callback cannot tell which route carried it: the sender's outcome still records it.
+    const routes: Array<{ id: string; route: string | null }> = await db.query(`SELECT id, route FROM deliveries WHERE id = ANY($1::uuid[])`, [ids]);
+    expect(Object.fromEntries(routes.map((r) => [r.id, r.route]))).toEqual({ [ours]: 'secondary', [theirs]: null });
   });
 });

@@ -16,6 +16,7 @@ import { DeliveryCallFence1765200000000 } from './migrations/1765200000000-deliv
 import { VoiceCodeNotices1765300000000 } from './migrations/1765300000000-voice-code-notices';
 import { Retention1765400000000 } from './migrations/1765400000000-retention';
 import { ChannelFallback1765500000000 } from './migrations/1765500000000-channel-fallback';
+import { DeliveryRoute1765510000000 } from './migrations/1765510000000-delivery-route';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   VoiceCodeNotices1765300000000,
   Retention1765400000000,
   ChannelFallback1765500000000,
+  DeliveryRoute1765510000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

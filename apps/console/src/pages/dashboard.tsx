@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AlertDashboard, ChannelName, Funnel } from '../api';
+import type { AlertDashboard, ChannelName, Funnel, RouteShare } from '../api';
 import { FunnelChart, Bar } from '../components/funnel-chart';
 import { AlertBadges } from '../components/alert-badges';
 import { ApprovalPanel, FollowUpPanel } from '../components/alert-actions';
@@ -46,6 +46,41 @@ function Reasons(props: { title: string; counts: Record<string, number>; testId:
           </tbody>
         </table>
       )}
+    </div>
+  );
+}
+
+const ROUTE_NAMES: Record<string, 'routePrimary' | 'routeSecondary'> = { primary: 'routePrimary', secondary: 'routeSecondary' };
+
+/** Which provider route carried what (ADR 0033): shown once a channel's deliveries name their route. */
+function Routes(props: { routes: RouteShare[]; testId: string }) {
+  const { t, format } = useConsole();
+  if (props.routes.length === 0) return null;
+  return (
+    <div class="reasons" data-testid={props.testId}>
+      <h4>{t('routesTitle')}</h4>
+      <table class="routes">
+        <thead>
+          <tr>
+            <td />
+            <th scope="col">{t('queued')}</th>
+            <th scope="col">{t('delivered')}</th>
+            <th scope="col">{t('failed')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.routes.map((share) => (
+            <tr data-route={share.route} data-queued={share.queued} data-delivered={share.delivered} data-failed={share.failed}>
+              <th scope="row" title={share.route}>
+                {ROUTE_NAMES[share.route] ? t(ROUTE_NAMES[share.route]) : share.route}
+              </th>
+              <td class="num">{format.number(share.queued)}</td>
+              <td class="num">{format.number(share.delivered)}</td>
+              <td class="num">{format.number(share.failed)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
@@ -109,6 +144,7 @@ export function DashboardPage(props: { alertId: string }) {
                     <dt>{t('inFlight')}</dt>
                     <dd>{format.number(data.funnel.inFlight)}</dd>
                   </dl>
+                  <Routes routes={data.routes ?? []} testId={`routes-${channel}`} />
                   <Reasons title={t('suppressedReasons')} counts={data.funnel.suppressedByReason} testId={`suppressed-${channel}`} />
                   <Reasons title={t('failureReasons')} counts={data.funnel.failedByReason} testId={`failures-${channel}`} />
                 </>

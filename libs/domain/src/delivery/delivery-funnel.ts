@@ -64,3 +64,17 @@ export function deliveryFunnel(counts: ChannelDeliveryCounts): DeliveryFunnel {
     inFlight: planned - delivered - failed,
   };
 }
+
+/** What one provider route of a channel carried (ADR 0033): handed over to it, reported sent, delivered, failed. */
+export interface RouteShare {
+  route: string;
+  queued: number;
+  sent: number;
+  delivered: number;
+  failed: number;
+}
+
+export function routeShare(route: string, byStatus: ChannelDeliveryCounts['byStatus']): RouteShare {
+  const { queued, sent, delivered, failed } = deliveryFunnel({ byStatus });
+  return { route, queued, sent, delivered, failed };
+}

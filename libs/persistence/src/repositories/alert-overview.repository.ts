@@ -117,6 +117,20 @@ export class AlertOverviewRepository {
     return Object.fromEntries(rows.map((r) => [r.channel, { firstDeliveredAt: r.first, lastDeliveredAt: r.last, acknowledged: Number(r.acknowledged) }]));
   }
 
+  /**
+   * Deliveries per channel, provider route and status, for the channels whose deliveries record
+   * the route that carried them (SMS, ADR 0033); routes in name order.
+   */
+  async routeCounts(alertId: string): Promise<Partial<Record<Channel, Record<string, Record<string, number>>>>> {
+    const rows: Array<{ channel: Channel; route: string; status: string; n: string }> = await this.db.query(
+      `SELECT channel, route, status, count(*) AS n FROM deliveries WHERE alert_id = $1 AND route IS NOT NULL GROUP BY channel, route, status ORDER BY route`,
+      [alertId],
+    );
+    const result: Partial<Record<Channel, Record<string, Record<string, number>>>> = {};
+    for (const row of rows) ((result[row.channel] ??= {})[row.route] ??= {})[row.status] = Number(row.n);
+    return result;
+  }
+
   private async countsFor(alertIds: string[]): Promise<Map<string, Partial<Record<Channel, Record<string, number>>>>> {
     const result = new Map<string, Partial<Record<Channel, Record<string, number>>>>();
     if (alertIds.length === 0) return result;

@@ -35,6 +35,8 @@ export interface DeliveryOutcome {
   id: string;
   status: 'accepted' | 'failed' | 'held' | 'in_doubt';
   providerId?: string;
+  /** accepted: the provider route that took it, when the channel has several (ADR 0033). */
+  route?: string;
   reason?: string;
   /** held: when the deferred-delivery releaser emits it again. */
   retryAt?: Date;
@@ -178,14 +180,14 @@ export class DeliveryRepository {
       this.db,
       `UPDATE deliveries d
           SET status = CASE o.status WHEN 'held' THEN 'planned' WHEN 'in_doubt' THEN 'sending' ELSE o.status END,
-              provider_id = o.provider_id, reason = o.reason, updated_at = now(),
+              provider_id = o.provider_id, route = COALESCE(o.route, d.route), reason = o.reason, updated_at = now(),
               accepted_at = CASE WHEN o.status = 'accepted' THEN now() ELSE d.accepted_at END,
               deferred_until = CASE WHEN o.status = 'held' THEN o.retry_at ELSE d.deferred_until END,
               claimed_by = CASE WHEN o.status IN ('held', 'in_doubt') THEN NULL ELSE d.claimed_by END,
               call_started_at = CASE o.status WHEN 'held' THEN o.in_doubt_since WHEN 'in_doubt' THEN d.call_started_at END,
               lease_until = NULL
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
-              AS o(id, status, provider_id, reason, retry_at, in_doubt_since)
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $8::text[])
+              AS o(id, status, provider_id, reason, retry_at, in_doubt_since, route)
         WHERE d.id = o.id AND d.status = 'sending'
           AND (d.claimed_by = $7 OR (d.claimed_by IS NULL AND o.status = 'accepted'))
        RETURNING d.id`,
@@ -197,17 +199,22 @@ export class DeliveryRepository {
         outcomes.map((o) => o.retryAt ?? null),
         outcomes.map((o) => o.inDoubtSince ?? null),
         holder,
+        outcomes.map((o) => o.route ?? null),
       ],
     );
     const written = rows.map((r) => r.id);
     // The provider's callback may have moved an accepted delivery on (sent, delivered) before
     // this write: it is this holder's send all the same, settled by its own callback.
-    const unwritten = outcomes.filter((o) => o.status === 'accepted' && !written.includes(o.id)).map((o) => o.id);
+    // Its route is still the sender's to record: the callback does not say which route it came by.
+    const unwritten = outcomes.filter((o) => o.status === 'accepted' && !written.includes(o.id));
     if (unwritten.length === 0) return written;
     const settled = await queryRows<{ id: string }>(
       this.db,
-      `SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) AND claimed_by = $2 AND status = ANY($3::text[])`,
-      [unwritten, holder, TRACKED_DELIVERY_STATUSES.filter((s) => s !== 'accepted')],
+      `UPDATE deliveries d SET route = COALESCE(o.route, d.route)
+         FROM unnest($1::uuid[], $4::text[]) AS o(id, route)
+        WHERE d.id = o.id AND d.claimed_by = $2 AND d.status = ANY($3::text[])
+       RETURNING d.id`,
+      [unwritten.map((o) => o.id), holder, TRACKED_DELIVERY_STATUSES.filter((s) => s !== 'accepted'), unwritten.map((o) => o.route ?? null)],
     );
     return [...written, ...settled.map((r) => r.id)];
   }
