@@ -1,25 +1,16 @@
 import { SendGridEventWebhookVerifier, TwilioVoice, providerSettingsFrom, twilioVoicesFrom } from '@bin-alert/providers';
 import type { Language } from '@bin-alert/domain';
 import { AppConfig, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/platform';
+import type { StatusPublishingSettings } from '@bin-alert/tracking';
 
 export const TRACKER_SETTINGS = Symbol('TRACKER_SETTINGS');
 
-export interface TrackerSettings {
+export interface TrackerSettings extends StatusPublishingSettings {
   /** The tracker's origin as the providers reach it: signatures cover that URL. */
   publicUrl: string;
   /** Twilio signs its webhooks with the account's auth token (the simulator's when there is none). */
   twilioAuthToken: string;
   sendGridVerifier: SendGridEventWebhookVerifier;
-  /** How long a callback's identity is remembered to drop the provider's repeats. */
-  dedupeTtlSeconds: number;
-  /**
-   * How long a callback's identity stays claimed while its event is being published. A claim
-   * left by an attempt that died lapses after this: until then the provider's retries are told
-   * to come back later, never dropped. Longer than a produce can take with its retries.
-   */
-  claimTtlSeconds: number;
-  /** Callbacks of concurrent requests gathered into one lookup, one dedupe round trip and one produce. */
-  ingestBatch: { maxItems: number; maxWaitMs: number };
   /** The zone's default language: what a call says when the alert lacks the member's own. */
   zoneDefaultLanguage: Language;
   /** The voice calls speak in, per member language (TWILIO_VOICE_*). */

@@ -27,9 +27,8 @@ import { consumerLag } from '../../../test/support/kafka-probe';
 import { aMember } from '../../../test/support/member.builder';
 import { testConfig } from '../../../test/support/test-config';
 import { waitFor } from '../../../test/support/wait-for';
-import { liveCountersKey } from './projection/live-counters';
+import { liveCountersKey, WEBHOOK_STATS_KEY } from '@bin-alert/tracking';
 import { startTracker } from './start-tracker';
-import { WEBHOOK_STATS_KEY } from './tracking/webhook-stats';
 
 /**
  * The tracker in-process against the real PostgreSQL, Redis and Kafka: signed callbacks built here

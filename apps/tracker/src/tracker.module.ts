@@ -2,11 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule, POSTGRES_REDIS_KAFKA_READINESS } from '@bin-alert/messaging';
 import { PersistenceModule } from '@bin-alert/persistence';
 import { AppConfig, ConfigModule, ObservabilityModule, StoresModule } from '@bin-alert/platform';
-import { DeliveryProjection } from './projection/delivery-projection';
-import { LiveCounters } from './projection/live-counters';
+import { DeliveryProjection, LiveCounters, STATUS_PUBLISHING_SETTINGS, StatusEventPublisher, WebhookStats } from '@bin-alert/tracking';
 import { TRACKER_SETTINGS, trackerSettingsFrom } from './tracker-settings';
-import { StatusEventPublisher } from './tracking/status-event-publisher';
-import { WebhookStats } from './tracking/webhook-stats';
 import { SendGridWebhooksController } from './webhooks/sendgrid-webhooks.controller';
 import { SendGridSignatureGuard, TwilioSignatureGuard } from './webhooks/signature-guards';
 import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
@@ -28,6 +25,7 @@ export class TrackerModule {
       controllers: [TwilioWebhooksController, SendGridWebhooksController, DeliveryProjection],
       providers: [
         { provide: TRACKER_SETTINGS, useValue: settings },
+        { provide: STATUS_PUBLISHING_SETTINGS, useValue: settings },
         WebhookStats,
         StatusEventPublisher,
         TwilioSignatureGuard,

@@ -1,9 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
 import { ZodBodyPipe } from '@bin-alert/platform';
-import { sendGridObservation } from '../tracking/callback-observation';
-import { StatusEventPublisher } from '../tracking/status-event-publisher';
-import { SendGridEvent, sendGridEventBatch } from './provider-forms';
+import { sendGridObservation, StatusEventPublisher, SendGridEvent, sendGridEventBatch } from '@bin-alert/tracking';
 import { SendGridSignatureGuard } from './signature-guards';
 
 /** SendGrid's Signed Event Webhook: a JSON array of events, verified on the raw body. */

@@ -3,8 +3,8 @@ import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { DEFAULT_TWILIO_VOICES } from '@bin-alert/platform';
 import { SendGridEventWebhookVerifier } from '@bin-alert/providers';
 import type { TrackerSettings } from '../tracker-settings';
-import type { WebhookStats } from '../tracking/webhook-stats';
-import { SendGridSignatureGuard, TwilioSignatureGuard } from './signature-guards';
+import type { WebhookStats } from '@bin-alert/tracking';
+import { SendGridSignatureGuard, TwilioSignatureGuard, publicUrlOf } from './signature-guards';
 
 const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const settings: TrackerSettings = {
@@ -72,5 +72,12 @@ describe('SendGridSignatureGuard', () => {
     ['no signature headers', () => ({ rawBody: Buffer.from(raw), headers: {} }), BadRequestException],
   ])('refuses %s', async (_, request, error) => {
     await expect(guard.canActivate(context(request()))).rejects.toBeInstanceOf(error);
+  });
+});
+
+describe('publicUrlOf', () => {
+  const DELIVERY_ID = '6f1b2a8e-4c1d-5e2f-9a3b-7c8d9e0f1a2b';
+  it('is the configured public origin and prefix plus the path and query as received', () => {
+    expect(publicUrlOf('https://bin.example/tracker/', `/webhooks/twilio/call-status?deliveryId=${DELIVERY_ID}`)).toBe(`https://bin.example/tracker/webhooks/twilio/call-status?deliveryId=${DELIVERY_ID}`);
   });
 });

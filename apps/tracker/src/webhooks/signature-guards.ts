@@ -2,7 +2,7 @@ import { BadRequestException, CanActivate, ExecutionContext, ForbiddenException,
 import type { Request } from 'express';
 import { SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER, TWILIO_SIGNATURE_HEADER, WebhookVerdict, verifyTwilioWebhook } from '@bin-alert/providers';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
-import { WebhookStats } from '../tracking/webhook-stats';
+import { WebhookStats } from '@bin-alert/tracking';
 
 /**
  * The URL the provider called, as it signed it: the configured public origin (and prefix) plus

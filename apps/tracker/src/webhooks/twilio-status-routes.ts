@@ -3,11 +3,8 @@ import type { Request, Response } from 'express';
 import type { ZodTypeAny, z } from 'zod';
 import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
 import { AppMetrics, ZodBodyPipe, answerError, formBodyReader, inRequestContext } from '@bin-alert/platform';
-import { CallbackObservation, callStatusObservation, messageStatusObservation } from '../tracking/callback-observation';
-import { StatusEventPublisher } from '../tracking/status-event-publisher';
-import { WebhookStats } from '../tracking/webhook-stats';
+import { CallbackObservation, callStatusObservation, messageStatusObservation, StatusEventPublisher, WebhookStats, callStatusForm, messageStatusForm } from '@bin-alert/tracking';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
-import { callStatusForm, messageStatusForm } from './provider-forms';
 import { twilioVerdict, webhookRefusal } from './signature-guards';
 
 /** What Twilio posts is a few hundred bytes; the limit the app's form parser had. */

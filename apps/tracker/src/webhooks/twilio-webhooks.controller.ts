@@ -3,10 +3,7 @@ import { classifySmsReply, isAnsweredByMachine, redactContact, renderVoice, rend
 import { DeliveryTrackingRepository, SmsOptOutRepository } from '@bin-alert/persistence';
 import { TRACKER_WEBHOOK_PATHS, hangUpTwiml, voiceGatherActionUrl, voiceTwiml } from '@bin-alert/providers';
 import { ZodBodyPipe } from '@bin-alert/platform';
-import { gatherObservation } from '../tracking/callback-observation';
-import { StatusEventPublisher } from '../tracking/status-event-publisher';
-import { WebhookStats } from '../tracking/webhook-stats';
-import { GatherForm, InboundSmsForm, VoiceAnswerForm, gatherForm, inboundSmsForm, voiceAnswerForm } from './provider-forms';
+import { gatherObservation, StatusEventPublisher, WebhookStats, GatherForm, InboundSmsForm, VoiceAnswerForm, gatherForm, inboundSmsForm, voiceAnswerForm } from '@bin-alert/tracking';
 import { TwilioSignatureGuard } from './signature-guards';
 import { single } from './twilio-status-routes';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';

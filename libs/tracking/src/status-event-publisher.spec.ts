@@ -2,10 +2,9 @@ import { deliveryStatusEventV1 } from '@bin-alert/contracts';
 import type { MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import type { DeliveryTrackingRepository, TrackedDelivery } from '@bin-alert/persistence';
 import { inMemoryStores } from '@bin-alert/platform';
-import type { TrackerSettings } from '../tracker-settings';
-import { messageStatusForm } from '../webhooks/provider-forms';
+import { messageStatusForm } from './provider-forms';
 import { messageStatusObservation } from './callback-observation';
-import { DEDUPE_KEY_PREFIX, StatusEventPublisher } from './status-event-publisher';
+import { DEDUPE_KEY_PREFIX, StatusEventPublisher, StatusPublishingSettings } from './status-event-publisher';
 import type { WebhookStats } from './webhook-stats';
 
 const DELIVERY: TrackedDelivery = {
@@ -21,7 +20,7 @@ function publisher(bus: Partial<MessageBus>, stores = inMemoryStores()) {
   const deliveries = { findForTracking: async (ids: string[]) => new Map(ids.filter((id) => id === DELIVERY.id).map((id) => [id, DELIVERY])) };
   const counted: Array<Record<string, number>> = [];
   const stats = { add: async (c: Record<string, number>) => void counted.push(c) };
-  const settings = { dedupeTtlSeconds: 60, claimTtlSeconds: 60, ingestBatch: { maxItems: 100, maxWaitMs: 5 } } as TrackerSettings;
+  const settings = { dedupeTtlSeconds: 60, claimTtlSeconds: 60, ingestBatch: { maxItems: 100, maxWaitMs: 5 } } satisfies StatusPublishingSettings;
   return {
     stores,
     counted,

@@ -7,7 +7,7 @@ import {
   mapTwilioCallStatus,
   mapTwilioMessageStatus,
 } from '@bin-alert/domain';
-import type { CallStatusForm, GatherForm, MessageStatusForm, SendGridEvent } from '../webhooks/provider-forms';
+import type { CallStatusForm, GatherForm, MessageStatusForm, SendGridEvent } from './provider-forms';
 
 /**
  * One verified provider callback, in the domain's words, before it is looked up and published.

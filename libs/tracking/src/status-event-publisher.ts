@@ -3,7 +3,6 @@ import { DeliveryStatusEventV1, HEADERS, TOPICS, deliveryEventId } from '@bin-al
 import { MESSAGE_BUS, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { DeliveryTrackingRepository, TrackedDelivery } from '@bin-alert/persistence';
 import { Link, ROOT_CONTEXT, STORES, Span, Stores, TRACE_ATTRIBUTES, activeSpan, currentCorrelationId, inSpan, spanContextOf, withCorrelationId, withoutCorrelationId } from '@bin-alert/platform';
-import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
 import { CallbackObservation } from './callback-observation';
 import { MicroBatcher } from './micro-batcher';
 import { WebhookStats } from './webhook-stats';
@@ -40,6 +39,22 @@ interface ReceivedCallback {
   requestSpan: Span | undefined;
 }
 
+export const STATUS_PUBLISHING_SETTINGS = Symbol('STATUS_PUBLISHING_SETTINGS');
+
+/** How callbacks are gathered and their repeats dropped; the tracker's settings carry these. */
+export interface StatusPublishingSettings {
+  /** How long a callback's identity is remembered to drop the provider's repeats. */
+  dedupeTtlSeconds: number;
+  /**
+   * How long a callback's identity stays claimed while its event is being published. A claim
+   * left by an attempt that died lapses after this: until then the provider's retries are told
+   * to come back later, never dropped. Longer than a produce can take with its retries.
+   */
+  claimTtlSeconds: number;
+  /** Callbacks of concurrent requests gathered into one lookup, one dedupe round trip and one produce. */
+  ingestBatch: { maxItems: number; maxWaitMs: number };
+}
+
 /**
  * Turns verified callbacks into DeliveryStatusEvents. The callbacks of concurrent webhook
  * requests are gathered into batches (MicroBatcher); per batch, one query looks their deliveries
@@ -62,7 +77,7 @@ export class StatusEventPublisher {
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(STORES) private readonly stores: Stores,
-    @Inject(TRACKER_SETTINGS) private readonly settings: TrackerSettings,
+    @Inject(STATUS_PUBLISHING_SETTINGS) private readonly settings: StatusPublishingSettings,
     private readonly deliveries: DeliveryTrackingRepository,
     private readonly stats: WebhookStats,
   ) {

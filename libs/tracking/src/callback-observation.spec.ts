@@ -1,5 +1,4 @@
-import { callStatusForm, gatherForm, messageStatusForm, sendGridEventBatch } from '../webhooks/provider-forms';
-import { publicUrlOf } from '../webhooks/signature-guards';
+import { callStatusForm, gatherForm, messageStatusForm, sendGridEventBatch } from './provider-forms';
 import { callStatusObservation, gatherObservation, messageStatusObservation, parseRawDlrDoneDate, sendGridObservation } from './callback-observation';
 
 const D = '6f1b2a8e-4c1d-5e2f-9a3b-7c8d9e0f1a2b';
@@ -102,10 +101,4 @@ describe('parseRawDlrDoneDate', () => {
     ['', undefined],
     [undefined, undefined],
   ])('%s → %s', (raw, iso) => expect(parseRawDlrDoneDate(raw)?.toISOString()).toBe(iso));
-});
-
-describe('publicUrlOf', () => {
-  it('is the configured public origin and prefix plus the path and query as received', () => {
-    expect(publicUrlOf('https://bin.example/tracker/', `/webhooks/twilio/call-status?deliveryId=${D}`)).toBe(`https://bin.example/tracker/webhooks/twilio/call-status?deliveryId=${D}`);
-  });
 });

@@ -4,7 +4,7 @@ import { DeliveryStatusEventV1, HEADERS, TOPICS, TRACKER_PROJECTION_GROUP, deliv
 import { IncomingMessage, consumerGroup } from '@bin-alert/messaging';
 import { DeliveryStatusChange, DeliveryTrackingRepository } from '@bin-alert/persistence';
 import { AppMetrics, withCorrelationId } from '@bin-alert/platform';
-import { MicroBatcher } from '../tracking/micro-batcher';
+import { MicroBatcher } from './micro-batcher';
 import { LiveCounters } from './live-counters';
 
 /** Events a batch of the projection holds at most: one statement and one counter update each. */
