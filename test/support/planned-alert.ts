@@ -1,8 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { AlertIssuedV1 } from '@bin-alert/contracts';
 import { Channel, deliveryId } from '@bin-alert/domain';
 import { AlertRepository, DeliveryRepository, MemberRepository } from '@bin-alert/persistence';
 import { aMember } from './member.builder';
+
+/** A normal prevention alert to `binIds`, stored as issued, and the event its dispatchers plan from. */
+export async function issuedAlert(db: DataSource, binIds: string[], over: Partial<AlertIssuedV1> = {}): Promise<AlertIssuedV1> {
+  const alertId = randomUUID();
+  const event: AlertIssuedV1 = {
+    type: 'alert.issued', version: 1, alertId, category: 'prevention', urgency: 'normal', binIds, redistributionAllowed: true,
+    texts: { nl: { title: 'Preventie', body: 'Sluit uw fiets op slot.' } }, issuedAt: new Date().toISOString(), ...over,
+  };
+  await new AlertRepository(db).create(
+    { id: alertId, categoryCode: event.category, urgency: event.urgency, redistributionAllowed: true, binIds, texts: event.texts, issuedAt: new Date() },
+    null,
+    { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } },
+  );
+  return event;
+}
 
 /** An issued alert with `members` new members in herdersem, each with one planned delivery on `channel` (SMS or e-mail). */
 export async function plannedAlert(db: DataSource, members: number, channel: Extract<Channel, 'sms' | 'email'> = 'sms'): Promise<{ alertId: string; ids: string[] }> {

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AlertIssuedV1, DeliveryJob, DeliveryJobV2 } from '@bin-alert/contracts';
 import { Channel, memberPartition } from '@bin-alert/domain';
 import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { AlertRepository, DeliveryRepository, MemberRepository, NewMember, PlannedPage, PlanningRepository, PlanningTarget, ReferenceDataRepository, openDataSource } from '@bin-alert/persistence';
 import { RecordingChannelSender } from '../../../test/support/recording-channel-sender';
+import { issuedAlert } from '../../../test/support/planned-alert';
 import { testConfig } from '../../../test/support/test-config';
 import { AlertExpander } from './alert-expander';
 import { DeliveryJobSender } from './delivery-job.sender';
@@ -47,9 +47,8 @@ class RecordingBus implements MessageBus {
 
 /**
  * Planning against the real PostgreSQL (ADR 0016): rows, job ranges, replanning, two planners at
- * once, quiet-hour holds, and range jobs through the sender. With PLANNING_TIMING_MEMBERS=100000
- * it also prints how fast the three channels plan that many members side by side (a figure, not
- * an assertion: the benchmark measures, tests do not time).
+ * once, quiet-hour holds, and range jobs through the sender. How fast it plans is measured by
+ * planning.cost.int-spec.ts, not here: tests do not time.
  */
 describe('planning in PostgreSQL', () => {
   let db: DataSource;
@@ -62,26 +61,14 @@ describe('planning in PostgreSQL', () => {
   beforeAll(async () => {
     db = await openDataSource(testConfig().DATABASE_URL, 6);
     settings = dispatchSettingsFrom(testConfig());
-    for (const bin of [BIN, 'planning-timing']) await db.query(`INSERT INTO bins (id, name, kind, police_zone) VALUES ($1, $1, 'BIN', 'planning') ON CONFLICT (id) DO NOTHING`, [bin]);
+    await db.query(`INSERT INTO bins (id, name, kind, police_zone) VALUES ($1, $1, 'BIN', 'planning') ON CONFLICT (id) DO NOTHING`, [BIN]);
     const ids = await new MemberRepository(db).registerMany(members(BIN, MEMBERS, 0));
     // One in eight keeps quiet hours over the night the alerts are planned in.
     await db.query(`UPDATE members SET quiet_hours_start = '22:00', quiet_hours_end = '07:00' WHERE id = ANY($1)`, [ids.filter((_, i) => i % 8 === 1)]);
   }, 120_000);
   afterAll(async () => db?.destroy());
 
-  async function issued(binIds: string[], over: Partial<AlertIssuedV1> = {}): Promise<AlertIssuedV1> {
-    const alertId = randomUUID();
-    const event: AlertIssuedV1 = {
-      type: 'alert.issued', version: 1, alertId, category: 'prevention', urgency: 'normal', binIds, redistributionAllowed: true,
-      texts: { nl: { title: 'Preventie', body: 'Sluit uw fiets op slot.' } }, issuedAt: new Date().toISOString(), ...over,
-    };
-    await new AlertRepository(db).create(
-      { id: alertId, categoryCode: event.category, urgency: event.urgency, redistributionAllowed: true, binIds, texts: event.texts, issuedAt: new Date() },
-      null,
-      { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } } as never,
-    );
-    return event;
-  }
+  const issued = (binIds: string[], over: Partial<AlertIssuedV1> = {}) => issuedAlert(db, binIds, over);
 
   /** Pages of `pageSize` from the snapshot too, so that a few hundred members make several. */
   class SmallPages extends PlanningRepository {
@@ -180,20 +167,4 @@ describe('planning in PostgreSQL', () => {
     for (const job of jobs) expect(await sender.handle(job, context)).toMatchObject({ sent: 0, skipped: 0 });
     expect(recorder.sent).toHaveLength(sendable.length);
   });
-
-  const timingMembers = Number(process.env.PLANNING_TIMING_MEMBERS ?? 0);
-  (timingMembers > 0 ? it : it.skip)(`plans ${timingMembers} members on three channels side by side (PLANNING_TIMING_MEMBERS)`, async () => {
-    const repo = new MemberRepository(db);
-    for (let from = 0; from < timingMembers; from += 5000) await repo.registerMany(members('planning-timing', Math.min(5000, timingMembers - from), 1_000_000 + from));
-    await db.query('ANALYZE');
-    const event = await issued(['planning-timing']);
-    const started = Date.now();
-    // As the dispatchers plan: the configured page size, the repository's own snapshot pages.
-    const planner = (c: Channel) => new AlertExpander(c, new RecordingBus(), new AlertRepository(db), new ReferenceDataRepository(db), new PlanningRepository(db), settings);
-    const summaries = await Promise.all((['sms', 'email', 'voice'] as const).map((c) => planner(c).expand(event, context)));
-    const wallMs = Date.now() - started;
-    const lines = summaries.map((s) => `${s.channel}: ${s.candidates} rows in ${s.planningMs} ms = ${Math.round(s.candidates / (s.planningMs / 1000))} rows/s, ${s.jobs} jobs`);
-    process.stdout.write(`\n[planning timing] ${timingMembers} members, three channels side by side, ${wallMs} ms\n  ${lines.join('\n  ')}\n`);
-    expect(summaries.every((s) => s.newRows === timingMembers)).toBe(true);
-  }, 1_800_000);
 });
