@@ -19,6 +19,8 @@ fi
 
 echo "[test] type check of everything tsc sees, tests and benchmark included (unused locals and parameters are errors)"
 npm run -s typecheck
+echo "[test] lint (Biome's recommended rules and the promise rules, ADR 0035; warnings fail too)"
+npm run -s lint
 echo "[test] unit tests"
 npx jest --selectProjects unit --maxWorkers=2 "$@"
 echo "[test] building the apps (the kill-a-dispatcher test runs them as processes)"

@@ -80,7 +80,7 @@ export function acceptChart(series: AcceptSeries, title: string, smsRate: SmsRat
     const line = (vals: number[], color: string, widthPx: number) => {
       // Steps: each second's count is drawn across that second.
       const pts: string[] = [];
-      vals.forEach((v, s) => pts.push(`${x(s).toFixed(1)},${y(v).toFixed(1)}`, `${x(s + 1).toFixed(1)},${y(v).toFixed(1)}`));
+      for (const [s, v] of vals.entries()) pts.push(`${x(s).toFixed(1)},${y(v).toFixed(1)}`, `${x(s + 1).toFixed(1)},${y(v).toFixed(1)}`);
       return `<polyline fill="none" stroke="${color}" stroke-width="${widthPx}" points="${pts.join(' ')}"/>`;
     };
     out.push(line(values, COLORS[channel], 1.5));

@@ -313,7 +313,9 @@ async function main(args: BenchArgs): Promise<void> {
       () => undefined,
     );
     guard.testActivity().then(
-      (found) => found.forEach((f) => testActivity.add(f.replace(/^\d+ connections? to /, 'connections to '))),
+      (found) => {
+        for (const f of found) testActivity.add(f.replace(/^\d+ connections? to /, 'connections to '));
+      },
       () => undefined,
     );
   }, 2000);

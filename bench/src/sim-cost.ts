@@ -103,16 +103,23 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--email-batch') options.emailBatch = Math.min(1000, number());
     else if (flag === '--checkpoints') options.checkpoints = number();
     else if (flag === '--max-pending') options.maxPending = number();
-    else if (flag === '--sim-entry') (options.simEntry = resolve(value)), (i += 1);
+    else if (flag === '--sim-entry') {
+      options.simEntry = resolve(value);
+      i += 1;
+    }
     else if (flag === '--channels') {
       const channels = (value ?? '').split(',');
       if (!channels.every((c): c is 'sms' | 'email' | 'voice' => ['sms', 'email', 'voice'].includes(c))) throw new Error(`--channels takes sms,email,voice or a part of them, got "${value}"`);
       options.channels = channels;
       i += 1;
     } else if (flag === '--via-sdk') options.viaSdk = true;
-    else if (flag === '--sim-node-arg') options.simNodeArgs.push(value), (i += 1);
-    else if (flag === '--out') (options.out = resolve(value)), (i += 1);
-    else if (flag === '--help') {
+    else if (flag === '--sim-node-arg') {
+      options.simNodeArgs.push(value);
+      i += 1;
+    } else if (flag === '--out') {
+      options.out = resolve(value);
+      i += 1;
+    } else if (flag === '--help') {
       console.log('node dist/bench/src/sim-cost.js [--messages 200000] [--port 4090] [--sim-entry main.js] [--concurrency 64] [--email-concurrency 8] [--email-batch 1000] [--checkpoints 8] [--max-pending 2000] [--channels sms,email,voice] [--via-sdk] [--sim-node-arg --cpu-prof]… [--out result.json]');
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (--help lists them)`);
@@ -177,7 +184,7 @@ function backlogLimit(simUrl: string, maxPending: number): (n: number) => Promis
         while ((await stats(simUrl)).pendingCallbacks > maxPending) await new Promise((done) => setTimeout(done, 50));
       })().finally(() => (waiting = undefined));
     }
-    if (waiting) await waiting;
+    if (waiting !== undefined) await waiting;
   };
 }
 

@@ -43,7 +43,7 @@ const TRACKING = 'libs/tracking';
 const DISPATCHER_APP: Rule = { may: [DISPATCH, MESSAGING, PLATFORM], why: 'wiring only: the dispatcher is libs/dispatch' };
 
 /** Source → allowed targets. No lib lists an app: no lib imports an app. */
-export const IMPORT_RULES: Record<string, Rule> = {
+const IMPORT_RULES: Record<string, Rule> = {
   [DOMAIN]: { may: [], notPackages: FRAMEWORK_OR_IO, why: 'the rules of alerts, audiences and deliveries: pure, so every app and the browser console can run them' },
   [CONTRACTS]: { may: [DOMAIN], notPackages: FRAMEWORK_OR_IO, why: 'the messages the apps exchange, built from domain types and nothing else' },
   [PLATFORM]: { may: [DOMAIN], notPackages: PROVIDER_SDK, why: 'config, logging, HTTP, stores, auth: the ground every app stands on; it knows no provider and no feature' },
@@ -88,7 +88,7 @@ export const IMPORT_RULES: Record<string, Rule> = {
  * Known violations still to fix, each with its reason. A stale entry fails the test, so the list
  * only shrinks.
  */
-export const KNOWN_VIOLATIONS: { file: string; imports: string; why: string }[] = [
+const KNOWN_VIOLATIONS: { file: string; imports: string; why: string }[] = [
   ...['../../../apps/intake/src/start-intake', '../../../apps/tracker/src/start-tracker', '../../../apps/provider-sim/src/start-provider-sim'].map((imports) => ({
     file: 'libs/dispatch/src/fan-out.int-spec.ts',
     imports,
@@ -101,7 +101,7 @@ export const KNOWN_VIOLATIONS: { file: string; imports: string; why: string }[] 
   },
 ];
 
-export interface Violation {
+interface Violation {
   file: string;
   imports: string;
   rule: string;
@@ -117,7 +117,7 @@ function ownerOf(path: string): string | null {
 }
 
 /** Every module specifier in a file: `import … from`, `export … from`, side-effect imports, `import()`, `require()`. */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   const found: string[] = [];
   const statement = /(?:^|[;\s}])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]/g;
   const call = /\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g;
@@ -126,7 +126,7 @@ export function importsOf(source: string): string[] {
 }
 
 /** The violations of one import of one file (a repository path such as `libs/domain/src/x.ts`). */
-export function checkImport(file: string, specifier: string): Violation[] {
+function checkImport(file: string, specifier: string): Violation[] {
   const source = ownerOf(file)!;
   const rule = IMPORT_RULES[source];
   const v = (why: string): Violation[] => [{ file, imports: specifier, rule: `${source}: ${why}` }];

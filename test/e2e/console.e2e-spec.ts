@@ -12,7 +12,6 @@ import { hashPassword } from '@bin-alert/platform';
 import { ConsoleBrowser, openConsoleBrowser } from '../support/console-browser';
 import { expectAccessible } from '../support/accessibility';
 import { CATALOGUES, UI_LANGUAGES, UiLanguage } from '../../apps/console/src/i18n';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildConsole } = require('../../scripts/build-console.js') as { buildConsole(options?: { typecheck?: boolean }): Promise<unknown> };
 
 const PASSWORD = 'correct horse battery staple';

@@ -54,7 +54,7 @@ describe('member pages in a browser, as a resident', () => {
 
   const newPage = async (): Promise<Page> => {
     const page = await browser.context.newPage();
-    page.setViewportSize({ width: 400, height: 860 });
+    await page.setViewportSize({ width: 400, height: 860 });
     // A page's own status is asserted where it matters (403 for a refused link…); what must never
     // fail is what a page loads (its stylesheet), and no script may run or be blocked.
     page.on('console', (message) => {

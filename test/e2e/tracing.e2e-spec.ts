@@ -112,7 +112,12 @@ describe('tracing: one alert, one trace, exported over OTLP', () => {
     // The tracker has published the statuses; the projection may still be handling them.
     await flushTracing();
     const inTrace = () => receiver.spans.filter((s) => s.traceId === caller.traceId);
-    await waitFor(async () => (await flushTracing(), inTrace().filter((s) => s.kind === CLIENT).length), (n) => n >= 2, { what: 'provider call spans exported' });
+    // Each look flushes first: a span ended since the last export is not at the receiver yet.
+    const exported = async <T>(look: () => T): Promise<T> => {
+      await flushTracing();
+      return look();
+    };
+    await waitFor(() => exported(() => inTrace().filter((s) => s.kind === CLIENT).length), (n) => n >= 2, { what: 'provider call spans exported' });
     const spans = inTrace();
     const named = (name: string, kind: number) => spans.filter((s) => s.name === name && s.kind === kind);
 
@@ -142,7 +147,7 @@ describe('tracing: one alert, one trace, exported over OTLP', () => {
     expect(spans.every((s) => attribute(s, 'bin.correlation_id') === correlationId)).toBe(true);
 
     // The providers do not echo traceparent: each callback is a trace of its own, linked to the alert's.
-    await waitFor(async () => (await flushTracing(), receiver.spans.filter((s) => s.kind === SERVER && s.name.startsWith('POST /webhooks/') && s.traceId !== caller.traceId)), (callbacks) => callbacks.length >= 2, { what: 'callback spans exported' });
+    await waitFor(() => exported(() => receiver.spans.filter((s) => s.kind === SERVER && s.name.startsWith('POST /webhooks/') && s.traceId !== caller.traceId)), (callbacks) => callbacks.length >= 2, { what: 'callback spans exported' });
     const callbacks = receiver.spans.filter((s) => s.kind === SERVER && s.name.startsWith('POST /webhooks/'));
     expect(callbacks.every((s) => s.traceId !== caller.traceId)).toBe(true);
     expect(callbacks.every((s) => s.links?.some((l) => l.traceId === caller.traceId && l.spanId === request.spanId))).toBe(true);
@@ -151,7 +156,7 @@ describe('tracing: one alert, one trace, exported over OTLP', () => {
     const recorded = receiver.spans.filter((s) => s.name === 'record delivery statuses' && s.links?.some((l) => l.traceId === caller.traceId));
     expect(recorded.length).toBeGreaterThanOrEqual(1);
     await waitFor(
-      async () => (await flushTracing(), receiver.spans.filter((s) => s.kind === CONSUMER && s.name === `process ${TOPICS.deliveryEvents}` && (recorded.some((r) => r.traceId === s.traceId) || s.links?.some((l) => recorded.some((r) => r.traceId === l.traceId))))),
+      () => exported(() => receiver.spans.filter((s) => s.kind === CONSUMER && s.name === `process ${TOPICS.deliveryEvents}` && (recorded.some((r) => r.traceId === s.traceId) || s.links?.some((l) => recorded.some((r) => r.traceId === l.traceId))))),
       (projected) => projected.length >= 1,
       { what: 'projection span in the statuses’ trace' },
     );

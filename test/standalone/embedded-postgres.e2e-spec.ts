@@ -163,7 +163,10 @@ describe('embedded PostgreSQL (PGlite behind a loopback socket)', () => {
       await a.query('BEGIN');
       await a.query(`INSERT INTO probe VALUES (1)`);
       let answered = false;
-      const other = b.query(`SELECT count(*)::int AS n FROM probe`).then((r) => ((answered = true), r.rows[0].n));
+      const other = b.query(`SELECT count(*)::int AS n FROM probe`).then((r) => {
+        answered = true;
+        return r.rows[0].n;
+      });
       await new Promise((r) => setTimeout(r, 100));
       // On one shared session b would have run inside a's transaction and seen its row.
       expect(answered).toBe(false);

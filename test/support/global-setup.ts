@@ -7,7 +7,6 @@ export default async function globalSetup(): Promise<void> {
   // Jest's moduleNameMapper does not apply to globalSetup: resolve the @bin-alert/* aliases here,
   // and only here, since a run in band executes the tests in this same process.
   const root = path.join(__dirname, '..', '..');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const unregister = register({ baseUrl: root, paths: require(path.join(root, 'tsconfig.base.json')).compilerOptions.paths });
   try {
     await resetAll();
@@ -17,9 +16,7 @@ export default async function globalSetup(): Promise<void> {
 }
 
 async function resetAll(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { resetDatabase, resetKafka, resetRedis } = require('./reset-infrastructure') as typeof import('./reset-infrastructure');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { TEST_DATABASE_URL, testConfig } = require('./test-config') as typeof import('./test-config');
   const config = testConfig();
   const started = Date.now();

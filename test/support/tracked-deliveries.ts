@@ -75,7 +75,7 @@ export interface SignedCallback {
 /** Twilio's `sent` then `delivered` callbacks for each seeded member's SMS, signed for `baseUrl`. */
 export function signedSmsStatusCallbacks(seeded: TrackedMember[], authToken: string, baseUrl: string): SignedCallback[] {
   return seeded.flatMap((s) => {
-    const sid = 'SM' + randomUUID().replace(/-/g, '');
+    const sid = `SM${randomUUID().replace(/-/g, '')}`;
     return ['sent', 'delivered'].map((status) => {
       const path = `/webhooks/twilio/message-status?deliveryId=${s.delivery.sms}`;
       const params = { MessageSid: sid, MessageStatus: status, AccountSid: 'AC00000000000000000000000000000000' };

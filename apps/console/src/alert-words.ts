@@ -74,7 +74,7 @@ const FAILURE_PATTERNS: Array<[RegExp, WordKey, string]> = [
   [/^dropped_(\w+)$/, 'reasonDroppedBecause', 'detail'],
 ];
 
-const has = <T extends object>(table: T, key: string): key is Extract<keyof T, string> => Object.prototype.hasOwnProperty.call(table, key);
+const has = <T extends object>(table: T, key: string): key is Extract<keyof T, string> => Object.hasOwn(table, key);
 
 /** The word for a status the API gave; one the console does not know yet is shown as the API spells it. */
 export function statusWord(status: string): WordKey | null {

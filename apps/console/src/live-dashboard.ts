@@ -43,7 +43,7 @@ export function followDashboard(alertId: string, onDashboard: (d: AlertDashboard
           if (done) break;
           push(value);
         }
-      } catch (error) {
+      } catch {
         if (abort.signal.aborted) return;
       }
       onState('reconnecting');

@@ -30,8 +30,7 @@ export function createSseParser(onEvent: (event: ServerSentEvent) => void, onRet
   };
   return (chunk: string) => {
     buffer += chunk;
-    let end: number;
-    while ((end = buffer.search(/\r\n|\r|\n/)) !== -1) {
+    for (let end = buffer.search(/\r\n|\r|\n/); end !== -1; end = buffer.search(/\r\n|\r|\n/)) {
       const newline = buffer.startsWith('\r\n', end) ? 2 : 1;
       line(buffer.slice(0, end));
       buffer = buffer.slice(end + newline);

@@ -23,7 +23,12 @@ describe('spreadSharedAddresses', () => {
 
 describe('EmailChannelSender links', () => {
   const batches: EmailBatch[] = [];
-  const email = { sendBatch: async (batch: EmailBatch) => (batches.push(batch), { providerId: 'm1' }) };
+  const email = {
+    sendBatch: async (batch: EmailBatch) => {
+      batches.push(batch);
+      return { providerId: 'm1' };
+    },
+  };
   const limiter = { acquire: async () => undefined } as unknown as ProviderRateLimiter;
   const settings = { sendConcurrency: 4, sendgridRequestsPerSecond: 10, retryPolicy: DEFAULT_RETRY_POLICY } as DispatchSettings;
   const links = {

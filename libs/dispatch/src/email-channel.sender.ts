@@ -101,7 +101,8 @@ export function spreadSharedAddresses(deliveries: ClaimedDelivery[]): ClaimedDel
     const address = d.to!.toLowerCase();
     const round = seen.get(address) ?? 0;
     seen.set(address, round + 1);
-    (rounds[round] ??= []).push(d);
+    rounds[round] ??= [];
+    rounds[round].push(d);
   }
   return rounds;
 }

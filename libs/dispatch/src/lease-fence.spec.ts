@@ -4,7 +4,12 @@ describe('LeaseFence', () => {
   let now = 0;
   const renewals: string[][] = [];
   /** The database: this sender still holds a and b; c was taken over. */
-  const repository = { admitToProvider: async (ids: string[]) => (renewals.push(ids), ids.filter((id) => id !== 'c')) };
+  const repository = {
+    admitToProvider: async (ids: string[]) => {
+      renewals.push(ids);
+      return ids.filter((id) => id !== 'c');
+    },
+  };
 
   beforeEach(() => {
     now = 0;

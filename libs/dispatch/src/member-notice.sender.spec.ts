@@ -19,7 +19,14 @@ describe('MemberNoticeSender links', () => {
       { signer, baseUrl: 'https://bin.example', codeSecret: 's'.repeat(32), clock: () => now },
       { acquire: async () => undefined } as unknown as ProviderRateLimiter,
       { sendgridRequestsPerSecond: 10, retryPolicy: DEFAULT_RETRY_POLICY } as DispatchSettings,
-      { email: { sendBatch: async (batch) => (batches.push(batch), { providerId: 'x' }) } },
+      {
+        email: {
+          sendBatch: async (batch) => {
+            batches.push(batch);
+            return { providerId: 'x' };
+          },
+        },
+      },
     );
     batches.length = 0;
     await sender.handle({ noticeId: notice.id } as Parameters<MemberNoticeSender['handle']>[0]);

@@ -60,7 +60,7 @@ describe('the recipient rule in SQL agrees with the domain rule', () => {
 
   async function insertMembers(facts: MemberFacts[]): Promise<void> {
     const ids = facts.map(() => randomUUID());
-    facts.forEach((f, i) => population.set(keyOf(f), ids[i]));
+    for (const [i, f] of facts.entries()) population.set(keyOf(f), ids[i]);
     await db.query(
       `INSERT INTO members (id, display_name, language, is_test_group, quiet_hours_start, quiet_hours_end)
        SELECT id, 'case', 'nl', t, qs, qe FROM unnest($1::uuid[], $2::bool[], $3::text[], $4::text[]) AS x(id, t, qs, qe)`,
@@ -213,7 +213,7 @@ describe('the recipient rule in SQL agrees with the domain rule', () => {
           for (const preferenceSince of [null, true, false])
             for (const memberQuietHours of [null, QUIET_WINDOWS[1], QUIET_WINDOWS[2]]) facts.push({ original, contactSince, preferenceSince, memberQuietHours });
       const ids = facts.map(() => randomUUID());
-      facts.forEach((f, i) => recipients.set(keyOfFollowUp(f), ids[i]));
+      for (const [i, f] of facts.entries()) recipients.set(keyOfFollowUp(f), ids[i]);
       await db.query(
         `INSERT INTO members (id, display_name, language, quiet_hours_start, quiet_hours_end)
          SELECT id, 'case', 'fr', qs, qe FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(id, qs, qe)`,

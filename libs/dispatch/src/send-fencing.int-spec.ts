@@ -78,7 +78,10 @@ describe('the send fence and held deliveries', () => {
     const accepted: SmsMessage[] = [];
     return {
       accepted,
-      send: async (m: SmsMessage) => (accepted.push(m), { providerId: `SM${accepted.length}` }),
+      send: async (m: SmsMessage) => {
+        accepted.push(m);
+        return { providerId: `SM${accepted.length}` };
+      },
       findAccepted: async ({ to }: { to: string }) => (accepted.some((m) => m.to === to) ? { providerId: 'SM-earlier' } : null),
     };
   }
@@ -90,7 +93,7 @@ describe('the send fence and held deliveries', () => {
     // A waits for tokens (a saturated shared limit, a starved process) until its lease has run out.
     const slowLimiter = { acquire: () => tokens.opened } as unknown as ProviderRateLimiter;
     const a = jobSender(new SmsChannelSender(provider, slowLimiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
-    await until(async () => (await statuses(alertId))['sending'] === 3);
+    await until(async () => (await statuses(alertId)).sending === 3);
     // B gets the same job (a rebalance), waits out A's lease, takes the deliveries over and sends them.
     const b = await jobSender(new SmsChannelSender(provider, new ProviderRateLimiter(redis.buckets), settings), 'sender-b').handle(job(alertId, 'sms', ids), context);
     expect(b).toMatchObject({ sent: 3 });
@@ -105,11 +108,22 @@ describe('the send fence and held deliveries', () => {
     const batches: EmailBatch[] = [];
     const answer = gate();
     // A's request reaches SendGrid and hangs past its lease (no answer yet); B then takes the batch over.
-    const hanging = { sendBatch: async (batch: EmailBatch) => (batches.push(batch), await answer.opened, { providerId: 'sg-a' }) };
+    const hanging = {
+      sendBatch: async (batch: EmailBatch) => {
+        batches.push(batch);
+        await answer.opened;
+        return { providerId: 'sg-a' };
+      },
+    };
     const limiter = new ProviderRateLimiter(redis.buckets);
     const a = jobSender(new EmailChannelSender(hanging, limiter, settings), 'sender-a').handle(job(alertId, 'email', ids), context);
     await until(async () => batches.length === 1);
-    const quick = { sendBatch: async (batch: EmailBatch) => (batches.push(batch), { providerId: 'sg-b' }) };
+    const quick = {
+      sendBatch: async (batch: EmailBatch) => {
+        batches.push(batch);
+        return { providerId: 'sg-b' };
+      },
+    };
     const b = await jobSender(new EmailChannelSender(quick, limiter, settings), 'sender-b').handle(job(alertId, 'email', ids), context);
     expect(b).toMatchObject({ sent: 0, failed: 0 });
     expect(batches).toHaveLength(1);

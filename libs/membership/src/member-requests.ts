@@ -62,7 +62,12 @@ export const preferencesLinkRequest = z
     email: z
       .string({ required_error: 'required' })
       .max(254, 'at most 254 characters')
-      .transform((v, ctx) => normaliseEmail(v) ?? (ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not an e-mail address' }), z.NEVER)),
+      .transform((v, ctx) => {
+        const email = normaliseEmail(v);
+        if (email !== null) return email;
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not an e-mail address' });
+        return z.NEVER;
+      }),
   })
   .strict();
 

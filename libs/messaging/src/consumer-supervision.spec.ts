@@ -23,7 +23,7 @@ describe('ConsumerSupervisor: a crashed consumer is restarted, readiness sees it
 
   /** A driver whose attempts succeed or fail as told, and whose running consumer can be crashed. */
   function fakeDriver(outcomes: Array<'ok' | Error>) {
-    const driver = { attempts: 0, stopped: 0, crash: (_: unknown) => undefined as void };
+    const driver = { attempts: 0, stopped: 0, crash: (_: unknown): void => undefined };
     const attempt = async (onCrash: (error: unknown) => void): Promise<ConsumerAttempt> => {
       const outcome = outcomes[Math.min(driver.attempts, outcomes.length - 1)];
       driver.attempts++;

@@ -5,7 +5,9 @@ messageBusContract('in-process (standalone mode)', async () => {
   const broker = new InProcessBroker();
   return {
     client: () => new InProcessMessageBus(broker),
-    publishRaw: async (topic, records) => records.forEach((r) => broker.append(topic, { key: r.key, value: r.value })),
+    publishRaw: async (topic, records) => {
+      for (const r of records) broker.append(topic, { key: r.key, value: r.value });
+    },
     deadLetters: async (key) => broker.deadLetters(key),
     lag: async (groupId, topic) => broker.lag(groupId, topic),
     activeMembers: async (groupId) => broker.activeMembers(groupId),

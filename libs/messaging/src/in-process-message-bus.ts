@@ -133,7 +133,7 @@ export class InProcessBroker {
     group.members.push(member);
     for (const topic of spec.topics) {
       group.topics.add(topic);
-      this.topics.get(topic)!.forEach((_, partition) => this.runPartition(group, topic, partition));
+      for (const partition of this.topics.get(topic)!.keys()) this.runPartition(group, topic, partition);
     }
     return member;
   }
@@ -147,7 +147,7 @@ export class InProcessBroker {
     await Promise.all([...member.inFlight]);
     group.members.splice(group.members.indexOf(member), 1);
     for (const w of member.slotWaiters.splice(0)) w();
-    for (const topic of member.spec.topics) this.topics.get(topic)?.forEach((log) => log.wakeAll());
+    for (const topic of member.spec.topics) for (const log of this.topics.get(topic) ?? []) log.wakeAll();
   }
 
   /** Records not yet handled by the group: what `consumerLag` measures on Kafka. */
@@ -190,7 +190,7 @@ export class InProcessBroker {
 
   close(): void {
     this.closed = true;
-    for (const partitions of this.topics.values()) partitions.forEach((log) => log.wakeAll());
+    for (const partitions of this.topics.values()) for (const log of partitions) log.wakeAll();
   }
 
   /**
@@ -255,7 +255,7 @@ export class InProcessBroker {
   private trim(topic: string): void {
     const readers = [...this.groups.values()].filter((g) => g.topics.has(topic));
     if (readers.length === 0) return;
-    this.topics.get(topic)!.forEach((log, p) => log.trimBelow(Math.min(...readers.map((g) => g.committed.get(`${topic}/${p}`) ?? log.start))));
+    for (const [p, log] of this.topics.get(topic)!.entries()) log.trimBelow(Math.min(...readers.map((g) => g.committed.get(`${topic}/${p}`) ?? log.start)));
   }
 }
 

@@ -98,7 +98,9 @@ describe('KafkaMessageBus consumer loop', () => {
       groupId: `test-onward-${randomUUID()}`,
       topics: [onward],
       schema: z.object({ n: z.number() }),
-      handle: async (m) => void (onwardHeaders[m.key!] = m.headers[HEADERS.correlationId] ?? 'none'),
+      handle: async (m) => {
+        onwardHeaders[m.key!] = m.headers[HEADERS.correlationId] ?? 'none';
+      },
     });
     // Published under a correlation id, as intake's outbox relay does with the alert's header.
     await withCorrelationId('corr-loop-1', () => counted.publish([{ topic: source, key: 'with-id', value: { n: 1 } }]));

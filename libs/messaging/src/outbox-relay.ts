@@ -37,7 +37,7 @@ export class OutboxRelay {
 
   /** Runs a drain now, or right after the one in progress. */
   kick(): void {
-    if (this.running) {
+    if (this.running !== null) {
       this.again = true;
       return;
     }

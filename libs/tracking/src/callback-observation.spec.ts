@@ -2,8 +2,8 @@ import { callStatusForm, gatherForm, messageStatusForm, sendGridEventBatch } fro
 import { callStatusObservation, gatherObservation, messageStatusObservation, parseRawDlrDoneDate, sendGridObservation } from './callback-observation';
 
 const D = '6f1b2a8e-4c1d-5e2f-9a3b-7c8d9e0f1a2b';
-const SM = 'SM' + '0123456789abcdef'.repeat(2);
-const CA = 'CA' + '0123456789abcdef'.repeat(2);
+const SM = `SM${'0123456789abcdef'.repeat(2)}`;
+const CA = `CA${'0123456789abcdef'.repeat(2)}`;
 
 describe('Twilio SMS status callbacks', () => {
   const form = (extra: Record<string, string>) =>

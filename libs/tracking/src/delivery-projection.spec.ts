@@ -15,7 +15,12 @@ const message = (value: DeliveryStatusEventV1) => ({ value, headers: {} }) as un
 describe('DeliveryProjection', () => {
   it('applies the shares of the partitions fetched together with one statement, each partition in its order', async () => {
     const statements: DeliveryStatusChange[][] = [];
-    const deliveries = { applyStatusChanges: async (changes: DeliveryStatusChange[]) => (statements.push(changes), { outcomes: [], missing: [] }) } as unknown as DeliveryTrackingRepository;
+    const deliveries = {
+      applyStatusChanges: async (changes: DeliveryStatusChange[]) => {
+        statements.push(changes);
+        return { outcomes: [], missing: [] };
+      },
+    } as unknown as DeliveryTrackingRepository;
     const projection = new DeliveryProjection(deliveries, { recordAll: async () => undefined } as unknown as LiveCounters, new AppMetrics('tracker'));
 
     await Promise.all([

@@ -36,8 +36,12 @@ export class LiveCounters {
   async recordAll(outcomes: readonly DeliveryStatusChangeOutcome[]): Promise<void> {
     const groups: Record<string, Record<string, number>> = {};
     for (const outcome of outcomes) {
-      const deltas = (groups[liveCountersKey(outcome.alertId, outcome.channel)] ??= {});
-      const bump = (field: string, n: number) => (deltas[field] = (deltas[field] ?? 0) + n);
+      const key = liveCountersKey(outcome.alertId, outcome.channel);
+      groups[key] ??= {};
+      const deltas = groups[key];
+      const bump = (field: string, n: number) => {
+        deltas[field] = (deltas[field] ?? 0) + n;
+      };
       if (outcome.transitioned && outcome.status !== outcome.previousStatus) {
         if (COUNTED.has(outcome.status)) bump(outcome.status, 1);
         if (COUNTED.has(outcome.previousStatus)) bump(outcome.previousStatus, -1);

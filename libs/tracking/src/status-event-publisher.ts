@@ -135,7 +135,7 @@ export class StatusEventPublisher {
     const keys = (indexes: number[]) => indexes.map((i) => DEDUPE_KEY_PREFIX + observations[i].identity);
     const verdicts = await this.stores.seen.claim(keys(candidates), this.settings.claimTtlSeconds);
     const claimed = candidates.filter((_, n) => verdicts[n] === 'claimed');
-    candidates.forEach((i, n) => (results[i].outcome = verdicts[n] === 'claimed' ? 'published' : verdicts[n] === 'pending' ? 'in_flight' : 'duplicate'));
+    for (const [n, i] of candidates.entries()) results[i].outcome = verdicts[n] === 'claimed' ? 'published' : verdicts[n] === 'pending' ? 'in_flight' : 'duplicate';
     for (const i of repeats) results[i].outcome = results[first.get(observations[i].identity)!].outcome === 'in_flight' ? 'in_flight' : 'duplicate';
 
     if (claimed.length > 0) {

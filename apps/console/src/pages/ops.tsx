@@ -24,7 +24,9 @@ export function OpsPage() {
     const load = async () => {
       try {
         const next = await api<OpsStatus>('/v1/ops');
-        if (!stopped) (setStatus(next), setProblem(null));
+        if (stopped) return;
+        setStatus(next);
+        setProblem(null);
       } catch (error) {
         if (stopped) return;
         if (error instanceof ApiError && error.status === 403) return setProblem({ key: 'forbidden' });

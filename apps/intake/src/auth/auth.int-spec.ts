@@ -349,7 +349,7 @@ describe('staff sign-in, roles, scope and audit', () => {
 });
 
 /** The tests read answers loosely: the assertions say what the body must hold. */
-type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 
 /** "METHOD /path/{param}" for every route the HTTP server routes to a handler. */
 function registeredRoutes(app: INestApplication): string[] {

@@ -53,8 +53,8 @@ export class PhonesController {
     const message = this.store.email(emailId);
     if (!message) throw new NotFoundException(`no e-mail ${emailId} in the simulator's inboxes (it may have left the retention window)`);
     if (message.html) return message.html;
-    const escape = (text: string) => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
-    return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(message.subject ?? '')}</title></head><body><pre style="white-space:pre-wrap;font:16px/1.5 Arial,sans-serif">${escape(message.text ?? '')}</pre></body></html>`;
+    const escapeText = (text: string) => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+    return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeText(message.subject ?? '')}</title></head><body><pre style="white-space:pre-wrap;font:16px/1.5 Arial,sans-serif">${escapeText(message.text ?? '')}</pre></body></html>`;
   }
 
   @Get('feed')

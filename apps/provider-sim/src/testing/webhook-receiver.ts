@@ -122,6 +122,6 @@ export class WebhookReceiver {
     res.end(reply.body ?? '');
     const ready = this.waiters.filter((waiter) => waiter.matches());
     this.waiters = this.waiters.filter((waiter) => !ready.includes(waiter));
-    ready.forEach((waiter) => waiter.resolve());
+    for (const waiter of ready) waiter.resolve();
   }
 }

@@ -13,6 +13,6 @@ const INVALID: PhoneNumberCheck = { valid: false, mayReceiveSms: false, formatte
 /** Only E.164 is accepted, as Twilio does for its `To` parameter. */
 export function checkPhoneNumber(number: string): PhoneNumberCheck {
   const parsed: PhoneNumber | undefined = /^\+\d+$/.test(number) ? parsePhoneNumberFromString(number) : undefined;
-  if (!parsed || !parsed.isValid()) return INVALID;
+  if (!parsed?.isValid()) return INVALID;
   return { valid: true, mayReceiveSms: parsed.getType() !== 'FIXED_LINE', formatted: () => parsed.formatInternational() };
 }

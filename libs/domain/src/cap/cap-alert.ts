@@ -232,7 +232,7 @@ export function readCapAlert(input: string): CapReadResult {
 
     const eventCodes = namedValues(info.eventCode, CAP_VALUE_NAMES.category);
     if (eventCodes.length === 0 && needsTarget) problem(`${path}.eventCode`, `an eventCode with valueName '${CAP_VALUE_NAMES.category}' naming the BIN category (e.g. missing_person)`);
-    eventCodes.forEach((code) => categoryCodes.add(code));
+    for (const code of eventCodes) categoryCodes.add(code);
     if (categoryCodes.size > 1) problem(`${path}.eventCode`, `every info block names the same ${CAP_VALUE_NAMES.category}; found ${[...categoryCodes].join(', ')}`);
 
     const redistribution = namedValues(info.parameter, CAP_VALUE_NAMES.redistribution);

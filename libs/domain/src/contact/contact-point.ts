@@ -12,7 +12,7 @@ export type PhoneCheck =
  */
 export function checkPhoneNumber(input: string, use: PhoneNumberUse, defaultCountry: 'BE' = 'BE'): PhoneCheck {
   const parsed = parsePhoneNumberFromString(input, defaultCountry);
-  if (!parsed || !parsed.isValid()) return { ok: false, reason: 'not_a_phone_number' };
+  if (!parsed?.isValid()) return { ok: false, reason: 'not_a_phone_number' };
   const type = parsed.getType();
   if (use === 'mobile' && type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') {
     return { ok: false, reason: 'not_a_mobile_number' };
@@ -26,14 +26,14 @@ export function normaliseEmail(input: string): string | null {
   const trimmed = input.trim();
   if (trimmed.length > 254 || !EMAIL.test(trimmed)) return null;
   const at = trimmed.lastIndexOf('@');
-  return trimmed.slice(0, at) + '@' + trimmed.slice(at + 1).toLowerCase();
+  return `${trimmed.slice(0, at)}@${trimmed.slice(at + 1).toLowerCase()}`;
 }
 
 /** For logs: keeps enough to tell two contacts apart, never the whole number or address. */
 export function redactContact(value: string): string {
   if (value.includes('@')) {
     const [local, domain] = value.split('@');
-    return `${local.slice(0, 1)}***@${domain.replace(/^[^.]*/, (d) => d.slice(0, 1) + '***')}`;
+    return `${local.slice(0, 1)}***@${domain.replace(/^[^.]*/, (d) => `${d.slice(0, 1)}***`)}`;
   }
   return value.length <= 6 ? '***' : `${value.slice(0, 4)}***${value.slice(-2)}`;
 }

@@ -5,7 +5,7 @@ import { AlertContent, EMAIL_FOOTER, SENDER_NAME, categoryMessages } from './ale
 /** What a reader sees of the HTML part: tags dropped, entities read, blank space folded. */
 function visibleText(html: string): string {
   return html
-    .replace(/<title>[^]*?<\/title>/, '')
+    .replace(/<title>[\s\S]*?<\/title>/, '')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

@@ -114,7 +114,7 @@ describe('SMS within a segment budget', () => {
     expect(sms.body).toMatch(/[a-z,.]\.\.\.\nDit bericht niet verder verspreiden\.\nDit is een test, geen echte melding\.$/);
     // Cut between words, not inside one.
     const cutBody = sms.body.split('\n')[1];
-    expect(long.repeat(8)).toContain(cutBody.replace(/\.\.\.$/, '') + ' ');
+    expect(long.repeat(8)).toContain(`${cutBody.replace(/\.\.\.$/, '')} `);
   });
 
   it('takes as much of the body as fits', () => {

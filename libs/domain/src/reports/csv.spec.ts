@@ -11,15 +11,34 @@ function readCsv(text: string, separator = ','): string[][] {
   let i = UTF8_BOM.length;
   while (i < text.length) {
     const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (cell += c), i++;
-    } else if (c === '"' && cell === '') (quoted = true), i++;
-    else if (c === separator) record.push(cell), (cell = ''), i++;
-    else if (c === '\r' && text[i + 1] === '\n') record.push(cell), records.push(record), (record = []), (cell = ''), (i += 2);
-    else if (c === '\r' || c === '\n' || c === '"') throw new Error(`bare ${JSON.stringify(c)} at ${i}`);
-    else (cell += c), i++;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i += 2;
+    } else if (quoted && c === '"') {
+      quoted = false;
+      i++;
+    } else if (quoted) {
+      cell += c;
+      i++;
+    } else if (c === '"' && cell === '') {
+      quoted = true;
+      i++;
+    } else if (c === separator) {
+      record.push(cell);
+      cell = '';
+      i++;
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(cell);
+      records.push(record);
+      record = [];
+      cell = '';
+      i += 2;
+    } else if (c === '\r' || c === '\n' || c === '"') {
+      throw new Error(`bare ${JSON.stringify(c)} at ${i}`);
+    } else {
+      cell += c;
+      i++;
+    }
   }
   expect(cell).toBe('');
   expect(record).toEqual([]);

@@ -36,7 +36,7 @@ const TWILIO_TERMINAL_REASONS: Record<string, string> = {
 
 /** The stable reason for a Twilio error code this table knows, e.g. 30003 → unreachable_handset. */
 export function knownTwilioErrorReason(code: string): string | undefined {
-  return Object.prototype.hasOwnProperty.call(TWILIO_TERMINAL_REASONS, code) ? TWILIO_TERMINAL_REASONS[code] : undefined;
+  return Object.hasOwn(TWILIO_TERMINAL_REASONS, code) ? TWILIO_TERMINAL_REASONS[code] : undefined;
 }
 
 export function classifyProviderFailure(input: ProviderFailureInput): ProviderFailureClass {

@@ -54,7 +54,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const forget = () => handlers.delete(handler);
     handler.addEventListener('close', forget);
     handler.addEventListener('error', forget);
-    handler.attach(socket).catch(() => (forget(), socket.destroy()));
+    handler.attach(socket).catch(() => {
+      forget();
+      socket.destroy();
+    });
   });
   let port: number;
   try {

@@ -12,7 +12,7 @@ import { ENTITIES } from './index';
  * expression is not compared). Tables without an entity are not looked at.
  */
 describe('the TypeORM entities', () => {
-  const changesToFit = async (entities: Function[]): Promise<string[]> => {
+  const changesToFit = async (entities: Array<new () => object>): Promise<string[]> => {
     const db = await new DataSource({ ...dataSourceOptions(TEST_DATABASE_URL, 2), entities }).initialize();
     try {
       return (await db.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);

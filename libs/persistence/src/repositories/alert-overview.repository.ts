@@ -127,7 +127,11 @@ export class AlertOverviewRepository {
       [alertId],
     );
     const result: Partial<Record<Channel, Record<string, Record<string, number>>>> = {};
-    for (const row of rows) ((result[row.channel] ??= {})[row.route] ??= {})[row.status] = Number(row.n);
+    for (const row of rows) {
+      const routes = result[row.channel] ?? {};
+      routes[row.route] = { ...routes[row.route], [row.status]: Number(row.n) };
+      result[row.channel] = routes;
+    }
     return result;
   }
 
@@ -140,7 +144,7 @@ export class AlertOverviewRepository {
     );
     for (const row of rows) {
       const channels = result.get(row.alert_id) ?? {};
-      (channels[row.channel] ??= {})[row.status] = Number(row.n);
+      channels[row.channel] = { ...channels[row.channel], [row.status]: Number(row.n) };
       result.set(row.alert_id, channels);
     }
     return result;

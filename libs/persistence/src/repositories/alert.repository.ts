@@ -159,7 +159,8 @@ export class AlertRepository {
     );
     const channels: Partial<Record<Channel, DeliveryCounts>> = {};
     for (const row of rows) {
-      const c = (channels[row.channel] ??= { total: 0, byStatus: {}, suppressedByReason: {}, failedByReason: {} });
+      const c = channels[row.channel] ?? { total: 0, byStatus: {}, suppressedByReason: {}, failedByReason: {} };
+      channels[row.channel] = c;
       const n = Number(row.n);
       c.total += n;
       c.byStatus[row.status] = (c.byStatus[row.status] ?? 0) + n;

@@ -230,9 +230,10 @@ export class DeliveryTrackingRepository {
         continue;
       }
       const inOrder = folds.flatMap((f) => f.changes).sort((a, b) => positions.get(a)! - positions.get(b)!);
-      inOrder.forEach((change, round) =>
-        (rounds[round] ??= []).push({ decisive: change, acknowledgedAt: change.acknowledged ? change.occurredAt : null, position: positions.get(change)!, changes: [change] }),
-      );
+      for (const [round, change] of inOrder.entries()) {
+        rounds[round] ??= [];
+        rounds[round].push({ decisive: change, acknowledgedAt: change.acknowledged ? change.occurredAt : null, position: positions.get(change)!, changes: [change] });
+      }
     }
 
     const applied =
@@ -307,7 +308,7 @@ export class DeliveryTrackingRepository {
       [alertId, [...statuses]],
     );
     const counts: Partial<Record<Channel, Record<string, number>>> = {};
-    for (const r of rows) (counts[r.channel] ??= {})[r.status] = r.n;
+    for (const r of rows) counts[r.channel] = { ...counts[r.channel], [r.status]: r.n };
     return counts;
   }
 }

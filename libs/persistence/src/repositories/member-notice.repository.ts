@@ -25,7 +25,16 @@ export class MemberNoticeRepository {
    * for a new code or link rather than getting two.)
    */
   async claim(id: string): Promise<ClaimedNotice | null> {
-    const rows = await queryRows<Record<string, any>>(
+    const rows = await queryRows<{
+      id: string;
+      kind: MemberNoticeKind;
+      member_id: string;
+      language: Language;
+      contact_point_id: string | null;
+      to: string | null;
+      category_code: string | null;
+      category_name: string | null;
+    }>(
       this.db,
       `UPDATE member_notices n SET status = 'sending'
          FROM members m

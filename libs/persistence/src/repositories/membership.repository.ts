@@ -271,7 +271,16 @@ export class MembershipRepository {
   }
 
   async list(binIds: string[], status?: MembershipStatus): Promise<MemberListing[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(
+    const rows: Array<{
+      member_id: string;
+      display_name: string;
+      bin_id: string;
+      role: MembershipRole;
+      status: MembershipStatus;
+      joined_at: Date;
+      approved_at: Date | null;
+      contacts: MemberListing['contacts'];
+    }> = await this.db.query(
       `SELECT ms.member_id, m.display_name, ms.bin_id, ms.role, ms.status, ms.joined_at, ms.approved_at,
               COALESCE((SELECT json_agg(json_build_object('kind', cp.kind, 'verified', cp.verified_at IS NOT NULL) ORDER BY cp.kind)
                           FROM contact_points cp WHERE cp.member_id = ms.member_id), '[]') AS contacts
@@ -293,7 +302,16 @@ export class MembershipRepository {
   }
 
   async interiorNotifications(policeZone: string | null, unsentOnly: boolean): Promise<InteriorNotification[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(
+    const rows: Array<{
+      id: string;
+      bin_id: string;
+      event: string;
+      display_name: string;
+      occurred_at: Date;
+      recorded_by: string;
+      sent_at: Date | null;
+      sent_by: string | null;
+    }> = await this.db.query(
       `SELECT n.id, n.bin_id, n.event, n.display_name, n.occurred_at, n.recorded_by, n.sent_at, n.sent_by
          FROM interior_notifications n JOIN bins b ON b.id = n.bin_id
         WHERE ($1::text IS NULL OR b.police_zone = $1) AND (NOT $2 OR n.sent_at IS NULL)

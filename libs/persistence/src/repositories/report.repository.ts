@@ -20,7 +20,7 @@ export class ReportRepository {
    * how many messages reached its members. A member of two targeted BINs counts in both.
    */
   async messagesSent(binIds: string[], from: Date, to: Date): Promise<MessagesSentRow[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(
+    const rows: Array<{ bin_id: string; category_code: string; month: string; channel: Channel; alerts: number; reached: number }> = await this.db.query(
       `WITH targeted AS (
          SELECT a.id, ab.bin_id, a.category_code, to_char(date_trunc('month', a.issued_at AT TIME ZONE 'Europe/Brussels'), 'YYYY-MM') AS month
            FROM alerts a JOIN alert_bins ab ON ab.alert_id = a.id
@@ -41,7 +41,7 @@ export class ReportRepository {
 
   /** Active members at the end of each month, with those who joined and left in it. */
   async membershipCounts(binIds: string[], from: Date, to: Date): Promise<MembershipCountRow[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(
+    const rows: Array<{ bin_id: string; month: string; active: number; joined: number; resigned: number }> = await this.db.query(
       `WITH months AS (
          SELECT generate_series(date_trunc('month', $2::timestamptz AT TIME ZONE 'Europe/Brussels'),
                                 date_trunc('month', ($3::timestamptz - interval '1 microsecond') AT TIME ZONE 'Europe/Brussels'),

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses half a set of Twilio credentials', () => {
-    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC' + '0'.repeat(32) })).toThrow(/set both/);
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}` })).toThrow(/set both/);
   });
 
   it('treats empty credentials as absent', () => {

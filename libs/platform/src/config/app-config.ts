@@ -35,7 +35,7 @@ export const DEFAULT_TWILIO_VOICES: Readonly<Record<Language, { voice: string; l
   en: { voice: 'Polly.Amy-Neural', language: 'en-GB' },
 };
 
-const sayVoice = z.string().trim().regex(/^[A-Za-z][A-Za-z0-9.\-]*$/, 'must be a voice name Twilio offers, e.g. Polly.Lisa-Neural');
+const sayVoice = z.string().trim().regex(/^[A-Za-z][A-Za-z0-9.-]*$/, 'must be a voice name Twilio offers, e.g. Polly.Lisa-Neural');
 const sayLanguage = z.string().trim().regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'must be a language-REGION tag, e.g. nl-BE');
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 

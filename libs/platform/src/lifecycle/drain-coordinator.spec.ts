@@ -4,7 +4,12 @@ describe('DrainCoordinator', () => {
   it('stops every participant at once, not one after another', async () => {
     const drain = new DrainCoordinator();
     const started: string[] = [];
-    for (const name of ['alerts', 'jobs', 'notices']) drain.onDrain(name, () => (started.push(name), new Promise<void>((r) => setTimeout(r, 100))));
+    for (const name of ['alerts', 'jobs', 'notices']) {
+      drain.onDrain(name, () => {
+        started.push(name);
+        return new Promise<void>((r) => setTimeout(r, 100));
+      });
+    }
     const outcome = await drain.drain(5_000);
     expect(started).toEqual(['alerts', 'jobs', 'notices']);
     expect(outcome.finished).toBe(true);

@@ -32,7 +32,10 @@ describe('correlation id', () => {
 describe('CorrelatedLogger', () => {
   const capture = (work: (logger: CorrelatedLogger) => void): Array<Record<string, unknown>> => {
     const lines: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
     try {
       work(new CorrelatedLogger('test-app', { json: true }));
     } finally {

@@ -16,7 +16,7 @@ describe('buildOpenApiDocument', () => {
       },
     ],
     { title: 't', version: '1' },
-  ) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  ) as any;
 
   it('writes Express paths the OpenAPI way', () => {
     expect(openApiPath('/v1/accounts/:id/disable')).toBe('/v1/accounts/{id}/disable');

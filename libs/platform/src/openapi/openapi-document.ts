@@ -50,7 +50,7 @@ export function buildOpenApiDocument(routes: DocumentedRoute[], info: ApiInfo): 
   for (const route of routes) {
     if (!route.doc) continue;
     const path = openApiPath(route.path);
-    (paths[path] ??= {})[route.method.toLowerCase()] = operation(route, route.doc);
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route, route.doc) };
   }
   return {
     openapi: '3.1.0',

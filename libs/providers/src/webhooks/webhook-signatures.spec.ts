@@ -14,7 +14,7 @@ function twilioSign(token: string, url: string, params: Record<string, string>):
 describe('verifyTwilioWebhook', () => {
   const token = 'sim-auth-token';
   const url = 'http://127.0.0.1:3104/webhooks/twilio/message-status?deliveryId=6f1b2a8e-4c1d-5e2f-9a3b-7c8d9e0f1a2b';
-  const params = { MessageSid: 'SM' + 'a'.repeat(32), MessageStatus: 'delivered', To: '+32470123456', From: '+32460200100', ApiVersion: '2010-04-01' };
+  const params = { MessageSid: `SM${'a'.repeat(32)}`, MessageStatus: 'delivered', To: '+32470123456', From: '+32460200100', ApiVersion: '2010-04-01' };
   const good = twilioSign(token, url, params);
 
   it('accepts what Twilio signed for exactly this URL and these parameters', () => {
