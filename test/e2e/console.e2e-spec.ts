@@ -6,37 +6,12 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { aMember } from '../support/member.builder';
 import { RunningStack, startStack } from '../support/running-stack';
-import { randomUUID } from 'node:crypto';
-import { StaffAccountRepository } from '@bin-alert/persistence';
-import { hashPassword } from '@bin-alert/platform';
-import { ConsoleBrowser, openConsoleBrowser } from '../support/console-browser';
+import { ConsoleBrowser, PASSWORD, chooseLanguage, createStaff, openConsoleBrowser, signInAs } from '../support/console-browser';
 import { expectAccessible } from '../support/accessibility';
 import { CATALOGUES, UI_LANGUAGES, UiLanguage } from '../../apps/console/src/i18n';
 const { buildConsole } = require('../../scripts/build-console.js') as { buildConsole(options?: { typecheck?: boolean }): Promise<unknown> };
 
-const PASSWORD = 'correct horse battery staple';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'console');
-
-/** Staff accounts of zone Aalst with the one password, made as an administrator would. */
-async function createStaff(stack: RunningStack, accounts: Array<[string, 'operator' | 'supervisor'] | [string, 'board', string[]]>): Promise<void> {
-  const repository = new StaffAccountRepository(stack.db);
-  for (const [username, role, binIds] of accounts) {
-    const id = randomUUID();
-    await repository.create(
-      { id, username, displayName: username, passwordHash: await hashPassword(PASSWORD), role, policeZone: role === 'board' ? null : 'aalst', binIds: binIds ?? [] },
-      { actor: null, action: 'account.created', target: { type: 'account', id } },
-    );
-  }
-}
-
-/** Signs in through the console's own form, as a person would; waits until the console says who is signed in. */
-async function signInAs(page: Page, intakeUrl: string, username: string, password = PASSWORD, expectSuccess = true): Promise<void> {
-  await page.goto(`${intakeUrl}/#/sign-in`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (expectSuccess) await page.locator('.who').filter({ hasText: username }).waitFor();
-}
 
 /** Waits until every channel card of the open dashboard shows these planned and delivered counts, nothing in flight. */
 async function waitForCounts(page: Page, expected: Record<string, { planned: string; delivered: string }>): Promise<void> {
@@ -60,12 +35,6 @@ async function openRecordedPage(errors: string[]): Promise<{ browser: ConsoleBro
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return { browser, page };
-}
-
-/** Through the console's own language menu, as a person would; resolves once the page has re-rendered in it. */
-async function chooseLanguage(page: Page, language: UiLanguage): Promise<void> {
-  await page.getByLabel(CATALOGUES.en.language).selectOption(language);
-  await page.locator(`html[lang=${language}]`).waitFor({ state: 'attached' });
 }
 
 /**

@@ -93,7 +93,7 @@ export type { RouteShare };
 
 export interface AlertDashboard {
   alert: { id: string; status: string; kind: string; messageType: string; references: string | null; createdBy: string | null; category: string; urgency: string; redistributionAllowed: boolean; bins: string[]; issuedAt: string | null; texts: Record<string, { title: string; body: string }> };
-  channels: Partial<Record<ChannelName, { funnel: Funnel; firstDeliveryMs: number | null; lastDeliveryMs: number | null; routes: RouteShare[] }>>;
+  channels: Partial<Record<ChannelName, { funnel: Funnel; firstDeliveryMs: number | null; lastDeliveryMs: number | null; routes: RouteShare[]; fallbacks: number }>>;
 }
 
 /** What POST /v1/alerts and the lifecycle routes answer. */

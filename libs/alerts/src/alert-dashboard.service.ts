@@ -11,6 +11,8 @@ export interface ChannelDashboard {
   lastDeliveryMs: number | null;
   /** Per provider route, in name order; empty for a channel whose deliveries record no route (ADR 0033). */
   routes: RouteShare[];
+  /** Deliveries on this channel that are a fallback for a failed SMS of an urgent alert (ADR 0032). */
+  fallbacks: number;
 }
 
 /** One alert's dashboard: the same document for the first load and every live update. */
@@ -78,6 +80,7 @@ export class AlertDashboardService implements BeforeApplicationShutdown, OnAppli
         firstDeliveryMs: since(timing?.firstDeliveredAt),
         lastDeliveryMs: since(timing?.lastDeliveredAt),
         routes: Object.entries(routeCounts[channel] ?? {}).map(([route, byStatus]) => routeShare(route, byStatus)),
+        fallbacks: timing?.fallbacks ?? 0,
       };
     }
     return {

@@ -143,6 +143,12 @@ export function DashboardPage(props: { alertId: string }) {
                     <dd>{format.duration(data.lastDeliveryMs)}</dd>
                     <dt>{t('inFlight')}</dt>
                     <dd>{format.number(data.funnel.inFlight)}</dd>
+                    {channel !== 'sms' && (
+                      <>
+                        <dt>{t('fallbacks')}</dt>
+                        <dd data-testid={`fallbacks-${channel}`}>{format.number(data.fallbacks)}</dd>
+                      </>
+                    )}
                   </dl>
                   <Routes routes={data.routes ?? []} testId={`routes-${channel}`} />
                   <Reasons title={t('suppressedReasons')} counts={data.funnel.suppressedByReason} testId={`suppressed-${channel}`} />

@@ -107,6 +107,7 @@ export const de: Words = {
   routesTitle: 'Nach Anbieterroute',
   routePrimary: 'Hauptroute',
   routeSecondary: 'Zweite Route (Ausweichroute)',
+  fallbacks: 'Statt einer nicht zugestellten SMS',
   noDeliveries: 'Auf diesem Kanal ist noch nichts geplant.',
   sms: 'SMS',
   email: 'E-Mail',

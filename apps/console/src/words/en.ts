@@ -104,6 +104,7 @@ export const en = {
   routesTitle: 'By provider route',
   routePrimary: 'Primary route',
   routeSecondary: 'Second route (fallback)',
+  fallbacks: 'Instead of a failed SMS',
   noDeliveries: 'Nothing planned yet on this channel.',
   sms: 'SMS',
   email: 'E-mail',

@@ -107,6 +107,7 @@ export const fr: Words = {
   routesTitle: 'Par route du fournisseur',
   routePrimary: 'Route principale',
   routeSecondary: 'Seconde route (secours)',
+  fallbacks: 'À la place d’un SMS non remis',
   noDeliveries: 'Rien de prévu sur ce canal pour l’instant.',
   sms: 'SMS',
   email: 'E-mail',

@@ -103,6 +103,7 @@ export const nl: Words = {
   routesTitle: 'Per providerroute',
   routePrimary: 'Hoofdroute',
   routeSecondary: 'Tweede route (uitwijk)',
+  fallbacks: 'In plaats van een mislukte sms',
   noDeliveries: 'Nog niets gepland op dit kanaal.',
   sms: 'Sms',
   email: 'E-mail',

@@ -20,7 +20,7 @@ export const DASHBOARD_DOCS = {
   dashboard: {
     summary: 'An alert’s delivery funnel per channel, with timings and failure reasons',
     description:
-      'Per channel: `funnel` (audience, suppressed, planned, queued, sent, delivered, failed, acknowledged, inFlight and the reasons), `firstDeliveryMs` and `lastDeliveryMs` after issuing, and `routes`: per provider route that carried deliveries (SMS: `primary`, `secondary` when a second Twilio account is configured, ADR 0033) what it was handed (`queued`), reported `sent`, `delivered` and `failed`. `routes` is empty for a channel whose deliveries record no route (e-mail, voice).',
+      'Per channel: `funnel` (audience, suppressed, planned, queued, sent, delivered, failed, acknowledged, inFlight and the reasons), `firstDeliveryMs` and `lastDeliveryMs` after issuing, and `routes`: per provider route that carried deliveries (SMS: `primary`, `secondary` when a second Twilio account is configured, ADR 0033) what it was handed (`queued`), reported `sent`, `delivered` and `failed`. `routes` is empty for a channel whose deliveries record no route (e-mail, voice). `fallbacks`: the deliveries on that channel (voice, email) made because the member’s SMS of this urgent alert ended failed or undelivered (ADR 0032).',
     tags: ['dashboard'],
     params: id,
     responses: { 200: { description: 'The dashboard.' }, 404: notVisible },

@@ -35,6 +35,8 @@ export interface ChannelTimings {
   firstDeliveredAt: Date | null;
   lastDeliveredAt: Date | null;
   acknowledged: number;
+  /** Deliveries that are a channel fallback for a failed SMS of an urgent alert (ADR 0032). */
+  fallbacks: number;
 }
 
 /**
@@ -106,15 +108,18 @@ export class AlertOverviewRepository {
   /**
    * First and last delivery and acknowledgements, per channel. Delivery times are the provider's,
    * on its clock and at its precision (an SMS delivery report to the minute), so none is put
-   * before the moment the provider accepted the message on ours.
+   * before the moment the provider accepted the message on ours. Also the fallbacks per channel.
    */
   async timings(alertId: string): Promise<Partial<Record<Channel, ChannelTimings>>> {
-    const rows: Array<{ channel: Channel; first: Date | null; last: Date | null; acknowledged: string }> = await this.db.query(
-      `SELECT channel, min(GREATEST(delivered_at, accepted_at)) AS first, max(GREATEST(delivered_at, accepted_at)) AS last, count(acknowledged_at) AS acknowledged
+    const rows: Array<{ channel: Channel; first: Date | null; last: Date | null; acknowledged: string; fallbacks: string }> = await this.db.query(
+      `SELECT channel, min(GREATEST(delivered_at, accepted_at)) AS first, max(GREATEST(delivered_at, accepted_at)) AS last, count(acknowledged_at) AS acknowledged,
+              count(*) FILTER (WHERE origin = 'fallback_from_sms') AS fallbacks
          FROM deliveries WHERE alert_id = $1 GROUP BY channel`,
       [alertId],
     );
-    return Object.fromEntries(rows.map((r) => [r.channel, { firstDeliveredAt: r.first, lastDeliveredAt: r.last, acknowledged: Number(r.acknowledged) }]));
+    return Object.fromEntries(
+      rows.map((r) => [r.channel, { firstDeliveredAt: r.first, lastDeliveredAt: r.last, acknowledged: Number(r.acknowledged), fallbacks: Number(r.fallbacks) }]),
+    );
   }
 
   /**
