@@ -1,9 +1,10 @@
 import { Client } from 'pg';
 import { logLevel } from 'kafkajs';
-import { createKafkaClient } from '@bin-alert/messaging';
+import { KafkaMessageBus, createKafkaClient, topicSettingsFrom } from '@bin-alert/messaging';
 import Redis from 'ioredis';
 import { allTopics } from '@bin-alert/contracts';
 import { migrate, openDataSource } from '@bin-alert/persistence';
+import { loadConfig } from '@bin-alert/platform';
 
 /** Creates the test database if needed and rebuilds its schema from the migrations. */
 export async function resetDatabase(url: string): Promise<void> {
@@ -48,11 +49,9 @@ export async function resetKafka(brokers: string[]): Promise<void> {
     const existing = await admin.listTopics();
     const scratch = existing.filter((t) => t.startsWith('test.'));
     if (scratch.length > 0) await admin.deleteTopics({ topics: scratch, timeout: 10_000 }).catch(() => undefined);
-    const wanted = allTopics();
-    const missing = wanted.filter((t) => !existing.includes(t.name));
-    if (missing.length > 0) {
-      await admin.createTopics({ topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })), waitForLeaders: true });
-    }
+    // As the apps create them: with the configured partitions, growing a topic that has fewer.
+    const wanted = allTopics(topicSettingsFrom(loadConfig()).partitions);
+    await new KafkaMessageBus({ brokers, clientId: 'test-reset', connectionTimeoutMs: 3000 }).ensureTopics(wanted);
     for (const topic of wanted) {
       // Right after creation a partition's leader may not be known yet: retry until it is.
       await untilKafkaAnswers(async () => {

@@ -27,12 +27,13 @@ export interface TopicSpec {
 }
 
 /**
- * The partitions the planner spreads a lane's jobs over by member (the default of the jobs
- * topics, and their minimum: a topic with fewer would refuse the jobs placed beyond).
+ * Partitions of each topic family: settings (KAFKA_PARTITIONS_*, libs/platform's config schema,
+ * whose defaults a test holds equal to these). The planner spreads a lane's jobs over every
+ * partition of its topic by member, so a jobs topic's count is the most sender instances of that
+ * lane that share the work: 24 lets a national alert use 24 per lane. The other families carry a
+ * record per alert (alerts), per member notice or per dead letter, few enough for a handful of
+ * consumers; more partitions would only lengthen every rebalance (ADR 0036).
  */
-export const JOB_PARTITIONS = 6;
-
-/** Partitions of each topic family: settings (KAFKA_PARTITIONS_*), these are their defaults. */
 export interface TopicPartitions {
   alerts: number;
   jobsUrgent: number;
@@ -42,7 +43,7 @@ export interface TopicPartitions {
   deadLetters: number;
 }
 
-export const TOPIC_PARTITION_DEFAULTS: TopicPartitions = { alerts: 3, jobsUrgent: JOB_PARTITIONS, jobsNormal: JOB_PARTITIONS, deliveryEvents: 6, memberNotices: 3, deadLetters: 1 };
+export const TOPIC_PARTITION_DEFAULTS: TopicPartitions = { alerts: 3, jobsUrgent: 24, jobsNormal: 24, deliveryEvents: 6, memberNotices: 3, deadLetters: 1 };
 
 export function allTopics(partitions: TopicPartitions = TOPIC_PARTITION_DEFAULTS): TopicSpec[] {
   const channels: Channel[] = ['sms', 'email', 'voice'];

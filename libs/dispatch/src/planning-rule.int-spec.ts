@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { JOB_PARTITIONS } from '@bin-alert/contracts';
+import { TOPIC_PARTITION_DEFAULTS } from '@bin-alert/contracts';
 import { CONTACT_KIND_FOR_CHANNEL, Channel, deliveryId, memberPartition } from '@bin-alert/domain';
 import { PlanningAudience, PlanningRepository, PlanningTarget, openDataSource } from '@bin-alert/persistence';
 import {
@@ -105,7 +105,7 @@ describe('the recipient rule in SQL agrees with the domain rule', () => {
   async function planInSql(target: Omit<PlanningTarget, 'alertId' | 'jobPartitions' | 'jobSize'>, now: Date) {
     const alertId = randomUUID();
     const jobs: Array<{ partition: number; first: string; last: string; deliveries: number }> = [];
-    await planning.plan({ ...target, alertId, jobPartitions: JOB_PARTITIONS, jobSize: 7 }, () => now, async (page) => void jobs.push(...page.jobs));
+    await planning.plan({ ...target, alertId, jobPartitions: TOPIC_PARTITION_DEFAULTS.jobsNormal, jobSize: 7 }, () => now, async (page) => void jobs.push(...page.jobs));
     const rows: Row[] = await db.query(
       `SELECT id, member_id, status, reason, deferred_until, job_partition, contact_point_id, language FROM deliveries WHERE alert_id = $1 AND channel = $2`,
       [alertId, target.channel],
@@ -122,7 +122,7 @@ describe('the recipient rule in SQL agrees with the domain rule', () => {
       expect(row.id).toBe(deliveryId(alertId, memberId, channel));
       if (row.status === 'planned') {
         expect({ partition: row.job_partition, contact: row.contact_point_id, language: row.language }).toEqual({
-          partition: memberPartition(memberId, JOB_PARTITIONS),
+          partition: memberPartition(memberId, TOPIC_PARTITION_DEFAULTS.jobsNormal),
           contact: contacts.get(memberId),
           language: 'nl',
         });

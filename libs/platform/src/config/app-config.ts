@@ -126,8 +126,8 @@ export const configSchema = z.object({
    */
   KAFKA_PARTITIONS_ALERTS: partitions.default(3),
   // The planner spreads each lane's jobs over all of its partitions by member (ADR 0017).
-  KAFKA_PARTITIONS_JOBS_URGENT: partitions.default(6),
-  KAFKA_PARTITIONS_JOBS_NORMAL: partitions.default(6),
+  KAFKA_PARTITIONS_JOBS_URGENT: partitions.default(24),
+  KAFKA_PARTITIONS_JOBS_NORMAL: partitions.default(24),
   KAFKA_PARTITIONS_DELIVERY_EVENTS: partitions.default(6),
   KAFKA_PARTITIONS_MEMBER_NOTICES: partitions.default(3),
   KAFKA_PARTITIONS_DEAD_LETTERS: partitions.default(1),

@@ -17,15 +17,15 @@ function problemsOf(env: Record<string, string>): string[] {
 const PRODUCTION = { NODE_ENV: 'production', AUTH_TOKEN_SECRET: 'k'.repeat(32), OPS_PORT: '9464', MEMBER_LINKS_BASE_URL: 'https://bin.example', TRACKER_PUBLIC_URL: 'https://hooks.bin.example' };
 
 describe('deployment settings (ADR 0017)', () => {
-  it('defaults to loopback, no trusted proxy, plain Kafka, today’s partitions, one replica, /metrics on the app port, a 30 s drain', () => {
+  it('defaults to loopback, no trusted proxy, plain Kafka, 24 partitions per jobs topic, one replica, /metrics on the app port, a 30 s drain', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       HOST: '127.0.0.1',
       TRUSTED_PROXIES: false,
       KAFKA_TLS: false,
       KAFKA_PARTITIONS_ALERTS: 3,
-      KAFKA_PARTITIONS_JOBS_URGENT: 6,
-      KAFKA_PARTITIONS_JOBS_NORMAL: 6,
+      KAFKA_PARTITIONS_JOBS_URGENT: 24,
+      KAFKA_PARTITIONS_JOBS_NORMAL: 24,
       KAFKA_PARTITIONS_DELIVERY_EVENTS: 6,
       KAFKA_PARTITIONS_MEMBER_NOTICES: 3,
       KAFKA_PARTITIONS_DEAD_LETTERS: 1,
