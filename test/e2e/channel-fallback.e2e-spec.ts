@@ -113,6 +113,11 @@ describe('an urgent alert whose SMS fail reaches those members by a call or an e
     expect(dashboard.channels.voice.fallbacks).toBe(1);
     expect(dashboard.channels.email.fallbacks).toBe(2);
     expect(dashboard.channels.sms.fallbacks).toBe(0);
+    // So does the alert's reach report, in JSON and in its CSV.
+    const reach = (await (await fetch(`${stack.intakeUrl}/v1/reports/alerts/${alertId}/reach`, { headers: asAalstOperator() })).json()) as { channels: Array<{ channel: string; fallbacks: number }> };
+    expect(Object.fromEntries(reach.channels.map((c) => [c.channel, c.fallbacks]))).toEqual({ sms: 0, voice: 1, email: 2 });
+    const csv = await (await fetch(`${stack.intakeUrl}/v1/reports/alerts/${alertId}/reach?format=csv`, { headers: asAalstOperator() })).text();
+    expect(csv.split(/\r?\n/)).toEqual(expect.arrayContaining(['voice,fallbacks,,1', 'email,fallbacks,,2']));
   });
 
   it('gives a normal alert no fallback', async () => {

@@ -70,7 +70,7 @@ export const REPORT_DOCS = {
     query: reportFormatQuery,
     responses: {
       200: {
-        description: 'The reach. The CSV has one figure per line: channel, measure (members, planned, reached, suppressed, failed), reason (for suppressed and failed), count.',
+        description: 'The reach. The CSV has one figure per line: channel, measure (members, planned, reached, fallbacks, suppressed, failed), reason (for suppressed and failed), count. `fallbacks` counts the deliveries made because the member’s SMS of this urgent alert ended failed or undelivered (ADR 0032).',
         alternative: csv('bin-alert-reach-<alert id>.csv'),
         schema: z.object({
           alertId: z.string().uuid(),
@@ -81,6 +81,7 @@ export const REPORT_DOCS = {
               members: z.number().int(),
               planned: z.number().int(),
               reached: z.number().int(),
+              fallbacks: z.number().int().describe('deliveries on this channel that were a fallback for a failed SMS (ADR 0032)'),
               suppressedByReason: z.record(z.number().int()),
               failedByReason: z.record(z.number().int()),
             }),

@@ -101,12 +101,13 @@ describe('report CSVs', () => {
   });
 
   it('an alert’s reach has one figure per line, the reasons beside suppressed and failed', () => {
-    const reach = [{ channel: 'sms' as const, members: 4, planned: 2, reached: 1, suppressedByReason: { opted_out: 1, no_contact_point: 1 }, failedByReason: { undelivered: 1 } }];
+    const reach = [{ channel: 'sms' as const, members: 4, planned: 2, reached: 1, fallbacks: 0, suppressedByReason: { opted_out: 1, no_contact_point: 1 }, failedByReason: { undelivered: 1 } }];
     expect(readCsv(alertReachCsv(reach))).toEqual([
       ['channel', 'measure', 'reason', 'count'],
       ['sms', 'members', '', '4'],
       ['sms', 'planned', '', '2'],
       ['sms', 'reached', '', '1'],
+      ['sms', 'fallbacks', '', '0'],
       ['sms', 'suppressed', 'opted_out', '1'],
       ['sms', 'suppressed', 'no_contact_point', '1'],
       ['sms', 'failed', 'undelivered', '1'],

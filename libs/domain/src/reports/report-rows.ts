@@ -26,6 +26,8 @@ export interface AlertReachRow {
   members: number;
   planned: number;
   reached: number;
+  /** Deliveries that were a channel fallback for a failed SMS of an urgent alert (ADR 0032). */
+  fallbacks: number;
   suppressedByReason: Record<string, number>;
   failedByReason: Record<string, number>;
 }
@@ -38,11 +40,11 @@ const MEMBERSHIP_COLUMNS: Array<CsvColumn<MembershipCountRow>> = (['binId', 'mon
 /**
  * An alert's reach in long form, one figure per line, so that the reasons (a set that differs per
  * channel and grows with the code) need no column of their own and a pivot table sums them:
- * `measure` is members, planned or reached (no reason), or suppressed or failed (with its reason).
+ * `measure` is members, planned, reached or fallbacks (no reason), or suppressed or failed (with its reason).
  */
 export interface ReachFigure {
   channel: Channel;
-  measure: 'members' | 'planned' | 'reached' | 'suppressed' | 'failed';
+  measure: 'members' | 'planned' | 'reached' | 'fallbacks' | 'suppressed' | 'failed';
   reason: string | null;
   count: number;
 }
@@ -52,6 +54,7 @@ export function reachFigures(rows: AlertReachRow[]): ReachFigure[] {
     { channel: r.channel, measure: 'members' as const, reason: null, count: r.members },
     { channel: r.channel, measure: 'planned' as const, reason: null, count: r.planned },
     { channel: r.channel, measure: 'reached' as const, reason: null, count: r.reached },
+    { channel: r.channel, measure: 'fallbacks' as const, reason: null, count: r.fallbacks },
     ...Object.entries(r.suppressedByReason).map(([reason, count]) => ({ channel: r.channel, measure: 'suppressed' as const, reason, count })),
     ...Object.entries(r.failedByReason).map(([reason, count]) => ({ channel: r.channel, measure: 'failed' as const, reason, count })),
   ]);

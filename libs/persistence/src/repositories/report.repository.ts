@@ -69,10 +69,10 @@ export class ReportRepository {
     return rows.length > 0 ? rows.map((r) => r.bin_id) : null;
   }
 
-  /** Per channel: members considered, planned (not suppressed), reached, and why the others were not; limited to members of `binIds`. */
+  /** Per channel: members considered, planned (not suppressed), reached, fallbacks for a failed SMS, and why the others were not; limited to members of `binIds`. */
   async alertReach(alertId: string, binIds: string[]): Promise<AlertReachRow[]> {
-    const rows: Array<{ channel: Channel; status: string; reason: string | null; n: number }> = await this.db.query(
-      `SELECT d.channel, d.status, d.reason, count(*)::int AS n FROM deliveries d
+    const rows: Array<{ channel: Channel; status: string; reason: string | null; n: number; fallbacks: number }> = await this.db.query(
+      `SELECT d.channel, d.status, d.reason, count(*)::int AS n, count(*) FILTER (WHERE d.origin = 'fallback_from_sms')::int AS fallbacks FROM deliveries d
         WHERE d.alert_id = $1
           AND (d.member_bins && $2::text[] OR EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = d.member_id AND ms.bin_id = ANY($2::text[])))
         GROUP BY d.channel, d.status, d.reason ORDER BY d.channel`,
@@ -80,9 +80,10 @@ export class ReportRepository {
     );
     const byChannel = new Map<Channel, AlertReachRow>();
     for (const r of rows) {
-      const c = byChannel.get(r.channel) ?? { channel: r.channel, members: 0, planned: 0, reached: 0, suppressedByReason: {}, failedByReason: {} };
+      const c = byChannel.get(r.channel) ?? { channel: r.channel, members: 0, planned: 0, reached: 0, fallbacks: 0, suppressedByReason: {}, failedByReason: {} };
       byChannel.set(r.channel, c);
       c.members += r.n;
+      c.fallbacks += r.fallbacks;
       if (r.status === 'suppressed') c.suppressedByReason[r.reason ?? 'unknown'] = (c.suppressedByReason[r.reason ?? 'unknown'] ?? 0) + r.n;
       else c.planned += r.n;
       if (REACHED.includes(r.status)) c.reached += r.n;
