@@ -1,6 +1,6 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AUDIT_ACTIONS, Principal, RequestOrigin, StaffScope, staffScopeProblems } from '@bin-alert/domain';
+import { AUDIT_ACTIONS, DomainError, Principal, RequestOrigin, StaffScope, staffScopeProblems } from '@bin-alert/domain';
 import { ReferenceDataRepository, StaffAccount, StaffAccountRepository, UsernameTakenError } from '@bin-alert/persistence';
 import { FieldProblem, RequestValidationError, hashPassword } from '@bin-alert/platform';
 import { ChangeAccountRequest, CreateAccountRequest } from './account.requests';
@@ -27,7 +27,7 @@ export class AccountAdminService {
         { actor: admin, action: AUDIT_ACTIONS.accountCreated, target: { type: 'account', id }, details: { username: request.username, ...scopeDetails(scope) }, origin },
       );
     } catch (error) {
-      if (error instanceof UsernameTakenError) throw new ConflictException(`username '${error.username}' is taken`);
+      if (error instanceof UsernameTakenError) throw new DomainError('account.username_taken', `username '${error.username}' is taken`);
       throw error;
     }
   }
@@ -56,7 +56,7 @@ export class AccountAdminService {
         origin,
       },
     );
-    if (!changed) throw new NotFoundException(`no account with id ${id}`);
+    if (!changed) throw new DomainError('account.not_found', `no account with id ${id}`);
     return changed;
   }
 
@@ -70,13 +70,13 @@ export class AccountAdminService {
 
   private async existing(id: string): Promise<StaffAccount> {
     const account = await this.accounts.findById(id);
-    if (!account) throw new NotFoundException(`no account with id ${id}`);
+    if (!account) throw new DomainError('account.not_found', `no account with id ${id}`);
     return account;
   }
 
   /** An installation without an active admin could never be administered again. */
   private async keepAnAdmin(what: string): Promise<void> {
-    if ((await this.accounts.countActiveAdmins()) <= 1) throw new ConflictException(`the last active admin cannot be ${what}; make another admin first`);
+    if ((await this.accounts.countActiveAdmins()) <= 1) throw new DomainError('account.last_admin', `the last active admin cannot be ${what}; make another admin first`);
   }
 
   /** The scope fits the role, names a police zone that has BINs, and only BINs that exist. */

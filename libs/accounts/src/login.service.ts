@@ -1,6 +1,6 @@
-import { ForbiddenException, HttpException, HttpStatus, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AUDIT_ACTIONS, AuditEntry, Principal, RequestOrigin } from '@bin-alert/domain';
+import { AUDIT_ACTIONS, AuditEntry, DomainError, Principal, RequestOrigin } from '@bin-alert/domain';
 import { AuditTrail, StaffAccount, StaffAccountRepository } from '@bin-alert/persistence';
 import { APP_CONFIG, AppConfig, LoginThrottle, accessTokenSettingsFrom, addressForLimits, signAccessToken, verifyDecoyPassword, verifyPassword } from '@bin-alert/platform';
 import { LoginRequest } from './login.request';
@@ -10,9 +10,11 @@ export const LOGIN_THROTTLE = Symbol('LOGIN_THROTTLE');
 /** One answer for an unknown username and a wrong password: the answer must not tell them apart. */
 export const LOGIN_REFUSED = 'username or password is wrong';
 
-export class TooManyLoginAttempts extends HttpException {
-  constructor(readonly retryAfterSeconds: number) {
-    super(`too many sign-in attempts; try again in ${retryAfterSeconds} s`, HttpStatus.TOO_MANY_REQUESTS);
+export class TooManyLoginAttempts extends DomainError {
+  declare readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number) {
+    super('auth.too_many_attempts', `too many sign-in attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 }
 
@@ -50,17 +52,17 @@ export class LoginService {
     if (!found) {
       await verifyDecoyPassword(request.password);
       await this.record({ actor: null, action: AUDIT_ACTIONS.loginFailed, target: { type: 'account', id: null }, details: { username, reason: 'unknown_username' }, origin });
-      throw new UnauthorizedException(LOGIN_REFUSED);
+      throw new DomainError('auth.login_refused', LOGIN_REFUSED);
     }
     const { account, passwordHash } = found;
     if (!(await verifyPassword(passwordHash, request.password))) {
       await this.record(this.failure(account, 'wrong_password', origin));
-      throw new UnauthorizedException(LOGIN_REFUSED);
+      throw new DomainError('auth.login_refused', LOGIN_REFUSED);
     }
     // Said only to whoever knows the password: the account exists but may no longer sign in.
     if (account.disabledAt) {
       await this.record(this.failure(account, 'disabled', origin));
-      throw new ForbiddenException('this account is disabled; ask an admin');
+      throw new DomainError('account.disabled', 'this account is disabled; ask an admin');
     }
     await this.throttle.succeeded(username);
     const principal: Principal = { accountId: account.id, role: account.role, policeZone: account.policeZone ?? undefined, binIds: account.binIds };

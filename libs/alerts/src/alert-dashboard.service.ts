@@ -1,6 +1,6 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, NotFoundException, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { liveCountersKey } from '@bin-alert/contracts';
-import { CHANNELS, Channel, DeliveryFunnel, Principal, RouteShare, alertVisibility, deliveryFunnel, routeShare, shownStatus } from '@bin-alert/domain';
+import { CHANNELS, DomainError, Channel, DeliveryFunnel, Principal, RouteShare, alertVisibility, deliveryFunnel, routeShare, shownStatus } from '@bin-alert/domain';
 import { AlertOverviewRepository, AlertRepository } from '@bin-alert/persistence';
 import { STORES, Stores } from '@bin-alert/platform';
 
@@ -60,12 +60,12 @@ export class AlertDashboardService implements BeforeApplicationShutdown, OnAppli
 
   /** 404 rather than 403 for an alert outside the caller's scope: its existence is not theirs to know. */
   async assertVisible(alertId: string, principal: Principal): Promise<void> {
-    if (!(await this.overview.isVisible(alertId, alertVisibility(principal)))) throw new NotFoundException(`no alert with id ${alertId}`);
+    if (!(await this.overview.isVisible(alertId, alertVisibility(principal)))) throw new DomainError('alert.not_found', `no alert with id ${alertId}`);
   }
 
   async dashboard(alertId: string): Promise<AlertDashboard> {
     const found = await this.alerts.findWithCounts(alertId);
-    if (!found) throw new NotFoundException(`no alert with id ${alertId}`);
+    if (!found) throw new DomainError('alert.not_found', `no alert with id ${alertId}`);
     const [timings, routeCounts] = await Promise.all([this.overview.timings(alertId), this.overview.routeCounts(alertId)]);
     const { alert } = found;
     const issuedAt = alert.issuedAt ?? alert.createdAt;

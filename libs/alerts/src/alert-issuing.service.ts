@@ -1,4 +1,4 @@
-import { ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlertIssuedV1, HEADERS, TOPICS } from '@bin-alert/contracts';
 import {
@@ -8,6 +8,7 @@ import {
   CapAlert,
   CapDetails,
   CapExport,
+  DomainError,
   Language,
   LifecycleRefusal,
   MessageType,
@@ -86,7 +87,7 @@ export class AlertIssuingService {
     let original: StoredAlert | null = null;
     if (request.referencesAlertId) {
       original = await this.alerts.find(request.referencesAlertId);
-      if (!original) throw new NotFoundException(`no alert with id ${request.referencesAlertId}`);
+      if (!original) throw new DomainError('alert.not_found', `no alert with id ${request.referencesAlertId}`);
       refuseIf(followUpRefusal({ state: original.alert.status, messageType: original.alert.messageType, cancelled: original.cancelled }, request.messageType));
       // Actual and test never mix: a test cancel must not reach the real audience, nor the reverse.
       if (request.kind && request.kind !== original.alert.kind) {
@@ -102,7 +103,7 @@ export class AlertIssuingService {
     if (problems.length > 0) throw new RequestValidationError(problems);
     const bins = await this.references.findBins(binIds);
     const outside = binsOutsideScope(principal, bins);
-    if (outside.length > 0) throw new ForbiddenException(`not in your police zone: ${outside.join(', ')}`);
+    if (outside.length > 0) throw new DomainError('alert.outside_scope', `not in your police zone: ${outside.join(', ')}`);
 
     // A follow-up keeps the original's urgency, hence its lane: on the same lane and the member's
     // partition, it cannot overtake the original for the same member (ADR 0008).
@@ -154,7 +155,7 @@ export class AlertIssuingService {
       );
     } catch (error) {
       // Two imports of the same CAP alert at once: the unique index decides, the loser is told.
-      if ((error as { constraint?: string }).constraint === 'alerts_cap_identity') throw new ConflictException(`alert.identifier: ${alert.capSender} already sent an alert with identifier ${alert.capIdentifier}`);
+      if ((error as { constraint?: string }).constraint === 'alerts_cap_identity') throw new DomainError('alert.cap_identity_taken', `alert.identifier: ${alert.capSender} already sent an alert with identifier ${alert.capIdentifier}`);
       throw error;
     }
     this.logger.log({ msg: `alert ${state}`, alertId: id, by: principal.accountId, messageType: alert.messageType, kind: alert.kind, references: alert.referencesAlertId, category: alert.categoryCode, urgency, bins: binIds, correlationId });
@@ -175,7 +176,7 @@ export class AlertIssuingService {
     const to = needsApproval ? 'awaiting_approval' : 'issued';
     const announcement = issuedAt ? this.announcement({ ...fromEntity(stored), issuedAt }, correlationId) : null;
     const audit = audited(principal, to === 'issued' ? AUDIT_ACTIONS.alertIssued : AUDIT_ACTIONS.alertSubmitted, id, origin, { from: 'draft' });
-    if (!(await this.alerts.transition(id, { from: 'draft', to, submittedBy: principal.accountId, issuedAt }, announcement, audit))) throw new ConflictException('the alert changed meanwhile; read it again');
+    if (!(await this.alerts.transition(id, { from: 'draft', to, submittedBy: principal.accountId, issuedAt }, announcement, audit))) throw new DomainError('alert.changed_meanwhile', 'the alert changed meanwhile; read it again');
     this.logger.log({ msg: `alert ${to}`, alertId: id, by: principal.accountId, correlationId });
     if (announcement) this.announced(stored.alert.categoryCode, stored.alert.urgency);
     return { id, status: to, issuedAt: issuedAt ?? null };
@@ -190,7 +191,7 @@ export class AlertIssuingService {
     const announcement = this.announcement({ ...fromEntity(stored), issuedAt }, correlationId);
     const audit = audited(principal, AUDIT_ACTIONS.alertApproved, id, origin, { author: stored.alert.createdBy });
     if (!(await this.alerts.transition(id, { from: 'awaiting_approval', to: 'issued', approvedBy: principal.accountId, issuedAt }, announcement, audit))) {
-      throw new ConflictException('the alert is no longer awaiting approval');
+      throw new DomainError('alert.changed_meanwhile', 'the alert is no longer awaiting approval');
     }
     this.logger.log({ msg: 'alert approved and issued', alertId: id, by: principal.accountId, author: stored.alert.createdBy, correlationId });
     this.announced(stored.alert.categoryCode, stored.alert.urgency);
@@ -203,7 +204,7 @@ export class AlertIssuingService {
     const stored = await this.findInScope(id, principal);
     refuseIf(rejectionRefusal(lifecycleOf(stored.alert), principal));
     if (!(await this.alerts.transition(id, { from: 'awaiting_approval', to: 'rejected', rejectedBy: principal.accountId, rejectionReason: reason }, null, audited(principal, AUDIT_ACTIONS.alertRejected, id, origin, { author: stored.alert.createdBy, reason })))) {
-      throw new ConflictException('the alert is no longer awaiting approval');
+      throw new DomainError('alert.changed_meanwhile', 'the alert is no longer awaiting approval');
     }
     this.logger.log({ msg: 'alert rejected', alertId: id, by: principal.accountId, author: stored.alert.createdBy, correlationId });
     return { id, status: 'rejected', issuedAt: null };
@@ -220,7 +221,7 @@ export class AlertIssuingService {
 
   async refuseKnownCapIdentity(cap: CapAlert): Promise<void> {
     if (await this.alerts.findIdByCapIdentity(cap.sender, cap.identifier)) {
-      throw new ConflictException(`alert.identifier: ${cap.sender} already sent an alert with identifier ${cap.identifier}`);
+      throw new DomainError('alert.cap_identity_taken', `alert.identifier: ${cap.sender} already sent an alert with identifier ${cap.identifier}`);
     }
   }
 
@@ -238,7 +239,7 @@ export class AlertIssuingService {
   /** An alert the reader's scope covers (one of its BINs); any other is "not found", so ids cannot be probed. */
   async find(id: string, reader: Principal): Promise<AlertWithCounts> {
     const found = await this.alerts.findWithCounts(id);
-    if (!found || !coversAnyBin(reader, await this.references.findBins(found.binIds))) throw new NotFoundException(`no alert with id ${id}`);
+    if (!found || !coversAnyBin(reader, await this.references.findBins(found.binIds))) throw new DomainError('alert.not_found', `no alert with id ${id}`);
     return found;
   }
 
@@ -302,9 +303,9 @@ export class AlertIssuingService {
 
   private async findInScope(id: string, principal: Principal): Promise<StoredAlert> {
     const stored = await this.alerts.find(id);
-    if (!stored) throw new NotFoundException(`no alert with id ${id}`);
+    if (!stored) throw new DomainError('alert.not_found', `no alert with id ${id}`);
     const outside = binsOutsideScope(principal, await this.references.findBins(stored.binIds));
-    if (outside.length > 0) throw new ForbiddenException(`not in your police zone: ${outside.join(', ')}`);
+    if (outside.length > 0) throw new DomainError('alert.outside_scope', `not in your police zone: ${outside.join(', ')}`);
     return stored;
   }
 
@@ -365,7 +366,7 @@ function lifecycleOf(alert: AlertEntity) {
 
 function refuseIf(refusal: LifecycleRefusal | null): void {
   if (!refusal) return;
-  throw refusal.refused === 'forbidden' ? new ForbiddenException(refusal.reason) : new ConflictException(refusal.reason);
+  throw new DomainError(refusal.code, refusal.reason);
 }
 
 function audited(actor: Principal, action: string, alertId: string, origin: Required<RequestOrigin>, details: Record<string, unknown>): AuditEntry {

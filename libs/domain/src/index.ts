@@ -1,4 +1,5 @@
 export * from './vocabulary';
+export * from './errors/domain-error';
 export * from './audience/recipient-decision';
 export * from './audience/channel-fallback';
 export * from './content/alert-message';

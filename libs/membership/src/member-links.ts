@@ -1,5 +1,5 @@
-import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
-import { LinkClaims, LinkPurpose, LinkSigner, LinkVerdict } from '@bin-alert/domain';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, LinkClaims, LinkPurpose, LinkSigner, LinkVerdict } from '@bin-alert/domain';
 import { APP_CONFIG, AppConfig, memberLinkSecretFrom } from '@bin-alert/platform';
 
 export const MEMBER_CLOCK = Symbol('MEMBER_CLOCK');
@@ -23,7 +23,7 @@ export class MemberLinks {
 
   verify(token: string | undefined, purpose: LinkPurpose): LinkClaims {
     const verdict = this.check(token, purpose);
-    if (!verdict.ok) throw new ForbiddenException(`link refused: ${verdict.reason.replace('_', ' ')}`);
+    if (!verdict.ok) throw new DomainError('member.link_refused', `link refused: ${verdict.reason.replace('_', ' ')}`);
     return verdict.claims;
   }
 

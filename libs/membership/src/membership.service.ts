@@ -1,5 +1,5 @@
-import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { AUDIT_ACTIONS, AuditEntry, Language, Principal, RequestOrigin, Resigner, binsOutsideScope, canApprove, canRefuse, canResign, checkVerificationCode } from '@bin-alert/domain';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AUDIT_ACTIONS, AuditEntry, DomainError, Language, Principal, RequestOrigin, Resigner, binsOutsideScope, canApprove, canRefuse, canResign, checkVerificationCode } from '@bin-alert/domain';
 import { CodedContactKind, ContactProgress, MembershipRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import { APP_CONFIG, AppConfig, RequestValidationError, STORES, Stores, memberLinkSecretFrom } from '@bin-alert/platform';
 import { OUTBOX_RELAY, OutboxRelay } from '@bin-alert/messaging';
@@ -71,7 +71,7 @@ export class MembershipService {
   async confirmEmail(token: string | undefined, origin: Required<RequestOrigin>): Promise<{ memberId: string }> {
     const claims = this.links.verify(token, 'confirm_email');
     const audit = ofMember(null, AUDIT_ACTIONS.emailConfirmed, claims.memberId, origin);
-    if (!claims.contactId || !(await this.memberships.confirmContact(claims.memberId, claims.contactId, 'email', audit))) throw new NotFoundException('no such e-mail address to confirm any more');
+    if (!claims.contactId || !(await this.memberships.confirmContact(claims.memberId, claims.contactId, 'email', audit))) throw new DomainError('contact.not_found', 'no such e-mail address to confirm any more');
     this.logger.log({ msg: 'e-mail confirmed', memberId: claims.memberId });
     return { memberId: claims.memberId };
   }
@@ -79,7 +79,7 @@ export class MembershipService {
   /** The code the SMS (mobile) or the call (phone) gave: the same rules, attempts and expiry for both. */
   async confirmCode(memberId: string, kind: CodedContactKind, code: string, origin: Required<RequestOrigin>): Promise<void> {
     const stored = await this.memberships.takeCodeAttempt(memberId, kind);
-    if (!stored) throw new NotFoundException(`no ${CODE_CARRIER[kind]} code is waiting for confirmation for this member`);
+    if (!stored) throw new DomainError('contact.not_found', `no ${CODE_CARRIER[kind]} code is waiting for confirmation for this member`);
     const verdict = checkVerificationCode(stored, code, memberLinkSecretFrom(this.config), this.links.clock());
     if (verdict !== 'confirmed') {
       this.logger.log({ msg: 'code refused', kind, memberId, verdict });
@@ -93,14 +93,14 @@ export class MembershipService {
 
   async resendCode(memberId: string, kind: CodedContactKind): Promise<void> {
     const planned = await this.memberships.planCode(memberId, kind);
-    if (!planned) throw new NotFoundException(`no unconfirmed ${kind === 'mobile' ? 'mobile' : 'phone'} number for this member`);
+    if (!planned) throw new DomainError('contact.not_found', `no unconfirmed ${kind === 'mobile' ? 'mobile' : 'phone'} number for this member`);
     this.relay.kick();
   }
 
   /** A new phone for calls in place of the member's previous one; a call brings the code that confirms it. */
   async replacePhone(memberId: string, phone: string, origin: Required<RequestOrigin>): Promise<void> {
     const replaced = await this.memberships.replacePhone(memberId, phone, ofMember(null, AUDIT_ACTIONS.phoneChanged, memberId, origin));
-    if (!replaced) throw new NotFoundException('no such member any more');
+    if (!replaced) throw new DomainError('member.not_found', 'no such member any more');
     this.relay.kick();
     this.logger.log({ msg: 'phone for calls given', memberId });
   }
@@ -113,11 +113,11 @@ export class MembershipService {
   async decide(principal: Principal, binId: string, memberId: string, decision: 'approve' | 'refuse', origin: Required<RequestOrigin>): Promise<void> {
     await this.assertScope(principal, binId);
     const membership = await this.memberships.find(memberId, binId);
-    if (!membership) throw new NotFoundException(`no membership of ${memberId} in ${binId}`);
+    if (!membership) throw new DomainError('membership.not_found', `no membership of ${memberId} in ${binId}`);
     const verdict = decision === 'approve' ? canApprove(membership, membership.contacts) : canRefuse(membership);
-    if (!verdict.ok) throw new HttpException(verdict.reason, verdict.status);
+    if (!verdict.ok) throw new DomainError(verdict.code, verdict.reason);
     const audit = ofMember(principal, decision === 'approve' ? AUDIT_ACTIONS.membershipApproved : AUDIT_ACTIONS.membershipRefused, memberId, origin, { bin: binId });
-    if (!(await this.memberships.decide(memberId, binId, decision === 'approve' ? 'active' : 'refused', principal.accountId, audit))) throw new ConflictException('the application was decided meanwhile');
+    if (!(await this.memberships.decide(memberId, binId, decision === 'approve' ? 'active' : 'refused', principal.accountId, audit))) throw new DomainError('membership.decided_meanwhile', 'the application was decided meanwhile');
     this.logger.log({ msg: `membership ${decision === 'approve' ? 'approved' : 'refused'}`, memberId, binId, by: principal.accountId });
   }
 
@@ -125,10 +125,10 @@ export class MembershipService {
   async resignByStaff(principal: Principal, binId: string, memberId: string, origin: Required<RequestOrigin>) {
     await this.assertScope(principal, binId);
     const membership = await this.memberships.find(memberId, binId);
-    if (!membership) throw new NotFoundException(`no membership of ${memberId} in ${binId}`);
+    if (!membership) throw new DomainError('membership.not_found', `no membership of ${memberId} in ${binId}`);
     const by: Resigner = principal.role === 'board' ? 'board' : 'police';
     const verdict = canResign(membership, by);
-    if (!verdict.ok) throw new HttpException(verdict.reason, verdict.status);
+    if (!verdict.ok) throw new DomainError(verdict.code, verdict.reason);
     const result = await this.memberships.resign(memberId, [binId], principal.accountId, ofMember(principal, AUDIT_ACTIONS.membershipResigned, memberId, origin, { by }));
     this.logger.log({ msg: 'membership resigned', memberId, binId, by: principal.accountId, erased: result.erased, interiorNotifications: result.interiorNotifications });
     return result;
@@ -139,9 +139,9 @@ export class MembershipService {
     const { memberId } = this.links.verify(token, 'resign');
     const all = await this.memberships.membershipsOf(memberId);
     const open = all.filter((m) => m.status === 'active' || m.status === 'applied');
-    if (open.length === 0) throw new NotFoundException('no membership left to end');
+    if (open.length === 0) throw new DomainError('membership.not_found', 'no membership left to end');
     const board = open.filter((m) => m.role === 'board');
-    if (board.length > 0) throw new ForbiddenException(`a board member resigns through the police of the zone (${board.map((m) => m.binId).join(', ')})`);
+    if (board.length > 0) throw new DomainError('membership.board_resigns_through_police', `a board member resigns through the police of the zone (${board.map((m) => m.binId).join(', ')})`);
     const result = await this.memberships.resign(memberId, open.map((m) => m.binId), 'self', ofMember(null, AUDIT_ACTIONS.membershipResigned, memberId, origin, { by: 'self' }));
     this.logger.log({ msg: 'membership resigned', memberId, bins: result.resigned, by: 'self', erased: result.erased });
     return result;
@@ -171,33 +171,35 @@ export class MembershipService {
   async markInteriorNotificationSent(principal: Principal, id: string, origin: Required<RequestOrigin>): Promise<void> {
     const audit: AuditEntry = { actor: principal, action: AUDIT_ACTIONS.interiorNotificationSent, target: { type: 'interior_notification', id }, origin };
     if (!(await this.memberships.markInteriorNotificationSent(id, principal.role === 'admin' ? null : principal.policeZone ?? '', principal.accountId, audit))) {
-      throw new NotFoundException(`no unsent notification ${id} in your zone`);
+      throw new DomainError('notification.not_found', `no unsent notification ${id} in your zone`);
     }
   }
 
   private async assertScope(principal: Principal, binId: string): Promise<void> {
     const bins = await this.references.findBins([binId]);
-    if (bins.length === 0) throw new NotFoundException(`no BIN '${binId}'`);
+    if (bins.length === 0) throw new DomainError('bin.not_found', `no BIN '${binId}'`);
     const outside = binsOutsideScope(principal, bins);
-    if (outside.length > 0) throw new ForbiddenException(`not your BIN: ${outside.join(', ')}`);
+    if (outside.length > 0) throw new DomainError('bin.outside_scope', `not your BIN: ${outside.join(', ')}`);
   }
 }
 
 const CODE_CARRIER: Record<CodedContactKind, string> = { mobile: 'SMS', phone: 'call' };
 
 /** A code that can no longer confirm anything: a new one has to be asked for. */
-export class CodeRefused extends ConflictException {
+export class CodeRefused extends DomainError {
   constructor(readonly verdict: 'expired' | 'too_many_attempts') {
-    super(verdict === 'expired' ? 'the code expired; ask for a new one' : 'too many attempts; ask for a new code');
+    super('contact.code_refused', verdict === 'expired' ? 'the code expired; ask for a new one' : 'too many attempts; ask for a new code');
   }
 }
 
-export class TooManyRequests extends HttpException {
+export class TooManyRequests extends DomainError {
+  declare readonly retryAfterSeconds: number;
+
   constructor(
-    readonly retryAfterSeconds: number,
+    retryAfterSeconds: number,
     /** Whose allowance ran out: this client's, or the hour's for all addresses together. */
     readonly exhausted: 'address' | 'everyone',
   ) {
-    super(`too many requests ${exhausted === 'address' ? 'from this address' : 'from all addresses together this hour'}; try again in ${retryAfterSeconds} s`, 429);
+    super('member.too_many_requests', `too many requests ${exhausted === 'address' ? 'from this address' : 'from all addresses together this hour'}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 }

@@ -1,5 +1,5 @@
-import { Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { AUDIT_ACTIONS, CategoryRule, Channel, MEMBER_PAGE_PATHS, Principal, RequestOrigin } from '@bin-alert/domain';
+import { Injectable, Logger } from '@nestjs/common';
+import { AUDIT_ACTIONS, CategoryRule, Channel, DomainError, MEMBER_PAGE_PATHS, Principal, RequestOrigin } from '@bin-alert/domain';
 import { PreferenceRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import { FieldProblem, RequestValidationError } from '@bin-alert/platform';
 import { Inject } from '@nestjs/common';
@@ -52,7 +52,7 @@ export class PreferenceService {
   async subscribe(token: string | undefined, origin: Required<RequestOrigin>) {
     const { memberId, category } = this.links.verify(token, 'subscribe');
     const centre = await this.centreOf(memberId);
-    if (!category || !centre.categories.some((c) => c.code === category)) throw new NotFoundException(`no category '${category}' any more`);
+    if (!category || !centre.categories.some((c) => c.code === category)) throw new DomainError('category.not_found', `no category '${category}' any more`);
     const channels = centre.contacts.filter((c) => c.verified).map((c) => c.channel);
     const choices = channels.map((channel) => ({ category, channel, enabled: true }));
     await this.preferences.change(memberId, { choices }, ofMember(null, AUDIT_ACTIONS.preferencesChanged, memberId, origin, { link: 'subscribe', choices }));
@@ -65,7 +65,7 @@ export class PreferenceService {
     const { memberId, category } = this.links.verify(token, 'unsubscribe');
     const centre = await this.centreOf(memberId);
     const found = centre.categories.find((c) => c.code === category);
-    if (!category || !found) throw new NotFoundException(`no category '${category}' any more`);
+    if (!category || !found) throw new DomainError('category.not_found', `no category '${category}' any more`);
     // A mandatory category has no List-Unsubscribe; a link to one that became mandatory since changes nothing.
     if (found.rule !== 'mandatory') {
       await this.preferences.change(memberId, { choices: [{ category, channel: 'email', enabled: false }] }, ofMember(null, AUDIT_ACTIONS.unsubscribed, memberId, origin, { category, channel: 'email' }));
@@ -75,7 +75,7 @@ export class PreferenceService {
   }
 
   async switchRule(principal: Principal, code: string, rule: CategoryRule, origin: Required<RequestOrigin>) {
-    if (!(await this.references.findCategory(code))) throw new NotFoundException(`no category '${code}'`);
+    if (!(await this.references.findCategory(code))) throw new DomainError('category.not_found', `no category '${code}'`);
     const audit = { actor: principal, action: AUDIT_ACTIONS.categoryRuleSwitched, target: { type: 'category', id: code }, origin };
     const { from, campaign } = await this.preferences.switchCategoryRule(code, rule, principal.accountId, audit);
     if (campaign) this.relay.kick();
@@ -90,7 +90,7 @@ export class PreferenceService {
 
   private async centreOf(memberId: string) {
     const centre = await this.preferences.centre(memberId);
-    if (!centre) throw new NotFoundException('no such member any more');
+    if (!centre) throw new DomainError('member.not_found', 'no such member any more');
     return centre;
   }
 

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DEFAULT_RETRY_POLICY, mayRetry, retryDelayMs } from '@bin-alert/domain';
+import { DEFAULT_RETRY_POLICY, DomainError, RefusalKind, mayRetry, retryDelayMs } from '@bin-alert/domain';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
 import { AppMetrics, Link, MESSAGING_ATTRIBUTES, ROOT_CONTEXT, SpanKind, activeSpan, inSpan, markFailed, spanContextOf, traceContextFrom, TRACE_PARENT_HEADER, withCorrelationId } from '@bin-alert/platform';
 import { BatchConsumerSpec, ConsumerSpec, HandlerContext, IncomingMessage, OutgoingMessage, PermanentMessageError } from './message-bus';
@@ -154,7 +154,7 @@ async function handleWithRetries<T>(
       // retry or dead-letter. Thrown to the driver, which rejoins the group without committing,
       // so the record comes again to whichever instance owns it — handlers are idempotent.
       if (isGroupMembershipLost(error)) throw error;
-      if (error instanceof PermanentMessageError || !mayRetry(attempt, policy)) {
+      if (!retriable(error) || !mayRetry(attempt, policy)) {
         await deadLetter(record, error, { ...where, attempts: attempt }, sink, logger, metrics);
         return;
       }
@@ -164,6 +164,26 @@ async function handleWithRetries<T>(
       await sleepWithHeartbeat(delay, ctx);
     }
   }
+}
+
+/**
+ * The one mapping of a refusal's kind to what the consumer loop does with the record (ADR 0037):
+ * a state that may change (a conflict, a rate limit, something unavailable) is retried; what no
+ * retry can change (an unreadable message, an unknown alert) goes to the dead letters at once.
+ */
+export const RETRIED_KINDS: Readonly<Record<RefusalKind, boolean>> = {
+  invalid: false,
+  unauthenticated: false,
+  forbidden: false,
+  not_found: false,
+  conflict: true,
+  too_many: true,
+  unavailable: true,
+};
+
+/** Whether a handler's error is worth another attempt: any error but a domain refusal of a kind no retry changes. */
+export function retriable(error: unknown): boolean {
+  return !(error instanceof DomainError) || RETRIED_KINDS[error.kind];
 }
 
 const MEMBERSHIP_LOST = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);

@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import type { RetryPolicy } from '@bin-alert/domain';
+import { DomainError, type RetryPolicy } from '@bin-alert/domain';
 import { HEADERS } from '@bin-alert/contracts';
 import { TRACE_PARENT_HEADER, currentCorrelationId, traceHeaders } from '@bin-alert/platform';
 
@@ -78,8 +78,12 @@ export interface MessageBus {
   close(): Promise<void>;
 }
 
-/** A failure that no retry can fix (unknown alert, impossible state): straight to the dead letters. */
-export class PermanentMessageError extends Error {}
+/** A message no handler can read or act on (bad payload, unknown alert): straight to the dead letters. */
+export class PermanentMessageError extends DomainError {
+  constructor(message: string) {
+    super('message.unprocessable', message);
+  }
+}
 
 /**
  * The message with the current correlation id in its headers, unless it names one already:

@@ -144,7 +144,7 @@ describe('StatusEventPublisher', () => {
     const published: OutgoingMessage[] = [];
     const { publisher: p, counted } = publisher({ publish: async (m) => void published.push(...m) }, stores);
 
-    await expect(p.publish([observation(DELIVERY.id, 'delivered')])).rejects.toMatchObject({ status: 503 });
+    await expect(p.publish([observation(DELIVERY.id, 'delivered')])).rejects.toMatchObject({ code: 'callback.in_flight' });
     expect(published).toHaveLength(0);
     expect(counted).toEqual([expect.objectContaining({ retry_later: 1, duplicate: 0 })]);
 
@@ -160,7 +160,7 @@ describe('StatusEventPublisher', () => {
     const { publisher: p } = publisher({ publish: async (m) => void published.push(...m) }, stores);
     expect((await p.publish([observation(DELIVERY.id, 'delivered')])).map((r) => r.outcome)).toEqual(['published']);
     // Unconfirmed, the claim still holds off a resend (503, come back later) until it lapses.
-    await expect(p.publish([observation(DELIVERY.id, 'delivered')])).rejects.toMatchObject({ status: 503 });
+    await expect(p.publish([observation(DELIVERY.id, 'delivered')])).rejects.toMatchObject({ code: 'callback.in_flight' });
     expect(published).toHaveLength(1);
   });
 });

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '@bin-alert/domain';
 import { DeliveryStatusEventV1, HEADERS, TOPICS, deliveryEventId } from '@bin-alert/contracts';
 import { MESSAGE_BUS, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { DeliveryTrackingRepository, TrackedDelivery } from '@bin-alert/persistence';
@@ -96,14 +97,14 @@ export class StatusEventPublisher {
 
   /**
    * Resolves once the events of these observations are durable or dropped, with one result
-   * each; rejects when they could not be published (ServiceUnavailableException when one of
+   * each; rejects when they could not be published (DomainError callback.in_flight when one of
    * them is in flight elsewhere), so that the webhook answers 5xx.
    */
   async publish(observations: CallbackObservation[], receivedAt = new Date()): Promise<ObservationResult[]> {
     const correlationId = currentCorrelationId();
     const requestSpan = activeSpan();
     const results = await this.batcher.submit(observations.map((observation) => ({ observation, receivedAt, correlationId, requestSpan })));
-    if (results.some((r) => r.outcome === 'in_flight')) throw new ServiceUnavailableException('This callback is being handled already; send it again later.');
+    if (results.some((r) => r.outcome === 'in_flight')) throw new DomainError('callback.in_flight', 'This callback is being handled already; send it again later.');
     return results;
   }
 

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { RequestOrigin } from '@bin-alert/domain';
 import { ApiDoc, CurrentOrigin, Public, ZodBodyPipe } from '@bin-alert/platform';
-import { LoginRequest, loginRequest, IssuedToken, LoginService, TooManyLoginAttempts } from '@bin-alert/accounts';
+import { LoginRequest, loginRequest, IssuedToken, LoginService } from '@bin-alert/accounts';
 import { LOGIN_DOC } from './auth.docs';
 
 @Controller('v1/auth')
@@ -19,11 +19,7 @@ export class AuthController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<IssuedToken> {
     res.setHeader('Cache-Control', 'no-store');
-    try {
-      return await this.logins.login(body, origin);
-    } catch (error) {
-      if (error instanceof TooManyLoginAttempts) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      throw error;
-    }
+    // A refusal's Retry-After is written by the HTTP filter, with the status of its code.
+    return this.logins.login(body, origin);
   }
 }

@@ -1,9 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Language } from '@bin-alert/domain';
 import { errorPage, pageLanguage } from '@bin-alert/member-pages';
-import { APP_CONFIG, AppConfig, currentCorrelationId } from '@bin-alert/platform';
+import { APP_CONFIG, AppConfig, currentCorrelationId, httpStatusOf } from '@bin-alert/platform';
 import { CONSOLE_SECURITY_HEADERS } from '../console/console-assets';
 
 /**
@@ -51,7 +51,7 @@ export class MemberPageFailureFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     const language = pageLanguage({ picked: req.query.lang, acceptLanguage: req.headers['accept-language'], zoneDefault: this.config.ZONE_DEFAULT_LANGUAGE });
-    const status = exception instanceof HttpException ? exception.getStatus() : 500;
+    const status = httpStatusOf(exception);
     const correlationId = currentCorrelationId() ?? randomUUID();
     if (status >= 500) this.logger.error({ msg: 'member page failed', correlationId, method: req.method, path: req.path, error: String(exception), stack: (exception as Error)?.stack });
     res.setHeader('x-correlation-id', correlationId);

@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, NotFoundException, Param, Post, Query, Req, Res, UseFilters, ForbiddenException } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { CHANNELS, Language, LinkClaims, LinkPurpose, MEMBER_PAGE_PATHS, RequestOrigin } from '@bin-alert/domain';
+import { CHANNELS, Language, LinkClaims, LinkPurpose, MEMBER_PAGE_PATHS, RequestOrigin, isRefusalOf } from '@bin-alert/domain';
 import {
   FieldProblem,
   LinkProblem,
@@ -146,7 +146,7 @@ export class MemberPagesController {
       const { memberId } = await this.memberships.confirmEmail(token, origin);
       res.redirect(303, `${MEMBER_PAGE_PATHS.smsCode(memberId)}?lang=${language}&done=email`);
     } catch (error) {
-      if (!(error instanceof NotFoundException)) throw error;
+      if (!(isRefusalOf(error, 'not_found'))) throw error;
       sendMemberPage(res, 404, language, confirmEmailPage({ language, address: this.address(MEMBER_PAGE_PATHS.confirmEmail, token), state: 'gone' }));
     }
   }
@@ -264,8 +264,8 @@ export class MemberPagesController {
       const result = await this.memberships.resignSelf(token, origin);
       sendMemberPage(res, 200, language, resignPage({ language, address, bins, state: 'done', erased: result.erased }));
     } catch (error) {
-      if (error instanceof ForbiddenException) return sendMemberPage(res, 403, language, resignPage({ language, address, bins, state: 'board' }));
-      if (error instanceof NotFoundException) return sendMemberPage(res, 409, language, resignPage({ language, address, bins, state: 'nothing' }));
+      if (isRefusalOf(error, 'forbidden')) return sendMemberPage(res, 403, language, resignPage({ language, address, bins, state: 'board' }));
+      if (isRefusalOf(error, 'not_found')) return sendMemberPage(res, 409, language, resignPage({ language, address, bins, state: 'nothing' }));
       throw error;
     }
   }
@@ -321,7 +321,7 @@ export class MemberPagesController {
       res.redirect(303, this.centreHref(token, lang, 'phone=recalled'));
     } catch (error) {
       if (error instanceof TooManyRequests) return again(429, this.rateLimited(language, error));
-      if (error instanceof NotFoundException) return again(409, wordsFor(language).application.noCodeWaiting);
+      if (isRefusalOf(error, 'not_found')) return again(409, wordsFor(language).application.noCodeWaiting);
       throw error;
     }
   }
@@ -355,7 +355,7 @@ export class MemberPagesController {
       res.redirect(303, `${MEMBER_PAGE_PATHS.smsCode(memberId)}?lang=${progress.language}&done=${kind === 'mobile' ? 'resent' : 'recalled'}`);
     } catch (error) {
       if (error instanceof TooManyRequests) return again(429, this.rateLimited(progress.language, error));
-      if (error instanceof NotFoundException) return again(409, wordsFor(progress.language).application.noCodeWaiting);
+      if (isRefusalOf(error, 'not_found')) return again(409, wordsFor(progress.language).application.noCodeWaiting);
       throw error;
     }
   }
@@ -369,7 +369,7 @@ export class MemberPagesController {
   private codeRefusal(words: MemberWords, error: unknown): { status: number; text: string; field: boolean } | null {
     if (error instanceof RequestValidationError) return { status: 400, field: true, text: error.problems[0]?.reason === 'wrong code' ? words.application.wrongCode : words.reasons.sixDigits };
     if (error instanceof CodeRefused) return { status: 409, field: false, text: error.verdict === 'expired' ? words.application.codeExpired : words.application.tooManyAttempts };
-    if (error instanceof NotFoundException) return { status: 409, field: false, text: words.application.noCodeWaiting };
+    if (isRefusalOf(error, 'not_found')) return { status: 409, field: false, text: words.application.noCodeWaiting };
     return null;
   }
 

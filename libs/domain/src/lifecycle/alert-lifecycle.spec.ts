@@ -29,7 +29,7 @@ describe('compositionRefusal', () => {
     expect(compositionRefusal(who('board'), { urgency: 'normal', messageType: 'alert', asDraft: true })).toBeNull();
     expect(compositionRefusal(who('board'), { urgency: 'urgent', messageType: 'alert', asDraft: true })?.reason).toContain('non-urgent');
     expect(compositionRefusal(who('board'), { urgency: 'normal', messageType: 'alert', asDraft: false })?.reason).toContain('draft only');
-    expect(compositionRefusal(who('board'), { urgency: 'normal', messageType: 'cancel', asDraft: true })?.refused).toBe('forbidden');
+    expect(compositionRefusal(who('board'), { urgency: 'normal', messageType: 'cancel', asDraft: true })?.code).toBe('alert.not_allowed');
   });
 });
 
@@ -40,16 +40,16 @@ describe('approvalRefusal (four eyes)', () => {
   });
   it('refuses the author, even a supervisor', () => {
     expect(approvalRefusal({ ...waiting, createdBy: 'sup-2', submittedBy: 'sup-2' }, who('supervisor', 'sup-2'), now)).toEqual({
-      refused: 'forbidden',
+      code: 'alert.not_allowed',
       reason: 'the author of an alert may not approve it: a second person must',
     });
-    expect(approvalRefusal({ ...waiting, createdBy: 'board-1', submittedBy: 'sup-2' }, who('supervisor', 'sup-2'), now)?.refused).toBe('forbidden');
+    expect(approvalRefusal({ ...waiting, createdBy: 'board-1', submittedBy: 'sup-2' }, who('supervisor', 'sup-2'), now)?.code).toBe('alert.not_allowed');
   });
   it('refuses an operator', () => {
     expect(approvalRefusal(waiting, who('operator', 'op-9'), now)?.reason).toBe('only a supervisor may approve an alert');
   });
   it('refuses an alert in another state or past its expiry', () => {
-    expect(approvalRefusal({ ...waiting, state: 'issued' }, who('supervisor', 's'), now)?.refused).toBe('conflict');
+    expect(approvalRefusal({ ...waiting, state: 'issued' }, who('supervisor', 's'), now)?.code).toBe('alert.invalid_transition');
     expect(approvalRefusal({ ...waiting, expiresAt: new Date('2026-11-29T11:59:59Z') }, who('supervisor', 's'), now)?.reason).toContain('expired');
   });
 });
@@ -61,8 +61,8 @@ describe('rejectionRefusal', () => {
     expect(rejectionRefusal(waiting, who('supervisor', 'sup-3'))).toBeNull();
   });
   it('refuses an operator and an alert not awaiting approval', () => {
-    expect(rejectionRefusal(waiting, who('operator'))?.refused).toBe('forbidden');
-    expect(rejectionRefusal({ ...waiting, state: 'issued' }, who('supervisor'))?.refused).toBe('conflict');
+    expect(rejectionRefusal(waiting, who('operator'))?.code).toBe('alert.not_allowed');
+    expect(rejectionRefusal({ ...waiting, state: 'issued' }, who('supervisor'))?.code).toBe('alert.invalid_transition');
   });
 });
 
@@ -70,7 +70,7 @@ describe('submitRefusal', () => {
   it('issues drafts only, before their expiry', () => {
     const draft = { state: 'draft' as const, createdBy: 'b', submittedBy: null, expiresAt: null };
     expect(submitRefusal(draft, now)).toBeNull();
-    expect(submitRefusal({ ...draft, state: 'issued' }, now)?.refused).toBe('conflict');
+    expect(submitRefusal({ ...draft, state: 'issued' }, now)?.code).toBe('alert.invalid_transition');
     expect(submitRefusal({ ...draft, expiresAt: now }, now)?.reason).toContain('expired');
   });
 });
@@ -78,9 +78,9 @@ describe('submitRefusal', () => {
 describe('followUpRefusal', () => {
   it('updates and cancels issued alerts only, once cancelled never again', () => {
     expect(followUpRefusal({ state: 'issued', messageType: 'alert', cancelled: false }, 'cancel')).toBeNull();
-    expect(followUpRefusal({ state: 'draft', messageType: 'alert', cancelled: false }, 'update')?.refused).toBe('conflict');
+    expect(followUpRefusal({ state: 'draft', messageType: 'alert', cancelled: false }, 'update')?.code).toBe('alert.invalid_transition');
     expect(followUpRefusal({ state: 'issued', messageType: 'alert', cancelled: true }, 'cancel')?.reason).toContain('cancelled already');
-    expect(followUpRefusal({ state: 'issued', messageType: 'cancel', cancelled: false }, 'update')?.refused).toBe('conflict');
+    expect(followUpRefusal({ state: 'issued', messageType: 'cancel', cancelled: false }, 'update')?.code).toBe('alert.invalid_transition');
   });
 });
 

@@ -1,4 +1,5 @@
 import { Principal } from '../access/principal';
+import type { ErrorCode } from '../errors/domain-error';
 import { AlertKind, AlertState, ApprovalPolicy, MessageType, ShownAlertStatus, Urgency } from '../vocabulary';
 
 /** What the approval policy looks at. */
@@ -34,8 +35,8 @@ export function isZoneWide(binIds: readonly string[], zoneBinIds: readonly strin
   return zoneBinIds.length > 0 && zoneBinIds.every((id) => binIds.includes(id));
 }
 
-/** A refusal with the HTTP meaning the caller should get: 403 not allowed, 409 wrong state. */
-export type LifecycleRefusal = { refused: 'forbidden' | 'conflict'; reason: string };
+/** A refused step: the principal may not take it, or the alert is not in a state it starts from. */
+export type LifecycleRefusal = { code: Extract<ErrorCode, 'alert.not_allowed' | 'alert.invalid_transition'>; reason: string };
 
 /**
  * What a principal may ask for when composing: police may issue (subject to approval); a board
@@ -43,9 +44,9 @@ export type LifecycleRefusal = { refused: 'forbidden' | 'conflict'; reason: stri
  */
 export function compositionRefusal(principal: Principal, request: { urgency: Urgency; messageType: MessageType; asDraft: boolean }): LifecycleRefusal | null {
   if (principal.role !== 'board') return null;
-  if (request.urgency === 'urgent') return { refused: 'forbidden', reason: 'a board member may propose non-urgent alerts only' };
-  if (request.messageType !== 'alert') return { refused: 'forbidden', reason: 'a board member may not update or cancel an alert' };
-  if (!request.asDraft) return { refused: 'forbidden', reason: 'a board member may propose a draft only (send it with "draft": true); the police issue it' };
+  if (request.urgency === 'urgent') return { code: 'alert.not_allowed', reason: 'a board member may propose non-urgent alerts only' };
+  if (request.messageType !== 'alert') return { code: 'alert.not_allowed', reason: 'a board member may not update or cancel an alert' };
+  if (!request.asDraft) return { code: 'alert.not_allowed', reason: 'a board member may propose a draft only (send it with "draft": true); the police issue it' };
   return null;
 }
 
@@ -58,8 +59,8 @@ export interface LifecycleAlert {
 
 /** Issuing a draft (after a board proposal, or the operator's own draft). */
 export function submitRefusal(alert: LifecycleAlert, now: Date): LifecycleRefusal | null {
-  if (alert.state !== 'draft') return { refused: 'conflict', reason: `the alert is ${alert.state}, not a draft` };
-  if (isExpired(alert, now)) return { refused: 'conflict', reason: 'the alert expired before it was issued' };
+  if (alert.state !== 'draft') return { code: 'alert.invalid_transition', reason: `the alert is ${alert.state}, not a draft` };
+  if (isExpired(alert, now)) return { code: 'alert.invalid_transition', reason: 'the alert expired before it was issued' };
   return null;
 }
 
@@ -68,27 +69,27 @@ export function submitRefusal(alert: LifecycleAlert, now: Date): LifecycleRefusa
  * approve it; an alert past its expiry is not approved.
  */
 export function approvalRefusal(alert: LifecycleAlert, approver: Principal, now: Date): LifecycleRefusal | null {
-  if (approver.role !== 'supervisor') return { refused: 'forbidden', reason: 'only a supervisor may approve an alert' };
+  if (approver.role !== 'supervisor') return { code: 'alert.not_allowed', reason: 'only a supervisor may approve an alert' };
   if (approver.accountId === alert.createdBy || approver.accountId === alert.submittedBy) {
-    return { refused: 'forbidden', reason: 'the author of an alert may not approve it: a second person must' };
+    return { code: 'alert.not_allowed', reason: 'the author of an alert may not approve it: a second person must' };
   }
-  if (alert.state !== 'awaiting_approval') return { refused: 'conflict', reason: `the alert is ${alert.state}, not awaiting approval` };
-  if (isExpired(alert, now)) return { refused: 'conflict', reason: 'the alert expired before it was approved' };
+  if (alert.state !== 'awaiting_approval') return { code: 'alert.invalid_transition', reason: `the alert is ${alert.state}, not awaiting approval` };
+  if (isExpired(alert, now)) return { code: 'alert.invalid_transition', reason: 'the alert expired before it was approved' };
   return null;
 }
 
 /** A supervisor refuses an alert awaiting approval; it is never sent. The author may withdraw it so too. */
 export function rejectionRefusal(alert: LifecycleAlert, supervisor: Principal): LifecycleRefusal | null {
-  if (supervisor.role !== 'supervisor') return { refused: 'forbidden', reason: 'only a supervisor may reject an alert' };
-  if (alert.state !== 'awaiting_approval') return { refused: 'conflict', reason: `the alert is ${alert.state}, not awaiting approval` };
+  if (supervisor.role !== 'supervisor') return { code: 'alert.not_allowed', reason: 'only a supervisor may reject an alert' };
+  if (alert.state !== 'awaiting_approval') return { code: 'alert.invalid_transition', reason: `the alert is ${alert.state}, not awaiting approval` };
   return null;
 }
 
 /** An update or a cancel refers to an alert that went out and was not cancelled already. */
 export function followUpRefusal(original: { state: AlertState; messageType: MessageType; cancelled: boolean }, messageType: MessageType): LifecycleRefusal | null {
-  if (original.state !== 'issued') return { refused: 'conflict', reason: `the alert referred to is ${original.state}: only an issued alert can be updated or cancelled` };
-  if (original.messageType === 'cancel') return { refused: 'conflict', reason: 'the alert referred to is a cancel itself' };
-  if (original.cancelled) return { refused: 'conflict', reason: `the alert referred to was cancelled already; it cannot be ${messageType === 'cancel' ? 'cancelled' : 'updated'} again` };
+  if (original.state !== 'issued') return { code: 'alert.invalid_transition', reason: `the alert referred to is ${original.state}: only an issued alert can be updated or cancelled` };
+  if (original.messageType === 'cancel') return { code: 'alert.invalid_transition', reason: 'the alert referred to is a cancel itself' };
+  if (original.cancelled) return { code: 'alert.invalid_transition', reason: `the alert referred to was cancelled already; it cannot be ${messageType === 'cancel' ? 'cancelled' : 'updated'} again` };
   return null;
 }
 

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ErrorCode } from '../errors/domain-error';
 import { MembershipRole } from '../vocabulary';
 
 /**
@@ -13,27 +14,28 @@ import { MembershipRole } from '../vocabulary';
 export const MEMBERSHIP_STATUSES = ['applied', 'active', 'refused', 'resigned'] as const;
 export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
 
-export type LifecycleVerdict = { ok: true } | { ok: false; status: 409 | 403; reason: string };
+/** A step refused with its code: the wrong state for it, or the wrong person to take it. */
+export type LifecycleVerdict = { ok: true } | { ok: false; code: Extract<ErrorCode, 'membership.invalid_transition' | 'membership.board_resigns_through_police'>; reason: string };
 
 const OK: LifecycleVerdict = { ok: true };
 
 export function canApprove(membership: { status: MembershipStatus }, contacts: Array<{ verified: boolean }>): LifecycleVerdict {
-  if (membership.status !== 'applied') return { ok: false, status: 409, reason: `the membership is ${membership.status}, not applied` };
-  if (contacts.length === 0 || contacts.some((c) => !c.verified)) return { ok: false, status: 409, reason: 'the applicant has not confirmed every contact given yet' };
+  if (membership.status !== 'applied') return { ok: false, code: 'membership.invalid_transition', reason: `the membership is ${membership.status}, not applied` };
+  if (contacts.length === 0 || contacts.some((c) => !c.verified)) return { ok: false, code: 'membership.invalid_transition', reason: 'the applicant has not confirmed every contact given yet' };
   return OK;
 }
 
 export function canRefuse(membership: { status: MembershipStatus }): LifecycleVerdict {
-  return membership.status === 'applied' ? OK : { ok: false, status: 409, reason: `the membership is ${membership.status}, not applied` };
+  return membership.status === 'applied' ? OK : { ok: false, code: 'membership.invalid_transition', reason: `the membership is ${membership.status}, not applied` };
 }
 
 /** Who may end a membership: the member themself, the BIN's board (members only), the police (board members). */
 export type Resigner = 'self' | 'board' | 'police';
 
 export function canResign(membership: { status: MembershipStatus; role: MembershipRole }, by: Resigner): LifecycleVerdict {
-  if (membership.status === 'resigned' || membership.status === 'refused') return { ok: false, status: 409, reason: `the membership is already ${membership.status}` };
+  if (membership.status === 'resigned' || membership.status === 'refused') return { ok: false, code: 'membership.invalid_transition', reason: `the membership is already ${membership.status}` };
   if (membership.role === 'board' && by === 'board') {
-    return { ok: false, status: 403, reason: 'a board member resigns through the police of the zone, who inform FOD Binnenlandse Zaken' };
+    return { ok: false, code: 'membership.board_resigns_through_police', reason: 'a board member resigns through the police of the zone, who inform FOD Binnenlandse Zaken' };
   }
   return OK;
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { DomainError, RefusalKind } from '@bin-alert/domain';
 import { currentCorrelationId } from '../logging/correlation';
 import { FieldProblem, RefusalStatus, RequestValidationError } from './request-validation.error';
 
@@ -18,9 +19,28 @@ const REFUSALS: Record<RefusalStatus, { error: string; message: string }> = {
   415: { error: 'Unsupported Media Type', message: 'The request body is in an encoding this server does not read.' },
 };
 
+/** The one mapping of a refusal's kind to its HTTP status (ADR 0037). */
+export const HTTP_STATUS_OF_KIND: Record<RefusalKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_many: 429,
+  unavailable: 503,
+};
+
+/** The status an error is answered with, for the few answers written without this filter (the member pages). */
+export function httpStatusOf(exception: unknown): number {
+  if (exception instanceof RequestValidationError) return exception.status;
+  if (exception instanceof DomainError) return HTTP_STATUS_OF_KIND[exception.kind];
+  return exception instanceof HttpException ? exception.getStatus() : 500;
+}
+
 /**
- * The one place where errors become HTTP answers. Bad input gets 400 with the fields; anything
- * unexpected gets 500 with an id that is also in the log, never a stack trace.
+ * The one place where errors become HTTP answers. Bad input gets 400 with the fields; a domain
+ * refusal the status of its kind, with its message; anything unexpected gets 500 with an id that
+ * is also in the log, never a stack trace.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -39,13 +59,19 @@ const logger = new Logger('http');
 export function answerError(exception: unknown, request: Request, response: Response): void {
   const correlationId = currentCorrelationId() ?? (request.headers['x-correlation-id'] as string | undefined) ?? randomUUID();
   const body = errorBody(exception, correlationId, request);
+  if (exception instanceof DomainError && exception.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
   response.status(body.statusCode).setHeader('x-correlation-id', correlationId).json(body);
 }
 
 function errorBody(exception: unknown, correlationId: string, request: Request): ErrorBody {
-  if (exception instanceof RequestValidationError) {
-    const { error, message } = REFUSALS[exception.status];
-    return { statusCode: exception.status, error, message, errors: exception.problems, correlationId };
+  if (exception instanceof DomainError && exception.problems) {
+    const status = exception instanceof RequestValidationError ? exception.status : 400;
+    const { error, message } = REFUSALS[status];
+    return { statusCode: status, error, message, errors: exception.problems, correlationId };
+  }
+  if (exception instanceof DomainError) {
+    const status = httpStatusOf(exception);
+    return { statusCode: status, error: HttpStatus[status] ?? 'Error', message: exception.message, correlationId };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

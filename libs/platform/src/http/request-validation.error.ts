@@ -1,21 +1,23 @@
 import { ZodError } from 'zod';
+import { DomainError, FieldProblem } from '@bin-alert/domain';
 
-export interface FieldProblem {
-  /** Path in the request, e.g. `bins[1]` or `texts.nl.body`; `body` for the request as a whole. */
-  field: string;
-  reason: string;
-}
+export type { FieldProblem };
 
 /** What a refused body is answered: bad input, too large, or in an encoding the server does not read. */
 export type RefusalStatus = 400 | 413 | 415;
 
-/** Bad input: answered 400 (or 413, 415 for a body that cannot be read) with every field that is wrong and why. */
-export class RequestValidationError extends Error {
+/**
+ * Bad input (code `input.invalid`): answered 400 with every field that is wrong and why; 413 or
+ * 415 for a body the HTTP edge cannot read at all.
+ */
+export class RequestValidationError extends DomainError {
+  declare readonly problems: FieldProblem[];
+
   constructor(
-    readonly problems: FieldProblem[],
+    problems: FieldProblem[],
     readonly status: RefusalStatus = 400,
   ) {
-    super(problems.map((p) => `${p.field}: ${p.reason}`).join('; '));
+    super('input.invalid', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), { problems });
   }
 
   static fromZod(error: ZodError): RequestValidationError {
