@@ -1,4 +1,5 @@
 import { AALST_BINS } from '@bin-alert/persistence';
+import { MAX_INSTANCES } from './instances';
 
 /** What `npm run bench -- …` accepts; every option has a default that runs on a 2-core machine. */
 export interface BenchArgs {
@@ -29,6 +30,8 @@ export interface BenchArgs {
   waitForOthersS: number;
   /** Members written per registerMany call. */
   seedBatch: number;
+  /** Processes of each dispatcher app; the result says which share of each lane each one sent. */
+  instances: number;
 }
 
 export const MAX_MEMBERS = 1_000_000;
@@ -47,6 +50,8 @@ const USAGE = `npm run bench -- [options]
   --tracker-wait S         wait up to S s after the last callback for the tracker's projection (default 120)
   --out FILE               JSON result (default bench/results/latest.json)
   --cpu-prof               run the apps under node --prof; tick profiles in bench/results/profiles/
+  --instances N            run N processes of each dispatcher (default 1, at most ${MAX_INSTANCES}); reports the
+                           share of each lane's deliveries each instance sent (bounded by KAFKA_PARTITIONS_JOBS_*)
 Environment: DISPATCH_* and the other app settings are passed on to the apps unchanged;
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bin_alert_bench).`;
 
@@ -66,6 +71,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     waitForOthersS: 900,
     trackerWaitS: 120,
     noTracker: false,
+    instances: 1,
   };
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -96,6 +102,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--tracker-wait': args.trackerWaitS = int(0); break;
       case '--wait-for-others': args.waitForOthersS = int(0); break;
       case '--seed-batch': args.seedBatch = int(100, 20_000); break;
+      case '--instances': args.instances = int(1, MAX_INSTANCES); break;
       case '-h': case '--help': console.log(USAGE); process.exit(0); break;
       default: problems.push(`unknown option ${argv[i]}`);
     }

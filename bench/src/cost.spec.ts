@@ -163,6 +163,13 @@ describe('costPerDelivery', () => {
     expect(c.unattributed_cpu_s).toBe(1);
   });
 
+  it('counts every instance of a dispatcher (--instances) as the system', () => {
+    const { 'dispatcher-sms': sms, ...rest } = cpuS;
+    const c = costPerDelivery({ ...rest, 'dispatcher-sms-a': sms / 2, 'dispatcher-sms-b': sms / 2 }, 10_000, 20, 2, 16);
+    expect(c.system_cpu_s).toBe(10);
+    expect(c.world_cpu_s).toBe(5);
+  });
+
   it('has no per-delivery figure without deliveries', () => {
     const c = costPerDelivery(cpuS, 0, 20, 2, 16);
     expect(c.system_cpu_ms_per_delivery).toBeNull();

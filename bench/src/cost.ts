@@ -39,6 +39,10 @@ export const OTHER_DATABASES = 'postgres (other databases)';
 
 /** The system under test: what a real deployment runs. */
 export const SYSTEM_PROCESSES = ['intake', 'dispatcher-sms', 'dispatcher-email', 'dispatcher-voice', 'tracker', 'postgres', 'kafka', 'redis'] as const;
+/** A process of the system: one of SYSTEM_PROCESSES, or an instance of a dispatcher (dispatcher-sms-a, `--instances`). */
+export function isSystemProcess(name: string): boolean {
+  return SYSTEM_PROCESSES.some((p) => name === p || (p.startsWith('dispatcher-') && name.startsWith(`${p}-`)));
+}
 /** The simulated world around it: the providers and whoever drives and watches the run. */
 export const WORLD_PROCESSES = ['provider-sim', 'bench-runner', BENCH_QUERIES] as const;
 
@@ -66,7 +70,7 @@ const round = (n: number, digits: number): number => Math.round(n * 10 ** digits
 export function costPerDelivery(cpuS: Record<string, number>, accepted: number, windowS: number, cores: number, machineBusyS: number): CostResult {
   const sum = (names: readonly string[]) => names.reduce((s, n) => s + (cpuS[n] ?? 0), 0);
   const perDelivery = (seconds: number) => (accepted > 0 ? round((seconds * 1000) / accepted, 3) : null);
-  const system = sum(SYSTEM_PROCESSES);
+  const system = sum(Object.keys(cpuS).filter(isSystemProcess));
   const world = sum(WORLD_PROCESSES);
   const all = Object.values(cpuS).reduce((s, v) => s + v, 0);
   const sim = cpuS['provider-sim'];

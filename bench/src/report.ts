@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Channel } from '@bin-alert/domain';
 import type { CeilingResult } from './ceiling';
 import { CostResult, WORLD_PROCESSES } from './cost';
+import { InstanceShares, sharesLine } from './instances';
 import type { ChannelResult, UrgentResult } from './measurements';
 
 export interface BenchResult {
@@ -26,6 +27,8 @@ export interface BenchResult {
   email: ChannelResult;
   voice: ChannelResult;
   urgent_under_backlog: UrgentResult;
+  /** Processes of each dispatcher (--instances) and the share of each lane's accepted deliveries each one sent. */
+  instances: { per_dispatcher: number; shares: InstanceShares };
   ceiling: CeilingResult | null;
   duplicates: number | null;
   missing: number | null;
@@ -77,6 +80,7 @@ export function evaluateTargets(r: BenchResult): TargetRow[] {
   const check = (metric: string, value: string, target: string, met: boolean | null, note?: string) => rows.push({ metric, value, target, met: met === null ? 'n/a' : met ? 'yes' : 'NO', note });
 
   info('members', fmt(r.members), r.normal_members !== r.members ? `normal alert audience ${fmt(r.normal_members)}` : undefined);
+  info('instances per dispatcher', fmt(r.instances.per_dispatcher), `share of accepted deliveries: ${sharesLine(r.instances.shares)}`);
   const smsRatio = r.sms.vs_ceiling ?? null;
   const emailRatio = r.email.vs_ceiling ?? null;
   check('sms.throughput_per_s', fmt(r.sms.throughput_per_s, '/s'), `≥ 0.7 × ceiling (${fmt(r.ceiling?.sms_throughput_per_s ?? null, '/s')})`, smsRatio === null ? null : smsRatio >= 0.7, smsRatio === null ? undefined : `${smsRatio} × ceiling`);

@@ -46,6 +46,7 @@ import {
   tail,
   waitReady,
 } from './processes';
+import { dispatcherInstanceSpecs, instanceName, instanceShares, waitForSenderGroups } from './instances';
 import { profileSummaries } from './profile';
 import { BenchResult, evaluateTargets, printTable, ratio, writeResult } from './report';
 import { MIX, normalAlertBins, resetBenchDatabase, seedMembers } from './seeding';
@@ -197,17 +198,24 @@ async function main(args: BenchArgs): Promise<void> {
     TWILIO_MESSAGES_PER_SECOND: config.TWILIO_MESSAGES_PER_SECOND,
     TWILIO_CALLS_PER_SECOND: config.TWILIO_CALLS_PER_SECOND,
     SENDGRID_REQUESTS_PER_SECOND: config.SENDGRID_REQUESTS_PER_SECOND,
+    KAFKA_PARTITIONS_JOBS_URGENT: config.KAFKA_PARTITIONS_JOBS_URGENT,
+    KAFKA_PARTITIONS_JOBS_NORMAL: config.KAFKA_PARTITIONS_JOBS_NORMAL,
+    instances: args.instances,
     ceiling_messages: args.ceilingMessages,
     ceiling_concurrency: args.ceilingConcurrency,
   };
   console.log(`[bench] ${args.members} members, normal alert to ${args.normalMembers}, urgent alert to ${args.urgentBins.join(',')}; settings ${JSON.stringify(settings)}`);
 
   // 1. Nobody else may be consuming the dispatch groups, or listening where the apps will.
+  const dist = (app: string) => join(ROOT, `dist/apps/${app}/src/main.js`);
+  const dispatcherPorts = { sms: config.DISPATCHER_SMS_PORT, email: config.DISPATCHER_EMAIL_PORT, voice: config.DISPATCHER_VOICE_PORT };
+  // One instance keeps the app's own name (the keys of earlier results); several are dispatcher-sms-a, -b…
+  const dispatcherSpecs = () => dispatcherInstanceSpecs(dist, dispatcherPorts, args.instances, env, (c, i) => (args.instances === 1 ? `dispatcher-${c}` : instanceName(c, i)));
+  const jobPartitions = Math.min(config.KAFKA_PARTITIONS_JOBS_NORMAL, config.KAFKA_PARTITIONS_JOBS_URGENT);
+  if (args.instances > jobPartitions) notes.push(`--instances ${args.instances} exceeds the jobs topics' ${jobPartitions} partitions: the instances beyond get no jobs`);
   await ensurePortsFree([
     { port: config.INTAKE_PORT, what: 'intake' },
-    { port: config.DISPATCHER_SMS_PORT, what: 'dispatcher-sms' },
-    { port: config.DISPATCHER_EMAIL_PORT, what: 'dispatcher-email' },
-    { port: config.DISPATCHER_VOICE_PORT, what: 'dispatcher-voice' },
+    ...dispatcherSpecs().map((d) => ({ port: d.spec.port, what: d.spec.name })),
     { port: config.TRACKER_PORT, what: 'tracker' },
     { port: simPort, what: 'provider-sim' },
   ]);
@@ -248,14 +256,7 @@ async function main(args: BenchArgs): Promise<void> {
     }
     return out;
   };
-  const dist = (app: string) => join(ROOT, `dist/apps/${app}/src/main.js`);
-  const specs: AppSpec[] = [
-    { name: 'intake', entry: dist('intake'), readyUrl: `http://127.0.0.1:${config.INTAKE_PORT}/health/ready`, port: config.INTAKE_PORT },
-    { name: 'dispatcher-sms', entry: dist('dispatcher-sms'), readyUrl: `http://127.0.0.1:${config.DISPATCHER_SMS_PORT}/health/ready`, port: config.DISPATCHER_SMS_PORT },
-    { name: 'dispatcher-email', entry: dist('dispatcher-email'), readyUrl: `http://127.0.0.1:${config.DISPATCHER_EMAIL_PORT}/health/ready`, port: config.DISPATCHER_EMAIL_PORT },
-    { name: 'dispatcher-voice', entry: dist('dispatcher-voice'), readyUrl: `http://127.0.0.1:${config.DISPATCHER_VOICE_PORT}/health/ready`, port: config.DISPATCHER_VOICE_PORT },
-  ];
-  for (const s of specs) if (!entryExists(s.entry)) throw new BenchAbort(`${s.entry} is missing: run npm run build`);
+  for (const entry of [dist('intake'), ...CHANNELS.map((c) => dist(`dispatcher-${c}`))]) if (!entryExists(entry)) throw new BenchAbort(`${entry} is missing: run npm run build`);
 
   let trackerRunning = false;
   if (withTracker) {
@@ -285,9 +286,16 @@ async function main(args: BenchArgs): Promise<void> {
   const sim = startApp({ name: 'provider-sim', entry: dist('provider-sim'), readyUrl: `${simUrl}/__sim/stats`, port: simPort }, env, logDir, nodeArgsFor('provider-sim'));
   running.push(sim);
   await waitReady(sim);
-  const apps = specs.map((s) => startApp(s, env, logDir, nodeArgsFor(s.name)));
+  const specs: Array<{ spec: AppSpec; env: NodeJS.ProcessEnv }> = [
+    { spec: { name: 'intake', entry: dist('intake'), readyUrl: `http://127.0.0.1:${config.INTAKE_PORT}/health/ready`, port: config.INTAKE_PORT }, env },
+    ...dispatcherSpecs(),
+  ];
+  const apps = specs.map((s) => startApp(s.spec, s.env, logDir, nodeArgsFor(s.spec.name)));
   running.push(...apps);
   await Promise.all(apps.map((a) => waitReady(a)));
+  if (args.instances > 1 && !(await waitForSenderGroups(config.KAFKA_BROKERS, args.instances, `${BENCH_CLIENT_ID}-groups`))) {
+    notes.push(`not every one of the ${args.instances} instances held partitions of its senders' group 90 s after start-up: shares are uneven for that reason`);
+  }
   timings.startup_s = Math.round((Date.now() - t) / 100) / 10;
   console.log(`[bench] apps ready in ${timings.startup_s} s: ${running.map((a) => `${a.name} (pid ${a.pid})`).join(', ')}; logs in ${logDir}`);
 
@@ -399,6 +407,7 @@ async function main(args: BenchArgs): Promise<void> {
   const lastRows = CHANNELS.map((c) => planning[c].last_row_ms).filter((v): v is number => v !== null);
   const planningMs = lastRows.length ? Math.max(...lastRows) : null;
   const urgentResult = await urgentUnderBacklog(pool, normal, urgent);
+  const shares = await instanceShares(pool, [normal, urgent], new Map(running.filter((a) => a.name.startsWith('dispatcher-')).map((a) => [a.pid, a.name])));
   const series = await acceptSeries(pool, normal, urgent);
 
   const simAccepted = {} as Record<Channel, number>;
@@ -491,6 +500,7 @@ async function main(args: BenchArgs): Promise<void> {
     email: results.email,
     voice: results.voice,
     urgent_under_backlog: urgentResult,
+    instances: { per_dispatcher: args.instances, shares },
     ceiling,
     duplicates,
     missing,

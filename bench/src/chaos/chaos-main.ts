@@ -3,10 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Client, Pool } from 'pg';
-import { TOPICS, TRACKER_PROJECTION_GROUP, senderGroup } from '@bin-alert/contracts';
+import { TOPICS, TRACKER_PROJECTION_GROUP } from '@bin-alert/contracts';
 import { CHANNELS } from '@bin-alert/domain';
 import { fetchConsumerLag, withKafkaAdmin } from '@bin-alert/messaging';
 import { accessTokenSettingsFrom, loadConfig, signAccessToken } from '@bin-alert/platform';
+import { INSTANCE_PORT_STEP, waitForSenderGroups } from '../instances';
 import { audienceSize } from '../measurements';
 import { BenchAbort, ensurePortsFree, sleep } from '../processes';
 import { MIX, normalAlertBins, resetBenchDatabase, seedMembers } from '../seeding';
@@ -117,22 +118,6 @@ async function recreateDatabase(postgres: OwnPostgres): Promise<void> {
 }
 
 /** Waits until every dispatcher instance holds part of its channel's normal lane, so that a kill takes work from a live group. */
-async function waitForGroups(brokers: string[], instances: number): Promise<boolean> {
-  return until(
-    () =>
-      withKafkaAdmin(
-        brokers,
-        async (admin) => {
-          const { groups } = await admin.describeGroups(CHANNELS.map((c) => senderGroup(c, 'normal')));
-          return groups.every((g) => g.state === 'Stable' && g.members.filter((m) => m.memberAssignment.length > 0).length === instances);
-        },
-        'bin-alert-chaos-probe',
-      ),
-    90_000,
-    1000,
-  );
-}
-
 function texts(scenario: string) {
   return {
     nl: { title: `Oefening ${scenario}`, body: `Dit is een oefening (${scenario}). Sluit ramen en deuren en meld verdachte situaties via 101.` },
@@ -166,7 +151,7 @@ async function runScenario(scenario: Scenario, args: ChaosArgs, servers: { postg
   try {
     await system.start();
     say(`system up: ${system.names().join(', ')} (logs in ${join(logRoot, scenario.name)})`);
-    if (!(await waitForGroups(kafka.brokers, scenario.dispatcherInstances))) notes.push(`not every dispatcher instance had joined its group after 90 s`);
+    if (!(await waitForSenderGroups(kafka.brokers, scenario.dispatcherInstances, 'bin-alert-chaos-probe'))) notes.push(`not every dispatcher instance had joined its group after 90 s`);
     const bins = normalAlertBins(args.members, args.members);
     const audience = await audienceSize(pool, bins);
     const token = signAccessToken({ accountId: 'chaos-operator', role: 'operator', policeZone: 'aalst', binIds: [] }, accessTokenSettingsFrom(loadConfig(system.env)));
@@ -277,7 +262,7 @@ async function main(args: ChaosArgs): Promise<void> {
     { port: CHAOS_PORTS.intake, what: 'chaos intake' },
     { port: CHAOS_PORTS.tracker, what: 'chaos tracker' },
     { port: CHAOS_PORTS.sim, what: 'chaos provider-sim' },
-    ...CHANNELS.flatMap((c) => [0, 1].map((i) => ({ port: CHAOS_PORTS.dispatcher[c] + i * CHAOS_PORTS.secondInstance, what: `chaos dispatcher-${c}` }))),
+    ...CHANNELS.flatMap((c) => [0, 1].map((i) => ({ port: CHAOS_PORTS.dispatcher[c] + i * INSTANCE_PORT_STEP, what: `chaos dispatcher-${c}` }))),
   ]);
   const postgres = new OwnPostgres(ROOT);
   const redis = new OwnRedis(ROOT);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { CHANNELS, Channel } from '@bin-alert/domain';
+import { Channel } from '@bin-alert/domain';
 import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
+import { dispatcherInstanceSpecs } from '../instances';
 import { AppSpec, RunningApp, sleep, startApp, stopApps, tail, waitReady } from '../processes';
 
 /** Loopback ports of the chaos run's apps: none of them is a default, so that npm start or a benchmark can run beside it. */
@@ -8,9 +9,8 @@ export const CHAOS_PORTS = {
   intake: 3400,
   tracker: 3404,
   sim: 4410,
+  /** Of the first instance of each dispatcher; the next ones are INSTANCE_PORT_STEP apart. */
   dispatcher: { sms: 3411, email: 3412, voice: 3413 } as Record<Channel, number>,
-  /** The second instance of each dispatcher: +10. */
-  secondInstance: 10,
 };
 
 export interface SystemOptions {
@@ -91,16 +91,7 @@ export class ChaosSystem {
     out.push({ spec: { name: 'provider-sim', entry: this.dist('provider-sim'), readyUrl: `http://127.0.0.1:${CHAOS_PORTS.sim}/__sim/stats`, port: CHAOS_PORTS.sim }, env: this.env });
     out.push({ spec: { name: 'tracker', entry: this.dist('tracker'), readyUrl: at(CHAOS_PORTS.tracker), port: CHAOS_PORTS.tracker }, env: this.env });
     out.push({ spec: { name: 'intake', entry: this.dist('intake'), readyUrl: at(CHAOS_PORTS.intake), port: CHAOS_PORTS.intake }, env: this.env });
-    for (const channel of CHANNELS) {
-      for (let i = 0; i < this.options.dispatcherInstances; i++) {
-        const port = CHAOS_PORTS.dispatcher[channel] + i * CHAOS_PORTS.secondInstance;
-        const name = `dispatcher-${channel}-${String.fromCharCode(97 + i)}`;
-        out.push({
-          spec: { name, entry: this.dist(`dispatcher-${channel}`), readyUrl: at(port), port },
-          env: { ...this.env, [`DISPATCHER_${channel.toUpperCase()}_PORT`]: String(port) },
-        });
-      }
-    }
+    out.push(...dispatcherInstanceSpecs((app) => this.dist(app), CHAOS_PORTS.dispatcher, this.options.dispatcherInstances, this.env));
     return out;
   }
 
