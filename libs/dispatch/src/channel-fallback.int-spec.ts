@@ -6,6 +6,7 @@ import { Channel, Urgency, deliveryId } from '@bin-alert/domain';
 import type { OutboxRelay } from '@bin-alert/messaging';
 import { AlertRepository, ChannelFallbackRepository, DeliveryRepository, MemberRepository, OutboxRepository, openDataSource } from '@bin-alert/persistence';
 import { aMember } from '../../../test/support/member.builder';
+import { AppMetrics } from '@bin-alert/platform';
 import { testConfig } from '../../../test/support/test-config';
 import { ChannelFallbackSweeper } from './channel-fallback.sweeper';
 import { dispatchSettingsFrom } from './dispatcher.module';
@@ -20,7 +21,7 @@ describe('channel fallback of urgent alerts', () => {
   let members: MemberRepository;
   const relay = { start: () => undefined, stop: async () => undefined, kick: () => undefined } as unknown as OutboxRelay;
   const settings = dispatchSettingsFrom(testConfig());
-  const sweeper = (repository = new ChannelFallbackRepository(db, new OutboxRepository(db))) => new ChannelFallbackSweeper(repository, relay, settings, 60_000);
+  const sweeper = (metrics?: AppMetrics) => new ChannelFallbackSweeper(new ChannelFallbackRepository(db, new OutboxRepository(db)), relay, settings, 60_000, () => new Date(), metrics);
 
   beforeAll(async () => {
     db = await openDataSource(testConfig().DATABASE_URL, 6);
@@ -123,10 +124,12 @@ describe('channel fallback of urgent alerts', () => {
     expect(mailedIds.sort()).toEqual(ids.map((m) => deliveryId(alertId, m, 'email')).sort());
   });
 
-  it('gives a normal alert no fallback, and records why', async () => {
+  it('gives a normal alert no fallback, and records why, also for ops', async () => {
     const alertId = await issuedAlert('normal');
     const memberId = await memberWhoseSms(alertId, 'undelivered', { phone: true, email: true });
-    await sweeper().decideDue();
+    const metrics = new AppMetrics('dispatcher-sms');
+    await sweeper(metrics).decideDue();
+    expect(await metrics.scrape()).toMatch(/^bin_sms_fallbacks_total\{[^}]*outcome="not_urgent"[^}]*\} [1-9]\d*$/m);
     expect(await row(alertId, memberId, 'sms')).toMatchObject({ fallback: 'not_urgent' });
     expect(await row(alertId, memberId, 'voice')).toBeUndefined();
     expect(await jobsOf(alertId)).toEqual([]);

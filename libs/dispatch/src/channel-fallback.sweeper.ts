@@ -3,6 +3,7 @@ import { FALLBACK_CHANNELS } from '@bin-alert/domain';
 import type { OutboxRelay } from '@bin-alert/messaging';
 import type { ChannelFallbackRepository, FallbackDelivery, NewOutboxRecord } from '@bin-alert/persistence';
 import { PollingLoop } from '@bin-alert/platform';
+import type { AppMetrics } from '@bin-alert/platform';
 import { laterJobOutboxRecords } from './delivery-jobs';
 import { DispatchSettings } from './dispatch-settings';
 
@@ -25,6 +26,7 @@ export class ChannelFallbackSweeper {
     private readonly settings: DispatchSettings,
     pollMs: number,
     private readonly clock: () => Date = () => new Date(),
+    private readonly metrics?: AppMetrics,
   ) {
     this.loop = new PollingLoop(pollMs, () => this.decideDue());
   }
@@ -46,6 +48,7 @@ export class ChannelFallbackSweeper {
       for (;;) {
         const pass = await this.fallbacks.sweep(this.clock(), SMS_PER_PASS, (due) => this.jobsFor(due));
         total += pass.decided;
+        for (const [outcome, n] of Object.entries(pass.outcomes)) this.metrics?.smsFallbacks.inc({ outcome }, n);
         const sent = (pass.outcomes.voice ?? 0) + (pass.outcomes.email ?? 0);
         if (sent > 0) this.relay.kick();
         if (pass.decided > 0) this.logger.log({ msg: 'fallback decided for failed SMS of urgent alerts', sms: pass.decided, outcomes: pass.outcomes });

@@ -183,7 +183,7 @@ export class DispatcherModule {
         {
           provide: ChannelFallbackSweeper,
           useFactory: (f: ChannelFallbackRepository, o: OutboxRepository, bus: MessageBus, c: AppConfig, s: DispatchSettings, m: AppMetrics) =>
-            new ChannelFallbackSweeper(f, new OutboxRelay(o, bus, c.OUTBOX_POLL_MS, undefined, undefined, m), s, c.DISPATCH_FALLBACK_POLL_MS, clock),
+            new ChannelFallbackSweeper(f, new OutboxRelay(o, bus, c.OUTBOX_POLL_MS, undefined, undefined, m), s, c.DISPATCH_FALLBACK_POLL_MS, clock, m),
           inject: [ChannelFallbackRepository, OutboxRepository, MESSAGE_BUS, APP_CONFIG, DISPATCH_SETTINGS, AppMetrics],
         },
         DispatcherConsumers,

@@ -18,6 +18,11 @@ export class AppMetrics {
   readonly alertsIssued = this.counter('bin_alerts_issued_total', 'Alerts accepted by intake (committed with their outbox record)', ['category', 'urgency']);
   readonly deliveriesPlanned = this.counter('bin_deliveries_planned_total', 'Deliveries the expander decided to send, per channel and lane', ['channel', 'lane']);
   readonly deliveriesSuppressed = this.counter('bin_deliveries_suppressed_total', 'Members the expander did not contact, per channel, lane and reason', ['channel', 'lane', 'reason']);
+  readonly smsFallbacks = this.counter(
+    'bin_sms_fallbacks_total',
+    'Failed or undelivered SMS whose channel fallback was decided, per outcome: the channel it fell back to (voice, email) or why none (ADR 0032)',
+    ['outcome'],
+  );
   readonly deliveryOutcomes = this.counter(
     'bin_delivery_outcomes_total',
     'Deliveries handed to the provider by the senders, per channel, lane and outcome (accepted, failed)',
