@@ -87,7 +87,10 @@ export async function instanceShares(pool: Pool, alerts: IssuedAlert[], nameOfPi
   const lane = new Map(alerts.map((a) => [a.id, a.label as Urgency]));
   const shares = Object.fromEntries(CHANNELS.map((c) => [c, {}])) as InstanceShares;
   for (const r of rows) {
-    const list = (shares[r.channel as Channel][lane.get(r.alert_id)!] ??= []);
+    const byLane = shares[r.channel as Channel];
+    const urgency = lane.get(r.alert_id)!;
+    const list = byLane[urgency] ?? [];
+    byLane[urgency] = list;
     const span = Number(r.span_s);
     list.push({ instance: nameOfPid.get(r.pid) ?? `pid ${r.pid ?? '?'}`, accepted: r.accepted, share: 0, per_s: span > 0 ? Math.round(r.accepted / span) : null });
   }
