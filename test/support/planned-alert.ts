@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { AlertIssuedV1 } from '@bin-alert/contracts';
-import { Channel, deliveryId } from '@bin-alert/domain';
+import { Channel, Language, deliveryId } from '@bin-alert/domain';
 import { AlertRepository, DeliveryRepository, MemberRepository } from '@bin-alert/persistence';
 import { aMember } from './member.builder';
 
@@ -20,8 +20,8 @@ export async function issuedAlert(db: DataSource, binIds: string[], over: Partia
   return event;
 }
 
-/** An issued alert with `members` new members in herdersem, each with one planned delivery on `channel` (SMS or e-mail). */
-export async function plannedAlert(db: DataSource, members: number, channel: Extract<Channel, 'sms' | 'email'> = 'sms'): Promise<{ alertId: string; ids: string[] }> {
+/** An issued alert with `members` new members in herdersem, each with one planned delivery on `channel` (SMS or e-mail), in `languages` by turns. */
+export async function plannedAlert(db: DataSource, members: number, channel: Extract<Channel, 'sms' | 'email'> = 'sms', languages: Language[] = ['nl']): Promise<{ alertId: string; ids: string[] }> {
   const alertId = randomUUID();
   await new AlertRepository(db).create(
     { id: alertId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 't', body: 'b' } }, issuedAt: new Date() },
@@ -34,7 +34,7 @@ export async function plannedAlert(db: DataSource, members: number, channel: Ext
     const member = aMember().inBins('herdersem');
     const memberId = await (channel === 'email' ? member.withEmail(`m${unique}-${i}@planned.test`) : member.withMobile(`+32471${unique}`)).save(new MemberRepository(db));
     const [{ id: contactId }] = await db.query(`SELECT id FROM contact_points WHERE member_id = $1`, [memberId]);
-    decisions.push({ send: true as const, memberId, channel, contactId, language: 'nl' as const });
+    decisions.push({ send: true as const, memberId, channel, contactId, language: languages[i % languages.length] });
   }
   await new DeliveryRepository(db).recordDecisions(alertId, decisions);
   return { alertId, ids: decisions.map((d) => deliveryId(alertId, d.memberId, channel)) };

@@ -48,7 +48,7 @@ export class DeliveryJobSender {
     private readonly sender: ChannelSender,
     private readonly deliveries: DeliveryRepository,
     /** Turns a job's range of members into its deliveries (version-2 jobs, ADR 0016). */
-    private readonly planning: Pick<PlanningRepository, 'jobDeliveryIds'>,
+    private readonly planning: Pick<PlanningRepository, 'jobDeliveryIds' | 'inLanguageOrder'>,
     private readonly gate: LaneGate,
     private readonly settings: DispatchSettings,
     /** Identifies this instance as the holder of its leases. */
@@ -59,16 +59,44 @@ export class DeliveryJobSender {
   }
 
   handle(job: DeliveryJob, context: HandlerContext): Promise<JobSummary> {
-    return job.lane === 'urgent' ? this.gate.whileUrgent(() => this.send(job, context)) : this.send(job, context);
+    return this.handleRun([job], context);
   }
 
-  private async send(job: DeliveryJob, context: HandlerContext): Promise<JobSummary> {
+  /**
+   * Jobs fetched together from one partition. Consecutive jobs of one alert are sent as one, so
+   * that its chunks, and with them e-mail's SendGrid requests, fill up to emailJobSize across the
+   * jobs: planning cuts a job per partition and page, and the first page, a page's remainder and
+   * the quiet-hours releaser leave jobs far smaller than a request takes (ADR 0036).
+   */
+  async handleBatch(jobs: DeliveryJob[], context: HandlerContext): Promise<JobSummary[]> {
+    const runs: DeliveryJob[][] = [];
+    for (const job of jobs) {
+      const run = runs.at(-1);
+      if (run && run[0].alertId === job.alertId && run[0].lane === job.lane) run.push(job);
+      else runs.push([job]);
+    }
+    const summaries: JobSummary[] = [];
+    for (const run of runs) summaries.push(await this.handleRun(run, context));
+    return summaries;
+  }
+
+  private handleRun(jobs: DeliveryJob[], context: HandlerContext): Promise<JobSummary> {
+    return jobs[0].lane === 'urgent' ? this.gate.whileUrgent(() => this.send(jobs, context)) : this.send(jobs, context);
+  }
+
+  /** Jobs of one alert and lane (one, unless fetched together), sent as one list of deliveries. */
+  private async send(jobs: DeliveryJob[], context: HandlerContext): Promise<JobSummary> {
+    const job = jobs[0];
+    const jobId = jobs.length === 1 ? job.jobId : `${job.jobId} and ${jobs.length - 1} more`;
     const content: AlertContent = { alertId: job.alertId, ...job.content };
     // A range is looked up once, when the job is taken: from here on both versions are a list of
     // ids, claimed, leased and checked in doubt the same way.
-    const deliveryIds = job.version === 1 ? job.deliveryIds : await this.planning.jobDeliveryIds({ alertId: job.alertId, channel: job.channel, ...job.members });
-    // E-mail goes a SendGrid request per chunk, at most emailJobSize recipients.
-    const chunkSize = this.sender.channel === 'email' ? this.settings.emailJobSize : this.settings.sendConcurrency;
+    let deliveryIds: string[] = [];
+    for (const j of jobs) deliveryIds.push(...(j.version === 1 ? j.deliveryIds : await this.planning.jobDeliveryIds({ alertId: j.alertId, channel: j.channel, ...j.members })));
+    // E-mail goes a SendGrid request per chunk and language, at most emailJobSize recipients.
+    const email = this.sender.channel === 'email';
+    const chunkSize = email ? this.settings.emailJobSize : this.settings.sendConcurrency;
+    if (email && deliveryIds.length > chunkSize) deliveryIds = await this.planning.inLanguageOrder(deliveryIds);
     const summary: JobSummary = { sent: 0, failed: 0, held: 0, skipped: 0, expired: 0, cancelled: 0 };
     const expiresAt = job.expiresAt ? new Date(job.expiresAt).getTime() : null;
     let cancelled = false;
@@ -100,7 +128,7 @@ export class DeliveryJobSender {
         const outcomes = this.withHolds(await this.sender.send(claimed, content, fence), claimed, expiresAt);
         const written = new Set(await this.deliveries.recordOutcomes(outcomes, this.holder));
         if (written.size < outcomes.length) {
-          this.logger.warn({ msg: 'deliveries taken over by another sender while this one sent; their outcomes are left to it', jobId: job.jobId, alertId: job.alertId, deliveries: outcomes.length - written.size });
+          this.logger.warn({ msg: 'deliveries taken over by another sender while this one sent; their outcomes are left to it', jobId, alertId: job.alertId, deliveries: outcomes.length - written.size });
         }
         for (const o of outcomes) {
           if (!written.has(o.id)) continue;
@@ -114,20 +142,20 @@ export class DeliveryJobSender {
       // us after a rebalance). Wait for its lease to run out, then try them again.
       const leaseEnd = await this.deliveries.foreignLeaseEnd(deliveryIds, this.holder);
       if (!leaseEnd) break;
-      if (round >= MAX_LEASE_WAITS) throw new Error(`job ${job.jobId}: deliveries still leased by another sender after ${round} waits`);
-      if (round === 0) this.logger.warn({ msg: 'deliveries leased by another sender; waiting for the lease', jobId: job.jobId, alertId: job.alertId, until: leaseEnd.toISOString() });
+      if (round >= MAX_LEASE_WAITS) throw new Error(`job ${jobId}: deliveries still leased by another sender after ${round} waits`);
+      if (round === 0) this.logger.warn({ msg: 'deliveries leased by another sender; waiting for the lease', jobId, alertId: job.alertId, until: leaseEnd.toISOString() });
       await sleepWithHeartbeat(Math.max(0, leaseEnd.getTime() - Date.now()) + 50, context);
       pending = deliveryIds;
     }
     summary.skipped = deliveryIds.length - summary.sent - summary.failed - summary.held - summary.expired - summary.cancelled;
-    if (summary.held > 0) this.logger.warn({ msg: 'deliveries held: the provider or the rate limiter was away; they are tried again later', jobId: job.jobId, alertId: job.alertId, held: summary.held });
+    if (summary.held > 0) this.logger.warn({ msg: 'deliveries held: the provider or the rate limiter was away; they are tried again later', jobId, alertId: job.alertId, held: summary.held });
     if (summary.expired + summary.cancelled > 0) {
-      this.logger.log({ msg: 'alert expired or cancelled before these deliveries were sent', jobId: job.jobId, alertId: job.alertId, expired: summary.expired, cancelled: summary.cancelled });
+      this.logger.log({ msg: 'alert expired or cancelled before these deliveries were sent', jobId, alertId: job.alertId, expired: summary.expired, cancelled: summary.cancelled });
     }
     const labels = { channel: this.sender.channel, lane: job.lane };
     if (summary.sent > 0) this.metrics?.deliveryOutcomes.inc({ ...labels, outcome: 'accepted' }, summary.sent);
     if (summary.failed > 0) this.metrics?.deliveryOutcomes.inc({ ...labels, outcome: 'failed' }, summary.failed);
-    this.logger.debug({ msg: 'job sent', jobId: job.jobId, alertId: job.alertId, lane: job.lane, ...summary });
+    this.logger.debug({ msg: 'job sent', jobId, alertId: job.alertId, lane: job.lane, ...summary });
     return summary;
   }
 

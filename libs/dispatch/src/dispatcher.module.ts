@@ -76,6 +76,12 @@ function createChannelSender(channel: Channel, config: AppConfig, limiter: Provi
 }
 
 /**
+ * E-mail jobs sent together at most: enough to fill SendGrid requests from jobs of a few dozen
+ * deliveries, few enough that their ids stay small and a redelivered batch repeats little.
+ */
+export const EMAIL_JOBS_PER_BATCH = 25;
+
+/**
  * The dispatcher's consumers, two per lane: the expander on issued alerts, and the sender on the
  * lane's jobs. Every group is shared by all instances of the channel's dispatcher, so that the
  * instances split the partitions between them.
@@ -97,16 +103,21 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationBootstrap(): Promise<void> {
     const channel = this.sender.channel;
     for (const lane of URGENCIES) {
+      const jobs = {
+        groupId: senderGroup(channel, lane),
+        topics: [jobsTopic(channel, lane)],
+        schema: deliveryJob,
+        // Urgent jobs are fetched as soon as they exist; several partitions are sent at once.
+        maxWaitMs: lane === 'urgent' ? 50 : 500,
+        partitionsConcurrently: 3,
+      };
       this.running.push(
-        await this.bus.consume({
-          groupId: senderGroup(channel, lane),
-          topics: [jobsTopic(channel, lane)],
-          schema: deliveryJob,
-          // Urgent jobs are fetched as soon as they exist; several partitions are sent at once.
-          maxWaitMs: lane === 'urgent' ? 50 : 500,
-          partitionsConcurrently: 3,
-          handle: async (message, context) => void (await this.jobSender.handle(message.value, context)),
-        }),
+        await this.bus.consume(
+          channel === 'email'
+            ? // The jobs waiting on a partition go together, so that SendGrid requests fill across them.
+              { ...jobs, maxBatchSize: EMAIL_JOBS_PER_BATCH, handleBatch: async (messages, context) => void (await this.jobSender.handleBatch(messages.map((m) => m.value), context)) }
+            : { ...jobs, handle: async (message, context) => void (await this.jobSender.handle(message.value, context)) },
+        ),
       );
     }
     for (const lane of URGENCIES) {

@@ -191,6 +191,22 @@ export class PlanningRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * The given deliveries, those of one language together (then in member order): an e-mail
+   * request carries one language's content, so a chunk cut from this order makes one full
+   * request per language instead of one small request per language in every chunk.
+   */
+  async inLanguageOrder(ids: string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.db.query(`SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY language, member_id`, [ids]);
+    const ordered = rows.map((r) => r.id);
+    // One that no longer exists stays in the list: claiming it finds nothing, as it would have.
+    if (ordered.length < ids.length) {
+      const found = new Set(ordered);
+      ordered.push(...ids.filter((id) => !found.has(id)));
+    }
+    return ordered;
+  }
+
   /** SET LOCAL keeps each setting to its transaction: the connection goes back to the pool, and in standalone mode PGlite is one session for every app. */
   private async inTransaction<T>(runner: QueryRunner, settings: string[], work: () => Promise<T>): Promise<T> {
     await runner.startTransaction();
