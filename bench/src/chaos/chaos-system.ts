@@ -68,7 +68,9 @@ export class ChaosSystem {
       SIM_SENDGRID_EVENT_WEBHOOK_URL: `${trackerUrl}${TRACKER_WEBHOOK_PATHS.sendGridEvents}`,
       // SendGrid's day of Event Webhook retries in 24 minutes (first retry after 0.5 s, then at
       // most a minute apart), so that a scenario sees the events it would deliver later.
-      SIM_CONFIG: process.env.SIM_CONFIG ?? JSON.stringify({ callbackRetry: { timeScale: 60 } }),
+      // The simulator lists every message of the run (Twilio lists far older ones): an in-doubt
+      // lookup made long after the send must find it, as it would at Twilio.
+      SIM_CONFIG: process.env.SIM_CONFIG ?? JSON.stringify({ callbackRetry: { timeScale: 60 }, retention: { messagesPerChannel: 200_000, messagesPerAddress: 20 } }),
       // As in the benchmark: SMS and e-mail limits lifted (the machine is the limit), calls at a realistic account limit.
       TWILIO_MESSAGES_PER_SECOND: process.env.TWILIO_MESSAGES_PER_SECOND ?? '100000',
       SENDGRID_REQUESTS_PER_SECOND: process.env.SENDGRID_REQUESTS_PER_SECOND ?? '10000',

@@ -45,7 +45,10 @@ export class MailSendService {
       const rates = this.config.current.email;
       const fates = received.map((message) => decideEmailFate(message.to, rates, prng));
       const recipients = received.map((message, i) => {
-        this.stats.accepted('email', message.customArgs?.delivery_id ?? `${message.to}\n${message.subject ?? ''}`);
+        const deliveryId = message.customArgs?.delivery_id;
+        if (this.stats.accepted('email', deliveryId ?? `${message.to}\n${message.subject ?? ''}`)) {
+          this.logger.warn({ msg: 'e-mail accepted a second time (same delivery_id)', id: messageId, deliveryId });
+        }
         return { message: this.store.record(message), fate: fates[i] };
       });
       this.stats.emailRequestAccepted();

@@ -59,10 +59,13 @@ export class SimStats {
   private seen = freshSeen();
   private retries = freshRetryQueue();
 
-  accepted(channel: SimChannel, duplicateKey: string): void {
+  /** Counts an accepted message; true when it is a duplicate of an earlier one (the caller logs which). */
+  accepted(channel: SimChannel, duplicateKey: string): boolean {
     const stats = this.channels[channel];
     stats.accepted += 1;
-    if (this.seen[channel].add(duplicateKey)) stats.duplicates += 1;
+    const duplicate = this.seen[channel].add(duplicateKey);
+    if (duplicate) stats.duplicates += 1;
+    return duplicate;
   }
 
   emailRequestAccepted(): void {

@@ -82,7 +82,9 @@ export class TwilioCallsService {
       machineDetection: form.text('MachineDetection'),
       statuses: new StatusHistory(),
     });
-    this.stats.accepted('voice', `${to}\n${twiml ?? url ?? ''}`);
+    if (this.stats.accepted('voice', `${to}\n${twiml ?? url ?? ''}`)) {
+      this.logger.warn({ msg: 'call placed a second time (same To and answer)', id: call.id, statusCallback });
+    }
     const events = requestedCallEvents(call.statusCallbackEvents ?? []);
     this.lifecycle.start(call, decideCallFate(to, rates, prng, earlierCalls), { accountSid, events, machineDetection: call.machineDetection }, prng);
     this.logger.debug({ msg: 'call accepted', id: call.id, says: call.said?.length ?? 0 });

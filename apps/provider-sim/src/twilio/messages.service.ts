@@ -83,7 +83,10 @@ export class TwilioMessagesService {
       statusCallback,
       statuses: new StatusHistory(),
     });
-    this.stats.accepted('sms', `${to}\n${message.body}`);
+    if (this.stats.accepted('sms', `${to}\n${message.body}`)) {
+      // The status callback URL names the delivery: what a run needs to find out why it went twice.
+      this.logger.warn({ msg: 'sms accepted a second time (same To and body)', id: message.id, statusCallback });
+    }
     this.lifecycle.start(message, decideSmsFate(to, rates, prng), { accountSid, messagingServiceSid }, prng);
     this.logger.debug({ msg: 'sms accepted', id: message.id, segments, encoding });
 
