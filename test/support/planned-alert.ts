@@ -20,8 +20,8 @@ export async function issuedAlert(db: DataSource, binIds: string[], over: Partia
   return event;
 }
 
-/** An issued alert with `members` new members in herdersem, each with one planned delivery on `channel` (SMS or e-mail), in `languages` by turns. */
-export async function plannedAlert(db: DataSource, members: number, channel: Extract<Channel, 'sms' | 'email'> = 'sms', languages: Language[] = ['nl']): Promise<{ alertId: string; ids: string[] }> {
+/** An issued alert with `members` new members in herdersem, each with one planned delivery on `channel` (a call goes to the mobile number), in `languages` by turns. */
+export async function plannedAlert(db: DataSource, members: number, channel: Channel = 'sms', languages: Language[] = ['nl']): Promise<{ alertId: string; ids: string[] }> {
   const alertId = randomUUID();
   await new AlertRepository(db).create(
     { id: alertId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 't', body: 'b' } }, issuedAt: new Date() },

@@ -128,7 +128,7 @@ export class DeliveryJobSender {
         const outcomes = this.withHolds(await this.sender.send(claimed, content, fence), claimed, expiresAt);
         const written = new Set(await this.deliveries.recordOutcomes(outcomes, this.holder));
         if (written.size < outcomes.length) {
-          this.logger.warn({ msg: 'deliveries taken over by another sender while this one sent; their outcomes are left to it', jobId, alertId: job.alertId, deliveries: outcomes.length - written.size });
+          this.logger.warn({ msg: 'deliveries taken over by another sender while this one sent; their outcomes are left to it', jobId, alertId: job.alertId, deliveries: outcomes.length - written.size, first: outcomes.filter((o) => !written.has(o.id)).slice(0, 20).map((o) => o.id) });
         }
         for (const o of outcomes) {
           if (!written.has(o.id)) continue;

@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstr
 import { TOPICS, alertIssuedV1, deliveryJob, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Channel, DEFAULT_RETRY_POLICY, LinkSigner, MEMBER_PAGE_PATHS, URGENCIES } from '@bin-alert/domain';
+import { Channel, DEFAULT_RETRY_POLICY, LinkSigner, MEMBER_PAGE_PATHS, URGENCIES, providerCallTimeoutMs } from '@bin-alert/domain';
 import { MESSAGE_BUS, MessageBus, MessagingModule, OutboxRelay, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
 import {
   AlertRepository,
@@ -61,7 +61,9 @@ export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
 }
 
 function createChannelSender(channel: Channel, config: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, metrics: AppMetrics, links: MemberLinkSettings): ChannelSender {
-  const providers = providerSettingsFrom(config);
+  const configured = providerSettingsFrom(config);
+  // A call under a lease is answered or given up before the lease ends (ADR 0025, providerCallTimeoutMs).
+  const providers = { ...configured, twilio: { ...configured.twilio, requestTimeoutMs: providerCallTimeoutMs(settings.leaseMs) } };
   switch (channel) {
     case 'sms':
       return new SmsChannelSender(measuredProviders.sms(new TwilioSmsSender(providers.twilio), metrics), limiter, settings);

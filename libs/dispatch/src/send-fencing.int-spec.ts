@@ -6,7 +6,7 @@ import type { Channel } from '@bin-alert/domain';
 import type { HandlerContext } from '@bin-alert/messaging';
 import { DeliveryRepository, PlanningRepository, openDataSource } from '@bin-alert/persistence';
 import { Stores, createRedis, redisStores } from '@bin-alert/platform';
-import { EmailBatch, ProviderError, SmsMessage } from '@bin-alert/providers';
+import { EmailBatch, ProviderError, SmsMessage, VoiceCall } from '@bin-alert/providers';
 import { deliveryStatuses, plannedAlert as plannedChannelAlert } from '../../../test/support/planned-alert';
 import { testConfig } from '../../../test/support/test-config';
 import { DeliveryJobSender } from './delivery-job.sender';
@@ -16,6 +16,7 @@ import { EmailChannelSender } from './email-channel.sender';
 import { LaneGate } from './lane-gate';
 import { ProviderRateLimiter } from './provider-rate-limiter';
 import { SmsChannelSender } from './sms-channel.sender';
+import { VoiceChannelSender } from './voice-channel.sender';
 
 /** A promise and the function that settles it: a provider call or a token wait the test lets go. */
 function gate(): { opened: Promise<void>; open: () => void } {
@@ -53,7 +54,7 @@ describe('the send fence and held deliveries', () => {
     await db?.destroy();
   });
 
-  const plannedAlert = (channel: 'sms' | 'email', members: number) => plannedChannelAlert(db, members, channel);
+  const plannedAlert = (channel: Channel, members: number) => plannedChannelAlert(db, members, channel);
 
   const job = (alertId: string, channel: Channel, deliveryIds: string[]): DeliveryJobV1 => ({
     type: 'delivery.job',
@@ -68,7 +69,7 @@ describe('the send fence and held deliveries', () => {
     plannedAt: new Date().toISOString(),
   });
 
-  const jobSender = (sender: SmsChannelSender | EmailChannelSender, holder: string) =>
+  const jobSender = (sender: SmsChannelSender | EmailChannelSender | VoiceChannelSender, holder: string) =>
     new DeliveryJobSender(sender, deliveries(), new PlanningRepository(db), new LaneGate(), settings, holder);
 
   const statuses = (alertId: string) => deliveryStatuses(db, alertId);
@@ -168,6 +169,94 @@ describe('the send fence and held deliveries', () => {
     const summary = await jobSender(new SmsChannelSender(down, new ProviderRateLimiter(redis.buckets), settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
     expect(summary).toMatchObject({ sent: 0, failed: 0, held: 2 });
     expect(await statuses(alertId)).toEqual({ 'planned:provider_unavailable_503_after_3_attempts': 2 });
+  });
+
+  /** A create that reached the provider and whose answer never came back: axios's timeout after 30 s on a saturated machine. */
+  const unanswered = (provider: 'twilio' | 'sendgrid' = 'twilio') => new ProviderError(provider, { transportCode: 'ECONNABORTED' });
+  const callStarted = async (ids: string[]) =>
+    (await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1::uuid[]) AND call_started_at IS NOT NULL`, [ids]))[0].n;
+
+  it('holds an SMS whose create got no answer, and its next sender finds it at Twilio instead of sending it again', async () => {
+    const { alertId, ids } = await plannedAlert('sms', 2);
+    const provider = twilio();
+    let firstCall = true;
+    // The first create reaches Twilio, which accepts it; its answer never comes back.
+    const timingOut = {
+      ...provider,
+      send: async (m: SmsMessage) => {
+        const accepted = await provider.send(m);
+        if (!firstCall) return accepted;
+        firstCall = false;
+        throw unanswered();
+      },
+    };
+    const limiter = new ProviderRateLimiter(redis.buckets);
+    expect(await jobSender(new SmsChannelSender(timingOut, limiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 1, held: 1 });
+    expect(await statuses(alertId)).toEqual({ accepted: 1, 'planned:network_error_in_doubt': 1 });
+    expect(provider.accepted).toHaveLength(2);
+    // Released after the hold: the next sender asks Twilio first, finds it, and sends nothing.
+    expect(await jobSender(new SmsChannelSender(provider, limiter, settings), 'sender-b').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 1 });
+    expect(provider.accepted.map((m) => m.deliveryId).sort()).toEqual([...ids].sort());
+    expect(await statuses(alertId)).toEqual({ accepted: 2 });
+  });
+
+  it('holds a call whose create got no answer, and its next sender finds it at Twilio instead of calling again', async () => {
+    const { alertId, ids } = await plannedAlert('voice', 2);
+    const placed: VoiceCall[] = [];
+    const timingOut = {
+      call: async (c: VoiceCall) => {
+        placed.push(c);
+        if (placed.length === 1) throw unanswered();
+        return { providerId: `CA${placed.length}` };
+      },
+      findPlaced: async ({ to }: { to: string }) => (placed.some((c) => c.to === to) ? { providerId: 'CA-earlier' } : null),
+    };
+    const limiter = new ProviderRateLimiter(redis.buckets);
+    expect(await jobSender(new VoiceChannelSender(timingOut, limiter, settings), 'sender-a').handle(job(alertId, 'voice', ids), context)).toMatchObject({ sent: 1, held: 1 });
+    expect(await jobSender(new VoiceChannelSender(timingOut, limiter, settings), 'sender-b').handle(job(alertId, 'voice', ids), context)).toMatchObject({ sent: 1 });
+    expect(placed.map((c) => c.deliveryId).sort()).toEqual([...ids].sort());
+  });
+
+  it('holds with its own doubt an SMS whose create got no answer, even when no earlier holder left one', async () => {
+    const { alertId, ids } = await plannedAlert('sms', 2);
+    const attempts: string[] = [];
+    const silent = {
+      send: async (m: SmsMessage): Promise<never> => {
+        attempts.push(m.deliveryId);
+        throw unanswered();
+      },
+      findAccepted: async () => null,
+    };
+    const limiter = new ProviderRateLimiter(redis.buckets);
+    expect(await jobSender(new SmsChannelSender(silent, limiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 0, failed: 0, held: 2 });
+    expect(attempts).toHaveLength(2);
+    expect(await statuses(alertId)).toEqual({ 'planned:network_error_in_doubt': 2 });
+    expect(await callStarted(ids)).toBe(2);
+    // Twilio never got them: the next sender asks, finds nothing and sends them.
+    const provider = twilio();
+    expect(await jobSender(new SmsChannelSender(provider, limiter, settings), 'sender-b').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 2 });
+    expect(provider.accepted).toHaveLength(2);
+  });
+
+  it('does not send again an e-mail batch whose request got no answer: held in doubt, then parked', async () => {
+    const { alertId, ids } = await plannedAlert('email', 2);
+    const batches: EmailBatch[] = [];
+    const reset = {
+      sendBatch: async (batch: EmailBatch): Promise<never> => {
+        batches.push(batch);
+        throw unanswered('sendgrid');
+      },
+    };
+    const limiter = new ProviderRateLimiter(redis.buckets);
+    const summary = await jobSender(new EmailChannelSender(reset, limiter, settings), 'sender-a').handle(job(alertId, 'email', ids), context);
+    expect(summary).toMatchObject({ sent: 0, failed: 0, held: 2 });
+    expect(batches).toHaveLength(1);
+    expect(await callStarted(ids)).toBe(2);
+    // SendGrid cannot be asked: the next sender parks them rather than sending them twice.
+    const quick = { sendBatch: async (batch: EmailBatch) => (batches.push(batch), { providerId: 'sg-b' }) };
+    await jobSender(new EmailChannelSender(quick, limiter, settings), 'sender-b').handle(job(alertId, 'email', ids), context);
+    expect(batches).toHaveLength(1);
+    expect(await statuses(alertId)).toEqual({ 'sending:in_doubt_not_resent': 2 });
   });
 
   it("counts a send whose own callback moved it on before the outcome was written, and its route, and not one another sender holds", async () => {

@@ -6,18 +6,31 @@ import { LeaseLostError } from './lease-fence';
 
 /**
  * `retryable`: the failure says nothing about the member (the provider or the rate limiter was
- * away past the policy's attempts), so the delivery is held rather than failed.
+ * away past the policy's attempts), so the delivery is held rather than failed. `inDoubtSince`:
+ * a call went unanswered and may have reached the provider (ProviderError.mayHaveReachedProvider)
+ * at that time; whoever sends the delivery next asks the provider first (findInDoubt).
  */
-export type SendResult = { ok: true; providerId: string } | { ok: false; reason: string; retryable: boolean };
+export type SendResult = { ok: true; providerId: string } | { ok: false; reason: string; retryable: boolean; inDoubtSince?: Date };
 
 /**
- * One provider call under the one retry policy: retryable failures (429, 5xx, network, the rate
- * limiter's store not answering) are tried again with backoff; terminal ones (invalid number,
- * landline, unsubscribed) end at once with their reason, because sending again cannot succeed.
- * A lost lease (LeaseLostError) is not a failure of the call: it is passed on, nothing is retried.
+ * One provider call under the one retry policy: retryable failures (429, 5xx, the rate limiter's
+ * store not answering) are tried again with backoff; terminal ones (invalid number, landline,
+ * unsubscribed) end at once with their reason, because sending again cannot succeed. A call that
+ * got no answer may have reached the provider: it is not made again here. The delivery is held
+ * with the doubt, and its next sender, at least SEND_HOLD_RULE.retryAfterMs later, asks the
+ * provider before sending (Twilio), or parks it (SendGrid, which cannot be asked). Asking at once
+ * would race the unanswered request itself, which a saturated provider may still be reading
+ * (chaos finding 1: 30 s timeouts, each create made again, sent 476 SMS and calls twice). A lost
+ * lease (LeaseLostError) is not a failure of the call: it is passed on, nothing is retried.
  */
-export async function sendWithRetry(call: () => Promise<{ providerId: string }>, policy: RetryPolicy): Promise<SendResult> {
+export function sendWithRetry(call: () => Promise<{ providerId: string }>, policy: RetryPolicy): Promise<SendResult> {
+  return withRetries(call, policy, 'hold');
+}
+
+/** `unanswered`: a call without an answer is held in doubt (a create), or simply made again (a lookup, which changes nothing). */
+async function withRetries(call: () => Promise<{ providerId: string }>, policy: RetryPolicy, unanswered: 'hold' | 'repeat'): Promise<SendResult> {
   for (let attempt = 1; ; attempt++) {
+    const startedAt = new Date();
     try {
       const { providerId } = await call();
       return { ok: true, providerId };
@@ -26,6 +39,7 @@ export async function sendWithRetry(call: () => Promise<{ providerId: string }>,
       const failure = error instanceof ProviderError ? error : null;
       const retryable = failure ? failure.kind === 'retryable' : error instanceof RateLimiterUnavailableError;
       const reason = failure ? failure.reason : error instanceof RateLimiterUnavailableError ? error.reason : `unexpected_error: ${String(error).slice(0, 200)}`;
+      if (failure?.mayHaveReachedProvider && unanswered === 'hold') return { ok: false, reason: `${reason}_in_doubt`, retryable: true, inDoubtSince: startedAt };
       if (!retryable || !mayRetry(attempt, policy)) return { ok: false, reason: retryable ? `${reason}_after_${attempt}_attempts` : reason, retryable };
       await new Promise((r) => setTimeout(r, retryDelayMs(attempt, policy)));
     }
@@ -38,7 +52,8 @@ export async function sendWithRetry(call: () => Promise<{ providerId: string }>,
  */
 export function outcomeOf(delivery: { id: string; inDoubtSince: Date | null }, result: SendResult): DeliveryOutcome {
   if (result.ok) return { id: delivery.id, status: 'accepted', providerId: result.providerId };
-  if (result.retryable) return { id: delivery.id, status: 'held', reason: result.reason, inDoubtSince: delivery.inDoubtSince };
+  // The earliest doubt: an earlier holder's call, or this one's unanswered call (chaos finding 1, candidate e).
+  if (result.retryable) return { id: delivery.id, status: 'held', reason: result.reason, inDoubtSince: delivery.inDoubtSince ?? result.inDoubtSince ?? null };
   return { id: delivery.id, status: 'failed', reason: result.reason };
 }
 
@@ -51,7 +66,7 @@ export type InDoubtResult = { status: 'accepted'; providerId: string } | { statu
  * holds the delivery, still in doubt; a terminal refusal is recorded as a failure with its reason.
  */
 export async function findInDoubt(lookup: () => Promise<{ providerId: string } | null>, policy: RetryPolicy): Promise<InDoubtResult> {
-  const result = await sendWithRetry(async () => (await lookup()) ?? { providerId: '' }, policy);
+  const result = await withRetries(async () => (await lookup()) ?? { providerId: '' }, policy, 'repeat');
   if (!result.ok) return { status: result.retryable ? 'held' : 'failed', reason: `in_doubt_check_failed: ${result.reason}` };
   return result.providerId ? { status: 'accepted', providerId: result.providerId } : { status: 'not_found' };
 }

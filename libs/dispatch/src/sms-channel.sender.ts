@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { AlertContent, renderSms } from '@bin-alert/domain';
 import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
 import { SmsSender, messageStatusCallbackUrl } from '@bin-alert/providers';
@@ -10,6 +11,7 @@ import { findInDoubt, outcomeOf, sendWithRetry } from './send-with-retry';
 
 export class SmsChannelSender implements ChannelSender {
   readonly channel = 'sms' as const;
+  private readonly logger = new Logger('sender-sms');
 
   constructor(
     private readonly sms: SmsSender,
@@ -44,6 +46,7 @@ export class SmsChannelSender implements ChannelSender {
         const earlier = await findInDoubt(() => this.sms.findAccepted({ to, body: rendered.body, since }), this.settings.retryPolicy);
         if (earlier.status === 'held') return { id: delivery.id, ...earlier, inDoubtSince: since };
         if (earlier.status !== 'not_found') return { id: delivery.id, ...earlier };
+        this.logger.warn({ msg: 'in-doubt delivery not found at Twilio; sending it now', deliveryId: delivery.id, since: since.toISOString() });
       }
       const result = await unlessTakenOver(sendWithRetry(async () => {
         if (!paid) await this.limiter.acquire(limit, rendered.segments);

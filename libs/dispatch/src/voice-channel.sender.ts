@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { AlertContent } from '@bin-alert/domain';
 import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
 import { TRACKED_CALL_EVENTS, VoiceCaller, callStatusCallbackUrl, voiceAnswerUrl } from '@bin-alert/providers';
@@ -10,6 +11,7 @@ import { findInDoubt, outcomeOf, sendWithRetry } from './send-with-retry';
 
 export class VoiceChannelSender implements ChannelSender {
   readonly channel = 'voice' as const;
+  private readonly logger = new Logger('sender-voice');
 
   constructor(
     private readonly voice: VoiceCaller,
@@ -27,6 +29,7 @@ export class VoiceChannelSender implements ChannelSender {
         const earlier = await findInDoubt(() => this.voice.findPlaced({ to, since }), this.settings.retryPolicy);
         if (earlier.status === 'held') return { id: delivery.id, ...earlier, inDoubtSince: since };
         if (earlier.status !== 'not_found') return { id: delivery.id, ...earlier };
+        this.logger.warn({ msg: 'in-doubt delivery not found at Twilio; calling now', deliveryId: delivery.id, since: since.toISOString() });
       }
       const result = await unlessTakenOver(sendWithRetry(async () => {
         await this.limiter.acquire(limit);

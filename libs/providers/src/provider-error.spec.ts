@@ -54,4 +54,12 @@ describe('ProviderError from SDK failures', () => {
       reason: 'provider_unavailable_503',
     });
   });
+
+  it('tells a request that may have reached the provider from one that never connected', () => {
+    expect(new ProviderError('twilio', { transportCode: 'ECONNABORTED' }).mayHaveReachedProvider).toBe(true);
+    expect(new ProviderError('twilio', { transportCode: 'ECONNRESET' }).mayHaveReachedProvider).toBe(true);
+    expect(new ProviderError('twilio', {}).mayHaveReachedProvider).toBe(true);
+    expect(new ProviderError('twilio', { transportCode: 'ECONNREFUSED' }).mayHaveReachedProvider).toBe(false);
+    expect(new ProviderError('twilio', { httpStatus: 503 }).mayHaveReachedProvider).toBe(false);
+  });
 });

@@ -24,6 +24,7 @@ export class ProviderError extends Error {
   readonly code?: string;
   readonly httpStatus?: number;
   readonly detail?: string;
+  readonly transportCode?: string;
 
   constructor(provider: ProviderName, failure: ProviderFailure) {
     const { kind, reason } = classifyProviderFailure(failure);
@@ -34,8 +35,20 @@ export class ProviderError extends Error {
     this.code = failure.code;
     this.httpStatus = failure.httpStatus;
     this.detail = failure.detail;
+    this.transportCode = failure.transportCode;
+  }
+
+  /**
+   * The request got no HTTP answer and may have reached the provider all the same (a timeout, a
+   * connection reset after it was written): sending it again could send the message twice. Only
+   * a connection never made (refused, no such host) is known not to have reached it.
+   */
+  get mayHaveReachedProvider(): boolean {
+    return this.httpStatus === undefined && !NEVER_CONNECTED.has(this.transportCode ?? '');
   }
 }
+
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 function describe(provider: ProviderName, reason: string, failure: ProviderFailure): string {
   const facts = [

@@ -7,6 +7,8 @@ export interface TwilioSettings {
   authToken: string;
   fromNumber: string;
   apiBaseUrl: string | null;
+  /** How long one API request may go unanswered (twilio-node's default, 30 s, when unset). */
+  requestTimeoutMs?: number;
 }
 
 export interface SendGridSettings {

@@ -1,4 +1,4 @@
-import { holdUnsentDelivery, leaseCallWindowMs } from './send-hold';
+import { holdUnsentDelivery, leaseCallWindowMs, providerCallTimeoutMs } from './send-hold';
 
 describe('holdUnsentDelivery', () => {
   const rule = { retryAfterMs: 30_000, maxHoldWithoutExpiryMs: 3_600_000 };
@@ -24,5 +24,14 @@ describe('leaseCallWindowMs', () => {
   it('lets calls start in the first half of a renewed lease only', () => {
     expect(leaseCallWindowMs(20_000)).toBe(10_000);
     expect(leaseCallWindowMs(120_000)).toBe(60_000);
+  });
+});
+
+describe('providerCallTimeoutMs', () => {
+  it('gives up a call before the lease it started under ends, waiting 5 s at least and 30 s at most', () => {
+    expect(providerCallTimeoutMs(20_000)).toBe(9_000);
+    expect(providerCallTimeoutMs(120_000)).toBe(30_000);
+    expect(providerCallTimeoutMs(5_000)).toBe(5_000);
+    for (const lease of [12_000, 20_000, 61_000]) expect(leaseCallWindowMs(lease) + providerCallTimeoutMs(lease)).toBeLessThan(lease);
   });
 });

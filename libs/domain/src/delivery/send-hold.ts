@@ -35,3 +35,14 @@ export function holdUnsentDelivery(at: { now: Date; expiresAt: Date | null; plan
 export function leaseCallWindowMs(leaseMs: number): number {
   return Math.floor(leaseMs / 2);
 }
+
+/**
+ * How long a sender waits for a provider's answer to one call: past the call window, the rest of
+ * the lease less a second, so that a call that started within the window has been given up
+ * before the lease ends and a take-over finds no call of the earlier holder still outstanding
+ * (chaos finding 1, candidate b). Between 5 s (shorter gives up on answers a loaded machine still
+ * gives, and each unanswered call holds its delivery in doubt) and twilio-node's default, 30 s.
+ */
+export function providerCallTimeoutMs(leaseMs: number): number {
+  return Math.max(5_000, Math.min(30_000, leaseMs - leaseCallWindowMs(leaseMs) - 1_000));
+}

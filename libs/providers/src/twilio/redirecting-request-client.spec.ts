@@ -1,9 +1,13 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ROOT_CONTEXT, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import twilio from 'twilio';
 import { RedirectingRequestClient } from './redirecting-request-client';
+import { ProviderError } from '../provider-error';
 import { createTwilioClient } from './twilio-client.factory';
+import { TwilioSmsSender } from './twilio-sms.sender';
 
 describe('RedirectingRequestClient', () => {
   const client = new RedirectingRequestClient('http://127.0.0.1:4010/');
@@ -48,5 +52,23 @@ describe('createTwilioClient', () => {
     expect(createTwilioClient({ ...settings, apiBaseUrl: 'http://127.0.0.1:4010' }).httpClient).toBeInstanceOf(
       RedirectingRequestClient,
     );
+  });
+
+  it('gives up a request after requestTimeoutMs, as a failure that may have reached Twilio (chaos finding 1)', async () => {
+    // A server that reads the request and never answers: Twilio on a saturated machine.
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const sender = new TwilioSmsSender({ ...settings, apiBaseUrl: `http://127.0.0.1:${port}`, requestTimeoutMs: 300 });
+      const started = Date.now();
+      const failure = await sender.send({ deliveryId: 'd', to: '+32470000001', body: 'b' }).catch((error: unknown) => error);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(failure).toBeInstanceOf(ProviderError);
+      expect(failure).toMatchObject({ reason: 'network_error', mayHaveReachedProvider: true });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

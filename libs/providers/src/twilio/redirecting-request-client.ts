@@ -13,11 +13,12 @@ const TWILIO_ORIGIN = /^https:\/\/([a-z0-9-]+\.)*twilio\.com(:443)?(?=\/|$)/i;
  * `client.api.baseUrl`, which the SDK then re-mangles with TWILIO_EDGE/TWILIO_REGION.
  */
 export class RedirectingRequestClient {
-  private readonly delegate = new twilio.RequestClient();
+  private readonly delegate: RequestClient;
   private readonly origin: string;
 
-  constructor(origin: string) {
+  constructor(origin: string, timeoutMs?: number) {
     this.origin = origin.replace(/\/+$/, '');
+    this.delegate = new twilio.RequestClient({ timeout: timeoutMs });
   }
 
   /**

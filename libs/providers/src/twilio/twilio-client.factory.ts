@@ -9,8 +9,8 @@ export type TwilioClient = twilio.Twilio;
  * retryable ProviderErrors and go through the system's single retry policy instead.
  */
 export function createTwilioClient(settings: TwilioSettings): TwilioClient {
-  if (settings.apiBaseUrl === null) return twilio(settings.accountSid, settings.authToken);
-  const httpClient = new RedirectingRequestClient(settings.apiBaseUrl);
+  if (settings.apiBaseUrl === null) return twilio(settings.accountSid, settings.authToken, { timeout: settings.requestTimeoutMs });
+  const httpClient = new RedirectingRequestClient(settings.apiBaseUrl, settings.requestTimeoutMs);
   // ClientOpts types httpClient as the concrete RequestClient class, but the SDK only ever calls
   // `request(opts)` on it — which is what its custom-http-client guide relies on.
   return twilio(settings.accountSid, settings.authToken, {
