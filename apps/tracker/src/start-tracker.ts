@@ -24,6 +24,8 @@ export async function startTracker(config: AppConfig, port = config.TRACKER_PORT
   configureHttpApp(app, { jsonLimit: '10mb', urlencoded: { limit: '256kb' }, shutdownHooks: false });
   // The delivery projection is an @EventPattern handler on the app's MessageBus (ADR 0002).
   connectMessageBusConsumers(app);
-  // Signals are handled by serveApp's drain, not by Nest's shutdown hooks (ADR 0017).
-  return serveApp(app, config, { name: 'tracker', port });
+  // Signals are handled by serveApp's drain, not by Nest's shutdown hooks (ADR 0017). Callbacks
+  // are taken while the projection joins its group: a tracker restarted after a crash answered
+  // nothing for 30 s, and Twilio had given the callbacks up (docs/reliability.md, finding 4).
+  return serveApp(app, config, { name: 'tracker', port, listenBeforeConsumers: true });
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Controller, Get, Module, Req } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import { loadConfig } from '../config/app-config';
@@ -26,7 +27,50 @@ async function served(env: Record<string, string>): Promise<NestExpressApplicati
   return serveApp(app, loadConfig(env), { name: 'serve-test', port: 0 });
 }
 
+/** Consumers whose group join takes until `joined` settles: a group that waits out a dead member's session. */
+class SlowToJoin extends Server implements CustomTransportStrategy {
+  constructor(private readonly joined: Promise<void>) {
+    super();
+  }
+
+  async listen(callback: () => void): Promise<void> {
+    await this.joined;
+    callback();
+  }
+
+  close(): void {}
+
+  on(): never {
+    throw new Error('no events');
+  }
+
+  unwrap<T>(): T {
+    return undefined as T;
+  }
+}
+
 describe('serveApp (ADR 0017)', () => {
+  it.each([true, false])('with listenBeforeConsumers %s, answers requests while the consumers join (or only after)', async (listenBeforeConsumers) => {
+    const app = await NestFactory.create<NestExpressApplication>(ServeTestModule, { logger: false, bodyParser: false });
+    configureHttpApp(app, { shutdownHooks: false });
+    let join!: () => void;
+    app.connectMicroservice({ strategy: new SlowToJoin(new Promise<void>((resolve) => (join = resolve))) });
+    const serving = serveApp(app, loadConfig({}), { name: 'serve-test', port: 0, listenBeforeConsumers });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(app.getHttpServer().listening).toBe(listenBeforeConsumers);
+      if (listenBeforeConsumers) expect((await fetch(`${await app.getUrl()}/whoami`)).status).toBe(200);
+      join();
+      await serving;
+      expect(app.getHttpServer().listening).toBe(true);
+    } finally {
+      join();
+      await serving.catch(() => undefined);
+      await app.close();
+    }
+  });
+
+
   it('binds HOST and believes X-Forwarded-For only from TRUSTED_PROXIES', async () => {
     const untrusting = await served({});
     const trusting = await served({ TRUSTED_PROXIES: 'loopback' });
