@@ -13,22 +13,20 @@ import { LeaseLostError } from './lease-fence';
 export type SendResult = { ok: true; providerId: string } | { ok: false; reason: string; retryable: boolean; inDoubtSince?: Date };
 
 /**
- * One provider call under the one retry policy: retryable failures (429, 5xx, the rate limiter's
- * store not answering) are tried again with backoff; terminal ones (invalid number, landline,
- * unsubscribed) end at once with their reason, because sending again cannot succeed. A call that
- * got no answer may have reached the provider: it is not made again here. The delivery is held
- * with the doubt, and its next sender, at least SEND_HOLD_RULE.retryAfterMs later, asks the
- * provider before sending (Twilio), or parks it (SendGrid, which cannot be asked). Asking at once
- * would race the unanswered request itself, which a saturated provider may still be reading
- * (chaos finding 1: 30 s timeouts, each create made again, sent 476 SMS and calls twice). A lost
- * lease (LeaseLostError) is not a failure of the call: it is passed on, nothing is retried.
+ * One provider call under the one retry policy: retryable failures (429, 5xx, network, the rate
+ * limiter's store not answering) are tried again with backoff; terminal ones (invalid number,
+ * landline, unsubscribed) end at once with their reason, because sending again cannot succeed.
+ * `unanswered: 'hold'`, for a provider the next sender can ask (Twilio): a call that got no
+ * answer may have reached the provider and is not made again here; the delivery is held with
+ * the doubt, and its next sender, SEND_HOLD_RULE.retryAfterMs later, asks the provider before
+ * sending (findInDoubt). Asking at once would race the unanswered request itself, which a
+ * saturated provider may still be reading (chaos finding 1: 30 s timeouts, each create made
+ * again, sent 476 SMS and calls twice). `'repeat'` (SendGrid, which cannot be asked and whose
+ * client has no timeout: what goes unanswered there is a connection reset, in the chaos runs
+ * always before the request was read) makes it again. A lost lease (LeaseLostError) is not a
+ * failure of the call: it is passed on, nothing is retried.
  */
-export function sendWithRetry(call: () => Promise<{ providerId: string }>, policy: RetryPolicy): Promise<SendResult> {
-  return withRetries(call, policy, 'hold');
-}
-
-/** `unanswered`: a call without an answer is held in doubt (a create), or simply made again (a lookup, which changes nothing). */
-async function withRetries(call: () => Promise<{ providerId: string }>, policy: RetryPolicy, unanswered: 'hold' | 'repeat'): Promise<SendResult> {
+export async function sendWithRetry(call: () => Promise<{ providerId: string }>, policy: RetryPolicy, unanswered: 'hold' | 'repeat' = 'repeat'): Promise<SendResult> {
   for (let attempt = 1; ; attempt++) {
     const startedAt = new Date();
     try {
@@ -66,7 +64,7 @@ export type InDoubtResult = { status: 'accepted'; providerId: string } | { statu
  * holds the delivery, still in doubt; a terminal refusal is recorded as a failure with its reason.
  */
 export async function findInDoubt(lookup: () => Promise<{ providerId: string } | null>, policy: RetryPolicy): Promise<InDoubtResult> {
-  const result = await withRetries(async () => (await lookup()) ?? { providerId: '' }, policy, 'repeat');
+  const result = await sendWithRetry(async () => (await lookup()) ?? { providerId: '' }, policy);
   if (!result.ok) return { status: result.retryable ? 'held' : 'failed', reason: `in_doubt_check_failed: ${result.reason}` };
   return result.providerId ? { status: 'accepted', providerId: result.providerId } : { status: 'not_found' };
 }

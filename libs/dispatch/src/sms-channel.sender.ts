@@ -59,7 +59,7 @@ export class SmsChannelSender implements ChannelSender {
           validityPeriodSeconds: content.urgency === 'urgent' ? this.settings.urgentSmsValiditySeconds : undefined,
           statusCallbackUrl: messageStatusCallbackUrl(this.settings.trackerPublicUrl, delivery.id),
         });
-      }, this.settings.retryPolicy));
+      }, this.settings.retryPolicy, 'hold'));
       return result && outcomeOf(delivery, result);
     });
     return outcomes.filter((o): o is DeliveryOutcome => o !== null);

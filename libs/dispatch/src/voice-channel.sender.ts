@@ -43,7 +43,7 @@ export class VoiceChannelSender implements ChannelSender {
           statusCallbackEvents: [...TRACKED_CALL_EVENTS],
           machineDetection: 'DetectMessageEnd',
         });
-      }, this.settings.retryPolicy));
+      }, this.settings.retryPolicy, 'hold'));
       return result && outcomeOf(delivery, result);
     });
     return outcomes.filter((o): o is DeliveryOutcome => o !== null);
