@@ -40,6 +40,7 @@ const ALERTS = 'libs/alerts';
 const MEMBERSHIP = 'libs/membership';
 const ACCOUNTS = 'libs/accounts';
 const TRACKING = 'libs/tracking';
+const REPORTS = 'libs/reports';
 const DISPATCHER_APP: Rule = { may: [DISPATCH, MESSAGING, PLATFORM], why: 'wiring only: the dispatcher is libs/dispatch' };
 
 /** Source → allowed targets. No lib lists an app: no lib imports an app. */
@@ -55,9 +56,10 @@ const IMPORT_RULES: Record<string, Rule> = {
   [ALERTS]: { may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM], why: 'the alert lifecycle and its dashboard: composes, issues through the outbox, exports CAP' },
   [MEMBERSHIP]: { may: [DOMAIN, PERSISTENCE, MESSAGING, PLATFORM], why: 'joining, confirming contacts, deciding and ending memberships, preferences, signed member links' },
   [ACCOUNTS]: { may: [DOMAIN, PERSISTENCE, PLATFORM], why: 'staff accounts and signing in' },
+  [REPORTS]: { may: [DOMAIN, PERSISTENCE], why: "the reports (messages sent, membership counts, an alert's reach) within the reader's BINs" },
   [TRACKING]: { may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM], why: 'verified provider callbacks → delivery status events → projections (statuses, live counters); no provider SDK: the signatures are checked at the edge' },
   'apps/intake': {
-    may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM, MEMBER_PAGES, ALERTS, MEMBERSHIP, ACCOUNTS],
+    may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM, MEMBER_PAGES, ALERTS, MEMBERSHIP, ACCOUNTS, REPORTS],
     why: 'the API and member pages: wiring of the feature libs; not libs/dispatch: the ops page reads the rate-limit buckets from libs/platform',
   },
   'apps/tracker': {

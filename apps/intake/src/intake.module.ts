@@ -19,6 +19,7 @@ import {
 import { AlertDashboardService, AlertIssuingService } from '@bin-alert/alerts';
 import { AccountAdminService, LOGIN_THROTTLE, LoginService, StaffAccountStanding } from '@bin-alert/accounts';
 import { MEMBER_CLOCK, MemberLinks, MembershipService, PreferenceService } from '@bin-alert/membership';
+import { ReportsService } from '@bin-alert/reports';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
 import { AuthController } from './auth/auth.controller';
@@ -107,6 +108,7 @@ export class IntakeModule implements NestModule {
         MembershipService,
         PreferenceService,
         ReportScope,
+        ReportsService,
         AlertDashboardService,
         RetentionSweeper,
       ],

@@ -1,7 +1,7 @@
-import { Controller, ForbiddenException, Get, Injectable, NotFoundException, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Injectable, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { CSV_MEDIA_TYPE, CsvDelimiter, Principal, alertReachCsv, binsOutsideScope, membershipCountsCsv, messagesSentCsv } from '@bin-alert/domain';
-import { ReferenceDataRepository, ReportRepository } from '@bin-alert/persistence';
+import { CSV_MEDIA_TYPE, CsvDelimiter, Principal, alertReachCsv, membershipCountsCsv, messagesSentCsv } from '@bin-alert/domain';
+import { ReportPeriod, ReportsService } from '@bin-alert/reports';
 import { ApiDoc, CurrentPrincipal, RequestValidationError, Roles } from '@bin-alert/platform';
 import { REPORT_DOCS as DOCS, reportFormatQuery, reportPeriodQuery as period } from './reports.docs';
 
@@ -24,23 +24,10 @@ function answer<T>(res: Response, format: ReportFormat, filename: string, json: 
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-/** Which BINs a report covers: those asked for, all of them in the caller's scope, or a 403 naming the others. */
+/** How a report is asked for in the query: its period and BINs, and JSON or CSV. */
 @Injectable()
 export class ReportScope {
-  constructor(private readonly references: ReferenceDataRepository) {}
-
-  async bins(principal: Principal, asked: string[] | null): Promise<string[]> {
-    const all = await this.references.listBins();
-    if (!asked) return all.filter((b) => binsOutsideScope(principal, [{ id: b.id, policeZone: b.policeZone }]).length === 0).map((b) => b.id);
-    const known = all.filter((b) => asked.includes(b.id));
-    const unknown = asked.filter((id) => !known.some((b) => b.id === id));
-    if (unknown.length > 0) throw new RequestValidationError(unknown.map((id) => ({ field: 'bins', reason: `unknown BIN '${id}'` })));
-    const outside = binsOutsideScope(principal, known.map((b) => ({ id: b.id, policeZone: b.policeZone })));
-    if (outside.length > 0) throw new ForbiddenException(`not your BIN: ${outside.join(', ')}`);
-    return asked;
-  }
-
-  period(query: unknown): { binIds: string[] | null; from: Date; to: Date; format: ReportFormat } {
+  period(query: unknown): ReportPeriod & { format: ReportFormat } {
     const parsed = period.safeParse(query);
     if (!parsed.success) throw RequestValidationError.fromZod(parsed.error);
     const year = new Date().getUTCFullYear();
@@ -63,7 +50,7 @@ export class ReportScope {
 @Roles('board', 'operator', 'supervisor', 'admin')
 export class ReportsController {
   constructor(
-    private readonly reports: ReportRepository,
+    private readonly reports: ReportsService,
     private readonly scope: ReportScope,
   ) {}
 
@@ -71,8 +58,7 @@ export class ReportsController {
   @ApiDoc(DOCS.messages)
   async messages(@CurrentPrincipal() principal: Principal, @Query() query: unknown, @Res({ passthrough: true }) res: Response) {
     const p = this.scope.period(query);
-    const bins = await this.scope.bins(principal, p.binIds);
-    const rows = await this.reports.messagesSent(bins, p.from, p.to);
+    const { bins, rows } = await this.reports.messagesSent(principal, p);
     return answer(res, p.format, `bin-alert-messages-${day(p.from)}-${day(p.to)}.csv`, { from: p.from, to: p.to, bins, rows }, (d) => messagesSentCsv(rows, d));
   }
 
@@ -80,12 +66,11 @@ export class ReportsController {
   @ApiDoc(DOCS.membership)
   async membership(@CurrentPrincipal() principal: Principal, @Query() query: unknown, @Res({ passthrough: true }) res: Response) {
     const p = this.scope.period(query);
-    const bins = await this.scope.bins(principal, p.binIds);
-    const rows = await this.reports.membershipCounts(bins, p.from, p.to);
+    const { bins, rows } = await this.reports.membershipCounts(principal, p);
     return answer(res, p.format, `bin-alert-membership-${day(p.from)}-${day(p.to)}.csv`, { from: p.from, to: p.to, bins, rows }, (d) => membershipCountsCsv(rows, d));
   }
 
-  /** Counts only members of the caller's BINs among those the alert targeted. */
+  /** Counts only members of the caller's BINs among those the alert targeted (ReportsService). */
   @Get('alerts/:id/reach')
   @ApiDoc(DOCS.reach)
   async reach(
@@ -95,11 +80,7 @@ export class ReportsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const format = this.scope.format(query);
-    const targeted = await this.reports.alertBins(id);
-    if (!targeted) throw new NotFoundException(`no alert with id ${id}`);
-    const visible = (await this.scope.bins(principal, null)).filter((b) => targeted.includes(b));
-    if (visible.length === 0) throw new ForbiddenException('the alert targeted none of your BINs');
-    const channels = await this.reports.alertReach(id, visible);
-    return answer(res, format, `bin-alert-reach-${id}.csv`, { alertId: id, bins: visible, channels }, (d) => alertReachCsv(channels, d));
+    const { bins, channels } = await this.reports.alertReach(principal, id);
+    return answer(res, format, `bin-alert-reach-${id}.csv`, { alertId: id, bins, channels }, (d) => alertReachCsv(channels, d));
   }
 }
