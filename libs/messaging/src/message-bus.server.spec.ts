@@ -104,7 +104,7 @@ describe('MessageBusServer: @EventPattern handlers as consumers of the MessageBu
 
     await waitFor(async () => broker.deadLetters('refused'), (d) => d.length === 1, { what: 'the dead letter of 13' });
     await waitFor(async () => [...seen], (s) => s.includes('second n=2 attempt=2'), { what: 'the retry of 2' });
-    expect(broker.deadLetters('refused')).toEqual([{ error: 'Error: thirteen is refused for good', source: TOPIC }]);
+    expect(broker.deadLetters('refused')).toEqual([{ error: expect.stringMatching(/^PermanentMessageError\b.*thirteen is refused for good/), source: TOPIC }]);
     expect(attempts.get(13)).toBe(1);
     expect(broker.deadLetters('retried')).toEqual([]);
   });
