@@ -10,9 +10,9 @@ const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) 
  * equal to the English one is an untranslated copy.
  */
 const SAME_AS_ENGLISH: Record<string, string[]> = {
-  nl: ['appName', 'language', 'roleOperator', 'roleSupervisor', 'modeTest', 'categoryCovid', 'live', 'email', 'topic', 'deadLetters', 'status', 'kindTest'],
-  fr: ['appName', 'language', 'modeLegend', 'modeTest', 'categoryCovid', 'body', 'sms', 'email', 'groupStateStable', 'topic', 'urgentBadge', 'kindTest', 'total'],
-  de: ['appName', 'language', 'modeTest', 'normal', 'categoryCovid', 'live', 'sms', 'topic', 'limit', 'status', 'kindTest'],
+  nl: ['appName', 'language', 'roleOperator', 'roleSupervisor', 'modeTest', 'categoryCovid', 'live', 'email', 'topic', 'deadLetters', 'status', 'kindTest', 'routeColumn'],
+  fr: ['appName', 'language', 'modeLegend', 'modeTest', 'categoryCovid', 'body', 'sms', 'email', 'groupStateStable', 'topic', 'urgentBadge', 'kindTest', 'total', 'routeColumn'],
+  de: ['appName', 'language', 'modeTest', 'normal', 'categoryCovid', 'live', 'sms', 'topic', 'limit', 'status', 'kindTest', 'routeColumn'],
 };
 
 describe('console word catalogues', () => {

@@ -1,11 +1,31 @@
-/** The one set of credentials the simulator accepts; anything else is refused as the real APIs would. */
+/**
+ * The credentials the simulator accepts; anything else is refused as the real APIs would. Two
+ * Twilio accounts, so that a second SMS route can be played (ADR 0033): each signs its own
+ * webhooks with its own token and has its own fault settings (SimConfig.secondTwilioAccount).
+ */
 export class SimCredentials {
   constructor(
     readonly twilioAccountSid: string,
     readonly twilioAuthToken: string,
     readonly sendgridApiKey: string,
+    readonly secondTwilioAccountSid = DEFAULT_SECOND_TWILIO_ACCOUNT.accountSid,
+    readonly secondTwilioAuthToken = DEFAULT_SECOND_TWILIO_ACCOUNT.authToken,
   ) {}
+
+  /** The auth token of one of the two Twilio accounts; undefined for any other SID. */
+  twilioAuthTokenOf(accountSid: string | undefined): string | undefined {
+    if (accountSid === this.twilioAccountSid) return this.twilioAuthToken;
+    if (accountSid === this.secondTwilioAccountSid) return this.secondTwilioAuthToken;
+    return undefined;
+  }
+
+  isSecondTwilioAccount(accountSid: string | undefined): boolean {
+    return accountSid === this.secondTwilioAccountSid && accountSid !== this.twilioAccountSid;
+  }
 }
+
+/** The simulator's second Twilio account (libs/providers' SIMULATOR_TWILIO_SECOND says the same). */
+export const DEFAULT_SECOND_TWILIO_ACCOUNT = { accountSid: 'AC00000000000000000000000000000002', authToken: 'sim-auth-token-2' };
 
 export const DEFAULT_SIM_CREDENTIALS = new SimCredentials(
   'AC00000000000000000000000000000000',
@@ -17,6 +37,8 @@ export interface SimCredentialOverrides {
   twilioAccountSid?: string;
   twilioAuthToken?: string;
   sendgridApiKey?: string;
+  secondTwilioAccountSid?: string;
+  secondTwilioAuthToken?: string;
 }
 
 /** Explicit options win over the environment, which wins over the defaults. */
@@ -25,6 +47,8 @@ export function resolveSimCredentials(overrides: SimCredentialOverrides, env: No
     overrides.twilioAccountSid ?? nonEmpty(env.SIM_TWILIO_ACCOUNT_SID) ?? DEFAULT_SIM_CREDENTIALS.twilioAccountSid,
     overrides.twilioAuthToken ?? nonEmpty(env.SIM_TWILIO_AUTH_TOKEN) ?? DEFAULT_SIM_CREDENTIALS.twilioAuthToken,
     overrides.sendgridApiKey ?? nonEmpty(env.SIM_SENDGRID_API_KEY) ?? DEFAULT_SIM_CREDENTIALS.sendgridApiKey,
+    overrides.secondTwilioAccountSid ?? nonEmpty(env.SIM_TWILIO_SECOND_ACCOUNT_SID) ?? DEFAULT_SECOND_TWILIO_ACCOUNT.accountSid,
+    overrides.secondTwilioAuthToken ?? nonEmpty(env.SIM_TWILIO_SECOND_AUTH_TOKEN) ?? DEFAULT_SECOND_TWILIO_ACCOUNT.authToken,
   );
 }
 

@@ -1,4 +1,4 @@
-import { SendGridEventWebhookVerifier, TwilioVoice, providerSettingsFrom, twilioVoicesFrom } from '@bin-alert/providers';
+import { SendGridEventWebhookVerifier, TwilioVoice, providerSettingsFrom, twilioAuthTokensFrom, twilioVoicesFrom } from '@bin-alert/providers';
 import type { Language } from '@bin-alert/domain';
 import { AppConfig, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/platform';
 import type { StatusPublishingSettings } from '@bin-alert/tracking';
@@ -10,6 +10,11 @@ export interface TrackerSettings extends StatusPublishingSettings {
   publicUrl: string;
   /** Twilio signs its webhooks with the account's auth token (the simulator's when there is none). */
   twilioAuthToken: string;
+  /**
+   * Every configured account's token by AccountSid, the second SMS route's too (ADR 0033): a
+   * webhook is checked with the token of the account it names, else with the first account's.
+   */
+  twilioAuthTokensBySid: ReadonlyMap<string, string>;
   sendGridVerifier: SendGridEventWebhookVerifier;
   /** The zone's default language: what a call says when the alert lacks the member's own. */
   zoneDefaultLanguage: Language;
@@ -29,6 +34,7 @@ export function trackerSettingsFrom(config: AppConfig): TrackerSettings {
     publicUrl: config.TRACKER_PUBLIC_URL,
     zoneDefaultLanguage: config.ZONE_DEFAULT_LANGUAGE,
     twilioAuthToken: providerSettingsFrom(config).twilio.authToken,
+    twilioAuthTokensBySid: twilioAuthTokensFrom(providerSettingsFrom(config)),
     voices: twilioVoicesFrom(config),
     sendGridVerifier: new SendGridEventWebhookVerifier(config.SENDGRID_WEBHOOK_PUBLIC_KEY, config.WEBHOOK_MAX_AGE_SECONDS),
     dedupeTtlSeconds: config.WEBHOOK_DEDUPE_TTL_SECONDS,

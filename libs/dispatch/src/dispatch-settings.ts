@@ -1,4 +1,4 @@
-import type { Language, RedialPolicy, RetryPolicy, Urgency } from '@bin-alert/domain';
+import type { CircuitBreakerSettings, Language, RedialPolicy, RetryPolicy, SecondRouteUse, Urgency } from '@bin-alert/domain';
 
 export interface DispatchSettings {
   pageSize: number;
@@ -18,6 +18,8 @@ export interface DispatchSettings {
   /** The tracker's origin as the providers reach it: status callbacks and Gather actions go there. */
   trackerPublicUrl: string;
   twilioMessagesPerSecond: number;
+  /** The second SMS route (ADR 0033): which alerts may take it, its number's limit, and when a route counts as failing. */
+  smsRouting: { secondRouteFor: SecondRouteUse; secondMessagesPerSecond: number; breaker: CircuitBreakerSettings };
   twilioCallsPerSecond: number;
   sendgridRequestsPerSecond: number;
   /** Unanswered or busy calls: how often and how long after they are dialled again, and how often to look for due ones. */

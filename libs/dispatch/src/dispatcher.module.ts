@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstr
 import { TOPICS, alertIssuedV1, deliveryJob, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Channel, DEFAULT_RETRY_POLICY, LinkSigner, MEMBER_PAGE_PATHS, URGENCIES, providerCallTimeoutMs } from '@bin-alert/domain';
+import { Channel, DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRY_POLICY, LinkSigner, MEMBER_PAGE_PATHS, SmsRouteName, URGENCIES, providerCallTimeoutMs } from '@bin-alert/domain';
 import { MESSAGE_BUS, MessageBus, MessagingModule, OutboxRelay, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
 import {
   AlertRepository,
@@ -16,7 +16,7 @@ import {
   ReferenceDataRepository,
   VoiceRedialRepository,
 } from '@bin-alert/persistence';
-import { SendGridEmailSender, TwilioSmsSender, TwilioVoiceCaller, providerSettingsFrom, twilioVoicesFrom } from '@bin-alert/providers';
+import { ProviderSettings, SendGridEmailSender, TwilioSettings, TwilioSmsSender, TwilioVoiceCaller, providerSettingsFrom, twilioVoicesFrom } from '@bin-alert/providers';
 import { APP_CONFIG, AppConfig, AppMetrics, ConfigModule, ObservabilityModule, STORES, Stores, StoresModule, memberLinkSecretFrom } from '@bin-alert/platform';
 import { AlertExpander } from './alert-expander';
 import { DeliveryJobSender } from './delivery-job.sender';
@@ -27,6 +27,7 @@ import { EmailChannelSender } from './email-channel.sender';
 import { ProviderRateLimiter } from './provider-rate-limiter';
 import { measuredProviders } from './provider-call-metrics';
 import { SmsChannelSender } from './sms-channel.sender';
+import { SmsRoute, SmsRoutes } from './sms-routes';
 import { VoiceChannelSender } from './voice-channel.sender';
 import { VoiceRedialScheduler } from './voice-redial.scheduler';
 import { DeferredDeliveryReleaser } from './deferred-delivery.releaser';
@@ -51,6 +52,17 @@ export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
     twilioFromNumber: config.TWILIO_FROM_NUMBER,
     trackerPublicUrl: config.TRACKER_PUBLIC_URL,
     twilioMessagesPerSecond: config.TWILIO_MESSAGES_PER_SECOND,
+    smsRouting: {
+      secondRouteFor: config.TWILIO_SECOND_ROUTE_FOR,
+      secondMessagesPerSecond: config.TWILIO_SECOND_MESSAGES_PER_SECOND,
+      breaker: {
+        ...DEFAULT_CIRCUIT_BREAKER,
+        windowSize: config.SMS_ROUTE_WINDOW,
+        minimumOutcomes: config.SMS_ROUTE_MIN_CALLS,
+        failureRateThreshold: config.SMS_ROUTE_FAILURE_RATE,
+        openMs: config.SMS_ROUTE_OPEN_SECONDS * 1000,
+      },
+    },
     twilioCallsPerSecond: config.TWILIO_CALLS_PER_SECOND,
     sendgridRequestsPerSecond: config.SENDGRID_REQUESTS_PER_SECOND,
     urgentSmsValiditySeconds: 3600,
@@ -60,13 +72,30 @@ export function dispatchSettingsFrom(config: AppConfig): DispatchSettings {
   };
 }
 
+/** The first Twilio account's route, and the second's when configured, each limited at its own number. */
+function smsRoutesFrom(providers: ProviderSettings, settings: DispatchSettings, metrics: AppMetrics): SmsRoutes {
+  const route = (name: SmsRouteName, twilio: TwilioSettings, perSecond: number): SmsRoute => ({
+    name,
+    sender: measuredProviders.sms(new TwilioSmsSender(twilio), metrics),
+    limit: { name: `twilio:messages:${twilio.fromNumber}`, perSecond },
+  });
+  const { secondRouteFor, secondMessagesPerSecond, breaker } = settings.smsRouting;
+  const secondary = providers.twilioSecond ? route('secondary', providers.twilioSecond, secondMessagesPerSecond) : null;
+  return new SmsRoutes(route('primary', providers.twilio, settings.twilioMessagesPerSecond), secondary, secondRouteFor, breaker);
+}
+
 function createChannelSender(channel: Channel, config: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, metrics: AppMetrics, links: MemberLinkSettings): ChannelSender {
   const configured = providerSettingsFrom(config);
   // A call under a lease is answered or given up before the lease ends (ADR 0025, providerCallTimeoutMs).
-  const providers = { ...configured, twilio: { ...configured.twilio, requestTimeoutMs: providerCallTimeoutMs(settings.leaseMs) } };
+  const requestTimeoutMs = providerCallTimeoutMs(settings.leaseMs);
+  const providers = {
+    ...configured,
+    twilio: { ...configured.twilio, requestTimeoutMs },
+    twilioSecond: configured.twilioSecond && { ...configured.twilioSecond, requestTimeoutMs },
+  };
   switch (channel) {
     case 'sms':
-      return new SmsChannelSender(measuredProviders.sms(new TwilioSmsSender(providers.twilio), metrics), limiter, settings);
+      return new SmsChannelSender(smsRoutesFrom(providers, settings, metrics), limiter, settings);
     case 'voice':
       return new VoiceChannelSender(measuredProviders.voice(new TwilioVoiceCaller(providers.twilio), metrics), limiter, settings);
     case 'email':

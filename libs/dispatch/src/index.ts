@@ -9,6 +9,7 @@ export * from './email-channel.sender';
 export * from './provider-rate-limiter';
 export * from './send-with-retry';
 export * from './sms-channel.sender';
+export * from './sms-routes';
 export * from './start-dispatcher';
 export * from './voice-channel.sender';
 export * from './provider-call-metrics';

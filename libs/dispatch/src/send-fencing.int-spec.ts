@@ -6,7 +6,7 @@ import type { Channel } from '@bin-alert/domain';
 import type { HandlerContext } from '@bin-alert/messaging';
 import { DeliveryRepository, PlanningRepository, openDataSource } from '@bin-alert/persistence';
 import { Stores, createRedis, redisStores } from '@bin-alert/platform';
-import { EmailBatch, ProviderError, SmsMessage, VoiceCall } from '@bin-alert/providers';
+import { EmailBatch, ProviderError, SmsMessage, SmsSender, VoiceCall } from '@bin-alert/providers';
 import { deliveryStatuses, plannedAlert as plannedChannelAlert } from '../../../test/support/planned-alert';
 import { testConfig } from '../../../test/support/test-config';
 import { DeliveryJobSender } from './delivery-job.sender';
@@ -17,6 +17,7 @@ import { LaneGate } from './lane-gate';
 import { ProviderRateLimiter } from './provider-rate-limiter';
 import { SmsChannelSender } from './sms-channel.sender';
 import { VoiceChannelSender } from './voice-channel.sender';
+import { SmsRoutes } from './sms-routes';
 
 /** A promise and the function that settles it: a provider call or a token wait the test lets go. */
 function gate(): { opened: Promise<void>; open: () => void } {
@@ -44,6 +45,7 @@ describe('the send fence and held deliveries', () => {
   /** A short lease, so that it runs out within a test; a quick retry policy. */
   const settings: DispatchSettings = { ...dispatchSettingsFrom(testConfig()), leaseMs: 1_500, retryPolicy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 } };
   const deliveries = () => new DeliveryRepository(db);
+  const smsRoute = (sender: SmsSender) => SmsRoutes.single(sender, { name: `twilio:messages:${settings.twilioFromNumber}`, perSecond: settings.twilioMessagesPerSecond });
 
   beforeAll(async () => {
     db = await openDataSource(testConfig().DATABASE_URL, 4);
@@ -93,10 +95,10 @@ describe('the send fence and held deliveries', () => {
     const tokens = gate();
     // A waits for tokens (a saturated shared limit, a starved process) until its lease has run out.
     const slowLimiter = { acquire: () => tokens.opened } as unknown as ProviderRateLimiter;
-    const a = jobSender(new SmsChannelSender(provider, slowLimiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
+    const a = jobSender(new SmsChannelSender(smsRoute(provider), slowLimiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
     await until(async () => (await statuses(alertId)).sending === 3);
     // B gets the same job (a rebalance), waits out A's lease, takes the deliveries over and sends them.
-    const b = await jobSender(new SmsChannelSender(provider, new ProviderRateLimiter(redis.buckets), settings), 'sender-b').handle(job(alertId, 'sms', ids), context);
+    const b = await jobSender(new SmsChannelSender(smsRoute(provider), new ProviderRateLimiter(redis.buckets), settings), 'sender-b').handle(job(alertId, 'sms', ids), context);
     expect(b).toMatchObject({ sent: 3 });
     tokens.open();
     expect(await a).toMatchObject({ sent: 0, failed: 0 });
@@ -141,7 +143,7 @@ describe('the send fence and held deliveries', () => {
     // A Redis client pointed at a closed port: the shared Redis is never stopped.
     const away = redisStores(createRedis('redis://127.0.0.1:1'));
     try {
-      const summary = await jobSender(new SmsChannelSender(provider, new ProviderRateLimiter(away.buckets), settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
+      const summary = await jobSender(new SmsChannelSender(smsRoute(provider), new ProviderRateLimiter(away.buckets), settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
       expect(summary).toMatchObject({ sent: 0, failed: 0, held: 2 });
     } finally {
       await away.close().catch(() => undefined);
@@ -154,7 +156,7 @@ describe('the send fence and held deliveries', () => {
     const released: string[] = [];
     await deliveries().releaseDeferred('sms', new Date(Date.now() + 3_600_000), 1000, async (rows) => void released.push(...rows.filter((r) => ids.includes(r.id)).map((r) => r.id)));
     expect(released.sort()).toEqual([...ids].sort());
-    expect(await jobSender(new SmsChannelSender(provider, new ProviderRateLimiter(redis.buckets), settings), 'sender-b').handle(job(alertId, 'sms', released), context)).toMatchObject({ sent: 2 });
+    expect(await jobSender(new SmsChannelSender(smsRoute(provider), new ProviderRateLimiter(redis.buckets), settings), 'sender-b').handle(job(alertId, 'sms', released), context)).toMatchObject({ sent: 2 });
     expect(await statuses(alertId)).toEqual({ accepted: 2 });
   });
 
@@ -166,7 +168,7 @@ describe('the send fence and held deliveries', () => {
       },
       findAccepted: async () => null,
     };
-    const summary = await jobSender(new SmsChannelSender(down, new ProviderRateLimiter(redis.buckets), settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
+    const summary = await jobSender(new SmsChannelSender(smsRoute(down), new ProviderRateLimiter(redis.buckets), settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
     expect(summary).toMatchObject({ sent: 0, failed: 0, held: 2 });
     expect(await statuses(alertId)).toEqual({ 'planned:provider_unavailable_503_after_3_attempts': 2 });
   });
@@ -191,11 +193,11 @@ describe('the send fence and held deliveries', () => {
       },
     };
     const limiter = new ProviderRateLimiter(redis.buckets);
-    expect(await jobSender(new SmsChannelSender(timingOut, limiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 1, held: 1 });
+    expect(await jobSender(new SmsChannelSender(smsRoute(timingOut), limiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 1, held: 1 });
     expect(await statuses(alertId)).toEqual({ accepted: 1, 'planned:network_error_in_doubt': 1 });
     expect(provider.accepted).toHaveLength(2);
     // Released after the hold: the next sender asks Twilio first, finds it, and sends nothing.
-    expect(await jobSender(new SmsChannelSender(provider, limiter, settings), 'sender-b').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 1 });
+    expect(await jobSender(new SmsChannelSender(smsRoute(provider), limiter, settings), 'sender-b').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 1 });
     expect(provider.accepted.map((m) => m.deliveryId).sort()).toEqual([...ids].sort());
     expect(await statuses(alertId)).toEqual({ accepted: 2 });
   });
@@ -228,13 +230,13 @@ describe('the send fence and held deliveries', () => {
       findAccepted: async () => null,
     };
     const limiter = new ProviderRateLimiter(redis.buckets);
-    expect(await jobSender(new SmsChannelSender(silent, limiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 0, failed: 0, held: 2 });
+    expect(await jobSender(new SmsChannelSender(smsRoute(silent), limiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 0, failed: 0, held: 2 });
     expect(attempts).toHaveLength(2);
     expect(await statuses(alertId)).toEqual({ 'planned:network_error_in_doubt': 2 });
     expect(await callStarted(ids)).toBe(2);
     // Twilio never got them: the next sender asks, finds nothing and sends them.
     const provider = twilio();
-    expect(await jobSender(new SmsChannelSender(provider, limiter, settings), 'sender-b').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 2 });
+    expect(await jobSender(new SmsChannelSender(smsRoute(provider), limiter, settings), 'sender-b').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 2 });
     expect(provider.accepted).toHaveLength(2);
   });
 

@@ -31,6 +31,7 @@ export * from './audience/quiet-hours';
 export * from './membership/membership-lifecycle';
 export * from './membership/member-notice';
 export * from './delivery/delivery-funnel';
+export * from './delivery/sms-routing';
 export * from './access/alert-visibility';
 export * from './content/text-rules';
 export * from './reports/csv';

@@ -50,6 +50,15 @@ export class ProviderError extends Error {
 
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
+/**
+ * Whether the provider may have accepted what a failed call asked for, for a sender about to try
+ * another route (ADR 0033): a call it never answered (mayHaveReachedProvider), and also a 5xx,
+ * which may come after the message was created. A 4xx (429 included) is a refusal.
+ */
+export function mayHaveBeenAccepted(error: ProviderError): boolean {
+  return error.httpStatus === undefined ? error.mayHaveReachedProvider : error.httpStatus >= 500;
+}
+
 function describe(provider: ProviderName, reason: string, failure: ProviderFailure): string {
   const facts = [
     failure.httpStatus !== undefined ? `HTTP ${failure.httpStatus}` : 'no HTTP answer',

@@ -20,5 +20,7 @@ export interface SendGridSettings {
 
 export interface ProviderSettings {
   twilio: TwilioSettings;
+  /** The second SMS route's account (ADR 0033); null: one route. */
+  twilioSecond: TwilioSettings | null;
   sendgrid: SendGridSettings;
 }

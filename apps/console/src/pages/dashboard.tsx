@@ -52,17 +52,20 @@ function Reasons(props: { title: string; counts: Record<string, number>; testId:
 
 const ROUTE_NAMES: Record<string, 'routePrimary' | 'routeSecondary'> = { primary: 'routePrimary', secondary: 'routeSecondary' };
 
-/** Which provider route carried what (ADR 0033): shown once a channel's deliveries name their route. */
+/**
+ * Which provider route carried what (ADR 0033). Everything by the primary route is the usual case
+ * and says nothing worth a table; once another route carried something, every route is shown.
+ */
 function Routes(props: { routes: RouteShare[]; testId: string }) {
   const { t, format } = useConsole();
-  if (props.routes.length === 0) return null;
+  if (props.routes.every((share) => share.route === 'primary')) return null;
   return (
     <div class="reasons" data-testid={props.testId}>
       <h4>{t('routesTitle')}</h4>
       <table class="routes">
         <thead>
           <tr>
-            <td />
+            <th scope="col">{t('routeColumn')}</th>
             <th scope="col">{t('queued')}</th>
             <th scope="col">{t('delivered')}</th>
             <th scope="col">{t('failed')}</th>

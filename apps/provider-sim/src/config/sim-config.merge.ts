@@ -1,4 +1,4 @@
-import { MsRange, SimConfig } from './sim-config';
+import { MsRange, SimConfig, SmsFaults } from './sim-config';
 import { FieldProblem } from '../sim-request.error';
 import { SimConfigPatch } from './sim-config.patch';
 
@@ -19,11 +19,8 @@ export function mergeSimConfig(current: SimConfig, patch: SimConfigPatch): Merge
       ...patch.callbackRetry,
       sendgrid: { ...current.callbackRetry.sendgrid, ...patch.callbackRetry?.sendgrid },
     },
-    sms: {
-      ...current.sms,
-      ...patch.sms,
-      errorRates: mergeRates(current.sms.errorRates, patch.sms?.errorRates),
-    },
+    sms: mergeSmsFaults(current.sms, patch.sms),
+    secondTwilioAccount: { sms: mergeSmsFaults(current.secondTwilioAccount.sms, patch.secondTwilioAccount?.sms) },
     voice: {
       ...current.voice,
       ...patch.voice,
@@ -39,6 +36,10 @@ export function mergeSimConfig(current: SimConfig, patch: SimConfigPatch): Merge
   };
   const problems = crossFieldProblems(config);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
+}
+
+function mergeSmsFaults(current: SmsFaults, patch: Partial<SmsFaults> | undefined): SmsFaults {
+  return { ...current, ...patch, errorRates: mergeRates(current.errorRates, patch?.errorRates) };
 }
 
 function mergeRates(current: Record<string, number>, patch: Record<string, number> | undefined): Record<string, number> {
@@ -61,6 +62,8 @@ function crossFieldProblems(config: SimConfig): FieldProblem[] {
   exclusive('sms.errorRates', Object.values(config.sms.errorRates));
   exclusive('voice.errorRates', Object.values(config.voice.errorRates));
   exclusive('sms.undeliveredRate+failedRate', [config.sms.undeliveredRate, config.sms.failedRate]);
+  exclusive('secondTwilioAccount.sms.errorRates', Object.values(config.secondTwilioAccount.sms.errorRates));
+  exclusive('secondTwilioAccount.sms.undeliveredRate+failedRate', [config.secondTwilioAccount.sms.undeliveredRate, config.secondTwilioAccount.sms.failedRate]);
   exclusive('voice.noAnswerRate+busyRate+failedRate+machineRate', [
     config.voice.noAnswerRate,
     config.voice.busyRate,

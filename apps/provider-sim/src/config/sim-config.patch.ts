@@ -15,6 +15,7 @@ const webhookUrl = z
   .refine((url) => /^https?:\/\//i.test(url), 'must be an http(s) URL')
   .nullable();
 const api = z.enum(SIM_APIS);
+const smsFaults = z.object({ errorRates, undeliveredRate: rate, failedRate: rate, outOfOrderRate: rate }).partial().strict();
 
 /** A partial config as PUT /__sim/config takes it: every level optional, unknown fields refused. */
 export const simConfigPatchSchema = z
@@ -31,7 +32,8 @@ export const simConfigPatchSchema = z
       })
       .partial()
       .strict(),
-    sms: z.object({ errorRates, undeliveredRate: rate, failedRate: rate, outOfOrderRate: rate }).partial().strict(),
+    sms: smsFaults,
+    secondTwilioAccount: z.object({ sms: smsFaults }).partial().strict(),
     voice: z
       .object({ errorRates, noAnswerRate: rate, busyRate: rate, failedRate: rate, machineRate: rate, acknowledgeRate: rate })
       .partial()

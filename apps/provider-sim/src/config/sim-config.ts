@@ -7,6 +7,17 @@ export interface MsRange {
   max: number;
 }
 
+export interface SmsFaults {
+  /** Twilio error code → probability that a valid create is refused with it, synchronously. */
+  errorRates: Record<string, number>;
+  /** Accepted, then `undelivered` with ErrorCode 30003, 30005 or 30006. */
+  undeliveredRate: number;
+  /** Accepted, then `failed` with ErrorCode 30001 and no `sent`. */
+  failedRate: number;
+  /** The later callback of a message is posted before the earlier one. */
+  outOfOrderRate: number;
+}
+
 /**
  * Everything the simulator can be told to do differently from "every provider call succeeds".
  * Rates are probabilities in [0, 1] drawn from the seeded PRNG; magic numbers and addresses
@@ -33,16 +44,12 @@ export interface SimConfig {
     timeScale: number;
     maxQueuedBytes: number;
   };
-  sms: {
-    /** Twilio error code → probability that a valid create is refused with it, synchronously. */
-    errorRates: Record<string, number>;
-    /** Accepted, then `undelivered` with ErrorCode 30003, 30005 or 30006. */
-    undeliveredRate: number;
-    /** Accepted, then `failed` with ErrorCode 30001 and no `sent`. */
-    failedRate: number;
-    /** The later callback of a message is posted before the earlier one. */
-    outOfOrderRate: number;
-  };
+  sms: SmsFaults;
+  /**
+   * The second Twilio account's SMS faults (ADR 0033: a second SMS route), drawn like `sms`'s;
+   * `sms` is the first account's. Latency, rate limits and 429 storms are the API's, shared.
+   */
+  secondTwilioAccount: { sms: SmsFaults };
   voice: {
     errorRates: Record<string, number>;
     noAnswerRate: number;
@@ -96,6 +103,7 @@ export const DEFAULT_SIM_CONFIG: SimConfig = {
     maxQueuedBytes: 64 * 1024 * 1024,
   },
   sms: { errorRates: {}, undeliveredRate: 0, failedRate: 0, outOfOrderRate: 0 },
+  secondTwilioAccount: { sms: { errorRates: {}, undeliveredRate: 0, failedRate: 0, outOfOrderRate: 0 } },
   voice: { errorRates: {}, noAnswerRate: 0, busyRate: 0, failedRate: 0, machineRate: 0, acknowledgeRate: 0 },
   email: { bounceRate: 0, dropRate: 0, deferRate: 0, eventBatchSize: 500, eventBatchWindowMs: 20 },
   rateLimit: { twilioMessages: null, twilioCalls: null, sendgridMail: null },

@@ -38,6 +38,8 @@ export interface SimMessage {
   /** E.164 number or e-mail address. */
   to: string;
   from: string;
+  /** Twilio: the account that created it (the simulator plays two, ADR 0033). */
+  accountSid?: string;
   receivedAt: string;
 
   // sms

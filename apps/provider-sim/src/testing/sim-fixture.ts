@@ -73,6 +73,7 @@ export function settingsFor(apiBaseUrl: string): ProviderSettings {
       fromNumber: SIM_FROM_NUMBER,
       apiBaseUrl,
     },
+    twilioSecond: null,
     sendgrid: {
       apiKey: DEFAULT_SIM_CREDENTIALS.sendgridApiKey,
       fromEmail: 'bin@politie-aalst.example',

@@ -4,6 +4,7 @@ import { MessageStore } from '../inbox/message-store';
 import { StatusHistory } from '../inbox/status-history';
 import { Prng } from '../random/prng';
 import { SimRandom } from '../random/sim-random';
+import { SimCredentials } from '../sim-credentials';
 import { SimStats } from '../stats/sim-stats';
 import { isValidCallbackUrl } from './callback-url';
 import { injectedErrorCode } from './injected-error';
@@ -35,6 +36,7 @@ export class TwilioMessagesService {
     private readonly refusals: TwilioRefusals,
     private readonly stats: SimStats,
     private readonly lifecycle: SmsLifecycle,
+    private readonly credentials: SimCredentials,
   ) {}
 
   create(accountSid: string, form: TwilioForm): Record<string, unknown> {
@@ -64,7 +66,7 @@ export class TwilioMessagesService {
     if (statusCallback !== undefined && !isValidCallbackUrl(statusCallback)) throw twilioErrors.invalidStatusCallback();
     const sender = messagingServiceSid ?? from ?? '';
     if (this.optOuts.isBlocked(to, sender)) throw twilioErrors.unsubscribedRecipient();
-    const rates = this.config.current.sms;
+    const rates = this.credentials.isSecondTwilioAccount(accountSid) ? this.config.current.secondTwilioAccount.sms : this.config.current.sms;
     const injected = injectedErrorCode(rates.errorRates, prng);
     if (injected !== undefined) throw twilioErrors.injected(injected);
 
@@ -75,6 +77,7 @@ export class TwilioMessagesService {
       channel: 'sms',
       to,
       from: from ?? messagingServiceSid ?? '',
+      accountSid,
       receivedAt: now.toISOString(),
       body: body ?? '',
       segments,

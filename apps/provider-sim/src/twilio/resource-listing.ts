@@ -15,7 +15,9 @@ export class TwilioResourceListing {
 
   messages(accountSid: string, query: Record<string, unknown>): Record<string, unknown> {
     const page = this.page('sms', query);
-    return this.envelope(accountSid, 'Messages', 'messages', page.size, page.items.map((m) => this.messageResource(accountSid, m)));
+    // Each account lists its own messages (a second SMS route's lookups must not find the first's).
+    const own = page.items.filter((m) => m.accountSid === undefined || m.accountSid === accountSid);
+    return this.envelope(accountSid, 'Messages', 'messages', page.size, own.map((m) => this.messageResource(accountSid, m)));
   }
 
   calls(accountSid: string, query: Record<string, unknown>): Record<string, unknown> {

@@ -9,7 +9,7 @@ interface TwilioRequest {
   path: string;
 }
 
-/** HTTP Basic with AccountSid:AuthToken, and the URL's account must be the authenticated one. */
+/** HTTP Basic with AccountSid:AuthToken of either account, and the URL's account must be the authenticated one. */
 @Injectable()
 export class TwilioBasicAuthGuard implements CanActivate {
   constructor(private readonly credentials: SimCredentials) {}
@@ -25,7 +25,7 @@ export class TwilioBasicAuthGuard implements CanActivate {
 /** Why Twilio would refuse this request's credentials for account `sid`, if it would. */
 export function twilioAuthRefusal(credentials: SimCredentials, authorization: string | undefined, sid: string | undefined, path: string): TwilioApiError | undefined {
   const presented = basicCredentials(authorization);
-  if (!presented || presented.username !== credentials.twilioAccountSid || presented.password !== credentials.twilioAuthToken) {
+  if (!presented || credentials.twilioAuthTokenOf(presented.username) !== presented.password) {
     return twilioErrors.authenticationFailed();
   }
   if (sid !== presented.username) return twilioErrors.resourceNotFound(path);

@@ -25,7 +25,8 @@ export class TwilioWebhookFactory {
       body: new URLSearchParams(params).toString(),
       headers: {
         'Content-Type': 'application/x-www-form-urlencoded',
-        'X-Twilio-Signature': twilioSignature(this.credentials.twilioAuthToken, url, params),
+        // Each account signs with its own token; every Twilio webhook names its AccountSid.
+        'X-Twilio-Signature': twilioSignature(this.credentials.twilioAuthTokenOf(params.AccountSid) ?? this.credentials.twilioAuthToken, url, params),
         // Twilio sends one per event, the same on every retry: receivers may deduplicate on it.
         'I-Twilio-Idempotency-Token': randomUUID(),
         'User-Agent': 'TwilioProxy/1.1',

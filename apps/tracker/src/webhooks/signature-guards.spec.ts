@@ -10,6 +10,10 @@ const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const settings: TrackerSettings = {
   publicUrl: 'https://bin.example/tracker',
   twilioAuthToken: 'token',
+  twilioAuthTokensBySid: new Map([
+    ['AC1', 'token'],
+    ['AC2', 'second-token'],
+  ]),
   sendGridVerifier: new SendGridEventWebhookVerifier(keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), 600),
   dedupeTtlSeconds: 60,
   claimTtlSeconds: 60,
@@ -24,11 +28,11 @@ function context(request: object): ExecutionContext {
   return { switchToHttp: () => ({ getRequest: () => ({ path: '/p', ...request }) }) } as unknown as ExecutionContext;
 }
 
-function twilioSign(url: string, params: Record<string, string>): string {
+function twilioSign(url: string, params: Record<string, string>, token = 'token'): string {
   const data = Object.keys(params)
     .sort()
     .reduce((acc, k) => acc + k + params[k], url);
-  return createHmac('sha1', 'token').update(data).digest('base64');
+  return createHmac('sha1', token).update(data).digest('base64');
 }
 
 describe('TwilioSignatureGuard', () => {
@@ -44,6 +48,15 @@ describe('TwilioSignatureGuard', () => {
   it('refuses what was signed for the URL the server sees behind the proxy', async () => {
     const signature = twilioSign(`http://127.0.0.1:3104${originalUrl}`, body);
     await expect(guard.canActivate(context({ originalUrl, body, headers: { 'x-twilio-signature': signature } }))).rejects.toBeInstanceOf(ForbiddenException);
+  });
+
+  it('checks a webhook of the second SMS route’s account with that account’s token, not the first’s', async () => {
+    const second = { ...body, AccountSid: 'AC2' };
+    const url = `https://bin.example/tracker${originalUrl}`;
+    await expect(guard.canActivate(context({ originalUrl, body: second, headers: { 'x-twilio-signature': twilioSign(url, second, 'second-token') } }))).resolves.toBe(true);
+    await expect(guard.canActivate(context({ originalUrl, body: second, headers: { 'x-twilio-signature': twilioSign(url, second) } }))).rejects.toBeInstanceOf(ForbiddenException);
+    const first = { ...body, AccountSid: 'AC1' };
+    await expect(guard.canActivate(context({ originalUrl, body: first, headers: { 'x-twilio-signature': twilioSign(url, first, 'second-token') } }))).rejects.toBeInstanceOf(ForbiddenException);
   });
 
   it('answers 400 without a signature and counts the refusal', async () => {

@@ -32,10 +32,12 @@ export async function webhookRefusal(verdict: Exclude<WebhookVerdict, { ok: true
   return verdict.status === 400 ? new BadRequestException(MESSAGES[verdict.problem]) : new ForbiddenException(MESSAGES[verdict.problem]);
 }
 
-/** X-Twilio-Signature over the public URL and the posted form parameters. */
+/** X-Twilio-Signature over the public URL and the posted form parameters, with the token of the account that posted it. */
 export function twilioVerdict(settings: TrackerSettings, request: Request): WebhookVerdict {
   const params = isPlainObject(request.body) ? request.body : {};
-  return verifyTwilioWebhook(settings.twilioAuthToken, request.headers[TWILIO_SIGNATURE_HEADER], publicUrlOf(settings.publicUrl, request.originalUrl), params);
+  // The account the webhook names must have signed it: a forged AccountSid only changes whose token checks it.
+  const named = typeof params.AccountSid === 'string' ? settings.twilioAuthTokensBySid.get(params.AccountSid) : undefined;
+  return verifyTwilioWebhook(named ?? settings.twilioAuthToken, request.headers[TWILIO_SIGNATURE_HEADER], publicUrlOf(settings.publicUrl, request.originalUrl), params);
 }
 
 @Injectable()

@@ -35,6 +35,40 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}` })).toThrow(/set both/);
   });
 
+  describe('the second SMS route', () => {
+    const SID = 'AC' + '1'.repeat(32);
+    const SECOND_SID = 'AC' + '2'.repeat(32);
+    const real = { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'first-token' };
+    const problemOf = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return null;
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+    };
+
+    it('is absent unless its sender is set, and goes to the simulator’s second account without credentials', () => {
+      expect(loadConfig({}).TWILIO_SECOND_FROM_NUMBER).toBeUndefined();
+      expect(loadConfig({ TWILIO_SECOND_FROM_NUMBER: '+32460200200' }).TWILIO_SECOND_FROM_NUMBER).toBe('+32460200200');
+      expect(loadConfig({ ...real, TWILIO_SECOND_ACCOUNT_SID: SECOND_SID, TWILIO_SECOND_AUTH_TOKEN: 't2', TWILIO_SECOND_FROM_NUMBER: '+32460200200' }).TWILIO_SECOND_ACCOUNT_SID).toBe(SECOND_SID);
+    });
+
+    it.each([
+      [{ TWILIO_SECOND_FROM_NUMBER: '0460' }, 'TWILIO_SECOND_FROM_NUMBER: must be an E.164 number'],
+      [{ TWILIO_SECOND_ACCOUNT_SID: SECOND_SID, TWILIO_SECOND_FROM_NUMBER: '+32460200200' }, 'TWILIO_SECOND_ACCOUNT_SID and TWILIO_SECOND_AUTH_TOKEN: set both'],
+      [{ ...real, TWILIO_SECOND_ACCOUNT_SID: SECOND_SID, TWILIO_SECOND_AUTH_TOKEN: 't2' }, 'TWILIO_SECOND_FROM_NUMBER: required with the second account’s credentials'],
+      [{ ...real, TWILIO_SECOND_FROM_NUMBER: '+32460200200' }, 'required with TWILIO_SECOND_FROM_NUMBER when the first account is real Twilio'],
+      [{ TWILIO_SECOND_ACCOUNT_SID: SECOND_SID, TWILIO_SECOND_AUTH_TOKEN: 't2', TWILIO_SECOND_FROM_NUMBER: '+32460200200' }, 'a real second account needs a real first one'],
+      [{ ...real, TWILIO_SECOND_ACCOUNT_SID: SID, TWILIO_SECOND_AUTH_TOKEN: 'other', TWILIO_SECOND_FROM_NUMBER: '+32460200200' }, 'one account signs its callbacks with one token'],
+      [{ TWILIO_SECOND_ROUTE_FOR: 'normal' }, 'TWILIO_SECOND_ROUTE_FOR'],
+      [{ SMS_ROUTE_FAILURE_RATE: '0' }, 'SMS_ROUTE_FAILURE_RATE'],
+      [{ SMS_ROUTE_MIN_CALLS: '30' }, 'SMS_ROUTE_MIN_CALLS: 30 is more than SMS_ROUTE_WINDOW (20)'],
+    ])('refuses %j: %s', (env, problem) => {
+      expect(problemOf(env as Record<string, string>)).toContain(problem);
+    });
+  });
+
   it('treats empty credentials as absent', () => {
     expect(loadConfig({ SENDGRID_API_KEY: '  ' }).SENDGRID_API_KEY).toBeUndefined();
   });

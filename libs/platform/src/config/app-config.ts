@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { AccessTokenSettings } from '../auth/access-token';
 import type { OidcSettings } from '../auth/oidc-token';
-import { APPROVAL_POLICIES, DEFAULT_RETENTION_DAYS, LANGUAGES, Language, MIN_RETENTION_DAYS } from '@bin-alert/domain';
+import { APPROVAL_POLICIES, DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETENTION_DAYS, LANGUAGES, Language, MIN_RETENTION_DAYS, SECOND_ROUTE_USES } from '@bin-alert/domain';
 import { SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from './simulator-webhook-keys';
 
 /**
@@ -92,6 +92,7 @@ const optionalSecret = z
   .string()
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number');
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -172,7 +173,27 @@ export const configSchema = z.object({
   PROVIDER_SIM_URL: z.string().url().default('http://127.0.0.1:4010'),
   TWILIO_ACCOUNT_SID: optionalSecret.pipe(z.string().regex(/^AC[0-9a-f]{32}$/, 'must be AC followed by 32 hex digits').optional()),
   TWILIO_AUTH_TOKEN: optionalSecret,
-  TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number').default('+32460200100'),
+  TWILIO_FROM_NUMBER: e164.default('+32460200100'),
+  /**
+   * A second SMS route (ADR 0033): a second Twilio account with its own sender, which alerts take
+   * while the first account fails (an error-rate circuit breaker per route). Unset
+   * TWILIO_SECOND_FROM_NUMBER: one route, as before. Its credentials are required when the first
+   * account's are set; without any, the simulator's second account.
+   */
+  TWILIO_SECOND_ACCOUNT_SID: optionalSecret.pipe(z.string().regex(/^AC[0-9a-f]{32}$/, 'must be AC followed by 32 hex digits').optional()),
+  TWILIO_SECOND_AUTH_TOKEN: optionalSecret,
+  TWILIO_SECOND_FROM_NUMBER: optionalSecret.pipe(e164.optional()),
+  TWILIO_SECOND_MESSAGES_PER_SECOND: positiveInt.default(100),
+  /** `urgent`: only urgent alerts switch to the second route; `all`: normal ones too (ADR 0033 says why not by default). */
+  TWILIO_SECOND_ROUTE_FOR: z.enum(SECOND_ROUTE_USES).default('urgent'),
+  /** A route's breaker opens when this share of its latest calls failed… */
+  SMS_ROUTE_FAILURE_RATE: z.coerce.number().gt(0).max(1).default(DEFAULT_CIRCUIT_BREAKER.failureRateThreshold),
+  /** …of the latest this many (within a minute)… */
+  SMS_ROUTE_WINDOW: positiveInt.max(10_000).default(DEFAULT_CIRCUIT_BREAKER.windowSize),
+  /** …once at least this many are known; */
+  SMS_ROUTE_MIN_CALLS: positiveInt.max(10_000).default(DEFAULT_CIRCUIT_BREAKER.minimumOutcomes),
+  /** then it stays open this long before trial messages go that way again. */
+  SMS_ROUTE_OPEN_SECONDS: positiveInt.max(3600).default(DEFAULT_CIRCUIT_BREAKER.openMs / 1000),
   /**
    * The voice calls speak in, per member language (Twilio `<Say voice language>`): defaults are
    * Amazon Polly's Belgian Dutch and Belgian French neural voices, German and British English ones.
@@ -322,7 +343,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.AUTH_JWKS_URL && !(config.AUTH_OIDC_ISSUER && config.AUTH_OIDC_AUDIENCE)) {
     throw new ConfigError(['AUTH_OIDC_ISSUER and AUTH_OIDC_AUDIENCE: required with AUTH_JWKS_URL (tokens are checked against both)']);
   }
-  const problems = [...publicExposureProblems(config), ...kafkaSettingProblems(config)];
+  const problems = [...publicExposureProblems(config), ...kafkaSettingProblems(config), ...secondSmsRouteProblems(config)];
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -350,6 +371,27 @@ function publicExposureProblems(config: AppConfig): string[] {
   for (const [setting, why] of Object.entries(plainHttp) as Array<[keyof typeof plainHttp, string]>) {
     if (!config[setting].startsWith('https://')) problems.push(`${setting}: must be an https origin in production (${why}); got ${config[setting]}`);
   }
+  return problems;
+}
+
+/** The second SMS route's settings that only make sense together (ADR 0033). */
+function secondSmsRouteProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  const sid = config.TWILIO_SECOND_ACCOUNT_SID;
+  const realSecond = Boolean(sid) || Boolean(config.TWILIO_SECOND_AUTH_TOKEN);
+  if (Boolean(sid) !== Boolean(config.TWILIO_SECOND_AUTH_TOKEN)) problems.push('TWILIO_SECOND_ACCOUNT_SID and TWILIO_SECOND_AUTH_TOKEN: set both (a real second Twilio account) or neither');
+  if (realSecond && !config.TWILIO_SECOND_FROM_NUMBER) problems.push('TWILIO_SECOND_FROM_NUMBER: required with the second account’s credentials (the number it sends from; unset means one SMS route)');
+  if (config.TWILIO_SECOND_FROM_NUMBER && Boolean(config.TWILIO_ACCOUNT_SID) !== realSecond) {
+    problems.push(
+      config.TWILIO_ACCOUNT_SID
+        ? 'TWILIO_SECOND_ACCOUNT_SID and TWILIO_SECOND_AUTH_TOKEN: required with TWILIO_SECOND_FROM_NUMBER when the first account is real Twilio (a second route to the simulator would lose real alerts)'
+        : 'TWILIO_SECOND_ACCOUNT_SID: a real second account needs a real first one (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)',
+    );
+  }
+  if (sid && sid === config.TWILIO_ACCOUNT_SID && config.TWILIO_SECOND_AUTH_TOKEN !== config.TWILIO_AUTH_TOKEN) {
+    problems.push('TWILIO_SECOND_AUTH_TOKEN: the second route names the first account (same SID) with another auth token; one account signs its callbacks with one token');
+  }
+  if (config.SMS_ROUTE_MIN_CALLS > config.SMS_ROUTE_WINDOW) problems.push(`SMS_ROUTE_MIN_CALLS: ${config.SMS_ROUTE_MIN_CALLS} is more than SMS_ROUTE_WINDOW (${config.SMS_ROUTE_WINDOW}): the breaker could never open`);
   return problems;
 }
 
