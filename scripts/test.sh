@@ -21,6 +21,8 @@ echo "[test] type check of everything tsc sees, tests and benchmark included (un
 npm run -s typecheck
 echo "[test] lint (Biome's recommended rules and the promise rules, ADR 0035; warnings fail too)"
 npm run -s lint
+echo "[test] formatting (npm run format rewrites what this refuses)"
+npm run -s format:check
 echo "[test] unit tests"
 npx jest --selectProjects unit --maxWorkers=2 "$@"
 echo "[test] building the apps (the kill-a-dispatcher test runs them as processes)"

@@ -88,23 +88,61 @@ export function parseArgs(argv: string[]): BenchArgs {
       return n;
     };
     switch (flag) {
-      case '--members': args.members = int(1, MAX_MEMBERS); break;
-      case '--normal-members': args.normalMembers = int(1, MAX_MEMBERS); break;
-      case '--urgent-bins': args.urgentBins = value().split(',').map((b) => b.trim()).filter(Boolean); break;
-      case '--urgent-after-sms': args.urgentAfterSms = int(1); break;
-      case '--ceiling-messages': args.ceilingMessages = int(100, 1_000_000); break;
-      case '--ceiling-concurrency': args.ceilingConcurrency = int(1, 1024); break;
-      case '--calls-per-second': args.callsPerSecond = int(1, 100_000); break;
-      case '--stall-timeout': args.stallTimeoutS = int(10); break;
-      case '--out': args.out = value(); break;
-      case '--cpu-prof': args.cpuProf = true; break;
-      case '--no-tracker': args.noTracker = true; break;
-      case '--tracker-wait': args.trackerWaitS = int(0); break;
-      case '--wait-for-others': args.waitForOthersS = int(0); break;
-      case '--seed-batch': args.seedBatch = int(100, 20_000); break;
-      case '--instances': args.instances = int(1, MAX_INSTANCES); break;
-      case '-h': case '--help': console.log(USAGE); process.exit(0); break;
-      default: problems.push(`unknown option ${argv[i]}`);
+      case '--members':
+        args.members = int(1, MAX_MEMBERS);
+        break;
+      case '--normal-members':
+        args.normalMembers = int(1, MAX_MEMBERS);
+        break;
+      case '--urgent-bins':
+        args.urgentBins = value()
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean);
+        break;
+      case '--urgent-after-sms':
+        args.urgentAfterSms = int(1);
+        break;
+      case '--ceiling-messages':
+        args.ceilingMessages = int(100, 1_000_000);
+        break;
+      case '--ceiling-concurrency':
+        args.ceilingConcurrency = int(1, 1024);
+        break;
+      case '--calls-per-second':
+        args.callsPerSecond = int(1, 100_000);
+        break;
+      case '--stall-timeout':
+        args.stallTimeoutS = int(10);
+        break;
+      case '--out':
+        args.out = value();
+        break;
+      case '--cpu-prof':
+        args.cpuProf = true;
+        break;
+      case '--no-tracker':
+        args.noTracker = true;
+        break;
+      case '--tracker-wait':
+        args.trackerWaitS = int(0);
+        break;
+      case '--wait-for-others':
+        args.waitForOthersS = int(0);
+        break;
+      case '--seed-batch':
+        args.seedBatch = int(100, 20_000);
+        break;
+      case '--instances':
+        args.instances = int(1, MAX_INSTANCES);
+        break;
+      case '-h':
+      case '--help':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        problems.push(`unknown option ${argv[i]}`);
     }
   }
   if (args.normalMembers === -1) args.normalMembers = args.members;

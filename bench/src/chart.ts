@@ -67,7 +67,10 @@ export function acceptChart(series: AcceptSeries, title: string, smsRate: SmsRat
     const quarters = channel === 'sms' ? smsRate?.rate_quarters : null;
     if (quarters) {
       // Drawn under the series: the windows whose mean rates make sms.late_vs_early_rate.
-      for (const [name, w] of [['first quarter', quarters.early], ['last quarter', quarters.late]] as const) {
+      for (const [name, w] of [
+        ['first quarter', quarters.early],
+        ['last quarter', quarters.late],
+      ] as const) {
         const x0 = x(w.from_s);
         const x1 = x(w.to_s);
         const ym = Math.max(y0, y(w.per_s));

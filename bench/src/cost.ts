@@ -176,11 +176,7 @@ export function postgresRole(title: string): PostgresRole {
  * per-pid readings: each pid counts from its first reading (0 for one that started after the
  * first reading of all) to its last. `skip`: pids already accounted for elsewhere.
  */
-export function otherDatabasesCpuS(
-  seen: Map<number, { role: PostgresRole; first: number; last: number }>,
-  database: string,
-  skip: Set<number> = new Set(),
-): number {
+export function otherDatabasesCpuS(seen: Map<number, { role: PostgresRole; first: number; last: number }>, database: string, skip: Set<number> = new Set()): number {
   const databaseOf = (role: PostgresRole): string | null => {
     if (role === null) return null;
     if ('database' in role) return role.database;

@@ -8,7 +8,11 @@ describe('dispatcher instances of the benchmark and the chaos suite', () => {
     const specs = dispatcherInstanceSpecs(dist, ports, 3, { KEEP: 'me' });
     expect(specs.map((s) => s.spec.name)).toEqual(['sms', 'email', 'voice'].flatMap((c) => ['a', 'b', 'c'].map((l) => `dispatcher-${c}-${l}`)));
     const smsC = specs.find((s) => s.spec.name === instanceName('sms', 2))!;
-    expect(smsC.spec).toMatchObject({ port: 3101 + 2 * INSTANCE_PORT_STEP, readyUrl: `http://127.0.0.1:${3101 + 2 * INSTANCE_PORT_STEP}/health/ready`, entry: dist('dispatcher-sms') });
+    expect(smsC.spec).toMatchObject({
+      port: 3101 + 2 * INSTANCE_PORT_STEP,
+      readyUrl: `http://127.0.0.1:${3101 + 2 * INSTANCE_PORT_STEP}/health/ready`,
+      entry: dist('dispatcher-sms'),
+    });
     expect(smsC.env).toEqual({ KEEP: 'me', DISPATCHER_SMS_PORT: String(3101 + 2 * INSTANCE_PORT_STEP) });
     expect(new Set(specs.map((s) => s.spec.port)).size).toBe(specs.length);
   });
@@ -19,7 +23,12 @@ describe('dispatcher instances of the benchmark and the chaos suite', () => {
 
   it('prints each lane’s shares on one line', () => {
     const shares: InstanceShares = {
-      sms: { normal: [{ instance: 'dispatcher-sms-a', accepted: 40, share: 0.4, per_s: 10 }, { instance: 'dispatcher-sms-b', accepted: 60, share: 0.6, per_s: 15 }] },
+      sms: {
+        normal: [
+          { instance: 'dispatcher-sms-a', accepted: 40, share: 0.4, per_s: 10 },
+          { instance: 'dispatcher-sms-b', accepted: 60, share: 0.6, per_s: 15 },
+        ],
+      },
       email: { normal: [{ instance: 'dispatcher-email', accepted: 10, share: 1, per_s: null }] },
       voice: {},
     };

@@ -49,10 +49,9 @@ export class NeighbourGuard {
 
   /** Connections to the test databases: a test run is going on (it resets Kafka when a suite starts). */
   async testActivity(): Promise<string[]> {
-    const { rows } = await this.pool.query(
-      `SELECT datname, count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid() GROUP BY datname`,
-      [this.testDatabases],
-    );
+    const { rows } = await this.pool.query(`SELECT datname, count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid() GROUP BY datname`, [
+      this.testDatabases,
+    ]);
     return rows.map((r: { datname: string; n: number }) => `${r.n} connection${r.n > 1 ? 's' : ''} to ${r.datname} (a test run)`);
   }
 

@@ -45,7 +45,8 @@ async function progress(pool: Pool, alerts: IssuedAlert[]): Promise<Progress> {
     [alerts.map((a) => a.id)],
   );
   const out: Progress = {};
-  for (const a of alerts) out[a.id] = Object.fromEntries(CHANNELS.map((c) => [c, { rows: 0, pending: 0, accepted: 0, failed: 0, sendable: 0 }])) as Record<Channel, ChannelProgress>;
+  for (const a of alerts)
+    out[a.id] = Object.fromEntries(CHANNELS.map((c) => [c, { rows: 0, pending: 0, accepted: 0, failed: 0, sendable: 0 }])) as Record<Channel, ChannelProgress>;
   for (const r of rows) out[r.alert_id][r.channel as Channel] = { rows: r.rows, pending: r.pending, accepted: r.accepted, failed: r.failed, sendable: r.sendable };
   return out;
 }
@@ -178,7 +179,10 @@ export async function channelResult(pool: Pool, alerts: IssuedAlert[], channel: 
        FROM deliveries WHERE alert_id = ANY($1::uuid[]) AND channel = $2 GROUP BY alert_id`,
     [ids, channel],
   );
-  const spans = windows.filter((r) => r.first_s !== null).map((r) => [Number(r.first_s), Number(r.last_s)] as [number, number]).sort((a, b) => a[0] - b[0]);
+  const spans = windows
+    .filter((r) => r.first_s !== null)
+    .map((r) => [Number(r.first_s), Number(r.last_s)] as [number, number])
+    .sort((a, b) => a[0] - b[0]);
   let windowS: number | null = spans.length ? 0 : null;
   let cursor = -Infinity;
   for (const [from, to] of spans) {
@@ -193,7 +197,9 @@ export async function channelResult(pool: Pool, alerts: IssuedAlert[], channel: 
   const delivered = hasDeliveredAt ? await latencies(pool, 'delivered_at', ids, channel) : null;
   let deliveredPrecision: 'minute' | 'second' | 'millisecond' | null = null;
   if (delivered && delivered.count > 0) {
-    const { rows: [p] } = await pool.query(
+    const {
+      rows: [p],
+    } = await pool.query(
       `SELECT count(*) FILTER (WHERE delivered_at <> date_trunc('minute', delivered_at))::int AS sub_minute,
               count(*) FILTER (WHERE delivered_at <> date_trunc('second', delivered_at))::int AS sub_second
          FROM deliveries WHERE alert_id = ANY($1::uuid[]) AND channel = $2 AND delivered_at IS NOT NULL`,
@@ -232,7 +238,10 @@ export async function planningTimes(pool: Pool, alert: IssuedAlert): Promise<Rec
        FROM deliveries WHERE alert_id = $1 GROUP BY channel`,
     [alert.id, alert.issuedAt],
   );
-  const out = Object.fromEntries(CHANNELS.map((c) => [c, { first_row_ms: null, last_row_ms: null, rows: 0 }])) as Record<Channel, { first_row_ms: number | null; last_row_ms: number | null; rows: number }>;
+  const out = Object.fromEntries(CHANNELS.map((c) => [c, { first_row_ms: null, last_row_ms: null, rows: 0 }])) as Record<
+    Channel,
+    { first_row_ms: number | null; last_row_ms: number | null; rows: number }
+  >;
   for (const r of rows) out[r.channel as Channel] = { first_row_ms: num(r.first_ms), last_row_ms: num(r.last_ms), rows: r.rows };
   return out;
 }

@@ -36,7 +36,7 @@ export async function ensurePortsFree(ports: Array<{ port: number; what: string 
   if (taken.length) {
     throw new BenchAbort(
       `port${taken.length > 1 ? 's' : ''} ${taken.join(', ')} already in use: another BIN Alert (npm start, a test run, an earlier benchmark) is running. ` +
-        'Its dispatchers would join the same consumer groups and take part of the benchmark\'s jobs (and the benchmark part of theirs). Stop it, then run the benchmark again.',
+        "Its dispatchers would join the same consumer groups and take part of the benchmark's jobs (and the benchmark part of theirs). Stop it, then run the benchmark again.",
     );
   }
 }
@@ -165,7 +165,10 @@ export class ProcessSampler {
   private timer: NodeJS.Timeout | null = null;
   readonly rssSeries: Array<{ t: number; mb: Record<string, number> }> = [];
 
-  constructor(private readonly apps: RunningApp[], private readonly seriesOrigin: () => number) {}
+  constructor(
+    private readonly apps: RunningApp[],
+    private readonly seriesOrigin: () => number,
+  ) {}
 
   start(): void {
     this.sample();

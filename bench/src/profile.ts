@@ -18,7 +18,13 @@ export function profileSummaries(dir: string, files: string[], top = 8): string[
     const text = processed.stdout;
     writeFileSync(join(dir, `${name}.prof.txt`), text);
     const ticks = /\((\d+) ticks/.exec(text)?.[1] ?? '?';
-    const summary = /\[Summary\]:\n([\s\S]*?)\n\n/.exec(text)?.[1]?.split('\n').map((l) => l.trim()).filter(Boolean).slice(1, 5) ?? [];
+    const summary =
+      /\[Summary\]:\n([\s\S]*?)\n\n/
+        .exec(text)?.[1]
+        ?.split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .slice(1, 5) ?? [];
     const heavy = text.split('[Bottom up (heavy) profile]:')[1] ?? '';
     const idle = /^\s+(\d+)\s+[\d.]+%\s+epoll_pwait/m.exec(heavy)?.[1];
     // The heaviest JavaScript frames, whatever native entry they sit under.

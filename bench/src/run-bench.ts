@@ -56,7 +56,10 @@ const DEFAULT_BENCH_DB = 'postgres://postgres@127.0.0.1:5432/bin_alert_bench';
 
 const NORMAL_TEXTS = {
   nl: { title: 'Preventie: inbraken in de winter', body: 'Het wordt vroeg donker. Doe de lichten aan als u weggaat, sluit ramen en deuren en meld verdachte situaties via 101.' },
-  fr: { title: 'Prévention : cambriolages en hiver', body: 'Il fait nuit tôt. Laissez une lumière allumée, fermez portes et fenêtres et signalez toute situation suspecte au 101.' },
+  fr: {
+    title: 'Prévention : cambriolages en hiver',
+    body: 'Il fait nuit tôt. Laissez une lumière allumée, fermez portes et fenêtres et signalez toute situation suspecte au 101.',
+  },
   de: { title: 'Prävention: Einbrüche im Winter', body: 'Es wird früh dunkel. Lassen Sie Licht brennen, schließen Sie Fenster und Türen und melden Sie Verdächtiges unter 101.' },
   en: { title: 'Prevention: winter burglaries', body: 'It gets dark early. Leave a light on, lock windows and doors and report anything suspicious on 101.' },
 };
@@ -90,7 +93,13 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
   return { status: res.status, json, ms: Math.round(performance.now() - started) };
 }
 
-async function issueAlert(intakeUrl: string, pool: Pool, label: 'normal' | 'urgent', request: { category: string; urgency: string; bins: string[]; texts: unknown; redistributionAllowed: boolean }, audience: number): Promise<IssuedAlert & { http201Ms: number }> {
+async function issueAlert(
+  intakeUrl: string,
+  pool: Pool,
+  label: 'normal' | 'urgent',
+  request: { category: string; urgency: string; bins: string[]; texts: unknown; redistributionAllowed: boolean },
+  audience: number,
+): Promise<IssuedAlert & { http201Ms: number }> {
   const res = await post(`${intakeUrl}/v1/alerts`, request);
   const answeredAt = new Date();
   if (res.status !== 201 || typeof res.json.id !== 'string') throw new BenchAbort(`intake refused the ${label} alert: ${res.status} ${JSON.stringify(res.json)}`);
@@ -281,7 +290,12 @@ async function main(args: BenchArgs): Promise<void> {
   if (!trackerRunning) {
     // Callbacks would go to a closed port: one attempt each, no retries, keeps the simulator's work comparable.
     env.SIM_CONFIG = JSON.stringify({ callbackRetry: { enabled: false } });
-    if (!withTracker) notes.push(args.noTracker ? 'run with --no-tracker: provider callbacks go nowhere (one attempt each), no delivered_at measurements' : 'no tracker in dist (dist/apps/tracker/src/main.js): no delivered_at measurements');
+    if (!withTracker)
+      notes.push(
+        args.noTracker
+          ? 'run with --no-tracker: provider callbacks go nowhere (one attempt each), no delivered_at measurements'
+          : 'no tracker in dist (dist/apps/tracker/src/main.js): no delivered_at measurements',
+      );
   }
   const sim = startApp({ name: 'provider-sim', entry: dist('provider-sim'), readyUrl: `${simUrl}/__sim/stats`, port: simPort }, env, logDir, nodeArgsFor('provider-sim'));
   running.push(sim);
@@ -332,7 +346,9 @@ async function main(args: BenchArgs): Promise<void> {
     const dead = running.find((a) => a.exited);
     if (dead) throw new BenchAbort(`${dead.name} exited (${JSON.stringify(dead.exited)}); last lines of ${dead.log}:\n${tail(dead.log)}`);
     if (disturbance) {
-      throw new BenchAbort(`another user of the broker appeared during the run: ${disturbance}. The run is void (a test run deletes the topics, another dispatcher takes jobs); run the benchmark again when it is done.`);
+      throw new BenchAbort(
+        `another user of the broker appeared during the run: ${disturbance}. The run is void (a test run deletes the topics, another dispatcher takes jobs); run the benchmark again when it is done.`,
+      );
     }
   };
 
@@ -346,14 +362,28 @@ async function main(args: BenchArgs): Promise<void> {
   const intakeUrl = `http://127.0.0.1:${config.INTAKE_PORT}`;
   t = Date.now();
   normalStart = Date.now();
-  const normal = await issueAlert(intakeUrl, pool, 'normal', { category: 'prevention', urgency: 'normal', bins: normalBins, texts: NORMAL_TEXTS, redistributionAllowed: true }, normalAudience);
+  const normal = await issueAlert(
+    intakeUrl,
+    pool,
+    'normal',
+    { category: 'prevention', urgency: 'normal', bins: normalBins, texts: NORMAL_TEXTS, redistributionAllowed: true },
+    normalAudience,
+  );
   console.log(`[bench] normal alert ${normal.id} (prevention, ${normalBins.length} BINs, ${normalAudience} members) issued; 201 in ${normal.http201Ms} ms`);
   // A tenth of its expected SMS audience at most, so that a small run still has a backlog.
   const expectedSms = Math.round(normalAudience * MIX.verifiedMobile * (1 - MIX.preventionSmsOptOut));
   const urgentAfter = Math.max(1, Math.min(args.urgentAfterSms, Math.floor(expectedSms / 10)));
   await waitForAcceptedSms(pool, normal, urgentAfter, alive, Math.max(180_000, args.stallTimeoutS * 1000));
-  const urgent = await issueAlert(intakeUrl, pool, 'urgent', { category: 'missing_person', urgency: 'urgent', bins: args.urgentBins, texts: URGENT_TEXTS, redistributionAllowed: false }, urgentAudience);
-  console.log(`[bench] urgent alert ${urgent.id} (missing_person, ${args.urgentBins.join(',')}, ${urgentAudience} members) issued after ${urgentAfter}+ normal SMS accepted; 201 in ${urgent.http201Ms} ms`);
+  const urgent = await issueAlert(
+    intakeUrl,
+    pool,
+    'urgent',
+    { category: 'missing_person', urgency: 'urgent', bins: args.urgentBins, texts: URGENT_TEXTS, redistributionAllowed: false },
+    urgentAudience,
+  );
+  console.log(
+    `[bench] urgent alert ${urgent.id} (missing_person, ${args.urgentBins.join(',')}, ${urgentAudience} members) issued after ${urgentAfter}+ normal SMS accepted; 201 in ${urgent.http201Ms} ms`,
+  );
   await waitUntilDone(pool, [normal, urgent], alive, args.stallTimeoutS * 1000);
   timings.scenario_s = Math.round((Date.now() - t) / 100) / 10;
   const cpuB = cpuSnapshot(running, { 'bench-runner': process.pid }, await benchBackendPids(pool), neighbours);
@@ -391,7 +421,10 @@ async function main(args: BenchArgs): Promise<void> {
     trackerLag.catch_up_s = Math.round(((settled.caughtUpAt ?? cpuC.at) - doneAt) / 100) / 10;
     trackerLag.left = settled.lagLeft;
     trackerLag.caught_up_ms = caughtUpMs(finalAt, settled.firstLookCaughtUp, settled.caughtUpAt);
-    if (settled.lagLeft > 0) notes.push(`the tracker's projection was still ${settled.lagLeft} status events behind ${args.trackerWaitS} s after the last callback (${settled.lagAtFirstLook} when the last delivery was final): delivered counts are incomplete`);
+    if (settled.lagLeft > 0)
+      notes.push(
+        `the tracker's projection was still ${settled.lagLeft} status events behind ${args.trackerWaitS} s after the last callback (${settled.lagAtFirstLook} when the last delivery was final): delivered counts are incomplete`,
+      );
   }
   const peakRss = sampler.peakRssMb();
   sampler.stop();
@@ -432,7 +465,10 @@ async function main(args: BenchArgs): Promise<void> {
   // Other engineers' work on the same machine slows the system without showing in its CPU-ms;
   // the share says how far the run's speed figures can be trusted.
   const otherShare = cost.unattributed_cpu_s / (cost.window_s * cpus().length);
-  if (otherShare > 0.1) notes.push(`processes outside the run used ${cost.unattributed_cpu_s} CPU-s (${Math.round(otherShare * 100)}% of the machine) during the cost window: throughput and latencies are under contention, and what the apps spend per second whatever the load (polling, heartbeats) weighs more per delivery`);
+  if (otherShare > 0.1)
+    notes.push(
+      `processes outside the run used ${cost.unattributed_cpu_s} CPU-s (${Math.round(otherShare * 100)}% of the machine) during the cost window: throughput and latencies are under contention, and what the apps spend per second whatever the load (polling, heartbeats) weighs more per delivery`,
+    );
   const quarters = quarterRates(await smsAcceptTimes(pool, [normal, urgent]));
   const sinceIssue = (ms: number) => Math.round((ms - normal.issuedAt.getTime()) / 100) / 10;
   const sms = {
@@ -452,13 +488,24 @@ async function main(args: BenchArgs): Promise<void> {
   let ceiling: CeilingResult | null = null;
   let simCeilingCpu: number | null = null;
   try {
-    console.log(`[bench] ceiling: ${args.ceilingMessages} SMS (${args.ceilingConcurrency} in flight) and ${args.ceilingMessages} e-mail recipients (batches of 1000) from one process…`);
+    console.log(
+      `[bench] ceiling: ${args.ceilingMessages} SMS (${args.ceilingConcurrency} in flight) and ${args.ceilingMessages} e-mail recipients (batches of 1000) from one process…`,
+    );
     const before = cpuSnapshot([sim]);
-    const { result } = await runCeiling({ simUrl, messages: args.ceilingMessages, concurrency: args.ceilingConcurrency, content: { alertId: normal.id, urgency: 'normal', redistributionAllowed: true, texts: NORMAL_TEXTS } }, env);
+    const { result } = await runCeiling(
+      {
+        simUrl,
+        messages: args.ceilingMessages,
+        concurrency: args.ceilingConcurrency,
+        content: { alertId: normal.id, urgency: 'normal', redistributionAllowed: true, texts: NORMAL_TEXTS },
+      },
+      env,
+    );
     const after = cpuSnapshot([sim]);
     simCeilingCpu = Math.round((after.apps['provider-sim'] - before.apps['provider-sim']) * 10) / 10;
     ceiling = result;
-    if (result.sms_accepted_at_sim !== args.ceilingMessages - result.sms_errors) notes.push(`ceiling: the simulator counted ${result.sms_accepted_at_sim} SMS for ${args.ceilingMessages - result.sms_errors} sent`);
+    if (result.sms_accepted_at_sim !== args.ceilingMessages - result.sms_errors)
+      notes.push(`ceiling: the simulator counted ${result.sms_accepted_at_sim} SMS for ${args.ceilingMessages - result.sms_errors} sent`);
   } catch (error) {
     console.error(`[bench] ceiling failed: ${(error as Error).message}`);
     notes.push(`ceiling failed: ${(error as Error).message}`);
@@ -471,7 +518,9 @@ async function main(args: BenchArgs): Promise<void> {
   for (const c of ['sms', 'email'] as const) results[c].vs_ceiling = ratio(results[c].throughput_per_s, ceiling?.[`${c}_throughput_per_s`]);
   if (!hasDeliveredAt) notes.push('deliveries.delivered_at does not exist in this schema: delivered latencies are null');
   if (urgentResult.first_row_ms_by_channel.sms !== null && urgentResult.first_row_ms_by_channel.sms > 1000) {
-    notes.push(`the urgent alert's first SMS delivery row was written ${urgentResult.first_row_ms_by_channel.sms} ms after its issue: its expansion waits on the alerts consumer behind the normal alert's`);
+    notes.push(
+      `the urgent alert's first SMS delivery row was written ${urgentResult.first_row_ms_by_channel.sms} ms after its issue: its expansion waits on the alerts consumer behind the normal alert's`,
+    );
   }
   // Planning speed from the first to the last row (the fixed start-up cost — outbox poll, Kafka
   // hand-over — does not grow with the audience), per channel; the slowest one counts.
@@ -490,7 +539,14 @@ async function main(args: BenchArgs): Promise<void> {
     settings,
     alerts: {
       normal: { id: normal.id, category: 'prevention', bins: normalBins.length, audience: normalAudience, issued_at: normal.issuedAt.toISOString(), http_201_ms: normal.http201Ms },
-      urgent: { id: urgent.id, category: 'missing_person', bins: args.urgentBins.length, audience: urgentAudience, issued_at: urgent.issuedAt.toISOString(), http_201_ms: urgent.http201Ms },
+      urgent: {
+        id: urgent.id,
+        category: 'missing_person',
+        bins: args.urgentBins.length,
+        audience: urgentAudience,
+        issued_at: urgent.issuedAt.toISOString(),
+        http_201_ms: urgent.http201Ms,
+      },
     },
     planning_ms: planningMs,
     planning,
@@ -511,7 +567,13 @@ async function main(args: BenchArgs): Promise<void> {
     cpu_core_share: cpu.coreShare,
     machine_busy: cpu.machineBusy,
     timings_s: timings,
-    tracker: { running: trackerRunning, projection_lag_at_done: trackerLag.at_done, projection_catch_up_s: trackerLag.catch_up_s, projection_lag_left: trackerLag.left, caught_up_ms: trackerLag.caught_up_ms },
+    tracker: {
+      running: trackerRunning,
+      projection_lag_at_done: trackerLag.at_done,
+      projection_catch_up_s: trackerLag.catch_up_s,
+      projection_lag_left: trackerLag.left,
+      caught_up_ms: trackerLag.caught_up_ms,
+    },
     cost,
     targets: [],
     notes,
@@ -535,12 +597,26 @@ async function main(args: BenchArgs): Promise<void> {
         .join(', ') +
       `; simulator ${cost.simulator_cpu_share === null ? '?' : Math.round(cost.simulator_cpu_share * 1000) / 10}% of the machine`,
   );
-  console.log(`  peak RSS MB: ${Object.entries(result.peak_rss_mb).map(([n, v]) => `${n} ${v}`).join(', ')}`);
+  console.log(
+    `  peak RSS MB: ${Object.entries(result.peak_rss_mb)
+      .map(([n, v]) => `${n} ${v}`)
+      .join(', ')}`,
+  );
   for (const n of notes) console.log(`  note: ${n}`);
 
   const out = resolve(ROOT, args.out);
   const copy = writeResult(out, result);
-  const svg = join(dirname(out), `${args.out.endsWith('latest.json') ? 'latest' : out.replace(/\.json$/, '').split('/').pop()}.svg`);
+  const svg = join(
+    dirname(out),
+    `${
+      args.out.endsWith('latest.json')
+        ? 'latest'
+        : out
+            .replace(/\.json$/, '')
+            .split('/')
+            .pop()
+    }.svg`,
+  );
   const costLine = `CPU per accepted delivery: system ${cost.system_cpu_ms_per_delivery} ms, world (simulator, benchmark) ${cost.world_cpu_ms_per_delivery} ms; tracker caught up ${trackerLag.caught_up_ms ?? '—'} ms after the last delivery`;
   writeFileSync(svg, acceptChart(series, `BIN Alert benchmark: ${result.members} members, ${result.started_at.slice(0, 16).replace('T', ' ')} UTC`, sms, costLine));
   console.log(`\n[bench] wrote ${out} (copy ${copy}) and the chart ${svg}`);

@@ -5,7 +5,30 @@ import { AALST_BINS, MemberRepository, NewMember, migrate, openDataSource } from
 /** The BIN that holds the members outside the normal alert's audience when --normal-members < --members. */
 export const OUTSIDE_NORMAL_BIN = 'aalst-zuid';
 
-const FIRST = ['Anna', 'Bart', 'Chloé', 'Dirk', 'Els', 'Frank', 'Griet', 'Hugo', 'Ilse', 'Jan', 'Karin', 'Lucas', 'Marie', 'Nico', 'Olivia', 'Pieter', 'Ruth', 'Sofie', 'Tom', 'Wout', 'Yasmine', 'Zoë'];
+const FIRST = [
+  'Anna',
+  'Bart',
+  'Chloé',
+  'Dirk',
+  'Els',
+  'Frank',
+  'Griet',
+  'Hugo',
+  'Ilse',
+  'Jan',
+  'Karin',
+  'Lucas',
+  'Marie',
+  'Nico',
+  'Olivia',
+  'Pieter',
+  'Ruth',
+  'Sofie',
+  'Tom',
+  'Wout',
+  'Yasmine',
+  'Zoë',
+];
 const LAST = ['Peeters', 'Janssens', 'Maes', 'Jacobs', 'De Smet', 'Claes', 'Goossens', 'Wouters', 'Dubois', 'Lambert', 'Mertens', 'Willems', 'Van den Broeck', 'Martin', 'Müller'];
 
 /** The shares the generator aims for; docs/benchmarks.md quotes them. */

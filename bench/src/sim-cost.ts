@@ -106,10 +106,10 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--sim-entry') {
       options.simEntry = resolve(value);
       i += 1;
-    }
-    else if (flag === '--channels') {
+    } else if (flag === '--channels') {
       const channels = (value ?? '').split(',');
-      if (!channels.every((c): c is 'sms' | 'email' | 'voice' => ['sms', 'email', 'voice'].includes(c))) throw new Error(`--channels takes sms,email,voice or a part of them, got "${value}"`);
+      if (!channels.every((c): c is 'sms' | 'email' | 'voice' => ['sms', 'email', 'voice'].includes(c)))
+        throw new Error(`--channels takes sms,email,voice or a part of them, got "${value}"`);
       options.channels = channels;
       i += 1;
     } else if (flag === '--via-sdk') options.viaSdk = true;
@@ -120,7 +120,9 @@ function parseArgs(argv: string[]): Options {
       options.out = resolve(value);
       i += 1;
     } else if (flag === '--help') {
-      console.log('node dist/bench/src/sim-cost.js [--messages 200000] [--port 4090] [--sim-entry main.js] [--concurrency 64] [--email-concurrency 8] [--email-batch 1000] [--checkpoints 8] [--max-pending 2000] [--channels sms,email,voice] [--via-sdk] [--sim-node-arg --cpu-prof]… [--out result.json]');
+      console.log(
+        'node dist/bench/src/sim-cost.js [--messages 200000] [--port 4090] [--sim-entry main.js] [--concurrency 64] [--email-concurrency 8] [--email-batch 1000] [--checkpoints 8] [--max-pending 2000] [--channels sms,email,voice] [--via-sdk] [--sim-node-arg --cpu-prof]… [--out result.json]',
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (--help lists them)`);
   }
@@ -242,7 +244,6 @@ async function heapUsedMb(simUrl: string): Promise<number> {
   const bytes = Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text)?.[1] ?? NaN);
   return Math.round(bytes / 1024 / 1024);
 }
-
 
 interface Driver {
   sendSms(n: number): Promise<unknown>;
@@ -371,7 +372,13 @@ function rawDriver(simUrl: string, trackerUrl: string, concurrency: number): Dri
           { value: MAIL.html, type: 'text/html' },
         ],
       });
-      const headers = { accept: 'application/json', 'content-type': 'application/json', 'user-agent': 'sendgrid/8.1.6;nodejs', authorization: `Bearer ${sendgrid.apiKey}`, connection: 'keep-alive' };
+      const headers = {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        'user-agent': 'sendgrid/8.1.6;nodejs',
+        authorization: `Bearer ${sendgrid.apiKey}`,
+        connection: 'keep-alive',
+      };
       return post('/v3/mail/send', headers, body, 202);
     },
     close: () => agent.destroy(),
@@ -421,7 +428,9 @@ async function main(): Promise<void> {
     counts.voice = o.messages - counts.sms - counts.email;
     for (const channel of ['sms', 'email', 'voice'] as const) if (!o.channels.includes(channel)) counts[channel] = 0;
     const start = procSample(pid);
-    console.log(`[sim-cost] ${counts.sms + counts.email + counts.voice} messages (${counts.sms} SMS, ${counts.email} e-mails, ${counts.voice} calls) to ${o.simEntry}; RSS after warm-up ${start.rssMb.toFixed(0)} MB`);
+    console.log(
+      `[sim-cost] ${counts.sms + counts.email + counts.voice} messages (${counts.sms} SMS, ${counts.email} e-mails, ${counts.voice} calls) to ${o.simEntry}; RSS after warm-up ${start.rssMb.toFixed(0)} MB`,
+    );
     const checkpoints: Checkpoint[] = [];
     const perChannel: Record<string, { messages: number; cpu_s: number; cpu_ms_per_message: number; wall_s: number; rss_mb_after: number }> = {};
     let totalSent = 0;
@@ -437,7 +446,9 @@ async function main(): Promise<void> {
         const heap = await heapUsedMb(simUrl);
         const { pendingCallbacks } = await stats(simUrl);
         checkpoints.push({ channel, sent: to, total_sent: totalSent + to, rss_mb: Math.round(sample.rssMb), heap_used_mb: heap, pending_callbacks: pendingCallbacks });
-        console.log(`[sim-cost] ${channel} ${to}/${count}: RSS ${sample.rssMb.toFixed(0)} MB, heap ${heap} MB, ${pendingCallbacks} pending, CPU ${(sample.cpuS - before.cpuS).toFixed(1)} s`);
+        console.log(
+          `[sim-cost] ${channel} ${to}/${count}: RSS ${sample.rssMb.toFixed(0)} MB, heap ${heap} MB, ${pendingCallbacks} pending, CPU ${(sample.cpuS - before.cpuS).toFixed(1)} s`,
+        );
       }
       await settled(simUrl);
       const after = procSample(pid);
@@ -457,7 +468,12 @@ async function main(): Promise<void> {
     await phase('sms', counts.sms, (from, to) => inParallel(to - from, o.concurrency, (i) => sendSms(from + i), limit));
     await phase('email', counts.email, async (from, to) => {
       const batches = Math.ceil((to - from) / o.emailBatch);
-      await inParallel(batches, o.emailConcurrency, (b) => sendMail(from + b * o.emailBatch, Math.min(o.emailBatch, to - from - b * o.emailBatch)), (b) => limit(b * 100));
+      await inParallel(
+        batches,
+        o.emailConcurrency,
+        (b) => sendMail(from + b * o.emailBatch, Math.min(o.emailBatch, to - from - b * o.emailBatch)),
+        (b) => limit(b * 100),
+      );
     });
     await phase('voice', counts.voice, (from, to) => inParallel(to - from, o.concurrency, (i) => sendCall(from + i), limit));
 

@@ -34,7 +34,10 @@ function socketInodes() {
 /** The addresses to call for each listening TCP socket among those inodes. */
 function listeningAddresses(inodes) {
   const found = [];
-  for (const [file, loopback] of [['/proc/net/tcp', '127.0.0.1'], ['/proc/net/tcp6', '::1']]) {
+  for (const [file, loopback] of [
+    ['/proc/net/tcp', '127.0.0.1'],
+    ['/proc/net/tcp6', '::1'],
+  ]) {
     let lines = [];
     try {
       lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
@@ -56,11 +59,19 @@ function listeningAddresses(inodes) {
 /** A bound address in /proc/net is hex in host byte order; any-address means loopback will do. */
 function hostOf(hex, loopback) {
   if (/^0+$/.test(hex)) return loopback;
-  if (hex.length === 8) return hex.match(/../g).reverse().map((b) => parseInt(b, 16)).join('.');
+  if (hex.length === 8)
+    return hex
+      .match(/../g)
+      .reverse()
+      .map((b) => parseInt(b, 16))
+      .join('.');
   // IPv6: four 32-bit words, each in host byte order. ::ffff:a.b.c.d is called as IPv4.
   const words = hex.match(/.{8}/g).map((w) => w.match(/../g).reverse().join(''));
   if (words[0] === '00000000' && words[1] === '00000000' && words[2] === '0000ffff') {
-    return words[3].match(/../g).map((b) => parseInt(b, 16)).join('.');
+    return words[3]
+      .match(/../g)
+      .map((b) => parseInt(b, 16))
+      .join('.');
   }
   return words.join('').match(/.{4}/g).join(':');
 }

@@ -45,13 +45,45 @@ const DRAIN_DEADLINE_SECONDS = configSchema.shape.DRAIN_DEADLINE_SECONDS.parse(u
 
 /** The Kafka scaler's parameters and those of its TriggerAuthentication, as KEDA 2.x documents them. */
 const KAFKA_TRIGGER_PARAMETERS = new Set([
-  'bootstrapServers', 'consumerGroup', 'topic', 'lagThreshold', 'activationLagThreshold', 'offsetResetPolicy', 'allowIdleConsumers',
-  'scaleToZeroOnInvalidOffset', 'excludePersistentLag', 'limitToPartitionsWithLag', 'version', 'partitionLimitation', 'sasl',
-  'saslTokenProvider', 'tls', 'unsafeSsl', 'awsRegion',
+  'bootstrapServers',
+  'consumerGroup',
+  'topic',
+  'lagThreshold',
+  'activationLagThreshold',
+  'offsetResetPolicy',
+  'allowIdleConsumers',
+  'scaleToZeroOnInvalidOffset',
+  'excludePersistentLag',
+  'limitToPartitionsWithLag',
+  'version',
+  'partitionLimitation',
+  'sasl',
+  'saslTokenProvider',
+  'tls',
+  'unsafeSsl',
+  'awsRegion',
 ]);
 const KAFKA_AUTH_PARAMETERS = new Set([
-  'sasl', 'saslTokenProvider', 'username', 'password', 'keytab', 'realm', 'kerberosConfig', 'kerberosServiceName', 'kerberosDisableFAST',
-  'oauthTokenEndpointUri', 'scopes', 'oauthExtensions', 'tls', 'ca', 'cert', 'key', 'keyPassword', 'awsRoleArn', 'awsAccessKeyID', 'awsSecretAccessKey',
+  'sasl',
+  'saslTokenProvider',
+  'username',
+  'password',
+  'keytab',
+  'realm',
+  'kerberosConfig',
+  'kerberosServiceName',
+  'kerberosDisableFAST',
+  'oauthTokenEndpointUri',
+  'scopes',
+  'oauthExtensions',
+  'tls',
+  'ca',
+  'cert',
+  'key',
+  'keyPassword',
+  'awsRoleArn',
+  'awsAccessKeyID',
+  'awsSecretAccessKey',
 ]);
 
 interface ConsumedTopic {
@@ -183,7 +215,9 @@ describe.each(VARIANTS)('deploy/kubernetes %s', (variant, dirOf) => {
   it('holds only objects valid against the Kubernetes or KEDA schema of their kind, with no field the schema does not define', () => {
     const problems = objects.flatMap((o) => schemaProblems(o).map((p) => `${o.kind} ${o.metadata.name}: ${p}`));
     expect(problems).toEqual([]);
-    expect(new Set(objects.map((o) => o.kind))).toEqual(new Set(['ConfigMap', 'Service', 'Deployment', 'Job', 'PodDisruptionBudget', 'ScaledObject', 'TriggerAuthentication', ...(variant === 'base' ? [] : ['Namespace'])]));
+    expect(new Set(objects.map((o) => o.kind))).toEqual(
+      new Set(['ConfigMap', 'Service', 'Deployment', 'Job', 'PodDisruptionBudget', 'ScaledObject', 'TriggerAuthentication', ...(variant === 'base' ? [] : ['Namespace'])]),
+    );
   });
 
   it('gives the apps only settings of the config schema, credentials from the Secret alone', () => {
@@ -216,8 +250,17 @@ describe.each(VARIANTS)('deploy/kubernetes %s', (variant, dirOf) => {
 
   it('lists in secrets.env.example exactly the Secret keys the manifests read', () => {
     const example = readFileSync(join(KUBERNETES, 'overlays', 'example', 'secrets.env.example'), 'utf8');
-    const keys = example.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.slice(0, l.indexOf('=')));
-    const read = workloads(objects).flatMap((w) => containersOf(w).flatMap((c) => environment(objects, c).filter((e) => e.from === 'secret').map((e) => e.name)));
+    const keys = example
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.slice(0, l.indexOf('=')));
+    const read = workloads(objects).flatMap((w) =>
+      containersOf(w).flatMap((c) =>
+        environment(objects, c)
+          .filter((e) => e.from === 'secret')
+          .map((e) => e.name),
+      ),
+    );
     expect(new Set(keys)).toEqual(new Set(read));
     expect(new Set(keys)).toEqual(new Set(SECRET_SETTINGS));
   });
@@ -228,7 +271,13 @@ describe.each(VARIANTS)('deploy/kubernetes %s', (variant, dirOf) => {
     for (const deployment of of(objects, 'Deployment')) {
       const name = deployment.metadata.name;
       const [container] = containersOf(deployment);
-      expect({ name, ports: container.ports }).toEqual({ name, ports: [{ name: 'http', containerPort: config[APP_PORT_SETTING[name]] }, { name: 'ops', containerPort: config.OPS_PORT }] });
+      expect({ name, ports: container.ports }).toEqual({
+        name,
+        ports: [
+          { name: 'http', containerPort: config[APP_PORT_SETTING[name]] },
+          { name: 'ops', containerPort: config.OPS_PORT },
+        ],
+      });
       // Prometheus scrapes the ops port: the app's port answers 404 for /metrics in production.
       const annotations = ((spec(deployment).template as JsonMap).metadata as JsonMap).annotations as JsonMap;
       expect({ name, scrapes: annotations['prometheus.io/port'] }).toEqual({ name, scrapes: String(config.OPS_PORT) });
@@ -278,7 +327,12 @@ describe.each(VARIANTS)('deploy/kubernetes %s', (variant, dirOf) => {
   it('runs every pod non-root, read-only, unprivileged, without service links or an API token', () => {
     for (const workload of workloads(objects)) {
       const pod = podSpec(workload);
-      expect({ name: workload.metadata.name, pod: pod.securityContext, enableServiceLinks: pod.enableServiceLinks, automountServiceAccountToken: pod.automountServiceAccountToken }).toMatchObject({
+      expect({
+        name: workload.metadata.name,
+        pod: pod.securityContext,
+        enableServiceLinks: pod.enableServiceLinks,
+        automountServiceAccountToken: pod.automountServiceAccountToken,
+      }).toMatchObject({
         name: workload.metadata.name,
         pod: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         enableServiceLinks: false,
@@ -349,7 +403,11 @@ describe.each(VARIANTS)('deploy/kubernetes %s', (variant, dirOf) => {
         return Number(triggerMetadata(trigger).lagThreshold);
       };
       for (const role of ['sender', 'expander'] as const) {
-        const lanes = Object.fromEntries(consumedBy(channel).filter((c) => c.role === role).map((c) => [c.lane, threshold(c.group)]));
+        const lanes = Object.fromEntries(
+          consumedBy(channel)
+            .filter((c) => c.role === role)
+            .map((c) => [c.lane, threshold(c.group)]),
+        );
         expect({ channel, role, urgentBelowNormal: lanes.urgent >= 1 && lanes.urgent < lanes.normal }).toEqual({ channel, role, urgentBelowNormal: true });
       }
     }

@@ -132,7 +132,10 @@ function matches(object: K8sObject, selector: JsonMap): boolean {
 }
 
 function applyOperation(object: K8sObject, op: JsonMap): void {
-  const tokens = (op.path as string).split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens = (op.path as string)
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
   const key = tokens.pop()!;
   let parent: Json = object;
   for (const token of tokens) parent = (parent as JsonMap)[token];
@@ -177,9 +180,7 @@ function setImage(entry: JsonMap, resources: Resource[]): void {
 
 /** The pod specs of Deployments and Jobs, the only workloads deploy/kubernetes has. */
 function podSpecs(resources: Resource[]): JsonMap[] {
-  return resources
-    .filter((r) => r.object.kind === 'Deployment' || r.object.kind === 'Job')
-    .map((r) => ((r.object.spec as JsonMap).template as JsonMap).spec as JsonMap);
+  return resources.filter((r) => r.object.kind === 'Deployment' || r.object.kind === 'Job').map((r) => ((r.object.spec as JsonMap).template as JsonMap).spec as JsonMap);
 }
 
 function podContainers(resources: Resource[]): JsonMap[] {
@@ -224,7 +225,11 @@ function childrenAt(node: Json, part: string): Json[] {
 function nameWithHash(resource: Resource, resources: Resource[]): void {
   const { object } = resource;
   const data = object.data as JsonMap;
-  const sorted = Object.fromEntries(Object.keys(data).sort().map((k) => [k, data[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(data)
+      .sort()
+      .map((k) => [k, data[k]]),
+  );
   const json = JSON.stringify({ data: sorted, kind: 'ConfigMap', name: '' }).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
   const swap: Record<string, string> = { '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' };
   const hash = [...createHash('sha256').update(json).digest('hex').slice(0, 10)].map((c) => swap[c] ?? c).join('');

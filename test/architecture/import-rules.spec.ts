@@ -57,7 +57,10 @@ const IMPORT_RULES: Record<string, Rule> = {
   [MEMBERSHIP]: { may: [DOMAIN, PERSISTENCE, MESSAGING, PLATFORM], why: 'joining, confirming contacts, deciding and ending memberships, preferences, signed member links' },
   [ACCOUNTS]: { may: [DOMAIN, PERSISTENCE, PLATFORM], why: 'staff accounts and signing in' },
   [REPORTS]: { may: [DOMAIN, PERSISTENCE], why: "the reports (messages sent, membership counts, an alert's reach) within the reader's BINs" },
-  [TRACKING]: { may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM], why: 'verified provider callbacks → delivery status events → projections (statuses, live counters); no provider SDK: the signatures are checked at the edge' },
+  [TRACKING]: {
+    may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM],
+    why: 'verified provider callbacks → delivery status events → projections (statuses, live counters); no provider SDK: the signatures are checked at the edge',
+  },
   'apps/intake': {
     may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM, MEMBER_PAGES, ALERTS, MEMBERSHIP, ACCOUNTS, REPORTS],
     why: 'the API and member pages: wiring of the feature libs; not libs/dispatch: the ops page reads the rate-limit buckets from libs/platform',
@@ -134,14 +137,16 @@ function checkImport(file: string, specifier: string): Violation[] {
   const v = (why: string): Violation[] => [{ file, imports: specifier, rule: `${source}: ${why}` }];
   if (!rule) return v('no row in IMPORT_RULES: add one (what it may import, and why)');
   const test = isTestFile(file);
-  const allowed = [...rule.may, ...(test ? rule.testsMayAlso ?? [] : [])];
+  const allowed = [...rule.may, ...(test ? (rule.testsMayAlso ?? []) : [])];
 
   if (specifier.startsWith('@bin-alert/')) {
     const target = `libs/${specifier.slice('@bin-alert/'.length).split('/')[0]}`;
     return allowed.includes(target) ? [] : v(`may import ${allowed.join(', ') || 'nothing of ours'}, not ${target} — ${rule.why}`);
   }
   if (specifier.startsWith('.')) {
-    const path = relative(ROOT, resolve(ROOT, dirname(file), specifier)).split(sep).join('/');
+    const path = relative(ROOT, resolve(ROOT, dirname(file), specifier))
+      .split(sep)
+      .join('/');
     const target = ownerOf(path);
     if (target === source) return [];
     if (target === 'test') return test ? [] : v('only tests import test/');
@@ -185,7 +190,8 @@ describe('import rules: dependencies point one way', () => {
 
   it('finds no import that breaks a rule, apart from the known ones', () => {
     const unexpected = violations.filter((x) => !isKnown(x));
-    if (unexpected.length) throw new Error(`${unexpected.length} import(s) break the import rules (test/architecture/import-rules.spec.ts):\n  ${unexpected.map(describeViolation).join('\n  ')}`);
+    if (unexpected.length)
+      throw new Error(`${unexpected.length} import(s) break the import rules (test/architecture/import-rules.spec.ts):\n  ${unexpected.map(describeViolation).join('\n  ')}`);
   });
 
   it('lists no known violation that is gone', () => {
@@ -194,14 +200,11 @@ describe('import rules: dependencies point one way', () => {
   });
 
   it('catches what it is meant to catch', () => {
-    expect(importsOf("import {\n  a,\n  b,\n} from '@bin-alert/x';\nexport * from './y';\nimport type { T } from \"z\";\nimport 'reflect-metadata';\nconst m = await import('w'); require('v');")).toEqual([
-      '@bin-alert/x',
-      './y',
-      'z',
-      'reflect-metadata',
-      'w',
-      'v',
-    ]);
+    expect(
+      importsOf(
+        "import {\n  a,\n  b,\n} from '@bin-alert/x';\nexport * from './y';\nimport type { T } from \"z\";\nimport 'reflect-metadata';\nconst m = await import('w'); require('v');",
+      ),
+    ).toEqual(['@bin-alert/x', './y', 'z', 'reflect-metadata', 'w', 'v']);
     expect(checkImport('libs/domain/src/x.ts', '@bin-alert/platform')).toHaveLength(1);
     expect(checkImport('libs/domain/src/x.ts', 'node:fs')).toHaveLength(1);
     expect(checkImport('libs/domain/src/x.ts', '@nestjs/common')).toHaveLength(1);

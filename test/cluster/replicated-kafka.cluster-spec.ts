@@ -36,7 +36,10 @@ describe('a replicated Kafka: one broker of three stopped mid-fan-out', () => {
   let startedCluster = false;
 
   beforeAll(async () => {
-    startedCluster = !(await cluster('status').then(() => true, () => false));
+    startedCluster = !(await cluster('status').then(
+      () => true,
+      () => false,
+    ));
     if (startedCluster) await cluster('start');
     // Created before the stack's reset, which would otherwise create what is missing with one copy.
     const bus = new KafkaMessageBus({ brokers: BROKERS, clientId: 'cluster-test-topics', replicationFactor: 3, minInsyncReplicas: 2 });
@@ -74,7 +77,8 @@ describe('a replicated Kafka: one broker of three stopped mid-fan-out', () => {
       'cluster-test-probe',
     );
     for (const topic of metadata.topics) for (const p of topic.partitions) expect({ topic: topic.name, replicas: p.replicas.length }).toEqual({ topic: topic.name, replicas: 3 });
-    for (const r of configs.resources) expect({ topic: r.resourceName, minIsr: r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue }).toEqual({ topic: r.resourceName, minIsr: '2' });
+    for (const r of configs.resources)
+      expect({ topic: r.resourceName, minIsr: r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue }).toEqual({ topic: r.resourceName, minIsr: '2' });
   });
 
   it(`reaches ${MEMBERS} members exactly once by SMS and e-mail while the leader of the busiest SMS partition is stopped and started`, async () => {
@@ -97,7 +101,10 @@ describe('a replicated Kafka: one broker of three stopped mid-fan-out', () => {
     expect(res.status).toBe(201);
     const { id: alertId } = (await res.json()) as { id: string };
     const accepted = async () => {
-      const rows: Array<{ channel: string; n: string }> = await stack.db.query(`SELECT channel, count(*) AS n FROM deliveries WHERE alert_id = $1 AND accepted_at IS NOT NULL GROUP BY channel`, [alertId]);
+      const rows: Array<{ channel: string; n: string }> = await stack.db.query(
+        `SELECT channel, count(*) AS n FROM deliveries WHERE alert_id = $1 AND accepted_at IS NOT NULL GROUP BY channel`,
+        [alertId],
+      );
       return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)])) as Record<string, number>;
     };
     await waitFor(accepted, (n) => (n.sms ?? 0) >= 300, { timeoutMs: 60_000, what: 'the SMS fan-out to be under way' });

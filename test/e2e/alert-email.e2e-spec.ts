@@ -36,7 +36,8 @@ describe('the alert e-mail, read in a browser', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     stack = await startStack({ DISPATCH_DEFERRED_POLL_MS: '200' });
-    for (const language of LANGUAGES) members[language] = await aMember(`Reader ${language}`).speaking(language).inBins('herdersem').withEmail(READERS[language]).save(stack.members);
+    for (const language of LANGUAGES)
+      members[language] = await aMember(`Reader ${language}`).speaking(language).inBins('herdersem').withEmail(READERS[language]).save(stack.members);
     browser = await openConsoleBrowser();
   }, 120_000);
 
@@ -47,7 +48,10 @@ describe('the alert e-mail, read in a browser', () => {
 
   const issueBurglaryAlert = async (title: string) => {
     const texts = Object.fromEntries(
-      LANGUAGES.map((l) => [l, { title: `${title} (${l})`, body: `Twee inbraken in de Kerkstraat <b>vannacht</b> & één poging.\nSluit ramen en deuren (${l}).\n\nMeld verdachte zaken via 101.` }]),
+      LANGUAGES.map((l) => [
+        l,
+        { title: `${title} (${l})`, body: `Twee inbraken in de Kerkstraat <b>vannacht</b> & één poging.\nSluit ramen en deuren (${l}).\n\nMeld verdachte zaken via 101.` },
+      ]),
     );
     const res = await fetch(`${stack.intakeUrl}/v1/alerts`, {
       method: 'POST',
@@ -59,7 +63,11 @@ describe('the alert e-mail, read in a browser', () => {
   };
 
   const emailDeliveries = async (alertId: string) =>
-    (await stack.db.query(`SELECT member_id, status, reason FROM deliveries WHERE alert_id = $1 AND channel = 'email'`, [alertId])) as Array<{ member_id: string; status: string; reason: string | null }>;
+    (await stack.db.query(`SELECT member_id, status, reason FROM deliveries WHERE alert_id = $1 AND channel = 'email'`, [alertId])) as Array<{
+      member_id: string;
+      status: string;
+      reason: string | null;
+    }>;
 
   const look = async (page: Page, name: string, audit = true) => {
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -71,7 +79,11 @@ describe('the alert e-mail, read in a browser', () => {
     await page.goto(`${stack.sim.url}/__sim/phones`);
     await page.getByLabel('filter by number or address').fill(to);
     const inbox = page.locator(`section.device[data-to="${to}"]`);
-    await waitFor(async () => (await inbox.count()) > 0 && (await inbox.innerText()).includes(title), (found) => found, { what: `the e-mail "${title}" in ${to}`, timeoutMs: 30_000, intervalMs: 500 });
+    await waitFor(
+      async () => (await inbox.count()) > 0 && (await inbox.innerText()).includes(title),
+      (found) => found,
+      { what: `the e-mail "${title}" in ${to}`, timeoutMs: 30_000, intervalMs: 500 },
+    );
     await inbox.locator('.msg').filter({ hasText: title }).first().getByRole('link', { name: 'open the e-mail' }).click();
     await page.waitForURL(/\/__sim\/phones\/email\//);
   };
@@ -95,7 +107,13 @@ describe('the alert e-mail, read in a browser', () => {
       expect(await page.locator('html').getAttribute('lang')).toBe(language);
       expect(await page.locator('h1').innerText()).toBe(`Inbraken Kerkstraat (${language})`);
       const seen = await page.locator('body').innerText();
-      for (const words of [SENDER_NAME[language], CATEGORY_LABEL.burglary[language], EMAIL_WORDS[language].urgency.normal, 'Twee inbraken in de Kerkstraat <b>vannacht</b> & één poging.']) expect(seen).toContain(words);
+      for (const words of [
+        SENDER_NAME[language],
+        CATEGORY_LABEL.burglary[language],
+        EMAIL_WORDS[language].urgency.normal,
+        'Twee inbraken in de Kerkstraat <b>vannacht</b> & één poging.',
+      ])
+        expect(seen).toContain(words);
       // The operator's markup is text, not markup: nothing bold came of it.
       expect(await page.locator('b').count()).toBe(0);
       // Laid out within 600 px, as on a phone's or a desktop's mail client.
@@ -136,7 +154,11 @@ describe('the alert e-mail, read in a browser', () => {
       { what: 'the next alert planned for the four readers', timeoutMs: 30_000, intervalMs: 250 },
     );
     for (const language of LANGUAGES) expect(rows.find((d) => d.member_id === members[language])).toMatchObject({ status: 'suppressed', reason: 'opted_out' });
-    const inboxes = await Promise.all(LANGUAGES.map(async (l) => ((await (await fetch(`${stack.sim.url}/__sim/inbox?to=${encodeURIComponent(READERS[l])}`)).json()) as { messages: Array<{ subject?: string }> }).messages));
+    const inboxes = await Promise.all(
+      LANGUAGES.map(
+        async (l) => ((await (await fetch(`${stack.sim.url}/__sim/inbox?to=${encodeURIComponent(READERS[l])}`)).json()) as { messages: Array<{ subject?: string }> }).messages,
+      ),
+    );
     expect(inboxes.flat().filter((m) => m.subject?.includes('Nieuwe inbraak'))).toEqual([]);
   });
 });

@@ -104,7 +104,10 @@ describe('alert lifecycle end to end', () => {
     const res = await call('POST', '/v1/alerts', operator, {
       category: 'burglary',
       bins: ['herdersem', 'moorsel'],
-      texts: { nl: { title: 'Verdachte bestelwagen', body: 'Witte bestelwagen in de Kerkstraat.' }, fr: { title: 'Camionnette suspecte', body: 'Camionnette blanche rue de l’Église.' } },
+      texts: {
+        nl: { title: 'Verdachte bestelwagen', body: 'Witte bestelwagen in de Kerkstraat.' },
+        fr: { title: 'Camionnette suspecte', body: 'Camionnette blanche rue de l’Église.' },
+      },
     });
     originalId = res.json.id;
     // Four members; two have a phone.
@@ -114,7 +117,9 @@ describe('alert lifecycle end to end', () => {
     }
 
     // Since then: Anna switched burglary off everywhere, Bruno resigned, Ulrich replied STOP, Carl joined.
-    await stack.db.query(`INSERT INTO preferences (member_id, category_code, channel, enabled) SELECT $1, 'burglary', c, false FROM unnest(ARRAY['sms','email','voice']) c`, [ids.anna]);
+    await stack.db.query(`INSERT INTO preferences (member_id, category_code, channel, enabled) SELECT $1, 'burglary', c, false FROM unnest(ARRAY['sms','email','voice']) c`, [
+      ids.anna,
+    ]);
     await stack.db.query(`UPDATE memberships SET status = 'resigned' WHERE member_id = $1`, [ids.bruno]);
     const stop = await fetch(`${stack.sim.url}/__sim/inbound-sms`, {
       method: 'POST',
@@ -122,7 +127,11 @@ describe('alert lifecycle end to end', () => {
       body: JSON.stringify({ from: ulrich.mobile, to: stack.config.TWILIO_FROM_NUMBER, body: 'STOP' }),
     });
     expect(stop.ok).toBe(true);
-    await waitFor(async () => (await stack.db.query(`SELECT sms_opted_out_at FROM contact_points WHERE member_id = $1 AND kind = 'mobile'`, [ids.ulrich]))[0].sms_opted_out_at, Boolean, { what: "Ulrich's STOP recorded" });
+    await waitFor(
+      async () => (await stack.db.query(`SELECT sms_opted_out_at FROM contact_points WHERE member_id = $1 AND kind = 'mobile'`, [ids.ulrich]))[0].sms_opted_out_at,
+      Boolean,
+      { what: "Ulrich's STOP recorded" },
+    );
     ids.carl = await aMember('Carl').speaking('nl').inBins('herdersem').withMobile(carl.mobile).withEmail(carl.email).save(stack.members);
 
     const cancel = await call('POST', `/v1/alerts/${originalId}/cancel`, operator, {
@@ -151,7 +160,11 @@ describe('alert lifecycle end to end', () => {
   });
 
   it('holds an urgent alert until a supervisor other than its author approves it', async () => {
-    const res = await call('POST', '/v1/alerts', supervisor, { category: 'missing_person', bins: ['herdersem'], texts: { nl: { title: 'Vermist: Noor (7)', body: 'Gele regenjas.' } } });
+    const res = await call('POST', '/v1/alerts', supervisor, {
+      category: 'missing_person',
+      bins: ['herdersem'],
+      texts: { nl: { title: 'Vermist: Noor (7)', body: 'Gele regenjas.' } },
+    });
     expect(res.json.status).toBe('awaiting_approval');
     const refused = await call('POST', `/v1/alerts/${res.json.id}/approve`, supervisor);
     expect(refused.status).toBe(403);
@@ -198,7 +211,9 @@ describe('alert lifecycle end to end', () => {
     await settle(update.json.id, { sms: 0, email: 1, voice: 0 }, 'CAP update settled');
     expect(containing('Prévention Moorsel: mise à jour', await inbox(ulrich.email))).toHaveLength(1);
 
-    const cancel = await cap(document('PZ-E2E-3', 'Cancel', `<references>${reference('PZ-E2E-1')} ${reference('PZ-E2E-2')}</references>`, info('nl-BE', 'Preventie Moorsel afgelopen', false)));
+    const cancel = await cap(
+      document('PZ-E2E-3', 'Cancel', `<references>${reference('PZ-E2E-1')} ${reference('PZ-E2E-2')}</references>`, info('nl-BE', 'Preventie Moorsel afgelopen', false)),
+    );
     expect(cancel.status).toBe(201);
     await settle(cancel.json.id, { sms: 0, email: 1, voice: 0 }, 'CAP cancel settled');
     // Ulrich reads French; the cancel has Dutch only: the zone's language.
@@ -241,7 +256,11 @@ describe('alert lifecycle end to end', () => {
     expect(res.json.status).toBe('issued');
     // Anna (not in the test group) reads Dutch and has a mobile, an e-mail address and a phone.
     const received = (address: string) =>
-      waitFor(async () => containing('Hond Max vermist', await inbox(address)), (messages) => messages.length === 1, { what: `the alert at ${address}` });
+      waitFor(
+        async () => containing('Hond Max vermist', await inbox(address)),
+        (messages) => messages.length === 1,
+        { what: `the alert at ${address}` },
+      );
     const [sms] = await received(anna.mobile);
     expect(sms.body).toContain('Bruine labrador met rode halsband.\nNiet achtervolgen, hij is schuw.\nContact: Wijkagent Aalst 053 72 43 00\n');
     const [email] = await received(anna.email);
@@ -255,7 +274,13 @@ describe('alert lifecycle end to end', () => {
   it('refuses invalid CAP with 400 naming the element and writes nothing', async () => {
     const count = async () => (await stack.db.query(`SELECT (SELECT count(*) FROM alerts)::int + (SELECT count(*) FROM outbox)::int AS n`))[0].n;
     const before = await count();
-    const res = await call('POST', '/v1/alerts', operator, '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>X</identifier><sender>s</sender><sent>2026-11-29T10:00:00+01:00</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope><info><category>Rescue</category><event>e</event><urgency>Now</urgency><severity>Severe</severity><certainty>Observed</certainty><headline>h</headline><description>d</description></info></alert>', 'application/cap+xml');
+    const res = await call(
+      'POST',
+      '/v1/alerts',
+      operator,
+      '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>X</identifier><sender>s</sender><sent>2026-11-29T10:00:00+01:00</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope><info><category>Rescue</category><event>e</event><urgency>Now</urgency><severity>Severe</severity><certainty>Observed</certainty><headline>h</headline><description>d</description></info></alert>',
+      'application/cap+xml',
+    );
     expect(res.status).toBe(400);
     expect(res.json.errors).toContainEqual({ field: 'alert.info[0].urgency', reason: expect.stringContaining("'Now' is not one of") });
     expect(await count()).toBe(before);
@@ -274,7 +299,11 @@ describe('alert lifecycle end to end', () => {
     const id = res.json.id;
     // Herdersem: Tessa, Anna, Carl. E-mail goes out while the alert is live.
     await settle(id, { email: 3 }, 'e-mail of the expiring alert settled');
-    await waitFor(async () => (await call('GET', `/v1/alerts/${id}`)).json.status, (status) => status === 'expired', { what: 'alert expired' });
+    await waitFor(
+      async () => (await call('GET', `/v1/alerts/${id}`)).json.status,
+      (status) => status === 'expired',
+      { what: 'alert expired' },
+    );
 
     stack.dispatchers.set('sms', await startDispatcher('sms', stack.config, 0));
     const alert = await settle(id, { sms: 3 }, 'SMS of the expired alert settled');

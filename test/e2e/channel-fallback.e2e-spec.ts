@@ -39,7 +39,9 @@ describe('an urgent alert whose SMS fail reaches those members by a call or an e
   beforeAll(async () => {
     stack = await startStack({ DISPATCH_FALLBACK_POLL_MS: '300', VOICE_REDIALS: '0' });
     const save = (who: Who, build: (b: ReturnType<typeof aMember>) => ReturnType<typeof aMember>) =>
-      build(aMember(who).speaking('nl').inBins('herdersem').withMobile(people[who].mobile)).save(stack.members).then((id) => (ids[who] = id));
+      build(aMember(who).speaking('nl').inBins('herdersem').withMobile(people[who].mobile))
+        .save(stack.members)
+        .then((id) => (ids[who] = id));
     const smsOnlyForBurglary = (b: ReturnType<typeof aMember>) => b.choosing('burglary', ['voice', 'email'], false);
     await save('called', (b) => smsOnlyForBurglary(b.withPhone(people.called.phone).withEmail(people.called.email)));
     await save('mailed', (b) => smsOnlyForBurglary(b.withEmail(people.mailed.email)));
@@ -58,7 +60,11 @@ describe('an urgent alert whose SMS fail reaches those members by a call or an e
     return ((await res.json()) as { messages: Array<{ channel: string; subject?: string; said?: Array<{ text: string }> }> }).messages;
   };
   const row = async (alertId: string, who: Who, channel: 'sms' | 'voice' | 'email') =>
-    ((await stack.db.query(`SELECT status, reason, origin, fallback FROM deliveries WHERE id = $1`, [deliveryId(alertId, ids[who], channel)])) as Array<Record<string, string | null>>)[0];
+    (
+      (await stack.db.query(`SELECT status, reason, origin, fallback FROM deliveries WHERE id = $1`, [deliveryId(alertId, ids[who], channel)])) as Array<
+        Record<string, string | null>
+      >
+    )[0];
 
   it('calls or e-mails exactly the members whose SMS ended undelivered or failed, once', async () => {
     const res = await fetch(`${stack.intakeUrl}/v1/alerts`, {
@@ -114,7 +120,9 @@ describe('an urgent alert whose SMS fail reaches those members by a call or an e
     expect(dashboard.channels.email.fallbacks).toBe(2);
     expect(dashboard.channels.sms.fallbacks).toBe(0);
     // So does the alert's reach report, in JSON and in its CSV.
-    const reach = (await (await fetch(`${stack.intakeUrl}/v1/reports/alerts/${alertId}/reach`, { headers: asAalstOperator() })).json()) as { channels: Array<{ channel: string; fallbacks: number }> };
+    const reach = (await (await fetch(`${stack.intakeUrl}/v1/reports/alerts/${alertId}/reach`, { headers: asAalstOperator() })).json()) as {
+      channels: Array<{ channel: string; fallbacks: number }>;
+    };
     expect(Object.fromEntries(reach.channels.map((c) => [c.channel, c.fallbacks]))).toEqual({ sms: 0, voice: 1, email: 2 });
     const csv = await (await fetch(`${stack.intakeUrl}/v1/reports/alerts/${alertId}/reach?format=csv`, { headers: asAalstOperator() })).text();
     expect(csv.split(/\r?\n/)).toEqual(expect.arrayContaining(['voice,fallbacks,,1', 'email,fallbacks,,2']));
@@ -127,7 +135,11 @@ describe('an urgent alert whose SMS fail reaches those members by a call or an e
       body: JSON.stringify({ category: 'burglary', urgency: 'normal', bins: ['herdersem'], texts: { nl: { title: 'Inbraken (2)', body } } }),
     });
     const { id: alertId } = (await res.json()) as { id: string };
-    await waitFor(() => row(alertId, 'called', 'sms'), (r) => (r?.fallback ?? null) !== null, { what: 'the SMS fallback decided', timeoutMs: 60_000 });
+    await waitFor(
+      () => row(alertId, 'called', 'sms'),
+      (r) => (r?.fallback ?? null) !== null,
+      { what: 'the SMS fallback decided', timeoutMs: 60_000 },
+    );
     expect(await row(alertId, 'called', 'sms')).toMatchObject({ status: 'undelivered', fallback: 'not_urgent' });
     expect(await row(alertId, 'called', 'voice')).toMatchObject({ status: 'suppressed', origin: null });
     expect((await inbox(people.called.phone)).filter((m) => m.channel === 'voice')).toHaveLength(1);

@@ -116,7 +116,11 @@ describe('operator console in a browser', () => {
     // In the test group: the only member a test alert reaches.
     tessa = await aMember('Tessa').speaking('nl').inBins('moorsel').withEmail('tessa@example.be').save(stack.members);
     await stack.db.query(`UPDATE members SET is_test_group = true WHERE id = $1`, [tessa]);
-    await createStaff(stack, [['operator.aalst', 'operator'], ['supervisor.aalst', 'supervisor'], ['board.moorsel', 'board', ['moorsel']]]);
+    await createStaff(stack, [
+      ['operator.aalst', 'operator'],
+      ['supervisor.aalst', 'supervisor'],
+      ['board.moorsel', 'board', ['moorsel']],
+    ]);
     ({ browser, page } = await openRecordedPage(browserErrors));
   }, 180_000);
 
@@ -160,7 +164,10 @@ describe('operator console in a browser', () => {
     await page.locator('#title-fr').fill('Garçon disparu Lucas (8 ans)');
     await page.locator('#body-fr').fill('Lucas porte une veste rouge. Vu? Appelez le 101.');
     // The SMS counter is the domain's: GSM-7 for Dutch, and a warning for the French "ç".
-    await page.getByTestId('sms-nl').filter({ hasText: /SMS: 1 segment\(s\), GSM-7/ }).waitFor();
+    await page
+      .getByTestId('sms-nl')
+      .filter({ hasText: /SMS: 1 segment\(s\), GSM-7/ })
+      .waitFor();
     await page.getByTestId('sms-fr').filter({ hasText: 'UCS-2' }).waitFor();
     // The voice script follows the language being written.
     await page.getByTestId('voice-script').filter({ hasText: 'Message BIN de la police. Garçon disparu Lucas (8 ans).' }).waitFor();
@@ -240,7 +247,14 @@ describe('operator console in a browser', () => {
     expect(reach.suggestedFilename()).toBe(`bin-alert-reach-${alertIdInUrl(page)}.csv`);
     const figures = readFileSync((await reach.path())!, 'utf8').split('\r\n');
     expect(figures[0]).toBe('\uFEFFchannel,measure,reason,count');
-    expect(figures).toEqual(expect.arrayContaining(['sms,reached,,3', 'sms,suppressed,contact_not_verified,1', 'voice,planned,,1', expect.stringMatching(/^voice,suppressed,no_contact_point,[1-9]\d*$/)]));
+    expect(figures).toEqual(
+      expect.arrayContaining([
+        'sms,reached,,3',
+        'sms,suppressed,contact_not_verified,1',
+        'voice,planned,,1',
+        expect.stringMatching(/^voice,suppressed,no_contact_point,[1-9]\d*$/),
+      ]),
+    );
   });
 
   it('sends an update from the dashboard, which reaches the same members, and leaves the original issued', async () => {
@@ -285,7 +299,11 @@ describe('operator console in a browser', () => {
     expect(await page.evaluate(() => (window as unknown as { sameDocument: boolean }).sameDocument)).toBe(true);
     // Exactly the original's recipients, member by member and channel by channel.
     const recipients = async (alertId: string) =>
-      ((await stack.db.query(`SELECT member_id::text || '/' || channel AS r FROM deliveries WHERE alert_id = $1 AND status <> 'suppressed' ORDER BY 1`, [alertId])) as Array<{ r: string }>).map((row) => row.r);
+      (
+        (await stack.db.query(`SELECT member_id::text || '/' || channel AS r FROM deliveries WHERE alert_id = $1 AND status <> 'suppressed' ORDER BY 1`, [alertId])) as Array<{
+          r: string;
+        }>
+      ).map((row) => row.r);
     expect(await recipients(cancelId!)).toEqual(await recipients(originalId!));
     await shot('08-cancel-dashboard');
 
@@ -348,14 +366,28 @@ describe('operator console in a browser', () => {
     const year = new Date().getFullYear();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as CSV' }).first().click()]);
     expect(download.suggestedFilename()).toBe(`bin-alert-messages-${year}-01-01-${year + 1}-01-01.csv`);
-    const lines = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = readFileSync((await download.path())!, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('binId,category,month,channel,alerts,reached');
-    const csvSum = (channel: string) => lines.slice(1).map((l) => l.split(',')).filter((c) => c[2] === month && c[3] === channel).reduce((n, c) => n + Number(c[5]), 0);
+    const csvSum = (channel: string) =>
+      lines
+        .slice(1)
+        .map((l) => l.split(','))
+        .filter((c) => c[2] === month && c[3] === channel)
+        .reduce((n, c) => n + Number(c[5]), 0);
     for (const channel of ['sms', 'email', 'voice']) expect(csvSum(channel)).toBe(sum(channel));
 
     await page.getByRole('group', { name: /BINs/ }).getByLabel('Moorsel').check();
-    await table.locator(`tr[data-month="${month}"] td[data-channel=email]`).filter({ hasText: String(sum('email', 'moorsel')) }).waitFor();
-    await page.getByRole('group', { name: /Category/ }).getByLabel('Burglary').check();
+    await table
+      .locator(`tr[data-month="${month}"] td[data-channel=email]`)
+      .filter({ hasText: String(sum('email', 'moorsel')) })
+      .waitFor();
+    await page
+      .getByRole('group', { name: /Category/ })
+      .getByLabel('Burglary')
+      .check();
     await table.locator(`tr[data-month="${month}"] td[data-channel=email]`).filter({ hasText: /^0$/ }).waitFor();
 
     await page.goto(`${stack.intakeUrl}/#/membership`);
@@ -396,7 +428,10 @@ describe('operator console in a browser', () => {
     expect(await page.getByLabel('Catégorie', { exact: true }).locator('option:checked').textContent()).toBe('Cambriolage');
     await page.locator('#title-fr').fill('Vague de cambriolages à Mijlbeek');
     await page.locator('#body-fr').fill('Fermez portes et fenêtres. Un fait suspect ? Appelez le 101.');
-    await page.getByTestId('sms-fr').filter({ hasText: /^SMS\u00a0: \d+ segment\(s\), UCS-2/ }).waitFor();
+    await page
+      .getByTestId('sms-fr')
+      .filter({ hasText: /^SMS\u00a0: \d+ segment\(s\), UCS-2/ })
+      .waitFor();
     await page.getByRole('heading', { name: 'Texte de l’appel vocal (français)' }).waitFor();
     // Sending without a BIN is refused in French before anything reaches the server.
     await page.getByLabel('Mijlbeek').uncheck();
@@ -415,13 +450,22 @@ describe('operator console in a browser', () => {
     // Emiel by SMS and e-mail; he gave no phone for calls.
     await page.getByTestId('live-state').filter({ hasText: 'En direct' }).waitFor();
     await waitForCounts(page, { sms: { planned: '1', delivered: '1' }, email: { planned: '1', delivered: '1' } });
-    await page.locator('.alert-head').filter({ hasText: 'Vague de cambriolages à Mijlbeek' }).filter({ hasText: 'Cambriolage' }).locator('[data-kind=actual]').filter({ hasText: 'RÉEL' }).waitFor();
+    await page
+      .locator('.alert-head')
+      .filter({ hasText: 'Vague de cambriolages à Mijlbeek' })
+      .filter({ hasText: 'Cambriolage' })
+      .locator('[data-kind=actual]')
+      .filter({ hasText: 'RÉEL' })
+      .waitFor();
     await page.locator('.alert-head [data-status=issued]').filter({ hasText: 'envoyée' }).waitFor();
     await page.getByTestId('suppressed-voice').locator('[data-reason=no_contact_point]').filter({ hasText: 'Aucune coordonnée pour ce canal' }).waitFor();
     await page.getByTestId('channel-sms').getByRole('heading', { name: 'SMS' }).waitFor();
     expect(await page.getByTestId('funnel-sms').getAttribute('aria-label')).toMatch(/^SMS: Prévus 1, En file 1, Envoyés 1, Délivrés 1/);
     // Dates in Belgian French (d/mm/yy), whatever the browser's own locale (en-GB here).
-    await page.locator('.alert-head .hint').filter({ hasText: /\b\d{1,2}\/\d{2}\/\d{2},? \d{2}:\d{2}\b/ }).waitFor();
+    await page
+      .locator('.alert-head .hint')
+      .filter({ hasText: /\b\d{1,2}\/\d{2}\/\d{2},? \d{2}:\d{2}\b/ })
+      .waitFor();
     await shot('15-fr-dashboard', undefined, 'fr');
 
     await page.getByRole('link', { name: 'Alertes', exact: true }).click();
@@ -468,7 +512,10 @@ describe('operator console in a browser: approval (APPROVAL_REQUIRED_FOR=all)', 
     await buildConsole({ typecheck: false });
     stack = await startStack({ APPROVAL_REQUIRED_FOR: 'all' });
     await aMember('Anna').speaking('nl').inBins('herdersem').withMobile('+32470000201').withEmail('anna@example.be').save(stack.members);
-    await createStaff(stack, [['operator.aalst', 'operator'], ['supervisor.aalst', 'supervisor']]);
+    await createStaff(stack, [
+      ['operator.aalst', 'operator'],
+      ['supervisor.aalst', 'supervisor'],
+    ]);
     ({ browser, page } = await openRecordedPage(browserErrors));
   }, 180_000);
 

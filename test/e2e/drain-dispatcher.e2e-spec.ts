@@ -68,7 +68,11 @@ describe('draining a dispatcher mid-fan-out', () => {
     const draining = spawnSmsDispatcher(config, 'draining', env, 'drain-test');
     children.push(draining, spawnSmsDispatcher(config, 'survivor', env, 'drain-test'));
     const drainingUrl = await listeningUrl(draining);
-    await waitFor(() => stableGroupMembers(config.KAFKA_BROKERS, senderGroup('sms', 'normal')), (n) => n === 2, { timeoutMs: 60_000, what: 'both dispatchers sharing the normal lane' });
+    await waitFor(
+      () => stableGroupMembers(config.KAFKA_BROKERS, senderGroup('sms', 'normal')),
+      (n) => n === 2,
+      { timeoutMs: 60_000, what: 'both dispatchers sharing the normal lane' },
+    );
 
     const res = await fetch(`${await intake.getUrl()}/v1/alerts`, {
       method: 'POST',
@@ -85,11 +89,20 @@ describe('draining a dispatcher mid-fan-out', () => {
     let polling = true;
     const poll = (async () => {
       while (polling) {
-        readiness.push(await fetch(`${drainingUrl}/health/ready`).then((r) => r.status, () => 0));
+        readiness.push(
+          await fetch(`${drainingUrl}/health/ready`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        );
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
-    await waitFor(async () => readiness.length, (n) => n > 0, { what: 'a readiness answer before the signal' });
+    await waitFor(
+      async () => readiness.length,
+      (n) => n > 0,
+      { what: 'a readiness answer before the signal' },
+    );
     const exited = new Promise<{ code: number | null; ms: number }>((resolve) => {
       const at = Date.now();
       draining.once('exit', (code) => resolve({ code, ms: Date.now() - at }));

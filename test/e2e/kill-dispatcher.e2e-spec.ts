@@ -95,10 +95,14 @@ describe('killing a dispatcher mid-fan-out', () => {
 
     const doomed = spawnDispatcher('doomed');
     spawnDispatcher('survivor');
-    await waitFor(() => stableGroupMembers(config.KAFKA_BROKERS, senderGroup('sms', 'normal')), (n) => n === 2, {
-      timeoutMs: 60_000,
-      what: 'both dispatcher processes sharing the normal lane',
-    });
+    await waitFor(
+      () => stableGroupMembers(config.KAFKA_BROKERS, senderGroup('sms', 'normal')),
+      (n) => n === 2,
+      {
+        timeoutMs: 60_000,
+        what: 'both dispatcher processes sharing the normal lane',
+      },
+    );
 
     const res = await fetch(`${await intake.getUrl()}/v1/alerts`, {
       method: 'POST',

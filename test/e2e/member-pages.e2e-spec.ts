@@ -106,7 +106,11 @@ describe('member pages in a browser, as a resident', () => {
   };
 
   const staff = async (method: string, path: string, token: string, body?: unknown) => {
-    const res = await fetch(`${stack.intakeUrl}${path}`, { method, headers: { authorization: token, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${stack.intakeUrl}${path}`, {
+      method,
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     expect(res.status).toBeLessThan(300);
   };
 
@@ -128,7 +132,10 @@ describe('member pages in a browser, as a resident', () => {
     it('joins through the public form, chosen in their language with the switch, errors shown next to their fields', async () => {
       await page.goto(`${stack.intakeUrl}/join`);
       // The browser asks for English; the person picks their own language on the page.
-      await page.getByRole('navigation').getByRole('link', { name: languageName(language), exact: true }).click();
+      await page
+        .getByRole('navigation')
+        .getByRole('link', { name: languageName(language), exact: true })
+        .click();
       await page.waitForURL((url) => url.searchParams.get('lang') === language);
       expect(await heading(page)).toBe(w.join.title);
       await look(page, language, '01-join');
@@ -187,7 +194,9 @@ describe('member pages in a browser, as a resident', () => {
     });
 
     it('is approved by the board of Herdersem, then asks for the preference link and opens it from the inbox', async () => {
-      await staff('POST', `/v1/bins/herdersem/members/${memberId}/decision`, bearer({ accountId: 'board-herdersem', role: 'board', binIds: ['herdersem'] }), { decision: 'approve' });
+      await staff('POST', `/v1/bins/herdersem/members/${memberId}/decision`, bearer({ accountId: 'board-herdersem', role: 'board', binIds: ['herdersem'] }), {
+        decision: 'approve',
+      });
       await page.reload();
       expect(await page.locator('.steps').innerText()).toContain(w.application.active);
 

@@ -96,13 +96,16 @@ describe('membership, preferences and privacy', () => {
     expect(res.status).toBe(200);
     return (res.body.entries as Message[]).reverse();
   };
-  const memberIdOf = async (email: string) =>
-    (await stack.db.query(`SELECT member_id FROM contact_points WHERE value = $1`, [email]))[0].member_id as string;
+  const memberIdOf = async (email: string) => (await stack.db.query(`SELECT member_id FROM contact_points WHERE value = $1`, [email]))[0].member_id as string;
 
   describe('categories and the COVID opt-in campaign', () => {
     it('stops COVID for everyone who did not opt in, invites each member once by e-mail, and delivers to those who follow the link', async () => {
       // Before the boards' vote: COVID reaches everyone by default.
-      expect((await api('PUT', '/v1/categories/covid/rule', { token: supervisor, body: { rule: 'opt_out' } })).body).toMatchObject({ from: 'opt_in', rule: 'opt_out', campaign: null });
+      expect((await api('PUT', '/v1/categories/covid/rule', { token: supervisor, body: { rule: 'opt_out' } })).body).toMatchObject({
+        from: 'opt_in',
+        rule: 'opt_out',
+        campaign: null,
+      });
       const before = await postAlert({ category: 'covid', bins: ['herdersem', 'moorsel'], texts: { nl: { title: 'Testcentrum A', body: 'Open.' } } });
       await settledAlert(before, { sms: 4, email: 4 });
       expect(about('Testcentrum A')(await inbox(anna.mobile))).toHaveLength(1);
@@ -120,7 +123,9 @@ describe('membership, preferences and privacy', () => {
         ['category.rule_switched', 'supervisor', { previousRule: 'opt_in', rule: 'opt_out' }],
         ['category.rule_switched', 'supervisor', { previousRule: 'opt_out', rule: 'opt_in' }],
       ]);
-      expect((await auditOf('category_campaign', vote.body.campaign.id)).map((e) => [e.action, e.details])).toEqual([['category_campaign.started', { category: 'covid', invitations: 2 }]]);
+      expect((await auditOf('category_campaign', vote.body.campaign.id)).map((e) => [e.action, e.details])).toEqual([
+        ['category_campaign.started', { category: 'covid', invitations: 2 }],
+      ]);
 
       const invitations = await waitFor(
         async () => [...(await inbox(anna.email)), ...(await inbox(bart.email))].filter((m) => m.categories?.includes('category_invitation')),
@@ -183,11 +188,20 @@ describe('membership, preferences and privacy', () => {
       const token = signer.sign({ purpose: 'preferences', memberId }, new Date());
       const centre = await api('GET', `/v1/preferences?token=${token}`);
       expect(centre.status).toBe(200);
-      expect(centre.body).toMatchObject({ language: 'fr', quietHours: null, contacts: [{ channel: 'sms', verified: true }, { channel: 'email', verified: true }] });
+      expect(centre.body).toMatchObject({
+        language: 'fr',
+        quietHours: null,
+        contacts: [
+          { channel: 'sms', verified: true },
+          { channel: 'email', verified: true },
+        ],
+      });
       expect(JSON.stringify(centre.body)).not.toContain(bart.email);
       expect(centre.body.categories.find((c: any) => c.code === 'burglary').channels).toEqual({ sms: { receives: true, chosen: null }, email: { receives: true, chosen: null } });
 
-      const bad = await api('PUT', `/v1/preferences?token=${token}`, { body: { quietHours: { start: '25:00', end: '07:00' }, choices: [{ category: 'missing_person', channel: 'sms', enabled: false }] } });
+      const bad = await api('PUT', `/v1/preferences?token=${token}`, {
+        body: { quietHours: { start: '25:00', end: '07:00' }, choices: [{ category: 'missing_person', channel: 'sms', enabled: false }] },
+      });
       expect(bad.status).toBe(400);
       expect(bad.body.errors).toContainEqual({ field: 'quietHours.start', reason: 'a time HH:MM (00:00–23:59)' });
       const mandatory = await api('PUT', `/v1/preferences?token=${token}`, { body: { choices: [{ category: 'missing_person', channel: 'sms', enabled: false }] } });
@@ -195,7 +209,9 @@ describe('membership, preferences and privacy', () => {
       const unchanged = (await api('GET', `/v1/preferences?token=${token}`)).body;
       expect({ ...unchanged, links: null }).toEqual({ ...centre.body, links: null });
 
-      const changed = await api('PUT', `/v1/preferences?token=${token}`, { body: { language: 'nl', quietHours: { start: '23:00', end: '06:30' }, choices: [{ category: 'prevention', channel: 'sms', enabled: false }] } });
+      const changed = await api('PUT', `/v1/preferences?token=${token}`, {
+        body: { language: 'nl', quietHours: { start: '23:00', end: '06:30' }, choices: [{ category: 'prevention', channel: 'sms', enabled: false }] },
+      });
       expect(changed.status).toBe(200);
       expect(changed.body).toMatchObject({ language: 'nl', quietHours: { start: '23:00', end: '06:30' } });
       expect(changed.body.categories.find((c: any) => c.code === 'prevention').channels.sms).toEqual({ receives: false, chosen: false });
@@ -216,7 +232,10 @@ describe('membership, preferences and privacy', () => {
       // The footer of each member's e-mail (one SendGrid request, one shared content) links to
       // their own preference centre and to the same unsubscribe as their header. The alert has
       // only Dutch, so Bart's e-mail is in Dutch, footer included.
-      for (const [mail, email] of [[annaMail, anna.email], [bartMail, bart.email]] as const) {
+      for (const [mail, email] of [
+        [annaMail, anna.email],
+        [bartMail, bart.email],
+      ] as const) {
         const unsubscribeUrl = mail.headers['List-Unsubscribe'].slice(1, -1);
         expect(mail.text).toContain(`Geen berichten over inbraken meer per e-mail: ${unsubscribeUrl}`);
         expect(mail.html).toContain(`<a href="${unsubscribeUrl}" style="color:#1a56a8;text-decoration:underline;">Geen berichten over inbraken meer per e-mail</a>`);
@@ -301,7 +320,11 @@ describe('membership, preferences and privacy', () => {
 
       // 07:01 in Brussels: the dispatchers release it.
       stack.clock.advance(8 * 3600_000 + 60_000);
-      await waitFor(() => inbox(quinten.mobile).then(about('Quick & Lock')), (m) => m.length === 1, { what: 'the held SMS sent after quiet hours' });
+      await waitFor(
+        () => inbox(quinten.mobile).then(about('Quick & Lock')),
+        (m) => m.length === 1,
+        { what: 'the held SMS sent after quiet hours' },
+      );
       await settledAlert(normal, { sms: 1, email: 1 });
       await new Promise((r) => setTimeout(r, 1000));
       expect(about('Quick & Lock')(await inbox(quinten.mobile))).toHaveLength(1);
@@ -315,8 +338,10 @@ describe('membership, preferences and privacy', () => {
     let memberId: string;
 
     const counts = async () =>
-      (await stack.db.query(`SELECT (SELECT count(*) FROM members)::int AS members, (SELECT count(*) FROM contact_points)::int AS contacts,
-                                    (SELECT count(*) FROM memberships)::int AS memberships, (SELECT count(*) FROM outbox)::int AS outbox`))[0];
+      (
+        await stack.db.query(`SELECT (SELECT count(*) FROM members)::int AS members, (SELECT count(*) FROM contact_points)::int AS contacts,
+                                    (SELECT count(*) FROM memberships)::int AS memberships, (SELECT count(*) FROM outbox)::int AS outbox`)
+      )[0];
 
     it.each([
       ['a landline as mobile', { mobile: '053 73 27 27' }, 'mobile', 'not a mobile number (SMS cannot reach it)'],
@@ -340,8 +365,16 @@ describe('membership, preferences and privacy', () => {
       expect(res.status).toBe(201);
       memberId = res.body.memberId;
 
-      const confirmation = await waitFor(() => inbox(applicant.normalised), (m) => m.length === 1, { what: 'the confirmation e-mail' });
-      const sms = await waitFor(() => inbox(applicant.e164), (m) => m.length === 1, { what: 'the SMS code' });
+      const confirmation = await waitFor(
+        () => inbox(applicant.normalised),
+        (m) => m.length === 1,
+        { what: 'the confirmation e-mail' },
+      );
+      const sms = await waitFor(
+        () => inbox(applicant.e164),
+        (m) => m.length === 1,
+        { what: 'the SMS code' },
+      );
       const code = /\b(\d{6})\b/.exec(sms[0].body)![1];
       expect(await stack.db.query(`SELECT code_hash FROM contact_verifications`)).not.toContainEqual({ code_hash: code });
 
@@ -349,7 +382,12 @@ describe('membership, preferences and privacy', () => {
       expect((await api('POST', `/v1/bins/herdersem/members/${memberId}/decision`, { token: herdersemBoard, body: { decision: 'approve' } })).status).toBe(409);
       expect((await api('POST', `/v1/bins/herdersem/members/${memberId}/decision`, { token: moorselBoard, body: { decision: 'approve' } })).status).toBe(403);
       expect((await api('GET', '/v1/bins/herdersem/members', { token: moorselBoard })).status).toBe(403);
-      expect((await api('GET', '/v1/bins/moorsel/members', { token: herdersemBoard })).body).toEqual({ statusCode: 403, error: 'FORBIDDEN', message: 'not your BIN: moorsel', correlationId: expect.any(String) });
+      expect((await api('GET', '/v1/bins/moorsel/members', { token: herdersemBoard })).body).toEqual({
+        statusCode: 403,
+        error: 'FORBIDDEN',
+        message: 'not your BIN: moorsel',
+        correlationId: expect.any(String),
+      });
 
       const wrong = await api('POST', `/v1/applications/${memberId}/mobile-confirmation`, { body: { code: code === '000000' ? '111111' : '000000' } });
       expect(wrong).toMatchObject({ status: 400, body: { errors: [{ field: 'code', reason: 'wrong code' }] } });
@@ -358,7 +396,17 @@ describe('membership, preferences and privacy', () => {
       expect((await api('GET', `/v1/applications/confirm-email?token=${encodeURIComponent(link)}`)).status).toBe(200);
 
       const pending = await api('GET', '/v1/bins/herdersem/members?status=applied', { token: herdersemBoard });
-      expect(pending.body.members).toEqual([expect.objectContaining({ memberId, displayName: 'Nieuw Lid', status: 'applied', contacts: [{ kind: 'email', verified: true }, { kind: 'mobile', verified: true }] })]);
+      expect(pending.body.members).toEqual([
+        expect.objectContaining({
+          memberId,
+          displayName: 'Nieuw Lid',
+          status: 'applied',
+          contacts: [
+            { kind: 'email', verified: true },
+            { kind: 'mobile', verified: true },
+          ],
+        }),
+      ]);
       expect(JSON.stringify(pending.body)).not.toContain(applicant.e164);
 
       const approved = await api('POST', `/v1/bins/herdersem/members/${memberId}/decision`, { token: herdersemBoard, body: { decision: 'approve' } });
@@ -375,7 +423,11 @@ describe('membership, preferences and privacy', () => {
       const res = await api('POST', '/v1/applications', { body: { name: 'Vaste Lijn', language: 'de', bins: ['herdersem'], phone: '053 70 00 99', consent: true } });
       expect(res).toMatchObject({ status: 201, body: { next: ['confirm the phone number for calls with the code a call to it says', 'approval by a board member of the BIN'] } });
       const callerId = res.body.memberId as string;
-      const call = await waitFor(() => inbox(landline), (m) => m.length === 1, { what: 'the call that says the code' });
+      const call = await waitFor(
+        () => inbox(landline),
+        (m) => m.length === 1,
+        { what: 'the call that says the code' },
+      );
       expect(call[0]).toMatchObject({ channel: 'voice', said: [expect.objectContaining({ language: 'de-DE', voice: 'Polly.Vicki-Neural' }), expect.anything()] });
       const code = /(\d), (\d), (\d), (\d), (\d), (\d)\./.exec(call[0].said[0].text)!.slice(1).join('');
 
@@ -404,7 +456,9 @@ describe('membership, preferences and privacy', () => {
       const res = await api('POST', `/v1/membership/resign?token=${token}`);
       expect(res).toMatchObject({ status: 200, body: { resigned: ['herdersem'], erased: true } });
 
-      const tables: Array<{ table_name: string }> = await stack.db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+      const tables: Array<{ table_name: string }> = await stack.db.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+      );
       expect(tables.length).toBeGreaterThan(10);
       for (const { table_name } of tables) {
         for (const needle of [applicant.e164, applicant.normalised.toLowerCase(), '470100006', 'Nieuw Lid']) {
@@ -453,7 +507,15 @@ describe('membership, preferences and privacy', () => {
     });
 
     it('lets a board member resign only through the police, who record the notification to FOD Binnenlandse Zaken', async () => {
-      const boardMemberId = await stack.members.register({ displayName: 'Bestuurder Herdersem', language: 'nl', memberships: [{ binId: 'herdersem', role: 'board' }], contacts: [{ kind: 'mobile', value: bestuur.mobile, verified: true }, { kind: 'email', value: bestuur.email, verified: true }] });
+      const boardMemberId = await stack.members.register({
+        displayName: 'Bestuurder Herdersem',
+        language: 'nl',
+        memberships: [{ binId: 'herdersem', role: 'board' }],
+        contacts: [
+          { kind: 'mobile', value: bestuur.mobile, verified: true },
+          { kind: 'email', value: bestuur.email, verified: true },
+        ],
+      });
       const byBoard = await api('POST', `/v1/bins/herdersem/members/${boardMemberId}/resignation`, { token: herdersemBoard });
       expect(byBoard).toMatchObject({ status: 403, body: { message: 'a board member resigns through the police of the zone, who inform FOD Binnenlandse Zaken' } });
       expect((await api('POST', `/v1/membership/resign?token=${signer.sign({ purpose: 'resign', memberId: boardMemberId }, new Date())}`)).status).toBe(403);
@@ -462,7 +524,9 @@ describe('membership, preferences and privacy', () => {
       const byPolice = await api('POST', `/v1/bins/herdersem/members/${boardMemberId}/resignation`, { token: asAalstOperator().authorization });
       expect(byPolice).toMatchObject({ status: 200, body: { resigned: ['herdersem'], erased: true, interiorNotifications: 1 } });
       const listed = await api('GET', '/v1/interior-notifications?unsent=true', { token: asAalstOperator().authorization });
-      expect(listed.body.notifications).toEqual([expect.objectContaining({ binId: 'herdersem', event: 'board_member_resigned', displayName: 'Bestuurder Herdersem', sentAt: null })]);
+      expect(listed.body.notifications).toEqual([
+        expect.objectContaining({ binId: 'herdersem', event: 'board_member_resigned', displayName: 'Bestuurder Herdersem', sentAt: null }),
+      ]);
       expect((await api('GET', '/v1/interior-notifications', { token: herdersemBoard })).status).toBe(403);
       const id = listed.body.notifications[0].id;
       expect((await api('POST', `/v1/interior-notifications/${id}/sent`, { token: asAalstOperator().authorization })).status).toBe(200);
@@ -480,7 +544,9 @@ describe('membership, preferences and privacy', () => {
         ['interior_notification.recorded', 'test-operator', { memberId: boardMemberId, bin: 'herdersem', event: 'board_member_resigned' }],
         ['interior_notification.sent', 'test-operator', {}],
       ]);
-      const [named] = await stack.db.query(`SELECT count(*)::int AS n FROM audit_log t WHERE t::text ILIKE '%bestuurder%' OR t::text ILIKE '%470100007%' OR t::text ILIKE '%bestuur.herdersem%'`);
+      const [named] = await stack.db.query(
+        `SELECT count(*)::int AS n FROM audit_log t WHERE t::text ILIKE '%bestuurder%' OR t::text ILIKE '%470100007%' OR t::text ILIKE '%bestuur.herdersem%'`,
+      );
       expect(named.n).toBe(0);
     });
   });
@@ -522,7 +588,12 @@ describe('membership, preferences and privacy', () => {
         return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), bytes, text: bytes.toString('utf8') };
       };
       // Plain cells only in these reports (ids, codes, months, counts): splitting on the separator reads them.
-      const records = (text: string, separator = ',') => text.replace(/^\uFEFF/, '').split('\r\n').slice(0, -1).map((line) => line.split(separator));
+      const records = (text: string, separator = ',') =>
+        text
+          .replace(/^\uFEFF/, '')
+          .split('\r\n')
+          .slice(0, -1)
+          .map((line) => line.split(separator));
       const asJson = (text: string, separator = ',') => {
         const [header, ...rows] = records(text, separator);
         return rows.map((cells) => Object.fromEntries(header.map((h, i) => [h, /^\d+$/.test(cells[i]) ? Number(cells[i]) : cells[i] === '' ? null : cells[i]])));
@@ -556,7 +627,12 @@ describe('membership, preferences and privacy', () => {
         expect(Object.fromEntries(of('suppressed').map((f) => [f.reason, f.count]))).toEqual(c.suppressedByReason);
         expect(Object.fromEntries(of('failed').map((f) => [f.reason, f.count]))).toEqual(c.failedByReason);
       }
-      expect(figures.find((f) => f.channel === 'sms' && f.measure === 'suppressed' && f.reason === 'opted_out')).toEqual({ channel: 'sms', measure: 'suppressed', reason: 'opted_out', count: 1 });
+      expect(figures.find((f) => f.channel === 'sms' && f.measure === 'suppressed' && f.reason === 'opted_out')).toEqual({
+        channel: 'sms',
+        measure: 'suppressed',
+        reason: 'opted_out',
+        count: 1,
+      });
 
       // The same authorization as the JSON: another board's BIN, an alert outside the scope, no token.
       expect((await csv(`/v1/reports/messages?bins=moorsel&format=csv`, herdersemBoard)).status).toBe(403);
@@ -565,7 +641,9 @@ describe('membership, preferences and privacy', () => {
       const wrong = await api('GET', '/v1/reports/messages?format=xlsx&delimiter=semicolon', { token: herdersemBoard });
       expect(wrong.status).toBe(400);
       expect(wrong.body.errors.map((e: { field: string }) => e.field)).toContain('format');
-      expect((await api('GET', `/v1/reports/alerts/${reachAlert}/reach?delimiter=semicolon`, { token: moorselBoard })).body.errors).toEqual([{ field: 'delimiter', reason: 'only with format=csv' }]);
+      expect((await api('GET', `/v1/reports/alerts/${reachAlert}/reach?delimiter=semicolon`, { token: moorselBoard })).body.errors).toEqual([
+        { field: 'delimiter', reason: 'only with format=csv' },
+      ]);
     });
   });
 

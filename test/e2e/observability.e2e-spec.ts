@@ -52,13 +52,14 @@ describe('observability: metrics, health and one correlation id through every ap
     for (const [channel, app] of stack.dispatchers) all[`dispatcher-${channel}`] = await app.getUrl();
     return all;
   };
-  const logLines = (): LogLine[] => stdout.flatMap((l) => {
-    try {
-      return [JSON.parse(l) as LogLine];
-    } catch {
-      return [];
-    }
-  });
+  const logLines = (): LogLine[] =>
+    stdout.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as LogLine];
+      } catch {
+        return [];
+      }
+    });
   const scrape = async (url: string) => {
     const res = await fetch(`${url}/metrics`);
     expect(res.status).toBe(200);
@@ -90,15 +91,29 @@ describe('observability: metrics, health and one correlation id through every ap
       (a) => a.deliveries?.sms?.byStatus?.delivered === 1 && a.deliveries?.email?.byStatus?.delivered === 2 && a.deliveries?.voice?.byStatus?.delivered === 1,
       { what: 'deliveries of the alert delivered', timeoutMs: 60_000 },
     );
-    const contextsWithId = () => [...new Set(logLines().filter((l) => l.correlationId === correlationId).map((l) => l.context))];
+    const contextsWithId = () => [
+      ...new Set(
+        logLines()
+          .filter((l) => l.correlationId === correlationId)
+          .map((l) => l.context),
+      ),
+    ];
     const expected = [
       'alerts', // intake: the alert issued
-      'expander-sms', 'expander-email', 'expander-voice', // each dispatcher's expansion of the Kafka alert event
-      'sender-sms', 'sender-email', 'sender-voice', // each sender's job, after the provider calls
+      'expander-sms',
+      'expander-email',
+      'expander-voice', // each dispatcher's expansion of the Kafka alert event
+      'sender-sms',
+      'sender-email',
+      'sender-voice', // each sender's job, after the provider calls
       'status-events', // the tracker: a provider's status callback, looked up by delivery
       'delivery-projection', // the tracker's consumer of the delivery events it published
     ];
-    await waitFor(async () => contextsWithId(), (seen) => expected.every((c) => seen.includes(c)), { what: `log lines with ${correlationId} from ${expected.join(', ')}` });
+    await waitFor(
+      async () => contextsWithId(),
+      (seen) => expected.every((c) => seen.includes(c)),
+      { what: `log lines with ${correlationId} from ${expected.join(', ')}` },
+    );
 
     // Every line that names the alert carries its correlation id, whichever app wrote it.
     const aboutAlert = logLines().filter((l) => JSON.stringify(l.message).includes(alertId));
@@ -109,7 +124,7 @@ describe('observability: metrics, health and one correlation id through every ap
     for (const contact of [anna.mobile, anna.email, anna.phone, bruno.mobile, bruno.email]) expect(everything).not.toContain(contact);
   });
 
-  it('every app answers /metrics with its own counts in the domain\'s words', async () => {
+  it("every app answers /metrics with its own counts in the domain's words", async () => {
     const all = await appUrls();
     const text: Record<string, string> = {};
     for (const [app, url] of Object.entries(all)) {
@@ -136,7 +151,8 @@ describe('observability: metrics, health and one correlation id through every ap
       for (const group of [`dispatcher-${channel}`, `dispatcher-${channel}-urgent`, `sender-${channel}-urgent`, `sender-${channel}-normal`]) {
         expect(d).toMatch(new RegExp(`^bin_kafka_consumer_lag_messages\\{group="${group}",topic="[^"]+",app="dispatcher-${channel}"\\} 0$`, 'm'));
       }
-      for (const name of ['bin_deliveries_planned_total', 'bin_deliveries_suppressed_total', 'bin_message_retries_total', 'bin_dead_letters_total']) expect(metricNames(d).has(name)).toBe(true);
+      for (const name of ['bin_deliveries_planned_total', 'bin_deliveries_suppressed_total', 'bin_message_retries_total', 'bin_dead_letters_total'])
+        expect(metricNames(d).has(name)).toBe(true);
     }
     expect(metricValue(text['dispatcher-sms'], 'bin_deliveries_planned_total', { channel: 'sms', lane: 'urgent' })).toBe(1);
     expect(metricValue(text['dispatcher-sms'], 'bin_deliveries_suppressed_total', { channel: 'sms', lane: 'urgent', reason: 'contact_not_verified' })).toBe(1);

@@ -62,7 +62,12 @@ describe('a second SMS route when the first fails', () => {
     const alertId = await issue('urgent', 'Vermiste jongen');
 
     const rows = await waitFor(
-      async () => (await stack.db.query(`SELECT id, status, route FROM deliveries WHERE alert_id = $1 AND channel = 'sms'`, [alertId])) as Array<{ id: string; status: string; route: string | null }>,
+      async () =>
+        (await stack.db.query(`SELECT id, status, route FROM deliveries WHERE alert_id = $1 AND channel = 'sms'`, [alertId])) as Array<{
+          id: string;
+          status: string;
+          route: string | null;
+        }>,
       (found) => found.length === members.length && found.every((r) => r.status === 'delivered'),
       { what: 'every SMS delivered', timeoutMs: 60_000 },
     );
@@ -78,7 +83,11 @@ describe('a second SMS route when the first fails', () => {
     // The console's dashboard, signed in with an operator's token as the token form would.
     const page = await browser.context.newPage();
     const token = asAalstOperator().authorization.replace(/^Bearer /, '');
-    await page.addInitScript((t) => sessionStorage.setItem('bin-alert.session', JSON.stringify({ token: t, role: 'operator', zone: 'aalst', username: 'test-operator', expiresAt: Date.now() + 3_600_000 })), token);
+    await page.addInitScript(
+      (t) =>
+        sessionStorage.setItem('bin-alert.session', JSON.stringify({ token: t, role: 'operator', zone: 'aalst', username: 'test-operator', expiresAt: Date.now() + 3_600_000 })),
+      token,
+    );
     await page.goto(`${stack.intakeUrl}/#/alerts/${alertId}`);
     const secondary = page.getByTestId('routes-sms').locator('tr[data-route=secondary]');
     await secondary.waitFor();
@@ -92,7 +101,12 @@ describe('a second SMS route when the first fails', () => {
   it('keeps a normal alert on the first route: its SMS wait for it (held), none goes out by the second', async () => {
     const alertId = await issue('normal', 'Inbraakpreventie');
     const rows = await waitFor(
-      async () => (await stack.db.query(`SELECT status, reason, route FROM deliveries WHERE alert_id = $1 AND channel = 'sms'`, [alertId])) as Array<{ status: string; reason: string | null; route: string | null }>,
+      async () =>
+        (await stack.db.query(`SELECT status, reason, route FROM deliveries WHERE alert_id = $1 AND channel = 'sms'`, [alertId])) as Array<{
+          status: string;
+          reason: string | null;
+          route: string | null;
+        }>,
       (found) => found.length === members.length && found.every((r) => r.status === 'planned' && r.reason !== null),
       { what: 'every SMS held', timeoutMs: 60_000 },
     );

@@ -68,13 +68,22 @@ async function issueAndSettle(stack: RunningStack, traceparent: string): Promise
   const res = await fetch(`${stack.intakeUrl}/v1/alerts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', traceparent, ...asAalstOperator() },
-    body: JSON.stringify({ category: 'missing_person', urgency: 'urgent', bins: ['herdersem'], redistributionAllowed: false, texts: { nl: { title: 'Vermist: Lotte (6)', body: 'Lotte draagt een gele regenjas. Gezien? Bel 101.' } } }),
+    body: JSON.stringify({
+      category: 'missing_person',
+      urgency: 'urgent',
+      bins: ['herdersem'],
+      redistributionAllowed: false,
+      texts: { nl: { title: 'Vermist: Lotte (6)', body: 'Lotte draagt een gele regenjas. Gezien? Bel 101.' } },
+    }),
   });
   expect(res.status).toBe(201);
   const alertId = ((await res.json()) as { id: string }).id;
   // Settled once the simulator's status callbacks came back through the tracker.
   await waitFor(
-    async () => (await (await fetch(`${stack.intakeUrl}/v1/alerts/${alertId}`, { headers: asAalstOperator() })).json()) as { deliveries?: Record<string, { total: number; byStatus: Record<string, number> }> },
+    async () =>
+      (await (await fetch(`${stack.intakeUrl}/v1/alerts/${alertId}`, { headers: asAalstOperator() })).json()) as {
+        deliveries?: Record<string, { total: number; byStatus: Record<string, number> }>;
+      },
     (a) => ['sms', 'email'].every((c) => (a.deliveries?.[c]?.total ?? 0) > 0 && Object.keys(a.deliveries![c].byStatus).every((s) => FINAL.includes(s))),
     { what: 'sms and e-mail deliveries settled', timeoutMs: 60_000 },
   );
@@ -117,7 +126,11 @@ describe('tracing: one alert, one trace, exported over OTLP', () => {
       await flushTracing();
       return look();
     };
-    await waitFor(() => exported(() => inTrace().filter((s) => s.kind === CLIENT).length), (n) => n >= 2, { what: 'provider call spans exported' });
+    await waitFor(
+      () => exported(() => inTrace().filter((s) => s.kind === CLIENT).length),
+      (n) => n >= 2,
+      { what: 'provider call spans exported' },
+    );
     const spans = inTrace();
     const named = (name: string, kind: number) => spans.filter((s) => s.name === name && s.kind === kind);
 
@@ -147,7 +160,11 @@ describe('tracing: one alert, one trace, exported over OTLP', () => {
     expect(spans.every((s) => attribute(s, 'bin.correlation_id') === correlationId)).toBe(true);
 
     // The providers do not echo traceparent: each callback is a trace of its own, linked to the alert's.
-    await waitFor(() => exported(() => receiver.spans.filter((s) => s.kind === SERVER && s.name.startsWith('POST /webhooks/') && s.traceId !== caller.traceId)), (callbacks) => callbacks.length >= 2, { what: 'callback spans exported' });
+    await waitFor(
+      () => exported(() => receiver.spans.filter((s) => s.kind === SERVER && s.name.startsWith('POST /webhooks/') && s.traceId !== caller.traceId)),
+      (callbacks) => callbacks.length >= 2,
+      { what: 'callback spans exported' },
+    );
     const callbacks = receiver.spans.filter((s) => s.kind === SERVER && s.name.startsWith('POST /webhooks/'));
     expect(callbacks.every((s) => s.traceId !== caller.traceId)).toBe(true);
     expect(callbacks.every((s) => s.links?.some((l) => l.traceId === caller.traceId && l.spanId === request.spanId))).toBe(true);
@@ -156,7 +173,15 @@ describe('tracing: one alert, one trace, exported over OTLP', () => {
     const recorded = receiver.spans.filter((s) => s.name === 'record delivery statuses' && s.links?.some((l) => l.traceId === caller.traceId));
     expect(recorded.length).toBeGreaterThanOrEqual(1);
     await waitFor(
-      () => exported(() => receiver.spans.filter((s) => s.kind === CONSUMER && s.name === `process ${TOPICS.deliveryEvents}` && (recorded.some((r) => r.traceId === s.traceId) || s.links?.some((l) => recorded.some((r) => r.traceId === l.traceId))))),
+      () =>
+        exported(() =>
+          receiver.spans.filter(
+            (s) =>
+              s.kind === CONSUMER &&
+              s.name === `process ${TOPICS.deliveryEvents}` &&
+              (recorded.some((r) => r.traceId === s.traceId) || s.links?.some((l) => recorded.some((r) => r.traceId === l.traceId))),
+          ),
+        ),
       (projected) => projected.length >= 1,
       { what: 'projection span in the statuses’ trace' },
     );

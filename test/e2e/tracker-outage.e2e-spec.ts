@@ -18,7 +18,11 @@ describe('statuses posted while the tracker is down arrive once it is back', () 
   beforeAll(async () => {
     stack = await startStack();
     // SendGrid's 30 s, 60 s … become 30 ms, 60 ms …, its day 86 s.
-    const res = await fetch(`${stack.sim.url}/__sim/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ callbackRetry: { timeScale: 1000 } }) });
+    const res = await fetch(`${stack.sim.url}/__sim/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ callbackRetry: { timeScale: 1000 } }),
+    });
     expect(res.status).toBe(200);
     for (const [i, m] of members.entries()) {
       await aMember(`Outage ${i}`).speaking('nl').inBins('herdersem').withMobile(m.mobile).withEmail(m.email).save(stack.members);
@@ -29,7 +33,11 @@ describe('statuses posted while the tracker is down arrive once it is back', () 
     await stack?.stop();
   });
 
-  type SimStats = { sms: { accepted: number; callbacks: Record<string, number> }; email: { accepted: number; callbacks: Record<string, number> }; retryQueue: Record<string, number> };
+  type SimStats = {
+    sms: { accepted: number; callbacks: Record<string, number> };
+    email: { accepted: number; callbacks: Record<string, number> };
+    retryQueue: Record<string, number>;
+  };
   const simStats = async () => (await (await fetch(`${stack.sim.url}/__sim/stats`)).json()) as SimStats;
 
   it('delivers every SMS and e-mail status posted while the tracker was down, and gives none up', async () => {
@@ -43,11 +51,15 @@ describe('statuses posted while the tracker is down arrive once it is back', () 
     const alertId = ((await res.json()) as { id: string }).id;
 
     // Both providers have had callbacks refused: the tracker was down when they came.
-    const during = await waitFor(simStats, (s) => s.sms.accepted === members.length && s.email.accepted === members.length && s.sms.callbacks.retried > 0 && s.email.callbacks.retried > 0, {
-      what: 'callbacks of both providers refused and waiting for a retry',
-      timeoutMs: 60_000,
-      intervalMs: 50,
-    });
+    const during = await waitFor(
+      simStats,
+      (s) => s.sms.accepted === members.length && s.email.accepted === members.length && s.sms.callbacks.retried > 0 && s.email.callbacks.retried > 0,
+      {
+        what: 'callbacks of both providers refused and waiting for a retry',
+        timeoutMs: 60_000,
+        intervalMs: 50,
+      },
+    );
     expect(during.retryQueue.waiting).toBeGreaterThan(0);
     // The outage is the fault under test: it lasts a few seconds more, longer than the 1.4 s of
     // retries the simulator used to give every callback, shorter than Twilio's 15 s.
@@ -55,7 +67,10 @@ describe('statuses posted while the tracker is down arrive once it is back', () 
     await stack.restartTracker();
 
     const statuses = async () =>
-      (await stack.db.query(`SELECT channel, status, count(*)::int AS n FROM deliveries WHERE alert_id = $1 AND channel IN ('sms', 'email') GROUP BY channel, status ORDER BY channel, status`, [alertId])) as Array<{ channel: string; status: string; n: number }>;
+      (await stack.db.query(
+        `SELECT channel, status, count(*)::int AS n FROM deliveries WHERE alert_id = $1 AND channel IN ('sms', 'email') GROUP BY channel, status ORDER BY channel, status`,
+        [alertId],
+      )) as Array<{ channel: string; status: string; n: number }>;
     const final = await waitFor(statuses, (rows) => rows.length === 2 && rows.every((r) => r.status === 'delivered'), { what: 'every delivery delivered', timeoutMs: 60_000 });
     expect(final).toEqual([
       { channel: 'email', status: 'delivered', n: members.length },

@@ -26,23 +26,23 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
   beforeAll(async () => {
     stack = await startStack();
     // Anna: Dutch, Herdersem, subscribed to COVID by SMS and e-mail.
-    await aMember('Anna').speaking('nl').inBins('herdersem').withMobile(anna.mobile).withEmail(anna.email)
-      .choosing('covid', ['sms', 'email'], true).save(stack.members);
+    await aMember('Anna').speaking('nl').inBins('herdersem').withMobile(anna.mobile).withEmail(anna.email).choosing('covid', ['sms', 'email'], true).save(stack.members);
     // Bruno: French-speaking, Moorsel, also takes voice calls on his landline.
-    await aMember('Bruno').speaking('fr').inBins('moorsel').withMobile(bruno.mobile).withEmail(bruno.email).withPhone(bruno.phone)
-      .save(stack.members);
+    await aMember('Bruno').speaking('fr').inBins('moorsel').withMobile(bruno.mobile).withEmail(bruno.email).withPhone(bruno.phone).save(stack.members);
     // Chris: member of both targeted BINs, explicitly opted out of COVID.
-    await aMember('Chris').speaking('nl').inBins('herdersem', 'moorsel').withMobile(chris.mobile).withEmail(chris.email)
-      .choosing('covid', ['sms', 'email', 'voice'], false).save(stack.members);
+    await aMember('Chris')
+      .speaking('nl')
+      .inBins('herdersem', 'moorsel')
+      .withMobile(chris.mobile)
+      .withEmail(chris.email)
+      .choosing('covid', ['sms', 'email', 'voice'], false)
+      .save(stack.members);
     // Dina: mobile number never verified; subscribed to COVID by e-mail only.
-    await aMember('Dina').speaking('nl').inBins('herdersem').withMobile(dina.mobile, false).withEmail(dina.email)
-      .choosing('covid', ['email'], true).save(stack.members);
+    await aMember('Dina').speaking('nl').inBins('herdersem').withMobile(dina.mobile, false).withEmail(dina.email).choosing('covid', ['email'], true).save(stack.members);
     // Emiel: lives in Mijlbeek, which is not targeted.
-    await aMember('Emiel').speaking('nl').inBins('mijlbeek').withMobile(emiel.mobile).withEmail(emiel.email)
-      .choosing('covid', ['sms'], true).save(stack.members);
+    await aMember('Emiel').speaking('nl').inBins('mijlbeek').withMobile(emiel.mobile).withEmail(emiel.email).choosing('covid', ['sms'], true).save(stack.members);
     // Frieda: tried to switch missing-person alerts off by SMS; the category is mandatory.
-    await aMember('Frieda').speaking('de').inBins('moorsel').withMobile(frieda.mobile).withEmail(frieda.email)
-      .choosing('missing_person', ['sms'], false).save(stack.members);
+    await aMember('Frieda').speaking('de').inBins('moorsel').withMobile(frieda.mobile).withEmail(frieda.email).choosing('missing_person', ['sms'], false).save(stack.members);
   }, 120_000);
 
   afterAll(async () => {
@@ -84,7 +84,11 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
 
     // Five members live in the targeted BINs (Chris counted once): one row per member and channel.
     // Accepted by the providers, then delivered according to their signed callbacks.
-    const alert = await waitFor(() => getAlert(missingPersonAlertId), (a) => settled(a, { sms: 5, email: 5, voice: 5 }), { what: 'all deliveries settled' });
+    const alert = await waitFor(
+      () => getAlert(missingPersonAlertId),
+      (a) => settled(a, { sms: 5, email: 5, voice: 5 }),
+      { what: 'all deliveries settled' },
+    );
     expect(alert.deliveries.sms.byStatus).toEqual({ delivered: 4, suppressed: 1 });
     expect(alert.deliveries.sms.suppressedByReason).toEqual({ contact_not_verified: 1 });
     expect(alert.deliveries.email.byStatus).toEqual({ delivered: 5 });
@@ -149,12 +153,20 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
 
     // The expander re-emits the alert's jobs; wait until the senders have consumed those too.
     for (const channel of ['sms', 'email', 'voice'] as const) {
-      await waitFor(() => consumerLag(stack.config.KAFKA_BROKERS, expanderGroup(channel, 'urgent'), TOPICS.alerts), (lag) => lag === 0, {
-        what: `${channel} expander to consume the redelivered event`,
-      });
-      await waitFor(() => consumerLag(stack.config.KAFKA_BROKERS, senderGroup(channel, 'urgent'), jobsTopic(channel, 'urgent')), (lag) => lag === 0, {
-        what: `${channel} senders to consume the re-emitted jobs`,
-      });
+      await waitFor(
+        () => consumerLag(stack.config.KAFKA_BROKERS, expanderGroup(channel, 'urgent'), TOPICS.alerts),
+        (lag) => lag === 0,
+        {
+          what: `${channel} expander to consume the redelivered event`,
+        },
+      );
+      await waitFor(
+        () => consumerLag(stack.config.KAFKA_BROKERS, senderGroup(channel, 'urgent'), jobsTopic(channel, 'urgent')),
+        (lag) => lag === 0,
+        {
+          what: `${channel} senders to consume the re-emitted jobs`,
+        },
+      );
     }
     expect(await allMessages()).toHaveLength(before);
   });
@@ -165,7 +177,11 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
       bins: ['herdersem', 'moorsel', 'mijlbeek'],
       texts: { nl: { title: 'Vaccinatiecentrum open', body: 'Het vaccinatiecentrum is open op zaterdag.' } },
     });
-    await waitFor(() => getAlert(covidAlertId), (a) => settled(a, { sms: 6, email: 6, voice: 6 }), { what: 'COVID deliveries settled' });
+    await waitFor(
+      () => getAlert(covidAlertId),
+      (a) => settled(a, { sms: 6, email: 6, voice: 6 }),
+      { what: 'COVID deliveries settled' },
+    );
 
     const covid = (messages: Array<Record<string, any>>) => messages.filter((m) => (m.body ?? m.subject ?? '').includes('Vaccinatiecentrum'));
     expect(covid(await inbox(anna.mobile))).toHaveLength(1);
@@ -191,7 +207,11 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
     };
     await reply('STOP');
     const afterStop = await postAlert({ category: 'missing_person', bins: ['herdersem'], texts: { nl: { title: 'Vermist: Noor (7)', body: 'Gele regenjas.' } } });
-    const stopped = await waitFor(() => getAlert(afterStop), (a) => settled(a, { sms: 3, email: 3 }), { what: 'alert after STOP settled' });
+    const stopped = await waitFor(
+      () => getAlert(afterStop),
+      (a) => settled(a, { sms: 3, email: 3 }),
+      { what: 'alert after STOP settled' },
+    );
     expect(stopped.deliveries.sms.suppressedByReason).toMatchObject({ stopped_by_recipient: 1 });
     const noor = (messages: Array<Record<string, any>>) => messages.filter((m) => (m.body ?? m.subject ?? '').includes('Noor'));
     expect(noor(await inbox(anna.mobile))).toHaveLength(0);
@@ -199,7 +219,11 @@ describe('an urgent missing-person alert reaches exactly the right members', () 
 
     await reply('START');
     const afterStart = await postAlert({ category: 'missing_person', bins: ['herdersem'], texts: { nl: { title: 'Gevonden: Noor', body: 'Noor is terecht.' } } });
-    await waitFor(() => getAlert(afterStart), (a) => settled(a, { sms: 3 }), { what: 'alert after START settled' });
+    await waitFor(
+      () => getAlert(afterStart),
+      (a) => settled(a, { sms: 3 }),
+      { what: 'alert after START settled' },
+    );
     expect((await inbox(anna.mobile)).filter((m) => m.body.includes('Gevonden: Noor'))).toHaveLength(1);
   });
 });

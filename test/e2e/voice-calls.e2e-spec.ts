@@ -45,7 +45,15 @@ describe('voice calls: redials and answering machines', () => {
     const [row] = await stack.db.query(`SELECT id, status, reason, redials, provider_id, superseded_provider_ids, acknowledged_at FROM deliveries WHERE id = $1`, [
       deliveryId(alertId, memberIds[who], 'voice'),
     ]);
-    return row as { id: string; status: string; reason: string | null; redials: number; provider_id: string | null; superseded_provider_ids: string[]; acknowledged_at: Date | null };
+    return row as {
+      id: string;
+      status: string;
+      reason: string | null;
+      redials: number;
+      provider_id: string | null;
+      superseded_provider_ids: string[];
+      acknowledged_at: Date | null;
+    };
   };
   const timesSaid = (call: { said?: Array<{ text: string }> }) => (call.said ?? []).filter((s) => s.text.includes(body)).length;
 
@@ -98,7 +106,7 @@ describe('voice calls: redials and answering machines', () => {
     expect((await callsTo(phones.listener)).length).toBe(1);
   }, 90_000);
 
-  it('ignores a late callback of an abandoned call, and applies the current call\'s', async () => {
+  it("ignores a late callback of an abandoned call, and applies the current call's", async () => {
     const [row] = await stack.db.query(`SELECT id, provider_id, superseded_provider_ids FROM deliveries WHERE channel = 'voice' AND redials = 1 LIMIT 1`);
     // As if the redial were still ringing when the first call's callback finally arrived.
     await stack.db.query(`UPDATE deliveries SET status = 'sent' WHERE id = $1`, [row.id]);

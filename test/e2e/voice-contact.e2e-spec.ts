@@ -63,14 +63,23 @@ describe('a phone for calls, given in the preference centre and confirmed by the
     const res = await fetch(`${stack.intakeUrl}/v1/alerts`, {
       method: 'POST',
       headers: { ...asAalstOperator(), 'content-type': 'application/json' },
-      body: JSON.stringify({ category: 'burglary', urgency: 'normal', bins: ['herdersem'], redistributionAllowed: true, texts: { fr: { title, body: `${title} : fermez portes et fenêtres.` } } }),
+      body: JSON.stringify({
+        category: 'burglary',
+        urgency: 'normal',
+        bins: ['herdersem'],
+        redistributionAllowed: true,
+        texts: { fr: { title, body: `${title} : fermez portes et fenêtres.` } },
+      }),
     });
     expect(res.status).toBe(201);
     return ((await res.json()) as { id: string }).id;
   };
 
   const voiceDeliveryOf = async (alertId: string) => {
-    const rows = (await stack.db.query(`SELECT status, reason FROM deliveries WHERE alert_id = $1 AND member_id = $2 AND channel = 'voice'`, [alertId, memberId])) as Array<{ status: string; reason: string | null }>;
+    const rows = (await stack.db.query(`SELECT status, reason FROM deliveries WHERE alert_id = $1 AND member_id = $2 AND channel = 'voice'`, [alertId, memberId])) as Array<{
+      status: string;
+      reason: string | null;
+    }>;
     return rows[0];
   };
 
@@ -95,7 +104,11 @@ describe('a phone for calls, given in the preference centre and confirmed by the
 
   it('is not called for an alert while the phone is unconfirmed: the alert says why', async () => {
     const alertId = await issueAlert('Cambriolages avant confirmation');
-    const voice = await waitFor(() => voiceDeliveryOf(alertId), (row) => row !== undefined, { what: 'the voice decision for the member', timeoutMs: 30_000, intervalMs: 250 });
+    const voice = await waitFor(
+      () => voiceDeliveryOf(alertId),
+      (row) => row !== undefined,
+      { what: 'the voice decision for the member', timeoutMs: 30_000, intervalMs: 250 },
+    );
     expect(voice).toEqual({ status: 'suppressed', reason: 'contact_not_verified' });
   });
 
@@ -124,7 +137,9 @@ describe('a phone for calls, given in the preference centre and confirmed by the
   });
 
   it('the board of the BIN sees the confirmed phone among the member’s contacts', async () => {
-    const res = await fetch(`${stack.intakeUrl}/v1/bins/herdersem/members`, { headers: { authorization: bearer({ accountId: 'board-herdersem', role: 'board', binIds: ['herdersem'] }) } });
+    const res = await fetch(`${stack.intakeUrl}/v1/bins/herdersem/members`, {
+      headers: { authorization: bearer({ accountId: 'board-herdersem', role: 'board', binIds: ['herdersem'] }) },
+    });
     expect(res.status).toBe(200);
     const { members } = (await res.json()) as { members: Array<{ memberId: string; contacts: Array<{ kind: string; verified: boolean }> }> };
     expect(members.find((m) => m.memberId === memberId)?.contacts).toEqual(expect.arrayContaining([{ kind: 'phone', verified: true }]));
@@ -132,7 +147,11 @@ describe('a phone for calls, given in the preference centre and confirmed by the
 
   it('is called for the next alert, in French', async () => {
     const alertId = await issueAlert('Cambriolages à Herdersem');
-    await waitFor(() => voiceDeliveryOf(alertId), (row) => row?.status === 'delivered', { what: 'the call delivered', timeoutMs: 30_000, intervalMs: 250 });
+    await waitFor(
+      () => voiceDeliveryOf(alertId),
+      (row) => row?.status === 'delivered',
+      { what: 'the call delivered', timeoutMs: 30_000, intervalMs: 250 },
+    );
     const phone = await browser.context.newPage();
     await phone.setViewportSize({ width: 400, height: 860 });
     const device = await openPhone(phone, LANDLINE, /Cambriolages à Herdersem/);

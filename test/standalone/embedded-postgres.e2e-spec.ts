@@ -88,7 +88,12 @@ class WireClient {
         const body = this.buffer.subarray(5, 1 + this.buffer.readInt32BE(1));
         this.buffer = this.buffer.subarray(1 + this.buffer.readInt32BE(1));
         if (type === 'D') rows.push(body.subarray(6, 6 + body.readInt32BE(2)).toString());
-        if (type === 'E') error = body.toString().split('\0').find((f) => f.startsWith('M'))?.slice(1);
+        if (type === 'E')
+          error = body
+            .toString()
+            .split('\0')
+            .find((f) => f.startsWith('M'))
+            ?.slice(1);
         if (type === 'Z') return { rows, error };
       }
       await new Promise<void>((resolve) => (this.waiting = resolve));

@@ -92,7 +92,11 @@ describe('standalone mode (one process, no servers)', () => {
   }
 
   const inbox = async (to: string) =>
-    ((await (await fetch(`${sim}/__sim/inbox?to=${encodeURIComponent(to)}`)).json()) as { messages: Array<{ channel: string; body?: string; subject?: string; said?: Array<{ text: string }> }> }).messages;
+    (
+      (await (await fetch(`${sim}/__sim/inbox?to=${encodeURIComponent(to)}`)).json()) as {
+        messages: Array<{ channel: string; body?: string; subject?: string; said?: Array<{ text: string }> }>;
+      }
+    ).messages;
 
   it('delivers an alert issued over HTTP by SMS, e-mail and voice, and keeps it across a restart', async () => {
     const first = start();
@@ -103,7 +107,11 @@ describe('standalone mode (one process, no servers)', () => {
     expect(ready).toEqual({ status: 'ok', checks: { postgres: 'ok', memory: 'ok', 'in-process-bus': 'ok' } });
 
     // The README's demo operator signs in.
-    const signIn = await fetch(`${intake}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: 'bin-alert-demo' }) });
+    const signIn = await fetch(`${intake}/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'operator', password: 'bin-alert-demo' }),
+    });
     expect(signIn.status).toBe(200);
     const operator = { authorization: `Bearer ${((await signIn.json()) as { accessToken: string }).accessToken}` };
 
@@ -122,16 +130,29 @@ describe('standalone mode (one process, no servers)', () => {
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
 
-    const sms = await waitFor(() => inbox('+32470000056'), (m) => m.length > 0, { what: 'the SMS on member 56’s phone' });
+    const sms = await waitFor(
+      () => inbox('+32470000056'),
+      (m) => m.length > 0,
+      { what: 'the SMS on member 56’s phone' },
+    );
     expect(sms[0]).toMatchObject({ channel: 'sms', body: expect.stringContaining('Lucas (8) draagt een rode jas') });
-    const mail = await waitFor(() => inbox('member56@example.be'), (m) => m.length > 0, { what: 'the e-mail in member 56’s inbox' });
+    const mail = await waitFor(
+      () => inbox('member56@example.be'),
+      (m) => m.length > 0,
+      { what: 'the e-mail in member 56’s inbox' },
+    );
     expect(mail[0]).toMatchObject({ channel: 'email', subject: expect.stringContaining('Vermiste jongen') });
-    const call = await waitFor(() => inbox('+3253000056'), (m) => m.length > 0 && (m[0].said?.length ?? 0) > 0, { what: 'the call to member 56’s landline' });
+    const call = await waitFor(
+      () => inbox('+3253000056'),
+      (m) => m.length > 0 && (m[0].said?.length ?? 0) > 0,
+      { what: 'the call to member 56’s landline' },
+    );
     expect(call[0].said!.map((s) => s.text).join(' ')).toContain('Lucas (8) draagt een rode jas');
 
     // The providers' callbacks come back through the tracker, the in-process bus and the projection.
     const delivered = await waitFor(
-      async () => (await (await fetch(`${intake}/v1/alerts/${id}`, { headers: operator })).json()) as { deliveries: Record<string, { total: number; byStatus: Record<string, number> }> },
+      async () =>
+        (await (await fetch(`${intake}/v1/alerts/${id}`, { headers: operator })).json()) as { deliveries: Record<string, { total: number; byStatus: Record<string, number> }> },
       (a) => (a.deliveries?.sms?.byStatus.delivered ?? 0) > 0 && (a.deliveries?.email?.byStatus.delivered ?? 0) > 0,
       { what: 'delivered statuses from the providers’ callbacks', timeoutMs: 60_000 },
     );
@@ -169,12 +190,24 @@ describe('standalone mode (one process, no servers)', () => {
         (await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE alert_id = $1 AND channel = 'sms' AND accepted_at IS NOT NULL`, [alertId]))[0].n;
 
       const campaign = await issue({ category: 'prevention', bins: ['mijlbeek'], texts: { nl: { title: 'Preventieactie', body: 'Infoavond over inbraakpreventie.' } } });
-      await waitFor(() => accepted(campaign), (n) => n >= 100, { what: 'the campaign to be under way' });
+      await waitFor(
+        () => accepted(campaign),
+        (n) => n >= 100,
+        { what: 'the campaign to be under way' },
+      );
       const missingChild = await issue({ category: 'missing_person', bins: ['watertoren'], texts: { nl: { title: 'Vermist meisje', body: 'Emma (6), roze jas. Bel 101.' } } });
-      await waitFor(() => accepted(missingChild), (n) => n === 5, { timeoutMs: 60_000, what: 'the urgent alert accepted' });
+      await waitFor(
+        () => accepted(missingChild),
+        (n) => n === 5,
+        { timeoutMs: 60_000, what: 'the urgent alert accepted' },
+      );
       expect(await accepted(campaign)).toBeLessThan(1500);
 
-      await waitFor(() => accepted(campaign), (n) => n === 1500, { timeoutMs: 90_000, what: 'the campaign to finish' });
+      await waitFor(
+        () => accepted(campaign),
+        (n) => n === 1500,
+        { timeoutMs: 90_000, what: 'the campaign to finish' },
+      );
       const sent = ((await (await fetch(`${sim}/__sim/messages?channel=sms`)).json()) as { messages: Array<{ to: string }> }).messages;
       expect(sent).toHaveLength(1505);
       expect(new Set(sent.map((m) => m.to)).size).toBe(1505);

@@ -298,7 +298,10 @@ export function requestFor(operation: Operation, context: RequestContext): fc.Ar
         query: queryFor(operation, context, level),
         authorization: authorizationFor(operation, context),
         payload: payloadFor(operation, context, level),
-        encoding: fc.oneof({ weight: 12, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'fake-gzip', 'compress', 'zstd', 'gzip, br', 'GZIP') }),
+        encoding: fc.oneof(
+          { weight: 12, arbitrary: fc.constant('') },
+          { weight: 1, arbitrary: fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'fake-gzip', 'compress', 'zstd', 'gzip, br', 'GZIP') },
+        ),
         correlationId: fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('x'.repeat(500), 'fuzz-correlation', '../../') }),
       })
       .map(({ path, query, authorization, payload, encoding, correlationId }) => {
@@ -329,7 +332,10 @@ function pathFor(operation: Operation, context: RequestContext, hostility: numbe
   if (operation.pathParameters.length === 0) return fc.constant(operation.path);
   const segments = operation.pathParameters.map((parameter) =>
     fc.oneof(
-      { weight: 20, arbitrary: valueFor(parameter.schema, parameter.name, context.hints, hostility).map((v) => percentEncoded(typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined')) },
+      {
+        weight: 20,
+        arbitrary: valueFor(parameter.schema, parameter.name, context.hints, hostility).map((v) => percentEncoded(typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined'))),
+      },
       { weight: 1, arbitrary: fc.constantFrom('%ZZ', '%ED%A0%80', '%C0%AF', '%2e%2e', '..%2F..%2Fpackage.json', 'a'.repeat(5_000), '%00', '%F0%9F%98%80') },
     ),
   );
@@ -338,7 +344,9 @@ function pathFor(operation: Operation, context: RequestContext, hostility: numbe
 
 /** encodeURIComponent, except that half a surrogate pair goes as UTF-8 does (U+FFFD) instead of throwing. */
 function percentEncoded(text: string): string {
-  return [...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return [...Buffer.from(text, 'utf8')]
+    .map((byte) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('');
 }
 
 function queryFor(operation: Operation, context: RequestContext, hostility: number): fc.Arbitrary<string> {
@@ -349,13 +357,16 @@ function queryFor(operation: Operation, context: RequestContext, hostility: numb
       { weight: 1, arbitrary: fc.array(valueFor(parameter.schema, parameter.name, context.hints, hostility), { minLength: 2, maxLength: 3 }) },
     ),
   );
-  const extra = fc.oneof({ weight: 10, arbitrary: fc.constant<Array<[string, string]>>([]) }, { weight: 1, arbitrary: fc.array(fc.tuple(hostileString, hostileString), { maxLength: 3 }) });
+  const extra = fc.oneof(
+    { weight: 10, arbitrary: fc.constant<Array<[string, string]>>([]) },
+    { weight: 1, arbitrary: fc.array(fc.tuple(hostileString, hostileString), { maxLength: 3 }) },
+  );
   return fc.tuple(fc.tuple(...parameters), extra).map(([values, extras]) => {
     const query = new URLSearchParams();
     operation.queryParameters.forEach((parameter, i) => {
       const value = values[i];
       if (value === undefined) return;
-      for (const each of Array.isArray(value) ? value : [value]) query.append(parameter.name, typeof each === 'string' ? each : JSON.stringify(each) ?? '');
+      for (const each of Array.isArray(value) ? value : [value]) query.append(parameter.name, typeof each === 'string' ? each : (JSON.stringify(each) ?? ''));
     });
     for (const [key, value] of extras) query.append(key, value);
     const text = query.toString();
@@ -379,7 +390,10 @@ interface Payload {
 }
 
 function payloadFor(operation: Operation, context: RequestContext, hostility: number): fc.Arbitrary<Payload> {
-  const documented: Array<fc.WeightedArbitrary<Payload>> = operation.mediaTypes.map((mediaType) => ({ weight: 8, arbitrary: documentedPayload(operation, context, mediaType, hostility) }));
+  const documented: Array<fc.WeightedArbitrary<Payload>> = operation.mediaTypes.map((mediaType) => ({
+    weight: 8,
+    arbitrary: documentedPayload(operation, context, mediaType, hostility),
+  }));
   return fc.oneof(
     ...documented,
     { weight: operation.mediaTypes.length === 0 ? 6 : 1, arbitrary: fc.constant<Payload>({}) },
@@ -392,14 +406,17 @@ function documentedPayload(operation: Operation, context: RequestContext, mediaT
   const schema = operation.body ?? { type: 'object', properties: Object.fromEntries(Object.keys(context.hints).map((key) => [key, { type: 'string' }])) };
   const value = valueFor(schema, 'body', context.hints, hostility);
   if (mediaType === FORM_MEDIA_TYPE) return value.map((v) => ({ mediaType, text: formOf(v) }));
-  return fc.oneof({ weight: 6, arbitrary: value.map((v) => ({ mediaType, text: JSON.stringify(v) ?? 'null' })) }, { weight: 1, arbitrary: rawBody.map((text) => ({ mediaType, text })) });
+  return fc.oneof(
+    { weight: 6, arbitrary: value.map((v) => ({ mediaType, text: JSON.stringify(v) ?? 'null' })) },
+    { weight: 1, arbitrary: rawBody.map((text) => ({ mediaType, text })) },
+  );
 }
 
 function formOf(value: unknown): string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return new URLSearchParams({ value: JSON.stringify(value) ?? '' }).toString();
   const form = new URLSearchParams();
   for (const [key, field] of Object.entries(value)) {
-    for (const each of Array.isArray(field) ? field : [field]) form.append(key, typeof each === 'string' ? each : JSON.stringify(each) ?? '');
+    for (const each of Array.isArray(field) ? field : [field]) form.append(key, typeof each === 'string' ? each : (JSON.stringify(each) ?? ''));
   }
   return form.toString();
 }
@@ -431,11 +448,15 @@ function capText(context: RequestContext): fc.Arbitrary<string> {
   const change = fc.oneof(
     fc.constant((x: string) => x),
     hostileString.map((s) => (x: string) => x.replace(/<headline>[^<]*<\/headline>/, `<headline>${s}</headline>`)),
-    fc.constantFrom('&nbsp;', '&#233;', '&#xE9;', '&#0;', '&#x110000;', '&#xD800;', '&amp;#233;', '&', '&lt;b&gt;', '&#60;script&#62;', '<![CDATA[&amp; <b>]]>', '\u0000', '\ud800').map((s) => (x: string) => x.replace('Vermiste', `Vermiste${s}`)),
+    fc
+      .constantFrom('&nbsp;', '&#233;', '&#xE9;', '&#0;', '&#x110000;', '&#xD800;', '&amp;#233;', '&', '&lt;b&gt;', '&#60;script&#62;', '<![CDATA[&amp; <b>]]>', '\u0000', '\ud800')
+      .map((s) => (x: string) => x.replace('Vermiste', `Vermiste${s}`)),
     fc.integer({ min: 10, max: 30_000 }).map((depth) => (x: string) => x.replace('<info>', `${'<info>'.repeat(depth)}${'</info>'.repeat(depth - 1)}<info>`)),
     fc.constant((x: string) => x.replace('<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0"?><!DOCTYPE alert [<!ENTITY x "xx">]>')),
     fc.nat().map((n) => (x: string) => x.slice(0, n % x.length)),
-    fc.constantFrom('identifier', 'sender', 'sent', 'status', 'msgType', 'scope', 'info', 'area', 'headline', 'language').map((tag) => (x: string) => x.replace(new RegExp(`<${tag}>[\\s\\S]*?</${tag}>`), '')),
+    fc
+      .constantFrom('identifier', 'sender', 'sent', 'status', 'msgType', 'scope', 'info', 'area', 'headline', 'language')
+      .map((tag) => (x: string) => x.replace(new RegExp(`<${tag}>[\\s\\S]*?</${tag}>`), '')),
     fc.constant((x: string) => x.replace('urn:oasis:names:tc:emergency:cap:1.2', 'urn:oasis:names:tc:emergency:cap:1.1')),
     fc.constant((x: string) => x.replace(/<info>[\s\S]*<\/info>/, (info) => info.repeat(50))),
     fc.constant((x: string) => x.replace('<msgType>Alert</msgType>', '<msgType>Update</msgType><references>a,b,c d,e,f</references>')),
@@ -446,5 +467,11 @@ function capText(context: RequestContext): fc.Arbitrary<string> {
 /** A request as a reader can replay it with curl. */
 export function describeRequest(request: FuzzRequest): string {
   const headers = Object.entries(request.headers).map(([k, v]) => `-H '${k}: ${v.length > 80 ? `${v.slice(0, 80)}…` : v}'`);
-  return [`${request.method} ${request.url.length > 300 ? `${request.url.slice(0, 300)}…` : request.url}`, ...headers, request.shown !== undefined ? `body (${request.body?.length ?? 0} bytes sent): ${JSON.stringify(request.shown.slice(0, 500))}` : ''].filter(Boolean).join(' ');
+  return [
+    `${request.method} ${request.url.length > 300 ? `${request.url.slice(0, 300)}…` : request.url}`,
+    ...headers,
+    request.shown !== undefined ? `body (${request.body?.length ?? 0} bytes sent): ${JSON.stringify(request.shown.slice(0, 500))}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }

@@ -9,8 +9,16 @@ import { aMember } from './member.builder';
 export async function issuedAlert(db: DataSource, binIds: string[], over: Partial<AlertIssuedV1> = {}): Promise<AlertIssuedV1> {
   const alertId = randomUUID();
   const event: AlertIssuedV1 = {
-    type: 'alert.issued', version: 1, alertId, category: 'prevention', urgency: 'normal', binIds, redistributionAllowed: true,
-    texts: { nl: { title: 'Preventie', body: 'Sluit uw fiets op slot.' } }, issuedAt: new Date().toISOString(), ...over,
+    type: 'alert.issued',
+    version: 1,
+    alertId,
+    category: 'prevention',
+    urgency: 'normal',
+    binIds,
+    redistributionAllowed: true,
+    texts: { nl: { title: 'Preventie', body: 'Sluit uw fiets op slot.' } },
+    issuedAt: new Date().toISOString(),
+    ...over,
   };
   await new AlertRepository(db).create(
     { id: alertId, categoryCode: event.category, urgency: event.urgency, redistributionAllowed: true, binIds, texts: event.texts, issuedAt: new Date() },
@@ -24,7 +32,15 @@ export async function issuedAlert(db: DataSource, binIds: string[], over: Partia
 export async function plannedAlert(db: DataSource, members: number, channel: Channel = 'sms', languages: Language[] = ['nl']): Promise<{ alertId: string; ids: string[] }> {
   const alertId = randomUUID();
   await new AlertRepository(db).create(
-    { id: alertId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 't', body: 'b' } }, issuedAt: new Date() },
+    {
+      id: alertId,
+      categoryCode: 'burglary',
+      urgency: 'normal',
+      redistributionAllowed: true,
+      binIds: ['herdersem'],
+      texts: { nl: { title: 't', body: 'b' } },
+      issuedAt: new Date(),
+    },
     null,
     { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } },
   );

@@ -90,4 +90,3 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     },
   };
 }
-

@@ -9,6 +9,10 @@ export async function openSimulatedDevice(page: Page, simUrl: string, to: string
   await page.goto(`${simUrl}/__sim/phones`);
   await page.getByLabel('filter by number or address').fill(to);
   const device = page.locator(`section.device[data-to="${to}"]`);
-  await waitFor(async () => (await device.count()) > 0 && waitForText.test(await device.innerText()), (found) => found, { what: `a message matching ${waitForText} for ${to}`, timeoutMs: 30_000, intervalMs: 500 });
+  await waitFor(
+    async () => (await device.count()) > 0 && waitForText.test(await device.innerText()),
+    (found) => found,
+    { what: `a message matching ${waitForText} for ${to}`, timeoutMs: 30_000, intervalMs: 500 },
+  );
   return device;
 }

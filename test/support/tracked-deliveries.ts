@@ -21,7 +21,15 @@ export async function seedAcceptedDeliveries(db: DataSource, count: number, opti
   const alerts = new AlertRepository(db);
   if (!(await alerts.exists(alertId))) {
     await alerts.create(
-      { id: alertId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 't', body: 'b' }, fr: { title: 't', body: 'b' } }, issuedAt: new Date() },
+      {
+        id: alertId,
+        categoryCode: 'burglary',
+        urgency: 'normal',
+        redistributionAllowed: true,
+        binIds: ['herdersem'],
+        texts: { nl: { title: 't', body: 'b' }, fr: { title: 't', body: 'b' } },
+        issuedAt: new Date(),
+      },
       { topic: 'test.unpublished', key: alertId, payload: {} },
       { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } },
     );
@@ -46,7 +54,9 @@ export async function seedAcceptedDeliveries(db: DataSource, count: number, opti
     });
     memberIds.push(...(await new MemberRepository(db).registerMany(chunk)));
   }
-  const contacts: Array<{ id: string; member_id: string; kind: string }> = await db.query(`SELECT id, member_id, kind FROM contact_points WHERE member_id = ANY($1::uuid[])`, [memberIds]);
+  const contacts: Array<{ id: string; member_id: string; kind: string }> = await db.query(`SELECT id, member_id, kind FROM contact_points WHERE member_id = ANY($1::uuid[])`, [
+    memberIds,
+  ]);
   const contactOf = new Map(contacts.map((c) => [`${c.member_id}/${c.kind}`, c.id]));
   const kindOf: Record<Channel, string> = { sms: 'mobile', voice: 'phone', email: 'email' };
   await new DeliveryRepository(db).recordDecisions(
@@ -54,7 +64,11 @@ export async function seedAcceptedDeliveries(db: DataSource, count: number, opti
     memberIds.flatMap((memberId) => CHANNELS.map((channel) => ({ send: true as const, memberId, channel, contactId: contactOf.get(`${memberId}/${kindOf[channel]}`)!, language }))),
   );
   // What a dispatcher records once the provider took the message.
-  await db.query(`UPDATE deliveries SET status = $3, accepted_at = now(), attempts = 1 WHERE alert_id = $1 AND member_id = ANY($2::uuid[])`, [alertId, memberIds, options.status ?? 'accepted']);
+  await db.query(`UPDATE deliveries SET status = $3, accepted_at = now(), attempts = 1 WHERE alert_id = $1 AND member_id = ANY($2::uuid[])`, [
+    alertId,
+    memberIds,
+    options.status ?? 'accepted',
+  ]);
   return memberIds.map((memberId) => ({ alertId, memberId, delivery: Object.fromEntries(CHANNELS.map((c) => [c, deliveryId(alertId, memberId, c)])) as Record<Channel, string> }));
 }
 

@@ -24,7 +24,10 @@ const COUNTED = [
 ] as const;
 
 export async function writtenRowCounts(db: DataSource): Promise<Record<string, number>> {
-  const columns = [...COUNTED.map((table) => `(SELECT count(*) FROM ${table})::int AS ${table}`), `(SELECT count(*) FROM audit_log WHERE action <> 'auth.login_failed')::int AS audit_log`];
+  const columns = [
+    ...COUNTED.map((table) => `(SELECT count(*) FROM ${table})::int AS ${table}`),
+    `(SELECT count(*) FROM audit_log WHERE action <> 'auth.login_failed')::int AS audit_log`,
+  ];
   const [row] = (await db.query(`SELECT ${columns.join(', ')}`)) as Array<Record<string, number>>;
   return row;
 }

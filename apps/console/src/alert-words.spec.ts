@@ -30,11 +30,18 @@ describe('console alert words', () => {
   it('prefills the original texts and sends only the languages with a title and a body, trimmed', () => {
     const texts = prefilledTexts({ nl: { title: 'Vermist', body: 'Lucas' } }, ['nl', 'fr']);
     expect(texts).toEqual({ nl: { title: 'Vermist', body: 'Lucas' }, fr: { title: '', body: '' } });
-    expect(filledTexts({ ...texts, nl: { title: ' Gevonden ', body: ' Lucas is terecht. ' }, fr: { title: 'Retrouvé', body: ' ' } })).toEqual({ nl: { title: 'Gevonden', body: 'Lucas is terecht.' } });
+    expect(filledTexts({ ...texts, nl: { title: ' Gevonden ', body: ' Lucas is terecht. ' }, fr: { title: 'Retrouvé', body: ' ' } })).toEqual({
+      nl: { title: 'Gevonden', body: 'Lucas is terecht.' },
+    });
   });
 
   it('sends the instruction and the contact line of a language when given, trimmed, and leaves blank ones out', () => {
-    expect(filledTexts({ nl: { title: 'Vermist', body: 'Lucas (8).', instruction: ' Benader hem rustig. ', contact: ' Bel 101 ' }, fr: { title: 'Disparu', body: 'Lucas.', instruction: ' ', contact: '' } })).toEqual({
+    expect(
+      filledTexts({
+        nl: { title: 'Vermist', body: 'Lucas (8).', instruction: ' Benader hem rustig. ', contact: ' Bel 101 ' },
+        fr: { title: 'Disparu', body: 'Lucas.', instruction: ' ', contact: '' },
+      }),
+    ).toEqual({
       nl: { title: 'Vermist', body: 'Lucas (8).', instruction: 'Benader hem rustig.', contact: 'Bel 101' },
       fr: { title: 'Disparu', body: 'Lucas.' },
     });

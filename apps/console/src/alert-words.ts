@@ -116,7 +116,7 @@ const CATEGORY_WORDS: Record<string, WordKey> = {
 };
 
 export function categoryName(t: Translate, code: string, apiName?: string): string {
-  return has(CATEGORY_WORDS, code) ? t(CATEGORY_WORDS[code]) : apiName ?? code;
+  return has(CATEGORY_WORDS, code) ? t(CATEGORY_WORDS[code]) : (apiName ?? code);
 }
 
 /** Kafka's consumer group states, lower-cased (the in-process bus uses the same names). */

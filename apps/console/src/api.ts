@@ -30,7 +30,7 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
     clearSession();
     window.location.hash = '#/sign-in';
   }
-  const message = Array.isArray(answer.message) ? answer.message.join('; ') : answer.message ?? response.statusText;
+  const message = Array.isArray(answer.message) ? answer.message.join('; ') : (answer.message ?? response.statusText);
   throw new ApiError(response.status, message, answer.errors ?? []);
 }
 
@@ -92,7 +92,20 @@ export type Funnel = DeliveryFunnel;
 export type { RouteShare };
 
 export interface AlertDashboard {
-  alert: { id: string; status: string; kind: string; messageType: string; references: string | null; createdBy: string | null; category: string; urgency: string; redistributionAllowed: boolean; bins: string[]; issuedAt: string | null; texts: Record<string, { title: string; body: string }> };
+  alert: {
+    id: string;
+    status: string;
+    kind: string;
+    messageType: string;
+    references: string | null;
+    createdBy: string | null;
+    category: string;
+    urgency: string;
+    redistributionAllowed: boolean;
+    bins: string[];
+    issuedAt: string | null;
+    texts: Record<string, { title: string; body: string }>;
+  };
   channels: Partial<Record<ChannelName, { funnel: Funnel; firstDeliveryMs: number | null; lastDeliveryMs: number | null; routes: RouteShare[]; fallbacks: number }>>;
 }
 

@@ -55,7 +55,10 @@ function App() {
   return (
     <Console.Provider value={{ t, format, language, session, setSession }}>
       {/* biome-ignore lint/a11y/useValidAnchor: a skip link is an anchor to #main by convention; the console routes by the hash, so the click moves the focus itself */}
-      <a class="skip" href="#main" onClick={(e) => {
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
           e.preventDefault();
           document.getElementById('main')?.focus();
         }}
@@ -66,11 +69,21 @@ function App() {
         <span class="brand">{t('appName')}</span>
         {signedIn && (
           <nav aria-label={t('mainMenu')}>
-            <a href="#/compose" aria-current={path === '/compose' ? 'page' : undefined}>{t('navCompose')}</a>
-            <a href="#/alerts" aria-current={path === '/alerts' || alertMatch ? 'page' : undefined}>{t('navAlerts')}</a>
-            <a href="#/ops" aria-current={path === '/ops' ? 'page' : undefined}>{t('navOps')}</a>
-            <a href="#/reports" aria-current={path === '/reports' ? 'page' : undefined}>{t('navReports')}</a>
-            <a href="#/membership" aria-current={path === '/membership' ? 'page' : undefined}>{t('navMembership')}</a>
+            <a href="#/compose" aria-current={path === '/compose' ? 'page' : undefined}>
+              {t('navCompose')}
+            </a>
+            <a href="#/alerts" aria-current={path === '/alerts' || alertMatch ? 'page' : undefined}>
+              {t('navAlerts')}
+            </a>
+            <a href="#/ops" aria-current={path === '/ops' ? 'page' : undefined}>
+              {t('navOps')}
+            </a>
+            <a href="#/reports" aria-current={path === '/reports' ? 'page' : undefined}>
+              {t('navReports')}
+            </a>
+            <a href="#/membership" aria-current={path === '/membership' ? 'page' : undefined}>
+              {t('navMembership')}
+            </a>
           </nav>
         )}
         <div class="top-right">

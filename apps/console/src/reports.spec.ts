@@ -1,6 +1,13 @@
 import { MessagesRow, membershipByBin, messagesPerMonth, monthsOf, niceMaximum, reportQuery } from './reports';
 
-const row = (binId: string, category: string, month: string, channel: MessagesRow['channel'], reached: number): MessagesRow => ({ binId, category, month, channel, alerts: 1, reached });
+const row = (binId: string, category: string, month: string, channel: MessagesRow['channel'], reached: number): MessagesRow => ({
+  binId,
+  category,
+  month,
+  channel,
+  alerts: 1,
+  reached,
+});
 
 describe('console reports', () => {
   it('gives every month of the year, empty ones as zero', () => {
@@ -26,12 +33,15 @@ describe('console reports', () => {
   });
 
   it('gives each BIN its months in order, the last month’s active members and the year’s joins and resignations', () => {
-    const bins = membershipByBin([
-      { binId: 'herdersem', month: '2026-02', active: 12, joined: 3, resigned: 1 },
-      { binId: 'herdersem', month: '2026-01', active: 10, joined: 10, resigned: 0 },
-      { binId: 'moorsel', month: '2026-01', active: 4, joined: 4, resigned: 0 },
-      { binId: 'moorsel', month: '2027-01', active: 9, joined: 5, resigned: 0 },
-    ], 2026);
+    const bins = membershipByBin(
+      [
+        { binId: 'herdersem', month: '2026-02', active: 12, joined: 3, resigned: 1 },
+        { binId: 'herdersem', month: '2026-01', active: 10, joined: 10, resigned: 0 },
+        { binId: 'moorsel', month: '2026-01', active: 4, joined: 4, resigned: 0 },
+        { binId: 'moorsel', month: '2027-01', active: 9, joined: 5, resigned: 0 },
+      ],
+      2026,
+    );
     expect(bins.map((b) => [b.binId, b.months.map((m) => m.month), b.active, b.joined, b.resigned])).toEqual([
       ['herdersem', ['2026-01', '2026-02'], 12, 13, 1],
       ['moorsel', ['2026-01'], 4, 4, 0],

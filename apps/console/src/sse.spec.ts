@@ -4,7 +4,10 @@ describe('console SSE parser', () => {
   it('reads events split anywhere across chunks, ignoring comments, joining data lines', () => {
     const events: ServerSentEvent[] = [];
     const retries: number[] = [];
-    const push = createSseParser((e) => events.push(e), (ms) => retries.push(ms));
+    const push = createSseParser(
+      (e) => events.push(e),
+      (ms) => retries.push(ms),
+    );
     const stream = 'retry: 3000\n\nevent: dashboard\ndata: {"a":1}\n\n: still here\n\ndata: line one\r\ndata: line two\r\n\r\n';
     for (const chunk of stream.match(/.{1,5}/gs)!) push(chunk);
     expect(retries).toEqual([3000]);

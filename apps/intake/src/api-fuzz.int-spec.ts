@@ -94,15 +94,31 @@ describe('HTTP fuzzer over the OpenAPI document', () => {
 
   /** A role's token as the API's own tests sign it, in the zone and BINs the fixtures use. */
   const tokenFor = (role: string) =>
-    bearer({ role: role as Principal['role'], policeZone: role === 'operator' || role === 'supervisor' ? 'aalst' : undefined, binIds: role === 'board' ? ['herdersem', 'moorsel'] : [] });
+    bearer({
+      role: role as Principal['role'],
+      policeZone: role === 'operator' || role === 'supervisor' ? 'aalst' : undefined,
+      binIds: role === 'board' ? ['herdersem', 'moorsel'] : [],
+    });
 
   /** Things that exist, so that generated requests get past "not found" and reach the code behind. */
   async function fixtures(): Promise<Hints> {
     const texts = { nl: { title: 'Fuzz', body: 'Vaste tekst.' } };
     const alert = await json('POST', '/v1/alerts', { category: 'burglary', bins: ['herdersem'], texts }, tokenFor('operator'));
     const draft = await json('POST', '/v1/alerts/drafts', { category: 'prevention', bins: ['herdersem'], texts }, tokenFor('board'));
-    const member = await json('POST', '/v1/applications', { name: 'Fuzz Tester', language: 'nl', bins: ['herdersem'], email: 'fuzz@example.be', mobile: '+32470000042', consent: true });
-    const account = await json('POST', '/v1/accounts', { username: 'fuzz-operator', displayName: 'Fuzz', password: 'correct horse battery staple', role: 'operator', policeZone: 'aalst' }, tokenFor('admin'));
+    const member = await json('POST', '/v1/applications', {
+      name: 'Fuzz Tester',
+      language: 'nl',
+      bins: ['herdersem'],
+      email: 'fuzz@example.be',
+      mobile: '+32470000042',
+      consent: true,
+    });
+    const account = await json(
+      'POST',
+      '/v1/accounts',
+      { username: 'fuzz-operator', displayName: 'Fuzz', password: 'correct horse battery staple', role: 'operator', policeZone: 'aalst' },
+      tokenFor('admin'),
+    );
     const bins = ((await json('GET', '/v1/bins', undefined)).bins as Array<{ id: string }>).map((b) => b.id);
     const categories = ((await json('GET', '/v1/categories', undefined)).categories as Array<{ code: string }>).map((c) => c.code);
     const memberId = String(member.memberId);
@@ -161,7 +177,9 @@ describe('HTTP fuzzer over the OpenAPI document', () => {
       hints,
       tokens: { forRole: tokenFor, hostile: hostileTokens() },
       capDocument: (identifier: string) =>
-        sample.replace('PZ-AALST-2026-0042', identifier).replace(/<expires>[^<]*<\/expires>/g, `<expires>${new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, '+00:00')}</expires>`),
+        sample
+          .replace('PZ-AALST-2026-0042', identifier)
+          .replace(/<expires>[^<]*<\/expires>/g, `<expires>${new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, '+00:00')}</expires>`),
     };
     const started = Date.now();
     const statuses = new Map<number, number>();
@@ -186,11 +204,17 @@ describe('HTTP fuzzer over the OpenAPI document', () => {
         if (answer.status >= 400) {
           const after = await writtenRowCounts(intake.db);
           const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
-          if (changed.length > 0) throw new Error(`refused with ${answer.status}, yet rows changed in ${changed.map((t) => `${t} (${before[t]} → ${after[t]})`).join(', ')}: ${what()}`);
+          if (changed.length > 0)
+            throw new Error(`refused with ${answer.status}, yet rows changed in ${changed.map((t) => `${t} (${before[t]} → ${after[t]})`).join(', ')}: ${what()}`);
         }
       });
       try {
-        await fc.assert(property, { seed: SEED + index, numRuns: perOperation, interruptAfterTimeLimit: Math.max(500, Math.floor(timeLeft / remaining)), markInterruptAsFailure: false });
+        await fc.assert(property, {
+          seed: SEED + index,
+          numRuns: perOperation,
+          interruptAfterTimeLimit: Math.max(500, Math.floor(timeLeft / remaining)),
+          markInterruptAsFailure: false,
+        });
       } catch (error) {
         const cause = (error as Error & { cause?: unknown }).cause;
         throw new Error(
@@ -199,9 +223,19 @@ describe('HTTP fuzzer over the OpenAPI document', () => {
       }
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const histogram = [...statuses.entries()].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ');
+    const histogram = [...statuses.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, count]) => `${status}×${count}`)
+      .join(' ');
     process.stdout.write(`[api-fuzz] ${sent} requests over ${operations.length} operations in ${seconds} s (seed ${SEED}): ${histogram}\n`);
-    if (process.env.FUZZ_VERBOSE) for (const [name, list] of perOperationStatuses) process.stdout.write(`  ${name}: ${[...new Set(list)].sort().map((st) => `${st}×${list.filter((x) => x === st).length}`).join(' ')}\n`);
+    if (process.env.FUZZ_VERBOSE)
+      for (const [name, list] of perOperationStatuses)
+        process.stdout.write(
+          `  ${name}: ${[...new Set(list)]
+            .sort()
+            .map((st) => `${st}×${list.filter((x) => x === st).length}`)
+            .join(' ')}\n`,
+        );
     expect(sent).toBeGreaterThanOrEqual(operations.length);
 
     // Still healthy: ready, and a plain alert is still issued.

@@ -47,23 +47,30 @@ describe('intake refuses hostile input with a 4xx and writes nothing', () => {
 
   describe('text with a NUL or a lone surrogate', () => {
     it('refuses a NUL in an alert text, naming the field', () => refused(() => postJson('/v1/alerts', alert('Sluit ramen\u0000 en deuren.')), 400, 'texts.nl.body', 'U+0000'));
-    it('refuses a lone surrogate in an alert text, naming the field', () => refused(() => postJson('/v1/alerts', '{"category":"burglary","bins":["herdersem"],"texts":{"nl":{"title":"x\\ud800","body":"y"}}}'), 400, 'texts.nl.title', 'U+D800'));
+    it('refuses a lone surrogate in an alert text, naming the field', () =>
+      refused(() => postJson('/v1/alerts', '{"category":"burglary","bins":["herdersem"],"texts":{"nl":{"title":"x\\ud800","body":"y"}}}'), 400, 'texts.nl.title', 'U+D800'));
     it('refuses a NUL in an applicant name, naming the field', () => refused(() => postJson('/v1/applications', application('Jan\u0000 Peeters')), 400, 'name'));
-    it('refuses a lone surrogate in an applicant name, naming the field', () => refused(() => postJson('/v1/applications', '{"name":"Jan \\udc00","language":"nl","bins":["herdersem"],"email":"a@example.be","consent":true}'), 400, 'name', 'U+DC00'));
+    it('refuses a lone surrogate in an applicant name, naming the field', () =>
+      refused(() => postJson('/v1/applications', '{"name":"Jan \\udc00","language":"nl","bins":["herdersem"],"email":"a@example.be","consent":true}'), 400, 'name', 'U+DC00'));
     it('refuses a NUL in a query string, naming the parameter', () => refused(() => send('GET', '/v1/alerts?state=%00'), 400, 'state'));
     it('refuses a NUL in a path segment', () => refused(() => send('GET', '/v1/bins/herdersem%00/members'), 400, 'path'));
   });
 
   describe('query parameters given twice (found by the fuzzer: a member page answered 500)', () => {
-    it.each(['/confirm-email?token=a&token=b', '/preferences?lang=nl&lang=fr', '/v1/preferences?token=a&token=a', '/v1/alerts?limit=1&limit=2'])('refuses %s with 400 naming the parameter', (path) =>
-      refused(() => send('GET', path), 400, new URLSearchParams(path.split('?')[1]).keys().next().value, 'more than once'));
+    it.each(['/confirm-email?token=a&token=b', '/preferences?lang=nl&lang=fr', '/v1/preferences?token=a&token=a', '/v1/alerts?limit=1&limit=2'])(
+      'refuses %s with 400 naming the parameter',
+      (path) => refused(() => send('GET', path), 400, new URLSearchParams(path.split('?')[1]).keys().next().value, 'more than once'),
+    );
   });
 
   describe('body encodings and sizes', () => {
     it('refuses a Content-Encoding it does not support with 415', () => refused(() => postJson('/v1/alerts', alert('x'), { 'content-encoding': 'compress' }), 415));
     it('refuses a body that claims gzip and is not with 400', () => refused(() => postJson('/v1/alerts', alert('x'), { 'content-encoding': 'gzip' }), 400, 'body'));
     it('reads a body that is gzip as it says', async () => {
-      const res = await send('POST', '/v1/alerts/preview', { body: gzipSync(JSON.stringify(alert('Sluit ramen.'))), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+      const res = await send('POST', '/v1/alerts/preview', {
+        body: gzipSync(JSON.stringify(alert('Sluit ramen.'))),
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      });
       expect(res.status).toBe(200);
     });
     it('refuses a JSON body over the limit with 413', () => refused(() => postJson('/v1/alerts', alert('x'.repeat(1_100_000))), 413, 'body'));
@@ -77,7 +84,11 @@ describe('intake refuses hostile input with a 4xx and writes nothing', () => {
   describe('CAP documents', () => {
     const sample = readFileSync(join(__dirname, '../../../libs/domain/src/cap/samples/missing-person-alert.xml'), 'utf8');
     const capAlert = (identifier: string, change: (xml: string) => string = (x) => x) =>
-      change(sample.replace('PZ-AALST-2026-0042', identifier).replace(/<expires>[^<]*<\/expires>/g, `<expires>${new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, '+00:00')}</expires>`));
+      change(
+        sample
+          .replace('PZ-AALST-2026-0042', identifier)
+          .replace(/<expires>[^<]*<\/expires>/g, `<expires>${new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, '+00:00')}</expires>`),
+      );
 
     it('refuses a document nested tens of thousands of elements deep with 400', () => {
       const deep = `<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">${'<info>'.repeat(50_000)}${'</info>'.repeat(50_000)}</alert>`;

@@ -62,10 +62,19 @@ export class IntakeModule implements NestModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-intake`, mode: config.BIN_ALERT_MODE }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+          clientId: `${config.KAFKA_CLIENT_ID}-intake`,
+          mode: config.BIN_ALERT_MODE,
+        }),
         StoresModule.forRoot(config),
         ObservabilityModule.forRoot({ app: 'intake', readiness: POSTGRES_REDIS_KAFKA_READINESS }),
-        OpenApiModule.forRoot({ title: 'BIN Alert intake API', version: '1', description: 'Alerts for Belgian neighbourhood information networks (BIN). Sign in with POST /v1/auth/token.' }),
+        OpenApiModule.forRoot({
+          title: 'BIN Alert intake API',
+          version: '1',
+          description: 'Alerts for Belgian neighbourhood information networks (BIN). Sign in with POST /v1/auth/token.',
+        }),
       ],
       controllers: [
         AlertsController,
@@ -100,7 +109,11 @@ export class IntakeModule implements NestModule {
         {
           provide: LOGIN_THROTTLE,
           useFactory: (stores: Stores) =>
-            new LoginThrottle(stores.windows, { perUsername: config.AUTH_LOGIN_MAX_ATTEMPTS_PER_USERNAME, perIp: config.AUTH_LOGIN_MAX_ATTEMPTS_PER_IP, windowSeconds: config.AUTH_LOGIN_WINDOW_SECONDS }),
+            new LoginThrottle(stores.windows, {
+              perUsername: config.AUTH_LOGIN_MAX_ATTEMPTS_PER_USERNAME,
+              perIp: config.AUTH_LOGIN_MAX_ATTEMPTS_PER_IP,
+              windowSeconds: config.AUTH_LOGIN_WINDOW_SECONDS,
+            }),
           inject: [STORES],
         },
         { provide: MEMBER_CLOCK, useValue: options.clock ?? (() => new Date()) },

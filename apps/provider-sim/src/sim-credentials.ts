@@ -27,11 +27,7 @@ export class SimCredentials {
 /** The simulator's second Twilio account (libs/providers' SIMULATOR_TWILIO_SECOND says the same). */
 export const DEFAULT_SECOND_TWILIO_ACCOUNT = { accountSid: 'AC00000000000000000000000000000002', authToken: 'sim-auth-token-2' };
 
-export const DEFAULT_SIM_CREDENTIALS = new SimCredentials(
-  'AC00000000000000000000000000000000',
-  'sim-auth-token',
-  'SG.simulator-key',
-);
+export const DEFAULT_SIM_CREDENTIALS = new SimCredentials('AC00000000000000000000000000000000', 'sim-auth-token', 'SG.simulator-key');
 
 export interface SimCredentialOverrides {
   twilioAccountSid?: string;

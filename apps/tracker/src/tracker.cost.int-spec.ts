@@ -32,12 +32,26 @@ const TICK_MS = 10;
   beforeAll(async () => {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    tracker = spawn(process.execPath, [...(process.env.TRACKER_COST_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TRACKER_COST_PROF}`] : []), process.env.TRACKER_COST_MAIN ?? join(__dirname, '../../../dist/apps/tracker/src/main.js')], {
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: TEST_DATABASE_URL, TRACKER_PORT: String(port), TRACKER_PUBLIC_URL: baseUrl },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    tracker = spawn(
+      process.execPath,
+      [
+        ...(process.env.TRACKER_COST_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TRACKER_COST_PROF}`] : []),
+        process.env.TRACKER_COST_MAIN ?? join(__dirname, '../../../dist/apps/tracker/src/main.js'),
+      ],
+      {
+        env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: TEST_DATABASE_URL, TRACKER_PORT: String(port), TRACKER_PUBLIC_URL: baseUrl },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     db = await openDataSource(config.DATABASE_URL, 4);
-    await waitFor(() => fetch(`${baseUrl}/health/ready`).then((r) => r.status).catch(() => 0), (s) => s === 200, { what: 'tracker ready', timeoutMs: 60_000, intervalMs: 200 });
+    await waitFor(
+      () =>
+        fetch(`${baseUrl}/health/ready`)
+          .then((r) => r.status)
+          .catch(() => 0),
+      (s) => s === 200,
+      { what: 'tracker ready', timeoutMs: 60_000, intervalMs: 200 },
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -49,7 +63,12 @@ const TICK_MS = 10;
     await db?.destroy();
   });
 
-  const caughtUp = () => waitFor(() => consumerLag(config.KAFKA_BROKERS, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents), (lag) => lag === 0, { what: 'projection lag 0', timeoutMs: 600_000, intervalMs: 50 });
+  const caughtUp = () =>
+    waitFor(
+      () => consumerLag(config.KAFKA_BROKERS, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents),
+      (lag) => lag === 0,
+      { what: 'projection lag 0', timeoutMs: 600_000, intervalMs: 50 },
+    );
   const cpuMs = () => {
     const fields = readFileSync(`/proc/${tracker.pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) * TICK_MS;

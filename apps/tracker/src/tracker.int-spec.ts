@@ -76,7 +76,15 @@ describe('tracker', () => {
   async function seed(language: Language = 'nl', alertId: string = randomUUID()): Promise<Seeded> {
     if (!(await new AlertRepository(db).exists(alertId))) {
       await new AlertRepository(db).create(
-        { id: alertId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 't', body: 'b' }, fr: { title: 't', body: 'b' } }, issuedAt: new Date() },
+        {
+          id: alertId,
+          categoryCode: 'burglary',
+          urgency: 'normal',
+          redistributionAllowed: true,
+          binIds: ['herdersem'],
+          texts: { nl: { title: 't', body: 'b' }, fr: { title: 't', body: 'b' } },
+          issuedAt: new Date(),
+        },
         { topic: 'test.unpublished', key: alertId, payload: {} },
         { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } },
       );
@@ -85,7 +93,13 @@ describe('tracker', () => {
       await db.query(`UPDATE outbox SET published_at = now() WHERE message_key = $1`, [alertId]);
     }
     const mobile = `+32470${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
-    const memberId = await aMember().speaking(language).inBins('herdersem').withMobile(mobile).withPhone(mobile).withEmail(`${randomUUID()}@example.be`).save(new MemberRepository(db));
+    const memberId = await aMember()
+      .speaking(language)
+      .inBins('herdersem')
+      .withMobile(mobile)
+      .withPhone(mobile)
+      .withEmail(`${randomUUID()}@example.be`)
+      .save(new MemberRepository(db));
     const contacts: Array<{ id: string; kind: string }> = await db.query(`SELECT id, kind FROM contact_points WHERE member_id = $1`, [memberId]);
     const contactFor = (kind: string) => contacts.find((c) => c.kind === kind)!.id;
     const channels = [
@@ -105,19 +119,26 @@ describe('tracker', () => {
 
   const row = async (id: string) =>
     (
-      await db.query(
-        `SELECT status, reason, provider_status, provider_error_code, provider_id, delivered_at, acknowledged_at, status_updated_at FROM deliveries WHERE id = $1`,
-        [id],
-      )
+      await db.query(`SELECT status, reason, provider_status, provider_error_code, provider_id, delivered_at, acknowledged_at, status_updated_at FROM deliveries WHERE id = $1`, [
+        id,
+      ])
     )[0];
   const counters = async (alertId: string, channel: Channel) => {
     const raw = await redis.hgetall(liveCountersKey(alertId, channel));
-    return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '0').map(([k, v]) => [k, Number(v)]));
+    return Object.fromEntries(
+      Object.entries(raw)
+        .filter(([, v]) => v !== '0')
+        .map(([k, v]) => [k, Number(v)]),
+    );
   };
   const stats = async () => Object.fromEntries(Object.entries(await redis.hgetall(WEBHOOK_STATS_KEY)).map(([k, v]) => [k, Number(v)])) as Record<string, number>;
   /** The projection has applied everything published so far. */
   const projectionCaughtUp = () =>
-    waitFor(() => consumerLag(config.KAFKA_BROKERS, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents), (lag) => lag === 0, { what: 'projection consumer lag 0' });
+    waitFor(
+      () => consumerLag(config.KAFKA_BROKERS, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents),
+      (lag) => lag === 0,
+      { what: 'projection consumer lag 0' },
+    );
 
   // ------------------------------------------------------------------ providers, as they sign
 
@@ -128,7 +149,11 @@ describe('tracker', () => {
     return createHmac('sha1', twilioToken).update(Buffer.from(data, 'utf8')).digest('base64');
   }
 
-  async function twilioPost(pathAndQuery: string, params: Record<string, string>, signature: string | null = twilioSignature(`${config.TRACKER_PUBLIC_URL}${pathAndQuery}`, params)) {
+  async function twilioPost(
+    pathAndQuery: string,
+    params: Record<string, string>,
+    signature: string | null = twilioSignature(`${config.TRACKER_PUBLIC_URL}${pathAndQuery}`, params),
+  ) {
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'TwilioProxy/1.1' };
     if (signature !== null) headers['x-twilio-signature'] = signature;
     const res = await fetch(`${baseUrl}${pathAndQuery}`, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
@@ -277,7 +302,11 @@ describe('tracker', () => {
     const correlationId = randomUUID();
     const answered = await fetch(`${baseUrl}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(`${config.TRACKER_PUBLIC_URL}${path}`, params), 'x-correlation-id': correlationId },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(`${config.TRACKER_PUBLIC_URL}${path}`, params),
+        'x-correlation-id': correlationId,
+      },
       body: new URLSearchParams(params).toString(),
     });
     expect([answered.status, answered.headers.get('x-correlation-id'), await answered.text()]).toEqual([200, correlationId, '']);
@@ -287,7 +316,11 @@ describe('tracker', () => {
     const tooLarge = await twilioPost(path, { ...params, Padding: 'x'.repeat(300 * 1024) });
     expect(tooLarge.status).toBe(413);
     expect(JSON.parse(tooLarge.body)).toMatchObject({ statusCode: 413, errors: [{ field: 'body', reason: 'larger than 256kb' }] });
-    const malformedEncoding = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' }, body: 'not gzip' });
+    const malformedEncoding = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' },
+      body: 'not gzip',
+    });
     expect(malformedEncoding.status).toBe(400);
     // Signed, but without the status: the signature is checked first, then the form.
     const incomplete = { MessageSid: sid('SM') };
@@ -327,7 +360,9 @@ describe('tracker', () => {
 
     expect(gather.status).toBe(200);
     expect(gather.contentType).toMatch(/^text\/xml/);
-    expect(gather.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Isabelle-Neural" language="fr-BE">Merci. Votre confirmation est enregistrée.</Say><Hangup/></Response>');
+    expect(gather.body).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Isabelle-Neural" language="fr-BE">Merci. Votre confirmation est enregistrée.</Say><Hangup/></Response>',
+    );
     await projectionCaughtUp();
     const call = await row(s.delivery.voice);
     expect(call).toMatchObject({ status: 'delivered', provider_status: 'completed', acknowledged_at: expect.any(Date), delivered_at: expect.any(Date) });
@@ -480,9 +515,11 @@ describe('tracker', () => {
     await Promise.all(
       seeded.flatMap((s) =>
         histories.flatMap(([channel, history]) =>
-          [...history].sort(() => Math.random() - 0.5).map((status) =>
-            repository.applyStatusChange({ deliveryId: s.delivery[channel], channel, status, providerStatus: status, acknowledged: false, occurredAt: new Date() }),
-          ),
+          [...history]
+            .sort(() => Math.random() - 0.5)
+            .map((status) =>
+              repository.applyStatusChange({ deliveryId: s.delivery[channel], channel, status, providerStatus: status, acknowledged: false, occurredAt: new Date() }),
+            ),
         ),
       ),
     );

@@ -42,7 +42,12 @@ const concurrency = Number(process.env.TRACKER_THROUGHPUT_CONCURRENCY ?? 64);
     await db?.destroy();
   });
 
-  const caughtUp = () => waitFor(() => consumerLag(config.KAFKA_BROKERS, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents), (lag) => lag === 0, { what: 'projection lag 0', timeoutMs: 600_000, intervalMs: 50 });
+  const caughtUp = () =>
+    waitFor(
+      () => consumerLag(config.KAFKA_BROKERS, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents),
+      (lag) => lag === 0,
+      { what: 'projection lag 0', timeoutMs: 600_000, intervalMs: 50 },
+    );
 
   it('answers signed SMS status callbacks (sent, delivered) with many in flight', async () => {
     const seeded = await seedAcceptedDeliveries(db, members);
@@ -96,7 +101,12 @@ const concurrency = Number(process.env.TRACKER_THROUGHPUT_CONCURRENCY ?? 64);
       const publishedMs = performance.now() - started;
       await caughtUp();
       const appliedMs = performance.now() - started;
-      report('projection', { events: events.length, published_ms: Math.round(publishedMs), applied_ms: Math.round(appliedMs), events_per_s: Math.round(events.length / (appliedMs / 1000)) });
+      report('projection', {
+        events: events.length,
+        published_ms: Math.round(publishedMs),
+        applied_ms: Math.round(appliedMs),
+        events_per_s: Math.round(events.length / (appliedMs / 1000)),
+      });
       const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1::uuid[]) AND status = 'delivered'`, [seeded.map((s) => s.delivery.email)]);
       expect(n).toBe(seeded.length);
     } finally {

@@ -50,7 +50,10 @@ function parseArgs(argv: string[]): ChaosArgs {
         break;
       }
       case '--scenario':
-        for (const name of value().split(',').map((s) => s.trim()).filter(Boolean)) {
+        for (const name of value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)) {
           const s = SCENARIOS.find((x) => x.name === name);
           if (!s) problems.push(`--scenario: unknown '${name}' (known: ${SCENARIOS.map((x) => x.name).join(', ')})`);
           else if (!args.scenarios.includes(s)) args.scenarios.push(s);
@@ -151,7 +154,8 @@ async function runScenario(scenario: Scenario, args: ChaosArgs, servers: { postg
   try {
     await system.start();
     say(`system up: ${system.names().join(', ')} (logs in ${join(logRoot, scenario.name)})`);
-    if (!(await waitForSenderGroups(kafka.brokers, scenario.dispatcherInstances, 'bin-alert-chaos-probe'))) notes.push(`not every dispatcher instance had joined its group after 90 s`);
+    if (!(await waitForSenderGroups(kafka.brokers, scenario.dispatcherInstances, 'bin-alert-chaos-probe')))
+      notes.push(`not every dispatcher instance had joined its group after 90 s`);
     const bins = normalAlertBins(args.members, args.members);
     const audience = await audienceSize(pool, bins);
     const token = signAccessToken({ accountId: 'chaos-operator', role: 'operator', policeZone: 'aalst', binIds: [] }, accessTokenSettingsFrom(loadConfig(system.env)));
@@ -179,10 +183,14 @@ async function runScenario(scenario: Scenario, args: ChaosArgs, servers: { postg
       },
       async waitForSms(alertId, share) {
         const target = Math.max(20, Math.floor(expectedSms * share));
-        const ok = await until(async () => {
-          const { rows } = await pool.query(`SELECT count(accepted_at)::int AS n FROM deliveries WHERE alert_id = $1 AND channel = 'sms'`, [alertId]);
-          return rows[0].n >= target;
-        }, 300_000, 200);
+        const ok = await until(
+          async () => {
+            const { rows } = await pool.query(`SELECT count(accepted_at)::int AS n FROM deliveries WHERE alert_id = $1 AND channel = 'sms'`, [alertId]);
+            return rows[0].n >= target;
+          },
+          300_000,
+          200,
+        );
         if (!ok) throw new BenchAbort(`fewer than ${target} SMS accepted after 300 s: the fan-out did not get under way`);
         say(`${target}+ SMS accepted (${Math.round(share * 100)} % of ~${expectedSms}): fault now`);
       },
@@ -195,7 +203,9 @@ async function runScenario(scenario: Scenario, args: ChaosArgs, servers: { postg
     // tracker's projection to read every status event they produced.
     const simStats = async () => (await (await fetch(`${simUrl}/__sim/stats`)).json()) as Record<string, unknown> & { pendingCallbacks: number };
     const settled = await until(
-      async () => (await simStats()).pendingCallbacks === 0 && (await withKafkaAdmin(kafka.brokers, (a) => fetchConsumerLag(a, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents), 'bin-alert-chaos-probe')) === 0,
+      async () =>
+        (await simStats()).pendingCallbacks === 0 &&
+        (await withKafkaAdmin(kafka.brokers, (a) => fetchConsumerLag(a, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents), 'bin-alert-chaos-probe')) === 0,
       180_000,
       1000,
     );
@@ -221,7 +231,13 @@ async function runScenario(scenario: Scenario, args: ChaosArgs, servers: { postg
     };
   } catch (error) {
     console.error(`[chaos] ${scenario.name} failed: ${error instanceof BenchAbort ? error.message : (error as Error).stack}`);
-    return { title: scenario.title, error: (error as Error).message, notes, app_restarts: system.restarts.map((r) => ({ app: r.app, at_s: Math.round((r.at - t0) / 100) / 10, cause: r.cause, exit: r.exit })), wall_s: Math.round((Date.now() - t0) / 1000) };
+    return {
+      title: scenario.title,
+      error: (error as Error).message,
+      notes,
+      app_restarts: system.restarts.map((r) => ({ app: r.app, at_s: Math.round((r.at - t0) / 100) / 10, cause: r.cause, exit: r.exit })),
+      wall_s: Math.round((Date.now() - t0) / 1000),
+    };
   } finally {
     await system.stop();
     running = null;
@@ -249,7 +265,15 @@ function printTable(results: Record<string, ScenarioReport>): void {
   for (const r of rows) console.log(line(r));
   for (const [name, r] of Object.entries(results)) {
     if (r.error) console.log(`  ${name}: ERROR ${r.error.split('\n')[0]}`);
-    if (r.final_states) console.log(`  ${name} final states: ${CHANNELS.map((c) => `${c} ${Object.entries(r.final_states![c]).map(([s, n]) => `${s} ${n}`).join(', ')}`).join('; ')}`);
+    if (r.final_states)
+      console.log(
+        `  ${name} final states: ${CHANNELS.map(
+          (c) =>
+            `${c} ${Object.entries(r.final_states![c])
+              .map(([s, n]) => `${s} ${n}`)
+              .join(', ')}`,
+        ).join('; ')}`,
+      );
   }
 }
 
@@ -300,9 +324,7 @@ async function main(args: ChaosArgs): Promise<void> {
     process.on(signal, () => {
       console.error(`\n[chaos] ${signal}: stopping the servers of the run…`);
       write();
-      void (running?.stop() ?? Promise.resolve())
-        .then(stopServers)
-        .finally(() => process.exit(130));
+      void (running?.stop() ?? Promise.resolve()).then(stopServers).finally(() => process.exit(130));
     });
   }
   try {
@@ -322,7 +344,11 @@ async function main(args: ChaosArgs): Promise<void> {
         await kafka.startFresh();
         // A fresh broker creates its offsets topic on the first group's request: until it has, a
         // consumer that starts crashes with "group coordinator not found" (the tracker's did).
-        await until(() => withKafkaAdmin(kafka.brokers, async (admin) => (await admin.describeGroups(['bin-alert-chaos-probe'])).groups.length === 1, 'bin-alert-chaos-probe'), 60_000, 1000);
+        await until(
+          () => withKafkaAdmin(kafka.brokers, async (admin) => (await admin.describeGroups(['bin-alert-chaos-probe'])).groups.length === 1, 'bin-alert-chaos-probe'),
+          60_000,
+          1000,
+        );
       }
       console.log(`\n[chaos] === ${scenario.name}: ${scenario.title}`);
       results[scenario.name] = await runScenario(scenario, args, { postgres, redis, kafka }, logRoot);

@@ -90,7 +90,10 @@ export class ChaosSystem {
   private specs(): Array<{ spec: AppSpec; env: NodeJS.ProcessEnv }> {
     const out: Array<{ spec: AppSpec; env: NodeJS.ProcessEnv }> = [];
     const at = (port: number) => `http://127.0.0.1:${port}/health/ready`;
-    out.push({ spec: { name: 'provider-sim', entry: this.dist('provider-sim'), readyUrl: `http://127.0.0.1:${CHAOS_PORTS.sim}/__sim/stats`, port: CHAOS_PORTS.sim }, env: this.env });
+    out.push({
+      spec: { name: 'provider-sim', entry: this.dist('provider-sim'), readyUrl: `http://127.0.0.1:${CHAOS_PORTS.sim}/__sim/stats`, port: CHAOS_PORTS.sim },
+      env: this.env,
+    });
     out.push({ spec: { name: 'tracker', entry: this.dist('tracker'), readyUrl: at(CHAOS_PORTS.tracker), port: CHAOS_PORTS.tracker }, env: this.env });
     out.push({ spec: { name: 'intake', entry: this.dist('intake'), readyUrl: at(CHAOS_PORTS.intake), port: CHAOS_PORTS.intake }, env: this.env });
     out.push(...dispatcherInstanceSpecs((app) => this.dist(app), CHAOS_PORTS.dispatcher, this.options.dispatcherInstances, this.env));

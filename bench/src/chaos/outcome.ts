@@ -54,7 +54,9 @@ export async function progress(pool: Pool, alertId: string): Promise<Record<Chan
 }
 
 export function progressLine(p: Record<Channel, Progress>, audience: number): string {
-  return CHANNELS.map((c) => `${c} ${p[c].accepted}/${p[c].sendable} accepted${p[c].failed ? `, ${p[c].failed} failed` : ''}${p[c].rows < audience ? ` (planning ${p[c].rows}/${audience})` : ''}`).join(', ');
+  return CHANNELS.map(
+    (c) => `${c} ${p[c].accepted}/${p[c].sendable} accepted${p[c].failed ? `, ${p[c].failed} failed` : ''}${p[c].rows < audience ? ` (planning ${p[c].rows}/${audience})` : ''}`,
+  ).join(', ');
 }
 
 /**
@@ -62,7 +64,14 @@ export function progressLine(p: Record<Channel, Progress>, audience: number): st
  * progress; PostgreSQL itself may be away meanwhile (a scenario restarts it): a failed poll is
  * reported and tried again. Gives up (returns stalled) when nothing moves for `stallMs`.
  */
-export async function waitUntilFinal(pool: Pool, alertId: string, audience: number, label: string, stallMs: number, startedAt: number): Promise<{ doneAt: number; stalled: boolean }> {
+export async function waitUntilFinal(
+  pool: Pool,
+  alertId: string,
+  audience: number,
+  label: string,
+  stallMs: number,
+  startedAt: number,
+): Promise<{ doneAt: number; stalled: boolean }> {
   let lastKey = '';
   let lastMove = Date.now();
   let lastPrint = 0;
@@ -151,10 +160,9 @@ export async function firstRowMs(pool: Pool, alertId: string, from: number): Pro
 type SimChannelStats = { accepted: number; duplicates: number; rejected: Record<string, number>; rateLimited: number };
 
 export async function measureOutcome(pool: Pool, alertId: string, audience: number, simStats: Record<string, unknown>, recoveryMs: number | null): Promise<ScenarioOutcome> {
-  const { rows: states } = await pool.query(
-    `SELECT channel, status, reason, count(*)::int AS n FROM deliveries WHERE alert_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 4 DESC`,
-    [alertId],
-  );
+  const { rows: states } = await pool.query(`SELECT channel, status, reason, count(*)::int AS n FROM deliveries WHERE alert_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 4 DESC`, [
+    alertId,
+  ]);
   const finalStates = Object.fromEntries(CHANNELS.map((c) => [c, {}])) as Record<Channel, Record<string, number>>;
   let notFinal = 0;
   let failed = 0;
@@ -164,7 +172,9 @@ export async function measureOutcome(pool: Pool, alertId: string, audience: numb
     // `sending` with a reason is an e-mail parked in doubt (ADR 0025): settled, counted under missing below.
     if ((IN_PROGRESS.includes(r.status) && !(r.status === 'sending' && r.reason)) || (r.status === 'planned' && !r.reason)) notFinal += r.n;
   }
-  const { rows: [pg] } = await pool.query(
+  const {
+    rows: [pg],
+  } = await pool.query(
     `SELECT (count(*) - count(DISTINCT (member_id, channel)))::int AS duplicates,
             count(*) FILTER (WHERE status IN ('planned', 'sending') AND reason IS NULL)::int AS never_sent,
             count(DISTINCT member_id) FILTER (WHERE channel = 'sms')::int AS sms_members,

@@ -33,7 +33,11 @@ export class OwnPostgres {
     root: string,
     readonly port = 55432,
   ) {
-    const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(a) - Number(b)) : [];
+    const versions = existsSync('/usr/lib/postgresql')
+      ? readdirSync('/usr/lib/postgresql')
+          .filter((v) => /^\d+$/.test(v))
+          .sort((a, b) => Number(a) - Number(b))
+      : [];
     if (!versions.length) throw new Error('no PostgreSQL binaries under /usr/lib/postgresql (apt-get install postgresql)');
     this.bin = `/usr/lib/postgresql/${versions[versions.length - 1]}/bin`;
     this.dataDir = join(root, '.local/chaos/postgres');
@@ -126,7 +130,24 @@ export class OwnRedis {
   async start(): Promise<void> {
     if (this.pid() !== null) return;
     mkdirSync(this.dir, { recursive: true });
-    await run('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--pidfile', join(this.dir, 'redis.pid'), '--dir', this.dir, '--logfile', join(this.dir, 'redis.log')]);
+    await run('redis-server', [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'yes',
+      '--pidfile',
+      join(this.dir, 'redis.pid'),
+      '--dir',
+      this.dir,
+      '--logfile',
+      join(this.dir, 'redis.log'),
+    ]);
     const deadline = Date.now() + 20_000;
     while (!(await this.ping())) {
       if (Date.now() > deadline) throw new Error(`the chaos Redis on ${this.port} does not answer PING (see ${this.dir}/redis.log)`);

@@ -121,7 +121,13 @@ export const SCENARIOS: Scenario[] = [
       await ctx.kafka.startBroker(leader.node);
       ctx.say(`node ${leader.node} back after ${Math.round((Date.now() - start) / 1000)} s`);
       // Two brokers of three keep every partition writable: recovery counts from the kill.
-      return { alertId: id, faultStart: start, faultEnd: start, recovery: { kind: 'accept-rate' }, notes: [`node ${leader.node} (leader of partition ${leader.partition}) killed; started again after ${OUTAGE_MS / 1000} s; recovery counted from the kill`] };
+      return {
+        alertId: id,
+        faultStart: start,
+        faultEnd: start,
+        recovery: { kind: 'accept-rate' },
+        notes: [`node ${leader.node} (leader of partition ${leader.partition}) killed; started again after ${OUTAGE_MS / 1000} s; recovery counted from the kill`],
+      };
     },
   },
   {
@@ -171,7 +177,9 @@ export const SCENARIOS: Scenario[] = [
         faultStart: start,
         faultEnd: ready,
         recovery: { kind: 'measured', ms: ready - start },
-        notes: ['recovery_ms: from the kill until the restarted tracker answers ready; callbacks posted meanwhile are retried by the simulator as each provider does (Twilio: as the URL overrides ask, within 15 s; SendGrid: for a day, scaled by callbackRetry.timeScale) or lost'],
+        notes: [
+          'recovery_ms: from the kill until the restarted tracker answers ready; callbacks posted meanwhile are retried by the simulator as each provider does (Twilio: as the URL overrides ask, within 15 s; SendGrid: for a day, scaled by callbackRetry.timeScale) or lost',
+        ],
       };
     },
   },
@@ -181,14 +189,17 @@ export const SCENARIOS: Scenario[] = [
     kafka: 'single',
     dispatcherInstances: 1,
     async run(ctx) {
-      const published = () => withKafkaAdmin(ctx.kafka.brokers, async (admin) => (await admin.fetchTopicOffsets(TOPICS.alerts)).reduce((sum, o) => sum + Number(o.high), 0), 'bin-alert-chaos-probe');
+      const published = () =>
+        withKafkaAdmin(ctx.kafka.brokers, async (admin) => (await admin.fetchTopicOffsets(TOPICS.alerts)).reduce((sum, o) => sum + Number(o.high), 0), 'bin-alert-chaos-probe');
       const before = await published();
       const { id, answeredAt } = await ctx.issueAlert();
       const killedAt = await ctx.system.kill('intake');
       // Intake kicks its outbox relay as it answers: the record may be on Kafka already. Said, so
       // that a run shows whether it tested the relay after a restart or the race before it.
       const beforeKill = (await published()) > before;
-      ctx.say(`intake SIGKILLed ${killedAt - answeredAt} ms after its 201 (${beforeKill ? 'the relay had published the alert already' : 'the alert not on Kafka yet'}); starting it again`);
+      ctx.say(
+        `intake SIGKILLed ${killedAt - answeredAt} ms after its 201 (${beforeKill ? 'the relay had published the alert already' : 'the alert not on Kafka yet'}); starting it again`,
+      );
       const ready = await ctx.system.restart('intake');
       ctx.say(`intake ready again after ${ready - killedAt} ms`);
       return {
@@ -226,7 +237,13 @@ export const SCENARIOS: Scenario[] = [
       await setSim(ctx, { sms: { errorRates: { '20503': 0 } } });
       const end = Date.now();
       ctx.say('storms over: the provider answers normally again');
-      return { alertId: id, faultStart: start, faultEnd: end, recovery: { kind: 'accept-rate' }, notes: ['5xx injected on Twilio (SMS, calls) only: the simulator has no 5xx setting for SendGrid'] };
+      return {
+        alertId: id,
+        faultStart: start,
+        faultEnd: end,
+        recovery: { kind: 'accept-rate' },
+        notes: ['5xx injected on Twilio (SMS, calls) only: the simulator has no 5xx setting for SendGrid'],
+      };
     },
   },
 ];

@@ -64,7 +64,13 @@ export class AccountAdminService {
     const current = await this.existing(id);
     if (current.disabledAt) return current;
     if (current.role === 'admin') await this.keepAnAdmin('disabled');
-    const disabled = await this.accounts.disable(id, { actor: admin, action: AUDIT_ACTIONS.accountDisabled, target: { type: 'account', id }, details: { username: current.username }, origin });
+    const disabled = await this.accounts.disable(id, {
+      actor: admin,
+      action: AUDIT_ACTIONS.accountDisabled,
+      target: { type: 'account', id },
+      details: { username: current.username },
+      origin,
+    });
     return disabled!;
   }
 

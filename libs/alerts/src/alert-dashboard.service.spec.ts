@@ -14,7 +14,19 @@ function fixture(routeCounts: Awaited<ReturnType<AlertOverviewRepository['routeC
     findWithCounts: async (): Promise<AlertWithCounts> => {
       reads.count++;
       return {
-        alert: { id: ALERT, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, texts: {}, status: 'issued', createdAt: new Date(0), issuedAt: new Date(0), expiresAt: null, kind: 'actual', messageType: 'alert' } as AlertWithCounts['alert'],
+        alert: {
+          id: ALERT,
+          categoryCode: 'burglary',
+          urgency: 'normal',
+          redistributionAllowed: true,
+          texts: {},
+          status: 'issued',
+          createdAt: new Date(0),
+          issuedAt: new Date(0),
+          expiresAt: null,
+          kind: 'actual',
+          messageType: 'alert',
+        } as AlertWithCounts['alert'],
         binIds: ['herdersem'],
         cancelled: false,
         channels: { sms: { total: 2, byStatus: { delivered, accepted: 2 - delivered }, suppressedByReason: {}, failedByReason: {} } },
@@ -77,7 +89,11 @@ describe('live alert dashboards', () => {
     jest.advanceTimersByTime(LIVE_SIGNAL_MS);
     await settle();
     expect(reads.count).toBe(2);
-    expect(seen).toEqual([[0, 1], [0, 1], [0, 1]]);
+    expect(seen).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1],
+    ]);
 
     for (const stop of stops) stop();
     expect(service.watchedAlerts()).toBe(0);

@@ -17,7 +17,20 @@ export interface ChannelDashboard {
 
 /** One alert's dashboard: the same document for the first load and every live update. */
 export interface AlertDashboard {
-  alert: { id: string; status: string; kind: string; messageType: string; references: string | null; createdBy: string | null; category: string; urgency: string; redistributionAllowed: boolean; bins: string[]; issuedAt: string | null; texts: unknown };
+  alert: {
+    id: string;
+    status: string;
+    kind: string;
+    messageType: string;
+    references: string | null;
+    createdBy: string | null;
+    category: string;
+    urgency: string;
+    redistributionAllowed: boolean;
+    bins: string[];
+    issuedAt: string | null;
+    texts: unknown;
+  };
   channels: Partial<Record<Channel, ChannelDashboard>>;
 }
 
@@ -107,7 +120,14 @@ export class AlertDashboardService implements BeforeApplicationShutdown, OnAppli
   watch(alertId: string, listener: Listener): () => void {
     let watched = this.watched.get(alertId);
     if (!watched) {
-      const created: Watched = { listeners: new Set(), timer: setInterval(() => void this.tick(alertId, created), LIVE_SIGNAL_MS), signal: null, lastReadAt: 0, lastSent: null, busy: false };
+      const created: Watched = {
+        listeners: new Set(),
+        timer: setInterval(() => void this.tick(alertId, created), LIVE_SIGNAL_MS),
+        signal: null,
+        lastReadAt: 0,
+        lastSent: null,
+        busy: false,
+      };
       created.timer.unref();
       this.watched.set(alertId, created);
       watched = created;

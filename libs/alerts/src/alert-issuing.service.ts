@@ -109,7 +109,12 @@ export class AlertIssuingService {
     // partition, it cannot overtake the original for the same member (ADR 0008).
     const urgency = original?.alert.urgency ?? request.urgency ?? category!.defaultUrgency;
     refuseIf(compositionRefusal(principal, { urgency, messageType: request.messageType, asDraft: request.asDraft }));
-    const needsApproval = approvalRequired(this.config.APPROVAL_REQUIRED_FOR, { urgency, messageType: request.messageType, binIds, zoneBinIds: await this.zoneBinIds(bins[0].policeZone) });
+    const needsApproval = approvalRequired(this.config.APPROVAL_REQUIRED_FOR, {
+      urgency,
+      messageType: request.messageType,
+      binIds,
+      zoneBinIds: await this.zoneBinIds(bins[0].policeZone),
+    });
     const state = request.asDraft ? 'draft' : needsApproval ? 'awaiting_approval' : 'issued';
     const issuedAt = state === 'issued' ? new Date() : null;
     const id = randomUUID();
@@ -135,7 +140,10 @@ export class AlertIssuingService {
       capDetails: request.cap?.details ?? null,
       correlationId,
     } as const;
-    const announcement = state === 'issued' ? this.announcement({ ...alert, referencesAlertId: alert.referencesAlertId, audienceAlertId: alert.audienceAlertId, issuedAt: issuedAt! }, correlationId) : null;
+    const announcement =
+      state === 'issued'
+        ? this.announcement({ ...alert, referencesAlertId: alert.referencesAlertId, audienceAlertId: alert.audienceAlertId, issuedAt: issuedAt! }, correlationId)
+        : null;
     try {
       const action = state === 'issued' ? AUDIT_ACTIONS.alertIssued : state === 'draft' ? AUDIT_ACTIONS.alertDrafted : AUDIT_ACTIONS.alertSubmitted;
       await this.alerts.create(
@@ -155,10 +163,22 @@ export class AlertIssuingService {
       );
     } catch (error) {
       // Two imports of the same CAP alert at once: the unique index decides, the loser is told.
-      if ((error as { constraint?: string }).constraint === 'alerts_cap_identity') throw new DomainError('alert.cap_identity_taken', `alert.identifier: ${alert.capSender} already sent an alert with identifier ${alert.capIdentifier}`);
+      if ((error as { constraint?: string }).constraint === 'alerts_cap_identity')
+        throw new DomainError('alert.cap_identity_taken', `alert.identifier: ${alert.capSender} already sent an alert with identifier ${alert.capIdentifier}`);
       throw error;
     }
-    this.logger.log({ msg: `alert ${state}`, alertId: id, by: principal.accountId, messageType: alert.messageType, kind: alert.kind, references: alert.referencesAlertId, category: alert.categoryCode, urgency, bins: binIds, correlationId });
+    this.logger.log({
+      msg: `alert ${state}`,
+      alertId: id,
+      by: principal.accountId,
+      messageType: alert.messageType,
+      kind: alert.kind,
+      references: alert.referencesAlertId,
+      category: alert.categoryCode,
+      urgency,
+      bins: binIds,
+      correlationId,
+    });
     if (announcement) this.announced(alert.categoryCode, urgency);
     return { id, status: state, issuedAt };
   }
@@ -171,12 +191,18 @@ export class AlertIssuingService {
     const original = stored.alert.referencesAlertId ? await this.alerts.find(stored.alert.referencesAlertId) : null;
     if (original) refuseIf(followUpRefusal({ state: original.alert.status, messageType: original.alert.messageType, cancelled: original.cancelled }, stored.alert.messageType));
     const zoneBinIds = await this.zoneBinIds((await this.references.findBins(stored.binIds))[0].policeZone);
-    const needsApproval = approvalRequired(this.config.APPROVAL_REQUIRED_FOR, { urgency: stored.alert.urgency, messageType: stored.alert.messageType, binIds: stored.binIds, zoneBinIds });
+    const needsApproval = approvalRequired(this.config.APPROVAL_REQUIRED_FOR, {
+      urgency: stored.alert.urgency,
+      messageType: stored.alert.messageType,
+      binIds: stored.binIds,
+      zoneBinIds,
+    });
     const issuedAt = needsApproval ? undefined : new Date();
     const to = needsApproval ? 'awaiting_approval' : 'issued';
     const announcement = issuedAt ? this.announcement({ ...fromEntity(stored), issuedAt }, correlationId) : null;
     const audit = audited(principal, to === 'issued' ? AUDIT_ACTIONS.alertIssued : AUDIT_ACTIONS.alertSubmitted, id, origin, { from: 'draft' });
-    if (!(await this.alerts.transition(id, { from: 'draft', to, submittedBy: principal.accountId, issuedAt }, announcement, audit))) throw new DomainError('alert.changed_meanwhile', 'the alert changed meanwhile; read it again');
+    if (!(await this.alerts.transition(id, { from: 'draft', to, submittedBy: principal.accountId, issuedAt }, announcement, audit)))
+      throw new DomainError('alert.changed_meanwhile', 'the alert changed meanwhile; read it again');
     this.logger.log({ msg: `alert ${to}`, alertId: id, by: principal.accountId, correlationId });
     if (announcement) this.announced(stored.alert.categoryCode, stored.alert.urgency);
     return { id, status: to, issuedAt: issuedAt ?? null };
@@ -203,7 +229,14 @@ export class AlertIssuingService {
     const { correlationId } = origin;
     const stored = await this.findInScope(id, principal);
     refuseIf(rejectionRefusal(lifecycleOf(stored.alert), principal));
-    if (!(await this.alerts.transition(id, { from: 'awaiting_approval', to: 'rejected', rejectedBy: principal.accountId, rejectionReason: reason }, null, audited(principal, AUDIT_ACTIONS.alertRejected, id, origin, { author: stored.alert.createdBy, reason })))) {
+    if (
+      !(await this.alerts.transition(
+        id,
+        { from: 'awaiting_approval', to: 'rejected', rejectedBy: principal.accountId, rejectionReason: reason },
+        null,
+        audited(principal, AUDIT_ACTIONS.alertRejected, id, origin, { author: stored.alert.createdBy, reason }),
+      ))
+    ) {
       throw new DomainError('alert.changed_meanwhile', 'the alert is no longer awaiting approval');
     }
     this.logger.log({ msg: 'alert rejected', alertId: id, by: principal.accountId, author: stored.alert.createdBy, correlationId });

@@ -77,7 +77,6 @@ export function senderGroup(channel: Channel, lane: Urgency): string {
   return `sender-${channel}-${lane}`;
 }
 
-
 /** The group of a channel's dispatcher that sends member notices on that channel. */
 export function noticeGroup(channel: Channel): string {
   return `notices-${channel}`;

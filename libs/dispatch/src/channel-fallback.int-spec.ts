@@ -21,7 +21,8 @@ describe('channel fallback of urgent alerts', () => {
   let members: MemberRepository;
   const relay = { start: () => undefined, stop: async () => undefined, kick: () => undefined } as unknown as OutboxRelay;
   const settings = dispatchSettingsFrom(testConfig());
-  const sweeper = (metrics?: AppMetrics) => new ChannelFallbackSweeper(new ChannelFallbackRepository(db, new OutboxRepository(db)), relay, settings, 60_000, () => new Date(), metrics);
+  const sweeper = (metrics?: AppMetrics) =>
+    new ChannelFallbackSweeper(new ChannelFallbackRepository(db, new OutboxRepository(db)), relay, settings, 60_000, () => new Date(), metrics);
 
   beforeAll(async () => {
     db = await openDataSource(testConfig().DATABASE_URL, 6);
@@ -42,13 +43,19 @@ describe('channel fallback of urgent alerts', () => {
   }
 
   /** A member of herdersem with a verified mobile and the contacts given, whose SMS of the alert ended as `sms`. */
-  async function memberWhoseSms(alertId: string, sms: string, contacts: { phone?: boolean; email?: boolean; phoneVerified?: boolean }, others: Partial<Record<Channel, string>> = {}): Promise<string> {
+  async function memberWhoseSms(
+    alertId: string,
+    sms: string,
+    contacts: { phone?: boolean; email?: boolean; phoneVerified?: boolean },
+    others: Partial<Record<Channel, string>> = {},
+  ): Promise<string> {
     const u = unique();
     let b = aMember().speaking('fr').inBins('herdersem').withMobile(`+32472${u}`);
     if (contacts.phone) b = b.withPhone(`+3253${u}`, contacts.phoneVerified ?? true);
     if (contacts.email) b = b.withEmail(`m${u}@fallback.test`);
     const memberId = await b.save(members);
-    const contactOf = async (kind: string) => ((await db.query(`SELECT id FROM contact_points WHERE member_id = $1 AND kind = $2`, [memberId, kind])) as Array<{ id: string }>)[0]?.id ?? null;
+    const contactOf = async (kind: string) =>
+      ((await db.query(`SELECT id FROM contact_points WHERE member_id = $1 AND kind = $2`, [memberId, kind])) as Array<{ id: string }>)[0]?.id ?? null;
     const rows: Array<[Channel, string]> = [['sms', sms], ...(Object.entries(others) as Array<[Channel, string]>)];
     for (const [channel, status] of rows) {
       const kind = { sms: 'mobile', voice: 'phone', email: 'email' }[channel];
@@ -63,10 +70,16 @@ describe('channel fallback of urgent alerts', () => {
   }
 
   const row = async (alertId: string, memberId: string, channel: Channel) =>
-    ((await db.query(`SELECT status, reason, origin, fallback, contact_point_id IS NOT NULL AS has_contact, language FROM deliveries WHERE id = $1`, [deliveryId(alertId, memberId, channel)])) as Array<Record<string, unknown>>)[0];
+    (
+      (await db.query(`SELECT status, reason, origin, fallback, contact_point_id IS NOT NULL AS has_contact, language FROM deliveries WHERE id = $1`, [
+        deliveryId(alertId, memberId, channel),
+      ])) as Array<Record<string, unknown>>
+    )[0];
 
   const jobsOf = async (alertId: string) => {
-    const records: Array<{ topic: string; payload: { deliveryIds: string[]; lane: string } }> = await db.query(`SELECT topic, payload FROM outbox WHERE payload->>'alertId' = $1`, [alertId]);
+    const records: Array<{ topic: string; payload: { deliveryIds: string[]; lane: string } }> = await db.query(`SELECT topic, payload FROM outbox WHERE payload->>'alertId' = $1`, [
+      alertId,
+    ]);
     return records.map((r) => ({ topic: r.topic, lane: r.payload.lane, deliveryIds: r.payload.deliveryIds }));
   };
 
@@ -99,7 +112,11 @@ describe('channel fallback of urgent alerts', () => {
 
     // Each fallback's job is on its channel's urgent lane, committed with it.
     const jobs = await jobsOf(alertId);
-    const idsOn = (channel: Channel) => jobs.filter((j) => j.topic === jobsTopic(channel, 'urgent')).flatMap((j) => j.deliveryIds).sort();
+    const idsOn = (channel: Channel) =>
+      jobs
+        .filter((j) => j.topic === jobsTopic(channel, 'urgent'))
+        .flatMap((j) => j.deliveryIds)
+        .sort();
     expect(jobs.every((j) => j.lane === 'urgent')).toBe(true);
     expect(idsOn('voice')).toEqual([deliveryId(alertId, called, 'voice'), deliveryId(alertId, callsOff, 'voice')].sort());
     expect(idsOn('email')).toEqual([deliveryId(alertId, mailed, 'email'), deliveryId(alertId, unconfirmedPhone, 'email')].sort());
@@ -112,7 +129,11 @@ describe('channel fallback of urgent alerts', () => {
 
     // A pass that fails after writing its rows (here: making its jobs) leaves nothing behind.
     const crashing = new ChannelFallbackRepository(db, new OutboxRepository(db));
-    await expect(crashing.sweep(new Date(), 500, () => { throw new Error('killed mid-pass'); })).rejects.toThrow('killed mid-pass');
+    await expect(
+      crashing.sweep(new Date(), 500, () => {
+        throw new Error('killed mid-pass');
+      }),
+    ).rejects.toThrow('killed mid-pass');
     expect(await row(alertId, ids[0], 'email')).toBeUndefined();
     expect(await row(alertId, ids[0], 'sms')).toMatchObject({ fallback: null });
 

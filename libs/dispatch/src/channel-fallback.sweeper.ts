@@ -63,7 +63,12 @@ export class ChannelFallbackSweeper {
   private jobsFor(due: FallbackDelivery[]): NewOutboxRecord[] {
     const layout = { size: this.settings.jobSize, partitions: this.settings.jobPartitions };
     return FALLBACK_CHANNELS.flatMap((channel) =>
-      laterJobOutboxRecords(channel, due.filter((d) => d.channel === channel), channel === 'email' ? { ...layout, size: this.settings.emailJobSize } : layout, this.settings.zoneDefaultLanguage),
+      laterJobOutboxRecords(
+        channel,
+        due.filter((d) => d.channel === channel),
+        channel === 'email' ? { ...layout, size: this.settings.emailJobSize } : layout,
+        this.settings.zoneDefaultLanguage,
+      ),
     );
   }
 }

@@ -45,7 +45,13 @@ describe('DeferredDeliveryReleaser', () => {
     const ids = published.flatMap((m) => (m.value as { deliveryIds: string[] }).deliveryIds).sort();
     expect(ids).toEqual(held.map((h) => h.id));
     for (const m of published) {
-      const job = m.value as { alertId: string; lane: string; deliveryIds: string[]; expiresAt?: string; content: { categoryRule: string; kind: string; fallbackLanguage: string } };
+      const job = m.value as {
+        alertId: string;
+        lane: string;
+        deliveryIds: string[];
+        expiresAt?: string;
+        content: { categoryRule: string; kind: string; fallbackLanguage: string };
+      };
       const members = held.filter((h) => job.deliveryIds.includes(h.id));
       expect(new Set(members.map((h) => h.content.alertId))).toEqual(new Set([job.alertId]));
       expect(m.topic).toBe(jobsTopic('sms', job.alertId === 'a2' ? 'urgent' : 'normal'));

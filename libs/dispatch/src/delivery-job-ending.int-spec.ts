@@ -63,8 +63,16 @@ describe('expiry and cancel in the sender', () => {
     const cancelId = randomUUID();
     await new AlertRepository(db).create(
       {
-        id: cancelId, categoryCode: 'burglary', urgency: 'normal', redistributionAllowed: true, binIds: ['herdersem'], texts: { nl: { title: 'einde', body: 'b' } },
-        issuedAt: new Date(), messageType: 'cancel', referencesAlertId: alertId, audienceAlertId: alertId,
+        id: cancelId,
+        categoryCode: 'burglary',
+        urgency: 'normal',
+        redistributionAllowed: true,
+        binIds: ['herdersem'],
+        texts: { nl: { title: 'einde', body: 'b' } },
+        issuedAt: new Date(),
+        messageType: 'cancel',
+        referencesAlertId: alertId,
+        audienceAlertId: alertId,
       },
       null,
       testAudit(cancelId),

@@ -128,7 +128,16 @@ export class DeliveryJobSender {
         const outcomes = this.withHolds(await this.sender.send(claimed, content, fence), claimed, expiresAt);
         const written = new Set(await this.deliveries.recordOutcomes(outcomes, this.holder));
         if (written.size < outcomes.length) {
-          this.logger.warn({ msg: 'deliveries taken over by another sender while this one sent; their outcomes are left to it', jobId, alertId: job.alertId, deliveries: outcomes.length - written.size, first: outcomes.filter((o) => !written.has(o.id)).slice(0, 20).map((o) => o.id) });
+          this.logger.warn({
+            msg: 'deliveries taken over by another sender while this one sent; their outcomes are left to it',
+            jobId,
+            alertId: job.alertId,
+            deliveries: outcomes.length - written.size,
+            first: outcomes
+              .filter((o) => !written.has(o.id))
+              .slice(0, 20)
+              .map((o) => o.id),
+          });
         }
         for (const o of outcomes) {
           if (!written.has(o.id)) continue;
@@ -148,7 +157,8 @@ export class DeliveryJobSender {
       pending = deliveryIds;
     }
     summary.skipped = deliveryIds.length - summary.sent - summary.failed - summary.held - summary.expired - summary.cancelled;
-    if (summary.held > 0) this.logger.warn({ msg: 'deliveries held: the provider or the rate limiter was away; they are tried again later', jobId, alertId: job.alertId, held: summary.held });
+    if (summary.held > 0)
+      this.logger.warn({ msg: 'deliveries held: the provider or the rate limiter was away; they are tried again later', jobId, alertId: job.alertId, held: summary.held });
     if (summary.expired + summary.cancelled > 0) {
       this.logger.log({ msg: 'alert expired or cancelled before these deliveries were sent', jobId, alertId: job.alertId, expired: summary.expired, cancelled: summary.cancelled });
     }

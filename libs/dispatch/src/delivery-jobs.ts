@@ -94,9 +94,12 @@ export function laterDeliveryJobRecords(
   return [...byAlert.values()].flatMap((group) => {
     const { alertId, urgency, redistributionAllowed, texts, kind, messageType, category, categoryRule, expiresAt } = group[0].content;
     const content = { urgency, redistributionAllowed, texts, kind, messageType, fallbackLanguage, category, categoryRule };
-    return deliveryJobRecords({ alertId, channel, lane: urgency, content, expiresAt: expiresAt?.toISOString() }, group.map((d) => ({ memberId: d.memberId, deliveryId: d.id })), jobs.size, jobs.partitions[urgency]).map(
-      (job) => ({ ...job, alertId }),
-    );
+    return deliveryJobRecords(
+      { alertId, channel, lane: urgency, content, expiresAt: expiresAt?.toISOString() },
+      group.map((d) => ({ memberId: d.memberId, deliveryId: d.id })),
+      jobs.size,
+      jobs.partitions[urgency],
+    ).map((job) => ({ ...job, alertId }));
   });
 }
 

@@ -84,7 +84,14 @@ function smsRoutesFrom(providers: ProviderSettings, settings: DispatchSettings, 
   return new SmsRoutes(route('primary', providers.twilio, settings.twilioMessagesPerSecond), secondary, secondRouteFor, breaker);
 }
 
-function createChannelSender(channel: Channel, config: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, metrics: AppMetrics, links: MemberLinkSettings): ChannelSender {
+function createChannelSender(
+  channel: Channel,
+  config: AppConfig,
+  limiter: ProviderRateLimiter,
+  settings: DispatchSettings,
+  metrics: AppMetrics,
+  links: MemberLinkSettings,
+): ChannelSender {
   const configured = providerSettingsFrom(config);
   // A call under a lease is answered or given up before the lease ends (ADR 0025, providerCallTimeoutMs).
   const requestTimeoutMs = providerCallTimeoutMs(settings.leaseMs);
@@ -146,7 +153,15 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
         await this.bus.consume(
           channel === 'email'
             ? // The jobs waiting on a partition go together, so that SendGrid requests fill across them.
-              { ...jobs, maxBatchSize: EMAIL_JOBS_PER_BATCH, handleBatch: async (messages, context) => void (await this.jobSender.handleBatch(messages.map((m) => m.value), context)) }
+              {
+                ...jobs,
+                maxBatchSize: EMAIL_JOBS_PER_BATCH,
+                handleBatch: async (messages, context) =>
+                  void (await this.jobSender.handleBatch(
+                    messages.map((m) => m.value),
+                    context,
+                  )),
+              }
             : { ...jobs, handle: async (message, context) => void (await this.jobSender.handle(message.value, context)) },
         ),
       );
@@ -186,13 +201,23 @@ class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdo
 export class DispatcherModule {
   static forChannel(channel: Channel, config: AppConfig, options: DispatcherOptions = {}): DynamicModule {
     const clock = options.clock ?? (() => new Date());
-    const links: MemberLinkSettings = { signer: new LinkSigner(memberLinkSecretFrom(config)), baseUrl: config.MEMBER_LINKS_BASE_URL, codeSecret: memberLinkSecretFrom(config), clock };
+    const links: MemberLinkSettings = {
+      signer: new LinkSigner(memberLinkSecretFrom(config)),
+      baseUrl: config.MEMBER_LINKS_BASE_URL,
+      codeSecret: memberLinkSecretFrom(config),
+      clock,
+    };
     return {
       module: DispatcherModule,
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, clientId: `${config.KAFKA_CLIENT_ID}-dispatcher-${channel}`, mode: config.BIN_ALERT_MODE }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+          clientId: `${config.KAFKA_CLIENT_ID}-dispatcher-${channel}`,
+          mode: config.BIN_ALERT_MODE,
+        }),
         StoresModule.forRoot(config),
         ObservabilityModule.forRoot({ app: `dispatcher-${channel}`, readiness: POSTGRES_REDIS_KAFKA_READINESS }),
       ],
@@ -232,7 +257,15 @@ export class DispatcherModule {
         {
           provide: DeferredDeliveryReleaser,
           useFactory: (bus: MessageBus, d: DeliveryRepository, s: DispatchSettings) =>
-            new DeferredDeliveryReleaser(channel, bus, d, { size: channel === 'email' ? s.emailJobSize : s.jobSize, partitions: s.jobPartitions }, config.DISPATCH_DEFERRED_POLL_MS, s.zoneDefaultLanguage, clock),
+            new DeferredDeliveryReleaser(
+              channel,
+              bus,
+              d,
+              { size: channel === 'email' ? s.emailJobSize : s.jobSize, partitions: s.jobPartitions },
+              config.DISPATCH_DEFERRED_POLL_MS,
+              s.zoneDefaultLanguage,
+              clock,
+            ),
           inject: [MESSAGE_BUS, DeliveryRepository, DISPATCH_SETTINGS],
         },
         {

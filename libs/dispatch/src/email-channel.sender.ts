@@ -63,14 +63,16 @@ export class EmailChannelSender implements ChannelSender {
       const rendered = renderEmail(content, batch.language, this.links ? EMAIL_LINK_TAGS : undefined);
       // Those taken over while this batch waited (for tokens, or between attempts) leave it.
       let stillOurs = batch.recipients;
-      const result = await unlessTakenOver(sendWithRetry(async () => {
-        await this.limiter.acquire(limit);
-        const admitted = await fence.admit(stillOurs.map((r) => r.id));
-        stillOurs = stillOurs.filter((r) => admitted.has(r.id));
-        if (stillOurs.length === 0) throw new LeaseLostError(`every delivery of the batch was taken over`);
-        const recipients = stillOurs.map((r) => this.recipient(r, content));
-        return this.email.sendBatch({ subject: rendered.subject, text: rendered.text, html: rendered.html, recipients, categories: ['bin-alert', content.urgency] });
-      }, this.settings.retryPolicy));
+      const result = await unlessTakenOver(
+        sendWithRetry(async () => {
+          await this.limiter.acquire(limit);
+          const admitted = await fence.admit(stillOurs.map((r) => r.id));
+          stillOurs = stillOurs.filter((r) => admitted.has(r.id));
+          if (stillOurs.length === 0) throw new LeaseLostError(`every delivery of the batch was taken over`);
+          const recipients = stillOurs.map((r) => this.recipient(r, content));
+          return this.email.sendBatch({ subject: rendered.subject, text: rendered.text, html: rendered.html, recipients, categories: ['bin-alert', content.urgency] });
+        }, this.settings.retryPolicy),
+      );
       return result ? stillOurs.map((r) => outcomeOf(r, result)) : [];
     });
     return [...outcomes, ...perBatch.flat()];

@@ -39,9 +39,13 @@ describe('two-stage fan-out on the real stack', () => {
     tracker = await startTracker(config);
     for (let i = 0; i < instances; i++) dispatchers.push(await startDispatcher('sms', config, 0));
     for (const lane of ['urgent', 'normal'] as const) {
-      await waitFor(() => stableGroupMembers(config.KAFKA_BROKERS, senderGroup('sms', lane)), (n) => n === instances, {
-        what: `${instances} sms senders sharing the ${lane} lane`,
-      });
+      await waitFor(
+        () => stableGroupMembers(config.KAFKA_BROKERS, senderGroup('sms', lane)),
+        (n) => n === instances,
+        {
+          what: `${instances} sms senders sharing the ${lane} lane`,
+        },
+      );
     }
   }
 
@@ -69,8 +73,7 @@ describe('two-stage fan-out on the real stack', () => {
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   };
 
-  const smsAtSimulator = async () =>
-    ((await (await fetch(`${sim.url}/__sim/messages?channel=sms`)).json()) as { messages: Array<{ to: string; body: string }> }).messages;
+  const smsAtSimulator = async () => ((await (await fetch(`${sim.url}/__sim/messages?channel=sms`)).json()) as { messages: Array<{ to: string; body: string }> }).messages;
 
   describe('with two instances of a dispatcher', () => {
     beforeAll(() => boot({}, 2), 120_000);
@@ -80,11 +83,14 @@ describe('two-stage fan-out on the real stack', () => {
       await new MemberRepository(db).registerMany(residents('arend', 600, 1_000_000));
       const alertId = await issue({ category: 'prevention', bins: ['arend'], texts: { nl: { title: 'Quick & Lock', body: 'Sluit uw fiets altijd op slot.' } } });
 
-      await waitFor(() => statusCounts(alertId), (c) => c.accepted === 600, { timeoutMs: 60_000, what: '600 SMS accepted' });
-      const holders: Array<{ claimed_by: string; n: number }> = await db.query(
-        `SELECT claimed_by, count(*)::int AS n FROM deliveries WHERE alert_id = $1 GROUP BY claimed_by`,
-        [alertId],
+      await waitFor(
+        () => statusCounts(alertId),
+        (c) => c.accepted === 600,
+        { timeoutMs: 60_000, what: '600 SMS accepted' },
       );
+      const holders: Array<{ claimed_by: string; n: number }> = await db.query(`SELECT claimed_by, count(*)::int AS n FROM deliveries WHERE alert_id = $1 GROUP BY claimed_by`, [
+        alertId,
+      ]);
       expect(holders).toHaveLength(2);
       for (const holder of holders) expect(holder.n).toBeGreaterThanOrEqual(150);
 
@@ -106,18 +112,30 @@ describe('two-stage fan-out on the real stack', () => {
       await members.registerMany(residents('watertoren', 5, 3_000_000));
 
       const campaign = await issue({ category: 'prevention', bins: ['mijlbeek'], texts: { nl: { title: 'Preventieactie', body: 'Infoavond over inbraakpreventie.' } } });
-      await waitFor(() => statusCounts(campaign), (c) => (c.accepted ?? 0) >= 100, { what: 'the campaign to be under way' });
+      await waitFor(
+        () => statusCounts(campaign),
+        (c) => (c.accepted ?? 0) >= 100,
+        { what: 'the campaign to be under way' },
+      );
 
       const missingChild = await issue({
         category: 'missing_person',
         bins: ['watertoren'],
         texts: { nl: { title: 'Vermist meisje', body: 'Emma (6), roze jas. Bel 101.' } },
       });
-      await waitFor(() => statusCounts(missingChild), (c) => c.accepted === 5, { timeoutMs: 60_000, what: 'the urgent alert accepted' });
+      await waitFor(
+        () => statusCounts(missingChild),
+        (c) => c.accepted === 5,
+        { timeoutMs: 60_000, what: 'the urgent alert accepted' },
+      );
       const campaignWhenUrgentDone = await statusCounts(campaign);
       expect(campaignWhenUrgentDone.accepted ?? 0).toBeLessThan(1500);
 
-      await waitFor(() => statusCounts(campaign), (c) => c.accepted === 1500, { timeoutMs: 90_000, what: 'the campaign to finish' });
+      await waitFor(
+        () => statusCounts(campaign),
+        (c) => c.accepted === 1500,
+        { timeoutMs: 90_000, what: 'the campaign to finish' },
+      );
       const [order] = await db.query(
         `SELECT (SELECT max(accepted_at) FROM deliveries WHERE alert_id = $1) AS urgent_last,
                 (SELECT max(accepted_at) FROM deliveries WHERE alert_id = $2) AS normal_last`,
@@ -136,7 +154,11 @@ describe('two-stage fan-out on the real stack', () => {
       await new MemberRepository(db).registerMany(residents('meldert', 200, 5_000_000));
       const alertId = await issue({ category: 'burglary', bins: ['meldert'], texts: { nl: { title: 'Inbraakgolf', body: 'Sluit ramen en deuren.' } } });
 
-      await waitFor(() => statusCounts(alertId), (c) => c.accepted === 200, { timeoutMs: 90_000, what: '200 SMS accepted despite the 429s' });
+      await waitFor(
+        () => statusCounts(alertId),
+        (c) => c.accepted === 200,
+        { timeoutMs: 90_000, what: '200 SMS accepted despite the 429s' },
+      );
       const stats = (await (await fetch(`${sim.url}/__sim/stats`)).json()) as { sms: { rateLimited: number; duplicates: number } };
       expect(stats.sms.rateLimited).toBe(60);
       expect(stats.sms.duplicates).toBe(0);

@@ -27,7 +27,11 @@ describe('LaneGate', () => {
 
   it('releases normal work even when urgent work fails', async () => {
     const gate = new LaneGate();
-    await expect(gate.whileUrgent(async () => { throw new Error('provider down'); })).rejects.toThrow('provider down');
+    await expect(
+      gate.whileUrgent(async () => {
+        throw new Error('provider down');
+      }),
+    ).rejects.toThrow('provider down');
     await expect(gate.clearForNormal()).resolves.toBeUndefined();
   });
 });

@@ -1,7 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import type { MemberNoticeV1 } from '@bin-alert/contracts';
-import { Language, LinkSigner, MEMBER_PAGE_PATHS, VERIFICATION_CODE_POLICY, hashVerificationCode, renderCategoryInvitation, renderEmailConfirmation, renderPreferencesLink, renderSmsCode, renderVoiceCode } from '@bin-alert/domain';
+import {
+  Language,
+  LinkSigner,
+  MEMBER_PAGE_PATHS,
+  VERIFICATION_CODE_POLICY,
+  hashVerificationCode,
+  renderCategoryInvitation,
+  renderEmailConfirmation,
+  renderPreferencesLink,
+  renderSmsCode,
+  renderVoiceCode,
+} from '@bin-alert/domain';
 import type { ClaimedNotice, MemberNoticeRepository, MembershipRepository } from '@bin-alert/persistence';
 import { voiceTwiml } from '@bin-alert/providers';
 import type { EmailSender, SmsSender, TwilioVoice, VoiceCaller } from '@bin-alert/providers';
@@ -61,17 +72,28 @@ export class MemberNoticeSender {
     const now = this.links.clock();
     const rendered =
       notice.kind === 'preferences_link'
-        ? renderPreferencesLink(notice.language, memberLink(this.links, MEMBER_PAGE_PATHS.preferences, this.links.signer.sign({ purpose: 'preferences', memberId: notice.memberId }, now)))
-        : notice.kind === 'category_invitation'
-        ? renderCategoryInvitation(
+        ? renderPreferencesLink(
             notice.language,
-            notice.categoryName ?? notice.categoryCode ?? '',
-            memberLink(this.links, MEMBER_PAGE_PATHS.subscribe, this.links.signer.sign({ purpose: 'subscribe', memberId: notice.memberId, category: notice.categoryCode ?? undefined }, now)),
+            memberLink(this.links, MEMBER_PAGE_PATHS.preferences, this.links.signer.sign({ purpose: 'preferences', memberId: notice.memberId }, now)),
           )
-        : renderEmailConfirmation(
-            notice.language,
-            memberLink(this.links, MEMBER_PAGE_PATHS.confirmEmail, this.links.signer.sign({ purpose: 'confirm_email', memberId: notice.memberId, contactId: notice.contactId! }, now)),
-          );
+        : notice.kind === 'category_invitation'
+          ? renderCategoryInvitation(
+              notice.language,
+              notice.categoryName ?? notice.categoryCode ?? '',
+              memberLink(
+                this.links,
+                MEMBER_PAGE_PATHS.subscribe,
+                this.links.signer.sign({ purpose: 'subscribe', memberId: notice.memberId, category: notice.categoryCode ?? undefined }, now),
+              ),
+            )
+          : renderEmailConfirmation(
+              notice.language,
+              memberLink(
+                this.links,
+                MEMBER_PAGE_PATHS.confirmEmail,
+                this.links.signer.sign({ purpose: 'confirm_email', memberId: notice.memberId, contactId: notice.contactId! }, now),
+              ),
+            );
     return sendWithRetry(async () => {
       await this.limiter.acquire({ name: 'sendgrid:mail-send', perSecond: this.settings.sendgridRequestsPerSecond });
       return email.sendBatch({ ...rendered, recipients: [{ deliveryId: notice.id, to: notice.to! }], categories: ['bin-member-notice', notice.kind] });

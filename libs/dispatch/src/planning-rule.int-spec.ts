@@ -51,8 +51,7 @@ describe('the recipient rule in SQL agrees with the domain rule', () => {
     for (const standing of STANDINGS)
       for (const isTestGroup of [false, true])
         for (const contact of CONTACTS)
-          for (const preference of [null, true, false])
-            for (const quietHours of QUIET_WINDOWS) facts.push({ standing, isTestGroup, contact, preference, quietHours });
+          for (const preference of [null, true, false]) for (const quietHours of QUIET_WINDOWS) facts.push({ standing, isTestGroup, contact, preference, quietHours });
     await insertMembers(facts);
   }, 120_000);
 
@@ -67,10 +66,15 @@ describe('the recipient rule in SQL agrees with the domain rule', () => {
       [ids, facts.map((f) => f.isTestGroup), facts.map((f) => f.quietHours?.start ?? null), facts.map((f) => f.quietHours?.end ?? null)],
     );
     const memberships = facts.flatMap((f, i) => membershipsOf(f.standing).map((m) => [ids[i], m.binId, m.status]));
-    await db.query(`INSERT INTO memberships (member_id, bin_id, status) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`, [0, 1, 2].map((c) => memberships.map((r) => r[c])));
+    await db.query(
+      `INSERT INTO memberships (member_id, bin_id, status) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`,
+      [0, 1, 2].map((c) => memberships.map((r) => r[c])),
+    );
     // Every channel's contact point in the same state, so that any channel's case finds it.
     const contacts = facts.flatMap((f, i) =>
-      f.contact === 'none' ? [] : (['mobile', 'email', 'phone'] as const).map((kind) => [ids[i], kind, `${kind}-${i}`, f.contact === 'verified' || f.contact === 'stopped', f.contact.endsWith('stopped')]),
+      f.contact === 'none'
+        ? []
+        : (['mobile', 'email', 'phone'] as const).map((kind) => [ids[i], kind, `${kind}-${i}`, f.contact === 'verified' || f.contact === 'stopped', f.contact.endsWith('stopped')]),
     );
     await db.query(
       `INSERT INTO contact_points (member_id, kind, value, verified_at, sms_opted_out_at)
@@ -78,10 +82,10 @@ describe('the recipient rule in SQL agrees with the domain rule', () => {
       [0, 1, 2, 3, 4].map((c) => contacts.map((r) => r[c])),
     );
     const preferences = facts.flatMap((f, i) => (f.preference === null ? [] : (['sms', 'email', 'voice'] as const).map((channel) => [ids[i], channel, f.preference])));
-    await db.query(
-      `INSERT INTO preferences (member_id, category_code, channel, enabled) SELECT m, $4, c, e FROM unnest($1::uuid[], $2::text[], $3::bool[]) AS x(m, c, e)`,
-      [...[0, 1, 2].map((c) => preferences.map((r) => r[c])), CATEGORY],
-    );
+    await db.query(`INSERT INTO preferences (member_id, category_code, channel, enabled) SELECT m, $4, c, e FROM unnest($1::uuid[], $2::text[], $3::bool[]) AS x(m, c, e)`, [
+      ...[0, 1, 2].map((c) => preferences.map((r) => r[c])),
+      CATEGORY,
+    ]);
   }
 
   interface Row {
@@ -105,7 +109,11 @@ describe('the recipient rule in SQL agrees with the domain rule', () => {
   async function planInSql(target: Omit<PlanningTarget, 'alertId' | 'jobPartitions' | 'jobSize'>, now: Date) {
     const alertId = randomUUID();
     const jobs: Array<{ partition: number; first: string; last: string; deliveries: number }> = [];
-    await planning.plan({ ...target, alertId, jobPartitions: TOPIC_PARTITION_DEFAULTS.jobsNormal, jobSize: 7 }, () => now, async (page) => void jobs.push(...page.jobs));
+    await planning.plan(
+      { ...target, alertId, jobPartitions: TOPIC_PARTITION_DEFAULTS.jobsNormal, jobSize: 7 },
+      () => now,
+      async (page) => void jobs.push(...page.jobs),
+    );
     const rows: Row[] = await db.query(
       `SELECT id, member_id, status, reason, deferred_until, job_partition, contact_point_id, language FROM deliveries WHERE alert_id = $1 AND channel = $2`,
       [alertId, target.channel],
@@ -116,7 +124,10 @@ describe('the recipient rule in SQL agrees with the domain rule', () => {
   /** What every row must carry besides its outcome: the domain's id, and for a planned one its contact, language and partition. */
   async function expectRowsWellFormed(alertId: string, channel: Channel, rows: Map<string, Row>): Promise<void> {
     const contacts = new Map<string, string>(
-      (await db.query(`SELECT member_id, id FROM contact_points WHERE kind = $1`, [CONTACT_KIND_FOR_CHANNEL[channel]])).map((r: { member_id: string; id: string }) => [r.member_id, r.id]),
+      (await db.query(`SELECT member_id, id FROM contact_points WHERE kind = $1`, [CONTACT_KIND_FOR_CHANNEL[channel]])).map((r: { member_id: string; id: string }) => [
+        r.member_id,
+        r.id,
+      ]),
     );
     for (const [memberId, row] of rows) {
       expect(row.id).toBe(deliveryId(alertId, memberId, channel));

@@ -54,10 +54,14 @@ async function seed(db: DataSource, n: number): Promise<void> {
   await db.query(`TRUNCATE deliveries, preferences, contact_points, memberships, members CASCADE`);
   await db.query(`CREATE TEMP TABLE seed AS SELECT n, gen_random_uuid() AS id FROM generate_series(0, $1::int - 1) n`, [n]);
   const bins = AALST_BINS.map((b) => b.id);
-  await db.query(`INSERT INTO members (id, display_name, language) SELECT id, 'member ' || n, (ARRAY['nl','nl','nl','nl','nl','nl','nl','nl','nl','nl','nl','nl','nl','nl','fr','fr','fr','fr','de','en'])[1 + n % 20] FROM seed`);
+  await db.query(
+    `INSERT INTO members (id, display_name, language) SELECT id, 'member ' || n, (ARRAY['nl','nl','nl','nl','nl','nl','nl','nl','nl','nl','nl','nl','nl','nl','fr','fr','fr','fr','de','en'])[1 + n % 20] FROM seed`,
+  );
   await db.query(`INSERT INTO memberships (member_id, bin_id) SELECT id, ($1::text[])[1 + n % 14] FROM seed`, [bins]);
   await db.query(`INSERT INTO memberships (member_id, bin_id) SELECT id, ($1::text[])[1 + (n + 5) % 14] FROM seed WHERE n % 33 = 0`, [bins]);
-  await db.query(`INSERT INTO contact_points (member_id, kind, value, verified_at) SELECT id, 'mobile', '+3247' || lpad(n::text, 8, '0'), CASE WHEN n % 100 < 85 THEN now() END FROM seed WHERE n % 100 < 87`);
+  await db.query(
+    `INSERT INTO contact_points (member_id, kind, value, verified_at) SELECT id, 'mobile', '+3247' || lpad(n::text, 8, '0'), CASE WHEN n % 100 < 85 THEN now() END FROM seed WHERE n % 100 < 87`,
+  );
   await db.query(`INSERT INTO contact_points (member_id, kind, value, verified_at) SELECT id, 'email', 'member' || n || '@bench.example.be', now() FROM seed WHERE n % 10 <> 9`);
   await db.query(`INSERT INTO contact_points (member_id, kind, value, verified_at) SELECT id, 'phone', '+3253' || lpad(n::text, 8, '0'), now() FROM seed WHERE n % 10 = 4`);
   await db.query(`INSERT INTO preferences (member_id, category_code, channel, enabled) SELECT id, 'prevention', 'sms', false FROM seed WHERE n % 25 < 2`);
@@ -103,11 +107,15 @@ async function backendCpuMs(db: DataSource): Promise<number> {
     for (let run = 1; run <= RUNS; run++) {
       await db.query(`TRUNCATE deliveries`);
       await db.query(`CHECKPOINT`);
-      const event = await issuedAlert(db, AALST_BINS.map((b) => b.id));
+      const event = await issuedAlert(
+        db,
+        AALST_BINS.map((b) => b.id),
+      );
       const cpuBefore = await backendCpuMs(db);
       const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
       const started = Date.now();
-      const planner = (c: 'sms' | 'email' | 'voice') => new AlertExpander(c, new CountingBus(), new AlertRepository(db), new ReferenceDataRepository(db), new PlanningRepository(db), settings);
+      const planner = (c: 'sms' | 'email' | 'voice') =>
+        new AlertExpander(c, new CountingBus(), new AlertRepository(db), new ReferenceDataRepository(db), new PlanningRepository(db), settings);
       const summaries = await Promise.all((['sms', 'email', 'voice'] as const).map((c) => planner(c).expand(event, context)));
       const wallMs = Date.now() - started;
       const cpuMs = (await backendCpuMs(db)) - cpuBefore;

@@ -3,7 +3,17 @@ import { DataSource } from 'typeorm';
 import { AlertIssuedV1, DeliveryJob, DeliveryJobV2 } from '@bin-alert/contracts';
 import { Channel, memberPartition } from '@bin-alert/domain';
 import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
-import { AlertRepository, DeliveryRepository, MemberRepository, NewMember, PlannedPage, PlanningRepository, PlanningTarget, ReferenceDataRepository, openDataSource } from '@bin-alert/persistence';
+import {
+  AlertRepository,
+  DeliveryRepository,
+  MemberRepository,
+  NewMember,
+  PlannedPage,
+  PlanningRepository,
+  PlanningTarget,
+  ReferenceDataRepository,
+  openDataSource,
+} from '@bin-alert/persistence';
 import { RecordingChannelSender } from '../../../test/support/recording-channel-sender';
 import { issuedAlert } from '../../../test/support/planned-alert';
 import { testConfig } from '../../../test/support/test-config';
@@ -133,7 +143,10 @@ describe('planning in PostgreSQL', () => {
     await expander('sms', bus, 250).expand(event, context);
     const before = await rows(event.alertId, 'sms');
     // Some were sent meanwhile.
-    const sent = before.filter((r) => r.status === 'planned' && !r.deferred_until).slice(0, 100).map((r) => r.id);
+    const sent = before
+      .filter((r) => r.status === 'planned' && !r.deferred_until)
+      .slice(0, 100)
+      .map((r) => r.id);
     await db.query(`UPDATE deliveries SET status = 'accepted', accepted_at = now() WHERE id = ANY($1)`, [sent]);
 
     const again = new RecordingBus();
@@ -150,11 +163,13 @@ describe('planning in PostgreSQL', () => {
     const event = await issued([BIN]);
     const [a, b] = await Promise.all([expander('email', new RecordingBus(), 60).expand(event, context), expander('email', new RecordingBus(), 60).expand(event, context)]);
     expect(a.newRows + b.newRows).toBe(MEMBERS);
-    const [{ n, distinct }] = await db.query(`SELECT count(*)::int AS n, count(DISTINCT member_id)::int AS distinct FROM deliveries WHERE alert_id = $1 AND channel = 'email'`, [event.alertId]);
+    const [{ n, distinct }] = await db.query(`SELECT count(*)::int AS n, count(DISTINCT member_id)::int AS distinct FROM deliveries WHERE alert_id = $1 AND channel = 'email'`, [
+      event.alertId,
+    ]);
     expect({ n, distinct }).toEqual({ n: MEMBERS, distinct: MEMBERS });
   });
 
-  it('sends a range job\'s deliveries once, and a redelivered job sends nothing more', async () => {
+  it("sends a range job's deliveries once, and a redelivered job sends nothing more", async () => {
     const bus = new RecordingBus();
     const event = await issued([BIN]);
     await expander('sms', bus, 500).expand(event, context);

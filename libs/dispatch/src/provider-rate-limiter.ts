@@ -11,7 +11,11 @@ export interface RateLimit {
  * number or account that follows, so that the series stay few and carry no phone number.
  */
 export function rateLimitLabel(name: string): string {
-  return name.split(':').slice(0, 2).join('_').replace(/[^a-z0-9_]/gi, '_');
+  return name
+    .split(':')
+    .slice(0, 2)
+    .join('_')
+    .replace(/[^a-z0-9_]/gi, '_');
 }
 
 /**

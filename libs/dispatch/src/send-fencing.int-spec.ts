@@ -143,7 +143,10 @@ describe('the send fence and held deliveries', () => {
     // A Redis client pointed at a closed port: the shared Redis is never stopped.
     const away = redisStores(createRedis('redis://127.0.0.1:1'));
     try {
-      const summary = await jobSender(new SmsChannelSender(smsRoute(provider), new ProviderRateLimiter(away.buckets), settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
+      const summary = await jobSender(new SmsChannelSender(smsRoute(provider), new ProviderRateLimiter(away.buckets), settings), 'sender-a').handle(
+        job(alertId, 'sms', ids),
+        context,
+      );
       expect(summary).toMatchObject({ sent: 0, failed: 0, held: 2 });
     } finally {
       await away.close().catch(() => undefined);
@@ -154,9 +157,16 @@ describe('the send fence and held deliveries', () => {
     expect(due).toBe(true);
     // The releaser emits them once the hold ends; with Redis back, they go out.
     const released: string[] = [];
-    await deliveries().releaseDeferred('sms', new Date(Date.now() + 3_600_000), 1000, async (rows) => void released.push(...rows.filter((r) => ids.includes(r.id)).map((r) => r.id)));
+    await deliveries().releaseDeferred(
+      'sms',
+      new Date(Date.now() + 3_600_000),
+      1000,
+      async (rows) => void released.push(...rows.filter((r) => ids.includes(r.id)).map((r) => r.id)),
+    );
     expect(released.sort()).toEqual([...ids].sort());
-    expect(await jobSender(new SmsChannelSender(smsRoute(provider), new ProviderRateLimiter(redis.buckets), settings), 'sender-b').handle(job(alertId, 'sms', released), context)).toMatchObject({ sent: 2 });
+    expect(
+      await jobSender(new SmsChannelSender(smsRoute(provider), new ProviderRateLimiter(redis.buckets), settings), 'sender-b').handle(job(alertId, 'sms', released), context),
+    ).toMatchObject({ sent: 2 });
     expect(await statuses(alertId)).toEqual({ accepted: 2 });
   });
 
@@ -175,8 +185,7 @@ describe('the send fence and held deliveries', () => {
 
   /** A create that reached the provider and whose answer never came back: axios's timeout after 30 s on a saturated machine. */
   const unanswered = (provider: 'twilio' | 'sendgrid' = 'twilio') => new ProviderError(provider, { transportCode: 'ECONNABORTED' });
-  const callStarted = async (ids: string[]) =>
-    (await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1::uuid[]) AND call_started_at IS NOT NULL`, [ids]))[0].n;
+  const callStarted = async (ids: string[]) => (await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1::uuid[]) AND call_started_at IS NOT NULL`, [ids]))[0].n;
 
   it('holds an SMS whose create got no answer, and its next sender finds it at Twilio instead of sending it again', async () => {
     const { alertId, ids } = await plannedAlert('sms', 2);
@@ -230,7 +239,11 @@ describe('the send fence and held deliveries', () => {
       findAccepted: async () => null,
     };
     const limiter = new ProviderRateLimiter(redis.buckets);
-    expect(await jobSender(new SmsChannelSender(smsRoute(silent), limiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 0, failed: 0, held: 2 });
+    expect(await jobSender(new SmsChannelSender(smsRoute(silent), limiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context)).toMatchObject({
+      sent: 0,
+      failed: 0,
+      held: 2,
+    });
     expect(attempts).toHaveLength(2);
     expect(await statuses(alertId)).toEqual({ 'planned:network_error_in_doubt': 2 });
     expect(await callStarted(ids)).toBe(2);
@@ -257,7 +270,7 @@ describe('the send fence and held deliveries', () => {
     expect(await statuses(alertId)).toEqual({ accepted: 2 });
   });
 
-  it("counts a send whose own callback moved it on before the outcome was written, and its route, and not one another sender holds", async () => {
+  it('counts a send whose own callback moved it on before the outcome was written, and its route, and not one another sender holds', async () => {
     const { ids } = await plannedAlert('sms', 2);
     const [ours, theirs] = ids;
     await deliveries().claim(ids, 'sender-a', 60_000);

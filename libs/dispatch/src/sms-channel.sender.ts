@@ -22,19 +22,25 @@ export class SmsChannelSender implements ChannelSender {
 
   async send(deliveries: ClaimedDelivery[], content: AlertContent, fence: LeaseFence): Promise<DeliveryOutcome[]> {
     const rendering = new Map<string, ReturnType<typeof renderSms>>();
-    const renderFor = (language: ClaimedDelivery['language']) => rendering.get(language) ?? rendering.set(language, renderSms(content, language, { segmentBudget: this.settings.smsSegmentBudget })).get(language)!;
+    const renderFor = (language: ClaimedDelivery['language']) =>
+      rendering.get(language) ?? rendering.set(language, renderSms(content, language, { segmentBudget: this.settings.smsSegmentBudget })).get(language)!;
     // Twilio counts its per-second limit in segments: the chunk's first attempts take theirs at once,
     // on the route they are expected to take. If the limiter's store is away, each message asks
     // for its own under the retry policy instead.
     const expected = this.routes.likely(content.urgency);
     const firstAttempts = deliveries.filter((d) => d.to && !d.inDoubtSince);
-    const paidUpFront = await this.limiter.acquire(expected.limit, firstAttempts.reduce((sum, d) => sum + renderFor(d.language).segments, 0)).then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof RateLimiterUnavailableError) return false;
-        throw error;
-      },
-    );
+    const paidUpFront = await this.limiter
+      .acquire(
+        expected.limit,
+        firstAttempts.reduce((sum, d) => sum + renderFor(d.language).segments, 0),
+      )
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof RateLimiterUnavailableError) return false;
+          throw error;
+        },
+      );
     // The wait for tokens may have outlasted the lease: the fence comes after it, one statement for the chunk.
     const admitted = await fence.admit(deliveries.filter((d) => d.to).map((d) => d.id));
     const outcomes = await mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome | null> => {
@@ -66,38 +72,44 @@ export class SmsChannelSender implements ChannelSender {
       // answered with a 5xx may still have left the message with the provider (ADR 0033): before
       // another route is tried, that one is asked whether it has it.
       const attempts: { doubt: { route: SmsRoute; since: Date } | null; carriedBy: SmsRoute | null } = { doubt: null, carriedBy: null };
-      const result = await unlessTakenOver(sendWithRetry(async () => {
-        const route = this.routes.next(content.urgency);
-        const doubt = attempts.doubt;
-        if (doubt && doubt.route !== route) {
-          const earlier = await doubt.route.sender.findAccepted({ to, body: rendered.body, since: doubt.since });
-          if (earlier) {
-            attempts.carriedBy = doubt.route;
-            return earlier;
-          }
-          attempts.doubt = null;
-        }
-        if (paidOn !== route) await this.limiter.acquire(route.limit, rendered.segments);
-        paidOn = null;
-        await fence.require(delivery.id);
-        const calledAt = new Date();
-        try {
-          const accepted = await route.sender.send({
-            deliveryId: delivery.id,
-            to,
-            body: rendered.body,
-            validityPeriodSeconds: content.urgency === 'urgent' ? this.settings.urgentSmsValiditySeconds : undefined,
-            statusCallbackUrl: messageStatusCallbackUrl(this.settings.trackerPublicUrl, delivery.id),
-          });
-          this.routes.record(route, null);
-          attempts.carriedBy = route;
-          return accepted;
-        } catch (error: unknown) {
-          this.routes.record(route, error);
-          if (error instanceof ProviderError && mayHaveBeenAccepted(error)) attempts.doubt ??= { route, since: calledAt };
-          throw error;
-        }
-      }, this.settings.retryPolicy, 'hold'));
+      const result = await unlessTakenOver(
+        sendWithRetry(
+          async () => {
+            const route = this.routes.next(content.urgency);
+            const doubt = attempts.doubt;
+            if (doubt && doubt.route !== route) {
+              const earlier = await doubt.route.sender.findAccepted({ to, body: rendered.body, since: doubt.since });
+              if (earlier) {
+                attempts.carriedBy = doubt.route;
+                return earlier;
+              }
+              attempts.doubt = null;
+            }
+            if (paidOn !== route) await this.limiter.acquire(route.limit, rendered.segments);
+            paidOn = null;
+            await fence.require(delivery.id);
+            const calledAt = new Date();
+            try {
+              const accepted = await route.sender.send({
+                deliveryId: delivery.id,
+                to,
+                body: rendered.body,
+                validityPeriodSeconds: content.urgency === 'urgent' ? this.settings.urgentSmsValiditySeconds : undefined,
+                statusCallbackUrl: messageStatusCallbackUrl(this.settings.trackerPublicUrl, delivery.id),
+              });
+              this.routes.record(route, null);
+              attempts.carriedBy = route;
+              return accepted;
+            } catch (error: unknown) {
+              this.routes.record(route, error);
+              if (error instanceof ProviderError && mayHaveBeenAccepted(error)) attempts.doubt ??= { route, since: calledAt };
+              throw error;
+            }
+          },
+          this.settings.retryPolicy,
+          'hold',
+        ),
+      );
       if (!result) return null;
       // Held after a call that may have gone out: the next sender looks it up on every route first.
       const outcome = outcomeOf({ id: delivery.id, inDoubtSince: delivery.inDoubtSince ?? attempts.doubt?.since ?? null }, result);

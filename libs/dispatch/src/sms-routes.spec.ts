@@ -9,8 +9,22 @@ import { SmsRoutes } from './sms-routes';
 const delivery = (id: string, inDoubtSince: Date | null = null) => ({ id, memberId: id, language: 'nl' as const, to: `+3247000000${id}`, inDoubtSince, plannedAt: new Date() });
 /** A fence that admits every delivery: nothing is taken over in these tests. */
 const fence = new LeaseFence({ admitToProvider: async (ids: string[]) => ids }, 'holder', 60_000);
-const settings = { sendConcurrency: 1, smsSegmentBudget: 3, urgentSmsValiditySeconds: 3600, trackerPublicUrl: 'http://tracker', retryPolicy: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 } } as DispatchSettings;
-const content = (urgency: 'urgent' | 'normal'): AlertContent => ({ alertId: 'a1', urgency, redistributionAllowed: false, category: 'missing_person', categoryRule: 'mandatory', texts: { nl: { title: 'Vermist', body: 'Wie zag Jan?' } } }) as AlertContent;
+const settings = {
+  sendConcurrency: 1,
+  smsSegmentBudget: 3,
+  urgentSmsValiditySeconds: 3600,
+  trackerPublicUrl: 'http://tracker',
+  retryPolicy: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
+} as DispatchSettings;
+const content = (urgency: 'urgent' | 'normal'): AlertContent =>
+  ({
+    alertId: 'a1',
+    urgency,
+    redistributionAllowed: false,
+    category: 'missing_person',
+    categoryRule: 'mandatory',
+    texts: { nl: { title: 'Vermist', body: 'Wie zag Jan?' } },
+  }) as AlertContent;
 
 /** A Twilio account the test scripts: what each create answers, what its list holds, who asked for tokens. */
 class ScriptedRoute implements SmsSender {
@@ -54,7 +68,12 @@ const limiter = { acquire: async (limit: RateLimit) => void limits.push(limit.na
 const breaker = { windowSize: 2, windowMs: 60_000, minimumOutcomes: 2, failureRateThreshold: 0.5, openMs: 60_000, halfOpenTrials: 1 };
 
 function sender(primary: ScriptedRoute, secondary: ScriptedRoute, use: 'urgent' | 'all' = 'urgent') {
-  const routes = new SmsRoutes({ name: 'primary', sender: primary, limit: { name: 'twilio:messages:+1', perSecond: 10 } }, { name: 'secondary', sender: secondary, limit: { name: 'twilio:messages:+2', perSecond: 10 } }, use, breaker);
+  const routes = new SmsRoutes(
+    { name: 'primary', sender: primary, limit: { name: 'twilio:messages:+1', perSecond: 10 } },
+    { name: 'secondary', sender: secondary, limit: { name: 'twilio:messages:+2', perSecond: 10 } },
+    use,
+    breaker,
+  );
   return new SmsChannelSender(routes, limiter, settings);
 }
 
@@ -64,7 +83,11 @@ describe('SMS over two routes', () => {
   it('sends an urgent alert by the second route once the first fails, each member once, after asking the first whether it has the message', async () => {
     const primary = new ScriptedRoute('p', down);
     const secondary = new ScriptedRoute('s', () => 'ok');
-    const outcomes = await sender(primary, secondary).send(['1', '2', '3'].map((id) => delivery(id)), content('urgent'), fence);
+    const outcomes = await sender(primary, secondary).send(
+      ['1', '2', '3'].map((id) => delivery(id)),
+      content('urgent'),
+      fence,
+    );
     expect(outcomes.map((o) => [o.id, o.status, o.route])).toEqual([
       ['1', 'accepted', 'secondary'],
       ['2', 'accepted', 'secondary'],
@@ -124,7 +147,11 @@ describe('SMS over two routes', () => {
   it('does not count a refusal about the member against the route', async () => {
     const primary = new ScriptedRoute('p', (m) => (m.deliveryId === '1' || m.deliveryId === '2' ? new ProviderError('twilio', { httpStatus: 400, code: '21211' }) : 'ok'));
     const secondary = new ScriptedRoute('s', () => 'ok');
-    const outcomes = await sender(primary, secondary).send(['1', '2', '3'].map((id) => delivery(id)), content('urgent'), fence);
+    const outcomes = await sender(primary, secondary).send(
+      ['1', '2', '3'].map((id) => delivery(id)),
+      content('urgent'),
+      fence,
+    );
     expect(outcomes.map((o) => [o.status, o.route ?? o.reason])).toEqual([
       ['failed', 'invalid_number'],
       ['failed', 'invalid_number'],

@@ -72,7 +72,12 @@ export class SmsRoutes {
     const after = breaker.state(now);
     if (after === before) return;
     const fallback = this.secondary && route.name === 'primary' ? `; ${this.secondRouteFor === 'all' ? 'all' : 'urgent'} SMS take the secondary route meanwhile` : '';
-    if (after === 'open') this.logger.warn({ msg: `SMS route ${route.name} is failing: circuit open${fallback}`, route: route.name, lastError: error instanceof ProviderError ? error.reason : undefined });
+    if (after === 'open')
+      this.logger.warn({
+        msg: `SMS route ${route.name} is failing: circuit open${fallback}`,
+        route: route.name,
+        lastError: error instanceof ProviderError ? error.reason : undefined,
+      });
     else this.logger.log({ msg: `SMS route ${route.name} works again: circuit ${after}`, route: route.name });
   }
 }

@@ -31,19 +31,25 @@ export class VoiceChannelSender implements ChannelSender {
         if (earlier.status !== 'not_found') return { id: delivery.id, ...earlier };
         this.logger.warn({ msg: 'in-doubt delivery not found at Twilio; calling now', deliveryId: delivery.id, since: since.toISOString() });
       }
-      const result = await unlessTakenOver(sendWithRetry(async () => {
-        await this.limiter.acquire(limit);
-        await fence.require(delivery.id);
-        return this.voice.call({
-          deliveryId: delivery.id,
-          to,
-          // The tracker renders what is said once Twilio knows who answered (a voicemail hears it once).
-          answer: { url: voiceAnswerUrl(this.settings.trackerPublicUrl, delivery.id) },
-          statusCallbackUrl: callStatusCallbackUrl(this.settings.trackerPublicUrl, delivery.id),
-          statusCallbackEvents: [...TRACKED_CALL_EVENTS],
-          machineDetection: 'DetectMessageEnd',
-        });
-      }, this.settings.retryPolicy, 'hold'));
+      const result = await unlessTakenOver(
+        sendWithRetry(
+          async () => {
+            await this.limiter.acquire(limit);
+            await fence.require(delivery.id);
+            return this.voice.call({
+              deliveryId: delivery.id,
+              to,
+              // The tracker renders what is said once Twilio knows who answered (a voicemail hears it once).
+              answer: { url: voiceAnswerUrl(this.settings.trackerPublicUrl, delivery.id) },
+              statusCallbackUrl: callStatusCallbackUrl(this.settings.trackerPublicUrl, delivery.id),
+              statusCallbackEvents: [...TRACKED_CALL_EVENTS],
+              machineDetection: 'DetectMessageEnd',
+            });
+          },
+          this.settings.retryPolicy,
+          'hold',
+        ),
+      );
       return result && outcomeOf(delivery, result);
     });
     return outcomes.filter((o): o is DeliveryOutcome => o !== null);

@@ -48,33 +48,14 @@ export const CONTACT_KIND_FOR_CHANNEL: Record<Channel, 'mobile' | 'phone' | 'ema
  * A member's "press 1" on a call is not a status: it is recorded as acknowledged_at.
  */
 /** What a provider callback may report: everything after the dispatcher's hand-over. */
-export const TRACKED_DELIVERY_STATUSES = [
-  'accepted',
-  'sent',
-  'deferred',
-  'answered',
-  'delivered',
-  'undelivered',
-  'bounced',
-  'no_answer',
-  'busy',
-  'failed',
-] as const;
+export const TRACKED_DELIVERY_STATUSES = ['accepted', 'sent', 'deferred', 'answered', 'delivered', 'undelivered', 'bounced', 'no_answer', 'busy', 'failed'] as const;
 export type TrackedDeliveryStatus = (typeof TRACKED_DELIVERY_STATUSES)[number];
 
 export const DELIVERY_STATUSES = ['planned', 'sending', ...TRACKED_DELIVERY_STATUSES, 'suppressed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Why a member was not contacted on a channel: the answer to "why did X not get it?". */
-export const SUPPRESSION_REASONS = [
-  'no_contact_point',
-  'contact_not_verified',
-  'stopped_by_recipient',
-  'opted_out',
-  'not_opted_in',
-  'expired',
-  'cancelled',
-] as const;
+export const SUPPRESSION_REASONS = ['no_contact_point', 'contact_not_verified', 'stopped_by_recipient', 'opted_out', 'not_opted_in', 'expired', 'cancelled'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 /**

@@ -42,7 +42,15 @@ export function joinPage(model: JoinPageModel): string {
     return found.length > 0 ? [...new Set(found.map((p) => reasonFor(words, p.reason)))].join(' ') : undefined;
   };
   const fields = ['name', 'language', 'bins', 'email', 'mobile', 'phone', 'consent'] as const;
-  const fieldIds: Record<(typeof fields)[number], string> = { name: 'name', language: 'language', bins: `bin-${model.bins[0]?.id ?? ''}`, email: 'email', mobile: 'mobile', phone: 'phone', consent: 'consent' };
+  const fieldIds: Record<(typeof fields)[number], string> = {
+    name: 'name',
+    language: 'language',
+    bins: `bin-${model.bins[0]?.id ?? ''}`,
+    email: 'email',
+    mobile: 'mobile',
+    phone: 'phone',
+    consent: 'consent',
+  };
   const summary = fields.flatMap((f) => (errorOf(f) ? [{ fieldId: fieldIds[f], text: errorOf(f)! }] : []));
   const known = new Set<string>(fields);
   // A problem of no field on the form (the body as a whole) still has to be said.
@@ -119,7 +127,13 @@ export interface ApplicationPageModel {
 }
 
 /** A six-digit code typed in (the SMS's or the call's), and the button that sends a new one. */
-export function codeForms(model: { action: string; resendAction: string; labels: { label: string; hint: string; confirm: string; resend: string }; error?: string; id?: string }): SafeHtml {
+export function codeForms(model: {
+  action: string;
+  resendAction: string;
+  labels: { label: string; hint: string; confirm: string; resend: string };
+  error?: string;
+  id?: string;
+}): SafeHtml {
   const id = model.id ?? 'code';
   return html`<form method="post" action="${model.action}" novalidate>
 ${field({

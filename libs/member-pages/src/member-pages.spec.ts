@@ -30,7 +30,11 @@ describe('html', () => {
   });
 
   it('a name typed into the form comes back escaped, never as markup', () => {
-    const page = joinPage({ language: 'nl', bins: [{ id: 'herdersem', name: 'BIN Herdersem' }], values: { name: '"><img src=x onerror=alert(1)>', language: 'nl', bins: [], email: '', mobile: '', phone: '', consent: false } });
+    const page = joinPage({
+      language: 'nl',
+      bins: [{ id: 'herdersem', name: 'BIN Herdersem' }],
+      values: { name: '"><img src=x onerror=alert(1)>', language: 'nl', bins: [], email: '', mobile: '', phone: '', consent: false },
+    });
     expect(page).not.toContain('<img');
     expect(page).toContain('value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"');
   });
@@ -42,8 +46,21 @@ describe('every page, in every language', () => {
     applicationPage({ language, memberId: '11111111-1111-4111-8111-111111111111', email: 'pending', mobile: 'pending', phone: 'pending', active: false }),
     confirmEmailPage({ language, address: { path: '/confirm-email', query: { token: 't' } }, state: 'ask' }),
     preferencesPage({ language, address: { path: '/preferences', query: { token: 't' } }, centre: CENTRE, saved: true, resignHref: '/resign?token=r' }),
-    subscribePage({ language, address: { path: '/subscribe', query: { token: 't' } }, category: { code: 'covid', name: 'COVID-19' }, channels: ['sms', 'email'], state: 'ask', preferencesHref: '/preferences?token=p' }),
-    unsubscribePage({ language, address: { path: '/unsubscribe', query: { token: 't' } }, category: { code: 'burglary', name: 'x' }, state: 'done', preferencesHref: '/preferences?token=p' }),
+    subscribePage({
+      language,
+      address: { path: '/subscribe', query: { token: 't' } },
+      category: { code: 'covid', name: 'COVID-19' },
+      channels: ['sms', 'email'],
+      state: 'ask',
+      preferencesHref: '/preferences?token=p',
+    }),
+    unsubscribePage({
+      language,
+      address: { path: '/unsubscribe', query: { token: 't' } },
+      category: { code: 'burglary', name: 'x' },
+      state: 'done',
+      preferencesHref: '/preferences?token=p',
+    }),
     resignPage({ language, address: { path: '/resign', query: { token: 't' } }, bins: ['BIN Herdersem'], state: 'ask', preferencesHref: '/preferences?token=p' }),
     linkProblemPage(language, 'expired', '/preferences'),
     askLinkPage({ language, state: 'ask' }),
@@ -148,12 +165,22 @@ describe('the preference centre', () => {
         { category: 'covid', channel: 'email', enabled: false },
       ],
     });
-    expect(preferenceFormChange({ choice: 'burglary:sms', quiet: 'on', quietStart: '23:00', quietEnd: '06:30' }, CENTRE)).toMatchObject({ quietHours: { start: '23:00', end: '06:30' } });
+    expect(preferenceFormChange({ choice: 'burglary:sms', quiet: 'on', quietStart: '23:00', quietEnd: '06:30' }, CENTRE)).toMatchObject({
+      quietHours: { start: '23:00', end: '06:30' },
+    });
   });
 
   it('says in plain words what holds from the next alert on, only on confirmed channels', () => {
     const w = MEMBER_WORDS.en;
-    const centre: PreferenceCentreView = { ...CENTRE, language: 'en', quietHours: { start: '23:00', end: '06:30' }, contacts: [{ channel: 'sms', verified: false }, { channel: 'email', verified: true }] };
+    const centre: PreferenceCentreView = {
+      ...CENTRE,
+      language: 'en',
+      quietHours: { start: '23:00', end: '06:30' },
+      contacts: [
+        { channel: 'sms', verified: false },
+        { channel: 'email', verified: true },
+      ],
+    };
     expect(preferenceSummary(w, centre)).toEqual([
       'Missing person: by e-mail.',
       'Burglary: by e-mail.',
@@ -176,7 +203,14 @@ describe('the preference centre', () => {
 
   it('a refused form keeps what the member ticked', () => {
     const posted = preferenceFormChange({ choice: 'covid:email', quiet: 'on', quietStart: '25:00', quietEnd: '07:00' }, CENTRE);
-    const page = preferencesPage({ language: 'en', address: { path: '/preferences', query: { token: 't' } }, centre: CENTRE, posted, problems: [{ field: 'quietHours.start', reason: 'a time HH:MM (00:00–23:59)' }], resignHref: '/resign?token=r' });
+    const page = preferencesPage({
+      language: 'en',
+      address: { path: '/preferences', query: { token: 't' } },
+      centre: CENTRE,
+      posted,
+      problems: [{ field: 'quietHours.start', reason: 'a time HH:MM (00:00–23:59)' }],
+      resignHref: '/resign?token=r',
+    });
     expect(page).toContain('value="covid:email" checked');
     expect(page).not.toContain('value="burglary:sms" checked');
     expect(page).toContain(`<p class="error" id="quiet-start-error">${MEMBER_WORDS.en.reasons.clockTime}</p>`);
@@ -219,7 +253,15 @@ describe('the phone for calls', () => {
 
   it.each(LANGUAGES)('%s: the application page asks for the code the call said, apart from the SMS code', (language) => {
     const a = MEMBER_WORDS[language].application;
-    const page = applicationPage({ language, memberId: '11111111-1111-4111-8111-111111111111', email: 'none', mobile: 'done', phone: 'pending', active: false, phoneCodeError: a.wrongCode });
+    const page = applicationPage({
+      language,
+      memberId: '11111111-1111-4111-8111-111111111111',
+      email: 'none',
+      mobile: 'done',
+      phone: 'pending',
+      active: false,
+      phoneCodeError: a.wrongCode,
+    });
     expect(page).toContain(a.stepPhone);
     expect(page).toContain('action="/join/11111111-1111-4111-8111-111111111111/phone-code?lang=');
     expect(page).toContain(`<label for="phone-code">${a.phoneCodeLabel}</label>`);

@@ -198,14 +198,16 @@ const NL: MemberWords = {
   and: 'en',
   nothing: 'niets',
   errorSummary: 'Kijk deze velden na',
-  rateLimited: (m) => `Vanaf deze verbinding kwamen te veel aanvragen binnen. Probeer het over ${m} ${m === 1 ? 'minuut' : 'minuten'} opnieuw. Zo beschermen we leden tegen berichten die ze niet vroegen.`,
+  rateLimited: (m) =>
+    `Vanaf deze verbinding kwamen te veel aanvragen binnen. Probeer het over ${m} ${m === 1 ? 'minuut' : 'minuten'} opnieuw. Zo beschermen we leden tegen berichten die ze niet vroegen.`,
   somethingWrong: 'Er ging iets mis aan onze kant. Probeer het over enkele minuten opnieuw.',
   notFoundTitle: 'Pagina niet gevonden',
   notFound: 'Deze pagina bestaat niet (meer).',
   backToStart: 'Lid worden van een BIN',
   join: {
     title: 'Lid worden van een BIN',
-    intro: 'Een buurtinformatienetwerk (BIN) brengt bewoners en de politie samen rond de veiligheid in de buurt. Als lid krijgt u de berichten van de politie: een vermissing, een inbraakgolf, een preventiecampagne.',
+    intro:
+      'Een buurtinformatienetwerk (BIN) brengt bewoners en de politie samen rond de veiligheid in de buurt. Als lid krijgt u de berichten van de politie: een vermissing, een inbraakgolf, een preventiecampagne.',
     name: 'Naam',
     language: 'Taal van de berichten',
     languageHint: 'Berichten komen in deze taal als de politie ze erin schrijft.',
@@ -218,7 +220,8 @@ const NL: MemberWords = {
     mobileHint: 'Voor sms-berichten, bijvoorbeeld 0470 12 34 56.',
     phone: 'Telefoonnummer voor oproepen (vast of gsm)',
     phoneHint: 'Voor gesproken oproepen, ook zonder gsm: bijvoorbeeld 053 72 11 11. We bellen u om het nummer te bevestigen.',
-    consent: 'Ik ga ermee akkoord dat de politiezone mijn naam en contactgegevens bewaart om mij BIN-berichten te sturen. Ik kan mijn lidmaatschap altijd opzeggen; dan worden ze gewist.',
+    consent:
+      'Ik ga ermee akkoord dat de politiezone mijn naam en contactgegevens bewaart om mij BIN-berichten te sturen. Ik kan mijn lidmaatschap altijd opzeggen; dan worden ze gewist.',
     privacy: 'Een bestuurslid van het BIN keurt uw aanvraag goed. Uw gegevens worden niet doorgegeven.',
     submit: 'Aanvraag versturen',
     alreadyMember: 'Al lid?',
@@ -371,14 +374,16 @@ const FR: MemberWords = {
   and: 'et',
   nothing: 'rien',
   errorSummary: 'Vérifiez ces champs',
-  rateLimited: (m) => `Trop de demandes sont venues de cette connexion. Réessayez dans ${m} minute${m === 1 ? '' : 's'}. Nous protégeons ainsi les membres contre des messages qu’ils n’ont pas demandés.`,
+  rateLimited: (m) =>
+    `Trop de demandes sont venues de cette connexion. Réessayez dans ${m} minute${m === 1 ? '' : 's'}. Nous protégeons ainsi les membres contre des messages qu’ils n’ont pas demandés.`,
   somethingWrong: 'Un problème est survenu de notre côté. Réessayez dans quelques minutes.',
   notFoundTitle: 'Page introuvable',
   notFound: 'Cette page n’existe pas (ou plus).',
   backToStart: 'Devenir membre d’un BIN',
   join: {
     title: 'Devenir membre d’un BIN',
-    intro: 'Un réseau d’information de quartier (BIN) rassemble les habitants et la police autour de la sécurité du quartier. Comme membre, vous recevez les messages de la police : une disparition, une vague de cambriolages, une campagne de prévention.',
+    intro:
+      'Un réseau d’information de quartier (BIN) rassemble les habitants et la police autour de la sécurité du quartier. Comme membre, vous recevez les messages de la police : une disparition, une vague de cambriolages, une campagne de prévention.',
     name: 'Nom',
     language: 'Langue des messages',
     languageHint: 'Les messages arrivent dans cette langue quand la police les y rédige.',
@@ -391,7 +396,8 @@ const FR: MemberWords = {
     mobileHint: 'Pour les SMS, par exemple 0470 12 34 56.',
     phone: 'Numéro pour les appels (fixe ou GSM)',
     phoneHint: 'Pour les appels vocaux, même sans GSM : par exemple 053 72 11 11. Nous vous appelons pour confirmer le numéro.',
-    consent: 'J’accepte que la zone de police conserve mon nom et mes coordonnées pour m’envoyer les messages BIN. Je peux mettre fin à mon adhésion à tout moment ; elles sont alors effacées.',
+    consent:
+      'J’accepte que la zone de police conserve mon nom et mes coordonnées pour m’envoyer les messages BIN. Je peux mettre fin à mon adhésion à tout moment ; elles sont alors effacées.',
     privacy: 'Un membre du comité du BIN approuve votre demande. Vos données ne sont pas transmises à des tiers.',
     submit: 'Envoyer la demande',
     alreadyMember: 'Déjà membre ?',
@@ -471,7 +477,8 @@ const FR: MemberWords = {
     leaveTitle: 'Vous ne voulez plus être membre ?',
     leave: 'Mettre fin à votre adhésion',
     phoneTitle: 'Téléphone pour les appels',
-    phoneIntro: 'Pour un message urgent, nous pouvons vous appeler, sur un fixe ou un GSM. Le numéro ne compte qu’une fois que vous avez saisi le code que nous vous disons pour le confirmer.',
+    phoneIntro:
+      'Pour un message urgent, nous pouvons vous appeler, sur un fixe ou un GSM. Le numéro ne compte qu’une fois que vous avez saisi le code que nous vous disons pour le confirmer.',
     phoneLabel: 'Numéro de téléphone (fixe ou GSM)',
     phoneHint: 'Par exemple 053 72 11 11 ou 0470 12 34 56.',
     phoneGive: 'Appelez-moi pour confirmer ce numéro',
@@ -483,7 +490,8 @@ const FR: MemberWords = {
   },
   subscribe: {
     title: (c) => `Recevoir les messages « ${c} » ?`,
-    why: (c) => `Les comités BIN ont décidé que les messages « ${c} » ne sont plus envoyés par défaut à tous les membres. Si vous voulez quand même les recevoir, inscrivez-vous ici.`,
+    why: (c) =>
+      `Les comités BIN ont décidé que les messages « ${c} » ne sont plus envoyés par défaut à tous les membres. Si vous voulez quand même les recevoir, inscrivez-vous ici.`,
     onChannels: (ch) => `Vous les recevrez alors par ${ch}.`,
     noChannels: 'Vous n’avez encore ni adresse e-mail ni numéro de GSM confirmé : confirmez-les d’abord.',
     button: 'Oui, je veux ces messages',
@@ -544,14 +552,16 @@ const DE: MemberWords = {
   and: 'und',
   nothing: 'nichts',
   errorSummary: 'Bitte prüfen Sie diese Felder',
-  rateLimited: (m) => `Von dieser Verbindung kamen zu viele Anfragen. Versuchen Sie es in ${m} ${m === 1 ? 'Minute' : 'Minuten'} erneut. So schützen wir Mitglieder vor Nachrichten, die sie nicht angefordert haben.`,
+  rateLimited: (m) =>
+    `Von dieser Verbindung kamen zu viele Anfragen. Versuchen Sie es in ${m} ${m === 1 ? 'Minute' : 'Minuten'} erneut. So schützen wir Mitglieder vor Nachrichten, die sie nicht angefordert haben.`,
   somethingWrong: 'Bei uns ist etwas schiefgegangen. Versuchen Sie es in einigen Minuten erneut.',
   notFoundTitle: 'Seite nicht gefunden',
   notFound: 'Diese Seite gibt es nicht (mehr).',
   backToStart: 'Einem BIN beitreten',
   join: {
     title: 'Einem BIN beitreten',
-    intro: 'Ein Nachbarschaftsinformationsnetzwerk (BIN) bringt Anwohner und Polizei für die Sicherheit im Viertel zusammen. Als Mitglied erhalten Sie die Nachrichten der Polizei: eine vermisste Person, eine Einbruchsserie, eine Präventionskampagne.',
+    intro:
+      'Ein Nachbarschaftsinformationsnetzwerk (BIN) bringt Anwohner und Polizei für die Sicherheit im Viertel zusammen. Als Mitglied erhalten Sie die Nachrichten der Polizei: eine vermisste Person, eine Einbruchsserie, eine Präventionskampagne.',
     name: 'Name',
     language: 'Sprache der Nachrichten',
     languageHint: 'Nachrichten kommen in dieser Sprache, wenn die Polizei sie darin verfasst.',
@@ -564,7 +574,8 @@ const DE: MemberWords = {
     mobileHint: 'Für SMS, zum Beispiel 0470 12 34 56.',
     phone: 'Telefonnummer für Anrufe (Festnetz oder Handy)',
     phoneHint: 'Für Sprachanrufe, auch ohne Handy: zum Beispiel 087 59 11 11. Wir rufen Sie an, um die Nummer zu bestätigen.',
-    consent: 'Ich bin damit einverstanden, dass die Polizeizone meinen Namen und meine Kontaktdaten speichert, um mir BIN-Nachrichten zu senden. Ich kann meine Mitgliedschaft jederzeit beenden; dann werden sie gelöscht.',
+    consent:
+      'Ich bin damit einverstanden, dass die Polizeizone meinen Namen und meine Kontaktdaten speichert, um mir BIN-Nachrichten zu senden. Ich kann meine Mitgliedschaft jederzeit beenden; dann werden sie gelöscht.',
     privacy: 'Ein Vorstandsmitglied des BIN genehmigt Ihren Antrag. Ihre Daten werden nicht weitergegeben.',
     submit: 'Antrag senden',
     alreadyMember: 'Schon Mitglied?',
@@ -644,7 +655,8 @@ const DE: MemberWords = {
     leaveTitle: 'Kein Mitglied mehr sein?',
     leave: 'Ihre Mitgliedschaft beenden',
     phoneTitle: 'Telefon für Anrufe',
-    phoneIntro: 'Bei einer dringenden Nachricht können wir Sie anrufen, im Festnetz oder auf dem Handy. Die Nummer gilt erst, wenn Sie den Code eingeben, den wir Ihnen zur Bestätigung sagen.',
+    phoneIntro:
+      'Bei einer dringenden Nachricht können wir Sie anrufen, im Festnetz oder auf dem Handy. Die Nummer gilt erst, wenn Sie den Code eingeben, den wir Ihnen zur Bestätigung sagen.',
     phoneLabel: 'Telefonnummer (Festnetz oder Handy)',
     phoneHint: 'Zum Beispiel 087 59 11 11 oder 0470 12 34 56.',
     phoneGive: 'Rufen Sie mich an, um diese Nummer zu bestätigen',
@@ -656,7 +668,8 @@ const DE: MemberWords = {
   },
   subscribe: {
     title: (c) => `Nachrichten zu ${c} erhalten?`,
-    why: (c) => `Die BIN-Vorstände haben beschlossen, Nachrichten zu ${c} nicht mehr standardmäßig an alle Mitglieder zu senden. Wenn Sie sie trotzdem erhalten möchten, melden Sie sich hier an.`,
+    why: (c) =>
+      `Die BIN-Vorstände haben beschlossen, Nachrichten zu ${c} nicht mehr standardmäßig an alle Mitglieder zu senden. Wenn Sie sie trotzdem erhalten möchten, melden Sie sich hier an.`,
     onChannels: (ch) => `Sie erhalten sie dann per ${ch}.`,
     noChannels: 'Sie haben noch keine bestätigte E-Mail-Adresse oder Handynummer: bestätigen Sie diese zuerst.',
     button: 'Ja, ich möchte diese Nachrichten',
@@ -691,14 +704,19 @@ const DE: MemberWords = {
     goneTitle: 'Diese Mitgliedschaft gibt es nicht mehr',
     gone: 'Zu diesem Link gehört kein Mitglied mehr: die Mitgliedschaft wurde beendet und die Daten gelöscht.',
     newLinkTitle: 'Ein neuer Link',
-    newLinkIntro: 'Geben Sie die E-Mail-Adresse an, unter der Sie die BIN-Nachrichten erhalten. Gehört sie einem Mitglied, senden wir dorthin einen Link, um Ihre Einstellungen zu ändern.',
+    newLinkIntro:
+      'Geben Sie die E-Mail-Adresse an, unter der Sie die BIN-Nachrichten erhalten. Gehört sie einem Mitglied, senden wir dorthin einen Link, um Ihre Einstellungen zu ändern.',
     email: 'Ihre E-Mail-Adresse',
     send: 'Link senden',
     sent: 'Wenn diese Adresse einem Mitglied gehört, ist ein Link unterwegs. Sehen Sie in Ihrem Posteingang nach, auch im Spam-Ordner.',
     applyAgain: 'War es ein Antrag? Stellen Sie ihn erneut',
   },
   categories: {
-    missing_person: { label: 'Vermisste Person', name: 'vermisste Personen', about: 'Ein Kind oder ein schutzbedürftiger Erwachsener wird vermisst. Die Polizei bittet, Ausschau zu halten.' },
+    missing_person: {
+      label: 'Vermisste Person',
+      name: 'vermisste Personen',
+      about: 'Ein Kind oder ein schutzbedürftiger Erwachsener wird vermisst. Die Polizei bittet, Ausschau zu halten.',
+    },
     burglary: { label: 'Einbruch', name: 'Einbrüchen', about: 'Einbrüche oder verdächtige Vorgänge in Ihrem Viertel.' },
     prevention: { label: 'Prävention', name: 'Prävention', about: 'Tipps und Kampagnen wie Quick & Lock.' },
     general: { label: 'Allgemeines', name: 'Allgemeinem', about: 'Andere Neuigkeiten der Polizei für das BIN.' },
@@ -717,14 +735,16 @@ const EN: MemberWords = {
   and: 'and',
   nothing: 'nothing',
   errorSummary: 'Please check these fields',
-  rateLimited: (m) => `Too many requests came from this connection. Please try again in ${m} minute${m === 1 ? '' : 's'}. This protects members from messages they did not ask for.`,
+  rateLimited: (m) =>
+    `Too many requests came from this connection. Please try again in ${m} minute${m === 1 ? '' : 's'}. This protects members from messages they did not ask for.`,
   somethingWrong: 'Something went wrong on our side. Please try again in a few minutes.',
   notFoundTitle: 'Page not found',
   notFound: 'This page does not exist (any more).',
   backToStart: 'Join a BIN',
   join: {
     title: 'Join a BIN',
-    intro: 'A neighbourhood information network (BIN) brings residents and the police together for the safety of the neighbourhood. As a member you receive the police’s messages: a missing person, a wave of burglaries, a prevention campaign.',
+    intro:
+      'A neighbourhood information network (BIN) brings residents and the police together for the safety of the neighbourhood. As a member you receive the police’s messages: a missing person, a wave of burglaries, a prevention campaign.',
     name: 'Name',
     language: 'Language of the messages',
     languageHint: 'Messages come in this language when the police write them in it.',

@@ -168,9 +168,9 @@ ${inReadingOrder(words, centre.categories).map((category) => categoryFieldset(wo
 <fieldset class="group">
 <legend>${p.languageLegend}</legend>
 ${LANGUAGES.map(
-    (l) =>
-      html`<div class="choice"><input type="radio" id="language-${l}" name="language" value="${l}"${l === chosenLanguage ? html` checked` : ''}><label for="language-${l}" lang="${l}">${languageName(l)}</label></div>`,
-  )}
+  (l) =>
+    html`<div class="choice"><input type="radio" id="language-${l}" name="language" value="${l}"${l === chosenLanguage ? html` checked` : ''}><label for="language-${l}" lang="${l}">${languageName(l)}</label></div>`,
+)}
 </fieldset>
 <fieldset class="group" aria-describedby="quiet-hint">
 <legend>${p.quietLegend}</legend>
@@ -203,7 +203,10 @@ export function subscribePage(model: SubscribePageModel): string {
   const words = wordsFor(model.language);
   const s = words.subscribe;
   const category = categoryWords(words, model.category);
-  const channels = listInWords(words, model.channels.map((c) => words.channel[c]));
+  const channels = listInWords(
+    words,
+    model.channels.map((c) => words.channel[c]),
+  );
   const content =
     model.state === 'done'
       ? html`${notice('success', s.done(category.name, channels))}<p><a href="${model.preferencesHref}">${s.toPreferences}</a></p>`
@@ -232,8 +235,8 @@ export function unsubscribePage(model: UnsubscribePageModel): string {
     model.state === 'mandatory'
       ? html`${notice('info', u.mandatory(category.name))}${back}`
       : model.state === 'done'
-      ? html`${notice('success', u.done(category.name))}${back}`
-      : html`<p class="lead">${u.explain}</p>${actionForm(hrefOf(model.address, { lang: model.language }), u.button)}${back}`;
+        ? html`${notice('success', u.done(category.name))}${back}`
+        : html`<p class="lead">${u.explain}</p>${actionForm(hrefOf(model.address, { lang: model.language }), u.button)}${back}`;
   return memberPage({ language: model.language, title: u.title(category.name), address: model.address }, content);
 }
 
@@ -256,11 +259,11 @@ export function resignPage(model: ResignPageModel): string {
     model.state === 'done'
       ? html`${notice('success', html`<p>${r.done(bins)}${model.erased ? html` ${r.erased}` : ''}</p>`)}${join}`
       : model.state === 'board'
-      ? notice('info', r.boardMember)
-      : model.state === 'nothing'
-      ? html`${notice('info', r.nothingLeft)}${join}`
-      : html`<p class="lead">${r.explain(bins)}</p>${actionForm(hrefOf(model.address, { lang: model.language }), r.button, 'danger')}${
-          model.preferencesHref ? html`<p><a href="${model.preferencesHref}">${r.keep}</a></p>` : ''
-        }`;
+        ? notice('info', r.boardMember)
+        : model.state === 'nothing'
+          ? html`${notice('info', r.nothingLeft)}${join}`
+          : html`<p class="lead">${r.explain(bins)}</p>${actionForm(hrefOf(model.address, { lang: model.language }), r.button, 'danger')}${
+              model.preferencesHref ? html`<p><a href="${model.preferencesHref}">${r.keep}</a></p>` : ''
+            }`;
   return memberPage({ language: model.language, title: r.title, address: model.address }, content);
 }

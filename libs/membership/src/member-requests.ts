@@ -53,7 +53,8 @@ export const membershipApplicationRequest = z
   })
   .strict()
   .superRefine((a, ctx) => {
-    if (!a.email && !a.mobile && !a.phone) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['email'], message: 'an e-mail address, a mobile number or a phone number for calls is required' });
+    if (!a.email && !a.mobile && !a.phone)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['email'], message: 'an e-mail address, a mobile number or a phone number for calls is required' });
   });
 export type MembershipApplicationRequest = z.infer<typeof membershipApplicationRequest>;
 
@@ -76,7 +77,13 @@ export const codeConfirmationRequest = z.object({ code: z.string().regex(/^\d{6}
 
 /** POST /v1/preferences/phone: the member's new phone for calls. */
 export const phoneForCallsRequest = z
-  .object({ phone: z.string({ required_error: 'required' }).max(32, 'at most 32 characters').pipe(optionalPhoneForCalls).refine((v): v is string => v !== null, 'required') })
+  .object({
+    phone: z
+      .string({ required_error: 'required' })
+      .max(32, 'at most 32 characters')
+      .pipe(optionalPhoneForCalls)
+      .refine((v): v is string => v !== null, 'required'),
+  })
   .strict();
 
 export const membershipDecisionRequest = z.object({ decision: z.enum(['approve', 'refuse']) }).strict();

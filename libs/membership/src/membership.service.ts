@@ -1,5 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AUDIT_ACTIONS, AuditEntry, DomainError, Language, Principal, RequestOrigin, Resigner, binsOutsideScope, canApprove, canRefuse, canResign, checkVerificationCode } from '@bin-alert/domain';
+import {
+  AUDIT_ACTIONS,
+  AuditEntry,
+  DomainError,
+  Language,
+  Principal,
+  RequestOrigin,
+  Resigner,
+  binsOutsideScope,
+  canApprove,
+  canRefuse,
+  canResign,
+  checkVerificationCode,
+} from '@bin-alert/domain';
 import { CodedContactKind, ContactProgress, MembershipRepository, ReferenceDataRepository } from '@bin-alert/persistence';
 import { APP_CONFIG, AppConfig, RequestValidationError, STORES, Stores, memberLinkSecretFrom } from '@bin-alert/platform';
 import { OUTBOX_RELAY, OutboxRelay } from '@bin-alert/messaging';
@@ -44,7 +57,8 @@ export class MembershipService {
     // asking spends its own allowance, not everyone's.
     const [{ count: total }] = await this.stores.windows.hit([`bin:rate:${kind}:${window}:all`], HOUR_SECONDS);
     if (total > this.config.APPLICATIONS_PER_HOUR) {
-      if (total === this.config.APPLICATIONS_PER_HOUR + 1) this.logger.warn({ msg: 'public requests reached the hourly ceiling for all addresses', kind, ceiling: this.config.APPLICATIONS_PER_HOUR });
+      if (total === this.config.APPLICATIONS_PER_HOUR + 1)
+        this.logger.warn({ msg: 'public requests reached the hourly ceiling for all addresses', kind, ceiling: this.config.APPLICATIONS_PER_HOUR });
       throw new TooManyRequests(retryAfter(), 'everyone');
     }
   }
@@ -54,7 +68,15 @@ export class MembershipService {
     if (unknown.length > 0) throw new RequestValidationError(unknown.map((id) => ({ field: `bins[${request.bins.indexOf(id)}]`, reason: `unknown BIN '${id}'` })));
     const given = [request.email && 'email', request.mobile && 'mobile', request.phone && 'phone'].filter(Boolean);
     const { memberId } = await this.memberships.apply(
-      { displayName: request.name, language: request.language, binIds: request.bins, email: request.email, mobile: request.mobile, phone: request.phone, consentAt: this.links.clock() },
+      {
+        displayName: request.name,
+        language: request.language,
+        binIds: request.bins,
+        email: request.email,
+        mobile: request.mobile,
+        phone: request.phone,
+        consentAt: this.links.clock(),
+      },
       { actor: null, action: AUDIT_ACTIONS.membershipApplied, details: { bins: request.bins, language: request.language, given }, origin },
     );
     this.relay.kick();
@@ -71,7 +93,8 @@ export class MembershipService {
   async confirmEmail(token: string | undefined, origin: Required<RequestOrigin>): Promise<{ memberId: string }> {
     const claims = this.links.verify(token, 'confirm_email');
     const audit = ofMember(null, AUDIT_ACTIONS.emailConfirmed, claims.memberId, origin);
-    if (!claims.contactId || !(await this.memberships.confirmContact(claims.memberId, claims.contactId, 'email', audit))) throw new DomainError('contact.not_found', 'no such e-mail address to confirm any more');
+    if (!claims.contactId || !(await this.memberships.confirmContact(claims.memberId, claims.contactId, 'email', audit)))
+      throw new DomainError('contact.not_found', 'no such e-mail address to confirm any more');
     this.logger.log({ msg: 'e-mail confirmed', memberId: claims.memberId });
     return { memberId: claims.memberId };
   }
@@ -117,7 +140,8 @@ export class MembershipService {
     const verdict = decision === 'approve' ? canApprove(membership, membership.contacts) : canRefuse(membership);
     if (!verdict.ok) throw new DomainError(verdict.code, verdict.reason);
     const audit = ofMember(principal, decision === 'approve' ? AUDIT_ACTIONS.membershipApproved : AUDIT_ACTIONS.membershipRefused, memberId, origin, { bin: binId });
-    if (!(await this.memberships.decide(memberId, binId, decision === 'approve' ? 'active' : 'refused', principal.accountId, audit))) throw new DomainError('membership.decided_meanwhile', 'the application was decided meanwhile');
+    if (!(await this.memberships.decide(memberId, binId, decision === 'approve' ? 'active' : 'refused', principal.accountId, audit)))
+      throw new DomainError('membership.decided_meanwhile', 'the application was decided meanwhile');
     this.logger.log({ msg: `membership ${decision === 'approve' ? 'approved' : 'refused'}`, memberId, binId, by: principal.accountId });
   }
 
@@ -141,8 +165,14 @@ export class MembershipService {
     const open = all.filter((m) => m.status === 'active' || m.status === 'applied');
     if (open.length === 0) throw new DomainError('membership.not_found', 'no membership left to end');
     const board = open.filter((m) => m.role === 'board');
-    if (board.length > 0) throw new DomainError('membership.board_resigns_through_police', `a board member resigns through the police of the zone (${board.map((m) => m.binId).join(', ')})`);
-    const result = await this.memberships.resign(memberId, open.map((m) => m.binId), 'self', ofMember(null, AUDIT_ACTIONS.membershipResigned, memberId, origin, { by: 'self' }));
+    if (board.length > 0)
+      throw new DomainError('membership.board_resigns_through_police', `a board member resigns through the police of the zone (${board.map((m) => m.binId).join(', ')})`);
+    const result = await this.memberships.resign(
+      memberId,
+      open.map((m) => m.binId),
+      'self',
+      ofMember(null, AUDIT_ACTIONS.membershipResigned, memberId, origin, { by: 'self' }),
+    );
     this.logger.log({ msg: 'membership resigned', memberId, bins: result.resigned, by: 'self', erased: result.erased });
     return result;
   }
@@ -165,12 +195,12 @@ export class MembershipService {
   }
 
   async interiorNotifications(principal: Principal, unsentOnly: boolean) {
-    return this.memberships.interiorNotifications(principal.role === 'admin' ? null : principal.policeZone ?? '', unsentOnly);
+    return this.memberships.interiorNotifications(principal.role === 'admin' ? null : (principal.policeZone ?? ''), unsentOnly);
   }
 
   async markInteriorNotificationSent(principal: Principal, id: string, origin: Required<RequestOrigin>): Promise<void> {
     const audit: AuditEntry = { actor: principal, action: AUDIT_ACTIONS.interiorNotificationSent, target: { type: 'interior_notification', id }, origin };
-    if (!(await this.memberships.markInteriorNotificationSent(id, principal.role === 'admin' ? null : principal.policeZone ?? '', principal.accountId, audit))) {
+    if (!(await this.memberships.markInteriorNotificationSent(id, principal.role === 'admin' ? null : (principal.policeZone ?? ''), principal.accountId, audit))) {
       throw new DomainError('notification.not_found', `no unsent notification ${id} in your zone`);
     }
   }
@@ -200,6 +230,10 @@ export class TooManyRequests extends DomainError {
     /** Whose allowance ran out: this client's, or the hour's for all addresses together. */
     readonly exhausted: 'address' | 'everyone',
   ) {
-    super('member.too_many_requests', `too many requests ${exhausted === 'address' ? 'from this address' : 'from all addresses together this hour'}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+    super(
+      'member.too_many_requests',
+      `too many requests ${exhausted === 'address' ? 'from this address' : 'from all addresses together this hour'}; try again in ${retryAfterSeconds} s`,
+      { retryAfterSeconds },
+    );
   }
 }

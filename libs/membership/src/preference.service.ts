@@ -40,7 +40,8 @@ export class PreferenceService {
     (change.choices ?? []).forEach((choice, i) => {
       const category = centre.categories.find((c) => c.code === choice.category);
       if (!category) problems.push({ field: `choices[${i}].category`, reason: `unknown category '${choice.category}'` });
-      else if (category.rule === 'mandatory' && !choice.enabled) problems.push({ field: `choices[${i}].enabled`, reason: `'${choice.category}' is mandatory: it cannot be switched off` });
+      else if (category.rule === 'mandatory' && !choice.enabled)
+        problems.push({ field: `choices[${i}].enabled`, reason: `'${choice.category}' is mandatory: it cannot be switched off` });
     });
     if (problems.length > 0) throw new RequestValidationError(problems);
     await this.preferences.change(memberId, change, ofMember(null, AUDIT_ACTIONS.preferencesChanged, memberId, origin, { link: 'preferences', ...change }));
@@ -68,7 +69,11 @@ export class PreferenceService {
     if (!category || !found) throw new DomainError('category.not_found', `no category '${category}' any more`);
     // A mandatory category has no List-Unsubscribe; a link to one that became mandatory since changes nothing.
     if (found.rule !== 'mandatory') {
-      await this.preferences.change(memberId, { choices: [{ category, channel: 'email', enabled: false }] }, ofMember(null, AUDIT_ACTIONS.unsubscribed, memberId, origin, { category, channel: 'email' }));
+      await this.preferences.change(
+        memberId,
+        { choices: [{ category, channel: 'email', enabled: false }] },
+        ofMember(null, AUDIT_ACTIONS.unsubscribed, memberId, origin, { category, channel: 'email' }),
+      );
     }
     this.logger.log({ msg: 'unsubscribed by one click', memberId, category, applied: found.rule !== 'mandatory' });
     return { category, channel: 'email' };

@@ -9,7 +9,12 @@ describe('lagFromOffsets', () => {
       { partition: 0, low: '0', high: '10' },
       { partition: 1, low: '0', high: '5' },
     ];
-    expect(lagFromOffsets(ends, [{ partition: 0, offset: '7' }, { partition: 1, offset: '5' }])).toBe(3);
+    expect(
+      lagFromOffsets(ends, [
+        { partition: 0, offset: '7' },
+        { partition: 1, offset: '5' },
+      ]),
+    ).toBe(3);
   });
 
   it('counts from the log start when the group never committed, or committed before it', () => {
@@ -18,7 +23,12 @@ describe('lagFromOffsets', () => {
       { partition: 1, low: '2', high: '3' },
     ];
     expect(lagFromOffsets(ends, [{ partition: 0, offset: '-1' }])).toBe(6 + 1);
-    expect(lagFromOffsets(ends, [{ partition: 0, offset: '1' }, { partition: 1, offset: '3' }])).toBe(6);
+    expect(
+      lagFromOffsets(ends, [
+        { partition: 0, offset: '1' },
+        { partition: 1, offset: '3' },
+      ]),
+    ).toBe(6);
   });
 });
 

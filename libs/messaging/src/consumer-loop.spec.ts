@@ -30,7 +30,9 @@ describe('consumer loop: a rebalance is not a handler failure', () => {
       calls++;
       throw rebalancing();
     };
-    await expect(deliverToHandler({ ...spec, handle } as never, record, { heartbeat: async () => undefined }, sink, logger)).rejects.toMatchObject({ type: 'REBALANCE_IN_PROGRESS' });
+    await expect(deliverToHandler({ ...spec, handle } as never, record, { heartbeat: async () => undefined }, sink, logger)).rejects.toMatchObject({
+      type: 'REBALANCE_IN_PROGRESS',
+    });
     expect(calls).toBe(1);
     expect(deadLetters).toEqual([]);
   });

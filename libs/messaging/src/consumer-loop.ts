@@ -1,7 +1,20 @@
 import { Logger } from '@nestjs/common';
 import { DEFAULT_RETRY_POLICY, DomainError, RefusalKind, mayRetry, retryDelayMs } from '@bin-alert/domain';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
-import { AppMetrics, Link, MESSAGING_ATTRIBUTES, ROOT_CONTEXT, SpanKind, activeSpan, inSpan, markFailed, spanContextOf, traceContextFrom, TRACE_PARENT_HEADER, withCorrelationId } from '@bin-alert/platform';
+import {
+  AppMetrics,
+  Link,
+  MESSAGING_ATTRIBUTES,
+  ROOT_CONTEXT,
+  SpanKind,
+  activeSpan,
+  inSpan,
+  markFailed,
+  spanContextOf,
+  traceContextFrom,
+  TRACE_PARENT_HEADER,
+  withCorrelationId,
+} from '@bin-alert/platform';
 import { BatchConsumerSpec, ConsumerSpec, HandlerContext, IncomingMessage, OutgoingMessage, PermanentMessageError } from './message-bus';
 
 /** One record as a driver fetched it, before parsing: the value is the JSON text as published. */
@@ -29,14 +42,7 @@ export type OutgoingMessageRaw = Omit<OutgoingMessage, 'value' | 'key'> & { key:
  * partition. Everything the handler logs or publishes carries the record's correlation id
  * (ADR 0010). Drivers only fetch records in order and commit after this returns.
  */
-export function deliverToHandler<T>(
-  spec: ConsumerSpec<T>,
-  record: FetchedRecord,
-  ctx: HandlerContext,
-  sink: DeadLetterSink,
-  logger: Logger,
-  metrics?: AppMetrics,
-): Promise<void> {
+export function deliverToHandler<T>(spec: ConsumerSpec<T>, record: FetchedRecord, ctx: HandlerContext, sink: DeadLetterSink, logger: Logger, metrics?: AppMetrics): Promise<void> {
   return inRecordScope(spec, record, () => handleRecord(spec, record, ctx, sink, logger, metrics));
 }
 
@@ -99,7 +105,11 @@ export async function deliverBatchToHandler<T>(
       await inSpan(
         `process ${first.topic}`,
         { kind: SpanKind.CONSUMER, parent: ROOT_CONTEXT, links, attributes: { ...recordAttributes(spec, first), [MESSAGING_ATTRIBUTES.batchCount]: parsed.length } },
-        () => spec.handleBatch(parsed.map((p) => p.message), ctx),
+        () =>
+          spec.handleBatch(
+            parsed.map((p) => p.message),
+            ctx,
+          ),
       );
       return;
     } catch (error) {
@@ -122,7 +132,13 @@ export async function deliverBatchToHandler<T>(
 }
 
 /** The record's value checked against the consumer's schema, or null once it is dead-lettered. */
-async function parseAtEdge<T>(spec: ConsumerSpec<T> | BatchConsumerSpec<T>, record: FetchedRecord, sink: DeadLetterSink, logger: Logger, metrics?: AppMetrics): Promise<IncomingMessage<T> | null> {
+async function parseAtEdge<T>(
+  spec: ConsumerSpec<T> | BatchConsumerSpec<T>,
+  record: FetchedRecord,
+  sink: DeadLetterSink,
+  logger: Logger,
+  metrics?: AppMetrics,
+): Promise<IncomingMessage<T> | null> {
   const { topic, partition, offset, headers } = record;
   try {
     const parsed = spec.schema.safeParse(JSON.parse(record.value ?? 'null'));
@@ -205,7 +221,14 @@ function whereOf(spec: { groupId: string }, record: FetchedRecord) {
   return { topic: record.topic, partition: record.partition, offset: record.offset, group: spec.groupId, correlationId: record.headers[HEADERS.correlationId] };
 }
 
-async function deadLetter(record: FetchedRecord, error: unknown, where: { group: string; attempts?: number }, sink: DeadLetterSink, logger: Logger, metrics?: AppMetrics): Promise<void> {
+async function deadLetter(
+  record: FetchedRecord,
+  error: unknown,
+  where: { group: string; attempts?: number },
+  sink: DeadLetterSink,
+  logger: Logger,
+  metrics?: AppMetrics,
+): Promise<void> {
   logger.error({ msg: 'message dead-lettered', ...where, error: String(error) });
   markFailed(activeSpan(), error);
   metrics?.deadLetters.inc({ topic: record.topic, group: where.group });

@@ -55,13 +55,25 @@ describe('KafkaMessageBus: a crashed consumer comes back', () => {
     await expect(readiness.check()).resolves.toBeUndefined();
 
     await bus.publish([{ topic, key: 'a', value: { n: 1 } }]);
-    await waitFor(async () => bus.consumerHealth()[0].state, (state) => state === 'down', { what: 'the consumer to crash' });
+    await waitFor(
+      async () => bus.consumerHealth()[0].state,
+      (state) => state === 'down',
+      { what: 'the consumer to crash' },
+    );
     await expect(readiness.check()).rejects.toThrow(new RegExp(`${groupId} down .*fenced \\(injected\\)`));
 
-    await waitFor(async () => handled, (h) => h.includes(1), { what: 'the record it crashed on, after the restart', timeoutMs: 45_000 });
+    await waitFor(
+      async () => handled,
+      (h) => h.includes(1),
+      { what: 'the record it crashed on, after the restart', timeoutMs: 45_000 },
+    );
     await expect(readiness.check()).resolves.toBeUndefined();
     await bus.publish([{ topic, key: 'a', value: { n: 2 } }]);
-    await waitFor(async () => handled, (h) => h.includes(2), { what: 'the next record' });
+    await waitFor(
+      async () => handled,
+      (h) => h.includes(2),
+      { what: 'the next record' },
+    );
     expect(crashes).toBe(1);
     expect(handled.filter((n) => n === 1)).toHaveLength(1);
     expect(giveUp).not.toHaveBeenCalled();

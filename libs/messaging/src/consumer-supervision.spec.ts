@@ -34,7 +34,12 @@ describe('ConsumerSupervisor: a crashed consumer is restarted, readiness sees it
     return { driver, attempt };
   }
 
-  const policy = (giveUp: ConsumerSupervisionPolicy['giveUp']): ConsumerSupervisionPolicy => ({ initialRestartDelayMs: 1_000, maxRestartDelayMs: 4_000, giveUpAfterMs: 20_000, giveUp });
+  const policy = (giveUp: ConsumerSupervisionPolicy['giveUp']): ConsumerSupervisionPolicy => ({
+    initialRestartDelayMs: 1_000,
+    maxRestartDelayMs: 4_000,
+    giveUpAfterMs: 20_000,
+    giveUp,
+  });
 
   it('restarts a consumer that crashed, with a growing delay, and reports it down until it runs again', async () => {
     const giveUp = jest.fn();
@@ -109,7 +114,10 @@ describe('ConsumerSupervisor: a crashed consumer is restarted, readiness sees it
     const { attempt } = fakeDriver([coordinatorNotFound()]);
     const supervisor = new ConsumerSupervisor('dispatcher-email', attempt, policy(giveUp), logger, () => now);
     const start = supervisor.start();
-    const outcome = start.then(() => 'started', (error) => String(error));
+    const outcome = start.then(
+      () => 'started',
+      (error) => String(error),
+    );
     for (let second = 0; second < 30; second++) await advance(1_000);
     expect(await outcome).toContain('Failed to find group coordinator');
     expect(giveUp).toHaveBeenCalledTimes(1);
@@ -129,7 +137,8 @@ describe('ConsumerSupervisor: a crashed consumer is restarted, readiness sees it
 
 describe('start-up requests the broker may get over are retried (a fresh three-broker cluster)', () => {
   const logger = new Logger('test');
-  const notHosted = () => Object.assign(new Error('This server does not host this topic-partition'), { name: 'KafkaJSProtocolError', type: 'UNKNOWN_TOPIC_OR_PARTITION', retriable: true });
+  const notHosted = () =>
+    Object.assign(new Error('This server does not host this topic-partition'), { name: 'KafkaJSProtocolError', type: 'UNKNOWN_TOPIC_OR_PARTITION', retriable: true });
   const outOfRetries = (cause: Error) => Object.assign(new Error(cause.message), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false, cause });
 
   it('recognises a retriable broker answer, also as the cause of running out of retries, but not an unreachable broker', () => {

@@ -3,7 +3,17 @@ import { HEADERS, TOPICS, TopicSpec } from '@bin-alert/contracts';
 import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverBatchToHandler, deliverToHandler } from './consumer-loop';
 import { AppMetrics } from '@bin-alert/platform';
 import { BusInspection, ConsumerLag, ConsumerLagSource, GroupLag } from './consumer-lag';
-import { BatchConsumerSpec, ConsumerSpec, DEFAULT_MAX_BATCH_SIZE, HandlerContext, MessageBus, OutgoingMessage, RunningConsumer, isBatchConsumer, withContextHeaders } from './message-bus';
+import {
+  BatchConsumerSpec,
+  ConsumerSpec,
+  DEFAULT_MAX_BATCH_SIZE,
+  HandlerContext,
+  MessageBus,
+  OutgoingMessage,
+  RunningConsumer,
+  isBatchConsumer,
+  withContextHeaders,
+} from './message-bus';
 
 interface StoredRecord {
   offset: number;
@@ -113,7 +123,11 @@ export class InProcessBroker {
 
   ensureTopics(specs: TopicSpec[]): void {
     for (const spec of specs) {
-      if (!this.topics.has(spec.name)) this.topics.set(spec.name, Array.from({ length: spec.partitions }, () => new PartitionLog()));
+      if (!this.topics.has(spec.name))
+        this.topics.set(
+          spec.name,
+          Array.from({ length: spec.partitions }, () => new PartitionLog()),
+        );
     }
   }
 
@@ -162,10 +176,11 @@ export class InProcessBroker {
     const group = this.groups.get(groupId);
     if (!group) return 0;
     const owners = new Set<Member>();
-    for (const topic of group.topics) this.topics.get(topic)?.forEach((_, p) => {
-      const owner = group.ownerOf(topic, p);
-      if (owner) owners.add(owner);
-    });
+    for (const topic of group.topics)
+      this.topics.get(topic)?.forEach((_, p) => {
+        const owner = group.ownerOf(topic, p);
+        if (owner) owners.add(owner);
+      });
     return owners.size;
   }
 
@@ -185,7 +200,12 @@ export class InProcessBroker {
 
   /** Dead letters of `key` still kept, with the error and source topic from their headers (tests, ops). */
   deadLetters(key: string): Array<{ error: string; source: string }> {
-    return (this.topics.get(TOPICS.deadLetters) ?? []).flatMap((log) => log.records().filter((r) => r.key === key).map((r) => ({ error: r.headers[HEADERS.error] ?? '', source: r.headers[HEADERS.sourceTopic] ?? '' })));
+    return (this.topics.get(TOPICS.deadLetters) ?? []).flatMap((log) =>
+      log
+        .records()
+        .filter((r) => r.key === key)
+        .map((r) => ({ error: r.headers[HEADERS.error] ?? '', source: r.headers[HEADERS.sourceTopic] ?? '' })),
+    );
   }
 
   close(): void {

@@ -20,7 +20,11 @@ messageBusContract('Kafka', async () => {
   await dlq.subscribe({ topic: TOPICS.deadLetters, fromBeginning: true });
   await dlq.run({
     eachMessage: async ({ message }) =>
-      void letters.push({ key: message.key?.toString() ?? '', error: message.headers?.[HEADERS.error]?.toString() ?? '', source: message.headers?.[HEADERS.sourceTopic]?.toString() ?? '' }),
+      void letters.push({
+        key: message.key?.toString() ?? '',
+        error: message.headers?.[HEADERS.error]?.toString() ?? '',
+        source: message.headers?.[HEADERS.sourceTopic]?.toString() ?? '',
+      }),
   });
   return {
     // A short session: a stopped member's partitions move within seconds, as in the kill test.

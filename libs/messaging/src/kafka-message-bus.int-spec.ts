@@ -31,11 +31,16 @@ describe('KafkaMessageBus consumer loop', () => {
     await consumer.subscribe({ topic: TOPICS.deadLetters, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        if (message.key?.toString() === key) found.push({ error: message.headers?.[HEADERS.error]?.toString() ?? '', source: message.headers?.[HEADERS.sourceTopic]?.toString() ?? '' });
+        if (message.key?.toString() === key)
+          found.push({ error: message.headers?.[HEADERS.error]?.toString() ?? '', source: message.headers?.[HEADERS.sourceTopic]?.toString() ?? '' });
       },
     });
     try {
-      return await waitFor(async () => found, (f) => f.length > 0, { what: `dead letter for ${key}` });
+      return await waitFor(
+        async () => found,
+        (f) => f.length > 0,
+        { what: `dead letter for ${key}` },
+      );
     } finally {
       await consumer.disconnect();
     }
@@ -66,7 +71,11 @@ describe('KafkaMessageBus consumer loop', () => {
     });
     await raw.disconnect();
 
-    await waitFor(async () => handled, (h) => h.includes('fine'), { what: 'the good message after the poison ones' });
+    await waitFor(
+      async () => handled,
+      (h) => h.includes('fine'),
+      { what: 'the good message after the poison ones' },
+    );
     expect(handled).toEqual(['fine']);
     expect((await deadLettersFor('not-json'))[0]).toMatchObject({ source: topic, error: expect.stringContaining('SyntaxError') });
     expect((await deadLettersFor('wrong-shape'))[0].error).toContain('invalid message: n: Expected number');
@@ -74,12 +83,15 @@ describe('KafkaMessageBus consumer loop', () => {
     await consumer.stop();
   }, 60_000);
 
-  it('runs each handler under its record\'s correlation id, stamps it on what the handler publishes, and counts retries and dead letters', async () => {
+  it("runs each handler under its record's correlation id, stamps it on what the handler publishes, and counts retries and dead letters", async () => {
     const metrics = new AppMetrics('test');
     const counted = new KafkaMessageBus({ brokers: config.KAFKA_BROKERS, clientId: 'test-loop-metrics', metrics });
     const source = `test.consumer-loop.correlated.${randomUUID()}`;
     const onward = `test.consumer-loop.onward.${randomUUID()}`;
-    await counted.ensureTopics([{ name: source, partitions: 1 }, { name: onward, partitions: 1 }]);
+    await counted.ensureTopics([
+      { name: source, partitions: 1 },
+      { name: onward, partitions: 1 },
+    ]);
     const seen: Array<{ key: string; correlationId?: string }> = [];
     const group = `test-loop-${randomUUID()}`;
     const consumer = await counted.consume({
@@ -106,7 +118,11 @@ describe('KafkaMessageBus consumer loop', () => {
     await withCorrelationId('corr-loop-1', () => counted.publish([{ topic: source, key: 'with-id', value: { n: 1 } }]));
     await counted.publish([{ topic: source, key: 'unlucky-2', value: { n: 13 } }]);
 
-    await waitFor(async () => onwardHeaders, (h) => h['with-id'] !== undefined, { what: 'the onward record' });
+    await waitFor(
+      async () => onwardHeaders,
+      (h) => h['with-id'] !== undefined,
+      { what: 'the onward record' },
+    );
     expect(seen).toEqual([{ key: 'with-id', correlationId: 'corr-loop-1' }]);
     expect(onwardHeaders['with-id']).toBe('corr-loop-1');
     await deadLettersFor('unlucky-2');

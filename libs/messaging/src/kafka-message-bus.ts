@@ -159,7 +159,12 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
    * comes back. Resolves once the consumer first runs.
    */
   async consume<T>(spec: ConsumerSpec<T> | BatchConsumerSpec<T>): Promise<RunningConsumer> {
-    const supervisor = new ConsumerSupervisor(spec.groupId, (onCrash) => this.startConsumer(spec, onCrash), { ...DEFAULT_CONSUMER_SUPERVISION, ...this.options.consumerSupervision }, this.logger);
+    const supervisor = new ConsumerSupervisor(
+      spec.groupId,
+      (onCrash) => this.startConsumer(spec, onCrash),
+      { ...DEFAULT_CONSUMER_SUPERVISION, ...this.options.consumerSupervision },
+      this.logger,
+    );
     this.supervisors.add(supervisor);
     this.subscriptions.set(spec.groupId, spec.topics);
     const stop = async () => {
@@ -231,7 +236,14 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
             if (!isRunning() || isStale()) break;
             const chunk = batch.messages.slice(from, from + size);
             await keepingMembership(heartbeat, heartbeatInterval, () =>
-              deliverBatchToHandler(spec, chunk.map((m) => fetchedRecord(batch.topic, batch.partition, m)), { heartbeat }, this, this.logger, this.options.metrics),
+              deliverBatchToHandler(
+                spec,
+                chunk.map((m) => fetchedRecord(batch.topic, batch.partition, m)),
+                { heartbeat },
+                this,
+                this.logger,
+                this.options.metrics,
+              ),
             );
             resolveOffset(chunk[chunk.length - 1].offset);
             await heartbeat();
@@ -244,7 +256,9 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
         autoCommit: true,
         partitionsConsumedConcurrently,
         eachMessage: async ({ topic, partition, message, heartbeat }) => {
-          await keepingMembership(heartbeat, heartbeatInterval, () => deliverToHandler(spec, fetchedRecord(topic, partition, message), { heartbeat }, this, this.logger, this.options.metrics));
+          await keepingMembership(heartbeat, heartbeatInterval, () =>
+            deliverToHandler(spec, fetchedRecord(topic, partition, message), { heartbeat }, this, this.logger, this.options.metrics),
+          );
         },
       });
     }
@@ -309,7 +323,13 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
  * metadata request can get "This server does not host this topic-partition" for a few seconds;
  * it used to end the app's start-up (docs/reliability.md, finding 6).
  */
-export async function retryWhileStarting<R>(what: string, work: () => Promise<R>, budgetMs: number, logger: Logger, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<R> {
+export async function retryWhileStarting<R>(
+  what: string,
+  work: () => Promise<R>,
+  budgetMs: number,
+  logger: Logger,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Promise<R> {
   const startedAt = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {

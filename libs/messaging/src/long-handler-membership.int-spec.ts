@@ -29,28 +29,44 @@ describe('KafkaMessageBus: a handler longer than the session', () => {
     await bus.close();
   });
 
-  it.each(['handle', 'handleBatch'] as const)('keeps the membership while %s runs, and handles the record once', async (form) => {
-    const started: number[] = [];
-    const finished: number[] = [];
-    const work = async (n: number) => {
-      started.push(n);
-      // Twice the session, and no heartbeat asked for.
-      await new Promise((r) => setTimeout(r, 12_000));
-      finished.push(n);
-    };
-    const schema = z.object({ n: z.number() });
-    const groupId = `test-long-handler-${form}-${randomUUID()}`;
-    const consumer = await bus.consume(
-      form === 'handle'
-        ? { groupId, topics: [topic], schema, maxWaitMs: 100, handle: (m) => work(m.value.n) }
-        : { groupId, topics: [topic], schema, maxWaitMs: 100, handleBatch: async (ms) => { for (const m of ms) await work(m.value.n); } },
-    );
-    const n = Date.now();
-    await bus.publish([{ topic, key: 'a', value: { n } }]);
-    await waitFor(async () => finished, (f) => f.includes(n), { what: 'the long handler to finish', timeoutMs: 30_000 });
-    // Long enough for an expelled consumer to rejoin, fetch the uncommitted record and start it again.
-    await new Promise((r) => setTimeout(r, 8_000));
-    expect(started.filter((s) => s === n)).toHaveLength(1);
-    await consumer.stop();
-  }, 60_000);
+  it.each(['handle', 'handleBatch'] as const)(
+    'keeps the membership while %s runs, and handles the record once',
+    async (form) => {
+      const started: number[] = [];
+      const finished: number[] = [];
+      const work = async (n: number) => {
+        started.push(n);
+        // Twice the session, and no heartbeat asked for.
+        await new Promise((r) => setTimeout(r, 12_000));
+        finished.push(n);
+      };
+      const schema = z.object({ n: z.number() });
+      const groupId = `test-long-handler-${form}-${randomUUID()}`;
+      const consumer = await bus.consume(
+        form === 'handle'
+          ? { groupId, topics: [topic], schema, maxWaitMs: 100, handle: (m) => work(m.value.n) }
+          : {
+              groupId,
+              topics: [topic],
+              schema,
+              maxWaitMs: 100,
+              handleBatch: async (ms) => {
+                for (const m of ms) await work(m.value.n);
+              },
+            },
+      );
+      const n = Date.now();
+      await bus.publish([{ topic, key: 'a', value: { n } }]);
+      await waitFor(
+        async () => finished,
+        (f) => f.includes(n),
+        { what: 'the long handler to finish', timeoutMs: 30_000 },
+      );
+      // Long enough for an expelled consumer to rejoin, fetch the uncommitted record and start it again.
+      await new Promise((r) => setTimeout(r, 8_000));
+      expect(started.filter((s) => s === n)).toHaveLength(1);
+      await consumer.stop();
+    },
+    60_000,
+  );
 });

@@ -90,7 +90,11 @@ describe('MessageBusServer: @EventPattern handlers as consumers of the MessageBu
     const { bus } = await started(Consumers);
     await bus.publish([{ topic: TOPIC, key: 'k1', value: { n: 1 }, headers: { [HEADERS.correlationId]: 'corr-1' } }]);
 
-    await waitFor(async () => [...seen], (s) => s.length === 3, { what: 'three handlers' });
+    await waitFor(
+      async () => [...seen],
+      (s) => s.length === 3,
+      { what: 'three handlers' },
+    );
     expect(seen.sort()).toEqual(['batch 1', 'first n=1 key=k1 correlation=corr-1', 'second n=1 attempt=1']);
     expect(broker.inspect().consumerGroups.map((g) => g.groupId)).toEqual(['test-batch', 'test-first', 'test-second']);
   });
@@ -102,8 +106,16 @@ describe('MessageBusServer: @EventPattern handlers as consumers of the MessageBu
       { topic: TOPIC, key: 'refused', value: { n: 13 } },
     ]);
 
-    await waitFor(async () => broker.deadLetters('refused'), (d) => d.length === 1, { what: 'the dead letter of 13' });
-    await waitFor(async () => [...seen], (s) => s.includes('second n=2 attempt=2'), { what: 'the retry of 2' });
+    await waitFor(
+      async () => broker.deadLetters('refused'),
+      (d) => d.length === 1,
+      { what: 'the dead letter of 13' },
+    );
+    await waitFor(
+      async () => [...seen],
+      (s) => s.includes('second n=2 attempt=2'),
+      { what: 'the retry of 2' },
+    );
     expect(broker.deadLetters('refused')).toEqual([{ error: expect.stringMatching(/^PermanentMessageError\b.*thirteen is refused for good/), source: TOPIC }]);
     expect(attempts.get(13)).toBe(1);
     expect(broker.deadLetters('retried')).toEqual([]);

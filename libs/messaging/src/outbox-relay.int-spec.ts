@@ -57,7 +57,11 @@ describe('OutboxRelay', () => {
     relay.start();
     try {
       await waitFor(pendingFor, (n) => n === 0, { what: 'outbox record published' });
-      await waitFor(async () => seen.length, (n) => n === 1, { what: 'record consumed from Kafka' });
+      await waitFor(
+        async () => seen.length,
+        (n) => n === 1,
+        { what: 'record consumed from Kafka' },
+      );
       expect(JSON.parse(seen[0])).toEqual({ probe: alertId });
     } finally {
       await relay.stop();
@@ -101,7 +105,11 @@ describe('OutboxRelay', () => {
       expect(dead.published_at).toBeNull();
       expect(dead.dead_lettered_at).not.toBeNull();
       expect(dead.last_error).toBeTruthy();
-      await waitFor(async () => deadLetters.length, (n) => n === 1, { what: 'dead letter consumed' });
+      await waitFor(
+        async () => deadLetters.length,
+        (n) => n === 1,
+        { what: 'dead letter consumed' },
+      );
       expect(deadLetters[0].headers).toMatchObject({ 'x-source-topic': missingTopic });
       expect(await outbox.countPending()).toBe(0);
     } finally {

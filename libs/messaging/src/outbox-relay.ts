@@ -1,7 +1,19 @@
 import { Logger } from '@nestjs/common';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
 import type { OutboxDrainResult, OutboxPublishing, OutboxRepository } from '@bin-alert/persistence';
-import { AppMetrics, MESSAGING_ATTRIBUTES, SpanKind, TRACE_PARENT_HEADER, markFailed, startSpan, traceContextFrom, traceHeaders, withCorrelationId, withoutCorrelationId, withoutTraceContext } from '@bin-alert/platform';
+import {
+  AppMetrics,
+  MESSAGING_ATTRIBUTES,
+  SpanKind,
+  TRACE_PARENT_HEADER,
+  markFailed,
+  startSpan,
+  traceContextFrom,
+  traceHeaders,
+  withCorrelationId,
+  withoutCorrelationId,
+  withoutTraceContext,
+} from '@bin-alert/platform';
 import type { MessageBus, OutgoingMessage } from './message-bus';
 
 /** The relay of the running app, for the services that kick it after committing an outbox record. */
@@ -63,9 +75,11 @@ export class OutboxRelay {
       let drained: OutboxDrainResult;
       do {
         drained = await this.outbox.publishPending(this.batchSize, this.publishing);
-        if (drained.deadLettered > 0) this.logger.error({ msg: 'outbox records dead-lettered: Kafka refused them while accepting others', count: drained.deadLettered, error: String(drained.firstError) });
+        if (drained.deadLettered > 0)
+          this.logger.error({ msg: 'outbox records dead-lettered: Kafka refused them while accepting others', count: drained.deadLettered, error: String(drained.firstError) });
         if (drained.published === 0 && drained.failed > 0) throw drained.firstError;
-        if (drained.failed > 0) this.logger.warn({ msg: 'outbox records refused by Kafka; they stay pending and are retried', count: drained.failed, error: String(drained.firstError) });
+        if (drained.failed > 0)
+          this.logger.warn({ msg: 'outbox records refused by Kafka; they stay pending and are retried', count: drained.failed, error: String(drained.firstError) });
       } while (drained.published + drained.deadLettered === this.batchSize);
       if (this.failingSince !== null) {
         this.logger.log({ msg: 'outbox relay recovered', downForMs: Date.now() - this.failingSince });
@@ -83,7 +97,10 @@ export class OutboxRelay {
     return {
       maxAttempts: this.maxAttempts,
       publish: (records) =>
-        publishTraced(this.bus, records.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers, ...(r.partition === undefined ? {} : { partition: r.partition }) }))),
+        publishTraced(
+          this.bus,
+          records.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers, ...(r.partition === undefined ? {} : { partition: r.partition }) })),
+        ),
       deadLetter: async (record, error) => {
         await this.bus.publish([
           {
@@ -111,7 +128,12 @@ async function publishTraced(bus: MessageBus, messages: OutgoingMessage[]): Prom
           startSpan(`publish ${m.topic}`, {
             kind: SpanKind.PRODUCER,
             parent: traceContextFrom(m.headers ?? {}),
-            attributes: { [MESSAGING_ATTRIBUTES.system]: 'kafka', [MESSAGING_ATTRIBUTES.operationType]: 'send', [MESSAGING_ATTRIBUTES.destination]: m.topic, [MESSAGING_ATTRIBUTES.messageKey]: m.key },
+            attributes: {
+              [MESSAGING_ATTRIBUTES.system]: 'kafka',
+              [MESSAGING_ATTRIBUTES.operationType]: 'send',
+              [MESSAGING_ATTRIBUTES.destination]: m.topic,
+              [MESSAGING_ATTRIBUTES.messageKey]: m.key,
+            },
           }),
         )
       : null,

@@ -16,7 +16,7 @@ describe('tracker callback URLs', () => {
     expect(messageStatusCallbackUrl('https://bin.example/tracker', 'a b', '')).toBe('https://bin.example/tracker/webhooks/twilio/message-status?deliveryId=a%20b');
   });
 
-  it("asks Twilio to retry status callbacks through connection overrides in the fragment, which are configurable", () => {
+  it('asks Twilio to retry status callbacks through connection overrides in the fragment, which are configurable', () => {
     expect(messageStatusCallbackUrl('https://bin.example', 'd', 'rc=3&rp=ct&tt=9000')).toBe('https://bin.example/webhooks/twilio/message-status?deliveryId=d#rc=3&rp=ct&tt=9000');
     expect(new URL(callStatusCallbackUrl('https://bin.example', 'd')).hash).toBe('#rc=5&rp=all');
   });

@@ -38,7 +38,10 @@ describe('reports: the reader sees their BINs only', () => {
 
   it('refuses an unknown BIN with the field, and another BIN with its name', async () => {
     const { reports } = service();
-    await expect(reports.messagesSent(board, { ...period, binIds: ['atlantis'] })).rejects.toMatchObject({ code: 'input.invalid', problems: [{ field: 'bins', reason: "unknown BIN 'atlantis'" }] });
+    await expect(reports.messagesSent(board, { ...period, binIds: ['atlantis'] })).rejects.toMatchObject({
+      code: 'input.invalid',
+      problems: [{ field: 'bins', reason: "unknown BIN 'atlantis'" }],
+    });
     await expect(reports.messagesSent(board, { ...period, binIds: ['moorsel'] })).rejects.toMatchObject({ code: 'bin.outside_scope', message: 'not your BIN: moorsel' });
   });
 

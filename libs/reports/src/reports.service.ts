@@ -46,7 +46,10 @@ export class ReportsService {
       const problems = unknown.map((id) => ({ field: 'bins', reason: `unknown BIN '${id}'` }));
       throw new DomainError('input.invalid', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), { problems });
     }
-    const outside = binsOutsideScope(reader, known.map((b) => ({ id: b.id, policeZone: b.policeZone })));
+    const outside = binsOutsideScope(
+      reader,
+      known.map((b) => ({ id: b.id, policeZone: b.policeZone })),
+    );
     if (outside.length > 0) throw new DomainError('bin.outside_scope', `not your BIN: ${outside.join(', ')}`);
     return asked;
   }

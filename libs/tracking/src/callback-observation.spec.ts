@@ -7,7 +7,17 @@ const CA = `CA${'0123456789abcdef'.repeat(2)}`;
 
 describe('Twilio SMS status callbacks', () => {
   const form = (extra: Record<string, string>) =>
-    messageStatusForm.parse({ AccountSid: 'AC0', ApiVersion: '2010-04-01', From: '+32460200100', To: '+32470000001', MessageSid: SM, SmsSid: SM, SmsStatus: 'x', NewField: 'ignored', ...extra });
+    messageStatusForm.parse({
+      AccountSid: 'AC0',
+      ApiVersion: '2010-04-01',
+      From: '+32460200100',
+      To: '+32470000001',
+      MessageSid: SM,
+      SmsSid: SM,
+      SmsStatus: 'x',
+      NewField: 'ignored',
+      ...extra,
+    });
 
   it.each([
     [{ MessageStatus: 'sent' }, { status: 'sent' }, undefined],
@@ -36,7 +46,10 @@ describe('Twilio call status callbacks and the Gather action', () => {
     [{ CallStatus: 'initiated' }, { status: 'sent' }],
     [{ CallStatus: 'ringing' }, { status: 'sent' }],
     [{ CallStatus: 'in-progress', AnsweredBy: 'human' }, { status: 'answered' }],
-    [{ CallStatus: 'completed', AnsweredBy: 'machine_end_beep', CallDuration: '31' }, { status: 'delivered', reason: 'answered_by_machine' }],
+    [
+      { CallStatus: 'completed', AnsweredBy: 'machine_end_beep', CallDuration: '31' },
+      { status: 'delivered', reason: 'answered_by_machine' },
+    ],
     [{ CallStatus: 'no-answer' }, { status: 'no_answer', reason: 'no_answer' }],
     [{ CallStatus: 'busy' }, { status: 'busy', reason: 'line_busy' }],
   ])('%j → %j', (extra, mapping) => {
@@ -59,7 +72,15 @@ describe('Twilio call status callbacks and the Gather action', () => {
 
 describe('SendGrid events', () => {
   const batch = sendGridEventBatch.parse([
-    { email: 'a@example.be', timestamp: 1_796_000_000, event: 'delivered', sg_event_id: 'ev-1', sg_message_id: 'LRzXl_NHStOGhQ4kofSm_A.filter0001.1.0', delivery_id: D, response: '250 OK' },
+    {
+      email: 'a@example.be',
+      timestamp: 1_796_000_000,
+      event: 'delivered',
+      sg_event_id: 'ev-1',
+      sg_message_id: 'LRzXl_NHStOGhQ4kofSm_A.filter0001.1.0',
+      delivery_id: D,
+      response: '250 OK',
+    },
     { email: 'b@example.be', timestamp: 1_796_000_001, event: 'bounce', type: 'bounce', bounce_classification: 'Invalid Address', sg_event_id: 'ev-2', delivery_id: D },
     { email: 'c@example.be', timestamp: 1_796_000_002, event: 'spamreport', sg_event_id: 'ev-3' },
     { email: 'd@example.be', event: 'processed' },

@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  Channel,
-  StatusMapping,
-  isVoiceAcknowledgement,
-  mapSendGridEvent,
-  mapTwilioCallStatus,
-  mapTwilioMessageStatus,
-} from '@bin-alert/domain';
+import { Channel, StatusMapping, isVoiceAcknowledgement, mapSendGridEvent, mapTwilioCallStatus, mapTwilioMessageStatus } from '@bin-alert/domain';
 import type { CallStatusForm, GatherForm, MessageStatusForm, SendGridEvent } from './provider-forms';
 
 /**

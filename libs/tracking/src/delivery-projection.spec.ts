@@ -7,7 +7,21 @@ import type { LiveCounters } from './live-counters';
 
 function event(deliveryId: string, status: DeliveryStatusEventV1['status']): DeliveryStatusEventV1 {
   const at = new Date(0).toISOString();
-  return { type: 'delivery.status', version: 1, eventId: `${deliveryId}-${status}`, deliveryId, alertId: 'a', memberId: 'm', channel: 'sms', status, provider: 'twilio', providerStatus: status, acknowledged: false, occurredAt: at, receivedAt: at };
+  return {
+    type: 'delivery.status',
+    version: 1,
+    eventId: `${deliveryId}-${status}`,
+    deliveryId,
+    alertId: 'a',
+    memberId: 'm',
+    channel: 'sms',
+    status,
+    provider: 'twilio',
+    providerStatus: status,
+    acknowledged: false,
+    occurredAt: at,
+    receivedAt: at,
+  };
 }
 
 const message = (value: DeliveryStatusEventV1) => ({ value, headers: {} }) as unknown as IncomingMessage<DeliveryStatusEventV1>;

@@ -48,7 +48,10 @@ export class DeliveryProjection {
 
   // Events are keyed by member: a delivery's events stay in order on one partition, while
   // partitions are applied side by side (one at a time left the projection far behind).
-  @EventPattern(TOPICS.deliveryEvents, consumerGroup({ groupId: TRACKER_PROJECTION_GROUP, schema: deliveryStatusEventV1, partitionsConcurrently: 3, batch: { maxBatchSize: PROJECTION_BATCH_SIZE } }))
+  @EventPattern(
+    TOPICS.deliveryEvents,
+    consumerGroup({ groupId: TRACKER_PROJECTION_GROUP, schema: deliveryStatusEventV1, partitionsConcurrently: 3, batch: { maxBatchSize: PROJECTION_BATCH_SIZE } }),
+  )
   async project(@Payload() messages: IncomingMessage<DeliveryStatusEventV1>[]): Promise<void> {
     await this.partitionShares.submit(messages.map((m) => ({ event: m.value, correlationId: m.headers[HEADERS.correlationId] })));
   }
@@ -68,14 +71,19 @@ export class DeliveryProjection {
     }
     const changed = outcomes.filter((o) => o.transitioned || o.acknowledgedNow);
     for (const o of outcomes) {
-      if (!o.transitioned && !o.acknowledgedNow) logged(o.deliveryId, () => this.logger.debug({ msg: 'delivery event changed nothing', deliveryId: o.deliveryId, current: o.status, incoming: about.get(o.deliveryId)?.event.status }));
+      if (!o.transitioned && !o.acknowledgedNow)
+        logged(o.deliveryId, () =>
+          this.logger.debug({ msg: 'delivery event changed nothing', deliveryId: o.deliveryId, current: o.status, incoming: about.get(o.deliveryId)?.event.status }),
+        );
     }
     if (changed.length === 0) return;
     await this.counters.recordAll(changed);
     for (const o of changed) {
       for (const status of o.reached) this.metrics.deliveryStatuses.inc({ channel: o.channel, status });
       if (o.acknowledgedNow) this.metrics.deliveriesAcknowledged.inc({ channel: o.channel });
-      logged(o.deliveryId, () => this.logger.debug({ msg: 'delivery status applied', alertId: o.alertId, deliveryId: o.deliveryId, channel: o.channel, from: o.previousStatus, to: o.status }));
+      logged(o.deliveryId, () =>
+        this.logger.debug({ msg: 'delivery status applied', alertId: o.alertId, deliveryId: o.deliveryId, channel: o.channel, from: o.previousStatus, to: o.status }),
+      );
     }
   }
 }

@@ -7,9 +7,7 @@ import { z } from 'zod';
 const field = z.string().trim().min(1);
 const optional = z.string().trim().optional();
 
-export const messageStatusForm = z
-  .object({ MessageSid: field, MessageStatus: field, ErrorCode: optional, RawDlrDoneDate: optional })
-  .passthrough();
+export const messageStatusForm = z.object({ MessageSid: field, MessageStatus: field, ErrorCode: optional, RawDlrDoneDate: optional }).passthrough();
 export type MessageStatusForm = z.infer<typeof messageStatusForm>;
 
 export const callStatusForm = z.object({ CallSid: field, CallStatus: field, AnsweredBy: optional, Timestamp: optional }).passthrough();
@@ -22,9 +20,7 @@ export type VoiceAnswerForm = z.infer<typeof voiceAnswerForm>;
 export const gatherForm = z.object({ CallSid: field, Digits: optional, CallStatus: optional }).passthrough();
 export type GatherForm = z.infer<typeof gatherForm>;
 
-export const inboundSmsForm = z
-  .object({ MessageSid: field, From: field, Body: z.string().default(''), OptOutType: optional })
-  .passthrough();
+export const inboundSmsForm = z.object({ MessageSid: field, From: field, Body: z.string().default(''), OptOutType: optional }).passthrough();
 export type InboundSmsForm = z.infer<typeof inboundSmsForm>;
 
 /** One SendGrid event; custom args (delivery_id) are flattened to the top level. */

@@ -3,7 +3,20 @@ import { DomainError } from '@bin-alert/domain';
 import { DeliveryStatusEventV1, HEADERS, TOPICS, deliveryEventId } from '@bin-alert/contracts';
 import { MESSAGE_BUS, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { DeliveryTrackingRepository, TrackedDelivery } from '@bin-alert/persistence';
-import { Link, ROOT_CONTEXT, STORES, Span, Stores, TRACE_ATTRIBUTES, activeSpan, currentCorrelationId, inSpan, spanContextOf, withCorrelationId, withoutCorrelationId } from '@bin-alert/platform';
+import {
+  Link,
+  ROOT_CONTEXT,
+  STORES,
+  Span,
+  Stores,
+  TRACE_ATTRIBUTES,
+  activeSpan,
+  currentCorrelationId,
+  inSpan,
+  spanContextOf,
+  withCorrelationId,
+  withoutCorrelationId,
+} from '@bin-alert/platform';
 import { CallbackObservation } from './callback-observation';
 import { MicroBatcher } from './micro-batcher';
 import { WebhookStats } from './webhook-stats';
@@ -86,10 +99,8 @@ export class StatusEventPublisher {
     // it is a trace of its own, linked to its requests' (ADR 0020).
     this.batcher = new MicroBatcher(settings.ingestBatch, (callbacks) =>
       withoutCorrelationId(() =>
-        inSpan(
-          'record delivery statuses',
-          { parent: ROOT_CONTEXT, links: requestLinks(callbacks), attributes: { 'bin.callbacks': callbacks.length } },
-          (span) => this.publishBatch(callbacks, span),
+        inSpan('record delivery statuses', { parent: ROOT_CONTEXT, links: requestLinks(callbacks), attributes: { 'bin.callbacks': callbacks.length } }, (span) =>
+          this.publishBatch(callbacks, span),
         ),
       ),
     );
@@ -124,7 +135,14 @@ export class StatusEventPublisher {
       if (!results[i].delivery) {
         results[i].outcome = 'unknown_delivery';
         withCorrelationId(callbacks[i].correlationId, () =>
-          this.logger.warn({ msg: 'callback for an unknown delivery', provider: o.provider, channel: o.channel, deliveryId: o.deliveryId ?? null, providerStatus: o.providerStatus, providerId: o.providerId }),
+          this.logger.warn({
+            msg: 'callback for an unknown delivery',
+            provider: o.provider,
+            channel: o.channel,
+            deliveryId: o.deliveryId ?? null,
+            providerStatus: o.providerStatus,
+            providerId: o.providerId,
+          }),
         );
         return;
       }
@@ -162,7 +180,13 @@ export class StatusEventPublisher {
     }
 
     const count = (outcome: ObservationOutcome) => results.filter((r) => r.outcome === outcome).length;
-    await this.stats.add({ published: count('published'), duplicate: count('duplicate'), unknown_delivery: count('unknown_delivery'), ignored: count('ignored'), retry_later: count('in_flight') });
+    await this.stats.add({
+      published: count('published'),
+      duplicate: count('duplicate'),
+      unknown_delivery: count('unknown_delivery'),
+      ignored: count('ignored'),
+      retry_later: count('in_flight'),
+    });
     return results;
   }
 

@@ -175,7 +175,9 @@ export function FollowUpPanel(props: { dashboard: AlertDashboard }) {
       )}
       <dialog ref={dialog} class="confirm confirm-live" aria-labelledby="follow-up-confirm-title">
         <h2 id="follow-up-confirm-title">{t(kind === 'cancel' ? 'confirmCancelTitle' : 'confirmUpdateTitle')}</h2>
-        <p data-testid="follow-up-reach">{t('confirmFollowUp', { detail: t('reachDetail', { sms: format.number(reach.sms), email: format.number(reach.email), voice: format.number(reach.voice) }) })}</p>
+        <p data-testid="follow-up-reach">
+          {t('confirmFollowUp', { detail: t('reachDetail', { sms: format.number(reach.sms), email: format.number(reach.email), voice: format.number(reach.voice) }) })}
+        </p>
         <div class="actions">
           <button type="button" onClick={() => dialog.current?.close()}>
             {t('cancel')}

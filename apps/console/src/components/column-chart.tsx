@@ -46,7 +46,17 @@ export function ColumnChart(props: { title: string; series: ColumnSeries[]; grou
         <g data-group={g.key}>
           {props.series.map((s, j) => {
             const value = g.values[s.key] ?? 0;
-            return <rect x={AXIS + i * GROUP_WIDTH + 5 + j * column} y={y(value)} width={column - 1} height={TOP + HEIGHT - y(value)} class={`columns-bar tone-${s.tone}`} data-series={s.key} data-value={value} />;
+            return (
+              <rect
+                x={AXIS + i * GROUP_WIDTH + 5 + j * column}
+                y={y(value)}
+                width={column - 1}
+                height={TOP + HEIGHT - y(value)}
+                class={`columns-bar tone-${s.tone}`}
+                data-series={s.key}
+                data-value={value}
+              />
+            );
           })}
           <text x={AXIS + i * GROUP_WIDTH + GROUP_WIDTH / 2} y={TOP + HEIGHT + 14} text-anchor="middle" class="columns-label">
             {g.label}

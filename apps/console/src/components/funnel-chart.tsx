@@ -23,7 +23,13 @@ export function FunnelChart(props: { bars: Bar[]; title: string; testId?: string
   const height = props.bars.length * ROW;
   const width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH;
   return (
-    <svg class="funnel" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${props.title}: ${props.bars.map((b) => `${b.label} ${format.number(b.value)}`).join(', ')}`} data-testid={props.testId}>
+    <svg
+      class="funnel"
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={`${props.title}: ${props.bars.map((b) => `${b.label} ${format.number(b.value)}`).join(', ')}`}
+      data-testid={props.testId}
+    >
       {props.bars.map((bar, i) => {
         const y = i * ROW;
         const w = bar.value === 0 ? 0 : Math.max(2, (bar.value / max) * BAR_WIDTH);

@@ -107,7 +107,12 @@ export function AlertListPage() {
                   return (
                     <td class="num">
                       {format.number(counts.delivered ?? 0)} / {format.number(total)}
-                      {failed > 0 && <span class="bad"> · {format.number(failed)} {t('failedShort')}</span>}
+                      {failed > 0 && (
+                        <span class="bad">
+                          {' '}
+                          · {format.number(failed)} {t('failedShort')}
+                        </span>
+                      )}
                     </td>
                   );
                 })}

@@ -16,7 +16,6 @@ type Texts = Record<Lang, Text>;
 const emptyText = (): Text => ({ title: '', body: '', instruction: '', contact: '' });
 const emptyTexts = (): Texts => ({ nl: emptyText(), fr: emptyText(), de: emptyText(), en: emptyText() });
 
-
 /**
  * Compose and send. The SMS counter and the voice script come from the domain's own rendering
  * (libs/domain, bundled as is), so what the operator sees is what members get.
@@ -68,7 +67,10 @@ export function ComposePage() {
   const toggleAll = () => setChosen(allChosen ? new Set() : new Set(zoneBins.map((b) => b.id)));
   const chosenNames = zoneBins.filter((b) => chosen.has(b.id)).map((b) => b.name);
 
-  const content: AlertContent = useMemo(() => ({ alertId: 'preview', urgency, redistributionAllowed: redistribution, texts: filledTexts(texts) as Partial<Texts> }), [urgency, redistribution, texts]);
+  const content: AlertContent = useMemo(
+    () => ({ alertId: 'preview', urgency, redistributionAllowed: redistribution, texts: filledTexts(texts) as Partial<Texts> }),
+    [urgency, redistribution, texts],
+  );
   const hasText = Object.keys(content.texts).length > 0;
   const voiceLanguage: Lang = content.texts[previewLanguage] ? previewLanguage : ((Object.keys(content.texts)[0] as Lang) ?? previewLanguage);
 
@@ -114,13 +116,7 @@ export function ComposePage() {
         <legend>{t('modeLegend')}</legend>
         {(['test', 'live'] as const).map((m) => (
           <label class={`mode-option mode-option-${m}`}>
-            <input
-              type="radio"
-              name="mode"
-              value={m}
-              checked={mode === m}
-              onChange={() => setMode(m)}
-            />
+            <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} />
             {t(m === 'test' ? 'modeTest' : 'modeLive')}
           </label>
         ))}
@@ -204,20 +200,16 @@ export function ComposePage() {
           <legend>{t('textsLegend')}</legend>
           <div class="texts">
             {LANGUAGES.map((lang) => (
-              <LanguageText
-                lang={lang}
-                text={texts[lang]}
-                content={content}
-                onChange={(text) => setTexts({ ...texts, [lang]: text })}
-                onFocus={() => setPreviewLanguage(lang)}
-              />
+              <LanguageText lang={lang} text={texts[lang]} content={content} onChange={(text) => setTexts({ ...texts, [lang]: text })} onFocus={() => setPreviewLanguage(lang)} />
             ))}
           </div>
         </fieldset>
 
         <section class="voice-preview" aria-live="polite">
           <h2>{t('voicePreview', { lang: format.languageName(voiceLanguage) })}</h2>
-          <p data-testid="voice-script" lang={voiceLanguage}>{hasText ? renderVoice(content, voiceLanguage).script : t('voiceNone')}</p>
+          <p data-testid="voice-script" lang={voiceLanguage}>
+            {hasText ? renderVoice(content, voiceLanguage).script : t('voiceNone')}
+          </p>
         </section>
 
         <button type="submit" class={`send send-${mode}`} disabled={busy}>
@@ -268,7 +260,14 @@ function LanguageText(props: { lang: Lang; text: Text; content: AlertContent; on
       <label for={`instruction-${lang}`}>
         {t('instruction')} <span class="hint">({t('optional')})</span>
       </label>
-      <textarea id={`instruction-${lang}`} lang={lang} rows={2} maxLength={800} value={text.instruction} onInput={(e) => props.onChange({ ...text, instruction: e.currentTarget.value })} />
+      <textarea
+        id={`instruction-${lang}`}
+        lang={lang}
+        rows={2}
+        maxLength={800}
+        value={text.instruction}
+        onInput={(e) => props.onChange({ ...text, instruction: e.currentTarget.value })}
+      />
       <label for={`contact-${lang}`}>
         {t('contact')} <span class="hint">({t('optional')})</span>
       </label>

@@ -112,8 +112,8 @@ export function DashboardPage(props: { alertId: string }) {
       {alert && (
         <div class="alert-head">
           <p>
-            <AlertBadges status={alert.status} kind={alert.kind} messageType={alert.messageType} urgency={alert.urgency} /> <strong lang={textLanguage}>{text?.title}</strong> · {categoryName(t, alert.category)} ·{' '}
-            {alert.redistributionAllowed ? t('shareAllowed') : t('shareForbidden')}
+            <AlertBadges status={alert.status} kind={alert.kind} messageType={alert.messageType} urgency={alert.urgency} /> <strong lang={textLanguage}>{text?.title}</strong> ·{' '}
+            {categoryName(t, alert.category)} · {alert.redistributionAllowed ? t('shareAllowed') : t('shareForbidden')}
           </p>
           {alert.references && (
             <p>
@@ -131,7 +131,14 @@ export function DashboardPage(props: { alertId: string }) {
         {CHANNELS.map((channel) => {
           const data = dashboard?.channels[channel];
           return (
-            <article class="channel" data-testid={`channel-${channel}`} data-delivered={data?.funnel.delivered ?? 0} data-planned={data?.funnel.planned ?? 0} data-failed={data?.funnel.failed ?? 0} data-in-flight={data?.funnel.inFlight ?? 0}>
+            <article
+              class="channel"
+              data-testid={`channel-${channel}`}
+              data-delivered={data?.funnel.delivered ?? 0}
+              data-planned={data?.funnel.planned ?? 0}
+              data-failed={data?.funnel.failed ?? 0}
+              data-in-flight={data?.funnel.inFlight ?? 0}
+            >
               <h2>{t(channel)}</h2>
               {!data ? (
                 <p class="hint">{t('noDeliveries')}</p>

@@ -114,7 +114,13 @@ export function HistoryPage() {
       <p class="hint">{t('scopeHint')}</p>
       <YearPicker year={year} onChange={setYear} />
       {data && <Choices legend={t('binsLegend')} name="report-bins" options={data.bins.map((id) => ({ id, label: names[id] ?? id }))} chosen={bins} onChange={setBins} />}
-      <Choices legend={t('category')} name="report-categories" options={categoryNames.map((c) => ({ id: c.code, label: categoryName(t, c.code, c.name) }))} chosen={categories} onChange={setCategories} />
+      <Choices
+        legend={t('category')}
+        name="report-categories"
+        options={categoryNames.map((c) => ({ id: c.code, label: categoryName(t, c.code, c.name) }))}
+        chosen={categories}
+        onChange={setCategories}
+      />
       <ReportState problem={problem} loading={!data && !problem} />
       {data && (
         <>
@@ -203,9 +209,15 @@ export function MembershipPage() {
               {bins.map((b) => (
                 <tr data-bin={b.binId}>
                   <th scope="row">{names[b.binId] ?? b.binId}</th>
-                  <td class="num" data-column="active" data-value={b.active}>{format.number(b.active)}</td>
-                  <td class="num" data-column="joined" data-value={b.joined}>{format.number(b.joined)}</td>
-                  <td class="num" data-column="resigned" data-value={b.resigned}>{format.number(b.resigned)}</td>
+                  <td class="num" data-column="active" data-value={b.active}>
+                    {format.number(b.active)}
+                  </td>
+                  <td class="num" data-column="joined" data-value={b.joined}>
+                    {format.number(b.joined)}
+                  </td>
+                  <td class="num" data-column="resigned" data-value={b.resigned}>
+                    {format.number(b.resigned)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -26,7 +26,8 @@ export const de: Words = {
   signingIn: 'Anmeldung läuft…',
   badCredentials: 'Benutzername oder Passwort nicht akzeptiert.',
   tooManyAttempts: 'Zu viele Anmeldeversuche. Versuchen Sie es in {seconds} Sekunden erneut.',
-  loginMissing: 'Die Anmeldung ist auf diesem Server noch nicht möglich (POST /v1/auth/token antwortete {status}). Verwenden Sie ein Zugangstoken: Ein Administrator erstellt es mit "npm run token -- operator --zone <zone>".',
+  loginMissing:
+    'Die Anmeldung ist auf diesem Server noch nicht möglich (POST /v1/auth/token antwortete {status}). Verwenden Sie ein Zugangstoken: Ein Administrator erstellt es mit "npm run token -- operator --zone <zone>".',
   useToken: 'Ein Zugangstoken verwenden',
   token: 'Zugangstoken',
   useTokenButton: 'Mit diesem Token fortfahren',
@@ -224,7 +225,8 @@ export const de: Words = {
   followUpPrefilled: 'Mit der ursprünglichen Warnmeldung vorausgefüllt; ändern Sie, was nötig ist.',
   confirmUpdateTitle: 'Diese Aktualisierung jetzt senden?',
   confirmCancelTitle: 'Diesen Widerruf jetzt senden?',
-  confirmFollowUp: 'Die Nachricht geht genau an die Mitglieder, die die ursprüngliche Warnmeldung erreicht hat: {detail}. Neue Mitglieder, Abmeldungen und geänderte Einstellungen seither spielen keine Rolle.',
+  confirmFollowUp:
+    'Die Nachricht geht genau an die Mitglieder, die die ursprüngliche Warnmeldung erreicht hat: {detail}. Neue Mitglieder, Abmeldungen und geänderte Einstellungen seither spielen keine Rolle.',
   reachDetail: '{sms} Mitglied(er) per SMS, {email} per E-Mail, {voice} per Sprachanruf',
   confirmSendUpdate: 'Aktualisierung senden',
   confirmSendCancel: 'Widerruf senden',

@@ -23,7 +23,8 @@ export const en = {
   signingIn: 'Signing in…',
   badCredentials: 'Username or password not accepted.',
   tooManyAttempts: 'Too many sign-in attempts. Try again in {seconds} seconds.',
-  loginMissing: 'Sign-in is not available on this server yet (POST /v1/auth/token answered {status}). Use an access token instead: an administrator makes one with "npm run token -- operator --zone <zone>".',
+  loginMissing:
+    'Sign-in is not available on this server yet (POST /v1/auth/token answered {status}). Use an access token instead: an administrator makes one with "npm run token -- operator --zone <zone>".',
   useToken: 'Use an access token',
   token: 'Access token',
   useTokenButton: 'Continue with this token',

@@ -26,7 +26,8 @@ export const fr: Words = {
   signingIn: 'Connexion en cours…',
   badCredentials: 'Nom d’utilisateur ou mot de passe refusé.',
   tooManyAttempts: 'Trop de tentatives de connexion. Réessayez dans {seconds} secondes.',
-  loginMissing: 'La connexion n’est pas encore possible sur ce serveur (POST /v1/auth/token a répondu {status}). Utilisez un jeton d’accès : un administrateur en crée un avec "npm run token -- operator --zone <zone>".',
+  loginMissing:
+    'La connexion n’est pas encore possible sur ce serveur (POST /v1/auth/token a répondu {status}). Utilisez un jeton d’accès : un administrateur en crée un avec "npm run token -- operator --zone <zone>".',
   useToken: 'Utiliser un jeton d’accès',
   token: 'Jeton d’accès',
   useTokenButton: 'Continuer avec ce jeton',
@@ -224,7 +225,8 @@ export const fr: Words = {
   followUpPrefilled: 'Prérempli avec l’alerte d’origine ; modifiez ce qui doit l’être.',
   confirmUpdateTitle: 'Envoyer cette mise à jour maintenant ?',
   confirmCancelTitle: 'Envoyer cette annulation maintenant ?',
-  confirmFollowUp: 'Elle va exactement aux membres que l’alerte d’origine a atteints : {detail}. Les nouveaux membres, désinscriptions et changements de préférences intervenus depuis n’y changent rien.',
+  confirmFollowUp:
+    'Elle va exactement aux membres que l’alerte d’origine a atteints : {detail}. Les nouveaux membres, désinscriptions et changements de préférences intervenus depuis n’y changent rien.',
   reachDetail: '{sms} membre(s) par SMS, {email} par e-mail, {voice} par appel vocal',
   confirmSendUpdate: 'Envoyer la mise à jour',
   confirmSendCancel: 'Envoyer l’annulation',

@@ -42,7 +42,18 @@ describe('alert lifecycle over HTTP', () => {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, contentType: res.headers.get('content-type'), text, json: (() => { try { return JSON.parse(text); } catch { return undefined; } })() as any };
+    return {
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      text,
+      json: (() => {
+        try {
+          return JSON.parse(text);
+        } catch {
+          return undefined;
+        }
+      })() as any,
+    };
   };
   const announcements = async (alertId: string): Promise<any[]> =>
     (await db.query(`SELECT payload FROM outbox WHERE message_key = $1`, [alertId])).map((r: { payload: unknown }) => r.payload);
@@ -89,7 +100,11 @@ describe('alert lifecycle over HTTP', () => {
       const rejected = await call('POST', `/v1/alerts/${id}/reject`, supervisor, { reason: 'Foto ontbreekt; eerst de familie bellen.' });
       expect(rejected.status).toBe(200);
       expect(rejected.json.status).toBe('rejected');
-      expect((await call('GET', `/v1/alerts/${id}`, operator)).json).toMatchObject({ status: 'rejected', rejectedBy: 'sup-bart', rejectionReason: 'Foto ontbreekt; eerst de familie bellen.' });
+      expect((await call('GET', `/v1/alerts/${id}`, operator)).json).toMatchObject({
+        status: 'rejected',
+        rejectedBy: 'sup-bart',
+        rejectionReason: 'Foto ontbreekt; eerst de familie bellen.',
+      });
       expect((await call('POST', `/v1/alerts/${id}/approve`, otherSupervisor)).status).toBe(409);
       expect((await call('POST', `/v1/alerts/${id}/cancel`, operator, { texts: { nl: { title: 'x', body: 'y' } } })).status).toBe(409);
       expect(await announcements(id)).toEqual([]);
@@ -142,7 +157,15 @@ describe('alert lifecycle over HTTP', () => {
       expect(cancel.json.status).toBe('issued');
       const [event] = await announcements(cancel.json.id);
       // The cancel of the update reaches the recipients of the first alert; it inherits test, category and BINs.
-      expect(event).toMatchObject({ messageType: 'cancel', kind: 'test', referencesAlertId: update.json.id, audienceAlertId: original, category: 'missing_person', binIds: ['herdersem', 'moorsel'], urgency: 'urgent' });
+      expect(event).toMatchObject({
+        messageType: 'cancel',
+        kind: 'test',
+        referencesAlertId: update.json.id,
+        audienceAlertId: original,
+        category: 'missing_person',
+        binIds: ['herdersem', 'moorsel'],
+        urgency: 'urgent',
+      });
       expect((await call('GET', `/v1/alerts/${original}`, operator)).json.status).toBe('cancelled');
       expect((await call('GET', `/v1/alerts/${cancel.json.id}`, operator)).json).toMatchObject({ status: 'issued', messageType: 'cancel', references: update.json.id });
       // CAP 1.2: a Cancel references every earlier message of the alert, the original first, not only the update.
@@ -204,7 +227,9 @@ describe('alert lifecycle over HTTP', () => {
       const [event] = await announcements(res.json.id);
       expect(event.texts.nl).toEqual({ ...burglary.texts.nl, ...lines });
       const preview = await call('GET', `/v1/alerts/${res.json.id}/preview`, operator);
-      expect(preview.json.languages.nl.sms.body).toBe('Inbraken\nSluit ramen en deuren.\nLaat niemand binnen die u niet kent.\nContact: Wijkagent 053 72 43 00\nDit bericht mag gedeeld worden.');
+      expect(preview.json.languages.nl.sms.body).toBe(
+        'Inbraken\nSluit ramen en deuren.\nLaat niemand binnen die u niet kent.\nContact: Wijkagent 053 72 43 00\nDit bericht mag gedeeld worden.',
+      );
       const capExport = (await call('GET', `/v1/alerts/${res.json.id}/cap`, operator)).text;
       expect(capExport).toContain('<instruction>Laat niemand binnen die u niet kent.</instruction>');
       expect(capExport).toContain('<contact>Wijkagent 053 72 43 00</contact>');
@@ -227,14 +252,21 @@ describe('alert lifecycle over HTTP', () => {
     const sample = readFileSync(join(__dirname, '../../../../libs/domain/src/cap/samples/missing-person-alert.xml'), 'utf8');
     /** The sample with a fresh identifier and an expiry still ahead. */
     const capAlert = (identifier: string, change: (xml: string) => string = (x) => x) =>
-      change(sample.replace('PZ-AALST-2026-0042', identifier).replace(/<expires>[^<]*<\/expires>/g, `<expires>${new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, '+00:00')}</expires>`));
+      change(
+        sample
+          .replace('PZ-AALST-2026-0042', identifier)
+          .replace(/<expires>[^<]*<\/expires>/g, `<expires>${new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, '+00:00')}</expires>`),
+      );
     const postCap = (xml: string, authorization = operator) => call('POST', '/v1/alerts', authorization, xml, 'application/cap+xml');
     /** A CAP follow-up written from the export of alert `id`, referencing it. */
     const followUpOf = (exported: string, id: string, identifier: string, msgType: 'Update' | 'Cancel') =>
       exported
         .replace(`<identifier>${id}</identifier>`, `<identifier>${identifier}</identifier>`)
         .replace('<msgType>Alert</msgType>', `<msgType>${msgType}</msgType>`)
-        .replace('<scope>Public</scope>', `<scope>Public</scope><references>${exported.match(/<sender>(.*)<\/sender>/)![1]},${id},${exported.match(/<sent>(.*)<\/sent>/)![1]}</references>`);
+        .replace(
+          '<scope>Public</scope>',
+          `<scope>Public</scope><references>${exported.match(/<sender>(.*)<\/sender>/)![1]},${id},${exported.match(/<sent>(.*)<\/sent>/)![1]}</references>`,
+        );
 
     it.each([
       ['a bad urgency', (x: string) => x.replace('<urgency>Immediate</urgency>', '<urgency>Soon</urgency>'), 'alert.info[0].urgency'],
@@ -242,7 +274,11 @@ describe('alert lifecycle over HTTP', () => {
       ['an unknown BIN category', (x: string) => x.replace(/missing_person/g, 'ufo'), 'alert.info.eventCode'],
       ['an unknown BIN', (x: string) => x.replace(/<value>moorsel<\/value>/g, '<value>atlantis</value>'), 'alert.info.area.geocode[1]'],
       ['malformed XML', (x: string) => x.replace('</sender>', '</sendr>'), 'body'],
-      ['an Update referring to nothing known', (x: string) => x.replace('<msgType>Alert</msgType>', '<msgType>Update</msgType><references>someone,nothing,2026-11-29T10:00:00+01:00</references>'), 'alert.references'],
+      [
+        'an Update referring to nothing known',
+        (x: string) => x.replace('<msgType>Alert</msgType>', '<msgType>Update</msgType><references>someone,nothing,2026-11-29T10:00:00+01:00</references>'),
+        'alert.references',
+      ],
     ])('refuses %s with 400 naming the element, and writes nothing', async (_, change, field) => {
       const before = await rowCounts();
       const res = await postCap(capAlert(`INVALID-${field}`, change));

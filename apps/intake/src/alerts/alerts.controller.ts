@@ -137,7 +137,10 @@ export class AlertsController {
   @Get(':id/cap')
   @ApiDoc(DOCS.capExport)
   async cap(@Param('id', uuid) id: string, @Res() res: Response, @CurrentPrincipal() reader: Principal) {
-    res.status(200).type(CAP_MEDIA_TYPE).send(writeCapAlert(await this.alerts.capExportOf(id, reader)));
+    res
+      .status(200)
+      .type(CAP_MEDIA_TYPE)
+      .send(writeCapAlert(await this.alerts.capExportOf(id, reader)));
   }
 
   @Get(':id')

@@ -17,7 +17,11 @@ const lifecycleAnswer = z.object({
   issuedAt: z.string().datetime().nullable(),
   links: z.object({ self: z.string(), cap: z.string() }),
 });
-const created = { description: 'Stored (and audited); issued at once unless the zone requires approval.', headers: { Location: '/v1/alerts/{id}', 'x-correlation-id': 'the request’s correlation id' }, schema: lifecycleAnswer };
+const created = {
+  description: 'Stored (and audited); issued at once unless the zone requires approval.',
+  headers: { Location: '/v1/alerts/{id}', 'x-correlation-id': 'the request’s correlation id' },
+  schema: lifecycleAnswer,
+};
 const conflict = { description: 'The alert is not in a state that allows this (e.g. no longer awaiting approval, already cancelled, expired).' };
 const id = { id: z.string().uuid() };
 
@@ -35,23 +39,70 @@ export const ISSUE_ALERT_DOC: OperationDoc = {
   },
 };
 
-const preview = z.object({ smsSegmentBudget: z.number().int(), languages: z.array(z.record(z.unknown())).describe('per member language: what SMS, e-mail and voice will say, with SMS segments and encoding') });
+const preview = z.object({
+  smsSegmentBudget: z.number().int(),
+  languages: z.array(z.record(z.unknown())).describe('per member language: what SMS, e-mail and voice will say, with SMS segments and encoding'),
+});
 
 export const DOCS = {
-  draft: { summary: 'Store a draft (a board member’s proposal, or an operator’s)', description: 'Nothing is sent until the police issue it. Board members: non-urgent, own BINs only.', tags: ['alerts'], body: issueAlertRequest, responses: { 201: created } },
-  preview: { summary: 'What each channel would send, per language, for an alert not stored yet', tags: ['alerts'], body: issueAlertRequest, responses: { 200: { description: 'The preview.', schema: preview } } },
-  storedPreview: { summary: 'What each channel sends, per language, for a stored alert', tags: ['alerts'], params: id, responses: { 200: { description: 'The preview.', schema: preview }, 404: { description: 'No such alert the caller may see.' } } },
-  submit: { summary: 'Issue a draft (or send it for approval where the zone requires it)', tags: ['alerts'], params: id, responses: { 200: { description: 'Issued or awaiting approval.', schema: lifecycleAnswer }, 409: conflict } },
-  approve: { summary: 'Approve an alert awaiting approval: a supervisor other than its author', tags: ['alerts'], params: id, responses: { 200: { description: 'Issued.', schema: lifecycleAnswer }, 403: { description: 'Not a supervisor, or the alert’s own author.' }, 409: conflict } },
-  reject: { summary: 'Reject an alert awaiting approval, with the reason', tags: ['alerts'], params: id, body: rejectionRequest, responses: { 200: { description: 'Rejected; never sent.', schema: lifecycleAnswer }, 409: conflict } },
+  draft: {
+    summary: 'Store a draft (a board member’s proposal, or an operator’s)',
+    description: 'Nothing is sent until the police issue it. Board members: non-urgent, own BINs only.',
+    tags: ['alerts'],
+    body: issueAlertRequest,
+    responses: { 201: created },
+  },
+  preview: {
+    summary: 'What each channel would send, per language, for an alert not stored yet',
+    tags: ['alerts'],
+    body: issueAlertRequest,
+    responses: { 200: { description: 'The preview.', schema: preview } },
+  },
+  storedPreview: {
+    summary: 'What each channel sends, per language, for a stored alert',
+    tags: ['alerts'],
+    params: id,
+    responses: { 200: { description: 'The preview.', schema: preview }, 404: { description: 'No such alert the caller may see.' } },
+  },
+  submit: {
+    summary: 'Issue a draft (or send it for approval where the zone requires it)',
+    tags: ['alerts'],
+    params: id,
+    responses: { 200: { description: 'Issued or awaiting approval.', schema: lifecycleAnswer }, 409: conflict },
+  },
+  approve: {
+    summary: 'Approve an alert awaiting approval: a supervisor other than its author',
+    tags: ['alerts'],
+    params: id,
+    responses: { 200: { description: 'Issued.', schema: lifecycleAnswer }, 403: { description: 'Not a supervisor, or the alert’s own author.' }, 409: conflict },
+  },
+  reject: {
+    summary: 'Reject an alert awaiting approval, with the reason',
+    tags: ['alerts'],
+    params: id,
+    body: rejectionRequest,
+    responses: { 200: { description: 'Rejected; never sent.', schema: lifecycleAnswer }, 409: conflict },
+  },
   update: { summary: 'Send new text to exactly the members the original reached', tags: ['alerts'], params: id, body: followUpRequest, responses: { 201: created, 409: conflict } },
-  cancel: { summary: 'Cancel ("person found") to exactly the members the original reached; never waits for approval', tags: ['alerts'], params: id, body: followUpRequest, responses: { 201: created, 409: conflict } },
-  capExport: { summary: 'The alert as an OASIS CAP 1.2 document', tags: ['alerts'], params: id, responses: { 200: { description: 'CAP 1.2 XML.', contentType: 'application/cap+xml' }, 404: { description: 'No such alert the caller may see.' } } },
+  cancel: {
+    summary: 'Cancel ("person found") to exactly the members the original reached; never waits for approval',
+    tags: ['alerts'],
+    params: id,
+    body: followUpRequest,
+    responses: { 201: created, 409: conflict },
+  },
+  capExport: {
+    summary: 'The alert as an OASIS CAP 1.2 document',
+    tags: ['alerts'],
+    params: id,
+    responses: { 200: { description: 'CAP 1.2 XML.', contentType: 'application/cap+xml' }, 404: { description: 'No such alert the caller may see.' } },
+  },
 } satisfies Record<string, OperationDoc>;
 
 export const GET_ALERT_DOC: OperationDoc = {
   summary: 'An alert with its deliveries per channel and status',
-  description: 'Visible to callers whose scope covers at least one of its BINs (police: their zone; board members: their BINs; admins: all). Any other alert is answered 404, like one that does not exist.',
+  description:
+    'Visible to callers whose scope covers at least one of its BINs (police: their zone; board members: their BINs; admins: all). Any other alert is answered 404, like one that does not exist.',
   tags: ['alerts'],
   params: { id: z.string().uuid() },
   responses: {

@@ -25,7 +25,9 @@ describe('POST /v1/alerts', () => {
   });
 
   const rowCounts = async () => {
-    const [row] = await db.query(`SELECT (SELECT count(*) FROM alerts)::int AS alerts, (SELECT count(*) FROM alert_bins)::int AS bins, (SELECT count(*) FROM outbox)::int AS outbox, (SELECT count(*) FROM audit_log WHERE action = 'alert.issued')::int AS audit`);
+    const [row] = await db.query(
+      `SELECT (SELECT count(*) FROM alerts)::int AS alerts, (SELECT count(*) FROM alert_bins)::int AS bins, (SELECT count(*) FROM outbox)::int AS outbox, (SELECT count(*) FROM audit_log WHERE action = 'alert.issued')::int AS audit`,
+    );
     return row;
   };
   const post = (body: string, contentType = 'application/json', authorization = bearer()) =>

@@ -9,7 +9,9 @@ const text = z
     /** What to do; its own paragraph after the body on every channel (CAP `instruction`). */
     instruction: freeText({ max: INSTRUCTION_MAX, multiline: true }).optional().describe('What to do (CAP instruction): a paragraph of its own after the body on every channel'),
     /** Whom to call with information (CAP `contact`); never cut from an SMS before the body and the instruction. */
-    contact: freeText({ max: CONTACT_MAX }).optional().describe('Whom to call with information (CAP contact), e.g. "Politie Aalst 053 72 43 00": "Contact: …" on every channel, cut last from an SMS'),
+    contact: freeText({ max: CONTACT_MAX })
+      .optional()
+      .describe('Whom to call with information (CAP contact), e.g. "Politie Aalst 053 72 43 00": "Contact: …" on every channel, cut last from an SMS'),
   })
   .strict();
 

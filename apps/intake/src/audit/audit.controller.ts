@@ -29,5 +29,9 @@ export class AuditController {
 }
 
 function stringEntries(query: AuditQuery): Record<string, string> {
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(query)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
 }

@@ -79,9 +79,17 @@ describe('staff sign-in, roles, scope and audit', () => {
       expect(res.headers.get('cache-control')).toBe('no-store');
       const body = await res.json();
       expect(body).toMatchObject({ tokenType: 'Bearer', expiresIn: 28800, role: 'operator', policeZone: 'aalst', bins: [], account: { id: account.id, username: 'jan.operator' } });
-      expect((await call('POST', '/v1/alerts', `Bearer ${body.accessToken}`, { category: 'burglary', bins: ['moorsel'], texts: { nl: { title: 't', body: 'b' } } })).status).toBe(201);
+      expect((await call('POST', '/v1/alerts', `Bearer ${body.accessToken}`, { category: 'burglary', bins: ['moorsel'], texts: { nl: { title: 't', body: 'b' } } })).status).toBe(
+        201,
+      );
       const [row] = await auditRows('auth.login_succeeded', account.id);
-      expect(row).toMatchObject({ actor_account_id: account.id, actor_role: 'operator', target_type: 'account', user_agent: 'auth-int-spec', client_ip: expect.stringContaining('127.0.0.1') });
+      expect(row).toMatchObject({
+        actor_account_id: account.id,
+        actor_role: 'operator',
+        target_type: 'account',
+        user_agent: 'auth-int-spec',
+        client_ip: expect.stringContaining('127.0.0.1'),
+      });
     });
 
     it('answers an unknown username and a wrong password alike, and audits both', async () => {
@@ -253,7 +261,11 @@ describe('staff sign-in, roles, scope and audit', () => {
       ['for another audience', () => idp.sign(operatorClaims, { audience: 'someone-else' }), 'audience not accepted'],
       ['expired', () => idp.sign(operatorClaims, { expiresIn: '-1m' }), 'expired'],
       ['signed by a key the provider does not publish', async () => idp.sign(operatorClaims, { key: (await generateKeyPair('RS256')).privateKey }), 'bad signature'],
-      ['without a staff role', () => idp.sign({ ...operatorClaims, realm_access: { roles: ['offline_access'] } }), 'claim realm_access.roles: no role of operator, supervisor, board, admin'],
+      [
+        'without a staff role',
+        () => idp.sign({ ...operatorClaims, realm_access: { roles: ['offline_access'] } }),
+        'claim realm_access.roles: no role of operator, supervisor, board, admin',
+      ],
     ])('refuses a provider token %s with 401', async (_what, make, reason) => {
       const res = await call('GET', `/v1/alerts/${randomUUID()}`, `Bearer ${await make()}`);
       expect(res.status).toBe(401);
@@ -275,7 +287,16 @@ describe('staff sign-in, roles, scope and audit', () => {
           actor: { accountId: 'op-7', role: 'operator' },
           action: 'alert.issued',
           target: { type: 'alert', id },
-          details: { messageType: 'alert', kind: 'actual', references: null, category: 'missing_person', urgency: 'urgent', bins: ['arend'], redistributionAllowed: false, languages: ['nl'] },
+          details: {
+            messageType: 'alert',
+            kind: 'actual',
+            references: null,
+            category: 'missing_person',
+            urgency: 'urgent',
+            bins: ['arend'],
+            redistributionAllowed: false,
+            languages: ['nl'],
+          },
           userAgent: 'console/1.0',
           correlationId: 'corr-audit-1',
         }),
@@ -313,7 +334,9 @@ describe('staff sign-in, roles, scope and audit', () => {
       expect(document.openapi).toBe('3.1.0');
       const registered = registeredRoutes(app);
       expect(registered.length).toBeGreaterThan(10);
-      const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+      const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+      );
       // A route missing here needs @ApiDoc on its handler.
       expect(registered.filter((r) => !documented.includes(r))).toEqual([]);
       expect(documented.filter((d) => !registered.includes(d))).toEqual([]);
@@ -354,8 +377,14 @@ type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 /** "METHOD /path/{param}" for every route the HTTP server routes to a handler. */
 function registeredRoutes(app: INestApplication): string[] {
   const express = app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } };
-  return express.router.stack
-    // Nest mounts app-wide middleware (request context, metrics) as a catch-all route: not an endpoint.
-    .filter((layer) => layer.route && layer.route.path !== '/{*path}')
-    .flatMap((layer) => Object.keys(layer.route!.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`));
+  return (
+    express.router.stack
+      // Nest mounts app-wide middleware (request context, metrics) as a catch-all route: not an endpoint.
+      .filter((layer) => layer.route && layer.route.path !== '/{*path}')
+      .flatMap((layer) =>
+        Object.keys(layer.route!.methods)
+          .filter((m) => m !== '_all')
+          .map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`),
+      )
+  );
 }

@@ -35,8 +35,6 @@ export class ConsoleController {
     const body = await readFile(join(this.dir, 'assets', name)).catch(() => {
       throw new NotFoundException(`no console asset ${name}`);
     });
-    res
-      .set({ ...CONSOLE_SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[extname(name)], 'Cache-Control': 'public, max-age=31536000, immutable' })
-      .send(body);
+    res.set({ ...CONSOLE_SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[extname(name)], 'Cache-Control': 'public, max-age=31536000, immutable' }).send(body);
   }
 }

@@ -4,7 +4,10 @@ import { decodeAlertListCursor, encodeAlertListCursor } from './alert-list-curso
 /** created_at::text as PostgreSQL prints it in UTC, to the microsecond. */
 const printedTimestamp = fc
   .tuple(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), fc.integer({ min: 0, max: 999_999 }), fc.boolean())
-  .map(([date, micros, withMicros]) => `${String(date.getUTCFullYear()).padStart(4, '0')}${date.toISOString().slice(date.toISOString().indexOf('-', 1), 19).replace('T', ' ')}${withMicros ? `.${String(micros).padStart(6, '0')}` : ''}+00`);
+  .map(
+    ([date, micros, withMicros]) =>
+      `${String(date.getUTCFullYear()).padStart(4, '0')}${date.toISOString().slice(date.toISOString().indexOf('-', 1), 19).replace('T', ' ')}${withMicros ? `.${String(micros).padStart(6, '0')}` : ''}+00`,
+  );
 
 describe('alert-list cursors', () => {
   it('read back every cursor the API writes', () => {
@@ -21,7 +24,15 @@ describe('alert-list cursors', () => {
       fc.string({ unit: 'binary' }),
       fc.base64String(),
       fc.anything().map((v) => Buffer.from(JSON.stringify(v) ?? '').toString('base64url')),
-      fc.record({ createdAt: fc.oneof(fc.string(), printedTimestamp.map((t) => t.replace(/\d/, (d) => String((Number(d) + 5) % 10)))), id: fc.oneof(fc.uuid(), fc.string()) }).map((c) => Buffer.from(JSON.stringify(c)).toString('base64url')),
+      fc
+        .record({
+          createdAt: fc.oneof(
+            fc.string(),
+            printedTimestamp.map((t) => t.replace(/\d/, (d) => String((Number(d) + 5) % 10))),
+          ),
+          id: fc.oneof(fc.uuid(), fc.string()),
+        })
+        .map((c) => Buffer.from(JSON.stringify(c)).toString('base64url')),
     );
     fc.assert(
       fc.property(fc.oneof(forged, fc.anything()), (input) => {

@@ -62,12 +62,7 @@ export class AlertOverviewController {
    */
   @Get(':id/events')
   @ApiDoc(DASHBOARD_DOCS.events)
-  async events(
-    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  async events(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.dashboards.assertVisible(id, principal);
     const first = await this.dashboards.dashboard(id);
     res.status(200).set({

@@ -34,7 +34,7 @@ describe('alert overview, dashboard and ops endpoints', () => {
     await app?.close();
   });
 
-  it('lists the zone\'s alerts newest first, a page at a time, without repeating or skipping one', async () => {
+  it("lists the zone's alerts newest first, a page at a time, without repeating or skipping one", async () => {
     const first = await get('/v1/alerts?limit=2', bearer());
     expect(first.status).toBe(200);
     const page1 = (await first.json()) as { alerts: Array<{ id: string; title: string; bins: string[]; channels: object }>; next: string };
@@ -56,7 +56,7 @@ describe('alert overview, dashboard and ops endpoints', () => {
     expect((await get('/v1/alerts')).status).toBe(401);
   });
 
-  it('lists only the alerts in a given state, however far down: a supervisor\'s approval queue', async () => {
+  it("lists only the alerts in a given state, however far down: a supervisor's approval queue", async () => {
     const draft = await fetch(`${url}/v1/alerts/drafts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: bearer() },
@@ -79,7 +79,7 @@ describe('alert overview, dashboard and ops endpoints', () => {
     expect(body.errors.map((e) => e.field).sort()).toEqual(['before', 'limit']);
   });
 
-  it('gives the dashboard to the alert\'s zone and a 404 to others', async () => {
+  it("gives the dashboard to the alert's zone and a 404 to others", async () => {
     const res = await get(`/v1/alerts/${ids[0]}/dashboard`, bearer());
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ alert: { id: ids[0], bins: ['herdersem'] }, channels: {} });

@@ -8,7 +8,8 @@ const notVisible = { description: 'No such alert the caller may see (its scope c
 export const DASHBOARD_DOCS = {
   list: {
     summary: 'Alerts of the caller’s scope, newest first, with counts per channel',
-    description: 'Each alert with its status as it reads now (draft, awaiting_approval, issued, rejected, cancelled, expired), its kind (actual, test, exercise), messageType and the alert it follows up (`references`). Keyset paging: pass the `next` cursor of a page as `before` to read the following one.',
+    description:
+      'Each alert with its status as it reads now (draft, awaiting_approval, issued, rejected, cancelled, expired), its kind (actual, test, exercise), messageType and the alert it follows up (`references`). Keyset paging: pass the `next` cursor of a page as `before` to read the following one.',
     tags: ['dashboard'],
     query: z.object({
       limit: z.number().int().min(1).max(100).default(20),

@@ -10,14 +10,7 @@ import { CONSOLE_SECURITY_HEADERS } from '../console/console-assets';
  * The console's policy, except that forms may post to this origin: the member pages have no
  * script at all, and every action is a form.
  */
-export const MEMBER_PAGE_CSP = [
-  "default-src 'none'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const MEMBER_PAGE_CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"].join('; ');
 
 /**
  * Pages that carry a signed token or a member's choices are never stored by a browser or a proxy,
@@ -53,7 +46,8 @@ export class MemberPageFailureFilter implements ExceptionFilter {
     const language = pageLanguage({ picked: req.query.lang, acceptLanguage: req.headers['accept-language'], zoneDefault: this.config.ZONE_DEFAULT_LANGUAGE });
     const status = httpStatusOf(exception);
     const correlationId = currentCorrelationId() ?? randomUUID();
-    if (status >= 500) this.logger.error({ msg: 'member page failed', correlationId, method: req.method, path: req.path, error: String(exception), stack: (exception as Error)?.stack });
+    if (status >= 500)
+      this.logger.error({ msg: 'member page failed', correlationId, method: req.method, path: req.path, error: String(exception), stack: (exception as Error)?.stack });
     res.setHeader('x-correlation-id', correlationId);
     sendMemberPage(res, status, language, errorPage(language, status === 404 ? 'not_found' : 'failure', req.path));
   }

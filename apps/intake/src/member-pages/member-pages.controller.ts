@@ -27,7 +27,18 @@ import {
 } from '@bin-alert/member-pages';
 import { CodedContactKind, ReferenceDataRepository } from '@bin-alert/persistence';
 import { APP_CONFIG, AppConfig, ApiDoc, CurrentOrigin, Public, RequestValidationError, ZodBodyPipe } from '@bin-alert/platform';
-import { MemberLinks, membershipApplicationRequest, codeConfirmationRequest, phoneForCallsRequest, preferenceChangeRequest, preferencesLinkRequest, MembershipService, CodeRefused, TooManyRequests, PreferenceService } from '@bin-alert/membership';
+import {
+  MemberLinks,
+  membershipApplicationRequest,
+  codeConfirmationRequest,
+  phoneForCallsRequest,
+  preferenceChangeRequest,
+  preferencesLinkRequest,
+  MembershipService,
+  CodeRefused,
+  TooManyRequests,
+  PreferenceService,
+} from '@bin-alert/membership';
 import { admitPublicRequest } from '../members/public-allowance';
 import { MEMBER_PAGE_DOCS as DOCS } from './member-pages.docs';
 import { MemberPageFailureFilter, sendMemberPage } from './member-page-response';
@@ -97,13 +108,21 @@ export class MemberPagesController {
     const progress = await this.progressOrNotFound(memberId, req, res, lang);
     if (!progress) return;
     const a = wordsFor(progress.language).application;
-    const said = { email: wordsFor(progress.language).application.stepEmailDone, mobile: a.codeConfirmed, resent: a.codeResent, phone: a.phoneConfirmed, recalled: a.codeRecalled }[done ?? ''];
+    const said = { email: wordsFor(progress.language).application.stepEmailDone, mobile: a.codeConfirmed, resent: a.codeResent, phone: a.phoneConfirmed, recalled: a.codeRecalled }[
+      done ?? ''
+    ];
     sendMemberPage(res, 200, progress.language, applicationPage({ ...progress, memberId, ...(said ? { message: { tone: 'success', text: said } } : {}) }));
   }
 
   @Post('join/:memberId/code')
   @ApiDoc(DOCS.confirmCode)
-  async confirmCode(@Req() req: Request, @Res() res: Response, @Param('memberId') memberId: string, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('lang') lang?: string): Promise<void> {
+  async confirmCode(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('memberId') memberId: string,
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+    @Query('lang') lang?: string,
+  ): Promise<void> {
     await this.applicationCode(req, res, memberId, 'mobile', origin, lang);
   }
 
@@ -115,7 +134,13 @@ export class MemberPagesController {
 
   @Post('join/:memberId/phone-code')
   @ApiDoc(DOCS.confirmPhoneCode)
-  async confirmPhoneCode(@Req() req: Request, @Res() res: Response, @Param('memberId') memberId: string, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('lang') lang?: string): Promise<void> {
+  async confirmPhoneCode(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('memberId') memberId: string,
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+    @Query('lang') lang?: string,
+  ): Promise<void> {
     await this.applicationCode(req, res, memberId, 'phone', origin, lang);
   }
 
@@ -132,12 +157,23 @@ export class MemberPagesController {
     if (!claims) return;
     const progress = await this.memberships.applicationProgress(claims.memberId);
     const language = this.language(req, lang, progress?.language);
-    sendMemberPage(res, progress ? 200 : 404, language, confirmEmailPage({ language, address: this.address(MEMBER_PAGE_PATHS.confirmEmail, token), state: progress ? 'ask' : 'gone' }));
+    sendMemberPage(
+      res,
+      progress ? 200 : 404,
+      language,
+      confirmEmailPage({ language, address: this.address(MEMBER_PAGE_PATHS.confirmEmail, token), state: progress ? 'ask' : 'gone' }),
+    );
   }
 
   @Post('confirm-email')
   @ApiDoc(DOCS.confirmEmail)
-  async confirmEmail(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+  async confirmEmail(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+    @Query('token') token?: string,
+    @Query('lang') lang?: string,
+  ): Promise<void> {
     const claims = this.claimsOrProblem(req, res, token, 'confirm_email', lang);
     if (!claims) return;
     const progress = await this.memberships.applicationProgress(claims.memberId);
@@ -146,7 +182,7 @@ export class MemberPagesController {
       const { memberId } = await this.memberships.confirmEmail(token, origin);
       res.redirect(303, `${MEMBER_PAGE_PATHS.smsCode(memberId)}?lang=${language}&done=email`);
     } catch (error) {
-      if (!(isRefusalOf(error, 'not_found'))) throw error;
+      if (!isRefusalOf(error, 'not_found')) throw error;
       sendMemberPage(res, 404, language, confirmEmailPage({ language, address: this.address(MEMBER_PAGE_PATHS.confirmEmail, token), state: 'gone' }));
     }
   }
@@ -155,7 +191,14 @@ export class MemberPagesController {
 
   @Get('preferences')
   @ApiDoc(DOCS.preferencesPage)
-  async preferencesPage(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string, @Query('saved') saved?: string, @Query('phone') phone?: string): Promise<void> {
+  async preferencesPage(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query('token') token?: string,
+    @Query('lang') lang?: string,
+    @Query('saved') saved?: string,
+    @Query('phone') phone?: string,
+  ): Promise<void> {
     const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
     if (!found) return;
     const { centre, language } = found;
@@ -165,7 +208,13 @@ export class MemberPagesController {
 
   @Post('preferences')
   @ApiDoc(DOCS.savePreferences)
-  async savePreferences(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+  async savePreferences(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+    @Query('token') token?: string,
+    @Query('lang') lang?: string,
+  ): Promise<void> {
     const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
     if (!found) return;
     const { centre, language } = found;
@@ -213,19 +262,49 @@ export class MemberPagesController {
     const category = centre.categories.find((c) => c.code === claims.category);
     if (!category) return sendMemberPage(res, 404, language, errorPage(language, 'not_found', MEMBER_PAGE_PATHS.subscribe));
     const channels = CHANNELS.filter((ch) => centre.contacts.some((c) => c.channel === ch && c.verified));
-    sendMemberPage(res, 200, language, subscribePage({ language, address: this.address(MEMBER_PAGE_PATHS.subscribe, token), category, channels, state: 'ask', preferencesHref: this.preferencesHref(centre.memberId, lang) }));
+    sendMemberPage(
+      res,
+      200,
+      language,
+      subscribePage({
+        language,
+        address: this.address(MEMBER_PAGE_PATHS.subscribe, token),
+        category,
+        channels,
+        state: 'ask',
+        preferencesHref: this.preferencesHref(centre.memberId, lang),
+      }),
+    );
   }
 
   @Post('subscribe')
   @ApiDoc(DOCS.subscribe)
-  async subscribe(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+  async subscribe(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+    @Query('token') token?: string,
+    @Query('lang') lang?: string,
+  ): Promise<void> {
     const found = await this.centreOrProblem(req, res, token, 'subscribe', lang);
     if (!found) return;
     const { centre, language, claims } = found;
     const category = centre.categories.find((c) => c.code === claims.category);
     if (!category) return sendMemberPage(res, 404, language, errorPage(language, 'not_found', MEMBER_PAGE_PATHS.subscribe));
     const { channels } = await this.preferences.subscribe(token, origin);
-    sendMemberPage(res, 200, language, subscribePage({ language, address: this.address(MEMBER_PAGE_PATHS.subscribe, token), category, channels, state: 'done', preferencesHref: this.preferencesHref(centre.memberId, lang) }));
+    sendMemberPage(
+      res,
+      200,
+      language,
+      subscribePage({
+        language,
+        address: this.address(MEMBER_PAGE_PATHS.subscribe, token),
+        category,
+        channels,
+        state: 'done',
+        preferencesHref: this.preferencesHref(centre.memberId, lang),
+      }),
+    );
   }
 
   @Get('unsubscribe')
@@ -237,7 +316,13 @@ export class MemberPagesController {
   /** The page's button, and RFC 8058's one-click POST (`List-Unsubscribe=One-Click`) from a mail client: the same act. */
   @Post('unsubscribe')
   @ApiDoc(DOCS.unsubscribe)
-  async unsubscribe(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+  async unsubscribe(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+    @Query('token') token?: string,
+    @Query('lang') lang?: string,
+  ): Promise<void> {
     await this.unsubscribeStep(req, res, token, lang, origin);
   }
 
@@ -249,12 +334,23 @@ export class MemberPagesController {
     const { language, centre } = found;
     const { bins, board } = await this.memberships.openBinNames(centre.memberId);
     const state = board ? 'board' : bins.length === 0 ? 'nothing' : 'ask';
-    sendMemberPage(res, 200, language, resignPage({ language, address: this.address(MEMBER_PAGE_PATHS.resign, token), bins, state, preferencesHref: this.preferencesHref(centre.memberId, lang) }));
+    sendMemberPage(
+      res,
+      200,
+      language,
+      resignPage({ language, address: this.address(MEMBER_PAGE_PATHS.resign, token), bins, state, preferencesHref: this.preferencesHref(centre.memberId, lang) }),
+    );
   }
 
   @Post('resign')
   @ApiDoc(DOCS.resign)
-  async resign(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+  async resign(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+    @Query('token') token?: string,
+    @Query('lang') lang?: string,
+  ): Promise<void> {
     const found = await this.centreOrProblem(req, res, token, 'resign', lang);
     if (!found) return;
     const { language, centre } = found;
@@ -272,12 +368,19 @@ export class MemberPagesController {
 
   @Post('preferences/phone')
   @ApiDoc(DOCS.givePhone)
-  async givePhone(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+  async givePhone(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+    @Query('token') token?: string,
+    @Query('lang') lang?: string,
+  ): Promise<void> {
     const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
     if (!found) return;
     const { centre, language } = found;
     const posted = String(formOf(req).phone ?? '');
-    const again = (status: number, phone: PreferencesPageModel['phone']) => sendMemberPage(res, status, language, this.centrePage(token, lang, language, centre, { phone: { posted, ...phone } }));
+    const again = (status: number, phone: PreferencesPageModel['phone']) =>
+      sendMemberPage(res, status, language, this.centrePage(token, lang, language, centre, { phone: { posted, ...phone } }));
     try {
       const body = new ZodBodyPipe(phoneForCallsRequest).transform({ phone: posted }) as { phone: string };
       await this.admit('messages', req, res);
@@ -292,7 +395,13 @@ export class MemberPagesController {
 
   @Post('preferences/phone/code')
   @ApiDoc(DOCS.confirmPhoneInCentre)
-  async confirmPhoneInCentre(@Req() req: Request, @Res() res: Response, @CurrentOrigin() origin: Required<RequestOrigin>, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
+  async confirmPhoneInCentre(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+    @Query('token') token?: string,
+    @Query('lang') lang?: string,
+  ): Promise<void> {
     const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
     if (!found) return;
     const { centre, language } = found;
@@ -367,13 +476,20 @@ export class MemberPagesController {
 
   /** What the page says when a code is refused: under the field (its form), or above (ask for a new one); null for any other error. */
   private codeRefusal(words: MemberWords, error: unknown): { status: number; text: string; field: boolean } | null {
-    if (error instanceof RequestValidationError) return { status: 400, field: true, text: error.problems[0]?.reason === 'wrong code' ? words.application.wrongCode : words.reasons.sixDigits };
+    if (error instanceof RequestValidationError)
+      return { status: 400, field: true, text: error.problems[0]?.reason === 'wrong code' ? words.application.wrongCode : words.reasons.sixDigits };
     if (error instanceof CodeRefused) return { status: 409, field: false, text: error.verdict === 'expired' ? words.application.codeExpired : words.application.tooManyAttempts };
     if (isRefusalOf(error, 'not_found')) return { status: 409, field: false, text: words.application.noCodeWaiting };
     return null;
   }
 
-  private centrePage(token: string | undefined, lang: string | undefined, language: Language, centre: PreferenceCentreView & { memberId: string }, extra: Partial<PreferencesPageModel> = {}): string {
+  private centrePage(
+    token: string | undefined,
+    lang: string | undefined,
+    language: Language,
+    centre: PreferenceCentreView & { memberId: string },
+    extra: Partial<PreferencesPageModel> = {},
+  ): string {
     return preferencesPage({ language, address: this.address(MEMBER_PAGE_PATHS.preferences, token), centre, resignHref: this.resignHref(centre.memberId, lang), ...extra });
   }
 
@@ -390,7 +506,12 @@ export class MemberPagesController {
     if (!category) return sendMemberPage(res, 404, language, errorPage(language, 'not_found', MEMBER_PAGE_PATHS.unsubscribe));
     if (act && category.rule !== 'mandatory') await this.preferences.unsubscribe(token, act);
     const state = category.rule === 'mandatory' ? 'mandatory' : act ? 'done' : 'ask';
-    sendMemberPage(res, 200, language, unsubscribePage({ language, address: this.address(MEMBER_PAGE_PATHS.unsubscribe, token), category, state, preferencesHref: this.preferencesHref(centre.memberId, lang) }));
+    sendMemberPage(
+      res,
+      200,
+      language,
+      unsubscribePage({ language, address: this.address(MEMBER_PAGE_PATHS.unsubscribe, token), category, state, preferencesHref: this.preferencesHref(centre.memberId, lang) }),
+    );
   }
 
   private language(req: Request, picked: string | undefined, member?: Language | null): Language {

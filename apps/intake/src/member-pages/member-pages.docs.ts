@@ -9,7 +9,11 @@ const tags = ['member pages'];
 
 /** The member pages in the OpenAPI document: web pages for people, not endpoints for programs. */
 export const MEMBER_PAGE_DOCS = {
-  stylesheet: { summary: 'The member pages’ stylesheet', tags, responses: { 200: { description: 'CSS, cacheable for a year (its URL names its content).', contentType: 'text/css' } } },
+  stylesheet: {
+    summary: 'The member pages’ stylesheet',
+    tags,
+    responses: { 200: { description: 'CSS, cacheable for a year (its URL names its content).', contentType: 'text/css' } },
+  },
   joinForm: { summary: 'The public application form (a web page)', tags, query: lang, responses: { 200: page('The form, in the chosen language.') } },
   join: {
     summary: 'Sends the application form',
@@ -55,7 +59,12 @@ export const MEMBER_PAGE_DOCS = {
   },
   confirmEmailPage: { summary: 'The e-mail confirmation link (a web page with one button)', tags, query: signed, responses: { 200: page('Asks to confirm.'), ...linkRefused } },
   confirmEmail: { summary: 'Confirms the e-mail address', tags, query: signed, responses: { 303: { description: 'To the application’s page.' }, ...linkRefused } },
-  preferencesPage: { summary: 'The preference centre (a web page)', tags, query: signed.extend({ saved: z.literal('1').optional(), phone: z.enum(['calling', 'confirmed', 'recalled']).optional() }), responses: { 200: page('Channels per category, language, quiet hours, the phone for calls.'), ...linkRefused } },
+  preferencesPage: {
+    summary: 'The preference centre (a web page)',
+    tags,
+    query: signed.extend({ saved: z.literal('1').optional(), phone: z.enum(['calling', 'confirmed', 'recalled']).optional() }),
+    responses: { 200: page('Channels per category, language, quiet hours, the phone for calls.'), ...linkRefused },
+  },
   savePreferences: {
     summary: 'Saves the preference centre',
     tags,
@@ -66,13 +75,23 @@ export const MEMBER_PAGE_DOCS = {
     summary: 'Gives a phone number for calls (landline or mobile) in place of the previous one; a call says the code that confirms it',
     tags,
     query: signed,
-    responses: { 303: { description: 'Back to the centre, with the field for the call’s code.' }, 400: page('The centre, saying the number is not one.'), 429: page('Saying when to try again.'), ...linkRefused },
+    responses: {
+      303: { description: 'Back to the centre, with the field for the call’s code.' },
+      400: page('The centre, saying the number is not one.'),
+      429: page('Saying when to try again.'),
+      ...linkRefused,
+    },
   },
   confirmPhoneInCentre: {
     summary: 'Confirms the phone number for calls with the code the call said',
     tags,
     query: signed,
-    responses: { 303: { description: 'Back to the centre: calls now count.' }, 400: page('Wrong code.'), 409: page('The code expired, too many attempts, or no code waiting.'), ...linkRefused },
+    responses: {
+      303: { description: 'Back to the centre: calls now count.' },
+      400: page('Wrong code.'),
+      409: page('The code expired, too many attempts, or no code waiting.'),
+      ...linkRefused,
+    },
   },
   recallPhoneInCentre: {
     summary: 'Calls the phone number for calls again with a new code',
@@ -98,5 +117,10 @@ export const MEMBER_PAGE_DOCS = {
     responses: { 200: page('Unsubscribed, with the way back.'), ...linkRefused },
   },
   resignPage: { summary: 'Ending one’s membership (a web page with one button)', tags, query: signed, responses: { 200: page('What leaving means.'), ...linkRefused } },
-  resign: { summary: 'Ends the membership in every BIN and erases the member', tags, query: signed, responses: { 200: page('Resigned.'), 403: page('A board member resigns through the police.'), 409: page('No membership left.') } },
+  resign: {
+    summary: 'Ends the membership in every BIN and erases the member',
+    tags,
+    query: signed,
+    responses: { 200: page('Resigned.'), 403: page('A board member resigns through the police.'), 409: page('No membership left.') },
+  },
 } satisfies Record<string, OperationDoc>;

@@ -2,7 +2,21 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query
 import type { Request, Response } from 'express';
 import type { Principal, RequestOrigin } from '@bin-alert/domain';
 import { ApiDoc, CurrentOrigin, CurrentPrincipal, Public, Roles, ZodBodyPipe } from '@bin-alert/platform';
-import { MembershipApplicationRequest, PreferenceChangeRequest, categoryRuleRequest, interiorNotificationsQuery, memberListQuery, membershipApplicationRequest, membershipDecisionRequest, codeConfirmationRequest, preferenceChangeRequest, phoneForCallsRequest, preferencesLinkRequest, MembershipService, PreferenceService } from '@bin-alert/membership';
+import {
+  MembershipApplicationRequest,
+  PreferenceChangeRequest,
+  categoryRuleRequest,
+  interiorNotificationsQuery,
+  memberListQuery,
+  membershipApplicationRequest,
+  membershipDecisionRequest,
+  codeConfirmationRequest,
+  preferenceChangeRequest,
+  phoneForCallsRequest,
+  preferencesLinkRequest,
+  MembershipService,
+  PreferenceService,
+} from '@bin-alert/membership';
 import { MEMBER_DOCS as DOCS } from './members.docs';
 import { admitPublicRequest as admit } from './public-allowance';
 
@@ -47,7 +61,11 @@ export class ApplicationsController {
   @Post(':memberId/mobile-confirmation')
   @HttpCode(200)
   @ApiDoc(DOCS.confirmMobile)
-  async confirmMobile(@Param('memberId', uuid) memberId: string, @Body(new ZodBodyPipe(codeConfirmationRequest)) body: { code: string }, @CurrentOrigin() origin: Required<RequestOrigin>) {
+  async confirmMobile(
+    @Param('memberId', uuid) memberId: string,
+    @Body(new ZodBodyPipe(codeConfirmationRequest)) body: { code: string },
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+  ) {
     await this.memberships.confirmCode(memberId, 'mobile', body.code, origin);
     return { confirmed: 'mobile' };
   }
@@ -55,7 +73,11 @@ export class ApplicationsController {
   @Post(':memberId/phone-confirmation')
   @HttpCode(200)
   @ApiDoc(DOCS.confirmPhone)
-  async confirmPhone(@Param('memberId', uuid) memberId: string, @Body(new ZodBodyPipe(codeConfirmationRequest)) body: { code: string }, @CurrentOrigin() origin: Required<RequestOrigin>) {
+  async confirmPhone(
+    @Param('memberId', uuid) memberId: string,
+    @Body(new ZodBodyPipe(codeConfirmationRequest)) body: { code: string },
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+  ) {
     await this.memberships.confirmCode(memberId, 'phone', body.code, origin);
     return { confirmed: 'phone' };
   }
@@ -107,7 +129,11 @@ export class MemberLinksController {
 
   @Put('preferences')
   @ApiDoc(DOCS.changePreferences)
-  change(@Query('token') token: string | undefined, @Body(new ZodBodyPipe(preferenceChangeRequest)) body: PreferenceChangeRequest, @CurrentOrigin() origin: Required<RequestOrigin>) {
+  change(
+    @Query('token') token: string | undefined,
+    @Body(new ZodBodyPipe(preferenceChangeRequest)) body: PreferenceChangeRequest,
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+  ) {
     return this.preferences.change(token, body, origin);
   }
 
@@ -115,7 +141,13 @@ export class MemberLinksController {
   @Post('preferences/phone')
   @HttpCode(202)
   @ApiDoc(DOCS.givePhone)
-  async givePhone(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('token') token: string | undefined, @Body() raw: unknown, @CurrentOrigin() origin: Required<RequestOrigin>) {
+  async givePhone(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Query('token') token: string | undefined,
+    @Body() raw: unknown,
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+  ) {
     const memberId = this.preferences.memberOf(token);
     const body = new ZodBodyPipe(phoneForCallsRequest).transform(raw) as { phone: string };
     await admit(this.memberships, 'messages', req, res);
@@ -126,7 +158,11 @@ export class MemberLinksController {
   @Post('preferences/phone-confirmation')
   @HttpCode(200)
   @ApiDoc(DOCS.confirmPhoneByLink)
-  async confirmPhone(@Query('token') token: string | undefined, @Body(new ZodBodyPipe(codeConfirmationRequest)) body: { code: string }, @CurrentOrigin() origin: Required<RequestOrigin>) {
+  async confirmPhone(
+    @Query('token') token: string | undefined,
+    @Body(new ZodBodyPipe(codeConfirmationRequest)) body: { code: string },
+    @CurrentOrigin() origin: Required<RequestOrigin>,
+  ) {
     await this.memberships.confirmCode(this.preferences.memberOf(token), 'phone', body.code, origin);
     return { confirmed: 'phone' };
   }

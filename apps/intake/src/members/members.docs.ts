@@ -16,7 +16,10 @@ import {
 
 const memberId = { memberId: z.string().uuid() };
 const binId = { binId: z.string().describe('the BIN’s id, e.g. herdersem') };
-const tooMany = { description: 'Too many requests from this client address (an IPv6 /64 counts as one) this hour, or from all addresses together (APPLICATIONS_PER_HOUR).', headers: { 'Retry-After': 'seconds to wait' } };
+const tooMany = {
+  description: 'Too many requests from this client address (an IPv6 /64 counts as one) this hour, or from all addresses together (APPLICATIONS_PER_HOUR).',
+  headers: { 'Retry-After': 'seconds to wait' },
+};
 const linkRefused = { description: 'The link is missing, forged, expired or meant for something else (`link refused: …`).' };
 const audited = 'Audited (actor: none, the member by link).';
 
@@ -33,7 +36,9 @@ const preferenceCentre = z.object({
       rule: z.enum(CATEGORY_RULES),
       defaultUrgency: z.enum(URGENCIES),
       quietHours: z.enum(QUIET_HOURS_BEHAVIOURS),
-      channels: z.record(z.object({ receives: z.boolean(), chosen: z.boolean().nullable() })).describe('per channel: does the category reach the member there, and what they chose (null: nothing yet)'),
+      channels: z
+        .record(z.object({ receives: z.boolean(), chosen: z.boolean().nullable() }))
+        .describe('per channel: does the category reach the member there, and what they chose (null: nothing yet)'),
     }),
   ),
   links: z.object({ resign: z.string().describe('signed link to end the membership') }),
@@ -74,14 +79,22 @@ export const MEMBER_DOCS = {
     description: `GET so that a click is enough; it changes nothing but the confirmation. A second click answers the same. ${audited}`,
     tags: ['membership'],
     query: memberLinkQuery,
-    responses: { 200: { description: 'Confirmed.', schema: z.object({ confirmed: z.literal('email') }) }, 403: linkRefused, 404: { description: 'The address is no longer on file (e.g. the member resigned).' } },
+    responses: {
+      200: { description: 'Confirmed.', schema: z.object({ confirmed: z.literal('email') }) },
+      403: linkRefused,
+      404: { description: 'The address is no longer on file (e.g. the member resigned).' },
+    },
   },
   confirmEmail: {
     summary: 'Confirm the applicant’s e-mail address (same as the GET, for clients that POST)',
     description: audited,
     tags: ['membership'],
     query: memberLinkQuery,
-    responses: { 200: { description: 'Confirmed.', schema: z.object({ confirmed: z.literal('email') }) }, 403: linkRefused, 404: { description: 'The address is no longer on file.' } },
+    responses: {
+      200: { description: 'Confirmed.', schema: z.object({ confirmed: z.literal('email') }) },
+      403: linkRefused,
+      404: { description: 'The address is no longer on file.' },
+    },
   },
   confirmMobile: {
     summary: 'Confirm the applicant’s mobile number with the six-digit SMS code',
@@ -114,7 +127,11 @@ export const MEMBER_DOCS = {
     description: 'The previous code stops counting.',
     tags: ['membership'],
     params: memberId,
-    responses: { 202: { description: 'A call with a new code is on its way.', schema: z.object({ sent: z.literal(true) }) }, 404: { description: 'No unconfirmed phone number for this applicant.' }, 429: tooMany },
+    responses: {
+      202: { description: 'A call with a new code is on its way.', schema: z.object({ sent: z.literal(true) }) },
+      404: { description: 'No unconfirmed phone number for this applicant.' },
+      429: tooMany,
+    },
   },
   givePhone: {
     summary: 'Give a phone number for calls (landline or mobile) in place of the member’s previous one',
@@ -149,14 +166,23 @@ export const MEMBER_DOCS = {
     description: 'The previous code stops counting.',
     tags: ['preferences'],
     query: memberLinkQuery,
-    responses: { 202: { description: 'A call with a new code is on its way.', schema: z.object({ sent: z.literal(true) }) }, 403: linkRefused, 404: { description: 'No unconfirmed phone number for this member.' }, 429: tooMany },
+    responses: {
+      202: { description: 'A call with a new code is on its way.', schema: z.object({ sent: z.literal(true) }) },
+      403: linkRefused,
+      404: { description: 'No unconfirmed phone number for this member.' },
+      429: tooMany,
+    },
   },
   resendCode: {
     summary: 'Send a new SMS code to the applicant’s unconfirmed mobile number',
     description: 'The previous code stops counting.',
     tags: ['membership'],
     params: memberId,
-    responses: { 202: { description: 'A new code is on its way.', schema: z.object({ sent: z.literal(true) }) }, 404: { description: 'No unconfirmed mobile number for this applicant.' }, 429: tooMany },
+    responses: {
+      202: { description: 'A new code is on its way.', schema: z.object({ sent: z.literal(true) }) },
+      404: { description: 'No unconfirmed mobile number for this applicant.' },
+      429: tooMany,
+    },
   },
   sendPreferencesLink: {
     summary: 'E-mail a preference-centre link to a member’s confirmed address',
@@ -169,7 +195,11 @@ export const MEMBER_DOCS = {
     summary: 'The member’s preference centre: language, quiet hours, and per category which channels reach them',
     tags: ['preferences'],
     query: memberLinkQuery,
-    responses: { 200: { description: 'The preference centre.', schema: preferenceCentre }, 403: linkRefused, 404: { description: 'No such member any more (resigned and erased).' } },
+    responses: {
+      200: { description: 'The preference centre.', schema: preferenceCentre },
+      403: linkRefused,
+      404: { description: 'No such member any more (resigned and erased).' },
+    },
   },
   changePreferences: {
     summary: 'Change language, quiet hours and channel choices per category, all or nothing',
@@ -190,7 +220,10 @@ export const MEMBER_DOCS = {
     tags: ['preferences'],
     query: memberLinkQuery,
     responses: {
-      200: { description: 'Subscribed.', schema: z.object({ category: z.string(), channels: z.array(z.enum(CHANNELS)), preferences: z.string().describe('signed link to the preference centre') }) },
+      200: {
+        description: 'Subscribed.',
+        schema: z.object({ category: z.string(), channels: z.array(z.enum(CHANNELS)), preferences: z.string().describe('signed link to the preference centre') }),
+      },
       403: linkRefused,
       404: { description: 'No such member or category any more.' },
     },
@@ -279,7 +312,12 @@ export const MEMBER_DOCS = {
     responses: {
       200: {
         description: 'Switched.',
-        schema: z.object({ category: z.string(), from: z.enum(CATEGORY_RULES), rule: z.enum(CATEGORY_RULES), campaign: z.object({ id: z.string().uuid(), recipients: z.number().int() }).nullable() }),
+        schema: z.object({
+          category: z.string(),
+          from: z.enum(CATEGORY_RULES),
+          rule: z.enum(CATEGORY_RULES),
+          campaign: z.object({ id: z.string().uuid(), recipients: z.number().int() }).nullable(),
+        }),
       },
       404: { description: 'No such category.' },
     },
@@ -295,6 +333,9 @@ export const MEMBER_DOCS = {
     description: 'Audited with the caller as actor.',
     tags: ['membership'],
     params: { id: z.string().uuid() },
-    responses: { 200: { description: 'Marked sent.', schema: z.object({ id: z.string().uuid(), sent: z.literal(true) }) }, 404: { description: 'No unsent notification with this id in the caller’s zone.' } },
+    responses: {
+      200: { description: 'Marked sent.', schema: z.object({ id: z.string().uuid(), sent: z.literal(true) }) },
+      404: { description: 'No unsent notification with this id in the caller’s zone.' },
+    },
   },
 } satisfies Record<string, OperationDoc>;

@@ -35,7 +35,17 @@ export class ReportScope {
     const to = new Date(`${parsed.data.to ?? `${year + 1}-01-01`}T00:00:00Z`);
     if (to <= from) throw new RequestValidationError([{ field: 'to', reason: 'must be after from' }]);
     if (to.getTime() - from.getTime() > 5 * 366 * 86_400_000) throw new RequestValidationError([{ field: 'to', reason: 'at most five years after from' }]);
-    return { binIds: parsed.data.bins ? parsed.data.bins.split(',').map((b) => b.trim()).filter(Boolean) : null, from, to, format: formatOf(parsed.data) };
+    return {
+      binIds: parsed.data.bins
+        ? parsed.data.bins
+            .split(',')
+            .map((b) => b.trim())
+            .filter(Boolean)
+        : null,
+      from,
+      to,
+      format: formatOf(parsed.data),
+    };
   }
 
   format(query: unknown): ReportFormat {

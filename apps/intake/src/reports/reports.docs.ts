@@ -45,7 +45,19 @@ export const REPORT_DOCS = {
       200: {
         description: 'The report.',
         alternative: csv('bin-alert-messages-<from>-<to>.csv'),
-        schema: z.object({ ...period, rows: z.array(z.object({ binId: z.string(), category: z.string(), month: z.string().describe('YYYY-MM'), channel: z.enum(CHANNELS), alerts: z.number().int(), reached: z.number().int() })) }),
+        schema: z.object({
+          ...period,
+          rows: z.array(
+            z.object({
+              binId: z.string(),
+              category: z.string(),
+              month: z.string().describe('YYYY-MM'),
+              channel: z.enum(CHANNELS),
+              alerts: z.number().int(),
+              reached: z.number().int(),
+            }),
+          ),
+        }),
       },
       403: scope,
     },
@@ -58,7 +70,10 @@ export const REPORT_DOCS = {
       200: {
         description: 'The report.',
         alternative: csv('bin-alert-membership-<from>-<to>.csv'),
-        schema: z.object({ ...period, rows: z.array(z.object({ binId: z.string(), month: z.string().describe('YYYY-MM'), active: z.number().int(), joined: z.number().int(), resigned: z.number().int() })) }),
+        schema: z.object({
+          ...period,
+          rows: z.array(z.object({ binId: z.string(), month: z.string().describe('YYYY-MM'), active: z.number().int(), joined: z.number().int(), resigned: z.number().int() })),
+        }),
       },
       403: scope,
     },
@@ -70,7 +85,8 @@ export const REPORT_DOCS = {
     query: reportFormatQuery,
     responses: {
       200: {
-        description: 'The reach. The CSV has one figure per line: channel, measure (members, planned, reached, fallbacks, suppressed, failed), reason (for suppressed and failed), count. `fallbacks` counts the deliveries made because the member’s SMS of this urgent alert ended failed or undelivered (ADR 0032).',
+        description:
+          'The reach. The CSV has one figure per line: channel, measure (members, planned, reached, fallbacks, suppressed, failed), reason (for suppressed and failed), count. `fallbacks` counts the deliveries made because the member’s SMS of this urgent alert ended failed or undelivered (ADR 0032).',
         alternative: csv('bin-alert-reach-<alert id>.csv'),
         schema: z.object({
           alertId: z.string().uuid(),

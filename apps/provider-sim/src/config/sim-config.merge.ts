@@ -31,8 +31,7 @@ export function mergeSimConfig(current: SimConfig, patch: SimConfigPatch): Merge
     burst429: patch.burst429 === undefined ? current.burst429 : patch.burst429 && patch.burst429.count > 0 ? { ...patch.burst429 } : null,
     retention: { ...current.retention, ...patch.retention },
     twilioInboundSmsUrl: patch.twilioInboundSmsUrl === undefined ? current.twilioInboundSmsUrl : patch.twilioInboundSmsUrl,
-    sendgridEventWebhookUrl:
-      patch.sendgridEventWebhookUrl === undefined ? current.sendgridEventWebhookUrl : patch.sendgridEventWebhookUrl,
+    sendgridEventWebhookUrl: patch.sendgridEventWebhookUrl === undefined ? current.sendgridEventWebhookUrl : patch.sendgridEventWebhookUrl,
   };
   const problems = crossFieldProblems(config);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
@@ -64,12 +63,7 @@ function crossFieldProblems(config: SimConfig): FieldProblem[] {
   exclusive('sms.undeliveredRate+failedRate', [config.sms.undeliveredRate, config.sms.failedRate]);
   exclusive('secondTwilioAccount.sms.errorRates', Object.values(config.secondTwilioAccount.sms.errorRates));
   exclusive('secondTwilioAccount.sms.undeliveredRate+failedRate', [config.secondTwilioAccount.sms.undeliveredRate, config.secondTwilioAccount.sms.failedRate]);
-  exclusive('voice.noAnswerRate+busyRate+failedRate+machineRate', [
-    config.voice.noAnswerRate,
-    config.voice.busyRate,
-    config.voice.failedRate,
-    config.voice.machineRate,
-  ]);
+  exclusive('voice.noAnswerRate+busyRate+failedRate+machineRate', [config.voice.noAnswerRate, config.voice.busyRate, config.voice.failedRate, config.voice.machineRate]);
   exclusive('email.bounceRate+dropRate+deferRate', [config.email.bounceRate, config.email.dropRate, config.email.deferRate]);
   return problems;
 }

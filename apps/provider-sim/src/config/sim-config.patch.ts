@@ -26,18 +26,30 @@ export const simConfigPatchSchema = z
     callbackRetry: z
       .object({
         enabled: z.boolean(),
-        sendgrid: z.object({ firstDelayMs: longDelay, maxDelayMs: longDelay, windowMs: z.number().int().min(0).max(3 * DAY_MS) }).partial().strict(),
+        sendgrid: z
+          .object({
+            firstDelayMs: longDelay,
+            maxDelayMs: longDelay,
+            windowMs: z
+              .number()
+              .int()
+              .min(0)
+              .max(3 * DAY_MS),
+          })
+          .partial()
+          .strict(),
         timeScale: z.number().min(1).max(1_000_000),
-        maxQueuedBytes: z.number().int().min(0).max(2 ** 31),
+        maxQueuedBytes: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31),
       })
       .partial()
       .strict(),
     sms: smsFaults,
     secondTwilioAccount: z.object({ sms: smsFaults }).partial().strict(),
-    voice: z
-      .object({ errorRates, noAnswerRate: rate, busyRate: rate, failedRate: rate, machineRate: rate, acknowledgeRate: rate })
-      .partial()
-      .strict(),
+    voice: z.object({ errorRates, noAnswerRate: rate, busyRate: rate, failedRate: rate, machineRate: rate, acknowledgeRate: rate }).partial().strict(),
     email: z
       .object({
         bounceRate: rate,
@@ -49,13 +61,13 @@ export const simConfigPatchSchema = z
       .partial()
       .strict(),
     rateLimit: z
-      .object(Object.fromEntries(SIM_APIS.map((name) => [name, z.number().positive().max(1_000_000).nullable()])) as Record<
-        (typeof SIM_APIS)[number],
-        z.ZodNullable<z.ZodNumber>
-      >)
+      .object(Object.fromEntries(SIM_APIS.map((name) => [name, z.number().positive().max(1_000_000).nullable()])) as Record<(typeof SIM_APIS)[number], z.ZodNullable<z.ZodNumber>>)
       .partial()
       .strict(),
-    burst429: z.object({ api, count: z.number().int().min(0).max(1_000_000) }).strict().nullable(),
+    burst429: z
+      .object({ api, count: z.number().int().min(0).max(1_000_000) })
+      .strict()
+      .nullable(),
     retention: z
       .object({ messagesPerChannel: z.number().int().min(1).max(1_000_000), messagesPerAddress: z.number().int().min(1).max(1000) })
       .partial()

@@ -69,7 +69,12 @@ export class PhonesController {
 
 export function toPhoneView(m: SimMessage): PhoneView {
   const status = m.outcome ?? m.statuses?.[m.statuses.length - 1]?.status;
-  const body = m.channel === 'sms' ? (m.body ?? '') : m.channel === 'email' ? (m.text ?? '') : (m.said ?? []).map((s) => `[${s.voice ? `${s.language} ${s.voice}` : s.language}] ${s.text}`).join('\n');
+  const body =
+    m.channel === 'sms'
+      ? (m.body ?? '')
+      : m.channel === 'email'
+        ? (m.text ?? '')
+        : (m.said ?? []).map((s) => `[${s.voice ? `${s.language} ${s.voice}` : s.language}] ${s.text}`).join('\n');
   return {
     id: m.id,
     channel: m.channel,

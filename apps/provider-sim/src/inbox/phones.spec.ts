@@ -25,7 +25,12 @@ describe('simulator phones page', () => {
     const sms = new TwilioSmsSender(fixture.settings.twilio);
     await sms.send({ deliveryId: 'd-1', to: '+32470123456', body: 'eerste' });
     await sms.send({ deliveryId: 'd-2', to: '+32470123456', body: 'tweede' });
-    await new SendGridEmailSender(fixture.settings.sendgrid).sendBatch({ subject: 'Onderwerp', text: 'Tekst', html: '<p>Tekst</p>', recipients: [{ deliveryId: 'd-3', to: 'anna@example.be' }] });
+    await new SendGridEmailSender(fixture.settings.sendgrid).sendBatch({
+      subject: 'Onderwerp',
+      text: 'Tekst',
+      html: '<p>Tekst</p>',
+      recipients: [{ deliveryId: 'd-3', to: 'anna@example.be' }],
+    });
 
     const feed = (await (await fetch(`${fixture.sim.url}/__sim/phones/feed?limit=2`)).json()) as { messages: Array<Record<string, unknown>> };
 

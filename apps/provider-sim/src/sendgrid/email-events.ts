@@ -14,7 +14,7 @@ const EVENT_DETAILS: Record<EmailEventName, Record<string, string | number>> = {
   bounce: {
     type: 'bounce',
     status: '5.1.1',
-    reason: "550 5.1.1 The email account that you tried to reach does not exist.",
+    reason: '550 5.1.1 The email account that you tried to reach does not exist.',
     bounce_classification: 'Invalid Address',
     ip: '192.0.2.25',
   },

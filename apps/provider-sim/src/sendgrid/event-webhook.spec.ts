@@ -90,7 +90,12 @@ describe('SendGrid Event Webhook', () => {
   });
 
   it('writes the body as SendGrid does (one event per CRLF line), so only the raw bytes verify', async () => {
-    await sender.sendBatch(batch([{ deliveryId: 'd-1', to: 'an@example.be' }, { deliveryId: 'd-2', to: 'bart@example.be' }]));
+    await sender.sendBatch(
+      batch([
+        { deliveryId: 'd-1', to: 'an@example.be' },
+        { deliveryId: 'd-2', to: 'bart@example.be' },
+      ]),
+    );
     await fixture.settled();
 
     const [post] = receiver.on('/sendgrid/events');
@@ -164,7 +169,9 @@ describe('SendGrid Event Webhook', () => {
       { deliveryId: 'd-2', to: 'bart@example.be' },
     ];
     afterEach(async () => {
-      await fixture.configure({ callbackRetry: { timeScale: 1, maxQueuedBytes: 64 * 1024 * 1024, sendgrid: { firstDelayMs: 30_000, maxDelayMs: 3_600_000, windowMs: 24 * 3_600_000 } } });
+      await fixture.configure({
+        callbackRetry: { timeScale: 1, maxQueuedBytes: 64 * 1024 * 1024, sendgrid: { firstDelayMs: 30_000, maxDelayMs: 3_600_000, windowMs: 24 * 3_600_000 } },
+      });
     });
 
     it('keeps posting while the receiver is down and delivers every event once it is back (a day compressed by timeScale)', async () => {
@@ -180,12 +187,11 @@ describe('SendGrid Event Webhook', () => {
       const stats = await fixture.settled();
 
       const delivered = receiver.on('/sendgrid/events').slice(-1)[0];
-      expect(JSON.parse(delivered.rawBody.toString('utf8')).map((e: Event) => `${e.delivery_id} ${e.event}`).sort()).toEqual([
-        'd-1 delivered',
-        'd-1 processed',
-        'd-2 delivered',
-        'd-2 processed',
-      ]);
+      expect(
+        JSON.parse(delivered.rawBody.toString('utf8'))
+          .map((e: Event) => `${e.delivery_id} ${e.event}`)
+          .sort(),
+      ).toEqual(['d-1 delivered', 'd-1 processed', 'd-2 delivered', 'd-2 processed']);
       expect(stats.email.callbacks).toMatchObject({ sent: 1, failed: 0, events: 4 });
       expect(stats.email.callbacks.retried).toBeGreaterThanOrEqual(3);
       // Intervals grow: each wait at least as long as the one before.

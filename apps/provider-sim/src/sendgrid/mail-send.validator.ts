@@ -28,18 +28,12 @@ export function validateMailSend(body: unknown): MailSendValidation {
   const personalizations = readPersonalizations(body.personalizations, refuse);
   const from = readAddress(body.from);
   if (!from) {
-    refuse(
-      'from.email',
-      'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.',
-    );
+    refuse('from.email', 'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.');
   }
   const templateId = nonEmptyString(body.template_id);
   const content = readContent(body.content);
   if (templateId === undefined && content.length === 0) {
-    refuse(
-      'content',
-      'Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.',
-    );
+    refuse('content', 'Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.');
   }
   const subject = nonEmptyString(body.subject);
   const everyPersonalizationHasSubject = personalizations.length > 0 && personalizations.every((p) => p.subject !== undefined);
@@ -95,10 +89,7 @@ function readPersonalizations(value: unknown, refuse: Refuse): Personalization[]
       substitutions: readStringMap(fields.substitutions, `personalizations.${index}.substitutions`, refuse),
     };
     if (!Array.isArray(fields.to) || fields.to.length === 0) {
-      refuse(
-        `personalizations.${index}.to`,
-        'The to array is required for all personalization objects, and must have at least one email object with a valid email address.',
-      );
+      refuse(`personalizations.${index}.to`, 'The to array is required for all personalization objects, and must have at least one email object with a valid email address.');
     }
     for (const kind of RECIPIENT_KINDS) {
       const list: unknown[] = Array.isArray(fields[kind]) ? (fields[kind] as unknown[]) : [];
@@ -124,10 +115,7 @@ function readPersonalizations(value: unknown, refuse: Refuse): Personalization[]
     return personalization;
   });
   if (recipients > MAX_RECIPIENTS) {
-    refuse(
-      'personalizations',
-      `The total number of recipients (to, cc and bcc) across all personalizations must be at most ${MAX_RECIPIENTS}.`,
-    );
+    refuse('personalizations', `The total number of recipients (to, cc and bcc) across all personalizations must be at most ${MAX_RECIPIENTS}.`);
   }
   return personalizations;
 }
@@ -139,10 +127,7 @@ function readAddress(value: unknown): EmailAddress | undefined {
 
 function readContent(value: unknown): MailContent[] {
   if (!Array.isArray(value)) return [];
-  return value.filter(
-    (block: unknown): block is MailContent =>
-      isFields(block) && nonEmptyString(block.type) !== undefined && nonEmptyString(block.value) !== undefined,
-  );
+  return value.filter((block: unknown): block is MailContent => isFields(block) && nonEmptyString(block.type) !== undefined && nonEmptyString(block.value) !== undefined);
 }
 
 function readCategories(value: unknown, refuse: Refuse): string[] {

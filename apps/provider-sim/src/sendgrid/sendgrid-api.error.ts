@@ -14,8 +14,6 @@ export class SendGridApiError extends HttpException {
   }
 
   static unauthorized(): SendGridApiError {
-    return new SendGridApiError(401, [
-      { message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null },
-    ]);
+    return new SendGridApiError(401, [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }]);
   }
 }

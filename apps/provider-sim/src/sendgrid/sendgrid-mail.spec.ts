@@ -63,7 +63,10 @@ describe('SendGrid mail send through the official SDK', () => {
       ],
     });
 
-    for (const [to, n] of [['an@example.be', 1], ['bart@example.be', 2]] as const) {
+    for (const [to, n] of [
+      ['an@example.be', 1],
+      ['bart@example.be', 2],
+    ] as const) {
       expect(await fixture.inbox(to)).toMatchObject([
         {
           subject: `Inbraak https://bin.example/preferences?token=p${n}`,

@@ -14,7 +14,17 @@ describe('SendGrid substitutions', () => {
   });
 
   it('reads an e-mail as received: subject, text and HTML substituted, the rest untouched', () => {
-    const kept = { id: 'm', channel: 'email' as const, to: 'a@b.be', from: 'f@b.be', receivedAt: 't', subject: 'S -x-', text: 'T -x-', html: '<p>-x-</p>', substitutions: { '-x-': 'X' } };
+    const kept = {
+      id: 'm',
+      channel: 'email' as const,
+      to: 'a@b.be',
+      from: 'f@b.be',
+      receivedAt: 't',
+      subject: 'S -x-',
+      text: 'T -x-',
+      html: '<p>-x-</p>',
+      substitutions: { '-x-': 'X' },
+    };
     expect(asReceived(kept)).toEqual({ ...kept, subject: 'S X', text: 'T X', html: '<p>X</p>' });
     expect(kept.text).toBe('T -x-');
     const sms = { id: 's', channel: 'sms' as const, to: '+32', from: '+32', receivedAt: 't', body: '-x-' };

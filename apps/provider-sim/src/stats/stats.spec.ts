@@ -28,7 +28,12 @@ describe('GET /__sim/stats', () => {
     await sms.send({ deliveryId: 'd-2', to: '+32470123457', body: 'inbraak' });
     await rejectionOf(sms.send({ deliveryId: 'd-3', to: '+3253123456', body: 'inbraak' }));
     await voice.call({ deliveryId: 'd-4', to: '+32470123456', answer: { twiml: '<Response/>' } });
-    await email.sendBatch(mail([{ deliveryId: 'e-1', to: 'an@example.be' }, { deliveryId: 'e-2', to: 'bart@example.be' }]));
+    await email.sendBatch(
+      mail([
+        { deliveryId: 'e-1', to: 'an@example.be' },
+        { deliveryId: 'e-2', to: 'bart@example.be' },
+      ]),
+    );
     await email.sendBatch(mail([{ deliveryId: 'e-1', to: 'an@example.be' }]));
     const stats = await fixture.settled();
 

@@ -33,8 +33,7 @@ export async function startSimFixture(config?: SimConfigPatch): Promise<SimFixtu
     sim,
     settings,
     inbox: async (to) => (await getJson<{ messages: SimMessage[] }>(`${sim.url}/__sim/inbox?to=${encodeURIComponent(to)}`)).messages,
-    messages: async (channel) =>
-      (await getJson<{ messages: SimMessage[] }>(`${sim.url}/__sim/messages${channel ? `?channel=${channel}` : ''}`)).messages,
+    messages: async (channel) => (await getJson<{ messages: SimMessage[] }>(`${sim.url}/__sim/messages${channel ? `?channel=${channel}` : ''}`)).messages,
     clear: async () => {
       const response = await fetch(`${sim.url}/__sim/messages`, { method: 'DELETE' });
       if (response.status !== 204) throw new Error(`DELETE /__sim/messages answered ${response.status}`);

@@ -30,9 +30,7 @@ describe('rate limits, 429 storms and latency', () => {
     await fixture.configure({ rateLimit: { twilioMessages: 2 } });
 
     // Together, so that all three fall in the same second however slow the machine is.
-    const outcomes = await Promise.allSettled(
-      ['+32470123456', '+32470123457', '+32470123458'].map((to, i) => sms.send({ deliveryId: `d-${i}`, to, body: 'inbraak' })),
-    );
+    const outcomes = await Promise.allSettled(['+32470123456', '+32470123457', '+32470123458'].map((to, i) => sms.send({ deliveryId: `d-${i}`, to, body: 'inbraak' })));
 
     const refused = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     expect(refused).toHaveLength(1);

@@ -89,14 +89,7 @@ export class CallLifecycle {
     return reply.body;
   }
 
-  private async pressOne(
-    call: StoredMessage,
-    context: CallContext,
-    answeredBy: string | undefined,
-    gather: TwimlGather,
-    prng: Prng,
-    token: TaskToken,
-  ): Promise<void> {
+  private async pressOne(call: StoredMessage, context: CallContext, answeredBy: string | undefined, gather: TwimlGather, prng: Prng, token: TaskToken): Promise<void> {
     await this.pause(prng, token);
     call.digits = '1';
     if (gather.actionUrl === undefined) return;

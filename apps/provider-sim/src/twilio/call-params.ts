@@ -43,8 +43,6 @@ export function callStatusCallbackParams(
  * space-separated value, which Twilio also accepts. None named means `completed` only.
  */
 export function requestedCallEvents(values: string[]): Set<CallEvent> {
-  const named = values.flatMap((value) => value.toLowerCase().split(/\s+/)).filter((value): value is CallEvent =>
-    (CALL_EVENTS as readonly string[]).includes(value),
-  );
+  const named = values.flatMap((value) => value.toLowerCase().split(/\s+/)).filter((value): value is CallEvent => (CALL_EVENTS as readonly string[]).includes(value));
   return new Set(named.length > 0 ? named : ['completed']);
 }

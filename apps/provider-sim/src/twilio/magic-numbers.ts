@@ -5,10 +5,7 @@
  */
 const MAGIC_NUMBER = /^\+3247099(\d{2})\d{2}$/;
 
-export type MagicSms =
-  | { status: 'undelivered'; errorCode: 30003 | 30005 | 30006 }
-  | { status: 'failed'; errorCode: 30001 }
-  | { status: 'delivered'; outOfOrder: true };
+export type MagicSms = { status: 'undelivered'; errorCode: 30003 | 30005 | 30006 } | { status: 'failed'; errorCode: 30001 } | { status: 'delivered'; outOfOrder: true };
 
 export type MagicCall =
   | { outcome: 'no-answer' | 'busy' | 'failed' }

@@ -17,12 +17,24 @@ export class TwilioResourceListing {
     const page = this.page('sms', query);
     // Each account lists its own messages (a second SMS route's lookups must not find the first's).
     const own = page.items.filter((m) => m.accountSid === undefined || m.accountSid === accountSid);
-    return this.envelope(accountSid, 'Messages', 'messages', page.size, own.map((m) => this.messageResource(accountSid, m)));
+    return this.envelope(
+      accountSid,
+      'Messages',
+      'messages',
+      page.size,
+      own.map((m) => this.messageResource(accountSid, m)),
+    );
   }
 
   calls(accountSid: string, query: Record<string, unknown>): Record<string, unknown> {
     const page = this.page('voice', query);
-    return this.envelope(accountSid, 'Calls', 'calls', page.size, page.items.map((c) => this.callResource(accountSid, c)));
+    return this.envelope(
+      accountSid,
+      'Calls',
+      'calls',
+      page.size,
+      page.items.map((c) => this.callResource(accountSid, c)),
+    );
   }
 
   /** Only what the store still retains (README, retention): older messages are no longer listed. */

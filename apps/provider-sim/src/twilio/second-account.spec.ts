@@ -34,7 +34,10 @@ describe('a second Twilio account', () => {
 
   it('has fault settings of its own: the first account fails with 500 while the second sends', async () => {
     await fixture.configure({ sms: { errorRates: { '20500': 1 } } });
-    await expect(first.send({ deliveryId: 'd1', to: '+32470123456', body: 'Vermist: Jan' })).rejects.toMatchObject({ httpStatus: 500, reason: 'provider_unavailable_500' } satisfies Partial<ProviderError>);
+    await expect(first.send({ deliveryId: 'd1', to: '+32470123456', body: 'Vermist: Jan' })).rejects.toMatchObject({
+      httpStatus: 500,
+      reason: 'provider_unavailable_500',
+    } satisfies Partial<ProviderError>);
     await expect(second.send({ deliveryId: 'd1', to: '+32470123456', body: 'Vermist: Jan' })).resolves.toMatchObject({ providerId: expect.stringMatching(/^SM/) });
 
     await fixture.configure({ sms: { errorRates: { '20500': 0 } }, secondTwilioAccount: { sms: { errorRates: { '20503': 1 } } } });
@@ -60,7 +63,12 @@ describe('a second Twilio account', () => {
   });
 
   it('refuses the second account’s SID with the first account’s token', async () => {
-    const mixed = new TwilioSmsSender({ accountSid: DEFAULT_SECOND_TWILIO_ACCOUNT.accountSid, authToken: DEFAULT_SIM_CREDENTIALS.twilioAuthToken, fromNumber: SIM_FROM_NUMBER, apiBaseUrl: fixture.sim.url });
+    const mixed = new TwilioSmsSender({
+      accountSid: DEFAULT_SECOND_TWILIO_ACCOUNT.accountSid,
+      authToken: DEFAULT_SIM_CREDENTIALS.twilioAuthToken,
+      fromNumber: SIM_FROM_NUMBER,
+      apiBaseUrl: fixture.sim.url,
+    });
     await expect(mixed.send({ deliveryId: 'd1', to: '+32470123456', body: 'x' })).rejects.toMatchObject({ httpStatus: 401 });
   });
 });

@@ -37,7 +37,5 @@ export function smsStatusCallbackParams(
 /** The carrier's delivery-report time, YYMMDDhhmm in UTC. */
 export function rawDlrDoneDate(at: Date): string {
   const two = (value: number): string => String(value).padStart(2, '0');
-  return (
-    two(at.getUTCFullYear() % 100) + two(at.getUTCMonth() + 1) + two(at.getUTCDate()) + two(at.getUTCHours()) + two(at.getUTCMinutes())
-  );
+  return two(at.getUTCFullYear() % 100) + two(at.getUTCMonth() + 1) + two(at.getUTCDate()) + two(at.getUTCHours()) + two(at.getUTCMinutes());
 }

@@ -26,8 +26,7 @@ describe('Twilio SMS status callbacks', () => {
     receiver.reset();
   });
 
-  const send = (to: string, statusCallback: string) =>
-    client.messages.create({ to, from: SIM_FROM_NUMBER, body: 'BIN Aalst: inbraak Kerkstraat', statusCallback });
+  const send = (to: string, statusCallback: string) => client.messages.create({ to, from: SIM_FROM_NUMBER, body: 'BIN Aalst: inbraak Kerkstraat', statusCallback });
 
   it('posts sent then delivered, signed over the StatusCallback URL exactly as given', async () => {
     const statusCallback = receiver.url('/twilio/sms-status?delivery=d-1');
@@ -136,7 +135,7 @@ describe('Twilio SMS status callbacks', () => {
     expect(['30003', '30005', '30006']).toContain(terminal.form.ErrorCode);
   });
 
-  it('retries a callback answered 500 as far as its URL\'s connection overrides ask, without sending or signing the fragment', async () => {
+  it("retries a callback answered 500 as far as its URL's connection overrides ask, without sending or signing the fragment", async () => {
     let calls = 0;
     receiver.respondWith(() => ({ status: ++calls <= 2 ? 500 : 200 }));
     const statusCallback = receiver.url('/twilio/sms-status?delivery=d-1');

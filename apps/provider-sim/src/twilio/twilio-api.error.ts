@@ -12,11 +12,10 @@ export class TwilioApiError extends HttpException {
 }
 
 export const twilioErrors = {
-  authenticationFailed: () =>
-    new TwilioApiError(401, 20003, 'Authentication Error - invalid username', 'Your AccountSid or AuthToken was incorrect.'),
+  authenticationFailed: () => new TwilioApiError(401, 20003, 'Authentication Error - invalid username', 'Your AccountSid or AuthToken was incorrect.'),
   /** Never processed, so safe to retry; twilio-node only retries it itself with autoRetry. */
   tooManyRequests: () => new TwilioApiError(429, 20429, 'Too Many Requests'),
-  invalidStatusCallback: () => new TwilioApiError(400, 21609, "The StatusCallback URL is not a valid URL."),
+  invalidStatusCallback: () => new TwilioApiError(400, 21609, 'The StatusCallback URL is not a valid URL.'),
   unsubscribedRecipient: () => new TwilioApiError(400, 21610, 'Attempt to send to unsubscribed recipient'),
   /** A refusal injected by `errorRates`: the code is what matters, the text is generic. */
   injected: (code: number) => new TwilioApiError(statusOfInjected(code), code, injectedMessage(code)),
@@ -29,8 +28,7 @@ export const twilioErrors = {
   notMobile: (to: string) => new TwilioApiError(400, 21614, `The 'To' number ${to} is not a valid mobile number.`),
   callToRequired: () => new TwilioApiError(400, 21201, "No 'To' number is specified."),
   callFromRequired: () => new TwilioApiError(400, 21213, "No 'From' number is specified."),
-  invalidCallTo: (to: string) =>
-    new TwilioApiError(400, 21217, `The phone number you are attempting to call, ${to}, is not valid.`),
+  invalidCallTo: (to: string) => new TwilioApiError(400, 21217, `The phone number you are attempting to call, ${to}, is not valid.`),
   // [unconfirmed] No source pins the code Twilio answers when Url, Twiml and ApplicationSid are
   // all missing; 21205 ("Invalid URL") is the nearest documented one.
   callInstructionsRequired: () => new TwilioApiError(400, 21205, 'Either a Url, Twiml or ApplicationSid parameter is required.'),

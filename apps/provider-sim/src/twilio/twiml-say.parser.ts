@@ -15,7 +15,9 @@ const SSML_TAG = /<[^>]+>/g;
 export function parseSaidTexts(twiml: string): SaidText[] {
   const said: SaidText[] = [];
   for (const match of twiml.matchAll(SAY_ELEMENT)) {
-    const text = unescapeXml((match[2] ?? '').replace(SSML_TAG, ' ')).replace(/\s+/g, ' ').trim();
+    const text = unescapeXml((match[2] ?? '').replace(SSML_TAG, ' '))
+      .replace(/\s+/g, ' ')
+      .trim();
     const voice = xmlAttribute(match[1] ?? '', 'voice');
     said.push({ language: xmlAttribute(match[1] ?? '', 'language') ?? DEFAULT_LANGUAGE, ...(voice ? { voice } : {}), text });
   }

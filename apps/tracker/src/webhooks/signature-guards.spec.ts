@@ -56,7 +56,9 @@ describe('TwilioSignatureGuard', () => {
     await expect(guard.canActivate(context({ originalUrl, body: second, headers: { 'x-twilio-signature': twilioSign(url, second, 'second-token') } }))).resolves.toBe(true);
     await expect(guard.canActivate(context({ originalUrl, body: second, headers: { 'x-twilio-signature': twilioSign(url, second) } }))).rejects.toBeInstanceOf(ForbiddenException);
     const first = { ...body, AccountSid: 'AC1' };
-    await expect(guard.canActivate(context({ originalUrl, body: first, headers: { 'x-twilio-signature': twilioSign(url, first, 'second-token') } }))).rejects.toBeInstanceOf(ForbiddenException);
+    await expect(guard.canActivate(context({ originalUrl, body: first, headers: { 'x-twilio-signature': twilioSign(url, first, 'second-token') } }))).rejects.toBeInstanceOf(
+      ForbiddenException,
+    );
   });
 
   it('answers 400 without a signature and counts the refusal', async () => {
@@ -91,6 +93,8 @@ describe('SendGridSignatureGuard', () => {
 describe('publicUrlOf', () => {
   const DELIVERY_ID = '6f1b2a8e-4c1d-5e2f-9a3b-7c8d9e0f1a2b';
   it('is the configured public origin and prefix plus the path and query as received', () => {
-    expect(publicUrlOf('https://bin.example/tracker/', `/webhooks/twilio/call-status?deliveryId=${DELIVERY_ID}`)).toBe(`https://bin.example/tracker/webhooks/twilio/call-status?deliveryId=${DELIVERY_ID}`);
+    expect(publicUrlOf('https://bin.example/tracker/', `/webhooks/twilio/call-status?deliveryId=${DELIVERY_ID}`)).toBe(
+      `https://bin.example/tracker/webhooks/twilio/call-status?deliveryId=${DELIVERY_ID}`,
+    );
   });
 });

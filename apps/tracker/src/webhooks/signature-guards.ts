@@ -25,7 +25,12 @@ const logger = new Logger('webhook-signature');
  * A webhook whose signature did not verify: logged, counted, and the 400 or 403 to answer. The
  * guards and the lean status routes (ADR 0022) refuse alike.
  */
-export async function webhookRefusal(verdict: Exclude<WebhookVerdict, { ok: true }>, provider: 'twilio' | 'sendgrid', request: Request, stats: WebhookStats): Promise<HttpException> {
+export async function webhookRefusal(
+  verdict: Exclude<WebhookVerdict, { ok: true }>,
+  provider: 'twilio' | 'sendgrid',
+  request: Request,
+  stats: WebhookStats,
+): Promise<HttpException> {
   // The path only: the query names a delivery, which is no business of a log reader here.
   logger.warn({ msg: 'webhook refused', provider, path: request.path, problem: verdict.problem });
   await stats.add({ [`refused_${verdict.problem}`]: 1 });

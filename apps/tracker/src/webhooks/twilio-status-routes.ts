@@ -47,7 +47,9 @@ export function mountTwilioStatusRoutes(app: NestExpressApplication): void {
       await events.publish([(route.observe as StatusRoute<ZodTypeAny>['observe'])(single(req.query.deliveryId), form)]);
       res.status(200).end();
     };
-    express.post(route.path, (req: Request, res: Response) => inRequestContext(metrics, req, res, () => void handle(req, res).catch((error: unknown) => answerError(error, req, res))));
+    express.post(route.path, (req: Request, res: Response) =>
+      inRequestContext(metrics, req, res, () => void handle(req, res).catch((error: unknown) => answerError(error, req, res))),
+    );
   }
 }
 

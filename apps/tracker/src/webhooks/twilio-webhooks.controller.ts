@@ -3,7 +3,17 @@ import { classifySmsReply, isAnsweredByMachine, redactContact, renderVoice, rend
 import { DeliveryTrackingRepository, SmsOptOutRepository } from '@bin-alert/persistence';
 import { TRACKER_WEBHOOK_PATHS, hangUpTwiml, voiceGatherActionUrl, voiceTwiml } from '@bin-alert/providers';
 import { ZodBodyPipe } from '@bin-alert/platform';
-import { gatherObservation, StatusEventPublisher, WebhookStats, GatherForm, InboundSmsForm, VoiceAnswerForm, gatherForm, inboundSmsForm, voiceAnswerForm } from '@bin-alert/tracking';
+import {
+  gatherObservation,
+  StatusEventPublisher,
+  WebhookStats,
+  GatherForm,
+  InboundSmsForm,
+  VoiceAnswerForm,
+  gatherForm,
+  inboundSmsForm,
+  voiceAnswerForm,
+} from '@bin-alert/tracking';
 import { TwilioSignatureGuard } from './signature-guards';
 import { single } from './twilio-status-routes';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
@@ -43,7 +53,10 @@ export class TwilioWebhooksController {
     }
     const answeredByMachine = isAnsweredByMachine(form.AnsweredBy);
     if (answeredByMachine) await this.stats.add({ voice_answered_by_machine: 1 });
-    return voiceTwiml(renderVoice(script.content, script.language, { gatherActionUrl: voiceGatherActionUrl(this.settings.publicUrl, id), answeredByMachine }), this.settings.voices);
+    return voiceTwiml(
+      renderVoice(script.content, script.language, { gatherActionUrl: voiceGatherActionUrl(this.settings.publicUrl, id), answeredByMachine }),
+      this.settings.voices,
+    );
   }
 
   /** The `<Gather action>`: Digits=1 acknowledges; the answer thanks the member in their language. */
@@ -75,7 +88,13 @@ export class TwilioWebhooksController {
       this.logger.warn({ msg: 'SMS opt-out keyword from a number no member registered', from: redactContact(form.From), keyword: change.keyword, messageSid: form.MessageSid });
       await this.stats.add({ sms_reply_unknown_number: 1 });
     } else {
-      this.logger.log({ msg: `SMS ${change.action.replace('_', '-')} recorded`, keyword: change.keyword, members: result.memberIds.length, recorded: result.recorded, messageSid: form.MessageSid });
+      this.logger.log({
+        msg: `SMS ${change.action.replace('_', '-')} recorded`,
+        keyword: change.keyword,
+        members: result.memberIds.length,
+        recorded: result.recorded,
+        messageSid: form.MessageSid,
+      });
       if (result.recorded > 0) await this.stats.add({ [change.action === 'opt_out' ? 'sms_opt_out' : 'sms_opt_in']: 1 });
     }
     return EMPTY_TWIML;

@@ -46,9 +46,7 @@ export interface FallbackFacts {
   others: Partial<Record<FallbackChannel, { status: DeliveryStatus }>>;
 }
 
-export type FallbackDecision =
-  | { channel: FallbackChannel; contactId: string; language: Language; deferredUntil: Date | null }
-  | { channel: null; reason: FallbackSkipReason };
+export type FallbackDecision = { channel: FallbackChannel; contactId: string; language: Language; deferredUntil: Date | null } | { channel: null; reason: FallbackSkipReason };
 
 /** A delivery that is on its way to the member or got there: anything neither suppressed nor ended in failure. */
 function reaches(status: DeliveryStatus): boolean {
@@ -70,7 +68,13 @@ export function fallbackChannelFor(facts: FallbackFacts, now: Date): FallbackDec
   if (facts.alert.urgency !== 'urgent') return none('not_urgent');
   if (now.getTime() - facts.smsEndedAt.getTime() > FALLBACK_WINDOW_MS) return none('too_late');
   if (facts.alert.cancelled) return none('cancelled');
-  if (FALLBACK_CHANNELS.some((c) => { const other = facts.others[c]; return other !== undefined && reaches(other.status); })) return none('already_reached');
+  if (
+    FALLBACK_CHANNELS.some((c) => {
+      const other = facts.others[c];
+      return other !== undefined && reaches(other.status);
+    })
+  )
+    return none('already_reached');
 
   const alert: RecipientAlert = { ...facts.alert, rule: 'mandatory', followUp: false };
   for (const channel of FALLBACK_CHANNELS) {

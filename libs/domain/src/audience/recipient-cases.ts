@@ -139,8 +139,8 @@ export const RECIPIENT_TABLE: Array<[string, RecipientCase, RecipientOutcome]> =
   ['outside quiet hours', variant({}, { quietHours: LUNCH }), 'send'],
   ['an empty window holds nothing', variant({}, { quietHours: EMPTY }), 'send'],
   ['after midnight, summer time', variant({}, { quietHours: NIGHT }, new Date('2026-07-01T03:15:00Z')), held('2026-07-01T05:00:00Z')],
-  ['at the window\'s start', variant({}, { quietHours: NIGHT }, new Date('2026-01-15T21:00:00Z')), held('2026-01-16T06:00:00Z')],
-  ['at the window\'s end', variant({}, { quietHours: NIGHT }, new Date('2026-01-15T06:00:00Z')), 'send'],
+  ["at the window's start", variant({}, { quietHours: NIGHT }, new Date('2026-01-15T21:00:00Z')), held('2026-01-16T06:00:00Z')],
+  ["at the window's end", variant({}, { quietHours: NIGHT }, new Date('2026-01-15T06:00:00Z')), 'send'],
   ['within a day, to the millisecond', variant({}, { quietHours: LUNCH }, new Date('2026-01-15T11:30:20.123Z')), held('2026-01-15T13:00:00Z')],
   ['quiet hours do not make a suppressed member sendable', variant({}, { quietHours: NIGHT, preference: false }), 'opted_out'],
   // expiry
@@ -171,7 +171,12 @@ export function everyRecipientCase(): RecipientCase[] {
                   for (const contact of CONTACTS)
                     for (const preference of [null, true, false])
                       for (const memberQuietHours of windows) {
-                        cases.push({ alert: { rule, urgency, quietHours, kind, expiresInMs }, member: { standing, isTestGroup, contact, preference, quietHours: memberQuietHours }, channel: 'sms', now });
+                        cases.push({
+                          alert: { rule, urgency, quietHours, kind, expiresInMs },
+                          member: { standing, isTestGroup, contact, preference, quietHours: memberQuietHours },
+                          channel: 'sms',
+                          now,
+                        });
                       }
   return cases;
 }

@@ -84,7 +84,18 @@ describe('inAudience', () => {
   const alert = { binIds: ['herdersem'], kind: 'actual' as const };
   it('takes active members of a targeted BIN only', () => {
     expect(inAudience({ memberships: [{ binId: 'herdersem', status: 'active' }], isTestGroup: false }, alert)).toBe(true);
-    expect(inAudience({ memberships: [{ binId: 'herdersem', status: 'resigned' }, { binId: 'arend', status: 'active' }], isTestGroup: false }, alert)).toBe(false);
+    expect(
+      inAudience(
+        {
+          memberships: [
+            { binId: 'herdersem', status: 'resigned' },
+            { binId: 'arend', status: 'active' },
+          ],
+          isTestGroup: false,
+        },
+        alert,
+      ),
+    ).toBe(false);
   });
   it('takes only the test group for a test or an exercise', () => {
     const member = { memberships: [{ binId: 'herdersem', status: 'active' as const }], isTestGroup: false };
@@ -120,7 +131,11 @@ describe('recipientRule', () => {
   it('knows an update or cancel only by the original delivery, at its contact point and in its language', () => {
     const followUp = { ...alert, followUp: true };
     const original = { status: 'delivered', accepted: true, language: 'de' as const, contact: { id: 'mobile-0', verified: true } };
-    expect(recipientRule({ ...facts, memberships: [], originals: { sms: original } }, followUp, 'sms', lateEvening)).toEqual({ outcome: 'send', contactId: 'mobile-0', language: 'de' });
+    expect(recipientRule({ ...facts, memberships: [], originals: { sms: original } }, followUp, 'sms', lateEvening)).toEqual({
+      outcome: 'send',
+      contactId: 'mobile-0',
+      language: 'de',
+    });
     expect(recipientRule(facts, followUp, 'sms', lateEvening)).toEqual({ outcome: 'outside_audience' });
   });
 });

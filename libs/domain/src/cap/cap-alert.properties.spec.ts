@@ -21,8 +21,35 @@ const hostileCap = fc
     fc.oneof(
       fc.string({ unit: 'binary', maxLength: 30 }).map((s) => (x: string) => x.replace('Vermiste jongen Lucas (8)', s)),
       fc.nat().map((n) => (x: string) => x.slice(0, n % (x.length + 1))),
-      fc.tuple(fc.nat(), fc.string({ unit: 'binary', maxLength: 10 })).map(([n, s]) => (x: string) => x.slice(0, n % (x.length + 1)) + s + x.slice(n % (x.length + 1))),
-      fc.constantFrom('&', '&#', '&#x;', '&#99999999;', '&#xD800;', '&#0;', '&nbsp;', '&amp', '<![CDATA[', ']]>', '<!--', '<?', '<!DOCTYPE a>', '<', '>', '"', "'", '\u0000', '\ud800', '</alert>').map((s) => (x: string) => x.replace('Lucas', `Lucas${s}`)),
+      fc.tuple(fc.nat(), fc.string({ unit: 'binary', maxLength: 10 })).map(
+        ([n, s]) =>
+          (x: string) =>
+            x.slice(0, n % (x.length + 1)) + s + x.slice(n % (x.length + 1)),
+      ),
+      fc
+        .constantFrom(
+          '&',
+          '&#',
+          '&#x;',
+          '&#99999999;',
+          '&#xD800;',
+          '&#0;',
+          '&nbsp;',
+          '&amp',
+          '<![CDATA[',
+          ']]>',
+          '<!--',
+          '<?',
+          '<!DOCTYPE a>',
+          '<',
+          '>',
+          '"',
+          "'",
+          '\u0000',
+          '\ud800',
+          '</alert>',
+        )
+        .map((s) => (x: string) => x.replace('Lucas', `Lucas${s}`)),
       fc.integer({ min: 1, max: 3_000 }).map((d) => (x: string) => x.replace('<info>', `${'<a>'.repeat(d)}${'</a>'.repeat(d)}<info>`)),
     ),
     { maxLength: 3 },
@@ -52,7 +79,9 @@ describe('readCapAlert, for any input', () => {
 });
 
 describe('character references, as XML 1.0 defines them', () => {
-  const xmlCharacter = fc.integer({ min: 0x20, max: 0x10ffff }).filter((c) => isXmlCharacter(c) && !findForbiddenCharacter(String.fromCodePoint(c)) && !/\s/u.test(String.fromCodePoint(c)));
+  const xmlCharacter = fc
+    .integer({ min: 0x20, max: 0x10ffff })
+    .filter((c) => isXmlCharacter(c) && !findForbiddenCharacter(String.fromCodePoint(c)) && !/\s/u.test(String.fromCodePoint(c)));
 
   it('decodes &#N; and &#xH; (either case) to the character they number', () => {
     fc.assert(
@@ -65,7 +94,11 @@ describe('character references, as XML 1.0 defines them', () => {
   });
 
   it('refuses a reference to a character XML does not allow', () => {
-    const forbidden = fc.oneof(fc.integer({ min: 0, max: 0x1f }).filter((c) => c !== 9 && c !== 10 && c !== 13), fc.integer({ min: 0xd800, max: 0xdfff }), fc.constantFrom(0xfffe, 0xffff, 0x110000, 99_999_999));
+    const forbidden = fc.oneof(
+      fc.integer({ min: 0, max: 0x1f }).filter((c) => c !== 9 && c !== 10 && c !== 13),
+      fc.integer({ min: 0xd800, max: 0xdfff }),
+      fc.constantFrom(0xfffe, 0xffff, 0x110000, 99_999_999),
+    );
     fc.assert(
       fc.property(forbidden, (codePoint) => {
         const result = readCapAlert(withHeadline(`a&#${codePoint};b`));
@@ -77,10 +110,13 @@ describe('character references, as XML 1.0 defines them', () => {
 
   it('refuses any entity XML does not predefine', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,20}$/).filter((n) => !['lt', 'gt', 'amp', 'apos', 'quot'].includes(n)), (name) => {
-        const result = readCapAlert(withHeadline(`a&${name};b`));
-        expect(!result.ok && result.problems[0].reason).toContain(`undeclared entity &${name};`);
-      }),
+      fc.property(
+        fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,20}$/).filter((n) => !['lt', 'gt', 'amp', 'apos', 'quot'].includes(n)),
+        (name) => {
+          const result = readCapAlert(withHeadline(`a&${name};b`));
+          expect(!result.ok && result.problems[0].reason).toContain(`undeclared entity &${name};`);
+        },
+      ),
     );
   });
 });
@@ -99,10 +135,15 @@ describe('resolveXmlReferences', () => {
   });
 
   it('leaves a document without character references as it was', () => {
-    fc.assert(fc.property(fc.string().filter((s) => !s.includes('&')), (s) => {
-      const result = resolveXmlReferences(`<a>${s}</a>`);
-      if (result.ok) expect(result.xml).toBe(`<a>${s}</a>`);
-    }));
+    fc.assert(
+      fc.property(
+        fc.string().filter((s) => !s.includes('&')),
+        (s) => {
+          const result = resolveXmlReferences(`<a>${s}</a>`);
+          if (result.ok) expect(result.xml).toBe(`<a>${s}</a>`);
+        },
+      ),
+    );
   });
 });
 

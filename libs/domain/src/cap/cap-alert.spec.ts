@@ -72,7 +72,10 @@ describe('readCapAlert: real alerts', () => {
   });
 
   it('reads forbidden redistribution and takes the earliest expiry', () => {
-    const xml = withChange(/<value>allowed<\/value>/g, '<value>forbidden</value>').replace('<expires>2026-11-30T14:05:00+01:00</expires>', '<expires>2026-11-29T20:00:00+01:00</expires>');
+    const xml = withChange(/<value>allowed<\/value>/g, '<value>forbidden</value>').replace(
+      '<expires>2026-11-30T14:05:00+01:00</expires>',
+      '<expires>2026-11-29T20:00:00+01:00</expires>',
+    );
     expect(read(xml)).toMatchObject({ redistributionAllowed: false, expiresAt: new Date('2026-11-29T19:00:00Z') });
   });
 });
@@ -88,7 +91,12 @@ describe('readCapAlert: invalid CAP names the element', () => {
     ['an unknown status', withChange('<status>Actual</status>', '<status>Real</status>'), 'alert.status', "'Real' is not one of"],
     ['msgType Ack', withChange('<msgType>Alert</msgType>', '<msgType>Ack</msgType>'), 'alert.msgType', 'only Alert, Update and Cancel'],
     ['an Update without references', withChange('<msgType>Alert</msgType>', '<msgType>Update</msgType>'), 'alert.references', 'required'],
-    ['a malformed reference', withChange('<msgType>Alert</msgType>', '<msgType>Cancel</msgType><references>meldkamer,PZ-1</references>'), 'alert.references', 'is not sender,identifier,sent'],
+    [
+      'a malformed reference',
+      withChange('<msgType>Alert</msgType>', '<msgType>Cancel</msgType><references>meldkamer,PZ-1</references>'),
+      'alert.references',
+      'is not sender,identifier,sent',
+    ],
     ['an unsupported language', withChange('<language>fr-BE</language>', '<language>es-ES</language>'), 'alert.info[1].language', "'es-ES' is not supported"],
     ['two infos in one language', withChange('<language>fr-BE</language>', '<language>nl-NL</language>'), 'alert.info[1].language', "a second info block in 'nl'"],
     ['a bad CAP category', withChange('<category>Rescue</category>', '<category>Police</category>'), 'alert.info[0].category[0]', "'Police' is not one of"],

@@ -231,14 +231,16 @@ export function readCapAlert(input: string): CapReadResult {
     else if (capUrgency && severity && certainty) urgency ??= 'normal';
 
     const eventCodes = namedValues(info.eventCode, CAP_VALUE_NAMES.category);
-    if (eventCodes.length === 0 && needsTarget) problem(`${path}.eventCode`, `an eventCode with valueName '${CAP_VALUE_NAMES.category}' naming the BIN category (e.g. missing_person)`);
+    if (eventCodes.length === 0 && needsTarget)
+      problem(`${path}.eventCode`, `an eventCode with valueName '${CAP_VALUE_NAMES.category}' naming the BIN category (e.g. missing_person)`);
     for (const code of eventCodes) categoryCodes.add(code);
     if (categoryCodes.size > 1) problem(`${path}.eventCode`, `every info block names the same ${CAP_VALUE_NAMES.category}; found ${[...categoryCodes].join(', ')}`);
 
     const redistribution = namedValues(info.parameter, CAP_VALUE_NAMES.redistribution);
     for (const value of redistribution) {
       if (value !== 'allowed' && value !== 'forbidden') problem(`${path}.parameter`, `${CAP_VALUE_NAMES.redistribution} is 'allowed' or 'forbidden', not '${value}'`);
-      else if (redistributionAllowed !== null && redistributionAllowed !== (value === 'allowed')) problem(`${path}.parameter`, `${CAP_VALUE_NAMES.redistribution} differs between info blocks`);
+      else if (redistributionAllowed !== null && redistributionAllowed !== (value === 'allowed'))
+        problem(`${path}.parameter`, `${CAP_VALUE_NAMES.redistribution} differs between info blocks`);
       else redistributionAllowed = value === 'allowed';
     }
 
@@ -364,9 +366,7 @@ export function writeCapAlert(alert: CapExport): string {
       const text = alert.texts[keptLanguages[i]!];
       return text ? [keptInfo(alert, info, text)] : [];
     }),
-    ...(Object.keys(alert.texts) as Language[])
-      .filter((l) => alert.texts[l] && !keptLanguages.includes(l))
-      .map((language) => writtenInfo(alert, language, alert.texts[language]!)),
+    ...(Object.keys(alert.texts) as Language[]).filter((l) => alert.texts[l] && !keptLanguages.includes(l)).map((language) => writtenInfo(alert, language, alert.texts[language]!)),
   ];
   const document = {
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },

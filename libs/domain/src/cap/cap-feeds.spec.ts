@@ -121,7 +121,12 @@ describe('CAP fidelity, element by element', () => {
   });
 
   it('states what it acted on when the document did not: the redistribution rule applied, the category, the BINs', () => {
-    const silent = read(beCancel.replace(/<parameter><valueName>redistribution<\/valueName><value>allowed<\/value><\/parameter>/g, '').replace(/<geocode><valueName>bin<\/valueName><value>[a-z]+<\/value><\/geocode>/g, '').replace(/<eventCode><valueName>bin-category<\/valueName><value>missing_person<\/value><\/eventCode>/g, ''));
+    const silent = read(
+      beCancel
+        .replace(/<parameter><valueName>redistribution<\/valueName><value>allowed<\/value><\/parameter>/g, '')
+        .replace(/<geocode><valueName>bin<\/valueName><value>[a-z]+<\/value><\/geocode>/g, '')
+        .replace(/<eventCode><valueName>bin-category<\/valueName><value>missing_person<\/value><\/eventCode>/g, ''),
+    );
     expect(silent).toMatchObject({ redistributionAllowed: null, binIds: [], categoryCode: null });
     const exported = read(writeCapAlert({ ...exportOf(silent), categoryCode: 'missing_person', redistributionAllowed: false, bins: [{ id: 'herdersem', name: 'BIN Herdersem' }] }));
     expect(exported).toMatchObject({ redistributionAllowed: false, binIds: ['herdersem'], categoryCode: 'missing_person' });

@@ -85,7 +85,8 @@ export function resolveXmlReferences(xml: string, maxDepth = CAP_MAX_DEPTH): Xml
     if (!match) return refuse(xml, i, "a '&' that starts no reference (write &amp; for the character itself)");
     const [whole, decimal, hexadecimal, name] = match;
     if (name !== undefined) {
-      if (!PREDEFINED.has(name)) return refuse(xml, i, `undeclared entity ${whole} (XML predefines only &lt; &gt; &amp; &apos; &quot;; write other characters as themselves or as &#233;)`);
+      if (!PREDEFINED.has(name))
+        return refuse(xml, i, `undeclared entity ${whole} (XML predefines only &lt; &gt; &amp; &apos; &quot;; write other characters as themselves or as &#233;)`);
       i += whole.length;
       continue;
     }

@@ -2,9 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 export type PhoneNumberUse = 'mobile' | 'phone';
 
-export type PhoneCheck =
-  | { ok: true; e164: string; type: string | undefined }
-  | { ok: false; reason: 'not_a_phone_number' | 'not_a_mobile_number' };
+export type PhoneCheck = { ok: true; e164: string; type: string | undefined } | { ok: false; reason: 'not_a_phone_number' | 'not_a_mobile_number' };
 
 /**
  * Normalise a phone number to E.164 (Belgium when no country code is given). A mobile contact

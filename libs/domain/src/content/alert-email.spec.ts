@@ -53,7 +53,9 @@ describe('the alert e-mail template', () => {
     expect(email.html).not.toContain('<script>');
     expect(email.html).not.toContain('<img');
     expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &quot;quoted&quot; &amp; &apos;single&apos;');
-    expect(email.html).toContain(`<title>Burglaries</title>`.replace('Burglaries', '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &quot;quoted&quot; &amp; &apos;single&apos;'));
+    expect(email.html).toContain(
+      `<title>Burglaries</title>`.replace('Burglaries', '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &quot;quoted&quot; &amp; &apos;single&apos;'),
+    );
     expect(visibleText(email.html).split(hostile)).toHaveLength(5);
     expect(email.text.split(hostile)).toHaveLength(5);
   });
@@ -85,7 +87,9 @@ describe('the alert e-mail template', () => {
     expect(email.html).toContain(`<a href="${links.preferences}" style="color:#1a56a8;text-decoration:underline;">${footer.preferences}</a>`);
     expect(email.html).toContain(`<a href="${links.unsubscribe}" style="color:#1a56a8;text-decoration:underline;">${unsubscribe}</a>`);
     // The order a reader meets: what kind of message, the title, the text, then the footer.
-    const order = [CATEGORY_LABEL.burglary[language], burglary.texts[language]!.title, burglary.texts[language]!.body.split('\n')[0], footer.preferences].map((s) => visible.indexOf(s));
+    const order = [CATEGORY_LABEL.burglary[language], burglary.texts[language]!.title, burglary.texts[language]!.body.split('\n')[0], footer.preferences].map((s) =>
+      visible.indexOf(s),
+    );
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(order[0]).toBeGreaterThan(-1);
   });

@@ -1,5 +1,18 @@
 import { Language, Urgency } from '../vocabulary';
-import { AlertContent, CONTACT_LABEL, EMAIL_FOOTER, FOLLOW_UP_LABEL, NOT_REAL_LABEL, SENDER_NAME, categoryMessages, contactLine, messageLabels, notRealNotice, offersUnsubscribe, redistributionNotice } from './alert-message';
+import {
+  AlertContent,
+  CONTACT_LABEL,
+  EMAIL_FOOTER,
+  FOLLOW_UP_LABEL,
+  NOT_REAL_LABEL,
+  SENDER_NAME,
+  categoryMessages,
+  contactLine,
+  messageLabels,
+  notRealNotice,
+  offersUnsubscribe,
+  redistributionNotice,
+} from './alert-message';
 import { escapeXml, textFor } from './render-message';
 
 export interface RenderedEmail {
@@ -114,7 +127,9 @@ export function renderEmail(content: AlertContent, memberLanguage: Language, lin
     ...(category ? [chip(category, STYLE.category)] : []),
     chip(words.urgency[content.urgency], content.urgency === 'urgent' ? STYLE.urgent : STYLE.normal),
   ].join('');
-  const asideHtml = asides.map((a) => `<div style="${STYLE.aside}">\n<p style="${STYLE.asideHeading}">${escapeXml(a.heading)}</p>\n${paragraphs(a.text, STYLE.asideParagraph)}</div>\n`).join('');
+  const asideHtml = asides
+    .map((a) => `<div style="${STYLE.aside}">\n<p style="${STYLE.asideHeading}">${escapeXml(a.heading)}</p>\n${paragraphs(a.text, STYLE.asideParagraph)}</div>\n`)
+    .join('');
   const footerHtml = footer.map((l) => `<p style="margin:6px 0;"><a href="${escapeXml(l.url)}" style="${STYLE.link}">${escapeXml(l.sentence)}</a></p>\n`).join('');
   const html =
     `<!doctype html>\n<html lang="${language}">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +

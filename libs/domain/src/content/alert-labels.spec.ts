@@ -79,7 +79,9 @@ describe('updates and cancels are labelled', () => {
 describe('the redistribution status is on every channel, in the member language', () => {
   it.each(['nl', 'fr', 'de', 'en'] as const)('%s', (language) => {
     const content: AlertContent = { ...base, redistributionAllowed: false, texts: { [language]: { title: 'T', body: 'B' } } };
-    const notice = { nl: 'Dit bericht niet verder verspreiden.', fr: 'Ne pas diffuser ce message.', de: 'Diese Nachricht nicht weitergeben.', en: 'Do not share this message.' }[language];
+    const notice = { nl: 'Dit bericht niet verder verspreiden.', fr: 'Ne pas diffuser ce message.', de: 'Diese Nachricht nicht weitergeben.', en: 'Do not share this message.' }[
+      language
+    ];
     expect(renderSms(content, language).body).toContain(notice);
     expect(renderEmail(content, language).text).toContain(notice);
     expect(renderEmail(content, language).html).toContain(notice);

@@ -138,7 +138,12 @@ export const EMAIL_FOOTER: Record<Language, { preferences: string; unsubscribe: 
  * categories every installation starts with are phrased here and any other one is named by code.
  */
 const CATEGORY_MESSAGES: Record<string, Record<Language, string>> = {
-  missing_person: { nl: 'berichten over vermiste personen', fr: 'les messages sur les personnes disparues', de: 'Nachrichten über vermisste Personen', en: 'messages about missing persons' },
+  missing_person: {
+    nl: 'berichten over vermiste personen',
+    fr: 'les messages sur les personnes disparues',
+    de: 'Nachrichten über vermisste Personen',
+    en: 'messages about missing persons',
+  },
   burglary: { nl: 'berichten over inbraken', fr: 'les messages sur les cambriolages', de: 'Nachrichten über Einbrüche', en: 'messages about burglaries' },
   prevention: { nl: 'preventieberichten', fr: 'les messages de prévention', de: 'Präventionsnachrichten', en: 'prevention messages' },
   general: { nl: 'algemene berichten', fr: "les messages d'ordre général", de: 'allgemeinen Nachrichten', en: 'general messages' },

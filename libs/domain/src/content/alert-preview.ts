@@ -16,9 +16,6 @@ export interface ChannelPreview {
  */
 export function previewAlert(content: AlertContent, options: SmsRenderOptions = {}): Record<Language, ChannelPreview> {
   return Object.fromEntries(
-    LANGUAGES.map((language) => [
-      language,
-      { sms: renderSms(content, language, options), email: renderEmail(content, language), voice: renderVoice(content, language) },
-    ]),
+    LANGUAGES.map((language) => [language, { sms: renderSms(content, language, options), email: renderEmail(content, language), voice: renderVoice(content, language) }]),
   ) as Record<Language, ChannelPreview>;
 }

@@ -16,9 +16,7 @@ describe('renderSms', () => {
   it('writes in the member language, marks urgency and states the redistribution status', () => {
     const sms = renderSms(missingChild, 'fr');
     expect(sms.language).toBe('fr');
-    expect(sms.body).toBe(
-      'URGENT: Garçon disparu à Herdersem\nLucas (8 ans) porte une veste rouge. Appelez le 101.\nCe message peut être partagé.',
-    );
+    expect(sms.body).toBe('URGENT: Garçon disparu à Herdersem\nLucas (8 ans) porte une veste rouge. Appelez le 101.\nCe message peut être partagé.');
   });
 
   it('falls back to the zone language (Dutch) for a German-speaking member', () => {
@@ -64,7 +62,12 @@ describe('renderEmail footer', () => {
     redistributionAllowed: true,
     category: 'burglary',
     categoryRule: 'opt_out',
-    texts: { nl: { title: 'Inbraken', body: 'Sluit af.' }, fr: { title: 'Cambriolages', body: 'Fermez.' }, de: { title: 'Einbrüche', body: 'Abschließen.' }, en: { title: 'Burglaries', body: 'Lock up.' } },
+    texts: {
+      nl: { title: 'Inbraken', body: 'Sluit af.' },
+      fr: { title: 'Cambriolages', body: 'Fermez.' },
+      de: { title: 'Einbrüche', body: 'Abschließen.' },
+      en: { title: 'Burglaries', body: 'Lock up.' },
+    },
   };
   const links = { preferences: '{{bin_preferences_url}}', unsubscribe: '{{bin_unsubscribe_url}}' };
 
@@ -77,7 +80,11 @@ describe('renderEmail footer', () => {
     const email = renderEmail(burglary, language, links);
     expect(email.text.endsWith(`\n\n-- \n${SENDER_NAME[language]}\n${preferences}${colon} {{bin_preferences_url}}\n${unsubscribe}${colon} {{bin_unsubscribe_url}}`)).toBe(true);
     const footer = email.html.slice(email.html.lastIndexOf(`>${SENDER_NAME[language]}</p>`));
-    expect(footer).toMatch(new RegExp(`^[^]*<a href="\\{\\{bin_preferences_url\\}\\}" style="[^"]*">${preferences}</a>[^]*<a href="\\{\\{bin_unsubscribe_url\\}\\}" style="[^"]*">${unsubscribe}</a></p>\n</td></tr>\n</table>`));
+    expect(footer).toMatch(
+      new RegExp(
+        `^[^]*<a href="\\{\\{bin_preferences_url\\}\\}" style="[^"]*">${preferences}</a>[^]*<a href="\\{\\{bin_unsubscribe_url\\}\\}" style="[^"]*">${unsubscribe}</a></p>\n</td></tr>\n</table>`,
+      ),
+    );
   });
 
   it('offers no unsubscribe for a mandatory category, only the preference centre', () => {
@@ -93,7 +100,10 @@ describe('renderEmail footer', () => {
   });
 
   it('names each starting category in the member language, and any other by its code', () => {
-    const line = (category: string, language: 'nl' | 'fr' | 'de' | 'en') => renderEmail({ ...burglary, category }, language, links).text.split('\n').pop();
+    const line = (category: string, language: 'nl' | 'fr' | 'de' | 'en') =>
+      renderEmail({ ...burglary, category }, language, links)
+        .text.split('\n')
+        .pop();
     expect(line('general', 'de')).toBe('Keine allgemeinen Nachrichten mehr per E-Mail: {{bin_unsubscribe_url}}');
     expect(line('prevention', 'nl')).toBe('Geen preventieberichten meer per e-mail: {{bin_unsubscribe_url}}');
     expect(line('covid', 'fr')).toBe('Ne plus recevoir les messages sur la COVID-19 par e-mail : {{bin_unsubscribe_url}}');
@@ -123,7 +133,11 @@ describe('renderVoice', () => {
     const voice = renderVoice(missingChild, 'fr');
     expect(voice.language).toBe('fr');
     expect(voice.script).toContain('Garçon disparu à Herdersem');
-    expect(voice.steps).toEqual([{ kind: 'say', text: voice.script }, { kind: 'pause', seconds: 1 }, { kind: 'say', text: voice.script }]);
+    expect(voice.steps).toEqual([
+      { kind: 'say', text: voice.script },
+      { kind: 'pause', seconds: 1 },
+      { kind: 'say', text: voice.script },
+    ]);
   });
 
   it('has no gather without a gather action URL', () => {
@@ -215,7 +229,9 @@ describe('the instruction and the contact line (CAP instruction and contact)', (
     const email = renderEmail(withLines, 'fr');
     expect(email.text).toContain('Lucas (8 ans) porte une veste rouge.\n\nQue faire ?\nApprochez-le calmement.\n\nContact: Appelez le 101\n\nCe message peut être partagé.');
     // In the HTML, each under its heading, after the body and before the redistribution notice.
-    expect(email.html).toMatch(/veste rouge\.<\/p>\n<div style="[^"]*">\n<p style="[^"]*">Que faire \?<\/p>\n<p style="[^"]*">Approchez-le calmement\.<\/p>\n<\/div>\n<div style="[^"]*">\n<p style="[^"]*">Contact<\/p>\n<p style="[^"]*">Appelez le 101<\/p>\n<\/div>\n<p style="[^"]*">Ce message peut être partagé\.<\/p>/);
+    expect(email.html).toMatch(
+      /veste rouge\.<\/p>\n<div style="[^"]*">\n<p style="[^"]*">Que faire \?<\/p>\n<p style="[^"]*">Approchez-le calmement\.<\/p>\n<\/div>\n<div style="[^"]*">\n<p style="[^"]*">Contact<\/p>\n<p style="[^"]*">Appelez le 101<\/p>\n<\/div>\n<p style="[^"]*">Ce message peut être partagé\.<\/p>/,
+    );
   });
 
   it('says them in the call, after the body, each time the message is said', () => {

@@ -48,7 +48,13 @@ describe('segmentSms', () => {
           expect(message).toContain(character);
           expect(segmentSms(character).encoding).toBe('UCS-2');
         }
-        expect(segmentSms(Array.from(message).filter((c) => !nonGsmCharacters.includes(c)).join('')).encoding).toBe('GSM-7');
+        expect(
+          segmentSms(
+            Array.from(message)
+              .filter((c) => !nonGsmCharacters.includes(c))
+              .join(''),
+          ).encoding,
+        ).toBe('GSM-7');
       }),
     );
   });

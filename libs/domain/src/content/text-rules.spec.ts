@@ -24,7 +24,10 @@ const anyText = fc.oneof(
 
 describe('findForbiddenCharacter', () => {
   it('finds a character exactly when the definition says there is one, and never throws', () => {
-    fc.assert(fc.property(anyText, (text) => expect(findForbiddenCharacter(text) !== null).toBe(forbiddenByDefinition(text))), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(anyText, (text) => expect(findForbiddenCharacter(text) !== null).toBe(forbiddenByDefinition(text))),
+      { numRuns: 2_000 },
+    );
   });
 
   it('names the character by its code point', () => {

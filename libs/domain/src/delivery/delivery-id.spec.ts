@@ -6,12 +6,7 @@ describe('deliveryId', () => {
   });
 
   it('differs per channel, member and alert', () => {
-    const ids = new Set([
-      deliveryId('a', 'm', 'sms'),
-      deliveryId('a', 'm', 'email'),
-      deliveryId('a', 'm2', 'sms'),
-      deliveryId('a2', 'm', 'sms'),
-    ]);
+    const ids = new Set([deliveryId('a', 'm', 'sms'), deliveryId('a', 'm', 'email'), deliveryId('a', 'm2', 'sms'), deliveryId('a2', 'm', 'sms')]);
     expect(ids.size).toBe(4);
   });
 

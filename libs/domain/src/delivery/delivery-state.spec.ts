@@ -270,12 +270,30 @@ describe('mapSendGridEvent', () => {
     [{ event: 'delivered' }, { status: 'delivered' }],
     [{ event: 'open' }, { status: 'delivered' }],
     [{ event: 'click' }, { status: 'delivered' }],
-    [{ event: 'bounce', type: 'bounce', bounce_classification: 'Invalid Address' }, { status: 'bounced', reason: 'invalid_address' }],
-    [{ event: 'bounce', type: 'bounce' }, { status: 'bounced', reason: 'hard_bounce' }],
-    [{ event: 'bounce', type: 'blocked', bounce_classification: 'Reputation' }, { status: 'bounced', reason: 'blocked' }],
-    [{ event: 'dropped', reason: 'Bounced Address' }, { status: 'failed', reason: 'dropped_bounced_address' }],
-    [{ event: 'dropped', reason: 'Unsubscribed Address' }, { status: 'failed', reason: 'dropped_unsubscribed_address' }],
-    [{ event: 'dropped', reason: 'Spam Reporting Address' }, { status: 'failed', reason: 'dropped_spam_reporting_address' }],
+    [
+      { event: 'bounce', type: 'bounce', bounce_classification: 'Invalid Address' },
+      { status: 'bounced', reason: 'invalid_address' },
+    ],
+    [
+      { event: 'bounce', type: 'bounce' },
+      { status: 'bounced', reason: 'hard_bounce' },
+    ],
+    [
+      { event: 'bounce', type: 'blocked', bounce_classification: 'Reputation' },
+      { status: 'bounced', reason: 'blocked' },
+    ],
+    [
+      { event: 'dropped', reason: 'Bounced Address' },
+      { status: 'failed', reason: 'dropped_bounced_address' },
+    ],
+    [
+      { event: 'dropped', reason: 'Unsubscribed Address' },
+      { status: 'failed', reason: 'dropped_unsubscribed_address' },
+    ],
+    [
+      { event: 'dropped', reason: 'Spam Reporting Address' },
+      { status: 'failed', reason: 'dropped_spam_reporting_address' },
+    ],
     [{ event: 'dropped' }, { status: 'failed', reason: 'dropped' }],
     [{ event: 'spamreport' }, null],
     [{ event: 'unsubscribe' }, null],

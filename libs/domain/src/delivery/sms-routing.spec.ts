@@ -28,7 +28,11 @@ describe('the error-rate circuit breaker', () => {
     ['ignores outcomes of calls that were in flight while open', ['fail', 'fail', 'fail', 'fail', 'ok', 'ok', 'ok', 'refuse'], 'open'],
     ['turns half-open after openMs and admits that many trial calls', ['fail', 'fail', 'fail', 'fail', 't+30000', 'admit', 'admit', 'refuse'], 'half_open'],
     ['closes when the trials succeed, with an empty window', ['fail', 'fail', 'fail', 'fail', 't+30000', 'admit', 'admit', 'ok', 'ok', 'fail', 'fail', 'fail', 'admit'], 'closed'],
-    ['opens again when a trial fails, for another openMs', ['fail', 'fail', 'fail', 'fail', 't+30000', 'admit', 'fail', 'refuse', 't+29999', 'refuse', 't+1', 'admit'], 'half_open'],
+    [
+      'opens again when a trial fails, for another openMs',
+      ['fail', 'fail', 'fail', 'fail', 't+30000', 'admit', 'fail', 'refuse', 't+29999', 'refuse', 't+1', 'admit'],
+      'half_open',
+    ],
   ])('%s', (_name, steps, expected) => {
     expect(run(steps)).toBe(expected);
   });

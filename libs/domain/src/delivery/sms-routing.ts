@@ -103,12 +103,7 @@ export type SecondRouteUse = (typeof SECOND_ROUTE_USES)[number];
  * route, for the alerts allowed to take it, while that one's breaker admits calls; else the
  * primary anyway (nothing better is left: the retry policy, then the send hold, take over).
  */
-export function chooseSmsRoute(
-  urgency: Urgency,
-  use: SecondRouteUse,
-  breakers: { primary: ErrorRateBreaker; secondary: ErrorRateBreaker | null },
-  now: number,
-): SmsRouteName {
+export function chooseSmsRoute(urgency: Urgency, use: SecondRouteUse, breakers: { primary: ErrorRateBreaker; secondary: ErrorRateBreaker | null }, now: number): SmsRouteName {
   const { primary, secondary } = breakers;
   if (secondary === null || (use === 'urgent' && urgency !== 'urgent')) return 'primary';
   if (primary.admits(now)) return 'primary';

@@ -6,7 +6,12 @@ const who = (role: Principal['role'], accountId = `${role}-1`): Principal => ({ 
 const now = new Date('2026-11-29T12:00:00Z');
 
 describe('approvalRequired', () => {
-  const alert = (urgency: 'urgent' | 'normal', binIds = ['herdersem'], messageType: 'alert' | 'update' | 'cancel' = 'alert') => ({ urgency, binIds, zoneBinIds: zone, messageType });
+  const alert = (urgency: 'urgent' | 'normal', binIds = ['herdersem'], messageType: 'alert' | 'update' | 'cancel' = 'alert') => ({
+    urgency,
+    binIds,
+    zoneBinIds: zone,
+    messageType,
+  });
   it.each([
     ['none', alert('urgent', zone), false],
     ['all', alert('normal'), true],

@@ -87,9 +87,11 @@ export function rejectionRefusal(alert: LifecycleAlert, supervisor: Principal): 
 
 /** An update or a cancel refers to an alert that went out and was not cancelled already. */
 export function followUpRefusal(original: { state: AlertState; messageType: MessageType; cancelled: boolean }, messageType: MessageType): LifecycleRefusal | null {
-  if (original.state !== 'issued') return { code: 'alert.invalid_transition', reason: `the alert referred to is ${original.state}: only an issued alert can be updated or cancelled` };
+  if (original.state !== 'issued')
+    return { code: 'alert.invalid_transition', reason: `the alert referred to is ${original.state}: only an issued alert can be updated or cancelled` };
   if (original.messageType === 'cancel') return { code: 'alert.invalid_transition', reason: 'the alert referred to is a cancel itself' };
-  if (original.cancelled) return { code: 'alert.invalid_transition', reason: `the alert referred to was cancelled already; it cannot be ${messageType === 'cancel' ? 'cancelled' : 'updated'} again` };
+  if (original.cancelled)
+    return { code: 'alert.invalid_transition', reason: `the alert referred to was cancelled already; it cannot be ${messageType === 'cancel' ? 'cancelled' : 'updated'} again` };
   return null;
 }
 

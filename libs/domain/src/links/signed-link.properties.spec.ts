@@ -27,7 +27,12 @@ describe('LinkSigner.verify', () => {
     fc.assert(
       fc.property(claims, (c) => {
         const verdict = signer.verify(signer.sign(c, now), c.purpose, now);
-        expect(verdict.ok && verdict.claims).toMatchObject({ purpose: c.purpose, memberId: c.memberId, ...(c.category ? { category: c.category } : {}), ...(c.contactId ? { contactId: c.contactId } : {}) });
+        expect(verdict.ok && verdict.claims).toMatchObject({
+          purpose: c.purpose,
+          memberId: c.memberId,
+          ...(c.category ? { category: c.category } : {}),
+          ...(c.contactId ? { contactId: c.contactId } : {}),
+        });
       }),
     );
   });

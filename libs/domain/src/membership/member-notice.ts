@@ -14,17 +14,20 @@ export interface RenderedNoticeEmail {
 const INVITATION: Record<Language, { subject: (c: string) => string; body: (c: string) => string; action: string }> = {
   nl: {
     subject: (c) => `Wilt u nog BIN-berichten over ${c} ontvangen?`,
-    body: (c) => `De BIN-besturen hebben beslist dat berichten over ${c} niet langer standaard naar alle leden gaan. Wilt u ze toch blijven ontvangen, schrijf u dan in via deze link:`,
+    body: (c) =>
+      `De BIN-besturen hebben beslist dat berichten over ${c} niet langer standaard naar alle leden gaan. Wilt u ze toch blijven ontvangen, schrijf u dan in via deze link:`,
     action: 'Inschrijven',
   },
   fr: {
     subject: (c) => `Souhaitez-vous encore recevoir les messages BIN sur ${c} ?`,
-    body: (c) => `Les comités BIN ont décidé que les messages sur ${c} ne sont plus envoyés par défaut à tous les membres. Pour continuer à les recevoir, inscrivez-vous via ce lien :`,
+    body: (c) =>
+      `Les comités BIN ont décidé que les messages sur ${c} ne sont plus envoyés par défaut à tous les membres. Pour continuer à les recevoir, inscrivez-vous via ce lien :`,
     action: "S'inscrire",
   },
   de: {
     subject: (c) => `Möchten Sie weiterhin BIN-Nachrichten zu ${c} erhalten?`,
-    body: (c) => `Die BIN-Vorstände haben beschlossen, Nachrichten zu ${c} nicht mehr standardmäßig an alle Mitglieder zu senden. Wenn Sie sie weiterhin erhalten möchten, melden Sie sich über diesen Link an:`,
+    body: (c) =>
+      `Die BIN-Vorstände haben beschlossen, Nachrichten zu ${c} nicht mehr standardmäßig an alle Mitglieder zu senden. Wenn Sie sie weiterhin erhalten möchten, melden Sie sich über diesen Link an:`,
     action: 'Anmelden',
   },
   en: {
@@ -35,16 +38,36 @@ const INVITATION: Record<Language, { subject: (c: string) => string; body: (c: s
 };
 
 const CONFIRMATION: Record<Language, { subject: string; body: string; action: string }> = {
-  nl: { subject: 'Bevestig uw e-mailadres voor het BIN', body: 'U vroeg om lid te worden van een buurtinformatienetwerk. Bevestig uw e-mailadres via deze link:', action: 'Bevestigen' },
-  fr: { subject: 'Confirmez votre adresse e-mail pour le BIN', body: "Vous avez demandé à devenir membre d'un réseau d'information de quartier. Confirmez votre adresse via ce lien :", action: 'Confirmer' },
-  de: { subject: 'Bestätigen Sie Ihre E-Mail-Adresse für das BIN', body: 'Sie möchten Mitglied eines Nachbarschaftsinformationsnetzwerks werden. Bestätigen Sie Ihre Adresse über diesen Link:', action: 'Bestätigen' },
-  en: { subject: 'Confirm your e-mail address for the BIN', body: 'You asked to join a neighbourhood information network. Confirm your address through this link:', action: 'Confirm' },
+  nl: {
+    subject: 'Bevestig uw e-mailadres voor het BIN',
+    body: 'U vroeg om lid te worden van een buurtinformatienetwerk. Bevestig uw e-mailadres via deze link:',
+    action: 'Bevestigen',
+  },
+  fr: {
+    subject: 'Confirmez votre adresse e-mail pour le BIN',
+    body: "Vous avez demandé à devenir membre d'un réseau d'information de quartier. Confirmez votre adresse via ce lien :",
+    action: 'Confirmer',
+  },
+  de: {
+    subject: 'Bestätigen Sie Ihre E-Mail-Adresse für das BIN',
+    body: 'Sie möchten Mitglied eines Nachbarschaftsinformationsnetzwerks werden. Bestätigen Sie Ihre Adresse über diesen Link:',
+    action: 'Bestätigen',
+  },
+  en: {
+    subject: 'Confirm your e-mail address for the BIN',
+    body: 'You asked to join a neighbourhood information network. Confirm your address through this link:',
+    action: 'Confirm',
+  },
 };
 
 const PREFERENCES: Record<Language, { subject: string; body: string; action: string }> = {
   nl: { subject: 'Uw BIN-voorkeuren', body: 'Via deze link kiest u welke BIN-berichten u ontvangt, hoe, in welke taal en wanneer niet:', action: 'Voorkeuren' },
   fr: { subject: 'Vos préférences BIN', body: 'Ce lien vous permet de choisir quels messages BIN vous recevez, comment, en quelle langue et quand pas :', action: 'Préférences' },
-  de: { subject: 'Ihre BIN-Einstellungen', body: 'Über diesen Link wählen Sie, welche BIN-Nachrichten Sie wie, in welcher Sprache und wann nicht erhalten:', action: 'Einstellungen' },
+  de: {
+    subject: 'Ihre BIN-Einstellungen',
+    body: 'Über diesen Link wählen Sie, welche BIN-Nachrichten Sie wie, in welcher Sprache und wann nicht erhalten:',
+    action: 'Einstellungen',
+  },
   en: { subject: 'Your BIN preferences', body: 'Through this link you choose which BIN messages you get, how, in which language and when not:', action: 'Preferences' },
 };
 
@@ -71,12 +94,7 @@ export function renderVoiceCode(language: Language, code: string): VoiceScript {
   const digits = `${code.split('').join(', ')}.`;
   return {
     language,
-    steps: [
-      { kind: 'say', text: `${t.intro} ${digits}` },
-      { kind: 'pause', seconds: 1 },
-      { kind: 'say', text: `${t.again} ${digits} ${t.end}` },
-      { kind: 'hangup' },
-    ],
+    steps: [{ kind: 'say', text: `${t.intro} ${digits}` }, { kind: 'pause', seconds: 1 }, { kind: 'say', text: `${t.again} ${digits} ${t.end}` }, { kind: 'hangup' }],
   };
 }
 

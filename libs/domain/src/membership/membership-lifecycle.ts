@@ -21,7 +21,8 @@ const OK: LifecycleVerdict = { ok: true };
 
 export function canApprove(membership: { status: MembershipStatus }, contacts: Array<{ verified: boolean }>): LifecycleVerdict {
   if (membership.status !== 'applied') return { ok: false, code: 'membership.invalid_transition', reason: `the membership is ${membership.status}, not applied` };
-  if (contacts.length === 0 || contacts.some((c) => !c.verified)) return { ok: false, code: 'membership.invalid_transition', reason: 'the applicant has not confirmed every contact given yet' };
+  if (contacts.length === 0 || contacts.some((c) => !c.verified))
+    return { ok: false, code: 'membership.invalid_transition', reason: 'the applicant has not confirmed every contact given yet' };
   return OK;
 }
 
@@ -33,7 +34,8 @@ export function canRefuse(membership: { status: MembershipStatus }): LifecycleVe
 export type Resigner = 'self' | 'board' | 'police';
 
 export function canResign(membership: { status: MembershipStatus; role: MembershipRole }, by: Resigner): LifecycleVerdict {
-  if (membership.status === 'resigned' || membership.status === 'refused') return { ok: false, code: 'membership.invalid_transition', reason: `the membership is already ${membership.status}` };
+  if (membership.status === 'resigned' || membership.status === 'refused')
+    return { ok: false, code: 'membership.invalid_transition', reason: `the membership is already ${membership.status}` };
   if (membership.role === 'board' && by === 'board') {
     return { ok: false, code: 'membership.board_resigns_through_police', reason: 'a board member resigns through the police of the zone, who inform FOD Binnenlandse Zaken' };
   }

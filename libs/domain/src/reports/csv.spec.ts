@@ -66,19 +66,39 @@ describe('writeCsv', () => {
     const csv = writeCsv(columns, rows);
     expect(csv).toContain('"Aalst, centrum",1\r\n');
     expect(csv).toContain('"de ""Kerkwijk""",2\r\n');
-    expect(readCsv(csv)).toEqual([['name', 'n'], ['Aalst, centrum', '1'], ['de "Kerkwijk"', '2'], ['twee\r\nregels', ''], ['Élodie – Sint-Gillis', '0']]);
+    expect(readCsv(csv)).toEqual([
+      ['name', 'n'],
+      ['Aalst, centrum', '1'],
+      ['de "Kerkwijk"', '2'],
+      ['twee\r\nregels', ''],
+      ['Élodie – Sint-Gillis', '0'],
+    ]);
   });
 
   it('with semicolons, quotes the semicolon and leaves the comma alone', () => {
-    const csv = writeCsv(columns, [{ name: 'a;b', n: 1 }, { name: 'a,b', n: 2 }], 'semicolon');
-    expect(readCsv(csv, ';')).toEqual([['name', 'n'], ['a;b', '1'], ['a,b', '2']]);
+    const csv = writeCsv(
+      columns,
+      [
+        { name: 'a;b', n: 1 },
+        { name: 'a,b', n: 2 },
+      ],
+      'semicolon',
+    );
+    expect(readCsv(csv, ';')).toEqual([
+      ['name', 'n'],
+      ['a;b', '1'],
+      ['a,b', '2'],
+    ]);
     expect(csv).toContain('\r\na,b;2\r\n');
   });
 
-  it.each(['=HYPERLINK("http://evil.example","klik")', '+32470000000', '-1+1', '@SUM(A1)', '\tcmd', '\rcmd'])('defuses a cell that a spreadsheet would run as a formula: %j', (text) => {
-    const [, [cell]] = readCsv(writeCsv(columns, [{ name: text, n: 1 }]));
-    expect(cell).toBe(`'${text}`);
-  });
+  it.each(['=HYPERLINK("http://evil.example","klik")', '+32470000000', '-1+1', '@SUM(A1)', '\tcmd', '\rcmd'])(
+    'defuses a cell that a spreadsheet would run as a formula: %j',
+    (text) => {
+      const [, [cell]] = readCsv(writeCsv(columns, [{ name: text, n: 1 }]));
+      expect(cell).toBe(`'${text}`);
+    },
+  );
 
   it('leaves numbers, and text that only contains a formula character later, as they are', () => {
     expect(csvCell(-3)).toBe('-3');
@@ -101,7 +121,9 @@ describe('report CSVs', () => {
   });
 
   it('an alert’s reach has one figure per line, the reasons beside suppressed and failed', () => {
-    const reach = [{ channel: 'sms' as const, members: 4, planned: 2, reached: 1, fallbacks: 0, suppressedByReason: { opted_out: 1, no_contact_point: 1 }, failedByReason: { undelivered: 1 } }];
+    const reach = [
+      { channel: 'sms' as const, members: 4, planned: 2, reached: 1, fallbacks: 0, suppressedByReason: { opted_out: 1, no_contact_point: 1 }, failedByReason: { undelivered: 1 } },
+    ];
     expect(readCsv(alertReachCsv(reach))).toEqual([
       ['channel', 'measure', 'reason', 'count'],
       ['sms', 'members', '', '4'],

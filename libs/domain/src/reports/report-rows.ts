@@ -33,7 +33,10 @@ export interface AlertReachRow {
 }
 
 /** The CSV of each report has the JSON's field names as its headers, so both read the same. */
-const MESSAGES_COLUMNS: Array<CsvColumn<MessagesSentRow>> = (['binId', 'category', 'month', 'channel', 'alerts', 'reached'] as const).map((k) => ({ header: k, value: (r) => r[k] }));
+const MESSAGES_COLUMNS: Array<CsvColumn<MessagesSentRow>> = (['binId', 'category', 'month', 'channel', 'alerts', 'reached'] as const).map((k) => ({
+  header: k,
+  value: (r) => r[k],
+}));
 
 const MEMBERSHIP_COLUMNS: Array<CsvColumn<MembershipCountRow>> = (['binId', 'month', 'active', 'joined', 'resigned'] as const).map((k) => ({ header: k, value: (r) => r[k] }));
 

@@ -23,9 +23,19 @@ describe('AuditTrail', () => {
 
   const counts = async (alertId: string) =>
     (
-      await db.query(`SELECT (SELECT count(*) FROM alerts WHERE id = $1::uuid)::int AS alerts, (SELECT count(*) FROM audit_log WHERE target_id = $1::text)::int AS audit`, [alertId])
+      await db.query(`SELECT (SELECT count(*) FROM alerts WHERE id = $1::uuid)::int AS alerts, (SELECT count(*) FROM audit_log WHERE target_id = $1::text)::int AS audit`, [
+        alertId,
+      ])
     )[0];
-  const anAlert = (id: string) => ({ id, categoryCode: 'general', urgency: 'normal' as const, redistributionAllowed: true, binIds: ['arend'], texts: { nl: { title: 't', body: 'b' } }, issuedAt: new Date() });
+  const anAlert = (id: string) => ({
+    id,
+    categoryCode: 'general',
+    urgency: 'normal' as const,
+    redistributionAllowed: true,
+    binIds: ['arend'],
+    texts: { nl: { title: 't', body: 'b' } },
+    issuedAt: new Date(),
+  });
   const announcement = (id: string) => ({ topic: 'test.unpublished', key: id, payload: {} });
 
   it('commits an alert and its audit line together', async () => {
@@ -45,7 +55,10 @@ describe('AuditTrail', () => {
 
   it('never stores phone numbers or e-mail addresses in the details', async () => {
     const id = randomUUID();
-    await audit.record({ actor: null, action: 'member.changed', target: { type: 'member', id }, details: { mobile: '+32470000011', note: 'wrote to member11@example.be, called 0470 12 34 56' } }, db.manager);
+    await audit.record(
+      { actor: null, action: 'member.changed', target: { type: 'member', id }, details: { mobile: '+32470000011', note: 'wrote to member11@example.be, called 0470 12 34 56' } },
+      db.manager,
+    );
     const [{ details }] = await db.query(`SELECT details FROM audit_log WHERE target_id = $1`, [id]);
     expect(details).toEqual({ mobile: '[redacted]', note: 'wrote to [redacted], called [redacted]' });
   });

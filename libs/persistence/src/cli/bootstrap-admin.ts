@@ -31,7 +31,15 @@ async function main(args: string[]): Promise<void> {
     if (existing > 0) fail(`refused: this installation already has ${existing} staff account(s); an admin creates more with POST /v1/accounts`);
     const id = randomUUID();
     await accounts.create(
-      { id, username: username.data, displayName: option('display-name') ?? 'Administrator', passwordHash: await hashPassword(password.data), role: 'admin', policeZone: null, binIds: [] },
+      {
+        id,
+        username: username.data,
+        displayName: option('display-name') ?? 'Administrator',
+        passwordHash: await hashPassword(password.data),
+        role: 'admin',
+        policeZone: null,
+        binIds: [],
+      },
       { actor: null, action: AUDIT_ACTIONS.accountCreated, target: { type: 'account', id }, details: { username: username.data, role: 'admin', via: 'bootstrap-admin' } },
     );
     process.stdout.write(`[bootstrap-admin] admin '${username.data}' created (${id}); sign in with POST /v1/auth/token\n`);

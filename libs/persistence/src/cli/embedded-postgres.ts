@@ -12,7 +12,11 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${arg('port')}"`);
   const pg = await startEmbeddedPostgres({ dataDir: arg('data-dir') ?? '.local/standalone/pgdata', port, fresh: process.argv.includes('--fresh') });
   process.stdout.write(`ready ${pg.url}\n`);
-  const stop = () => void pg.stop().then(() => process.exit(0), () => process.exit(1));
+  const stop = () =>
+    void pg.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -62,9 +62,23 @@ export class AlertOverviewRepository {
       params.push(before.createdAt, before.id);
       where.push(`(a.created_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
-    const rows: Array<{ id: string; status: AlertState; kind: AlertKind; message_type: MessageType; references_alert_id: string | null; expires_at: Date | null; cancelled: boolean; category_code: string; urgency: Urgency; redistribution_allowed: boolean; texts: Record<string, { title?: string }>; issued_at: Date | null; created_at: string; bins: string[] }> =
-      await this.db.query(
-        `SELECT a.id, a.status, a.kind, a.message_type, a.references_alert_id, a.expires_at, a.category_code, a.urgency, a.redistribution_allowed, a.texts, a.issued_at, a.created_at::text AS created_at,
+    const rows: Array<{
+      id: string;
+      status: AlertState;
+      kind: AlertKind;
+      message_type: MessageType;
+      references_alert_id: string | null;
+      expires_at: Date | null;
+      cancelled: boolean;
+      category_code: string;
+      urgency: Urgency;
+      redistribution_allowed: boolean;
+      texts: Record<string, { title?: string }>;
+      issued_at: Date | null;
+      created_at: string;
+      bins: string[];
+    }> = await this.db.query(
+      `SELECT a.id, a.status, a.kind, a.message_type, a.references_alert_id, a.expires_at, a.category_code, a.urgency, a.redistribution_allowed, a.texts, a.issued_at, a.created_at::text AS created_at,
                 ARRAY(SELECT ab.bin_id FROM alert_bins ab WHERE ab.alert_id = a.id ORDER BY ab.bin_id) AS bins,
                 -- The same rule as AlertRepository.find: a cancel of the chain ends every alert in it.
                 EXISTS (SELECT 1 FROM alerts c WHERE c.message_type = 'cancel' AND c.status = 'issued'
@@ -73,8 +87,8 @@ export class AlertOverviewRepository {
           ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY a.created_at DESC, a.id DESC
           LIMIT $1`,
-        params,
-      );
+      params,
+    );
     const page = rows.slice(0, limit);
     const now = new Date();
     const counts = await this.countsFor(page.map((r) => r.id));

@@ -132,10 +132,10 @@ export class ChannelFallbackRepository {
       const dueNow = planned.filter((d) => written.has(d.id) && d.deferredUntil === null);
       await this.outbox.append(toJobs(dueNow), tx);
 
-      await tx.query(
-        `UPDATE deliveries d SET fallback = o.outcome, updated_at = now() FROM unnest($1::uuid[], $2::text[]) AS o(id, outcome) WHERE d.id = o.id`,
-        [failed.map((r) => r.sms_id), outcomes],
-      );
+      await tx.query(`UPDATE deliveries d SET fallback = o.outcome, updated_at = now() FROM unnest($1::uuid[], $2::text[]) AS o(id, outcome) WHERE d.id = o.id`, [
+        failed.map((r) => r.sms_id),
+        outcomes,
+      ]);
       const counts: Partial<Record<FallbackOutcome, number>> = {};
       for (const o of outcomes) counts[o] = (counts[o] ?? 0) + 1;
       return { decided: failed.length, outcomes: counts };

@@ -21,7 +21,8 @@ describe('DeliveryTrackingRepository.applyStatusChanges', () => {
     await db?.destroy();
   });
 
-  const deliveriesOf = async (count: number) => (await seedAcceptedDeliveries(db, Math.ceil(count / CHANNELS.length))).flatMap((m) => CHANNELS.map((channel) => ({ id: m.delivery[channel], channel })));
+  const deliveriesOf = async (count: number) =>
+    (await seedAcceptedDeliveries(db, Math.ceil(count / CHANNELS.length))).flatMap((m) => CHANNELS.map((channel) => ({ id: m.delivery[channel], channel })));
   const rows = async (ids: string[]) => {
     const found: Array<Record<string, unknown> & { id: string }> = await db.query(
       `SELECT id, status, reason, provider_status, provider_error_code, provider_id, delivered_at, acknowledged_at FROM deliveries WHERE id = ANY($1::uuid[])`,
@@ -42,7 +43,10 @@ describe('DeliveryTrackingRepository.applyStatusChanges', () => {
   it('runs the domain’s whole transition table through the SQL in one batch, and agrees with it pair for pair', async () => {
     const pairs = DELIVERY_STATUSES.flatMap((current) => TRACKED_DELIVERY_STATUSES.map((incoming) => ({ current, incoming })));
     const deliveries = (await deliveriesOf(pairs.length)).slice(0, pairs.length);
-    await db.query(`UPDATE deliveries d SET status = s.status FROM unnest($1::uuid[], $2::text[]) AS s(id, status) WHERE d.id = s.id`, [deliveries.map((d) => d.id), pairs.map((p) => p.current)]);
+    await db.query(`UPDATE deliveries d SET status = s.status FROM unnest($1::uuid[], $2::text[]) AS s(id, status) WHERE d.id = s.id`, [
+      deliveries.map((d) => d.id),
+      pairs.map((p) => p.current),
+    ]);
 
     const { outcomes, missing } = await repository.applyStatusChanges(pairs.map((p, i) => change(deliveries[i].id, deliveries[i].channel, p.incoming)));
 
@@ -117,18 +121,30 @@ describe('DeliveryTrackingRepository.applyStatusChanges', () => {
     ]);
 
     expect(missing).toEqual([unknown, 'not-a-uuid']);
-    expect(outcomes).toEqual([expect.objectContaining({ deliveryId: voice.id, previousStatus: 'sent', status: 'delivered', transitioned: true, acknowledgedNow: true, reached: ['answered', 'delivered'] })]);
-    expect((await rows([voice.id])).get(voice.id)).toMatchObject({ status: 'delivered', provider_status: 'completed', reason: null, provider_id: 'CA-new', acknowledged_at: expect.any(Date) });
+    expect(outcomes).toEqual([
+      expect.objectContaining({ deliveryId: voice.id, previousStatus: 'sent', status: 'delivered', transitioned: true, acknowledgedNow: true, reached: ['answered', 'delivered'] }),
+    ]);
+    expect((await rows([voice.id])).get(voice.id)).toMatchObject({
+      status: 'delivered',
+      provider_status: 'completed',
+      reason: null,
+      provider_id: 'CA-new',
+      acknowledged_at: expect.any(Date),
+    });
   });
 
   it('keeps every row’s final status when concurrent batches touch the same deliveries', async () => {
     const deliveries = await deliveriesOf(30);
-    const batches = Array.from({ length: 6 }, () => deliveries.map((d) => change(d.id, d.channel, TRACKED_DELIVERY_STATUSES[Math.floor(Math.random() * TRACKED_DELIVERY_STATUSES.length)])));
+    const batches = Array.from({ length: 6 }, () =>
+      deliveries.map((d) => change(d.id, d.channel, TRACKED_DELIVERY_STATUSES[Math.floor(Math.random() * TRACKED_DELIVERY_STATUSES.length)])),
+    );
     await Promise.all(batches.map((b) => repository.applyStatusChanges(b)));
     const after = await rows(deliveries.map((d) => d.id));
     for (const [i, d] of deliveries.entries()) {
       // Whatever order the batches committed in, the rule keeps the one stage all orders agree on.
-      const ends = new Set(permutations(batches.map((b) => b[i].status)).map((order) => order.reduce<string>((s, incoming) => nextDeliveryStatus(s as never, incoming) ?? s, 'accepted')));
+      const ends = new Set(
+        permutations(batches.map((b) => b[i].status)).map((order) => order.reduce<string>((s, incoming) => nextDeliveryStatus(s as never, incoming) ?? s, 'accepted')),
+      );
       expect(ends.has(after.get(d.id)!.status as string)).toBe(true);
     }
   });

@@ -17,7 +17,8 @@ describe('DELIVERY_TRANSITIONS', () => {
   it('is the domain’s state machine, pair for pair', () => {
     const allowed = new Set(DELIVERY_TRANSITIONS.map(([from, to]) => `${from}>${to}`));
     for (const current of DELIVERY_STATUSES) {
-      for (const incoming of TRACKED_DELIVERY_STATUSES) expect([current, incoming, allowed.has(`${current}>${incoming}`)]).toEqual([current, incoming, nextDeliveryStatus(current, incoming) !== null]);
+      for (const incoming of TRACKED_DELIVERY_STATUSES)
+        expect([current, incoming, allowed.has(`${current}>${incoming}`)]).toEqual([current, incoming, nextDeliveryStatus(current, incoming) !== null]);
     }
   });
 });
@@ -50,7 +51,11 @@ describe('foldStatusChanges', () => {
       change('delivered', { providerStatus: 'completed', reason: 'answered_by_machine', occurredAt: new Date(4) }),
       change('sent', { providerStatus: 'initiated', occurredAt: new Date(5) }),
     ]);
-    expect(fold).toMatchObject({ decisive: { status: 'delivered', providerStatus: 'completed', reason: 'answered_by_machine', occurredAt: new Date(4) }, acknowledgedAt: new Date(2), position: 3 });
+    expect(fold).toMatchObject({
+      decisive: { status: 'delivered', providerStatus: 'completed', reason: 'answered_by_machine', occurredAt: new Date(4) },
+      acknowledgedAt: new Date(2),
+      position: 3,
+    });
   });
 
   it('keeps deliveries, channels and provider ids apart, so that a redialled call’s old id is judged on its own', () => {

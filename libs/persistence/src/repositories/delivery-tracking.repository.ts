@@ -177,13 +177,31 @@ export class DeliveryTrackingRepository {
     const wanted = [...new Set(ids.filter((id) => UUID.test(id)))];
     const found = new Map<string, TrackedDelivery>();
     if (wanted.length === 0) return found;
-    const rows: Array<{ id: string; alert_id: string; member_id: string; channel: Channel; status: DeliveryStatus; language: Language | null; correlation_id: string | null; trace_context: string | null }> =
-      await this.db.query(
-        `SELECT d.id, d.alert_id, d.member_id, d.channel, d.status, d.language, a.correlation_id, a.trace_context
+    const rows: Array<{
+      id: string;
+      alert_id: string;
+      member_id: string;
+      channel: Channel;
+      status: DeliveryStatus;
+      language: Language | null;
+      correlation_id: string | null;
+      trace_context: string | null;
+    }> = await this.db.query(
+      `SELECT d.id, d.alert_id, d.member_id, d.channel, d.status, d.language, a.correlation_id, a.trace_context
            FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.id = ANY($1::uuid[])`,
-        [wanted],
-      );
-    for (const r of rows) found.set(r.id, { id: r.id, alertId: r.alert_id, memberId: r.member_id, channel: r.channel, status: r.status, language: r.language, correlationId: r.correlation_id, traceContext: r.trace_context });
+      [wanted],
+    );
+    for (const r of rows)
+      found.set(r.id, {
+        id: r.id,
+        alertId: r.alert_id,
+        memberId: r.member_id,
+        channel: r.channel,
+        status: r.status,
+        language: r.language,
+        correlationId: r.correlation_id,
+        traceContext: r.trace_context,
+      });
     return found;
   }
 
@@ -203,7 +221,6 @@ export class DeliveryTrackingRepository {
     const { alertId, urgency, redistributionAllowed, texts, kind, messageType, category, categoryRule } = alertContentFrom(row);
     return { language: row.language, content: { alertId, urgency, redistributionAllowed, texts, kind, messageType, category, categoryRule, fallbackLanguage } };
   }
-
 
   /** One callback: `applyStatusChanges` with a batch of one. Returns null when the delivery does not exist. */
   async applyStatusChange(change: DeliveryStatusChange): Promise<DeliveryStatusChangeOutcome | null> {

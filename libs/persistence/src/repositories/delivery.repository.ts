@@ -60,7 +60,15 @@ export class DeliveryRepository {
   /** As recordDecisions, returning the decisions whose rows were new (what the metrics count). */
   async recordNewDecisions(alertId: string, decisions: RecipientDecision[]): Promise<RecipientDecision[]> {
     if (decisions.length === 0) return [];
-    const cols = { id: [] as string[], member: [] as string[], channel: [] as string[], status: [] as string[], reason: [] as (string | null)[], contact: [] as (string | null)[], language: [] as (string | null)[] };
+    const cols = {
+      id: [] as string[],
+      member: [] as string[],
+      channel: [] as string[],
+      status: [] as string[],
+      reason: [] as (string | null)[],
+      contact: [] as (string | null)[],
+      language: [] as (string | null)[],
+    };
     for (const d of decisions) {
       cols.id.push(deliveryId(alertId, d.memberId, d.channel));
       cols.member.push(d.memberId);
@@ -106,7 +114,14 @@ export class DeliveryRepository {
                  (SELECT cp.value FROM contact_points cp WHERE cp.id = d.contact_point_id) AS "to"`,
       [ids, holder, leaseMs],
     );
-    return rows.map((r) => ({ id: r.id, memberId: r.member_id, language: r.language, to: r.to, inDoubtSince: r.in_doubt_since ? new Date(r.in_doubt_since) : null, plannedAt: new Date(r.planned_at) }));
+    return rows.map((r) => ({
+      id: r.id,
+      memberId: r.member_id,
+      language: r.language,
+      to: r.to,
+      inDoubtSince: r.in_doubt_since ? new Date(r.in_doubt_since) : null,
+      plannedAt: new Date(r.planned_at),
+    }));
   }
 
   /**
@@ -147,9 +162,7 @@ export class DeliveryRepository {
         [channel, now, limit],
       );
       if (rows.length === 0) return 0;
-      await publish(
-        rows.map((r) => ({ id: r.id, memberId: r.member_id, content: alertContentFrom(r) })),
-      );
+      await publish(rows.map((r) => ({ id: r.id, memberId: r.member_id, content: alertContentFrom(r) })));
       await tx.query(`UPDATE deliveries SET deferred_until = NULL, updated_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });

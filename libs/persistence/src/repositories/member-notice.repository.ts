@@ -46,7 +46,16 @@ export class MemberNoticeRepository {
     );
     const r = rows[0];
     if (!r) return null;
-    return { id: r.id, kind: r.kind, memberId: r.member_id, language: r.language, contactId: r.contact_point_id, to: r.to, categoryCode: r.category_code, categoryName: r.category_name };
+    return {
+      id: r.id,
+      kind: r.kind,
+      memberId: r.member_id,
+      language: r.language,
+      contactId: r.contact_point_id,
+      to: r.to,
+      categoryCode: r.category_code,
+      categoryName: r.category_name,
+    };
   }
 
   async record(id: string, outcome: { status: 'sent' | 'failed'; providerId?: string; reason?: string }): Promise<void> {

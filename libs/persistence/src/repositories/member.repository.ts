@@ -52,13 +52,19 @@ export class MemberRepository {
         members.map((m) => m.displayName),
         members.map((m) => m.language),
       ]);
-      await tx.query(`INSERT INTO memberships (member_id, bin_id, role) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`, [0, 1, 2].map((i) => column(memberships, i)));
+      await tx.query(
+        `INSERT INTO memberships (member_id, bin_id, role) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`,
+        [0, 1, 2].map((i) => column(memberships, i)),
+      );
       await tx.query(
         `INSERT INTO contact_points (member_id, kind, value, verified_at)
          SELECT m, k, v, CASE WHEN ok THEN now() END FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[]) AS t(m, k, v, ok)`,
         [0, 1, 2, 3].map((i) => column(contacts, i)),
       );
-      await tx.query(`INSERT INTO preferences (member_id, category_code, channel, enabled) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[])`, [0, 1, 2, 3].map((i) => column(preferences, i)));
+      await tx.query(
+        `INSERT INTO preferences (member_id, category_code, channel, enabled) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[])`,
+        [0, 1, 2, 3].map((i) => column(preferences, i)),
+      );
     });
     return ids;
   }

@@ -37,7 +37,10 @@ describe('membership changes and their audit lines', () => {
       displayName: `Lid ${randomUUID().slice(0, 8)}`,
       language: 'nl',
       memberships: [{ binId: 'arend', role }],
-      contacts: [{ kind: 'mobile', value: '+32470999001', verified: true }, { kind: 'email', value: `lid.${randomUUID().slice(0, 8)}@example.be`, verified: true }],
+      contacts: [
+        { kind: 'mobile', value: '+32470999001', verified: true },
+        { kind: 'email', value: `lid.${randomUUID().slice(0, 8)}@example.be`, verified: true },
+      ],
     });
 
   it('stores no application when its audit line cannot be written', async () => {
@@ -80,16 +83,25 @@ describe('membership changes and their audit lines', () => {
     const entry: AuditEntry = { actor: police, action: AUDIT_ACTIONS.membershipResigned, target: { type: 'member', id: memberId }, details: { by: 'police' } };
     expect(await memberships.resign(memberId, ['arend'], police.accountId, entry)).toEqual({ resigned: ['arend'], erased: true, interiorNotifications: 1 });
     const [notification] = await db.query(`SELECT id::text FROM interior_notifications WHERE member_id = $1`, [memberId]);
-    const lines = await db.query(`SELECT action, actor_account_id, target_type, target_id, details FROM audit_log WHERE target_id IN ($1, $2) ORDER BY id`, [memberId, notification.id]);
+    const lines = await db.query(`SELECT action, actor_account_id, target_type, target_id, details FROM audit_log WHERE target_id IN ($1, $2) ORDER BY id`, [
+      memberId,
+      notification.id,
+    ]);
     expect(lines).toEqual([
       { action: 'membership.resigned', actor_account_id: 'op-arend', target_type: 'member', target_id: memberId, details: { by: 'police', bins: ['arend'], boardMember: true } },
-      { action: 'interior_notification.recorded', actor_account_id: 'op-arend', target_type: 'interior_notification', target_id: notification.id, details: { memberId, bin: 'arend', event: 'board_member_resigned' } },
+      {
+        action: 'interior_notification.recorded',
+        actor_account_id: 'op-arend',
+        target_type: 'interior_notification',
+        target_id: notification.id,
+        details: { memberId, bin: 'arend', event: 'board_member_resigned' },
+      },
       { action: 'member.erased', actor_account_id: 'op-arend', target_type: 'member', target_id: memberId, details: {} },
     ]);
 
-    await expect(memberships.markInteriorNotificationSent(notification.id, null, police.accountId, { ...refused(notification.id), action: AUDIT_ACTIONS.interiorNotificationSent })).rejects.toThrow(
-      /audit_log_target_type_check/,
-    );
+    await expect(
+      memberships.markInteriorNotificationSent(notification.id, null, police.accountId, { ...refused(notification.id), action: AUDIT_ACTIONS.interiorNotificationSent }),
+    ).rejects.toThrow(/audit_log_target_type_check/);
     expect(await db.query(`SELECT sent_at FROM interior_notifications WHERE id = $1`, [notification.id])).toEqual([{ sent_at: null }]);
   });
 

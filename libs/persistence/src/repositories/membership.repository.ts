@@ -77,10 +77,10 @@ export class MembershipRepository {
         application.language,
         application.consentAt,
       ]);
-      await tx.query(
-        `INSERT INTO memberships (member_id, bin_id, role, status, approved_at) SELECT $1, unnest($2::text[]), 'member', 'applied', NULL`,
-        [memberId, application.binIds],
-      );
+      await tx.query(`INSERT INTO memberships (member_id, bin_id, role, status, approved_at) SELECT $1, unnest($2::text[]), 'member', 'applied', NULL`, [
+        memberId,
+        application.binIds,
+      ]);
       const notices: Array<{ kind: MemberNoticeKind; contactId: string }> = [];
       for (const [kind, value, notice] of [
         ['email', application.email, 'email_confirmation'],
@@ -195,10 +195,9 @@ export class MembershipRepository {
   async contactProgress(memberId: string): Promise<{ language: Language; email: ContactProgress; mobile: ContactProgress; phone: ContactProgress } | null> {
     const [member] = await this.db.query(`SELECT language FROM members WHERE id = $1 AND erased_at IS NULL`, [memberId]);
     if (!member) return null;
-    const contacts: Array<{ kind: string; verified: boolean }> = await this.db.query(
-      `SELECT kind, verified_at IS NOT NULL AS verified FROM contact_points WHERE member_id = $1`,
-      [memberId],
-    );
+    const contacts: Array<{ kind: string; verified: boolean }> = await this.db.query(`SELECT kind, verified_at IS NOT NULL AS verified FROM contact_points WHERE member_id = $1`, [
+      memberId,
+    ]);
     const progress = (kind: string): ContactProgress => {
       const found = contacts.filter((c) => c.kind === kind);
       return found.length === 0 ? 'none' : found.some((c) => c.verified) ? 'done' : 'pending';
@@ -240,11 +239,13 @@ export class MembershipRepository {
    */
   async resign(memberId: string, binIds: string[], by: string, audit: AuditEntry): Promise<{ resigned: string[]; erased: boolean; interiorNotifications: number }> {
     return this.db.transaction(async (tx) => {
-      const ended: Array<{ bin_id: string; role: MembershipRole }> = await tx.query(
-        `UPDATE memberships SET status = 'resigned', resigned_at = now(), resigned_by = $3
+      const ended: Array<{ bin_id: string; role: MembershipRole }> = await tx
+        .query(
+          `UPDATE memberships SET status = 'resigned', resigned_at = now(), resigned_by = $3
           WHERE member_id = $1 AND bin_id = ANY($2::text[]) AND status IN ('applied', 'active') RETURNING bin_id, role`,
-        [memberId, binIds, by],
-      ).then((r: unknown) => returnedRows<{ bin_id: string; role: MembershipRole }>(r));
+          [memberId, binIds, by],
+        )
+        .then((r: unknown) => returnedRows<{ bin_id: string; role: MembershipRole }>(r));
       const board = ended.filter((e) => e.role === 'board');
       const notificationIds: string[] = [];
       for (const e of board) {
@@ -262,7 +263,15 @@ export class MembershipRepository {
         await this.audit.record({ ...audit, details: { ...audit.details, bins: ended.map((e) => e.bin_id), boardMember: board.length > 0 } }, tx);
         const consequence = { actor: audit.actor, origin: audit.origin };
         for (const [i, id] of notificationIds.entries()) {
-          await this.audit.record({ ...consequence, action: AUDIT_ACTIONS.interiorNotificationRecorded, target: { type: 'interior_notification', id }, details: { memberId, bin: board[i].bin_id, event: 'board_member_resigned' } }, tx);
+          await this.audit.record(
+            {
+              ...consequence,
+              action: AUDIT_ACTIONS.interiorNotificationRecorded,
+              target: { type: 'interior_notification', id },
+              details: { memberId, bin: board[i].bin_id, event: 'board_member_resigned' },
+            },
+            tx,
+          );
         }
         if (erased) await this.audit.record({ ...consequence, action: AUDIT_ACTIONS.memberErased, target: { type: 'member', id: memberId } }, tx);
       }
@@ -318,7 +327,16 @@ export class MembershipRepository {
         ORDER BY n.occurred_at`,
       [policeZone, unsentOnly],
     );
-    return rows.map((r) => ({ id: r.id, binId: r.bin_id, event: r.event, displayName: r.display_name, occurredAt: r.occurred_at, recordedBy: r.recorded_by, sentAt: r.sent_at, sentBy: r.sent_by }));
+    return rows.map((r) => ({
+      id: r.id,
+      binId: r.bin_id,
+      event: r.event,
+      displayName: r.display_name,
+      occurredAt: r.occurred_at,
+      recordedBy: r.recorded_by,
+      sentAt: r.sent_at,
+      sentBy: r.sent_by,
+    }));
   }
 
   async markInteriorNotificationSent(id: string, policeZone: string | null, by: string, audit: AuditEntry): Promise<boolean> {
@@ -353,7 +371,11 @@ async function planNotice(
     notice.categoryCode ?? null,
   ]);
   const payload: MemberNoticeV1Like = { type: 'member.notice', version: 1, noticeId: id, kind: notice.kind, memberId: notice.memberId };
-  await tx.query(`INSERT INTO outbox (topic, message_key, payload, headers) VALUES ($1, $2, $3, '{"x-event-type":"member.notice"}')`, [MEMBER_NOTICES_TOPIC, notice.memberId, JSON.stringify(payload)]);
+  await tx.query(`INSERT INTO outbox (topic, message_key, payload, headers) VALUES ($1, $2, $3, '{"x-event-type":"member.notice"}')`, [
+    MEMBER_NOTICES_TOPIC,
+    notice.memberId,
+    JSON.stringify(payload),
+  ]);
   return id;
 }
 

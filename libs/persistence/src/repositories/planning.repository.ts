@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
-import { CONTACT_KIND_FOR_CHANNEL, CategoryRule, Channel, DELIVERY_ID_NAMESPACE, QuietHoursBehaviour, SuppressionReason, Urgency, alertExpired, localClock, quietHoursHold } from '@bin-alert/domain';
+import {
+  CONTACT_KIND_FOR_CHANNEL,
+  CategoryRule,
+  Channel,
+  DELIVERY_ID_NAMESPACE,
+  QuietHoursBehaviour,
+  SuppressionReason,
+  Urgency,
+  alertExpired,
+  localClock,
+  quietHoursHold,
+} from '@bin-alert/domain';
 
 /** Whom an alert goes to: the members of its BINs, or, for an update or cancel, the original's recipients. */
-export type PlanningAudience =
-  | { kind: 'bins'; binIds: string[]; categoryCode: string; testGroupOnly: boolean }
-  | { kind: 'original'; originalAlertId: string };
+export type PlanningAudience = { kind: 'bins'; binIds: string[]; categoryCode: string; testGroupOnly: boolean } | { kind: 'original'; originalAlertId: string };
 
 export interface PlanningTarget {
   alertId: string;
@@ -254,8 +263,12 @@ export class PlanningRepository {
                CASE WHEN c.contact_id IS NULL THEN 'no_contact_point'
                     WHEN NOT c.verified THEN 'contact_not_verified'
                     WHEN c.opted_out THEN 'stopped_by_recipient'
-                    ${followUp ? '' : `WHEN ${rule} = 'opt_out' AND c.preference IS FALSE THEN 'opted_out'
-                    WHEN ${rule} = 'opt_in' AND c.preference IS NOT TRUE THEN 'not_opted_in'`}
+                    ${
+                      followUp
+                        ? ''
+                        : `WHEN ${rule} = 'opt_out' AND c.preference IS FALSE THEN 'opted_out'
+                    WHEN ${rule} = 'opt_in' AND c.preference IS NOT TRUE THEN 'not_opted_in'`
+                    }
                     WHEN ${expired} THEN 'expired'
                END AS reason,
                CASE WHEN ${holds} AND w.s <> w.e
@@ -314,8 +327,9 @@ export class PlanningRepository {
       `CREATE TEMP TABLE ${table} (rn bigint PRIMARY KEY, member_id uuid NOT NULL, language text, contact_id uuid, verified boolean, opted_out boolean, preference boolean, qs text, qe text)`,
     );
     const sequential = ['enable_mergejoin', 'enable_indexscan', 'enable_indexonlyscan', 'enable_bitmapscan', 'jit'].map((s) => `SET LOCAL ${s} = off`);
-    await this.inTransaction(runner, [...sequential, `SET LOCAL work_mem = '128MB'`], () => runner.query(
-      `INSERT INTO pg_temp.${table}
+    await this.inTransaction(runner, [...sequential, `SET LOCAL work_mem = '128MB'`], () =>
+      runner.query(
+        `INSERT INTO pg_temp.${table}
        SELECT row_number() OVER (ORDER BY m.id), m.id, m.language, cp.id, cp.verified_at IS NOT NULL, cp.sms_opted_out_at IS NOT NULL, pr.enabled, m.quiet_hours_start, m.quiet_hours_end
          FROM members m
          LEFT JOIN contact_points cp ON cp.member_id = m.id AND cp.kind = $1::text
@@ -323,8 +337,9 @@ export class PlanningRepository {
         WHERE m.id > $4::uuid
           AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = m.id AND ms.bin_id = ANY($5::text[]) AND ms.status = 'active')
           AND (NOT $6::boolean OR m.is_test_group)`,
-      [CONTACT_KIND_FOR_CHANNEL[target.channel], audience.categoryCode, target.channel, after, audience.binIds, audience.testGroupOnly],
-    ));
+        [CONTACT_KIND_FOR_CHANNEL[target.channel], audience.categoryCode, target.channel, after, audience.binIds, audience.testGroupOnly],
+      ),
+    );
   }
 
   private async records<T>(runner: QueryRunner, sql: string, parameters: unknown[]): Promise<T[]> {

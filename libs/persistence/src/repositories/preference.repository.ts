@@ -43,10 +43,9 @@ export class PreferenceRepository {
   async centre(memberId: string): Promise<PreferenceCentre | null> {
     const [member] = await this.db.query(`SELECT language, quiet_hours_start, quiet_hours_end FROM members WHERE id = $1 AND erased_at IS NULL`, [memberId]);
     if (!member) return null;
-    const contacts: Array<{ kind: string; verified: boolean }> = await this.db.query(
-      `SELECT kind, verified_at IS NOT NULL AS verified FROM contact_points WHERE member_id = $1`,
-      [memberId],
-    );
+    const contacts: Array<{ kind: string; verified: boolean }> = await this.db.query(`SELECT kind, verified_at IS NOT NULL AS verified FROM contact_points WHERE member_id = $1`, [
+      memberId,
+    ]);
     const categories: Array<{ code: string; name: string; rule: CategoryRule; default_urgency: Urgency; quiet_hours: QuietHoursBehaviour }> = await this.db.query(
       `SELECT code, name, rule, default_urgency, quiet_hours FROM categories ORDER BY code`,
     );
@@ -85,7 +84,11 @@ export class PreferenceRepository {
     await this.db.transaction(async (tx) => {
       if (change.language) await tx.query(`UPDATE members SET language = $2 WHERE id = $1`, [memberId, change.language]);
       if (change.quietHours !== undefined) {
-        await tx.query(`UPDATE members SET quiet_hours_start = $2, quiet_hours_end = $3 WHERE id = $1`, [memberId, change.quietHours?.start ?? null, change.quietHours?.end ?? null]);
+        await tx.query(`UPDATE members SET quiet_hours_start = $2, quiet_hours_end = $3 WHERE id = $1`, [
+          memberId,
+          change.quietHours?.start ?? null,
+          change.quietHours?.end ?? null,
+        ]);
       }
       for (const c of change.choices ?? []) {
         await tx.query(
@@ -134,7 +137,13 @@ export class PreferenceRepository {
       );
       await tx.query(`UPDATE category_campaigns SET recipients = $2 WHERE id = $1`, [id, invited.length]);
       await this.audit.record(
-        { actor: audit.actor, origin: audit.origin, action: AUDIT_ACTIONS.categoryCampaignStarted, target: { type: 'category_campaign', id }, details: { category: code, invitations: invited.length } },
+        {
+          actor: audit.actor,
+          origin: audit.origin,
+          action: AUDIT_ACTIONS.categoryCampaignStarted,
+          target: { type: 'category_campaign', id },
+          details: { category: code, invitations: invited.length },
+        },
         tx,
       );
       return { from, campaign: { id, recipients: invited.length } };

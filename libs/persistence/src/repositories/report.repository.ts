@@ -87,7 +87,8 @@ export class ReportRepository {
       if (r.status === 'suppressed') c.suppressedByReason[r.reason ?? 'unknown'] = (c.suppressedByReason[r.reason ?? 'unknown'] ?? 0) + r.n;
       else c.planned += r.n;
       if (REACHED.includes(r.status)) c.reached += r.n;
-      if (['failed', 'undelivered', 'bounced', 'no_answer', 'busy'].includes(r.status)) c.failedByReason[r.reason ?? r.status] = (c.failedByReason[r.reason ?? r.status] ?? 0) + r.n;
+      if (['failed', 'undelivered', 'bounced', 'no_answer', 'busy'].includes(r.status))
+        c.failedByReason[r.reason ?? r.status] = (c.failedByReason[r.reason ?? r.status] ?? 0) + r.n;
     }
     return [...byChannel.values()];
   }

@@ -70,7 +70,11 @@ describe('the retention sweep', () => {
       const name = `Retentie ${tag} ${i}`;
       const mobile = `+3247${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
       const email = `retentie.${tag}.${i}@example.be`;
-      const memberId = await aMember(name).inBins(...bins).withMobile(mobile).withEmail(email).save(new MemberRepository(db));
+      const memberId = await aMember(name)
+        .inBins(...bins)
+        .withMobile(mobile)
+        .withEmail(email)
+        .save(new MemberRepository(db));
       const contacts: Array<{ id: string; kind: string }> = await db.query(`SELECT id, kind FROM contact_points WHERE member_id = $1`, [memberId]);
       people.push({ memberId, name, mobile, email, mobileId: contacts.find((c) => c.kind === 'mobile')!.id, emailId: contacts.find((c) => c.kind === 'email')!.id });
     }
@@ -80,12 +84,10 @@ describe('the retention sweep', () => {
     const newAlert = await alertDeliveredAt(lately, people);
 
     for (const [at, p] of [longAgo, lately].flatMap((t) => people.map((p) => [t, p] as const))) {
-      await db.query(`INSERT INTO member_notices (id, kind, member_id, contact_point_id, status, provider_id, created_at, sent_at) VALUES ($1, 'sms_code', $2, $3, 'sent', 'SM-notice', $4, $4)`, [
-        randomUUID(),
-        p.memberId,
-        p.mobileId,
-        at,
-      ]);
+      await db.query(
+        `INSERT INTO member_notices (id, kind, member_id, contact_point_id, status, provider_id, created_at, sent_at) VALUES ($1, 'sms_code', $2, $3, 'sent', 'SM-notice', $4, $4)`,
+        [randomUUID(), p.memberId, p.mobileId, at],
+      );
       await db.query(`INSERT INTO sms_opt_outs (member_id, contact_point_id, action, keyword, provider_message_id, received_at) VALUES ($1, $2, 'opt_out', 'STOP', $3, $4)`, [
         p.memberId,
         p.mobileId,
@@ -119,7 +121,12 @@ describe('the retention sweep', () => {
     // Nothing older than the cutoff names one of these people, in any table that keeps history.
     const traces = people.flatMap((p) => [p.memberId, p.mobileId, p.emailId, p.name, p.mobile, p.email]);
     const surviving = async (table: string, time: string) =>
-      (await db.query(`SELECT x.* FROM ${table} x WHERE x.${time} < $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) t WHERE strpos(row_to_json(x)::text, t) > 0)`, [cutoff, traces])).length;
+      (
+        await db.query(`SELECT x.* FROM ${table} x WHERE x.${time} < $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) t WHERE strpos(row_to_json(x)::text, t) > 0)`, [
+          cutoff,
+          traces,
+        ])
+      ).length;
     expect({
       deliveries: await surviving('deliveries', 'created_at'),
       member_notices: await surviving('member_notices', 'created_at'),
@@ -127,9 +134,9 @@ describe('the retention sweep', () => {
       outbox: await surviving('outbox', 'created_at'),
       audit_log: await surviving('audit_log', 'at'),
     }).toEqual({ deliveries: 0, member_notices: 0, sms_opt_outs: 0, outbox: 0, audit_log: 0 });
-    expect(await db.query(`SELECT DISTINCT provider_id, provider_status, provider_error_code, claimed_by, superseded_provider_ids FROM deliveries WHERE alert_id = $1`, [oldAlert])).toEqual([
-      { provider_id: null, provider_status: null, provider_error_code: null, claimed_by: null, superseded_provider_ids: [] },
-    ]);
+    expect(
+      await db.query(`SELECT DISTINCT provider_id, provider_status, provider_error_code, claimed_by, superseded_provider_ids FROM deliveries WHERE alert_id = $1`, [oldAlert]),
+    ).toEqual([{ provider_id: null, provider_status: null, provider_error_code: null, claimed_by: null, superseded_provider_ids: [] }]);
     expect(await db.query(`SELECT count(*)::int AS n FROM audit_log WHERE at < $1`, [cutoff])).toEqual([{ n: 0 }]);
 
     // Newer rows keep everything.

@@ -63,10 +63,7 @@ export class SmsOptOutRepository {
 
   /** Since when the member has SMS blocked, or null. */
   async optedOutSince(memberId: string): Promise<Date | null> {
-    const [row]: Array<{ since: Date | null }> = await this.db.query(
-      `SELECT sms_opted_out_at AS since FROM contact_points WHERE member_id = $1 AND kind = 'mobile'`,
-      [memberId],
-    );
+    const [row]: Array<{ since: Date | null }> = await this.db.query(`SELECT sms_opted_out_at AS since FROM contact_points WHERE member_id = $1 AND kind = 'mobile'`, [memberId]);
     return row?.since ?? null;
   }
 

@@ -59,10 +59,14 @@ export class StaffAccountRepository {
   async create(account: NewStaffAccount, audit: AuditEntry): Promise<StaffAccount> {
     try {
       await this.db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO staff_accounts (id, username, display_name, password_hash, role, police_zone) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [account.id, account.username, account.displayName, account.passwordHash, account.role, account.policeZone],
-        );
+        await tx.query(`INSERT INTO staff_accounts (id, username, display_name, password_hash, role, police_zone) VALUES ($1, $2, $3, $4, $5, $6)`, [
+          account.id,
+          account.username,
+          account.displayName,
+          account.passwordHash,
+          account.role,
+          account.policeZone,
+        ]);
         await this.writeBins(tx, account.id, account.binIds);
         await this.audit.record(audit, tx);
       });

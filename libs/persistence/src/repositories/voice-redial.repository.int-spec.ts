@@ -32,7 +32,9 @@ describe('VoiceRedialRepository.planDueRedials', () => {
       [deliveries.map((d) => d.id), deliveries.map((d) => d.status), deliveries.map((d) => d.redialsSoFar), deliveries.map((d) => d.secondsAgo)],
     );
     const before = new Map<string, Date>(
-      (await db.query(`SELECT id, status_updated_at FROM deliveries WHERE id = ANY($1::uuid[])`, [deliveries.map((d) => d.id)])).map((r: { id: string; status_updated_at: Date }) => [r.id, r.status_updated_at]),
+      (await db.query(`SELECT id, status_updated_at FROM deliveries WHERE id = ANY($1::uuid[])`, [deliveries.map((d) => d.id)])).map(
+        (r: { id: string; status_updated_at: Date }) => [r.id, r.status_updated_at],
+      ),
     );
     const [{ now }] = await db.query(`SELECT now() AS now`);
 

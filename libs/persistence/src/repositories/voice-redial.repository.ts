@@ -35,8 +35,8 @@ export class VoiceRedialRepository {
     if (policy.maxRedials === 0) return [];
     return this.db.transaction(async (tx) => {
       const rows = await queryRows<AlertContentRow & { id: string; member_id: string; redials: number; correlation_id: string | null }>(
-          tx,
-          `WITH due AS (
+        tx,
+        `WITH due AS (
              SELECT id FROM deliveries
               WHERE channel = $5 AND status = ANY($1::text[]) AND redials < $2
                 AND status_updated_at <= now() - make_interval(secs => $3::double precision)
@@ -51,8 +51,8 @@ export class VoiceRedialRepository {
              FROM due, alerts a JOIN categories c ON c.code = a.category_code
             WHERE d.id = due.id AND a.id = d.alert_id
            RETURNING d.id, d.member_id, d.redials, a.correlation_id, ${ALERT_CONTENT_COLUMNS}`,
-          [VOICE_REDIAL.from, policy.maxRedials, policy.delaySeconds, limit, VOICE_REDIAL.channel, VOICE_REDIAL.to],
-        );
+        [VOICE_REDIAL.from, policy.maxRedials, policy.delaySeconds, limit, VOICE_REDIAL.channel, VOICE_REDIAL.to],
+      );
       const redialled = rows.map((r) => ({
         id: r.id,
         memberId: r.member_id,

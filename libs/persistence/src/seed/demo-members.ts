@@ -2,7 +2,28 @@ import type { Channel, Language } from '@bin-alert/domain';
 import type { NewMember } from '../repositories/member.repository';
 import { AALST_BINS } from './aalst-reference-data';
 
-const FIRST = ['Anna', 'Bart', 'Chloé', 'Dirk', 'Els', 'Frank', 'Griet', 'Hugo', 'Ilse', 'Jan', 'Karin', 'Lucas', 'Marie', 'Nico', 'Olivia', 'Pieter', 'Ruth', 'Sofie', 'Tom', 'Wout'];
+const FIRST = [
+  'Anna',
+  'Bart',
+  'Chloé',
+  'Dirk',
+  'Els',
+  'Frank',
+  'Griet',
+  'Hugo',
+  'Ilse',
+  'Jan',
+  'Karin',
+  'Lucas',
+  'Marie',
+  'Nico',
+  'Olivia',
+  'Pieter',
+  'Ruth',
+  'Sofie',
+  'Tom',
+  'Wout',
+];
 const LAST = ['Peeters', 'Janssens', 'Maes', 'Jacobs', 'De Smet', 'Claes', 'Goossens', 'Wouters', 'Dubois', 'Lambert', 'Mertens', 'Willems'];
 
 /**

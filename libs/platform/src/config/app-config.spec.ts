@@ -36,8 +36,8 @@ describe('loadConfig', () => {
   });
 
   describe('the second SMS route', () => {
-    const SID = 'AC' + '1'.repeat(32);
-    const SECOND_SID = 'AC' + '2'.repeat(32);
+    const SID = `AC${'1'.repeat(32)}`;
+    const SECOND_SID = `AC${'2'.repeat(32)}`;
     const real = { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'first-token' };
     const problemOf = (env: Record<string, string>) => {
       try {
@@ -51,7 +51,9 @@ describe('loadConfig', () => {
     it('is absent unless its sender is set, and goes to the simulator’s second account without credentials', () => {
       expect(loadConfig({}).TWILIO_SECOND_FROM_NUMBER).toBeUndefined();
       expect(loadConfig({ TWILIO_SECOND_FROM_NUMBER: '+32460200200' }).TWILIO_SECOND_FROM_NUMBER).toBe('+32460200200');
-      expect(loadConfig({ ...real, TWILIO_SECOND_ACCOUNT_SID: SECOND_SID, TWILIO_SECOND_AUTH_TOKEN: 't2', TWILIO_SECOND_FROM_NUMBER: '+32460200200' }).TWILIO_SECOND_ACCOUNT_SID).toBe(SECOND_SID);
+      expect(
+        loadConfig({ ...real, TWILIO_SECOND_ACCOUNT_SID: SECOND_SID, TWILIO_SECOND_AUTH_TOKEN: 't2', TWILIO_SECOND_FROM_NUMBER: '+32460200200' }).TWILIO_SECOND_ACCOUNT_SID,
+      ).toBe(SECOND_SID);
     });
 
     it.each([

@@ -20,7 +20,12 @@ const optionalFile = z
   .string()
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
-  .pipe(z.string().refine((f) => existsSync(f), 'no such file (give the path of a PEM file the process can read)').optional());
+  .pipe(
+    z
+      .string()
+      .refine((f) => existsSync(f), 'no such file (give the path of a PEM file the process can read)')
+      .optional(),
+  );
 /** A Twilio voice name: `man`, `woman`, `Polly.<Name>[-Neural|-Generative]`, `Google.<locale>-<Model>-<X>`… */
 /** The defaults of TWILIO_VOICE_* and TWILIO_VOICE_LANGUAGE_*, declared with the schema that applies them. */
 /**
@@ -35,8 +40,14 @@ export const DEFAULT_TWILIO_VOICES: Readonly<Record<Language, { voice: string; l
   en: { voice: 'Polly.Amy-Neural', language: 'en-GB' },
 };
 
-const sayVoice = z.string().trim().regex(/^[A-Za-z][A-Za-z0-9.-]*$/, 'must be a voice name Twilio offers, e.g. Polly.Lisa-Neural');
-const sayLanguage = z.string().trim().regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'must be a language-REGION tag, e.g. nl-BE');
+const sayVoice = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z][A-Za-z0-9.-]*$/, 'must be a voice name Twilio offers, e.g. Polly.Lisa-Neural');
+const sayLanguage = z
+  .string()
+  .trim()
+  .regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'must be a language-REGION tag, e.g. nl-BE');
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /**
@@ -63,10 +74,13 @@ const trustedProxies = z
     if (text === '' || text === 'false' || text === '0') return false;
     if (/^\d+$/.test(text)) return Number(text);
     if (text === 'true') {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'true would trust any client to name its own address; give the hop count (e.g. 1) or the proxies\' addresses/CIDRs' });
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "true would trust any client to name its own address; give the hop count (e.g. 1) or the proxies' addresses/CIDRs" });
       return z.NEVER;
     }
-    const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+    const entries = text
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
     for (const entry of entries) {
       const problem = trustedProxyProblem(entry);
       if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${problem} (expected a hop count or a comma-separated list of addresses/CIDRs)` });
@@ -105,7 +119,12 @@ export const configSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .default('127.0.0.1:9092')
-    .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port[,host:port]')).min(1)),
   KAFKA_CLIENT_ID: z.string().default('bin-alert'),
   /** How long the group waits for a silent consumer before handing its partitions to others. */
@@ -118,7 +137,9 @@ export const configSchema = z.object({
   KAFKA_TLS_CERT_FILE: optionalFile,
   KAFKA_TLS_KEY_FILE: optionalFile,
   /** SASL authentication: plain, scram-sha-256 or scram-sha-512, with the two below. Unset: none. */
-  KAFKA_SASL_MECHANISM: optionalSecret.pipe(z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], { errorMap: () => ({ message: 'must be plain, scram-sha-256 or scram-sha-512' }) }).optional()),
+  KAFKA_SASL_MECHANISM: optionalSecret.pipe(
+    z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], { errorMap: () => ({ message: 'must be plain, scram-sha-256 or scram-sha-512' }) }).optional(),
+  ),
   KAFKA_SASL_USERNAME: optionalSecret,
   KAFKA_SASL_PASSWORD: optionalSecret,
   /**
@@ -158,9 +179,20 @@ export const configSchema = z.object({
    * OpenTelemetry (ADR 0020): the OTLP/HTTP base URL of a collector (http://127.0.0.1:4318;
    * /v1/traces is appended). Unset: no span is recorded or exported; trace context is still passed on.
    */
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalSecret.pipe(z.string().url().refine((v) => /^https?:\/\//.test(v) && !/[?#]/.test(v), 'must be an http(s) URL without query, e.g. http://127.0.0.1:4318').optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalSecret.pipe(
+    z
+      .string()
+      .url()
+      .refine((v) => /^https?:\/\//.test(v) && !/[?#]/.test(v), 'must be an http(s) URL without query, e.g. http://127.0.0.1:4318')
+      .optional(),
+  ),
   /** The `service.name` of the spans; unset: each app's own (bin-alert-intake, bin-alert-dispatcher-sms, …). */
-  OTEL_SERVICE_NAME: optionalSecret.pipe(z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'letters, digits, . _ - (at most 128)').optional()),
+  OTEL_SERVICE_NAME: optionalSecret.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,128}$/, 'letters, digits, . _ - (at most 128)')
+      .optional(),
+  ),
 
   INTAKE_PORT: port.default(3000),
   DISPATCHER_SMS_PORT: port.default(3101),
@@ -171,7 +203,12 @@ export const configSchema = z.object({
 
   /** Where the provider simulator listens; used whenever real credentials are absent. */
   PROVIDER_SIM_URL: z.string().url().default('http://127.0.0.1:4010'),
-  TWILIO_ACCOUNT_SID: optionalSecret.pipe(z.string().regex(/^AC[0-9a-f]{32}$/, 'must be AC followed by 32 hex digits').optional()),
+  TWILIO_ACCOUNT_SID: optionalSecret.pipe(
+    z
+      .string()
+      .regex(/^AC[0-9a-f]{32}$/, 'must be AC followed by 32 hex digits')
+      .optional(),
+  ),
   TWILIO_AUTH_TOKEN: optionalSecret,
   TWILIO_FROM_NUMBER: e164.default('+32460200100'),
   /**
@@ -180,7 +217,12 @@ export const configSchema = z.object({
    * TWILIO_SECOND_FROM_NUMBER: one route, as before. Its credentials are required when the first
    * account's are set; without any, the simulator's second account.
    */
-  TWILIO_SECOND_ACCOUNT_SID: optionalSecret.pipe(z.string().regex(/^AC[0-9a-f]{32}$/, 'must be AC followed by 32 hex digits').optional()),
+  TWILIO_SECOND_ACCOUNT_SID: optionalSecret.pipe(
+    z
+      .string()
+      .regex(/^AC[0-9a-f]{32}$/, 'must be AC followed by 32 hex digits')
+      .optional(),
+  ),
   TWILIO_SECOND_AUTH_TOKEN: optionalSecret,
   TWILIO_SECOND_FROM_NUMBER: optionalSecret.pipe(e164.optional()),
   TWILIO_SECOND_MESSAGES_PER_SECOND: positiveInt.default(100),
@@ -278,7 +320,10 @@ export const configSchema = z.object({
   /** Standalone mode: where the embedded database keeps its files, so a restart keeps the data. */
   STANDALONE_DATA_DIR: z.string().min(1).default('.local/standalone'),
   /** Standalone mode: `true` deletes the embedded database's files first and starts from nothing. */
-  STANDALONE_FRESH: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  STANDALONE_FRESH: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Standalone mode: loopback port of the embedded database (0: any free one, shown at start). */
   STANDALONE_DB_PORT: port.default(0),
   /** Standalone mode: demo members seeded into an empty database. */
@@ -291,7 +336,10 @@ export const configSchema = z.object({
   /** At most this many SMS segments per message; longer bodies are cut at a word. */
   SMS_SEGMENT_BUDGET: positiveInt.max(10).default(3),
   /** CAP 1.2 `sender` of the alerts this installation writes (export, references). */
-  CAP_SENDER: z.string().regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &').default('bin-alert@politie-aalst.example'),
+  CAP_SENDER: z
+    .string()
+    .regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &')
+    .default('bin-alert@politie-aalst.example'),
 
   /**
    * HMAC key of the links e-mailed to members (preferences, subscribe, unsubscribe, confirm,
@@ -362,7 +410,9 @@ function publicExposureProblems(config: AppConfig): string[] {
   }
   if (config.NODE_ENV !== 'production') return problems;
   if (opsPort === undefined) {
-    problems.push('OPS_PORT: required in production: /metrics and the health endpoints are served on it and never on the public port (e.g. 9464; point the probes and Prometheus at it)');
+    problems.push(
+      'OPS_PORT: required in production: /metrics and the health endpoints are served on it and never on the public port (e.g. 9464; point the probes and Prometheus at it)',
+    );
   }
   const plainHttp = {
     MEMBER_LINKS_BASE_URL: 'members are e-mailed signed links to it; over plain http anyone on the way can read and use them',
@@ -379,8 +429,10 @@ function secondSmsRouteProblems(config: AppConfig): string[] {
   const problems: string[] = [];
   const sid = config.TWILIO_SECOND_ACCOUNT_SID;
   const realSecond = Boolean(sid) || Boolean(config.TWILIO_SECOND_AUTH_TOKEN);
-  if (Boolean(sid) !== Boolean(config.TWILIO_SECOND_AUTH_TOKEN)) problems.push('TWILIO_SECOND_ACCOUNT_SID and TWILIO_SECOND_AUTH_TOKEN: set both (a real second Twilio account) or neither');
-  if (realSecond && !config.TWILIO_SECOND_FROM_NUMBER) problems.push('TWILIO_SECOND_FROM_NUMBER: required with the second account’s credentials (the number it sends from; unset means one SMS route)');
+  if (Boolean(sid) !== Boolean(config.TWILIO_SECOND_AUTH_TOKEN))
+    problems.push('TWILIO_SECOND_ACCOUNT_SID and TWILIO_SECOND_AUTH_TOKEN: set both (a real second Twilio account) or neither');
+  if (realSecond && !config.TWILIO_SECOND_FROM_NUMBER)
+    problems.push('TWILIO_SECOND_FROM_NUMBER: required with the second account’s credentials (the number it sends from; unset means one SMS route)');
   if (config.TWILIO_SECOND_FROM_NUMBER && Boolean(config.TWILIO_ACCOUNT_SID) !== realSecond) {
     problems.push(
       config.TWILIO_ACCOUNT_SID
@@ -391,7 +443,8 @@ function secondSmsRouteProblems(config: AppConfig): string[] {
   if (sid && sid === config.TWILIO_ACCOUNT_SID && config.TWILIO_SECOND_AUTH_TOKEN !== config.TWILIO_AUTH_TOKEN) {
     problems.push('TWILIO_SECOND_AUTH_TOKEN: the second route names the first account (same SID) with another auth token; one account signs its callbacks with one token');
   }
-  if (config.SMS_ROUTE_MIN_CALLS > config.SMS_ROUTE_WINDOW) problems.push(`SMS_ROUTE_MIN_CALLS: ${config.SMS_ROUTE_MIN_CALLS} is more than SMS_ROUTE_WINDOW (${config.SMS_ROUTE_WINDOW}): the breaker could never open`);
+  if (config.SMS_ROUTE_MIN_CALLS > config.SMS_ROUTE_WINDOW)
+    problems.push(`SMS_ROUTE_MIN_CALLS: ${config.SMS_ROUTE_MIN_CALLS} is more than SMS_ROUTE_WINDOW (${config.SMS_ROUTE_WINDOW}): the breaker could never open`);
   return problems;
 }
 
@@ -400,14 +453,17 @@ function kafkaSettingProblems(config: AppConfig): string[] {
   const problems: string[] = [];
   const tlsFiles = (['KAFKA_TLS_CA_FILE', 'KAFKA_TLS_CERT_FILE', 'KAFKA_TLS_KEY_FILE'] as const).filter((k) => config[k]);
   if (tlsFiles.length > 0 && !config.KAFKA_TLS) problems.push(`${tlsFiles.join(', ')}: set KAFKA_TLS=true as well (the files are only used over TLS)`);
-  if (Boolean(config.KAFKA_TLS_CERT_FILE) !== Boolean(config.KAFKA_TLS_KEY_FILE)) problems.push('KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE: set both (client certificate) or neither');
+  if (Boolean(config.KAFKA_TLS_CERT_FILE) !== Boolean(config.KAFKA_TLS_KEY_FILE))
+    problems.push('KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE: set both (client certificate) or neither');
   const sasl = [config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD];
   if (sasl.some(Boolean) && !sasl.every(Boolean)) problems.push('KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: set all three (SASL) or none');
   if (config.KAFKA_SASL_MECHANISM === 'plain' && !config.KAFKA_TLS && config.NODE_ENV === 'production') {
     problems.push('KAFKA_SASL_MECHANISM: plain sends the password in clear text; set KAFKA_TLS=true in production');
   }
   if (config.KAFKA_MIN_INSYNC_REPLICAS > config.KAFKA_REPLICATION_FACTOR) {
-    problems.push(`KAFKA_MIN_INSYNC_REPLICAS: ${config.KAFKA_MIN_INSYNC_REPLICAS} exceeds KAFKA_REPLICATION_FACTOR ${config.KAFKA_REPLICATION_FACTOR} (every write with acks=all would be refused)`);
+    problems.push(
+      `KAFKA_MIN_INSYNC_REPLICAS: ${config.KAFKA_MIN_INSYNC_REPLICAS} exceeds KAFKA_REPLICATION_FACTOR ${config.KAFKA_REPLICATION_FACTOR} (every write with acks=all would be refused)`,
+    );
   }
   return problems;
 }

@@ -14,7 +14,13 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 /** A production environment that passes every production rule. */
-const PRODUCTION = { NODE_ENV: 'production', AUTH_TOKEN_SECRET: 'k'.repeat(32), OPS_PORT: '9464', MEMBER_LINKS_BASE_URL: 'https://bin.example', TRACKER_PUBLIC_URL: 'https://hooks.bin.example' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  AUTH_TOKEN_SECRET: 'k'.repeat(32),
+  OPS_PORT: '9464',
+  MEMBER_LINKS_BASE_URL: 'https://bin.example',
+  TRACKER_PUBLIC_URL: 'https://hooks.bin.example',
+};
 
 describe('deployment settings (ADR 0017)', () => {
   it('defaults to loopback, no trusted proxy, plain Kafka, 24 partitions per jobs topic, one replica, /metrics on the app port, a 30 s drain', () => {
@@ -63,7 +69,9 @@ describe('deployment settings (ADR 0017)', () => {
     expect(loadConfig({ KAFKA_TLS: 'true' }).KAFKA_TLS_CA_FILE).toBeUndefined();
     expect(loadConfig({ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: ca }).KAFKA_TLS_CA_FILE).toBe(ca);
     expect(problemsOf({ KAFKA_TLS: 'yes' })).toEqual(['KAFKA_TLS: must be true or false']);
-    expect(problemsOf({ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: path.join(dir, 'missing.pem') })).toEqual(['KAFKA_TLS_CA_FILE: no such file (give the path of a PEM file the process can read)']);
+    expect(problemsOf({ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: path.join(dir, 'missing.pem') })).toEqual([
+      'KAFKA_TLS_CA_FILE: no such file (give the path of a PEM file the process can read)',
+    ]);
     expect(problemsOf({ KAFKA_TLS_CA_FILE: ca })).toEqual(['KAFKA_TLS_CA_FILE: set KAFKA_TLS=true as well (the files are only used over TLS)']);
     expect(problemsOf({ KAFKA_TLS: 'true', KAFKA_TLS_CERT_FILE: ca })).toEqual(['KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE: set both (client certificate) or neither']);
   });
@@ -81,7 +89,11 @@ describe('deployment settings (ADR 0017)', () => {
   });
 
   it('takes partitions per topic family, at least one each', () => {
-    expect(loadConfig({ KAFKA_PARTITIONS_JOBS_URGENT: '12', KAFKA_PARTITIONS_JOBS_NORMAL: '24', KAFKA_PARTITIONS_ALERTS: '6' })).toMatchObject({ KAFKA_PARTITIONS_JOBS_URGENT: 12, KAFKA_PARTITIONS_JOBS_NORMAL: 24, KAFKA_PARTITIONS_ALERTS: 6 });
+    expect(loadConfig({ KAFKA_PARTITIONS_JOBS_URGENT: '12', KAFKA_PARTITIONS_JOBS_NORMAL: '24', KAFKA_PARTITIONS_ALERTS: '6' })).toMatchObject({
+      KAFKA_PARTITIONS_JOBS_URGENT: 12,
+      KAFKA_PARTITIONS_JOBS_NORMAL: 24,
+      KAFKA_PARTITIONS_ALERTS: 6,
+    });
     expect(loadConfig({ KAFKA_PARTITIONS_JOBS_NORMAL: '3' }).KAFKA_PARTITIONS_JOBS_NORMAL).toBe(3);
     expect(problemsOf({ KAFKA_PARTITIONS_JOBS_NORMAL: '0', KAFKA_PARTITIONS_DEAD_LETTERS: '0' })).toEqual([
       'KAFKA_PARTITIONS_JOBS_NORMAL: Number must be greater than or equal to 1',
@@ -91,7 +103,9 @@ describe('deployment settings (ADR 0017)', () => {
 
   it('keeps min.insync.replicas within the replication factor', () => {
     expect(loadConfig({ KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' })).toMatchObject({ KAFKA_REPLICATION_FACTOR: 3, KAFKA_MIN_INSYNC_REPLICAS: 2 });
-    expect(problemsOf({ KAFKA_MIN_INSYNC_REPLICAS: '2' })).toEqual(['KAFKA_MIN_INSYNC_REPLICAS: 2 exceeds KAFKA_REPLICATION_FACTOR 1 (every write with acks=all would be refused)']);
+    expect(problemsOf({ KAFKA_MIN_INSYNC_REPLICAS: '2' })).toEqual([
+      'KAFKA_MIN_INSYNC_REPLICAS: 2 exceeds KAFKA_REPLICATION_FACTOR 1 (every write with acks=all would be refused)',
+    ]);
   });
 
   it('takes an ops port (0: any free one) and a drain deadline', () => {
@@ -107,7 +121,12 @@ describe('deployment settings (ADR 0017)', () => {
 
 describe('security posture in production (docs/reliability.md, "Security posture")', () => {
   it('loads a production environment that sets an ops port and https origins', () => {
-    expect(loadConfig(PRODUCTION)).toMatchObject({ NODE_ENV: 'production', OPS_PORT: 9464, MEMBER_LINKS_BASE_URL: 'https://bin.example', TRACKER_PUBLIC_URL: 'https://hooks.bin.example' });
+    expect(loadConfig(PRODUCTION)).toMatchObject({
+      NODE_ENV: 'production',
+      OPS_PORT: 9464,
+      MEMBER_LINKS_BASE_URL: 'https://bin.example',
+      TRACKER_PUBLIC_URL: 'https://hooks.bin.example',
+    });
   });
 
   it('refuses production without an ops port: /metrics and health never on the public port', () => {
@@ -137,7 +156,9 @@ describe('security posture in production (docs/reliability.md, "Security posture
     expect(loadConfig({ MEMBER_LINKS_BASE_URL: 'http://127.0.0.1:3000/' }).MEMBER_LINKS_BASE_URL).toBe('http://127.0.0.1:3000');
     expect(loadConfig({ NODE_ENV: 'test', MEMBER_LINKS_BASE_URL: 'http://localhost:3000' }).MEMBER_LINKS_BASE_URL).toBe('http://localhost:3000');
     expect(problemsOf({ MEMBER_LINKS_BASE_URL: 'javascript://bin.example' })).toEqual(['MEMBER_LINKS_BASE_URL: must be an http(s) origin, optionally with a path, without query']);
-    expect(problemsOf({ MEMBER_LINKS_BASE_URL: 'https://bin.example/?ref=mail' })).toEqual(['MEMBER_LINKS_BASE_URL: must be an http(s) origin, optionally with a path, without query']);
+    expect(problemsOf({ MEMBER_LINKS_BASE_URL: 'https://bin.example/?ref=mail' })).toEqual([
+      'MEMBER_LINKS_BASE_URL: must be an http(s) origin, optionally with a path, without query',
+    ]);
   });
 
   it('counts applications per address and, over all addresses, against an hourly ceiling', () => {

@@ -11,8 +11,7 @@
  */
 
 /** Base64 DER SubjectPublicKeyInfo, the `MFkw…` form SendGrid shows under Mail Settings. */
-export const SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY =
-  'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEb7FQAHExBWn973HNGs20a/ElCzHXSPz3gkrEwO33quuRKNDzz9OZ6q/KioKGOyUgHh8pJGyY9OpvxKbmsQgsyA==';
+export const SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEb7FQAHExBWn973HNGs20a/ElCzHXSPz3gkrEwO33quuRKNDzz9OZ6q/KioKGOyUgHh8pJGyY9OpvxKbmsQgsyA==';
 
 /** PKCS#8 PEM; only the simulator signs with it. */
 export const SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----

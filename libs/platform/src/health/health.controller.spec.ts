@@ -2,7 +2,10 @@ import { checkReadiness } from './health.controller';
 
 describe('checkReadiness', () => {
   it('is ok when every check answers', async () => {
-    const report = await checkReadiness([{ name: 'postgres', check: async () => undefined }, { name: 'redis', check: async () => undefined }]);
+    const report = await checkReadiness([
+      { name: 'postgres', check: async () => undefined },
+      { name: 'redis', check: async () => undefined },
+    ]);
     expect(report).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
   });
 

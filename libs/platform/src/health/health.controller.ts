@@ -77,7 +77,10 @@ export class HealthController {
     tags: ['health'],
     responses: {
       200: { description: 'Ready.', schema: z.object({ status: z.literal('ok'), checks: z.record(z.string()) }) },
-      503: { description: 'A dependency is down, or the app is draining after SIGTERM; `checks` says which and why.', schema: z.object({ status: z.literal('down'), checks: z.record(z.string()) }) },
+      503: {
+        description: 'A dependency is down, or the app is draining after SIGTERM; `checks` says which and why.',
+        schema: z.object({ status: z.literal('down'), checks: z.record(z.string()) }),
+      },
     },
   })
   async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessReport> {

@@ -24,7 +24,10 @@ describe('findUnsafeInput', () => {
   });
 
   it('answers any JSON value without throwing', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => void findUnsafeInput(value)), { numRuns: 1_000 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => void findUnsafeInput(value)),
+      { numRuns: 1_000 },
+    );
   });
 });
 

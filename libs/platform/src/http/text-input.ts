@@ -44,7 +44,11 @@ export function findUnsafeInput(value: unknown, whole = 'body'): FieldProblem | 
 @Injectable()
 export class RefuseUnsafeInputMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
-    const problem = unsafePath(req.originalUrl ?? req.url) ?? repeatedQueryParameter(req.query) ?? findUnsafeInput(req.query, 'query') ?? (typeof req.body === 'object' ? findUnsafeInput(req.body) : null);
+    const problem =
+      unsafePath(req.originalUrl ?? req.url) ??
+      repeatedQueryParameter(req.query) ??
+      findUnsafeInput(req.query, 'query') ??
+      (typeof req.body === 'object' ? findUnsafeInput(req.body) : null);
     next(problem ? new RequestValidationError([problem]) : undefined);
   }
 }

@@ -70,7 +70,6 @@ describe('serveApp (ADR 0017)', () => {
     }
   });
 
-
   it('binds HOST and believes X-Forwarded-For only from TRUSTED_PROXIES', async () => {
     const untrusting = await served({});
     const trusting = await served({ TRUSTED_PROXIES: 'loopback' });

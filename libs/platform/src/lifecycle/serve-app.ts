@@ -65,7 +65,11 @@ export async function serveApp(app: NestExpressApplication, config: AppConfig, o
   }
   const ops = config.OPS_PORT !== undefined ? await startOpsServer(app, config.HOST, config.OPS_PORT) : undefined;
   if (ops) opsServers.set(app, ops);
-  logger.log({ msg: 'listening', url: urlOf(config.HOST, app.getHttpServer().address() as AddressInfo), ...(ops ? { opsUrl: urlOf(config.HOST, ops.address() as AddressInfo) } : {}) });
+  logger.log({
+    msg: 'listening',
+    url: urlOf(config.HOST, app.getHttpServer().address() as AddressInfo),
+    ...(ops ? { opsUrl: urlOf(config.HOST, ops.address() as AddressInfo) } : {}),
+  });
 
   const unsubscribe = config.BIN_ALERT_MODE === 'standalone' ? () => undefined : drainOnSignals(app, config, logger);
   // Tests and the standalone process close apps themselves: the signal handlers and the ops

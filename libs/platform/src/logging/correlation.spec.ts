@@ -19,7 +19,7 @@ describe('correlation id', () => {
     });
   });
 
-  it('accepts a caller\'s id only when it is a sane token', () => {
+  it("accepts a caller's id only when it is a sane token", () => {
     expect(acceptableCorrelationId('op-2026-11-29.1:a_b')).toBe('op-2026-11-29.1:a_b');
     expect(acceptableCorrelationId('')).toBeUndefined();
     expect(acceptableCorrelationId('a b')).toBeUndefined();

@@ -21,7 +21,8 @@ describe('AppMetrics', () => {
       'bin_outbox_oldest_pending_age_seconds',
       'bin_kafka_consumer_lag_messages',
       'process_cpu_seconds_total',
-    ]) expect(text).toContain(`# TYPE ${name} `);
+    ])
+      expect(text).toContain(`# TYPE ${name} `);
   });
 
   it('keeps two apps in one process apart', async () => {

@@ -14,20 +14,29 @@ const WAIT_BUCKETS = [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 export class AppMetrics {
   readonly registry = new Registry();
 
-  readonly httpRequestSeconds = this.histogram('bin_http_request_duration_seconds', 'HTTP requests answered, by route template and status code', ['method', 'route', 'status_code'], LATENCY_BUCKETS);
+  readonly httpRequestSeconds = this.histogram(
+    'bin_http_request_duration_seconds',
+    'HTTP requests answered, by route template and status code',
+    ['method', 'route', 'status_code'],
+    LATENCY_BUCKETS,
+  );
   readonly alertsIssued = this.counter('bin_alerts_issued_total', 'Alerts accepted by intake (committed with their outbox record)', ['category', 'urgency']);
   readonly deliveriesPlanned = this.counter('bin_deliveries_planned_total', 'Deliveries the expander decided to send, per channel and lane', ['channel', 'lane']);
-  readonly deliveriesSuppressed = this.counter('bin_deliveries_suppressed_total', 'Members the expander did not contact, per channel, lane and reason', ['channel', 'lane', 'reason']);
+  readonly deliveriesSuppressed = this.counter('bin_deliveries_suppressed_total', 'Members the expander did not contact, per channel, lane and reason', [
+    'channel',
+    'lane',
+    'reason',
+  ]);
   readonly smsFallbacks = this.counter(
     'bin_sms_fallbacks_total',
     'Failed or undelivered SMS whose channel fallback was decided, per outcome: the channel it fell back to (voice, email) or why none (ADR 0032)',
     ['outcome'],
   );
-  readonly deliveryOutcomes = this.counter(
-    'bin_delivery_outcomes_total',
-    'Deliveries handed to the provider by the senders, per channel, lane and outcome (accepted, failed)',
-    ['channel', 'lane', 'outcome'],
-  );
+  readonly deliveryOutcomes = this.counter('bin_delivery_outcomes_total', 'Deliveries handed to the provider by the senders, per channel, lane and outcome (accepted, failed)', [
+    'channel',
+    'lane',
+    'outcome',
+  ]);
   readonly providerCalls = this.counter(
     'bin_provider_calls_total',
     'Calls to Twilio/SendGrid (or the simulator), per channel and outcome (accepted, refused, retryable_error, unexpected_error)',
@@ -39,7 +48,10 @@ export class AppMetrics {
     ['channel', 'outcome'],
     LATENCY_BUCKETS,
   );
-  readonly deliveryStatuses = this.counter('bin_delivery_status_reached_total', 'Deliveries reaching a tracked status (from provider callbacks), per channel and status', ['channel', 'status']);
+  readonly deliveryStatuses = this.counter('bin_delivery_status_reached_total', 'Deliveries reaching a tracked status (from provider callbacks), per channel and status', [
+    'channel',
+    'status',
+  ]);
   readonly deliveriesAcknowledged = this.counter('bin_deliveries_acknowledged_total', 'Voice deliveries acknowledged by the member (pressed 1)', ['channel']);
   readonly messageRetries = this.counter('bin_message_retries_total', 'Kafka records whose handler failed and will be retried, per topic and consumer group', ['topic', 'group']);
   readonly deadLetters = this.counter('bin_dead_letters_total', 'Kafka records sent to the dead letters, per source topic and consumer group', ['topic', 'group']);
@@ -51,7 +63,10 @@ export class AppMetrics {
   );
   readonly outboxPending = this.gauge('bin_outbox_pending_records', 'Outbox records committed but not yet published to Kafka', []);
   readonly outboxOldestPendingSeconds = this.gauge('bin_outbox_oldest_pending_age_seconds', 'Age of the oldest unpublished outbox record (0 when none)', []);
-  readonly consumerLag = this.gauge('bin_kafka_consumer_lag_messages', 'Records not yet processed by a consumer group, per group and topic (end offset minus committed offset)', ['group', 'topic']);
+  readonly consumerLag = this.gauge('bin_kafka_consumer_lag_messages', 'Records not yet processed by a consumer group, per group and topic (end offset minus committed offset)', [
+    'group',
+    'topic',
+  ]);
 
   /** Refreshes gauges that are read from elsewhere (PostgreSQL, the Kafka admin API) on scrape. */
   private readonly beforeScrape: Array<() => Promise<void>> = [];

@@ -16,7 +16,15 @@ describe('the Grafana dashboard', () => {
 
   it('has a panel for each thing an operator watches', () => {
     const all = expressions.join('\n');
-    for (const name of ['bin_delivery_outcomes_total', 'bin_deliveries_planned_total', 'bin_provider_call_duration_seconds_bucket', 'bin_kafka_consumer_lag_messages', 'bin_dead_letters_total', 'bin_outbox_pending_records', 'bin_rate_limit_wait_seconds_bucket']) {
+    for (const name of [
+      'bin_delivery_outcomes_total',
+      'bin_deliveries_planned_total',
+      'bin_provider_call_duration_seconds_bucket',
+      'bin_kafka_consumer_lag_messages',
+      'bin_dead_letters_total',
+      'bin_outbox_pending_records',
+      'bin_rate_limit_wait_seconds_bucket',
+    ]) {
       expect(all).toContain(name);
     }
   });

@@ -10,7 +10,11 @@ export class MetricsController {
   constructor(private readonly metrics: AppMetrics) {}
 
   @Get()
-  @ApiDoc({ summary: 'Prometheus metrics of this app', tags: ['health'], responses: { 200: { description: 'Prometheus text exposition format 0.0.4.', contentType: 'text/plain' } } })
+  @ApiDoc({
+    summary: 'Prometheus metrics of this app',
+    tags: ['health'],
+    responses: { 200: { description: 'Prometheus text exposition format 0.0.4.', contentType: 'text/plain' } },
+  })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   scrape(): Promise<string> {
     return this.metrics.scrape();

@@ -25,7 +25,12 @@ export class ObservabilityModule implements NestModule, OnApplicationShutdown {
       module: ObservabilityModule,
       global: true,
       controllers: [HealthController, MetricsController],
-      providers: [{ provide: AppMetrics, useFactory: () => new AppMetrics(options.app) }, DrainCoordinator, RequestContextMiddleware, ...(options.readiness ? [options.readiness] : [])],
+      providers: [
+        { provide: AppMetrics, useFactory: () => new AppMetrics(options.app) },
+        DrainCoordinator,
+        RequestContextMiddleware,
+        ...(options.readiness ? [options.readiness] : []),
+      ],
       exports: [AppMetrics, DrainCoordinator],
     };
   }

@@ -37,7 +37,8 @@ function traced(req: Request, res: Response, next: () => void): void {
     const route = routeTemplate(req);
     span.updateName(`${req.method} ${route}`);
     span.setAttributes({ [ATTR_HTTP_ROUTE]: route, [ATTR_HTTP_RESPONSE_STATUS_CODE]: res.statusCode });
-    if (res.statusCode >= 500 || !res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: res.writableFinished ? `HTTP ${res.statusCode}` : 'connection closed before the answer was sent' });
+    if (res.statusCode >= 500 || !res.writableFinished)
+      span.setStatus({ code: SpanStatusCode.ERROR, message: res.writableFinished ? `HTTP ${res.statusCode}` : 'connection closed before the answer was sent' });
     span.end();
   });
   inTraceContext(context, next);

@@ -5,14 +5,29 @@ describe('buildOpenApiDocument', () => {
   const body = z.object({ name: z.string().min(1), bins: z.array(z.string()).optional() }).strict();
   const document = buildOpenApiDocument(
     [
-      { method: 'POST', path: '/v1/things', isPublic: false, roles: ['admin'], doc: { summary: 'Make a thing', tags: ['things'], body, responses: { 201: { description: 'Made.' }, 409: { description: 'Taken.' } } } },
-      { method: 'GET', path: '/v1/things/:id', isPublic: true, doc: { summary: 'A thing', tags: ['things'], params: { id: z.string().uuid() }, responses: { 200: { description: 'It.', schema: z.object({ id: z.string() }) } } } },
+      {
+        method: 'POST',
+        path: '/v1/things',
+        isPublic: false,
+        roles: ['admin'],
+        doc: { summary: 'Make a thing', tags: ['things'], body, responses: { 201: { description: 'Made.' }, 409: { description: 'Taken.' } } },
+      },
+      {
+        method: 'GET',
+        path: '/v1/things/:id',
+        isPublic: true,
+        doc: { summary: 'A thing', tags: ['things'], params: { id: z.string().uuid() }, responses: { 200: { description: 'It.', schema: z.object({ id: z.string() }) } } },
+      },
       { method: 'DELETE', path: '/v1/things/:id', isPublic: false },
       {
         method: 'GET',
         path: '/v1/things/report',
         isPublic: false,
-        doc: { summary: 'Counted', tags: ['things'], responses: { 200: { description: 'The counts.', schema: z.object({ n: z.number() }), alternative: { contentType: 'text/csv; charset=utf-8', description: 'As CSV.' } } } },
+        doc: {
+          summary: 'Counted',
+          tags: ['things'],
+          responses: { 200: { description: 'The counts.', schema: z.object({ n: z.number() }), alternative: { contentType: 'text/csv; charset=utf-8', description: 'As CSV.' } } },
+        },
       },
     ],
     { title: 't', version: '1' },

@@ -32,7 +32,11 @@ const ERROR_SCHEMA: JsonObject = {
     errors: {
       description: 'For 400: every field that is wrong and why.',
       type: 'array',
-      items: { type: 'object', required: ['field', 'reason'], properties: { field: { type: 'string', examples: ['bins[1]'] }, reason: { type: 'string', examples: ["unknown BIN 'atlantis'"] } } },
+      items: {
+        type: 'object',
+        required: ['field', 'reason'],
+        properties: { field: { type: 'string', examples: ['bins[1]'] }, reason: { type: 'string', examples: ["unknown BIN 'atlantis'"] } },
+      },
     },
     correlationId: { type: 'string', description: 'Also in the x-correlation-id header and in the logs.' },
   },
@@ -104,7 +108,9 @@ function operation(route: DocumentedRoute, doc: OperationDoc): JsonObject {
 
 /** A JSON body when a schema is given; the Error body for 4xx/5xx without one; else no body. */
 function responseObject(status: number, response: ResponseDoc): JsonObject {
-  const headers = response.headers ? { headers: Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) } : {};
+  const headers = response.headers
+    ? { headers: Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }
+    : {};
   const content = response.schema
     ? { [response.contentType ?? 'application/json']: { schema: jsonSchema(response.schema) } }
     : response.contentType

@@ -51,7 +51,10 @@ export class RouteCatalogue {
 }
 
 function joinPath(...parts: string[]): string {
-  return `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  return `/${parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
 }
 
 const swaggerUiRoot = path.dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -97,7 +100,11 @@ export class OpenApiController {
   ) {}
 
   @Get('openapi.json')
-  @ApiDoc({ summary: 'This API as an OpenAPI 3.1 document', tags: ['documentation'], responses: { 200: { description: 'The OpenAPI document.', schema: z.object({ openapi: z.literal('3.1.0') }).passthrough() } } })
+  @ApiDoc({
+    summary: 'This API as an OpenAPI 3.1 document',
+    tags: ['documentation'],
+    responses: { 200: { description: 'The OpenAPI document.', schema: z.object({ openapi: z.literal('3.1.0') }).passthrough() } },
+  })
   openApi(): object {
     // Routes do not change while the app runs.
     this.document ??= buildOpenApiDocument(this.catalogue.routes(), this.info);
@@ -105,7 +112,11 @@ export class OpenApiController {
   }
 
   @Get('docs')
-  @ApiDoc({ summary: 'Interactive API documentation (Swagger UI, served locally)', tags: ['documentation'], responses: { 200: { description: 'An HTML page.', contentType: 'text/html' } } })
+  @ApiDoc({
+    summary: 'Interactive API documentation (Swagger UI, served locally)',
+    tags: ['documentation'],
+    responses: { 200: { description: 'An HTML page.', contentType: 'text/html' } },
+  })
   page(@Res() res: Response): void {
     res.type('text/html').send(DOCS_PAGE);
   }

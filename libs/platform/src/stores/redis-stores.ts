@@ -115,7 +115,11 @@ class RedisCounters implements Counters {
 
   /** One MULTI for every group: a batch of status changes reaches the counters in one round trip. */
   async addAll(groups: Record<string, Record<string, number>>): Promise<void> {
-    const changes = Object.entries(groups).flatMap(([key, deltas]) => Object.entries(deltas).filter(([, n]) => n !== 0).map(([field, n]) => [key, field, n] as const));
+    const changes = Object.entries(groups).flatMap(([key, deltas]) =>
+      Object.entries(deltas)
+        .filter(([, n]) => n !== 0)
+        .map(([field, n]) => [key, field, n] as const),
+    );
     if (changes.length === 0) return;
     const tx = this.redis.multi();
     for (const [key, field, n] of changes) tx.hincrby(key, field, n);

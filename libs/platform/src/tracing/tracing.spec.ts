@@ -4,7 +4,20 @@ import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { letOtlpExporterRunUnderJest } from '../../../../test/support/otlp-export-under-jest';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { withCorrelationId } from '../logging/correlation';
-import { flushTracing, inSpan, inTraceContext, isTracingExported, otlpTracesUrl, spanContextOf, startSpan, startTracing, stopTracing, traceContextFrom, traceHeaders, withoutTraceContext } from './tracing';
+import {
+  flushTracing,
+  inSpan,
+  inTraceContext,
+  isTracingExported,
+  otlpTracesUrl,
+  spanContextOf,
+  startSpan,
+  startTracing,
+  stopTracing,
+  traceContextFrom,
+  traceHeaders,
+  withoutTraceContext,
+} from './tracing';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';
@@ -124,8 +137,12 @@ describe('tracing settings', () => {
   it('take an http(s) collector URL or nothing, and a plain service name', () => {
     expect(loadConfig({}).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SERVICE_NAME: 'bin-alert-intake-eu1' })).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SERVICE_NAME: 'bin-alert-intake-eu1' });
-    for (const endpoint of ['127.0.0.1:4318', 'grpc://collector:4317', 'http://collector:4318/?x=1']) expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint })).toThrow(ConfigError);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SERVICE_NAME: 'bin-alert-intake-eu1' })).toMatchObject({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      OTEL_SERVICE_NAME: 'bin-alert-intake-eu1',
+    });
+    for (const endpoint of ['127.0.0.1:4318', 'grpc://collector:4317', 'http://collector:4318/?x=1'])
+      expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint })).toThrow(ConfigError);
     expect(() => loadConfig({ OTEL_SERVICE_NAME: 'bin alert' })).toThrow(/OTEL_SERVICE_NAME/);
   });
 });

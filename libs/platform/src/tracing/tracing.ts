@@ -1,4 +1,18 @@
-import { Attributes, Context, Link, ROOT_CONTEXT, Span, SpanContext, SpanKind, SpanStatusCode, context, defaultTextMapGetter, defaultTextMapSetter, propagation, trace } from '@opentelemetry/api';
+import {
+  Attributes,
+  Context,
+  Link,
+  ROOT_CONTEXT,
+  Span,
+  SpanContext,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { TRACE_PARENT_HEADER, TRACE_STATE_HEADER, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -142,7 +156,11 @@ export function startSpan(name: string, settings: SpanSettings = {}): { span: Sp
   const correlationId = currentCorrelationId();
   const span = trace.getTracer(TRACER_NAME).startSpan(
     name,
-    { kind: settings.kind ?? SpanKind.INTERNAL, links: settings.links, attributes: { ...(correlationId ? { [TRACE_ATTRIBUTES.correlationId]: correlationId } : {}), ...settings.attributes } },
+    {
+      kind: settings.kind ?? SpanKind.INTERNAL,
+      links: settings.links,
+      attributes: { ...(correlationId ? { [TRACE_ATTRIBUTES.correlationId]: correlationId } : {}), ...settings.attributes },
+    },
     parent,
   );
   return { span, context: trace.setSpan(parent, span) };

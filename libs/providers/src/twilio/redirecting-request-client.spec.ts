@@ -32,11 +32,17 @@ describe('RedirectingRequestClient', () => {
     const traced = new RedirectingRequestClient('http://127.0.0.1:4010');
     Object.assign(traced, { delegate: { request: async (opts: { uri: string; headers?: Record<string, string> }) => void sent.push(opts) } });
     const active = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED });
-    await context.with(active, () => traced.request({ method: 'post', uri: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json', headers: { 'User-Agent': 'twilio-node' } }));
+    await context.with(active, () =>
+      traced.request({ method: 'post', uri: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json', headers: { 'User-Agent': 'twilio-node' } }),
+    );
     propagation.disable();
     context.disable();
     expect(sent).toEqual([
-      { method: 'post', uri: 'http://127.0.0.1:4010/2010-04-01/Accounts/AC1/Messages.json', headers: { 'User-Agent': 'twilio-node', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } },
+      {
+        method: 'post',
+        uri: 'http://127.0.0.1:4010/2010-04-01/Accounts/AC1/Messages.json',
+        headers: { 'User-Agent': 'twilio-node', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+      },
     ]);
   });
 });
@@ -49,9 +55,7 @@ describe('createTwilioClient', () => {
   });
 
   it('routes through the redirecting client when an apiBaseUrl is set', () => {
-    expect(createTwilioClient({ ...settings, apiBaseUrl: 'http://127.0.0.1:4010' }).httpClient).toBeInstanceOf(
-      RedirectingRequestClient,
-    );
+    expect(createTwilioClient({ ...settings, apiBaseUrl: 'http://127.0.0.1:4010' }).httpClient).toBeInstanceOf(RedirectingRequestClient);
   });
 
   it('gives up a request after requestTimeoutMs, as a failure that may have reached Twilio (chaos finding 1)', async () => {

@@ -17,9 +17,7 @@ export class TwilioVoiceCaller implements VoiceCaller {
         to: call.to,
         from: this.settings.fromNumber,
         ...('url' in call.answer ? { url: call.answer.url, method: 'POST' } : { twiml: call.answer.twiml }),
-        ...(call.statusCallbackUrl !== undefined
-          ? { statusCallback: call.statusCallbackUrl, statusCallbackMethod: 'POST', statusCallbackEvent: call.statusCallbackEvents }
-          : {}),
+        ...(call.statusCallbackUrl !== undefined ? { statusCallback: call.statusCallbackUrl, statusCallbackMethod: 'POST', statusCallbackEvent: call.statusCallbackEvents } : {}),
         machineDetection: call.machineDetection,
       });
       return { providerId: created.sid };
