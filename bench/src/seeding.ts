@@ -1,35 +1,9 @@
 import { Client } from 'pg';
 import type { Channel, Language } from '@bin-alert/domain';
-import { AALST_BINS, MemberRepository, NewMember, migrate, openDataSource } from '@bin-alert/persistence';
+import { AALST_BINS, MemberRepository, NewMember, fictitiousName, migrate, openDataSource } from '@bin-alert/persistence';
 
 /** The BIN that holds the members outside the normal alert's audience when --normal-members < --members. */
 export const OUTSIDE_NORMAL_BIN = 'aalst-zuid';
-
-const FIRST = [
-  'Anna',
-  'Bart',
-  'Chloé',
-  'Dirk',
-  'Els',
-  'Frank',
-  'Griet',
-  'Hugo',
-  'Ilse',
-  'Jan',
-  'Karin',
-  'Lucas',
-  'Marie',
-  'Nico',
-  'Olivia',
-  'Pieter',
-  'Ruth',
-  'Sofie',
-  'Tom',
-  'Wout',
-  'Yasmine',
-  'Zoë',
-];
-const LAST = ['Peeters', 'Janssens', 'Maes', 'Jacobs', 'De Smet', 'Claes', 'Goossens', 'Wouters', 'Dubois', 'Lambert', 'Mertens', 'Willems', 'Van den Broeck', 'Martin', 'Müller'];
 
 /** The shares the generator aims for; docs/benchmarks.md quotes them. */
 export const MIX = {
@@ -103,7 +77,7 @@ export function benchMember(n: number, bins: readonly string[]): NewMember {
   if (draw() < MIX.covidEmailOptIn) preferences.push({ categoryCode: 'covid', channel: 'email', enabled: true });
   if (draw() < MIX.preventionSmsOptOut) preferences.push({ categoryCode: 'prevention', channel: 'sms', enabled: false });
 
-  return { displayName: `${FIRST[n % FIRST.length]} ${LAST[(n * 7) % LAST.length]}`, language, memberships, contacts, preferences };
+  return { displayName: fictitiousName(n), language, memberships, contacts, preferences };
 }
 
 /** The BINs member n may be in: all 14, or, when the normal alert is smaller, 13 or the 14th. */

@@ -21,6 +21,7 @@ export * from './repositories/alert-overview.repository';
 export * from './repositories/retention.repository';
 export * from './repositories/channel-fallback.repository';
 export * from './seed/seed-demo-members';
+export * from './seed/fictitious-names';
 export * from './embedded/embedded-postgres';
 export * from './seed/demo-accounts';
 export * from './repositories/alert-content';

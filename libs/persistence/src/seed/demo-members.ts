@@ -1,30 +1,7 @@
 import type { Channel, Language } from '@bin-alert/domain';
 import type { NewMember } from '../repositories/member.repository';
 import { AALST_BINS } from './aalst-reference-data';
-
-const FIRST = [
-  'Anna',
-  'Bart',
-  'Chloé',
-  'Dirk',
-  'Els',
-  'Frank',
-  'Griet',
-  'Hugo',
-  'Ilse',
-  'Jan',
-  'Karin',
-  'Lucas',
-  'Marie',
-  'Nico',
-  'Olivia',
-  'Pieter',
-  'Ruth',
-  'Sofie',
-  'Tom',
-  'Wout',
-];
-const LAST = ['Peeters', 'Janssens', 'Maes', 'Jacobs', 'De Smet', 'Claes', 'Goossens', 'Wouters', 'Dubois', 'Lambert', 'Mertens', 'Willems'];
+import { fictitiousName } from './fictitious-names';
 
 /**
  * Fictitious members for demos, deterministic so that two runs produce the same people.
@@ -43,7 +20,7 @@ export function demoMember(n: number): NewMember {
   if (n % 5 === 0) preferences.push({ categoryCode: 'covid', channel: 'email', enabled: true });
   if (n % 11 === 0) preferences.push({ categoryCode: 'prevention', channel: 'sms', enabled: false });
   return {
-    displayName: `${FIRST[n % FIRST.length]} ${LAST[(n * 7) % LAST.length]}`,
+    displayName: fictitiousName(n),
     language,
     memberships: [{ binId: bin }, ...(second && second !== bin ? [{ binId: second }] : [])],
     contacts,
