@@ -18,7 +18,7 @@ import {
 } from '@bin-alert/platform';
 import { AlertDashboardService, AlertIssuingService } from '@bin-alert/alerts';
 import { AccountAdminService, LOGIN_THROTTLE, LoginService, StaffAccountStanding } from '@bin-alert/accounts';
-import { MEMBER_CLOCK, MemberLinks, MembershipService, PreferenceService } from '@bin-alert/membership';
+import { MEMBER_CLOCK, MemberLinks, MembershipService, PreferenceService, RetentionSweeper } from '@bin-alert/membership';
 import { ReportsService } from '@bin-alert/reports';
 import { AlertsController } from './alerts/alerts.controller';
 import { ReferenceController } from './reference/reference.controller';
@@ -36,7 +36,6 @@ import { ConsoleController } from './console/console.controller';
 import { MemberPagesController } from './member-pages/member-pages.controller';
 import { AlertOverviewController } from './dashboard/alert-overview.controller';
 import { OpsController } from './dashboard/ops.controller';
-import { RetentionSweeper } from './retention/retention-sweeper';
 
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -8,8 +8,9 @@ const RETENTION_BATCH = 1000;
 
 /**
  * Every RETENTION_SWEEP_MS, pseudonymises or deletes what is older than RETENTION_DAYS (ADR
- * 0030). Intake runs it because every deployment runs intake; an advisory lock lets one instance
- * sweep at a time, and the others skip the round.
+ * 0030): the end of what the members' data may be kept for, next to their resignation and
+ * erasure. Intake provides it because every deployment runs intake; an advisory lock lets one
+ * instance sweep at a time, and the others skip the round.
  */
 @Injectable()
 export class RetentionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
