@@ -1,7 +1,12 @@
 import { CHANNELS, DELIVERY_STATUSES, DeliveryStatus, TRACKED_DELIVERY_STATUSES } from '../vocabulary';
 import {
+  DISPATCH_MOVES,
+  DeliveryMove,
+  HELD_BY_SENDER,
   REDIALABLE_CALL_STATUSES,
   RedialCandidate,
+  SENDER_OUTCOME_MOVES,
+  isPermittedDeliveryMove,
   isTerminalDeliveryStatus,
   isVoiceAcknowledgement,
   mapSendGridEvent,
@@ -323,4 +328,45 @@ describe('isVoiceAcknowledgement', () => {
     ['', false],
     [undefined, false],
   ])('Digits %j → %s', (digits, expected) => expect(isVoiceAcknowledgement(digits)).toBe(expected));
+});
+
+describe('the whole delivery state machine, whoever moves', () => {
+  /** Every permitted (from, to), read as a reviewer would check it against the design. */
+  const EVERY_MOVE: Record<DeliveryStatus, DeliveryStatus[]> = {
+    // claim; the channel fallback's suppressed → planned is a planner's, ending unsent ones the expiry's
+    planned: ['sending', 'suppressed'],
+    suppressed: ['planned'],
+    // a lapsed lease taken over, or parked in doubt; held back to planned; the sender's outcomes; callbacks
+    sending: ['planned', 'sending', ...CALLBACK_MOVES.sending],
+    accepted: CALLBACK_MOVES.accepted,
+    sent: CALLBACK_MOVES.sent,
+    deferred: CALLBACK_MOVES.deferred,
+    answered: CALLBACK_MOVES.answered,
+    delivered: [],
+    undelivered: [],
+    bounced: [],
+    // the voice redial
+    no_answer: ['planned'],
+    busy: ['planned'],
+    failed: [],
+  };
+
+  it.each(DELIVERY_STATUSES.map((from) => [from, EVERY_MOVE[from]] as const))('%s may become exactly %j', (from, to) => {
+    expect(DELIVERY_STATUSES.filter((next) => isPermittedDeliveryMove(from, next))).toEqual(DELIVERY_STATUSES.filter((next) => to.includes(next)));
+  });
+
+  it("makes every dispatcher's move one of the table's, and never leaves a terminal status but by the redial", () => {
+    for (const move of Object.values(DISPATCH_MOVES) as DeliveryMove[]) {
+      for (const from of move.from) {
+        expect(isPermittedDeliveryMove(from, move.to)).toBe(true);
+        expect(isTerminalDeliveryStatus(from)).toBe(false);
+      }
+    }
+  });
+
+  it("gives each of a sender's outcomes one move from the status a held delivery is in", () => {
+    expect(Object.keys(SENDER_OUTCOME_MOVES).sort()).toEqual(['accepted', 'failed', 'held', 'in_doubt']);
+    for (const move of Object.values(SENDER_OUTCOME_MOVES) as DeliveryMove[]) expect(move.from).toEqual([HELD_BY_SENDER]);
+    expect(DISPATCH_MOVES.takeOver.to).toBe(DISPATCH_MOVES.claim.to);
+  });
 });

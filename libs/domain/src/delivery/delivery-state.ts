@@ -21,6 +21,10 @@ import { Channel, DELIVERY_STATUSES, DeliveryStatus, TRACKED_DELIVERY_STATUSES, 
  * busy) goes back to planned, counting one more redial, while redials remain. It is the redial
  * scheduler's move after a delay, never a callback's; the abandoned call's late callbacks are
  * dropped by its superseded provider id. A terminal status no redial can leave is final.
+ *
+ * Before the hand-over, and for the untouchable statuses, the dispatcher moves deliveries itself
+ * (claims, its senders' outcomes, ending unsent ones, the channel fallback): DISPATCH_MOVES below.
+ * isPermittedDeliveryMove is the whole machine, whoever moves.
  */
 type Stage = { kind: 'untouchable' } | { kind: 'progress'; rank: number } | { kind: 'terminal'; redialled: boolean };
 
@@ -222,6 +226,61 @@ export const VOICE_REDIAL = { channel: 'voice', from: REDIALABLE_CALL_STATUSES, 
   from: readonly DeliveryStatus[];
   to: DeliveryStatus;
 };
+
+/** One move of a delivery that the system makes itself (not a provider's callback), as its SQL takes it. */
+export interface DeliveryMove {
+  from: readonly DeliveryStatus[];
+  to: DeliveryStatus;
+}
+
+/**
+ * The moves the dispatcher and the planners make themselves, beside the callbacks'
+ * (nextDeliveryStatus) and the redial (VOICE_REDIAL). The repositories take their statuses from
+ * here as SQL parameters and write none of their own, so this table is the one description of
+ * what they do (delivery-moves.spec.ts in libs/persistence holds them to it):
+ *
+ *   claim          planned → sending      a sender takes a planned delivery, under a lease
+ *   takeOver       sending → sending      …or one whose holder's lease ran out, or its own after a retry
+ *   accepted       sending → accepted     the provider took it
+ *   failed         sending → failed       the provider refused it for good
+ *   held           sending → planned      provider or rate limiter away: planned again until a time
+ *   inDoubt        sending → sending      an earlier call may have gone out: parked, without holder (ADR 0025)
+ *   endUnsent      planned → suppressed   the alert expired or was cancelled before it went out
+ *   fallback       suppressed → planned   an urgent SMS failed: the member's suppressed call or e-mail is planned (ADR 0032)
+ */
+export const DISPATCH_MOVES = {
+  claim: { from: ['planned'], to: 'sending' },
+  takeOver: { from: ['sending'], to: 'sending' },
+  accepted: { from: ['sending'], to: 'accepted' },
+  failed: { from: ['sending'], to: 'failed' },
+  held: { from: ['sending'], to: 'planned' },
+  inDoubt: { from: ['sending'], to: 'sending' },
+  endUnsent: { from: ['planned'], to: 'suppressed' },
+  fallback: { from: ['suppressed'], to: 'planned' },
+} as const satisfies Record<string, DeliveryMove>;
+
+/** The status a delivery a sender holds (claimed, or parked in doubt) is in. */
+export const HELD_BY_SENDER: DeliveryStatus = DISPATCH_MOVES.claim.to;
+
+/** What a sender reports of a claimed delivery (DeliveryOutcome), and the move each makes. */
+export const SENDER_OUTCOME_MOVES = {
+  accepted: DISPATCH_MOVES.accepted,
+  failed: DISPATCH_MOVES.failed,
+  held: DISPATCH_MOVES.held,
+  in_doubt: DISPATCH_MOVES.inDoubt,
+} as const satisfies Record<string, DeliveryMove>;
+
+export type SenderOutcome = keyof typeof SENDER_OUTCOME_MOVES;
+
+/**
+ * Every move a delivery can make once it exists, whoever makes it: a callback's, the redial's, or
+ * one of the dispatcher's own. `from === to` only for the sender's own re-holding moves.
+ */
+export function isPermittedDeliveryMove(from: DeliveryStatus, to: DeliveryStatus): boolean {
+  if (nextDeliveryStatus(from, to) !== null) return true;
+  if (VOICE_REDIAL.from.includes(from) && VOICE_REDIAL.to === to) return true;
+  return Object.values(DISPATCH_MOVES).some((move: DeliveryMove) => move.from.includes(from) && move.to === to);
+}
 
 /** How often a call nobody heard is tried again, and how long after (VOICE_REDIALS, VOICE_REDIAL_DELAY_SECONDS). */
 export interface RedialPolicy {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   ContactFacts,
+  DISPATCH_MOVES,
   DeliveryStatus,
   FALLBACK_CHANNELS,
   FallbackChannel,
@@ -159,13 +160,13 @@ export class ChannelFallbackRepository {
     const rows = await queryRows<{ id: string }>(
       tx,
       `INSERT INTO deliveries (id, alert_id, member_id, channel, status, contact_point_id, language, deferred_until, origin)
-       SELECT id, alert_id, member_id, channel, 'planned', contact_point_id, language, deferred_until, 'fallback_from_sms'
+       SELECT id, alert_id, member_id, channel, $8::text, contact_point_id, language, deferred_until, 'fallback_from_sms'
          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::timestamptz[])
               AS t(id, alert_id, member_id, channel, contact_point_id, language, deferred_until)
        ON CONFLICT (id) DO UPDATE
-          SET status = 'planned', reason = NULL, contact_point_id = EXCLUDED.contact_point_id, language = EXCLUDED.language,
+          SET status = $8::text, reason = NULL, contact_point_id = EXCLUDED.contact_point_id, language = EXCLUDED.language,
               deferred_until = EXCLUDED.deferred_until, origin = EXCLUDED.origin, updated_at = now()
-        WHERE deliveries.status = 'suppressed'
+        WHERE deliveries.status = ANY($9::text[])
        RETURNING id`,
       [
         planned.map((d) => d.id),
@@ -175,6 +176,8 @@ export class ChannelFallbackRepository {
         planned.map((d) => d.contactId),
         planned.map((d) => d.language),
         planned.map((d) => d.deferredUntil),
+        DISPATCH_MOVES.fallback.to,
+        DISPATCH_MOVES.fallback.from,
       ],
     );
     return new Set(rows.map((r) => r.id));

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Channel, Language, RecipientDecision, TRACKED_DELIVERY_STATUSES, deliveryId } from '@bin-alert/domain';
+import {
+  Channel,
+  DISPATCH_MOVES,
+  HELD_BY_SENDER,
+  Language,
+  RecipientDecision,
+  SENDER_OUTCOME_MOVES,
+  SenderOutcome,
+  TRACKED_DELIVERY_STATUSES,
+  deliveryId,
+} from '@bin-alert/domain';
 import { queryRows } from './query-rows';
 import { ALERT_CONTENT_COLUMNS, AlertContentRow, StoredAlertContent, alertContentFrom } from './alert-content';
 
@@ -33,7 +43,8 @@ export interface ReleasedDelivery {
  */
 export interface DeliveryOutcome {
   id: string;
-  status: 'accepted' | 'failed' | 'held' | 'in_doubt';
+  /** Which of the domain's SENDER_OUTCOME_MOVES the delivery makes. */
+  status: SenderOutcome;
   providerId?: string;
   /** accepted: the provider route that took it, when the channel has several (ADR 0033). */
   route?: string;
@@ -105,14 +116,14 @@ export class DeliveryRepository {
     const rows = await queryRows<{ id: string; member_id: string; language: Language; to: string | null; in_doubt_since: Date | null; planned_at: Date }>(
       this.db,
       `UPDATE deliveries d
-          SET status = 'sending', claimed_by = $2, claimed_at = now(), updated_at = now(),
+          SET status = $4::text, claimed_by = $2, claimed_at = now(), updated_at = now(),
               lease_until = now() + make_interval(secs => $3::double precision / 1000), attempts = d.attempts + 1
          FROM (SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) p
         WHERE d.id = p.id
-          AND (d.status = 'planned' OR (d.status = 'sending' AND (d.lease_until < now() OR d.claimed_by = $2)))
+          AND (d.status = ANY($5::text[]) OR (d.status = ANY($6::text[]) AND (d.lease_until < now() OR d.claimed_by = $2)))
        RETURNING d.id, d.member_id, d.language, d.call_started_at AS in_doubt_since, d.created_at AS planned_at,
                  (SELECT cp.value FROM contact_points cp WHERE cp.id = d.contact_point_id) AS "to"`,
-      [ids, holder, leaseMs],
+      [ids, holder, leaseMs, DISPATCH_MOVES.claim.to, DISPATCH_MOVES.claim.from, DISPATCH_MOVES.takeOver.from],
     );
     return rows.map((r) => ({
       id: r.id,
@@ -138,9 +149,9 @@ export class DeliveryRepository {
       `UPDATE deliveries
           SET lease_until = now() + make_interval(secs => $3::double precision / 1000),
               call_started_at = COALESCE(call_started_at, now())
-        WHERE id = ANY($1::uuid[]) AND status = 'sending' AND claimed_by = $2
+        WHERE id = ANY($1::uuid[]) AND status = $4::text AND claimed_by = $2
        RETURNING id`,
-      [ids, holder, leaseMs],
+      [ids, holder, leaseMs, HELD_BY_SENDER],
     );
     return rows.map((r) => r.id);
   }
@@ -157,9 +168,9 @@ export class DeliveryRepository {
       const rows: Array<AlertContentRow & { id: string; member_id: string }> = await tx.query(
         `SELECT d.id, d.member_id, ${ALERT_CONTENT_COLUMNS}
            FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN categories c ON c.code = a.category_code
-          WHERE d.channel = $1 AND d.status = 'planned' AND d.deferred_until <= $2
+          WHERE d.channel = $1 AND d.status = $4::text AND d.deferred_until <= $2
           ORDER BY d.deferred_until LIMIT $3 FOR UPDATE OF d SKIP LOCKED`,
-        [channel, now, limit],
+        [channel, now, limit, DISPATCH_MOVES.held.to],
       );
       if (rows.length === 0) return 0;
       await publish(rows.map((r) => ({ id: r.id, memberId: r.member_id, content: alertContentFrom(r) })));
@@ -173,8 +184,8 @@ export class DeliveryRepository {
     if (ids.length === 0) return null;
     const [row] = await this.db.query(
       `SELECT max(lease_until) AS until FROM deliveries
-        WHERE id = ANY($1::uuid[]) AND status = 'sending' AND claimed_by IS DISTINCT FROM $2`,
-      [ids, holder],
+        WHERE id = ANY($1::uuid[]) AND status = $3::text AND claimed_by IS DISTINCT FROM $2`,
+      [ids, holder, HELD_BY_SENDER],
     );
     return row?.until ? new Date(row.until) : null;
   }
@@ -192,16 +203,16 @@ export class DeliveryRepository {
     const rows = await queryRows<{ id: string }>(
       this.db,
       `UPDATE deliveries d
-          SET status = CASE o.status WHEN 'held' THEN 'planned' WHEN 'in_doubt' THEN 'sending' ELSE o.status END,
+          SET status = o.to_status,
               provider_id = o.provider_id, route = COALESCE(o.route, d.route), reason = o.reason, updated_at = now(),
               accepted_at = CASE WHEN o.status = 'accepted' THEN now() ELSE d.accepted_at END,
               deferred_until = CASE WHEN o.status = 'held' THEN o.retry_at ELSE d.deferred_until END,
               claimed_by = CASE WHEN o.status IN ('held', 'in_doubt') THEN NULL ELSE d.claimed_by END,
               call_started_at = CASE o.status WHEN 'held' THEN o.in_doubt_since WHEN 'in_doubt' THEN d.call_started_at END,
               lease_until = NULL
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $8::text[])
-              AS o(id, status, provider_id, reason, retry_at, in_doubt_since, route)
-        WHERE d.id = o.id AND d.status = 'sending'
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $8::text[], $9::text[], $10::text[])
+              AS o(id, status, provider_id, reason, retry_at, in_doubt_since, route, from_status, to_status)
+        WHERE d.id = o.id AND d.status = o.from_status
           AND (d.claimed_by = $7 OR (d.claimed_by IS NULL AND o.status = 'accepted'))
        RETURNING d.id`,
       [
@@ -213,6 +224,8 @@ export class DeliveryRepository {
         outcomes.map((o) => o.inDoubtSince ?? null),
         holder,
         outcomes.map((o) => o.route ?? null),
+        outcomes.map((o) => SENDER_OUTCOME_MOVES[o.status].from[0]),
+        outcomes.map((o) => SENDER_OUTCOME_MOVES[o.status].to),
       ],
     );
     const written = rows.map((r) => r.id);
@@ -242,9 +255,9 @@ export class DeliveryRepository {
     if (ids.length === 0) return 0;
     const rows = await queryRows<{ id: string }>(
       this.db,
-      `UPDATE deliveries SET status = 'suppressed', reason = $2, updated_at = now()
-        WHERE id = ANY($1::uuid[]) AND status = 'planned' RETURNING id`,
-      [ids, reason],
+      `UPDATE deliveries SET status = $3::text, reason = $2, updated_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = ANY($4::text[]) RETURNING id`,
+      [ids, reason, DISPATCH_MOVES.endUnsent.to, DISPATCH_MOVES.endUnsent.from],
     );
     return rows.length;
   }
