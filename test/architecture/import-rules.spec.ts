@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { ROOT, isTestFile, sourceFiles } from './source-files';
 
 /**
  * Which app or lib may import which (issue 15, item 3): dependencies point one way, from apps
@@ -7,8 +8,6 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  * libs/, extracts its imports and resolves each to the app or lib that owns it.
  * README.md "Which lib may import which" explains it for a newcomer.
  */
-
-const ROOT = resolve(__dirname, '../..');
 
 /** Framework and I/O packages: what the pure libs must not load (node: built-ins with or without the prefix). */
 const FRAMEWORK_OR_IO =
@@ -112,8 +111,6 @@ interface Violation {
   rule: string;
 }
 
-const isTestFile = (file: string) => /\.(spec|int-spec|e2e-spec)\.tsx?$/.test(file) || file.split('/').includes('testing');
-
 /** `apps/<x>` or `libs/<x>` owning a repository path, `test` for the shared test support, null for anything else. */
 function ownerOf(path: string): string | null {
   const [top, name] = path.split('/');
@@ -160,16 +157,6 @@ function checkImport(file: string, specifier: string): Violation[] {
   }
   if (!test && rule.notPackages?.test(specifier)) return v(`loads no framework, I/O or provider package like ${specifier} — ${rule.why}`);
   return [];
-}
-
-function sourceFiles(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory()) sourceFiles(path, out);
-    else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
 }
 
 const describeViolation = (x: Violation) => `${x.file} imports '${x.imports}'\n    breaks ${x.rule}`;

@@ -1,9 +1,8 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { TOPICS, alertIssuedV1, deliveryJob, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
+import { DynamicModule, Module } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Channel, DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRY_POLICY, LinkSigner, MEMBER_PAGE_PATHS, SmsRouteName, URGENCIES, providerCallTimeoutMs } from '@bin-alert/domain';
-import { MESSAGE_BUS, MessageBus, MessagingModule, OutboxRelay, POSTGRES_REDIS_KAFKA_READINESS, RunningConsumer } from '@bin-alert/messaging';
+import { Channel, DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRY_POLICY, LinkSigner, MEMBER_PAGE_PATHS, SmsRouteName, providerCallTimeoutMs } from '@bin-alert/domain';
+import { MESSAGE_BUS, MessageBus, MessagingModule, OutboxRelay, POSTGRES_REDIS_KAFKA_READINESS } from '@bin-alert/messaging';
 import {
   AlertRepository,
   ChannelFallbackRepository,
@@ -33,7 +32,8 @@ import { VoiceRedialScheduler } from './voice-redial.scheduler';
 import { DeferredDeliveryReleaser } from './deferred-delivery.releaser';
 import { ChannelFallbackSweeper } from './channel-fallback.sweeper';
 import { MemberLinkSettings, MemberNoticeSender, memberLink } from './member-notice.sender';
-import { MemberWorkConsumers } from './member-work.consumers';
+import { DISPATCHER_CONSUMERS } from './dispatcher.consumers';
+import { DispatcherPollers } from './dispatcher.pollers';
 
 export interface DispatcherOptions {
   /** The dispatcher's clock for quiet hours and link expiry; tests move it forward. */
@@ -113,90 +113,6 @@ function createChannelSender(
   }
 }
 
-/**
- * E-mail jobs sent together at most: enough to fill SendGrid requests from jobs of a few dozen
- * deliveries, few enough that their ids stay small and a redelivered batch repeats little.
- */
-export const EMAIL_JOBS_PER_BATCH = 25;
-
-/**
- * The dispatcher's consumers, two per lane: the expander on issued alerts, and the sender on the
- * lane's jobs. Every group is shared by all instances of the channel's dispatcher, so that the
- * instances split the partitions between them.
- */
-@Injectable()
-class DispatcherConsumers implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('dispatcher');
-  private readonly running: RunningConsumer[] = [];
-
-  constructor(
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
-    private readonly expander: AlertExpander,
-    private readonly jobSender: DeliveryJobSender,
-    @Inject(CHANNEL_SENDER) private readonly sender: ChannelSender,
-    private readonly redials: VoiceRedialScheduler,
-    private readonly fallbacks: ChannelFallbackSweeper,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    const channel = this.sender.channel;
-    for (const lane of URGENCIES) {
-      const jobs = {
-        groupId: senderGroup(channel, lane),
-        topics: [jobsTopic(channel, lane)],
-        schema: deliveryJob,
-        // Urgent jobs are fetched as soon as they exist; several partitions are sent at once.
-        maxWaitMs: lane === 'urgent' ? 50 : 500,
-        partitionsConcurrently: 3,
-      };
-      this.running.push(
-        await this.bus.consume(
-          channel === 'email'
-            ? // The jobs waiting on a partition go together, so that SendGrid requests fill across them.
-              {
-                ...jobs,
-                maxBatchSize: EMAIL_JOBS_PER_BATCH,
-                handleBatch: async (messages, context) =>
-                  void (await this.jobSender.handleBatch(
-                    messages.map((m) => m.value),
-                    context,
-                  )),
-              }
-            : { ...jobs, handle: async (message, context) => void (await this.jobSender.handle(message.value, context)) },
-        ),
-      );
-    }
-    for (const lane of URGENCIES) {
-      this.running.push(
-        await this.bus.consume({
-          groupId: expanderGroup(channel, lane),
-          topics: [TOPICS.alerts],
-          schema: alertIssuedV1,
-          maxWaitMs: lane === 'urgent' ? 50 : 500,
-          // Alerts on different partitions are expanded side by side.
-          partitionsConcurrently: 3,
-          handle: async (message, context) => {
-            if (message.value.urgency !== lane) return;
-            await this.expander.expand(message.value, context);
-          },
-        }),
-      );
-    }
-    const groups = URGENCIES.flatMap((l) => [expanderGroup(channel, l), senderGroup(channel, l)]);
-    this.logger.log({ msg: 'consuming', channel, groups });
-    if (channel === 'voice') this.redials.start();
-    if (channel === 'sms') this.fallbacks.start();
-  }
-
-  /**
-   * All at once: one after another, the last group would go on taking work while the first
-   * ones finish theirs. On SIGTERM the drain has stopped them already (ADR 0017).
-   */
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.redials.stop(), this.fallbacks.stop(), ...this.running.map((consumer) => consumer.stop())]);
-  }
-}
-
 @Module({})
 export class DispatcherModule {
   static forChannel(channel: Channel, config: AppConfig, options: DispatcherOptions = {}): DynamicModule {
@@ -221,6 +137,8 @@ export class DispatcherModule {
         StoresModule.forRoot(config),
         ObservabilityModule.forRoot({ app: `dispatcher-${channel}`, readiness: POSTGRES_REDIS_KAFKA_READINESS }),
       ],
+      // The consumers are @EventPattern handlers, started by the app's MessageBusServer (ADR 0002).
+      controllers: [DISPATCHER_CONSUMERS[channel]],
       providers: [
         { provide: DISPATCH_SETTINGS, useFactory: (c: AppConfig) => dispatchSettingsFrom(c), inject: [APP_CONFIG] },
         { provide: ProviderRateLimiter, useFactory: (stores: Stores, m: AppMetrics) => new ProviderRateLimiter(stores.buckets, m), inject: [STORES, AppMetrics] },
@@ -253,7 +171,6 @@ export class DispatcherModule {
             new ChannelFallbackSweeper(f, new OutboxRelay(o, bus, c.OUTBOX_POLL_MS, undefined, undefined, m), s, c.DISPATCH_FALLBACK_POLL_MS, clock, m),
           inject: [ChannelFallbackRepository, OutboxRepository, MESSAGE_BUS, APP_CONFIG, DISPATCH_SETTINGS, AppMetrics],
         },
-        DispatcherConsumers,
         {
           provide: DeferredDeliveryReleaser,
           useFactory: (bus: MessageBus, d: DeliveryRepository, s: DispatchSettings) =>
@@ -280,7 +197,7 @@ export class DispatcherModule {
           },
           inject: [MemberNoticeRepository, MembershipRepository, ProviderRateLimiter, DISPATCH_SETTINGS],
         },
-        MemberWorkConsumers,
+        DispatcherPollers,
       ],
     };
   }
