@@ -282,7 +282,7 @@ describe('alert lifecycle end to end', () => {
       'application/cap+xml',
     );
     expect(res.status).toBe(400);
-    expect(res.json.errors).toContainEqual({ field: 'alert.info[0].urgency', reason: expect.stringContaining("'Now' is not one of") });
+    expect(res.json.errors).toContainEqual({ field: 'alert.info[0].urgency', code: 'invalid', reason: expect.stringContaining("'Now' is not one of") });
     expect(await count()).toBe(before);
   });
 

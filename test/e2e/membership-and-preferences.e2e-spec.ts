@@ -172,7 +172,9 @@ describe('membership, preferences and privacy', () => {
       const asked = await api('POST', '/v1/preferences/link', { body: { email: bart.email.toUpperCase() } });
       expect(asked.status).toBe(202);
       expect((await api('POST', '/v1/preferences/link', { body: { email: 'nobody@example.be' } })).body).toEqual(asked.body);
-      expect((await api('POST', '/v1/preferences/link', { body: { email: 'nobody@' } })).body.errors).toEqual([{ field: 'email', reason: 'not an e-mail address' }]);
+      expect((await api('POST', '/v1/preferences/link', { body: { email: 'nobody@' } })).body.errors).toEqual([
+        { field: 'email', code: 'bad_format', reason: 'not an e-mail address' },
+      ]);
       const [mail] = await waitFor(
         async () => (await inbox(bart.email)).filter((m) => m.categories?.includes('preferences_link')),
         (m) => m.length === 1,
@@ -203,9 +205,9 @@ describe('membership, preferences and privacy', () => {
         body: { quietHours: { start: '25:00', end: '07:00' }, choices: [{ category: 'missing_person', channel: 'sms', enabled: false }] },
       });
       expect(bad.status).toBe(400);
-      expect(bad.body.errors).toContainEqual({ field: 'quietHours.start', reason: 'a time HH:MM (00:00–23:59)' });
+      expect(bad.body.errors).toContainEqual({ field: 'quietHours.start', code: 'bad_format', reason: 'a time HH:MM (00:00–23:59)' });
       const mandatory = await api('PUT', `/v1/preferences?token=${token}`, { body: { choices: [{ category: 'missing_person', channel: 'sms', enabled: false }] } });
-      expect(mandatory.body.errors).toEqual([{ field: 'choices[0].enabled', reason: "'missing_person' is mandatory: it cannot be switched off" }]);
+      expect(mandatory.body.errors).toEqual([{ field: 'choices[0].enabled', code: 'invalid', reason: "'missing_person' is mandatory: it cannot be switched off" }]);
       const unchanged = (await api('GET', `/v1/preferences?token=${token}`)).body;
       expect({ ...unchanged, links: null }).toEqual({ ...centre.body, links: null });
 
@@ -344,17 +346,17 @@ describe('membership, preferences and privacy', () => {
       )[0];
 
     it.each([
-      ['a landline as mobile', { mobile: '053 73 27 27' }, 'mobile', 'not a mobile number (SMS cannot reach it)'],
-      ['no contact at all', { email: undefined, mobile: undefined }, 'email', 'an e-mail address, a mobile number or a phone number for calls is required'],
-      ['a bad e-mail address', { email: 'nieuw.lid@' }, 'email', 'not an e-mail address'],
-      ['no consent', { consent: false }, 'consent', 'the applicant must agree to the processing of their data (true)'],
-      ['an unknown BIN', { bins: ['atlantis'] }, 'bins[0]', "unknown BIN 'atlantis'"],
-      ['an unknown language', { language: 'es' }, 'language', 'Invalid enum value'],
-    ])('refuses an application with %s: 400 naming the field, nothing written', async (_, change, field, reason) => {
+      ['a landline as mobile', { mobile: '053 73 27 27' }, 'mobile', 'bad_format', 'not a mobile number (SMS cannot reach it)'],
+      ['no contact at all', { email: undefined, mobile: undefined }, 'email', 'required', 'an e-mail address, a mobile number or a phone number for calls is required'],
+      ['a bad e-mail address', { email: 'nieuw.lid@' }, 'email', 'bad_format', 'not an e-mail address'],
+      ['no consent', { consent: false }, 'consent', 'not_one_of', 'the applicant must agree to the processing of their data (true)'],
+      ['an unknown BIN', { bins: ['atlantis'] }, 'bins[0]', 'unknown', "unknown BIN 'atlantis'"],
+      ['an unknown language', { language: 'es' }, 'language', 'not_one_of', 'Invalid enum value'],
+    ])('refuses an application with %s: 400 naming the field and what is wrong, nothing written', async (_, change, field, code, reason) => {
       const before = await counts();
       const res = await api('POST', '/v1/applications', { body: { ...application, ...change } });
       expect(res.status).toBe(400);
-      expect(res.body.errors).toContainEqual({ field, reason: expect.stringContaining(reason) });
+      expect(res.body.errors).toContainEqual({ field, code, reason: expect.stringContaining(reason) });
       // The number given is never echoed back, in any form (a random correlation id may hold "053").
       for (const form of ['053 73 27 27', '053732727', '+3253732727']) expect(JSON.stringify(res.body)).not.toContain(form);
       expect(await counts()).toEqual(before);
@@ -385,6 +387,7 @@ describe('membership, preferences and privacy', () => {
       expect((await api('GET', '/v1/bins/moorsel/members', { token: herdersemBoard })).body).toEqual({
         statusCode: 403,
         error: 'FORBIDDEN',
+        code: 'bin.outside_scope',
         message: 'not your BIN: moorsel',
         correlationId: expect.any(String),
       });
@@ -642,7 +645,7 @@ describe('membership, preferences and privacy', () => {
       expect(wrong.status).toBe(400);
       expect(wrong.body.errors.map((e: { field: string }) => e.field)).toContain('format');
       expect((await api('GET', `/v1/reports/alerts/${reachAlert}/reach?delimiter=semicolon`, { token: moorselBoard })).body.errors).toEqual([
-        { field: 'delimiter', reason: 'only with format=csv' },
+        { field: 'delimiter', code: 'invalid', reason: 'only with format=csv' },
       ]);
     });
   });

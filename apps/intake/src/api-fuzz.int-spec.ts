@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { LinkSigner, Principal } from '@bin-alert/domain';
+import { ERROR_CODES, FIELD_PROBLEM_CODES, LinkSigner, Principal } from '@bin-alert/domain';
 import { accessTokenSettingsFrom, memberLinkSecretFrom, signAccessToken } from '@bin-alert/platform';
 import { bearer } from '../../../test/support/access-tokens';
 import { IntakeUnderTest, startIntakeUnderTest } from '../../../test/support/intake-under-test';
@@ -202,6 +202,8 @@ describe('HTTP fuzzer over the OpenAPI document', () => {
         const what = () => `${operation.method} ${operation.path}: ${describeRequest(request)}\n  answered ${answer.status}: ${answer.text.slice(0, 500)}`;
         if (answer.status === 0 || answer.status >= 500) throw new Error(`a ${answer.status || 'missing'} answer to ${what()}`);
         if (answer.status >= 400) {
+          if (answer.contentType.startsWith('application/json') && !isCoded(answer.text))
+            throw new Error(`refused with ${answer.status} without a code for each thing wrong: ${what()}`);
           const after = await writtenRowCounts(intake.db);
           const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
           if (changed.length > 0)
@@ -243,3 +245,10 @@ describe('HTTP fuzzer over the OpenAPI document', () => {
     await json('POST', '/v1/alerts', { category: 'burglary', bins: ['herdersem'], texts: { nl: { title: 'Na de fuzz', body: 'Nog steeds gezond.' } } }, tokenFor('operator'));
   }, 240_000);
 });
+
+/** A JSON refusal names what went wrong as a code, and each wrong field's too (issue 15). */
+function isCoded(text: string): boolean {
+  const body = JSON.parse(text) as { code?: unknown; errors?: Array<{ code?: unknown }> };
+  const known = Object.hasOwn(ERROR_CODES, String(body.code)) || /^http\.[a-z_]+$/.test(String(body.code));
+  return known && (body.errors ?? []).every((e) => (FIELD_PROBLEM_CODES as readonly unknown[]).includes(e.code));
+}

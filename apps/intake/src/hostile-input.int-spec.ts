@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { ERROR_CODES, FIELD_PROBLEM_CODES } from '@bin-alert/domain';
 import { bearer } from '../../../test/support/access-tokens';
 import { IntakeUnderTest, startIntakeUnderTest } from '../../../test/support/intake-under-test';
 import { writtenRowCounts } from '../../../test/support/written-row-counts';
@@ -21,7 +22,7 @@ describe('intake refuses hostile input with a 4xx and writes nothing', () => {
 
   interface Answer {
     status: number;
-    json: { errors?: Array<{ field: string; reason: string }>; id?: string; [key: string]: unknown };
+    json: { code?: string; errors?: Array<{ field: string; code: string; reason: string }>; id?: string; [key: string]: unknown };
   }
   const send = async (method: string, path: string, init: { body?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<Answer> => {
     const res = await fetch(`${intake.url}${path}`, { method, headers: { authorization: bearer(), ...init.headers }, body: init.body as BodyInit | undefined });
@@ -32,18 +33,40 @@ describe('intake refuses hostile input with a 4xx and writes nothing', () => {
     send('POST', path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
   const postCap = (xml: string) => send('POST', '/v1/alerts', { body: xml, headers: { 'content-type': 'application/cap+xml' } });
 
-  /** Asserts the status and the field named, and that no table changed. */
+  /** Asserts the status, the codes, and the field named, and that no table changed. */
   const refused = async (request: () => Promise<Answer>, status: number, field?: string, reason?: string) => {
     const before = await writtenRowCounts(intake.db);
     const answer = await request();
     expect({ status: answer.status, body: answer.json }).toMatchObject({ status });
-    if (field) expect(answer.json.errors).toContainEqual({ field, reason: reason ? expect.stringContaining(reason) : expect.any(String) });
+    // What went wrong, as a code a client translates: the refusal's, and each field's.
+    expect(Object.keys(ERROR_CODES)).toContain(answer.json.code);
+    for (const problem of answer.json.errors ?? []) expect(FIELD_PROBLEM_CODES).toContain(problem.code);
+    if (field) expect(answer.json.errors).toContainEqual({ field, code: expect.any(String), reason: reason ? expect.stringContaining(reason) : expect.any(String) });
     expect(await writtenRowCounts(intake.db)).toEqual(before);
     return answer;
   };
 
   const alert = (body: string, title = 'Inbraakgolf') => ({ category: 'burglary', bins: ['herdersem'], texts: { nl: { title, body } } });
   const application = (name: string) => ({ name, language: 'nl', bins: ['herdersem'], email: 'hostile@example.be', consent: true });
+
+  it('answers a refused request with the code of the refusal and of each wrong field, keeping the fields clients read', async () => {
+    const answer = await postJson('/v1/alerts', alert('Sluit ramen\u0000 en deuren.'));
+    expect(answer).toEqual({
+      status: 400,
+      json: {
+        statusCode: 400,
+        error: 'Bad Request',
+        code: 'input.invalid',
+        message: 'The request is invalid.',
+        errors: [{ field: 'texts.nl.body', code: 'unsafe_text', reason: 'contains the control character U+0000' }],
+        correlationId: expect.any(String),
+      },
+    });
+    const unknownBin = await postJson('/v1/alerts', { ...alert('Sluit ramen en deuren.'), bins: ['herdersem', 'atlantis'] });
+    expect(unknownBin.json).toMatchObject({ code: 'input.invalid', errors: [{ field: 'bins[1]', code: 'unknown', reason: "unknown BIN 'atlantis'" }] });
+    const noToken = await send('GET', '/v1/alerts', { headers: { authorization: '' } });
+    expect(noToken).toMatchObject({ status: 401, json: { code: 'auth.token_missing' } });
+  });
 
   describe('text with a NUL or a lone surrogate', () => {
     it('refuses a NUL in an alert text, naming the field', () => refused(() => postJson('/v1/alerts', alert('Sluit ramen\u0000 en deuren.')), 400, 'texts.nl.body', 'U+0000'));

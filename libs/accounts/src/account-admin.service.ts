@@ -90,10 +90,12 @@ export class AccountAdminService {
     const problems: FieldProblem[] = staffScopeProblems(scope);
     if (scope.policeZone && !problems.some((p) => p.field === 'policeZone')) {
       const zones = [...new Set((await this.references.listBins()).map((b) => b.policeZone))].sort();
-      if (!zones.includes(scope.policeZone)) problems.push({ field: 'policeZone', reason: `unknown police zone '${scope.policeZone}'; known: ${zones.join(', ')}` });
+      if (!zones.includes(scope.policeZone))
+        problems.push({ field: 'policeZone', code: 'unknown', reason: `unknown police zone '${scope.policeZone}'; known: ${zones.join(', ')}` });
     }
     if (scope.binIds.length > 0 && !problems.some((p) => p.field === 'bins')) {
-      for (const bin of await this.references.unknownBinIds(scope.binIds)) problems.push({ field: `bins[${scope.binIds.indexOf(bin)}]`, reason: `unknown BIN '${bin}'` });
+      for (const bin of await this.references.unknownBinIds(scope.binIds))
+        problems.push({ field: `bins[${scope.binIds.indexOf(bin)}]`, code: 'unknown', reason: `unknown BIN '${bin}'` });
     }
     if (problems.length > 0) throw new RequestValidationError(problems);
   }

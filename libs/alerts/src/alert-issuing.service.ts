@@ -98,8 +98,8 @@ export class AlertIssuingService {
     const binIds = original?.binIds ?? request.bins;
     const category = await this.references.findCategory(categoryCode);
     const problems: FieldProblem[] = [];
-    if (!category) problems.push({ field: fields.category, reason: await this.unknownCategory(categoryCode) });
-    for (const id of await this.references.unknownBinIds(binIds)) problems.push({ field: fields.bin(binIds.indexOf(id)), reason: `unknown BIN '${id}'` });
+    if (!category) problems.push({ field: fields.category, code: 'unknown', reason: await this.unknownCategory(categoryCode) });
+    for (const id of await this.references.unknownBinIds(binIds)) problems.push({ field: fields.bin(binIds.indexOf(id)), code: 'unknown', reason: `unknown BIN '${id}'` });
     if (problems.length > 0) throw new RequestValidationError(problems);
     const bins = await this.references.findBins(binIds);
     const outside = binsOutsideScope(principal, bins);
@@ -249,7 +249,9 @@ export class AlertIssuingService {
       const id = await this.alerts.findIdByCapIdentity(reference.sender, reference.identifier);
       if (id) return id;
     }
-    throw new RequestValidationError([{ field: 'alert.references', reason: `names no alert known here: ${cap.references.map((r) => `${r.sender},${r.identifier}`).join(' ')}` }]);
+    throw new RequestValidationError([
+      { field: 'alert.references', code: 'unknown', reason: `names no alert known here: ${cap.references.map((r) => `${r.sender},${r.identifier}`).join(' ')}` },
+    ]);
   }
 
   async refuseKnownCapIdentity(cap: CapAlert): Promise<void> {
@@ -260,7 +262,7 @@ export class AlertIssuingService {
 
   async categoryOrRefuse(code: string): Promise<CategoryEntity> {
     const category = await this.references.findCategory(code);
-    if (!category) throw new RequestValidationError([{ field: 'category', reason: await this.unknownCategory(code) }]);
+    if (!category) throw new RequestValidationError([{ field: 'category', code: 'unknown', reason: await this.unknownCategory(code) }]);
     return category;
   }
 

@@ -17,7 +17,7 @@ function optionalContact(maxLength: number, normalise: (value: string) => { ok: 
     .transform((v, ctx) => {
       if (v === undefined || v.trim() === '') return null;
       const result = normalise(v);
-      if (!result.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.reason });
+      if (!result.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.reason, params: { code: 'bad_format' } });
       return result.ok ? result.value : null;
     });
 }
@@ -54,7 +54,12 @@ export const membershipApplicationRequest = z
   .strict()
   .superRefine((a, ctx) => {
     if (!a.email && !a.mobile && !a.phone)
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['email'], message: 'an e-mail address, a mobile number or a phone number for calls is required' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['email'],
+        message: 'an e-mail address, a mobile number or a phone number for calls is required',
+        params: { code: 'required' },
+      });
   });
 export type MembershipApplicationRequest = z.infer<typeof membershipApplicationRequest>;
 
@@ -66,7 +71,7 @@ export const preferencesLinkRequest = z
       .transform((v, ctx) => {
         const email = normaliseEmail(v);
         if (email !== null) return email;
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not an e-mail address' });
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not an e-mail address', params: { code: 'bad_format' } });
         return z.NEVER;
       }),
   })
@@ -90,7 +95,7 @@ export const membershipDecisionRequest = z.object({ decision: z.enum(['approve',
 
 export const categoryRuleRequest = z.object({ rule: z.enum(CATEGORY_RULES) }).strict();
 
-const clockTime = z.string().refine(isValidClockTime, 'a time HH:MM (00:00–23:59)');
+const clockTime = z.string().refine(isValidClockTime, { message: 'a time HH:MM (00:00–23:59)', params: { code: 'bad_format' } });
 
 export const preferenceChangeRequest = z
   .object({

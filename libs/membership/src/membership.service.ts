@@ -65,7 +65,7 @@ export class MembershipService {
 
   async apply(request: MembershipApplicationRequest, origin: Required<RequestOrigin>): Promise<{ memberId: string }> {
     const unknown = await this.references.unknownBinIds(request.bins);
-    if (unknown.length > 0) throw new RequestValidationError(unknown.map((id) => ({ field: `bins[${request.bins.indexOf(id)}]`, reason: `unknown BIN '${id}'` })));
+    if (unknown.length > 0) throw new RequestValidationError(unknown.map((id) => ({ field: `bins[${request.bins.indexOf(id)}]`, code: 'unknown', reason: `unknown BIN '${id}'` })));
     const given = [request.email && 'email', request.mobile && 'mobile', request.phone && 'phone'].filter(Boolean);
     const { memberId } = await this.memberships.apply(
       {
@@ -106,7 +106,7 @@ export class MembershipService {
     const verdict = checkVerificationCode(stored, code, memberLinkSecretFrom(this.config), this.links.clock());
     if (verdict !== 'confirmed') {
       this.logger.log({ msg: 'code refused', kind, memberId, verdict });
-      if (verdict === 'wrong_code') throw new RequestValidationError([{ field: 'code', reason: 'wrong code' }]);
+      if (verdict === 'wrong_code') throw new RequestValidationError([{ field: 'code', code: 'wrong_code', reason: 'wrong code' }]);
       throw new CodeRefused(verdict);
     }
     const action = kind === 'mobile' ? AUDIT_ACTIONS.mobileConfirmed : AUDIT_ACTIONS.phoneConfirmed;

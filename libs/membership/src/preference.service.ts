@@ -39,7 +39,7 @@ export class PreferenceService {
     const problems: FieldProblem[] = [];
     (change.choices ?? []).forEach((choice, i) => {
       const category = centre.categories.find((c) => c.code === choice.category);
-      if (!category) problems.push({ field: `choices[${i}].category`, reason: `unknown category '${choice.category}'` });
+      if (!category) problems.push({ field: `choices[${i}].category`, code: 'unknown', reason: `unknown category '${choice.category}'` });
       else if (category.rule === 'mandatory' && !choice.enabled)
         problems.push({ field: `choices[${i}].enabled`, reason: `'${choice.category}' is mandatory: it cannot be switched off` });
     });

@@ -43,7 +43,7 @@ export class ReportsService {
     const known = all.filter((b) => asked.includes(b.id));
     const unknown = asked.filter((id) => !known.some((b) => b.id === id));
     if (unknown.length > 0) {
-      const problems = unknown.map((id) => ({ field: 'bins', reason: `unknown BIN '${id}'` }));
+      const problems = unknown.map((id) => ({ field: 'bins', code: 'unknown' as const, reason: `unknown BIN '${id}'` }));
       throw new DomainError('input.invalid', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), { problems });
     }
     const outside = binsOutsideScope(

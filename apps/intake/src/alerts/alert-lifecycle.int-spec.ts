@@ -96,7 +96,7 @@ describe('alert lifecycle over HTTP', () => {
 
     it('lets a supervisor reject an alert awaiting approval: it is never sent and cannot be approved after', async () => {
       const { id } = (await call('POST', '/v1/alerts', operator, missingPerson)).json;
-      expect((await call('POST', `/v1/alerts/${id}/reject`, supervisor, {})).json.errors).toEqual([{ field: 'reason', reason: 'Required' }]);
+      expect((await call('POST', `/v1/alerts/${id}/reject`, supervisor, {})).json.errors).toEqual([{ field: 'reason', code: 'required', reason: 'Required' }]);
       const rejected = await call('POST', `/v1/alerts/${id}/reject`, supervisor, { reason: 'Foto ontbreekt; eerst de familie bellen.' });
       expect(rejected.status).toBe(200);
       expect(rejected.json.status).toBe('rejected');
@@ -185,7 +185,7 @@ describe('alert lifecycle over HTTP', () => {
     it('refuses an expiry in the past', async () => {
       const res = await call('POST', '/v1/alerts', operator, { ...burglary, expiresAt: '2020-01-01T00:00:00+01:00' });
       expect(res.status).toBe(400);
-      expect(res.json.errors).toEqual([{ field: 'expiresAt', reason: 'must be in the future' }]);
+      expect(res.json.errors).toEqual([{ field: 'expiresAt', code: 'in_the_past', reason: 'must be in the future' }]);
     });
 
     it('does not approve an alert that expired while it waited, and shows it expired', async () => {
@@ -238,7 +238,7 @@ describe('alert lifecycle over HTTP', () => {
     it('refuses a contact line too long for an SMS to carry, naming the field', async () => {
       const res = await call('POST', '/v1/alerts/preview', operator, { ...burglary, texts: { nl: { ...burglary.texts.nl, contact: 'x'.repeat(201) } } });
       expect(res.status).toBe(400);
-      expect(res.json.errors).toEqual([{ field: 'texts.nl.contact', reason: 'at most 200 characters' }]);
+      expect(res.json.errors).toEqual([{ field: 'texts.nl.contact', code: 'too_big', reason: 'at most 200 characters' }]);
     });
 
     it('names the field of a bad preview request', async () => {
@@ -333,7 +333,7 @@ describe('alert lifecycle over HTTP', () => {
       const before = await rowCounts();
       const res = await postCap(testCancel);
       expect(res.status).toBe(400);
-      expect(res.json.errors).toEqual([{ field: 'alert.status', reason: 'the alert referred to is actual; a follow-up of it must be actual too' }]);
+      expect(res.json.errors).toEqual([{ field: 'alert.status', code: 'invalid', reason: 'the alert referred to is actual; a follow-up of it must be actual too' }]);
       expect(await rowCounts()).toEqual(before);
     });
 

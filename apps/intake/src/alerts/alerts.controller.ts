@@ -35,7 +35,7 @@ export class AlertsController {
     @CurrentPrincipal() issuer: Principal,
   ) {
     if (!req.is([CAP_MEDIA_TYPE, 'application/json'])) {
-      throw new RequestValidationError([{ field: 'body', reason: `an alert as application/json or a CAP 1.2 document as ${CAP_MEDIA_TYPE}` }], 415);
+      throw new RequestValidationError([{ field: 'body', code: 'unreadable', reason: `an alert as application/json or a CAP 1.2 document as ${CAP_MEDIA_TYPE}` }], 415);
     }
     const answer = req.is(CAP_MEDIA_TYPE) ? await this.importCap(body, issuer, origin) : await this.compose(body, issuer, origin);
     return this.created(answer, res);
@@ -174,12 +174,13 @@ export class AlertsController {
   }
 
   private async importCap(body: unknown, issuer: Principal, origin: Required<RequestOrigin>): Promise<LifecycleAnswer> {
-    if (typeof body !== 'string' || body.trim() === '') throw new RequestValidationError([{ field: 'body', reason: 'a CAP 1.2 alert document' }]);
+    if (typeof body !== 'string' || body.trim() === '') throw new RequestValidationError([{ field: 'body', code: 'required', reason: 'a CAP 1.2 alert document' }]);
     const read = readCapAlert(body);
     if (!read.ok) throw new RequestValidationError(read.problems);
     const cap = read.alert;
     await this.alerts.refuseKnownCapIdentity(cap);
-    if (cap.expiresAt && cap.expiresAt.getTime() <= Date.now()) throw new RequestValidationError([{ field: 'alert.info.expires', reason: 'the alert has expired already' }]);
+    if (cap.expiresAt && cap.expiresAt.getTime() <= Date.now())
+      throw new RequestValidationError([{ field: 'alert.info.expires', code: 'in_the_past', reason: 'the alert has expired already' }]);
     const composition: Composition = {
       category: cap.categoryCode,
       urgency: cap.urgency,

@@ -41,21 +41,21 @@ describe('POST /v1/alerts', () => {
   };
 
   it.each([
-    ['an unknown BIN', { ...valid, bins: ['herdersem', 'atlantis'] }, 'bins[1]', "unknown BIN 'atlantis'"],
-    ['no text at all', { ...valid, texts: {} }, 'texts', 'text in at least one language (nl, fr, de, en)'],
-    ['an empty body text', { ...valid, texts: { nl: { title: 'x', body: '  ' } } }, 'texts.nl.body', 'required'],
-    ['an unknown language', { ...valid, texts: { es: { title: 'x', body: 'y' } } }, 'texts', "Unrecognized key(s) in object: 'es'"],
-    ['an unknown category', { ...valid, category: 'ufo' }, 'category', "unknown category 'ufo'"],
-    ['no BINs', { ...valid, bins: [] }, 'bins', 'at least one BIN'],
-    ['a BIN twice', { ...valid, bins: ['moorsel', 'moorsel'] }, 'bins', 'each BIN once'],
-    ['a bad urgency', { ...valid, urgency: 'very' }, 'urgency', "Invalid enum value. Expected 'urgent' | 'normal', received 'very'"],
-    ['a misspelt field', { ...valid, redistribution: true }, 'body', "Unrecognized key(s) in object: 'redistribution'"],
-  ])('refuses %s with 400 naming the field, and writes nothing', async (_, body, field, reason) => {
+    ['an unknown BIN', { ...valid, bins: ['herdersem', 'atlantis'] }, 'bins[1]', 'unknown', "unknown BIN 'atlantis'"],
+    ['no text at all', { ...valid, texts: {} }, 'texts', 'invalid', 'text in at least one language (nl, fr, de, en)'],
+    ['an empty body text', { ...valid, texts: { nl: { title: 'x', body: '  ' } } }, 'texts.nl.body', 'required', 'required'],
+    ['an unknown language', { ...valid, texts: { es: { title: 'x', body: 'y' } } }, 'texts', 'not_expected', "Unrecognized key(s) in object: 'es'"],
+    ['an unknown category', { ...valid, category: 'ufo' }, 'category', 'unknown', "unknown category 'ufo'"],
+    ['no BINs', { ...valid, bins: [] }, 'bins', 'too_small', 'at least one BIN'],
+    ['a BIN twice', { ...valid, bins: ['moorsel', 'moorsel'] }, 'bins', 'invalid', 'each BIN once'],
+    ['a bad urgency', { ...valid, urgency: 'very' }, 'urgency', 'not_one_of', "Invalid enum value. Expected 'urgent' | 'normal', received 'very'"],
+    ['a misspelt field', { ...valid, redistribution: true }, 'body', 'not_expected', "Unrecognized key(s) in object: 'redistribution'"],
+  ])('refuses %s with 400 naming the field and what is wrong, and writes nothing', async (_, body, field, code, reason) => {
     const before = await rowCounts();
     const res = await post(JSON.stringify(body));
     expect(res.status).toBe(400);
-    const answer = (await res.json()) as { errors: Array<{ field: string; reason: string }>; correlationId: string };
-    expect(answer.errors).toContainEqual({ field, reason: expect.stringContaining(reason) });
+    const answer = (await res.json()) as { errors: Array<{ field: string; code: string; reason: string }>; correlationId: string };
+    expect(answer.errors).toContainEqual({ field, code, reason: expect.stringContaining(reason) });
     expect(answer.correlationId).toBeTruthy();
     expect(await rowCounts()).toEqual(before);
   });
@@ -86,7 +86,7 @@ describe('POST /v1/alerts', () => {
     const before = await rowCounts();
     const res = await post('{"category": "burglary", ');
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).errors).toEqual([{ field: 'body', reason: 'malformed JSON' }]);
+    expect(((await res.json()) as any).errors).toEqual([{ field: 'body', code: 'unreadable', reason: 'malformed JSON' }]);
     expect(await rowCounts()).toEqual(before);
   });
 

@@ -25,7 +25,7 @@ const expiresAt = z
   .string()
   .datetime({ offset: true, message: 'an ISO 8601 date-time with a time zone, e.g. 2026-11-29T18:00:00+01:00' })
   .transform((v) => new Date(v))
-  .refine((d) => d.getTime() > Date.now(), 'must be in the future');
+  .refine((d) => d.getTime() > Date.now(), { message: 'must be in the future', params: { code: 'in_the_past' } });
 
 /** POST /v1/alerts: shape checks here; existence of BINs and category is checked by the service. */
 export const issueAlertRequest = z

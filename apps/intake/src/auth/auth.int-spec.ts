@@ -135,7 +135,7 @@ describe('staff sign-in, roles, scope and audit', () => {
     it('refuses a login without a password with 400 naming the field', async () => {
       const res = await call('POST', '/v1/auth/token', undefined, { username: 'piet' });
       expect(res.status).toBe(400);
-      expect((await res.json()).errors).toEqual([{ field: 'password', reason: 'Required' }]);
+      expect((await res.json()).errors).toEqual([{ field: 'password', code: 'required', reason: 'Required' }]);
     });
   });
 
@@ -159,18 +159,18 @@ describe('staff sign-in, roles, scope and audit', () => {
     });
 
     it.each([
-      ['police without a zone', { role: 'operator' }, 'policeZone', 'required for role operator'],
-      ['an unknown police zone', { role: 'operator', policeZone: 'atlantis' }, 'policeZone', "unknown police zone 'atlantis'; known: aalst"],
-      ['a board member without BINs', { role: 'board' }, 'bins', 'at least one BIN for role board'],
-      ['an unknown BIN', { role: 'board', bins: ['herdersem', 'atlantis'] }, 'bins[1]', "unknown BIN 'atlantis'"],
-      ['a short password', { role: 'admin', password: 'short' }, 'password', 'at least 12 characters'],
-      ['a bad username', { role: 'admin', username: 'a@b.be' }, 'username', 'lower-case letters'],
-      ['an unknown role', { role: 'root' }, 'role', "Invalid enum value. Expected 'operator' | 'supervisor' | 'board' | 'admin', received 'root'"],
-    ])('refuses an account with %s: 400 naming the field, nothing written', async (_what, fields, field, reason) => {
+      ['police without a zone', { role: 'operator' }, 'policeZone', 'required', 'required for role operator'],
+      ['an unknown police zone', { role: 'operator', policeZone: 'atlantis' }, 'policeZone', 'unknown', "unknown police zone 'atlantis'; known: aalst"],
+      ['a board member without BINs', { role: 'board' }, 'bins', 'too_small', 'at least one BIN for role board'],
+      ['an unknown BIN', { role: 'board', bins: ['herdersem', 'atlantis'] }, 'bins[1]', 'unknown', "unknown BIN 'atlantis'"],
+      ['a short password', { role: 'admin', password: 'short' }, 'password', 'too_small', 'at least 12 characters'],
+      ['a bad username', { role: 'admin', username: 'a@b.be' }, 'username', 'bad_format', 'lower-case letters'],
+      ['an unknown role', { role: 'root' }, 'role', 'not_one_of', "Invalid enum value. Expected 'operator' | 'supervisor' | 'board' | 'admin', received 'root'"],
+    ])('refuses an account with %s: 400 naming the field and what is wrong, nothing written', async (_what, fields, field, code, reason) => {
       const before = await db.query(`SELECT (SELECT count(*) FROM staff_accounts)::int AS accounts, (SELECT count(*) FROM audit_log)::int AS audit`);
       const res = await call('POST', '/v1/accounts', adminToken, { username: 'newcomer', displayName: 'New', password: 'twelve chars or more', ...fields });
       expect(res.status).toBe(400);
-      expect((await res.json()).errors).toContainEqual({ field, reason: expect.stringContaining(reason) });
+      expect((await res.json()).errors).toContainEqual({ field, code, reason: expect.stringContaining(reason) });
       expect(await db.query(`SELECT (SELECT count(*) FROM staff_accounts)::int AS accounts, (SELECT count(*) FROM audit_log)::int AS audit`)).toEqual(before);
     });
 
@@ -186,7 +186,7 @@ describe('staff sign-in, roles, scope and audit', () => {
       const asOperator = `Bearer ${(await (await login('moving', 'twelve chars or more')).json()).accessToken}`;
       const refused = await call('PATCH', `/v1/accounts/${account.id}`, adminToken, { role: 'board', bins: ['moorsel'] });
       expect(refused.status).toBe(400);
-      expect((await refused.json()).errors).toEqual([{ field: 'policeZone', reason: 'not allowed for role board' }]);
+      expect((await refused.json()).errors).toEqual([{ field: 'policeZone', code: 'not_expected', reason: 'not allowed for role board' }]);
       const res = await call('PATCH', `/v1/accounts/${account.id}`, adminToken, { role: 'board', bins: ['moorsel'], policeZone: null, password: 'a brand new passphrase' });
       expect(res.status).toBe(200);
       const changed = await res.json();
@@ -321,8 +321,8 @@ describe('staff sign-in, roles, scope and audit', () => {
       const { errors } = await res.json();
       expect(errors).toEqual(
         expect.arrayContaining([
-          { field: 'from', reason: expect.stringContaining('ISO 8601') },
-          { field: 'body', reason: "Unrecognized key(s) in object: 'colour'" },
+          { field: 'from', code: 'bad_format', reason: expect.stringContaining('ISO 8601') },
+          { field: 'body', code: 'not_expected', reason: "Unrecognized key(s) in object: 'colour'" },
         ]),
       );
     });

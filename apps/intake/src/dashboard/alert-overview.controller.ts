@@ -10,7 +10,7 @@ import { DASHBOARD_DOCS } from './dashboard.docs';
 
 const cursor = z.string().transform((text, ctx): AlertListCursor => {
   const decoded = decodeAlertListCursor(text);
-  if (!decoded) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not a cursor this API gave out (use the "next" of the previous page)' });
+  if (!decoded) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not a cursor this API gave out (use the "next" of the previous page)', params: { code: 'bad_format' } });
   return decoded ?? z.NEVER;
 });
 

@@ -8,14 +8,14 @@ describe('staffScopeProblems', () => {
     expect(staffScopeProblems({ role: 'admin', policeZone: null, binIds: [] })).toEqual([]);
   });
 
-  it('names the field that does not fit the role', () => {
-    expect(staffScopeProblems({ role: 'operator', binIds: [] })).toEqual([{ field: 'policeZone', reason: 'required for role operator' }]);
+  it('names the field that does not fit the role, and what is wrong with it', () => {
+    expect(staffScopeProblems({ role: 'operator', binIds: [] })).toEqual([{ field: 'policeZone', code: 'required', reason: 'required for role operator' }]);
     expect(staffScopeProblems({ role: 'supervisor', policeZone: 'aalst', binIds: ['moorsel'] })).toEqual([
-      { field: 'bins', reason: 'not allowed for role supervisor (police act for their whole zone)' },
+      { field: 'bins', code: 'not_expected', reason: 'not allowed for role supervisor (police act for their whole zone)' },
     ]);
     expect(staffScopeProblems({ role: 'board', policeZone: 'aalst', binIds: [] })).toEqual([
-      { field: 'bins', reason: 'at least one BIN for role board' },
-      { field: 'policeZone', reason: 'not allowed for role board' },
+      { field: 'bins', code: 'too_small', reason: 'at least one BIN for role board' },
+      { field: 'policeZone', code: 'not_expected', reason: 'not allowed for role board' },
     ]);
     expect(staffScopeProblems({ role: 'admin', policeZone: 'aalst', binIds: ['moorsel'] }).map((p) => p.field)).toEqual(['policeZone', 'bins']);
   });

@@ -1,3 +1,4 @@
+import type { FieldProblem } from '../errors/domain-error';
 import { StaffRole } from '../vocabulary';
 
 export interface StaffScope {
@@ -6,9 +7,8 @@ export interface StaffScope {
   binIds: string[];
 }
 
-export interface ScopeProblem {
+export interface ScopeProblem extends FieldProblem {
   field: 'policeZone' | 'bins';
-  reason: string;
 }
 
 /**
@@ -22,16 +22,16 @@ export function staffScopeProblems(scope: StaffScope): ScopeProblem[] {
   switch (scope.role) {
     case 'operator':
     case 'supervisor':
-      if (!hasZone) problems.push({ field: 'policeZone', reason: `required for role ${scope.role}` });
-      if (scope.binIds.length > 0) problems.push({ field: 'bins', reason: `not allowed for role ${scope.role} (police act for their whole zone)` });
+      if (!hasZone) problems.push({ field: 'policeZone', code: 'required', reason: `required for role ${scope.role}` });
+      if (scope.binIds.length > 0) problems.push({ field: 'bins', code: 'not_expected', reason: `not allowed for role ${scope.role} (police act for their whole zone)` });
       break;
     case 'board':
-      if (scope.binIds.length === 0) problems.push({ field: 'bins', reason: 'at least one BIN for role board' });
-      if (hasZone) problems.push({ field: 'policeZone', reason: 'not allowed for role board' });
+      if (scope.binIds.length === 0) problems.push({ field: 'bins', code: 'too_small', reason: 'at least one BIN for role board' });
+      if (hasZone) problems.push({ field: 'policeZone', code: 'not_expected', reason: 'not allowed for role board' });
       break;
     case 'admin':
-      if (hasZone) problems.push({ field: 'policeZone', reason: 'not allowed for role admin' });
-      if (scope.binIds.length > 0) problems.push({ field: 'bins', reason: 'not allowed for role admin' });
+      if (hasZone) problems.push({ field: 'policeZone', code: 'not_expected', reason: 'not allowed for role admin' });
+      if (scope.binIds.length > 0) problems.push({ field: 'bins', code: 'not_expected', reason: 'not allowed for role admin' });
       break;
   }
   return problems;

@@ -14,6 +14,12 @@ export const ERROR_CODES = {
   'input.invalid': 'invalid',
   /** A message from the bus that no handler can read or act on (unknown alert, bad payload). */
   'message.unprocessable': 'invalid',
+  /** A request without a bearer token where one is needed. */
+  'auth.token_missing': 'unauthenticated',
+  /** A bearer token that is not valid (signature, expiry, issuer), or whose account may no longer act. */
+  'auth.token_refused': 'unauthenticated',
+  /** The principal's role may not use this route. */
+  'auth.role_not_allowed': 'forbidden',
   'auth.login_refused': 'unauthenticated',
   'auth.too_many_attempts': 'too_many',
   'account.not_found': 'not_found',
@@ -51,9 +57,48 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** One wrong field of a request: its path (`bins[1]`, `texts.nl.body`; `body` for the whole) and why. */
+/**
+ * What is wrong with one field, as a stable word a client can translate (the `reason` says it in
+ * English, with the details). `invalid` when nothing more precise applies.
+ */
+export const FIELD_PROBLEM_CODES = [
+  /** Missing. */
+  'required',
+  /** Of the wrong type (a string where a number belongs). */
+  'wrong_type',
+  /** Not one of the values the field takes. */
+  'not_one_of',
+  /** A field the request does not have. */
+  'not_expected',
+  /** Not in the form the field needs (an e-mail address, a date, HH:MM). */
+  'bad_format',
+  /** Too short, too few, or too small. */
+  'too_small',
+  /** Too long, too many, or too large; for `body`, more than the endpoint reads (413). */
+  'too_big',
+  /** Names something this system does not know (a BIN, a category, a police zone, an alert). */
+  'unknown',
+  /** A character no field accepts (NUL, half a surrogate pair), or a nesting too deep. */
+  'unsafe_text',
+  /** A body that cannot be read: malformed JSON or form, an encoding not read here (415). */
+  'unreadable',
+  /** A time that is already past (an expiry). */
+  'in_the_past',
+  /** A confirmation code that is not the one sent. */
+  'wrong_code',
+  /** Breaks a rule of its own, which `reason` names. */
+  'invalid',
+] as const;
+
+export type FieldProblemCode = (typeof FIELD_PROBLEM_CODES)[number];
+
+/**
+ * One wrong field of a request: its path (`bins[1]`, `texts.nl.body`; `body` for the whole), what
+ * is wrong as a code (answered `invalid` when not given), and why in words.
+ */
 export interface FieldProblem {
   field: string;
+  code?: FieldProblemCode;
   reason: string;
 }
 

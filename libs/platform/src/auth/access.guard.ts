@@ -1,6 +1,6 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Principal, StaffRole } from '@bin-alert/domain';
+import { DomainError, type Principal, type StaffRole } from '@bin-alert/domain';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig, accessTokenSettingsFrom, oidcSettingsFrom } from '../config/app-config';
 import { AccessTokenError } from './access-token';
@@ -38,19 +38,19 @@ export class AccessGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw new UnauthorizedException('a bearer token is required (Authorization: Bearer …)');
+    if (!match) throw new DomainError('auth.token_missing', 'a bearer token is required (Authorization: Bearer …)');
     try {
       request.principal = await this.verifier.verify(match[1]);
       // A signed token outlives changes to its account: disabling one must take effect now.
       const refusal = await this.standing?.refusal(request.principal);
       if (refusal) throw new AccessTokenError(refusal);
     } catch (error) {
-      if (error instanceof AccessTokenError) throw new UnauthorizedException(`access token refused: ${error.message}`);
+      if (error instanceof AccessTokenError) throw new DomainError('auth.token_refused', `access token refused: ${error.message}`);
       throw error;
     }
     const allowed = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ALLOWED_ROLES, targets);
     if (allowed && !allowed.includes(request.principal.role)) {
-      throw new ForbiddenException(`role ${request.principal.role} may not do this (allowed: ${allowed.join(', ')})`);
+      throw new DomainError('auth.role_not_allowed', `role ${request.principal.role} may not do this (allowed: ${allowed.join(', ')})`);
     }
     return true;
   }

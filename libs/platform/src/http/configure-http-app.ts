@@ -32,7 +32,7 @@ function bodyRefusal(error: unknown, req: Request, options: HttpAppOptions): Req
   const isForm = req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
   const isText = options.text !== undefined && Boolean(req.is(options.text.types));
   const limit = (isForm ? options.urlencoded?.limit : isText ? options.text?.limit : options.jsonLimit) ?? '1mb';
-  const refuse = (reason: string, status: RefusalStatus = 400) => new RequestValidationError([{ field: 'body', reason }], status);
+  const refuse = (reason: string, status: RefusalStatus = 400) => new RequestValidationError([{ field: 'body', code: status === 413 ? 'too_big' : 'unreadable', reason }], status);
   switch (parserError.type) {
     case 'entity.parse.failed':
       return refuse(isForm ? 'malformed form' : 'malformed JSON');

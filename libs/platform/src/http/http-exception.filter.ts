@@ -1,16 +1,35 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { DomainError, RefusalKind } from '@bin-alert/domain';
+import { DomainError, ErrorCode, FieldProblemCode, RefusalKind } from '@bin-alert/domain';
 import { currentCorrelationId } from '../logging/correlation';
 import { FieldProblem, RefusalStatus, RequestValidationError } from './request-validation.error';
+
+/** One wrong field as answered: always with a code. */
+export interface AnsweredFieldProblem extends FieldProblem {
+  code: FieldProblemCode;
+}
 
 export interface ErrorBody {
   statusCode: number;
   error: string;
+  /**
+   * What went wrong, stable for clients to act on and translate: the DomainError's code
+   * (`alert.not_found`, `input.invalid`…), or `http.<status>` (`http.not_found`) for a refusal about
+   * HTTP itself (an unknown route, a missing asset) and for the 500 of an unexpected error.
+   */
+  code: ErrorCode | HttpCode;
   message: string;
-  errors?: FieldProblem[];
+  errors?: AnsweredFieldProblem[];
   correlationId: string;
+}
+
+/** The code of an answer no DomainError gave: `http.` and the status's name, lower case. */
+export type HttpCode = `http.${Lowercase<keyof typeof HttpStatus>}`;
+
+export function httpCodeOf(status: number): HttpCode {
+  const name = HttpStatus[status] as keyof typeof HttpStatus | undefined;
+  return `http.${(name ?? 'INTERNAL_SERVER_ERROR').toLowerCase() as Lowercase<keyof typeof HttpStatus>}`;
 }
 
 const REFUSALS: Record<RefusalStatus, { error: string; message: string }> = {
@@ -67,18 +86,20 @@ function errorBody(exception: unknown, correlationId: string, request: Request):
   if (exception instanceof DomainError && exception.problems) {
     const status = exception instanceof RequestValidationError ? exception.status : 400;
     const { error, message } = REFUSALS[status];
-    return { statusCode: status, error, message, errors: exception.problems, correlationId };
+    const errors = exception.problems.map((p) => ({ field: p.field, code: p.code ?? 'invalid', reason: p.reason }));
+    return { statusCode: status, error, code: exception.code, message, errors, correlationId };
   }
   if (exception instanceof DomainError) {
     const status = httpStatusOf(exception);
-    return { statusCode: status, error: HttpStatus[status] ?? 'Error', message: exception.message, correlationId };
+    return { statusCode: status, error: HttpStatus[status] ?? 'Error', code: exception.code, message: exception.message, correlationId };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const res = exception.getResponse();
     const message = typeof res === 'string' ? res : ((res as { message?: string | string[] }).message ?? exception.message);
-    return { statusCode: status, error: HttpStatus[status] ?? 'Error', message: Array.isArray(message) ? message.join('; ') : message, correlationId };
+    const text = Array.isArray(message) ? message.join('; ') : message;
+    return { statusCode: status, error: HttpStatus[status] ?? 'Error', code: httpCodeOf(status), message: text, correlationId };
   }
   logger.error({ msg: 'unhandled error', correlationId, method: request.method, path: request.path, error: String(exception), stack: (exception as Error)?.stack });
-  return { statusCode: 500, error: 'Internal Server Error', message: `Something went wrong; quote ${correlationId} to the operators.`, correlationId };
+  return { statusCode: 500, error: 'Internal Server Error', code: httpCodeOf(500), message: `Something went wrong; quote ${correlationId} to the operators.`, correlationId };
 }

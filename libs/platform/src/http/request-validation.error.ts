@@ -1,5 +1,5 @@
-import { ZodError } from 'zod';
-import { DomainError, FieldProblem } from '@bin-alert/domain';
+import { ZodError, ZodIssue } from 'zod';
+import { DomainError, FIELD_PROBLEM_CODES, FieldProblem, FieldProblemCode } from '@bin-alert/domain';
 
 export type { FieldProblem };
 
@@ -21,7 +21,34 @@ export class RequestValidationError extends DomainError {
   }
 
   static fromZod(error: ZodError): RequestValidationError {
-    return new RequestValidationError(error.issues.map((i) => ({ field: formatPath(i.path) || 'body', reason: i.message })));
+    return new RequestValidationError(error.issues.map((i) => ({ field: formatPath(i.path) || 'body', code: fieldProblemCodeOf(i), reason: i.message })));
+  }
+}
+
+/** A schema's complaint as the field code a client translates; the schema's own message stays the reason. */
+export function fieldProblemCodeOf(issue: ZodIssue): FieldProblemCode {
+  // A schema's own check names its code in the issue's params: { params: { code: 'bad_format' } }.
+  const named: unknown = issue.code === 'custom' ? issue.params?.code : undefined;
+  if ((FIELD_PROBLEM_CODES as readonly unknown[]).includes(named)) return named as FieldProblemCode;
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.received === 'undefined' ? 'required' : 'wrong_type';
+    case 'invalid_literal':
+    case 'invalid_enum_value':
+    case 'invalid_union_discriminator':
+      return 'not_one_of';
+    case 'unrecognized_keys':
+      return 'not_expected';
+    case 'invalid_string':
+    case 'invalid_date':
+      return 'bad_format';
+    case 'too_small':
+      // An empty text where one is needed is missing, not short.
+      return issue.type === 'string' && issue.minimum === 1 ? 'required' : 'too_small';
+    case 'too_big':
+      return 'too_big';
+    default:
+      return 'invalid';
   }
 }
 

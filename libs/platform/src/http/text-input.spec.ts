@@ -3,9 +3,13 @@ import { MAX_BODY_DEPTH, findUnsafeInput, freeText } from './text-input';
 
 describe('findUnsafeInput', () => {
   it('names the field of the first forbidden character, keys included', () => {
-    expect(findUnsafeInput({ texts: { nl: { title: 'ok', body: 'a\u0000b' } } })).toEqual({ field: 'texts.nl.body', reason: 'contains the control character U+0000' });
+    expect(findUnsafeInput({ texts: { nl: { title: 'ok', body: 'a\u0000b' } } })).toEqual({
+      field: 'texts.nl.body',
+      code: 'unsafe_text',
+      reason: 'contains the control character U+0000',
+    });
     expect(findUnsafeInput({ bins: ['herdersem', 'x\ud800'] })?.field).toBe('bins[1]');
-    expect(findUnsafeInput({ 'a\u0007': 1 })).toEqual({ field: 'body', reason: 'a key contains the control character U+0007' });
+    expect(findUnsafeInput({ 'a\u0007': 1 })).toEqual({ field: 'body', code: 'unsafe_text', reason: 'a key contains the control character U+0007' });
     expect(findUnsafeInput({ state: '\u0000' }, 'query')?.field).toBe('state');
     expect(findUnsafeInput({ name: 'Café 😀\n\t' })).toBeNull();
   });

@@ -18,16 +18,16 @@ export function findUnsafeInput(value: unknown, whole = 'body'): FieldProblem | 
     const { value: current, path } = pending.pop()!;
     if (typeof current === 'string') {
       const forbidden = findForbiddenCharacter(current);
-      if (forbidden) return { field: formatPath(path) || whole, reason: forbidden.reason };
+      if (forbidden) return { field: formatPath(path) || whole, code: 'unsafe_text', reason: forbidden.reason };
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
-    if (path.length >= MAX_BODY_DEPTH) return { field: formatPath(path) || whole, reason: `nested deeper than ${MAX_BODY_DEPTH} levels` };
+    if (path.length >= MAX_BODY_DEPTH) return { field: formatPath(path) || whole, code: 'unsafe_text', reason: `nested deeper than ${MAX_BODY_DEPTH} levels` };
     const entries: Array<[string | number, unknown]> = Array.isArray(current) ? current.map((v, i) => [i, v]) : Object.entries(current);
     for (const [key, child] of entries) {
       if (typeof key === 'string') {
         const forbidden = findForbiddenCharacter(key);
-        if (forbidden) return { field: formatPath(path) || whole, reason: `a key ${forbidden.reason}` };
+        if (forbidden) return { field: formatPath(path) || whole, code: 'unsafe_text', reason: `a key ${forbidden.reason}` };
       }
       pending.push({ value: child, path: [...path, key] });
     }
@@ -60,7 +60,7 @@ export class RefuseUnsafeInputMiddleware implements NestMiddleware {
 function repeatedQueryParameter(query: unknown): FieldProblem | null {
   if (query === null || typeof query !== 'object') return null;
   const repeated = Object.entries(query).find(([, value]) => typeof value !== 'string');
-  return repeated ? { field: repeated[0], reason: 'given more than once, or with brackets; each query parameter takes one value' } : null;
+  return repeated ? { field: repeated[0], code: 'wrong_type', reason: 'given more than once, or with brackets; each query parameter takes one value' } : null;
 }
 
 function unsafePath(url: string): FieldProblem | null {
@@ -70,10 +70,10 @@ function unsafePath(url: string): FieldProblem | null {
     try {
       decoded = decodeURIComponent(segment);
     } catch {
-      return { field: 'path', reason: 'a percent-encoding that is not UTF-8' };
+      return { field: 'path', code: 'unsafe_text', reason: 'a percent-encoding that is not UTF-8' };
     }
     const forbidden = findForbiddenCharacter(decoded);
-    if (forbidden) return { field: 'path', reason: forbidden.reason };
+    if (forbidden) return { field: 'path', code: 'unsafe_text', reason: forbidden.reason };
   }
   return null;
 }
@@ -96,7 +96,7 @@ export function freeText(field: FreeTextField) {
       .max(field.max, `at most ${field.max} characters`)
       .superRefine((text, ctx) => {
         const forbidden = findForbiddenCharacter(text);
-        if (forbidden) ctx.addIssue({ code: z.ZodIssueCode.custom, message: forbidden.reason });
+        if (forbidden) ctx.addIssue({ code: z.ZodIssueCode.custom, message: forbidden.reason, params: { code: 'unsafe_text' } });
       }),
   );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES, FIELD_PROBLEM_CODES } from '@bin-alert/domain';
 import { buildOpenApiDocument, openApiPath } from './openapi-document';
 
 describe('buildOpenApiDocument', () => {
@@ -50,6 +51,16 @@ describe('buildOpenApiDocument', () => {
     expect(make.responses['201'].content).toBeUndefined();
     expect(make['x-roles']).toEqual(['admin']);
     expect(make.security).toBeUndefined();
+  });
+
+  it("documents the code of every error, and the code of every wrong field, from the domain's tables", () => {
+    const error = document.components.schemas.Error;
+    expect(error.required).toEqual(expect.arrayContaining(['code', 'message']));
+    expect(error.properties.code.anyOf[0].enum).toEqual(Object.keys(ERROR_CODES));
+    expect('http.not_found').toMatch(new RegExp(error.properties.code.anyOf[1].pattern));
+    for (const code of Object.keys(ERROR_CODES)) expect(error.properties.code.description).toContain(`\`${code}\``);
+    expect(error.properties.errors.items.required).toEqual(['field', 'code', 'reason']);
+    expect(error.properties.errors.items.properties.code.enum).toEqual([...FIELD_PROBLEM_CODES]);
   });
 
   it('marks public routes and leaves out routes nobody documented', () => {

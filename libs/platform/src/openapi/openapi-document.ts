@@ -1,6 +1,7 @@
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import type { ZodTypeAny } from 'zod';
-import type { StaffRole } from '@bin-alert/domain';
+import { ERROR_CODES, FIELD_PROBLEM_CODES, type StaffRole } from '@bin-alert/domain';
+import { HTTP_STATUS_OF_KIND } from '../http/http-exception.filter';
 import type { OperationDoc, ResponseDoc } from './api-doc.decorator';
 
 /** One handler as Nest registered it, with what the code says about it. */
@@ -21,21 +22,47 @@ export interface ApiInfo {
 
 type JsonObject = Record<string, unknown>;
 
-/** The answer every error gets (HttpExceptionFilter): described once, referenced everywhere. */
+/**
+ * The answer every error gets (HttpExceptionFilter): described once, referenced everywhere. Its
+ * codes are listed from the domain's own tables, so a new code is documented the day it exists.
+ */
 const ERROR_SCHEMA: JsonObject = {
   type: 'object',
-  required: ['statusCode', 'error', 'message', 'correlationId'],
+  required: ['statusCode', 'error', 'code', 'message', 'correlationId'],
   properties: {
     statusCode: { type: 'integer', examples: [400] },
     error: { type: 'string', examples: ['Bad Request'] },
-    message: { type: 'string', examples: ['The request is invalid.'] },
+    code: {
+      description: [
+        'What went wrong, stable: act on it and translate it rather than reading `message`, whose words may change; a client meeting a code it does not know shows `message`.',
+        `A refusal of the system gives one of the codes below; its status follows from its kind (${Object.entries(HTTP_STATUS_OF_KIND)
+          .map(([kind, status]) => `${kind} ${status}`)
+          .join(', ')}).`,
+        'A refusal about HTTP itself (an unknown route or asset) and an unexpected error give `http.` and the status name: `http.not_found`, `http.internal_server_error`.',
+        '',
+        ...Object.entries(ERROR_CODES).map(([code, kind]) => `- \`${code}\`: ${kind}`),
+      ].join('\n'),
+      type: 'string',
+      anyOf: [{ enum: Object.keys(ERROR_CODES) }, { pattern: '^http\\.[a-z_]+$' }],
+      examples: ['input.invalid', 'alert.not_allowed'],
+    },
+    message: { type: 'string', description: 'The same in English words, for a person; may change.', examples: ['The request is invalid.'] },
     errors: {
-      description: 'For 400: every field that is wrong and why.',
+      description: 'With `input.invalid`: every field that is wrong, what is wrong with it as a code, and why in words.',
       type: 'array',
       items: {
         type: 'object',
-        required: ['field', 'reason'],
-        properties: { field: { type: 'string', examples: ['bins[1]'] }, reason: { type: 'string', examples: ["unknown BIN 'atlantis'"] } },
+        required: ['field', 'code', 'reason'],
+        properties: {
+          field: { type: 'string', examples: ['bins[1]'] },
+          code: {
+            type: 'string',
+            enum: [...FIELD_PROBLEM_CODES],
+            description: 'What is wrong with the field, stable; `invalid` when it breaks a rule of its own, which `reason` names.',
+            examples: ['unknown'],
+          },
+          reason: { type: 'string', examples: ["unknown BIN 'atlantis'"] },
+        },
       },
     },
     correlationId: { type: 'string', description: 'Also in the x-correlation-id header and in the logs.' },
