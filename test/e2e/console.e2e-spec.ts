@@ -438,6 +438,16 @@ describe('operator console in a browser', () => {
     await page.getByRole('button', { name: 'Envoyer l’alerte de test…' }).click();
     await page.getByRole('alert').filter({ hasText: 'Choisissez au moins un BIN.' }).waitFor();
     await page.getByLabel('Mijlbeek').check();
+    // A refusal only the server makes (a browser that ignores maxlength): said in French from the
+    // codes of its answer, not in the server's English words. Nothing is written.
+    const contact = page.locator('#contact-fr');
+    await contact.evaluate((input) => input.removeAttribute('maxlength'));
+    await contact.fill('Appelez le 101 ou la zone de police. '.repeat(6));
+    await page.getByRole('button', { name: 'Envoyer l’alerte de test…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Envoyer au groupe de test' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Refusé par le serveur (400, demande non valable)\u00a0: texts.fr.contact est trop long ou trop grand' }).waitFor();
+    await shot('14a-fr-compose-refused', undefined, 'fr');
+    await contact.fill('');
     await page.getByLabel('Réel', { exact: true }).check();
     await page.getByTestId('mode-banner').filter({ hasText: 'RÉEL' }).waitFor();
     await page.getByRole('button', { name: 'Envoyer l’alerte réelle…' }).click();
@@ -478,9 +488,11 @@ describe('operator console in a browser', () => {
   });
 
   it('ran without script errors or Content-Security-Policy violations', () => {
-    // The only expected error: the deliberately wrong password, answered 401.
-    expect(browserErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    // The only expected errors: the deliberately wrong password, answered 401, and the contact line
+    // too long for the server, answered 400.
+    expect(browserErrors.filter((e) => !/status of 40[01]/.test(e))).toEqual([]);
     expect(browserErrors.filter((e) => /status of 401/.test(e))).toHaveLength(1);
+    expect(browserErrors.filter((e) => /status of 400/.test(e))).toHaveLength(1);
   });
 });
 
@@ -552,7 +564,11 @@ describe('operator console in a browser: approval (APPROVAL_REQUIRED_FOR=all)', 
     const id = await sendLiveAlert(page, stack.intakeUrl, 'Herdersem', 'Verdacht voertuig', 'Een witte bestelwagen rijdt traag rond. Nummerplaat? Bel 101.');
     await status().filter({ hasText: 'awaiting approval' }).waitFor();
     await page.getByRole('button', { name: 'Approve and send' }).click();
-    await page.getByTestId('approval').getByRole('alert').filter({ hasText: 'Refused by the server (403, not allowed): the author of an alert may not approve it' }).waitFor();
+    await page
+      .getByTestId('approval')
+      .getByRole('alert')
+      .filter({ hasText: 'Refused by the server (403, not allowed): you may not take this step on this alert (an author may not approve their own alert)' })
+      .waitFor();
     await shot('13-own-approval-refused');
     await page.getByRole('button', { name: 'Reject…' }).click();
     await page.getByRole('button', { name: 'Reject', exact: true }).click();

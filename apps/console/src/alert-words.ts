@@ -1,5 +1,6 @@
 import { ApiError, type ChannelName, type Funnel } from './api';
 import type { Translate, WordKey } from './i18n';
+import { refusalReason } from './refusals';
 import type { ShownAlertStatus, AlertKind, StaffRole, SuppressionReason } from '../../../libs/domain/src/vocabulary';
 
 // Typed over the domain's closed sets: a status, kind, role or suppression reason added there
@@ -145,14 +146,13 @@ function refusalMeaning(t: Translate, status: number): string {
 }
 
 /**
- * A failed call as the operator reads it: what the refusal means in their language, then the API's
- * own detail as it said it (e.g. 403 "the author of an alert may not approve it"), which the API
- * gives in English only.
+ * A failed call as the operator reads it: what the refusal means in their language, then its
+ * reason, in their language too when the console knows the API's code for it, else as the API
+ * said it (in English).
  */
 function failureText(t: Translate, error: unknown): string {
   if (error instanceof ApiError) {
-    const detail = error.problems.length > 0 ? error.problems.map((p) => `${p.field}: ${p.reason}`).join('; ') : error.message;
-    return t('refused', { status: error.status, meaning: refusalMeaning(t, error.status), message: detail });
+    return t('refused', { status: error.status, meaning: refusalMeaning(t, error.status), message: refusalReason(t, error) });
   }
   return t('error', { message: error instanceof Error ? error.message : String(error) });
 }

@@ -1,12 +1,13 @@
 import type { DeliveryFunnel, RouteShare } from '../../../libs/domain/src/delivery/delivery-funnel';
 import { clearSession, loadSession } from './session';
 
-/** An answer other than 2xx, with what the API said (message, field problems). */
+/** An answer other than 2xx, with what the API said: its code, message and field problems (each with a code). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly problems: Array<{ field: string; reason: string }> = [],
+    readonly problems: Array<{ field: string; code?: string; reason: string }> = [],
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -25,13 +26,13 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   }
   const response = await fetch(path, { ...init, headers, body });
   if (response.ok) return (response.status === 204 ? undefined : await response.json()) as T;
-  const answer = (await response.json().catch(() => ({}))) as { message?: string | string[]; errors?: Array<{ field: string; reason: string }> };
+  const answer = (await response.json().catch(() => ({}))) as { code?: string; message?: string | string[]; errors?: Array<{ field: string; code?: string; reason: string }> };
   if (response.status === 401 && session) {
     clearSession();
     window.location.hash = '#/sign-in';
   }
   const message = Array.isArray(answer.message) ? answer.message.join('; ') : (answer.message ?? response.statusText);
-  throw new ApiError(response.status, message, answer.errors ?? []);
+  throw new ApiError(response.status, message, answer.errors ?? [], answer.code);
 }
 
 /**
