@@ -133,7 +133,9 @@ export class OpenApiController {
     const type = DOCS_ASSETS[asset];
     if (!type) throw new NotFoundException(`no documentation file ${asset}`);
     res.type(type).setHeader('Cache-Control', 'public, max-age=86400');
-    res.sendFile(path.join(swaggerUiRoot, asset));
+    // Relative to its root: `send` refuses a path with a dot-directory in it (an install under
+    // ~/.local, a worktree under .local/) unless only the part below the root is checked.
+    res.sendFile(asset, { root: swaggerUiRoot });
   }
 }
 
