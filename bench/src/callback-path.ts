@@ -1,0 +1,146 @@
+import 'reflect-metadata';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TOPICS, TRACKER_PROJECTION_GROUP } from '@bin-alert/contracts';
+import { consumerLag } from '@bin-alert/messaging';
+import { openDataSource } from '@bin-alert/persistence';
+import { freePort } from '../../test/support/free-port';
+import { TEST_DATABASE_URL, testConfig } from '../../test/support/test-config';
+import { seedAcceptedDeliveries } from '../../test/support/tracked-deliveries';
+import { waitFor } from '../../test/support/wait-for';
+import { DEFAULT_SIM_CONFIG } from '../../apps/provider-sim/src/config/sim-config';
+import { SimConfigStore, StartupSimConfig } from '../../apps/provider-sim/src/config/sim-config.store';
+import { DEFAULT_SIM_CREDENTIALS } from '../../apps/provider-sim/src/sim-credentials';
+import { SimStats } from '../../apps/provider-sim/src/stats/sim-stats';
+import { SimScheduler } from '../../apps/provider-sim/src/timing/sim-scheduler';
+import { smsStatusCallbackParams } from '../../apps/provider-sim/src/twilio/sms-status-callback';
+import { TwilioWebhookFactory } from '../../apps/provider-sim/src/webhooks/twilio-webhook';
+import { WebhookSender } from '../../apps/provider-sim/src/webhooks/webhook-sender';
+import { procCpu, startApp, stopApps, waitReady } from './processes';
+
+/**
+ * The status-callback path alone, as a measurement (speed targets live in benchmarks, never in
+ * tests): the built tracker in a process of its own, fed Twilio SMS status callbacks (`sent`, then
+ * `delivered`, each message's in order) by the simulator's own webhook code (TwilioWebhookFactory,
+ * WebhookSender: signing, form encoding, kept-alive connections) from this process. Reports the
+ * callbacks answered per second, the tracker's and the sender's CPU per callback, answer latency,
+ * and when the projection had read every event. Uses the shared servers and the test database:
+ *
+ *   npm run build && flock /tmp/bin-alert-shared-servers.lock node dist/bench/src/callback-path.js \
+ *     [--messages 5000] [--concurrency 256] [--prof DIR] [--tracker-main other/dist/apps/tracker/src/main.js]
+ *
+ * `--concurrency` is the number of messages whose callbacks are on their way at once (the
+ * simulator has one per accepted message not yet final); `--prof DIR` runs the tracker with
+ * --cpu-prof and writes this process's profile there too.
+ */
+interface Options {
+  messages: number;
+  concurrency: number;
+  prof: string | null;
+  /** The tracker's built entry point: another checkout's, to compare two commits on one machine. */
+  trackerMain: string;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { messages: 5_000, concurrency: 256, prof: null, trackerMain: join(__dirname, '../../apps/tracker/src/main.js') };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [name, value] = [argv[i], argv[i + 1]];
+    if (name === '--messages') options.messages = Number(value);
+    else if (name === '--concurrency') options.concurrency = Number(value);
+    else if (name === '--prof') options.prof = value;
+    else if (name === '--tracker-main') options.trackerMain = value;
+    else throw new Error(`unknown option ${name} (--messages N, --concurrency C, --prof DIR, --tracker-main PATH)`);
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config = testConfig({ TRACKER_PUBLIC_URL: baseUrl });
+  if (options.prof) mkdirSync(options.prof, { recursive: true });
+  const logDir = mkdtempSync(join(tmpdir(), 'callback-path-'));
+  const tracker = startApp(
+    { name: 'tracker', entry: options.trackerMain, readyUrl: `${baseUrl}/health/ready`, port },
+    { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: TEST_DATABASE_URL, TRACKER_PORT: String(port), TRACKER_PUBLIC_URL: baseUrl },
+    logDir,
+    options.prof ? ['--cpu-prof', `--cpu-prof-dir=${options.prof}`] : [],
+  );
+  const db = await openDataSource(config.DATABASE_URL, 4);
+  const scheduler = new SimScheduler();
+  const sender = new WebhookSender(scheduler, new SimConfigStore(new StartupSimConfig(DEFAULT_SIM_CONFIG)), new SimStats());
+  try {
+    await waitReady(tracker);
+    const caughtUp = () =>
+      waitFor(
+        () => consumerLag(config.KAFKA_BROKERS, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents),
+        (lag) => lag === 0,
+        { what: 'projection lag 0', timeoutMs: 600_000, intervalMs: 50 },
+      );
+    const seeded = await seedAcceptedDeliveries(db, options.messages);
+    await caughtUp();
+
+    const webhooks = new TwilioWebhookFactory(DEFAULT_SIM_CREDENTIALS);
+    const context = { accountSid: DEFAULT_SIM_CREDENTIALS.twilioAccountSid };
+    const statuses = new Map<number | string, number>();
+    const latencies: number[] = [];
+    const trackerCpu = () => (procCpu(tracker.pid)?.cpuS ?? 0) * 1000;
+    const trackerBefore = trackerCpu();
+    const senderBefore = process.cpuUsage();
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (next < seeded.length) {
+          const member = seeded[next];
+          const message = { id: `SM${member.delivery.sms.replace(/-/g, '')}`, from: '+3225550000', to: '+32470000000' };
+          const url = `${baseUrl}/webhooks/twilio/message-status?deliveryId=${member.delivery.sms}`;
+          next += 1;
+          for (const status of ['sent', 'delivered'] as const) {
+            const at = new Date();
+            const webhook = webhooks.form('sms', `sms status ${status}`, url, smsStatusCallbackParams(message, context, status, at, undefined));
+            const sentAt = performance.now();
+            const attempt = await sender.deliver(webhook, scheduler.current, { retry: false });
+            latencies.push(performance.now() - sentAt);
+            const key = attempt.reply?.status ?? attempt.error ?? 'none';
+            statuses.set(key, (statuses.get(key) ?? 0) + 1);
+          }
+        }
+      }),
+    );
+    const answeredMs = performance.now() - started;
+    const senderCpu = process.cpuUsage(senderBefore);
+    const trackerAnswering = trackerCpu() - trackerBefore;
+    await caughtUp();
+    const projectedMs = performance.now() - started;
+    const trackerTotal = trackerCpu() - trackerBefore;
+    const callbacks = latencies.length;
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => Math.round(latencies[Math.min(callbacks - 1, Math.floor((p / 100) * callbacks))]);
+    const figures = {
+      callbacks,
+      concurrency: options.concurrency,
+      answers: Object.fromEntries(statuses),
+      answered_ms: Math.round(answeredMs),
+      callbacks_per_s: Math.round(callbacks / (answeredMs / 1000)),
+      latency_ms: { p50: pct(50), p90: pct(90), p99: pct(99), max: Math.round(latencies[callbacks - 1]) },
+      projected_ms: Math.round(projectedMs),
+      tracker_cpu_ms_per_callback_answering: +(trackerAnswering / callbacks).toFixed(3),
+      tracker_cpu_ms_per_callback_with_projection: +(trackerTotal / callbacks).toFixed(3),
+      sender_cpu_ms_per_callback: +((senderCpu.user + senderCpu.system) / 1000 / callbacks).toFixed(3),
+    };
+    process.stdout.write(`[callback-path] ${JSON.stringify(figures)} (tracker log: ${tracker.log})\n`);
+  } finally {
+    scheduler.cancelAll();
+    sender.onApplicationShutdown();
+    await stopApps([tracker]);
+    await db.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[callback-path] failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
