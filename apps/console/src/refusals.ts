@@ -34,6 +34,10 @@ const ERROR_WORDS: Record<ErrorCode, WordKey> = {
   'membership.board_resigns_through_police': 'codeMembershipBoardResignsThroughPolice',
   'notification.not_found': 'codeNotificationNotFound',
   'callback.in_flight': 'codeCallbackInFlight',
+  'callback.signature_missing': 'codeCallbackSignatureRefused',
+  'callback.timestamp_missing': 'codeCallbackSignatureRefused',
+  'callback.signature_refused': 'codeCallbackSignatureRefused',
+  'callback.timestamp_stale': 'codeCallbackSignatureRefused',
 };
 
 const FIELD_WORDS: Record<FieldProblemCode, WordKey> = {

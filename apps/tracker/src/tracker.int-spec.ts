@@ -275,10 +275,10 @@ describe('tracker', () => {
     const unsigned = await twilioPost(`/webhooks/twilio/message-status?deliveryId=${s.delivery.sms}`, params, null);
 
     expect(forged.status).toBe(403);
-    expect(JSON.parse(forged.body)).toMatchObject({ statusCode: 403, message: 'The webhook signature is not valid.', correlationId: expect.any(String) });
+    expect(JSON.parse(forged.body)).toMatchObject({ statusCode: 403, code: 'callback.signature_refused', message: 'The webhook signature is not valid.', correlationId: expect.any(String) });
     expect(other.status).toBe(403);
     expect(unsigned.status).toBe(400);
-    expect(JSON.parse(unsigned.body)).toMatchObject({ statusCode: 400, message: 'The webhook signature header is missing.', correlationId: expect.any(String) });
+    expect(JSON.parse(unsigned.body)).toMatchObject({ statusCode: 400, code: 'callback.signature_missing', message: 'The webhook signature header is missing.', correlationId: expect.any(String) });
     await projectionCaughtUp();
     expect(await row(s.delivery.sms)).toMatchObject({ status: 'accepted', provider_status: null });
     const after = await stats();
@@ -432,7 +432,7 @@ describe('tracker', () => {
     const unsigned = await sendGridPost(body, { headers: false });
 
     expect([tampered.status, reserialised.status, foreign.status, old.status, unsigned.status]).toEqual([403, 403, 403, 403, 400]);
-    expect(JSON.parse(old.body)).toMatchObject({ statusCode: 403, message: 'The webhook timestamp is too old or in the future.' });
+    expect(JSON.parse(old.body)).toMatchObject({ statusCode: 403, code: 'callback.timestamp_stale', message: 'The webhook timestamp is too old or in the future.' });
     await projectionCaughtUp();
     expect(await row(s.delivery.email)).toMatchObject({ status: 'accepted', provider_status: null });
     const after = await stats();

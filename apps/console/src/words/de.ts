@@ -282,6 +282,7 @@ export const de: Words = {
   codeMembershipBoardResignsThroughPolice: 'ein Vorstandsmitglied tritt über die Polizei der Zone zurück',
   codeNotificationNotFound: 'diese Meldung gibt es nicht',
   codeCallbackInFlight: 'der Server ist schon damit beschäftigt; versuchen Sie es gleich noch einmal',
+  codeCallbackSignatureRefused: 'eine Rückmeldung des Anbieters ohne gültige Signatur wurde abgewiesen',
   fieldRequired: '{field} fehlt',
   fieldWrongType: '{field} hat den falschen Typ',
   fieldNotOneOf: '{field} ist keiner der erlaubten Werte',

@@ -279,6 +279,7 @@ export const en = {
   codeMembershipBoardResignsThroughPolice: 'a board member resigns through the police of the zone',
   codeNotificationNotFound: 'this notification does not exist',
   codeCallbackInFlight: 'the server is busy with this; try again shortly',
+  codeCallbackSignatureRefused: 'a provider callback without a valid signature was refused',
   fieldRequired: '{field} is missing',
   fieldWrongType: '{field} is of the wrong kind',
   fieldNotOneOf: '{field} is not one of the values allowed',

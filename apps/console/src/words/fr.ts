@@ -282,6 +282,7 @@ export const fr: Words = {
   codeMembershipBoardResignsThroughPolice: 'un membre du comité démissionne via la police de la zone',
   codeNotificationNotFound: 'cette notification n’existe pas',
   codeCallbackInFlight: 'le serveur s’en occupe déjà, réessayez sous peu',
+  codeCallbackSignatureRefused: 'un rappel du fournisseur sans signature valable a été refusé',
   fieldRequired: '{field} manque',
   fieldWrongType: '{field} n’est pas du bon type',
   fieldNotOneOf: '{field} ne fait pas partie des valeurs permises',

@@ -278,6 +278,7 @@ export const nl: Words = {
   codeMembershipBoardResignsThroughPolice: 'een bestuurslid neemt ontslag via de politie van de zone',
   codeNotificationNotFound: 'deze melding bestaat niet',
   codeCallbackInFlight: 'de server is hier al mee bezig; probeer zo dadelijk opnieuw',
+  codeCallbackSignatureRefused: 'een melding van de provider zonder geldige handtekening is geweigerd',
   fieldRequired: '{field} ontbreekt',
   fieldWrongType: '{field} is van de verkeerde soort',
   fieldNotOneOf: '{field} is geen van de toegelaten waarden',

@@ -1,10 +1,13 @@
-import { BadRequestException, ExecutionContext, ForbiddenException } from '@nestjs/common';
+import { ExecutionContext } from '@nestjs/common';
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { DEFAULT_TWILIO_VOICES } from '@bin-alert/platform';
 import { SendGridEventWebhookVerifier } from '@bin-alert/providers';
 import type { TrackerSettings } from '../tracker-settings';
 import type { WebhookStats } from '@bin-alert/tracking';
 import { SendGridSignatureGuard, TwilioSignatureGuard, publicUrlOf } from './signature-guards';
+
+/** Answered 403 by the HTTP filter (ADR 0037). */
+const REFUSED = { code: 'callback.signature_refused', kind: 'forbidden' };
 
 const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const settings: TrackerSettings = {
@@ -47,22 +50,22 @@ describe('TwilioSignatureGuard', () => {
 
   it('refuses what was signed for the URL the server sees behind the proxy', async () => {
     const signature = twilioSign(`http://127.0.0.1:3104${originalUrl}`, body);
-    await expect(guard.canActivate(context({ originalUrl, body, headers: { 'x-twilio-signature': signature } }))).rejects.toBeInstanceOf(ForbiddenException);
+    await expect(guard.canActivate(context({ originalUrl, body, headers: { 'x-twilio-signature': signature } }))).rejects.toMatchObject(REFUSED);
   });
 
   it('checks a webhook of the second SMS route’s account with that account’s token, not the first’s', async () => {
     const second = { ...body, AccountSid: 'AC2' };
     const url = `https://bin.example/tracker${originalUrl}`;
     await expect(guard.canActivate(context({ originalUrl, body: second, headers: { 'x-twilio-signature': twilioSign(url, second, 'second-token') } }))).resolves.toBe(true);
-    await expect(guard.canActivate(context({ originalUrl, body: second, headers: { 'x-twilio-signature': twilioSign(url, second) } }))).rejects.toBeInstanceOf(ForbiddenException);
+    await expect(guard.canActivate(context({ originalUrl, body: second, headers: { 'x-twilio-signature': twilioSign(url, second) } }))).rejects.toMatchObject(REFUSED);
     const first = { ...body, AccountSid: 'AC1' };
-    await expect(guard.canActivate(context({ originalUrl, body: first, headers: { 'x-twilio-signature': twilioSign(url, first, 'second-token') } }))).rejects.toBeInstanceOf(
-      ForbiddenException,
+    await expect(guard.canActivate(context({ originalUrl, body: first, headers: { 'x-twilio-signature': twilioSign(url, first, 'second-token') } }))).rejects.toMatchObject(
+      REFUSED,
     );
   });
 
   it('answers 400 without a signature and counts the refusal', async () => {
-    await expect(guard.canActivate(context({ originalUrl, body, headers: {} }))).rejects.toBeInstanceOf(BadRequestException);
+    await expect(guard.canActivate(context({ originalUrl, body, headers: {} }))).rejects.toMatchObject({ code: 'callback.signature_missing', kind: 'invalid' });
     expect(counted).toContainEqual({ refused_missing_signature: 1 });
   });
 });
@@ -81,12 +84,12 @@ describe('SendGridSignatureGuard', () => {
   });
 
   it.each([
-    ['a tampered body', () => ({ rawBody: Buffer.from(raw.replace('delivered', 'bounce')), headers: headers(ts()) }), ForbiddenException],
-    ['a stale timestamp', () => ({ rawBody: Buffer.from(raw), headers: headers(String(Number(ts()) - 3600)) }), ForbiddenException],
-    ['no raw body (not JSON)', () => ({ headers: headers(ts()) }), ForbiddenException],
-    ['no signature headers', () => ({ rawBody: Buffer.from(raw), headers: {} }), BadRequestException],
-  ])('refuses %s', async (_, request, error) => {
-    await expect(guard.canActivate(context(request()))).rejects.toBeInstanceOf(error);
+    ['a tampered body', () => ({ rawBody: Buffer.from(raw.replace('delivered', 'bounce')), headers: headers(ts()) }), REFUSED],
+    ['a stale timestamp', () => ({ rawBody: Buffer.from(raw), headers: headers(String(Number(ts()) - 3600)) }), { code: 'callback.timestamp_stale', kind: 'forbidden' }],
+    ['no raw body (not JSON)', () => ({ headers: headers(ts()) }), REFUSED],
+    ['no signature headers', () => ({ rawBody: Buffer.from(raw), headers: {} }), { code: 'callback.signature_missing', kind: 'invalid' }],
+  ])('refuses %s', async (_, request, refusal) => {
+    await expect(guard.canActivate(context(request()))).rejects.toMatchObject(refusal);
   });
 });
 

@@ -1,4 +1,5 @@
-import { BadRequestException, CanActivate, ExecutionContext, ForbiddenException, HttpException, Inject, Injectable, Logger, RawBodyRequest } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger, RawBodyRequest } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@bin-alert/domain';
 import type { Request } from 'express';
 import { SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER, TWILIO_SIGNATURE_HEADER, WebhookVerdict, verifyTwilioWebhook } from '@bin-alert/providers';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
@@ -12,29 +13,26 @@ export function publicUrlOf(publicBase: string, originalUrl: string): string {
   return `${publicBase.replace(/\/+$/, '')}${originalUrl}`;
 }
 
-const MESSAGES: Record<Exclude<WebhookVerdict, { ok: true }>['problem'], string> = {
-  missing_signature: 'The webhook signature header is missing.',
-  missing_timestamp: 'The webhook timestamp header is missing.',
-  invalid_signature: 'The webhook signature is not valid.',
-  stale_timestamp: 'The webhook timestamp is too old or in the future.',
+// The code's kind gives the verifier's status (missing: 400, not valid: 403) through the one HTTP mapping.
+const REFUSALS: Record<Exclude<WebhookVerdict, { ok: true }>['problem'], { code: ErrorCode; message: string }> = {
+  missing_signature: { code: 'callback.signature_missing', message: 'The webhook signature header is missing.' },
+  missing_timestamp: { code: 'callback.timestamp_missing', message: 'The webhook timestamp header is missing.' },
+  invalid_signature: { code: 'callback.signature_refused', message: 'The webhook signature is not valid.' },
+  stale_timestamp: { code: 'callback.timestamp_stale', message: 'The webhook timestamp is too old or in the future.' },
 };
 
 const logger = new Logger('webhook-signature');
 
 /**
- * A webhook whose signature did not verify: logged, counted, and the 400 or 403 to answer. The
+ * A webhook whose signature did not verify: logged, counted, and the coded refusal to answer (400 when a header is missing, 403 when it does not verify). The
  * guards and the lean status routes (ADR 0022) refuse alike.
  */
-export async function webhookRefusal(
-  verdict: Exclude<WebhookVerdict, { ok: true }>,
-  provider: 'twilio' | 'sendgrid',
-  request: Request,
-  stats: WebhookStats,
-): Promise<HttpException> {
+export async function webhookRefusal(verdict: Exclude<WebhookVerdict, { ok: true }>, provider: 'twilio' | 'sendgrid', request: Request, stats: WebhookStats): Promise<DomainError> {
   // The path only: the query names a delivery, which is no business of a log reader here.
   logger.warn({ msg: 'webhook refused', provider, path: request.path, problem: verdict.problem });
   await stats.add({ [`refused_${verdict.problem}`]: 1 });
-  return verdict.status === 400 ? new BadRequestException(MESSAGES[verdict.problem]) : new ForbiddenException(MESSAGES[verdict.problem]);
+  const refusal = REFUSALS[verdict.problem];
+  return new DomainError(refusal.code, refusal.message);
 }
 
 /** X-Twilio-Signature over the public URL and the posted form parameters, with the token of the account that posted it. */

@@ -53,6 +53,14 @@ export const ERROR_CODES = {
   'notification.not_found': 'not_found',
   /** A provider callback another request is publishing right now: to be sent again later. */
   'callback.in_flight': 'unavailable',
+  /** A provider callback without its signature header. */
+  'callback.signature_missing': 'invalid',
+  /** A SendGrid event batch without its timestamp header. */
+  'callback.timestamp_missing': 'invalid',
+  /** A provider callback whose signature does not verify with the account's key or token. */
+  'callback.signature_refused': 'forbidden',
+  /** A SendGrid event batch signed too long ago or in the future: a replay, or a clock far off. */
+  'callback.timestamp_stale': 'forbidden',
 } as const satisfies Record<string, RefusalKind>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
