@@ -69,6 +69,8 @@ class Queue<T> {
 export class RecentMessages {
   private byChannel = freshChannels();
   private byAddress = new Map<string, StoredMessage[]>();
+  /** Twilio's messages and calls by sid, for a fetch of one (e-mail ids are shared by a request's recipients). */
+  private bySid = new Map<string, StoredMessage>();
   private accepted = freshCounts();
   private seq = 0;
 
@@ -82,6 +84,7 @@ export class RecentMessages {
     const { messagesPerChannel, messagesPerAddress } = this.retention();
     const channel = this.byChannel[stored.channel];
     channel.push(stored);
+    if (stored.channel !== 'email' && stored.rejectedWith === undefined) this.bySid.set(stored.id, stored);
     while (channel.length > messagesPerChannel) this.forget(channel.shift()!);
     const key = stored.to.toLowerCase();
     const window = this.byAddress.get(key);
@@ -137,6 +140,12 @@ export class RecentMessages {
     return found && toSimMessage(found);
   }
 
+  /** One retained SMS or call by its sid, undefined once it left the window (Twilio's fetch of one resource). */
+  twilioResource(channel: 'sms' | 'voice', sid: string): StoredMessage | undefined {
+    const found = this.bySid.get(sid);
+    return found?.channel === channel ? found : undefined;
+  }
+
   /** How many messages a channel accepted since the last clear, including those no longer kept. */
   count(channel: SimChannel): number {
     return this.accepted[channel];
@@ -153,6 +162,7 @@ export class RecentMessages {
   clear(): void {
     this.byChannel = freshChannels();
     this.byAddress = new Map();
+    this.bySid = new Map();
     this.accepted = freshCounts();
     this.seq = 0;
   }
@@ -165,6 +175,7 @@ export class RecentMessages {
 
   /** Out of its channel's window, so out of its recipient's too. */
   private forget(message: StoredMessage): void {
+    if (this.bySid.get(message.id) === message) this.bySid.delete(message.id);
     const key = message.to.toLowerCase();
     const window = this.byAddress.get(key);
     if (window === undefined) return;

@@ -57,6 +57,12 @@ export class StatusHistory {
     return n === 0 ? undefined : NAMES[this.entries[n - 3]];
   }
 
+  /** When the latest status was reached (epoch ms), if any. */
+  lastAt(): number | undefined {
+    const n = this.entries.length;
+    return n === 0 ? undefined : this.entries[n - 2];
+  }
+
   toJSON(): SimStatusChange[] {
     const changes: SimStatusChange[] = [];
     for (let i = 0; i < this.entries.length; i += 3) {

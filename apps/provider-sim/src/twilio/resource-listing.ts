@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MessageStore } from '../inbox/message-store';
 import { StoredMessage } from '../inbox/sim-message';
+import { twilioErrors } from './twilio-api.error';
 import { TWILIO_API_VERSION, accountPath, rfc2822 } from './twilio-resource-format';
 
 const MAX_PAGE_SIZE = 1000;
@@ -8,6 +9,8 @@ const MAX_PAGE_SIZE = 1000;
 /**
  * GET …/Messages.json and …/Calls.json: what a sender asks after a crash ("did my message go
  * out before I died?"). One page, newest first, filtered by To like Twilio's list resources.
+ * GET …/Messages/{Sid}.json and …/Calls/{Sid}.json: one message or call with its current status,
+ * what the tracker's reconciliation asks when callbacks were lost (ADR 0039).
  */
 @Injectable()
 export class TwilioResourceListing {
@@ -37,6 +40,20 @@ export class TwilioResourceListing {
     );
   }
 
+  /** One message of this account; 404 (code 20404), as Twilio answers, for a sid it does not hold (any more). */
+  message(accountSid: string, sid: string): Record<string, unknown> {
+    const m = this.store.twilioResource('sms', sid);
+    if (m === undefined || (m.accountSid !== undefined && m.accountSid !== accountSid)) throw twilioErrors.resourceNotFound(`${accountPath(accountSid)}/Messages/${sid}.json`);
+    return this.messageResource(accountSid, m);
+  }
+
+  /** One call of this account, or 404 (code 20404). */
+  call(accountSid: string, sid: string): Record<string, unknown> {
+    const c = this.store.twilioResource('voice', sid);
+    if (c === undefined || (c.accountSid !== undefined && c.accountSid !== accountSid)) throw twilioErrors.resourceNotFound(`${accountPath(accountSid)}/Calls/${sid}.json`);
+    return this.callResource(accountSid, c);
+  }
+
   /** Only what the store still retains (README, retention): older messages are no longer listed. */
   private page(channel: 'sms' | 'voice', query: Record<string, unknown>): { size: number; items: StoredMessage[] } {
     const to = typeof query.To === 'string' ? query.To.replace(/^ /, '+') : undefined;
@@ -56,12 +73,14 @@ export class TwilioResourceListing {
       to: m.to,
       from: m.from,
       body: m.body ?? '',
-      status: m.statuses?.last() ?? 'queued',
+      status: currentStatus(m),
+      error_code: m.errorCode ?? null,
+      error_message: null,
       num_segments: String(m.segments ?? 1),
       direction: 'outbound-api',
       api_version: TWILIO_API_VERSION,
       date_created: rfc2822(new Date(m.receivedAt)),
-      date_updated: rfc2822(new Date(m.receivedAt)),
+      date_updated: rfc2822(lastChange(m)),
       date_sent: null,
       uri: `${accountPath(accountSid)}/Messages/${m.id}.json`,
     };
@@ -73,12 +92,27 @@ export class TwilioResourceListing {
       account_sid: accountSid,
       to: c.to,
       from: c.from,
-      status: c.statuses?.last() ?? 'queued',
+      status: currentStatus(c),
+      // Twilio reports who answered only when machine detection was asked for.
+      answered_by: c.machineDetection ? (c.answeredBy ?? null) : null,
+      duration: c.durationSeconds !== undefined ? String(c.durationSeconds) : null,
       direction: 'outbound-api',
       api_version: TWILIO_API_VERSION,
       date_created: rfc2822(new Date(c.receivedAt)),
-      date_updated: rfc2822(new Date(c.receivedAt)),
+      date_updated: rfc2822(lastChange(c)),
       uri: `${accountPath(accountSid)}/Calls/${c.id}.json`,
     };
   }
+}
+
+/**
+ * The status Twilio would show now: the final one once reached (the simulator may reach
+ * `delivered` before it posts `sent`, out of order on purpose), else the latest, else queued.
+ */
+function currentStatus(m: StoredMessage): string {
+  return m.outcome ?? m.statuses?.last() ?? 'queued';
+}
+
+function lastChange(m: StoredMessage): Date {
+  return new Date(m.statuses?.lastAt() ?? m.receivedAt);
 }

@@ -3,8 +3,9 @@ import { TwilioResourceListing } from './resource-listing';
 import { TwilioBasicAuthGuard } from './twilio-basic-auth.guard';
 
 /**
- * The lists of the two Twilio resources the system creates (for in-doubt checks). The creates
- * themselves are served by ProviderFrontDoor, ahead of Nest.
+ * The lists of the two Twilio resources the system creates (for in-doubt checks), and each one
+ * by its sid (for the tracker's reconciliation). The creates themselves are served by
+ * ProviderFrontDoor, ahead of Nest.
  */
 @Controller('2010-04-01/Accounts/:sid')
 @UseGuards(TwilioBasicAuthGuard)
@@ -14,6 +15,16 @@ export class TwilioController {
   @Get('Messages.json')
   listMessages(@Param('sid') accountSid: string, @Query() query: Record<string, unknown>): Record<string, unknown> {
     return this.listing.messages(accountSid, query);
+  }
+
+  @Get('Messages/:messageSid.json')
+  fetchMessage(@Param('sid') accountSid: string, @Param('messageSid') messageSid: string): Record<string, unknown> {
+    return this.listing.message(accountSid, messageSid);
+  }
+
+  @Get('Calls/:callSid.json')
+  fetchCall(@Param('sid') accountSid: string, @Param('callSid') callSid: string): Record<string, unknown> {
+    return this.listing.call(accountSid, callSid);
   }
 
   @Get('Calls.json')
