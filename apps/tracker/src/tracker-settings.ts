@@ -1,7 +1,7 @@
 import { SendGridEventWebhookVerifier, TwilioVoice, providerSettingsFrom, twilioAuthTokensFrom, twilioVoicesFrom } from '@bin-alert/providers';
 import type { Language } from '@bin-alert/domain';
 import { AppConfig, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/platform';
-import type { StatusPublishingSettings } from '@bin-alert/tracking';
+import type { ReconciliationSettings, StatusPublishingSettings } from '@bin-alert/tracking';
 
 export const TRACKER_SETTINGS = Symbol('TRACKER_SETTINGS');
 
@@ -42,5 +42,17 @@ export function trackerSettingsFrom(config: AppConfig): TrackerSettings {
     // A callback waits up to 10 ms for others: nothing a provider notices (they wait seconds for
     // an answer), and under load it lets batches grow past what arrives while one is published.
     ingestBatch: { maxItems: 500, maxWaitMs: 10 },
+  };
+}
+
+/** Looking up SMS and calls whose callbacks were lost (RECONCILE_*; ADR 0039). */
+export function reconciliationSettingsFrom(config: AppConfig): ReconciliationSettings {
+  return {
+    afterSeconds: config.RECONCILE_AFTER_SECONDS,
+    retrySeconds: config.RECONCILE_RETRY_SECONDS,
+    maxRetrySeconds: config.RECONCILE_MAX_RETRY_SECONDS,
+    maxChecks: config.RECONCILE_MAX_CHECKS,
+    lookupsPerSecond: config.RECONCILE_LOOKUPS_PER_SECOND,
+    pollMs: config.RECONCILE_POLL_MS,
   };
 }

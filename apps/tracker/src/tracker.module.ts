@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule, POSTGRES_REDIS_KAFKA_READINESS } from '@bin-alert/messaging';
-import { PersistenceModule } from '@bin-alert/persistence';
-import { AppConfig, ConfigModule, ObservabilityModule, StoresModule } from '@bin-alert/platform';
-import { DeliveryProjection, LiveCounters, STATUS_PUBLISHING_SETTINGS, StatusEventPublisher, WebhookStats } from '@bin-alert/tracking';
-import { TRACKER_SETTINGS, trackerSettingsFrom } from './tracker-settings';
+import { DeliveryReconciliationRepository, PersistenceModule } from '@bin-alert/persistence';
+import { AppConfig, AppMetrics, ConfigModule, ObservabilityModule, StoresModule } from '@bin-alert/platform';
+import { TwilioStatusLookup, providerSettingsFrom } from '@bin-alert/providers';
+import { DeliveryProjection, DeliveryReconciler, LiveCounters, STATUS_PUBLISHING_SETTINGS, StatusEventPublisher, WebhookStats } from '@bin-alert/tracking';
+import { TRACKER_SETTINGS, reconciliationSettingsFrom, trackerSettingsFrom } from './tracker-settings';
 import { SendGridWebhooksController } from './webhooks/sendgrid-webhooks.controller';
 import { SendGridSignatureGuard, TwilioSignatureGuard } from './webhooks/signature-guards';
 import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
@@ -31,6 +32,12 @@ export class TrackerModule {
         TwilioSignatureGuard,
         SendGridSignatureGuard,
         LiveCounters,
+        {
+          provide: DeliveryReconciler,
+          useFactory: (repository: DeliveryReconciliationRepository, publisher: StatusEventPublisher, metrics: AppMetrics) =>
+            new DeliveryReconciler(repository, new TwilioStatusLookup(providerSettingsFrom(config)), publisher, reconciliationSettingsFrom(config), metrics),
+          inject: [DeliveryReconciliationRepository, StatusEventPublisher, AppMetrics],
+        },
       ],
     };
   }

@@ -11,8 +11,8 @@ import { INSTANCE_PORT_STEP, waitForSenderGroups } from '../instances';
 import { audienceSize } from '../measurements';
 import { BenchAbort, ensurePortsFree, sleep } from '../processes';
 import { MIX, normalAlertBins, resetBenchDatabase, seedMembers } from '../seeding';
-import { CHAOS_PORTS, ChaosSystem } from './chaos-system';
-import { ScenarioOutcome, acceptRateRecoveryMs, firstRowMs, measureOutcome, secondsSince, until, waitUntilFinal } from './outcome';
+import { CHAOS_PORTS, ChaosSystem, RECONCILE_SETTINGS } from './chaos-system';
+import { ScenarioOutcome, acceptRateRecoveryMs, firstRowMs, measureOutcome, reconciliationsOpen, secondsSince, until, waitUntilFinal } from './outcome';
 import { OwnKafka, OwnPostgres, OwnRedis } from './own-servers';
 import { Fault, SCENARIOS, Scenario, ScenarioContext } from './scenarios';
 
@@ -210,6 +210,18 @@ async function runScenario(scenario: Scenario, args: ChaosArgs, servers: { postg
       1000,
     );
     if (!settled) notes.push('callbacks still pending or the tracker still behind 180 s after the last delivery was final');
+    if (RECONCILE_SETTINGS.RECONCILE_LOOKUPS_PER_SECOND !== '0') {
+      // What the callbacks left open, the tracker's reconciliation looks up (ADR 0039): wait until
+      // it has nothing left to ask and the projection has read what it reported.
+      const reconciled = await until(
+        async () =>
+          (await reconciliationsOpen(pool, fault.alertId)) === 0 &&
+          (await withKafkaAdmin(kafka.brokers, (a) => fetchConsumerLag(a, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents), 'bin-alert-chaos-probe')) === 0,
+        600_000,
+        1000,
+      );
+      if (!reconciled) notes.push(`${await reconciliationsOpen(pool, fault.alertId)} SMS and calls still open to the reconciliation 600 s after the callbacks settled`);
+    }
     await sleep(1000);
     const recovery =
       fault.recovery.kind === 'accept-rate'

@@ -36,6 +36,15 @@ export interface AppRestart {
  * The whole system as processes from dist, each app started again when it dies (as Kubernetes
  * or systemd would), and a record of every such restart: a scenario reports them.
  */
+/** The tracker's reconciliation in a scenario (RECONCILE_LOOKUPS_PER_SECOND=0 runs without it, as before ADR 0039). */
+export const RECONCILE_SETTINGS = {
+  RECONCILE_AFTER_SECONDS: process.env.RECONCILE_AFTER_SECONDS ?? '30',
+  RECONCILE_LOOKUPS_PER_SECOND: process.env.RECONCILE_LOOKUPS_PER_SECOND ?? '50',
+  RECONCILE_RETRY_SECONDS: process.env.RECONCILE_RETRY_SECONDS ?? '10',
+  RECONCILE_MAX_RETRY_SECONDS: process.env.RECONCILE_MAX_RETRY_SECONDS ?? '60',
+  RECONCILE_POLL_MS: process.env.RECONCILE_POLL_MS ?? '2000',
+};
+
 export class ChaosSystem {
   readonly env: NodeJS.ProcessEnv;
   private readonly apps = new Map<string, RunningApp>();
@@ -79,6 +88,9 @@ export class ChaosSystem {
       // that a scenario measures the take-over rather than the defaults' waiting.
       DISPATCH_LEASE_MS: process.env.DISPATCH_LEASE_MS ?? '20000',
       KAFKA_SESSION_TIMEOUT_MS: process.env.KAFKA_SESSION_TIMEOUT_MS ?? '10000',
+      // The reconciliation of lost callbacks (ADR 0039) within a scenario's minutes: a delivery
+      // still not final 30 s after its last change is looked up, waits from 10 s to a minute.
+      ...RECONCILE_SETTINGS,
     });
     this.env = env;
   }

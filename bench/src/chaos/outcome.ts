@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { CHANNELS, Channel } from '@bin-alert/domain';
+import { CHANNELS, Channel, RECONCILABLE_STATUSES, RECONCILED_CHANNELS } from '@bin-alert/domain';
 import { sleep } from '../processes';
 
 /**
@@ -19,6 +19,11 @@ export interface ScenarioOutcome {
     unrecorded: number;
     /** Deliveries still in a progress status (sending, accepted, sent, deferred, answered) or planned without a reason. */
     not_final: number;
+    /**
+     * SMS and calls the tracker's reconciliation looked up (ADR 0039), by how it ended
+     * (reported_final, or why it gave up; `open` while it still asks): the deliveries whose callbacks were lost.
+     */
+    reconciliation: Record<string, number>;
     /** Deliveries that ended failed: the seeded members have no number a provider refuses, so each is the fault's doing. */
     failed: number;
     audience: number;
@@ -151,6 +156,17 @@ export async function acceptRateRecoveryMs(pool: Pool, alertId: string, faultSta
   return null;
 }
 
+/** SMS and calls the reconciliation still has to look up or report (ADR 0039): not final, and not given up on. */
+export async function reconciliationsOpen(pool: Pool, alertId: string): Promise<number> {
+  const { rows } = await pool.query(
+    `SELECT count(*)::int AS n FROM deliveries
+      WHERE alert_id = $1 AND channel = ANY($2::text[]) AND status = ANY($3::text[]) AND provider_id IS NOT NULL
+        AND (reconcile_outcome IS NULL OR reconcile_outcome = 'reported_final')`,
+    [alertId, RECONCILED_CHANNELS, RECONCILABLE_STATUSES],
+  );
+  return rows[0].n;
+}
+
 /** Milliseconds from `from` to the alert's first delivery row (the outbox published and the alert was planned). */
 export async function firstRowMs(pool: Pool, alertId: string, from: number): Promise<number | null> {
   const { rows } = await pool.query(`SELECT extract(epoch FROM min(created_at)) * 1000 AS first FROM deliveries WHERE alert_id = $1`, [alertId]);
@@ -196,6 +212,12 @@ export async function measureOutcome(pool: Pool, alertId: string, audience: numb
     parkedInDoubt[r.channel as Channel] = r.parked;
   }
 
+  const { rows: reconciledRows } = await pool.query(
+    `SELECT COALESCE(reconcile_outcome, 'open') AS outcome, count(*)::int AS n FROM deliveries WHERE alert_id = $1 AND reconcile_checks > 0 GROUP BY 1`,
+    [alertId],
+  );
+  const reconciliation = Object.fromEntries(reconciledRows.map((r) => [r.outcome as string, r.n as number]));
+
   const simulator = {} as Record<Channel, SimChannelStats>;
   let simMissing = 0;
   let unrecorded = 0;
@@ -222,6 +244,7 @@ export async function measureOutcome(pool: Pool, alertId: string, audience: numb
       missing: { at_simulator: simMissing, in_postgresql: pgMissing },
       unrecorded,
       not_final: notFinal,
+      reconciliation,
       failed,
       audience,
       simulator,

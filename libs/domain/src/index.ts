@@ -13,6 +13,7 @@ export * from './retry/provider-failure';
 export * from './retry/retry-policy';
 export * from './delivery/member-partition';
 export * from './delivery/delivery-state';
+export * from './delivery/reconciliation';
 export * from './delivery/send-hold';
 export * from './contact/sms-opt-out';
 export * from './access/principal';

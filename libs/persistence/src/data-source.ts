@@ -17,6 +17,7 @@ import { VoiceCodeNotices1765300000000 } from './migrations/1765300000000-voice-
 import { Retention1765400000000 } from './migrations/1765400000000-retention';
 import { ChannelFallback1765500000000 } from './migrations/1765500000000-channel-fallback';
 import { DeliveryRoute1765510000000 } from './migrations/1765510000000-delivery-route';
+import { DeliveryReconciliation1765520000000 } from './migrations/1765520000000-delivery-reconciliation';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   Retention1765400000000,
   ChannelFallback1765500000000,
   DeliveryRoute1765510000000,
+  DeliveryReconciliation1765520000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -20,6 +20,7 @@ export * from './repositories/report.repository';
 export * from './repositories/alert-overview.repository';
 export * from './repositories/retention.repository';
 export * from './repositories/channel-fallback.repository';
+export * from './repositories/delivery-reconciliation.repository';
 export * from './seed/seed-demo-members';
 export * from './seed/fictitious-names';
 export * from './embedded/embedded-postgres';

@@ -19,6 +19,7 @@ import { ReportRepository } from './repositories/report.repository';
 import { AlertOverviewRepository } from './repositories/alert-overview.repository';
 import { RetentionRepository } from './repositories/retention.repository';
 import { ChannelFallbackRepository } from './repositories/channel-fallback.repository';
+import { DeliveryReconciliationRepository } from './repositories/delivery-reconciliation.repository';
 
 const REPOSITORIES = [
   AlertRepository,
@@ -39,6 +40,7 @@ const REPOSITORIES = [
   AlertOverviewRepository,
   RetentionRepository,
   ChannelFallbackRepository,
+  DeliveryReconciliationRepository,
 ];
 
 @Injectable()

@@ -5,6 +5,7 @@ export * from './twilio/twilio-client.factory';
 export * from './twilio/redirecting-request-client';
 export * from './twilio/twilio-failure';
 export * from './twilio/twilio-sms.sender';
+export * from './twilio/twilio-status-lookup';
 export * from './twilio/twilio-voice.caller';
 export * from './twilio/voice-twiml';
 export * from './sendgrid/sendgrid-failure';

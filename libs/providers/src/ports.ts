@@ -1,3 +1,5 @@
+import type { ProviderAnswer } from '@bin-alert/domain';
+
 /**
  * What the dispatchers need from a provider, in the domain's words. Adapters translate to one
  * provider's SDK; the dispatchers never see an SDK type.
@@ -84,4 +86,20 @@ export interface EmailSender {
    * custom_args { delivery_id } so that each event webhook names its delivery.
    */
   sendBatch(batch: EmailBatch): Promise<ProviderAcceptance>;
+}
+
+/** A message or call a provider took, as its delivery records it. */
+export interface SentDelivery {
+  channel: 'sms' | 'voice';
+  providerId: string;
+  /** The SMS route (account) that took it; null: the primary. */
+  route: string | null;
+}
+
+/**
+ * Asks the provider where a message or call it took stands now, for a delivery whose status
+ * callbacks never arrived (ADR 0039). Never throws: a failed lookup is a `no_answer`.
+ */
+export interface DeliveryStatusLookup {
+  lookUp(sent: SentDelivery): Promise<ProviderAnswer>;
 }

@@ -271,6 +271,22 @@ export const configSchema = z.object({
   WEBHOOK_MAX_AGE_SECONDS: positiveInt.default(600),
   /** How long the tracker remembers a callback to drop the provider's repeats of it. */
   WEBHOOK_DEDUPE_TTL_SECONDS: positiveInt.default(86_400),
+  /**
+   * The tracker's reconciliation (ADR 0039): an SMS or call the provider took that is still not
+   * final this long after its last change is looked up at Twilio, its answer reported as a
+   * callback would be. Twilio gives a callback up after about 15 s: far longer than that.
+   */
+  RECONCILE_AFTER_SECONDS: positiveInt.min(30).max(86_400).default(300),
+  /** Lookups per second per tracker instance, at most (Twilio's API limits are per account; 0 turns it off). */
+  RECONCILE_LOOKUPS_PER_SECOND: z.coerce.number().int().min(0).max(100).default(5),
+  /** Wait before asking again about a message still on its way (or a lookup unanswered), doubled each time… */
+  RECONCILE_RETRY_SECONDS: positiveInt.max(86_400).default(120),
+  /** …up to this… */
+  RECONCILE_MAX_RETRY_SECONDS: positiveInt.max(86_400).default(3_600),
+  /** …and at most this many lookups of one delivery, after which it keeps its status with the reason recorded. */
+  RECONCILE_MAX_CHECKS: positiveInt.max(50).default(8),
+  /** How often a tracker looks for deliveries due for a lookup. */
+  RECONCILE_POLL_MS: positiveInt.min(100).default(10_000),
 
   /** Members read and written per page while planning an alert's audience. */
   DISPATCH_PAGE_SIZE: positiveInt.max(10_000).default(1000),
@@ -391,7 +407,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.AUTH_JWKS_URL && !(config.AUTH_OIDC_ISSUER && config.AUTH_OIDC_AUDIENCE)) {
     throw new ConfigError(['AUTH_OIDC_ISSUER and AUTH_OIDC_AUDIENCE: required with AUTH_JWKS_URL (tokens are checked against both)']);
   }
-  const problems = [...publicExposureProblems(config), ...kafkaSettingProblems(config), ...secondSmsRouteProblems(config)];
+  const problems = [...publicExposureProblems(config), ...kafkaSettingProblems(config), ...secondSmsRouteProblems(config), ...reconciliationProblems(config)];
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -486,4 +502,10 @@ export function oidcSettingsFrom(config: AppConfig): OidcSettings | undefined {
     audience: config.AUTH_OIDC_AUDIENCE,
     claims: { role: config.AUTH_OIDC_ROLE_CLAIM, zone: config.AUTH_OIDC_ZONE_CLAIM, bins: config.AUTH_OIDC_BINS_CLAIM },
   };
+}
+
+/** The reconciliation's waits must grow, not shrink (ADR 0039). */
+function reconciliationProblems(config: AppConfig): string[] {
+  if (config.RECONCILE_MAX_RETRY_SECONDS >= config.RECONCILE_RETRY_SECONDS) return [];
+  return [`RECONCILE_MAX_RETRY_SECONDS: ${config.RECONCILE_MAX_RETRY_SECONDS} is below RECONCILE_RETRY_SECONDS (${config.RECONCILE_RETRY_SECONDS}); the waits double up to it`];
 }

@@ -52,6 +52,16 @@ export class AppMetrics {
     'channel',
     'status',
   ]);
+  readonly reconciliationLookups = this.counter(
+    'bin_reconciliation_lookups_total',
+    'Deliveries looked up at the provider because their callbacks were lost (ADR 0039), per channel and result: reported (a status moved it on), unchanged, unknown (the provider does not know the id), no_answer',
+    ['channel', 'result'],
+  );
+  readonly reconciliationsEnded = this.counter(
+    'bin_reconciliations_ended_total',
+    'Reconciliations that ended, per channel and how: reported_final, or why they gave up (unknown_at_provider, provider_unreachable, still_pending_at_provider)',
+    ['channel', 'outcome'],
+  );
   readonly deliveriesAcknowledged = this.counter('bin_deliveries_acknowledged_total', 'Voice deliveries acknowledged by the member (pressed 1)', ['channel']);
   readonly messageRetries = this.counter('bin_message_retries_total', 'Kafka records whose handler failed and will be retried, per topic and consumer group', ['topic', 'group']);
   readonly deadLetters = this.counter('bin_dead_letters_total', 'Kafka records sent to the dead letters, per source topic and consumer group', ['topic', 'group']);
