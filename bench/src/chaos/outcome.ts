@@ -21,7 +21,8 @@ export interface ScenarioOutcome {
     not_final: number;
     /**
      * SMS and calls the tracker's reconciliation looked up (ADR 0039), by how it ended
-     * (reported_final, or why it gave up; `open` while it still asks): the deliveries whose callbacks were lost.
+     * (reported_final, or why it gave up; `final_by_a_later_callback` when Twilio still had it on
+     * its way at a lookup and a callback ended it after; `open` while it still asks).
      */
     reconciliation: Record<string, number>;
     /** Deliveries that ended failed: the seeded members have no number a provider refuses, so each is the fault's doing. */
@@ -213,8 +214,9 @@ export async function measureOutcome(pool: Pool, alertId: string, audience: numb
   }
 
   const { rows: reconciledRows } = await pool.query(
-    `SELECT COALESCE(reconcile_outcome, 'open') AS outcome, count(*)::int AS n FROM deliveries WHERE alert_id = $1 AND reconcile_checks > 0 GROUP BY 1`,
-    [alertId],
+    `SELECT COALESCE(reconcile_outcome, CASE WHEN status = ANY($2::text[]) THEN 'open' ELSE 'final_by_a_later_callback' END) AS outcome, count(*)::int AS n
+       FROM deliveries WHERE alert_id = $1 AND reconcile_checks > 0 GROUP BY 1`,
+    [alertId, RECONCILABLE_STATUSES],
   );
   const reconciliation = Object.fromEntries(reconciledRows.map((r) => [r.outcome as string, r.n as number]));
 
