@@ -275,10 +275,20 @@ describe('tracker', () => {
     const unsigned = await twilioPost(`/webhooks/twilio/message-status?deliveryId=${s.delivery.sms}`, params, null);
 
     expect(forged.status).toBe(403);
-    expect(JSON.parse(forged.body)).toMatchObject({ statusCode: 403, code: 'callback.signature_refused', message: 'The webhook signature is not valid.', correlationId: expect.any(String) });
+    expect(JSON.parse(forged.body)).toMatchObject({
+      statusCode: 403,
+      code: 'callback.signature_refused',
+      message: 'The webhook signature is not valid.',
+      correlationId: expect.any(String),
+    });
     expect(other.status).toBe(403);
     expect(unsigned.status).toBe(400);
-    expect(JSON.parse(unsigned.body)).toMatchObject({ statusCode: 400, code: 'callback.signature_missing', message: 'The webhook signature header is missing.', correlationId: expect.any(String) });
+    expect(JSON.parse(unsigned.body)).toMatchObject({
+      statusCode: 400,
+      code: 'callback.signature_missing',
+      message: 'The webhook signature header is missing.',
+      correlationId: expect.any(String),
+    });
     await projectionCaughtUp();
     expect(await row(s.delivery.sms)).toMatchObject({ status: 'accepted', provider_status: null });
     const after = await stats();
