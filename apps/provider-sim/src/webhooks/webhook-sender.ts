@@ -1,12 +1,11 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Agent as HttpAgent, ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { SimConfigStore } from '../config/sim-config.store';
 import { SimStats } from '../stats/sim-stats';
 import { Cancelled, SimScheduler, TaskToken } from '../timing/sim-scheduler';
 import { performance } from 'node:perf_hooks';
 import { RetryPolicy, failureClassOf } from './callback-retry';
-import { OutboundWebhook, WebhookAttempt, WebhookReply } from './outbound-webhook';
+import { OutboundWebhook, WebhookAttempt } from './outbound-webhook';
+import { WebhookConnections } from './webhook-connections';
 
 /** A receiver that never answers must not hold a callback lane forever (Twilio's own is shorter: `rt`). */
 export const ATTEMPT_TIMEOUT_MS = 10_000;
@@ -32,28 +31,21 @@ const CONNECTIONS_PER_ORIGIN = 256;
  * simulator must survive any receiver.
  *
  * Each webhook is its own request, as with the real providers, but over kept-alive connections
- * (node:http with a keep-alive agent rather than fetch, whose per-request streams, abort
- * signals and timers cost more than the rest of a callback together).
+ * (WebhookConnections: neither fetch nor node:http's client, whose per-request streams, events
+ * and timers cost more than the rest of a callback together).
  */
 @Injectable()
 export class WebhookSender implements OnApplicationShutdown {
   private readonly logger = new Logger('WebhookSender');
-  private readonly agents = {
-    'http:': new HttpAgent({ keepAlive: true, maxSockets: CONNECTIONS_PER_ORIGIN, timeout: IDLE_CONNECTION_MS }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets: CONNECTIONS_PER_ORIGIN, timeout: IDLE_CONNECTION_MS }),
-  };
-  private readonly inFlight = new Set<ClientRequest>();
+  private readonly connections = new WebhookConnections({ perOrigin: CONNECTIONS_PER_ORIGIN, idleMs: IDLE_CONNECTION_MS });
 
   constructor(
     private readonly scheduler: SimScheduler,
     private readonly config: SimConfigStore,
     private readonly stats: SimStats,
   ) {
-    // A reset aborts what is on the wire too, as the shared AbortSignal of fetch did.
-    scheduler.onCancel(() => {
-      for (const request of this.inFlight) request.destroy(new Cancelled());
-      this.inFlight.clear();
-    });
+    // A reset aborts what is on the wire too.
+    scheduler.onCancel(() => this.connections.abortAll('Cancelled'));
   }
 
   /**
@@ -90,8 +82,7 @@ export class WebhookSender implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.agents['http:'].destroy();
-    this.agents['https:'].destroy();
+    this.connections.destroy();
   }
 
   private async retry(webhook: OutboundWebhook, token: TaskToken, policy: RetryPolicy, startedAt: number, firstDelay: number): Promise<void> {
@@ -117,57 +108,12 @@ export class WebhookSender implements OnApplicationShutdown {
   private async attempt(webhook: OutboundWebhook, token: TaskToken): Promise<WebhookAttempt> {
     if (this.scheduler.isCancelled(token)) throw new Cancelled();
     const timeoutMs = webhook.retry?.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
-    let outcome = await this.post(webhook, false, timeoutMs);
+    let outcome = await this.connections.post(webhook.url, webhook.headers, webhook.body, timeoutMs, false);
     // A kept-alive connection the receiver closed just as it was reused: the request never
     // reached it, so it goes once more on a fresh connection (node's documented pattern).
-    if (outcome.staleConnection) outcome = await this.post(webhook, true, timeoutMs);
+    if (outcome.staleConnection) outcome = await this.connections.post(webhook.url, webhook.headers, webhook.body, timeoutMs, true);
     if (this.scheduler.isCancelled(token)) throw new Cancelled();
     return outcome.attempt;
-  }
-
-  private post(webhook: OutboundWebhook, freshConnection: boolean, timeoutMs: number): Promise<{ attempt: WebhookAttempt; staleConnection?: boolean }> {
-    return new Promise((resolve) => {
-      let request: ClientRequest;
-      try {
-        const url = new URL(webhook.url);
-        const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-        const agent = url.protocol === 'https:' ? this.agents['https:'] : this.agents['http:'];
-        request = send(url, {
-          method: 'POST',
-          headers: { ...webhook.headers, 'Content-Length': Buffer.byteLength(webhook.body) },
-          // A retried stale request gets a connection of its own.
-          agent: freshConnection ? false : agent,
-        });
-      } catch (error: unknown) {
-        resolve({ attempt: { error: error instanceof Error ? error.name : 'invalid url' } });
-        return;
-      }
-      this.inFlight.add(request);
-      let settled = false;
-      // A response may fail after it began: whichever comes first decides.
-      const done = (result: { attempt: WebhookAttempt; staleConnection?: boolean }): void => {
-        if (settled) return;
-        settled = true;
-        this.inFlight.delete(request);
-        resolve(result);
-      };
-      request.setTimeout(timeoutMs, () => request.destroy(new AttemptTimeout()));
-      request.on('response', (response: IncomingMessage) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => {
-          const reply: WebhookReply = { status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? null, body };
-          done({ attempt: { reply } });
-        });
-        response.on('error', (error: Error) => done({ attempt: { error: transportErrorOf(error) } }));
-      });
-      request.on('error', (error: Error) => {
-        const stale = request.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
-        done({ attempt: { error: transportErrorOf(error) }, staleConnection: stale && !freshConnection });
-      });
-      request.end(webhook.body);
-    });
   }
 
   private giveUp(webhook: OutboundWebhook, last: WebhookAttempt, attempts: number, why?: string): void {
@@ -182,16 +128,6 @@ export class WebhookSender implements OnApplicationShutdown {
       error: last.error,
     });
   }
-}
-
-class AttemptTimeout extends Error {
-  override readonly name = 'TimeoutError';
-}
-
-function transportErrorOf(error: Error): string {
-  if (error instanceof AttemptTimeout) return 'timeout';
-  const code = (error as NodeJS.ErrnoException).code;
-  return typeof code === 'string' ? code : error.name;
 }
 
 function withoutQuery(url: string): string {
