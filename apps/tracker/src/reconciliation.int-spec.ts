@@ -146,8 +146,8 @@ describe('reconciliation of deliveries whose callbacks were lost', () => {
     // Nothing is due any more: a further round asks nobody.
     expect(await reconcilers[0].reconcileDue()).toBe(0);
 
-    // Twilio's late callbacks afterwards change nothing: `delivered` again is the reconciled
-    // event's duplicate, `sent` comes too late for a final status.
+    // Twilio's late callbacks afterwards change nothing: `delivered` again finds the status
+    // already there, `sent` comes too late for a final status (the projection's monotonic rule).
     const delivered = seeded[1];
     const path = `/webhooks/twilio/message-status?deliveryId=${delivered.delivery.sms}`;
     const token = providerSettingsFrom(config).twilio.authToken;
@@ -161,6 +161,41 @@ describe('reconciliation of deliveries whose callbacks were lost', () => {
     expect((await statuses([delivered.delivery.sms])).get(delivered.delivery.sms)?.status).toBe('delivered');
     expect(await redis.hgetall(liveCountersKey(delivered.alertId, 'sms'))).toEqual(before);
   }, 90_000);
+
+  it('ends a delivery whose real callback came while it was held in doubt and changed nothing then', async () => {
+    const [s] = await seedAcceptedDeliveries(db, 1);
+    const sidOf = await sendWithoutCallbacks([s]);
+    const sid = sidOf.get(s.delivery.sms)!;
+    // The create went unanswered: held in doubt (ADR 0038), and Twilio's final status comes meanwhile (the first member's number is undelivered).
+    await db.query(`UPDATE deliveries SET status = 'planned' WHERE id = $1`, [s.delivery.sms]);
+    const twilio = providerSettingsFrom(config).twilio;
+    const path = `/webhooks/twilio/message-status?deliveryId=${s.delivery.sms}`;
+    const params = { MessageSid: sid, MessageStatus: 'undelivered', ErrorCode: '30003', AccountSid: twilio.accountSid };
+    expect(await postCallbacks(baseUrl, [{ path, params, signature: twilioSignature(twilio.authToken, `${baseUrl}${path}`, params) }], 1)).toEqual(new Map([[200, 1]]));
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the projection reads it and leaves `planned` alone
+    expect((await statuses([s.delivery.sms])).get(s.delivery.sms)?.status).toBe('planned');
+    // The next sender found the message at Twilio and recorded it accepted; no callback is left to come.
+    await db.query(`UPDATE deliveries SET status = 'accepted', updated_at = now() - interval '10 minutes' WHERE id = $1`, [s.delivery.sms]);
+    await waitFor(
+      async () => (await fetch(`${sim.url}/__sim/messages`).then((r) => r.json())) as { messages: Array<{ id?: string; outcome?: string }> },
+      (body) => body.messages.some((m) => m.id === sid && m.outcome !== undefined),
+      { what: 'the SMS final at the simulator' },
+    );
+
+    const reconciler = new DeliveryReconciler(
+      app.get(DeliveryReconciliationRepository),
+      new TwilioStatusLookup(providerSettingsFrom(config)),
+      app.get(StatusEventPublisher),
+      SETTINGS,
+    );
+    expect(await reconciler.reconcileDue()).toBeGreaterThanOrEqual(1);
+    const ended = await waitFor(
+      () => statuses([s.delivery.sms]),
+      (rows) => rows.get(s.delivery.sms)?.status !== 'accepted',
+      { what: 'the reconciled status applied', timeoutMs: 15_000 },
+    );
+    expect(ended.get(s.delivery.sms)).toMatchObject({ status: 'undelivered', reconcile_outcome: 'reported_final' });
+  }, 60_000);
 
   it('marks nothing for a message the provider no longer knows, and says why it stopped', async () => {
     const [s] = await seedAcceptedDeliveries(db, 1);

@@ -25,11 +25,11 @@ const CLAIM_MARGIN_SECONDS = 60;
 
 /**
  * Ends the deliveries whose status callbacks were all lost (a tracker down longer than Twilio
- * retries, a callback given up on a saturated machine): every `pollMs`, it claims the SMS and calls
+ * retries, a callback given up on a saturated machine, or taken while the delivery was held in doubt): every `pollMs`, it claims the SMS and calls
  * that are still not final `afterSeconds` after their last change, asks Twilio for each by its sid
  * (the account of the route that sent it), and reports what Twilio says as the callback would
- * have: same observation, same identity, through the StatusEventPublisher, so dedupe, the
- * projection's monotonic rule and the live counters hold as for any callback. A lookup at most
+ * have: same observation, through the StatusEventPublisher, so dedupe, the projection's
+ * monotonic rule and the live counters hold as for any callback. A lookup at most
  * every 1/lookupsPerSecond seconds per instance, so it never takes much of the account's API
  * allowance from sending. What the answer comes to (report, ask again later, give up) is the
  * domain's decideReconciliation; the claim (libs/persistence) keeps two trackers from asking
@@ -150,11 +150,17 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnApplication
   }
 }
 
-/** The callback the provider would have posted for this status: same identity, so a late real one is its duplicate. */
+/**
+ * The callback the provider would have posted for this status, under an identity of its own: the
+ * real callback of that status may have been taken already and changed nothing (it came while the
+ * delivery was held in doubt, `planned`, ADR 0038), and under the same identity the report would
+ * be dropped as its duplicate. A late real callback afterwards changes nothing by the projection's
+ * monotonic rule, and the live counters count moves, not events.
+ */
 function observationOf(delivery: ReconcilableDelivery, report: Extract<ProviderAnswer, { kind: 'status' }>): CallbackObservation {
   const observation =
     delivery.channel === 'voice'
       ? callStatusObservation(delivery.id, { CallSid: delivery.providerId, CallStatus: report.providerStatus, AnsweredBy: report.answeredBy })
       : messageStatusObservation(delivery.id, { MessageSid: delivery.providerId, MessageStatus: report.providerStatus, ErrorCode: report.errorCode });
-  return { ...observation, occurredAt: observation.occurredAt ?? report.updatedAt };
+  return { ...observation, identity: `${observation.identity}:reconciled`, occurredAt: observation.occurredAt ?? report.updatedAt };
 }
