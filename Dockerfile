@@ -27,7 +27,6 @@ COPY scripts/build-console.js scripts/
 COPY libs libs
 COPY apps apps
 COPY bench bench
-COPY test/support test/support
 RUN npm run -s build \
  && npm prune --omit=dev --no-audit --no-fund --loglevel=error \
  && node -e "require('argon2')"

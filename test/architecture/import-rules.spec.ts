@@ -111,11 +111,14 @@ interface Violation {
   rule: string;
 }
 
+/** The helpers the tests share with the benchmarks (servers' ports, waiting, the test database, seeding): under bench/, which the image builds, so the image needs nothing from test/. */
+const SHARED_SUPPORT = 'bench/src/support/';
+
 /** `apps/<x>` or `libs/<x>` owning a repository path, `test` for the shared test support, null for anything else. */
 function ownerOf(path: string): string | null {
   const [top, name] = path.split('/');
   if ((top === 'apps' || top === 'libs') && name) return `${top}/${name}`;
-  return top === 'test' ? 'test' : null;
+  return top === 'test' || path.startsWith(SHARED_SUPPORT) ? 'test' : null;
 }
 
 /** Every module specifier in a file: `import … from`, `export … from`, side-effect imports, `import()`, `require()`. */
@@ -146,7 +149,7 @@ function checkImport(file: string, specifier: string): Violation[] {
       .join('/');
     const target = ownerOf(path);
     if (target === source) return [];
-    if (target === 'test') return test ? [] : v('only tests import test/');
+    if (target === 'test') return test ? [] : v('only tests import test/ and bench/src/support/');
     if (target === null) return v(`reaches outside apps/ and libs/ (${path})`);
     if (!allowed.includes(target)) return v(`may import ${allowed.join(', ') || 'nothing of ours'}, not ${target} — ${rule.why}`);
     if (target.startsWith('apps/')) {
@@ -207,6 +210,9 @@ describe('import rules: dependencies point one way', () => {
     expect(checkImport('apps/standalone/src/x.ts', '../../intake/src/start-intake')).toEqual([]);
     expect(checkImport('apps/intake/src/x.ts', '../../../test/support/test-config')).toHaveLength(1);
     expect(checkImport('apps/intake/src/x.int-spec.ts', '../../../test/support/test-config')).toEqual([]);
+    expect(checkImport('apps/intake/src/x.ts', '../../../bench/src/support/test-config')).toHaveLength(1);
+    expect(checkImport('apps/intake/src/x.int-spec.ts', '../../../bench/src/support/test-config')).toEqual([]);
+    expect(checkImport('apps/intake/src/x.int-spec.ts', '../../../bench/src/callback-path')).toHaveLength(1);
     expect(checkImport('libs/newlib/src/x.ts', 'zod')).toHaveLength(1);
   });
 });

@@ -7,7 +7,7 @@ import { KafkaMessageBus, withKafkaAdmin } from '@bin-alert/messaging';
 import { NewMember } from '@bin-alert/persistence';
 import { asAalstOperator } from '../support/access-tokens';
 import { RunningStack, startStack } from '../support/running-stack';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLUSTER_SH = path.join(ROOT, 'deploy/local/kafka-cluster.sh');

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readCapAlert } from '@bin-alert/domain';
 import { aMember } from '../support/member.builder';
 import { RunningStack, startStack } from '../support/running-stack';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 import { bearer } from '../support/access-tokens';
 import { startDispatcher } from '@bin-alert/dispatch';
 

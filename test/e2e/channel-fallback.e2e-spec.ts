@@ -7,7 +7,7 @@ import { chooseLanguage, createStaff, openConsoleBrowser, signInAs } from '../su
 import { asAalstOperator } from '../support/access-tokens';
 import { aMember } from '../support/member.builder';
 import { RunningStack, startStack } from '../support/running-stack';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 
 /**
  * The channel fallback of urgent alerts on the real stack (ADR 0032): members whose SMS the

@@ -10,11 +10,11 @@ import { startIntake } from '../../apps/intake/src/start-intake';
 import { startTracker } from '../../apps/tracker/src/start-tracker';
 import { RunningProviderSim, startProviderSim } from '../../apps/provider-sim/src/start-provider-sim';
 import { DISPATCHER_SMS_MAIN, listeningUrl, spawnSmsDispatcher } from '../support/dispatcher-process';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../bench/src/support/free-port';
 import { stableGroupMembers } from '../support/kafka-probe';
 import { resetDatabase, resetKafka, resetRedis } from '../support/reset-infrastructure';
-import { testConfig } from '../support/test-config';
-import { waitFor } from '../support/wait-for';
+import { testConfig } from '../../bench/src/support/test-config';
+import { waitFor } from '../../bench/src/support/wait-for';
 import { asAalstOperator } from '../support/access-tokens';
 
 const MEMBERS = 1500;

@@ -9,12 +9,12 @@ import { MemberRepository, NewMember, openDataSource } from '@bin-alert/persiste
 import { AppConfig } from '@bin-alert/platform';
 import { startIntake } from '../../apps/intake/src/start-intake';
 import { startTracker } from '../../apps/tracker/src/start-tracker';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../bench/src/support/free-port';
 import { RunningProviderSim, startProviderSim } from '../../apps/provider-sim/src/start-provider-sim';
 import { stableGroupMembers } from '../support/kafka-probe';
 import { resetDatabase, resetKafka, resetRedis } from '../support/reset-infrastructure';
-import { testConfig } from '../support/test-config';
-import { waitFor } from '../support/wait-for';
+import { testConfig } from '../../bench/src/support/test-config';
+import { waitFor } from '../../bench/src/support/wait-for';
 import { asAalstOperator } from '../support/access-tokens';
 
 const ROOT = path.join(__dirname, '..', '..');

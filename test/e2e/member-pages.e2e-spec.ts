@@ -9,7 +9,7 @@ import { RunningStack, startStack } from '../support/running-stack';
 import { ConsoleBrowser, openConsoleBrowser } from '../support/console-browser';
 import { expectAccessible } from '../support/accessibility';
 import { asAalstOperator, bearer } from '../support/access-tokens';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 import { aMember } from '../support/member.builder';
 import { openSimulatedDevice } from '../support/simulated-device';
 

@@ -3,7 +3,7 @@ import { LinkSigner, MEMBER_PAGE_PATHS } from '@bin-alert/domain';
 import { memberLinkSecretFrom } from '@bin-alert/platform';
 import { aMember } from '../support/member.builder';
 import { RunningStack, startStack } from '../support/running-stack';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 import { asAalstOperator, bearer } from '../support/access-tokens';
 
 type Message = Record<string, any>;

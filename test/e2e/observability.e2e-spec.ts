@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { startIntake } from '../../apps/intake/src/start-intake';
 import { asAalstOperator } from '../support/access-tokens';
 import { aMember } from '../support/member.builder';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../bench/src/support/free-port';
 import { metricNames, metricValue } from '../support/prometheus-text';
 import { RunningStack, startStack } from '../support/running-stack';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 
 interface LogLine {
   level: string;

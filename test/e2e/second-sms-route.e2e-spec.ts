@@ -9,7 +9,7 @@ import { expectAccessible } from '../support/accessibility';
 import { ConsoleBrowser, openConsoleBrowser } from '../support/console-browser';
 import { aMember } from '../support/member.builder';
 import { RunningStack, startStack } from '../support/running-stack';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildConsole } = require('../../scripts/build-console.js') as { buildConsole(options?: { typecheck?: boolean }): Promise<unknown> };
 

@@ -8,7 +8,7 @@ import { asAalstOperator } from '../support/access-tokens';
 import { aMember } from '../support/member.builder';
 import { letOtlpExporterRunUnderJest } from '../support/otlp-export-under-jest';
 import { RunningStack, startStack } from '../support/running-stack';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 
 /** A span as OTLP/HTTP JSON carries it (ids in hex, kind as OTLP's enum: 2 server, 3 client, 4 producer, 5 consumer). */
 interface ExportedSpan {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { aMember } from '../support/member.builder';
 import { asAalstOperator } from '../support/access-tokens';
 import { RunningStack, startStack } from '../support/running-stack';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 
 /**
  * The tracker is down while the providers post their statuses (docs/reliability.md, findings 4

@@ -5,7 +5,7 @@ import { TOPICS, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contra
 import { aMember } from '../support/member.builder';
 import { consumerLag } from '../support/kafka-probe';
 import { RunningStack, startStack } from '../support/running-stack';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 import { asAalstOperator } from '../support/access-tokens';
 
 /**

@@ -4,7 +4,7 @@ import { DeliveryTrackingRepository } from '@bin-alert/persistence';
 import { asAalstOperator } from '../support/access-tokens';
 import { aMember } from '../support/member.builder';
 import { RunningStack, startStack } from '../support/running-stack';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 
 /**
  * Voice done properly, end to end: members a call did not reach are called again after a delay,

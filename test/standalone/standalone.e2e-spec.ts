@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { MemberRepository, openDataSource } from '@bin-alert/persistence';
 import { asAalstOperator } from '../support/access-tokens';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../bench/src/support/free-port';
 import { residents } from '../support/residents';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 
 const ROOT = path.join(__dirname, '..', '..');
 const ENTRY = path.join(ROOT, 'dist/apps/standalone/src/main.js');

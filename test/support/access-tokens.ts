@@ -1,6 +1,6 @@
 import type { Principal } from '@bin-alert/domain';
 import { accessTokenSettingsFrom, signAccessToken } from '@bin-alert/platform';
-import { testConfig } from './test-config';
+import { testConfig } from '../../bench/src/support/test-config';
 
 /** Authorization header values for the staff of zone Aalst, signed with the test configuration's key. */
 export function bearer(principal: Partial<Principal> = {}): string {

@@ -17,7 +17,7 @@ export default async function globalSetup(): Promise<void> {
 
 async function resetAll(): Promise<void> {
   const { resetDatabase, resetKafka, resetRedis } = require('./reset-infrastructure') as typeof import('./reset-infrastructure');
-  const { TEST_DATABASE_URL, testConfig } = require('./test-config') as typeof import('./test-config');
+  const { TEST_DATABASE_URL, testConfig } = require('../../bench/src/support/test-config') as typeof import('../../bench/src/support/test-config');
   const config = testConfig();
   const started = Date.now();
   await resetDatabase(TEST_DATABASE_URL);

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@bin-alert/platform';
 import { openDataSource } from '@bin-alert/persistence';
 import { startIntake } from '../../apps/intake/src/start-intake';
-import { testConfig } from './test-config';
+import { testConfig } from '../../bench/src/support/test-config';
 
 /** Intake on a free loopback port, with a connection of the test's own to its database. */
 export interface IntakeUnderTest {

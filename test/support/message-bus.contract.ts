@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { allTopics, TOPICS } from '@bin-alert/contracts';
 import type { MessageBusDriver, RunningConsumer } from '@bin-alert/messaging';
 import { inTraceContext, startTracing, traceContextFrom, traceHeaders } from '@bin-alert/platform';
-import { waitFor } from './wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 
 /** What the contract needs of a driver besides MessageBus: a raw producer, the dead letters, lag and group state. */
 export interface BusUnderTest {

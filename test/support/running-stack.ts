@@ -8,9 +8,9 @@ import { Channel } from '@bin-alert/domain';
 import { MemberRepository, openDataSource } from '@bin-alert/persistence';
 import { AppConfig } from '@bin-alert/platform';
 import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
-import { freePort } from './free-port';
+import { freePort } from '../../bench/src/support/free-port';
 import { resetDatabase, resetKafka, resetRedis } from './reset-infrastructure';
-import { testConfig } from './test-config';
+import { testConfig } from '../../bench/src/support/test-config';
 import { TestClock } from './test-clock';
 
 export interface RunningStack {

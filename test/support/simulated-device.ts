@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { waitFor } from './wait-for';
+import { waitFor } from '../../bench/src/support/wait-for';
 
 /**
  * The simulator's phones page, narrowed to one inbox or phone as a person would, by typing its

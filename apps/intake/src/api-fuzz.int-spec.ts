@@ -9,7 +9,7 @@ import { bearer } from '../../../test/support/access-tokens';
 import { IntakeUnderTest, startIntakeUnderTest } from '../../../test/support/intake-under-test';
 import { FuzzRequest, Hints, Operation, describeRequest, operationsOf, requestFor } from '../../../test/support/openapi-fuzz';
 import { resetDatabase } from '../../../test/support/reset-infrastructure';
-import { TEST_DATABASE_URL, testConfig } from '../../../test/support/test-config';
+import { TEST_DATABASE_URL, testConfig } from '../../../bench/src/support/test-config';
 import { writtenRowCounts } from '../../../test/support/written-row-counts';
 
 /**

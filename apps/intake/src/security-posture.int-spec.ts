@@ -6,7 +6,7 @@ import { StaffAccountRepository } from '@bin-alert/persistence';
 import { hashPassword, opsUrlOf } from '@bin-alert/platform';
 import { IntakeUnderTest, startIntakeUnderTest } from '../../../test/support/intake-under-test';
 import { resetRedis } from '../../../test/support/reset-infrastructure';
-import { testConfig } from '../../../test/support/test-config';
+import { testConfig } from '../../../bench/src/support/test-config';
 import { writtenRowCounts } from '../../../test/support/written-row-counts';
 
 /**

@@ -8,11 +8,12 @@ import { AppConfig } from '@bin-alert/platform';
 import { SentDelivery, TwilioSmsSender, TwilioStatusLookup, TwilioVoiceCaller, providerSettingsFrom } from '@bin-alert/providers';
 import { DeliveryReconciler, ReconciliationSettings, StatusEventPublisher, liveCountersKey } from '@bin-alert/tracking';
 import { RunningProviderSim, startProviderSim } from '../../provider-sim/src/start-provider-sim';
-import { freePort } from '../../../test/support/free-port';
+import { freePort } from '../../../bench/src/support/free-port';
 import { resetDatabase } from '../../../test/support/reset-infrastructure';
-import { TrackedMember, postCallbacks, seedAcceptedDeliveries, twilioSignature } from '../../../test/support/tracked-deliveries';
-import { TEST_DATABASE_URL, testConfig } from '../../../test/support/test-config';
-import { waitFor } from '../../../test/support/wait-for';
+import { TrackedMember, seedAcceptedDeliveries } from '../../../bench/src/support/accepted-deliveries';
+import { postCallbacks, twilioSignature } from '../../../test/support/tracked-deliveries';
+import { TEST_DATABASE_URL, testConfig } from '../../../bench/src/support/test-config';
+import { waitFor } from '../../../bench/src/support/wait-for';
 import { startTracker } from './start-tracker';
 
 /** A database of its own: the sweep looks at every delivery, and other suites leave theirs accepted. */

@@ -7,10 +7,11 @@ import { TOPICS, TRACKER_PROJECTION_GROUP } from '@bin-alert/contracts';
 import { consumerLag } from '@bin-alert/messaging';
 import { openDataSource } from '@bin-alert/persistence';
 import { providerSettingsFrom } from '@bin-alert/providers';
-import { freePort } from '../../../test/support/free-port';
-import { postCallbacks, seedAcceptedDeliveries, signedSmsStatusCallbacks } from '../../../test/support/tracked-deliveries';
-import { TEST_DATABASE_URL, testConfig } from '../../../test/support/test-config';
-import { waitFor } from '../../../test/support/wait-for';
+import { freePort } from '../../../bench/src/support/free-port';
+import { seedAcceptedDeliveries } from '../../../bench/src/support/accepted-deliveries';
+import { postCallbacks, signedSmsStatusCallbacks } from '../../../test/support/tracked-deliveries';
+import { TEST_DATABASE_URL, testConfig } from '../../../bench/src/support/test-config';
+import { waitFor } from '../../../bench/src/support/wait-for';
 
 /**
  * A measurement, not a test: the tracker's own CPU per status callback, the tracker running as a

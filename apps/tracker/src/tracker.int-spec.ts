@@ -25,8 +25,8 @@ import {
 import { RunningProviderSim, startProviderSim } from '../../provider-sim/src/start-provider-sim';
 import { consumerLag } from '../../../test/support/kafka-probe';
 import { aMember } from '../../../test/support/member.builder';
-import { testConfig } from '../../../test/support/test-config';
-import { waitFor } from '../../../test/support/wait-for';
+import { testConfig } from '../../../bench/src/support/test-config';
+import { waitFor } from '../../../bench/src/support/wait-for';
 import { liveCountersKey, WEBHOOK_STATS_KEY } from '@bin-alert/tracking';
 import { startTracker } from './start-tracker';
 

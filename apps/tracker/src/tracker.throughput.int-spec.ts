@@ -5,10 +5,11 @@ import { DeliveryStatusEventV1, TOPICS, TRACKER_PROJECTION_GROUP, deliveryEventI
 import { KafkaMessageBus, OutgoingMessage, consumerLag } from '@bin-alert/messaging';
 import { openDataSource } from '@bin-alert/persistence';
 import { providerSettingsFrom } from '@bin-alert/providers';
-import { freePort } from '../../../test/support/free-port';
-import { postCallbacks, seedAcceptedDeliveries, signedSmsStatusCallbacks } from '../../../test/support/tracked-deliveries';
-import { testConfig } from '../../../test/support/test-config';
-import { waitFor } from '../../../test/support/wait-for';
+import { freePort } from '../../../bench/src/support/free-port';
+import { seedAcceptedDeliveries } from '../../../bench/src/support/accepted-deliveries';
+import { postCallbacks, signedSmsStatusCallbacks } from '../../../test/support/tracked-deliveries';
+import { testConfig } from '../../../bench/src/support/test-config';
+import { waitFor } from '../../../bench/src/support/wait-for';
 import { startTracker } from './start-tracker';
 
 /**

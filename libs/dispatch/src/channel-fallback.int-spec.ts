@@ -7,7 +7,7 @@ import type { OutboxRelay } from '@bin-alert/messaging';
 import { AlertRepository, ChannelFallbackRepository, DeliveryRepository, MemberRepository, OutboxRepository, openDataSource } from '@bin-alert/persistence';
 import { aMember } from '../../../test/support/member.builder';
 import { AppMetrics } from '@bin-alert/platform';
-import { testConfig } from '../../../test/support/test-config';
+import { testConfig } from '../../../bench/src/support/test-config';
 import { ChannelFallbackSweeper } from './channel-fallback.sweeper';
 import { dispatchSettingsFrom } from './dispatcher.module';
 

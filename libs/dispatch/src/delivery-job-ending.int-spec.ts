@@ -6,7 +6,7 @@ import { AlertRepository, DeliveryRepository, PlanningRepository, openDataSource
 import type { HandlerContext } from '@bin-alert/messaging';
 import { deliveryStatuses, plannedAlert as plannedSmsAlert } from '../../../test/support/planned-alert';
 import { RecordingChannelSender } from '../../../test/support/recording-channel-sender';
-import { testConfig } from '../../../test/support/test-config';
+import { testConfig } from '../../../bench/src/support/test-config';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { dispatchSettingsFrom } from './dispatcher.module';
 

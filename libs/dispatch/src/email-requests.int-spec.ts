@@ -6,7 +6,7 @@ import type { HandlerContext } from '@bin-alert/messaging';
 import { DeliveryRepository, PlanningRepository, openDataSource } from '@bin-alert/persistence';
 import type { EmailBatch } from '@bin-alert/providers';
 import { deliveryStatuses, plannedAlert } from '../../../test/support/planned-alert';
-import { testConfig } from '../../../test/support/test-config';
+import { testConfig } from '../../../bench/src/support/test-config';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { dispatchSettingsFrom } from './dispatcher.module';
 import { EmailChannelSender, SENDGRID_MAX_RECIPIENTS } from './email-channel.sender';

@@ -6,13 +6,13 @@ import { MemberRepository, openDataSource } from '@bin-alert/persistence';
 import { AppConfig } from '@bin-alert/platform';
 import { startIntake } from '../../../apps/intake/src/start-intake';
 import { startTracker } from '../../../apps/tracker/src/start-tracker';
-import { freePort } from '../../../test/support/free-port';
+import { freePort } from '../../../bench/src/support/free-port';
 import { RunningProviderSim, startProviderSim } from '../../../apps/provider-sim/src/start-provider-sim';
 import { consumerLag, stableGroupMembers } from '../../../test/support/kafka-probe';
 import { resetDatabase, resetKafka, resetRedis } from '../../../test/support/reset-infrastructure';
 import { residents } from '../../../test/support/residents';
-import { testConfig } from '../../../test/support/test-config';
-import { waitFor } from '../../../test/support/wait-for';
+import { testConfig } from '../../../bench/src/support/test-config';
+import { waitFor } from '../../../bench/src/support/wait-for';
 import { asAalstOperator } from '../../../test/support/access-tokens';
 import { startDispatcher } from './start-dispatcher';
 

@@ -22,7 +22,7 @@ import {
   everyRecipientCase,
   membershipsOf,
 } from '../../domain/src/audience/recipient-cases';
-import { testConfig } from '../../../test/support/test-config';
+import { testConfig } from '../../../bench/src/support/test-config';
 
 /**
  * The recipient rule is libs/domain's; planning evaluates it in SQL. This runs the domain's case

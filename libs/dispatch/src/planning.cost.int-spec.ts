@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { AALST_BINS, AlertRepository, PlanningRepository, ReferenceDataRepository, migrate, openDataSource } from '@bin-alert/persistence';
 import { issuedAlert } from '../../../test/support/planned-alert';
-import { testConfig } from '../../../test/support/test-config';
+import { testConfig } from '../../../bench/src/support/test-config';
 import { AlertExpander } from './alert-expander';
 import { dispatchSettingsFrom } from './dispatcher.module';
 

@@ -16,7 +16,7 @@ import {
 } from '@bin-alert/persistence';
 import { RecordingChannelSender } from '../../../test/support/recording-channel-sender';
 import { issuedAlert } from '../../../test/support/planned-alert';
-import { testConfig } from '../../../test/support/test-config';
+import { testConfig } from '../../../bench/src/support/test-config';
 import { AlertExpander } from './alert-expander';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { DispatchSettings } from './dispatch-settings';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Stores, createRedis, redisStores } from '@bin-alert/platform';
-import { testConfig } from '../../../test/support/test-config';
+import { testConfig } from '../../../bench/src/support/test-config';
 import { ProviderRateLimiter } from './provider-rate-limiter';
 
 /** The shared token bucket on the real Redis: what every instance of every dispatcher draws from. */

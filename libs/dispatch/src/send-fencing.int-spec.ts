@@ -8,7 +8,7 @@ import { DeliveryRepository, PlanningRepository, openDataSource } from '@bin-ale
 import { Stores, createRedis, redisStores } from '@bin-alert/platform';
 import { EmailBatch, ProviderError, SmsMessage, SmsSender, VoiceCall } from '@bin-alert/providers';
 import { deliveryStatuses, plannedAlert as plannedChannelAlert } from '../../../test/support/planned-alert';
-import { testConfig } from '../../../test/support/test-config';
+import { testConfig } from '../../../bench/src/support/test-config';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { dispatchSettingsFrom } from './dispatcher.module';
 import { DispatchSettings } from './dispatch-settings';

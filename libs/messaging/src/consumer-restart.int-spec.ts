@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { z } from 'zod';
-import { testConfig } from '../../../test/support/test-config';
-import { waitFor } from '../../../test/support/wait-for';
+import { testConfig } from '../../../bench/src/support/test-config';
+import { waitFor } from '../../../bench/src/support/wait-for';
 import { KafkaMessageBus } from './kafka-message-bus';
 import { consumersRunning } from './readiness-checks.provider';
 

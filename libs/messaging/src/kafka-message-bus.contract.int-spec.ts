@@ -5,7 +5,7 @@ import { createKafkaClient } from './kafka-client';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
 import { consumerLag, stableGroupMembers } from '../../../test/support/kafka-probe';
 import { messageBusContract } from '../../../test/support/message-bus.contract';
-import { testConfig } from '../../../test/support/test-config';
+import { testConfig } from '../../../bench/src/support/test-config';
 import { KafkaMessageBus } from './kafka-message-bus';
 
 messageBusContract('Kafka', async () => {

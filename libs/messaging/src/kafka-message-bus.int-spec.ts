@@ -5,8 +5,8 @@ import { createKafkaClient } from './kafka-client';
 import { z } from 'zod';
 import { HEADERS, TOPICS } from '@bin-alert/contracts';
 import { AppMetrics, currentCorrelationId, withCorrelationId } from '@bin-alert/platform';
-import { testConfig } from '../../../test/support/test-config';
-import { waitFor } from '../../../test/support/wait-for';
+import { testConfig } from '../../../bench/src/support/test-config';
+import { waitFor } from '../../../bench/src/support/wait-for';
 import { KafkaMessageBus } from './kafka-message-bus';
 
 /** The consumer loop on a real broker: a poison message is dead-lettered and never stalls its partition. */

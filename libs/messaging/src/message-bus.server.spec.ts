@@ -4,7 +4,7 @@ import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservice
 import { z } from 'zod';
 import { allTopics, HEADERS } from '@bin-alert/contracts';
 import { currentCorrelationId } from '@bin-alert/platform';
-import { waitFor } from '../../../test/support/wait-for';
+import { waitFor } from '../../../bench/src/support/wait-for';
 import { InProcessBroker, InProcessMessageBus } from './in-process-message-bus';
 import { IncomingMessage, PermanentMessageError } from './message-bus';
 import { MessageBusContext, connectMessageBusConsumers, consumerGroup } from './message-bus.server';

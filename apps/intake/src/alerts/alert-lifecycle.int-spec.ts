@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { readCapAlert } from '@bin-alert/domain';
 import { openDataSource } from '@bin-alert/persistence';
-import { testConfig } from '../../../../test/support/test-config';
+import { testConfig } from '../../../../bench/src/support/test-config';
 import { bearer } from '../../../../test/support/access-tokens';
 import { startIntake } from '../start-intake';
 

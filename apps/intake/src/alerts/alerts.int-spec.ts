@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '@bin-alert/persistence';
-import { testConfig } from '../../../../test/support/test-config';
+import { testConfig } from '../../../../bench/src/support/test-config';
 import { startIntake } from '../start-intake';
 import { asAalstOperator, bearer } from '../../../../test/support/access-tokens';
 

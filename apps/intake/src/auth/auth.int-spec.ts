@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { generateKeyPair } from 'jose';
 import { StaffAccountRepository, openDataSource } from '@bin-alert/persistence';
 import { hashPassword } from '@bin-alert/platform';
-import { testConfig } from '../../../../test/support/test-config';
+import { testConfig } from '../../../../bench/src/support/test-config';
 import { bearer } from '../../../../test/support/access-tokens';
 import { TestIdentityProvider } from '../../../../test/support/test-identity-provider';
 import { startIntake } from '../start-intake';

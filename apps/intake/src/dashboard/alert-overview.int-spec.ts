@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
-import { testConfig } from '../../../../test/support/test-config';
+import { testConfig } from '../../../../bench/src/support/test-config';
 import { bearer } from '../../../../test/support/access-tokens';
 import { resetDatabase } from '../../../../test/support/reset-infrastructure';
 import { startIntake } from '../start-intake';

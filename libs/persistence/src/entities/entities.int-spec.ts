@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
-import { TEST_DATABASE_URL } from '../../../../test/support/test-config';
+import { TEST_DATABASE_URL } from '../../../../bench/src/support/test-config';
 import { dataSourceOptions } from '../data-source';
 import { ENTITIES } from './index';
 

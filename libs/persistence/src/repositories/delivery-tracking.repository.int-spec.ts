@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CHANNELS, Channel, DELIVERY_STATUSES, TRACKED_DELIVERY_STATUSES, TrackedDeliveryStatus, nextDeliveryStatus } from '@bin-alert/domain';
-import { seedAcceptedDeliveries } from '../../../../test/support/tracked-deliveries';
-import { testConfig } from '../../../../test/support/test-config';
+import { seedAcceptedDeliveries } from '../../../../bench/src/support/accepted-deliveries';
+import { testConfig } from '../../../../bench/src/support/test-config';
 import { openDataSource } from '../data-source';
 import { DeliveryStatusChange, DeliveryTrackingRepository } from './delivery-tracking.repository';
 

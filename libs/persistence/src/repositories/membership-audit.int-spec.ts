@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AUDIT_ACTIONS, AuditEntry } from '@bin-alert/domain';
-import { TEST_DATABASE_URL } from '../../../../test/support/test-config';
+import { TEST_DATABASE_URL } from '../../../../bench/src/support/test-config';
 import { openDataSource } from '../data-source';
 import { MemberRepository } from './member.repository';
 import { MembershipRepository } from './membership.repository';

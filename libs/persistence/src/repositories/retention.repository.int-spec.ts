@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DEFAULT_RETENTION_DAYS, retentionCutoff } from '@bin-alert/domain';
 import { aMember } from '../../../../test/support/member.builder';
-import { TEST_DATABASE_URL } from '../../../../test/support/test-config';
+import { TEST_DATABASE_URL } from '../../../../bench/src/support/test-config';
 import { openDataSource } from '../data-source';
 import { AlertRepository } from './alert.repository';
 import { DeliveryRepository } from './delivery.repository';

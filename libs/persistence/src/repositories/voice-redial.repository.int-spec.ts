@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { CHANNELS, DELIVERY_STATUSES, redialOf } from '@bin-alert/domain';
-import { seedAcceptedDeliveries } from '../../../../test/support/tracked-deliveries';
-import { TEST_DATABASE_URL } from '../../../../test/support/test-config';
+import { seedAcceptedDeliveries } from '../../../../bench/src/support/accepted-deliveries';
+import { TEST_DATABASE_URL } from '../../../../bench/src/support/test-config';
 import { openDataSource } from '../data-source';
 import { OutboxRepository } from './outbox.repository';
 import { RedialledDelivery, VoiceRedialRepository } from './voice-redial.repository';

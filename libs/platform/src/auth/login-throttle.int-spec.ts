@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { createRedis } from '../redis/create-redis';
 import { redisStores } from '../stores/redis-stores';
-import { testConfig } from '../../../../test/support/test-config';
+import { testConfig } from '../../../../bench/src/support/test-config';
 import { LoginThrottle } from './login-throttle';
 
 /** The sign-in limits on the real Redis, as every intake instance shares them. */

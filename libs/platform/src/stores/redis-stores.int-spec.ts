@@ -1,5 +1,5 @@
 import { storesContract } from '../../../../test/support/stores.contract';
-import { testConfig } from '../../../../test/support/test-config';
+import { testConfig } from '../../../../bench/src/support/test-config';
 import { createRedis } from '../redis/create-redis';
 import { redisStores } from './redis-stores';
 
