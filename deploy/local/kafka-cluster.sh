@@ -6,7 +6,8 @@
 # Topics made by the apps on it should use KAFKA_REPLICATION_FACTOR=3 KAFKA_MIN_INSYNC_REPLICAS=2.
 #
 # Usage: deploy/local/kafka-cluster.sh <command>
-#   start            format each node's storage once, start every node not running, wait until all answer
+#   start            format each node's storage once, start every node not running, wait until all answer;
+#                    when that fails, stop the nodes it launched
 #   stop             SIGTERM every node, SIGKILL after KAFKA_STOP_TIMEOUT
 #   status           one line per node (exit 0 when all answer, 3 otherwise)
 #   reset            stop, then delete the cluster's data and logs
@@ -52,7 +53,7 @@ say() { printf '%s %s\n' "$PREFIX" "$*"; }
 die() { printf '%s ERROR: %s\n' "$PREFIX" "$*" >&2; exit 1; }
 now() { date +%s.%N; }
 elapsed() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1f", e - s }'; }
-usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 client_port() { echo $(( BASE_PORT + $1 - 1 )); }
 controller_port() { echo $(( BASE_PORT + 100 + $1 - 1 )); }
@@ -190,6 +191,7 @@ launch_node() {
     -cp "$LIB/*" kafka.Kafka "$(props_of "$i")" </dev/null >>"$log" 2>&1 9>&- &
   local _
   for _ in $(seq 1 50); do [[ -s "$(pidfile_of "$i")" ]] && break; sleep 0.1; done
+  LAUNCHED+=("$i")
   say "started node $i (pid $(tr -dc '0-9' <"$(pidfile_of "$i")"), $HOST:$(client_port "$i"), log ${log#"$ROOT"/})"
 }
 
@@ -236,14 +238,35 @@ with_lock() {
   flock -w 180 9 || die "another kafka-cluster.sh holds $CDIR/.lock"
 }
 
+# The nodes this invocation launched (not those it found running).
+LAUNCHED=()
+
+# On a start that fails half-way (a port taken, a node that exits or never answers): the nodes it
+# launched would otherwise keep their ports, data directories and memory until stopped by hand,
+# and the caller, told the start failed, does not know they run.
+stop_launched_on_failure() {
+  local status=$? i pid
+  (( status != 0 )) || return 0
+  (( ${#LAUNCHED[@]} )) || exit "$status"
+  say "start failed: stopping the node(s) it launched (${LAUNCHED[*]})"
+  for i in "${LAUNCHED[@]}"; do
+    pid="$(pid_of "$i")"
+    if [[ -n "$pid" ]]; then kill -TERM "$pid" 2>/dev/null || true; fi
+  done
+  for i in "${LAUNCHED[@]}"; do stop_node "$i" || true; done
+  exit "$status"
+}
+
 cmd_start() {
   with_lock
   ensure_jars
   cluster_id
   local t0 i; t0="$(now)"
+  trap stop_launched_on_failure EXIT
   # Every node first, then the waits: a quorum of three elects no leader until two are up.
   for (( i = 1; i <= NODES; i++ )); do launch_node "$i"; done
   for (( i = 1; i <= NODES; i++ )); do wait_node "$i" "$t0"; done
+  trap - EXIT
   say "cluster of $NODES ready on $(bootstrap) in $(elapsed "$t0") s (data in ${CDIR#"$ROOT"/})"
 }
 
@@ -285,7 +308,7 @@ main() {
     bootstrap) bootstrap ;;
     kill-broker) with_lock; stop_node "$(node_arg "${1:-}")" KILL ;;
     stop-broker) with_lock; stop_node "$(node_arg "${1:-}")" TERM ;;
-    start-broker) with_lock; ensure_jars; local n t0; n="$(node_arg "${1:-}")"; t0="$(now)"; launch_node "$n"; wait_node "$n" "$t0" ;;
+    start-broker) with_lock; ensure_jars; local n t0; n="$(node_arg "${1:-}")"; t0="$(now)"; trap stop_launched_on_failure EXIT; launch_node "$n"; wait_node "$n" "$t0"; trap - EXIT ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;
   esac

@@ -33,8 +33,8 @@ const USAGE = `npm run chaos -- [options]
   --stall-timeout S  stop waiting when no delivery changes for S seconds (default 240)
   --out FILE         JSON result (default test-artifacts/chaos/latest.json)
 Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
-Runs on servers of its own (PostgreSQL 127.0.0.1:55432, Redis 16379, Kafka 49092 and the
-three-broker cluster 39092-39094); never on the shared ones.`;
+Runs on servers of its own (PostgreSQL 127.0.0.1:${CHAOS_PORTS.postgres}, Redis ${CHAOS_PORTS.redis}, Kafka ${CHAOS_PORTS.kafka} and the
+three-broker cluster ${CHAOS_PORTS.cluster}-${CHAOS_PORTS.cluster + 2}); never on the shared ones.`;
 
 function parseArgs(argv: string[]): ChaosArgs {
   const args: ChaosArgs = { members: 20_000, scenarios: [], stallTimeoutS: 240, out: 'test-artifacts/chaos/latest.json' };
@@ -300,10 +300,10 @@ async function main(args: ChaosArgs): Promise<void> {
     { port: CHAOS_PORTS.sim, what: 'chaos provider-sim' },
     ...CHANNELS.flatMap((c) => [0, 1].map((i) => ({ port: CHAOS_PORTS.dispatcher[c] + i * INSTANCE_PORT_STEP, what: `chaos dispatcher-${c}` }))),
   ]);
-  const postgres = new OwnPostgres(ROOT);
-  const redis = new OwnRedis(ROOT);
-  const single = new OwnKafka(ROOT, 'single broker', 1, 49092, '.local/chaos/kafka');
-  const cluster = new OwnKafka(ROOT, 'three-broker cluster', 3, 39092, '.local/chaos/kafka-cluster');
+  const postgres = new OwnPostgres(ROOT, CHAOS_PORTS.postgres);
+  const redis = new OwnRedis(ROOT, CHAOS_PORTS.redis);
+  const single = new OwnKafka(ROOT, 'single broker', 1, CHAOS_PORTS.kafka, '.local/chaos/kafka');
+  const cluster = new OwnKafka(ROOT, 'three-broker cluster', 3, CHAOS_PORTS.cluster, '.local/chaos/kafka-cluster');
   const results: Record<string, ScenarioReport> = {};
   const report = () => ({
     started_at: startedAt.toISOString(),

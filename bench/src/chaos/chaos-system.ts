@@ -11,6 +11,17 @@ export const CHAOS_PORTS = {
   sim: 4410,
   /** Of the first instance of each dispatcher; the next ones are INSTANCE_PORT_STEP apart. */
   dispatcher: { sms: 3411, email: 3412, voice: 3413 } as Record<Channel, number>,
+  /**
+   * The servers of the run's own (own-servers.ts). Below Linux's ephemeral range (32768-60999),
+   * which the kernel hands out to outgoing connections: a controller port there was once taken by
+   * one as the cluster started. Clear of the shared servers' ports and docker compose's (23000-29093).
+   */
+  postgres: 31432,
+  redis: 31379,
+  /** The single broker's client port; its controller listens 100 above (deploy/local/kafka-cluster.sh). */
+  kafka: 31092,
+  /** Node 1 of the three-broker cluster: clients 31292-31294, controllers 31392-31394. */
+  cluster: 31292,
 };
 
 export interface SystemOptions {

@@ -31,7 +31,7 @@ export class OwnPostgres {
 
   constructor(
     root: string,
-    readonly port = 55432,
+    readonly port: number,
   ) {
     const versions = existsSync('/usr/lib/postgresql')
       ? readdirSync('/usr/lib/postgresql')
@@ -108,7 +108,7 @@ export class OwnRedis {
 
   constructor(
     root: string,
-    readonly port = 16379,
+    readonly port: number,
   ) {
     this.dir = join(root, '.local/chaos/redis');
   }
