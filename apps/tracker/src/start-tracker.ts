@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { connectMessageBusConsumers } from '@bin-alert/messaging';
 import { AppConfig, configureHttpApp, createAppLogger, serveApp, startTracing } from '@bin-alert/platform';
 import { TrackerModule } from './tracker.module';
-import { mountTwilioStatusRoutes } from './webhooks/twilio-status-routes';
+import { serveTwilioStatusRoutes } from './webhooks/twilio-status-routes';
 
 /**
  * Twilio posts forms and signs the parsed parameters; SendGrid posts JSON and signs the raw
@@ -18,8 +18,8 @@ export async function startTracker(config: AppConfig, port = config.TRACKER_PORT
     bodyParser: false,
     rawBody: true,
   });
-  // Before the body parsers: the status callbacks read their own forms (ADR 0022).
-  mountTwilioStatusRoutes(app);
+  // On the bare node:http server, ahead of Express: the status callbacks read their own forms (ADR 0029).
+  serveTwilioStatusRoutes(app);
   // SendGrid batches events: a busy minute of a large alert is several megabytes.
   configureHttpApp(app, { jsonLimit: '10mb', urlencoded: { limit: '256kb' }, shutdownHooks: false });
   // The delivery projection is an @EventPattern handler on the app's MessageBus (ADR 0002).

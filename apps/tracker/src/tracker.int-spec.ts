@@ -3,6 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import { createHmac, createPrivateKey, generateKeyPairSync, KeyObject, randomUUID, sign } from 'node:crypto';
 import { createServer } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { TOPICS, TRACKER_PROJECTION_GROUP } from '@bin-alert/contracts';
@@ -339,6 +340,50 @@ describe('tracker', () => {
     expect(JSON.parse(invalid.body)).toMatchObject({ statusCode: 400, errors: [expect.objectContaining({ field: 'MessageStatus' })], correlationId: expect.any(String) });
     await projectionCaughtUp();
     expect(await row(s.delivery.sms)).toMatchObject({ status: 'sent' });
+  });
+
+  it('serves the status routes on bare node:http as Express did: other methods, encodings, types, queries and limits', async () => {
+    const s = await seed();
+    const path = `/webhooks/twilio/message-status?deliveryId=${s.delivery.sms}`;
+    const signedHeaders = (pathAndQuery: string, params: Record<string, string>) => ({
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilioSignature(`${config.TRACKER_PUBLIC_URL}${pathAndQuery}`, params),
+    });
+    // Another method on the path is Express's and Nest's: an unknown route.
+    const get = await fetch(`${baseUrl}${path}`);
+    expect([get.status, (await get.json()).code]).toEqual([404, 'http.not_found']);
+    // A compressed form is read by the app's parser, as before.
+    const sent = { MessageSid: sid('SM'), MessageStatus: 'sent' };
+    const gzipped = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { ...signedHeaders(path, sent), 'content-encoding': 'gzip' },
+      body: gzipSync(new URLSearchParams(sent).toString()),
+    });
+    expect(gzipped.status).toBe(200);
+    // Not a form: no parameters, so the signature over the posted ones does not verify.
+    const delivered = { MessageSid: sent.MessageSid, MessageStatus: 'delivered' };
+    const notAForm = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { ...signedHeaders(path, delivered), 'content-type': 'text/plain' },
+      body: new URLSearchParams(delivered).toString(),
+    });
+    expect([notAForm.status, (await notAForm.json()).code]).toEqual([403, 'callback.signature_refused']);
+    // Two deliveryIds name no delivery: answered, counted as unknown.
+    const before = await stats();
+    const twice = `${path}&deliveryId=${s.delivery.voice}`;
+    const doubled = await fetch(`${baseUrl}${twice}`, { method: 'POST', headers: signedHeaders(twice, delivered), body: new URLSearchParams(delivered).toString() });
+    expect(doubled.status).toBe(200);
+    expect((await stats()).unknown_delivery - (before.unknown_delivery ?? 0)).toBe(1);
+    // More fields than the app's parser reads.
+    const crowded = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`F${i}`, 'x']));
+    const tooMany = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: signedHeaders(path, crowded), body: new URLSearchParams(crowded).toString() });
+    expect([tooMany.status, (await tooMany.json()).errors]).toEqual([413, [{ field: 'body', code: 'too_big', reason: 'a form with too many fields' }]]);
+    // A trailing slash matched Express's route, and still does (signed as called).
+    const slashed = `/webhooks/twilio/message-status/?deliveryId=${s.delivery.sms}`;
+    const withSlash = await fetch(`${baseUrl}${slashed}`, { method: 'POST', headers: signedHeaders(slashed, delivered), body: new URLSearchParams(delivered).toString() });
+    expect(withSlash.status).toBe(200);
+    await projectionCaughtUp();
+    expect(await row(s.delivery.sms)).toMatchObject({ status: 'delivered' });
   });
 
   // ------------------------------------------------------------------ voice

@@ -1,6 +1,8 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger, RawBodyRequest } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@bin-alert/domain';
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
+import { pathOf } from '@bin-alert/platform';
 import { SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER, TWILIO_SIGNATURE_HEADER, WebhookVerdict, verifyTwilioWebhook } from '@bin-alert/providers';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
 import { WebhookStats } from '@bin-alert/tracking';
@@ -27,20 +29,29 @@ const logger = new Logger('webhook-signature');
  * A webhook whose signature did not verify: logged, counted, and the coded refusal to answer (400 when a header is missing, 403 when it does not verify). The
  * guards and the lean status routes (ADR 0022) refuse alike.
  */
-export async function webhookRefusal(verdict: Exclude<WebhookVerdict, { ok: true }>, provider: 'twilio' | 'sendgrid', request: Request, stats: WebhookStats): Promise<DomainError> {
+export async function webhookRefusal(
+  verdict: Exclude<WebhookVerdict, { ok: true }>,
+  provider: 'twilio' | 'sendgrid',
+  request: IncomingMessage,
+  stats: WebhookStats,
+): Promise<DomainError> {
   // The path only: the query names a delivery, which is no business of a log reader here.
-  logger.warn({ msg: 'webhook refused', provider, path: request.path, problem: verdict.problem });
+  logger.warn({ msg: 'webhook refused', provider, path: pathOf(request.url), problem: verdict.problem });
   await stats.add({ [`refused_${verdict.problem}`]: 1 });
   const refusal = REFUSALS[verdict.problem];
   return new DomainError(refusal.code, refusal.message);
 }
 
-/** X-Twilio-Signature over the public URL and the posted form parameters, with the token of the account that posted it. */
-export function twilioVerdict(settings: TrackerSettings, request: Request): WebhookVerdict {
-  const params = isPlainObject(request.body) ? request.body : {};
+/**
+ * X-Twilio-Signature over the public URL and the posted form parameters, with the token of the
+ * account that posted it. `request.url` is the path and query as they reached this server (a
+ * route at the app's root: Express's originalUrl is the same).
+ */
+export function twilioVerdict(settings: TrackerSettings, request: Pick<IncomingMessage, 'headers' | 'url'>, form: unknown): WebhookVerdict {
+  const params = isPlainObject(form) ? form : {};
   // The account the webhook names must have signed it: a forged AccountSid only changes whose token checks it.
   const named = typeof params.AccountSid === 'string' ? settings.twilioAuthTokensBySid.get(params.AccountSid) : undefined;
-  return verifyTwilioWebhook(named ?? settings.twilioAuthToken, request.headers[TWILIO_SIGNATURE_HEADER], publicUrlOf(settings.publicUrl, request.originalUrl), params);
+  return verifyTwilioWebhook(named ?? settings.twilioAuthToken, request.headers[TWILIO_SIGNATURE_HEADER], publicUrlOf(settings.publicUrl, request.url ?? '/'), params);
 }
 
 @Injectable()
@@ -68,7 +79,7 @@ export class TwilioSignatureGuard extends SignatureGuard {
   protected readonly provider = 'twilio';
 
   protected verdict(request: Request): WebhookVerdict {
-    return twilioVerdict(this.settings, request);
+    return twilioVerdict(this.settings, { headers: request.headers, url: request.originalUrl }, request.body);
   }
 }
 

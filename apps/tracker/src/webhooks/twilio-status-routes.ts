@@ -1,8 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Request, Response } from 'express';
 import type { ZodTypeAny, z } from 'zod';
 import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
-import { AppMetrics, ZodBodyPipe, answerError, formBodyReader, inRequestContext } from '@bin-alert/platform';
+import { AppMetrics, BareRouteHandler, ZodBodyPipe, answerError, formBodyReader, inRequestContext, queryOf, servePostsAheadOfExpress } from '@bin-alert/platform';
 import { CallbackObservation, callStatusObservation, messageStatusObservation, StatusEventPublisher, WebhookStats, callStatusForm, messageStatusForm } from '@bin-alert/tracking';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
 import { twilioVerdict, webhookRefusal } from './signature-guards';
@@ -23,34 +23,34 @@ const STATUS_ROUTES = [
 
 /**
  * Twilio's message and call status callbacks: one request per status of every SMS and call, the
- * tracker's busiest routes by far. They are served before Nest's pipeline (ADR 0022), straight on
- * Express, doing what that pipeline did for them and nothing else, in the same order: request
- * context (correlation id, span, timing), the form read with the app's limits, the signature,
- * the form's validation, then the event, answered 200 once it is durable; errors in the app's
- * one shape. Must be mounted before configureHttpApp registers the app's body parsers.
+ * tracker's busiest routes by far. They are served on the bare node:http server, ahead of Express
+ * and Nest (ADR 0022, 0029), doing what that pipeline did for them and nothing else, in the same
+ * order: request context (correlation id, span, timing), the form read with the app's limits,
+ * the signature, the form's validation, then the event, answered 200 once it is durable; errors
+ * in the app's one shape. Every other request, these paths' other methods included, goes to Express.
  */
-export function mountTwilioStatusRoutes(app: NestExpressApplication): void {
+export function serveTwilioStatusRoutes(app: NestExpressApplication): void {
   const metrics = app.get(AppMetrics, { strict: false });
   const settings = app.get<TrackerSettings>(TRACKER_SETTINGS);
   const stats = app.get(WebhookStats);
   const events = app.get(StatusEventPublisher);
   const readForm = formBodyReader(TWILIO_FORM_LIMIT);
-  const express = app.getHttpAdapter().getInstance() as import('express').Express;
 
-  for (const route of STATUS_ROUTES) {
-    const validate = new ZodBodyPipe(route.form as ZodTypeAny);
-    const handle = async (req: Request, res: Response): Promise<void> => {
-      req.body = await readForm(req, res);
-      const verdict = twilioVerdict(settings, req);
+  const handlerOf = (route: StatusRoute<ZodTypeAny>): BareRouteHandler => {
+    const validate = new ZodBodyPipe(route.form);
+    const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const posted = await readForm(req, res);
+      const verdict = twilioVerdict(settings, req, posted);
       if (!verdict.ok) throw await webhookRefusal(verdict, 'twilio', req, stats);
-      const form = validate.transform(req.body);
-      await events.publish([(route.observe as StatusRoute<ZodTypeAny>['observe'])(single(req.query.deliveryId), form)]);
-      res.status(200).end();
+      const form = validate.transform(posted);
+      await events.publish([route.observe(single(queryOf(req.url).deliveryId), form)]);
+      res.statusCode = 200;
+      res.end();
     };
-    express.post(route.path, (req: Request, res: Response) =>
-      inRequestContext(metrics, req, res, () => void handle(req, res).catch((error: unknown) => answerError(error, req, res))),
-    );
-  }
+    const answer = (req: IncomingMessage, res: ServerResponse) => handle(req, res).catch((error: unknown) => answerError(error, req, res));
+    return (req, res) => inRequestContext(metrics, req, res, () => void answer(req, res), route.path);
+  };
+  servePostsAheadOfExpress(app, Object.fromEntries(STATUS_ROUTES.map((route) => [route.path, handlerOf(route as StatusRoute<ZodTypeAny>)])));
 }
 
 /** `?deliveryId=a&deliveryId=b` is not ours: treat it as naming no delivery. */

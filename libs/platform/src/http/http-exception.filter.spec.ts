@@ -1,5 +1,5 @@
 import { ConflictException, Logger, NotFoundException } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError, ERROR_CODES, ErrorCode } from '@bin-alert/domain';
 import { z } from 'zod';
 import { HTTP_STATUS_OF_KIND, answerError, httpCodeOf, httpStatusOf } from './http-exception.filter';
@@ -9,21 +9,19 @@ import { RequestValidationError } from './request-validation.error';
 function answered(exception: unknown) {
   const out = { status: 0, headers: {} as Record<string, string>, body: undefined as unknown };
   const response = {
-    status(s: number) {
+    set statusCode(s: number) {
       out.status = s;
-      return response;
     },
     setHeader(name: string, value: string) {
       out.headers[name] = value;
       return response;
     },
-    json(b: unknown) {
-      out.body = b;
-      return response;
+    end(text: string) {
+      out.body = JSON.parse(text);
     },
   };
-  const request = { method: 'POST', path: '/v1/x', headers: { 'x-correlation-id': 'c-1' } };
-  answerError(exception, request as unknown as Request, response as unknown as Response);
+  const request = { method: 'POST', url: '/v1/x?y=1', headers: { 'x-correlation-id': 'c-1' } };
+  answerError(exception, request as unknown as IncomingMessage, response as unknown as ServerResponse);
   return out;
 }
 

@@ -1,9 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode, FieldProblemCode, RefusalKind } from '@bin-alert/domain';
 import { currentCorrelationId } from '../logging/correlation';
 import { FieldProblem, RefusalStatus, RequestValidationError } from './request-validation.error';
+import { pathOf } from './form-body';
 
 /** One wrong field as answered: always with a code. */
 export interface AnsweredFieldProblem extends FieldProblem {
@@ -72,17 +74,23 @@ export class HttpExceptionFilter implements ExceptionFilter {
 const logger = new Logger('http');
 
 /**
- * Answers an error as the filter does: for the routes Nest's pipeline does not run (ADR 0022),
- * so that every route of every app answers errors in one shape.
+ * Answers an error as the filter does: for the routes Nest's pipeline does not run (ADR 0022,
+ * 0029), so that every route of every app answers errors in one shape. Written with node:http's
+ * own calls: a route served ahead of Express has no Express response.
  */
-export function answerError(exception: unknown, request: Request, response: Response): void {
+export function answerError(exception: unknown, request: IncomingMessage, response: ServerResponse): void {
   const correlationId = currentCorrelationId() ?? (request.headers['x-correlation-id'] as string | undefined) ?? randomUUID();
   const body = errorBody(exception, correlationId, request);
   if (exception instanceof DomainError && exception.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
-  response.status(body.statusCode).setHeader('x-correlation-id', correlationId).json(body);
+  const json = JSON.stringify(body);
+  response.statusCode = body.statusCode;
+  response.setHeader('x-correlation-id', correlationId);
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.setHeader('content-length', Buffer.byteLength(json));
+  response.end(json);
 }
 
-function errorBody(exception: unknown, correlationId: string, request: Request): ErrorBody {
+function errorBody(exception: unknown, correlationId: string, request: IncomingMessage): ErrorBody {
   if (exception instanceof DomainError && exception.problems) {
     const status = exception instanceof RequestValidationError ? exception.status : 400;
     const { error, message } = REFUSALS[status];
@@ -100,6 +108,6 @@ function errorBody(exception: unknown, correlationId: string, request: Request):
     const text = Array.isArray(message) ? message.join('; ') : message;
     return { statusCode: status, error: HttpStatus[status] ?? 'Error', code: httpCodeOf(status), message: text, correlationId };
   }
-  logger.error({ msg: 'unhandled error', correlationId, method: request.method, path: request.path, error: String(exception), stack: (exception as Error)?.stack });
+  logger.error({ msg: 'unhandled error', correlationId, method: request.method, path: pathOf(request.url), error: String(exception), stack: (exception as Error)?.stack });
   return { statusCode: 500, error: 'Internal Server Error', code: httpCodeOf(500), message: `Something went wrong; quote ${correlationId} to the operators.`, correlationId };
 }
