@@ -103,13 +103,18 @@ export class DeliveryJobSender {
     let cancelCheckedAt = 0;
     let pending = deliveryIds;
     for (let round = 0; pending.length > 0; round++) {
+      // What this round neither wrote an outcome for nor ended: only these may be in another
+      // sender's hands. Mostly none, and the lease query is left out.
+      const unsettled: string[] = [];
       const chunks: string[][] = [];
       for (let i = 0; i < pending.length; i += chunkSize) chunks.push(pending.slice(i, i + chunkSize));
       await mapWithConcurrency(chunks, CHUNKS_IN_FLIGHT, async (chunk) => {
         if (job.lane === 'normal') await this.gate.clearForNormal();
         // Checked before every chunk: a job that waited behind a backlog sends nothing stale.
         if (expiresAt !== null && Date.now() >= expiresAt) {
-          summary.expired += await this.deliveries.endUnsent(chunk, 'expired');
+          const ended = await this.deliveries.endUnsent(chunk, 'expired');
+          summary.expired += ended;
+          if (ended < chunk.length) unsettled.push(...chunk);
           return;
         }
         // A cancel expanded while this job waited reaches only those the original had reached by
@@ -119,14 +124,21 @@ export class DeliveryJobSender {
           cancelCheckedAt = Date.now();
         }
         if (cancelled) {
-          summary.cancelled += await this.deliveries.endUnsent(chunk, 'cancelled');
+          const ended = await this.deliveries.endUnsent(chunk, 'cancelled');
+          summary.cancelled += ended;
+          if (ended < chunk.length) unsettled.push(...chunk);
           return;
         }
         const claimed = await this.deliveries.claim(chunk, this.holder, this.settings.leaseMs);
+        if (claimed.length < chunk.length) {
+          const mine = new Set(claimed.map((d) => d.id));
+          unsettled.push(...chunk.filter((id) => !mine.has(id)));
+        }
         if (claimed.length === 0) return;
         const fence = new LeaseFence(this.deliveries, this.holder, this.settings.leaseMs);
         const outcomes = this.withHolds(await this.sender.send(claimed, content, fence), claimed, expiresAt);
         const written = new Set(await this.deliveries.recordOutcomes(outcomes, this.holder));
+        if (written.size < claimed.length) unsettled.push(...claimed.filter((d) => !written.has(d.id)).map((d) => d.id));
         if (written.size < outcomes.length) {
           this.logger.warn({
             msg: 'deliveries taken over by another sender while this one sent; their outcomes are left to it',
@@ -149,12 +161,12 @@ export class DeliveryJobSender {
       });
       // Deliveries another instance holds: it may have died holding them (its job came back to
       // us after a rebalance). Wait for its lease to run out, then try them again.
-      const leaseEnd = await this.deliveries.foreignLeaseEnd(deliveryIds, this.holder);
+      const leaseEnd = unsettled.length > 0 ? await this.deliveries.foreignLeaseEnd(unsettled, this.holder) : null;
       if (!leaseEnd) break;
       if (round >= MAX_LEASE_WAITS) throw new Error(`job ${jobId}: deliveries still leased by another sender after ${round} waits`);
       if (round === 0) this.logger.warn({ msg: 'deliveries leased by another sender; waiting for the lease', jobId, alertId: job.alertId, until: leaseEnd.toISOString() });
       await sleepWithHeartbeat(Math.max(0, leaseEnd.getTime() - Date.now()) + 50, context);
-      pending = deliveryIds;
+      pending = unsettled;
     }
     summary.skipped = deliveryIds.length - summary.sent - summary.failed - summary.held - summary.expired - summary.cancelled;
     if (summary.held > 0)

@@ -106,6 +106,29 @@ describe('the send fence and held deliveries', () => {
     expect(await statuses(alertId)).toEqual({ accepted: 3 });
   });
 
+  it('asks for another sender’s lease only about deliveries it did not settle itself', async () => {
+    const repository = deliveries();
+    const leaseQuery = jest.spyOn(repository, 'foreignLeaseEnd');
+    const sender = () =>
+      new DeliveryJobSender(
+        new SmsChannelSender(smsRoute(twilio()), new ProviderRateLimiter(redis.buckets), settings),
+        repository,
+        new PlanningRepository(db),
+        new LaneGate(),
+        settings,
+        'sender-a',
+      );
+    const all = await plannedAlert('sms', 3);
+    expect(await sender().handle(job(all.alertId, 'sms', all.ids), context)).toMatchObject({ sent: 3 });
+    expect(leaseQuery).not.toHaveBeenCalled();
+    // One of them is in another sender's hands (it died holding it): that one is waited for, and taken over.
+    const { alertId, ids } = await plannedAlert('sms', 3);
+    await repository.claim([ids[1]], 'sender-b', settings.leaseMs);
+    expect(await sender().handle(job(alertId, 'sms', ids), context)).toMatchObject({ sent: 3 });
+    expect(leaseQuery.mock.calls.map(([asked]) => asked)).toEqual([[ids[1]]]);
+    expect(await statuses(alertId)).toEqual({ accepted: 3 });
+  });
+
   it('an e-mail taken over while its earlier holder may have called SendGrid is not sent again, and says why', async () => {
     const { alertId, ids } = await plannedAlert('email', 2);
     const batches: EmailBatch[] = [];

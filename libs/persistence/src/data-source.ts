@@ -18,6 +18,7 @@ import { Retention1765400000000 } from './migrations/1765400000000-retention';
 import { ChannelFallback1765500000000 } from './migrations/1765500000000-channel-fallback';
 import { DeliveryRoute1765510000000 } from './migrations/1765510000000-delivery-route';
 import { DeliveryReconciliation1765520000000 } from './migrations/1765520000000-delivery-reconciliation';
+import { DeliveryHotUpdates1765600000000 } from './migrations/1765600000000-delivery-hot-updates';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   ChannelFallback1765500000000,
   DeliveryRoute1765510000000,
   DeliveryReconciliation1765520000000,
+  DeliveryHotUpdates1765600000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
