@@ -9,6 +9,13 @@ import type { LeaseFence } from './lease-fence';
  */
 export interface ChannelSender {
   readonly channel: Channel;
+  /**
+   * Whether the claim admits the chunk's calls (ADR 0043): true where the provider can be asked
+   * whether an earlier call went out (Twilio), so a claim that no call followed costs a lookup
+   * by the next holder at worst. SendGrid cannot be asked: e-mail is admitted right before its
+   * request, as a take-over in doubt parks it.
+   */
+  readonly admitsOnClaim: boolean;
   send(deliveries: ClaimedDelivery[], content: AlertContent, fence: LeaseFence): Promise<DeliveryOutcome[]>;
 }
 

@@ -129,13 +129,15 @@ export class DeliveryJobSender {
           if (ended < chunk.length) unsettled.push(...chunk);
           return;
         }
-        const claimed = await this.deliveries.claim(chunk, this.holder, this.settings.leaseMs);
+        const fence = new LeaseFence(this.deliveries, this.holder, this.settings.leaseMs);
+        const claimed = this.sender.admitsOnClaim
+          ? await fence.claimAdmitting(() => this.deliveries.claim(chunk, this.holder, this.settings.leaseMs, { admit: true }))
+          : await this.deliveries.claim(chunk, this.holder, this.settings.leaseMs);
         if (claimed.length < chunk.length) {
           const mine = new Set(claimed.map((d) => d.id));
           unsettled.push(...chunk.filter((id) => !mine.has(id)));
         }
         if (claimed.length === 0) return;
-        const fence = new LeaseFence(this.deliveries, this.holder, this.settings.leaseMs);
         const outcomes = this.withHolds(await this.sender.send(claimed, content, fence), claimed, expiresAt);
         const written = new Set(await this.deliveries.recordOutcomes(outcomes, this.holder));
         if (written.size < claimed.length) unsettled.push(...claimed.filter((d) => !written.has(d.id)).map((d) => d.id));

@@ -35,6 +35,7 @@ export const EMAIL_LINK_TAGS = { preferences: '{{bin_preferences_url}}', unsubsc
 
 export class EmailChannelSender implements ChannelSender {
   readonly channel = 'email' as const;
+  readonly admitsOnClaim = false;
 
   constructor(
     private readonly email: EmailSender,

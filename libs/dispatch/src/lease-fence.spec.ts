@@ -33,6 +33,22 @@ describe('LeaseFence', () => {
     expect(renewals).toEqual([['a', 'b'], ['a']]);
   });
 
+  it('takes a claim that admits as the renewal: calls within its window need no statement', async () => {
+    const fence = new LeaseFence(repository, 'me', 20_000, () => now);
+    now = 5;
+    await fence.claimAdmitting(async () => {
+      now = 500;
+      return [{ id: 'a' }, { id: 'b' }];
+    });
+    // The window runs from before the claim's statement.
+    now = 10_004;
+    expect([...(await fence.admit(['a', 'b']))]).toEqual(['a', 'b']);
+    expect(renewals).toEqual([]);
+    now = 10_005;
+    await fence.require('a');
+    expect(renewals).toEqual([['a']]);
+  });
+
   it('refuses a delivery that was taken over', async () => {
     await expect(new LeaseFence(repository, 'me', 20_000, () => now).require('c')).rejects.toThrow('taken over');
   });

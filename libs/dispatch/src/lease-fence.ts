@@ -19,7 +19,8 @@ export function unlessTakenOver<T>(sending: Promise<T>): Promise<T | null> {
  * deliveries it still holds, with the lease renewed in PostgreSQL (its clock) right before, and
  * starts the call within the first half of that lease (leaseCallWindowMs), so the call is over
  * before anyone may take the delivery over. Renewals are batched: one statement per chunk, and
- * another only for a retry that comes after the window.
+ * another only for a retry that comes after the window. For SMS and calls the claim is the chunk's
+ * renewal (claimAdmitting, ADR 0043).
  */
 export class LeaseFence {
   /** Per admitted delivery, until when (performance.now()) a call may start under its renewal. */
@@ -36,12 +37,26 @@ export class LeaseFence {
   async admit(ids: string[]): Promise<Set<string>> {
     const due = ids.filter((id) => !this.open(id));
     if (due.length > 0) {
-      // Measured before the statement: the database's now() is later, so its lease outlasts ours.
-      const renewedAt = this.clock();
       for (const id of due) this.admittedUntil.delete(id);
-      for (const id of await this.deliveries.admitToProvider(due, this.holder, this.leaseMs)) this.admittedUntil.set(id, renewedAt + leaseCallWindowMs(this.leaseMs));
+      await this.renewedBy(async () => (await this.deliveries.admitToProvider(due, this.holder, this.leaseMs)).map((id) => ({ id })));
     }
     return new Set(ids.filter((id) => this.open(id)));
+  }
+
+  /**
+   * A claim that admits what it claims (DeliveryRepository.claim with `admit`): its statement is
+   * the renewal, so calls that follow within the window need no other.
+   */
+  claimAdmitting<T extends { id: string }>(claim: () => Promise<T[]>): Promise<T[]> {
+    return this.renewedBy(claim);
+  }
+
+  private async renewedBy<T extends { id: string }>(renewal: () => Promise<T[]>): Promise<T[]> {
+    // Measured before the statement: the database's now() is later, so its lease outlasts ours.
+    const renewedAt = this.clock();
+    const renewed = await renewal();
+    for (const { id } of renewed) this.admittedUntil.set(id, renewedAt + leaseCallWindowMs(this.leaseMs));
+    return renewed;
   }
 
   /** Admits one delivery or throws LeaseLostError (inside a sendWithRetry call). */

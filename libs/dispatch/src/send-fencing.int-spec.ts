@@ -129,6 +129,61 @@ describe('the send fence and held deliveries', () => {
     expect(await statuses(alertId)).toEqual({ accepted: 3 });
   });
 
+  it('admits SMS and calls by their claim: no renewal of their own when the call follows within the window', async () => {
+    const repository = deliveries();
+    const renewals = jest.spyOn(repository, 'admitToProvider');
+    const sms = await plannedAlert('sms', 3);
+    const provider = twilio();
+    const inDoubtAtCall: number[] = [];
+    const checking = {
+      ...provider,
+      send: async (m: SmsMessage) => {
+        inDoubtAtCall.push(await callStarted([m.deliveryId]));
+        return provider.send(m);
+      },
+    };
+    const smsSender = new SmsChannelSender(smsRoute(checking), new ProviderRateLimiter(redis.buckets), settings);
+    expect(
+      await new DeliveryJobSender(smsSender, repository, new PlanningRepository(db), new LaneGate(), settings, 'sender-a').handle(job(sms.alertId, 'sms', sms.ids), context),
+    ).toMatchObject({ sent: 3 });
+    // Each call went out marked as possibly with the provider, and the outcome cleared the mark.
+    expect(inDoubtAtCall).toEqual([1, 1, 1]);
+    expect(await callStarted(sms.ids)).toBe(0);
+    const voice = await plannedAlert('voice', 2);
+    const calls = { call: async (c: VoiceCall) => ({ providerId: `CA${c.deliveryId}` }), findPlaced: async () => null };
+    const voiceSender = new VoiceChannelSender(calls, new ProviderRateLimiter(redis.buckets), settings);
+    expect(
+      await new DeliveryJobSender(voiceSender, repository, new PlanningRepository(db), new LaneGate(), settings, 'sender-a').handle(
+        job(voice.alertId, 'voice', voice.ids),
+        context,
+      ),
+    ).toMatchObject({ sent: 2 });
+    expect(renewals).not.toHaveBeenCalled();
+  });
+
+  it('leaves in doubt the SMS of a sender that died between its claim and its calls: the next holder asks Twilio first', async () => {
+    const { alertId, ids } = await plannedAlert('sms', 2);
+    await deliveries().claim(ids, 'sender-a', settings.leaseMs, { admit: true });
+    const provider = twilio();
+    const asked: string[] = [];
+    const asking = {
+      ...provider,
+      findAccepted: async (query: { to: string; body: string; since: Date }) => {
+        asked.push(query.to);
+        return provider.findAccepted(query);
+      },
+    };
+    // B gets the job after A died: it waits out A's lease, asks Twilio about each, finds nothing and sends.
+    expect(
+      await jobSender(new SmsChannelSender(smsRoute(asking), new ProviderRateLimiter(redis.buckets), settings), 'sender-b').handle(job(alertId, 'sms', ids), context),
+    ).toMatchObject({
+      sent: 2,
+    });
+    expect(asked).toHaveLength(2);
+    expect(provider.accepted.map((m) => m.deliveryId).sort()).toEqual([...ids].sort());
+    expect(await statuses(alertId)).toEqual({ accepted: 2 });
+  });
+
   it('an e-mail taken over while its earlier holder may have called SendGrid is not sent again, and says why', async () => {
     const { alertId, ids } = await plannedAlert('email', 2);
     const batches: EmailBatch[] = [];

@@ -12,6 +12,7 @@ import { SmsRoute, SmsRoutes } from './sms-routes';
 
 export class SmsChannelSender implements ChannelSender {
   readonly channel = 'sms' as const;
+  readonly admitsOnClaim = true;
   private readonly logger = new Logger('sender-sms');
 
   constructor(

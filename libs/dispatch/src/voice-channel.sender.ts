@@ -11,6 +11,7 @@ import { findInDoubt, outcomeOf, sendWithRetry } from './send-with-retry';
 
 export class VoiceChannelSender implements ChannelSender {
   readonly channel = 'voice' as const;
+  readonly admitsOnClaim = true;
   private readonly logger = new Logger('sender-voice');
 
   constructor(

@@ -109,21 +109,24 @@ export class DeliveryRepository {
    * a failure made it retry the job (a job's chunks hold different deliveries, and a member's
    * jobs are on one partition, handled one at a time: nothing else of this holder is working on
    * them). A row lock serialises competing claims, and the loser re-reads the row and finds it
-   * taken: a delivery has one holder at a time.
+   * taken: a delivery has one holder at a time. With `admit`, the claim is also the fence's
+   * renewal (admitToProvider): the claimed deliveries are marked as possibly with the provider
+   * from now on (ADR 0043); `inDoubtSince` is still what an earlier holder left.
    */
-  async claim(ids: string[], holder: string, leaseMs: number): Promise<ClaimedDelivery[]> {
+  async claim(ids: string[], holder: string, leaseMs: number, options: { admit?: boolean } = {}): Promise<ClaimedDelivery[]> {
     if (ids.length === 0) return [];
     const rows = await queryRows<{ id: string; member_id: string; language: Language; to: string | null; in_doubt_since: Date | null; planned_at: Date }>(
       this.db,
       `UPDATE deliveries d
           SET status = $4::text, claimed_by = $2, claimed_at = now(), updated_at = now(),
-              lease_until = now() + make_interval(secs => $3::double precision / 1000), attempts = d.attempts + 1
-         FROM (SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) p
+              lease_until = now() + make_interval(secs => $3::double precision / 1000), attempts = d.attempts + 1,
+              call_started_at = CASE WHEN $7::boolean THEN COALESCE(d.call_started_at, now()) ELSE d.call_started_at END
+         FROM (SELECT id, call_started_at FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) p
         WHERE d.id = p.id
           AND (d.status = ANY($5::text[]) OR (d.status = ANY($6::text[]) AND (d.lease_until < now() OR d.claimed_by = $2)))
-       RETURNING d.id, d.member_id, d.language, d.call_started_at AS in_doubt_since, d.created_at AS planned_at,
+       RETURNING d.id, d.member_id, d.language, p.call_started_at AS in_doubt_since, d.created_at AS planned_at,
                  (SELECT cp.value FROM contact_points cp WHERE cp.id = d.contact_point_id) AS "to"`,
-      [ids, holder, leaseMs, DISPATCH_MOVES.claim.to, DISPATCH_MOVES.claim.from, DISPATCH_MOVES.takeOver.from],
+      [ids, holder, leaseMs, DISPATCH_MOVES.claim.to, DISPATCH_MOVES.claim.from, DISPATCH_MOVES.takeOver.from, options.admit === true],
     );
     return rows.map((r) => ({
       id: r.id,
