@@ -66,7 +66,7 @@ export class EmailChannelSender implements ChannelSender {
       let stillOurs = batch.recipients;
       const result = await unlessTakenOver(
         sendWithRetry(async () => {
-          await this.limiter.acquire(limit);
+          await this.limiter.acquire(limit, 1, content.urgency);
           const admitted = await fence.admit(stillOurs.map((r) => r.id));
           stillOurs = stillOurs.filter((r) => admitted.has(r.id));
           if (stillOurs.length === 0) throw new LeaseLostError(`every delivery of the batch was taken over`);

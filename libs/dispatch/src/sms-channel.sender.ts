@@ -34,6 +34,7 @@ export class SmsChannelSender implements ChannelSender {
       .acquire(
         expected.limit,
         firstAttempts.reduce((sum, d) => sum + renderFor(d.language).segments, 0),
+        content.urgency,
       )
       .then(
         () => true,
@@ -86,7 +87,7 @@ export class SmsChannelSender implements ChannelSender {
               }
               attempts.doubt = null;
             }
-            if (paidOn !== route) await this.limiter.acquire(route.limit, rendered.segments);
+            if (paidOn !== route) await this.limiter.acquire(route.limit, rendered.segments, content.urgency);
             paidOn = null;
             await fence.require(delivery.id);
             const calledAt = new Date();

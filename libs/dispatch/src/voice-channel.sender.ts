@@ -20,7 +20,7 @@ export class VoiceChannelSender implements ChannelSender {
     private readonly settings: DispatchSettings,
   ) {}
 
-  async send(deliveries: ClaimedDelivery[], _content: AlertContent, fence: LeaseFence): Promise<DeliveryOutcome[]> {
+  async send(deliveries: ClaimedDelivery[], content: AlertContent, fence: LeaseFence): Promise<DeliveryOutcome[]> {
     const limit = { name: 'twilio:calls', perSecond: this.settings.twilioCallsPerSecond };
     const outcomes = await mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome | null> => {
       if (!delivery.to) return { id: delivery.id, status: 'failed', reason: 'contact_removed' };
@@ -35,7 +35,7 @@ export class VoiceChannelSender implements ChannelSender {
       const result = await unlessTakenOver(
         sendWithRetry(
           async () => {
-            await this.limiter.acquire(limit);
+            await this.limiter.acquire(limit, 1, content.urgency);
             await fence.require(delivery.id);
             return this.voice.call({
               deliveryId: delivery.id,
