@@ -7,7 +7,7 @@ import { HEADERS, TOPICS } from '@bin-alert/contracts';
 import { AppMetrics, currentCorrelationId, withCorrelationId } from '@bin-alert/platform';
 import { testConfig } from '../../../bench/src/support/test-config';
 import { waitFor } from '../../../bench/src/support/wait-for';
-import { KafkaMessageBus } from './kafka-message-bus';
+import { DEFAULT_FETCH_BYTES, KafkaMessageBus } from './kafka-message-bus';
 
 /** The consumer loop on a real broker: a poison message is dead-lettered and never stalls its partition. */
 describe('KafkaMessageBus consumer loop', () => {
@@ -81,6 +81,35 @@ describe('KafkaMessageBus consumer loop', () => {
     expect((await deadLettersFor('wrong-shape'))[0].error).toContain('invalid message: n: Expected number');
     expect((await deadLettersFor('unlucky'))[0].error).toContain('thirteen is unlucky');
     await consumer.stop();
+  }, 60_000);
+
+  it('fetches at most DEFAULT_FETCH_BYTES per partition, so a backlog is not held in memory whole', async () => {
+    const backlog = `test.fetch-bytes.${randomUUID()}`;
+    await bus.ensureTopics([{ name: backlog, partitions: 1 }]);
+    // About 1 MiB in 40 record batches of 25 records of 1 KiB: kafkajs's default would fetch it at once.
+    const padding = 'x'.repeat(1000);
+    for (let send = 0; send < 40; send++) {
+      await bus.publish(Array.from({ length: 25 }, (_, i) => ({ topic: backlog, key: `k${send}-${i}`, value: { n: send * 25 + i, padding } })));
+    }
+    const batches: number[] = [];
+    const consumer = await bus.consume({
+      groupId: `test-fetch-bytes-${randomUUID()}`,
+      topics: [backlog],
+      schema: z.object({ n: z.number(), padding: z.string() }),
+      maxBatchSize: 10_000,
+      handleBatch: async (messages) => {
+        batches.push(messages.length);
+      },
+    });
+    await waitFor(
+      async () => batches.reduce((a, n) => a + n, 0),
+      (n) => n >= 1000,
+      { what: 'the whole backlog' },
+    );
+    await consumer.stop();
+    // 256 KiB a fetch: a little over 200 records of 1.1 KiB, plus at most the record batch that crosses the limit.
+    expect(Math.max(...batches)).toBeLessThanOrEqual(DEFAULT_FETCH_BYTES.perPartition / 1000 + 25);
+    expect(batches.length).toBeGreaterThanOrEqual(4);
   }, 60_000);
 
   it("runs each handler under its record's correlation id, stamps it on what the handler publishes, and counts retries and dead letters", async () => {

@@ -26,7 +26,19 @@ export interface KafkaBusOptions {
   consumerSupervision?: Partial<ConsumerSupervisionPolicy>;
   /** How long start-up work (creating topics) retries an error the broker may get over (default 60 s). */
   startupRetryMs?: number;
+  /** What one fetch of a consumer may bring, in all and per partition (DEFAULT_FETCH_BYTES, ADR 0042). */
+  fetchBytes?: { total: number; perPartition: number };
 }
+
+/**
+ * A consumer holds everything one fetch brought until the last of it is handled (kafkajs fetches
+ * again only then), and kafkajs's defaults, 10 MiB per fetch and 1 MiB per partition, let that
+ * grow with the backlog: with 24 partitions a large alert's jobs filled it, and a dispatcher's
+ * memory grew with the audience. 2 MiB is still thousands of records of any topic here (a job is
+ * about 1-2 KiB, a status event under 1 KiB), and the broker returns a first record batch larger
+ * than the limit whole, so no record is ever too big to fetch (ADR 0042).
+ */
+export const DEFAULT_FETCH_BYTES = { total: 2 * 1024 * 1024, perPartition: 256 * 1024 };
 
 const DEFAULT_STARTUP_RETRY_MS = 60_000;
 
@@ -193,6 +205,8 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
       sessionTimeout: this.sessionTimeoutMs(),
       heartbeatInterval: this.heartbeatIntervalMs(),
       maxWaitTimeInMs: spec.maxWaitMs ?? 500,
+      maxBytes: this.options.fetchBytes?.total ?? DEFAULT_FETCH_BYTES.total,
+      maxBytesPerPartition: this.options.fetchBytes?.perPartition ?? DEFAULT_FETCH_BYTES.perPartition,
       // The supervisor restarts a crashed consumer, whatever the error: kafkajs would restart
       // only after a retriable one, and leave the others dead.
       retry: { ...KAFKA_RETRY, restartOnFailure: async () => false },
