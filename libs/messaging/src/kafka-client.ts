@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, KafkaConfig, SASLOptions } from 'kafkajs';
 import { TOPIC_PARTITION_DEFAULTS, TopicPartitions } from '@bin-alert/contracts';
 import type { AppConfig } from '@bin-alert/platform';
+import { patchKafkajsIdleTimer } from './kafkajs-idle-timer';
 
 /** How the process authenticates to the brokers: TLS (with a private CA and/or a client certificate) and SASL. */
 export interface KafkaSecurity {
@@ -27,6 +28,7 @@ export type KafkaClientOptions = Omit<KafkaConfig, 'ssl' | 'sasl'> & { security?
  * read here, at start-up, so that a wrong path fails the start rather than the first fetch.
  */
 export function createKafkaClient({ security, ...options }: KafkaClientOptions): Kafka {
+  patchKafkajsIdleTimer();
   return new Kafka({ ...options, ...kafkaSecurityConfig(security) });
 }
 
