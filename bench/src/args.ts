@@ -24,7 +24,7 @@ export interface BenchArgs {
   cpuProf: boolean;
   /** Leave the tracker out even when it is built (to see what the callbacks cost). */
   noTracker: boolean;
-  /** How long to wait, once the simulator has sent its last callback, for the tracker's projection to read every status event. */
+  /** How long to wait, once the last delivery is final, for the simulator to have sent every callback and the tracker to have answered it. */
   trackerWaitS: number;
   /** How long to wait for a test run or another dispatcher on the same broker to finish. */
   waitForOthersS: number;
@@ -47,7 +47,7 @@ const USAGE = `npm run bench -- [options]
   --stall-timeout S        abort when nothing moves for S seconds (default 120)
   --wait-for-others S      wait up to S seconds for a test run / other dispatchers on the broker (default 900)
   --no-tracker             do not start the tracker even when dist has it
-  --tracker-wait S         wait up to S s after the last callback for the tracker's projection (default 120)
+  --tracker-wait S         wait up to S s after the last delivery for every callback to be sent and answered (default 240)
   --out FILE               JSON result (default bench/results/latest.json)
   --cpu-prof               run the apps under node --prof; tick profiles in bench/results/profiles/
   --instances N            run N processes of each dispatcher (default 1, at most ${MAX_INSTANCES}); reports the
@@ -69,7 +69,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     cpuProf: false,
     seedBatch: 5000,
     waitForOthersS: 900,
-    trackerWaitS: 120,
+    trackerWaitS: 240,
     noTracker: false,
     instances: 1,
   };

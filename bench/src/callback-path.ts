@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TOPICS, TRACKER_PROJECTION_GROUP } from '@bin-alert/contracts';
+import { TOPICS } from '@bin-alert/contracts';
 import { consumerLag } from '@bin-alert/messaging';
 import { openDataSource } from '@bin-alert/persistence';
 import { freePort } from './support/free-port';
@@ -24,11 +24,13 @@ import { procCpu, startApp, stopApps, waitReady } from './processes';
  * tests): the built tracker in a process of its own, fed Twilio SMS status callbacks (`sent`, then
  * `delivered`, each message's in order) by the simulator's own webhook code (TwilioWebhookFactory,
  * WebhookSender: signing, form encoding, kept-alive connections) from this process. Reports the
- * callbacks answered per second, the tracker's and the sender's CPU per callback, answer latency,
- * and when the projection had read every event. Uses the shared servers and the test database:
+ * callbacks answered per second, the tracker's and the sender's CPU per callback, and answer
+ * latency. The tracker applies each status before it answers (ADR 0041); a build from before that
+ * consumed its events back, and `--projection-group tracker-projection` waits for that group too
+ * (the `_with_projection` figures). Uses the shared servers and the test database:
  *
  *   npm run build && flock /tmp/bin-alert-shared-servers.lock node dist/bench/src/callback-path.js \
- *     [--messages 5000] [--concurrency 256] [--prof DIR] [--tracker-main other/dist/apps/tracker/src/main.js]
+ *     [--messages 5000] [--concurrency 256] [--prof DIR] [--tracker-main other/dist/apps/tracker/src/main.js] [--projection-group G]
  *
  * `--concurrency` is the number of messages whose callbacks are on their way at once (the
  * simulator has one per accepted message not yet final); `--prof DIR` runs the tracker with
@@ -40,17 +42,20 @@ interface Options {
   prof: string | null;
   /** The tracker's built entry point: another checkout's, to compare two commits on one machine. */
   trackerMain: string;
+  /** The consumer group of a tracker built before ADR 0041, whose projection read its events back. */
+  projectionGroup: string | null;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { messages: 5_000, concurrency: 256, prof: null, trackerMain: join(__dirname, '../../apps/tracker/src/main.js') };
+  const options: Options = { messages: 5_000, concurrency: 256, prof: null, trackerMain: join(__dirname, '../../apps/tracker/src/main.js'), projectionGroup: null };
   for (let i = 0; i < argv.length; i += 2) {
     const [name, value] = [argv[i], argv[i + 1]];
     if (name === '--messages') options.messages = Number(value);
     else if (name === '--concurrency') options.concurrency = Number(value);
     else if (name === '--prof') options.prof = value;
     else if (name === '--tracker-main') options.trackerMain = value;
-    else throw new Error(`unknown option ${name} (--messages N, --concurrency C, --prof DIR, --tracker-main PATH)`);
+    else if (name === '--projection-group') options.projectionGroup = value;
+    else throw new Error(`unknown option ${name} (--messages N, --concurrency C, --prof DIR, --tracker-main PATH, --projection-group G)`);
   }
   return options;
 }
@@ -73,12 +78,15 @@ async function main(): Promise<void> {
   const sender = new WebhookSender(scheduler, new SimConfigStore(new StartupSimConfig(DEFAULT_SIM_CONFIG)), new SimStats());
   try {
     await waitReady(tracker);
-    const caughtUp = () =>
-      waitFor(
-        () => consumerLag(config.KAFKA_BROKERS, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents),
-        (lag) => lag === 0,
-        { what: 'projection lag 0', timeoutMs: 600_000, intervalMs: 50 },
-      );
+    const group = options.projectionGroup;
+    const caughtUp = async () => {
+      if (group)
+        await waitFor(
+          () => consumerLag(config.KAFKA_BROKERS, group, TOPICS.deliveryEvents),
+          (lag) => lag === 0,
+          { what: `${group} lag 0`, timeoutMs: 600_000, intervalMs: 50 },
+        );
+    };
     const seeded = await seedAcceptedDeliveries(db, options.messages);
     await caughtUp();
 

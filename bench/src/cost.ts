@@ -49,7 +49,7 @@ export const WORLD_PROCESSES = ['provider-sim', 'bench-runner', BENCH_QUERIES] a
 export interface CostResult {
   /** Deliveries the providers accepted (every channel, both alerts): the denominator. */
   accepted_deliveries: number;
-  /** First alert issued → last delivery final, callbacks sent and the tracker's projection caught up (or given up on). */
+  /** First alert issued → last delivery final and every callback sent and answered (or given up on). */
   window_s: number;
   system_cpu_ms_per_delivery: number | null;
   world_cpu_ms_per_delivery: number | null;
@@ -143,9 +143,10 @@ export function quarterRates(acceptedAtMs: number[]): QuarterRates | null {
 }
 
 /**
- * Milliseconds from the last delivery's final state until the projection had read every status
- * event: 0 when the first look after the end already found nothing left (it never fell behind,
- * at the resolution of that look), null when it never caught up.
+ * Milliseconds from the last delivery's final state until the simulator had no callback left to
+ * send or to have answered (the tracker applies a status before it answers, ADR 0041): 0 when
+ * the first look after the end already found none (it never fell behind, at the resolution of
+ * that look), null when it never caught up.
  */
 export function caughtUpMs(lastFinalAtMs: number, firstLookCaughtUp: boolean, caughtUpAtMs: number | null): number | null {
   if (firstLookCaughtUp) return 0;

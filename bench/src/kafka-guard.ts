@@ -1,6 +1,6 @@
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { TOPICS, TRACKER_PROJECTION_GROUP, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
+import { TOPICS, expanderGroup, jobsTopic, senderGroup } from '@bin-alert/contracts';
 import { CHANNELS, Channel, URGENCIES, Urgency } from '@bin-alert/domain';
 import { BenchAbort, sleep } from './processes';
 
@@ -9,7 +9,7 @@ export const BENCH_CLIENT_ID = 'bin-alert-bench';
 
 /** Every consumer group the benchmark's apps join. */
 export function benchGroups(): string[] {
-  return [...CHANNELS.flatMap((c) => URGENCIES.flatMap((l) => [expanderGroup(c, l), senderGroup(c, l)])), TRACKER_PROJECTION_GROUP];
+  return CHANNELS.flatMap((c) => URGENCIES.flatMap((l) => [expanderGroup(c, l), senderGroup(c, l)]));
 }
 
 /**
@@ -126,7 +126,6 @@ export function benchTopics(): string[] {
 }
 
 function topicOf(group: string): string {
-  if (group === TRACKER_PROJECTION_GROUP) return TOPICS.deliveryEvents;
   if (group.startsWith('dispatcher-')) return TOPICS.alerts;
   const [, channel, lane] = group.split('-');
   return jobsTopic(channel as Channel, lane as Urgency);
@@ -164,21 +163,4 @@ export async function groupLag(brokers: string[], groups = benchGroups()): Promi
 
 export function totalLag(lag: Record<string, number>): number {
   return Object.values(lag).reduce((a, b) => a + b, 0);
-}
-
-/**
- * Moves an idle group to the end of its topic. Used for the tracker's projection only: what it
- * has not read yet are status events of deliveries in other databases (earlier runs), which the
- * benchmark's tracker would read and drop one lookup at a time — the same outcome, minutes later.
- * Refused by the broker while the group has members.
- */
-export async function skipToEnd(brokers: string[], group: string): Promise<void> {
-  const kafka = new Kafka({ clientId: `${BENCH_CLIENT_ID}-skip`, brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.resetOffsets({ groupId: group, topic: topicOf(group), earliest: false });
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
 }

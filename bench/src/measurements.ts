@@ -363,52 +363,37 @@ export async function benchBackendPids(pool: Pool): Promise<number[]> {
 }
 
 export interface Settled {
-  /** Projection lag at the first look (the last delivery was final by then). */
-  lagAtFirstLook: number;
+  /** Callbacks the simulator had still to send or to have answered at the first look (the last delivery was final by then). */
+  pendingAtFirstLook: number;
   firstLookCaughtUp: boolean;
-  /** When a look first found no callback pending and nothing left for the projection to read. */
+  /** When a look first found no callback pending: every one sent and answered, so applied (ADR 0041). */
   caughtUpAt: number | null;
-  lagLeft: number;
   pendingLeft: number;
-  /** The simulator still had callbacks to send after `callbackWaitMs`. */
-  callbacksGaveUp: boolean;
 }
 
 /**
- * After the last delivery became final, looks (every `everyMs`) until the simulator has sent
- * every status callback and the tracker's projection has read every status event, giving the
- * callbacks `callbackWaitMs` and then the projection `projectionWaitMs` more.
+ * After the last delivery became final, looks (every `everyMs`) at how many callbacks the
+ * simulator has still to send or to have answered, until none or for `waitMs`.
  */
 export async function waitForSettled(
-  look: () => Promise<{ pending: number; lag: number }>,
+  pendingCallbacks: () => Promise<number>,
   alive: () => void,
-  callbackWaitMs: number,
-  projectionWaitMs: number,
+  waitMs: number,
   everyMs = 100,
   say: (line: string) => void = console.log,
 ): Promise<Settled> {
   const started = Date.now();
-  let callbacksDoneAt: number | null = null;
-  let callbacksGaveUp = false;
   let lastSaid = started;
-  let first: { lag: number; pending: number } | null = null;
+  let first: number | null = null;
   for (;;) {
     alive();
-    const { pending, lag } = await look();
+    const pending = await pendingCallbacks();
     const now = Date.now();
-    first ??= { lag, pending };
-    if (pending === 0 && lag === 0) {
-      return { lagAtFirstLook: first.lag, firstLookCaughtUp: first.lag === 0 && first.pending === 0, caughtUpAt: now, lagLeft: 0, pendingLeft: 0, callbacksGaveUp };
-    }
-    if (callbacksDoneAt === null && (pending === 0 || now - started > callbackWaitMs)) {
-      callbacksDoneAt = now;
-      callbacksGaveUp = pending > 0;
-    }
-    if (callbacksDoneAt !== null && now - callbacksDoneAt > projectionWaitMs) {
-      return { lagAtFirstLook: first.lag, firstLookCaughtUp: false, caughtUpAt: null, lagLeft: lag, pendingLeft: pending, callbacksGaveUp };
-    }
+    first ??= pending;
+    if (pending === 0) return { pendingAtFirstLook: first, firstLookCaughtUp: first === 0, caughtUpAt: now, pendingLeft: 0 };
+    if (now - started > waitMs) return { pendingAtFirstLook: first, firstLookCaughtUp: false, caughtUpAt: null, pendingLeft: pending };
     if (now - lastSaid >= 5000) {
-      say(`[bench] after the last delivery: ${pending} callbacks still to send, the tracker's projection ${lag} status events behind; waiting…`);
+      say(`[bench] after the last delivery: ${pending} callbacks still to send or to be answered by the tracker; waiting…`);
       lastSaid = now;
     }
     await sleep(everyMs);

@@ -46,16 +46,16 @@ export interface BenchResult {
   cpu_core_share: Record<string, number>;
   machine_busy: number;
   timings_s: Record<string, number>;
-  /** Status events the tracker's projection still had to read when the last delivery was final, and how long it took. */
+  /** Callbacks still to send or to be answered (so applied, ADR 0041) when the last delivery was final, and how long they took; the keys keep their names from when a projection read them back. */
   tracker: {
     running: boolean;
     projection_lag_at_done: number | null;
     projection_catch_up_s: number | null;
     projection_lag_left: number | null;
-    /** Last delivery final (database time) → the projection had read every status event and no callback was pending; 0 if the first look found it so. */
+    /** Last delivery final (database time) → no callback pending at the simulator (every one sent and answered); 0 if the first look found it so. */
     caught_up_ms: number | null;
   };
-  /** CPU per accepted delivery over the cost window (first alert issued → callbacks sent and projected). */
+  /** CPU per accepted delivery over the cost window (first alert issued → every callback sent and answered). */
   cost: CostResult;
   targets: TargetRow[];
   notes: string[];
@@ -121,9 +121,9 @@ export function evaluateTargets(r: BenchResult): TargetRow[] {
 
   if (r.tracker.running) {
     info(
-      'tracker projection lag',
-      `${fmt(r.tracker.projection_lag_at_done)} events`,
-      `when the last delivery was final; ${r.tracker.projection_lag_left ? `${fmt(r.tracker.projection_lag_left)} still unread after ${r.tracker.projection_catch_up_s} s` : `read within ${r.tracker.projection_catch_up_s} s`}`,
+      'callbacks pending',
+      `${fmt(r.tracker.projection_lag_at_done)} callbacks`,
+      `when the last delivery was final; ${r.tracker.projection_lag_left ? `${fmt(r.tracker.projection_lag_left)} still pending after ${r.tracker.projection_catch_up_s} s` : `answered within ${r.tracker.projection_catch_up_s} s`}`,
     );
   }
   const at100k = r.members >= 100_000;
@@ -167,7 +167,7 @@ export function evaluateTargets(r: BenchResult): TargetRow[] {
       fmt(r.tracker.caught_up_ms, ' ms'),
       '≤ 2 000 ms at 100 000 members',
       r.tracker.caught_up_ms === null ? null : atSize(r.tracker.caught_up_ms <= 2000),
-      `${r.tracker.caught_up_ms === null ? `never caught up: ${fmt(r.tracker.projection_lag_left)} events unread when the benchmark stopped waiting` : 'last delivery final → every status event projected'}${sizeNote}`,
+      `${r.tracker.caught_up_ms === null ? `never caught up: ${fmt(r.tracker.projection_lag_left)} callbacks pending when the benchmark stopped waiting` : 'last delivery final → every callback answered, its status applied'}${sizeNote}`,
     );
   }
   const totalS = r.timings_s.total_s ?? null;

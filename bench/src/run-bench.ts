@@ -5,16 +5,14 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
-import { TOPICS, TRACKER_PROJECTION_GROUP } from '@bin-alert/contracts';
 import { CHANNELS, Channel } from '@bin-alert/domain';
-import { fetchConsumerLag, withKafkaAdmin } from '@bin-alert/messaging';
 import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
 import { accessTokenSettingsFrom, loadConfig, signAccessToken } from '@bin-alert/platform';
 import { BenchArgs, parseArgs } from './args';
 import type { CeilingResult } from './ceiling';
 import { acceptChart } from './chart';
 import { caughtUpMs, costPerDelivery, quarterRates } from './cost';
-import { BENCH_CLIENT_ID, NeighbourGuard, benchGroups, groupLag, skipToEnd, totalLag } from './kafka-guard';
+import { BENCH_CLIENT_ID, NeighbourGuard, groupLag, totalLag } from './kafka-guard';
 import {
   IssuedAlert,
   acceptSeries,
@@ -269,11 +267,6 @@ async function main(args: BenchArgs): Promise<void> {
 
   let trackerRunning = false;
   if (withTracker) {
-    const left = (await groupLag(config.KAFKA_BROKERS, [TRACKER_PROJECTION_GROUP]))[TRACKER_PROJECTION_GROUP];
-    if (left > 0) {
-      console.log(`[bench] ${TRACKER_PROJECTION_GROUP}: skipping ${left} status events of earlier runs (their deliveries are not in this database)`);
-      await skipToEnd(config.KAFKA_BROKERS, TRACKER_PROJECTION_GROUP);
-    }
     const tracker = startApp({ name: 'tracker', entry: trackerEntry, readyUrl: `${trackerUrl}/health/ready`, port: config.TRACKER_PORT }, env, logDir, nodeArgsFor('tracker'));
     running.push(tracker);
     try {
@@ -315,12 +308,11 @@ async function main(args: BenchArgs): Promise<void> {
 
   // Old records from earlier runs (their alerts and deliveries are not in this database) are
   // skipped first, so that they neither delay nor load the measured run.
-  const groups = benchGroups().filter((g) => trackerRunning || g !== TRACKER_PROJECTION_GROUP);
-  for (let lag = totalLag(await groupLag(config.KAFKA_BROKERS, groups)), waited = 0; lag > 0; waited++) {
+  for (let lag = totalLag(await groupLag(config.KAFKA_BROKERS)), waited = 0; lag > 0; waited++) {
     if (waited >= 300) throw new BenchAbort(`the apps still have ${lag} records of earlier runs to skip after 300 s`);
     if (waited % 10 === 0) console.log(`[bench] the apps skip ${lag} records left by earlier runs…`);
     await sleep(1000);
-    lag = totalLag(await groupLag(config.KAFKA_BROKERS, groups));
+    lag = totalLag(await groupLag(config.KAFKA_BROKERS));
   }
 
   // Neighbours who arrive during the run spoil it (and are spoilt by it): stop at once.
@@ -389,42 +381,27 @@ async function main(args: BenchArgs): Promise<void> {
   const cpuB = cpuSnapshot(running, { 'bench-runner': process.pid }, await benchBackendPids(pool), neighbours);
 
   // The status callbacks of the last deliveries are still on their way: the cost of a delivery
-  // includes them, so the cost window ends when the simulator has sent them all and the
-  // tracker's projection has read every status event they produced (bin.delivery-events.v1).
+  // includes them, so the cost window ends when the simulator has no callback left to send or
+  // waiting for its answer. The tracker answers a callback once its status is applied (ADR 0041).
   const doneAt = Date.now();
   const finalAt = (await lastFinalAt(pool, [normal, urgent]))?.getTime() ?? doneAt;
-  const settled = await withKafkaAdmin(
-    config.KAFKA_BROKERS,
-    (admin) =>
-      waitForSettled(
-        async () => {
-          const { pendingCallbacks } = await simStats(simUrl);
-          const lag = trackerRunning ? await fetchConsumerLag(admin, TRACKER_PROJECTION_GROUP, TOPICS.deliveryEvents) : 0;
-          return { pending: pendingCallbacks, lag };
-        },
-        alive,
-        120_000,
-        args.trackerWaitS * 1000,
-      ),
-    `${BENCH_CLIENT_ID}-lag`,
-  );
+  const settled = await waitForSettled(async () => (await simStats(simUrl)).pendingCallbacks, alive, args.trackerWaitS * 1000);
   const cpuC = cpuSnapshot(running, { 'bench-runner': process.pid }, await benchBackendPids(pool), neighbours);
   neighbours.stop();
   clearInterval(watchdog);
   await guard.close();
   await guardPool.end();
   if (testActivity.size) notes.push(`test activity during the run (results may be disturbed: shared CPU): ${[...testActivity].join('; ')}`);
-  if (settled.callbacksGaveUp) notes.push(`the simulator still had ${settled.pendingLeft} callbacks to send 120 s after the last delivery`);
+  if (settled.pendingLeft > 0)
+    notes.push(
+      `the simulator still had ${settled.pendingLeft} callbacks to send or waiting for the tracker's answer ${args.trackerWaitS} s after the last delivery was final${trackerRunning ? ': delivered counts are incomplete' : ''}`,
+    );
   const trackerLag = { at_done: null as number | null, catch_up_s: null as number | null, left: null as number | null, caught_up_ms: null as number | null };
   if (trackerRunning) {
-    trackerLag.at_done = settled.lagAtFirstLook;
+    trackerLag.at_done = settled.pendingAtFirstLook;
     trackerLag.catch_up_s = Math.round(((settled.caughtUpAt ?? cpuC.at) - doneAt) / 100) / 10;
-    trackerLag.left = settled.lagLeft;
+    trackerLag.left = settled.pendingLeft;
     trackerLag.caught_up_ms = caughtUpMs(finalAt, settled.firstLookCaughtUp, settled.caughtUpAt);
-    if (settled.lagLeft > 0)
-      notes.push(
-        `the tracker's projection was still ${settled.lagLeft} status events behind ${args.trackerWaitS} s after the last callback (${settled.lagAtFirstLook} when the last delivery was final): delivered counts are incomplete`,
-      );
   }
   const peakRss = sampler.peakRssMb();
   sampler.stop();

@@ -58,7 +58,7 @@ const IMPORT_RULES: Record<string, Rule> = {
   [REPORTS]: { may: [DOMAIN, PERSISTENCE], why: "the reports (messages sent, membership counts, an alert's reach) within the reader's BINs" },
   [TRACKING]: {
     may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM],
-    why: 'verified provider callbacks → delivery status events → projections (statuses, live counters); no provider SDK: the signatures are checked at the edge',
+    why: 'verified provider callbacks → statuses and live counters applied → delivery status events published; no provider SDK: the signatures are checked at the edge',
   },
   'apps/intake': {
     may: [DOMAIN, CONTRACTS, PERSISTENCE, MESSAGING, PLATFORM, MEMBER_PAGES, ALERTS, MEMBERSHIP, ACCOUNTS, REPORTS],

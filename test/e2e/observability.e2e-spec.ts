@@ -85,7 +85,7 @@ describe('observability: metrics, health and one correlation id through every ap
     expect(res.headers.get('x-correlation-id')).toBe(correlationId);
     alertId = ((await res.json()) as { id: string }).id;
 
-    // Delivered on every channel: the callbacks came back through the tracker and its projection.
+    // Delivered on every channel: the callbacks came back through the tracker, which applied them.
     await waitFor(
       async () => (await (await fetch(`${stack.intakeUrl}/v1/alerts/${alertId}`, { headers: asAalstOperator() })).json()) as any,
       (a) => a.deliveries?.sms?.byStatus?.delivered === 1 && a.deliveries?.email?.byStatus?.delivered === 2 && a.deliveries?.voice?.byStatus?.delivered === 1,
@@ -107,7 +107,7 @@ describe('observability: metrics, health and one correlation id through every ap
       'sender-email',
       'sender-voice', // each sender's job, after the provider calls
       'status-events', // the tracker: a provider's status callback, looked up by delivery
-      'delivery-projection', // the tracker's consumer of the delivery events it published
+      'delivery-statuses', // the tracker: the statuses applied before they are published
     ];
     await waitFor(
       async () => contextsWithId(),
@@ -164,7 +164,8 @@ describe('observability: metrics, health and one correlation id through every ap
     expect(metricValue(tracker, 'bin_delivery_status_reached_total', { channel: 'sms', status: 'delivered' })).toBe(1);
     expect(metricValue(tracker, 'bin_delivery_status_reached_total', { channel: 'email', status: 'delivered' })).toBe(2);
     expect(metricValue(tracker, 'bin_delivery_status_reached_total', { channel: 'voice', status: 'delivered' })).toBe(1);
-    expect(tracker).toMatch(/^bin_kafka_consumer_lag_messages\{group="tracker-projection",topic="bin.delivery-events.v1",app="tracker"\} \d+$/m);
+    // The tracker consumes nothing: it applies the statuses it receives (ADR 0041).
+    expect(tracker).not.toMatch(/^bin_kafka_consumer_lag_messages\{/m);
     expect(metricValue(tracker, 'bin_http_request_duration_seconds_count', { route: '/webhooks/twilio/message-status', status_code: '200' })).toBeGreaterThan(0);
 
     // Bounded labels: never an alert id, a member or a contact.

@@ -20,6 +20,7 @@ interface ExportedSpan {
   attributes?: Array<{ key: string; value: { stringValue?: string; intValue?: string | number } }>;
   links?: Array<{ traceId: string; spanId: string }>;
 }
+const INTERNAL = 1;
 const SERVER = 2;
 const CLIENT = 3;
 const PRODUCER = 4;
@@ -118,7 +119,7 @@ describe('tracing: one alert, one trace, exported over OTLP', () => {
     const caller = callerTrace();
     const { alertId, correlationId } = await issueAndSettle(stack, caller.traceparent);
 
-    // The tracker has published the statuses; the projection may still be handling them.
+    // The tracker has applied and published the statuses.
     await flushTracing();
     const inTrace = () => receiver.spans.filter((s) => s.traceId === caller.traceId);
     // Each look flushes first: a span ended since the last export is not at the receiver yet.
@@ -168,23 +169,19 @@ describe('tracing: one alert, one trace, exported over OTLP', () => {
     const callbacks = receiver.spans.filter((s) => s.kind === SERVER && s.name.startsWith('POST /webhooks/'));
     expect(callbacks.every((s) => s.traceId !== caller.traceId)).toBe(true);
     expect(callbacks.every((s) => s.links?.some((l) => l.traceId === caller.traceId && l.spanId === request.spanId))).toBe(true);
-    // The statuses they brought are recorded in a batch span linked to the alert too, whose
-    // events the projection then handles in the same trace.
+    // The statuses they brought are recorded in a batch span linked to the alert too, under which
+    // they are applied and then published to the log (ADR 0041).
     const recorded = receiver.spans.filter((s) => s.name === 'record delivery statuses' && s.links?.some((l) => l.traceId === caller.traceId));
     expect(recorded.length).toBeGreaterThanOrEqual(1);
+    const under = (batch: (typeof recorded)[number], name: string, kind: number) =>
+      receiver.spans.find((s) => s.name === name && s.kind === kind && s.parentSpanId === batch.spanId);
     await waitFor(
-      () =>
-        exported(() =>
-          receiver.spans.filter(
-            (s) =>
-              s.kind === CONSUMER &&
-              s.name === `process ${TOPICS.deliveryEvents}` &&
-              (recorded.some((r) => r.traceId === s.traceId) || s.links?.some((l) => recorded.some((r) => r.traceId === l.traceId))),
-          ),
-        ),
-      (projected) => projected.length >= 1,
-      { what: 'projection span in the statuses’ trace' },
+      () => exported(() => recorded.filter((r) => under(r, 'apply delivery statuses', INTERNAL) && under(r, `publish ${TOPICS.deliveryEvents}`, PRODUCER))),
+      (both) => both.length >= 1,
+      { what: 'apply and publish spans under a batch that recorded the statuses' },
     );
+    // Nothing in the tracker consumes them back.
+    expect(receiver.spans.filter((s) => s.kind === CONSUMER && s.name === `process ${TOPICS.deliveryEvents}`)).toEqual([]);
 
     // The alert row keeps the trace it was announced in: what the links above were made from.
     const [row] = await stack.db.query(`SELECT trace_context FROM alerts WHERE id = $1`, [alertId]);

@@ -149,7 +149,7 @@ describe('standalone mode (one process, no servers)', () => {
     );
     expect(call[0].said!.map((s) => s.text).join(' ')).toContain('Lucas (8) draagt een rode jas');
 
-    // The providers' callbacks come back through the tracker, the in-process bus and the projection.
+    // The providers' callbacks come back through the tracker, which applies them and publishes them on the in-process bus.
     const delivered = await waitFor(
       async () =>
         (await (await fetch(`${intake}/v1/alerts/${id}`, { headers: operator })).json()) as { deliveries: Record<string, { total: number; byStatus: Record<string, number> }> },

@@ -127,11 +127,8 @@ describe('reconciliation of deliveries whose callbacks were lost', () => {
     expect(asked).toHaveLength(2 * MEMBERS);
     expect(new Set(asked.map((a) => a.providerId)).size).toBe(2 * MEMBERS);
 
-    const final = await waitFor(
-      () => statuses(ours),
-      (rows) => [...rows.values()].every((r) => r.status !== 'accepted'),
-      { what: 'the projection to apply the reconciled statuses', timeoutMs: 30_000 },
-    );
+    // Reported through the StatusEventPublisher, which applies before it returns (ADR 0041).
+    const final = await statuses(ours);
     seeded.forEach((s, i) => {
       const undelivered = i % 4 === 0;
       expect(final.get(s.delivery.sms)).toMatchObject({ status: undelivered ? 'undelivered' : 'delivered', reconcile_outcome: 'reported_final', reconcile_checks: 1 });
@@ -148,7 +145,7 @@ describe('reconciliation of deliveries whose callbacks were lost', () => {
     expect(await reconcilers[0].reconcileDue()).toBe(0);
 
     // Twilio's late callbacks afterwards change nothing: `delivered` again finds the status
-    // already there, `sent` comes too late for a final status (the projection's monotonic rule).
+    // already there, `sent` comes too late for a final status (the monotonic rule).
     const delivered = seeded[1];
     const path = `/webhooks/twilio/message-status?deliveryId=${delivered.delivery.sms}`;
     const token = providerSettingsFrom(config).twilio.authToken;
@@ -156,9 +153,8 @@ describe('reconciliation of deliveries whose callbacks were lost', () => {
       const params = { MessageSid: sidOf.get(delivered.delivery.sms)!, MessageStatus: status, AccountSid: providerSettingsFrom(config).twilio.accountSid };
       return { path, params, signature: twilioSignature(token, `${baseUrl}${path}`, params) };
     });
-    expect(await postCallbacks(baseUrl, late, 1)).toEqual(new Map([[200, 2]]));
     const before = await redis.hgetall(liveCountersKey(delivered.alertId, 'sms'));
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // the projection's chance to get it wrong
+    expect(await postCallbacks(baseUrl, late, 1)).toEqual(new Map([[200, 2]]));
     expect((await statuses([delivered.delivery.sms])).get(delivered.delivery.sms)?.status).toBe('delivered');
     expect(await redis.hgetall(liveCountersKey(delivered.alertId, 'sms'))).toEqual(before);
   }, 90_000);
@@ -173,7 +169,7 @@ describe('reconciliation of deliveries whose callbacks were lost', () => {
     const path = `/webhooks/twilio/message-status?deliveryId=${s.delivery.sms}`;
     const params = { MessageSid: sid, MessageStatus: 'undelivered', ErrorCode: '30003', AccountSid: twilio.accountSid };
     expect(await postCallbacks(baseUrl, [{ path, params, signature: twilioSignature(twilio.authToken, `${baseUrl}${path}`, params) }], 1)).toEqual(new Map([[200, 1]]));
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // the projection reads it and leaves `planned` alone
+    // Applied before the 200: it left `planned` alone.
     expect((await statuses([s.delivery.sms])).get(s.delivery.sms)?.status).toBe('planned');
     // The next sender found the message at Twilio and recorded it accepted; no callback is left to come.
     await db.query(`UPDATE deliveries SET status = 'accepted', updated_at = now() - interval '10 minutes' WHERE id = $1`, [s.delivery.sms]);
@@ -190,11 +186,7 @@ describe('reconciliation of deliveries whose callbacks were lost', () => {
       SETTINGS,
     );
     expect(await reconciler.reconcileDue()).toBeGreaterThanOrEqual(1);
-    const ended = await waitFor(
-      () => statuses([s.delivery.sms]),
-      (rows) => rows.get(s.delivery.sms)?.status !== 'accepted',
-      { what: 'the reconciled status applied', timeoutMs: 15_000 },
-    );
+    const ended = await statuses([s.delivery.sms]);
     expect(ended.get(s.delivery.sms)).toMatchObject({ status: 'undelivered', reconcile_outcome: 'reported_final' });
   }, 60_000);
 

@@ -3,7 +3,7 @@ import { MessagingModule, POSTGRES_REDIS_KAFKA_READINESS } from '@bin-alert/mess
 import { DeliveryReconciliationRepository, PersistenceModule } from '@bin-alert/persistence';
 import { AppConfig, AppMetrics, ConfigModule, ObservabilityModule, StoresModule } from '@bin-alert/platform';
 import { TwilioStatusLookup, providerSettingsFrom } from '@bin-alert/providers';
-import { DeliveryProjection, DeliveryReconciler, LiveCounters, STATUS_PUBLISHING_SETTINGS, StatusEventPublisher, WebhookStats } from '@bin-alert/tracking';
+import { DeliveryReconciler, DeliveryStatusApplier, LiveCounters, STATUS_PUBLISHING_SETTINGS, StatusEventPublisher, WebhookStats } from '@bin-alert/tracking';
 import { TRACKER_SETTINGS, reconciliationSettingsFrom, trackerSettingsFrom } from './tracker-settings';
 import { SendGridWebhooksController } from './webhooks/sendgrid-webhooks.controller';
 import { SendGridSignatureGuard, TwilioSignatureGuard } from './webhooks/signature-guards';
@@ -23,7 +23,7 @@ export class TrackerModule {
         StoresModule.forRoot(config),
         ObservabilityModule.forRoot({ app: 'tracker', readiness: POSTGRES_REDIS_KAFKA_READINESS }),
       ],
-      controllers: [TwilioWebhooksController, SendGridWebhooksController, DeliveryProjection],
+      controllers: [TwilioWebhooksController, SendGridWebhooksController],
       providers: [
         { provide: TRACKER_SETTINGS, useValue: settings },
         { provide: STATUS_PUBLISHING_SETTINGS, useValue: settings },
@@ -32,6 +32,7 @@ export class TrackerModule {
         TwilioSignatureGuard,
         SendGridSignatureGuard,
         LiveCounters,
+        DeliveryStatusApplier,
         {
           provide: DeliveryReconciler,
           useFactory: (repository: DeliveryReconciliationRepository, publisher: StatusEventPublisher, metrics: AppMetrics) =>

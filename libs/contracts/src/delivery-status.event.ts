@@ -32,9 +32,6 @@ export const deliveryStatusEventV1 = z.object({
 
 export type DeliveryStatusEventV1 = z.infer<typeof deliveryStatusEventV1>;
 
-/** The consumer group that projects delivery events onto PostgreSQL and the live counters. */
-export const TRACKER_PROJECTION_GROUP = 'tracker-projection';
-
 const DELIVERY_EVENT_NAMESPACE = '2b0c8a52-6f4e-5d1a-8c3b-9e7f6a5d4c3b';
 
 /** The event id of a callback, from its dedupe identity (e.g. `twilio:message:SM…:delivered`). */

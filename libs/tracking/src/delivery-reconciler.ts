@@ -28,7 +28,7 @@ const CLAIM_MARGIN_SECONDS = 60;
  * retries, a callback given up on a saturated machine, or taken while the delivery was held in doubt): every `pollMs`, it claims the SMS and calls
  * that are still not final `afterSeconds` after their last change, asks Twilio for each by its sid
  * (the account of the route that sent it), and reports what Twilio says as the callback would
- * have: same observation, through the StatusEventPublisher, so dedupe, the projection's
+ * have: same observation, through the StatusEventPublisher, so dedupe, the
  * monotonic rule and the live counters hold as for any callback. A lookup at most
  * every 1/lookupsPerSecond seconds per instance, so it never takes much of the account's API
  * allowance from sending. What the answer comes to (report, ask again later, give up) is the
@@ -154,7 +154,7 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnApplication
  * The callback the provider would have posted for this status, under an identity of its own: the
  * real callback of that status may have been taken already and changed nothing (it came while the
  * delivery was held in doubt, `planned`, ADR 0038), and under the same identity the report would
- * be dropped as its duplicate. A late real callback afterwards changes nothing by the projection's
+ * be dropped as its duplicate. A late real callback afterwards changes nothing by the
  * monotonic rule, and the live counters count moves, not events.
  */
 function observationOf(delivery: ReconcilableDelivery, report: Extract<ProviderAnswer, { kind: 'status' }>): CallbackObservation {

@@ -1,6 +1,6 @@
 export * from './callback-observation';
-export * from './delivery-projection';
 export * from './delivery-reconciler';
+export * from './delivery-status-applier';
 export * from './live-counters';
 export * from './micro-batcher';
 export * from './provider-forms';

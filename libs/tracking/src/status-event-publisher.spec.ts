@@ -1,9 +1,10 @@
-import { deliveryStatusEventV1 } from '@bin-alert/contracts';
+import { DeliveryStatusEventV1, deliveryStatusEventV1 } from '@bin-alert/contracts';
 import type { MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import type { DeliveryTrackingRepository, TrackedDelivery } from '@bin-alert/persistence';
 import { inMemoryStores } from '@bin-alert/platform';
 import { messageStatusForm } from './provider-forms';
 import { messageStatusObservation } from './callback-observation';
+import type { DeliveryStatusApplier, StatusEventToApply } from './delivery-status-applier';
 import { DEDUPE_KEY_PREFIX, StatusEventPublisher, StatusPublishingSettings } from './status-event-publisher';
 import type { WebhookStats } from './webhook-stats';
 
@@ -16,7 +17,21 @@ const DELIVERY: TrackedDelivery = {
   language: 'nl',
 };
 
-function publisher(bus: Partial<MessageBus>, stores = inMemoryStores()) {
+/** What was applied, batch by batch, as `status` per event; `fail` makes the next apply throw. */
+function fakeApplier() {
+  const batches: StatusEventToApply[][] = [];
+  const applier = {
+    batches,
+    fail: null as Error | null,
+    applyAll: async (events: readonly StatusEventToApply[]) => {
+      if (applier.fail) throw applier.fail;
+      batches.push([...events]);
+    },
+  };
+  return applier;
+}
+
+function publisher(bus: Partial<MessageBus>, stores = inMemoryStores(), applier = fakeApplier()) {
   const deliveries = { findForTracking: async (ids: string[]) => new Map(ids.filter((id) => id === DELIVERY.id).map((id) => [id, DELIVERY])) };
   const counted: Array<Record<string, number>> = [];
   const stats = { add: async (c: Record<string, number>) => void counted.push(c) };
@@ -24,7 +39,15 @@ function publisher(bus: Partial<MessageBus>, stores = inMemoryStores()) {
   return {
     stores,
     counted,
-    publisher: new StatusEventPublisher(bus as MessageBus, stores, settings, deliveries as unknown as DeliveryTrackingRepository, stats as unknown as WebhookStats),
+    applier,
+    publisher: new StatusEventPublisher(
+      bus as MessageBus,
+      stores,
+      settings,
+      deliveries as unknown as DeliveryTrackingRepository,
+      applier as unknown as DeliveryStatusApplier,
+      stats as unknown as WebhookStats,
+    ),
   };
 }
 
@@ -34,7 +57,7 @@ const observation = (deliveryId: string, status: string) =>
 describe('StatusEventPublisher', () => {
   it('publishes a valid DeliveryStatusEvent keyed by member, once per callback identity', async () => {
     const published: OutgoingMessage[] = [];
-    const { publisher: p, counted } = publisher({ publish: async (m) => void published.push(...m) });
+    const { publisher: p, counted, applier } = publisher({ publish: async (m) => void published.push(...m) });
     const receivedAt = new Date('2026-11-29T10:00:00Z');
 
     const first = await p.publish([observation(DELIVERY.id, 'undelivered')], receivedAt);
@@ -62,38 +85,75 @@ describe('StatusEventPublisher', () => {
       occurredAt: '2026-11-29T10:00:00.000Z',
       receivedAt: '2026-11-29T10:00:00.000Z',
     });
+    // The status was applied as the very event published, once.
+    expect(applier.batches).toEqual([[{ event: published[0].value, correlationId: undefined }]]);
     expect(counted).toEqual([
       { published: 1, duplicate: 0, unknown_delivery: 0, ignored: 0, retry_later: 0 },
       { published: 0, duplicate: 1, unknown_delivery: 0, ignored: 0, retry_later: 0 },
     ]);
   });
 
-  it('drops callbacks for unknown deliveries and those that say nothing, without publishing', async () => {
+  it('drops callbacks for unknown deliveries and those that say nothing, without applying or publishing', async () => {
     const publish = jest.fn();
-    const { publisher: p } = publisher({ publish });
+    const { publisher: p, applier } = publisher({ publish });
     const results = await p.publish([observation('1b4e28ba-0000-4d3b-a3f5-ef19b5a7633b', 'delivered'), observation(DELIVERY.id, 'received'), observation('nonsense', 'sent')]);
     expect(results.map((r) => r.outcome)).toEqual(['unknown_delivery', 'ignored', 'unknown_delivery']);
     expect(publish).not.toHaveBeenCalled();
+    expect(applier.batches).toEqual([]);
   });
 
-  it('takes its dedupe marks back when Kafka refuses, so that the provider’s retry gets through', async () => {
+  it('applies the statuses before publishing them, and answers only after both', async () => {
+    const steps: string[] = [];
+    const applier = fakeApplier();
+    const applyAll = applier.applyAll;
+    applier.applyAll = async (events) => {
+      steps.push('apply');
+      await applyAll(events);
+    };
+    const { publisher: p } = publisher({ publish: async () => void steps.push('publish') }, inMemoryStores(), applier);
+    await p.publish([observation(DELIVERY.id, 'delivered')]);
+    steps.push('answered');
+    expect(steps).toEqual(['apply', 'publish', 'answered']);
+  });
+
+  it('takes its dedupe marks back when the statuses cannot be applied, publishes nothing, and lets the retry through', async () => {
     const stores = inMemoryStores();
     const forget = jest.spyOn(stores.seen, 'forget');
-    const failing = publisher({ publish: async () => Promise.reject(new Error('broker down')) }, stores).publisher;
+    const published: OutgoingMessage[] = [];
+    const applier = fakeApplier();
+    applier.fail = new Error('postgres down');
+    const { publisher: p } = publisher({ publish: async (m) => void published.push(...m) }, stores, applier);
+    await expect(p.publish([observation(DELIVERY.id, 'delivered')])).rejects.toThrow('postgres down');
+    expect(forget).toHaveBeenCalledWith([expect.stringMatching(new RegExp(`^${DEDUPE_KEY_PREFIX}`))]);
+    expect(published).toHaveLength(0);
+
+    applier.fail = null;
+    expect((await p.publish([observation(DELIVERY.id, 'delivered')])).map((r) => r.outcome)).toEqual(['published']);
+    expect(applier.batches).toHaveLength(1);
+    expect(published).toHaveLength(1);
+  });
+
+  it('takes its dedupe marks back when Kafka refuses after the apply, so that the provider’s retry is applied again and published', async () => {
+    const stores = inMemoryStores();
+    const forget = jest.spyOn(stores.seen, 'forget');
+    const applier = fakeApplier();
+    const failing = publisher({ publish: async () => Promise.reject(new Error('broker down')) }, stores, applier).publisher;
     await expect(failing.publish([observation(DELIVERY.id, 'delivered')])).rejects.toThrow('broker down');
     expect(forget).toHaveBeenCalledWith([expect.stringMatching(new RegExp(`^${DEDUPE_KEY_PREFIX}`))]);
 
     const published: OutgoingMessage[] = [];
-    const working = publisher({ publish: async (m) => void published.push(...m) }, stores).publisher;
+    const working = publisher({ publish: async (m) => void published.push(...m) }, stores, applier).publisher;
     expect((await working.publish([observation(DELIVERY.id, 'delivered')])).map((r) => r.outcome)).toEqual(['published']);
     expect(published).toHaveLength(1);
+    // Applied by both attempts (the second changes nothing in PostgreSQL: the apply is monotonic).
+    expect(applier.batches.map((b) => b.map((e) => e.event.status))).toEqual([['delivered'], ['delivered']]);
   });
 
   it('gathers concurrent requests into one lookup, one dedupe call and one produce, and answers each its own', async () => {
     const published: OutgoingMessage[][] = [];
     const stores = inMemoryStores();
     const claim = jest.spyOn(stores.seen, 'claim');
-    const { publisher: p, counted } = publisher({ publish: async (m) => void published.push(m) }, stores);
+    const { publisher: p, counted, applier } = publisher({ publish: async (m) => void published.push(m) }, stores);
 
     const answers = await Promise.all([
       p.publish([observation(DELIVERY.id, 'sent')]),
@@ -107,6 +167,8 @@ describe('StatusEventPublisher', () => {
     expect(published).toHaveLength(1);
     expect(published[0].map((m) => (m.value as { status: string }).status)).toEqual(['sent', 'delivered']);
     expect(claim).toHaveBeenCalledTimes(1);
+    // One apply for the batch, in the order the callbacks came, the repeat left out.
+    expect(applier.batches.map((b) => b.map((e) => (e.event as DeliveryStatusEventV1).status))).toEqual([['sent', 'delivered']]);
     expect(counted).toEqual([{ published: 2, duplicate: 1, unknown_delivery: 1, ignored: 1, retry_later: 0 }]);
 
     // And across batches: the resend is dropped.
@@ -142,10 +204,11 @@ describe('StatusEventPublisher', () => {
     // An attempt claimed the callback, then its process died: no publish, no forget, no confirm.
     await stores.seen.claim([DEDUPE_KEY_PREFIX + observation(DELIVERY.id, 'delivered').identity], 60);
     const published: OutgoingMessage[] = [];
-    const { publisher: p, counted } = publisher({ publish: async (m) => void published.push(...m) }, stores);
+    const { publisher: p, counted, applier } = publisher({ publish: async (m) => void published.push(...m) }, stores);
 
     await expect(p.publish([observation(DELIVERY.id, 'delivered')])).rejects.toMatchObject({ code: 'callback.in_flight' });
     expect(published).toHaveLength(0);
+    expect(applier.batches).toHaveLength(0);
     expect(counted).toEqual([expect.objectContaining({ retry_later: 1, duplicate: 0 })]);
 
     now += 61_000;

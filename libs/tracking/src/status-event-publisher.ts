@@ -5,9 +5,11 @@ import { MESSAGE_BUS, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
 import { DeliveryTrackingRepository, TrackedDelivery } from '@bin-alert/persistence';
 import {
   Link,
+  MESSAGING_ATTRIBUTES,
   ROOT_CONTEXT,
   STORES,
   Span,
+  SpanKind,
   Stores,
   TRACE_ATTRIBUTES,
   activeSpan,
@@ -18,11 +20,12 @@ import {
   withoutCorrelationId,
 } from '@bin-alert/platform';
 import { CallbackObservation } from './callback-observation';
+import { DeliveryStatusApplier } from './delivery-status-applier';
 import { MicroBatcher } from './micro-batcher';
 import { WebhookStats } from './webhook-stats';
 
 export type ObservationOutcome =
-  /** Published on bin.delivery-events.v1. */
+  /** Applied (or found already there) and published on bin.delivery-events.v1. */
   | 'published'
   /** Seen before (the provider resent it): dropped. */
   | 'duplicate'
@@ -31,7 +34,7 @@ export type ObservationOutcome =
   /** Says nothing about a delivery's status (a spam report, an inbound status): dropped. */
   | 'ignored'
   /**
-   * Being published by another instance, or by an attempt that died before saying how it
+   * Being recorded by another instance, or by an attempt that died before saying how it
    * ended: not known to be durable, so not dropped either. The webhook answers 503 and the
    * provider sends it again later.
    */
@@ -43,6 +46,12 @@ export interface ObservationResult {
 }
 
 export const DEDUPE_KEY_PREFIX = 'bin:tracker:seen:';
+
+const PUBLISH_ATTRIBUTES = {
+  [MESSAGING_ATTRIBUTES.system]: 'kafka',
+  [MESSAGING_ATTRIBUTES.operationType]: 'send',
+  [MESSAGING_ATTRIBUTES.destination]: TOPICS.deliveryEvents,
+};
 
 interface ReceivedCallback {
   observation: CallbackObservation;
@@ -60,27 +69,31 @@ export interface StatusPublishingSettings {
   /** How long a callback's identity is remembered to drop the provider's repeats. */
   dedupeTtlSeconds: number;
   /**
-   * How long a callback's identity stays claimed while its event is being published. A claim
-   * left by an attempt that died lapses after this: until then the provider's retries are told
-   * to come back later, never dropped. Longer than a produce can take with its retries.
+   * How long a callback's identity stays claimed while its status is applied and its event
+   * published. A claim left by an attempt that died lapses after this: until then the provider's
+   * retries are told to come back later, never dropped. Longer than an apply and a produce can
+   * take with their retries.
    */
   claimTtlSeconds: number;
-  /** Callbacks of concurrent requests gathered into one lookup, one dedupe round trip and one produce. */
+  /** Callbacks of concurrent requests gathered into one lookup, one dedupe round trip, one apply and one produce. */
   ingestBatch: { maxItems: number; maxWaitMs: number };
 }
 
 /**
- * Turns verified callbacks into DeliveryStatusEvents. The callbacks of concurrent webhook
- * requests are gathered into batches (MicroBatcher); per batch, one query looks their deliveries
- * up, one Redis round trip claims their identities (repeats are dropped), and one producer call
- * publishes the rest keyed by member id. Each request is answered once its own events are
- * durable (acks=all), and a batch fails as a whole: every request in it answers 5xx and the
- * provider sends it again.
+ * Records verified callbacks: applies their statuses and publishes them as DeliveryStatusEvents
+ * (ADR 0041). The callbacks of concurrent webhook requests are gathered into batches
+ * (MicroBatcher, one batch in flight per instance); per batch, one query looks their deliveries
+ * up, one Redis round trip claims their identities (repeats are dropped), the rest are applied to
+ * PostgreSQL and the live counters (DeliveryStatusApplier: monotonic, idempotent), then published
+ * with one producer call keyed by member id on bin.delivery-events.v1, the log other projections
+ * read. Each request is answered once its statuses are committed and its events durable
+ * (acks=all); a batch fails as a whole: every request in it answers 5xx and the provider sends it
+ * again, which applies nothing twice and publishes the event again.
  *
  * Dedupe marks are two-phase so that no failure can leave a mark that drops a retry: a claim
- * (pending, `claimTtlSeconds`) before publishing, confirmed as done (`dedupeTtlSeconds`) only
- * once the broker has the event, taken back if publishing fails. A pending claim found by
- * someone else is answered "come back later", never "duplicate"; a claim that neither got
+ * (pending, `claimTtlSeconds`) before applying, confirmed as done (`dedupeTtlSeconds`) only
+ * once the broker has the event, taken back if applying or publishing fails. A pending claim found
+ * by someone else is answered "come back later", never "duplicate"; a claim that neither got
  * confirmed nor taken back (a crash, Redis away at that moment) lapses by itself.
  */
 @Injectable()
@@ -93,6 +106,7 @@ export class StatusEventPublisher {
     @Inject(STORES) private readonly stores: Stores,
     @Inject(STATUS_PUBLISHING_SETTINGS) private readonly settings: StatusPublishingSettings,
     private readonly deliveries: DeliveryTrackingRepository,
+    private readonly applier: DeliveryStatusApplier,
     private readonly stats: WebhookStats,
   ) {
     // A batch is shared work: it runs under no request's correlation id, and applies each callback's;
@@ -100,15 +114,15 @@ export class StatusEventPublisher {
     this.batcher = new MicroBatcher(settings.ingestBatch, (callbacks) =>
       withoutCorrelationId(() =>
         inSpan('record delivery statuses', { parent: ROOT_CONTEXT, links: requestLinks(callbacks), attributes: { 'bin.callbacks': callbacks.length } }, (span) =>
-          this.publishBatch(callbacks, span),
+          this.recordBatch(callbacks, span),
         ),
       ),
     );
   }
 
   /**
-   * Resolves once the events of these observations are durable or dropped, with one result
-   * each; rejects when they could not be published (DomainError callback.in_flight when one of
+   * Resolves once the statuses of these observations are committed and their events durable, or
+   * dropped, with one result each; rejects when they could not be recorded (DomainError callback.in_flight when one of
    * them is in flight elsewhere), so that the webhook answers 5xx.
    */
   async publish(observations: CallbackObservation[], receivedAt = new Date()): Promise<ObservationResult[]> {
@@ -119,7 +133,7 @@ export class StatusEventPublisher {
     return results;
   }
 
-  private async publishBatch(callbacks: ReceivedCallback[], batchSpan?: Span): Promise<ObservationResult[]> {
+  private async recordBatch(callbacks: ReceivedCallback[], batchSpan?: Span): Promise<ObservationResult[]> {
     const observations = callbacks.map((c) => c.observation);
     const results: ObservationResult[] = observations.map(() => ({ outcome: 'ignored' }));
     const known = await this.deliveries.findForTracking(observations.flatMap((o) => (o.deliveryId ? [o.deliveryId] : [])));
@@ -165,7 +179,12 @@ export class StatusEventPublisher {
         withCorrelationId(m.headers?.[HEADERS.correlationId], () => this.logger.debug({ msg: 'delivery status received', alertId, deliveryId, channel, status, providerStatus }));
       }
       try {
-        await this.bus.publish(messages);
+        // Applied before published: a crash in between leaves the claims to lapse and the provider
+        // resends; the resend changes nothing in PostgreSQL and is published then.
+        await inSpan('apply delivery statuses', { attributes: { 'bin.events': messages.length } }, () =>
+          this.applier.applyAll(messages.map((m) => ({ event: m.value as DeliveryStatusEventV1, correlationId: m.headers?.[HEADERS.correlationId] }))),
+        );
+        await inSpan(`publish ${TOPICS.deliveryEvents}`, { kind: SpanKind.PRODUCER, attributes: PUBLISH_ATTRIBUTES }, () => this.bus.publish(messages));
       } catch (error) {
         // Should this fail too, the claims lapse after claimTtlSeconds; retries meanwhile are told
         // to come back, not dropped.
@@ -173,9 +192,10 @@ export class StatusEventPublisher {
         throw error;
       }
       await this.stores.seen.confirm(keys(claimed), this.settings.dedupeTtlSeconds).catch((error) =>
-        // The events are durable, so the callbacks are answered 200 all the same. The claims lapse
-        // unconfirmed: a resend after that is published again, which the projection ignores.
-        this.logger.warn({ msg: 'could not confirm dedupe marks of published events', events: claimed.length, error: String(error) }),
+        // The statuses are committed and the events durable, so the callbacks are answered 200 all
+        // the same. The claims lapse unconfirmed: a resend after that is applied again (changing
+        // nothing) and published again.
+        this.logger.warn({ msg: 'could not confirm dedupe marks of recorded statuses', events: claimed.length, error: String(error) }),
       );
     }
 
@@ -210,7 +230,7 @@ export class StatusEventPublisher {
       receivedAt: receivedAt.toISOString(),
     };
     // Keyed by member: a member's events stay in order with their jobs (ADR 0003). The alert's
-    // correlation id, looked up with the delivery, follows the event to the projection (ADR 0010);
+    // correlation id, looked up with the delivery, follows the event to its projections (ADR 0010);
     // for an alert from before ids were kept, the webhook request's, as the bus would stamp it.
     const headers: Record<string, string> = { [HEADERS.eventType]: event.type };
     const followed = delivery.correlationId ?? correlationId;

@@ -46,8 +46,8 @@ export interface ReconciliationCheck {
 }
 
 /**
- * Why a reconciliation stopped, recorded on the delivery: it reported a final status (the
- * projection takes it from there), or it gave up and the delivery keeps its status.
+ * Why a reconciliation stopped, recorded on the delivery: it reported a final status (applied
+ * as it was reported), or it gave up and the delivery keeps its status.
  */
 export type ReconciliationEnd =
   | 'reported_final'
@@ -67,7 +67,7 @@ export interface ReconciliationDecision {
 }
 
 /**
- * What one lookup's answer comes to. A final status is reported and ends it (the projection's
+ * What one lookup's answer comes to. A final status is reported and ends it (the
  * monotonic rule still decides, as for a callback); a progress status is reported when it moves
  * the delivery forward, and it is asked again later; an unanswered lookup is asked again later; a
  * provider that does not know the id ends it at once: a delivery is never marked delivered, or

@@ -12,13 +12,6 @@ export interface ServeOptions {
   /** The app's name in the start-up and drain logs. */
   name: string;
   port: number;
-  /**
-   * Open the port before the consumers have joined their groups, for an app whose requests do
-   * not need its consumers (the tracker publishes each callback; its projection reads them
-   * later). A consumer group's join after a crash takes a session timeout and more, longer than
-   * Twilio retries a status callback. Readiness still reports the consumers until they run.
-   */
-  listenBeforeConsumers?: boolean;
 }
 
 const DRAIN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -56,13 +49,8 @@ export async function serveApp(app: NestExpressApplication, config: AppConfig, o
   // Lifecycle hooks, then the consumers (the app's microservices), then the port: an app that
   // answers is consuming, and no consumer runs before the hooks it relies on did.
   await app.init();
-  if (options.listenBeforeConsumers) {
-    await app.listen(options.port, config.HOST);
-    await app.startAllMicroservices();
-  } else {
-    await app.startAllMicroservices();
-    await app.listen(options.port, config.HOST);
-  }
+  await app.startAllMicroservices();
+  await app.listen(options.port, config.HOST);
   const ops = config.OPS_PORT !== undefined ? await startOpsServer(app, config.HOST, config.OPS_PORT) : undefined;
   if (ops) opsServers.set(app, ops);
   logger.log({

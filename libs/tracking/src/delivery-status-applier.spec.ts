@@ -1,0 +1,63 @@
+import { DeliveryStatusEventV1 } from '@bin-alert/contracts';
+import type { DeliveryStatusChange, DeliveryStatusChangeOutcome, DeliveryTrackingRepository } from '@bin-alert/persistence';
+import { AppMetrics } from '@bin-alert/platform';
+import { DeliveryStatusApplier } from './delivery-status-applier';
+import type { LiveCounters } from './live-counters';
+
+function event(deliveryId: string, status: DeliveryStatusEventV1['status']): DeliveryStatusEventV1 {
+  const at = new Date(0).toISOString();
+  return {
+    type: 'delivery.status',
+    version: 1,
+    eventId: `${deliveryId}-${status}`,
+    deliveryId,
+    alertId: 'a',
+    memberId: 'm',
+    channel: 'sms',
+    status,
+    provider: 'twilio',
+    providerStatus: status,
+    acknowledged: false,
+    occurredAt: at,
+    receivedAt: at,
+  };
+}
+
+function outcome(deliveryId: string, previousStatus: DeliveryStatusChangeOutcome['status'], status: DeliveryStatusChangeOutcome['status']): DeliveryStatusChangeOutcome {
+  const transitioned = status !== previousStatus;
+  return { deliveryId, alertId: 'a', memberId: 'm', channel: 'sms', previousStatus, status, transitioned, acknowledgedNow: false, reached: transitioned ? [status] : [] };
+}
+
+describe('DeliveryStatusApplier', () => {
+  it('applies a batch with one statement in its order, and counts only what changed, with one counter update', async () => {
+    const statements: DeliveryStatusChange[][] = [];
+    const deliveries = {
+      applyStatusChanges: async (changes: DeliveryStatusChange[]) => {
+        statements.push(changes);
+        return { outcomes: [outcome('d1', 'accepted', 'delivered'), outcome('d2', 'delivered', 'delivered')], missing: ['d3'] };
+      },
+    } as unknown as DeliveryTrackingRepository;
+    const counted: DeliveryStatusChangeOutcome[][] = [];
+    const counters = { recordAll: async (o: DeliveryStatusChangeOutcome[]) => void counted.push(o) } as unknown as LiveCounters;
+    const metrics = new AppMetrics('tracker');
+    const applier = new DeliveryStatusApplier(deliveries, counters, metrics);
+
+    await applier.applyAll([event('d1', 'sent'), event('d1', 'delivered'), event('d2', 'sent'), event('d3', 'undelivered')].map((e) => ({ event: e })));
+
+    expect(statements).toHaveLength(1);
+    expect(statements[0].map((c) => `${c.deliveryId}:${c.status}`)).toEqual(['d1:sent', 'd1:delivered', 'd2:sent', 'd3:undelivered']);
+    expect(counted).toEqual([[outcome('d1', 'accepted', 'delivered')]]);
+    expect((await metrics.deliveryStatuses.get()).values).toEqual([expect.objectContaining({ labels: { channel: 'sms', status: 'delivered' }, value: 1 })]);
+  });
+
+  it('touches neither PostgreSQL nor the counters for an empty batch, nor the counters when nothing changed', async () => {
+    const applyStatusChanges = jest.fn(async () => ({ outcomes: [outcome('d1', 'delivered', 'delivered')], missing: [] }));
+    const recordAll = jest.fn();
+    const applier = new DeliveryStatusApplier({ applyStatusChanges } as unknown as DeliveryTrackingRepository, { recordAll } as unknown as LiveCounters, new AppMetrics('tracker'));
+    await applier.applyAll([]);
+    expect(applyStatusChanges).not.toHaveBeenCalled();
+    await applier.applyAll([{ event: event('d1', 'sent') }]);
+    expect(applyStatusChanges).toHaveBeenCalledTimes(1);
+    expect(recordAll).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,70 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DeliveryStatusEventV1 } from '@bin-alert/contracts';
+import { DeliveryStatusChange, DeliveryTrackingRepository } from '@bin-alert/persistence';
+import { AppMetrics, withCorrelationId } from '@bin-alert/platform';
+import { LiveCounters } from './live-counters';
+
+export interface StatusEventToApply {
+  event: DeliveryStatusEventV1;
+  correlationId?: string;
+}
+
+/**
+ * Applies delivery status events to PostgreSQL and to the live counters, a batch at a time: one
+ * statement, monotonic by the domain's state machine (DeliveryTrackingRepository.applyStatusChanges,
+ * whose row locks order concurrent batches), then one Redis round trip for the counters of what
+ * changed. Idempotent: an event applied again finds its status already there and changes, and
+ * counts, nothing. Log lines keep each event's correlation id.
+ */
+@Injectable()
+export class DeliveryStatusApplier {
+  private readonly logger = new Logger('delivery-statuses');
+
+  constructor(
+    private readonly deliveries: DeliveryTrackingRepository,
+    private readonly counters: LiveCounters,
+    private readonly metrics: AppMetrics,
+  ) {}
+
+  /** Events in the order they were received. */
+  async applyAll(events: readonly StatusEventToApply[]): Promise<void> {
+    if (events.length === 0) return;
+    const { outcomes, missing } = await this.deliveries.applyStatusChanges(events.map(({ event }) => statusChange(event)));
+    const about = new Map(events.map((e) => [e.event.deliveryId, e]));
+    const logged = (deliveryId: string, line: () => void) => withCorrelationId(about.get(deliveryId)?.correlationId, line);
+
+    for (const deliveryId of missing) {
+      logged(deliveryId, () => this.logger.warn({ msg: 'delivery status for a delivery that no longer exists', eventId: about.get(deliveryId)?.event.eventId, deliveryId }));
+    }
+    const changed = outcomes.filter((o) => o.transitioned || o.acknowledgedNow);
+    for (const o of outcomes) {
+      if (!o.transitioned && !o.acknowledgedNow)
+        logged(o.deliveryId, () =>
+          this.logger.debug({ msg: 'delivery status changed nothing', deliveryId: o.deliveryId, current: o.status, incoming: about.get(o.deliveryId)?.event.status }),
+        );
+    }
+    if (changed.length === 0) return;
+    await this.counters.recordAll(changed);
+    for (const o of changed) {
+      for (const status of o.reached) this.metrics.deliveryStatuses.inc({ channel: o.channel, status });
+      if (o.acknowledgedNow) this.metrics.deliveriesAcknowledged.inc({ channel: o.channel });
+      logged(o.deliveryId, () =>
+        this.logger.debug({ msg: 'delivery status applied', alertId: o.alertId, deliveryId: o.deliveryId, channel: o.channel, from: o.previousStatus, to: o.status }),
+      );
+    }
+  }
+}
+
+function statusChange(event: DeliveryStatusEventV1): DeliveryStatusChange {
+  return {
+    deliveryId: event.deliveryId,
+    channel: event.channel,
+    status: event.status,
+    providerStatus: event.providerStatus,
+    providerId: event.providerId,
+    reason: event.reason,
+    errorCode: event.errorCode,
+    acknowledged: event.acknowledged,
+    occurredAt: new Date(event.occurredAt),
+  };
+}
