@@ -7,6 +7,7 @@ import type { AlertRepository, PlannedPage, PlanningRepository, PlanningTarget, 
 import type { AppMetrics } from '@bin-alert/platform';
 import { DispatchSettings } from './dispatch-settings';
 import { rangeJobRecords } from './delivery-jobs';
+import { LaneGate } from './lane-gate';
 
 export interface ExpansionSummary {
   alertId: string;
@@ -42,12 +43,22 @@ export class AlertExpander {
     private readonly metrics?: AppMetrics,
     /** Injectable so that tests can move past quiet hours without waiting for them. */
     private readonly clock: () => Date = () => new Date(),
+    /**
+     * The instance's gate, shared with its sender: planning an urgent alert closes it, so that the
+     * normal lane's chunks stop at their boundary and their provider calls and statements have
+     * drained by the time the first urgent job is sent, instead of queuing ahead of it.
+     */
+    private readonly gate: LaneGate = new LaneGate(),
   ) {
     this.logger = new Logger(`expander-${channel}`);
   }
 
   /** Runs under the alert's correlation id (the consumer loop sets it): its jobs and log lines carry it. */
-  async expand(event: AlertIssuedV1, context: HandlerContext): Promise<ExpansionSummary> {
+  expand(event: AlertIssuedV1, context: HandlerContext): Promise<ExpansionSummary> {
+    return event.urgency === 'urgent' ? this.gate.whileUrgent(() => this.plan(event, context)) : this.plan(event, context);
+  }
+
+  private async plan(event: AlertIssuedV1, context: HandlerContext): Promise<ExpansionSummary> {
     const channel = this.channel;
     const log = { alertId: event.alertId, channel };
     const category = await this.references.findCategory(event.category);

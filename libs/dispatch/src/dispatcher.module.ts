@@ -147,17 +147,19 @@ export class DispatcherModule {
           useFactory: (c: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, m: AppMetrics) => createChannelSender(channel, c, limiter, settings, m, links),
           inject: [APP_CONFIG, ProviderRateLimiter, DISPATCH_SETTINGS, AppMetrics],
         },
+        // One gate per instance: urgent planning and urgent sending both hold its normal lane.
+        { provide: LaneGate, useFactory: () => new LaneGate() },
         {
           provide: AlertExpander,
-          useFactory: (bus: MessageBus, a: AlertRepository, r: ReferenceDataRepository, p: PlanningRepository, s: DispatchSettings, m: AppMetrics) =>
-            new AlertExpander(channel, bus, a, r, p, s, m, clock),
-          inject: [MESSAGE_BUS, AlertRepository, ReferenceDataRepository, PlanningRepository, DISPATCH_SETTINGS, AppMetrics],
+          useFactory: (bus: MessageBus, a: AlertRepository, r: ReferenceDataRepository, p: PlanningRepository, s: DispatchSettings, m: AppMetrics, gate: LaneGate) =>
+            new AlertExpander(channel, bus, a, r, p, s, m, clock, gate),
+          inject: [MESSAGE_BUS, AlertRepository, ReferenceDataRepository, PlanningRepository, DISPATCH_SETTINGS, AppMetrics, LaneGate],
         },
         {
           provide: DeliveryJobSender,
-          useFactory: (sender: ChannelSender, d: DeliveryRepository, p: PlanningRepository, s: DispatchSettings, m: AppMetrics) =>
-            new DeliveryJobSender(sender, d, p, new LaneGate(), s, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, m),
-          inject: [CHANNEL_SENDER, DeliveryRepository, PlanningRepository, DISPATCH_SETTINGS, AppMetrics],
+          useFactory: (sender: ChannelSender, d: DeliveryRepository, p: PlanningRepository, s: DispatchSettings, m: AppMetrics, gate: LaneGate) =>
+            new DeliveryJobSender(sender, d, p, gate, s, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, m),
+          inject: [CHANNEL_SENDER, DeliveryRepository, PlanningRepository, DISPATCH_SETTINGS, AppMetrics, LaneGate],
         },
         {
           provide: VoiceRedialScheduler,
