@@ -159,6 +159,43 @@ describe('planning in PostgreSQL', () => {
     expect(named.sort()).toEqual(stillToSend.sort());
   });
 
+  it("reads a job's deliveries and no other row: not other partitions', not those already sent (ADR 0043)", async () => {
+    const bus = new RecordingBus();
+    const event = await issued([BIN]);
+    await expander('sms', bus, 250).expand(event, context);
+    const [job] = bus.jobs(event.alertId, 'sms');
+    // Half of the job's deliveries were sent, each by a claim and an outcome (two row versions).
+    const planned = await new PlanningRepository(db).jobDeliveryIds({ alertId: event.alertId, channel: 'sms', ...job.members });
+    const sent = planned.filter((_, i) => i % 2 === 0);
+    await db.query(`UPDATE deliveries SET status = 'sending' WHERE id = ANY($1)`, [sent]);
+    await db.query(`UPDATE deliveries SET status = 'accepted' WHERE id = ANY($1)`, [sent]);
+    await db.query(`ANALYZE deliveries`);
+
+    const statements: Array<{ sql: string; params: unknown[] }> = [];
+    const query = (sql: string, params: unknown[]) => {
+      statements.push({ sql, params });
+      return db.query(sql, params);
+    };
+    const watched = Object.create(db, { query: { value: query } }) as DataSource;
+    const ids = await new PlanningRepository(watched).jobDeliveryIds({ alertId: event.alertId, channel: 'sms', ...job.members });
+    expect(ids).toEqual(planned.filter((id) => !sent.includes(id)));
+
+    const [
+      {
+        'QUERY PLAN': [{ Plan: plan }],
+      },
+    ] = await db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${statements[0].sql}`, statements[0].params);
+    // An index scan or a bitmap scan of the same index, depending on the planner's estimates: either reads only the job's rows.
+    type Node = { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string; Filter?: string; 'Rows Removed by Filter'?: number; 'Actual Rows': number; Plans?: Node[] };
+    const nodes = (n: Node): Node[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
+    const all = nodes(plan);
+    expect({
+      indexes: all.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : [])),
+      filters: all.flatMap((n) => (n.Filter || n['Rows Removed by Filter'] ? [n.Filter] : [])),
+      rows: all.find((n) => n['Relation Name'] === 'deliveries')?.['Actual Rows'],
+    }).toEqual({ indexes: ['deliveries_job_unsent'], filters: [], rows: ids.length });
+  });
+
   it('writes each row once when two planners take the same alert at the same time', async () => {
     const event = await issued([BIN]);
     const [a, b] = await Promise.all([expander('email', new RecordingBus(), 60).expand(event, context), expander('email', new RecordingBus(), 60).expand(event, context)]);

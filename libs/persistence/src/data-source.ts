@@ -19,6 +19,7 @@ import { ChannelFallback1765500000000 } from './migrations/1765500000000-channel
 import { DeliveryRoute1765510000000 } from './migrations/1765510000000-delivery-route';
 import { DeliveryReconciliation1765520000000 } from './migrations/1765520000000-delivery-reconciliation';
 import { DeliveryHotUpdates1765600000000 } from './migrations/1765600000000-delivery-hot-updates';
+import { DeliveryJobIndex1765610000000 } from './migrations/1765610000000-delivery-job-index';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   DeliveryRoute1765510000000,
   DeliveryReconciliation1765520000000,
   DeliveryHotUpdates1765600000000,
+  DeliveryJobIndex1765610000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
