@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { TOPICS } from '@bin-alert/contracts';
 import { AlertContent, Channel, Language, TrackedDeliveryStatus, deliveryId, renderVoice } from '@bin-alert/domain';
-import { AlertRepository, DeliveryRepository, DeliveryTrackingRepository, MemberRepository, SmsOptOutRepository, openDataSource } from '@bin-alert/persistence';
+import { DeliveryRepository, DeliveryTrackingRepository, MemberRepository, SmsOptOutRepository, openDataSource } from '@bin-alert/persistence';
 import { withKafkaAdmin } from '@bin-alert/messaging';
 import { AppConfig, DEFAULT_TWILIO_VOICES, SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY } from '@bin-alert/platform';
 import {
@@ -28,6 +28,7 @@ import { RunningProviderSim, startProviderSim } from '../../provider-sim/src/sta
 import { aMember } from '../../../test/support/member.builder';
 import { testConfig } from '../../../bench/src/support/test-config';
 import { waitFor } from '../../../bench/src/support/wait-for';
+import { ensureTrackedAlert } from '../../../bench/src/support/accepted-deliveries';
 import { liveCountersKey, WEBHOOK_STATS_KEY } from '@bin-alert/tracking';
 import { startTracker } from './start-tracker';
 
@@ -76,24 +77,7 @@ describe('tracker', () => {
 
   /** An alert with one member reachable on every channel, each delivery accepted by its provider. */
   async function seed(language: Language = 'nl', alertId: string = randomUUID()): Promise<Seeded> {
-    if (!(await new AlertRepository(db).exists(alertId))) {
-      await new AlertRepository(db).create(
-        {
-          id: alertId,
-          categoryCode: 'burglary',
-          urgency: 'normal',
-          redistributionAllowed: true,
-          binIds: ['herdersem'],
-          texts: { nl: { title: 't', body: 'b' }, fr: { title: 't', body: 'b' } },
-          issuedAt: new Date(),
-        },
-        { topic: 'test.unpublished', key: alertId, payload: {} },
-        { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } },
-      );
-      // The alert exists only to give deliveries a parent: its announcement must never be
-      // published, nor left pending for another suite's outbox relay to choke on.
-      await db.query(`UPDATE outbox SET published_at = now() WHERE message_key = $1`, [alertId]);
-    }
+    await ensureTrackedAlert(db, alertId);
     const mobile = `+32470${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
     const memberId = await aMember()
       .speaking(language)

@@ -17,24 +17,7 @@ export interface TrackedMember {
 export async function seedAcceptedDeliveries(db: DataSource, count: number, options: { language?: Language; alertId?: string; status?: string } = {}): Promise<TrackedMember[]> {
   const alertId = options.alertId ?? randomUUID();
   const language = options.language ?? 'nl';
-  const alerts = new AlertRepository(db);
-  if (!(await alerts.exists(alertId))) {
-    await alerts.create(
-      {
-        id: alertId,
-        categoryCode: 'burglary',
-        urgency: 'normal',
-        redistributionAllowed: true,
-        binIds: ['herdersem'],
-        texts: { nl: { title: 't', body: 'b' }, fr: { title: 't', body: 'b' } },
-        issuedAt: new Date(),
-      },
-      { topic: 'test.unpublished', key: alertId, payload: {} },
-      { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } },
-    );
-    // The alert only gives deliveries a parent: its announcement must never reach an outbox relay.
-    await db.query(`UPDATE outbox SET published_at = now() WHERE message_key = $1`, [alertId]);
-  }
+  await ensureTrackedAlert(db, alertId);
   const tag = randomUUID().slice(0, 8);
   const memberIds: string[] = [];
   for (let from = 0; from < count; from += 2_000) {
@@ -69,4 +52,27 @@ export async function seedAcceptedDeliveries(db: DataSource, count: number, opti
     options.status ?? 'accepted',
   ]);
   return memberIds.map((memberId) => ({ alertId, memberId, delivery: Object.fromEntries(CHANNELS.map((c) => [c, deliveryId(alertId, memberId, c)])) as Record<Channel, string> }));
+}
+
+/**
+ * A normal alert with this id, there only to give deliveries a parent: its announcement is marked
+ * published at once, so that no suite's outbox relay ever sends or chokes on it.
+ */
+export async function ensureTrackedAlert(db: DataSource, alertId: string): Promise<void> {
+  const alerts = new AlertRepository(db);
+  if (await alerts.exists(alertId)) return;
+  await alerts.create(
+    {
+      id: alertId,
+      categoryCode: 'burglary',
+      urgency: 'normal',
+      redistributionAllowed: true,
+      binIds: ['herdersem'],
+      texts: { nl: { title: 't', body: 'b' }, fr: { title: 't', body: 'b' } },
+      issuedAt: new Date(),
+    },
+    { topic: 'test.unpublished', key: alertId, payload: {} },
+    { actor: null, action: 'alert.issued', target: { type: 'alert', id: alertId } },
+  );
+  await db.query(`UPDATE outbox SET published_at = now() WHERE message_key = $1`, [alertId]);
 }
