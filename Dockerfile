@@ -8,8 +8,9 @@
 #                                                                 # dispatcher-voice, tracker, provider-sim,
 #                                                                 # migrate, seed-demo, bootstrap-admin, token
 #
-# Kubernetes runs `node dist/...` as the command (deploy/kubernetes), which works the same: the
-# working directory is /app. The base must be a Debian (glibc) image with node and npm on PATH.
+# Kubernetes passes the app's name as the arguments (deploy/kubernetes), so every way of running the
+# image starts an app with its node options (deploy/node-options.sh, ADR 0048). The base must be a
+# Debian (glibc) image with node and npm on PATH.
 ARG BASE_IMAGE=node:20-bookworm-slim
 
 # Compiles the apps and the operator console (needs the dev dependencies: TypeScript, esbuild), then
@@ -42,6 +43,7 @@ COPY --from=build /src/node_modules node_modules
 COPY --from=build /src/dist dist
 # package.json marks the project root: intake finds dist/console from it.
 COPY package.json ./
+COPY deploy/node-options.sh deploy/
 COPY deploy/docker/app-entrypoint.sh deploy/docker/healthcheck.js deploy/docker/
 USER 10001:10001
 ENTRYPOINT ["/bin/sh", "/app/deploy/docker/app-entrypoint.sh"]

@@ -25,9 +25,11 @@ trap stop_all EXIT INT TERM
 node dist/libs/persistence/src/cli/migrate.js
 node dist/libs/persistence/src/cli/seed-demo.js --members="${DEMO_MEMBERS:-300}"
 
+# Each app with its node options (deploy/node-options.sh, ADR 0048), as in the image.
 start_app() {
   local name=$1 entry=$2
-  node "$entry" >"$logs/$name.log" 2>&1 &
+  # shellcheck disable=SC2046 # the options are separate words
+  node $(sh deploy/node-options.sh "$name") "$entry" >"$logs/$name.log" 2>&1 &
   pids+=($!)
   echo "[run] $name started (pid $!, log .local/logs/$name.log)"
 }

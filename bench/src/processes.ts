@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { BENCH_QUERIES, OTHER_DATABASES, PostgresRole, ProcCpu, otherDatabasesCpuS, pidDeltas, postgresRole, treeCpuSeconds } from './cost';
 
 /** One app of the system under test, run from dist as its own node process. */
@@ -54,6 +54,17 @@ export function startApp(spec: AppSpec, env: NodeJS.ProcessEnv, logDir: string, 
   const app: RunningApp = { ...spec, child, pid: child.pid, log, exited: null };
   child.on('exit', (code, signal) => (app.exited = { code, signal }));
   return app;
+}
+
+/**
+ * The node options deploy/node-options.sh gives the app of `entry` (dist/apps/<app>/src/main.js), so
+ * that the benchmark starts each app as the image and scripts/run.sh do (ADR 0048).
+ */
+export function nodeOptionsOf(root: string, entry: string): string[] {
+  const app = basename(dirname(dirname(entry)));
+  return execFileSync('sh', [join(root, 'deploy', 'node-options.sh'), app], { encoding: 'utf8' })
+    .split(/\s+/)
+    .filter(Boolean);
 }
 
 export function tail(file: string, lines = 15): string {

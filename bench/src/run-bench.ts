@@ -38,6 +38,7 @@ import {
   cpuSnapshot,
   ensurePortsFree,
   entryExists,
+  nodeOptionsOf,
   sleep,
   startApp,
   stopApps,
@@ -252,8 +253,8 @@ async function main(args: BenchArgs): Promise<void> {
   // 3. The system, one process per app, from dist.
   await guard.waitForQuiet(args.waitForOthersS * 1000);
   t = Date.now();
-  const nodeArgsFor = (name: string): string[] => {
-    const out: string[] = [];
+  const nodeArgsFor = ({ name, entry }: AppSpec): string[] => {
+    const out = nodeOptionsOf(ROOT, entry);
     // The simulator keeps every message it accepted (~6 KB each, ~12 KB per member here): past
     // ~250 000 members that outgrows node's default heap (about 4 GB on this machine).
     if (name === 'provider-sim' && args.members > 250_000) out.push('--max-old-space-size=16384');
@@ -267,7 +268,8 @@ async function main(args: BenchArgs): Promise<void> {
 
   let trackerRunning = false;
   if (withTracker) {
-    const tracker = startApp({ name: 'tracker', entry: trackerEntry, readyUrl: `${trackerUrl}/health/ready`, port: config.TRACKER_PORT }, env, logDir, nodeArgsFor('tracker'));
+    const trackerSpec: AppSpec = { name: 'tracker', entry: trackerEntry, readyUrl: `${trackerUrl}/health/ready`, port: config.TRACKER_PORT };
+    const tracker = startApp(trackerSpec, env, logDir, nodeArgsFor(trackerSpec));
     running.push(tracker);
     try {
       await waitReady(tracker, 60_000);
@@ -290,14 +292,15 @@ async function main(args: BenchArgs): Promise<void> {
           : 'no tracker in dist (dist/apps/tracker/src/main.js): no delivered_at measurements',
       );
   }
-  const sim = startApp({ name: 'provider-sim', entry: dist('provider-sim'), readyUrl: `${simUrl}/__sim/stats`, port: simPort }, env, logDir, nodeArgsFor('provider-sim'));
+  const simSpec: AppSpec = { name: 'provider-sim', entry: dist('provider-sim'), readyUrl: `${simUrl}/__sim/stats`, port: simPort };
+  const sim = startApp(simSpec, env, logDir, nodeArgsFor(simSpec));
   running.push(sim);
   await waitReady(sim);
   const specs: Array<{ spec: AppSpec; env: NodeJS.ProcessEnv }> = [
     { spec: { name: 'intake', entry: dist('intake'), readyUrl: `http://127.0.0.1:${config.INTAKE_PORT}/health/ready`, port: config.INTAKE_PORT }, env },
     ...dispatcherSpecs(),
   ];
-  const apps = specs.map((s) => startApp(s.spec, s.env, logDir, nodeArgsFor(s.spec.name)));
+  const apps = specs.map((s) => startApp(s.spec, s.env, logDir, nodeArgsFor(s.spec)));
   running.push(...apps);
   await Promise.all(apps.map((a) => waitReady(a)));
   if (args.instances > 1 && !(await waitForSenderGroups(config.KAFKA_BROKERS, args.instances, `${BENCH_CLIENT_ID}-groups`))) {

@@ -1,14 +1,17 @@
 #!/bin/sh
 # The image's entry point: the first argument names the app; anything else is run as given
-# (`node dist/...`, as the Kubernetes manifests do, or a shell for debugging).
+# (`node dist/...`, or a shell for debugging). The Kubernetes manifests pass the app's name too.
 # exec, so that the app is PID 1 and receives SIGTERM itself (its drain, ADR 0017).
+# Each app starts with its node options from deploy/node-options.sh (ADR 0048).
 set -eu
-cd /app
+# /app in the image; the repository's root when a test runs this script from the sources.
+cd "$(dirname "$0")/../.."
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
   intake | dispatcher-sms | dispatcher-email | dispatcher-voice | tracker | provider-sim)
-    exec node "dist/apps/$command/src/main.js" "$@" ;;
+    # shellcheck disable=SC2046 # the options are separate words
+    exec node $(sh deploy/node-options.sh "$command") "dist/apps/$command/src/main.js" "$@" ;;
   migrate | seed-demo | bootstrap-admin)
     exec node "dist/libs/persistence/src/cli/$command.js" "$@" ;;
   token)

@@ -166,6 +166,28 @@ function quantity(value: Json): number {
   return Number(match[1]) * unit;
 }
 
+/** The options deploy/node-options.sh gives an app. */
+function nodeOptionsOf(app: string): string[] {
+  return execFileSync('sh', [join(REPO, 'deploy', 'node-options.sh'), app], { encoding: 'utf8' })
+    .split(/\s+/)
+    .filter(Boolean);
+}
+
+/** What the image's entry point runs for these arguments: its command line, with a `node` that only prints it. */
+function imageStarts(args: string[]): string[] {
+  const bin = mkdtempSync(join(tmpdir(), 'bin-alert-node-'));
+  try {
+    writeFileSync(join(bin, 'node'), '#!/bin/sh\nprintf "%s\\n" node "$@"\n', { mode: 0o755 });
+    const out = execFileSync('sh', [join(REPO, 'deploy', 'docker', 'app-entrypoint.sh'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
+    return out.split('\n').filter(Boolean);
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+}
+
 function healthPath(method: 'live' | 'ready'): string {
   const controller = Reflect.getMetadata(PATH_METADATA, HealthController) as string;
   const route = Reflect.getMetadata(PATH_METADATA, HealthController.prototype[method]) as string;
@@ -345,20 +367,38 @@ describe.each(VARIANTS)('deploy/kubernetes %s', (variant, dirOf) => {
     }
   });
 
-  it('runs the one image, each workload with the entry point of a source file that exists', () => {
+  it("runs the one image through its entry point, each workload an app whose source exists, with the app's node options (ADR 0048)", () => {
     const images = new Set(workloads(objects).flatMap((w) => containersOf(w).map((c) => c.image)));
     expect(images.size).toBe(1);
+    const entries = new Set<string>();
     for (const workload of workloads(objects)) {
       for (const container of containersOf(workload)) {
-        const [node, entry, ...rest] = container.command as string[];
-        expect({ node, rest }).toEqual({ node: 'node', rest: [] });
+        expect({ container: container.name, command: container.command }).toEqual({ container: container.name, command: undefined });
+        const args = container.args as string[];
+        const [node, ...argv] = imageStarts(args);
+        const entry = argv.pop()!;
         const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
-        expect({ entry, sourceExists: existsSync(join(REPO, source)) }).toEqual({ entry, sourceExists: true });
+        expect({ args, node, entry, sourceExists: existsSync(join(REPO, source)), options: argv }).toEqual({
+          args,
+          node: 'node',
+          entry,
+          sourceExists: true,
+          options: nodeOptionsOf(args[0]),
+        });
+        entries.add(entry);
       }
     }
-    const entries = new Set(workloads(objects).flatMap((w) => containersOf(w).map((c) => (c.command as string[])[1])));
     for (const app of Object.keys(APP_PORT_SETTING)) expect(entries).toContain(`dist/apps/${app}/src/main.js`);
     expect(entries).toContain('dist/libs/persistence/src/cli/migrate.js');
+  });
+
+  it("caps each app's old space well under its container's memory limit (new space and ~70 MB outside the heap fit in between)", () => {
+    for (const app of Object.keys(APP_PORT_SETTING)) {
+      const [container] = containersOf(of(objects, 'Deployment').find((d) => d.metadata.name === app)!);
+      const capMiB = Number(/--max-old-space-size=(\d+)/.exec(nodeOptionsOf(app).join(' '))?.[1]);
+      const limitMiB = quantity((container.resources as { limits: JsonMap }).limits.memory) / 2 ** 20;
+      expect({ app, capMiB, fits: capMiB + 128 <= limitMiB }).toEqual({ app, capMiB, fits: true });
+    }
   });
 
   it('scales each dispatcher with Kafka triggers on exactly the consumer groups and topics it consumes (libs/contracts)', () => {

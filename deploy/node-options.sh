@@ -1,0 +1,19 @@
+#!/bin/sh
+# The node options of each long-running app: the one place that every way of starting the apps
+# reads (ADR 0048): the image's entry point (docker compose and the Kubernetes manifests),
+# scripts/run.sh and the benchmark (bench/src/run-bench.ts). Prints the options of the app the
+# first argument names, nothing for any other.
+#
+# --max-old-space-size: without it node sizes the old space from the host's memory (4 GB on a
+# 24 GB host) and V8 lets garbage pile up to several times the live heap before it compacts: the
+# dispatchers peaked at 250-400 MB RSS with a live heap of 46-55 MB that did not grow with the
+# audience (docs/benchmarks.md, "what a dispatcher's memory holds"). A cap keeps old space near
+# the live heap. Each cap stays well under the app's memory limit in deploy/kubernetes
+# (deploy/kubernetes/manifests.spec.ts checks it); the tracker's is the largest because its live
+# heap is not measured and its RSS reached 370 MB at 1 000 000 members with node's default.
+case "${1:-}" in
+  dispatcher-sms | dispatcher-email | dispatcher-voice) echo "--max-old-space-size=256" ;;
+  intake) echo "--max-old-space-size=256" ;;
+  tracker) echo "--max-old-space-size=512" ;;
+  *) ;;
+esac
