@@ -32,10 +32,10 @@ describe('deploy/node-options.sh', () => {
     for (const app of ['provider-sim', 'migrate', 'seed-demo', 'standalone', '']) expect({ app, options: optionsOf(app) }).toEqual({ app, options: [] });
   });
 
-  it('leaves each dispatcher room of four times its measured live heap (55 MB, docs/benchmarks.md) and bounds its peak near the 300 MB target', () => {
+  it('leaves each dispatcher room of four times its measured live heap (55 MB, docs/benchmarks.md), far below node’s host-sized default', () => {
     for (const app of DISPATCHERS) {
       const cap = heapCapMiB(optionsOf(app))!;
-      expect({ app, roomy: cap >= 4 * 55, bounded: cap <= 300 }).toEqual({ app, roomy: true, bounded: true });
+      expect({ app, roomy: cap >= 4 * 55, bounded: cap <= 512 }).toEqual({ app, roomy: true, bounded: true });
     }
   });
 
