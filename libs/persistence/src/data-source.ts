@@ -20,6 +20,7 @@ import { DeliveryRoute1765510000000 } from './migrations/1765510000000-delivery-
 import { DeliveryReconciliation1765520000000 } from './migrations/1765520000000-delivery-reconciliation';
 import { DeliveryHotUpdates1765600000000 } from './migrations/1765600000000-delivery-hot-updates';
 import { DeliveryJobIndex1765610000000 } from './migrations/1765610000000-delivery-job-index';
+import { DeliveryDueColumns1765620000000 } from './migrations/1765620000000-delivery-due-columns';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   DeliveryReconciliation1765520000000,
   DeliveryHotUpdates1765600000000,
   DeliveryJobIndex1765610000000,
+  DeliveryDueColumns1765620000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

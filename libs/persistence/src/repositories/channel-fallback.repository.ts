@@ -92,8 +92,9 @@ export class ChannelFallbackRepository {
            FROM deliveries s
            JOIN alerts a ON a.id = s.alert_id JOIN categories c ON c.code = a.category_code
            LEFT JOIN members m ON m.id = s.member_id
-          WHERE s.channel = 'sms' AND s.status IN ('failed', 'undelivered') AND s.fallback IS NULL
-          ORDER BY s.updated_at LIMIT $1
+          -- SMS that ended failed or undelivered, fallback undecided (ADR 0046's generated column).
+          WHERE s.due = 'fallback'
+          ORDER BY s.due_since LIMIT $1
           FOR UPDATE OF s SKIP LOCKED`,
         [limit],
       );

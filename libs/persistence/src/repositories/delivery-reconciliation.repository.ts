@@ -28,14 +28,18 @@ export interface ReconciliationRecord {
  * The claim counts the lookup and pushes its next one $5 seconds away: a second tracker skips the
  * rows being claimed (SKIP LOCKED) and finds the claimed ones not due, so each is asked once; a
  * tracker that dies after claiming leaves its rows to be asked again once that lapses.
+ * `due_since` (acceptance, in practice) is never later than `updated_at`: the index's range holds
+ * every row unchanged that long, and the callbacks that move a row on within the set, which set
+ * `updated_at`, leave that index alone (ADR 0046).
  */
 const CLAIM_DUE = `
   WITH due AS (
     SELECT id FROM deliveries
-     WHERE channel = ANY($1::text[]) AND status = ANY($2::text[]) AND reconcile_outcome IS NULL AND provider_id IS NOT NULL
+     WHERE due = 'reconcile' AND due_since <= now() - make_interval(secs => $4::double precision)
+       AND channel = ANY($1::text[]) AND status = ANY($2::text[]) AND reconcile_outcome IS NULL AND provider_id IS NOT NULL
        AND updated_at <= now() - make_interval(secs => $4::double precision)
        AND (reconcile_at IS NULL OR reconcile_at <= now())
-     ORDER BY updated_at LIMIT $3
+     ORDER BY due_since LIMIT $3
        FOR UPDATE SKIP LOCKED)
   UPDATE deliveries d
      SET reconcile_checks = d.reconcile_checks + 1, reconcile_at = now() + make_interval(secs => $5::double precision)

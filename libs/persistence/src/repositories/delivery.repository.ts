@@ -171,7 +171,7 @@ export class DeliveryRepository {
       const rows: Array<AlertContentRow & { id: string; member_id: string }> = await tx.query(
         `SELECT d.id, d.member_id, ${ALERT_CONTENT_COLUMNS}
            FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN categories c ON c.code = a.category_code
-          WHERE d.channel = $1 AND d.status = $4::text AND d.deferred_until <= $2
+          WHERE d.channel = $1 AND d.due = 'release' AND d.status = $4::text AND d.deferred_until <= $2
           ORDER BY d.deferred_until LIMIT $3 FOR UPDATE OF d SKIP LOCKED`,
         [channel, now, limit, DISPATCH_MOVES.held.to],
       );

@@ -187,13 +187,14 @@ export class PlanningRepository {
   /**
    * The deliveries a job range stands for, right before they are sent: those of its partition in
    * the range that are still to send (planned) or in a sender's hands (sending: a lease that may
-   * have to run out first), not held for quiet hours.
+   * have to run out first), not held for quiet hours: `due = 'send'`, a generated column, so
+   * that the claim (planned to sending) changes no indexed column (ADR 0046).
    */
   async jobDeliveryIds(job: { alertId: string; channel: Channel; partition: number; first: string; last: string }): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.db.query(
       `SELECT id FROM deliveries
         WHERE alert_id = $1::uuid AND channel = $2::text AND member_id >= $3::uuid AND member_id <= $4::uuid AND job_partition = $5::smallint
-          AND status IN ('planned', 'sending') AND deferred_until IS NULL
+          AND due = 'send'
         ORDER BY member_id`,
       [job.alertId, job.channel, job.first, job.last, job.partition],
     );

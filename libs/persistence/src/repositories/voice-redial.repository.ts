@@ -39,9 +39,9 @@ export class VoiceRedialRepository {
         tx,
         `WITH due AS (
              SELECT id FROM deliveries
-              WHERE channel = $5 AND status = ANY($1::text[]) AND redials < $2
-                AND status_updated_at <= now() - make_interval(secs => $3::double precision)
-              ORDER BY status_updated_at LIMIT $4
+              WHERE due = 'redial' AND channel = $5 AND status = ANY($1::text[]) AND redials < $2
+                AND due_since <= now() - make_interval(secs => $3::double precision)
+              ORDER BY due_since LIMIT $4
                 FOR UPDATE SKIP LOCKED)
            UPDATE deliveries d
               SET status = $6, redials = d.redials + 1,
