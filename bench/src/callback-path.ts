@@ -108,7 +108,12 @@ async function main(): Promise<void> {
           next += 1;
           for (const status of ['sent', 'delivered'] as const) {
             const at = new Date();
-            const webhook = webhooks.form('sms', `sms status ${status}`, url, smsStatusCallbackParams(message, context, status, at, undefined));
+            const webhook = webhooks.form(
+              'sms',
+              url,
+              () => `sms status ${status}`,
+              () => smsStatusCallbackParams(message, context, status, at, undefined),
+            );
             const sentAt = performance.now();
             const attempt = await sender.deliver(webhook, scheduler.current, { retry: false });
             latencies.push(performance.now() - sentAt);

@@ -31,6 +31,12 @@ import { DEFAULT_TWILIO_VOICES, loadConfig } from '@bin-alert/platform';
  *
  *   node dist/bench/src/sim-cost.js --messages 200000
  *   node dist/bench/src/sim-cost.js --messages 20000 --sim-entry /elsewhere/dist/apps/provider-sim/src/main.js   # another build
+ *   node dist/bench/src/sim-cost.js --backlog 100000   # memory of callbacks a receiver does not answer
+ *
+ * `--backlog N` measures memory, not CPU: after the warm-up the stub tracker stops answering SMS
+ * status callbacks (it reads them and leaves them open), N SMS are sent, and the simulator's RSS
+ * and heap are read once all their `sent` callbacks are due, then divided by N: what one pending
+ * callback costs when the receiver is slower than the messages (issue 10; ADR 0044).
  *
  * Not a test and not part of `npm run bench`; nothing else may run on port `--port` (4090).
  */
@@ -72,6 +78,8 @@ interface Options {
   /** Extra node flags for the simulator, e.g. --cpu-prof. */
   simNodeArgs: string[];
   out?: string;
+  /** Memory mode: SMS whose status callbacks the stub tracker leaves unanswered. */
+  backlog?: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -103,6 +111,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--email-batch') options.emailBatch = Math.min(1000, number());
     else if (flag === '--checkpoints') options.checkpoints = number();
     else if (flag === '--max-pending') options.maxPending = number();
+    else if (flag === '--backlog') options.backlog = number();
     else if (flag === '--sim-entry') {
       options.simEntry = resolve(value);
       i += 1;
@@ -121,7 +130,7 @@ function parseArgs(argv: string[]): Options {
       i += 1;
     } else if (flag === '--help') {
       console.log(
-        'node dist/bench/src/sim-cost.js [--messages 200000] [--port 4090] [--sim-entry main.js] [--concurrency 64] [--email-concurrency 8] [--email-batch 1000] [--checkpoints 8] [--max-pending 2000] [--channels sms,email,voice] [--via-sdk] [--sim-node-arg --cpu-prof]… [--out result.json]',
+        'node dist/bench/src/sim-cost.js [--messages 200000] [--port 4090] [--sim-entry main.js] [--concurrency 64] [--email-concurrency 8] [--email-batch 1000] [--checkpoints 8] [--max-pending 2000] [--channels sms,email,voice] [--via-sdk] [--sim-node-arg --cpu-prof]… [--out result.json] [--backlog 100000]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (--help lists them)`);
@@ -140,15 +149,25 @@ function procSample(pid: number): { cpuS: number; rssMb: number; hwmMb: number }
   return { cpuS, rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
 }
 
+interface StubTracker {
+  server: Server;
+  url: string;
+  received: Map<string, number>;
+  /** While true, SMS status callbacks are read and never answered. */
+  holdSmsStatus: boolean;
+}
+
 /** The tracker's side of the callbacks: 200 to every POST, the call's TwiML to the answer URL. */
-async function startStubTracker(): Promise<{ server: Server; url: string; received: Map<string, number> }> {
+async function startStubTracker(): Promise<StubTracker> {
   const received = new Map<string, number>();
   let url = '';
+  const stub: StubTracker = { server: undefined as unknown as Server, url: '', received, holdSmsStatus: false };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume();
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0];
       received.set(path, (received.get(path) ?? 0) + 1);
+      if (stub.holdSmsStatus && path === TRACKER_WEBHOOK_PATHS.twilioMessageStatus) return;
       if (path === TRACKER_WEBHOOK_PATHS.twilioVoiceAnswer) {
         const deliveryId = new URL(req.url ?? '/', 'http://x').searchParams.get('deliveryId') ?? '';
         const twiml = voiceTwiml(renderVoice(CONTENT, 'nl', { gatherActionUrl: voiceGatherActionUrl(url, deliveryId) }), DEFAULT_TWILIO_VOICES);
@@ -161,7 +180,9 @@ async function startStubTracker(): Promise<{ server: Server; url: string; receiv
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { server, url, received };
+  stub.server = server;
+  stub.url = url;
+  return stub;
 }
 
 async function inParallel(count: number, limit: number, send: (n: number) => Promise<unknown>, beforeEach?: (n: number) => Promise<void>): Promise<void> {
@@ -424,6 +445,12 @@ async function main(): Promise<void> {
     const cleared = await fetch(`${simUrl}/__sim/messages`, { method: 'DELETE' });
     if (cleared.status !== 204) throw new Error(`DELETE /__sim/messages answered ${cleared.status}`);
 
+    if (o.backlog !== undefined) {
+      await measureBacklog(o.backlog, o, simUrl, pid, tracker, sendSms);
+      driver.close();
+      return;
+    }
+
     const counts = { sms: Math.round(o.messages * MIX.sms), email: Math.round(o.messages * MIX.email), voice: 0 };
     counts.voice = o.messages - counts.sms - counts.email;
     for (const channel of ['sms', 'email', 'voice'] as const) if (!o.channels.includes(channel)) counts[channel] = 0;
@@ -511,6 +538,37 @@ async function main(): Promise<void> {
     tracker.server.closeAllConnections();
     tracker.server.close();
   }
+}
+
+/** `--backlog`: RSS and heap per SMS callback the receiver leaves unanswered. */
+async function measureBacklog(count: number, o: Options, simUrl: string, pid: number, tracker: StubTracker, sendSms: (n: number) => Promise<unknown>): Promise<void> {
+  const before = procSample(pid);
+  const heapBefore = await heapUsedMb(simUrl);
+  tracker.holdSmsStatus = true;
+  const began = Date.now();
+  await inParallel(count, o.concurrency, (n) => sendSms(n));
+  const sendingS = (Date.now() - began) / 1000;
+  // Every `sent` callback is due well within a second (callbackDelayMs); one more for the stragglers.
+  await new Promise((done) => setTimeout(done, 2000));
+  const after = procSample(pid);
+  const heapAfter = await heapUsedMb(simUrl);
+  const { pendingCallbacks } = await stats(simUrl);
+  const result = {
+    sim_entry: o.simEntry,
+    backlog_sms: count,
+    pending_callbacks: pendingCallbacks,
+    sending_s: round(sendingS, 1),
+    rss_mb_before: Math.round(before.rssMb),
+    rss_mb_after: Math.round(after.rssMb),
+    peak_rss_mb: Math.round(after.hwmMb),
+    heap_used_mb_before: heapBefore,
+    heap_used_mb_after: heapAfter,
+    rss_bytes_per_pending: Math.round(((after.rssMb - before.rssMb) * 1024 * 1024) / Math.max(1, pendingCallbacks)),
+    heap_bytes_per_pending: Math.round(((heapAfter - heapBefore) * 1024 * 1024) / Math.max(1, pendingCallbacks)),
+    cpu_ms_per_message: round(((after.cpuS - before.cpuS) * 1000) / count, 4),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  if (o.out) writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
 }
 
 function round(value: number, digits: number): number {

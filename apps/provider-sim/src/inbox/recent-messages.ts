@@ -20,7 +20,7 @@ export type NewMessage = Omit<StoredMessage, 'seq'>;
  * Arrival order with the oldest dropped in amortised constant time: a plain array read from
  * `head`, compacted once the dropped part outweighs the rest.
  */
-class Queue<T> {
+export class Queue<T> {
   private items: Array<T | undefined> = [];
   private head = 0;
 

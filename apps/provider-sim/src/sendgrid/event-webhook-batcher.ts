@@ -51,17 +51,23 @@ export class EventWebhookBatcher {
     this.scheduler.spawn('email event post', async (token) => {
       const url = this.config.current.sendgridEventWebhookUrl;
       if (url === null) return;
-      const body = eventWebhookBody(events);
-      const { sendgrid, timeScale } = this.config.current.callbackRetry;
       await this.sender.deliver(
         {
-          kind: 'email',
-          label: `email events ×${events.length}`,
           url,
-          body,
-          headers: { 'Content-Type': 'application/json', 'User-Agent': 'SendGrid Event API', ...signEventWebhook(body, new Date()) },
-          events: events.length,
-          retry: sendGridRetryPolicy(sendgrid, timeScale, ATTEMPT_TIMEOUT_MS),
+          // The body is written and signed when the batch's POST goes out, as SendGrid signs it then.
+          build: () => {
+            const body = eventWebhookBody(events);
+            const { sendgrid, timeScale } = this.config.current.callbackRetry;
+            return {
+              kind: 'email',
+              label: `email events ×${events.length}`,
+              url,
+              body,
+              headers: { 'Content-Type': 'application/json', 'User-Agent': 'SendGrid Event API', ...signEventWebhook(body, new Date()) },
+              events: events.length,
+              retry: sendGridRetryPolicy(sendgrid, timeScale, ATTEMPT_TIMEOUT_MS),
+            };
+          },
         },
         token,
       );

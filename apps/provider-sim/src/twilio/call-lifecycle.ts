@@ -4,6 +4,7 @@ import { StoredMessage } from '../inbox/sim-message';
 import { Prng } from '../random/prng';
 import { SimScheduler, TaskToken } from '../timing/sim-scheduler';
 import { TwilioWebhookFactory } from '../webhooks/twilio-webhook';
+import { WebhookAttempt } from '../webhooks/outbound-webhook';
 import { WebhookSender } from '../webhooks/webhook-sender';
 import { CallFate } from './call-fate';
 import { estimatedCallSeconds } from './call-duration';
@@ -55,9 +56,15 @@ export class CallLifecycle {
           call.durationSeconds = extra.durationSeconds;
         }
         if (call.statusCallback === undefined || !context.events.has(EVENT_OF_STATUS[status])) return;
-        const params = callStatusCallbackParams(call, context.accountSid, status, at, sequenceNumber, extra);
+        const sequence = sequenceNumber;
         sequenceNumber += 1;
-        await this.sender.deliver(this.webhooks.form('voice', `call status ${status} ${call.id}`, call.statusCallback, params), token);
+        const draft = this.webhooks.form(
+          'voice',
+          call.statusCallback,
+          () => `call status ${status} ${call.id}`,
+          () => callStatusCallbackParams(call, context.accountSid, status, at, sequence, extra),
+        );
+        await this.sender.deliver(draft, token);
       };
 
       await reach('initiated');
@@ -82,7 +89,7 @@ export class CallLifecycle {
     if (call.twiml !== undefined || call.url === undefined) return call.twiml;
     const params = callParams(call, context.accountSid, 'in-progress', answeredBy);
     // Twilio does not retry a TwiML fetch; it would fall back to a FallbackUrl, which is not simulated.
-    const { reply } = await this.sender.deliver(this.webhooks.form('voice', `call twiml ${call.id}`, call.url, params), token, { retry: false });
+    const { reply } = await this.postOnce('twiml', call.id, call.url, params, token);
     if (reply === undefined || reply.status < 200 || reply.status >= 300) return undefined;
     call.twiml = reply.body;
     call.said = parseSaidTexts(reply.body);
@@ -94,10 +101,19 @@ export class CallLifecycle {
     call.digits = '1';
     if (gather.actionUrl === undefined) return;
     const params = { ...callParams(call, context.accountSid, 'in-progress', answeredBy), Digits: '1', FinishedOnKey: '', msg: 'Gather End' };
-    const { reply } = await this.sender.deliver(this.webhooks.form('voice', `call gather ${call.id}`, gather.actionUrl, params), token, {
-      retry: false,
-    });
+    const { reply } = await this.postOnce('gather', call.id, gather.actionUrl, params, token);
     call.gatherReplyStatus = reply?.status;
+  }
+
+  /** A POST Twilio makes once, without retries: the TwiML fetch and the Gather action. */
+  private postOnce(what: 'twiml' | 'gather', callSid: string, url: string, params: Record<string, string>, token: TaskToken): Promise<WebhookAttempt> {
+    const draft = this.webhooks.form(
+      'voice',
+      url,
+      () => `call ${what} ${callSid}`,
+      () => params,
+    );
+    return this.sender.deliver(draft, token, { retry: false });
   }
 
   private pause(prng: Prng, token: TaskToken): Promise<void> {

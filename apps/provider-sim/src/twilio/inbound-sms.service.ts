@@ -61,7 +61,12 @@ export class InboundSmsService {
       SmsStatus: 'received',
       ...(optOutType !== null ? { OptOutType: optOutType } : {}),
     };
-    const webhook = this.webhooks.form('inboundSms', `inbound sms ${messageSid}`, url, params);
+    const webhook = this.webhooks.form(
+      'inboundSms',
+      url,
+      () => `inbound sms ${messageSid}`,
+      () => params,
+    );
     const { reply, error } = await this.sender.deliver(webhook, this.scheduler.current, { retry: false });
     return {
       messageSid,

@@ -36,8 +36,13 @@ export class SmsLifecycle {
           if (errorCode !== undefined) message.errorCode = errorCode;
         }
         if (message.statusCallback === undefined) continue;
-        const params = smsStatusCallbackParams(message, context, status, at, errorCode);
-        await this.sender.deliver(this.webhooks.form('sms', `sms status ${status} ${message.id}`, message.statusCallback, params), token);
+        const draft = this.webhooks.form(
+          'sms',
+          message.statusCallback,
+          () => `sms status ${status} ${message.id}`,
+          () => smsStatusCallbackParams(message, context, status, at, errorCode),
+        );
+        await this.sender.deliver(draft, token);
       }
     });
   }

@@ -15,6 +15,17 @@ export interface OutboundWebhook {
   retry?: RetryPolicy;
 }
 
+/**
+ * A webhook still to be posted: where it goes, and how to build it. The body, signature and
+ * headers are built by `build` only when its POST is about to go out, so that a callback waiting
+ * for a slow receiver costs its few fields, not a signed body and an HTTP request (ADR 0044).
+ */
+export interface WebhookDraft {
+  /** As given to the simulator: for Twilio still with its connection-override fragment. */
+  url: string;
+  build(): OutboundWebhook;
+}
+
 export interface WebhookReply {
   status: number;
   contentType: string | null;

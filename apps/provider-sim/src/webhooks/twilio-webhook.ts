@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SimCredentials } from '../sim-credentials';
 import { WebhookKind } from '../stats/sim-stats';
 import { splitTwilioWebhookUrl, twilioRetryPolicy } from './callback-retry';
-import { OutboundWebhook } from './outbound-webhook';
+import { OutboundWebhook, WebhookDraft } from './outbound-webhook';
 import { twilioSignature } from './twilio-signature';
 
 /**
@@ -15,7 +15,15 @@ import { twilioSignature } from './twilio-signature';
 export class TwilioWebhookFactory {
   constructor(private readonly credentials: SimCredentials) {}
 
-  form(kind: WebhookKind, label: string, webhookUrl: string, params: Record<string, string>): OutboundWebhook {
+  /**
+   * A draft whose label and params are computed only when it is built: a status callback waiting
+   * for its turn holds the few values they are made of, not the form (ADR 0044).
+   */
+  form(kind: WebhookKind, webhookUrl: string, label: () => string, params: () => Record<string, string>): WebhookDraft {
+    return { url: webhookUrl, build: () => this.signed(kind, label(), webhookUrl, params()) };
+  }
+
+  private signed(kind: WebhookKind, label: string, webhookUrl: string, params: Record<string, string>): OutboundWebhook {
     const { url, overrides } = splitTwilioWebhookUrl(webhookUrl);
     return {
       kind,

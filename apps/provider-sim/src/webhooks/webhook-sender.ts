@@ -4,7 +4,8 @@ import { SimStats } from '../stats/sim-stats';
 import { Cancelled, SimScheduler, TaskToken } from '../timing/sim-scheduler';
 import { performance } from 'node:perf_hooks';
 import { RetryPolicy, failureClassOf } from './callback-retry';
-import { OutboundWebhook, WebhookAttempt } from './outbound-webhook';
+import { Queue } from '../inbox/recent-messages';
+import { OutboundWebhook, WebhookAttempt, WebhookDraft } from './outbound-webhook';
 import { WebhookConnections } from './webhook-connections';
 
 /** A receiver that never answers must not hold a callback lane forever (Twilio's own is shorter: `rt`). */
@@ -33,11 +34,16 @@ const CONNECTIONS_PER_ORIGIN = 256;
  * Each webhook is its own request, as with the real providers, but over kept-alive connections
  * (WebhookConnections, undici's Pool: not node:http's client, whose per-request streams, events
  * and timers cost more than the rest of a callback together; ADR 0040).
+ *
+ * A webhook waits for a free connection of its receiver here, as a draft in its receiver's lane,
+ * and is built (body, signature, headers) and handed to the pool only once it has one: the
+ * backlog a slow receiver leaves holds drafts, not signed bodies and undici requests (ADR 0044).
  */
 @Injectable()
 export class WebhookSender implements OnApplicationShutdown {
   private readonly logger = new Logger('WebhookSender');
   private readonly connections = new WebhookConnections({ perOrigin: CONNECTIONS_PER_ORIGIN, idleMs: IDLE_CONNECTION_MS });
+  private lanes = new Map<string, Lane>();
 
   constructor(
     private readonly scheduler: SimScheduler,
@@ -45,16 +51,44 @@ export class WebhookSender implements OnApplicationShutdown {
     private readonly stats: SimStats,
   ) {
     // A reset aborts what is on the wire too.
-    scheduler.onCancel(() => this.connections.abortAll('Cancelled'));
+    scheduler.onCancel(() => {
+      this.connections.abortAll('Cancelled');
+      // Those waiting for a connection wake, see the cancelled generation and stop.
+      const lanes = this.lanes;
+      this.lanes = new Map();
+      for (const lane of lanes.values()) for (let wake = lane.waiting.shift(); wake !== undefined; wake = lane.waiting.shift()) wake();
+    });
+  }
+
+  /** Webhooks built and on the wire (or about to be), and drafts waiting for a connection. */
+  get backlog(): { posting: number; waiting: number } {
+    let posting = 0;
+    let waiting = 0;
+    for (const lane of this.lanes.values()) {
+      posting += lane.posting;
+      waiting += lane.waiting.length;
+    }
+    return { posting, waiting };
   }
 
   /**
    * Makes the first attempt and returns how it went; further attempts, if any, continue in the
    * background so that the caller's next callback is not held back by this one's retries.
    */
-  async deliver(webhook: OutboundWebhook, token: TaskToken, options: { retry: boolean } = { retry: true }): Promise<WebhookAttempt> {
+  async deliver(draft: WebhookDraft, token: TaskToken, options: { retry: boolean } = { retry: true }): Promise<WebhookAttempt> {
+    const lane = this.laneOf(draft.url);
+    await this.turn(lane);
     const startedAt = performance.now();
-    const first = await this.attempt(webhook, token);
+    let webhook: OutboundWebhook;
+    let first: WebhookAttempt;
+    try {
+      // A draft that waited through a reset is dropped unbuilt.
+      if (this.scheduler.isCancelled(token)) throw new Cancelled();
+      webhook = draft.build();
+      first = await this.attempt(webhook, token);
+    } finally {
+      this.leave(lane);
+    }
     const failure = failureClassOf(first);
     const { enabled, maxQueuedBytes } = this.config.current.callbackRetry;
     const policy = options.retry && enabled ? webhook.retry : undefined;
@@ -93,7 +127,13 @@ export class WebhookSender implements OnApplicationShutdown {
       await this.scheduler.sleep(delay, token);
       retries += 1;
       this.stats.callbackRetried(webhook.kind);
-      last = await this.attempt(webhook, token);
+      const lane = this.laneOf(webhook.url);
+      await this.turn(lane);
+      try {
+        last = await this.attempt(webhook, token);
+      } finally {
+        this.leave(lane);
+      }
       const failure = failureClassOf(last);
       if (failure === null) {
         this.stats.callbackSent(webhook.kind, webhook.events);
@@ -116,6 +156,32 @@ export class WebhookSender implements OnApplicationShutdown {
     return outcome.attempt;
   }
 
+  private laneOf(url: string): Lane {
+    const origin = originOf(url);
+    let lane = this.lanes.get(origin);
+    if (lane === undefined) {
+      lane = { posting: 0, waiting: new Queue() };
+      this.lanes.set(origin, lane);
+    }
+    return lane;
+  }
+
+  /** Resolves once `lane` has a connection for this POST, first come first served. */
+  private turn(lane: Lane): Promise<void> | undefined {
+    if (lane.posting < CONNECTIONS_PER_ORIGIN) {
+      lane.posting += 1;
+      return undefined;
+    }
+    return new Promise((wake) => lane.waiting.push(wake));
+  }
+
+  /** Hands this POST's connection to the next one waiting, if any. */
+  private leave(lane: Lane): void {
+    const next = lane.waiting.shift();
+    if (next === undefined) lane.posting -= 1;
+    else next();
+  }
+
   private giveUp(webhook: OutboundWebhook, last: WebhookAttempt, attempts: number, why?: string): void {
     this.stats.callbackFailed(webhook.kind);
     this.logger.warn({
@@ -128,6 +194,26 @@ export class WebhookSender implements OnApplicationShutdown {
       error: last.error,
     });
   }
+}
+
+/**
+ * The POSTs of one receiver origin: how many hold one of its connections, and the drafts waiting
+ * for one, each as the wake-up of its waiting delivery.
+ */
+interface Lane {
+  posting: number;
+  waiting: Queue<() => void>;
+}
+
+/** Scheme, host and port of `url` as written (the lane key); a malformed URL is its own lane and fails when posted. */
+export function originOf(url: string): string {
+  const authority = url.indexOf('//') + 2;
+  for (let i = authority; i < url.length; i += 1) {
+    const c = url.charCodeAt(i);
+    // '/', '?', '#'
+    if (c === 47 || c === 63 || c === 35) return url.slice(0, i);
+  }
+  return url;
 }
 
 function withoutQuery(url: string): string {
