@@ -1,4 +1,4 @@
-import { Cancelled, SimScheduler } from './sim-scheduler';
+import { Cancelled, SimScheduler, Sleeper } from './sim-scheduler';
 
 describe('SimScheduler', () => {
   let scheduler: SimScheduler;
@@ -53,6 +53,34 @@ describe('SimScheduler', () => {
     finishOld();
     await new Promise((resolve) => setImmediate(resolve));
 
+    expect(scheduler.pending).toBe(1);
+  });
+
+  it('wakes records that are their own sleepers, in order with promise sleeps, and counts them from begin to end', async () => {
+    const woke: string[] = [];
+    const record = (name: string): Sleeper => ({ at: 0, order: 0, wake: () => woke.push(name), cancel: () => woke.push(`${name} cancelled`) });
+    const token = scheduler.begin();
+
+    scheduler.wakeAt(10, record('b'), token);
+    scheduler.wakeAt(0, record('a'), token);
+    await scheduler.sleep(20, token);
+
+    expect(woke).toEqual(['a', 'b']);
+    expect(scheduler.pending).toBe(1);
+    scheduler.end(token);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('tells a record its generation was cancelled, and does not count its end against the next one', () => {
+    const cancelled: unknown[] = [];
+    const token = scheduler.begin();
+    scheduler.wakeAt(60_000, { at: 0, order: 0, wake: () => undefined, cancel: (reason) => cancelled.push(reason) }, token);
+
+    scheduler.cancelAll();
+    scheduler.begin();
+    scheduler.end(token);
+
+    expect(cancelled).toEqual([expect.any(Cancelled)]);
     expect(scheduler.pending).toBe(1);
   });
 

@@ -17,9 +17,14 @@ export interface TaskToken {
   readonly generation: number;
 }
 
-interface Sleeper {
+/**
+ * What waits on the scheduler's timer: a sleeping promise, or a record that is its own sleeper
+ * (a message's pending callbacks, ADR 0044), so that waiting costs no promise or closure.
+ */
+export interface Sleeper {
+  /** Set by wakeAt. */
   at: number;
-  /** Arrival order, so that sleepers due at the same millisecond wake in the order they slept. */
+  /** Arrival order, so that sleepers due at the same millisecond wake in the order they slept; set by wakeAt. */
   order: number;
   wake(): void;
   cancel(reason: Cancelled): void;
@@ -135,14 +140,37 @@ export class SimScheduler implements OnApplicationShutdown {
       });
   }
 
+  /**
+   * Starts a task made of records rather than of a promise (each its own Sleeper): counted as
+   * pending, as a spawned task is, until `end`.
+   */
+  begin(): TaskToken {
+    this.running += 1;
+    return this.token;
+  }
+
+  end(token: TaskToken): void {
+    // A cancelled generation's tasks were already written off.
+    if (!this.isCancelled(token)) this.running -= 1;
+  }
+
   /** Resolves after `ms`, or rejects with Cancelled as soon as `token`'s generation is cancelled. */
   sleep(ms: number, token: TaskToken): Promise<void> {
     if (this.isCancelled(token)) return Promise.reject(new Cancelled());
-    return new Promise((wake, cancel) => {
-      this.order += 1;
-      this.sleepers.push({ at: performance.now() + ms, order: this.order, wake, cancel });
-      this.arm();
-    });
+    return new Promise((wake, cancel) => this.wakeAt(ms, { at: 0, order: 0, wake, cancel }, token));
+  }
+
+  /** Calls `sleeper.wake` after `ms`, or its `cancel` once `token`'s generation is cancelled. */
+  wakeAt(ms: number, sleeper: Sleeper, token: TaskToken): void {
+    if (this.isCancelled(token)) {
+      sleeper.cancel(new Cancelled());
+      return;
+    }
+    this.order += 1;
+    sleeper.at = performance.now() + ms;
+    sleeper.order = this.order;
+    this.sleepers.push(sleeper);
+    this.arm();
   }
 
   /** `hook` runs on every cancel, e.g. to abort requests in flight. */

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { SimConfigStore } from '../config/sim-config.store';
+import { MessageStore } from '../inbox/message-store';
 import { StoredMessage } from '../inbox/sim-message';
 import { Prng } from '../random/prng';
-import { SimScheduler } from '../timing/sim-scheduler';
+import { Cancelled, SimScheduler, Sleeper, TaskToken } from '../timing/sim-scheduler';
+import { OutboundWebhook, QueuedWebhook, WebhookAttempt } from '../webhooks/outbound-webhook';
 import { TwilioWebhookFactory } from '../webhooks/twilio-webhook';
 import { WebhookSender } from '../webhooks/webhook-sender';
 import { SmsFate } from './sms-fate';
@@ -12,45 +14,132 @@ import { SmsCallbackContext, SmsStatus, smsStatusCallbackParams } from './sms-st
  * An accepted SMS after the 201: `sent` then its terminal status (only `failed` when it never
  * left), each recorded on the message and, with a StatusCallback, posted there signed. An
  * out-of-order fate posts the terminal status first, as Twilio sometimes does.
+ *
+ * A message's callbacks still to come are one small record (SmsCallbacks): it sleeps on the
+ * scheduler's timer and waits for a connection of its receiver as itself, with no promise or
+ * closure, and its form and signature are made only when its POST goes out. A national alert
+ * whose receiver is slower than the messages leaves a backlog of these records (ADR 0044).
  */
 @Injectable()
 export class SmsLifecycle {
+  readonly logger = new Logger('SmsLifecycle');
+
   constructor(
-    private readonly scheduler: SimScheduler,
-    private readonly config: SimConfigStore,
-    private readonly webhooks: TwilioWebhookFactory,
-    private readonly sender: WebhookSender,
+    readonly scheduler: SimScheduler,
+    readonly config: SimConfigStore,
+    readonly webhooks: TwilioWebhookFactory,
+    readonly sender: WebhookSender,
+    readonly store: MessageStore,
   ) {}
 
   start(message: StoredMessage, fate: SmsFate, context: SmsCallbackContext, prng: Prng): void {
-    const statuses = statusSequence(fate, context);
-    this.scheduler.spawn(`sms ${message.id}`, async (token) => {
-      for (const status of statuses) {
-        const { min, max } = this.config.current.callbackDelayMs;
-        await this.scheduler.sleep(prng.between(min, max), token);
-        const at = new Date();
-        const errorCode = status === fate.status ? fate.errorCode : undefined;
-        message.statuses?.push(status, at, errorCode);
-        if (status === fate.status) {
-          message.outcome = status;
-          if (errorCode !== undefined) message.errorCode = errorCode;
-        }
-        if (message.statusCallback === undefined) continue;
-        const draft = this.webhooks.form(
-          'sms',
-          message.statusCallback,
-          () => `sms status ${status} ${message.id}`,
-          () => smsStatusCallbackParams(message, context, status, at, errorCode),
-        );
-        await this.sender.deliver(draft, token);
-      }
-    });
+    new SmsCallbacks(this, this.scheduler.begin(), message, fate, context, prng).next();
   }
 }
 
-function statusSequence(fate: SmsFate, context: SmsCallbackContext): SmsStatus[] {
-  // With a Messaging Service the create answers `accepted`, and `queued` is reported later.
-  const queued: SmsStatus[] = context.messagingServiceSid !== undefined ? ['queued'] : [];
-  if (fate.status === 'failed') return [...queued, 'failed'];
-  return fate.outOfOrder ? [...queued, fate.status, 'sent'] : [...queued, 'sent', fate.status];
+/**
+ * One message's status callbacks still to come. It keeps what the callbacks are made of (the
+ * message's sid, numbers and StatusCallback, its fate, its generator for the delays), not the
+ * message: statuses are recorded on the message found by sid, while the inbox still holds it.
+ */
+class SmsCallbacks implements Sleeper, QueuedWebhook {
+  at = 0;
+  order = 0;
+  /** Index of the status being reached or posted in statusSequence. */
+  private step = -1;
+  /** When that status was reached (epoch ms). */
+  private reachedAt = 0;
+  readonly id: string;
+  readonly to: string;
+  readonly from: string;
+  readonly url: string;
+  /** Shared by every message of the same fate: one pointer here. */
+  private readonly statuses: readonly SmsStatus[];
+
+  constructor(
+    private readonly lifecycle: SmsLifecycle,
+    readonly token: TaskToken,
+    message: StoredMessage,
+    private readonly fate: SmsFate,
+    private readonly context: SmsCallbackContext,
+    private readonly prng: Prng,
+  ) {
+    this.id = message.id;
+    this.to = message.to;
+    this.from = message.from;
+    this.url = message.statusCallback ?? '';
+    this.statuses = statusSequence(fate, context);
+  }
+
+  /** After a status is posted (or recorded, without a StatusCallback): sleep until the next one, or end. */
+  next(): void {
+    const { scheduler, config } = this.lifecycle;
+    this.step += 1;
+    if (this.step >= this.statuses.length) {
+      scheduler.end(this.token);
+      return;
+    }
+    const { min, max } = config.current.callbackDelayMs;
+    scheduler.wakeAt(this.prng.between(min, max), this, this.token);
+  }
+
+  /** The next status is reached: recorded, then posted or (without a StatusCallback) skipped. */
+  wake(): void {
+    try {
+      const status = this.status();
+      const at = new Date();
+      this.reachedAt = at.getTime();
+      const errorCode = this.errorCodeOf(status);
+      const message = this.lifecycle.store.twilioResource('sms', this.id);
+      if (message !== undefined) {
+        message.statuses?.push(status, at, errorCode);
+        if (status === this.fate.status) {
+          message.outcome = status;
+          if (errorCode !== undefined) message.errorCode = errorCode;
+        }
+      }
+      if (this.url === '') this.next();
+      else this.lifecycle.sender.enqueue(this);
+    } catch (error: unknown) {
+      this.lifecycle.logger.error({ msg: 'sms callbacks failed', id: this.id, error: String(error) });
+      this.lifecycle.scheduler.end(this.token);
+    }
+  }
+
+  cancel(_reason: Cancelled): void {
+    // The generation is over; the scheduler wrote this task off with it.
+  }
+
+  build(): OutboundWebhook {
+    const status = this.status();
+    const params = smsStatusCallbackParams(this, this.context, status, new Date(this.reachedAt), this.errorCodeOf(status));
+    return this.lifecycle.webhooks.signed('sms', `sms status ${status} ${this.id}`, this.url, params);
+  }
+
+  posted(_attempt: WebhookAttempt): void {
+    this.next();
+  }
+
+  private status(): SmsStatus {
+    return this.statuses[this.step];
+  }
+
+  private errorCodeOf(status: SmsStatus): number | undefined {
+    return status === this.fate.status ? this.fate.errorCode : undefined;
+  }
+}
+
+const SEQUENCES = new Map<string, readonly SmsStatus[]>();
+
+function statusSequence(fate: SmsFate, context: SmsCallbackContext): readonly SmsStatus[] {
+  const key = `${fate.status} ${fate.outOfOrder} ${context.messagingServiceSid !== undefined}`;
+  let sequence = SEQUENCES.get(key);
+  if (sequence === undefined) {
+    // With a Messaging Service the create answers `accepted`, and `queued` is reported later.
+    const queued: SmsStatus[] = context.messagingServiceSid !== undefined ? ['queued'] : [];
+    if (fate.status === 'failed') sequence = [...queued, 'failed'];
+    else sequence = fate.outOfOrder ? [...queued, fate.status, 'sent'] : [...queued, 'sent', fate.status];
+    SEQUENCES.set(key, sequence);
+  }
+  return sequence;
 }

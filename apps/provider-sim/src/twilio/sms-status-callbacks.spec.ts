@@ -1,6 +1,7 @@
 import { createTwilioClient, TwilioClient } from '@bin-alert/providers';
 import twilio from 'twilio';
 import { DEFAULT_SIM_CREDENTIALS } from '../sim-credentials';
+import { HoldingReceiver } from '../testing/holding-receiver';
 import { SIM_FROM_NUMBER, SimFixture, startSimFixture } from '../testing/sim-fixture';
 import { ReceivedRequest, WebhookReceiver } from '../testing/webhook-receiver';
 
@@ -210,6 +211,31 @@ describe('Twilio SMS status callbacks', () => {
 
     expect(receiver.requests).toEqual([]);
     expect(await fixture.inbox('+32470123456')).toMatchObject([{ outcome: 'delivered', statuses: [{ status: 'sent' }, { status: 'delivered' }] }]);
+  });
+
+  it('a receiver slower than the messages: their callbacks wait their turn and still arrive each in order, signed', async () => {
+    const slow = await HoldingReceiver.start();
+    try {
+      const statusCallback = slow.url('/twilio/sms-status');
+      const recipients = Array.from({ length: 300 }, (_, i) => `+3247${String(1_000_000 + i).padStart(7, '0')}`);
+      const messages = await Promise.all(recipients.map((to) => send(to, statusCallback)));
+
+      // 256 `sent` callbacks hold every connection to the receiver; the other 44 wait as records.
+      await slow.receivedCount(256);
+      expect((await fixture.stats()).pendingCallbacks).toBe(300);
+      expect(slow.holding).toBe(256);
+
+      slow.release();
+      await slow.receivedCount(600);
+      await fixture.settled();
+      for (const message of messages) {
+        const callbacks = slow.received.filter((r) => r.form.MessageSid === message.sid);
+        expect(callbacks.map((r) => r.form.MessageStatus)).toEqual(['sent', 'delivered']);
+        for (const callback of callbacks) expect(twilio.validateRequest(TOKEN, String(callback.headers['x-twilio-signature']), statusCallback, callback.form)).toBe(true);
+      }
+    } finally {
+      await slow.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { WebhookKind } from '../stats/sim-stats';
+import type { TaskToken } from '../timing/sim-scheduler';
 import type { RetryPolicy } from './callback-retry';
 
 /** One POST the simulator makes to someone else's server, fully prepared (body encoded, signed). */
@@ -24,6 +25,16 @@ export interface WebhookDraft {
   /** As given to the simulator: for Twilio still with its connection-override fragment. */
   url: string;
   build(): OutboundWebhook;
+}
+
+/**
+ * A draft that waits in its receiver's lane as itself, a record with no promise, and is told how
+ * its first attempt went (WebhookSender.enqueue): a message's status callbacks (ADR 0044).
+ */
+export interface QueuedWebhook extends WebhookDraft {
+  readonly token: TaskToken;
+  /** How the first attempt went; retries, if any, go on without it. Not called once cancelled. */
+  posted(attempt: WebhookAttempt): void;
 }
 
 export interface WebhookReply {

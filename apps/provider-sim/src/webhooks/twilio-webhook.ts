@@ -23,7 +23,8 @@ export class TwilioWebhookFactory {
     return { url: webhookUrl, build: () => this.signed(kind, label(), webhookUrl, params()) };
   }
 
-  private signed(kind: WebhookKind, label: string, webhookUrl: string, params: Record<string, string>): OutboundWebhook {
+  /** The POST itself, built and signed now: for a draft's `build`. */
+  signed(kind: WebhookKind, label: string, webhookUrl: string, params: Record<string, string>): OutboundWebhook {
     const { url, overrides } = splitTwilioWebhookUrl(webhookUrl);
     return {
       kind,

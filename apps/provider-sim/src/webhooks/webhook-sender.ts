@@ -5,7 +5,7 @@ import { Cancelled, SimScheduler, TaskToken } from '../timing/sim-scheduler';
 import { performance } from 'node:perf_hooks';
 import { RetryPolicy, failureClassOf } from './callback-retry';
 import { Queue } from '../inbox/recent-messages';
-import { OutboundWebhook, WebhookAttempt, WebhookDraft } from './outbound-webhook';
+import { OutboundWebhook, QueuedWebhook, WebhookAttempt, WebhookDraft } from './outbound-webhook';
 import { WebhookConnections } from './webhook-connections';
 
 /** A receiver that never answers must not hold a callback lane forever (Twilio's own is shorter: `rt`). */
@@ -56,7 +56,8 @@ export class WebhookSender implements OnApplicationShutdown {
       // Those waiting for a connection wake, see the cancelled generation and stop.
       const lanes = this.lanes;
       this.lanes = new Map();
-      for (const lane of lanes.values()) for (let wake = lane.waiting.shift(); wake !== undefined; wake = lane.waiting.shift()) wake();
+      // Queued records are simply dropped: their generation is over.
+      for (const lane of lanes.values()) for (let next = lane.waiting.shift(); next !== undefined; next = lane.waiting.shift()) if (typeof next === 'function') next();
     });
   }
 
@@ -78,6 +79,25 @@ export class WebhookSender implements OnApplicationShutdown {
   async deliver(draft: WebhookDraft, token: TaskToken, options: { retry: boolean } = { retry: true }): Promise<WebhookAttempt> {
     const lane = this.laneOf(draft.url);
     await this.turn(lane);
+    return this.post(draft, token, options, lane);
+  }
+
+  /**
+   * `deliver` for a record that waits as itself: it takes no promise while in the lane, and hears
+   * through `posted` how its first attempt went (retries as in deliver).
+   */
+  enqueue(webhook: QueuedWebhook): void {
+    const lane = this.laneOf(webhook.url);
+    if (lane.posting < CONNECTIONS_PER_ORIGIN) {
+      lane.posting += 1;
+      this.postQueued(webhook, lane);
+    } else {
+      lane.waiting.push(webhook);
+    }
+  }
+
+  /** Posts `draft` on a connection of `lane` that it holds, and gives the connection back. */
+  private async post(draft: WebhookDraft, token: TaskToken, options: { retry: boolean }, lane: Lane): Promise<WebhookAttempt> {
     const startedAt = performance.now();
     let webhook: OutboundWebhook;
     let first: WebhookAttempt;
@@ -156,6 +176,15 @@ export class WebhookSender implements OnApplicationShutdown {
     return outcome.attempt;
   }
 
+  private postQueued(webhook: QueuedWebhook, lane: Lane): void {
+    this.post(webhook, webhook.token, { retry: true }, lane).then(
+      (attempt) => webhook.posted(attempt),
+      (error: unknown) => {
+        if (!(error instanceof Cancelled)) this.logger.error({ msg: 'webhook failed', url: withoutQuery(webhook.url), error: String(error) });
+      },
+    );
+  }
+
   private laneOf(url: string): Lane {
     const origin = originOf(url);
     let lane = this.lanes.get(origin);
@@ -179,7 +208,8 @@ export class WebhookSender implements OnApplicationShutdown {
   private leave(lane: Lane): void {
     const next = lane.waiting.shift();
     if (next === undefined) lane.posting -= 1;
-    else next();
+    else if (typeof next === 'function') next();
+    else this.postQueued(next, lane);
   }
 
   private giveUp(webhook: OutboundWebhook, last: WebhookAttempt, attempts: number, why?: string): void {
@@ -198,11 +228,11 @@ export class WebhookSender implements OnApplicationShutdown {
 
 /**
  * The POSTs of one receiver origin: how many hold one of its connections, and the drafts waiting
- * for one, each as the wake-up of its waiting delivery.
+ * for one, in order: a queued record itself, or the wake-up of a waiting `deliver`.
  */
 interface Lane {
   posting: number;
-  waiting: Queue<() => void>;
+  waiting: Queue<QueuedWebhook | (() => void)>;
 }
 
 /** Scheme, host and port of `url` as written (the lane key); a malformed URL is its own lane and fails when posted. */
