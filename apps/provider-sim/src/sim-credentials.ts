@@ -19,6 +19,17 @@ export class SimCredentials {
     return undefined;
   }
 
+  /**
+   * The simulator's own copy of an account sid it knows, else `accountSid` itself. A sid cut from a
+   * request's path keeps that whole path alive for as long as it is held, e.g. by the callbacks of
+   * a message waiting for a slow receiver (ADR 0044).
+   */
+  ownTwilioAccountSid(accountSid: string): string {
+    if (accountSid === this.twilioAccountSid) return this.twilioAccountSid;
+    if (accountSid === this.secondTwilioAccountSid) return this.secondTwilioAccountSid;
+    return accountSid;
+  }
+
   isSecondTwilioAccount(accountSid: string | undefined): boolean {
     return accountSid === this.secondTwilioAccountSid && accountSid !== this.twilioAccountSid;
   }

@@ -65,7 +65,8 @@ export class ProviderFrontDoor {
     await this.traffic.admit(api, res);
     const fields = isForm(req) ? parseForm(body) : {};
     const form = TwilioForm.of(fields);
-    const created = api === 'twilioMessages' ? this.messages.create(accountSid, form) : this.calls.create(accountSid, form);
+    const account = this.credentials.ownTwilioAccountSid(accountSid);
+    const created = api === 'twilioMessages' ? this.messages.create(account, form) : this.calls.create(account, form);
     sendJson(res, 201, created);
   }
 

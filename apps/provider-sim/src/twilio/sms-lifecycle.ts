@@ -39,10 +39,11 @@ export class SmsLifecycle {
 
 /**
  * One message's status callbacks still to come. It keeps what the callbacks are made of (the
- * message's sid, numbers and StatusCallback, its fate, its generator for the delays), not the
- * message: statuses are recorded on the message found by sid, while the inbox still holds it.
+ * message's sid, numbers, account and StatusCallback, its fate, its generator for the delays) as
+ * its own fields, not the message: statuses are recorded on the message found by sid, while the
+ * inbox still holds it.
  */
-class SmsCallbacks implements Sleeper, QueuedWebhook {
+class SmsCallbacks implements Sleeper, QueuedWebhook, SmsCallbackContext {
   at = 0;
   order = 0;
   /** Index of the status being reached or posted in statusSequence. */
@@ -53,22 +54,31 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
   readonly to: string;
   readonly from: string;
   readonly url: string;
+  readonly accountSid: string;
+  readonly messagingServiceSid: string | undefined;
   /** Shared by every message of the same fate: one pointer here. */
   private readonly statuses: readonly SmsStatus[];
+  /** The fate's final status, and its error code if any. */
+  private readonly terminal: SmsStatus;
+  private readonly errorCode: number | undefined;
 
   constructor(
     private readonly lifecycle: SmsLifecycle,
     readonly token: TaskToken,
     message: StoredMessage,
-    private readonly fate: SmsFate,
-    private readonly context: SmsCallbackContext,
+    fate: SmsFate,
+    context: SmsCallbackContext,
     private readonly prng: Prng,
   ) {
     this.id = message.id;
     this.to = message.to;
     this.from = message.from;
     this.url = message.statusCallback ?? '';
+    this.accountSid = context.accountSid;
+    this.messagingServiceSid = context.messagingServiceSid;
     this.statuses = statusSequence(fate, context);
+    this.terminal = fate.status;
+    this.errorCode = fate.errorCode;
   }
 
   /** After a status is posted (or recorded, without a StatusCallback): sleep until the next one, or end. */
@@ -93,7 +103,7 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
       const message = this.lifecycle.store.twilioResource('sms', this.id);
       if (message !== undefined) {
         message.statuses?.push(status, at, errorCode);
-        if (status === this.fate.status) {
+        if (status === this.terminal) {
           message.outcome = status;
           if (errorCode !== undefined) message.errorCode = errorCode;
         }
@@ -112,7 +122,7 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
 
   build(): OutboundWebhook {
     const status = this.status();
-    const params = smsStatusCallbackParams(this, this.context, status, new Date(this.reachedAt), this.errorCodeOf(status));
+    const params = smsStatusCallbackParams(this, this, status, new Date(this.reachedAt), this.errorCodeOf(status));
     return this.lifecycle.webhooks.signed('sms', `sms status ${status} ${this.id}`, this.url, params);
   }
 
@@ -125,7 +135,7 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
   }
 
   private errorCodeOf(status: SmsStatus): number | undefined {
-    return status === this.fate.status ? this.fate.errorCode : undefined;
+    return status === this.terminal ? this.errorCode : undefined;
   }
 }
 
