@@ -177,12 +177,12 @@ export class WebhookSender implements OnApplicationShutdown {
   }
 
   private postQueued(webhook: QueuedWebhook, lane: Lane): void {
-    this.post(webhook, webhook.token, { retry: true }, lane).then(
-      (attempt) => webhook.posted(attempt),
-      (error: unknown) => {
+    this.post(webhook, webhook.token, { retry: true }, lane)
+      .then((attempt) => webhook.posted(attempt))
+      // Neither a failed build nor a failing record may end the process.
+      .catch((error: unknown) => {
         if (!(error instanceof Cancelled)) this.logger.error({ msg: 'webhook failed', url: withoutQuery(webhook.url), error: String(error) });
-      },
-    );
+      });
   }
 
   private laneOf(url: string): Lane {
