@@ -48,7 +48,7 @@ export class DeliveryJobSender {
     private readonly sender: ChannelSender,
     private readonly deliveries: DeliveryRepository,
     /** Turns a job's range of members into its deliveries (version-2 jobs, ADR 0016). */
-    private readonly planning: Pick<PlanningRepository, 'jobDeliveryIds' | 'inLanguageOrder'>,
+    private readonly planning: Pick<PlanningRepository, 'jobsDeliveryIds' | 'inLanguageOrder'>,
     private readonly gate: LaneGate,
     private readonly settings: DispatchSettings,
     /** Identifies this instance as the holder of its leases. */
@@ -89,14 +89,16 @@ export class DeliveryJobSender {
     const job = jobs[0];
     const jobId = jobs.length === 1 ? job.jobId : `${job.jobId} and ${jobs.length - 1} more`;
     const content: AlertContent = { alertId: job.alertId, ...job.content };
-    // A range is looked up once, when the job is taken: from here on both versions are a list of
-    // ids, claimed, leased and checked in doubt the same way.
-    let deliveryIds: string[] = [];
-    for (const j of jobs) deliveryIds.push(...(j.version === 1 ? j.deliveryIds : await this.planning.jobDeliveryIds({ alertId: j.alertId, channel: j.channel, ...j.members })));
     // E-mail goes a SendGrid request per chunk and language, at most emailJobSize recipients.
     const email = this.sender.channel === 'email';
     const chunkSize = email ? this.settings.emailJobSize : this.settings.sendConcurrency;
-    if (email && deliveryIds.length > chunkSize) deliveryIds = await this.planning.inLanguageOrder(deliveryIds);
+    // Ranges are looked up once, when the jobs are taken, all in one statement: from here on both
+    // versions are a list of ids, claimed, leased and checked in doubt the same way.
+    const listed = jobs.flatMap((j) => (j.version === 1 ? j.deliveryIds : []));
+    const ranges = jobs.flatMap((j) => (j.version === 2 ? [j.members] : []));
+    let deliveryIds = [...listed, ...(await this.planning.jobsDeliveryIds(job.alertId, job.channel, ranges, email ? 'language' : 'member'))];
+    // Ids listed by version-1 jobs (the quiet-hours releaser's) are put in language order apart.
+    if (email && listed.length > 0 && deliveryIds.length > chunkSize) deliveryIds = await this.planning.inLanguageOrder(deliveryIds);
     const summary: JobSummary = { sent: 0, failed: 0, held: 0, skipped: 0, expired: 0, cancelled: 0 };
     const expiresAt = job.expiresAt ? new Date(job.expiresAt).getTime() : null;
     let cancelled = false;

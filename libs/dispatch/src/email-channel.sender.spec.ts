@@ -2,7 +2,7 @@ import { DEFAULT_RETRY_POLICY } from '@bin-alert/domain';
 import type { EmailBatch } from '@bin-alert/providers';
 import type { DispatchSettings } from './dispatch-settings';
 import { EMAIL_LINK_TAGS, EmailChannelSender, spreadSharedAddresses } from './email-channel.sender';
-import type { ProviderRateLimiter } from './provider-rate-limiter';
+import { ProviderRateLimiter, RateLimiterUnavailableError } from './provider-rate-limiter';
 import { LeaseFence } from './lease-fence';
 
 const delivery = (id: string, to: string) => ({ id, memberId: id, language: 'nl' as const, to, inDoubtSince: null, plannedAt: new Date() });
@@ -82,5 +82,42 @@ describe('EmailChannelSender links', () => {
     await new EmailChannelSender(email, limiter, settings).send([delivery('m1', 'a@x.be')], burglary, fence);
     expect(batches[0].recipients).toEqual([{ deliveryId: 'm1', to: 'a@x.be' }]);
     expect(batches[0].text).not.toContain('{{');
+  });
+});
+
+describe('EmailChannelSender tokens of the shared SendGrid limit', () => {
+  const sent: EmailBatch[] = [];
+  const settings = { sendConcurrency: 4, sendgridRequestsPerSecond: 10, retryPolicy: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1 } } as DispatchSettings;
+  const content = { alertId: 'a1', urgency: 'normal' as const, redistributionAllowed: true, texts: { nl: { title: 'T', body: 'B' }, fr: { title: 'T', body: 'B' } } };
+  const chunk = [
+    delivery('1', 'a@x.be'),
+    { ...delivery('2', 'b@x.be'), language: 'fr' as const },
+    delivery('3', 'A@x.be'), // the same address as 1: a request of its own
+  ];
+
+  const email = {
+    sendBatch: async (batch: EmailBatch) => {
+      sent.push(batch);
+      return { providerId: `m${sent.length}` };
+    },
+  };
+
+  beforeEach(() => (sent.length = 0));
+
+  it('takes the tokens of all of a chunk’s requests in one call to the bucket, one per request', async () => {
+    const acquire = jest.fn(async () => undefined);
+    const outcomes = await new EmailChannelSender(email, { acquire } as unknown as ProviderRateLimiter, settings).send(chunk, content, fence);
+    expect(sent).toHaveLength(3);
+    expect(acquire.mock.calls).toEqual([[{ name: 'sendgrid:mail-send', perSecond: 10 }, 3, 'normal']]);
+    expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted', 'accepted']);
+  });
+
+  it('takes a token of its own for each retry, and holds nothing back when the chunk’s take fails', async () => {
+    const acquire = jest.fn<Promise<void>, unknown[]>().mockRejectedValueOnce(new RateLimiterUnavailableError('redis away')).mockResolvedValue(undefined);
+    const outcomes = await new EmailChannelSender(email, { acquire } as unknown as ProviderRateLimiter, settings).send(chunk, content, fence);
+    // The failed take reaches each request's first attempt; each retry takes one token and sends.
+    expect(acquire.mock.calls.map((c) => c[1])).toEqual([3, 1, 1, 1]);
+    expect(sent).toHaveLength(3);
+    expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted', 'accepted']);
   });
 });

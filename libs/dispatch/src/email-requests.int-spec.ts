@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { DeliveryJobV1 } from '@bin-alert/contracts';
+import type { DeliveryJobV1, DeliveryJobV2 } from '@bin-alert/contracts';
 import type { HandlerContext } from '@bin-alert/messaging';
 import { DeliveryRepository, PlanningRepository, openDataSource } from '@bin-alert/persistence';
 import type { EmailBatch } from '@bin-alert/providers';
@@ -74,6 +74,35 @@ describe('e-mail requests filled to SendGrid’s 1,000 personalizations', () => 
     expect(sizes().sort((a, b) => b - a)).toEqual([1000, 1000, 500]);
     expect(new Set(requests.flatMap((r) => r.recipients.map((p) => p.deliveryId)))).toEqual(new Set(ids));
     expect(await deliveryStatuses(db, alertId)).toEqual({ accepted: 2500 });
+  }, 120_000);
+
+  it('looks the ranges of jobs fetched together up in one statement, each language in full requests', async () => {
+    const { alertId, ids } = await plannedAlert(db, 2000, 'email', ['nl', 'fr']);
+    // As planning writes them: each delivery on a partition, a job a range of members of one partition.
+    await db.query(
+      `UPDATE deliveries d SET job_partition = p.n % 24 FROM (SELECT id, row_number() OVER (ORDER BY member_id) AS n FROM deliveries WHERE alert_id = $1) p WHERE d.id = p.id`,
+      [alertId],
+    );
+    const rows: Array<{ partition: number; member_id: string }> = await db.query(
+      `SELECT job_partition AS partition, member_id FROM deliveries WHERE alert_id = $1 ORDER BY job_partition, member_id`,
+      [alertId],
+    );
+    const { version: _, deliveryIds: __, ...common } = job(alertId, []);
+    const jobs: DeliveryJobV2[] = [];
+    for (let partition = 0; partition < 24; partition++) {
+      const members = rows.filter((r) => r.partition === partition).map((r) => r.member_id);
+      for (let i = 0; i < members.length; i += 42) {
+        const range = members.slice(i, i + 42);
+        jobs.push({ ...common, version: 2, members: { partition, first: range[0], last: range.at(-1)!, deliveries: range.length } });
+      }
+    }
+    const planning = new PlanningRepository(db);
+    const lookUps = jest.spyOn(planning, 'jobsDeliveryIds');
+    const summaries = await new DeliveryJobSender(email, new DeliveryRepository(db), planning, new LaneGate(), settings, 'test-holder').handleBatch(jobs, context);
+    expect(summaries.reduce((n, s) => n + s.sent, 0)).toBe(rows.length);
+    expect(lookUps).toHaveBeenCalledTimes(1);
+    expect(sizes()).toEqual([1000, 1000]);
+    expect(new Set(requests.flatMap((r) => r.recipients.map((p) => p.deliveryId)))).toEqual(new Set(ids));
   }, 120_000);
 
   it('sends each language in full requests: members of two languages by turns take 2 requests of 1,000, not 4 of 500', async () => {

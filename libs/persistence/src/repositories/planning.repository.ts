@@ -191,12 +191,26 @@ export class PlanningRepository {
    * that the claim (planned to sending) changes no indexed column (ADR 0046).
    */
   async jobDeliveryIds(job: { alertId: string; channel: Channel; partition: number; first: string; last: string }): Promise<string[]> {
+    return this.jobsDeliveryIds(job.alertId, job.channel, [job], 'member');
+  }
+
+  /**
+   * The deliveries of several job ranges of one alert and channel (jobs fetched together), as
+   * jobDeliveryIds reads each, in one statement: the ranges' order, then member order; with
+   * `language`, those of one language together first, as an e-mail request carries one
+   * language's content (a chunk cut from this order makes one full request per language).
+   */
+  async jobsDeliveryIds(alertId: string, channel: Channel, ranges: Array<{ partition: number; first: string; last: string }>, order: 'member' | 'language'): Promise<string[]> {
+    if (ranges.length === 0) return [];
     const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM deliveries
-        WHERE alert_id = $1::uuid AND channel = $2::text AND member_id >= $3::uuid AND member_id <= $4::uuid AND job_partition = $5::smallint
-          AND due = 'send'
-        ORDER BY member_id`,
-      [job.alertId, job.channel, job.first, job.last, job.partition],
+      `SELECT d.id
+         FROM unnest($3::smallint[], $4::uuid[], $5::uuid[]) WITH ORDINALITY AS r(part, first, last, n)
+        CROSS JOIN LATERAL (
+              SELECT id, language, member_id FROM deliveries
+               WHERE alert_id = $1::uuid AND channel = $2::text AND job_partition = r.part AND member_id >= r.first AND member_id <= r.last
+                 AND due = 'send') d
+        ORDER BY ${order === 'language' ? 'd.language, ' : ''}r.n, d.member_id`,
+      [alertId, channel, ranges.map((r) => r.partition), ranges.map((r) => r.first), ranges.map((r) => r.last)],
     );
     return rows.map((r) => r.id);
   }
