@@ -10,7 +10,7 @@ import { CallLifecycle } from './call-lifecycle';
 import { requestedCallEvents } from './call-params';
 import { isValidCallbackUrl } from './callback-url';
 import { injectedErrorCode } from './injected-error';
-import { checkPhoneNumber } from './phone-number';
+import { checkPhoneNumber, formattedSender } from './phone-number';
 import { twilioErrors } from './twilio-api.error';
 import { TwilioForm } from './twilio-form';
 import { TwilioRefusals } from './twilio-refusals';
@@ -89,6 +89,7 @@ export class TwilioCallsService {
     this.lifecycle.start(call, decideCallFate(to, rates, prng, earlierCalls), { accountSid, events, machineDetection: call.machineDetection }, prng);
     this.logger.debug({ msg: 'call accepted', id: call.id, says: call.said?.length ?? 0 });
 
+    const created = rfc2822(now);
     const uri = `${accountPath(accountSid)}/Calls/${call.id}`;
     return {
       sid: call.id,
@@ -97,7 +98,7 @@ export class TwilioCallsService {
       to,
       to_formatted: number.formatted() ?? to,
       from,
-      from_formatted: checkPhoneNumber(from).formatted() ?? from,
+      from_formatted: formattedSender(from) ?? from,
       direction: 'outbound-api',
       api_version: TWILIO_API_VERSION,
       queue_time: '0',
@@ -113,8 +114,8 @@ export class TwilioCallsService {
       caller_name: null,
       group_sid: null,
       trunk_sid: null,
-      date_created: rfc2822(now),
-      date_updated: rfc2822(now),
+      date_created: created,
+      date_updated: created,
       uri: `${uri}.json`,
       subresource_uris: {
         notifications: `${uri}/Notifications.json`,

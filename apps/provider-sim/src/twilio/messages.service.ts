@@ -93,6 +93,7 @@ export class TwilioMessagesService {
     this.lifecycle.start(message, decideSmsFate(to, rates, prng), { accountSid, messagingServiceSid }, prng);
     this.logger.debug({ msg: 'sms accepted', id: message.id, segments, encoding });
 
+    const created = rfc2822(now);
     const uri = `${accountPath(accountSid)}/Messages/${message.id}`;
     return {
       sid: message.id,
@@ -111,8 +112,8 @@ export class TwilioMessagesService {
       price_unit: 'USD',
       error_code: null,
       error_message: null,
-      date_created: rfc2822(now),
-      date_updated: rfc2822(now),
+      date_created: created,
+      date_updated: created,
       date_sent: null,
       uri: `${uri}.json`,
       subresource_uris: { media: `${uri}/Media.json`, feedback: `${uri}/Feedback.json` },

@@ -1,4 +1,4 @@
-import { failureClassOf, sendGridRetryPolicy, splitTwilioWebhookUrl, twilioRetryPolicy } from './callback-retry';
+import { failureClassOf, sendGridRetryPolicy, splitTwilioWebhookUrl, twilioRetryPolicy, twilioWebhookTarget } from './callback-retry';
 
 describe("Twilio's connection overrides", () => {
   it('takes the fragment off the URL it requests and reads rc, rp, ct, rt and tt from it', () => {
@@ -24,6 +24,20 @@ describe("Twilio's connection overrides", () => {
     expect(policy.nextDelayMs('ct', 5, 10000)).toBeNull();
     // An attempt that ran past the total time ends the retries.
     expect(twilioRetryPolicy(splitTwilioWebhookUrl('http://t/s#rc=5&rp=all&tt=1000').overrides).nextDelayMs('rt', 1, 1200)).toBeNull();
+  });
+
+  it("gives each callback its URL without the fragment and its fragment's policy, worked out once per fragment", () => {
+    const first = twilioWebhookTarget('http://t/s?deliveryId=d-1#rc=5&rp=ct,5xx&tt=12000');
+    const second = twilioWebhookTarget('http://t/s?deliveryId=d-2#rc=5&rp=ct,5xx&tt=12000');
+    expect(first.url).toBe('http://t/s?deliveryId=d-1');
+    expect(second.url).toBe('http://t/s?deliveryId=d-2');
+    expect(second.retry).toBe(first.retry);
+    expect(first.retry.nextDelayMs('ct', 0, 10)).toBe(1990);
+    expect(first.retry.nextDelayMs('4xx', 0, 10)).toBeNull();
+    const plain = twilioWebhookTarget('http://t/s');
+    expect(plain.url).toBe('http://t/s');
+    expect(plain.retry.nextDelayMs('ct', 0, 10)).toBe(7490);
+    expect(plain.retry.nextDelayMs('5xx', 0, 10)).toBeNull();
   });
 });
 

@@ -71,6 +71,23 @@ export function splitTwilioWebhookUrl(url: string): { url: string; overrides: Tw
   };
 }
 
+/** Retry policies by URL fragment: every callback of a run names the same few, parsed once each. */
+const POLICIES_KEPT = 64;
+const policiesByFragment = new Map<string, RetryPolicy>();
+
+/** The URL Twilio requests and how it retries it (splitTwilioWebhookUrl and twilioRetryPolicy, the policy kept per fragment). */
+export function twilioWebhookTarget(webhookUrl: string): { url: string; retry: RetryPolicy } {
+  const hash = webhookUrl.indexOf('#');
+  const fragment = hash < 0 ? '' : webhookUrl.slice(hash + 1);
+  let retry = policiesByFragment.get(fragment);
+  if (retry === undefined) {
+    retry = twilioRetryPolicy(splitTwilioWebhookUrl(webhookUrl).overrides);
+    if (policiesByFragment.size >= POLICIES_KEPT) policiesByFragment.clear();
+    policiesByFragment.set(fragment, retry);
+  }
+  return { url: hash < 0 ? webhookUrl : webhookUrl.slice(0, hash), retry };
+}
+
 /**
  * Twilio retries only what the overrides ask: up to `rc` times, for the failures in `rp`, all
  * attempts within `tt`. Twilio does not say how it spaces the retries; the simulator spreads them

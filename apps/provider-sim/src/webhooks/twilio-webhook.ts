@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SimCredentials } from '../sim-credentials';
 import { WebhookKind } from '../stats/sim-stats';
-import { splitTwilioWebhookUrl, twilioRetryPolicy } from './callback-retry';
+import { twilioWebhookTarget } from './callback-retry';
 import { OutboundWebhook, WebhookDraft } from './outbound-webhook';
 import { twilioSignature } from './twilio-signature';
 
@@ -25,12 +25,12 @@ export class TwilioWebhookFactory {
 
   /** The POST itself, built and signed now: for a draft's `build`. */
   signed(kind: WebhookKind, label: string, webhookUrl: string, params: Record<string, string>): OutboundWebhook {
-    const { url, overrides } = splitTwilioWebhookUrl(webhookUrl);
+    const { url, retry } = twilioWebhookTarget(webhookUrl);
     return {
       kind,
       label,
       url,
-      retry: twilioRetryPolicy(overrides),
+      retry,
       body: new URLSearchParams(params).toString(),
       headers: {
         'Content-Type': 'application/x-www-form-urlencoded',
