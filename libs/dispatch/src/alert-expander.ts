@@ -9,6 +9,18 @@ import { DispatchSettings } from './dispatch-settings';
 import { rangeJobRecords } from './delivery-jobs';
 import { LaneGate } from './lane-gate';
 
+/** Members per job partition in an urgent alert's first page: enough that nearly every partition gets a job. */
+const URGENT_FIRST_PAGE_PER_PARTITION = 4;
+
+/**
+ * An urgent alert's first page: about one small job per partition (96 members at 24 partitions)
+ * instead of a full page, so that its INSERT is short and its first jobs are on the topic sooner;
+ * the rest of the audience follows from the snapshot, read while those jobs are being sent.
+ */
+export function urgentFirstPageSize(settings: Pick<DispatchSettings, 'pageSize' | 'jobPartitions'>): number {
+  return Math.min(settings.pageSize, settings.jobPartitions.urgent * URGENT_FIRST_PAGE_PER_PARTITION);
+}
+
 export interface ExpansionSummary {
   alertId: string;
   channel: Channel;
@@ -61,9 +73,10 @@ export class AlertExpander {
   private async plan(event: AlertIssuedV1, context: HandlerContext): Promise<ExpansionSummary> {
     const channel = this.channel;
     const log = { alertId: event.alertId, channel };
-    const category = await this.references.findCategory(event.category);
+    // Both at once: each is a round trip on a pool the sending shares, ahead of an urgent alert's first jobs.
+    const [category, known] = await Promise.all([this.references.findCategory(event.category), this.alerts.exists(event.alertId)]);
     if (!category) throw new PermanentMessageError(`unknown category '${event.category}'`);
-    if (!(await this.alerts.exists(event.alertId))) throw new PermanentMessageError(`unknown alert ${event.alertId}`);
+    if (!known) throw new PermanentMessageError(`unknown alert ${event.alertId}`);
 
     const started = Date.now();
     const lane = event.urgency;
@@ -90,6 +103,7 @@ export class AlertExpander {
       jobPartitions: this.settings.jobPartitions[lane],
       jobSize: channel === 'email' ? this.settings.emailJobSize : this.settings.jobSize,
       pageSize: this.settings.pageSize,
+      firstPageSize: lane === 'urgent' ? urgentFirstPageSize(this.settings) : this.settings.pageSize,
     };
     const summary = { alertId: event.alertId, channel, candidates: 0, newRows: 0, planned: 0, jobs: 0, planningMs: 0 };
     let logged = 0;

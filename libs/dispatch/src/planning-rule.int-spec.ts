@@ -165,6 +165,7 @@ describe('the recipient rule in SQL agrees with the domain rule', () => {
     quietHours: c.alert.quietHours,
     expiresAt: c.alert.expiresInMs === null ? null : new Date(c.now.getTime() + c.alert.expiresInMs),
     pageSize,
+    firstPageSize: pageSize,
     // Several pages from the snapshot too.
     snapshotPageSize: pageSize,
   });

@@ -17,7 +17,7 @@ import {
 import { RecordingChannelSender } from '../../../test/support/recording-channel-sender';
 import { issuedAlert } from '../../../test/support/planned-alert';
 import { testConfig } from '../../../bench/src/support/test-config';
-import { AlertExpander } from './alert-expander';
+import { AlertExpander, urgentFirstPageSize } from './alert-expander';
 import { DeliveryJobSender } from './delivery-job.sender';
 import { DispatchSettings } from './dispatch-settings';
 import { dispatchSettingsFrom } from './dispatcher.module';
@@ -135,6 +135,43 @@ describe('planning in PostgreSQL', () => {
     const outcome = (r: { member_id: string; status: string; reason: string | null; deferred_until: Date | null }) =>
       [r.member_id, r.status, r.reason, r.deferred_until && new Date(r.deferred_until).toISOString()].join(' ');
     expect((await rows(paged.alertId, 'sms')).map(outcome)).toEqual((await rows(whole.alertId, 'sms')).map(outcome));
+  });
+
+  it("plans an urgent alert's first page at about a job per partition, a normal alert's at a full page", async () => {
+    /** Members of each page, in the order their jobs were handed to the bus. */
+    class PageSizes extends PlanningRepository {
+      readonly pages: number[] = [];
+      override plan(target: PlanningTarget, clock: () => Date, onPage: (page: PlannedPage) => Promise<void>): Promise<void> {
+        return super.plan(target, clock, (page) => {
+          this.pages.push(page.members);
+          return onPage(page);
+        });
+      }
+    }
+    const pageSizes = async (urgency: AlertIssuedV1['urgency']) => {
+      const planning = new PageSizes(db);
+      const event = await issued([BIN], { urgency });
+      const planned = new AlertExpander(
+        'sms',
+        new RecordingBus(),
+        new AlertRepository(db),
+        new ReferenceDataRepository(db),
+        planning,
+        { ...settings, pageSize: 1000, jobPartitions },
+        undefined,
+        () => night,
+      );
+      await planned.expand(event, context);
+      return planning.pages;
+    };
+    const urgentFirst = urgentFirstPageSize({ pageSize: 1000, jobPartitions });
+    expect(urgentFirst).toBe(jobPartitions.urgent * 4);
+    const urgent = await pageSizes('urgent');
+    expect(urgent[0]).toBe(urgentFirst);
+    expect(urgent.reduce((a, n) => a + n, 0)).toBe(MEMBERS);
+    const normal = await pageSizes('normal');
+    expect(normal[0]).toBe(1000);
+    expect(normal.reduce((a, n) => a + n, 0)).toBe(MEMBERS);
   });
 
   it('plans nothing new for a redelivered alert event, and its jobs find only what is still to send', async () => {

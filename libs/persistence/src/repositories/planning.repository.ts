@@ -29,8 +29,13 @@ export interface PlanningTarget {
   jobPartitions: number;
   /** Deliveries per job. */
   jobSize: number;
-  /** Members of the first page, read by index; later pages come from the snapshot. */
+  /** Members a page: of an update's or cancel's audience, and the least of a snapshot page. */
   pageSize: number;
+  /**
+   * Members of the first page of the targeted BINs, read by index; later pages come from the
+   * snapshot. Smaller for an urgent alert, so that its first jobs leave sooner.
+   */
+  firstPageSize: number;
   /** Members a page from the snapshot; by default the larger of pageSize, a job per partition and SNAPSHOT_PAGE. */
   snapshotPageSize?: number;
 }
@@ -121,9 +126,9 @@ export class PlanningRepository {
    * page from it: reading a million members by index costs several times more, each member's
    * rows lying on a different page of a table larger than shared_buffers.
    *
-   * Rows are inserted without ON CONFLICT when the alert has none on this channel yet (a third
-   * cheaper); if another planner of the same alert got there first, the unique violation makes
-   * this one switch to ON CONFLICT DO NOTHING and write the page again.
+   * Rows are inserted without ON CONFLICT (a third cheaper); if the alert has rows on this channel
+   * already (a redelivered alert event, or another planner of the same alert got there first), the
+   * unique violation makes this one switch to ON CONFLICT DO NOTHING and write the page again.
    */
   async plan(target: PlanningTarget, clock: () => Date, onPage: (page: PlannedPage) => Promise<void>): Promise<void> {
     const runner = this.db.createQueryRunner();
@@ -131,12 +136,9 @@ export class PlanningRepository {
     let snapshot: string | null = null;
     let published: Promise<void> = Promise.resolve();
     try {
-      const [{ existing }] = await this.records<{ existing: boolean }>(
-        runner,
-        `SELECT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = $1::uuid AND channel = $2::text) AS existing`,
-        [target.alertId, target.channel],
-      );
-      let onConflict = existing;
+      // No look-up for rows written before: a redelivered alert event meets the unique violation on
+      // its first page and writes from then on with ON CONFLICT, one round trip less for the rest.
+      let onConflict = false;
       const write = async (source: (p: Params) => PageSource): Promise<Record<string, unknown>> => {
         for (;;) {
           try {
@@ -383,7 +385,7 @@ function targetedCandidates(p: Params, target: PlanningTarget, members: string):
 function firstAudiencePage(p: Params, target: PlanningTarget): PageSource {
   const audience = target.audience as Extract<PlanningAudience, { kind: 'bins' }>;
   const bins = [...new Set(audience.binIds)];
-  const k = p.add(Math.max(1, Math.ceil(target.pageSize / Math.max(1, bins.length))), 'int');
+  const k = p.add(Math.max(1, Math.ceil(target.firstPageSize / Math.max(1, bins.length))), 'int');
   const binIds = p.add(bins, 'text[]');
   const testGroupOnly = p.add(audience.testGroupOnly, 'boolean');
   return {
