@@ -96,13 +96,19 @@ export class DeliveryJobSender {
     // versions are a list of ids, claimed, leased and checked in doubt the same way.
     const listed = jobs.flatMap((j) => (j.version === 1 ? j.deliveryIds : []));
     const ranges = jobs.flatMap((j) => (j.version === 2 ? [j.members] : []));
-    let deliveryIds = [...listed, ...(await this.planning.jobsDeliveryIds(job.alertId, job.channel, ranges, email ? 'language' : 'member'))];
+    // The first cancel check goes along with the range look-up instead of before the first claim:
+    // one round trip less between an urgent job's arrival and its first provider call.
+    const [found, cancelledAtStart] = await Promise.all([
+      this.planning.jobsDeliveryIds(job.alertId, job.channel, ranges, email ? 'language' : 'member'),
+      this.deliveries.alertCancelled(job.alertId),
+    ]);
+    let deliveryIds = [...listed, ...found];
+    let cancelled = cancelledAtStart;
+    let cancelCheckedAt = Date.now();
     // Ids listed by version-1 jobs (the quiet-hours releaser's) are put in language order apart.
     if (email && listed.length > 0 && deliveryIds.length > chunkSize) deliveryIds = await this.planning.inLanguageOrder(deliveryIds);
     const summary: JobSummary = { sent: 0, failed: 0, held: 0, skipped: 0, expired: 0, cancelled: 0 };
     const expiresAt = job.expiresAt ? new Date(job.expiresAt).getTime() : null;
-    let cancelled = false;
-    let cancelCheckedAt = 0;
     let pending = deliveryIds;
     for (let round = 0; pending.length > 0; round++) {
       // What this round neither wrote an outcome for nor ended: only these may be in another
