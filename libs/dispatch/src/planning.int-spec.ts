@@ -233,6 +233,49 @@ describe('planning in PostgreSQL', () => {
     }).toEqual({ indexes: ['deliveries_job_unsent'], filters: [], rows: ids.length });
   });
 
+  it("looks a job's deliveries up by partition and member range when the statistics predate the alert, as they always do for a new one", async () => {
+    await db.query(`ANALYZE deliveries`);
+    const bus = new RecordingBus();
+    const event = await issued([BIN]);
+    await expander('sms', bus, 250).expand(event, context);
+    const jobs = bus.jobs(event.alertId, 'sms').slice(0, 1);
+    const statements: Array<{ sql: string; params: unknown[] }> = [];
+    const watched = Object.create(db, { query: { value: (sql: string, params: unknown[]) => (statements.push({ sql, params }), db.query(sql, params)) } }) as DataSource;
+    const ids = await new PlanningRepository(watched).jobsDeliveryIds(
+      event.alertId,
+      'sms',
+      jobs.map((j) => j.members),
+      'member',
+    );
+    expect(ids.length).toBe(jobs.reduce((n, j) => n + j.members.deliveries, 0));
+
+    const [
+      {
+        'QUERY PLAN': [{ Plan: plan }],
+      },
+    ] = await db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${statements[0].sql}`, statements[0].params);
+    type Node = {
+      'Index Name'?: string;
+      'Index Cond'?: string;
+      'Join Filter'?: string;
+      Filter?: string;
+      'Actual Rows': number;
+      'Actual Loops': number;
+      'Relation Name'?: string;
+      Plans?: Node[];
+    };
+    const nodes = (n: Node): Node[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
+    const scan = nodes(plan).find((n) => n['Relation Name'] === 'deliveries');
+    // Flattened, the subquery's scan was by (alert, channel) alone with the ranges as a join
+    // filter: every unsent row of the alert read for each look-up.
+    expect({
+      index: scan?.['Index Name'],
+      byRange: /job_partition/.test(scan?.['Index Cond'] ?? '') && /member_id/.test(scan?.['Index Cond'] ?? ''),
+      joinFilters: nodes(plan).flatMap((n) => (n['Join Filter'] ? [n['Join Filter']] : [])),
+      rowsRead: (scan?.['Actual Rows'] ?? 0) * (scan?.['Actual Loops'] ?? 0),
+    }).toEqual({ index: 'deliveries_job_unsent', byRange: true, joinFilters: [], rowsRead: ids.length });
+  });
+
   it('writes each row once when two planners take the same alert at the same time', async () => {
     const event = await issued([BIN]);
     const [a, b] = await Promise.all([expander('email', new RecordingBus(), 60).expand(event, context), expander('email', new RecordingBus(), 60).expand(event, context)]);

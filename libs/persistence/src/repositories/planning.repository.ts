@@ -201,6 +201,12 @@ export class PlanningRepository {
    * jobDeliveryIds reads each, in one statement: the ranges' order, then member order; with
    * `language`, those of one language together first, as an e-mail request carries one
    * language's content (a chunk cut from this order makes one full request per language).
+   *
+   * `OFFSET 0` keeps the lateral subquery apart, so each range's partition and members are index
+   * conditions of `deliveries_job_unsent`. Flattened, the planner may read the whole alert's
+   * unsent rows by (alert, channel) and filter them: it did whenever the table's statistics
+   * predated the alert, as they always do for a new one (3.7 s a look-up, 427,548 rows read for
+   * 100, at 1,000,000 members).
    */
   async jobsDeliveryIds(alertId: string, channel: Channel, ranges: Array<{ partition: number; first: string; last: string }>, order: 'member' | 'language'): Promise<string[]> {
     if (ranges.length === 0) return [];
@@ -210,7 +216,8 @@ export class PlanningRepository {
         CROSS JOIN LATERAL (
               SELECT id, language, member_id FROM deliveries
                WHERE alert_id = $1::uuid AND channel = $2::text AND job_partition = r.part AND member_id >= r.first AND member_id <= r.last
-                 AND due = 'send') d
+                 AND due = 'send'
+               OFFSET 0) d
         ORDER BY ${order === 'language' ? 'd.language, ' : ''}r.n, d.member_id`,
       [alertId, channel, ranges.map((r) => r.partition), ranges.map((r) => r.first), ranges.map((r) => r.last)],
     );
