@@ -240,7 +240,11 @@ describe('planning in PostgreSQL', () => {
     await expander('sms', bus, 250).expand(event, context);
     const jobs = bus.jobs(event.alertId, 'sms').slice(0, 1);
     const statements: Array<{ sql: string; params: unknown[] }> = [];
-    const watched = Object.create(db, { query: { value: (sql: string, params: unknown[]) => (statements.push({ sql, params }), db.query(sql, params)) } }) as DataSource;
+    const query = (sql: string, params: unknown[]) => {
+      statements.push({ sql, params });
+      return db.query(sql, params);
+    };
+    const watched = Object.create(db, { query: { value: query } }) as DataSource;
     const ids = await new PlanningRepository(watched).jobsDeliveryIds(
       event.alertId,
       'sms',
