@@ -41,10 +41,7 @@ export function trackerSettingsFrom(config: AppConfig): TrackerSettings {
     claimTtlSeconds: 60,
     // A callback waits up to 10 ms for others: nothing a provider notices (they wait seconds for
     // an answer), and under load it lets batches grow past what arrives while one is published.
-    // One batch in flight: with the simulator's 256 connections, two or three (ADR 0045) answered
-    // no more callbacks per second in bench/src/callback-path.ts (docs/benchmarks.md, "the status
-    // drain under a backlog").
-    ingestBatch: { maxItems: 500, maxWaitMs: 10, maxInFlight: 1 },
+    ingestBatch: { maxItems: 500, maxWaitMs: 10 },
   };
 }
 

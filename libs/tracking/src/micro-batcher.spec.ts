@@ -3,7 +3,7 @@ import { MicroBatcher } from './micro-batcher';
 describe('MicroBatcher', () => {
   it('gathers what concurrent callers submit into one batch and answers each its own results', async () => {
     const batches: number[][] = [];
-    const batcher = new MicroBatcher<number, string>({ maxItems: 100, maxWaitMs: 5, maxInFlight: 1 }, async (items) => {
+    const batcher = new MicroBatcher<number, string>({ maxItems: 100, maxWaitMs: 5 }, async (items) => {
       batches.push(items);
       return items.map((n) => `#${n}`);
     });
@@ -16,7 +16,7 @@ describe('MicroBatcher', () => {
     const batches: number[][] = [];
     let release!: () => void;
     const first = new Promise<void>((resolve) => (release = resolve));
-    const batcher = new MicroBatcher<number, number>({ maxItems: 3, maxWaitMs: 1, maxInFlight: 1 }, async (items) => {
+    const batcher = new MicroBatcher<number, number>({ maxItems: 3, maxWaitMs: 1 }, async (items) => {
       batches.push(items);
       if (batches.length === 1) await first;
       return items;
@@ -32,31 +32,11 @@ describe('MicroBatcher', () => {
     expect(batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
   });
 
-  it('processes up to maxInFlight batches at once, the next one leaving as soon as one of them ends', async () => {
-    const started: number[][] = [];
-    const releases: Array<() => void> = [];
-    const batcher = new MicroBatcher<number, number>({ maxItems: 1, maxWaitMs: 1, maxInFlight: 2 }, async (items) => {
-      started.push(items);
-      await new Promise<void>((resolve) => releases.push(resolve));
-      return items;
-    });
-    const answers = [batcher.submit([1]), batcher.submit([2]), batcher.submit([3])];
-    await new Promise((r) => setTimeout(r, 5));
-    expect(started).toEqual([[1], [2]]);
-    releases[1]();
-    expect(await answers[1]).toEqual([2]);
-    await new Promise((r) => setTimeout(r, 5));
-    expect(started).toEqual([[1], [2], [3]]);
-    releases[0]();
-    releases[2]();
-    expect(await Promise.all(answers)).toEqual([[1], [2], [3]]);
-  });
-
   it('lets the batch that queued behind a busy one wait for company until its oldest item has waited maxWaitMs', async () => {
     const batches: number[][] = [];
     let release!: () => void;
     const busy = new Promise<void>((resolve) => (release = resolve));
-    const batcher = new MicroBatcher<number, number>({ maxItems: 100, maxWaitMs: 40, maxInFlight: 1 }, async (items) => {
+    const batcher = new MicroBatcher<number, number>({ maxItems: 100, maxWaitMs: 40 }, async (items) => {
       batches.push(items);
       if (batches.length === 1) await busy;
       return items;
@@ -74,7 +54,7 @@ describe('MicroBatcher', () => {
 
   it('fails every caller of a failed batch, and goes on with the next', async () => {
     let fail = true;
-    const batcher = new MicroBatcher<number, number>({ maxItems: 10, maxWaitMs: 1, maxInFlight: 1 }, async (items) => {
+    const batcher = new MicroBatcher<number, number>({ maxItems: 10, maxWaitMs: 1 }, async (items) => {
       if (fail) throw new Error('broker down');
       return items;
     });
@@ -86,7 +66,7 @@ describe('MicroBatcher', () => {
 
   it('sends a submission larger than maxItems whole, and an empty one not at all', async () => {
     const batches: number[][] = [];
-    const batcher = new MicroBatcher<number, number>({ maxItems: 2, maxWaitMs: 1, maxInFlight: 1 }, async (items) => {
+    const batcher = new MicroBatcher<number, number>({ maxItems: 2, maxWaitMs: 1 }, async (items) => {
       batches.push(items);
       return items;
     });

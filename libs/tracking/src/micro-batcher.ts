@@ -3,11 +3,6 @@ export interface MicroBatcherOptions {
   maxItems: number;
   /** How long an item waits at most for others to join its batch (unless a batch is full sooner). */
   maxWaitMs: number;
-  /**
-   * How many batches are processed at once. One keeps batches largest; more let a batch's round
-   * trips overlap with the next one's, which pays when the batches' time is mostly waiting.
-   */
-  maxInFlight: number;
 }
 
 interface Submission<I, O> {
@@ -23,18 +18,17 @@ interface Submission<I, O> {
  * `process`, which answers one result per item, in order. Each caller gets its own items'
  * results, or the batch's error: a batch succeeds or fails as a whole.
  *
- * At most `maxInFlight` batches are processed at a time. Submissions that arrive meanwhile wait
- * and form the next batch, which leaves in the order they came in, once a batch may start and it
- * is full or its oldest item has waited `maxWaitMs` (at once if the batches in flight took longer
- * than that). Every batch costs round trips whatever its size, and on this kind of machine a
- * round trip costs more than the rest of an item: a short wait that doubles the batches' size
- * halves that cost.
+ * One batch is processed at a time. Submissions that arrive meanwhile wait and form the next
+ * batch, which leaves in the order they came in, once it is full or its oldest item has waited
+ * `maxWaitMs` (at once if the current batch took longer than that). Every batch costs round
+ * trips whatever its size, and on this kind of machine a round trip costs more than the rest of
+ * an item: a short wait that doubles the batches' size halves that cost.
  */
 export class MicroBatcher<I, O> {
   private queue: Array<Submission<I, O>> = [];
   private queued = 0;
   private timer: NodeJS.Timeout | null = null;
-  private inFlight = 0;
+  private busy = false;
 
   constructor(
     private readonly options: MicroBatcherOptions,
@@ -46,28 +40,16 @@ export class MicroBatcher<I, O> {
     return new Promise<O[]>((resolve, reject) => {
       this.queue.push({ items, at: performance.now(), resolve, reject });
       this.queued += items.length;
-      this.pump();
+      if (this.busy) return;
+      if (this.queued >= this.options.maxItems) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
     });
   }
 
-  /** Starts every batch that may start now, and sets the timer for the next one that may not yet. */
-  private pump(): void {
-    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
-      const waitedMs = performance.now() - this.queue[0].at;
-      if (this.queued < this.options.maxItems && waitedMs < this.options.maxWaitMs) {
-        this.timer ??= setTimeout(() => {
-          this.timer = null;
-          this.pump();
-        }, this.options.maxWaitMs - waitedMs);
-        return;
-      }
-      this.start();
-    }
-  }
-
-  private start(): void {
+  private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.busy || this.queue.length === 0) return;
     const batch: Array<Submission<I, O>> = [];
     let size = 0;
     while (this.queue.length > 0 && (batch.length === 0 || size + this.queue[0].items.length <= this.options.maxItems)) {
@@ -76,10 +58,13 @@ export class MicroBatcher<I, O> {
       size += next.items.length;
     }
     this.queued -= size;
-    this.inFlight += 1;
+    this.busy = true;
     void this.run(batch).finally(() => {
-      this.inFlight -= 1;
-      this.pump();
+      this.busy = false;
+      if (this.queue.length === 0) return;
+      const waitedMs = performance.now() - this.queue[0].at;
+      if (this.queued >= this.options.maxItems || waitedMs >= this.options.maxWaitMs) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs - waitedMs);
     });
   }
 

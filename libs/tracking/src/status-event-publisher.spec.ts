@@ -31,18 +31,11 @@ function fakeApplier() {
   return applier;
 }
 
-const findDelivery = async (ids: string[]) => new Map(ids.filter((id) => id === DELIVERY.id).map((id) => [id, DELIVERY]));
-
-function publisher(
-  bus: Partial<MessageBus>,
-  stores = inMemoryStores(),
-  applier = fakeApplier(),
-  { ingestBatch = { maxItems: 100, maxWaitMs: 5, maxInFlight: 1 }, findForTracking = findDelivery } = {},
-) {
-  const deliveries = { findForTracking };
+function publisher(bus: Partial<MessageBus>, stores = inMemoryStores(), applier = fakeApplier()) {
+  const deliveries = { findForTracking: async (ids: string[]) => new Map(ids.filter((id) => id === DELIVERY.id).map((id) => [id, DELIVERY])) };
   const counted: Array<Record<string, number>> = [];
   const stats = { add: async (c: Record<string, number>) => void counted.push(c) };
-  const settings = { dedupeTtlSeconds: 60, claimTtlSeconds: 60, ingestBatch } satisfies StatusPublishingSettings;
+  const settings = { dedupeTtlSeconds: 60, claimTtlSeconds: 60, ingestBatch: { maxItems: 100, maxWaitMs: 5 } } satisfies StatusPublishingSettings;
   return {
     stores,
     counted,
@@ -181,40 +174,6 @@ describe('StatusEventPublisher', () => {
     // And across batches: the resend is dropped.
     expect((await p.publish([observation(DELIVERY.id, 'delivered')])).map((r) => r.outcome)).toEqual(['duplicate']);
     expect(published).toHaveLength(1);
-  });
-
-  it('looks up and claims several batches at once, but applies and publishes them in the order they were formed, those handed over during a write together', async () => {
-    const statuses = (events: Array<{ value: unknown }>) => events.map((e) => (e.value as DeliveryStatusEventV1).status);
-    // The first batch's lookup is held until released; the later ones' answer at once.
-    let lookups = 0;
-    let releaseFirstLookup!: () => void;
-    const firstLookup = new Promise<void>((resolve) => (releaseFirstLookup = resolve));
-    const findForTracking = async (ids: string[]) => {
-      if (++lookups === 1) await firstLookup;
-      return findDelivery(ids);
-    };
-    const published: OutgoingMessage[][] = [];
-    const applier = fakeApplier();
-    const { publisher: p } = publisher({ publish: async (m) => void published.push(m) }, inMemoryStores(), applier, {
-      ingestBatch: { maxItems: 1, maxWaitMs: 1, maxInFlight: 3 },
-      findForTracking,
-    });
-
-    const sent = p.publish([observation(DELIVERY.id, 'sent')]);
-    const delivered = p.publish([observation(DELIVERY.id, 'delivered')]);
-    const undelivered = p.publish([observation(DELIVERY.id, 'undelivered')]);
-    await new Promise((r) => setTimeout(r, 10));
-    // The later batches were looked up and claimed while the first one's lookup was held, but
-    // nothing was written before the first.
-    expect(lookups).toBe(3);
-    expect(applier.batches).toEqual([]);
-    releaseFirstLookup();
-    expect((await Promise.all([sent, delivered, undelivered])).map((a) => a.map((r) => r.outcome))).toEqual([['published'], ['published'], ['published']]);
-
-    // Received sent, delivered, undelivered: applied and published in that order; the last two,
-    // handed over while the first was written, in one write.
-    expect(applier.batches.map((b) => b.map((e) => e.event.status))).toEqual([['sent'], ['delivered', 'undelivered']]);
-    expect(published.map(statuses)).toEqual([['sent'], ['delivered', 'undelivered']]);
   });
 
   it('fails every request of a batch that could not be published, and lets every one of them through on retry', async () => {

@@ -21,7 +21,7 @@ import {
 } from '@bin-alert/platform';
 import { CallbackObservation } from './callback-observation';
 import { DeliveryStatusApplier } from './delivery-status-applier';
-import { MicroBatcher, MicroBatcherOptions } from './micro-batcher';
+import { MicroBatcher } from './micro-batcher';
 import { WebhookStats } from './webhook-stats';
 
 export type ObservationOutcome =
@@ -62,9 +62,6 @@ interface ReceivedCallback {
   requestSpan: Span | undefined;
 }
 
-/** At most this many events per apply statement and produce (the ingest batches handed over while one was written). */
-const WRITE_MAX_EVENTS = 4_000;
-
 export const STATUS_PUBLISHING_SETTINGS = Symbol('STATUS_PUBLISHING_SETTINGS');
 
 /** How callbacks are gathered and their repeats dropped; the tracker's settings carry these. */
@@ -78,30 +75,20 @@ export interface StatusPublishingSettings {
    * take with their retries.
    */
   claimTtlSeconds: number;
-  /**
-   * Callbacks of concurrent requests gathered into one lookup, one dedupe round trip, one apply and
-   * one produce; `maxInFlight` batches at once, their writes in turn (see StatusEventPublisher).
-   */
-  ingestBatch: MicroBatcherOptions;
+  /** Callbacks of concurrent requests gathered into one lookup, one dedupe round trip, one apply and one produce. */
+  ingestBatch: { maxItems: number; maxWaitMs: number };
 }
 
 /**
  * Records verified callbacks: applies their statuses and publishes them as DeliveryStatusEvents
  * (ADR 0041). The callbacks of concurrent webhook requests are gathered into batches
- * (MicroBatcher, `ingestBatch.maxInFlight` batches at once per instance); per batch, one query looks their deliveries
+ * (MicroBatcher, one batch in flight per instance); per batch, one query looks their deliveries
  * up, one Redis round trip claims their identities (repeats are dropped), the rest are applied to
  * PostgreSQL and the live counters (DeliveryStatusApplier: monotonic, idempotent), then published
  * with one producer call keyed by member id on bin.delivery-events.v1, the log other projections
  * read. Each request is answered once its statuses are committed and its events durable
  * (acks=all); a batch fails as a whole: every request in it answers 5xx and the provider sends it
  * again, which applies nothing twice and publishes the event again.
- *
- * Batches in flight together overlap only where order cannot matter (ADR 0045): each looks its
- * deliveries up and claims its identities on its own, then hands its claims to one writer in the
- * order the batches were formed; the writer applies and produces everything handed over while it
- * was busy in one go. So a delivery's statuses reach PostgreSQL and the log in the order they were
- * received, as with one batch in flight, the writes stay large, and a batch's lookup, claim,
- * confirm and counting overlap with the writes of the others.
  *
  * Dedupe marks are two-phase so that no failure can leave a mark that drops a retry: a claim
  * (pending, `claimTtlSeconds`) before applying, confirmed as done (`dedupeTtlSeconds`) only
@@ -113,14 +100,6 @@ export interface StatusPublishingSettings {
 export class StatusEventPublisher {
   private readonly logger = new Logger('status-events');
   private readonly batcher: MicroBatcher<ReceivedCallback, ObservationResult>;
-  /**
-   * Applies and publishes what the batches claimed, everything handed over while it was busy in
-   * one go: the batches in flight overlap their lookups and claims, and their writes stay as large
-   * as with one batch in flight.
-   */
-  private readonly writer: MicroBatcher<OutgoingMessage, undefined>;
-  /** Settles once the last batch formed has handed its claims to the writer, or had none: the next one's turn. */
-  private lastHandover: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -139,8 +118,6 @@ export class StatusEventPublisher {
         ),
       ),
     );
-    // No wait: what queues while a write is under way is the next write.
-    this.writer = new MicroBatcher({ maxItems: WRITE_MAX_EVENTS, maxWaitMs: 0, maxInFlight: 1 }, (messages) => this.write(messages));
   }
 
   /**
@@ -157,19 +134,6 @@ export class StatusEventPublisher {
   }
 
   private async recordBatch(callbacks: ReceivedCallback[], batchSpan?: Span): Promise<ObservationResult[]> {
-    // The turn is taken when the batch is formed, before any await: batches write in that order.
-    const previousHandover = this.lastHandover;
-    let endHandover!: () => void;
-    const handover = new Promise<void>((resolve) => (endHandover = resolve));
-    this.lastHandover = previousHandover.then(() => handover);
-    try {
-      return await this.recordInTurn(callbacks, previousHandover, endHandover, batchSpan);
-    } finally {
-      endHandover();
-    }
-  }
-
-  private async recordInTurn(callbacks: ReceivedCallback[], previousHandover: Promise<void>, endHandover: () => void, batchSpan?: Span): Promise<ObservationResult[]> {
     const observations = callbacks.map((c) => c.observation);
     const results: ObservationResult[] = observations.map(() => ({ outcome: 'ignored' }));
     const known = await this.deliveries.findForTracking(observations.flatMap((o) => (o.deliveryId ? [o.deliveryId] : [])));
@@ -215,10 +179,12 @@ export class StatusEventPublisher {
         withCorrelationId(m.headers?.[HEADERS.correlationId], () => this.logger.debug({ msg: 'delivery status received', alertId, deliveryId, channel, status, providerStatus }));
       }
       try {
-        await previousHandover;
-        const written = this.writer.submit(messages);
-        endHandover();
-        await written;
+        // Applied before published: a crash in between leaves the claims to lapse and the provider
+        // resends; the resend changes nothing in PostgreSQL and is published then.
+        await inSpan('apply delivery statuses', { attributes: { 'bin.events': messages.length } }, () =>
+          this.applier.applyAll(messages.map((m) => ({ event: m.value as DeliveryStatusEventV1, correlationId: m.headers?.[HEADERS.correlationId] }))),
+        );
+        await inSpan(`publish ${TOPICS.deliveryEvents}`, { kind: SpanKind.PRODUCER, attributes: PUBLISH_ATTRIBUTES }, () => this.bus.publish(messages));
       } catch (error) {
         // Should this fail too, the claims lapse after claimTtlSeconds; retries meanwhile are told
         // to come back, not dropped.
@@ -242,15 +208,6 @@ export class StatusEventPublisher {
       retry_later: count('in_flight'),
     });
     return results;
-  }
-
-  /** Applied before published: a crash in between leaves the claims to lapse and the provider resends; the resend changes nothing in PostgreSQL and is published then. */
-  private async write(messages: OutgoingMessage[]): Promise<undefined[]> {
-    await inSpan('apply delivery statuses', { attributes: { 'bin.events': messages.length } }, () =>
-      this.applier.applyAll(messages.map((m) => ({ event: m.value as DeliveryStatusEventV1, correlationId: m.headers?.[HEADERS.correlationId] }))),
-    );
-    await inSpan(`publish ${TOPICS.deliveryEvents}`, { kind: SpanKind.PRODUCER, attributes: PUBLISH_ATTRIBUTES }, () => this.bus.publish(messages));
-    return messages.map(() => undefined);
   }
 
   private message({ observation: o, receivedAt, correlationId }: ReceivedCallback, delivery: TrackedDelivery): OutgoingMessage {

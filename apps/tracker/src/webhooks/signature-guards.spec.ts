@@ -20,7 +20,7 @@ const settings: TrackerSettings = {
   sendGridVerifier: new SendGridEventWebhookVerifier(keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), 600),
   dedupeTtlSeconds: 60,
   claimTtlSeconds: 60,
-  ingestBatch: { maxItems: 500, maxWaitMs: 2, maxInFlight: 1 },
+  ingestBatch: { maxItems: 500, maxWaitMs: 2 },
   zoneDefaultLanguage: 'nl',
   voices: DEFAULT_TWILIO_VOICES,
 };
