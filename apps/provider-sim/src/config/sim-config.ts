@@ -74,10 +74,11 @@ export interface SimConfig {
   /** The next `count` requests of `api` are answered 429 (a 429 storm); null when none is left. */
   burst429: { api: SimApi; count: number } | null;
   /**
-   * How many messages the simulator keeps to show (inbox, lists, phones page, Twilio's list
-   * resources): the latest `messagesPerChannel` of each channel, and of those at most the latest
-   * `messagesPerAddress` per number or address. Counters and the duplicate check cover every
-   * message whatever these are; only what can be read back message by message is bounded.
+   * How many messages the simulator keeps to show (inbox, lists, phones page): the latest
+   * `messagesPerChannel` of each channel, and of those at most the latest `messagesPerAddress`
+   * per number or address. Counters, the duplicate check and Twilio's list and fetch resources
+   * (a compact record of every SMS and call, as Twilio keeps them for months: TwilioRecords)
+   * cover every message whatever these are; only what can be read back in full is bounded.
    */
   retention: { messagesPerChannel: number; messagesPerAddress: number };
   /** Where inbound SMS (member replies, STOP/START) are posted, like a number's Messaging webhook. */

@@ -1,8 +1,12 @@
 import { asReceived } from '../sendgrid/substitutions';
 import { SIM_CHANNELS, SimChannel, SimMessage, StoredMessage } from './sim-message';
+import { TwilioChannel, TwilioRecords } from './twilio-records';
 
 export interface Retention {
-  /** Messages kept per channel, accepted and refused together; the oldest goes first. */
+  /**
+   * Messages kept per channel, accepted and refused together; the oldest goes first. Twilio's
+   * list and fetch resources do not depend on it: they read every message's and call's record.
+   */
   messagesPerChannel: number;
   /** Of those, the most an inbox shows for one number or address. */
   messagesPerAddress: number;
@@ -63,14 +67,18 @@ export class Queue<T> {
  * phones page's totals stay right when its list no longer holds everything.
  *
  * Memory is therefore bounded by the retention, not by the audience: a 1,000,000-member alert
- * costs what its last few thousand messages cost. Reads build the public view (e-mail
- * substitutions applied, statuses as objects) only for what they return.
+ * costs what its last few thousand messages cost, plus a compact record (TwilioRecords, ~76
+ * bytes) of each SMS and call, which Twilio's list and fetch resources read as Twilio keeps
+ * them for months: an in-doubt lookup (ADR 0038) or a reconciliation (ADR 0039) minutes later
+ * must find what was sent. Reads build the public view (e-mail substitutions applied, statuses
+ * as objects) only for what they return.
  */
 export class RecentMessages {
   private byChannel = freshChannels();
   private byAddress = new Map<string, StoredMessage[]>();
   /** Twilio's messages and calls by sid, for a fetch of one (e-mail ids are shared by a request's recipients). */
   private bySid = new Map<string, StoredMessage>();
+  private records = freshRecords();
   private accepted = freshCounts();
   private seq = 0;
 
@@ -84,7 +92,10 @@ export class RecentMessages {
     const { messagesPerChannel, messagesPerAddress } = this.retention();
     const channel = this.byChannel[stored.channel];
     channel.push(stored);
-    if (stored.channel !== 'email' && stored.rejectedWith === undefined) this.bySid.set(stored.id, stored);
+    if (stored.channel !== 'email' && stored.rejectedWith === undefined) {
+      this.bySid.set(stored.id, stored);
+      this.records[stored.channel].add(stored);
+    }
     while (channel.length > messagesPerChannel) this.forget(channel.shift()!);
     const key = stored.to.toLowerCase();
     const window = this.byAddress.get(key);
@@ -111,9 +122,8 @@ export class RecentMessages {
   }
 
   /**
-   * The latest `limit` accepted messages of a channel, newest first, optionally only those to
-   * one number: what Twilio's list resources answer. Stored form, for callers that build their
-   * own view.
+   * The latest `limit` retained messages of a channel, newest first, optionally only those to
+   * one number. Stored form, for callers that build their own view.
    */
   latest(channel: SimChannel, limit: number, to?: string): StoredMessage[] {
     if (to !== undefined) {
@@ -140,10 +150,21 @@ export class RecentMessages {
     return found && toSimMessage(found);
   }
 
-  /** One retained SMS or call by its sid, undefined once it left the window (Twilio's fetch of one resource). */
-  twilioResource(channel: 'sms' | 'voice', sid: string): StoredMessage | undefined {
+  /**
+   * One SMS or call by its sid, whether retained or not (Twilio's fetch of one resource): after
+   * it left the window, its record, whose statuses pushed later are kept.
+   */
+  twilioResource(channel: TwilioChannel, sid: string): StoredMessage | undefined {
     const found = this.bySid.get(sid);
-    return found?.channel === channel ? found : undefined;
+    if (found !== undefined) return found.channel === channel ? found : undefined;
+    const record = this.records[channel].find(sid);
+    return record < 0 ? undefined : this.records[channel].message(record);
+  }
+
+  /** The latest `limit` SMS or calls of every one accepted, newest first, optionally only those to one number: Twilio's list resources. */
+  twilioResources(channel: TwilioChannel, limit: number, to?: string): StoredMessage[] {
+    const records = this.records[channel];
+    return records.latest(limit, to).map((i) => this.bySid.get(records.sid(i)) ?? records.message(i));
   }
 
   /** How many messages a channel accepted since the last clear, including those no longer kept. */
@@ -163,6 +184,7 @@ export class RecentMessages {
     this.byChannel = freshChannels();
     this.byAddress = new Map();
     this.bySid = new Map();
+    this.records = freshRecords();
     this.accepted = freshCounts();
     this.seq = 0;
   }
@@ -175,7 +197,11 @@ export class RecentMessages {
 
   /** Out of its channel's window, so out of its recipient's too. */
   private forget(message: StoredMessage): void {
-    if (this.bySid.get(message.id) === message) this.bySid.delete(message.id);
+    if (this.bySid.get(message.id) === message) {
+      this.bySid.delete(message.id);
+      // A call's answer and duration are not statuses: what it has by now stays on its record.
+      if (message.channel === 'voice') this.records.voice.noteCall(this.records.voice.find(message.id), message);
+    }
     const key = message.to.toLowerCase();
     const window = this.byAddress.get(key);
     if (window === undefined) return;
@@ -201,4 +227,8 @@ function freshChannels(): Record<SimChannel, Queue<StoredMessage>> {
 
 function freshCounts(): Record<SimChannel, number> {
   return { sms: 0, voice: 0, email: 0 };
+}
+
+function freshRecords(): Record<TwilioChannel, TwilioRecords> {
+  return { sms: new TwilioRecords('sms'), voice: new TwilioRecords('voice') };
 }

@@ -23,13 +23,18 @@ const NAMES: string[] = [
 ];
 const INDEX = new Map(NAMES.map((name, i) => [name, i]));
 
-function indexOf(name: string): number {
+/** A status name as the number histories and Twilio records keep. */
+export function statusIndex(name: string): number {
   let index = INDEX.get(name);
   if (index === undefined) {
     index = NAMES.push(name) - 1;
     INDEX.set(name, index);
   }
   return index;
+}
+
+export function statusName(index: number): string {
+  return NAMES[index];
 }
 
 /** Absent error code; Twilio's are positive. */
@@ -42,9 +47,16 @@ const NO_CODE = 0;
  */
 export class StatusHistory {
   private readonly entries: number[] = [];
+  /** Told of each status too: the message's Twilio record (TwilioRecords), which outlives it. */
+  private follower?: (status: string, at: Date, errorCode: number | undefined) => void;
 
   push(status: string, at: Date, errorCode?: number): void {
-    this.entries.push(indexOf(status), at.getTime(), errorCode ?? NO_CODE);
+    this.entries.push(statusIndex(status), at.getTime(), errorCode ?? NO_CODE);
+    this.follower?.(status, at, errorCode);
+  }
+
+  follow(follower: (status: string, at: Date, errorCode: number | undefined) => void): void {
+    this.follower = follower;
   }
 
   get length(): number {

@@ -80,15 +80,38 @@ describe('fetching one Twilio message or call by its sid', () => {
     expect(await lookup.lookUp({ channel: 'sms', providerId: 'SM00000000000000000000000000000000', route: null })).toEqual({ kind: 'unknown' });
   });
 
-  it('no longer knows a message that left its bounded window (issue 10), nor a call by a message sid', async () => {
-    await fixture.configure({ retention: { messagesPerChannel: 2, messagesPerAddress: 20 } });
+  it('still knows a message or call that left the inbox’s bounded window, with the statuses it reached since (as Twilio keeps them for months)', async () => {
+    // Statuses come after the later messages pushed the first out of the window.
+    await fixture.configure({ retention: { messagesPerChannel: 2, messagesPerAddress: 20 }, callbackDelayMs: { min: 100, max: 150 } });
     const sms = new TwilioSmsSender(fixture.settings.twilio);
-    const first = await sms.send({ deliveryId: 'd-6', to: '+32470123006', body: 'x' });
-    await sms.send({ deliveryId: 'd-7', to: '+32470123007', body: 'x' });
-    const third = await sms.send({ deliveryId: 'd-8', to: '+32470123008', body: 'x' });
-    expect(await lookup.lookUp({ channel: 'sms', providerId: first.providerId, route: null })).toEqual({ kind: 'unknown' });
-    expect(await lookup.lookUp({ channel: 'sms', providerId: third.providerId, route: null })).toMatchObject({ kind: 'status' });
-    expect(await lookup.lookUp({ channel: 'voice', providerId: third.providerId, route: null })).toEqual({ kind: 'unknown' });
+    const voice = new TwilioVoiceCaller(fixture.settings.twilio);
+    const unreachable = await sms.send({ deliveryId: 'd-6', to: '+32470990006', body: 'x' });
+    const machine = await voice.call({ deliveryId: 'd-6c', to: '+32470991206', answer: { twiml: TWIML }, machineDetection: 'Enable' });
+    for (let i = 0; i < 3; i += 1) {
+      await sms.send({ deliveryId: `d-7-${i}`, to: `+3247012300${i}`, body: 'x' });
+      await voice.call({ deliveryId: `d-7c-${i}`, to: `+3247099140${i}`, answer: { twiml: TWIML } });
+    }
+    expect((await fixture.messages('sms')).map((m) => m.id)).not.toContain(unreachable.providerId);
+    expect((await fixture.messages('voice')).map((m) => m.id)).not.toContain(machine.providerId);
+
+    expect(await finalAnswer({ channel: 'sms', providerId: unreachable.providerId, route: null }, ['undelivered'])).toMatchObject({
+      providerStatus: 'undelivered',
+      errorCode: '30003',
+    });
+    const answer = await finalAnswer({ channel: 'voice', providerId: machine.providerId, route: null }, ['completed']);
+    expect(answer).toMatchObject({ kind: 'status', providerStatus: 'completed', answeredBy: expect.stringMatching(/^machine/) });
+    expect(await createTwilioClient(fixture.settings.twilio).messages(unreachable.providerId).fetch()).toMatchObject({
+      sid: unreachable.providerId,
+      to: '+32470990006',
+      body: 'x',
+      status: 'undelivered',
+    });
+  });
+
+  it('does not know a call by a message sid', async () => {
+    const sent = await new TwilioSmsSender(fixture.settings.twilio).send({ deliveryId: 'd-8', to: '+32470123008', body: 'x' });
+    expect(await lookup.lookUp({ channel: 'sms', providerId: sent.providerId, route: null })).toMatchObject({ kind: 'status' });
+    expect(await lookup.lookUp({ channel: 'voice', providerId: sent.providerId, route: null })).toEqual({ kind: 'unknown' });
   });
 
   it('asks the account of the route that sent it: the other account does not know it', async () => {

@@ -54,11 +54,11 @@ export class TwilioResourceListing {
     return this.callResource(accountSid, c);
   }
 
-  /** Only what the store still retains (README, retention): older messages are no longer listed. */
+  /** Every message or call accepted since the last clear, not only what the inbox retains (TwilioRecords). */
   private page(channel: 'sms' | 'voice', query: Record<string, unknown>): { size: number; items: StoredMessage[] } {
     const to = typeof query.To === 'string' ? query.To.replace(/^ /, '+') : undefined;
     const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(query.PageSize) || 50));
-    return { size, items: this.store.latest(channel, size, to) };
+    return { size, items: this.store.twilioResources(channel, size, to) };
   }
 
   private envelope(accountSid: string, resource: string, key: string, pageSize: number, records: unknown[]): Record<string, unknown> {
