@@ -32,6 +32,15 @@ import { DEFAULT_TWILIO_VOICES, loadConfig } from '@bin-alert/platform';
  *   node dist/bench/src/sim-cost.js --messages 200000
  *   node dist/bench/src/sim-cost.js --messages 20000 --sim-entry /elsewhere/dist/apps/provider-sim/src/main.js   # another build
  *   node dist/bench/src/sim-cost.js --backlog 100000   # memory of callbacks a receiver does not answer
+ *   node dist/bench/src/sim-cost.js --mixed 30          # SMS create latency while big SendGrid requests arrive
+ *
+ * `--mixed S` measures latency, not cost: for S seconds, `--concurrency` SMS creates in flight at
+ * all times (or `--sms-rate` a second, open loop, at most that many in flight) while a SendGrid request of `--email-batch` personalizations arrives every
+ * 1/`--email-rate` s (open loop, as the e-mail dispatcher's chunks do) and the stub tracker answers
+ * every callback and Event Webhook batch. It reports the SMS creates' latency as the driver sees
+ * it (p50, p95, mean, max), the simulator's event-loop delay (its /metrics: prom-client's
+ * perf_hooks.monitorEventLoopDelay, 10 ms resolution, reset by each scrape) and its GC time by
+ * kind over the window: why a Twilio create waits while e-mail is sent (issues 10 and 11).
  *
  * `--backlog N` measures memory, not CPU: after the warm-up the stub tracker stops answering SMS
  * status callbacks (it reads them and leaves them open), N SMS are sent, and the simulator's RSS
@@ -80,6 +89,12 @@ interface Options {
   out?: string;
   /** Memory mode: SMS whose status callbacks the stub tracker leaves unanswered. */
   backlog?: number;
+  /** Latency mode: seconds of SMS creates under SendGrid requests. */
+  mixed?: number;
+  /** SendGrid requests per second in `--mixed`. */
+  emailRate: number;
+  /** SMS creates per second in `--mixed` (open loop, at most `concurrency` in flight); absent: as fast as they are answered. */
+  smsRate?: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -95,6 +110,7 @@ function parseArgs(argv: string[]): Options {
     viaSdk: false,
     maxPending: 2000,
     channels: ['sms', 'email', 'voice'],
+    emailRate: 3,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const [flag, value] = [argv[i], argv[i + 1]];
@@ -112,6 +128,9 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--checkpoints') options.checkpoints = number();
     else if (flag === '--max-pending') options.maxPending = number();
     else if (flag === '--backlog') options.backlog = number();
+    else if (flag === '--mixed') options.mixed = number();
+    else if (flag === '--email-rate') options.emailRate = number();
+    else if (flag === '--sms-rate') options.smsRate = number();
     else if (flag === '--sim-entry') {
       options.simEntry = resolve(value);
       i += 1;
@@ -130,7 +149,7 @@ function parseArgs(argv: string[]): Options {
       i += 1;
     } else if (flag === '--help') {
       console.log(
-        'node dist/bench/src/sim-cost.js [--messages 200000] [--port 4090] [--sim-entry main.js] [--concurrency 64] [--email-concurrency 8] [--email-batch 1000] [--checkpoints 8] [--max-pending 2000] [--channels sms,email,voice] [--via-sdk] [--sim-node-arg --cpu-prof]… [--out result.json] [--backlog 100000]',
+        'node dist/bench/src/sim-cost.js [--messages 200000] [--port 4090] [--sim-entry main.js] [--concurrency 64] [--email-concurrency 8] [--email-batch 1000] [--checkpoints 8] [--max-pending 2000] [--channels sms,email,voice] [--via-sdk] [--sim-node-arg --cpu-prof]… [--out result.json] [--backlog 100000] [--mixed 30 [--email-rate 3] [--sms-rate 300]]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (--help lists them)`);
@@ -451,6 +470,12 @@ async function main(): Promise<void> {
       return;
     }
 
+    if (o.mixed !== undefined) {
+      await measureMixed(o.mixed, o, simUrl, pid, driver);
+      driver.close();
+      return;
+    }
+
     const counts = { sms: Math.round(o.messages * MIX.sms), email: Math.round(o.messages * MIX.email), voice: 0 };
     counts.voice = o.messages - counts.sms - counts.email;
     for (const channel of ['sms', 'email', 'voice'] as const) if (!o.channels.includes(channel)) counts[channel] = 0;
@@ -569,6 +594,102 @@ async function measureBacklog(count: number, o: Options, simUrl: string, pid: nu
   };
   console.log(JSON.stringify(result, null, 2));
   if (o.out) writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
+}
+
+/** `--mixed`: SMS create latency while SendGrid requests arrive and their events are posted. */
+async function measureMixed(seconds: number, o: Options, simUrl: string, pid: number, driver: Driver): Promise<void> {
+  const before = procSample(pid);
+  // A scrape resets the simulator's event-loop histogram: what the next one reads is this window's.
+  const metricsBefore = await simMetrics(simUrl);
+  const began = Date.now();
+  const until = began + seconds * 1000;
+  const smsMs: number[] = [];
+  const mailMs: number[] = [];
+  let member = 0;
+  // With a rate, the n-th create is due at n / rate: the same work reaches every build compared.
+  const smsInterval = o.smsRate === undefined ? 0 : 1000 / o.smsRate;
+  const sms = Array.from({ length: o.concurrency }, async () => {
+    while (Date.now() < until) {
+      const n = member++;
+      const due = began + n * smsInterval;
+      if (due > Date.now()) await new Promise((done) => setTimeout(done, due - Date.now()));
+      const t = performance.now();
+      await driver.sendSms(n);
+      smsMs.push(performance.now() - t);
+    }
+  });
+  let mailInFlight = 0;
+  let mailSkipped = 0;
+  const mails: Promise<void>[] = [];
+  const mail = (async () => {
+    for (let next = began; next < until; next += 1000 / o.emailRate) {
+      await new Promise((done) => setTimeout(done, Math.max(0, next - Date.now())));
+      if (mailInFlight >= o.emailConcurrency) {
+        mailSkipped += 1;
+        continue;
+      }
+      mailInFlight += 1;
+      const from = 1_000_000 + mails.length * o.emailBatch;
+      const t = performance.now();
+      mails.push(
+        (async () => {
+          await driver.sendMail(from, o.emailBatch);
+          mailMs.push(performance.now() - t);
+          mailInFlight -= 1;
+        })(),
+      );
+    }
+  })();
+  await Promise.all([...sms, mail]);
+  await Promise.all(mails);
+  const wallS = (Date.now() - began) / 1000;
+  const after = procSample(pid);
+  const metricsAfter = await simMetrics(simUrl);
+  const { pendingCallbacks } = await stats(simUrl);
+  const gc: Record<string, { count: number; ms: number }> = {};
+  for (const [kind, sum] of Object.entries(metricsAfter.gcSumS)) {
+    gc[kind] = { count: (metricsAfter.gcCount[kind] ?? 0) - (metricsBefore.gcCount[kind] ?? 0), ms: Math.round((sum - (metricsBefore.gcSumS[kind] ?? 0)) * 1000) };
+  }
+  const result = {
+    sim_entry: o.simEntry,
+    seconds: round(wallS, 1),
+    sms_in_flight: o.concurrency,
+    sms_rate: o.smsRate ?? 'as answered',
+    sms_creates: smsMs.length,
+    sms_per_s: Math.round(smsMs.length / wallS),
+    sms_ms: latencies(smsMs),
+    email_requests: mailMs.length,
+    email_requests_skipped_at_concurrency_cap: mailSkipped,
+    email_personalizations: o.emailBatch,
+    email_request_ms: latencies(mailMs),
+    sim_cpu_share: round((after.cpuS - before.cpuS) / wallS, 2),
+    sim_event_loop_delay_ms: metricsAfter.loopDelayMs,
+    sim_gc: gc,
+    sim_rss_mb_end: Math.round(after.rssMb),
+    sim_peak_rss_mb: Math.round(after.hwmMb),
+    pending_callbacks_end: pendingCallbacks,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  if (o.out) writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
+}
+
+function latencies(ms: number[]): { p50: number; p95: number; p99: number; mean: number; max: number } {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (q: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0, 1);
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length), 1), max: round(sorted.at(-1) ?? 0, 1) };
+}
+
+/** The simulator's event-loop delay (since the previous scrape) and GC totals by kind, from its /metrics. */
+async function simMetrics(simUrl: string): Promise<{ loopDelayMs: Record<string, number>; gcSumS: Record<string, number>; gcCount: Record<string, number> }> {
+  const text = await (await fetch(`${simUrl}/metrics`)).text();
+  const value = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+  const loopDelayMs = Object.fromEntries(['mean', 'p50', 'p90', 'p99', 'max'].map((q) => [q, round(value(`nodejs_eventloop_lag_${q}_seconds`) * 1000, 1)]));
+  const gcSumS: Record<string, number> = {};
+  const gcCount: Record<string, number> = {};
+  for (const match of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{[^}]*kind="(\w+)"[^}]*\} (\S+)/gm)) {
+    (match[1] === 'sum' ? gcSumS : gcCount)[match[2]] = Number(match[3]);
+  }
+  return { loopDelayMs, gcSumS, gcCount };
 }
 
 function round(value: number, digits: number): number {

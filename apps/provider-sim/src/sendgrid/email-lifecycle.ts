@@ -3,7 +3,7 @@ import { SimConfigStore } from '../config/sim-config.store';
 import { StoredMessage } from '../inbox/sim-message';
 import { Prng } from '../random/prng';
 import { SimScheduler, TaskToken } from '../timing/sim-scheduler';
-import { EmailEventName, emailEvent } from './email-events';
+import { EmailEventName, emailEventJson } from './email-events';
 import { EmailFate } from './email-fate';
 import { EventWebhookBatcher } from './event-webhook-batcher';
 
@@ -43,7 +43,7 @@ export class EmailLifecycle {
     const events = steps.map(([message, name]) => {
       message.statuses?.push(name, at);
       if (TERMINAL_EVENTS.has(name)) message.outcome = name;
-      return emailEvent(message, name, at);
+      return emailEventJson(message, name, at);
     });
     this.batcher.enqueue(events);
   }

@@ -3,7 +3,7 @@ import { SimConfigStore } from '../config/sim-config.store';
 import { SimScheduler } from '../timing/sim-scheduler';
 import { sendGridRetryPolicy } from '../webhooks/callback-retry';
 import { ATTEMPT_TIMEOUT_MS, WebhookSender } from '../webhooks/webhook-sender';
-import { EmailEvent, eventWebhookBody } from './email-events';
+import { EmailEventJson, eventWebhookBody } from './email-events';
 import { signEventWebhook } from './event-webhook-signature';
 
 /**
@@ -13,7 +13,7 @@ import { signEventWebhook } from './event-webhook-signature';
  */
 @Injectable()
 export class EventWebhookBatcher {
-  private buffer: EmailEvent[] = [];
+  private buffer: EmailEventJson[] = [];
   /** The pending flush, if one is armed; a token so a cancelled flush cannot disarm a newer one. */
   private armedFlush: object | undefined;
 
@@ -23,7 +23,7 @@ export class EventWebhookBatcher {
     private readonly sender: WebhookSender,
   ) {}
 
-  enqueue(events: EmailEvent[]): void {
+  enqueue(events: EmailEventJson[]): void {
     if (this.config.current.sendgridEventWebhookUrl === null || events.length === 0) return;
     this.buffer.push(...events);
     const { eventBatchSize, eventBatchWindowMs } = this.config.current.email;
@@ -47,24 +47,26 @@ export class EventWebhookBatcher {
     this.armedFlush = undefined;
   }
 
-  private post(events: EmailEvent[]): void {
+  private post(events: EmailEventJson[]): void {
+    // A batch waits for its receiver as its body, one string, not as the events' array (ADR 0049).
+    const body = eventWebhookBody(events);
+    const count = events.length;
     this.scheduler.spawn('email event post', async (token) => {
       const url = this.config.current.sendgridEventWebhookUrl;
       if (url === null) return;
       await this.sender.deliver(
         {
           url,
-          // The body is written and signed when the batch's POST goes out, as SendGrid signs it then.
+          // Signed when the batch's POST goes out, as SendGrid signs it then.
           build: () => {
-            const body = eventWebhookBody(events);
             const { sendgrid, timeScale } = this.config.current.callbackRetry;
             return {
               kind: 'email',
-              label: `email events ×${events.length}`,
+              label: `email events ×${count}`,
               url,
               body,
               headers: { 'Content-Type': 'application/json', 'User-Agent': 'SendGrid Event API', ...signEventWebhook(body, new Date()) },
-              events: events.length,
+              events: count,
               retry: sendGridRetryPolicy(sendgrid, timeScale, ATTEMPT_TIMEOUT_MS),
             };
           },

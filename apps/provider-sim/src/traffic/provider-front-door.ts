@@ -76,7 +76,7 @@ export class ProviderFrontDoor {
     const refusal = sendGridAuthRefusal(this.credentials, req.headers.authorization);
     if (refusal) throw refusal;
     await this.traffic.admit('sendgridMail' satisfies SimApi, res);
-    const outcome = this.mailSend.send(parseJson(req, body));
+    const outcome = await this.mailSend.send(parseJson(req, body));
     res.setHeader('X-Message-Id', outcome.messageId);
     res.writeHead(outcome.sandbox ? 200 : 202).end();
   }
