@@ -32,6 +32,7 @@ import { DEFAULT_TWILIO_VOICES, loadConfig } from '@bin-alert/platform';
  *   node dist/bench/src/sim-cost.js --messages 200000
  *   node dist/bench/src/sim-cost.js --messages 20000 --sim-entry /elsewhere/dist/apps/provider-sim/src/main.js   # another build
  *   node dist/bench/src/sim-cost.js --backlog 100000   # memory of callbacks a receiver does not answer
+ *   node dist/bench/src/sim-cost.js --backlog 200000 --channels email   # memory of e-mail events likewise
  *   node dist/bench/src/sim-cost.js --mixed 30          # SMS create latency while big SendGrid requests arrive
  *
  * `--mixed S` measures latency, not cost: for S seconds, `--concurrency` SMS creates in flight at
@@ -174,19 +175,22 @@ interface StubTracker {
   received: Map<string, number>;
   /** While true, SMS status callbacks are read and never answered. */
   holdSmsStatus: boolean;
+  /** While true, SendGrid Event Webhook batches are read and never answered. */
+  holdEmailEvents: boolean;
 }
 
 /** The tracker's side of the callbacks: 200 to every POST, the call's TwiML to the answer URL. */
 async function startStubTracker(): Promise<StubTracker> {
   const received = new Map<string, number>();
   let url = '';
-  const stub: StubTracker = { server: undefined as unknown as Server, url: '', received, holdSmsStatus: false };
+  const stub: StubTracker = { server: undefined as unknown as Server, url: '', received, holdSmsStatus: false, holdEmailEvents: false };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume();
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0];
       received.set(path, (received.get(path) ?? 0) + 1);
       if (stub.holdSmsStatus && path === TRACKER_WEBHOOK_PATHS.twilioMessageStatus) return;
+      if (stub.holdEmailEvents && path === TRACKER_WEBHOOK_PATHS.sendGridEvents) return;
       if (path === TRACKER_WEBHOOK_PATHS.twilioVoiceAnswer) {
         const deliveryId = new URL(req.url ?? '/', 'http://x').searchParams.get('deliveryId') ?? '';
         const twiml = voiceTwiml(renderVoice(CONTENT, 'nl', { gatherActionUrl: voiceGatherActionUrl(url, deliveryId) }), DEFAULT_TWILIO_VOICES);
@@ -465,7 +469,9 @@ async function main(): Promise<void> {
     if (cleared.status !== 204) throw new Error(`DELETE /__sim/messages answered ${cleared.status}`);
 
     if (o.backlog !== undefined) {
-      await measureBacklog(o.backlog, o, simUrl, pid, tracker, sendSms);
+      await (o.channels.length === 1 && o.channels[0] === 'email'
+        ? measureEmailBacklog(o.backlog, o, simUrl, pid, tracker, sendMail)
+        : measureBacklog(o.backlog, o, simUrl, pid, tracker, sendSms));
       driver.close();
       return;
     }
@@ -591,6 +597,48 @@ async function measureBacklog(count: number, o: Options, simUrl: string, pid: nu
     rss_bytes_per_pending: Math.round(((after.rssMb - before.rssMb) * 1024 * 1024) / Math.max(1, pendingCallbacks)),
     heap_bytes_per_pending: Math.round(((heapAfter - heapBefore) * 1024 * 1024) / Math.max(1, pendingCallbacks)),
     cpu_ms_per_message: round(((after.cpuS - before.cpuS) * 1000) / count, 4),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  if (o.out) writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
+}
+
+/**
+ * `--backlog N --channels email`: RSS and heap per Event Webhook event the receiver leaves
+ * unanswered. N recipients in requests of `--email-batch`, each with `processed` and `delivered`
+ * (2N events); the first 256 batches hold the receiver's connections, the rest wait.
+ */
+async function measureEmailBacklog(
+  count: number,
+  o: Options,
+  simUrl: string,
+  pid: number,
+  tracker: StubTracker,
+  sendMail: (from: number, count: number) => Promise<unknown>,
+): Promise<void> {
+  const before = procSample(pid);
+  const heapBefore = await heapUsedMb(simUrl);
+  tracker.holdEmailEvents = true;
+  const began = Date.now();
+  const requests = Math.ceil(count / o.emailBatch);
+  await inParallel(requests, o.emailConcurrency, (b) => sendMail(b * o.emailBatch, Math.min(o.emailBatch, count - b * o.emailBatch)));
+  const sendingS = (Date.now() - began) / 1000;
+  // Every event is due well within a second (callbackDelayMs, eventBatchWindowMs); two more for the stragglers.
+  await new Promise((done) => setTimeout(done, 3000));
+  const after = procSample(pid);
+  const heapAfter = await heapUsedMb(simUrl);
+  const events = count * 2;
+  const result = {
+    sim_entry: o.simEntry,
+    backlog_recipients: count,
+    pending_events: events,
+    sending_s: round(sendingS, 1),
+    rss_mb_before: Math.round(before.rssMb),
+    rss_mb_after: Math.round(after.rssMb),
+    peak_rss_mb: Math.round(after.hwmMb),
+    heap_used_mb_before: heapBefore,
+    heap_used_mb_after: heapAfter,
+    rss_bytes_per_pending_event: Math.round(((after.rssMb - before.rssMb) * 1024 * 1024) / events),
+    heap_bytes_per_pending_event: Math.round(((heapAfter - heapBefore) * 1024 * 1024) / events),
   };
   console.log(JSON.stringify(result, null, 2));
   if (o.out) writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
