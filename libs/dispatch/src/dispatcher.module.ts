@@ -127,7 +127,7 @@ export class DispatcherModule {
       module: DispatcherModule,
       imports: [
         ConfigModule.forRoot(config),
-        PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, urgentPoolSize: config.DATABASE_URGENT_POOL_SIZE }),
         MessagingModule.forRoot({
           brokers: config.KAFKA_BROKERS,
           sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { AlertIssuedV1, DeliveryJob, DeliveryJobV2 } from '@bin-alert/contracts';
+import { AlertIssuedV1 } from '@bin-alert/contracts';
 import { Channel, memberPartition } from '@bin-alert/domain';
-import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
+import type { HandlerContext, MessageBus } from '@bin-alert/messaging';
 import {
   AlertRepository,
   DeliveryRepository,
@@ -14,6 +14,7 @@ import {
   ReferenceDataRepository,
   openDataSource,
 } from '@bin-alert/persistence';
+import { RecordingBus } from '../../../test/support/recording-bus';
 import { RecordingChannelSender } from '../../../test/support/recording-channel-sender';
 import { issuedAlert } from '../../../test/support/planned-alert';
 import { testConfig } from '../../../bench/src/support/test-config';
@@ -39,20 +40,6 @@ function members(bin: string, count: number, first: number): NewMember[] {
       preferences: n % 12 === 5 ? [{ categoryCode: 'prevention', channel: 'sms', enabled: false }] : [],
     };
   });
-}
-
-class RecordingBus implements MessageBus {
-  readonly published: OutgoingMessage[] = [];
-  async publish(messages: OutgoingMessage[]): Promise<void> {
-    this.published.push(...messages);
-  }
-  async consume(): Promise<never> {
-    throw new Error('not in this test');
-  }
-  async close(): Promise<void> {}
-  jobs(alertId: string, channel?: Channel): DeliveryJobV2[] {
-    return this.published.map((m) => m.value as DeliveryJob).filter((j): j is DeliveryJobV2 => j.version === 2 && j.alertId === alertId && (!channel || j.channel === channel));
-  }
 }
 
 /**

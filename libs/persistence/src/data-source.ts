@@ -1,4 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { ENTITIES } from './entities';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
 import { AalstReferenceData1764400000001 } from './migrations/1764400000001-aalst-reference-data';
@@ -84,6 +87,48 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   }
 }
 
-export async function openDataSource(url: string, poolSize?: number): Promise<DataSource> {
-  return new DataSource(dataSourceOptions(url, poolSize)).initialize();
+/** Set while urgent work runs: its statements take the urgent connections (ADR 0053). */
+const urgentWork = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work` so that every statement it makes, through any repository, takes one of the
+ * DataSource's urgent connections instead of waiting in the shared pool's queue behind the normal
+ * lane's claims and outcome writes (ADR 0053). Without urgent connections it changes nothing.
+ */
+export function onUrgentConnections<T>(work: () => Promise<T>): Promise<T> {
+  return urgentWork.run(true, work);
+}
+
+/**
+ * `urgentPoolSize` connections apart from the shared pool, opened now and kept open (`min`), so
+ * that urgent work neither queues behind normal statements nor waits for a backend to start. TypeORM
+ * takes every connection through the driver's obtainMasterConnection (query runners, transactions,
+ * DataSource.query): that is where the pool is chosen.
+ */
+async function openUrgentConnections(ds: DataSource, size: number): Promise<void> {
+  const driver = ds.driver as PostgresDriver & { master: Pool };
+  const shared = driver.master;
+  const PoolOf = shared.constructor as new (options: Pool['options']) => Pool;
+  const urgent = new PoolOf({ ...shared.options, max: size, min: size, application_name: `${shared.options.application_name ?? 'bin-alert'}-urgent` });
+  urgent.on('error', () => undefined); // an idle connection's loss: the pool replaces it on demand
+  const opened = await Promise.all(Array.from({ length: size }, () => urgent.connect()));
+  for (const client of opened) client.release();
+  const obtainShared = driver.obtainMasterConnection.bind(driver);
+  driver.obtainMasterConnection = () =>
+    urgentWork.getStore()
+      ? new Promise((ok, fail) =>
+          urgent.connect((err: Error | undefined, client: PoolClient | undefined, release: (e?: Error) => void) => (err ? fail(err) : ok([client, release]))),
+        )
+      : obtainShared();
+  const disconnect = driver.disconnect.bind(driver);
+  driver.disconnect = async () => {
+    await disconnect();
+    await urgent.end();
+  };
+}
+
+export async function openDataSource(url: string, poolSize?: number, urgentPoolSize = 0): Promise<DataSource> {
+  const ds = await new DataSource(dataSourceOptions(url, poolSize)).initialize();
+  if (urgentPoolSize > 0) await openUrgentConnections(ds, urgentPoolSize);
+  return ds;
 }

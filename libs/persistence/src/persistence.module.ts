@@ -54,7 +54,8 @@ class DataSourceLifecycle implements OnApplicationShutdown {
 /** One DataSource per process, migrated before anything uses it. */
 @Module({})
 export class PersistenceModule {
-  static forRoot(options: { url: string; poolSize?: number }): DynamicModule {
+  /** `urgentPoolSize`: connections kept apart for urgent work (onUrgentConnections, ADR 0053); none by default. */
+  static forRoot(options: { url: string; poolSize?: number; urgentPoolSize?: number }): DynamicModule {
     return {
       module: PersistenceModule,
       global: true,
@@ -62,7 +63,7 @@ export class PersistenceModule {
         {
           provide: DataSource,
           useFactory: async () => {
-            const ds = await openDataSource(options.url, options.poolSize);
+            const ds = await openDataSource(options.url, options.poolSize, options.urgentPoolSize);
             await migrate(ds);
             return ds;
           },

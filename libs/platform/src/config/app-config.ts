@@ -115,6 +115,8 @@ export const configSchema = z.object({
 
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/bin_alert'),
   DATABASE_POOL_SIZE: positiveInt.default(10),
+  /** A dispatcher's connections kept apart for the urgent lane, beside DATABASE_POOL_SIZE (ADR 0053). */
+  DATABASE_URGENT_POOL_SIZE: positiveInt.default(4),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   KAFKA_BROKERS: z
     .string()
