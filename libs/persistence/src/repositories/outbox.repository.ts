@@ -58,8 +58,19 @@ export class OutboxRepository {
    * never take (a topic that does not exist, a record too large) cannot hold back the others;
    * such a record is dead-lettered after `maxAttempts`. Records that were not published stay
    * pending: Kafka being down delays an alert, never loses it.
+   *
+   * Every relay polls every OUTBOX_POLL_MS and almost every poll finds nothing: it first asks in one
+   * statement, outside a transaction, whether anything is pending, and opens the locking
+   * transaction only then. An empty poll was BEGIN, the locking SELECT and COMMIT: three statements,
+   * about half of all the statements of a benchmark run (docs/benchmarks.md, ADR 0052). A record
+   * committed just after the question waits for the next poll, as one committed just after the
+   * locking SELECT did.
    */
   async publishPending(limit: number, publishing: OutboxPublishing): Promise<OutboxDrainResult> {
+    const [{ pending }]: Array<{ pending: boolean }> = await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL AND dead_lettered_at IS NULL) AS pending`,
+    );
+    if (!pending) return { published: 0, deadLettered: 0, failed: 0 };
     return this.db.transaction(async (tx) => {
       const rows: Array<{ id: string; topic: string; message_key: string; message_partition: number | null; payload: unknown; headers: Record<string, string>; attempts: number }> =
         await tx.query(
