@@ -7,14 +7,17 @@ import { consumerLag } from '@bin-alert/messaging';
 import { openDataSource } from '@bin-alert/persistence';
 import { freePort } from './support/free-port';
 import { TEST_DATABASE_URL, testConfig } from './support/test-config';
-import { seedAcceptedDeliveries } from './support/accepted-deliveries';
+import { TrackedMember, seedAcceptedDeliveries } from './support/accepted-deliveries';
 import { waitFor } from './support/wait-for';
 import { DEFAULT_SIM_CONFIG } from '../../apps/provider-sim/src/config/sim-config';
 import { SimConfigStore, StartupSimConfig } from '../../apps/provider-sim/src/config/sim-config.store';
 import { DEFAULT_SIM_CREDENTIALS } from '../../apps/provider-sim/src/sim-credentials';
 import { SimStats } from '../../apps/provider-sim/src/stats/sim-stats';
 import { SimScheduler } from '../../apps/provider-sim/src/timing/sim-scheduler';
+import { emailEvent, eventWebhookBody } from '../../apps/provider-sim/src/sendgrid/email-events';
+import { signEventWebhook } from '../../apps/provider-sim/src/sendgrid/event-webhook-signature';
 import { smsStatusCallbackParams } from '../../apps/provider-sim/src/twilio/sms-status-callback';
+import type { WebhookDraft } from '../../apps/provider-sim/src/webhooks/outbound-webhook';
 import { TwilioWebhookFactory } from '../../apps/provider-sim/src/webhooks/twilio-webhook';
 import { WebhookSender } from '../../apps/provider-sim/src/webhooks/webhook-sender';
 import { procCpu, startApp, stopApps, waitReady } from './processes';
@@ -34,7 +37,10 @@ import { procCpu, startApp, stopApps, waitReady } from './processes';
  *
  * `--concurrency` is the number of messages whose callbacks are on their way at once (the
  * simulator has one per accepted message not yet final); `--prof DIR` runs the tracker with
- * --cpu-prof and writes this process's profile there too.
+ * --cpu-prof and writes this process's profile there too. `--email-batch N` posts SendGrid
+ * Event Webhook batches instead (the simulator's body and signature): N e-mails' `processed`
+ * events in one request, then their `delivered` events in another, `--concurrency` requests at
+ * once; a callback is then one event.
  */
 interface Options {
   messages: number;
@@ -44,10 +50,19 @@ interface Options {
   trackerMain: string;
   /** The consumer group of a tracker built before ADR 0041, whose projection read its events back. */
   projectionGroup: string | null;
+  /** E-mails per SendGrid Event Webhook request; null: Twilio SMS status callbacks. */
+  emailBatch: number | null;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { messages: 5_000, concurrency: 256, prof: null, trackerMain: join(__dirname, '../../apps/tracker/src/main.js'), projectionGroup: null };
+  const options: Options = {
+    messages: 5_000,
+    concurrency: 256,
+    prof: null,
+    trackerMain: join(__dirname, '../../apps/tracker/src/main.js'),
+    projectionGroup: null,
+    emailBatch: null,
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const [name, value] = [argv[i], argv[i + 1]];
     if (name === '--messages') options.messages = Number(value);
@@ -55,7 +70,8 @@ function parseOptions(argv: string[]): Options {
     else if (name === '--prof') options.prof = value;
     else if (name === '--tracker-main') options.trackerMain = value;
     else if (name === '--projection-group') options.projectionGroup = value;
-    else throw new Error(`unknown option ${name} (--messages N, --concurrency C, --prof DIR, --tracker-main PATH, --projection-group G)`);
+    else if (name === '--email-batch') options.emailBatch = Number(value);
+    else throw new Error(`unknown option ${name} (--messages N, --concurrency C, --prof DIR, --tracker-main PATH, --projection-group G, --email-batch N)`);
   }
   return options;
 }
@@ -99,27 +115,63 @@ async function main(): Promise<void> {
     const senderBefore = process.cpuUsage();
     const started = performance.now();
     let next = 0;
+    let callbacks = 0;
+    const post = async (draft: WebhookDraft, count: number) => {
+      const sentAt = performance.now();
+      const attempt = await sender.deliver(draft, scheduler.current, { retry: false });
+      latencies.push(performance.now() - sentAt);
+      callbacks += count;
+      const key = attempt.reply?.status ?? attempt.error ?? 'none';
+      statuses.set(key, (statuses.get(key) ?? 0) + count);
+    };
+    const smsCallbacks = async (member: TrackedMember) => {
+      const message = { id: `SM${member.delivery.sms.replace(/-/g, '')}`, from: '+3225550000', to: '+32470000000' };
+      const url = `${baseUrl}/webhooks/twilio/message-status?deliveryId=${member.delivery.sms}`;
+      for (const status of ['sent', 'delivered'] as const) {
+        const at = new Date();
+        const webhook = webhooks.form(
+          'sms',
+          url,
+          () => `sms status ${status}`,
+          () => smsStatusCallbackParams(message, context, status, at, undefined),
+        );
+        await post(webhook, 1);
+      }
+    };
+    // What the simulator's EventWebhookBatcher posts: the body as SendGrid writes it, signed when it leaves.
+    const emailEvents = async (members: TrackedMember[]) => {
+      const url = `${baseUrl}/webhooks/sendgrid/events`;
+      for (const name of ['processed', 'delivered'] as const) {
+        const at = new Date();
+        const events = members.map((m) =>
+          emailEvent(
+            { id: m.delivery.email, to: 'member@example.be', customArgs: { delivery_id: m.delivery.email, alert_id: m.alertId }, sgMessageId: `sg${m.delivery.email}` },
+            name,
+            at,
+          ),
+        );
+        const build = () => {
+          const body = eventWebhookBody(events);
+          return {
+            kind: 'email' as const,
+            label: `email events ×${events.length}`,
+            url,
+            body,
+            events: events.length,
+            headers: { 'Content-Type': 'application/json', ...signEventWebhook(body, at) },
+          };
+        };
+        await post({ url, build }, events.length);
+      }
+    };
+    const perRequest = options.emailBatch ?? 1;
     await Promise.all(
       Array.from({ length: options.concurrency }, async () => {
         while (next < seeded.length) {
-          const member = seeded[next];
-          const message = { id: `SM${member.delivery.sms.replace(/-/g, '')}`, from: '+3225550000', to: '+32470000000' };
-          const url = `${baseUrl}/webhooks/twilio/message-status?deliveryId=${member.delivery.sms}`;
-          next += 1;
-          for (const status of ['sent', 'delivered'] as const) {
-            const at = new Date();
-            const webhook = webhooks.form(
-              'sms',
-              url,
-              () => `sms status ${status}`,
-              () => smsStatusCallbackParams(message, context, status, at, undefined),
-            );
-            const sentAt = performance.now();
-            const attempt = await sender.deliver(webhook, scheduler.current, { retry: false });
-            latencies.push(performance.now() - sentAt);
-            const key = attempt.reply?.status ?? attempt.error ?? 'none';
-            statuses.set(key, (statuses.get(key) ?? 0) + 1);
-          }
+          const members = seeded.slice(next, next + perRequest);
+          next += members.length;
+          if (options.emailBatch === null) await smsCallbacks(members[0]);
+          else await emailEvents(members);
         }
       }),
     );
@@ -129,16 +181,16 @@ async function main(): Promise<void> {
     await caughtUp();
     const projectedMs = performance.now() - started;
     const trackerTotal = trackerCpu() - trackerBefore;
-    const callbacks = latencies.length;
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => Math.round(latencies[Math.min(callbacks - 1, Math.floor((p / 100) * callbacks))]);
+    const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]);
     const figures = {
       callbacks,
+      requests: latencies.length,
       concurrency: options.concurrency,
       answers: Object.fromEntries(statuses),
       answered_ms: Math.round(answeredMs),
       callbacks_per_s: Math.round(callbacks / (answeredMs / 1000)),
-      latency_ms: { p50: pct(50), p90: pct(90), p99: pct(99), max: Math.round(latencies[callbacks - 1]) },
+      latency_ms: { p50: pct(50), p90: pct(90), p99: pct(99), max: Math.round(latencies[latencies.length - 1]) },
       projected_ms: Math.round(projectedMs),
       tracker_cpu_ms_per_callback_answering: +(trackerAnswering / callbacks).toFixed(3),
       tracker_cpu_ms_per_callback_with_projection: +(trackerTotal / callbacks).toFixed(3),

@@ -100,4 +100,21 @@ describe('SendGridEventWebhookVerifier', () => {
   it('refuses to start with a key that is not one', () => {
     expect(() => new SendGridEventWebhookVerifier('not-a-key', 600)).toThrow(/not a base64 DER EC public key/);
   });
+
+  it('refuses to start with an EC key on another curve than P-256, or a key of another kind', () => {
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    expect(() => new SendGridEventWebhookVerifier(p384, 600)).toThrow(/on P-256/);
+    expect(() => new SendGridEventWebhookVerifier(rsa, 600)).toThrow(/on P-256/);
+  });
+
+  it('verifies the bytes as received, not their UTF-8 decoding (SendGrid signs bytes)', () => {
+    // A byte that is not UTF-8: the SDK's decoding turned it into U+FFFD before hashing, so a
+    // body SendGrid signed did not verify, and another body decoding alike would have.
+    const bytes = Buffer.concat([Buffer.from('[{"event":"delivered","note":"'), Buffer.from([0xe9]), Buffer.from('"}]\r\n')]);
+    const signature = sign('sha256', Buffer.concat([Buffer.from(ts), bytes]), privateKey).toString('base64');
+    expect(verifier.verify(bytes, signature, ts)).toEqual({ ok: true });
+    const lookalike = Buffer.from(bytes.toString('utf8'), 'utf8');
+    expect(verifier.verify(lookalike, signature, ts)).toEqual({ ok: false, status: 403, problem: 'invalid_signature' });
+  });
 });
