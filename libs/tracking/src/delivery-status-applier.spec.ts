@@ -60,4 +60,20 @@ describe('DeliveryStatusApplier', () => {
     expect(applyStatusChanges).toHaveBeenCalledTimes(1);
     expect(recordAll).not.toHaveBeenCalled();
   });
+
+  it('resolves once PostgreSQL has the batch, with the counters’ update sent and handed back rather than waited for', async () => {
+    const deliveries = { applyStatusChanges: async () => ({ outcomes: [outcome('d1', 'accepted', 'delivered')], missing: [] }) } as unknown as DeliveryTrackingRepository;
+    let count: () => void = () => undefined;
+    const recordAll = jest.fn(() => new Promise<void>((resolve) => (count = resolve)));
+    const applier = new DeliveryStatusApplier(deliveries, { recordAll } as unknown as LiveCounters, new AppMetrics('tracker'));
+    const { counted } = await applier.applyAll([{ event: event('d1', 'delivered') }]);
+    expect(recordAll).toHaveBeenCalledTimes(1);
+    let done = false;
+    void counted.then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    count();
+    await counted;
+    expect(done).toBe(true);
+  });
 });

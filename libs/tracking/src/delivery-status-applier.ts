@@ -13,7 +13,7 @@ export interface StatusEventToApply {
  * Applies delivery status events to PostgreSQL and to the live counters, a batch at a time: one
  * statement, monotonic by the domain's state machine (DeliveryTrackingRepository.applyStatusChanges,
  * whose row locks order concurrent batches), then one Redis round trip for the counters of what
- * changed. Idempotent: an event applied again finds its status already there and changes, and
+ * changed, which the caller awaits alongside its publish. Idempotent: an event applied again finds its status already there and changes, and
  * counts, nothing. Log lines keep each event's correlation id.
  */
 @Injectable()
@@ -26,9 +26,14 @@ export class DeliveryStatusApplier {
     private readonly metrics: AppMetrics,
   ) {}
 
-  /** Events in the order they were received. */
-  async applyAll(events: readonly StatusEventToApply[]): Promise<void> {
-    if (events.length === 0) return;
+  /**
+   * Events in the order they were received. Resolves once PostgreSQL has them, with the live
+   * counters' update already sent (`counted`): what follows the commit in a batch (its publish)
+   * goes out alongside it instead of a round trip later. `counted` rejects when the counters
+   * could not be updated.
+   */
+  async applyAll(events: readonly StatusEventToApply[]): Promise<{ counted: Promise<void> }> {
+    if (events.length === 0) return { counted: Promise.resolve() };
     const { outcomes, missing } = await this.deliveries.applyStatusChanges(events.map(({ event }) => statusChange(event)));
     const about = new Map(events.map((e) => [e.event.deliveryId, e]));
     const logged = (deliveryId: string, line: () => void) => withCorrelationId(about.get(deliveryId)?.correlationId, line);
@@ -43,8 +48,10 @@ export class DeliveryStatusApplier {
           this.logger.debug({ msg: 'delivery status changed nothing', deliveryId: o.deliveryId, current: o.status, incoming: about.get(o.deliveryId)?.event.status }),
         );
     }
-    if (changed.length === 0) return;
-    await this.counters.recordAll(changed);
+    if (changed.length === 0) return { counted: Promise.resolve() };
+    const counted = this.counters.recordAll(changed);
+    // Marked handled here: the caller waits for it a little later, after sending its publish.
+    counted.catch(() => undefined);
     for (const o of changed) {
       for (const status of o.reached) this.metrics.deliveryStatuses.inc({ channel: o.channel, status });
       if (o.acknowledgedNow) this.metrics.deliveriesAcknowledged.inc({ channel: o.channel });
@@ -52,6 +59,7 @@ export class DeliveryStatusApplier {
         this.logger.debug({ msg: 'delivery status applied', alertId: o.alertId, deliveryId: o.deliveryId, channel: o.channel, from: o.previousStatus, to: o.status }),
       );
     }
+    return { counted };
   }
 }
 

@@ -23,9 +23,12 @@ function fakeApplier() {
   const applier = {
     batches,
     fail: null as Error | null,
+    /** The live counters' update each apply hands back; resolved at once unless a test sets it. */
+    counting: null as (() => Promise<void>) | null,
     applyAll: async (events: readonly StatusEventToApply[]) => {
       if (applier.fail) throw applier.fail;
       batches.push([...events]);
+      return { counted: applier.counting ? applier.counting() : Promise.resolve() };
     },
   };
   return applier;
@@ -108,7 +111,7 @@ describe('StatusEventPublisher', () => {
     const applyAll = applier.applyAll;
     applier.applyAll = async (events) => {
       steps.push('apply');
-      await applyAll(events);
+      return applyAll(events);
     };
     const { publisher: p } = publisher({ publish: async () => void steps.push('publish') }, inMemoryStores(), applier);
     await p.publish([observation(DELIVERY.id, 'delivered')]);
@@ -225,5 +228,45 @@ describe('StatusEventPublisher', () => {
     // Unconfirmed, the claim still holds off a resend (503, come back later) until it lapses.
     await expect(p.publish([observation(DELIVERY.id, 'delivered')])).rejects.toMatchObject({ code: 'callback.in_flight' });
     expect(published).toHaveLength(1);
+  });
+
+  it('confirms the dedupe marks and counts the webhook stats in the same round trip, not one after the other', async () => {
+    const stores = inMemoryStores();
+    const confirm = stores.seen.confirm.bind(stores.seen);
+    const { publisher: p, counted } = publisher({ publish: async () => undefined }, stores);
+    // The confirmation holds until the stats are sent (a few turns of the event loop at most):
+    // one after the other, the stats would only leave once it gave up.
+    let statsSentMeanwhile = false;
+    jest.spyOn(stores.seen, 'confirm').mockImplementation(async (keys, ttl) => {
+      for (let turn = 0; turn < 20 && counted.length === 0; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      statsSentMeanwhile = counted.length > 0;
+      return confirm(keys, ttl);
+    });
+    expect((await p.publish([observation(DELIVERY.id, 'delivered')])).map((r) => r.outcome)).toEqual(['published']);
+    expect(statsSentMeanwhile).toBe(true);
+    expect(counted).toEqual([expect.objectContaining({ published: 1 })]);
+    // And confirmed all the same: the resend is a duplicate, not in flight.
+    expect((await p.publish([observation(DELIVERY.id, 'delivered')])).map((r) => r.outcome)).toEqual(['duplicate']);
+  });
+
+  it('publishes alongside the live counters’ update, not after it, and fails the batch when the counters fail', async () => {
+    let publishedMeanwhile = false;
+    const published: OutgoingMessage[] = [];
+    const { publisher: p, applier } = publisher({ publish: async (m) => void published.push(...m) });
+    // The counters' update holds until the publish was sent (a few turns of the event loop at most).
+    applier.counting = async () => {
+      for (let turn = 0; turn < 20 && published.length === 0; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      publishedMeanwhile = published.length > 0;
+    };
+    expect((await p.publish([observation(DELIVERY.id, 'sent')])).map((r) => r.outcome)).toEqual(['published']);
+    expect(publishedMeanwhile).toBe(true);
+
+    // Counters away: the batch fails although the event went out, and the resend is let through
+    // (applied again, changing nothing, and published again).
+    applier.counting = async () => Promise.reject(new Error('redis away'));
+    await expect(p.publish([observation(DELIVERY.id, 'delivered')])).rejects.toThrow('redis away');
+    applier.counting = null;
+    expect((await p.publish([observation(DELIVERY.id, 'delivered')])).map((r) => r.outcome)).toEqual(['published']);
+    expect(published.map((m) => (m.value as DeliveryStatusEventV1).status)).toEqual(['sent', 'delivered', 'delivered']);
   });
 });
