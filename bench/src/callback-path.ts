@@ -14,7 +14,7 @@ import { SimConfigStore, StartupSimConfig } from '../../apps/provider-sim/src/co
 import { DEFAULT_SIM_CREDENTIALS } from '../../apps/provider-sim/src/sim-credentials';
 import { SimStats } from '../../apps/provider-sim/src/stats/sim-stats';
 import { SimScheduler } from '../../apps/provider-sim/src/timing/sim-scheduler';
-import { emailEvent, eventWebhookBody } from '../../apps/provider-sim/src/sendgrid/email-events';
+import { emailEventJson, eventWebhookBody } from '../../apps/provider-sim/src/sendgrid/email-events';
 import { signEventWebhook } from '../../apps/provider-sim/src/sendgrid/event-webhook-signature';
 import { smsStatusCallbackParams } from '../../apps/provider-sim/src/twilio/sms-status-callback';
 import type { WebhookDraft } from '../../apps/provider-sim/src/webhooks/outbound-webhook';
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       for (const name of ['processed', 'delivered'] as const) {
         const at = new Date();
         const events = members.map((m) =>
-          emailEvent(
+          emailEventJson(
             { id: m.delivery.email, to: 'member@example.be', customArgs: { delivery_id: m.delivery.email, alert_id: m.alertId }, sgMessageId: `sg${m.delivery.email}` },
             name,
             at,
