@@ -589,13 +589,7 @@ async function measureBacklog(count: number, o: Options, simUrl: string, pid: nu
     backlog_sms: count,
     pending_callbacks: pendingCallbacks,
     sending_s: round(sendingS, 1),
-    rss_mb_before: Math.round(before.rssMb),
-    rss_mb_after: Math.round(after.rssMb),
-    peak_rss_mb: Math.round(after.hwmMb),
-    heap_used_mb_before: heapBefore,
-    heap_used_mb_after: heapAfter,
-    rss_bytes_per_pending: Math.round(((after.rssMb - before.rssMb) * 1024 * 1024) / Math.max(1, pendingCallbacks)),
-    heap_bytes_per_pending: Math.round(((heapAfter - heapBefore) * 1024 * 1024) / Math.max(1, pendingCallbacks)),
+    ...memoryPerPending(before, after, heapBefore, heapAfter, pendingCallbacks),
     cpu_ms_per_message: round(((after.cpuS - before.cpuS) * 1000) / count, 4),
   };
   console.log(JSON.stringify(result, null, 2));
@@ -632,13 +626,7 @@ async function measureEmailBacklog(
     backlog_recipients: count,
     pending_events: events,
     sending_s: round(sendingS, 1),
-    rss_mb_before: Math.round(before.rssMb),
-    rss_mb_after: Math.round(after.rssMb),
-    peak_rss_mb: Math.round(after.hwmMb),
-    heap_used_mb_before: heapBefore,
-    heap_used_mb_after: heapAfter,
-    rss_bytes_per_pending_event: Math.round(((after.rssMb - before.rssMb) * 1024 * 1024) / events),
-    heap_bytes_per_pending_event: Math.round(((heapAfter - heapBefore) * 1024 * 1024) / events),
+    ...memoryPerPending(before, after, heapBefore, heapAfter, events),
   };
   console.log(JSON.stringify(result, null, 2));
   if (o.out) writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
@@ -738,6 +726,19 @@ async function simMetrics(simUrl: string): Promise<{ loopDelayMs: Record<string,
     (match[1] === 'sum' ? gcSumS : gcCount)[match[2]] = Number(match[3]);
   }
   return { loopDelayMs, gcSumS, gcCount };
+}
+
+/** What the simulator's memory grew by, per pending callback (SMS) or event (e-mail). */
+function memoryPerPending(before: { rssMb: number }, after: { rssMb: number; hwmMb: number }, heapBefore: number, heapAfter: number, pending: number): Record<string, number> {
+  return {
+    rss_mb_before: Math.round(before.rssMb),
+    rss_mb_after: Math.round(after.rssMb),
+    peak_rss_mb: Math.round(after.hwmMb),
+    heap_used_mb_before: heapBefore,
+    heap_used_mb_after: heapAfter,
+    rss_bytes_per_pending: Math.round(((after.rssMb - before.rssMb) * 1024 * 1024) / Math.max(1, pending)),
+    heap_bytes_per_pending: Math.round(((heapAfter - heapBefore) * 1024 * 1024) / Math.max(1, pending)),
+  };
 }
 
 function round(value: number, digits: number): number {

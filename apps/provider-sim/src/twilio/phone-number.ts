@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, PhoneNumber } from 'libphonenumber-js/max';
+import { boundedMemo } from '../bounded-memo';
 
 export interface PhoneNumberCheck {
   valid: boolean;
@@ -23,13 +24,4 @@ export function checkPhoneNumber(number: string): PhoneNumberCheck {
  * each comes once, and keeping their checks costs more (Map upkeep, objects kept past the young
  * generation) than it saves.
  */
-const SENDERS_KEPT = 64;
-const formattedSenders = new Map<string, string | undefined>();
-
-export function formattedSender(number: string): string | undefined {
-  if (formattedSenders.has(number)) return formattedSenders.get(number);
-  const formatted = checkPhoneNumber(number).formatted();
-  if (formattedSenders.size >= SENDERS_KEPT) formattedSenders.clear();
-  formattedSenders.set(number, formatted);
-  return formatted;
-}
+export const formattedSender = boundedMemo((number: string): string | undefined => checkPhoneNumber(number).formatted());

@@ -1,3 +1,4 @@
+import { boundedMemo } from '../bounded-memo';
 import { WebhookAttempt } from './outbound-webhook';
 
 /**
@@ -72,20 +73,13 @@ export function splitTwilioWebhookUrl(url: string): { url: string; overrides: Tw
 }
 
 /** Retry policies by URL fragment: every callback of a run names the same few, parsed once each. */
-const POLICIES_KEPT = 64;
-const policiesByFragment = new Map<string, RetryPolicy>();
+const policyOfFragment = boundedMemo((fragment: string) => twilioRetryPolicy(splitTwilioWebhookUrl(`#${fragment}`).overrides));
 
 /** The URL Twilio requests and how it retries it (splitTwilioWebhookUrl and twilioRetryPolicy, the policy kept per fragment). */
 export function twilioWebhookTarget(webhookUrl: string): { url: string; retry: RetryPolicy } {
   const hash = webhookUrl.indexOf('#');
-  const fragment = hash < 0 ? '' : webhookUrl.slice(hash + 1);
-  let retry = policiesByFragment.get(fragment);
-  if (retry === undefined) {
-    retry = twilioRetryPolicy(splitTwilioWebhookUrl(webhookUrl).overrides);
-    if (policiesByFragment.size >= POLICIES_KEPT) policiesByFragment.clear();
-    policiesByFragment.set(fragment, retry);
-  }
-  return { url: hash < 0 ? webhookUrl : webhookUrl.slice(0, hash), retry };
+  if (hash < 0) return { url: webhookUrl, retry: policyOfFragment('') };
+  return { url: webhookUrl.slice(0, hash), retry: policyOfFragment(webhookUrl.slice(hash + 1)) };
 }
 
 /**

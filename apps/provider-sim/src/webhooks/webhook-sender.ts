@@ -99,16 +99,12 @@ export class WebhookSender implements OnApplicationShutdown {
   /** Posts `draft` on a connection of `lane` that it holds, and gives the connection back. */
   private async post(draft: WebhookDraft, token: TaskToken, options: { retry: boolean }, lane: Lane): Promise<WebhookAttempt> {
     const startedAt = performance.now();
-    let webhook: OutboundWebhook;
-    let first: WebhookAttempt;
-    try {
+    const { webhook, first } = await this.holding(lane, async () => {
       // A draft that waited through a reset is dropped unbuilt.
       if (this.scheduler.isCancelled(token)) throw new Cancelled();
-      webhook = draft.build();
-      first = await this.attempt(webhook, token);
-    } finally {
-      this.leave(lane);
-    }
+      const built = draft.build();
+      return { webhook: built, first: await this.attempt(built, token) };
+    });
     const failure = failureClassOf(first);
     const { enabled, maxQueuedBytes } = this.config.current.callbackRetry;
     const policy = options.retry && enabled ? webhook.retry : undefined;
@@ -149,11 +145,7 @@ export class WebhookSender implements OnApplicationShutdown {
       this.stats.callbackRetried(webhook.kind);
       const lane = this.laneOf(webhook.url);
       await this.turn(lane);
-      try {
-        last = await this.attempt(webhook, token);
-      } finally {
-        this.leave(lane);
-      }
+      last = await this.holding(lane, () => this.attempt(webhook, token));
       const failure = failureClassOf(last);
       if (failure === null) {
         this.stats.callbackSent(webhook.kind, webhook.events);
@@ -202,6 +194,15 @@ export class WebhookSender implements OnApplicationShutdown {
       return undefined;
     }
     return new Promise((wake) => lane.waiting.push(wake));
+  }
+
+  /** Runs `work` on a connection of `lane` that this POST holds (its turn taken), and gives the connection back however it ends. */
+  private async holding<T>(lane: Lane, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      this.leave(lane);
+    }
   }
 
   /** Hands this POST's connection to the next one waiting, if any. */
