@@ -1,7 +1,8 @@
 import { RetryPolicy, mayRetry, retryDelayMs } from '@bin-alert/domain';
 import type { DeliveryOutcome } from '@bin-alert/persistence';
 import { ProviderError } from '@bin-alert/providers';
-import { RateLimiterUnavailableError } from './provider-rate-limiter';
+import type { Urgency } from '@bin-alert/domain';
+import { ProviderRateLimiter, RateLimit, RateLimiterUnavailableError } from './provider-rate-limiter';
 import { LeaseLostError } from './lease-fence';
 
 /**
@@ -42,6 +43,21 @@ export async function sendWithRetry(call: () => Promise<{ providerId: string }>,
       await new Promise((r) => setTimeout(r, retryDelayMs(attempt, policy)));
     }
   }
+}
+
+/**
+ * A chunk's first attempts take their tokens at once: one call to the shared bucket (Redis) per
+ * chunk instead of one per message. False when the limiter's store is away: each call then asks
+ * for its own under the retry policy (sendWithRetry), which holds the delivery if it stays away.
+ */
+export function tokensTakenUpFront(limiter: ProviderRateLimiter, limit: RateLimit, count: number, lane: Urgency): Promise<boolean> {
+  return limiter.acquire(limit, count, lane).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof RateLimiterUnavailableError) return false;
+      throw error;
+    },
+  );
 }
 
 /**

@@ -6,8 +6,8 @@ import { ChannelSender } from './channel-sender';
 import { LeaseFence, unlessTakenOver } from './lease-fence';
 import { mapWithConcurrency } from './concurrency';
 import { DispatchSettings } from './dispatch-settings';
-import { ProviderRateLimiter, RateLimiterUnavailableError } from './provider-rate-limiter';
-import { findInDoubt, outcomeOf, sendWithRetry } from './send-with-retry';
+import { ProviderRateLimiter } from './provider-rate-limiter';
+import { findInDoubt, outcomeOf, sendWithRetry, tokensTakenUpFront } from './send-with-retry';
 import { SmsRoute, SmsRoutes } from './sms-routes';
 
 export class SmsChannelSender implements ChannelSender {
@@ -30,19 +30,12 @@ export class SmsChannelSender implements ChannelSender {
     // for its own under the retry policy instead.
     const expected = this.routes.likely(content.urgency);
     const firstAttempts = deliveries.filter((d) => d.to && !d.inDoubtSince);
-    const paidUpFront = await this.limiter
-      .acquire(
-        expected.limit,
-        firstAttempts.reduce((sum, d) => sum + renderFor(d.language).segments, 0),
-        content.urgency,
-      )
-      .then(
-        () => true,
-        (error: unknown) => {
-          if (error instanceof RateLimiterUnavailableError) return false;
-          throw error;
-        },
-      );
+    const paidUpFront = await tokensTakenUpFront(
+      this.limiter,
+      expected.limit,
+      firstAttempts.reduce((sum, d) => sum + renderFor(d.language).segments, 0),
+      content.urgency,
+    );
     // The wait for tokens may have outlasted the lease: the fence comes after it, one statement for the chunk.
     const admitted = await fence.admit(deliveries.filter((d) => d.to).map((d) => d.id));
     const outcomes = await mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome | null> => {

@@ -7,7 +7,7 @@ import { LeaseFence, unlessTakenOver } from './lease-fence';
 import { mapWithConcurrency } from './concurrency';
 import { DispatchSettings } from './dispatch-settings';
 import { ProviderRateLimiter } from './provider-rate-limiter';
-import { findInDoubt, outcomeOf, sendWithRetry } from './send-with-retry';
+import { findInDoubt, outcomeOf, sendWithRetry, tokensTakenUpFront } from './send-with-retry';
 
 export class VoiceChannelSender implements ChannelSender {
   readonly channel = 'voice' as const;
@@ -22,9 +22,14 @@ export class VoiceChannelSender implements ChannelSender {
 
   async send(deliveries: ClaimedDelivery[], content: AlertContent, fence: LeaseFence): Promise<DeliveryOutcome[]> {
     const limit = { name: 'twilio:calls', perSecond: this.settings.twilioCallsPerSecond };
+    // The chunk's first calls take their tokens at once, as SMS does: a token take per call was two
+    // Redis round trips or more per call at 50 calls per second (docs/benchmarks.md, 2026-12-06 night).
+    // A retry, and every call when the store was away, takes its own.
+    const paidUpFront = await tokensTakenUpFront(this.limiter, limit, deliveries.filter((d) => d.to && !d.inDoubtSince).length, content.urgency);
     const outcomes = await mapWithConcurrency(deliveries, this.settings.sendConcurrency, async (delivery): Promise<DeliveryOutcome | null> => {
       if (!delivery.to) return { id: delivery.id, status: 'failed', reason: 'contact_removed' };
       const to = delivery.to;
+      let paid = paidUpFront && !delivery.inDoubtSince;
       if (delivery.inDoubtSince) {
         const since = delivery.inDoubtSince;
         const earlier = await findInDoubt(() => this.voice.findPlaced({ to, since }), this.settings.retryPolicy);
@@ -35,7 +40,8 @@ export class VoiceChannelSender implements ChannelSender {
       const result = await unlessTakenOver(
         sendWithRetry(
           async () => {
-            await this.limiter.acquire(limit, 1, content.urgency);
+            if (!paid) await this.limiter.acquire(limit, 1, content.urgency);
+            paid = false;
             await fence.require(delivery.id);
             return this.voice.call({
               deliveryId: delivery.id,

@@ -3,14 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { ROOT_CONTEXT, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import twilio from 'twilio';
 import { RedirectingRequestClient } from './redirecting-request-client';
 import { ProviderError } from '../provider-error';
 import { createTwilioClient } from './twilio-client.factory';
+import { TwilioHttpClient } from './twilio-http-client';
 import { TwilioSmsSender } from './twilio-sms.sender';
 
 describe('RedirectingRequestClient', () => {
-  const client = new RedirectingRequestClient('http://127.0.0.1:4010/');
+  const client = new RedirectingRequestClient('http://127.0.0.1:4010/', new TwilioHttpClient());
 
   it.each([
     'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json',
@@ -29,8 +29,12 @@ describe('RedirectingRequestClient', () => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     const sent: Array<{ uri: string; headers?: Record<string, string> }> = [];
-    const traced = new RedirectingRequestClient('http://127.0.0.1:4010');
-    Object.assign(traced, { delegate: { request: async (opts: { uri: string; headers?: Record<string, string> }) => void sent.push(opts) } });
+    const traced = new RedirectingRequestClient('http://127.0.0.1:4010', {
+      request: async (opts) => {
+        sent.push(opts as { uri: string; headers?: Record<string, string> });
+        return { statusCode: 200, body: '{}', headers: {} } as never;
+      },
+    });
     const active = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED });
     await context.with(active, () =>
       traced.request({ method: 'post', uri: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json', headers: { 'User-Agent': 'twilio-node' } }),
@@ -50,8 +54,8 @@ describe('RedirectingRequestClient', () => {
 describe('createTwilioClient', () => {
   const settings = { accountSid: `AC${'0'.repeat(32)}`, authToken: 't', fromNumber: '+32460200100' };
 
-  it('uses the SDK’s own RequestClient for the real Twilio', () => {
-    expect(createTwilioClient({ ...settings, apiBaseUrl: null }).httpClient).toBeInstanceOf(twilio.RequestClient);
+  it('calls the real Twilio over TwilioHttpClient, not the SDK’s axios client (ADR 0051)', () => {
+    expect(createTwilioClient({ ...settings, apiBaseUrl: null }).httpClient).toBeInstanceOf(TwilioHttpClient);
   });
 
   it('routes through the redirecting client when an apiBaseUrl is set', () => {

@@ -1,24 +1,25 @@
 import { context, propagation } from '@opentelemetry/api';
-import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import type Response from 'twilio/lib/http/response';
+import type { TwilioHttpClient } from './twilio-http-client';
 
 /** Any Twilio API host, including the regional/edge forms (api.dublin.ie1.twilio.com). */
 const TWILIO_ORIGIN = /^https:\/\/([a-z0-9-]+\.)*twilio\.com(:443)?(?=\/|$)/i;
 
 /**
  * The documented custom `httpClient` of twilio-node: rewrites each request's origin to another
- * one (the provider simulator) and lets the SDK's own RequestClient do the rest, so auth, form
- * encoding and error handling stay exactly the SDK's. Preferred over patching
+ * one (the provider simulator) and lets the client real Twilio is called with do the rest, so
+ * requests, auth and error handling are the same for both. Preferred over patching
  * `client.api.baseUrl`, which the SDK then re-mangles with TWILIO_EDGE/TWILIO_REGION.
  */
 export class RedirectingRequestClient {
-  private readonly delegate: RequestClient;
   private readonly origin: string;
 
-  constructor(origin: string, timeoutMs?: number) {
+  constructor(
+    origin: string,
+    private readonly delegate: Pick<TwilioHttpClient, 'request'>,
+  ) {
     this.origin = origin.replace(/\/+$/, '');
-    this.delegate = new twilio.RequestClient({ timeout: timeoutMs });
   }
 
   /**

@@ -1,0 +1,105 @@
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type * as Providers from '@bin-alert/providers';
+import type * as Platform from '@bin-alert/platform';
+
+/**
+ * What a Twilio create costs the process that makes it (a dispatcher), on its own: the adapters
+ * (TwilioSmsSender, TwilioVoiceCaller) configured as providerSettingsFrom configures them, against
+ * a provider-sim of its own on `--port`, no status callbacks, `--concurrency` in flight, after a
+ * warm-up of 1,000. Reports this process's CPU (process.cpuUsage) per create and the creates per
+ * second, SMS then calls (a quarter as many). `--build DIR` takes the adapters and the simulator
+ * from another checkout's build, to compare two builds by turns (ADR 0051).
+ *
+ *   node dist/bench/src/twilio-client-cost.js [--messages 20000] [--port 4395] [--concurrency 48] [--build /other/checkout]
+ *
+ * Not a test and not part of `npm run bench`; nothing else may run on `--port`.
+ */
+
+interface Options {
+  messages: number;
+  port: number;
+  concurrency: number;
+  build: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { messages: 20_000, port: 4395, concurrency: 48, build: resolve('.') };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (flag === '--messages') options.messages = Number(value);
+    else if (flag === '--port') options.port = Number(value);
+    else if (flag === '--concurrency') options.concurrency = Number(value);
+    else if (flag === '--build') options.build = resolve(value);
+    else throw new Error(`unknown option ${flag}`);
+  }
+  return options;
+}
+
+async function inParallel(count: number, limit: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const lib = (name: string) => resolve(o.build, 'dist/libs', name, 'src/index.js');
+  const { TwilioSmsSender, TwilioVoiceCaller, providerSettingsFrom } = require(lib('providers')) as typeof Providers;
+  const { loadConfig } = require(lib('platform')) as typeof Platform;
+  const simUrl = `http://127.0.0.1:${o.port}`;
+  const sim = spawn(process.execPath, [resolve(o.build, 'dist/apps/provider-sim/src/main.js')], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, SIM_PORT: String(o.port), LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const up = await fetch(`${simUrl}/__sim/stats`).then(
+        (res) => res.ok,
+        () => false,
+      );
+      if (up) break;
+      if (attempt > 150) throw new Error(`the simulator did not come up on ${simUrl}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const settings = providerSettingsFrom(loadConfig({ PROVIDER_SIM_URL: simUrl, LOG_LEVEL: 'warn' }));
+    const sms = new TwilioSmsSender(settings.twilio);
+    const voice = new TwilioVoiceCaller(settings.twilio);
+    const body = 'Preventie: inbraken in de winter. Het wordt vroeg donker. Doe de lichten aan als u weggaat, sluit ramen en deuren.';
+    const creates = {
+      sms: (i: number) => sms.send({ deliveryId: randomUUID(), to: `+3247${String(1_000_000 + i).padStart(7, '0')}`, body }),
+      voice: (i: number) =>
+        voice.call({
+          deliveryId: randomUUID(),
+          to: `+3253${String(100_000 + i).padStart(6, '0')}`,
+          answer: { url: `http://127.0.0.1:9/voice?n=${i}` },
+          machineDetection: 'DetectMessageEnd',
+        }),
+    };
+    const result: Record<string, unknown> = { build: o.build };
+    for (const [name, create] of Object.entries(creates)) {
+      const count = name === 'sms' ? o.messages : Math.round(o.messages / 4);
+      await inParallel(1000, o.concurrency, create);
+      const cpu = process.cpuUsage();
+      const started = process.hrtime.bigint();
+      let errors = 0;
+      await inParallel(count, o.concurrency, (i) => create(i + 1000).catch(() => errors++));
+      const used = process.cpuUsage(cpu);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      result[name] = { count, errors, cpu_ms_per_create: Math.round((used.user + used.system) / count) / 1000, per_s: Math.round(count / seconds) };
+    }
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    sim.kill('SIGTERM');
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
