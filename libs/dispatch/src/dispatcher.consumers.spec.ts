@@ -111,6 +111,17 @@ describe('the dispatcher’s consumers are @EventPattern handlers on the Message
     );
   });
 
+  it('waits as long on an empty urgent lane as on the normal one: a fetch is answered as soon as a record arrives', async () => {
+    const join = jest.spyOn(InProcessBroker.prototype, 'join');
+    try {
+      await dispatcherConsumers('voice');
+      const waits = Object.fromEntries(join.mock.calls.map(([spec]) => [spec.groupId, spec.maxWaitMs]));
+      expect(waits).toEqual({ 'dispatcher-voice': 500, 'dispatcher-voice-urgent': 500, 'sender-voice-normal': 500, 'sender-voice-urgent': 500, 'notices-voice': 200 });
+    } finally {
+      join.mockRestore();
+    }
+  });
+
   it('expands an alert in its lane’s group only, with the heartbeat of the consumer loop', async () => {
     const bus = await dispatcherConsumers('voice');
     await bus.publish([

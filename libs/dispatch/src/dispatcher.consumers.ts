@@ -26,10 +26,13 @@ import { MemberNoticeSender } from './member-notice.sender';
  */
 export const EMAIL_JOBS_PER_BATCH = 25;
 
-/** Urgent work is fetched as soon as it exists; several partitions are worked on side by side. */
-function fetching(lane: Urgency) {
-  return { maxWaitMs: lane === 'urgent' ? 50 : 500, partitionsConcurrently: 3 };
-}
+/**
+ * Several partitions are worked on side by side. Urgent work waits no longer than normal work for
+ * its fetch: the broker answers a waiting fetch as soon as a record arrives (kafkajs's minBytes is
+ * 1), so the wait only sets how often an idle group asks again; at 50 ms the urgent groups' empty
+ * fetches were about half of the broker's requests (docs/benchmarks.md, ADR 0052).
+ */
+const FETCHING = { maxWaitMs: 500, partitionsConcurrently: 3 };
 
 /**
  * The consumers of one channel's dispatcher, as `@EventPattern` handlers (ADR 0002), two per lane:
@@ -42,12 +45,12 @@ function fetching(lane: Urgency) {
  * controller is made for a channel, as Nest's mixins are (one class per channel, below).
  */
 function dispatcherConsumersOf(channel: Channel): Type {
-  const expanding = (lane: Urgency) => consumerGroup({ groupId: expanderGroup(channel, lane), schema: alertIssuedV1, ...fetching(lane) });
+  const expanding = (lane: Urgency) => consumerGroup({ groupId: expanderGroup(channel, lane), schema: alertIssuedV1, ...FETCHING });
   const sending = (lane: Urgency) =>
     consumerGroup({
       groupId: senderGroup(channel, lane),
       schema: deliveryJob,
-      ...fetching(lane),
+      ...FETCHING,
       // The jobs waiting on a partition go together, so that SendGrid requests fill across them.
       ...(channel === 'email' ? { batch: { maxBatchSize: EMAIL_JOBS_PER_BATCH } } : {}),
     });
