@@ -91,6 +91,7 @@ function createChannelSender(
   settings: DispatchSettings,
   metrics: AppMetrics,
   links: MemberLinkSettings,
+  deliveries: DeliveryRepository,
 ): ChannelSender {
   const configured = providerSettingsFrom(config);
   // A call under a lease is answered or given up before the lease ends (ADR 0025, providerCallTimeoutMs).
@@ -104,7 +105,7 @@ function createChannelSender(
     case 'sms':
       return new SmsChannelSender(smsRoutesFrom(providers, settings, metrics), limiter, settings);
     case 'voice':
-      return new VoiceChannelSender(measuredProviders.voice(new TwilioVoiceCaller(providers.twilio), metrics), limiter, settings);
+      return new VoiceChannelSender(measuredProviders.voice(new TwilioVoiceCaller(providers.twilio), metrics), limiter, settings, deliveries);
     case 'email':
       return new EmailChannelSender(measuredProviders.email(new SendGridEmailSender(providers.sendgrid), metrics), limiter, settings, {
         preferences: (memberId) => memberLink(links, MEMBER_PAGE_PATHS.preferences, links.signer.sign({ purpose: 'preferences', memberId }, links.clock())),
@@ -144,8 +145,9 @@ export class DispatcherModule {
         { provide: ProviderRateLimiter, useFactory: (stores: Stores, m: AppMetrics) => new ProviderRateLimiter(stores.buckets, m), inject: [STORES, AppMetrics] },
         {
           provide: CHANNEL_SENDER,
-          useFactory: (c: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, m: AppMetrics) => createChannelSender(channel, c, limiter, settings, m, links),
-          inject: [APP_CONFIG, ProviderRateLimiter, DISPATCH_SETTINGS, AppMetrics],
+          useFactory: (c: AppConfig, limiter: ProviderRateLimiter, settings: DispatchSettings, m: AppMetrics, d: DeliveryRepository) =>
+            createChannelSender(channel, c, limiter, settings, m, links, d),
+          inject: [APP_CONFIG, ProviderRateLimiter, DISPATCH_SETTINGS, AppMetrics, DeliveryRepository],
         },
         // One gate per instance: urgent planning and urgent sending both hold its normal lane.
         { provide: LaneGate, useFactory: () => new LaneGate() },

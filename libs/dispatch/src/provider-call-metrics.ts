@@ -42,7 +42,7 @@ export const measuredProviders = {
   }),
   voice: (voice: VoiceCaller, metrics: AppMetrics): VoiceCaller => ({
     call: (call) => measureProviderCall(metrics, 'voice', () => voice.call(call), { [TRACE_ATTRIBUTES.deliveryId]: call.deliveryId }),
-    findPlaced: (lookup) => voice.findPlaced(lookup),
+    listPlaced: (lookup) => voice.listPlaced(lookup),
   }),
   email: (email: EmailSender, metrics: AppMetrics): EmailSender => ({
     sendBatch: (batch) => measureProviderCall(metrics, 'email', () => email.sendBatch(batch), { [TRACE_ATTRIBUTES.recipients]: batch.recipients.length }),

@@ -150,8 +150,8 @@ describe('the send fence and held deliveries', () => {
     expect(inDoubtAtCall).toEqual([1, 1, 1]);
     expect(await callStarted(sms.ids)).toBe(0);
     const voice = await plannedAlert('voice', 2);
-    const calls = { call: async (c: VoiceCall) => ({ providerId: `CA${c.deliveryId}` }), findPlaced: async () => null };
-    const voiceSender = new VoiceChannelSender(calls, new ProviderRateLimiter(redis.buckets), settings);
+    const calls = { call: async (c: VoiceCall) => ({ providerId: `CA${c.deliveryId}` }), listPlaced: async () => [] };
+    const voiceSender = new VoiceChannelSender(calls, new ProviderRateLimiter(redis.buckets), settings, deliveries());
     expect(
       await new DeliveryJobSender(voiceSender, repository, new PlanningRepository(db), new LaneGate(), settings, 'sender-a').handle(
         job(voice.alertId, 'voice', voice.ids),
@@ -298,11 +298,14 @@ describe('the send fence and held deliveries', () => {
         if (placed.length === 1) throw unanswered();
         return { providerId: `CA${placed.length}` };
       },
-      findPlaced: async ({ to }: { to: string }) => (placed.some((c) => c.to === to) ? { providerId: 'CA-earlier' } : null),
+      listPlaced: async ({ to }: { to: string }) => (placed.some((c) => c.to === to) ? ['CA-earlier'] : []),
     };
     const limiter = new ProviderRateLimiter(redis.buckets);
-    expect(await jobSender(new VoiceChannelSender(timingOut, limiter, settings), 'sender-a').handle(job(alertId, 'voice', ids), context)).toMatchObject({ sent: 1, held: 1 });
-    expect(await jobSender(new VoiceChannelSender(timingOut, limiter, settings), 'sender-b').handle(job(alertId, 'voice', ids), context)).toMatchObject({ sent: 1 });
+    expect(await jobSender(new VoiceChannelSender(timingOut, limiter, settings, deliveries()), 'sender-a').handle(job(alertId, 'voice', ids), context)).toMatchObject({
+      sent: 1,
+      held: 1,
+    });
+    expect(await jobSender(new VoiceChannelSender(timingOut, limiter, settings, deliveries()), 'sender-b').handle(job(alertId, 'voice', ids), context)).toMatchObject({ sent: 1 });
     expect(placed.map((c) => c.deliveryId).sort()).toEqual([...ids].sort());
   });
 

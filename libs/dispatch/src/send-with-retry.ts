@@ -80,7 +80,22 @@ export type InDoubtResult = { status: 'accepted'; providerId: string } | { statu
  * holds the delivery, still in doubt; a terminal refusal is recorded as a failure with its reason.
  */
 export async function findInDoubt(lookup: () => Promise<{ providerId: string } | null>, policy: RetryPolicy): Promise<InDoubtResult> {
-  const result = await sendWithRetry(async () => (await lookup()) ?? { providerId: '' }, policy);
+  const asked = await askInDoubt(lookup, policy);
+  if (asked.status !== 'answered') return asked;
+  return asked.answer ? { status: 'accepted', providerId: asked.answer.providerId } : { status: 'not_found' };
+}
+
+/**
+ * The provider's answer to an in-doubt lookup, asked under the retry policy: a provider that does
+ * not answer holds the delivery, a terminal refusal fails it (findInDoubt). For calls, whose answer
+ * is a list of candidates the dispatcher then decides among (placedCallOf).
+ */
+export async function askInDoubt<T>(lookup: () => Promise<T>, policy: RetryPolicy): Promise<{ status: 'answered'; answer: T } | { status: 'failed' | 'held'; reason: string }> {
+  let answer: T | undefined;
+  const result = await sendWithRetry(async () => {
+    answer = await lookup();
+    return { providerId: '' };
+  }, policy);
   if (!result.ok) return { status: result.retryable ? 'held' : 'failed', reason: `in_doubt_check_failed: ${result.reason}` };
-  return result.providerId ? { status: 'accepted', providerId: result.providerId } : { status: 'not_found' };
+  return { status: 'answered', answer: answer as T };
 }

@@ -23,6 +23,8 @@ const content = {
   texts: { nl: { title: 'T', body: 'B' } },
 };
 const limit = { name: 'twilio:calls', perSecond: 50 };
+/** No delivery in doubt here: the database is never asked. */
+const records = { callsToNumber: async () => ({ recorded: [], othersUnsettled: 0 }) };
 
 describe('VoiceChannelSender tokens', () => {
   const calls: VoiceCall[] = [];
@@ -33,14 +35,14 @@ describe('VoiceChannelSender tokens', () => {
       if (call.to === busyOnce && calls.filter((c) => c.to === busyOnce).length === 1) throw new ProviderError('twilio', { httpStatus: 503 });
       return { providerId: `CA${calls.length}` };
     },
-    findPlaced: async () => null,
+    listPlaced: async () => [],
   });
 
   beforeEach(() => (calls.length = 0));
 
   it('takes the tokens of a chunk’s calls in one call to the bucket, in the chunk’s lane (one Redis round trip per chunk, not per call)', async () => {
     const acquire = jest.fn(async () => undefined);
-    const outcomes = await new VoiceChannelSender(caller(), { acquire } as unknown as ProviderRateLimiter, settings).send(
+    const outcomes = await new VoiceChannelSender(caller(), { acquire } as unknown as ProviderRateLimiter, settings, records).send(
       [delivery('1'), delivery('2'), delivery('3')],
       content,
       fence,
@@ -52,13 +54,21 @@ describe('VoiceChannelSender tokens', () => {
 
   it('takes a token of its own for a retry, and for each call when the chunk’s take found the store away', async () => {
     const retried = jest.fn(async () => undefined);
-    await new VoiceChannelSender(caller('+3253000002'), { acquire: retried } as unknown as ProviderRateLimiter, settings).send([delivery('1'), delivery('2')], content, fence);
+    await new VoiceChannelSender(caller('+3253000002'), { acquire: retried } as unknown as ProviderRateLimiter, settings, records).send(
+      [delivery('1'), delivery('2')],
+      content,
+      fence,
+    );
     expect(retried.mock.calls.map((c) => (c as unknown[])[1])).toEqual([2, 1]);
     expect(calls).toHaveLength(3);
 
     calls.length = 0;
     const away = jest.fn<Promise<void>, unknown[]>().mockRejectedValueOnce(new RateLimiterUnavailableError('redis away')).mockResolvedValue(undefined);
-    const outcomes = await new VoiceChannelSender(caller(), { acquire: away } as unknown as ProviderRateLimiter, settings).send([delivery('1'), delivery('2')], content, fence);
+    const outcomes = await new VoiceChannelSender(caller(), { acquire: away } as unknown as ProviderRateLimiter, settings, records).send(
+      [delivery('1'), delivery('2')],
+      content,
+      fence,
+    );
     expect(away.mock.calls.map((c) => c[1])).toEqual([2, 1, 1]);
     expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted']);
   });

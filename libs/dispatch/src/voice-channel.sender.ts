@@ -1,13 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { AlertContent } from '@bin-alert/domain';
-import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
+import { AlertContent, placedCallOf } from '@bin-alert/domain';
+import type { ClaimedDelivery, DeliveryOutcome, DeliveryRepository } from '@bin-alert/persistence';
 import { TRACKED_CALL_EVENTS, VoiceCaller, callStatusCallbackUrl, voiceAnswerUrl } from '@bin-alert/providers';
 import { ChannelSender } from './channel-sender';
 import { LeaseFence, unlessTakenOver } from './lease-fence';
 import { mapWithConcurrency } from './concurrency';
 import { DispatchSettings } from './dispatch-settings';
 import { ProviderRateLimiter } from './provider-rate-limiter';
-import { findInDoubt, outcomeOf, sendWithRetry, tokensTakenUpFront } from './send-with-retry';
+import { askInDoubt, outcomeOf, sendWithRetry, tokensTakenUpFront } from './send-with-retry';
+
+/** What the database knows about the calls to a number (DeliveryRepository.callsToNumber). */
+export type CallRecords = Pick<DeliveryRepository, 'callsToNumber'>;
 
 export class VoiceChannelSender implements ChannelSender {
   readonly channel = 'voice' as const;
@@ -18,6 +21,7 @@ export class VoiceChannelSender implements ChannelSender {
     private readonly voice: VoiceCaller,
     private readonly limiter: ProviderRateLimiter,
     private readonly settings: DispatchSettings,
+    private readonly records: CallRecords,
   ) {}
 
   async send(deliveries: ClaimedDelivery[], content: AlertContent, fence: LeaseFence): Promise<DeliveryOutcome[]> {
@@ -32,10 +36,20 @@ export class VoiceChannelSender implements ChannelSender {
       let paid = paidUpFront && !delivery.inDoubtSince;
       if (delivery.inDoubtSince) {
         const since = delivery.inDoubtSince;
-        const earlier = await findInDoubt(() => this.voice.findPlaced({ to, since }), this.settings.retryPolicy);
-        if (earlier.status === 'held') return { id: delivery.id, ...earlier, inDoubtSince: since };
-        if (earlier.status !== 'not_found') return { id: delivery.id, ...earlier };
-        this.logger.warn({ msg: 'in-doubt delivery not found at Twilio; calling now', deliveryId: delivery.id, since: since.toISOString() });
+        const listed = await askInDoubt(() => this.voice.listPlaced({ to, since }), this.settings.retryPolicy);
+        if (listed.status !== 'answered') return { id: delivery.id, ...listed, ...(listed.status === 'held' ? { inDoubtSince: since } : {}) };
+        // A call names no delivery: one is this delivery's only when no other can claim it; when that
+        // cannot be told, it calls now (placedCallOf; ADR 0038, second addendum).
+        const known = listed.answer.length === 0 ? { recorded: [], othersUnsettled: 0 } : await this.records.callsToNumber(delivery.id, to, listed.answer);
+        const placed = placedCallOf({ candidates: listed.answer, recorded: new Set(known.recorded), othersUnsettled: known.othersUnsettled });
+        if (placed.call === 'placed') return { id: delivery.id, status: 'accepted', providerId: placed.sid };
+        this.logger.warn({
+          msg:
+            placed.call === 'ambiguous' ? 'in-doubt delivery: a call to the number may be another delivery’s; calling now' : 'in-doubt delivery not found at Twilio; calling now',
+          deliveryId: delivery.id,
+          since: since.toISOString(),
+          ...(placed.call === 'ambiguous' ? { unclaimed: placed.unclaimed, othersUnsettled: placed.othersUnsettled } : {}),
+        });
       }
       const result = await unlessTakenOver(
         sendWithRetry(

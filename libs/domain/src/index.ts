@@ -33,6 +33,7 @@ export * from './membership/membership-lifecycle';
 export * from './membership/member-notice';
 export * from './delivery/delivery-funnel';
 export * from './delivery/sms-routing';
+export * from './delivery/placed-call';
 export * from './access/alert-visibility';
 export * from './content/text-rules';
 export * from './reports/csv';

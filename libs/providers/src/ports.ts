@@ -54,8 +54,12 @@ export interface VoiceCall {
 
 export interface VoiceCaller {
   call(call: VoiceCall): Promise<ProviderAcceptance>;
-  /** A call the provider placed to `to` since then, if any. */
-  findPlaced(lookup: InDoubtLookup): Promise<ProviderAcceptance | null>;
+  /**
+   * The sids of the calls the provider placed to `to` since then, newest first: candidates only.
+   * A call carries nothing that names its delivery; which one is whose is the dispatcher's to
+   * decide (placedCallOf).
+   */
+  listPlaced(lookup: InDoubtLookup): Promise<string[]>;
 }
 
 export interface EmailRecipient {

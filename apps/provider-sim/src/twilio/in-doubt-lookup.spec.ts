@@ -25,13 +25,13 @@ describe('in-doubt lookups through the Twilio list resources', () => {
     expect(await sms.findAccepted({ to: '+32470123001', body: 'Vermist: Lucas (8).', since: new Date(Date.now() + 60_000) })).toBeNull();
   });
 
-  it('finds a call placed to the number since the claim', async () => {
+  it('lists the calls placed to the number since the claim', async () => {
     const voice = new TwilioVoiceCaller(fixture.settings.twilio);
     const since = new Date();
     const placed = await voice.call({ deliveryId: 'd-3', to: '+3253710099', answer: { twiml: '<Response><Say>x</Say></Response>' } });
 
-    expect(await voice.findPlaced({ to: '+3253710099', since })).toEqual({ providerId: placed.providerId });
-    expect(await voice.findPlaced({ to: '+3253710098', since })).toBeNull();
+    expect(await voice.listPlaced({ to: '+3253710099', since })).toEqual([placed.providerId]);
+    expect(await voice.listPlaced({ to: '+3253710098', since })).toEqual([]);
   });
 
   // Real Twilio keeps message and call records for months; the inbox keeps only the latest few
@@ -56,8 +56,8 @@ describe('in-doubt lookups through the Twilio list resources', () => {
     expect((await fixture.messages('voice')).map((m) => m.id)).not.toContain(placed.providerId);
 
     expect(await sms.findAccepted({ to: '+32470123004', body: 'Vermist: Lucas (8).', since })).toEqual({ providerId: sent.providerId });
-    expect(await voice.findPlaced({ to: '+3253710095', since })).toEqual({ providerId: placed.providerId });
-    expect(await voice.findPlaced({ to: '+3253710096', since })).toBeNull();
+    expect(await voice.listPlaced({ to: '+3253710095', since })).toEqual([placed.providerId]);
+    expect(await voice.listPlaced({ to: '+3253710096', since })).toEqual([]);
     const listed = await createTwilioClient(fixture.settings.twilio).messages.list({ to: '+32470123004', limit: 20 });
     expect(listed.map((m) => m.body)).toEqual(['Yet another alert.', 'Another alert.', 'Vermist: Lucas (8).']);
   });

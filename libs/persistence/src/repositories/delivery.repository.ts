@@ -194,6 +194,31 @@ export class DeliveryRepository {
   }
 
   /**
+   * What the database says about the calls Twilio placed to `to` (an in-doubt voice delivery's
+   * lookup, ADR 0038 addendum): which of `sids` are recorded on a delivery (as its call, or an
+   * earlier dial it redialed over, this delivery's included), and how many other voice deliveries
+   * to that number were admitted to the provider without an outcome recorded (each may own one).
+   * Deliveries are found by the number's contact points and the alerts' (alert, channel, member)
+   * index: provider_id has no index (an acceptance write stays a HOT update, ADR 0046), and this
+   * runs only for deliveries in doubt.
+   */
+  async callsToNumber(deliveryId: string, to: string, sids: string[]): Promise<{ recorded: string[]; othersUnsettled: number }> {
+    const [row] = await queryRows<{ recorded: string[] | null; others_unsettled: number }>(
+      this.db,
+      `WITH numbers AS (SELECT id, member_id FROM contact_points WHERE value = $2),
+            calls AS (
+              SELECT d.id, d.provider_id, d.superseded_provider_ids, d.call_started_at
+                FROM alerts a
+                JOIN deliveries d ON d.alert_id = a.id AND d.channel = 'voice' AND d.member_id IN (SELECT member_id FROM numbers)
+               WHERE d.contact_point_id IN (SELECT id FROM numbers))
+       SELECT (SELECT array_agg(DISTINCT s) FROM calls c, unnest(array_append(c.superseded_provider_ids, c.provider_id)) s WHERE s = ANY($3::text[])) AS recorded,
+              (SELECT count(*)::int FROM calls c WHERE c.id <> $1 AND c.provider_id IS NULL AND c.call_started_at IS NOT NULL) AS others_unsettled`,
+      [deliveryId, to, sids],
+    );
+    return { recorded: row?.recorded ?? [], othersUnsettled: row?.others_unsettled ?? 0 };
+  }
+
+  /**
    * Records what became of each delivery; only the holder may, so a sender whose deliveries were
    * taken over writes nothing over the new holder's work. Returns the ids written: the others were
    * fenced off. Held deliveries become planned again until `retryAt` (the deferred-delivery

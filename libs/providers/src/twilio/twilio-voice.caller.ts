@@ -26,12 +26,11 @@ export class TwilioVoiceCaller implements VoiceCaller {
     }
   }
 
-  /** Any call to the number since the earlier claim counts: a call carries no text to match. */
-  async findPlaced(lookup: InDoubtLookup): Promise<ProviderAcceptance | null> {
+  /** Every call to the number since the earlier claim: a call carries no text to match, so any may be ours. */
+  async listPlaced(lookup: InDoubtLookup): Promise<string[]> {
     try {
       const recent = await this.client.calls.list({ to: lookup.to, limit: 20 });
-      const ours = recent.find((c) => createdSince(c.dateCreated, lookup.since));
-      return ours ? { providerId: ours.sid } : null;
+      return recent.filter((c) => createdSince(c.dateCreated, lookup.since)).map((c) => c.sid);
     } catch (error: unknown) {
       throw new ProviderError('twilio', twilioFailure(error));
     }
