@@ -24,6 +24,7 @@ import { DeliveryReconciliation1765520000000 } from './migrations/1765520000000-
 import { DeliveryHotUpdates1765600000000 } from './migrations/1765600000000-delivery-hot-updates';
 import { DeliveryJobIndex1765610000000 } from './migrations/1765610000000-delivery-job-index';
 import { DeliveryDueColumns1765620000000 } from './migrations/1765620000000-delivery-due-columns';
+import { ContactPhoneValueIndex1765700000000 } from './migrations/1765700000000-contact-phone-value-index';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   DeliveryHotUpdates1765600000000,
   DeliveryJobIndex1765610000000,
   DeliveryDueColumns1765620000000,
+  ContactPhoneValueIndex1765700000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -200,12 +200,13 @@ export class DeliveryRepository {
    * to that number were admitted to the provider without an outcome recorded (each may own one).
    * Deliveries are found by the number's contact points and the alerts' (alert, channel, member)
    * index: provider_id has no index (an acceptance write stays a HOT update, ADR 0046), and this
-   * runs only for deliveries in doubt.
+   * runs only for deliveries in doubt. The number is looked up per kind so that each kind's partial
+   * index on `value` serves it (an `IN` list of kinds matches neither index's predicate).
    */
   async callsToNumber(deliveryId: string, to: string, sids: string[]): Promise<{ recorded: string[]; othersUnsettled: number }> {
     const [row] = await queryRows<{ recorded: string[] | null; others_unsettled: number }>(
       this.db,
-      `WITH numbers AS (SELECT id, member_id FROM contact_points WHERE value = $2),
+      `WITH numbers AS (SELECT id, member_id FROM contact_points WHERE (kind = 'phone' AND value = $2) OR (kind = 'mobile' AND value = $2)),
             calls AS (
               SELECT d.id, d.provider_id, d.superseded_provider_ids, d.call_started_at
                 FROM alerts a
