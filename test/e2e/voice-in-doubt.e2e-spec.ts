@@ -7,15 +7,10 @@ import type { HandlerContext } from '@bin-alert/messaging';
 import { AlertRepository, DeliveryRepository, PlanningRepository, openDataSource } from '@bin-alert/persistence';
 import { Stores, createRedis, redisStores } from '@bin-alert/platform';
 import { TwilioVoiceCaller } from '@bin-alert/providers';
-import { plannedAlert } from '../../../test/support/planned-alert';
-import { testConfig } from '../../../bench/src/support/test-config';
-import { SimFixture, startSimFixture } from '../../../apps/provider-sim/src/testing/sim-fixture';
-import { DeliveryJobSender } from './delivery-job.sender';
-import { dispatchSettingsFrom } from './dispatcher.module';
-import { DispatchSettings } from './dispatch-settings';
-import { LaneGate } from './lane-gate';
-import { ProviderRateLimiter } from './provider-rate-limiter';
-import { VoiceChannelSender } from './voice-channel.sender';
+import { plannedAlert } from '../support/planned-alert';
+import { testConfig } from '../../bench/src/support/test-config';
+import { SimFixture, startSimFixture } from '../../apps/provider-sim/src/testing/sim-fixture';
+import { DeliveryJobSender, DispatchSettings, LaneGate, ProviderRateLimiter, VoiceChannelSender, dispatchSettingsFrom } from '@bin-alert/dispatch';
 
 /**
  * ADR 0038, second addendum, with the real Twilio adapter against the simulator: a member called
