@@ -471,7 +471,7 @@ async function main(): Promise<void> {
     if (o.backlog !== undefined) {
       await (o.channels.length === 1 && o.channels[0] === 'email'
         ? measureEmailBacklog(o.backlog, o, simUrl, pid, tracker, sendMail)
-        : measureBacklog(o.backlog, o, simUrl, pid, tracker, sendSms));
+        : measureSmsBacklog(o.backlog, o, simUrl, pid, tracker, sendSms));
       driver.close();
       return;
     }
@@ -571,29 +571,19 @@ async function main(): Promise<void> {
   }
 }
 
-/** `--backlog`: RSS and heap per SMS callback the receiver leaves unanswered. */
-async function measureBacklog(count: number, o: Options, simUrl: string, pid: number, tracker: StubTracker, sendSms: (n: number) => Promise<unknown>): Promise<void> {
-  const before = procSample(pid);
-  const heapBefore = await heapUsedMb(simUrl);
+/** `--backlog N`: RSS and heap per SMS callback the receiver leaves unanswered (N SMS, each one pending `sent`). */
+function measureSmsBacklog(count: number, o: Options, simUrl: string, pid: number, tracker: StubTracker, sendSms: (n: number) => Promise<unknown>): Promise<void> {
   tracker.holdSmsStatus = true;
-  const began = Date.now();
-  await inParallel(count, o.concurrency, (n) => sendSms(n));
-  const sendingS = (Date.now() - began) / 1000;
   // Every `sent` callback is due well within a second (callbackDelayMs); one more for the stragglers.
-  await new Promise((done) => setTimeout(done, 2000));
-  const after = procSample(pid);
-  const heapAfter = await heapUsedMb(simUrl);
-  const { pendingCallbacks } = await stats(simUrl);
-  const result = {
-    sim_entry: o.simEntry,
-    backlog_sms: count,
-    pending_callbacks: pendingCallbacks,
-    sending_s: round(sendingS, 1),
-    ...memoryPerPending(before, after, heapBefore, heapAfter, pendingCallbacks),
-    cpu_ms_per_message: round(((after.cpuS - before.cpuS) * 1000) / count, 4),
-  };
-  console.log(JSON.stringify(result, null, 2));
-  if (o.out) writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
+  return measureBacklog(
+    o,
+    simUrl,
+    pid,
+    { name: 'backlog_sms', count },
+    () => inParallel(count, o.concurrency, (n) => sendSms(n)),
+    async () => (await stats(simUrl)).pendingCallbacks,
+    2000,
+  );
 }
 
 /**
@@ -601,7 +591,7 @@ async function measureBacklog(count: number, o: Options, simUrl: string, pid: nu
  * unanswered. N recipients in requests of `--email-batch`, each with `processed` and `delivered`
  * (2N events); the first 256 batches hold the receiver's connections, the rest wait.
  */
-async function measureEmailBacklog(
+function measureEmailBacklog(
   count: number,
   o: Options,
   simUrl: string,
@@ -609,24 +599,43 @@ async function measureEmailBacklog(
   tracker: StubTracker,
   sendMail: (from: number, count: number) => Promise<unknown>,
 ): Promise<void> {
+  tracker.holdEmailEvents = true;
+  const requests = Math.ceil(count / o.emailBatch);
+  const send = () => inParallel(requests, o.emailConcurrency, (b) => sendMail(b * o.emailBatch, Math.min(o.emailBatch, count - b * o.emailBatch)));
+  // Every event is due well within a second (callbackDelayMs, eventBatchWindowMs); two more for the stragglers.
+  return measureBacklog(o, simUrl, pid, { name: 'backlog_recipients', count }, send, async () => count * 2, 3000);
+}
+
+/**
+ * The frame both backlog modes share: sample, send (the receiver holding what it reads), let what
+ * is due fall due for `settleMs`, sample again, and divide the growth by what is `pending` then;
+ * CPU is per message (`sent.count`: SMS or e-mail recipients).
+ */
+async function measureBacklog(
+  o: Options,
+  simUrl: string,
+  pid: number,
+  sent: { name: string; count: number },
+  send: () => Promise<unknown>,
+  pending: () => Promise<number>,
+  settleMs: number,
+): Promise<void> {
   const before = procSample(pid);
   const heapBefore = await heapUsedMb(simUrl);
-  tracker.holdEmailEvents = true;
   const began = Date.now();
-  const requests = Math.ceil(count / o.emailBatch);
-  await inParallel(requests, o.emailConcurrency, (b) => sendMail(b * o.emailBatch, Math.min(o.emailBatch, count - b * o.emailBatch)));
+  await send();
   const sendingS = (Date.now() - began) / 1000;
-  // Every event is due well within a second (callbackDelayMs, eventBatchWindowMs); two more for the stragglers.
-  await new Promise((done) => setTimeout(done, 3000));
+  await new Promise((done) => setTimeout(done, settleMs));
   const after = procSample(pid);
   const heapAfter = await heapUsedMb(simUrl);
-  const events = count * 2;
+  const pendingNow = await pending();
   const result = {
     sim_entry: o.simEntry,
-    backlog_recipients: count,
-    pending_events: events,
+    [sent.name]: sent.count,
+    pending: pendingNow,
     sending_s: round(sendingS, 1),
-    ...memoryPerPending(before, after, heapBefore, heapAfter, events),
+    ...memoryPerPending(before, after, heapBefore, heapAfter, pendingNow),
+    cpu_ms_per_message: round(((after.cpuS - before.cpuS) * 1000) / Math.max(1, sent.count), 4),
   };
   console.log(JSON.stringify(result, null, 2));
   if (o.out) writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);

@@ -1,4 +1,6 @@
-import { emailEventJson, eventWebhookBody } from './email-events';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { EmailEventName, EmailEventSource, emailEventJson, eventWebhookBody, PendingEmailEvents, recipientMessageId } from './email-events';
 
 /** A pending event is its JSON, written once (ADR 0049): it must carry every field the tracker reads. */
 describe('e-mail events as written JSON', () => {
@@ -43,5 +45,62 @@ describe('e-mail events as written JSON', () => {
     const body = eventWebhookBody(events);
     expect(body).toBe(`[${events[0]},\r\n${events[1]}]\r\n`);
     expect(JSON.parse(body)).toHaveLength(2);
+  });
+});
+
+/**
+ * Pending events are kept unwritten (ADR 0056): an event is its recipient's source, shared with
+ * that recipient's other events, and one number. Measured in bytes of heap with the garbage
+ * collected before each reading, not in time.
+ */
+describe('pending e-mail events', () => {
+  const at = new Date('2026-12-06T21:00:00.000Z');
+  // One request's categories, shared by its recipients as the parsed request shares them.
+  const categories = ['bin-alert'];
+  const recipient = (i: number) => ({
+    id: 'LRzXl_NHStOGhQ4kofSm_A',
+    to: `member${String(i).padStart(7, '0')}@example.be`,
+    customArgs: { delivery_id: `6f1c2a34-5b6d-4e7f-8a9b-${String(i).padStart(12, '0')}` },
+    categories,
+    sgMessageId: recipientMessageId('LRzXl_NHStOGhQ4kofSm_A', i + 1),
+  });
+
+  it('are written when their batch goes out, as emailEventJson writes them, in their order', () => {
+    const pending = new PendingEmailEvents();
+    const sources = [recipient(0), recipient(1)].map((message) => new EmailEventSource(message));
+    pending.push(sources[0], 'processed', at);
+    pending.push(sources[1], 'dropped', at);
+    pending.push(sources[0], 'delivered', new Date(at.getTime() + 1500));
+    const first = pending.take(2);
+    expect(pending.length).toBe(1);
+
+    const events = [...(JSON.parse(first.body()) as Array<Record<string, unknown>>), ...(JSON.parse(pending.body()) as Array<Record<string, unknown>>)];
+    const written = (message: ReturnType<typeof recipient>, name: EmailEventName, when: Date) => ({
+      ...JSON.parse(emailEventJson(message, name, when)),
+      sg_event_id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+    });
+    expect(events).toEqual([written(recipient(0), 'processed', at), written(recipient(1), 'dropped', at), written(recipient(0), 'delivered', new Date(at.getTime() + 1500))]);
+    expect(sources[0].sgMessageId).toBe('LRzXl_NHStOGhQ4kofSm_A.filterdrecv-sim-1-0.0');
+    expect(new EmailEventSource({ ...recipient(0), sgMessageId: 'other-id' }).sgMessageId).toBe('other-id');
+  });
+
+  it("cost at most 170 bytes of heap each (~140 measured), two per recipient, with the recipient's own strings (a written event is ~420)", () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const recipients = 50_000;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const pending = new PendingEmailEvents();
+    for (let i = 0; i < recipients; i += 1) {
+      const source = new EmailEventSource(recipient(i));
+      pending.push(source, 'processed', at);
+      pending.push(source, 'delivered', at);
+    }
+    gc();
+    const perEvent = (process.memoryUsage().heapUsed - before) / pending.length;
+    expect(pending.length).toBe(2 * recipients);
+    expect(perEvent).toBeLessThanOrEqual(170);
+    // Written, the same events take their JSON's length each.
+    expect(pending.take(2).body().length / 2).toBeGreaterThan(300);
   });
 });

@@ -38,7 +38,11 @@ const DETAILS_JSON = perEvent(members);
  * named like a SendGrid field (`event`, `email`…) is left out so that it cannot overwrite it.
  * `category` is a string for one category and an array for several, as SendGrid sends it.
  */
-export function emailEventJson(message: Pick<SimMessage, 'id' | 'to' | 'customArgs' | 'categories' | 'sgMessageId'>, name: EmailEventName, at: Date): EmailEventJson {
+export function emailEventJson(message: EmailEventFields, name: EmailEventName, at: Date): EmailEventJson {
+  return eventJson(message, name, Math.floor(at.getTime() / 1000));
+}
+
+function eventJson(message: EmailEventFields, name: EmailEventName, timestamp: number): EmailEventJson {
   const reserved = RESERVED[name];
   let customArgs = '';
   for (const key in message.customArgs) if (!reserved.has(key)) customArgs += `${JSON.stringify(key)}:${JSON.stringify(message.customArgs[key])},`;
@@ -46,9 +50,106 @@ export function emailEventJson(message: Pick<SimMessage, 'id' | 'to' | 'customAr
   const categories = message.categories ?? [];
   const category = categories.length === 0 ? '' : `,"category":${JSON.stringify(categories.length === 1 ? categories[0] : categories)}`;
   return (
-    `{${customArgs}"email":${JSON.stringify(message.to)},"timestamp":${Math.floor(at.getTime() / 1000)},"event":"${name}",` +
+    `{${customArgs}"email":${JSON.stringify(message.to)},"timestamp":${timestamp},"event":"${name}",` +
     `"smtp-id":"<${sgMessageId.slice(1, -1)}@ismtpd-sim>","sg_event_id":"${randomBase64Url16()}","sg_message_id":${sgMessageId}${category}${DETAILS_JSON[name]}}`
   );
+}
+
+/** What an event is written from: one recipient's message. */
+export type EmailEventFields = Pick<SimMessage, 'id' | 'to' | 'customArgs' | 'categories' | 'sgMessageId'>;
+
+/** The sg_message_id the simulator gives the `recipient`-th (from 1) address of request `messageId`. */
+export function recipientMessageId(messageId: string, recipient: number): string {
+  return `${messageId}.filterdrecv-sim-${recipient}-0.0`;
+}
+
+/**
+ * What every event of one recipient is written from, kept once per recipient while any of its
+ * events waits (ADR 0056): the request's id, address, custom args and categories, shared with its
+ * message, and the recipient's number rather than its sg_message_id when that is the simulator's
+ * own `recipientMessageId`. It does not hold the message, which may leave the inbox meanwhile.
+ */
+export class EmailEventSource implements EmailEventFields {
+  readonly id: string;
+  readonly to: string;
+  readonly customArgs: Record<string, string> | undefined;
+  readonly categories: string[] | undefined;
+  /** The recipient's number when its sg_message_id is `recipientMessageId(id, number)`, else that id. */
+  private readonly recipient: number | string | undefined;
+
+  constructor(message: EmailEventFields) {
+    this.id = message.id;
+    this.to = message.to;
+    this.customArgs = message.customArgs;
+    this.categories = message.categories;
+    this.recipient = recipientNumber(message);
+  }
+
+  get sgMessageId(): string | undefined {
+    return typeof this.recipient === 'number' ? recipientMessageId(this.id, this.recipient) : this.recipient;
+  }
+}
+
+function recipientNumber({ id, sgMessageId }: EmailEventFields): number | string | undefined {
+  if (sgMessageId === undefined) return undefined;
+  const prefix = `${id}.filterdrecv-sim-`;
+  if (!sgMessageId.startsWith(prefix) || !sgMessageId.endsWith('-0.0')) return sgMessageId;
+  const digits = sgMessageId.slice(prefix.length, -4);
+  const recipient = Number(digits);
+  return /^[1-9][0-9]{0,8}$/.test(digits) && recipientMessageId(id, recipient) === sgMessageId ? recipient : sgMessageId;
+}
+
+const EVENT_NAMES = Object.keys(EVENT_DETAILS) as EmailEventName[];
+const NAME_BITS = 8;
+
+/**
+ * E-mail events waiting to be posted, unwritten (ADR 0056): per event its recipient's
+ * `EmailEventSource` and one number, the event's second and type (`seconds * 8 + type`, a
+ * double the array holds unboxed): 16 bytes per event plus its recipient's source, shared by
+ * that recipient's events. An event is written as its JSON only when its batch's POST goes out
+ * (`body`), with a fresh sg_event_id, as SendGrid writes each event once.
+ */
+export class PendingEmailEvents {
+  private sources: EmailEventSource[] = [];
+  private stamps: number[] = [];
+
+  get length(): number {
+    return this.sources.length;
+  }
+
+  push(source: EmailEventSource, name: EmailEventName, at: Date): void {
+    this.sources.push(source);
+    this.stamps.push(Math.floor(at.getTime() / 1000) * NAME_BITS + EVENT_NAMES.indexOf(name));
+  }
+
+  /** Moves every event of `other` to the end of this, in their order. */
+  append(other: PendingEmailEvents): void {
+    for (let i = 0; i < other.sources.length; i += 1) {
+      this.sources.push(other.sources[i]);
+      this.stamps.push(other.stamps[i]);
+    }
+    other.sources = [];
+    other.stamps = [];
+  }
+
+  /** The first `count` events, taken out of this. */
+  take(count: number): PendingEmailEvents {
+    const taken = new PendingEmailEvents();
+    taken.sources = this.sources.splice(0, count);
+    taken.stamps = this.stamps.splice(0, count);
+    return taken;
+  }
+
+  /** The Event Webhook body of these events (`eventWebhookBody`), each written now. */
+  body(): string {
+    const events: EmailEventJson[] = new Array(this.sources.length);
+    for (let i = 0; i < events.length; i += 1) {
+      const stamp = this.stamps[i];
+      const type = stamp % NAME_BITS;
+      events[i] = eventJson(this.sources[i], EVENT_NAMES[type], (stamp - type) / NAME_BITS);
+    }
+    return eventWebhookBody(events);
+  }
 }
 
 /**

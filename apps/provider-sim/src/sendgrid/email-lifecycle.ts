@@ -3,7 +3,7 @@ import { SimConfigStore } from '../config/sim-config.store';
 import { StoredMessage } from '../inbox/sim-message';
 import { Prng } from '../random/prng';
 import { SimScheduler, TaskToken } from '../timing/sim-scheduler';
-import { EmailEventName, emailEventJson } from './email-events';
+import { EmailEventName, EmailEventSource, PendingEmailEvents } from './email-events';
 import { EmailFate } from './email-fate';
 import { EventWebhookBatcher } from './event-webhook-batcher';
 
@@ -23,28 +23,31 @@ export class EmailLifecycle {
     private readonly batcher: EventWebhookBatcher,
   ) {}
 
-  start(messageId: string, recipients: Array<{ message: StoredMessage; fate: EmailFate }>, prng: Prng): void {
+  start(messageId: string, accepted: Array<{ message: StoredMessage; fate: EmailFate }>, prng: Prng): void {
+    // Each recipient's events are written from one source, which does not hold its message (ADR 0056).
+    const recipients = accepted.map(({ message, fate }) => ({ message, fate, source: new EmailEventSource(message) }));
     this.scheduler.spawn(`email ${messageId}`, async (token) => {
       await this.pause(prng, token);
-      this.emit(recipients.map(({ message, fate }) => [message, fate === 'dropped' ? 'dropped' : 'processed']));
+      this.emit(recipients.map((recipient) => [recipient, recipient.fate === 'dropped' ? 'dropped' : 'processed']));
       const sent = recipients.filter(({ fate }) => fate !== 'dropped');
       if (sent.length === 0) return;
       await this.pause(prng, token);
-      this.emit(sent.map(({ message, fate }) => [message, fate === 'bounce' ? 'bounce' : fate === 'deferred' ? 'deferred' : 'delivered']));
+      this.emit(sent.map((recipient) => [recipient, recipient.fate === 'bounce' ? 'bounce' : recipient.fate === 'deferred' ? 'deferred' : 'delivered']));
       const deferred = sent.filter(({ fate }) => fate === 'deferred');
       if (deferred.length === 0) return;
       await this.pause(prng, token);
-      this.emit(deferred.map(({ message }) => [message, 'delivered']));
+      this.emit(deferred.map((recipient) => [recipient, 'delivered']));
     });
   }
 
-  private emit(steps: Array<[StoredMessage, EmailEventName]>): void {
+  private emit(steps: Array<[{ message: StoredMessage; source: EmailEventSource }, EmailEventName]>): void {
     const at = new Date();
-    const events = steps.map(([message, name]) => {
+    const events = new PendingEmailEvents();
+    for (const [{ message, source }, name] of steps) {
       message.statuses?.push(name, at);
       if (TERMINAL_EVENTS.has(name)) message.outcome = name;
-      return emailEventJson(message, name, at);
-    });
+      events.push(source, name, at);
+    }
     this.batcher.enqueue(events);
   }
 

@@ -3,7 +3,7 @@ import { SimConfigStore } from '../config/sim-config.store';
 import { SimScheduler } from '../timing/sim-scheduler';
 import { sendGridRetryPolicy } from '../webhooks/callback-retry';
 import { ATTEMPT_TIMEOUT_MS, WebhookSender } from '../webhooks/webhook-sender';
-import { EmailEventJson, eventWebhookBody } from './email-events';
+import { PendingEmailEvents } from './email-events';
 import { signEventWebhook } from './event-webhook-signature';
 
 /**
@@ -13,7 +13,7 @@ import { signEventWebhook } from './event-webhook-signature';
  */
 @Injectable()
 export class EventWebhookBatcher {
-  private buffer: EmailEventJson[] = [];
+  private buffer = new PendingEmailEvents();
   /** The pending flush, if one is armed; a token so a cancelled flush cannot disarm a newer one. */
   private armedFlush: object | undefined;
 
@@ -23,11 +23,11 @@ export class EventWebhookBatcher {
     private readonly sender: WebhookSender,
   ) {}
 
-  enqueue(events: EmailEventJson[]): void {
+  enqueue(events: PendingEmailEvents): void {
     if (this.config.current.sendgridEventWebhookUrl === null || events.length === 0) return;
-    this.buffer.push(...events);
+    this.buffer.append(events);
     const { eventBatchSize, eventBatchWindowMs } = this.config.current.email;
-    while (this.buffer.length >= eventBatchSize) this.post(this.buffer.splice(0, eventBatchSize));
+    while (this.buffer.length >= eventBatchSize) this.post(this.buffer.take(eventBatchSize));
     if (this.buffer.length === 0 || this.armedFlush !== undefined) return;
     const flush = {};
     this.armedFlush = flush;
@@ -38,18 +38,18 @@ export class EventWebhookBatcher {
         if (this.armedFlush === flush) this.armedFlush = undefined;
       }
       const size = this.config.current.email.eventBatchSize;
-      while (this.buffer.length > 0) this.post(this.buffer.splice(0, size));
+      while (this.buffer.length > 0) this.post(this.buffer.take(size));
     });
   }
 
   reset(): void {
-    this.buffer = [];
+    this.buffer = new PendingEmailEvents();
     this.armedFlush = undefined;
   }
 
-  private post(events: EmailEventJson[]): void {
-    // A batch waits for its receiver as its body, one string, not as the events' array (ADR 0049).
-    const body = eventWebhookBody(events);
+  private post(events: PendingEmailEvents): void {
+    // A batch waits for its receiver as its events unwritten, ~16 bytes each plus their recipients'
+    // sources, and is written when its POST goes out (ADR 0056).
     const count = events.length;
     this.scheduler.spawn('email event post', async (token) => {
       const url = this.config.current.sendgridEventWebhookUrl;
@@ -60,6 +60,7 @@ export class EventWebhookBatcher {
           // Signed when the batch's POST goes out, as SendGrid signs it then.
           build: () => {
             const { sendgrid, timeScale } = this.config.current.callbackRetry;
+            const body = events.body();
             return {
               kind: 'email',
               label: `email events ×${count}`,

@@ -3,6 +3,7 @@ import { EventWebhook, EventWebhookHeader } from '@sendgrid/eventwebhook';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/platform';
 import { SimFixture, startSimFixture } from '../testing/sim-fixture';
+import { HoldingReceiver } from '../testing/holding-receiver';
 import { ReceivedRequest, WebhookReceiver } from '../testing/webhook-receiver';
 
 type Event = Record<string, unknown>;
@@ -162,6 +163,42 @@ describe('SendGrid Event Webhook', () => {
       String(post.headers['x-twilio-email-event-webhook-timestamp']),
     );
   }
+
+  it('a receiver slower than the events: every event of a large backlog is posted once, in order per recipient, signed, after its message left the inbox', async () => {
+    const slow = await HoldingReceiver.start();
+    try {
+      // Batches of 2 events: 600 recipients make 600 batches, 256 hold every connection, the rest wait unwritten.
+      await fixture.configure({ sendgridEventWebhookUrl: slow.url('/sendgrid/events'), email: { eventBatchSize: 2 }, retention: { messagesPerChannel: 10 } });
+      const recipients = Array.from({ length: 600 }, (_, i) => ({ deliveryId: `d-${i}`, to: `member${i}@example.be` }));
+      const accepted = await sender.sendBatch(batch(recipients));
+
+      await slow.receivedCount(256);
+      expect(slow.holding).toBe(256);
+      expect(await fixture.inbox('member0@example.be')).toEqual([]);
+
+      slow.release();
+      await slow.receivedCount(600);
+      await fixture.settled();
+      const key = webhook.convertPublicKeyToECDSA(SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY);
+      // The ECDSA check takes tens of ms in JS: the first batch held and the last that waited.
+      for (const post of [slow.received[0], slow.received[599]]) {
+        const signature = String(post.headers[EventWebhookHeader.SIGNATURE().toLowerCase()]);
+        const timestamp = String(post.headers[EventWebhookHeader.TIMESTAMP().toLowerCase()]);
+        expect(webhook.verifySignature(key, post.body, signature, timestamp)).toBe(true);
+      }
+      const all = slow.received.flatMap((post) => JSON.parse(post.body) as Event[]);
+      expect(all).toHaveLength(1200);
+      expect(new Set(all.map((event) => event.sg_event_id)).size).toBe(1200);
+      recipients.forEach(({ deliveryId, to }, i) => {
+        const mine = all.filter((event) => event.delivery_id === deliveryId);
+        expect(mine.map((event) => event.event)).toEqual(['processed', 'delivered']);
+        for (const event of mine) expect(event).toMatchObject({ email: to, sg_message_id: `${accepted.providerId}.filterdrecv-sim-${i + 1}-0.0`, category: 'bin-alert' });
+      });
+    } finally {
+      await slow.close();
+      await fixture.configure({ retention: { messagesPerChannel: 5_000 } });
+    }
+  });
 
   describe('retries, as SendGrid documents: any answer but 2xx, at growing intervals, for up to a day', () => {
     const recipients = [
