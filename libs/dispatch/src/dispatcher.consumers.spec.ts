@@ -162,6 +162,18 @@ describe('the dispatcher’s consumers are @EventPattern handlers on the Message
     expect(EMAIL_JOBS_PER_BATCH).toBeGreaterThanOrEqual(3);
   });
 
+  it('hands the sender up to 100 waiting e-mail jobs of a partition at once: three chunks of ~40-delivery jobs in flight', async () => {
+    const email = await dispatcherConsumers('email');
+    await email.publish(Array.from({ length: 100 }, (_, n) => ({ topic: jobsTopic('email', 'normal'), key: 'm', partition: 0, value: jobOf(n, 'email', 'normal') })));
+    await waitFor(
+      async () => calls.join(' ').match(/job-/g)?.length ?? 0,
+      (jobs) => jobs === 100,
+      { what: 'the hundred e-mail jobs' },
+    );
+    expect(calls).toHaveLength(1);
+    expect(calls[0].split(',')).toHaveLength(100);
+  });
+
   it('sends the member notices of its own channel and leaves the others’ to their dispatchers', async () => {
     const bus = await dispatcherConsumers('sms');
     await bus.publish((['sms_code', 'email_confirmation', 'voice_code'] as const).map((kind) => ({ topic: TOPICS.memberNotices, key: kind, value: noticeOf(kind) })));

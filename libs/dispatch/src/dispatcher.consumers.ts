@@ -21,10 +21,14 @@ import { DeliveryJobSender } from './delivery-job.sender';
 import { MemberNoticeSender } from './member-notice.sender';
 
 /**
- * E-mail jobs sent together at most: enough to fill SendGrid requests from jobs of a few dozen
- * deliveries, few enough that their ids stay small and a redelivered batch repeats little.
+ * E-mail jobs sent together at most: enough that jobs of a few dozen deliveries (planning's cut
+ * per partition and page, ~40 at 1,000 members a page and 24 partitions) fill SendGrid requests
+ * and give the job sender its three chunks of 1,000 in flight (CHUNKS_IN_FLIGHT); at 25 a batch
+ * was one chunk, whose steps (claim, request, outcomes) ran one after the other with nothing
+ * else of the partition in flight (docs/benchmarks.md, 2026-12-07 e-mail window; ADR 0058). A
+ * redelivered batch repeats claims that find the sent ones done.
  */
-export const EMAIL_JOBS_PER_BATCH = 25;
+export const EMAIL_JOBS_PER_BATCH = 100;
 
 /**
  * Several partitions are worked on side by side. Urgent work waits no longer than normal work for

@@ -23,28 +23,38 @@ export class SendGridEmailSender implements EmailSender {
 
   async sendBatch(batch: EmailBatch): Promise<ProviderAcceptance> {
     try {
-      const [response] = await this.mail.send({
-        from: { email: this.settings.fromEmail, name: this.settings.fromName },
-        subject: batch.subject,
-        text: batch.text,
-        html: batch.html,
-        personalizations: batch.recipients.map((recipient) => ({
-          to: [{ email: recipient.to }],
-          customArgs: { delivery_id: recipient.deliveryId },
-          ...(recipient.headers ? { headers: recipient.headers } : {}),
-          ...(recipient.substitutions ? { substitutions: recipient.substitutions } : {}),
-        })),
-        // The SDK wraps every substitution key in `{{ }}` unless told otherwise; the port's keys
-        // are already the tags as they appear in the content.
-        substitutionWrappers: ['', ''],
-        headers: batch.headers,
-        categories: batch.categories,
-      });
+      // The SDK's client, with the v3 body built here: MailService.send builds it through its Mail
+      // helper, which copies the whole request through JSON twice and re-cases every key of every
+      // personalization, twice more per personalization (docs/benchmarks.md, 2026-12-07 e-mail
+      // window). The body is the one the helper builds (sendgrid-email.sender.spec.ts).
+      const [response] = await this.mail.client.request({ method: 'POST', url: '/v3/mail/send', headers: batch.headers ?? {}, body: mailSendBody(this.settings, batch) });
       return { providerId: messageIdOf(response.headers) };
     } catch (error: unknown) {
       throw new ProviderError('sendgrid', sendGridFailure(error));
     }
   }
+}
+
+/** SendGrid's v3 mail/send body for a batch: one personalization per recipient, keys as the API names them. */
+export function mailSendBody(settings: Pick<SendGridSettings, 'fromEmail' | 'fromName'>, batch: EmailBatch): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    from: settings.fromName === '' ? { email: settings.fromEmail } : { email: settings.fromEmail, name: settings.fromName },
+    subject: batch.subject,
+    personalizations: batch.recipients.map((recipient) => {
+      const personalization: Record<string, unknown> = { to: [{ email: recipient.to }] };
+      if (recipient.headers && Object.keys(recipient.headers).length > 0) personalization.headers = recipient.headers;
+      if (recipient.substitutions && Object.keys(recipient.substitutions).length > 0) personalization.substitutions = recipient.substitutions;
+      personalization.custom_args = { delivery_id: recipient.deliveryId };
+      return personalization;
+    }),
+  };
+  if (batch.categories && batch.categories.length > 0) body.categories = batch.categories.filter((c) => c !== '');
+  body.content = [
+    { value: batch.text, type: 'text/plain' },
+    { value: batch.html, type: 'text/html' },
+  ];
+  if (batch.headers && Object.keys(batch.headers).length > 0) body.headers = batch.headers;
+  return body;
 }
 
 /**
