@@ -351,6 +351,36 @@ describe('the send fence and held deliveries', () => {
     expect(await statuses(alertId)).toEqual({ accepted: 2 });
   });
 
+  it('records each acceptance when the provider answered it, not when the chunk’s slowest call let its outcomes be written (ADR 0057)', async () => {
+    const { alertId, ids } = await plannedAlert('sms', 2);
+    const slow = gate();
+    const answered: string[] = [];
+    let calls = 0;
+    const provider = {
+      send: async (m: SmsMessage) => {
+        calls++;
+        if (calls === 2) await slow.opened;
+        answered.push(m.deliveryId);
+        return { providerId: `SM-${m.deliveryId}` };
+      },
+      findAccepted: async () => null,
+    };
+    const sending = jobSender(new SmsChannelSender(smsRoute(provider), new ProviderRateLimiter(redis.buckets), settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
+    // Both calls of the one chunk are made; the first is answered, the second not yet.
+    await until(async () => calls === 2 && answered.length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    const slowOneLetGo = new Date();
+    slow.open();
+    expect(await sending).toMatchObject({ sent: 2 });
+    const rows: Array<{ id: string; accepted_at: Date; claimed_at: Date }> = await db.query(`SELECT id, accepted_at, claimed_at FROM deliveries WHERE id = ANY($1::uuid[])`, [ids]);
+    const at = new Map(rows.map((r) => [r.id, r]));
+    const [quick, late] = answered.map((id) => at.get(id)!);
+    // One chunk, one outcome write: the quick one's acceptance is still its own answer's time.
+    expect(quick.accepted_at.getTime()).toBeLessThan(slowOneLetGo.getTime());
+    expect(late.accepted_at.getTime()).toBeGreaterThanOrEqual(slowOneLetGo.getTime());
+    for (const r of rows) expect(r.accepted_at.getTime()).toBeGreaterThanOrEqual(r.claimed_at.getTime());
+  });
+
   it('counts a send whose own callback moved it on before the outcome was written, and its route, and not one another sender holds', async () => {
     const { ids } = await plannedAlert('sms', 2);
     const [ours, theirs] = ids;

@@ -11,7 +11,7 @@ import { LeaseLostError } from './lease-fence';
  * a call went unanswered and may have reached the provider (ProviderError.mayHaveReachedProvider)
  * at that time; whoever sends the delivery next asks the provider first (findInDoubt).
  */
-export type SendResult = { ok: true; providerId: string } | { ok: false; reason: string; retryable: boolean; inDoubtSince?: Date };
+export type SendResult = { ok: true; providerId: string; answeredAt: Date } | { ok: false; reason: string; retryable: boolean; inDoubtSince?: Date };
 
 /**
  * One provider call under the one retry policy: retryable failures (429, 5xx, network, the rate
@@ -25,14 +25,16 @@ export type SendResult = { ok: true; providerId: string } | { ok: false; reason:
  * again, sent 476 SMS and calls twice). `'repeat'` (SendGrid, which cannot be asked and whose
  * client has no timeout: what goes unanswered there is a connection reset, in the chaos runs
  * always before the request was read) makes it again. A lost lease (LeaseLostError) is not a
- * failure of the call: it is passed on, nothing is retried.
+ * failure of the call: it is passed on, nothing is retried. `answeredAt`: when the provider's
+ * acceptance came back, the delivery's `accepted_at` (ADR 0057), not when its chunk's outcomes are
+ * written after the chunk's slowest call.
  */
 export async function sendWithRetry(call: () => Promise<{ providerId: string }>, policy: RetryPolicy, unanswered: 'hold' | 'repeat' = 'repeat'): Promise<SendResult> {
   for (let attempt = 1; ; attempt++) {
     const startedAt = new Date();
     try {
       const { providerId } = await call();
-      return { ok: true, providerId };
+      return { ok: true, providerId, answeredAt: new Date() };
     } catch (error) {
       if (error instanceof LeaseLostError) throw error;
       const failure = error instanceof ProviderError ? error : null;
@@ -65,7 +67,7 @@ export function tokensTakenUpFront(limiter: ProviderRateLimiter, limit: RateLimi
  * (the job sender decides how long, holdUnsentDelivery) when the provider or the limiter was away.
  */
 export function outcomeOf(delivery: { id: string; inDoubtSince: Date | null }, result: SendResult): DeliveryOutcome {
-  if (result.ok) return { id: delivery.id, status: 'accepted', providerId: result.providerId };
+  if (result.ok) return { id: delivery.id, status: 'accepted', providerId: result.providerId, acceptedAt: result.answeredAt };
   // The earliest doubt: an earlier holder's call, or this one's unanswered call (chaos finding 1, candidate e).
   if (result.retryable) return { id: delivery.id, status: 'held', reason: result.reason, inDoubtSince: delivery.inDoubtSince ?? result.inDoubtSince ?? null };
   return { id: delivery.id, status: 'failed', reason: result.reason };

@@ -53,6 +53,12 @@ export interface DeliveryOutcome {
   retryAt?: Date;
   /** held: the doubt an earlier holder left, kept for the next sender (ClaimedDelivery.inDoubtSince). */
   inDoubtSince?: Date | null;
+  /**
+   * accepted: when the provider's acceptance came back to the sender (ADR 0057). Recorded as the
+   * delivery's `accepted_at`, kept between its claim and the outcome's write (clocks apart); the
+   * write's own time when absent.
+   */
+  acceptedAt?: Date;
 }
 
 @Injectable()
@@ -234,13 +240,13 @@ export class DeliveryRepository {
       `UPDATE deliveries d
           SET status = o.to_status,
               provider_id = o.provider_id, route = COALESCE(o.route, d.route), reason = o.reason, updated_at = now(),
-              accepted_at = CASE WHEN o.status = 'accepted' THEN now() ELSE d.accepted_at END,
+              accepted_at = CASE WHEN o.status = 'accepted' THEN LEAST(now(), GREATEST(COALESCE(o.accepted_at, now()), d.claimed_at)) ELSE d.accepted_at END,
               deferred_until = CASE WHEN o.status = 'held' THEN o.retry_at ELSE d.deferred_until END,
               claimed_by = CASE WHEN o.status IN ('held', 'in_doubt') THEN NULL ELSE d.claimed_by END,
               call_started_at = CASE o.status WHEN 'held' THEN o.in_doubt_since WHEN 'in_doubt' THEN d.call_started_at END,
               lease_until = NULL
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $8::text[], $9::text[], $10::text[])
-              AS o(id, status, provider_id, reason, retry_at, in_doubt_since, route, from_status, to_status)
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+              AS o(id, status, provider_id, reason, retry_at, in_doubt_since, route, from_status, to_status, accepted_at)
         WHERE d.id = o.id AND d.status = o.from_status
           AND (d.claimed_by = $7 OR (d.claimed_by IS NULL AND o.status = 'accepted'))
        RETURNING d.id`,
@@ -255,6 +261,7 @@ export class DeliveryRepository {
         outcomes.map((o) => o.route ?? null),
         outcomes.map((o) => SENDER_OUTCOME_MOVES[o.status].from[0]),
         outcomes.map((o) => SENDER_OUTCOME_MOVES[o.status].to),
+        outcomes.map((o) => o.acceptedAt ?? null),
       ],
     );
     const written = rows.map((r) => r.id);
