@@ -35,16 +35,35 @@ export class Prng {
   }
 }
 
-/** mulberry32: tiny, fast and good enough for fault injection; never for anything secret. */
+/**
+ * mulberry32: tiny, fast and good enough for fault injection; never for anything secret. Its
+ * state is a field, not a closure's: an SMS's callback record keeps its message's generator until
+ * its last status (ADR 0044), so a generator is one small object (ADR 0056).
+ */
 export function mulberry32(seed: number): Prng {
-  let state = seed >>> 0;
-  return new Prng(() => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
+  return new Mulberry32(seed);
+}
+
+/** Never called: Mulberry32 draws in its own `next`. */
+const drawnByTheSubclass = (): number => {
+  throw new Error('Mulberry32 draws in next()');
+};
+
+class Mulberry32 extends Prng {
+  private state: number;
+
+  constructor(seed: number) {
+    super(drawnByTheSubclass);
+    this.state = seed >>> 0;
+  }
+
+  override next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  });
+  }
 }
 
 /** FNV-1a, to turn (seed, stream name, sequence number) into a 32-bit seed. */
