@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { hasWorkMark, withWorkMark } from '@bin-alert/platform';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -89,8 +89,12 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   }
 }
 
-/** Set while urgent work runs: its statements take the urgent connections (ADR 0053). */
-const urgentWork = new AsyncLocalStorage<true>();
+/**
+ * Set while urgent work runs: its statements take the urgent connections (ADR 0053). A mark in the
+ * work's context, which already carries the correlation id and the trace context: a storage of
+ * its own would make every promise of the process pay once more (ADR 0060).
+ */
+const URGENT_WORK = Symbol('urgent connections');
 
 /**
  * Runs `work` so that every statement it makes, through any repository, takes one of the
@@ -98,7 +102,7 @@ const urgentWork = new AsyncLocalStorage<true>();
  * lane's claims and outcome writes (ADR 0053). Without urgent connections it changes nothing.
  */
 export function onUrgentConnections<T>(work: () => Promise<T>): Promise<T> {
-  return urgentWork.run(true, work);
+  return withWorkMark(URGENT_WORK, work);
 }
 
 /**
@@ -117,7 +121,7 @@ async function openUrgentConnections(ds: DataSource, size: number): Promise<void
   for (const client of opened) client.release();
   const obtainShared = driver.obtainMasterConnection.bind(driver);
   driver.obtainMasterConnection = () =>
-    urgentWork.getStore()
+    hasWorkMark(URGENT_WORK)
       ? new Promise((ok, fail) =>
           urgent.connect((err: Error | undefined, client: PoolClient | undefined, release: (e?: Error) => void) => (err ? fail(err) : ok([client, release]))),
         )

@@ -21,6 +21,7 @@ export * from './auth/access-token';
 export * from './auth/access.decorators';
 export * from './auth/access.guard';
 export * from './logging/correlation';
+export { hasWorkMark, withWorkMark } from './logging/work-context';
 export * from './metrics/app-metrics';
 export * from './metrics/metrics.controller';
 export * from './observability/request-context.middleware';

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
@@ -66,6 +67,27 @@ describe('tracing without an endpoint', () => {
       return { recording: span.isRecording(), headers: traceHeaders() };
     });
     expect(seen).toEqual({ recording: false, headers: { traceparent: TRACE_PARENT } });
+  });
+
+  it('enters no context of its own for a span under the active trace: one fewer per provider call (ADR 0060)', async () => {
+    await inTraceContext(traceContextFrom({ traceparent: TRACE_PARENT }), async () => {
+      const run = jest.spyOn(AsyncLocalStorage.prototype, 'run');
+      try {
+        const seen = await inSpan('twilio messages.create', {}, async (span) => {
+          await new Promise((r) => setTimeout(r, 1));
+          return { recording: span.isRecording(), traceId: span.spanContext().traceId, headers: traceHeaders() };
+        });
+        expect(seen).toEqual({ recording: false, traceId: TRACE_ID, headers: { traceparent: TRACE_PARENT } });
+        expect(run).not.toHaveBeenCalled();
+      } finally {
+        run.mockRestore();
+      }
+    });
+    await expect(
+      inSpan('x', {}, () => {
+        throw new Error('thrown, not returned');
+      }),
+    ).rejects.toThrow('thrown, not returned');
   });
 
   it('stamps nothing where no trace came in', async () => {

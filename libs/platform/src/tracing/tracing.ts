@@ -1,6 +1,7 @@
 import {
   Attributes,
   Context,
+  INVALID_SPAN_CONTEXT,
   Link,
   ROOT_CONTEXT,
   Span,
@@ -13,7 +14,6 @@ import {
   propagation,
   trace,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { TRACE_PARENT_HEADER, TRACE_STATE_HEADER, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
@@ -21,6 +21,7 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_ERROR_TYPE, ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE } from '@opentelemetry/semantic-conventions';
 import { currentCorrelationId } from '../logging/correlation';
+import { WorkContextManager } from '../logging/work-context';
 
 /**
  * OpenTelemetry tracing of one alert across the apps (ADR 0020): spans at our own seams (HTTP
@@ -72,7 +73,7 @@ const TRACER_NAME = 'bin-alert';
 
 interface RunningTracing {
   provider: NodeTracerProvider | null;
-  contextManager: AsyncLocalStorageContextManager;
+  contextManager: WorkContextManager;
 }
 let running: RunningTracing | null = null;
 
@@ -83,7 +84,9 @@ let running: RunningTracing | null = null;
  */
 export function startTracing(settings: TracingSettings, appName: string): void {
   if (running) return;
-  const contextManager = new AsyncLocalStorageContextManager().enable();
+  // The trace context rides in the work's context beside the correlation id: one
+  // AsyncLocalStorage for both (ADR 0060), not OpenTelemetry's own one.
+  const contextManager = new WorkContextManager();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(W3C);
   running = { provider: null, contextManager };
@@ -171,6 +174,15 @@ export function startSpan(name: string, settings: SpanSettings = {}): { span: Sp
  * rethrown. The span carries the current correlation id, so a trace can be found from a log line.
  */
 export function inSpan<T>(name: string, settings: SpanSettings, work: (span: Span) => Promise<T>): Promise<T> {
+  if (!running?.provider && !settings.parent) {
+    // Nothing is recorded and the API's span carries the active trace context unchanged: the
+    // work runs where it is, without a context of its own (one per provider call, ADR 0060).
+    try {
+      return work(trace.wrapSpanContext(trace.getSpanContext(context.active()) ?? INVALID_SPAN_CONTEXT));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   const { span, context: active } = startSpan(name, settings);
   return context.with(active, async () => {
     try {
