@@ -17,7 +17,7 @@ import { SimScheduler } from '../../apps/provider-sim/src/timing/sim-scheduler';
 import { emailEventJson, eventWebhookBody } from '../../apps/provider-sim/src/sendgrid/email-events';
 import { signEventWebhook } from '../../apps/provider-sim/src/sendgrid/event-webhook-signature';
 import { smsStatusCallbackParams } from '../../apps/provider-sim/src/twilio/sms-status-callback';
-import type { WebhookDraft } from '../../apps/provider-sim/src/webhooks/outbound-webhook';
+import type { QueuedWebhook, WebhookDraft } from '../../apps/provider-sim/src/webhooks/outbound-webhook';
 import { TwilioWebhookFactory } from '../../apps/provider-sim/src/webhooks/twilio-webhook';
 import { WebhookSender } from '../../apps/provider-sim/src/webhooks/webhook-sender';
 import { procCpu, startApp, stopApps, waitReady } from './processes';
@@ -40,7 +40,9 @@ import { procCpu, startApp, stopApps, waitReady } from './processes';
  * --cpu-prof and writes this process's profile there too. `--email-batch N` posts SendGrid
  * Event Webhook batches instead (the simulator's body and signature): N e-mails' `processed`
  * events in one request, then their `delivered` events in another, `--concurrency` requests at
- * once; a callback is then one event.
+ * once; a callback is then one event. `--backlog` queues every message's records in the sender at
+ * once, as the simulator holds them when the tracker is behind, and reports when half the messages
+ * had all their callbacks answered (the simulator's pending count is messages, not callbacks).
  */
 interface Options {
   messages: number;
@@ -52,6 +54,11 @@ interface Options {
   projectionGroup: string | null;
   /** E-mails per SendGrid Event Webhook request; null: Twilio SMS status callbacks. */
   emailBatch: number | null;
+  /**
+   * Every message's callbacks queued in the sender at once, as records waiting in the receiver's
+   * lane (what the simulator holds under a backlog, ADR 0044), instead of `concurrency` at a time.
+   */
+  backlog: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -62,16 +69,22 @@ function parseOptions(argv: string[]): Options {
     trackerMain: join(__dirname, '../../apps/tracker/src/main.js'),
     projectionGroup: null,
     emailBatch: null,
+    backlog: false,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [name, value] = [argv[i], argv[i + 1]];
+    if (name === '--backlog') {
+      options.backlog = true;
+      i -= 1;
+      continue;
+    }
     if (name === '--messages') options.messages = Number(value);
     else if (name === '--concurrency') options.concurrency = Number(value);
     else if (name === '--prof') options.prof = value;
     else if (name === '--tracker-main') options.trackerMain = value;
     else if (name === '--projection-group') options.projectionGroup = value;
     else if (name === '--email-batch') options.emailBatch = Number(value);
-    else throw new Error(`unknown option ${name} (--messages N, --concurrency C, --prof DIR, --tracker-main PATH, --projection-group G, --email-batch N)`);
+    else throw new Error(`unknown option ${name} (--messages N, --backlog, --concurrency C, --prof DIR, --tracker-main PATH, --projection-group G, --email-batch N)`);
   }
   return options;
 }
@@ -116,6 +129,9 @@ async function main(): Promise<void> {
     const started = performance.now();
     let next = 0;
     let callbacks = 0;
+    // Messages whose every callback was answered (the simulator's pending count falls by one each).
+    let finished = 0;
+    let halfFinishedMs: number | null = null;
     const post = async (draft: WebhookDraft, count: number) => {
       const sentAt = performance.now();
       const attempt = await sender.deliver(draft, scheduler.current, { retry: false });
@@ -164,17 +180,75 @@ async function main(): Promise<void> {
         await post({ url, build }, events.length);
       }
     };
-    const perRequest = options.emailBatch ?? 1;
-    await Promise.all(
-      Array.from({ length: options.concurrency }, async () => {
-        while (next < seeded.length) {
-          const members = seeded.slice(next, next + perRequest);
-          next += members.length;
-          if (options.emailBatch === null) await smsCallbacks(members[0]);
-          else await emailEvents(members);
+    // Under a backlog: every message's callbacks wait in the sender's lane at once, each message a
+    // record posting `sent`, then `delivered` once `sent` was answered (as SmsCallbacks does).
+    const drainBacklog = () =>
+      new Promise<void>((done) => {
+        let open = seeded.length;
+        if (open === 0) done();
+        for (const member of seeded) {
+          const message = { id: `SM${member.delivery.sms.replace(/-/g, '')}`, from: '+3225550000', to: '+32470000000' };
+          const url = `${baseUrl}/webhooks/twilio/message-status?deliveryId=${member.delivery.sms}`;
+          const steps = ['sent', 'delivered'] as const;
+          let step = 0;
+          let builtAt = 0;
+          const record: QueuedWebhook = {
+            url,
+            token: scheduler.begin(),
+            build: () => {
+              builtAt = performance.now();
+              const status = steps[step];
+              const at = new Date();
+              return webhooks
+                .form(
+                  'sms',
+                  url,
+                  () => `sms status ${status}`,
+                  () => smsStatusCallbackParams(message, context, status, at, undefined),
+                )
+                .build();
+            },
+            posted: (attempt) => {
+              latencies.push(performance.now() - builtAt);
+              callbacks += 1;
+              const key = attempt.reply?.status ?? attempt.error ?? 'none';
+              statuses.set(key, (statuses.get(key) ?? 0) + 1);
+              step += 1;
+              if (step < steps.length) {
+                // As SmsCallbacks: a message's later status waits ahead of messages not begun (ADR 0055).
+                sender.enqueue(record, true);
+                return;
+              }
+              scheduler.end(record.token);
+              open -= 1;
+              finished += 1;
+              if (finished * 2 === seeded.length) halfFinishedMs = performance.now() - started;
+              if (open === 0) done();
+            },
+          };
+          sender.enqueue(record);
         }
-      }),
-    );
+      });
+    const progress = setInterval(() => {
+      const { posting, waiting } = sender.backlog;
+      process.stderr.write(
+        `[callback-path] ${Math.round(performance.now() - started)} ms: ${callbacks} answered, ${finished} messages final, ${posting} posting, ${waiting} waiting\n`,
+      );
+    }, 5_000);
+    const perRequest = options.emailBatch ?? 1;
+    if (options.backlog) await drainBacklog();
+    else
+      await Promise.all(
+        Array.from({ length: options.concurrency }, async () => {
+          while (next < seeded.length) {
+            const members = seeded.slice(next, next + perRequest);
+            next += members.length;
+            if (options.emailBatch === null) await smsCallbacks(members[0]);
+            else await emailEvents(members);
+          }
+        }),
+      );
+    clearInterval(progress);
     const answeredMs = performance.now() - started;
     const senderCpu = process.cpuUsage(senderBefore);
     const trackerAnswering = trackerCpu() - trackerBefore;
@@ -186,9 +260,10 @@ async function main(): Promise<void> {
     const figures = {
       callbacks,
       requests: latencies.length,
-      concurrency: options.concurrency,
+      concurrency: options.backlog ? 'backlog' : options.concurrency,
       answers: Object.fromEntries(statuses),
       answered_ms: Math.round(answeredMs),
+      ...(options.backlog ? { half_the_messages_final_ms: halfFinishedMs === null ? null : Math.round(halfFinishedMs) } : {}),
       callbacks_per_s: Math.round(callbacks / (answeredMs / 1000)),
       latency_ms: { p50: pct(50), p90: pct(90), p99: pct(99), max: Math.round(latencies[latencies.length - 1]) },
       projected_ms: Math.round(projectedMs),

@@ -109,7 +109,8 @@ class SmsCallbacks implements Sleeper, QueuedWebhook, SmsCallbackContext {
         }
       }
       if (this.url === '') this.next();
-      else this.lifecycle.sender.enqueue(this);
+      // A status after the message's first waits ahead of messages that posted none yet (ADR 0055).
+      else this.lifecycle.sender.enqueue(this, this.step > 0);
     } catch (error: unknown) {
       this.lifecycle.logger.error({ msg: 'sms callbacks failed', id: this.id, error: String(error) });
       this.lifecycle.scheduler.end(this.token);

@@ -38,6 +38,12 @@ const CONNECTIONS_PER_ORIGIN = 256;
  * A webhook waits for a free connection of its receiver here, as a draft in its receiver's lane,
  * and is built (body, signature, headers) and handed to the pool only once it has one: the
  * backlog a slow receiver leaves holds drafts, not signed bodies and undici requests (ADR 0044).
+ *
+ * A record's later callback (a message's `delivered` after its `sent`) waits ahead of the
+ * records that have posted nothing yet (ADR 0055): in one first-come queue it went to the back of
+ * the whole backlog after each answer, so that under a backlog of N messages each message waited
+ * for two passes of N, and messages became final (and left the simulator's memory) only at the
+ * end of the drain. The receiver sees the same callbacks at the same rate, each message's in order.
  */
 @Injectable()
 export class WebhookSender implements OnApplicationShutdown {
@@ -67,7 +73,7 @@ export class WebhookSender implements OnApplicationShutdown {
     let waiting = 0;
     for (const lane of this.lanes.values()) {
       posting += lane.posting;
-      waiting += lane.waiting.length;
+      waiting += lane.resumed.length + lane.waiting.length;
     }
     return { posting, waiting };
   }
@@ -84,13 +90,16 @@ export class WebhookSender implements OnApplicationShutdown {
 
   /**
    * `deliver` for a record that waits as itself: it takes no promise while in the lane, and hears
-   * through `posted` how its first attempt went (retries as in deliver).
+   * through `posted` how its first attempt went (retries as in deliver). `resumed`: the record has
+   * posted before (a message's later status); it waits ahead of those that have not.
    */
-  enqueue(webhook: QueuedWebhook): void {
+  enqueue(webhook: QueuedWebhook, resumed = false): void {
     const lane = this.laneOf(webhook.url);
     if (lane.posting < CONNECTIONS_PER_ORIGIN) {
       lane.posting += 1;
       this.postQueued(webhook, lane);
+    } else if (resumed) {
+      lane.resumed.push(webhook);
     } else {
       lane.waiting.push(webhook);
     }
@@ -181,7 +190,7 @@ export class WebhookSender implements OnApplicationShutdown {
     const origin = originOf(url);
     let lane = this.lanes.get(origin);
     if (lane === undefined) {
-      lane = { posting: 0, waiting: new Queue() };
+      lane = { posting: 0, resumed: new Queue(), waiting: new Queue() };
       this.lanes.set(origin, lane);
     }
     return lane;
@@ -207,7 +216,7 @@ export class WebhookSender implements OnApplicationShutdown {
 
   /** Hands this POST's connection to the next one waiting, if any. */
   private leave(lane: Lane): void {
-    const next = lane.waiting.shift();
+    const next = lane.resumed.shift() ?? lane.waiting.shift();
     if (next === undefined) lane.posting -= 1;
     else if (typeof next === 'function') next();
     else this.postQueued(next, lane);
@@ -229,10 +238,12 @@ export class WebhookSender implements OnApplicationShutdown {
 
 /**
  * The POSTs of one receiver origin: how many hold one of its connections, and the drafts waiting
- * for one, in order: a queued record itself, or the wake-up of a waiting `deliver`.
+ * for one, in order: records that have posted before (served first), then the rest, each a
+ * queued record itself or the wake-up of a waiting `deliver`.
  */
 interface Lane {
   posting: number;
+  resumed: Queue<QueuedWebhook>;
   waiting: Queue<QueuedWebhook | (() => void)>;
 }
 
