@@ -42,7 +42,8 @@ import { procCpu, startApp, stopApps, waitReady } from './processes';
  * events in one request, then their `delivered` events in another, `--concurrency` requests at
  * once; a callback is then one event. `--backlog` queues every message's records in the sender at
  * once, as the simulator holds them when the tracker is behind, and reports when half the messages
- * had all their callbacks answered (the simulator's pending count is messages, not callbacks).
+ * had all their callbacks answered (the simulator's pending count is messages, not callbacks);
+ * `--fifo` queues a message's later callback behind all the others, as the lane did before ADR 0055.
  */
 interface Options {
   messages: number;
@@ -59,6 +60,8 @@ interface Options {
    * lane (what the simulator holds under a backlog, ADR 0044), instead of `concurrency` at a time.
    */
   backlog: boolean;
+  /** With `--backlog`: a message's later callback queued behind every message (the lane before ADR 0055), for comparison. */
+  fifo: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -70,11 +73,13 @@ function parseOptions(argv: string[]): Options {
     projectionGroup: null,
     emailBatch: null,
     backlog: false,
+    fifo: false,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [name, value] = [argv[i], argv[i + 1]];
-    if (name === '--backlog') {
-      options.backlog = true;
+    if (name === '--backlog' || name === '--fifo') {
+      if (name === '--backlog') options.backlog = true;
+      else options.fifo = true;
       i -= 1;
       continue;
     }
@@ -84,7 +89,7 @@ function parseOptions(argv: string[]): Options {
     else if (name === '--tracker-main') options.trackerMain = value;
     else if (name === '--projection-group') options.projectionGroup = value;
     else if (name === '--email-batch') options.emailBatch = Number(value);
-    else throw new Error(`unknown option ${name} (--messages N, --backlog, --concurrency C, --prof DIR, --tracker-main PATH, --projection-group G, --email-batch N)`);
+    else throw new Error(`unknown option ${name} (--messages N, --backlog [--fifo], --concurrency C, --prof DIR, --tracker-main PATH, --projection-group G, --email-batch N)`);
   }
   return options;
 }
@@ -216,7 +221,7 @@ async function main(): Promise<void> {
               step += 1;
               if (step < steps.length) {
                 // As SmsCallbacks: a message's later status waits ahead of messages not begun (ADR 0055).
-                sender.enqueue(record, true);
+                sender.enqueue(record, !options.fifo);
                 return;
               }
               scheduler.end(record.token);
