@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { DeliveryJobV1 } from '@bin-alert/contracts';
-import { deliveryId } from '@bin-alert/domain';
 import type { HandlerContext } from '@bin-alert/messaging';
-import { AlertRepository, DeliveryRepository, PlanningRepository, openDataSource } from '@bin-alert/persistence';
+import { DeliveryRepository, PlanningRepository, openDataSource } from '@bin-alert/persistence';
 import { Stores, createRedis, redisStores } from '@bin-alert/platform';
 import { TwilioVoiceCaller } from '@bin-alert/providers';
 import { plannedAlert } from '../support/planned-alert';
@@ -56,27 +55,18 @@ describe('an in-doubt call among a member’s calls for other alerts', () => {
 
   /** A member with a normal alert's call planned, and an urgent alert's call to the same number. */
   async function memberOfTwoAlerts(): Promise<{ to: string; normal: { alertId: string; id: string }; urgent: { alertId: string; id: string } }> {
-    const normal = await plannedAlert(db, 1, 'voice');
-    const [{ member_id: memberId, contact_point_id: contactId, to }] = await db.query(
-      `SELECT d.member_id, d.contact_point_id, cp.value AS "to" FROM deliveries d JOIN contact_points cp ON cp.id = d.contact_point_id WHERE d.id = $1`,
+    const normal = await plannedAlert(db, 1, { channel: 'voice' });
+    const [{ memberId, contactId, to }] = await db.query(
+      `SELECT d.member_id AS "memberId", d.contact_point_id AS "contactId", cp.value AS "to" FROM deliveries d JOIN contact_points cp ON cp.id = d.contact_point_id WHERE d.id = $1`,
       [normal.ids[0]],
     );
-    const urgentId = randomUUID();
-    await new AlertRepository(db).create(
-      {
-        id: urgentId,
-        categoryCode: 'missing_person',
-        urgency: 'urgent',
-        redistributionAllowed: true,
-        binIds: ['herdersem'],
-        texts: { nl: { title: 'Vermist', body: 'Lucas (8)' } },
-        issuedAt: new Date(),
-      },
-      null,
-      { actor: null, action: 'alert.issued', target: { type: 'alert', id: urgentId } },
-    );
-    await new DeliveryRepository(db).recordDecisions(urgentId, [{ send: true, memberId, channel: 'voice', contactId, language: 'nl' }]);
-    return { to, normal: { alertId: normal.alertId, id: normal.ids[0] }, urgent: { alertId: urgentId, id: deliveryId(urgentId, memberId, 'voice') } };
+    const urgent = await plannedAlert(db, [{ memberId, contactId }], {
+      channel: 'voice',
+      urgency: 'urgent',
+      category: 'missing_person',
+      texts: { nl: { title: 'Vermist', body: 'Lucas (8)' } },
+    });
+    return { to, normal: { alertId: normal.alertId, id: normal.ids[0] }, urgent: { alertId: urgent.alertId, id: urgent.ids[0] } };
   }
 
   /** The urgent delivery as an earlier sender left it: admitted to Twilio now, its create unanswered, held. */

@@ -58,7 +58,7 @@ describe('e-mail requests filled to SendGrid’s 1,000 personalizations', () => 
   });
 
   it('sends a job of 2,500 e-mail deliveries in 3 requests, each personalization naming its delivery', async () => {
-    const { alertId, ids } = await plannedAlert(db, 2500, 'email');
+    const { alertId, ids } = await plannedAlert(db, 2500, { channel: 'email' });
     expect(await sender().handle(job(alertId, ids), context)).toMatchObject({ sent: 2500, failed: 0 });
     expect(sizes().sort((a, b) => b - a)).toEqual([1000, 1000, 500]);
     expect(new Set(requests.flatMap((r) => r.recipients.map((p) => p.deliveryId)))).toEqual(new Set(ids));
@@ -66,7 +66,7 @@ describe('e-mail requests filled to SendGrid’s 1,000 personalizations', () => 
   }, 120_000);
 
   it('fills requests across the small jobs fetched together, as planning cuts them per partition and page', async () => {
-    const { alertId, ids } = await plannedAlert(db, 2500, 'email');
+    const { alertId, ids } = await plannedAlert(db, 2500, { channel: 'email' });
     // 24 partitions over a first page of 1,000 members: jobs of about 42 deliveries, here 60 of them.
     const jobs = Array.from({ length: Math.ceil(ids.length / 42) }, (_, i) => job(alertId, ids.slice(i * 42, (i + 1) * 42)));
     const summaries = await sender().handleBatch(jobs, context);
@@ -77,7 +77,7 @@ describe('e-mail requests filled to SendGrid’s 1,000 personalizations', () => 
   }, 120_000);
 
   it('looks the ranges of jobs fetched together up in one statement, each language in full requests', async () => {
-    const { alertId, ids } = await plannedAlert(db, 2000, 'email', ['nl', 'fr']);
+    const { alertId, ids } = await plannedAlert(db, 2000, { channel: 'email', languages: ['nl', 'fr'] });
     // As planning writes them: each delivery on a partition, a job a range of members of one partition.
     await db.query(
       `UPDATE deliveries d SET job_partition = p.n % 24 FROM (SELECT id, row_number() OVER (ORDER BY member_id) AS n FROM deliveries WHERE alert_id = $1) p WHERE d.id = p.id`,
@@ -106,14 +106,14 @@ describe('e-mail requests filled to SendGrid’s 1,000 personalizations', () => 
   }, 120_000);
 
   it('sends each language in full requests: members of two languages by turns take 2 requests of 1,000, not 4 of 500', async () => {
-    const { alertId, ids } = await plannedAlert(db, 2000, 'email', ['nl', 'fr']);
+    const { alertId, ids } = await plannedAlert(db, 2000, { channel: 'email', languages: ['nl', 'fr'] });
     await sender().handle(job(alertId, ids), context);
     expect(sizes()).toEqual([1000, 1000]);
   }, 120_000);
 
   it('never merges jobs of different alerts: each keeps its own content', async () => {
-    const first = await plannedAlert(db, 30, 'email');
-    const second = await plannedAlert(db, 20, 'email');
+    const first = await plannedAlert(db, 30, { channel: 'email' });
+    const second = await plannedAlert(db, 20, { channel: 'email' });
     await sender().handleBatch([job(first.alertId, first.ids.slice(0, 15)), job(first.alertId, first.ids.slice(15)), job(second.alertId, second.ids)], context);
     expect(sizes()).toEqual([30, 20]);
   }, 60_000);

@@ -56,7 +56,7 @@ describe('the send fence and held deliveries', () => {
     await db?.destroy();
   });
 
-  const plannedAlert = (channel: Channel, members: number) => plannedChannelAlert(db, members, channel);
+  const plannedAlert = (channel: Channel, members: number) => plannedChannelAlert(db, members, { channel });
 
   const job = (alertId: string, channel: Channel, deliveryIds: string[]): DeliveryJobV1 => ({
     type: 'delivery.job',
