@@ -38,7 +38,7 @@ export async function measureProviderCall<T>(metrics: AppMetrics, channel: Chann
 export const measuredProviders = {
   sms: (sms: SmsSender, metrics: AppMetrics): SmsSender => ({
     send: (message) => measureProviderCall(metrics, 'sms', () => sms.send(message), { [TRACE_ATTRIBUTES.deliveryId]: message.deliveryId }),
-    findAccepted: (lookup) => sms.findAccepted(lookup),
+    listSent: (lookup) => sms.listSent(lookup),
   }),
   voice: (voice: VoiceCaller, metrics: AppMetrics): VoiceCaller => ({
     call: (call) => measureProviderCall(metrics, 'voice', () => voice.call(call), { [TRACE_ATTRIBUTES.deliveryId]: call.deliveryId }),

@@ -76,7 +76,7 @@ describe('the send fence and held deliveries', () => {
 
   const statuses = (alertId: string) => deliveryStatuses(db, alertId);
 
-  /** Twilio as the senders see it: accepts, and answers findAccepted from what it accepted. */
+  /** Twilio as the senders see it: accepts, and lists what it accepted. */
   function twilio() {
     const accepted: SmsMessage[] = [];
     return {
@@ -85,7 +85,7 @@ describe('the send fence and held deliveries', () => {
         accepted.push(m);
         return { providerId: `SM${accepted.length}` };
       },
-      findAccepted: async ({ to }: { to: string }) => (accepted.some((m) => m.to === to) ? { providerId: 'SM-earlier' } : null),
+      listSent: async ({ to }: { to: string }) => accepted.filter((m) => m.to === to).map((m, i) => ({ sid: `SM-earlier-${i}`, body: m.body })),
     };
   }
 
@@ -168,9 +168,9 @@ describe('the send fence and held deliveries', () => {
     const asked: string[] = [];
     const asking = {
       ...provider,
-      findAccepted: async (query: { to: string; body: string; since: Date }) => {
+      listSent: async (query: { to: string; since: Date }) => {
         asked.push(query.to);
-        return provider.findAccepted(query);
+        return provider.listSent(query);
       },
     };
     // B gets the job after A died: it waits out A's lease, asks Twilio about each, finds nothing and sends.
@@ -254,7 +254,7 @@ describe('the send fence and held deliveries', () => {
       send: async (): Promise<never> => {
         throw new ProviderError('twilio', { httpStatus: 503 });
       },
-      findAccepted: async () => null,
+      listSent: async () => [],
     };
     const summary = await jobSender(new SmsChannelSender(smsRoute(down), new ProviderRateLimiter(redis.buckets), settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
     expect(summary).toMatchObject({ sent: 0, failed: 0, held: 2 });
@@ -317,7 +317,7 @@ describe('the send fence and held deliveries', () => {
         attempts.push(m.deliveryId);
         throw unanswered();
       },
-      findAccepted: async () => null,
+      listSent: async () => [],
     };
     const limiter = new ProviderRateLimiter(redis.buckets);
     expect(await jobSender(new SmsChannelSender(smsRoute(silent), limiter, settings), 'sender-a').handle(job(alertId, 'sms', ids), context)).toMatchObject({
@@ -363,7 +363,7 @@ describe('the send fence and held deliveries', () => {
         answered.push(m.deliveryId);
         return { providerId: `SM-${m.deliveryId}` };
       },
-      findAccepted: async () => null,
+      listSent: async () => [],
     };
     const sending = jobSender(new SmsChannelSender(smsRoute(provider), new ProviderRateLimiter(redis.buckets), settings), 'sender-a').handle(job(alertId, 'sms', ids), context);
     // Both calls of the one chunk are made; the first is answered, the second not yet.

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { AlertContent, renderSms } from '@bin-alert/domain';
+import { AlertContent, renderSms, sentSmsOf } from '@bin-alert/domain';
 import type { ClaimedDelivery, DeliveryOutcome } from '@bin-alert/persistence';
-import { ProviderError, mayHaveBeenAccepted, messageStatusCallbackUrl } from '@bin-alert/providers';
+import { ProviderAcceptance, ProviderError, mayHaveBeenAccepted, messageStatusCallbackUrl } from '@bin-alert/providers';
 import { ChannelSender } from './channel-sender';
 import { LeaseFence, unlessTakenOver } from './lease-fence';
 import { mapWithConcurrency } from './concurrency';
@@ -43,6 +43,15 @@ export class SmsChannelSender implements ChannelSender {
       if (!admitted.has(delivery.id)) return null;
       const rendered = renderFor(delivery.language);
       const to = delivery.to;
+      // The route's messages to the number since then; the rule tells which, if any, is this delivery's.
+      const acceptedOn = async (route: SmsRoute, since: Date): Promise<ProviderAcceptance | null> => {
+        const found = sentSmsOf({ candidates: await route.sender.listSent({ to, since }), body: rendered.body });
+        if (found.sms === 'not_sent') return null;
+        if (found.sms === 'ambiguous') {
+          this.logger.warn({ msg: 'in-doubt SMS: several messages with its body; taking the newest, not sending again', deliveryId: delivery.id, matching: found.matching });
+        }
+        return { providerId: found.sid };
+      };
       let paidOn: SmsRoute | null = paidUpFront && !delivery.inDoubtSince ? expected : null;
       if (delivery.inDoubtSince) {
         const since = delivery.inDoubtSince;
@@ -50,7 +59,7 @@ export class SmsChannelSender implements ChannelSender {
         let foundOn: SmsRoute | undefined;
         const earlier = await findInDoubt(async () => {
           for (const route of this.routes.all) {
-            const found = await route.sender.findAccepted({ to, body: rendered.body, since });
+            const found = await acceptedOn(route, since);
             if (found) {
               foundOn = route;
               return found;
@@ -73,7 +82,7 @@ export class SmsChannelSender implements ChannelSender {
             const route = this.routes.next(content.urgency);
             const doubt = attempts.doubt;
             if (doubt && doubt.route !== route) {
-              const earlier = await doubt.route.sender.findAccepted({ to, body: rendered.body, since: doubt.since });
+              const earlier = await acceptedOn(doubt.route, doubt.since);
               if (earlier) {
                 attempts.carriedBy = doubt.route;
                 return earlier;

@@ -1,4 +1,4 @@
-import type { AlertContent } from '@bin-alert/domain';
+import { AlertContent, renderSms } from '@bin-alert/domain';
 import { ProviderError, SmsMessage, SmsSender } from '@bin-alert/providers';
 import type { DispatchSettings } from './dispatch-settings';
 import { LeaseFence } from './lease-fence';
@@ -26,6 +26,9 @@ const content = (urgency: 'urgent' | 'normal'): AlertContent =>
     texts: { nl: { title: 'Vermist', body: 'Wie zag Jan?' } },
   }) as AlertContent;
 
+/** The urgent alert's message as the sender renders it. */
+const urgentBody = renderSms(content('urgent'), 'nl', { segmentBudget: settings.smsSegmentBudget }).body;
+
 /** A Twilio account the test scripts: what each create answers, what its list holds, who asked for tokens. */
 class ScriptedRoute implements SmsSender {
   readonly sent: SmsMessage[] = [];
@@ -51,13 +54,19 @@ class ScriptedRoute implements SmsSender {
     throw outcome;
   }
 
-  async findAccepted(lookup: { to: string }) {
+  /** Newest first: what it accepted without answering, then what it sent. */
+  async listSent(lookup: { to: string }) {
     this.lookups.push(lookup.to);
     const listed = this.list();
     if (listed instanceof ProviderError) throw listed;
-    const sent = this.sent.find((m) => m.to === lookup.to);
-    const providerId = this.accepted.get(lookup.to) ?? (sent && `${this.name}-${sent.deliveryId}`);
-    return providerId ? { providerId } : null;
+    const accepted = this.accepted.get(lookup.to);
+    return [
+      ...(accepted ? [{ sid: accepted, body: urgentBody }] : []),
+      ...this.sent
+        .filter((m) => m.to === lookup.to)
+        .reverse()
+        .map((m) => ({ sid: `${this.name}-${m.deliveryId}`, body: m.body })),
+    ];
   }
 }
 
@@ -167,5 +176,14 @@ describe('SMS over two routes', () => {
     expect(outcome).toMatchObject({ status: 'accepted', providerId: 's-1', route: 'secondary' });
     expect(primary.lookups).toEqual(['+32470000001']);
     expect([...primary.sent, ...secondary.sent]).toEqual([]);
+  });
+
+  it('does not take another alert’s message to the number for the in-doubt delivery’s, and sends it', async () => {
+    const primary = new ScriptedRoute('p', () => 'ok');
+    const secondary = new ScriptedRoute('s', () => 'ok');
+    primary.sent.push({ deliveryId: 'prevention', to: '+32470000001', body: 'Preventie: sluit uw fiets op slot.' });
+    const [outcome] = await sender(primary, secondary).send([delivery('1', new Date(Date.now() - 60_000))], content('urgent'), fence);
+    expect(outcome).toMatchObject({ status: 'accepted', providerId: 'p-1', route: 'primary' });
+    expect(primary.sent.map((m) => m.body)).toEqual(['Preventie: sluit uw fiets op slot.', urgentBody]);
   });
 });

@@ -34,6 +34,7 @@ export * from './membership/member-notice';
 export * from './delivery/delivery-funnel';
 export * from './delivery/sms-routing';
 export * from './delivery/placed-call';
+export * from './delivery/sent-sms';
 export * from './access/alert-visibility';
 export * from './content/text-rules';
 export * from './reports/csv';

@@ -28,10 +28,19 @@ export interface InDoubtLookup {
   since: Date;
 }
 
+/** A message the provider took, as its list resource shows it. */
+export interface ListedSms {
+  sid: string;
+  body: string;
+}
+
 export interface SmsSender {
   send(message: SmsMessage): Promise<ProviderAcceptance>;
-  /** The message with this body the provider accepted for `to` since then, if any. */
-  findAccepted(lookup: InDoubtLookup & { body: string }): Promise<ProviderAcceptance | null>;
+  /**
+   * The messages the provider took for `to` since then, newest first: candidates only. Which one,
+   * if any, is an in-doubt delivery's is the dispatcher's to decide (sentSmsOf).
+   */
+  listSent(lookup: InDoubtLookup): Promise<ListedSms[]>;
 }
 
 export interface VoiceCall {

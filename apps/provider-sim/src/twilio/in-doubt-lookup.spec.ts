@@ -13,16 +13,19 @@ describe('in-doubt lookups through the Twilio list resources', () => {
 
   beforeEach(() => fixture.reset());
 
-  it('finds an SMS with the same body sent to the number since the claim, and nothing else', async () => {
+  it('lists the SMS sent to the number since the claim, newest first, and nothing else', async () => {
     const sms = new TwilioSmsSender(fixture.settings.twilio);
     const since = new Date();
     const sent = await sms.send({ deliveryId: 'd-1', to: '+32470123001', body: 'Vermist: Lucas (8).' });
-    await sms.send({ deliveryId: 'd-2', to: '+32470123001', body: 'Another alert.' });
+    const another = await sms.send({ deliveryId: 'd-2', to: '+32470123001', body: 'Another alert.' });
 
-    expect(await sms.findAccepted({ to: '+32470123001', body: 'Vermist: Lucas (8).', since })).toEqual({ providerId: sent.providerId });
-    expect(await sms.findAccepted({ to: '+32470123002', body: 'Vermist: Lucas (8).', since })).toBeNull();
-    expect(await sms.findAccepted({ to: '+32470123001', body: 'Not sent.', since })).toBeNull();
-    expect(await sms.findAccepted({ to: '+32470123001', body: 'Vermist: Lucas (8).', since: new Date(Date.now() + 60_000) })).toBeNull();
+    const listed = await sms.listSent({ to: '+32470123001', since });
+    expect(listed).toEqual([
+      { sid: another.providerId, body: 'Another alert.' },
+      { sid: sent.providerId, body: 'Vermist: Lucas (8).' },
+    ]);
+    expect(await sms.listSent({ to: '+32470123002', since })).toEqual([]);
+    expect(await sms.listSent({ to: '+32470123001', since: new Date(Date.now() + 60_000) })).toEqual([]);
   });
 
   it('lists the calls placed to the number since the claim', async () => {
@@ -55,7 +58,7 @@ describe('in-doubt lookups through the Twilio list resources', () => {
     expect((await fixture.messages('sms')).map((m) => m.id)).not.toContain(sent.providerId);
     expect((await fixture.messages('voice')).map((m) => m.id)).not.toContain(placed.providerId);
 
-    expect(await sms.findAccepted({ to: '+32470123004', body: 'Vermist: Lucas (8).', since })).toEqual({ providerId: sent.providerId });
+    expect(await sms.listSent({ to: '+32470123004', since })).toContainEqual({ sid: sent.providerId, body: 'Vermist: Lucas (8).' });
     expect(await voice.listPlaced({ to: '+3253710095', since })).toEqual([placed.providerId]);
     expect(await voice.listPlaced({ to: '+3253710096', since })).toEqual([]);
     const listed = await createTwilioClient(fixture.settings.twilio).messages.list({ to: '+32470123004', limit: 20 });

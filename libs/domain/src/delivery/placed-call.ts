@@ -21,8 +21,8 @@ export interface PlacedCallEvidence {
  * the alert's urgency. Taking a call that was another alert's leaves the member without this alert
  * (the urgent missing-person call marked placed with a prevention alert's sid, benchmark database,
  * 2026-12-06); calling at worst calls the member twice for one alert. A missed alert is the worse
- * harm, as for e-mail (ADR 0038). SMS never gets here: its body names the alert, so every
- * message that matches is this alert's.
+ * harm, as for e-mail (ADR 0038). SMS decides the other way (sentSmsOf): its body names the
+ * alert, so every message that matches carries this alert's words.
  */
 export type PlacedCallDecision = { call: 'placed'; sid: string } | { call: 'not_placed' } | { call: 'ambiguous'; unclaimed: number; othersUnsettled: number };
 

@@ -203,7 +203,8 @@ export class DeliveryRepository {
    * What the database says about the calls Twilio placed to `to` (an in-doubt voice delivery's
    * lookup, ADR 0038 addendum): which of `sids` are recorded on a delivery (as its call, or an
    * earlier dial it redialed over, this delivery's included), and how many other voice deliveries
-   * to that number were admitted to the provider without an outcome recorded (each may own one).
+   * to that number were admitted to the provider without an outcome recorded (each may own one;
+   * why this count is not narrowed by time: ADR 0038, addendum of 2026-12-07).
    * Deliveries are found by the number's contact points and the alerts' (alert, channel, member)
    * index: provider_id has no index (an acceptance write stays a HOT update, ADR 0046), and this
    * runs only for deliveries in doubt. The number is looked up per kind so that each kind's partial

@@ -98,7 +98,7 @@ describe('TwilioHttpClient (the SDK over node:http, ADR 0051)', () => {
       const refused = await sender.send({ deliveryId: 'd', to: '+32470000001', body: 'b' }).catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(ProviderError);
       expect(refused).toMatchObject({ httpStatus: 400, code: '21211', kind: 'terminal' });
-      await expect(sender.findAccepted({ to: '+32470000001', body: 'b', since: new Date('2026-12-06T20:59:00Z') })).resolves.toEqual({ providerId: created.sid });
+      await expect(sender.listSent({ to: '+32470000001', since: new Date('2026-12-06T20:59:00Z') })).resolves.toEqual([{ sid: created.sid, body: 'b' }]);
       const listed = new URL(twilioApi.seen[2].url, twilioApi.origin);
       expect(listed.searchParams.get('To')).toBe('+32470000001');
       expect(listed.searchParams.get('PageSize')).toBe('20');

@@ -1,4 +1,4 @@
-import { InDoubtLookup, ProviderAcceptance, SmsMessage, SmsSender } from '../ports';
+import { InDoubtLookup, ListedSms, ProviderAcceptance, SmsMessage, SmsSender } from '../ports';
 import { ProviderError } from '../provider-error';
 import { TwilioSettings } from '../provider-settings';
 import { createTwilioClient, TwilioClient } from './twilio-client.factory';
@@ -27,11 +27,10 @@ export class TwilioSmsSender implements SmsSender {
   }
 
   /** Twilio lists the newest messages first; twenty cover any retry window of one alert. */
-  async findAccepted(lookup: InDoubtLookup & { body: string }): Promise<ProviderAcceptance | null> {
+  async listSent(lookup: InDoubtLookup): Promise<ListedSms[]> {
     try {
       const recent = await this.client.messages.list({ to: lookup.to, limit: 20 });
-      const ours = recent.find((m) => m.body === lookup.body && createdSince(m.dateCreated, lookup.since));
-      return ours ? { providerId: ours.sid } : null;
+      return recent.filter((m) => createdSince(m.dateCreated, lookup.since)).map((m) => ({ sid: m.sid, body: m.body }));
     } catch (error: unknown) {
       throw new ProviderError('twilio', twilioFailure(error));
     }
