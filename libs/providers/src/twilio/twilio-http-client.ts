@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Duplex } from 'node:stream';
+import * as tls from 'node:tls';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import type Response from 'twilio/lib/http/response';
 
@@ -22,8 +25,15 @@ export class TwilioRequestTimeoutError extends Error {
  * response streams, a Request and a Response kept per call) was the largest item of the SMS
  * dispatcher's profile, ahead of the app itself (ADR 0051). The body is form-encoded as the SDK's
  * client does it (arrays as repeated keys) and the answer's body handed back as text, which the
- * SDK parses itself. No proxy and no extra CA bundle: the SDK's HTTP_PROXY and TWILIO_CA_BUNDLE
- * are not read.
+ * SDK parses itself.
+ *
+ * The environment the SDK's own client reads, read the same way when the client is made: a
+ * `TWILIO_CA_BUNDLE` file is the https agent's `ca` (certificate authorities trusted instead of
+ * node's), and `HTTP_PROXY` carries every https request through that proxy (a CONNECT tunnel, as
+ * the SDK's https-proxy-agent does; credentials in the URL go as Proxy-Authorization). As there,
+ * `HTTPS_PROXY` and `NO_PROXY` are not read, and plain-http requests (the simulator) go direct.
+ * Unlike there, a tunnel is kept alive like any other connection, and the CA bundle also holds
+ * behind a proxy (the SDK drops it then).
  */
 export class TwilioHttpClient {
   /**
@@ -32,12 +42,19 @@ export class TwilioHttpClient {
    * one, a request written on a connection the server is closing fails in doubt (ECONNRESET), as
    * 19 SMS of a benchmark run did (docs/benchmarks.md, 2026-12-06 night).
    */
-  private readonly agents = {
-    'http:': new http.Agent(KEPT_ALIVE),
-    'https:': new https.Agent(KEPT_ALIVE),
-  };
+  private readonly agents: { 'http:': http.Agent; 'https:': https.Agent };
 
-  constructor(private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {}
+  constructor(
+    private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+    env: TwilioHttpEnvironment = process.env,
+  ) {
+    const ca = env.TWILIO_CA_BUNDLE !== undefined ? readFileSync(env.TWILIO_CA_BUNDLE) : undefined;
+    const httpsOptions = { ...KEPT_ALIVE, ...(ca ? { ca } : {}) };
+    this.agents = {
+      'http:': new http.Agent(KEPT_ALIVE),
+      'https:': env.HTTP_PROXY ? new TunnellingAgent(new URL(env.HTTP_PROXY), httpsOptions) : new https.Agent(httpsOptions),
+    };
+  }
 
   request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<Response<TData>> {
     const url = new URL(opts.uri);
@@ -72,6 +89,52 @@ export class TwilioHttpClient {
       });
       request.end(body);
     });
+  }
+}
+
+/** What the SDK's client reads from the environment (twilio/lib/base/RequestClient.js). */
+export interface TwilioHttpEnvironment {
+  HTTP_PROXY?: string;
+  TWILIO_CA_BUNDLE?: string;
+}
+
+/**
+ * An https agent whose connections are tunnels through an HTTP(S) proxy: a CONNECT to the
+ * target's host and port, then TLS to the target over it (with the agent's `ca`). Node's Agent
+ * takes the socket from the callback, pools it and keeps it alive as any other.
+ */
+class TunnellingAgent extends https.Agent {
+  constructor(
+    private readonly proxy: URL,
+    options: https.AgentOptions,
+  ) {
+    super(options);
+  }
+
+  override createConnection(options: https.RequestOptions, callback?: (error: Error | null, socket: Duplex) => void): undefined {
+    const done = callback ?? (() => undefined);
+    const target = `${options.host}:${options.port ?? 443}`;
+    const headers: Record<string, string> = { Host: target };
+    if (this.proxy.username) {
+      const credentials = `${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`;
+      headers['Proxy-Authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    }
+    const transport = this.proxy.protocol === 'https:' ? https : http;
+    const connect = transport.request({ host: this.proxy.hostname, port: this.proxy.port || undefined, method: 'CONNECT', path: target, headers, agent: false });
+    connect.once('connect', (response, socket) => {
+      if (response.statusCode !== 200) {
+        socket.destroy();
+        done(new Error(`proxy ${this.proxy.host} refused CONNECT ${target}: ${response.statusCode}`), socket);
+        return;
+      }
+      // The options carry the agent's (ca) and the servername node worked out for the target; the
+      // request's path is no socket path.
+      const { path: _requestPath, ...tlsOptions } = options as tls.ConnectionOptions;
+      done(null, tls.connect({ ...tlsOptions, socket }));
+    });
+    connect.once('error', (error) => done(error, connect.socket as Duplex));
+    connect.end();
+    return undefined;
   }
 }
 
