@@ -10,11 +10,15 @@ cd "$root"
 source scripts/local-infra.sh
 bring_up_local_infra
 
-# The browser tests drive Debian's Chromium (never a downloaded browser).
-if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
-  echo "[test] installing Debian's chromium for the browser tests"
+# The browser tests drive Debian's Chromium (never a downloaded browser); the Twilio client's
+# CA-bundle and proxy specs make their throwaway certificate with openssl.
+missing=()
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if (( ${#missing[@]} > 0 )); then
+  echo "[test] installing ${missing[*]} from Debian for the tests"
   SUDO=(); if (( EUID != 0 )) && command -v sudo >/dev/null 2>&1; then SUDO=(sudo); fi
-  "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq chromium
+  "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq "${missing[@]}"
 fi
 
 echo "[test] type check of everything tsc sees, tests and benchmark included (unused locals and parameters are errors)"
