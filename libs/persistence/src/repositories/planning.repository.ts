@@ -145,7 +145,11 @@ export class PlanningRepository {
             const row = await this.writePage(runner, target, source, clock(), onConflict);
             await published;
             const page: PlannedPage = { members: row.members as number, written: (row.written as PlannedPage['written']) ?? {}, jobs: (row.jobs as PlannedJobRange[]) ?? [] };
-            if (page.members > 0) published = onPage(page);
+            if (page.members > 0) {
+              published = onPage(page);
+              // Awaited before the next page's jobs; handled now, so that its failure while the next page is written is no unhandled rejection (which ends the process).
+              published.catch(() => undefined);
+            }
             return row;
           } catch (error) {
             if (onConflict || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
