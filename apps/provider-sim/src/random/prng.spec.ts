@@ -45,7 +45,12 @@ describe('mulberry32', () => {
   });
 
   it('chooses among exclusive outcomes by cumulative probability, or none', () => {
-    const fixed = (draw: number): Prng => new Prng(() => draw);
+    const fixed = (draw: number): Prng =>
+      new (class extends Prng {
+        next(): number {
+          return draw;
+        }
+      })();
     const outcomes = [
       ['a', 0.2],
       ['b', 0.3],

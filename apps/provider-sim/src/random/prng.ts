@@ -1,10 +1,6 @@
-/** A source of uniform numbers in [0, 1), with the draws the simulator's decisions need. */
-export class Prng {
-  constructor(private readonly nextUniform: () => number) {}
-
-  next(): number {
-    return this.nextUniform();
-  }
+/** A source of uniform numbers in [0, 1) (`next`), with the draws the simulator's decisions need. */
+export abstract class Prng {
+  abstract next(): number;
 
   /** True with probability `probability`. Always draws, so that later draws do not shift. */
   chance(probability: number): boolean {
@@ -44,16 +40,11 @@ export function mulberry32(seed: number): Prng {
   return new Mulberry32(seed);
 }
 
-/** Never called: Mulberry32 draws in its own `next`. */
-const drawnByTheSubclass = (): number => {
-  throw new Error('Mulberry32 draws in next()');
-};
-
 class Mulberry32 extends Prng {
   private state: number;
 
   constructor(seed: number) {
-    super(drawnByTheSubclass);
+    super();
     this.state = seed >>> 0;
   }
 
