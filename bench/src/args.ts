@@ -1,5 +1,6 @@
 import { AALST_BINS } from '@bin-alert/persistence';
 import { MAX_INSTANCES } from './instances';
+import { exitOnFlagProblems, readFlags } from './flags';
 
 /** What `npm run bench -- …` accepts; every option has a default that runs on a 2-core machine. */
 export interface BenchArgs {
@@ -83,87 +84,67 @@ export function parseArgs(argv: string[]): BenchArgs {
     noTracker: false,
     instances: 1,
   };
-  const problems: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) problems.push(`${flag} needs a value`);
-      return v ?? '';
-    };
-    const int = (min: number, max = Number.MAX_SAFE_INTEGER): number => {
-      const raw = value();
-      const n = Number(raw.replace(/_/g, ''));
-      if (!Number.isInteger(n) || n < min || n > max) problems.push(`${flag}: expected an integer from ${min} to ${max}, got "${raw}"`);
-      return n;
-    };
+  const reading = readFlags(argv, (flag, { text, int }) => {
     switch (flag) {
       case '--members':
         args.members = int(1, MAX_MEMBERS);
-        break;
+        return true;
       case '--normal-members':
         args.normalMembers = int(1, MAX_MEMBERS);
-        break;
+        return true;
       case '--urgent-bins':
-        args.urgentBins = value()
+        args.urgentBins = text()
           .split(',')
           .map((b) => b.trim())
           .filter(Boolean);
-        break;
+        return true;
       case '--urgent-after-sms':
         args.urgentAfterSms = int(1);
-        break;
+        return true;
       case '--ceiling-messages':
         args.ceilingMessages = int(100, 1_000_000);
-        break;
+        return true;
       case '--ceiling-concurrency':
         args.ceilingConcurrency = int(1, 1024);
-        break;
+        return true;
       case '--calls-per-second':
         args.callsPerSecond = int(1, 100_000);
-        break;
+        return true;
       case '--stall-timeout':
         args.stallTimeoutS = int(10);
-        break;
+        return true;
       case '--out':
-        args.out = value();
-        break;
+        args.out = text();
+        return true;
       case '--cpu-prof':
         args.cpuProf = true;
-        break;
+        return true;
       case '--no-tracker':
         args.noTracker = true;
-        break;
+        return true;
       case '--tracker-wait':
         args.trackerWaitS = int(0);
-        break;
+        return true;
       case '--wait-for-others':
         args.waitForOthersS = int(0);
-        break;
+        return true;
       case '--seed-batch':
         args.seedBatch = int(100, 20_000);
-        break;
+        return true;
       case '--instances':
         args.instances = int(1, MAX_INSTANCES);
-        break;
-      case '-h':
-      case '--help':
-        console.log(USAGE);
-        process.exit(0);
-        break;
+        return true;
       default:
-        problems.push(`unknown option ${argv[i]}`);
+        return false;
     }
-  }
+  });
+  const problems = reading.problems;
   if (args.normalMembers === -1) args.normalMembers = args.members;
   if (args.urgentAfterSms === -1) args.urgentAfterSms = defaultUrgentAfterSms(args.members);
   if (args.normalMembers > args.members) problems.push(`--normal-members (${args.normalMembers}) cannot exceed --members (${args.members})`);
   const known = new Set(AALST_BINS.map((b) => b.id));
   for (const b of args.urgentBins) if (!known.has(b)) problems.push(`--urgent-bins: unknown BIN '${b}' (known: ${[...known].join(', ')})`);
   if (args.urgentBins.length === 0) problems.push('--urgent-bins: at least one BIN');
-  if (problems.length) {
-    console.error(`[bench] ${problems.join('\n[bench] ')}\n\n${USAGE}`);
-    process.exit(2);
-  }
+  exitOnFlagProblems('bench', USAGE, reading);
   return args;
 }

@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { Agent, createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { exitOnFlagProblems, readFlags } from './flags';
 import { AlertContent, listUnsubscribeHeaders, renderEmail, renderSms, renderVoice } from '@bin-alert/domain';
 import {
   callStatusCallbackUrl,
@@ -46,7 +47,8 @@ import { DEFAULT_TWILIO_VOICES, loadConfig } from '@bin-alert/platform';
  * `--backlog N` measures memory, not CPU: after the warm-up the stub tracker stops answering SMS
  * status callbacks (it reads them and leaves them open), N SMS are sent, and the simulator's RSS
  * and heap are read once all their `sent` callbacks are due, then divided by N: what one pending
- * callback costs when the receiver is slower than the messages (issue 10; ADR 0044).
+ * callback costs when the receiver is slower than the messages (issue 10; ADR 0044). Its JSON keys
+ * (`pending`: `pending_callbacks` / `pending_events` before fb22147) are listed in bench/README.md.
  *
  * Not a test and not part of `npm run bench`; nothing else may run on port `--port` (4090).
  */
@@ -98,7 +100,11 @@ interface Options {
   smsRate?: number;
 }
 
+const SIM_COST_USAGE =
+  'node dist/bench/src/sim-cost.js [--messages 200000] [--port 4090] [--sim-entry main.js] [--concurrency 64] [--email-concurrency 8] [--email-batch 1000] [--checkpoints 8] [--max-pending 2000] [--channels sms,email,voice] [--via-sdk] [--sim-node-arg --cpu-prof]… [--out result.json] [--backlog 100000] [--mixed 30 [--email-rate 3] [--sms-rate 300]]';
+
 function parseArgs(argv: string[]): Options {
+  let channels: string | undefined;
   const options: Options = {
     messages: 200_000,
     port: 4090,
@@ -113,48 +119,66 @@ function parseArgs(argv: string[]): Options {
     channels: ['sms', 'email', 'voice'],
     emailRate: 3,
   };
-  for (let i = 0; i < argv.length; i += 1) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    const number = (): number => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} takes a positive whole number, got "${value}"`);
-      i += 1;
-      return n;
-    };
-    if (flag === '--messages') options.messages = number();
-    else if (flag === '--port') options.port = number();
-    else if (flag === '--concurrency') options.concurrency = number();
-    else if (flag === '--email-concurrency') options.emailConcurrency = number();
-    else if (flag === '--email-batch') options.emailBatch = Math.min(1000, number());
-    else if (flag === '--checkpoints') options.checkpoints = number();
-    else if (flag === '--max-pending') options.maxPending = number();
-    else if (flag === '--backlog') options.backlog = number();
-    else if (flag === '--mixed') options.mixed = number();
-    else if (flag === '--email-rate') options.emailRate = number();
-    else if (flag === '--sms-rate') options.smsRate = number();
-    else if (flag === '--sim-entry') {
-      options.simEntry = resolve(value);
-      i += 1;
-    } else if (flag === '--channels') {
-      const channels = (value ?? '').split(',');
-      if (!channels.every((c): c is 'sms' | 'email' | 'voice' => ['sms', 'email', 'voice'].includes(c)))
-        throw new Error(`--channels takes sms,email,voice or a part of them, got "${value}"`);
-      options.channels = channels;
-      i += 1;
-    } else if (flag === '--via-sdk') options.viaSdk = true;
-    else if (flag === '--sim-node-arg') {
-      options.simNodeArgs.push(value);
-      i += 1;
-    } else if (flag === '--out') {
-      options.out = resolve(value);
-      i += 1;
-    } else if (flag === '--help') {
-      console.log(
-        'node dist/bench/src/sim-cost.js [--messages 200000] [--port 4090] [--sim-entry main.js] [--concurrency 64] [--email-concurrency 8] [--email-batch 1000] [--checkpoints 8] [--max-pending 2000] [--channels sms,email,voice] [--via-sdk] [--sim-node-arg --cpu-prof]… [--out result.json] [--backlog 100000] [--mixed 30 [--email-rate 3] [--sms-rate 300]]',
-      );
-      process.exit(0);
-    } else throw new Error(`unknown option ${flag} (--help lists them)`);
+  const reading = readFlags(argv, (flag, { text, int }) => {
+    switch (flag) {
+      case '--messages':
+        options.messages = int(1);
+        return true;
+      case '--port':
+        options.port = int(1, 65_535);
+        return true;
+      case '--concurrency':
+        options.concurrency = int(1);
+        return true;
+      case '--email-concurrency':
+        options.emailConcurrency = int(1);
+        return true;
+      case '--email-batch':
+        options.emailBatch = Math.min(1000, int(1));
+        return true;
+      case '--checkpoints':
+        options.checkpoints = int(1);
+        return true;
+      case '--max-pending':
+        options.maxPending = int(1);
+        return true;
+      case '--backlog':
+        options.backlog = int(1);
+        return true;
+      case '--mixed':
+        options.mixed = int(1);
+        return true;
+      case '--email-rate':
+        options.emailRate = int(1);
+        return true;
+      case '--sms-rate':
+        options.smsRate = int(1);
+        return true;
+      case '--sim-entry':
+        options.simEntry = resolve(text());
+        return true;
+      case '--channels':
+        channels = text();
+        return true;
+      case '--via-sdk':
+        options.viaSdk = true;
+        return true;
+      case '--sim-node-arg':
+        options.simNodeArgs.push(text());
+        return true;
+      case '--out':
+        options.out = resolve(text());
+        return true;
+      default:
+        return false;
+    }
+  });
+  if (channels !== undefined) {
+    const named = channels.split(',');
+    if (named.every((c): c is 'sms' | 'email' | 'voice' => ['sms', 'email', 'voice'].includes(c))) options.channels = named;
+    else reading.problems.push(`--channels takes sms,email,voice or a part of them, got "${channels}"`);
   }
+  exitOnFlagProblems('sim-cost', SIM_COST_USAGE, reading);
   return options;
 }
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { exitOnFlagProblems, readFlags } from './flags';
 import type * as Providers from '@bin-alert/providers';
 import type * as Platform from '@bin-alert/platform';
 
@@ -27,14 +28,15 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const options: Options = { messages: 20_000, port: 4395, concurrency: 48, build: resolve('.') };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (flag === '--messages') options.messages = Number(value);
-    else if (flag === '--port') options.port = Number(value);
-    else if (flag === '--concurrency') options.concurrency = Number(value);
-    else if (flag === '--build') options.build = resolve(value);
-    else throw new Error(`unknown option ${flag}`);
-  }
+  const reading = readFlags(argv, (flag, { text, int }) => {
+    if (flag === '--messages') options.messages = int(1);
+    else if (flag === '--port') options.port = int(1, 65_535);
+    else if (flag === '--concurrency') options.concurrency = int(1);
+    else if (flag === '--build') options.build = resolve(text());
+    else return false;
+    return true;
+  });
+  exitOnFlagProblems('twilio-client-cost', 'node dist/bench/src/twilio-client-cost.js [--messages 20000] [--port 4395] [--concurrency 48] [--build DIR]', reading);
   return options;
 }
 

@@ -6,6 +6,7 @@ import { Client, Pool } from 'pg';
 import { CHANNELS } from '@bin-alert/domain';
 import { withKafkaAdmin } from '@bin-alert/messaging';
 import { accessTokenSettingsFrom, loadConfig, signAccessToken } from '@bin-alert/platform';
+import { exitOnFlagProblems, readFlags } from '../flags';
 import { INSTANCE_PORT_STEP, waitForSenderGroups } from '../instances';
 import { audienceSize } from '../measurements';
 import { BenchAbort, ensurePortsFree, sleep } from '../processes';
@@ -37,47 +38,34 @@ three-broker cluster ${CHAOS_PORTS.cluster}-${CHAOS_PORTS.cluster + 2}); never o
 
 function parseArgs(argv: string[]): ChaosArgs {
   const args: ChaosArgs = { members: 20_000, scenarios: [], stallTimeoutS: 240, out: 'test-artifacts/chaos/latest.json' };
-  const problems: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = () => inline ?? argv[++i] ?? '';
+  const unknownScenarios: string[] = [];
+  const reading = readFlags(argv, (flag, { text, int }) => {
     switch (flag) {
-      case '--members': {
-        const n = Number(value().replace(/_/g, ''));
-        if (!Number.isInteger(n) || n < 100 || n > 1_000_000) problems.push('--members: an integer from 100 to 1000000');
-        args.members = n;
-        break;
-      }
+      case '--members':
+        args.members = int(100, 1_000_000);
+        return true;
       case '--scenario':
-        for (const name of value()
+        for (const name of text()
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean)) {
           const s = SCENARIOS.find((x) => x.name === name);
-          if (!s) problems.push(`--scenario: unknown '${name}' (known: ${SCENARIOS.map((x) => x.name).join(', ')})`);
+          if (!s) unknownScenarios.push(name);
           else if (!args.scenarios.includes(s)) args.scenarios.push(s);
         }
-        break;
+        return true;
       case '--stall-timeout':
-        args.stallTimeoutS = Number(value());
-        if (!Number.isInteger(args.stallTimeoutS) || args.stallTimeoutS < 30) problems.push('--stall-timeout: an integer of at least 30');
-        break;
+        args.stallTimeoutS = int(30);
+        return true;
       case '--out':
-        args.out = value();
-        break;
-      case '-h':
-      case '--help':
-        console.log(USAGE);
-        process.exit(0);
-        break;
+        args.out = text();
+        return true;
       default:
-        problems.push(`unknown option ${argv[i]}`);
+        return false;
     }
-  }
-  if (problems.length) {
-    console.error(`[chaos] ${problems.join('\n[chaos] ')}\n\n${USAGE}`);
-    process.exit(2);
-  }
+  });
+  for (const name of unknownScenarios) reading.problems.push(`--scenario: unknown '${name}' (known: ${SCENARIOS.map((x) => x.name).join(', ')})`);
+  exitOnFlagProblems('chaos', USAGE, reading);
   if (!args.scenarios.length) args.scenarios = [...SCENARIOS];
   return args;
 }
