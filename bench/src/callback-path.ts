@@ -5,19 +5,25 @@ import { join } from 'node:path';
 import { TOPICS } from '@bin-alert/contracts';
 import { consumerLag } from '@bin-alert/messaging';
 import { openDataSource } from '@bin-alert/persistence';
+import { exitOnFlagProblems } from './flags';
+import { CALLBACK_PATH_USAGE, readCallbackPathArgs } from './callback-path-args';
 import { freePort } from './support/free-port';
 import { TEST_DATABASE_URL, testConfig } from './support/test-config';
 import { TrackedMember, seedAcceptedDeliveries } from './support/accepted-deliveries';
 import { waitFor } from './support/wait-for';
 import { DEFAULT_SIM_CONFIG } from '../../apps/provider-sim/src/config/sim-config';
 import { SimConfigStore, StartupSimConfig } from '../../apps/provider-sim/src/config/sim-config.store';
+import { MessageStore } from '../../apps/provider-sim/src/inbox/message-store';
+import { StoredMessage } from '../../apps/provider-sim/src/inbox/sim-message';
+import { mulberry32 } from '../../apps/provider-sim/src/random/prng';
 import { DEFAULT_SIM_CREDENTIALS } from '../../apps/provider-sim/src/sim-credentials';
 import { SimStats } from '../../apps/provider-sim/src/stats/sim-stats';
-import { SimScheduler } from '../../apps/provider-sim/src/timing/sim-scheduler';
+import { SimScheduler, TaskToken } from '../../apps/provider-sim/src/timing/sim-scheduler';
 import { emailEventJson, eventWebhookBody } from '../../apps/provider-sim/src/sendgrid/email-events';
 import { signEventWebhook } from '../../apps/provider-sim/src/sendgrid/event-webhook-signature';
-import { smsStatusCallbackParams } from '../../apps/provider-sim/src/twilio/sms-status-callback';
-import type { QueuedWebhook, WebhookDraft } from '../../apps/provider-sim/src/webhooks/outbound-webhook';
+import { SmsFate } from '../../apps/provider-sim/src/twilio/sms-fate';
+import { SmsLifecycle } from '../../apps/provider-sim/src/twilio/sms-lifecycle';
+import type { QueuedWebhook, WebhookAttempt, WebhookDraft } from '../../apps/provider-sim/src/webhooks/outbound-webhook';
 import { TwilioWebhookFactory } from '../../apps/provider-sim/src/webhooks/twilio-webhook';
 import { WebhookSender } from '../../apps/provider-sim/src/webhooks/webhook-sender';
 import { procCpu, startApp, stopApps, waitReady } from './processes';
@@ -25,77 +31,79 @@ import { procCpu, startApp, stopApps, waitReady } from './processes';
 /**
  * The status-callback path alone, as a measurement (speed targets live in benchmarks, never in
  * tests): the built tracker in a process of its own, fed Twilio SMS status callbacks (`sent`, then
- * `delivered`, each message's in order) by the simulator's own webhook code (TwilioWebhookFactory,
- * WebhookSender: signing, form encoding, kept-alive connections) from this process. Reports the
- * callbacks answered per second, the tracker's and the sender's CPU per callback, and answer
- * latency. The tracker applies each status before it answers (ADR 0041); a build from before that
- * consumed its events back, and `--projection-group tracker-projection` waits for that group too
- * (the `_with_projection` figures). Uses the shared servers and the test database:
+ * `delivered`, each message's in order) by the simulator's own SmsLifecycle, WebhookSender and
+ * TwilioWebhookFactory (its records, lane order, signing, form encoding, kept-alive connections)
+ * from this process, with no delay between a message's statuses. Reports the callbacks answered
+ * per second, the tracker's and the sender's CPU per callback, and answer latency. The tracker
+ * applies each status before it answers (ADR 0041); a build from before that consumed its events
+ * back, and `--projection-group tracker-projection` waits for that group too (the
+ * `_with_projection` figures). Uses the shared servers and the test database:
  *
- *   npm run build && flock /tmp/bin-alert-shared-servers.lock node dist/bench/src/callback-path.js \
- *     [--messages 5000] [--concurrency 256] [--prof DIR] [--tracker-main other/dist/apps/tracker/src/main.js] [--projection-group G]
+ *   npm run build && flock /tmp/bin-alert-shared-servers.lock node dist/bench/src/callback-path.js --help
  *
- * `--concurrency` is the number of messages whose callbacks are on their way at once (the
- * simulator has one per accepted message not yet final); `--prof DIR` runs the tracker with
- * --cpu-prof and writes this process's profile there too. `--email-batch N` posts SendGrid
- * Event Webhook batches instead (the simulator's body and signature): N e-mails' `processed`
- * events in one request, then their `delivered` events in another, `--concurrency` requests at
- * once; a callback is then one event. `--backlog` queues every message's records in the sender at
- * once, as the simulator holds them when the tracker is behind, and reports when half the messages
- * had all their callbacks answered (the simulator's pending count is messages, not callbacks);
- * `--fifo` queues a message's later callback behind all the others, as the lane did before ADR 0055.
+ * `--concurrency` is the number of messages begun at a time (the simulator has one per accepted
+ * message not yet final); `--prof DIR` runs the tracker with --cpu-prof and writes this process's
+ * profile there too. `--email-batch N` posts SendGrid Event Webhook batches instead (the
+ * simulator's body and signature): N e-mails' `processed` events in one request, then their
+ * `delivered` events in another, `--concurrency` requests at once; a callback is then one event.
+ * `--backlog` begins every message at once, so that their records wait in the sender's lane as
+ * the simulator holds them when the tracker is behind, and reports when half the messages had all
+ * their callbacks answered (the simulator's pending count is messages, not callbacks); `--fifo`
+ * queues a message's later callback behind all the others, as the lane did before ADR 0055.
  */
-interface Options {
-  messages: number;
-  concurrency: number;
-  prof: string | null;
-  /** The tracker's built entry point: another checkout's, to compare two commits on one machine. */
-  trackerMain: string;
-  /** The consumer group of a tracker built before ADR 0041, whose projection read its events back. */
-  projectionGroup: string | null;
-  /** E-mails per SendGrid Event Webhook request; null: Twilio SMS status callbacks. */
-  emailBatch: number | null;
-  /**
-   * Every message's callbacks queued in the sender at once, as records waiting in the receiver's
-   * lane (what the simulator holds under a backlog, ADR 0044), instead of `concurrency` at a time.
-   */
-  backlog: boolean;
-  /** With `--backlog`: a message's later callback queued behind every message (the lane before ADR 0055), for comparison. */
-  fifo: boolean;
+
+/** A message the tracker's seeded delivery is waiting for: delivered, its statuses in order. */
+const DELIVERED: SmsFate = { status: 'delivered', outOfOrder: false };
+
+/**
+ * The simulator's scheduler, telling the bench when a message's task ends: SmsLifecycle ends it
+ * once the message's last callback was answered (or given up).
+ */
+class MessageEndScheduler extends SimScheduler {
+  onEnd = (): void => {};
+
+  override end(token: TaskToken): void {
+    super.end(token);
+    this.onEnd();
+  }
 }
 
-function parseOptions(argv: string[]): Options {
-  const options: Options = {
-    messages: 5_000,
-    concurrency: 256,
-    prof: null,
-    trackerMain: join(__dirname, '../../apps/tracker/src/main.js'),
-    projectionGroup: null,
-    emailBatch: null,
-    backlog: false,
-    fifo: false,
-  };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [name, value] = [argv[i], argv[i + 1]];
-    if (name === '--backlog' || name === '--fifo') {
-      if (name === '--backlog') options.backlog = true;
-      else options.fifo = true;
-      i -= 1;
-      continue;
-    }
-    if (name === '--messages') options.messages = Number(value);
-    else if (name === '--concurrency') options.concurrency = Number(value);
-    else if (name === '--prof') options.prof = value;
-    else if (name === '--tracker-main') options.trackerMain = value;
-    else if (name === '--projection-group') options.projectionGroup = value;
-    else if (name === '--email-batch') options.emailBatch = Number(value);
-    else throw new Error(`unknown option ${name} (--messages N, --backlog [--fifo], --concurrency C, --prof DIR, --tracker-main PATH, --projection-group G, --email-batch N)`);
+/**
+ * The simulator's sender, timing each callback from its build to its answer; with `fifo` a
+ * message's later callback is queued behind every message (the lane before ADR 0055).
+ */
+class TimedSender extends WebhookSender {
+  onAnswer = (_attempt: WebhookAttempt, _ms: number): void => {};
+
+  constructor(
+    scheduler: SimScheduler,
+    config: SimConfigStore,
+    private readonly fifo: boolean,
+  ) {
+    super(scheduler, config, new SimStats());
   }
-  return options;
+
+  override enqueue(webhook: QueuedWebhook, resumed = false): void {
+    let builtAt = 0;
+    const timed: QueuedWebhook = {
+      url: webhook.url,
+      token: webhook.token,
+      build: () => {
+        builtAt = performance.now();
+        return webhook.build();
+      },
+      posted: (attempt) => {
+        this.onAnswer(attempt, performance.now() - builtAt);
+        webhook.posted(attempt);
+      },
+    };
+    super.enqueue(timed, resumed && !this.fifo);
+  }
 }
 
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
+  const { options, reading } = readCallbackPathArgs(process.argv.slice(2));
+  exitOnFlagProblems('callback-path', CALLBACK_PATH_USAGE, reading);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = testConfig({ TRACKER_PUBLIC_URL: baseUrl });
@@ -108,8 +116,10 @@ async function main(): Promise<void> {
     options.prof ? ['--cpu-prof', `--cpu-prof-dir=${options.prof}`] : [],
   );
   const db = await openDataSource(config.DATABASE_URL, 4);
-  const scheduler = new SimScheduler();
-  const sender = new WebhookSender(scheduler, new SimConfigStore(new StartupSimConfig(DEFAULT_SIM_CONFIG)), new SimStats());
+  // A message's next status is reached as soon as the last one was answered: the tracker sets the pace.
+  const simConfig = new SimConfigStore(new StartupSimConfig({ ...DEFAULT_SIM_CONFIG, callbackDelayMs: { min: 0, max: 0 } }));
+  const scheduler = new MessageEndScheduler();
+  const sender = new TimedSender(scheduler, simConfig, options.fifo);
   try {
     await waitReady(tracker);
     const group = options.projectionGroup;
@@ -145,20 +155,6 @@ async function main(): Promise<void> {
       const key = attempt.reply?.status ?? attempt.error ?? 'none';
       statuses.set(key, (statuses.get(key) ?? 0) + count);
     };
-    const smsCallbacks = async (member: TrackedMember) => {
-      const message = { id: `SM${member.delivery.sms.replace(/-/g, '')}`, from: '+3225550000', to: '+32470000000' };
-      const url = `${baseUrl}/webhooks/twilio/message-status?deliveryId=${member.delivery.sms}`;
-      for (const status of ['sent', 'delivered'] as const) {
-        const at = new Date();
-        const webhook = webhooks.form(
-          'sms',
-          url,
-          () => `sms status ${status}`,
-          () => smsStatusCallbackParams(message, context, status, at, undefined),
-        );
-        await post(webhook, 1);
-      }
-    };
     // What the simulator's EventWebhookBatcher posts: the body as SendGrid writes it, signed when it leaves.
     const emailEvents = async (members: TrackedMember[]) => {
       const url = `${baseUrl}/webhooks/sendgrid/events`;
@@ -185,54 +181,30 @@ async function main(): Promise<void> {
         await post({ url, build }, events.length);
       }
     };
-    // Under a backlog: every message's callbacks wait in the sender's lane at once, each message a
-    // record posting `sent`, then `delivered` once `sent` was answered (as SmsCallbacks does).
-    const drainBacklog = () =>
+    // SMS: the simulator's own lifecycle of each message, `concurrency` messages begun at a time
+    // (all of them under a backlog), the next begun as one becomes final.
+    const smsMessages = () =>
       new Promise<void>((done) => {
-        let open = seeded.length;
-        if (open === 0) done();
-        for (const member of seeded) {
-          const message = { id: `SM${member.delivery.sms.replace(/-/g, '')}`, from: '+3225550000', to: '+32470000000' };
-          const url = `${baseUrl}/webhooks/twilio/message-status?deliveryId=${member.delivery.sms}`;
-          const steps = ['sent', 'delivered'] as const;
-          let step = 0;
-          let builtAt = 0;
-          const record: QueuedWebhook = {
-            url,
-            token: scheduler.begin(),
-            build: () => {
-              builtAt = performance.now();
-              const status = steps[step];
-              const at = new Date();
-              return webhooks
-                .form(
-                  'sms',
-                  url,
-                  () => `sms status ${status}`,
-                  () => smsStatusCallbackParams(message, context, status, at, undefined),
-                )
-                .build();
-            },
-            posted: (attempt) => {
-              latencies.push(performance.now() - builtAt);
-              callbacks += 1;
-              const key = attempt.reply?.status ?? attempt.error ?? 'none';
-              statuses.set(key, (statuses.get(key) ?? 0) + 1);
-              step += 1;
-              if (step < steps.length) {
-                // As SmsCallbacks: a message's later status waits ahead of messages not begun (ADR 0055).
-                sender.enqueue(record, !options.fifo);
-                return;
-              }
-              scheduler.end(record.token);
-              open -= 1;
-              finished += 1;
-              if (finished * 2 === seeded.length) halfFinishedMs = performance.now() - started;
-              if (open === 0) done();
-            },
-          };
-          sender.enqueue(record);
-        }
+        const lifecycle = new SmsLifecycle(scheduler, simConfig, webhooks, sender, new MessageStore(simConfig));
+        const prng = mulberry32(1);
+        const atOnce = options.backlog ? seeded.length : options.concurrency;
+        const begin = () => {
+          for (; next < seeded.length && next - finished < atOnce; next += 1) lifecycle.start(smsMessage(seeded[next], next + 1, baseUrl), DELIVERED, context, prng);
+        };
+        sender.onAnswer = (attempt, ms) => {
+          latencies.push(ms);
+          callbacks += 1;
+          const key = attempt.reply?.status ?? attempt.error ?? 'none';
+          statuses.set(key, (statuses.get(key) ?? 0) + 1);
+        };
+        scheduler.onEnd = () => {
+          finished += 1;
+          if (finished * 2 === seeded.length) halfFinishedMs = performance.now() - started;
+          if (finished === seeded.length) done();
+          else begin();
+        };
+        if (seeded.length === 0) done();
+        begin();
       });
     const progress = setInterval(() => {
       const { posting, waiting } = sender.backlog;
@@ -240,16 +212,15 @@ async function main(): Promise<void> {
         `[callback-path] ${Math.round(performance.now() - started)} ms: ${callbacks} answered, ${finished} messages final, ${posting} posting, ${waiting} waiting\n`,
       );
     }, 5_000);
-    const perRequest = options.emailBatch ?? 1;
-    if (options.backlog) await drainBacklog();
+    const emailBatch = options.emailBatch;
+    if (emailBatch === null) await smsMessages();
     else
       await Promise.all(
         Array.from({ length: options.concurrency }, async () => {
           while (next < seeded.length) {
-            const members = seeded.slice(next, next + perRequest);
+            const members = seeded.slice(next, next + emailBatch);
             next += members.length;
-            if (options.emailBatch === null) await smsCallbacks(members[0]);
-            else await emailEvents(members);
+            await emailEvents(members);
           }
         }),
       );
@@ -283,6 +254,19 @@ async function main(): Promise<void> {
     await stopApps([tracker]);
     await db.destroy();
   }
+}
+
+/** The message the simulator accepted for `member`'s SMS delivery, its StatusCallback the tracker's. */
+function smsMessage(member: TrackedMember, seq: number, trackerUrl: string): StoredMessage {
+  return {
+    id: `SM${member.delivery.sms.replace(/-/g, '')}`,
+    channel: 'sms',
+    from: '+3225550000',
+    to: '+32470000000',
+    receivedAt: new Date().toISOString(),
+    seq,
+    statusCallback: `${trackerUrl}/webhooks/twilio/message-status?deliveryId=${member.delivery.sms}`,
+  };
 }
 
 main().catch((error: unknown) => {
