@@ -8,6 +8,7 @@ import { openDataSource } from '@bin-alert/persistence';
 import { exitOnFlagProblems } from './flags';
 import { CALLBACK_PATH_USAGE, readCallbackPathArgs } from './callback-path-args';
 import { freePort } from './support/free-port';
+import { inParallel } from './support/in-parallel';
 import { TEST_DATABASE_URL, testConfig } from './support/test-config';
 import { TrackedMember, seedAcceptedDeliveries } from './support/accepted-deliveries';
 import { waitFor } from './support/wait-for';
@@ -214,16 +215,7 @@ async function main(): Promise<void> {
     }, 5_000);
     const emailBatch = options.emailBatch;
     if (emailBatch === null) await smsMessages();
-    else
-      await Promise.all(
-        Array.from({ length: options.concurrency }, async () => {
-          while (next < seeded.length) {
-            const members = seeded.slice(next, next + emailBatch);
-            next += members.length;
-            await emailEvents(members);
-          }
-        }),
-      );
+    else await inParallel(Math.ceil(seeded.length / emailBatch), options.concurrency, (b) => emailEvents(seeded.slice(b * emailBatch, (b + 1) * emailBatch)));
     clearInterval(progress);
     const answeredMs = performance.now() - started;
     const senderCpu = process.cpuUsage(senderBefore);

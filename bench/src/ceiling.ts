@@ -3,6 +3,7 @@ import { AlertContent, renderEmail, renderSms } from '@bin-alert/domain';
 import { SendGridEmailSender, TwilioSmsSender, providerSettingsFrom } from '@bin-alert/providers';
 import { loadConfig } from '@bin-alert/platform';
 import { benchMobile } from './seeding';
+import { inParallel } from './support/in-parallel';
 
 export interface CeilingOptions {
   simUrl: string;
@@ -35,15 +36,6 @@ export interface CeilingResult {
 const EMAIL_BATCH = 1000;
 const EMAIL_ROUNDS = 3;
 
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-}
-
 async function clearSim(simUrl: string): Promise<void> {
   const res = await fetch(`${simUrl}/__sim/messages`, { method: 'DELETE' });
   if (!res.ok) throw new Error(`DELETE ${simUrl}/__sim/messages answered ${res.status}`);
@@ -74,13 +66,13 @@ export async function measureCeiling(o: CeilingOptions): Promise<CeilingResult> 
     });
 
   // Warm-up (JIT, sockets), not measured.
-  await inParallel([...Array(Math.min(500, o.messages)).keys()], o.concurrency, async (n) => void (await sendSms(n)));
+  await inParallel(Math.min(500, o.messages), o.concurrency, (n) => sendSms(n));
   await sendMail(0, EMAIL_BATCH);
   await clearSim(o.simUrl);
 
   let smsErrors = 0;
   const smsStart = process.hrtime.bigint();
-  await inParallel([...Array(o.messages).keys()], o.concurrency, async (n) => {
+  await inParallel(o.messages, o.concurrency, async (n) => {
     try {
       await sendSms(n);
     } catch {
@@ -100,7 +92,8 @@ export async function measureCeiling(o: CeilingOptions): Promise<CeilingResult> 
     await clearSim(o.simUrl);
     let errors = 0;
     const started = process.hrtime.bigint();
-    await inParallel(batches, emailConcurrency, async (b) => {
+    await inParallel(batches.length, emailConcurrency, async (i) => {
+      const b = batches[i];
       try {
         await sendMail(b.from, b.count);
       } catch {

@@ -5,6 +5,7 @@ import { Agent, createServer, IncomingMessage, request as httpRequest, Server, S
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { exitOnFlagProblems, readFlags } from './flags';
+import { inParallel } from './support/in-parallel';
 import { AlertContent, listUnsubscribeHeaders, renderEmail, renderSms, renderVoice } from '@bin-alert/domain';
 import {
   callStatusCallbackUrl,
@@ -230,19 +231,6 @@ async function startStubTracker(): Promise<StubTracker> {
   stub.server = server;
   stub.url = url;
   return stub;
-}
-
-async function inParallel(count: number, limit: number, send: (n: number) => Promise<unknown>, beforeEach?: (n: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, count) }, async () => {
-      while (next < count) {
-        const n = next++;
-        if (beforeEach) await beforeEach(n);
-        await send(n);
-      }
-    }),
-  );
 }
 
 /** Every 100 sends, waits while more than `maxPending` messages still have callbacks to come. */
@@ -547,17 +535,25 @@ async function main(): Promise<void> {
     };
 
     const limit = backlogLimit(simUrl, o.maxPending);
-    await phase('sms', counts.sms, (from, to) => inParallel(to - from, o.concurrency, (i) => sendSms(from + i), limit));
+    await phase('sms', counts.sms, (from, to) =>
+      inParallel(to - from, o.concurrency, async (i) => {
+        await limit(i);
+        await sendSms(from + i);
+      }),
+    );
     await phase('email', counts.email, async (from, to) => {
       const batches = Math.ceil((to - from) / o.emailBatch);
-      await inParallel(
-        batches,
-        o.emailConcurrency,
-        (b) => sendMail(from + b * o.emailBatch, Math.min(o.emailBatch, to - from - b * o.emailBatch)),
-        (b) => limit(b * 100),
-      );
+      await inParallel(batches, o.emailConcurrency, async (b) => {
+        await limit(b * 100);
+        await sendMail(from + b * o.emailBatch, Math.min(o.emailBatch, to - from - b * o.emailBatch));
+      });
     });
-    await phase('voice', counts.voice, (from, to) => inParallel(to - from, o.concurrency, (i) => sendCall(from + i), limit));
+    await phase('voice', counts.voice, (from, to) =>
+      inParallel(to - from, o.concurrency, async (i) => {
+        await limit(i);
+        await sendCall(from + i);
+      }),
+    );
 
     const end = procSample(pid);
     const final = await stats(simUrl);

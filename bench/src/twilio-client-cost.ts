@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { exitOnFlagProblems, readFlags } from './flags';
+import { inParallel } from './support/in-parallel';
 import type * as Providers from '@bin-alert/providers';
 import type * as Platform from '@bin-alert/platform';
 
@@ -38,15 +39,6 @@ function parseArgs(argv: string[]): Options {
   });
   exitOnFlagProblems('twilio-client-cost', 'node dist/bench/src/twilio-client-cost.js [--messages 20000] [--port 4395] [--concurrency 48] [--build DIR]', reading);
   return options;
-}
-
-async function inParallel(count: number, limit: number, fn: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < count) await fn(next++);
-    }),
-  );
 }
 
 async function main(): Promise<void> {
