@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/messaging';
@@ -70,13 +70,77 @@ async function seed(db: DataSource, n: number): Promise<void> {
   await db.query('VACUUM ANALYZE');
 }
 
-/** CPU time (ms) of the PostgreSQL backends connected to the scratch database. */
-async function backendCpuMs(db: DataSource): Promise<number> {
+/** CPU time (ms) of each PostgreSQL backend connected to the scratch database, by pid. */
+async function backendCpuMs(db: DataSource): Promise<Map<number, number>> {
   const rows: Array<{ pid: number }> = await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  return new Map(rows.map(({ pid }) => [pid, cpuMsOf([{ pid }])]));
+}
+
+/** CPU spent by the backends between two readings: those that ended meanwhile (the pool closes idle connections) count what they had, those that began count all of theirs. */
+function cpuDeltaMs(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
+/**
+ * CPU time (ms) of the whole server: the postmaster, its live children and the children that have
+ * ended (the kernel adds them to the postmaster's cutime/cstime). On a server of its own the
+ * measurement's whole cost, writers and ended backends included; on a shared one, others' too.
+ */
+async function serverCpuMs(db: DataSource): Promise<number> {
+  const [{ pid }] = await db.query(`SELECT pg_backend_pid() AS pid`);
+  const postmaster = Number(statFields(pid)[1]);
+  const fields = statFields(postmaster);
+  let total = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * TICK_MS;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const child = statFields(Number(entry));
+      if (Number(child[1]) === postmaster) total += (Number(child[11]) + Number(child[12])) * TICK_MS;
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return total;
+}
+
+/** /proc/<pid>/stat after the command name: [0] state, [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime. */
+function statFields(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+}
+
+/** CPU time (ms) of the server's own writers (checkpointer, background writer, WAL writer), shared by every database on the server. */
+async function writersCpuMs(db: DataSource): Promise<number> {
+  return cpuMsOf(await db.query(`SELECT pid FROM pg_stat_activity WHERE backend_type IN ('checkpointer', 'background writer', 'walwriter')`));
+}
+
+/** The settings that decide how much writing planning's WAL costs (ADR 0066), as the server runs them. */
+const PLANNING_SETTINGS = ['shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'synchronous_commit', 'full_page_writes', 'wal_compression'] as const;
+
+async function serverSettings(db: DataSource): Promise<string> {
+  const rows: Array<{ name: string; value: string }> = await db.query(`SELECT name, current_setting(name) AS value FROM pg_settings WHERE name = ANY($1) ORDER BY name`, [
+    [...PLANNING_SETTINGS],
+  ]);
+  return rows.map((r) => `${r.name}=${r.value}`).join(' ');
+}
+
+/** The server-wide counters a run moves: WAL written, checkpoints (timed and requested by WAL volume), blocks read from outside shared buffers. */
+async function serverCounters(db: DataSource): Promise<{ walBytes: number; checkpointsTimed: number; checkpointsRequested: number; blocksRead: number; blocksHit: number }> {
+  const [row] = await db.query(
+    `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS "walBytes", checkpoints_timed::int AS "checkpointsTimed", checkpoints_req::int AS "checkpointsRequested",
+            (SELECT blks_read FROM pg_stat_database WHERE datname = current_database())::float8 AS "blocksRead",
+            (SELECT blks_hit FROM pg_stat_database WHERE datname = current_database())::float8 AS "blocksHit"
+       FROM pg_stat_bgwriter`,
+  );
+  return row;
+}
+
+function cpuMsOf(rows: Array<{ pid: number }>): number {
   let total = 0;
   for (const { pid } of rows) {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const fields = statFields(pid);
       total += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
     } catch {
       // a backend that ended meanwhile
@@ -111,6 +175,10 @@ async function backendCpuMs(db: DataSource): Promise<number> {
         db,
         AALST_BINS.map((b) => b.id),
       );
+      await db.query('SELECT pg_stat_clear_snapshot()');
+      const countersBefore = await serverCounters(db);
+      const writersBefore = await writersCpuMs(db);
+      const serverBefore = await serverCpuMs(db);
       const cpuBefore = await backendCpuMs(db);
       const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
       const started = Date.now();
@@ -118,11 +186,19 @@ async function backendCpuMs(db: DataSource): Promise<number> {
         new AlertExpander(c, new CountingBus(), new AlertRepository(db), new ReferenceDataRepository(db), new PlanningRepository(db), settings);
       const summaries = await Promise.all((['sms', 'email', 'voice'] as const).map((c) => planner(c).expand(event, context)));
       const wallMs = Date.now() - started;
-      const cpuMs = (await backendCpuMs(db)) - cpuBefore;
+      const cpuMs = cpuDeltaMs(cpuBefore, await backendCpuMs(db));
+      const serverMs = (await serverCpuMs(db)) - serverBefore;
+      const writersMs = (await writersCpuMs(db)) - writersBefore;
+      await db.query('SELECT pg_stat_clear_snapshot()');
+      const countersAfter = await serverCounters(db);
       const rows = summaries.reduce((a, s) => a + s.newRows, 0);
       const lines = summaries.map((s) => `${s.channel}: ${s.newRows} rows in ${s.planningMs} ms = ${Math.round(s.newRows / (s.planningMs / 1000))} rows/s, ${s.jobs} jobs`);
       process.stdout.write(
-        `\n[planning cost] run ${run}: ${MEMBERS} members, three channels side by side: ${wallMs} ms wall (load ${load}); PostgreSQL ${cpuMs} ms CPU = ${((cpuMs * 1000) / rows).toFixed(1)} µs per row\n  ${lines.join('\n  ')}\n`,
+        `\n[planning cost] run ${run}: ${MEMBERS} members, three channels side by side: ${wallMs} ms wall (load ${load}); PostgreSQL ${cpuMs} ms CPU = ${((cpuMs * 1000) / rows).toFixed(1)} µs per row; its writers ${writersMs} ms = ${((writersMs * 1000) / rows).toFixed(1)} µs per row; ` +
+          `whole server ${serverMs} ms = ${((serverMs * 1000) / rows).toFixed(1)} µs per row; ` +
+          `WAL ${((countersAfter.walBytes - countersBefore.walBytes) / 1e6).toFixed(0)} MB = ${((countersAfter.walBytes - countersBefore.walBytes) / rows).toFixed(0)} B per row; ` +
+          `checkpoints ${countersAfter.checkpointsRequested - countersBefore.checkpointsRequested} requested + ${countersAfter.checkpointsTimed - countersBefore.checkpointsTimed} timed; ` +
+          `blocks read ${countersAfter.blocksRead - countersBefore.blocksRead}, hit ${countersAfter.blocksHit - countersBefore.blocksHit}\n  ${await serverSettings(db)}\n  ${lines.join('\n  ')}\n`,
       );
       expect(summaries.every((s) => s.candidates === MEMBERS)).toBe(true);
     }
