@@ -104,3 +104,56 @@ describe('pending e-mail events', () => {
     expect(pending.take(2).body().length / 2).toBeGreaterThan(300);
   });
 });
+
+/** A backlog of events is taken in batches from its front: each take costs its batch, not the backlog. */
+describe('pending e-mail events taken in batches', () => {
+  const at = new Date('2026-12-06T21:00:00.000Z');
+  const source = (i: number) => new EmailEventSource({ id: `req-${i}`, to: `m${i}@example.be` });
+  const names: EmailEventName[] = ['processed', 'delivered', 'deferred', 'bounce', 'dropped'];
+  const recipients = (events: PendingEmailEvents) =>
+    (JSON.parse(events.body()) as Array<{ email: string; event: string; timestamp: number }>).map((e) => `${e.email} ${e.event} ${e.timestamp}`);
+
+  it('keep their order, type and second across takes, appends, and the front being cut off', () => {
+    const pending = new PendingEmailEvents();
+    const expected: string[] = [];
+    const add = (i: number) => {
+      const name = names[i % names.length];
+      pending.push(source(i), name, new Date(at.getTime() + i * 1000));
+      expected.push(`m${i}@example.be ${name} ${at.getTime() / 1000 + i}`);
+    };
+    for (let i = 0; i < 3_000; i += 1) add(i);
+    const taken: string[] = [];
+    for (let round = 0; round < 25; round += 1) taken.push(...recipients(pending.take(100)));
+    expect(pending.length).toBe(500);
+    const more = new PendingEmailEvents();
+    for (let i = 3_000; i < 3_010; i += 1) {
+      more.push(source(i), names[i % names.length], new Date(at.getTime() + i * 1000));
+      expected.push(`m${i}@example.be ${names[i % names.length]} ${at.getTime() / 1000 + i}`);
+    }
+    more.take(0);
+    pending.append(more);
+    expect(more.length).toBe(0);
+    expect(pending.length).toBe(510);
+    while (pending.length > 0) taken.push(...recipients(pending.take(7)));
+    expect(taken).toEqual(expected);
+    expect(pending.take(5).length).toBe(0);
+    // A partly taken buffer appended elsewhere gives only what it still holds.
+    const partly = new PendingEmailEvents();
+    for (let i = 0; i < 3; i += 1) partly.push(source(i), 'processed', at);
+    partly.take(2);
+    const into = new PendingEmailEvents();
+    into.append(partly);
+    expect(recipients(into)).toEqual([`m2@example.be processed ${at.getTime() / 1000}`]);
+  });
+
+  it('take 300,000 events 10 at a time in well under a second (a splice from the front per take took seconds)', () => {
+    const pending = new PendingEmailEvents();
+    const shared = source(0);
+    for (let i = 0; i < 300_000; i += 1) pending.push(shared, 'delivered', at);
+    const started = performance.now();
+    let taken = 0;
+    while (pending.length > 0) taken += pending.take(10).length;
+    expect(taken).toBe(300_000);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});

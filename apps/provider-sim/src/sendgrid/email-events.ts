@@ -100,7 +100,11 @@ function recipientNumber({ id, sgMessageId }: EmailEventFields): number | string
 }
 
 const EVENT_NAMES = Object.keys(EVENT_DETAILS) as EmailEventName[];
+/** Each type's number in a stamp (its index in EVENT_NAMES), looked up once per type, not searched per event. */
+const EVENT_INDEX = Object.fromEntries(EVENT_NAMES.map((name, i) => [name, i])) as Record<EmailEventName, number>;
 const NAME_BITS = 8;
+/** Taken events are cut off the front of the arrays once they are this many and half of them. */
+const COMPACT_AFTER = 1024;
 
 /**
  * E-mail events waiting to be posted, unwritten (ADR 0056): per event its recipient's
@@ -108,45 +112,63 @@ const NAME_BITS = 8;
  * double the array holds unboxed): 16 bytes per event plus its recipient's source, shared by
  * that recipient's events. An event is written as its JSON only when its batch's POST goes out
  * (`body`), with a fresh sg_event_id, as SendGrid writes each event once.
+ *
+ * Events are taken from the front by moving a head, and the taken part is cut off only once it
+ * outweighs the rest, so that taking a backlog in batches costs what it takes, not the backlog's
+ * length per batch.
  */
 export class PendingEmailEvents {
   private sources: EmailEventSource[] = [];
   private stamps: number[] = [];
+  /** Events before this index were taken. */
+  private head = 0;
 
   get length(): number {
-    return this.sources.length;
+    return this.sources.length - this.head;
   }
 
   push(source: EmailEventSource, name: EmailEventName, at: Date): void {
     this.sources.push(source);
-    this.stamps.push(Math.floor(at.getTime() / 1000) * NAME_BITS + EVENT_NAMES.indexOf(name));
+    this.stamps.push(Math.floor(at.getTime() / 1000) * NAME_BITS + EVENT_INDEX[name]);
   }
 
   /** Moves every event of `other` to the end of this, in their order. */
   append(other: PendingEmailEvents): void {
-    for (let i = 0; i < other.sources.length; i += 1) {
+    for (let i = other.head; i < other.sources.length; i += 1) {
       this.sources.push(other.sources[i]);
       this.stamps.push(other.stamps[i]);
     }
     other.sources = [];
     other.stamps = [];
+    other.head = 0;
   }
 
   /** The first `count` events, taken out of this. */
   take(count: number): PendingEmailEvents {
     const taken = new PendingEmailEvents();
-    taken.sources = this.sources.splice(0, count);
-    taken.stamps = this.stamps.splice(0, count);
+    const end = Math.min(this.sources.length, this.head + Math.max(0, count));
+    taken.sources = this.sources.slice(this.head, end);
+    taken.stamps = this.stamps.slice(this.head, end);
+    this.head = end;
+    if (this.head === this.sources.length) {
+      this.sources = [];
+      this.stamps = [];
+      this.head = 0;
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.sources.length) {
+      this.sources = this.sources.slice(this.head);
+      this.stamps = this.stamps.slice(this.head);
+      this.head = 0;
+    }
     return taken;
   }
 
   /** The Event Webhook body of these events (`eventWebhookBody`), each written now. */
   body(): string {
-    const events: EmailEventJson[] = new Array(this.sources.length);
+    const events: EmailEventJson[] = new Array(this.length);
     for (let i = 0; i < events.length; i += 1) {
-      const stamp = this.stamps[i];
+      const stamp = this.stamps[this.head + i];
       const type = stamp % NAME_BITS;
-      events[i] = eventJson(this.sources[i], EVENT_NAMES[type], (stamp - type) / NAME_BITS);
+      events[i] = eventJson(this.sources[this.head + i], EVENT_NAMES[type], (stamp - type) / NAME_BITS);
     }
     return eventWebhookBody(events);
   }
