@@ -161,6 +161,35 @@ export class RecentMessages {
     return record < 0 ? undefined : this.records[channel].message(record);
   }
 
+  /** The record number of an accepted SMS or call (TwilioRecords), or -1: what its pending callbacks keep instead of the message. */
+  twilioRecord(channel: TwilioChannel, sid: string): number {
+    return this.records[channel].find(sid);
+  }
+
+  /** The sid, numbers and account of a record, as its status callbacks name them. */
+  twilioCallbackFields(channel: TwilioChannel, record: number): { id: string; to: string; from: string; accountSid: string } {
+    return this.records[channel].callbackFields(record);
+  }
+
+  /**
+   * A status an accepted SMS or call reached, by its record number: on the message while it is
+   * retained (its history follows into the record), else on its record alone. `final`: the
+   * message's outcome, with its error code if any.
+   */
+  twilioReached(channel: TwilioChannel, record: number, status: string, at: Date, errorCode: number | undefined, final: boolean): void {
+    const records = this.records[channel];
+    const retained = this.bySid.size === 0 ? undefined : this.bySid.get(records.sid(record));
+    if (retained === undefined) {
+      records.reached(record, status, at, errorCode);
+      return;
+    }
+    retained.statuses?.push(status, at, errorCode);
+    if (final) {
+      retained.outcome = status;
+      if (errorCode !== undefined) retained.errorCode = errorCode;
+    }
+  }
+
   /** The latest `limit` SMS or calls of every one accepted, newest first, optionally only those to one number: Twilio's list resources. */
   twilioResources(channel: TwilioChannel, limit: number, to?: string): StoredMessage[] {
     const records = this.records[channel];

@@ -55,8 +55,8 @@ export class TwilioRecords {
 
   constructor(private readonly channel: TwilioChannel) {}
 
-  /** Keeps an accepted message or call; its statuses from now on are kept here too. */
-  add(message: StoredMessage): void {
+  /** Keeps an accepted message or call, and returns its record number; its statuses from now on are kept here too. */
+  add(message: StoredMessage): number {
     const i = this.count;
     if (i === this.capacity) this.grow();
     this.count += 1;
@@ -81,6 +81,7 @@ export class TwilioRecords {
       this.reached(i, status, at, code);
       this.noteCall(i, message);
     });
+    return i;
   }
 
   /** Who answered and for how long, as the call has them when it leaves the retention window. */
@@ -118,12 +119,19 @@ export class TwilioRecords {
   }
 
   /**
+   * What a status callback names of a record: its sid, numbers and account, read from the record,
+   * so that work waiting on a message (its callbacks still to come) keeps the record number only.
+   */
+  callbackFields(i: number): { id: string; to: string; from: string; accountSid: string } {
+    return { id: this.sid(i), to: this.to(i), from: this.texts.text(this.from[i]), accountSid: this.account[i] === NONE ? '' : this.texts.text(this.account[i]) };
+  }
+
+  /**
    * A record in the stored form the list and fetch resources read. Statuses pushed on its
    * history are kept here: an SMS's later statuses reach its record after the message left
    * the retention window.
    */
   message(i: number): StoredMessage {
-    const code = this.toCode[i];
     const statuses = new StatusHistory();
     statuses.push(statusName(this.status[i]), new Date(this.updatedSecond[i] * 1000), this.errorCode[i] || undefined);
     statuses.follow((status, at, errorCode) => this.reached(i, status, at, errorCode));
@@ -131,7 +139,7 @@ export class TwilioRecords {
       seq: 0,
       id: this.sid(i),
       channel: this.channel,
-      to: code > 0 ? `+${code}` : this.otherTos.text(-code),
+      to: this.to(i),
       from: this.texts.text(this.from[i]),
       accountSid: this.account[i] === NONE ? undefined : this.texts.text(this.account[i]),
       receivedAt: new Date(this.createdSecond[i] * 1000).toISOString(),
@@ -146,10 +154,16 @@ export class TwilioRecords {
     };
   }
 
-  private reached(i: number, status: string, at: Date, errorCode: number | undefined): void {
+  /** A status the record's message reached, told to the record alone (the message is no longer retained). */
+  reached(i: number, status: string, at: Date, errorCode: number | undefined): void {
     this.updatedSecond[i] = Math.floor(at.getTime() / 1000);
     if (!FINAL.has(this.status[i])) this.status[i] = statusIndex(status);
     if (errorCode !== undefined) this.errorCode[i] = errorCode;
+  }
+
+  private to(i: number): string {
+    const code = this.toCode[i];
+    return code > 0 ? `+${code}` : this.otherTos.text(-code);
   }
 
   private sameSid(i: number, j: number): boolean {

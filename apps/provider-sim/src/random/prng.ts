@@ -40,12 +40,27 @@ export function mulberry32(seed: number): Prng {
   return new Mulberry32(seed);
 }
 
-class Mulberry32 extends Prng {
+/**
+ * A generator that waits long between draws (an SMS's callback record) may keep its state, a
+ * 32-bit integer stored in place, instead of the object, and go on from it later: the same
+ * draws follow (`Mulberry32.from`).
+ */
+export class Mulberry32 extends Prng {
   private state: number;
 
   constructor(seed: number) {
     super();
     this.state = seed >>> 0;
+  }
+
+  /** The state as a signed 32-bit integer, which an object field holds without a heap number. */
+  get saved(): number {
+    return this.state | 0;
+  }
+
+  /** The generator whose state `saved` was. */
+  static from(saved: number): Mulberry32 {
+    return new Mulberry32(saved);
   }
 
   override next(): number {

@@ -167,7 +167,9 @@ export class SimScheduler implements OnApplicationShutdown {
       return;
     }
     this.order += 1;
-    sleeper.at = performance.now() + ms;
+    // A whole millisecond, never before the one asked for: a small integer in the sleeper's field,
+    // where a fraction would cost each of a backlog's sleepers a heap number.
+    sleeper.at = Math.ceil(performance.now() + ms);
     sleeper.order = this.order;
     this.sleepers.push(sleeper);
     this.arm();

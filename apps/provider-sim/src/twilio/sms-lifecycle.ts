@@ -2,12 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { SimConfigStore } from '../config/sim-config.store';
 import { MessageStore } from '../inbox/message-store';
 import { StoredMessage } from '../inbox/sim-message';
-import { Prng } from '../random/prng';
+import { Mulberry32, Prng } from '../random/prng';
 import { Cancelled, SimScheduler, Sleeper, TaskToken } from '../timing/sim-scheduler';
 import { OutboundWebhook, QueuedWebhook, WebhookAttempt } from '../webhooks/outbound-webhook';
 import { TwilioWebhookFactory } from '../webhooks/twilio-webhook';
 import { WebhookSender } from '../webhooks/webhook-sender';
 import { SmsFate } from './sms-fate';
+import { UrlShapes } from './url-shapes';
 import { SmsCallbackContext, SmsStatus, smsStatusCallbackParams } from './sms-status-callback';
 
 /**
@@ -23,6 +24,10 @@ import { SmsCallbackContext, SmsStatus, smsStatusCallbackParams } from './sms-st
 @Injectable()
 export class SmsLifecycle {
   readonly logger = new Logger('SmsLifecycle');
+  /** The shared parts of StatusCallback URLs, for the records of callbacks still to come. */
+  readonly urls = new UrlShapes();
+  private readonly shapes = new Map<string, SmsCallbackShape>();
+  private shapesToken: TaskToken | undefined;
 
   constructor(
     readonly scheduler: SimScheduler,
@@ -33,87 +38,123 @@ export class SmsLifecycle {
   ) {}
 
   start(message: StoredMessage, fate: SmsFate, context: SmsCallbackContext, prng: Prng): void {
-    new SmsCallbacks(this, this.scheduler.begin(), message, fate, context, prng).next();
+    const token = this.scheduler.begin();
+    new SmsCallbacks(this.shapeOf(token, message.statusCallback, fate, context), message, prng).next();
+  }
+
+  /** The shared part of a message's callback record: one object per generation, callback URL shape, Messaging Service and fate. */
+  private shapeOf(token: TaskToken, statusCallback: string | undefined, fate: SmsFate, context: SmsCallbackContext): SmsCallbackShape {
+    if (token !== this.shapesToken) {
+      this.shapes.clear();
+      this.shapesToken = token;
+    }
+    const urlShape = statusCallback === undefined || statusCallback === '' ? -1 : this.urls.shapeOf(statusCallback);
+    const key = `${urlShape} ${fate.status} ${fate.outOfOrder} ${fate.errorCode} ${context.messagingServiceSid}`;
+    let shape = this.shapes.get(key);
+    if (shape === undefined) {
+      const { messagingServiceSid } = context;
+      shape = { lifecycle: this, token, urlShape, messagingServiceSid, statuses: statusSequence(fate, context), terminal: fate.status, errorCode: fate.errorCode };
+      // Bounded: URL shapes are (UrlShapes), and fates and Messaging Services are few; past that, forgotten and made again.
+      if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
+      this.shapes.set(key, shape);
+    }
+    return shape;
   }
 }
 
 /**
- * One message's status callbacks still to come. It keeps what the callbacks are made of (the
- * message's sid, numbers, account and StatusCallback, its fate, its generator for the delays) as
- * its own fields, not the message: statuses are recorded on the message found by sid, while the
- * inbox still holds it.
+ * What many messages' callbacks have in common, kept once (SmsLifecycle.shapeOf): the
+ * generation they run in, the shared part of their StatusCallback, their Messaging Service, and
+ * their fate (status sequence, final status, error code).
  */
-class SmsCallbacks implements Sleeper, QueuedWebhook, SmsCallbackContext {
+interface SmsCallbackShape {
+  readonly lifecycle: SmsLifecycle;
+  readonly token: TaskToken;
+  /** UrlShapes' shape of the StatusCallback; -1: kept whole in the record's ownUrl. */
+  readonly urlShape: number;
+  readonly messagingServiceSid: string | undefined;
+  readonly statuses: readonly SmsStatus[];
+  readonly terminal: SmsStatus;
+  readonly errorCode: number | undefined;
+}
+
+/**
+ * One message's status callbacks still to come. A national alert whose receiver is slower than
+ * the messages leaves hundreds of thousands of these waiting (issue 10: 758,044 at the end of a
+ * 1,000,000-member run), so each is seven fields of small integers and pointers and one string,
+ * the part of its StatusCallback that names its delivery (ADR 0061): the message's sid, numbers
+ * and account are read from its Twilio record (TwilioRecords, kept for every accepted SMS) by
+ * record number when a callback is built; what messages share (generation, URL's shared part,
+ * fate) is one shared object; its generator is kept as its 32-bit state; the time a status was
+ * reached is kept to the minute, all the callback form shows of it (RawDlrDoneDate). Statuses
+ * are recorded through the record number, on the message while the inbox still holds it.
+ */
+class SmsCallbacks implements Sleeper, QueuedWebhook {
   at = 0;
   order = 0;
-  /** Index of the status being reached or posted in statusSequence. */
-  private step = -1;
-  /** When that status was reached (epoch ms). */
-  private reachedAt = 0;
-  readonly id: string;
-  readonly to: string;
-  readonly from: string;
-  readonly url: string;
-  readonly accountSid: string;
-  readonly messagingServiceSid: string | undefined;
-  /** Shared by every message of the same fate: one pointer here. */
-  private readonly statuses: readonly SmsStatus[];
-  /** The fate's final status, and its error code if any. */
-  private readonly terminal: SmsStatus;
-  private readonly errorCode: number | undefined;
+  /** (Minute since the epoch the current status was reached) × 4 + its index in the sequence. */
+  private progress = STEP_MASK;
+  /** The message's Twilio record (MessageStore.twilioRecord). */
+  private readonly record: number;
+  /** The StatusCallback's own part (UrlShapes.ownPart), or all of it. */
+  private readonly ownUrl: string;
+  /** The message's generator: its saved state (Mulberry32.saved), or the generator itself when it is of another kind. */
+  private draws: number | Prng;
 
   constructor(
-    private readonly lifecycle: SmsLifecycle,
-    readonly token: TaskToken,
+    private readonly shape: SmsCallbackShape,
     message: StoredMessage,
-    fate: SmsFate,
-    context: SmsCallbackContext,
-    private readonly prng: Prng,
+    prng: Prng,
   ) {
-    this.id = message.id;
-    this.to = message.to;
-    this.from = message.from;
-    this.url = message.statusCallback ?? '';
-    this.accountSid = context.accountSid;
-    this.messagingServiceSid = context.messagingServiceSid;
-    this.statuses = statusSequence(fate, context);
-    this.terminal = fate.status;
-    this.errorCode = fate.errorCode;
+    this.record = shape.lifecycle.store.twilioRecord('sms', message.id);
+    this.ownUrl = shape.lifecycle.urls.ownPart(message.statusCallback ?? '', shape.urlShape);
+    this.draws = prng instanceof Mulberry32 ? prng.saved : prng;
+  }
+
+  get token(): TaskToken {
+    return this.shape.token;
+  }
+
+  get url(): string {
+    return this.shape.lifecycle.urls.url(this.shape.urlShape, this.ownUrl);
   }
 
   /** After a status is posted (or recorded, without a StatusCallback): sleep until the next one, or end. */
   next(): void {
-    const { scheduler, config } = this.lifecycle;
-    this.step += 1;
-    if (this.step >= this.statuses.length) {
-      scheduler.end(this.token);
+    const { lifecycle, token, statuses } = this.shape;
+    const step = (this.step() + 1) & STEP_MASK;
+    this.progress = this.progress - (this.progress & STEP_MASK) + step;
+    if (step >= statuses.length) {
+      lifecycle.scheduler.end(token);
       return;
     }
-    const { min, max } = config.current.callbackDelayMs;
-    scheduler.wakeAt(this.prng.between(min, max), this, this.token);
+    const { min, max } = lifecycle.config.current.callbackDelayMs;
+    let delay: number;
+    if (typeof this.draws === 'number') {
+      const prng = Mulberry32.from(this.draws);
+      delay = prng.between(min, max);
+      this.draws = prng.saved;
+    } else {
+      delay = this.draws.between(min, max);
+    }
+    lifecycle.scheduler.wakeAt(delay, this, token);
   }
 
   /** The next status is reached: recorded, then posted or (without a StatusCallback) skipped. */
   wake(): void {
+    const { lifecycle, token, terminal, urlShape } = this.shape;
     try {
       const status = this.status();
       const at = new Date();
-      this.reachedAt = at.getTime();
+      this.progress = Math.floor(at.getTime() / MINUTE_MS) * (STEP_MASK + 1) + this.step();
       const errorCode = this.errorCodeOf(status);
-      const message = this.lifecycle.store.twilioResource('sms', this.id);
-      if (message !== undefined) {
-        message.statuses?.push(status, at, errorCode);
-        if (status === this.terminal) {
-          message.outcome = status;
-          if (errorCode !== undefined) message.errorCode = errorCode;
-        }
-      }
-      if (this.url === '') this.next();
+      if (this.record >= 0) lifecycle.store.twilioReached('sms', this.record, status, at, errorCode, status === terminal);
+      if (urlShape < 0 && this.ownUrl === '') this.next();
       // A status after the message's first waits ahead of messages that posted none yet (ADR 0055).
-      else this.lifecycle.sender.enqueue(this, this.step > 0);
+      else lifecycle.sender.enqueue(this, this.step() > 0);
     } catch (error: unknown) {
-      this.lifecycle.logger.error({ msg: 'sms callbacks failed', id: this.id, error: String(error) });
-      this.lifecycle.scheduler.end(this.token);
+      lifecycle.logger.error({ msg: 'sms callbacks failed', record: this.record, error: String(error) });
+      lifecycle.scheduler.end(token);
     }
   }
 
@@ -122,23 +163,35 @@ class SmsCallbacks implements Sleeper, QueuedWebhook, SmsCallbackContext {
   }
 
   build(): OutboundWebhook {
+    const { lifecycle, messagingServiceSid } = this.shape;
     const status = this.status();
-    const params = smsStatusCallbackParams(this, this, status, new Date(this.reachedAt), this.errorCodeOf(status));
-    return this.lifecycle.webhooks.signed('sms', `sms status ${status} ${this.id}`, this.url, params);
+    const { id, to, from, accountSid } = lifecycle.store.twilioCallbackFields('sms', this.record);
+    const reachedAt = new Date(Math.floor(this.progress / (STEP_MASK + 1)) * MINUTE_MS);
+    const params = smsStatusCallbackParams({ id, to, from }, { accountSid, messagingServiceSid }, status, reachedAt, this.errorCodeOf(status));
+    return lifecycle.webhooks.signed('sms', `sms status ${status} ${id}`, this.url, params);
   }
 
   posted(_attempt: WebhookAttempt): void {
     this.next();
   }
 
+  private step(): number {
+    return this.progress & STEP_MASK;
+  }
+
   private status(): SmsStatus {
-    return this.statuses[this.step];
+    return this.shape.statuses[this.step()];
   }
 
   private errorCodeOf(status: SmsStatus): number | undefined {
-    return status === this.terminal ? this.errorCode : undefined;
+    return status === this.shape.terminal ? this.shape.errorCode : undefined;
   }
 }
+
+/** The step index's bits in SmsCallbacks.progress (a sequence has at most three statuses; 3 is "before the first"). */
+const STEP_MASK = 3;
+const MINUTE_MS = 60_000;
+const MAX_SHAPES = 10_000;
 
 const SEQUENCES = new Map<string, readonly SmsStatus[]>();
 
