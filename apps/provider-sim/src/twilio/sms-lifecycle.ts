@@ -49,11 +49,11 @@ export class SmsLifecycle {
       this.shapesToken = token;
     }
     const urlShape = statusCallback === undefined || statusCallback === '' ? -1 : this.urls.shapeOf(statusCallback);
-    const key = `${urlShape} ${fate.status} ${fate.outOfOrder} ${fate.errorCode} ${context.messagingServiceSid}`;
+    const key = `${urlShape} ${fate.status} ${fate.outOfOrder} ${fate.errorCode} ${context.accountSid} ${context.messagingServiceSid}`;
     let shape = this.shapes.get(key);
     if (shape === undefined) {
-      const { messagingServiceSid } = context;
-      shape = { lifecycle: this, token, urlShape, messagingServiceSid, statuses: statusSequence(fate, context), terminal: fate.status, errorCode: fate.errorCode };
+      const { accountSid, messagingServiceSid } = context;
+      shape = { lifecycle: this, token, urlShape, accountSid, messagingServiceSid, statuses: statusSequence(fate, context), terminal: fate.status, errorCode: fate.errorCode };
       // Bounded: URL shapes are (UrlShapes), and fates and Messaging Services are few; past that, forgotten and made again.
       if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
       this.shapes.set(key, shape);
@@ -64,7 +64,7 @@ export class SmsLifecycle {
 
 /**
  * What many messages' callbacks have in common, kept once (SmsLifecycle.shapeOf): the
- * generation they run in, the shared part of their StatusCallback, their Messaging Service, and
+ * generation they run in, the shared part of their StatusCallback, their account and Messaging Service, and
  * their fate (status sequence, final status, error code).
  */
 interface SmsCallbackShape {
@@ -72,6 +72,7 @@ interface SmsCallbackShape {
   readonly token: TaskToken;
   /** UrlShapes' shape of the StatusCallback; -1: kept whole in the record's ownUrl. */
   readonly urlShape: number;
+  readonly accountSid: string;
   readonly messagingServiceSid: string | undefined;
   readonly statuses: readonly SmsStatus[];
   readonly terminal: SmsStatus;
@@ -94,8 +95,12 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
   order = 0;
   /** (Minute since the epoch the current status was reached) × 4 + its index in the sequence. */
   private progress = STEP_MASK;
-  /** The message's Twilio record (MessageStore.twilioRecord). */
-  private readonly record: number;
+  /**
+   * The message's Twilio record (MessageStore.twilioRecord), or the message itself when the store
+   * has no record of it (a caller that starts callbacks of a message it did not record, as
+   * bench/src/callback-path does).
+   */
+  private readonly record: number | StoredMessage;
   /** The StatusCallback's own part (UrlShapes.ownPart), or all of it. */
   private readonly ownUrl: string;
   /** The message's generator: its saved state (Mulberry32.saved), or the generator itself when it is of another kind. */
@@ -106,7 +111,8 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
     message: StoredMessage,
     prng: Prng,
   ) {
-    this.record = shape.lifecycle.store.twilioRecord('sms', message.id);
+    const record = shape.lifecycle.store.twilioRecord('sms', message.id);
+    this.record = record >= 0 ? record : message;
     this.ownUrl = shape.lifecycle.urls.ownPart(message.statusCallback ?? '', shape.urlShape);
     this.draws = prng instanceof Mulberry32 ? prng.saved : prng;
   }
@@ -148,12 +154,13 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
       const at = new Date();
       this.progress = Math.floor(at.getTime() / MINUTE_MS) * (STEP_MASK + 1) + this.step();
       const errorCode = this.errorCodeOf(status);
-      if (this.record >= 0) lifecycle.store.twilioReached('sms', this.record, status, at, errorCode, status === terminal);
+      if (typeof this.record === 'number') lifecycle.store.twilioReached('sms', this.record, status, at, errorCode, status === terminal);
+      else reached(this.record, status, at, errorCode, status === terminal);
       if (urlShape < 0 && this.ownUrl === '') this.next();
       // A status after the message's first waits ahead of messages that posted none yet (ADR 0055).
       else lifecycle.sender.enqueue(this, this.step() > 0);
     } catch (error: unknown) {
-      lifecycle.logger.error({ msg: 'sms callbacks failed', record: this.record, error: String(error) });
+      lifecycle.logger.error({ msg: 'sms callbacks failed', id: this.fields().id, error: String(error) });
       lifecycle.scheduler.end(token);
     }
   }
@@ -163,9 +170,9 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
   }
 
   build(): OutboundWebhook {
-    const { lifecycle, messagingServiceSid } = this.shape;
+    const { lifecycle, messagingServiceSid, accountSid } = this.shape;
     const status = this.status();
-    const { id, to, from, accountSid } = lifecycle.store.twilioCallbackFields('sms', this.record);
+    const { id, to, from } = this.fields();
     const reachedAt = new Date(Math.floor(this.progress / (STEP_MASK + 1)) * MINUTE_MS);
     const params = smsStatusCallbackParams({ id, to, from }, { accountSid, messagingServiceSid }, status, reachedAt, this.errorCodeOf(status));
     return lifecycle.webhooks.signed('sms', `sms status ${status} ${id}`, this.url, params);
@@ -173,6 +180,10 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
 
   posted(_attempt: WebhookAttempt): void {
     this.next();
+  }
+
+  private fields(): { id: string; to: string; from: string } {
+    return typeof this.record === 'number' ? this.shape.lifecycle.store.twilioCallbackFields('sms', this.record) : this.record;
   }
 
   private step(): number {
@@ -190,6 +201,15 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
 
 /** The step index's bits in SmsCallbacks.progress (a sequence has at most three statuses; 3 is "before the first"). */
 const STEP_MASK = 3;
+/** A status recorded on a message the store has no record of. */
+function reached(message: StoredMessage, status: SmsStatus, at: Date, errorCode: number | undefined, final: boolean): void {
+  message.statuses?.push(status, at, errorCode);
+  if (final) {
+    message.outcome = status;
+    if (errorCode !== undefined) message.errorCode = errorCode;
+  }
+}
+
 const MINUTE_MS = 60_000;
 const MAX_SHAPES = 10_000;
 
