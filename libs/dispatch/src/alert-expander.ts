@@ -58,7 +58,8 @@ export class AlertExpander {
     /**
      * The instance's gate, shared with its sender: planning an urgent alert closes it, so that the
      * normal lane's chunks stop at their boundary and their provider calls and statements have
-     * drained by the time the first urgent job is sent, instead of queuing ahead of it.
+     * drained by the time the first urgent job is sent, instead of queuing ahead of it; and a
+     * normal alert's planning stops at its next statement until the urgent planning ends (ADR 0063).
      */
     private readonly gate: LaneGate = new LaneGate(),
   ) {
@@ -67,7 +68,7 @@ export class AlertExpander {
 
   /** Runs under the alert's correlation id (the consumer loop sets it): its jobs and log lines carry it. */
   expand(event: AlertIssuedV1, context: HandlerContext): Promise<ExpansionSummary> {
-    return event.urgency === 'urgent' ? this.gate.whileUrgent(() => this.plan(event, context)) : this.plan(event, context);
+    return event.urgency === 'urgent' ? this.gate.whilePlanningUrgent(() => this.plan(event, context)) : this.plan(event, context);
   }
 
   private async plan(event: AlertIssuedV1, context: HandlerContext): Promise<ExpansionSummary> {
@@ -107,21 +108,30 @@ export class AlertExpander {
     };
     const summary = { alertId: event.alertId, channel, candidates: 0, newRows: 0, planned: 0, jobs: 0, planningMs: 0 };
     let logged = 0;
-    await this.planning.plan(target, this.clock, async (page) => {
-      // Deliveries held for quiet hours are in no job: the DeferredDeliveryReleaser emits them when the hold ends.
-      const messages = rangeJobRecords({ alertId: event.alertId, channel, lane, content, expiresAt: event.expiresAt }, page.jobs);
-      await this.bus.publish(messages);
-      summary.candidates += page.members;
-      summary.newRows += Object.values(page.written).reduce((a, n) => a + (n ?? 0), 0);
-      summary.planned += page.jobs.reduce((a, j) => a + j.deliveries, 0);
-      summary.jobs += messages.length;
-      this.count(page, lane);
-      await context.heartbeat();
-      if (summary.candidates - logged >= 100_000) {
-        logged = summary.candidates;
-        this.logger.log({ msg: 'expanding', ...log, candidates: summary.candidates, planned: summary.planned, jobs: summary.jobs });
-      }
-    });
+    // The normal lane's planning stops at its next statement while an urgent alert is planned in
+    // this instance: its statements (a national audience's snapshot, 5,000-member pages) would
+    // queue ahead of the urgent alert's first page, look-up and claim in PostgreSQL (ADR 0063).
+    const beforeStatement = lane === 'normal' ? () => this.gate.clearForNormalPlanning() : undefined;
+    await this.planning.plan(
+      target,
+      this.clock,
+      async (page) => {
+        // Deliveries held for quiet hours are in no job: the DeferredDeliveryReleaser emits them when the hold ends.
+        const messages = rangeJobRecords({ alertId: event.alertId, channel, lane, content, expiresAt: event.expiresAt }, page.jobs);
+        await this.bus.publish(messages);
+        summary.candidates += page.members;
+        summary.newRows += Object.values(page.written).reduce((a, n) => a + (n ?? 0), 0);
+        summary.planned += page.jobs.reduce((a, j) => a + j.deliveries, 0);
+        summary.jobs += messages.length;
+        this.count(page, lane);
+        await context.heartbeat();
+        if (summary.candidates - logged >= 100_000) {
+          logged = summary.candidates;
+          this.logger.log({ msg: 'expanding', ...log, candidates: summary.candidates, planned: summary.planned, jobs: summary.jobs });
+        }
+      },
+      beforeStatement,
+    );
     summary.planningMs = Date.now() - started;
     this.logger.log({ msg: 'alert expanded', ...summary, lane });
     return summary;

@@ -34,4 +34,24 @@ describe('LaneGate', () => {
     ).rejects.toThrow('provider down');
     await expect(gate.clearForNormal()).resolves.toBeUndefined();
   });
+
+  it('holds normal planning while an urgent alert is planned, not while urgent jobs are sent (ADR 0063)', async () => {
+    const gate = new LaneGate();
+    let finishSending!: () => void;
+    let finishPlanning!: () => void;
+    const sending = gate.whileUrgent(() => new Promise<void>((r) => (finishSending = r)));
+    await expect(gate.clearForNormalPlanning()).resolves.toBeUndefined();
+    const planning = gate.whilePlanningUrgent(() => new Promise<void>((r) => (finishPlanning = r)));
+    let cleared = false;
+    const normalPlanning = gate.clearForNormalPlanning().then(() => (cleared = true));
+    await new Promise((r) => setImmediate(r));
+    expect(cleared).toBe(false);
+    finishPlanning();
+    await planning;
+    await normalPlanning;
+    expect(gate.urgentActive).toBe(true);
+    finishSending();
+    await sending;
+    expect(gate.urgentActive).toBe(false);
+  });
 });

@@ -129,8 +129,11 @@ export class PlanningRepository {
    * Rows are inserted without ON CONFLICT (a third cheaper); if the alert has rows on this channel
    * already (a redelivered alert event, or another planner of the same alert got there first), the
    * unique violation makes this one switch to ON CONFLICT DO NOTHING and write the page again.
+   *
+   * `beforeStatement`, if given, is awaited before each page's statement and before the snapshot's:
+   * the normal lane's planning waits there while urgent work runs (AlertExpander, ADR 0063).
    */
-  async plan(target: PlanningTarget, clock: () => Date, onPage: (page: PlannedPage) => Promise<void>): Promise<void> {
+  async plan(target: PlanningTarget, clock: () => Date, onPage: (page: PlannedPage) => Promise<void>, beforeStatement: () => Promise<void> = async () => undefined): Promise<void> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     let snapshot: string | null = null;
@@ -142,6 +145,7 @@ export class PlanningRepository {
       const write = async (source: (p: Params) => PageSource): Promise<Record<string, unknown>> => {
         for (;;) {
           try {
+            await beforeStatement();
             const row = await this.writePage(runner, target, source, clock(), onConflict);
             await published;
             const page: PlannedPage = { members: row.members as number, written: (row.written as PlannedPage['written']) ?? {}, jobs: (row.jobs as PlannedJobRange[]) ?? [] };
@@ -170,6 +174,7 @@ export class PlanningRepository {
         const after = first.next_after as string | null;
         if (after !== null) {
           snapshot = `planning_${randomBytes(8).toString('hex')}`;
+          await beforeStatement();
           await this.snapshotAudience(runner, snapshot, target, after);
           const pageSize = target.snapshotPageSize ?? Math.max(target.pageSize, target.jobSize * target.jobPartitions, SNAPSHOT_PAGE);
           for (let from = 0; ; from += pageSize) {
