@@ -1,5 +1,6 @@
+import type { AlertDashboard } from '../../../libs/domain/src/delivery/alert-dashboard';
 import { deliveryFunnel } from '../../../libs/domain/src/delivery/delivery-funnel';
-import { canFollowUp, filledTexts, followUpReach, kindWord, prefilledTexts, statusWord } from './alert-words';
+import { canFollowUp, filledTexts, followUpReach, kindWord, prefilledTexts, shownTextLanguage, statusWord } from './alert-words';
 
 describe('console alert words', () => {
   it('names every status the API shows, and leaves an unknown one as the API spells it', () => {
@@ -45,5 +46,32 @@ describe('console alert words', () => {
       nl: { title: 'Vermist', body: 'Lucas (8).', instruction: 'Benader hem rustig.', contact: 'Bel 101' },
       fr: { title: 'Disparu', body: 'Lucas.' },
     });
+  });
+
+  it("reads the server's dashboard document as typed by libs/domain, with no cast: texts per language, funnels per channel", () => {
+    const dashboard: AlertDashboard = {
+      alert: {
+        id: 'a1',
+        status: 'issued',
+        kind: 'actual',
+        messageType: 'alert',
+        references: null,
+        createdBy: 'op',
+        category: 'missing_person',
+        urgency: 'urgent',
+        redistributionAllowed: false,
+        bins: ['b1'],
+        issuedAt: '2026-12-07T04:00:00.000Z',
+        texts: { fr: { title: 'Disparu', body: 'Lucas.' }, de: { title: 'Vermisst', body: 'Lucas.', contact: 'Polizei' } },
+      },
+      channels: { email: { funnel: deliveryFunnel({ byStatus: { delivered: 2 } }), firstDeliveryMs: 10, lastDeliveryMs: 20, routes: [], fallbacks: 0 } },
+    };
+    const { texts } = dashboard.alert;
+    expect(shownTextLanguage(texts, 'fr')).toBe('fr');
+    // No text in the operator's language nor in Dutch: the first in the form's order (nl, fr, de, en).
+    expect(shownTextLanguage(texts, 'en')).toBe('fr');
+    expect(shownTextLanguage({}, 'nl')).toBeUndefined();
+    expect(prefilledTexts(texts, ['fr', 'de'])).toEqual({ fr: { title: 'Disparu', body: 'Lucas.' }, de: { title: 'Vermisst', body: 'Lucas.' } });
+    expect(followUpReach(dashboard.channels)).toEqual({ sms: 0, email: 2, voice: 0 });
   });
 });

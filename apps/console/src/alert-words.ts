@@ -1,7 +1,7 @@
-import { ApiError, type ChannelName, type Funnel } from './api';
+import { ApiError, type AlertDashboard, type ChannelName, type Funnel } from './api';
 import type { Translate, WordKey } from './i18n';
 import { refusalReason } from './refusals';
-import type { ShownAlertStatus, AlertKind, StaffRole, SuppressionReason } from '../../../libs/domain/src/vocabulary';
+import { LANGUAGES, type ShownAlertStatus, type AlertKind, type Language, type StaffRole, type SuppressionReason } from '../../../libs/domain/src/vocabulary';
 
 // Typed over the domain's closed sets: a status, kind, role or suppression reason added there
 // without a word here does not compile.
@@ -178,6 +178,11 @@ export function canFollowUp(alert: { status: string; messageType: string }): boo
  */
 export function followUpReach(channels: Partial<Record<ChannelName, { funnel: Funnel }>>): Record<ChannelName, number> {
   return { sms: channels.sms?.funnel.queued ?? 0, email: channels.email?.funnel.queued ?? 0, voice: channels.voice?.funnel.queued ?? 0 };
+}
+
+/** The language of the text to show: the operator's where the alert has one, else Dutch, else the first in the form's order. */
+export function shownTextLanguage(texts: AlertDashboard['alert']['texts'], language: Language): Language | undefined {
+  return [language, 'nl' as const, ...LANGUAGES].find((l) => texts[l]);
 }
 
 export type AlertTexts = Record<string, { title: string; body: string; instruction?: string; contact?: string }>;

@@ -91,24 +91,8 @@ export interface AlertListItem {
 /** The same funnel the server computes (libs/domain), so both sides agree on every stage. */
 export type Funnel = DeliveryFunnel;
 export type { RouteShare };
-
-export interface AlertDashboard {
-  alert: {
-    id: string;
-    status: string;
-    kind: string;
-    messageType: string;
-    references: string | null;
-    createdBy: string | null;
-    category: string;
-    urgency: string;
-    redistributionAllowed: boolean;
-    bins: string[];
-    issuedAt: string | null;
-    texts: Record<string, { title: string; body: string }>;
-  };
-  channels: Partial<Record<ChannelName, { funnel: Funnel; firstDeliveryMs: number | null; lastDeliveryMs: number | null; routes: RouteShare[]; fallbacks: number }>>;
-}
+/** The dashboard document exactly as the server types it (libs/domain): one type for both sides. */
+export type { AlertDashboard } from '../../../libs/domain/src/delivery/alert-dashboard';
 
 /** What POST /v1/alerts and the lifecycle routes answer. */
 export interface LifecycleAnswer {

@@ -1,38 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { liveCountersKey } from '@bin-alert/contracts';
-import { CHANNELS, DomainError, Channel, DeliveryFunnel, Principal, RouteShare, alertVisibility, deliveryFunnel, routeShare, shownStatus } from '@bin-alert/domain';
+import { AlertDashboard, CHANNELS, Channel, ChannelDashboard, DomainError, Principal, alertVisibility, deliveryFunnel, routeShare, shownStatus } from '@bin-alert/domain';
 import { AlertOverviewRepository, AlertRepository } from '@bin-alert/persistence';
 import { STORES, Stores } from '@bin-alert/platform';
-
-export interface ChannelDashboard {
-  funnel: DeliveryFunnel;
-  /** Milliseconds from issuing to the first and the last delivery so far. */
-  firstDeliveryMs: number | null;
-  lastDeliveryMs: number | null;
-  /** Per provider route, in name order; empty for a channel whose deliveries record no route (ADR 0033). */
-  routes: RouteShare[];
-  /** Deliveries on this channel that are a fallback for a failed SMS of an urgent alert (ADR 0032). */
-  fallbacks: number;
-}
-
-/** One alert's dashboard: the same document for the first load and every live update. */
-export interface AlertDashboard {
-  alert: {
-    id: string;
-    status: string;
-    kind: string;
-    messageType: string;
-    references: string | null;
-    createdBy: string | null;
-    category: string;
-    urgency: string;
-    redistributionAllowed: boolean;
-    bins: string[];
-    issuedAt: string | null;
-    texts: unknown;
-  };
-  channels: Partial<Record<Channel, ChannelDashboard>>;
-}
 
 type Listener = (dashboard: AlertDashboard) => void;
 

@@ -32,6 +32,7 @@ export * from './audience/quiet-hours';
 export * from './membership/membership-lifecycle';
 export * from './membership/member-notice';
 export * from './delivery/delivery-funnel';
+export * from './delivery/alert-dashboard';
 export * from './delivery/sms-routing';
 export * from './delivery/placed-call';
 export * from './delivery/sent-sms';

@@ -83,7 +83,7 @@ type FollowUpKind = 'update' | 'cancel';
 export function FollowUpPanel(props: { dashboard: AlertDashboard }) {
   const { t, format } = useConsole();
   const { alert } = props.dashboard;
-  const original = alert.texts as AlertTexts;
+  const original = alert.texts;
   // The form's order, whatever order the API stored them in.
   const languages = LANGUAGES.filter((l) => original[l]);
   const [kind, setKind] = useState<FollowUpKind | null>(null);

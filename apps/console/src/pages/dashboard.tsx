@@ -3,7 +3,7 @@ import type { AlertDashboard, ChannelName, Funnel, RouteShare } from '../api';
 import { FunnelChart, Bar } from '../components/funnel-chart';
 import { AlertBadges } from '../components/alert-badges';
 import { ApprovalPanel, FollowUpPanel } from '../components/alert-actions';
-import { canFollowUp, categoryName, reasonName } from '../alert-words';
+import { canFollowUp, categoryName, reasonName, shownTextLanguage } from '../alert-words';
 import { useConsole } from '../context';
 import type { Translate } from '../i18n';
 import { LiveState, followDashboard } from '../live-dashboard';
@@ -98,8 +98,7 @@ export function DashboardPage(props: { alertId: string }) {
 
   if (state === 'not-found') return <p class="problem">{t('notFound')}</p>;
   const alert = dashboard?.alert;
-  // The text in the operator's language where the alert has one, else the Dutch, else the first.
-  const textLanguage = alert ? [language, 'nl', ...Object.keys(alert.texts)].find((l) => alert.texts[l]) : undefined;
+  const textLanguage = alert ? shownTextLanguage(alert.texts, language) : undefined;
   const text = textLanguage ? alert!.texts[textLanguage] : undefined;
   return (
     <section aria-labelledby="dashboard-title">
