@@ -120,4 +120,41 @@ describe('EmailChannelSender tokens of the shared SendGrid limit', () => {
     expect(sent).toHaveLength(3);
     expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted', 'accepted']);
   });
+
+  /** The order of the token take, the fence's admissions and the requests, as one list. */
+  function recorded() {
+    const events: string[] = [];
+    const acquire = jest.fn(async () => {
+      events.push('tokens');
+    });
+    const admitToProvider = jest.fn(async (ids: string[]) => {
+      events.push(`admit ${ids.join(',')}`);
+      return ids;
+    });
+    const recording = {
+      sendBatch: (batch: EmailBatch) => {
+        events.push(`send ${batch.recipients.map((r) => r.deliveryId).join(',')}`);
+        return email.sendBatch(batch);
+      },
+    };
+    const sender = (s: DispatchSettings) => new EmailChannelSender(recording, { acquire } as unknown as ProviderRateLimiter, s);
+    return { events, admitToProvider, sender, fence: new LeaseFence({ admitToProvider }, 'holder', 60_000) };
+  }
+
+  it('admits the recipients of the requests that start together in one statement, after their tokens', async () => {
+    const { events, admitToProvider, sender, fence: recordingFence } = recorded();
+    const outcomes = await sender({ ...settings, sendConcurrency: 12 }).send(chunk, content, recordingFence); // three requests in flight
+    expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    // One renewal for the chunk's three requests, between the token wait and the first request.
+    expect(admitToProvider).toHaveBeenCalledTimes(1);
+    expect(events.slice(0, 2)).toEqual(['tokens', 'admit 1,3,2']);
+    expect(events.slice(2).sort()).toEqual(['send 1', 'send 2', 'send 3']);
+  });
+
+  it('admits a request that waits for a free slot only right before it starts', async () => {
+    const { events, sender, fence: recordingFence } = recorded();
+    // sendConcurrency 4: one request at a time; a crash before a later one starts leaves its e-mails unmarked.
+    await sender(settings).send(chunk, content, recordingFence);
+    expect(events).toEqual(['tokens', 'admit 1', 'send 1', 'admit 3', 'send 3', 'admit 2', 'send 2']);
+  });
 });

@@ -70,8 +70,16 @@ export class EmailChannelSender implements ChannelSender {
     // request of the process behind the others' (docs/benchmarks.md, e-mail's requests). Each
     // request's first attempt spends one of them; a retry takes its own.
     const chunkTokens = batches.length > 0 ? this.limiter.acquire(limit, batches.length, content.urgency) : Promise.resolve();
-    chunkTokens.catch(() => undefined); // heard by each request's first attempt
-    const perBatch = await mapWithConcurrency(batches, Math.max(1, Math.ceil(this.settings.sendConcurrency / 4)), async (batch) => {
+    const inFlight = Math.max(1, Math.ceil(this.settings.sendConcurrency / 4));
+    // Once the tokens are there, the fence admits the recipients of every request that starts at
+    // once in one statement, instead of one UPDATE per request (docs/benchmarks.md, 2026-12-07
+    // e-mail's waits; ADR 0064). Still after the token wait and right before the requests (ADR
+    // 0043): a crash while waiting for tokens leaves nothing in doubt. Each request still asks the
+    // fence, which renews only what is no longer open (a later request, a retry).
+    const firstWave = batches.slice(0, inFlight).flatMap((b) => b.recipients.map((r) => r.id));
+    const chunkAdmitted = chunkTokens.then(() => fence.admit(firstWave));
+    chunkAdmitted.catch(() => undefined); // heard by each request's first attempt
+    const perBatch = await mapWithConcurrency(batches, inFlight, async (batch) => {
       const rendered = renderEmail(content, batch.language, this.links ? EMAIL_LINK_TAGS : undefined);
       // Those taken over while this batch waited (for tokens, or between attempts) leave it.
       let stillOurs = batch.recipients;
@@ -80,7 +88,7 @@ export class EmailChannelSender implements ChannelSender {
         sendWithRetry(async () => {
           if (firstAttempt) {
             firstAttempt = false;
-            await chunkTokens;
+            await chunkAdmitted;
           } else await this.limiter.acquire(limit, 1, content.urgency);
           const admitted = await fence.admit(stillOurs.map((r) => r.id));
           stillOurs = stillOurs.filter((r) => admitted.has(r.id));

@@ -184,6 +184,29 @@ describe('the send fence and held deliveries', () => {
     expect(await statuses(alertId)).toEqual({ accepted: 2 });
   });
 
+  it('an e-mail sender that waited for its chunk’s tokens past its lease sends nothing, and leaves nothing in doubt for the new holder', async () => {
+    const { alertId, ids } = await plannedAlert('email', 3);
+    const batches: EmailBatch[] = [];
+    const provider = {
+      sendBatch: async (batch: EmailBatch) => {
+        batches.push(batch);
+        return { providerId: `sg-${batches.length}` };
+      },
+    };
+    const tokens = gate();
+    // A claims and then waits for the chunk's tokens until its lease has run out: the chunk's one
+    // admission comes after the tokens, so nothing of A's is marked as possibly with SendGrid.
+    const slowLimiter = { acquire: () => tokens.opened } as unknown as ProviderRateLimiter;
+    const a = jobSender(new EmailChannelSender(provider, slowLimiter, settings), 'sender-a').handle(job(alertId, 'email', ids), context);
+    await until(async () => (await statuses(alertId)).sending === 3);
+    const b = await jobSender(new EmailChannelSender(provider, new ProviderRateLimiter(redis.buckets), settings), 'sender-b').handle(job(alertId, 'email', ids), context);
+    expect(b).toMatchObject({ sent: 3 });
+    tokens.open();
+    expect(await a).toMatchObject({ sent: 0, failed: 0 });
+    expect(batches.flatMap((x) => x.recipients.map((r) => r.deliveryId)).sort()).toEqual([...ids].sort());
+    expect(await statuses(alertId)).toEqual({ accepted: 3 });
+  });
+
   it('an e-mail taken over while its earlier holder may have called SendGrid is not sent again, and says why', async () => {
     const { alertId, ids } = await plannedAlert('email', 2);
     const batches: EmailBatch[] = [];
