@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SimConfigStore } from '../config/sim-config.store';
 import { MessageStore } from '../inbox/message-store';
-import { StoredMessage } from '../inbox/sim-message';
+import { StoredMessage, recordReached } from '../inbox/sim-message';
 import { Mulberry32, Prng } from '../random/prng';
 import { Cancelled, SimScheduler, Sleeper, TaskToken } from '../timing/sim-scheduler';
 import { OutboundWebhook, QueuedWebhook, WebhookAttempt } from '../webhooks/outbound-webhook';
@@ -155,7 +155,7 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
       this.progress = Math.floor(at.getTime() / MINUTE_MS) * (STEP_MASK + 1) + this.step();
       const errorCode = this.errorCodeOf(status);
       if (typeof this.record === 'number') lifecycle.store.twilioReached('sms', this.record, status, at, errorCode, status === terminal);
-      else reached(this.record, status, at, errorCode, status === terminal);
+      else recordReached(this.record, status, at, errorCode, status === terminal);
       if (urlShape < 0 && this.ownUrl === '') this.next();
       // A status after the message's first waits ahead of messages that posted none yet (ADR 0055).
       else lifecycle.sender.enqueue(this, this.step() > 0);
@@ -201,14 +201,6 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
 
 /** The step index's bits in SmsCallbacks.progress (a sequence has at most three statuses; 3 is "before the first"). */
 const STEP_MASK = 3;
-/** A status recorded on a message the store has no record of. */
-function reached(message: StoredMessage, status: SmsStatus, at: Date, errorCode: number | undefined, final: boolean): void {
-  message.statuses?.push(status, at, errorCode);
-  if (final) {
-    message.outcome = status;
-    if (errorCode !== undefined) message.errorCode = errorCode;
-  }
-}
 
 const MINUTE_MS = 60_000;
 const MAX_SHAPES = 10_000;
