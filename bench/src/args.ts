@@ -1,6 +1,6 @@
 import { AALST_BINS } from '@bin-alert/persistence';
 import { MAX_INSTANCES } from './instances';
-import { exitOnFlagProblems, readFlags } from './flags';
+import { FlagDeclaration, FlagParsing, exitOnFlagProblems, flagUsage, readFlagList } from './flags';
 
 /** What `npm run bench -- …` accepts; every option has a default that runs on a 2-core machine. */
 export interface BenchArgs {
@@ -37,25 +37,89 @@ export interface BenchArgs {
 
 export const MAX_MEMBERS = 1_000_000;
 
-const USAGE = `npm run bench -- [options]
-  --members N              members to seed (default 100000, at most ${MAX_MEMBERS})
-  --normal-members M       audience of the large normal alert (default: all members)
-  --urgent-bins a,b        BINs of the urgent alert (default: moorsel)
-  --urgent-after-sms K     accepted normal SMS before the urgent alert is issued (default 1 % of --members,
-                           at least 1000: 10000 at 1000000, so the urgent alert meets the backlog of a national one)
-  --ceiling-messages K     SMS and e-mail recipients of the bare-SDK ceiling (default 20000)
-  --ceiling-concurrency C  provider calls in flight in the ceiling (default 64)
-  --calls-per-second R     TWILIO_CALLS_PER_SECOND for dispatcher-voice (default 50)
-  --stall-timeout S        abort when nothing moves for S seconds (default 120)
-  --wait-for-others S      wait up to S seconds for a test run / other dispatchers on the broker (default 900)
-  --no-tracker             do not start the tracker even when dist has it
-  --tracker-wait S         wait up to S s after the last delivery for every callback to be sent and answered (default 240)
-  --out FILE               JSON result (default bench/results/latest.json)
-  --cpu-prof               run the apps under node --prof; tick profiles in bench/results/profiles/
-  --instances N            run N processes of each dispatcher (default 1, at most ${MAX_INSTANCES}); reports the
-                           share of each lane's deliveries each instance sent (bounded by KAFKA_PARTITIONS_JOBS_*)
-Environment: DISPATCH_* and the other app settings are passed on to the apps unchanged;
-BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bin_alert_bench).`;
+const BENCH_FLAGS: ReadonlyArray<FlagDeclaration<BenchArgs>> = [
+  { name: '--members', key: 'members', kind: 'int', arg: 'N', min: 1, max: MAX_MEMBERS, default: 100_000, help: 'members to seed (default {default}, at most {max})' },
+  // -1: as many as --members, once those are read.
+  {
+    name: '--normal-members',
+    key: 'normalMembers',
+    kind: 'int',
+    arg: 'M',
+    min: 1,
+    max: MAX_MEMBERS,
+    default: -1,
+    defaultHelp: 'all members',
+    help: 'audience of the large normal alert',
+  },
+  { name: '--urgent-bins', key: 'urgentBins', kind: 'text', arg: 'a,b', default: ['moorsel'], help: 'BINs of the urgent alert', parse: urgentBins },
+  // -1: defaultUrgentAfterSms(--members), once those are read.
+  {
+    name: '--urgent-after-sms',
+    key: 'urgentAfterSms',
+    kind: 'int',
+    arg: 'K',
+    min: 1,
+    default: -1,
+    defaultHelp: '1 % of --members,\nat least 1000: 10000 at 1000000, so the urgent alert meets the backlog of a national one',
+    help: 'accepted normal SMS before the urgent alert is issued',
+  },
+  {
+    name: '--ceiling-messages',
+    key: 'ceilingMessages',
+    kind: 'int',
+    arg: 'K',
+    min: 100,
+    max: 1_000_000,
+    default: 20_000,
+    help: 'SMS and e-mail recipients of the bare-SDK ceiling',
+  },
+  { name: '--ceiling-concurrency', key: 'ceilingConcurrency', kind: 'int', arg: 'C', min: 1, max: 1024, default: 64, help: 'provider calls in flight in the ceiling' },
+  { name: '--calls-per-second', key: 'callsPerSecond', kind: 'int', arg: 'R', min: 1, max: 100_000, default: 50, help: 'TWILIO_CALLS_PER_SECOND for dispatcher-voice' },
+  { name: '--stall-timeout', key: 'stallTimeoutS', kind: 'int', arg: 'S', min: 10, default: 120, help: 'abort when nothing moves for S seconds' },
+  { name: '--wait-for-others', key: 'waitForOthersS', kind: 'int', arg: 'S', min: 0, default: 900, help: 'wait up to S seconds for a test run / other dispatchers on the broker' },
+  { name: '--no-tracker', key: 'noTracker', kind: 'switch', help: 'do not start the tracker even when dist has it' },
+  {
+    name: '--tracker-wait',
+    key: 'trackerWaitS',
+    kind: 'int',
+    arg: 'S',
+    min: 0,
+    default: 240,
+    help: 'wait up to S s after the last delivery for every callback to be sent and answered',
+  },
+  { name: '--out', key: 'out', kind: 'text', arg: 'FILE', default: 'bench/results/latest.json', help: 'JSON result' },
+  { name: '--cpu-prof', key: 'cpuProf', kind: 'switch', help: 'run the apps under node --prof; tick profiles in bench/results/profiles/' },
+  {
+    name: '--instances',
+    key: 'instances',
+    kind: 'int',
+    arg: 'N',
+    min: 1,
+    max: MAX_INSTANCES,
+    default: 1,
+    help: "run N processes of each dispatcher (default {default}, at most {max}); reports the\nshare of each lane's deliveries each instance sent (bounded by KAFKA_PARTITIONS_JOBS_*)",
+  },
+  { name: '--seed-batch', key: 'seedBatch', kind: 'int', arg: 'B', min: 100, max: 20_000, default: 5000, help: 'members written per registerMany call' },
+];
+
+export const BENCH_USAGE = flagUsage(
+  'npm run bench -- [options]',
+  BENCH_FLAGS,
+  `Environment: DISPATCH_* and the other app settings are passed on to the apps unchanged;
+BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bin_alert_bench).`,
+);
+
+/** The BINs named, each one of zone Aalst's. */
+function urgentBins(text: string, { problem }: FlagParsing<string[]>): string[] {
+  const bins = text
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  const known = new Set(AALST_BINS.map((b) => b.id));
+  for (const b of bins) if (!known.has(b)) problem(`--urgent-bins: unknown BIN '${b}' (known: ${[...known].join(', ')})`);
+  if (bins.length === 0) problem('--urgent-bins: at least one BIN');
+  return bins;
+}
 
 /**
  * Issue 11 measures the urgent alert with at least 500,000 normal deliveries queued: a fixed 1,000
@@ -67,84 +131,10 @@ export function defaultUrgentAfterSms(members: number): number {
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = {
-    members: 100_000,
-    normalMembers: -1,
-    urgentBins: ['moorsel'],
-    urgentAfterSms: -1,
-    ceilingMessages: 20_000,
-    ceilingConcurrency: 64,
-    callsPerSecond: 50,
-    stallTimeoutS: 120,
-    out: 'bench/results/latest.json',
-    cpuProf: false,
-    seedBatch: 5000,
-    waitForOthersS: 900,
-    trackerWaitS: 240,
-    noTracker: false,
-    instances: 1,
-  };
-  const reading = readFlags(argv, (flag, { text, int }) => {
-    switch (flag) {
-      case '--members':
-        args.members = int(1, MAX_MEMBERS);
-        return true;
-      case '--normal-members':
-        args.normalMembers = int(1, MAX_MEMBERS);
-        return true;
-      case '--urgent-bins':
-        args.urgentBins = text()
-          .split(',')
-          .map((b) => b.trim())
-          .filter(Boolean);
-        return true;
-      case '--urgent-after-sms':
-        args.urgentAfterSms = int(1);
-        return true;
-      case '--ceiling-messages':
-        args.ceilingMessages = int(100, 1_000_000);
-        return true;
-      case '--ceiling-concurrency':
-        args.ceilingConcurrency = int(1, 1024);
-        return true;
-      case '--calls-per-second':
-        args.callsPerSecond = int(1, 100_000);
-        return true;
-      case '--stall-timeout':
-        args.stallTimeoutS = int(10);
-        return true;
-      case '--out':
-        args.out = text();
-        return true;
-      case '--cpu-prof':
-        args.cpuProf = true;
-        return true;
-      case '--no-tracker':
-        args.noTracker = true;
-        return true;
-      case '--tracker-wait':
-        args.trackerWaitS = int(0);
-        return true;
-      case '--wait-for-others':
-        args.waitForOthersS = int(0);
-        return true;
-      case '--seed-batch':
-        args.seedBatch = int(100, 20_000);
-        return true;
-      case '--instances':
-        args.instances = int(1, MAX_INSTANCES);
-        return true;
-      default:
-        return false;
-    }
-  });
-  const problems = reading.problems;
+  const { options: args, reading } = readFlagList(argv, BENCH_FLAGS);
   if (args.normalMembers === -1) args.normalMembers = args.members;
   if (args.urgentAfterSms === -1) args.urgentAfterSms = defaultUrgentAfterSms(args.members);
-  if (args.normalMembers > args.members) problems.push(`--normal-members (${args.normalMembers}) cannot exceed --members (${args.members})`);
-  const known = new Set(AALST_BINS.map((b) => b.id));
-  for (const b of args.urgentBins) if (!known.has(b)) problems.push(`--urgent-bins: unknown BIN '${b}' (known: ${[...known].join(', ')})`);
-  if (args.urgentBins.length === 0) problems.push('--urgent-bins: at least one BIN');
-  exitOnFlagProblems('bench', USAGE, reading);
+  if (args.normalMembers > args.members) reading.problems.push(`--normal-members (${args.normalMembers}) cannot exceed --members (${args.members})`);
+  exitOnFlagProblems('bench', BENCH_USAGE, reading);
   return args;
 }

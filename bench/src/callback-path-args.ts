@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { FlagReading, readFlags } from './flags';
+import { FlagDeclaration, FlagReading, flagUsage, readFlagList } from './flags';
 
 /** What `node dist/bench/src/callback-path.js …` accepts (see callback-path.ts). */
 export interface CallbackPathOptions {
@@ -21,57 +21,41 @@ export interface CallbackPathOptions {
   fifo: boolean;
 }
 
-export const CALLBACK_PATH_USAGE = `node dist/bench/src/callback-path.js [options]   (npm run build first; flock /tmp/bin-alert-shared-servers.lock)
-  --messages N             messages (one delivery each) seeded and given their callbacks (default 5000)
-  --concurrency C          messages whose callbacks are on their way at once (default 256)
-  --backlog                every message begun at once, its callbacks waiting in the sender's lane (ADR 0044)
-  --fifo                   with --backlog: a message's later callback behind every message (the lane before ADR 0055)
-  --email-batch N          SendGrid Event Webhook batches of N e-mails instead of SMS status callbacks
-  --prof DIR               the tracker under --cpu-prof, and this process's profile, in DIR
-  --tracker-main PATH      the tracker's built main.js (default this build's)
-  --projection-group G     also wait for consumer group G (a tracker built before ADR 0041)`;
+const CALLBACK_PATH_FLAGS: ReadonlyArray<FlagDeclaration<CallbackPathOptions>> = [
+  { name: '--messages', key: 'messages', kind: 'int', arg: 'N', min: 1, max: 1_000_000, default: 5_000, help: 'messages (one delivery each) seeded and given their callbacks' },
+  { name: '--concurrency', key: 'concurrency', kind: 'int', arg: 'C', min: 1, max: 100_000, default: 256, help: 'messages whose callbacks are on their way at once' },
+  { name: '--backlog', key: 'backlog', kind: 'switch', help: "every message begun at once, its callbacks waiting in the sender's lane (ADR 0044)" },
+  { name: '--fifo', key: 'fifo', kind: 'switch', help: "with --backlog: a message's later callback behind every message (the lane before ADR 0055)" },
+  {
+    name: '--email-batch',
+    key: 'emailBatch',
+    kind: 'int',
+    arg: 'N',
+    min: 1,
+    max: 10_000,
+    default: null,
+    help: 'SendGrid Event Webhook batches of N e-mails instead of SMS status callbacks',
+  },
+  { name: '--prof', key: 'prof', kind: 'text', arg: 'DIR', default: null, help: "the tracker under --cpu-prof, and this process's profile, in DIR" },
+  {
+    name: '--tracker-main',
+    key: 'trackerMain',
+    kind: 'text',
+    arg: 'PATH',
+    default: join(__dirname, '../../apps/tracker/src/main.js'),
+    defaultHelp: "this build's",
+    help: "the tracker's built main.js",
+  },
+  { name: '--projection-group', key: 'projectionGroup', kind: 'text', arg: 'G', default: null, help: 'also wait for consumer group G (a tracker built before ADR 0041)' },
+];
+
+export const CALLBACK_PATH_USAGE = flagUsage(
+  'node dist/bench/src/callback-path.js [options]   (npm run build first; flock /tmp/bin-alert-shared-servers.lock)',
+  CALLBACK_PATH_FLAGS,
+);
 
 export function readCallbackPathArgs(argv: string[]): { options: CallbackPathOptions; reading: FlagReading } {
-  const options: CallbackPathOptions = {
-    messages: 5_000,
-    concurrency: 256,
-    prof: null,
-    trackerMain: join(__dirname, '../../apps/tracker/src/main.js'),
-    projectionGroup: null,
-    emailBatch: null,
-    backlog: false,
-    fifo: false,
-  };
-  const reading = readFlags(argv, (flag, { text, int }) => {
-    switch (flag) {
-      case '--messages':
-        options.messages = int(1, 1_000_000);
-        return true;
-      case '--concurrency':
-        options.concurrency = int(1, 100_000);
-        return true;
-      case '--backlog':
-        options.backlog = true;
-        return true;
-      case '--fifo':
-        options.fifo = true;
-        return true;
-      case '--email-batch':
-        options.emailBatch = int(1, 10_000);
-        return true;
-      case '--prof':
-        options.prof = text();
-        return true;
-      case '--tracker-main':
-        options.trackerMain = text();
-        return true;
-      case '--projection-group':
-        options.projectionGroup = text();
-        return true;
-      default:
-        return false;
-    }
-  });
+  const { options, reading } = readFlagList(argv, CALLBACK_PATH_FLAGS);
   if (options.fifo && !options.backlog) reading.problems.push('--fifo goes with --backlog');
   if (options.backlog && options.emailBatch !== null) reading.problems.push('--backlog queues SMS status callbacks: not with --email-batch');
   return { options, reading };

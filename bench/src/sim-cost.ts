@@ -4,7 +4,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { Agent, createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { exitOnFlagProblems, readFlags } from './flags';
+import { FlagDeclaration, FlagParsing, exitOnFlagProblems, flagUsage, readFlagList } from './flags';
 import { inParallel } from './support/in-parallel';
 import { AlertContent, listUnsubscribeHeaders, renderEmail, renderSms, renderVoice } from '@bin-alert/domain';
 import {
@@ -101,84 +101,76 @@ interface Options {
   smsRate?: number;
 }
 
-const SIM_COST_USAGE =
-  'node dist/bench/src/sim-cost.js [--messages 200000] [--port 4090] [--sim-entry main.js] [--concurrency 64] [--email-concurrency 8] [--email-batch 1000] [--checkpoints 8] [--max-pending 2000] [--channels sms,email,voice] [--via-sdk] [--sim-node-arg --cpu-prof]… [--out result.json] [--backlog 100000] [--mixed 30 [--email-rate 3] [--sms-rate 300]]';
+type Channel = Options['channels'][number];
+const CHANNELS_SENT: Channel[] = ['sms', 'email', 'voice'];
+
+const SIM_COST_FLAGS: ReadonlyArray<FlagDeclaration<Options>> = [
+  { name: '--messages', key: 'messages', kind: 'int', arg: 'N', min: 1, default: 200_000, help: "messages sent, in the benchmark's mix of channels" },
+  { name: '--port', key: 'port', kind: 'int', arg: 'P', min: 1, max: 65_535, default: 4090, help: "the simulator's port; nothing else may run on it" },
+  {
+    name: '--sim-entry',
+    key: 'simEntry',
+    kind: 'text',
+    arg: 'main.js',
+    default: resolve(__dirname, '../../apps/provider-sim/src/main.js'),
+    defaultHelp: "this build's",
+    help: "the simulator's built main.js (another build's, to compare)",
+    parse: (path) => resolve(path),
+  },
+  { name: '--concurrency', key: 'concurrency', kind: 'int', arg: 'C', min: 1, default: 64, help: 'SMS and call creates in flight' },
+  { name: '--email-concurrency', key: 'emailConcurrency', kind: 'int', arg: 'C', min: 1, default: 8, help: 'SendGrid requests in flight' },
+  // SendGrid takes at most 1,000 personalizations a request: more is read as 1,000.
+  { name: '--email-batch', key: 'emailBatch', kind: 'int', arg: 'N', min: 1, default: 1000, help: 'e-mails a SendGrid request, at most 1000', parse: (n) => Math.min(1000, n) },
+  { name: '--checkpoints', key: 'checkpoints', kind: 'int', arg: 'N', min: 1, default: 8, help: "times the simulator's memory is read as the messages pile up" },
+  { name: '--max-pending', key: 'maxPending', kind: 'int', arg: 'N', min: 1, default: 2000, help: 'sending pauses while more messages than this wait for their callbacks' },
+  { name: '--channels', key: 'channels', kind: 'text', arg: 'sms,email,voice', default: CHANNELS_SENT, help: 'the channels sent (to profile one)', parse: channelsSent },
+  { name: '--via-sdk', key: 'viaSdk', kind: 'switch', help: "through the system's adapters (twilio-node, @sendgrid/mail) instead of the same requests written directly" },
+  {
+    name: '--sim-node-arg',
+    key: 'simNodeArgs',
+    kind: 'text',
+    arg: 'ARG',
+    default: [],
+    defaultHelp: 'none',
+    help: 'a node flag for the simulator, e.g. --cpu-prof (repeat for more)',
+    parse: (arg, { previous }) => [...previous, arg],
+  },
+  { name: '--out', key: 'out', kind: 'text', arg: 'FILE', default: undefined, help: 'JSON result', parse: (path) => resolve(path) },
+  {
+    name: '--backlog',
+    key: 'backlog',
+    kind: 'int',
+    arg: 'N',
+    min: 1,
+    default: undefined,
+    help: 'memory, not CPU: N SMS whose status callbacks the stub tracker leaves unanswered',
+  },
+  { name: '--mixed', key: 'mixed', kind: 'int', arg: 'S', min: 1, default: undefined, help: 'latency, not cost: S seconds of SMS creates while SendGrid requests arrive' },
+  { name: '--email-rate', key: 'emailRate', kind: 'int', arg: 'R', min: 1, default: 3, help: 'with --mixed: SendGrid requests a second' },
+  {
+    name: '--sms-rate',
+    key: 'smsRate',
+    kind: 'int',
+    arg: 'R',
+    min: 1,
+    default: undefined,
+    defaultHelp: 'as fast as they are answered',
+    help: 'with --mixed: SMS creates a second (open loop, at most --concurrency in flight)',
+  },
+];
+
+const SIM_COST_USAGE = flagUsage('node dist/bench/src/sim-cost.js [options]', SIM_COST_FLAGS);
+
+/** The channels named (sms,email,voice or a part of them). */
+function channelsSent(text: string, { previous, problem }: FlagParsing<Channel[]>): Channel[] {
+  const named = text.split(',');
+  if (named.every((c): c is Channel => (CHANNELS_SENT as string[]).includes(c))) return named;
+  problem(`--channels takes sms,email,voice or a part of them, got "${text}"`);
+  return previous;
+}
 
 function parseArgs(argv: string[]): Options {
-  let channels: string | undefined;
-  const options: Options = {
-    messages: 200_000,
-    port: 4090,
-    simEntry: resolve(__dirname, '../../apps/provider-sim/src/main.js'),
-    concurrency: 64,
-    emailConcurrency: 8,
-    emailBatch: 1000,
-    checkpoints: 8,
-    simNodeArgs: [],
-    viaSdk: false,
-    maxPending: 2000,
-    channels: ['sms', 'email', 'voice'],
-    emailRate: 3,
-  };
-  const reading = readFlags(argv, (flag, { text, int }) => {
-    switch (flag) {
-      case '--messages':
-        options.messages = int(1);
-        return true;
-      case '--port':
-        options.port = int(1, 65_535);
-        return true;
-      case '--concurrency':
-        options.concurrency = int(1);
-        return true;
-      case '--email-concurrency':
-        options.emailConcurrency = int(1);
-        return true;
-      case '--email-batch':
-        options.emailBatch = Math.min(1000, int(1));
-        return true;
-      case '--checkpoints':
-        options.checkpoints = int(1);
-        return true;
-      case '--max-pending':
-        options.maxPending = int(1);
-        return true;
-      case '--backlog':
-        options.backlog = int(1);
-        return true;
-      case '--mixed':
-        options.mixed = int(1);
-        return true;
-      case '--email-rate':
-        options.emailRate = int(1);
-        return true;
-      case '--sms-rate':
-        options.smsRate = int(1);
-        return true;
-      case '--sim-entry':
-        options.simEntry = resolve(text());
-        return true;
-      case '--channels':
-        channels = text();
-        return true;
-      case '--via-sdk':
-        options.viaSdk = true;
-        return true;
-      case '--sim-node-arg':
-        options.simNodeArgs.push(text());
-        return true;
-      case '--out':
-        options.out = resolve(text());
-        return true;
-      default:
-        return false;
-    }
-  });
-  if (channels !== undefined) {
-    const named = channels.split(',');
-    if (named.every((c): c is 'sms' | 'email' | 'voice' => ['sms', 'email', 'voice'].includes(c))) options.channels = named;
-    else reading.problems.push(`--channels takes sms,email,voice or a part of them, got "${channels}"`);
-  }
+  const { options, reading } = readFlagList(argv, SIM_COST_FLAGS);
   exitOnFlagProblems('sim-cost', SIM_COST_USAGE, reading);
   return options;
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { exitOnFlagProblems, readFlags } from './flags';
+import { FlagDeclaration, exitOnFlagProblems, flagUsage, readFlagList } from './flags';
 import { inParallel } from './support/in-parallel';
 import type * as Providers from '@bin-alert/providers';
 import type * as Platform from '@bin-alert/platform';
@@ -27,17 +27,25 @@ interface Options {
   build: string;
 }
 
+const TWILIO_CLIENT_COST_FLAGS: ReadonlyArray<FlagDeclaration<Options>> = [
+  { name: '--messages', key: 'messages', kind: 'int', arg: 'N', min: 1, default: 20_000, help: 'SMS created after the warm-up; calls: a quarter as many' },
+  { name: '--port', key: 'port', kind: 'int', arg: 'P', min: 1, max: 65_535, default: 4395, help: "the simulator's port; nothing else may run on it" },
+  { name: '--concurrency', key: 'concurrency', kind: 'int', arg: 'C', min: 1, default: 48, help: 'creates in flight' },
+  {
+    name: '--build',
+    key: 'build',
+    kind: 'text',
+    arg: 'DIR',
+    default: resolve('.'),
+    defaultHelp: 'this checkout',
+    help: "the checkout whose build's adapters and simulator are measured",
+    parse: (dir) => resolve(dir),
+  },
+];
+
 function parseArgs(argv: string[]): Options {
-  const options: Options = { messages: 20_000, port: 4395, concurrency: 48, build: resolve('.') };
-  const reading = readFlags(argv, (flag, { text, int }) => {
-    if (flag === '--messages') options.messages = int(1);
-    else if (flag === '--port') options.port = int(1, 65_535);
-    else if (flag === '--concurrency') options.concurrency = int(1);
-    else if (flag === '--build') options.build = resolve(text());
-    else return false;
-    return true;
-  });
-  exitOnFlagProblems('twilio-client-cost', 'node dist/bench/src/twilio-client-cost.js [--messages 20000] [--port 4395] [--concurrency 48] [--build DIR]', reading);
+  const { options, reading } = readFlagList(argv, TWILIO_CLIENT_COST_FLAGS);
+  exitOnFlagProblems('twilio-client-cost', flagUsage('node dist/bench/src/twilio-client-cost.js [options]', TWILIO_CLIENT_COST_FLAGS), reading);
   return options;
 }
 

@@ -6,7 +6,7 @@ import { Client, Pool } from 'pg';
 import { CHANNELS } from '@bin-alert/domain';
 import { withKafkaAdmin } from '@bin-alert/messaging';
 import { accessTokenSettingsFrom, loadConfig, signAccessToken } from '@bin-alert/platform';
-import { exitOnFlagProblems, readFlags } from '../flags';
+import { FlagDeclaration, FlagParsing, exitOnFlagProblems, flagUsage, readFlagList } from '../flags';
 import { INSTANCE_PORT_STEP, waitForSenderGroups } from '../instances';
 import { audienceSize } from '../measurements';
 import { BenchAbort, ensurePortsFree, sleep } from '../processes';
@@ -27,44 +27,47 @@ interface ChaosArgs {
   out: string;
 }
 
-const USAGE = `npm run chaos -- [options]
-  --members N        members seeded; every scenario's alert goes to all of them (default 20000)
-  --scenario NAME    run only this scenario (repeat, or a,b); default: all of them in order
-  --stall-timeout S  stop waiting when no delivery changes for S seconds (default 240)
-  --out FILE         JSON result (default test-artifacts/chaos/latest.json)
-Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
+const CHAOS_FLAGS: ReadonlyArray<FlagDeclaration<ChaosArgs>> = [
+  { name: '--members', key: 'members', kind: 'int', arg: 'N', min: 100, max: 1_000_000, default: 20_000, help: "members seeded; every scenario's alert goes to all of them" },
+  // []: all of them, once the flags are read.
+  {
+    name: '--scenario',
+    key: 'scenarios',
+    kind: 'text',
+    arg: 'NAME',
+    default: [],
+    defaultHelp: 'all of them in order',
+    help: 'run only this scenario (repeat, or a,b)',
+    parse: namedScenarios,
+  },
+  { name: '--stall-timeout', key: 'stallTimeoutS', kind: 'int', arg: 'S', min: 30, default: 240, help: 'stop waiting when no delivery changes for S seconds' },
+  { name: '--out', key: 'out', kind: 'text', arg: 'FILE', default: 'test-artifacts/chaos/latest.json', help: 'JSON result' },
+];
+
+const USAGE = flagUsage(
+  'npm run chaos -- [options]',
+  CHAOS_FLAGS,
+  `Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
 Runs on servers of its own (PostgreSQL 127.0.0.1:${CHAOS_PORTS.postgres}, Redis ${CHAOS_PORTS.redis}, Kafka ${CHAOS_PORTS.kafka} and the
-three-broker cluster ${CHAOS_PORTS.cluster}-${CHAOS_PORTS.cluster + 2}); never on the shared ones.`;
+three-broker cluster ${CHAOS_PORTS.cluster}-${CHAOS_PORTS.cluster + 2}); never on the shared ones.`,
+);
+
+/** The scenarios named (a,b), added to those of an earlier --scenario, each once. */
+function namedScenarios(text: string, { previous, problem }: FlagParsing<Scenario[]>): Scenario[] {
+  const scenarios = [...previous];
+  for (const name of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const s = SCENARIOS.find((x) => x.name === name);
+    if (!s) problem(`--scenario: unknown '${name}' (known: ${SCENARIOS.map((x) => x.name).join(', ')})`);
+    else if (!scenarios.includes(s)) scenarios.push(s);
+  }
+  return scenarios;
+}
 
 function parseArgs(argv: string[]): ChaosArgs {
-  const args: ChaosArgs = { members: 20_000, scenarios: [], stallTimeoutS: 240, out: 'test-artifacts/chaos/latest.json' };
-  const unknownScenarios: string[] = [];
-  const reading = readFlags(argv, (flag, { text, int }) => {
-    switch (flag) {
-      case '--members':
-        args.members = int(100, 1_000_000);
-        return true;
-      case '--scenario':
-        for (const name of text()
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)) {
-          const s = SCENARIOS.find((x) => x.name === name);
-          if (!s) unknownScenarios.push(name);
-          else if (!args.scenarios.includes(s)) args.scenarios.push(s);
-        }
-        return true;
-      case '--stall-timeout':
-        args.stallTimeoutS = int(30);
-        return true;
-      case '--out':
-        args.out = text();
-        return true;
-      default:
-        return false;
-    }
-  });
-  for (const name of unknownScenarios) reading.problems.push(`--scenario: unknown '${name}' (known: ${SCENARIOS.map((x) => x.name).join(', ')})`);
+  const { options: args, reading } = readFlagList(argv, CHAOS_FLAGS);
   exitOnFlagProblems('chaos', USAGE, reading);
   if (!args.scenarios.length) args.scenarios = [...SCENARIOS];
   return args;
