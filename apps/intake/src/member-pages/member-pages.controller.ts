@@ -23,6 +23,7 @@ import {
   resignPage,
   subscribePage,
   unsubscribePage,
+  UnsubscribePageModel,
   wordsFor,
 } from '@bin-alert/member-pages';
 import { CodedContactKind, ReferenceDataRepository } from '@bin-alert/persistence';
@@ -46,6 +47,8 @@ import { MemberPageFailureFilter, sendMemberPage } from './member-page-response'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 type Form = Record<string, unknown>;
+/** What the invitation and the unsubscribe page both show: the category the link names, and the way to the preference centre. */
+type CategoryLinkPageModel = Omit<UnsubscribePageModel, 'state' | 'category'> & { category: PreferenceCentreView['categories'][number] };
 const formOf = (req: Request): Form => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Form) : {});
 
 /**
@@ -256,25 +259,10 @@ export class MemberPagesController {
   @Get('subscribe')
   @ApiDoc(DOCS.subscribePage)
   async subscribePage(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
-    const found = await this.centreOrProblem(req, res, token, 'subscribe', lang);
-    if (!found) return;
-    const { centre, language, claims } = found;
-    const category = centre.categories.find((c) => c.code === claims.category);
-    if (!category) return sendMemberPage(res, 404, language, errorPage(language, 'not_found', MEMBER_PAGE_PATHS.subscribe));
-    const channels = CHANNELS.filter((ch) => centre.contacts.some((c) => c.channel === ch && c.verified));
-    sendMemberPage(
-      res,
-      200,
-      language,
-      subscribePage({
-        language,
-        address: this.address(MEMBER_PAGE_PATHS.subscribe, token),
-        category,
-        channels,
-        state: 'ask',
-        preferencesHref: this.preferencesHref(centre.memberId, lang),
-      }),
-    );
+    await this.categoryLinkPage(req, res, token, lang, 'subscribe', async ({ centre, page }) => {
+      const channels = CHANNELS.filter((ch) => centre.contacts.some((c) => c.channel === ch && c.verified));
+      return subscribePage({ ...page, channels, state: 'ask' });
+    });
   }
 
   @Post('subscribe')
@@ -286,31 +274,18 @@ export class MemberPagesController {
     @Query('token') token?: string,
     @Query('lang') lang?: string,
   ): Promise<void> {
-    const found = await this.centreOrProblem(req, res, token, 'subscribe', lang);
-    if (!found) return;
-    const { centre, language, claims } = found;
-    const category = centre.categories.find((c) => c.code === claims.category);
-    if (!category) return sendMemberPage(res, 404, language, errorPage(language, 'not_found', MEMBER_PAGE_PATHS.subscribe));
-    const { channels } = await this.preferences.subscribe(token, origin);
-    sendMemberPage(
-      res,
-      200,
-      language,
-      subscribePage({
-        language,
-        address: this.address(MEMBER_PAGE_PATHS.subscribe, token),
-        category,
-        channels,
-        state: 'done',
-        preferencesHref: this.preferencesHref(centre.memberId, lang),
-      }),
-    );
+    await this.categoryLinkPage(req, res, token, lang, 'subscribe', async ({ page }) => {
+      const { channels } = await this.preferences.subscribe(token, origin);
+      return subscribePage({ ...page, channels, state: 'done' });
+    });
   }
 
   @Get('unsubscribe')
   @ApiDoc(DOCS.unsubscribePage)
   async unsubscribePage(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
-    await this.unsubscribeStep(req, res, token, lang, null);
+    await this.categoryLinkPage(req, res, token, lang, 'unsubscribe', async ({ page }) =>
+      unsubscribePage({ ...page, state: page.category.rule === 'mandatory' ? 'mandatory' : 'ask' }),
+    );
   }
 
   /** The page's button, and RFC 8058's one-click POST (`List-Unsubscribe=One-Click`) from a mail client: the same act. */
@@ -323,7 +298,11 @@ export class MemberPagesController {
     @Query('token') token?: string,
     @Query('lang') lang?: string,
   ): Promise<void> {
-    await this.unsubscribeStep(req, res, token, lang, origin);
+    await this.categoryLinkPage(req, res, token, lang, 'unsubscribe', async ({ page }) => {
+      if (page.category.rule === 'mandatory') return unsubscribePage({ ...page, state: 'mandatory' });
+      await this.preferences.unsubscribe(token, origin);
+      return unsubscribePage({ ...page, state: 'done' });
+    });
   }
 
   @Get('resign')
@@ -498,20 +477,29 @@ export class MemberPagesController {
     return `${MEMBER_PAGE_PATHS.preferences}?token=${encodeURIComponent(token ?? '')}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}&${state}#phone-title`;
   }
 
-  private async unsubscribeStep(req: Request, res: Response, token: string | undefined, lang: string | undefined, act: Required<RequestOrigin> | null): Promise<void> {
-    const found = await this.centreOrProblem(req, res, token, 'unsubscribe', lang);
+  /**
+   * The steps of the pages a category's link opens, the invitation (subscribe) and unsubscribe,
+   * shown (GET) or acted on (POST): the link checked and the member's centre loaded (else the page
+   * that says why, 403 or 404), the category the link names found among the member's (else 404),
+   * then `answer` acts where it must and gives the page, sent with 200 in the member's language.
+   * An error `answer` throws goes to MemberPageFailureFilter.
+   */
+  private async categoryLinkPage(
+    req: Request,
+    res: Response,
+    token: string | undefined,
+    lang: string | undefined,
+    purpose: 'subscribe' | 'unsubscribe',
+    answer: (found: { centre: PreferenceCentreView; page: CategoryLinkPageModel }) => Promise<string>,
+  ): Promise<void> {
+    const found = await this.centreOrProblem(req, res, token, purpose, lang);
     if (!found) return;
     const { centre, language, claims } = found;
+    const path = MEMBER_PAGE_PATHS[purpose];
     const category = centre.categories.find((c) => c.code === claims.category);
-    if (!category) return sendMemberPage(res, 404, language, errorPage(language, 'not_found', MEMBER_PAGE_PATHS.unsubscribe));
-    if (act && category.rule !== 'mandatory') await this.preferences.unsubscribe(token, act);
-    const state = category.rule === 'mandatory' ? 'mandatory' : act ? 'done' : 'ask';
-    sendMemberPage(
-      res,
-      200,
-      language,
-      unsubscribePage({ language, address: this.address(MEMBER_PAGE_PATHS.unsubscribe, token), category, state, preferencesHref: this.preferencesHref(centre.memberId, lang) }),
-    );
+    if (!category) return sendMemberPage(res, 404, language, errorPage(language, 'not_found', path));
+    const page = { language, address: this.address(path, token), category, preferencesHref: this.preferencesHref(centre.memberId, lang) };
+    sendMemberPage(res, 200, language, await answer({ centre, page }));
   }
 
   private language(req: Request, picked: string | undefined, member?: Language | null): Language {
