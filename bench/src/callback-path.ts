@@ -14,8 +14,8 @@ import { TrackedMember, seedAcceptedDeliveries } from './support/accepted-delive
 import { waitFor } from './support/wait-for';
 import { DEFAULT_SIM_CONFIG } from '../../apps/provider-sim/src/config/sim-config';
 import { SimConfigStore, StartupSimConfig } from '../../apps/provider-sim/src/config/sim-config.store';
-import { MessageStore } from '../../apps/provider-sim/src/inbox/message-store';
-import { StoredMessage } from '../../apps/provider-sim/src/inbox/sim-message';
+import { MessageStore, NewMessage } from '../../apps/provider-sim/src/inbox/message-store';
+import { StatusHistory } from '../../apps/provider-sim/src/inbox/status-history';
 import { mulberry32 } from '../../apps/provider-sim/src/random/prng';
 import { DEFAULT_SIM_CREDENTIALS } from '../../apps/provider-sim/src/sim-credentials';
 import { SimStats } from '../../apps/provider-sim/src/stats/sim-stats';
@@ -186,11 +186,14 @@ async function main(): Promise<void> {
     // (all of them under a backlog), the next begun as one becomes final.
     const smsMessages = () =>
       new Promise<void>((done) => {
-        const lifecycle = new SmsLifecycle(scheduler, simConfig, webhooks, sender, new MessageStore(simConfig));
+        const store = new MessageStore(simConfig);
+        const lifecycle = new SmsLifecycle(scheduler, simConfig, webhooks, sender, store);
         const prng = mulberry32(1);
         const atOnce = options.backlog ? seeded.length : options.concurrency;
+        // Each message recorded as the simulator's MessagesService records an accepted SMS, then its callbacks begun.
         const begin = () => {
-          for (; next < seeded.length && next - finished < atOnce; next += 1) lifecycle.start(smsMessage(seeded[next], next + 1, baseUrl), DELIVERED, context, prng);
+          for (; next < seeded.length && next - finished < atOnce; next += 1)
+            lifecycle.start(store.record(smsMessage(seeded[next], context.accountSid, baseUrl)), DELIVERED, context, prng);
         };
         sender.onAnswer = (attempt, ms) => {
           latencies.push(ms);
@@ -249,15 +252,16 @@ async function main(): Promise<void> {
 }
 
 /** The message the simulator accepted for `member`'s SMS delivery, its StatusCallback the tracker's. */
-function smsMessage(member: TrackedMember, seq: number, trackerUrl: string): StoredMessage {
+function smsMessage(member: TrackedMember, accountSid: string, trackerUrl: string): NewMessage {
   return {
     id: `SM${member.delivery.sms.replace(/-/g, '')}`,
     channel: 'sms',
     from: '+3225550000',
     to: '+32470000000',
+    accountSid,
     receivedAt: new Date().toISOString(),
-    seq,
     statusCallback: `${trackerUrl}/webhooks/twilio/message-status?deliveryId=${member.delivery.sms}`,
+    statuses: new StatusHistory(),
   };
 }
 
