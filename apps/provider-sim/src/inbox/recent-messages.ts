@@ -1,5 +1,5 @@
 import { asReceived } from '../sendgrid/substitutions';
-import { SIM_CHANNELS, SimChannel, SimMessage, StoredMessage, recordReached } from './sim-message';
+import { SIM_CHANNELS, SimChannel, SimMessage, StoredMessage } from './sim-message';
 import { TwilioChannel, TwilioRecords } from './twilio-records';
 
 export interface Retention {
@@ -183,7 +183,11 @@ export class RecentMessages {
       records.reached(record, status, at, errorCode);
       return;
     }
-    recordReached(retained, status, at, errorCode, final);
+    retained.statuses?.push(status, at, errorCode);
+    if (final) {
+      retained.outcome = status;
+      if (errorCode !== undefined) retained.errorCode = errorCode;
+    }
   }
 
   /** The latest `limit` SMS or calls of every one accepted, newest first, optionally only those to one number: Twilio's list resources. */

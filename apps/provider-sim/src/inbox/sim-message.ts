@@ -111,15 +111,3 @@ export interface StoredMessage extends Omit<SimMessage, 'statuses'> {
   seq: number;
   statuses?: StatusHistory;
 }
-
-/**
- * A status a retained message reached, recorded on it: appended to its history, and when `final`,
- * its outcome with the error code if any.
- */
-export function recordReached(message: StoredMessage, status: string, at: Date, errorCode: number | undefined, final: boolean): void {
-  message.statuses?.push(status, at, errorCode);
-  if (final) {
-    message.outcome = status;
-    if (errorCode !== undefined) message.errorCode = errorCode;
-  }
-}

@@ -60,8 +60,8 @@ describe('pending SMS callbacks', () => {
   });
 });
 
-describe('SMS callbacks of a message the store has no record of', () => {
-  it('are built from the message itself and recorded on it (bench/src/callback-path starts such messages)', async () => {
+describe('SMS callbacks and the Twilio record they read', () => {
+  const setUp = () => {
     const scheduler = new SimScheduler();
     const retention = { messagesPerChannel: 5_000, messagesPerAddress: 20 };
     const config = { current: { callbackDelayMs: { min: 0, max: 0 }, retention } } as unknown as SimConfigStore;
@@ -76,24 +76,44 @@ describe('SMS callbacks of a message the store has no record of', () => {
           webhook.posted({});
         }),
     } as unknown as WebhookSender;
-    const lifecycle = new SmsLifecycle(scheduler, config, webhooks, sender, new MessageStore(config));
-    const message = {
-      seq: 1,
-      id: 'SM1',
-      channel: 'sms' as const,
-      to: '+32470000001',
-      from: '+32460000001',
-      receivedAt: new Date().toISOString(),
-      statusCallback: 'http://r/s?d=1',
-      statuses: new StatusHistory(),
-    };
-    lifecycle.start(message, { status: 'delivered', outOfOrder: false }, { accountSid: 'AC1' }, mulberry32(1));
+    const store = new MessageStore(config);
+    return { scheduler, built, store, lifecycle: new SmsLifecycle(scheduler, config, webhooks, sender, store) };
+  };
+  const message = () => ({
+    id: twilioSid('SM'),
+    channel: 'sms' as const,
+    to: '+32470000001',
+    from: '+32460000001',
+    accountSid: 'AC1',
+    receivedAt: new Date().toISOString(),
+    statusCallback: 'http://r/s?d=1',
+    statuses: new StatusHistory(),
+  });
+
+  it('of a recorded message carry its sid, numbers and account, and its statuses are recorded on it', async () => {
+    const { scheduler, built, store, lifecycle } = setUp();
+    const recorded = store.record(message());
+    lifecycle.start(recorded, { status: 'delivered', outOfOrder: false }, { accountSid: 'AC1' }, mulberry32(1));
     for (let i = 0; i < 50 && scheduler.pending > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    const { id } = recorded;
     expect(built.map((b) => [b.url, b.params.MessageSid, b.params.To, b.params.From, b.params.AccountSid, b.params.MessageStatus])).toEqual([
-      ['http://r/s?d=1', 'SM1', '+32470000001', '+32460000001', 'AC1', 'sent'],
-      ['http://r/s?d=1', 'SM1', '+32470000001', '+32460000001', 'AC1', 'delivered'],
+      ['http://r/s?d=1', id, '+32470000001', '+32460000001', 'AC1', 'sent'],
+      ['http://r/s?d=1', id, '+32470000001', '+32460000001', 'AC1', 'delivered'],
     ]);
-    expect(message.statuses.toJSON().map((s) => s.status)).toEqual(['sent', 'delivered']);
-    expect((message as { outcome?: string }).outcome).toBe('delivered');
+    expect(recorded.statuses?.toJSON().map((s) => s.status)).toEqual(['sent', 'delivered']);
+    expect(recorded.outcome).toBe('delivered');
+    expect(store.twilioResource('sms', id)?.outcome).toBe('delivered');
+  });
+
+  it('refuse a message the store has no record of: nothing begun, nothing posted', async () => {
+    const { scheduler, built, lifecycle } = setUp();
+    const unrecorded = { ...message(), seq: 1 };
+    expect(() => lifecycle.start(unrecorded, { status: 'delivered', outOfOrder: false }, { accountSid: 'AC1' }, mulberry32(1))).toThrow(
+      `SMS ${unrecorded.id} has no Twilio record: record it in the MessageStore before starting its callbacks`,
+    );
+    expect(scheduler.pending).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(built).toEqual([]);
+    expect(unrecorded.statuses.toJSON()).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SimConfigStore } from '../config/sim-config.store';
 import { MessageStore } from '../inbox/message-store';
-import { StoredMessage, recordReached } from '../inbox/sim-message';
+import { StoredMessage } from '../inbox/sim-message';
 import { Mulberry32, Prng } from '../random/prng';
 import { Cancelled, SimScheduler, Sleeper, TaskToken } from '../timing/sim-scheduler';
 import { OutboundWebhook, QueuedWebhook, WebhookAttempt } from '../webhooks/outbound-webhook';
@@ -37,9 +37,16 @@ export class SmsLifecycle {
     readonly store: MessageStore,
   ) {}
 
+  /**
+   * Begins the callbacks of `message`, which must be recorded in the store first (MessageStore.record,
+   * as TwilioMessagesService does): they read the message from its Twilio record and record its
+   * statuses through it (ADR 0061).
+   */
   start(message: StoredMessage, fate: SmsFate, context: SmsCallbackContext, prng: Prng): void {
+    const record = this.store.twilioRecord('sms', message.id);
+    if (record < 0) throw new Error(`SMS ${message.id} has no Twilio record: record it in the MessageStore before starting its callbacks`);
     const token = this.scheduler.begin();
-    new SmsCallbacks(this.shapeOf(token, message.statusCallback, fate, context), message, prng).next();
+    new SmsCallbacks(this.shapeOf(token, message.statusCallback, fate, context), record, message, prng).next();
   }
 
   /** The shared part of a message's callback record: one object per generation, callback URL shape, Messaging Service and fate. */
@@ -95,12 +102,6 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
   order = 0;
   /** (Minute since the epoch the current status was reached) × 4 + its index in the sequence. */
   private progress = STEP_MASK;
-  /**
-   * The message's Twilio record (MessageStore.twilioRecord), or the message itself when the store
-   * has no record of it (a caller that starts callbacks of a message it did not record, as
-   * bench/src/callback-path does).
-   */
-  private readonly record: number | StoredMessage;
   /** The StatusCallback's own part (UrlShapes.ownPart), or all of it. */
   private readonly ownUrl: string;
   /** The message's generator: its saved state (Mulberry32.saved), or the generator itself when it is of another kind. */
@@ -108,11 +109,11 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
 
   constructor(
     private readonly shape: SmsCallbackShape,
+    /** The message's Twilio record number (MessageStore.twilioRecord). */
+    private readonly record: number,
     message: StoredMessage,
     prng: Prng,
   ) {
-    const record = shape.lifecycle.store.twilioRecord('sms', message.id);
-    this.record = record >= 0 ? record : message;
     this.ownUrl = shape.lifecycle.urls.ownPart(message.statusCallback ?? '', shape.urlShape);
     this.draws = prng instanceof Mulberry32 ? prng.saved : prng;
   }
@@ -154,8 +155,7 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
       const at = new Date();
       this.progress = Math.floor(at.getTime() / MINUTE_MS) * (STEP_MASK + 1) + this.step();
       const errorCode = this.errorCodeOf(status);
-      if (typeof this.record === 'number') lifecycle.store.twilioReached('sms', this.record, status, at, errorCode, status === terminal);
-      else recordReached(this.record, status, at, errorCode, status === terminal);
+      lifecycle.store.twilioReached('sms', this.record, status, at, errorCode, status === terminal);
       if (urlShape < 0 && this.ownUrl === '') this.next();
       // A status after the message's first waits ahead of messages that posted none yet (ADR 0055).
       else lifecycle.sender.enqueue(this, this.step() > 0);
@@ -183,7 +183,7 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
   }
 
   private fields(): { id: string; to: string; from: string } {
-    return typeof this.record === 'number' ? this.shape.lifecycle.store.twilioCallbackFields('sms', this.record) : this.record;
+    return this.shape.lifecycle.store.twilioCallbackFields('sms', this.record);
   }
 
   private step(): number {
