@@ -45,17 +45,17 @@ export class SmsLifecycle {
   start(message: StoredMessage, fate: SmsFate, context: SmsCallbackContext, prng: Prng): void {
     const record = this.store.twilioRecord('sms', message.id);
     if (record < 0) throw new Error(`SMS ${message.id} has no Twilio record: record it in the MessageStore before starting its callbacks`);
+    const [urlShape, ownUrl] = this.urls.split(message.statusCallback ?? '');
     const token = this.scheduler.begin();
-    new SmsCallbacks(this.shapeOf(token, message.statusCallback, fate, context), record, message, prng).next();
+    new SmsCallbacks(this.shapeOf(token, urlShape, fate, context), record, ownUrl, prng).next();
   }
 
   /** The shared part of a message's callback record: one object per generation, callback URL shape, Messaging Service and fate. */
-  private shapeOf(token: TaskToken, statusCallback: string | undefined, fate: SmsFate, context: SmsCallbackContext): SmsCallbackShape {
+  private shapeOf(token: TaskToken, urlShape: number, fate: SmsFate, context: SmsCallbackContext): SmsCallbackShape {
     if (token !== this.shapesToken) {
       this.shapes.clear();
       this.shapesToken = token;
     }
-    const urlShape = statusCallback === undefined || statusCallback === '' ? -1 : this.urls.shapeOf(statusCallback);
     const key = `${urlShape} ${fate.status} ${fate.outOfOrder} ${fate.errorCode} ${context.accountSid} ${context.messagingServiceSid}`;
     let shape = this.shapes.get(key);
     if (shape === undefined) {
@@ -102,8 +102,6 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
   order = 0;
   /** (Minute since the epoch the current status was reached) × 4 + its index in the sequence. */
   private progress = STEP_MASK;
-  /** The StatusCallback's own part (UrlShapes.ownPart), or all of it. */
-  private readonly ownUrl: string;
   /** The message's generator: its saved state (Mulberry32.saved), or the generator itself when it is of another kind. */
   private draws: number | Prng;
 
@@ -111,10 +109,10 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
     private readonly shape: SmsCallbackShape,
     /** The message's Twilio record number (MessageStore.twilioRecord). */
     private readonly record: number,
-    message: StoredMessage,
+    /** The StatusCallback's own part (UrlShapes.split), or all of it; '' without one. */
+    private readonly ownUrl: string,
     prng: Prng,
   ) {
-    this.ownUrl = shape.lifecycle.urls.ownPart(message.statusCallback ?? '', shape.urlShape);
     this.draws = prng instanceof Mulberry32 ? prng.saved : prng;
   }
 

@@ -14,26 +14,24 @@ export class UrlShapes {
   private readonly heads: string[] = [];
   private readonly tails: string[] = [];
 
-  /** The shape of `url`, or -1 when it is kept whole (no query value, or too many shapes). */
-  shapeOf(url: string): number {
+  /**
+   * `url` cut once into its shape, or -1 when it is kept whole (no query value, or too many
+   * shapes), and what it keeps of its own under that shape: a string that holds nothing else alive.
+   */
+  split(url: string): [shape: number, own: string] {
     const [head, tail] = cut(url);
-    if (head === 0) return -1;
-    const key = `${url.slice(0, head)}\n${url.slice(tail)}`;
+    if (head === 0) return [-1, flat(url)];
+    const before = url.slice(0, head);
+    const after = url.slice(tail);
+    const key = `${before}\n${after}`;
     let id = this.ids.get(key);
     if (id === undefined) {
-      if (this.heads.length >= MAX_SHAPES) return -1;
-      id = this.heads.push(flat(url.slice(0, head))) - 1;
-      this.tails.push(flat(url.slice(tail)));
+      if (this.heads.length >= MAX_SHAPES) return [-1, flat(url)];
+      id = this.heads.push(flat(before)) - 1;
+      this.tails.push(flat(after));
       this.ids.set(key, id);
     }
-    return id;
-  }
-
-  /** What `url` keeps of its own under `shape`: a string that holds nothing else alive. */
-  ownPart(url: string, shape: number): string {
-    if (shape < 0) return flat(url);
-    const [head, tail] = cut(url);
-    return flat(url.slice(head, tail));
+    return [id, flat(url.slice(head, tail))];
   }
 
   url(shape: number, own: string): string {
