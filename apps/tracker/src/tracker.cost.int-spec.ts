@@ -2,14 +2,8 @@ import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { openDataSource } from '@bin-alert/persistence';
-import { providerSettingsFrom } from '@bin-alert/providers';
-import { freePort } from '../../../bench/src/support/free-port';
-import { seedAcceptedDeliveries } from '../../../bench/src/support/accepted-deliveries';
-import { postCallbacks, signedSmsStatusCallbacks } from '../../../test/support/tracked-deliveries';
-import { TEST_DATABASE_URL, testConfig } from '../../../bench/src/support/test-config';
-import { waitFor } from '../../../bench/src/support/wait-for';
+import { TEST_DATABASE_URL } from '../../../bench/src/support/test-config';
+import { trackerCallbackMeasurement } from '../../../test/support/tracker-callback-measurement';
 
 /**
  * A measurement, not a test: the tracker's own CPU per status callback, the tracker running as a
@@ -24,13 +18,7 @@ const TICK_MS = 10;
 
 (enabled ? describe : describe.skip)('tracker CPU per callback (measurement)', () => {
   let tracker: ChildProcess;
-  let db: DataSource;
-  let baseUrl: string;
-  const config = testConfig();
-
-  beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
+  const measurement = trackerCallbackMeasurement(async (port, baseUrl) => {
     tracker = spawn(
       process.execPath,
       [
@@ -42,25 +30,13 @@ const TICK_MS = 10;
         stdio: ['ignore', 'inherit', 'inherit'],
       },
     );
-    db = await openDataSource(config.DATABASE_URL, 4);
-    await waitFor(
-      () =>
-        fetch(`${baseUrl}/health/ready`)
-          .then((r) => r.status)
-          .catch(() => 0),
-      (s) => s === 200,
-      { what: 'tracker ready', timeoutMs: 60_000, intervalMs: 200 },
-    );
-  }, 90_000);
-
-  afterAll(async () => {
-    if (tracker && tracker.exitCode === null) {
+    return async () => {
+      if (tracker.exitCode !== null) return;
       const exited = new Promise((resolve) => tracker.once('exit', resolve));
       tracker.kill('SIGTERM');
       await exited;
-    }
-    await db?.destroy();
-  });
+    };
+  }, 90_000);
 
   const cpuMs = () => {
     const fields = readFileSync(`/proc/${tracker.pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -68,16 +44,14 @@ const TICK_MS = 10;
   };
 
   it('measures SMS status callbacks (sent, delivered)', async () => {
-    const seeded = await seedAcceptedDeliveries(db, members);
-    const token = providerSettingsFrom(config).twilio.authToken;
-    const requests = signedSmsStatusCallbacks(seeded, token, baseUrl);
+    const { seeded, requests } = await measurement.seedSignedSmsCallbacks(members);
     const cpuBefore = cpuMs();
-    const started = performance.now();
-    const statuses = await postCallbacks(baseUrl, requests, concurrency);
-    const answeredMs = performance.now() - started;
+    const { statuses, answeredMs } = await measurement.postTimed(requests, concurrency);
     // Every status is applied and published once its callback is answered (ADR 0041).
     const cpuTotal = cpuMs() - cpuBefore;
-    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1::uuid[]) AND status = 'delivered'`, [seeded.map((s) => s.delivery.sms)]);
+    const [{ n }] = await measurement.db.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1::uuid[]) AND status = 'delivered'`, [
+      seeded.map((s) => s.delivery.sms),
+    ]);
     process.stdout.write(
       `\n[tracker cost] ${JSON.stringify({ callbacks: requests.length, concurrency, answers: Object.fromEntries(statuses), answered_ms: Math.round(answeredMs), tracker_cpu_ms: cpuTotal, cpu_ms_per_callback: +(cpuTotal / requests.length).toFixed(3), delivered: n })}\n`,
     );

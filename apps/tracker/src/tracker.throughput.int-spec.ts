@@ -1,12 +1,6 @@
 import 'reflect-metadata';
-import { INestApplication } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { openDataSource } from '@bin-alert/persistence';
-import { providerSettingsFrom } from '@bin-alert/providers';
-import { freePort } from '../../../bench/src/support/free-port';
-import { seedAcceptedDeliveries } from '../../../bench/src/support/accepted-deliveries';
-import { postCallbacks, signedSmsStatusCallbacks } from '../../../test/support/tracked-deliveries';
 import { testConfig } from '../../../bench/src/support/test-config';
+import { trackerCallbackMeasurement } from '../../../test/support/tracker-callback-measurement';
 import { startTracker } from './start-tracker';
 
 /**
@@ -23,30 +17,14 @@ const members = Number(process.env.TRACKER_THROUGHPUT_MEMBERS ?? 2_000);
 const concurrency = Number(process.env.TRACKER_THROUGHPUT_CONCURRENCY ?? 64);
 
 (enabled ? describe : describe.skip)('tracker throughput (measurement)', () => {
-  let app: INestApplication;
-  let db: DataSource;
-  let baseUrl: string;
-  const config = testConfig();
-
-  beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    app = await startTracker(testConfig({ TRACKER_PUBLIC_URL: baseUrl }), port);
-    db = await openDataSource(config.DATABASE_URL, 4);
+  const measurement = trackerCallbackMeasurement(async (port, baseUrl) => {
+    const app = await startTracker(testConfig({ TRACKER_PUBLIC_URL: baseUrl }), port);
+    return () => app.close();
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.destroy();
-  });
-
   it('answers signed SMS status callbacks (sent, delivered) with many in flight', async () => {
-    const seeded = await seedAcceptedDeliveries(db, members);
-    const token = providerSettingsFrom(config).twilio.authToken;
-    const requests = signedSmsStatusCallbacks(seeded, token, baseUrl);
-    const started = performance.now();
-    const statuses = await postCallbacks(baseUrl, requests, concurrency);
-    const answeredMs = performance.now() - started;
+    const { requests } = await measurement.seedSignedSmsCallbacks(members);
+    const { statuses, answeredMs } = await measurement.postTimed(requests, concurrency);
     report('ingestion', {
       callbacks: requests.length,
       concurrency,
