@@ -72,31 +72,11 @@ export interface Category {
 
 export type ChannelName = 'sms' | 'email' | 'voice';
 
-export interface AlertListItem {
-  id: string;
-  /** As the API shows it now: draft, awaiting_approval, issued, rejected, cancelled, expired. */
-  status: string;
-  kind: string;
-  messageType: string;
-  references: string | null;
-  category: string;
-  urgency: string;
-  redistributionAllowed: boolean;
-  title: string | null;
-  bins: string[];
-  issuedAt: string | null;
-  channels: Partial<Record<ChannelName, Record<string, number>>>;
-}
+/** The alert list and the lifecycle routes' answer exactly as the server types them (libs/domain). */
+export type { AlertListAnswer, AlertListItem, LifecycleAnswer } from '../../../libs/domain/src/lifecycle/alert-answers';
 
 /** The same funnel the server computes (libs/domain), so both sides agree on every stage. */
 export type Funnel = DeliveryFunnel;
 export type { RouteShare };
 /** The dashboard document exactly as the server types it (libs/domain): one type for both sides. */
 export type { AlertDashboard } from '../../../libs/domain/src/delivery/alert-dashboard';
-
-/** What POST /v1/alerts and the lifecycle routes answer. */
-export interface LifecycleAnswer {
-  id: string;
-  status: string;
-  issuedAt: string | null;
-}

@@ -57,7 +57,8 @@ export interface FieldNames {
 export const JSON_FIELDS: FieldNames = { category: 'category', bin: (i) => `bins[${i}]`, kind: 'kind' };
 export const CAP_FIELDS: FieldNames = { category: 'alert.info.eventCode', bin: (i) => `alert.info.area.geocode[${i}]`, kind: 'alert.status' };
 
-export interface LifecycleAnswer {
+/** Where a lifecycle step left the alert; the API answers it as the domain's LifecycleAnswer. */
+export interface LifecycleOutcome {
   id: string;
   status: StoredAlert['alert']['status'];
   issuedAt: Date | null;
@@ -82,7 +83,7 @@ export class AlertIssuingService {
     private readonly metrics: AppMetrics,
   ) {}
 
-  async compose(request: Composition, principal: Principal, origin: Required<RequestOrigin>, fields: FieldNames = JSON_FIELDS): Promise<LifecycleAnswer> {
+  async compose(request: Composition, principal: Principal, origin: Required<RequestOrigin>, fields: FieldNames = JSON_FIELDS): Promise<LifecycleOutcome> {
     const { correlationId } = origin;
     let original: StoredAlert | null = null;
     if (request.referencesAlertId) {
@@ -184,7 +185,7 @@ export class AlertIssuingService {
   }
 
   /** The police issue a draft (their own, or a board member's proposal): at once, or for approval. */
-  async submit(id: string, principal: Principal, origin: Required<RequestOrigin>): Promise<LifecycleAnswer> {
+  async submit(id: string, principal: Principal, origin: Required<RequestOrigin>): Promise<LifecycleOutcome> {
     const { correlationId } = origin;
     const stored = await this.findInScope(id, principal);
     refuseIf(submitRefusal(lifecycleOf(stored.alert), new Date()));
@@ -209,7 +210,7 @@ export class AlertIssuingService {
   }
 
   /** Four eyes: a supervisor other than the author issues an alert awaiting approval. */
-  async approve(id: string, principal: Principal, origin: Required<RequestOrigin>): Promise<LifecycleAnswer> {
+  async approve(id: string, principal: Principal, origin: Required<RequestOrigin>): Promise<LifecycleOutcome> {
     const { correlationId } = origin;
     const stored = await this.findInScope(id, principal);
     refuseIf(approvalRefusal(lifecycleOf(stored.alert), principal, new Date()));
@@ -225,7 +226,7 @@ export class AlertIssuingService {
   }
 
   /** A supervisor refuses an alert awaiting approval (or its author withdraws it): it is never sent. */
-  async reject(id: string, reason: string, principal: Principal, origin: Required<RequestOrigin>): Promise<LifecycleAnswer> {
+  async reject(id: string, reason: string, principal: Principal, origin: Required<RequestOrigin>): Promise<LifecycleOutcome> {
     const { correlationId } = origin;
     const stored = await this.findInScope(id, principal);
     refuseIf(rejectionRefusal(lifecycleOf(stored.alert), principal));

@@ -23,6 +23,7 @@ export * from './access/audit-details';
 export * from './access/audit-entry';
 export * from './content/alert-preview';
 export * from './lifecycle/alert-lifecycle';
+export * from './lifecycle/alert-answers';
 export * from './cap/cap-mapping';
 export * from './cap/cap-alert';
 export * from './cap/cap-details';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { AlertListItem, api } from '../api';
+import { AlertListAnswer, AlertListItem, api } from '../api';
 import { useConsole } from '../context';
 import { AlertBadges } from '../components/alert-badges';
 import { Said, categoryName, say } from '../alert-words';
@@ -21,9 +21,9 @@ export function AlertListPage() {
     let stopped = false;
     const load = () =>
       Promise.all([
-        api<{ alerts: AlertListItem[]; next: string | null }>('/v1/alerts?limit=20'),
+        api<AlertListAnswer>('/v1/alerts?limit=20'),
         // A supervisor's queue: every alert of the zone waiting for a second person, however old.
-        supervising ? api<{ alerts: AlertListItem[] }>('/v1/alerts?limit=100&state=awaiting_approval') : Promise.resolve({ alerts: [] }),
+        supervising ? api<AlertListAnswer>('/v1/alerts?limit=100&state=awaiting_approval') : Promise.resolve({ alerts: [] }),
       ])
         .then(([page, waiting]) => {
           if (stopped) return;
@@ -42,7 +42,7 @@ export function AlertListPage() {
 
   const loadOlder = async () => {
     if (!next) return;
-    const page = await api<{ alerts: AlertListItem[]; next: string | null }>(`/v1/alerts?limit=20&before=${encodeURIComponent(next)}`);
+    const page = await api<AlertListAnswer>(`/v1/alerts?limit=20&before=${encodeURIComponent(next)}`);
     setOlder([...older, ...page.alerts]);
     setNext(page.next);
   };

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { renderSms, renderVoice } from '../../../../libs/domain/src/content/render-message';
 import { segmentSms } from '../../../../libs/domain/src/content/sms-encoding';
 import type { AlertContent } from '../../../../libs/domain/src/content/alert-message';
-import { Bin, Category, api } from '../api';
+import { Bin, Category, LifecycleAnswer, api } from '../api';
 import { navigate, useConsole } from '../context';
 import { Said, categoryName, filledTexts, say } from '../alert-words';
 import { nativeLanguageName } from '../i18n';
@@ -94,7 +94,7 @@ export function ComposePage() {
     setBusy(true);
     try {
       // A test alert is a real send that reaches the test group only, every message marked TEST (ADR 0008).
-      const created = await api<{ id: string }>('/v1/alerts', {
+      const created = await api<LifecycleAnswer>('/v1/alerts', {
         method: 'POST',
         json: { category, urgency, bins: [...chosen], redistributionAllowed: redistribution, texts: content.texts, kind: mode === 'live' ? 'actual' : 'test' },
       });

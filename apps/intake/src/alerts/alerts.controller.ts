@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Principal, RequestOrigin, previewAlert, readCapAlert, shownStatus, writeCapAlert } from '@bin-alert/domain';
+import { LifecycleAnswer, Principal, RequestOrigin, previewAlert, readCapAlert, shownStatus, writeCapAlert } from '@bin-alert/domain';
 import { APP_CONFIG, ApiDoc, AppConfig, CurrentOrigin, CurrentPrincipal, RequestValidationError, Roles, ZodBodyPipe } from '@bin-alert/platform';
-import { AlertIssuingService, CAP_FIELDS, Composition, LifecycleAnswer } from '@bin-alert/alerts';
+import { AlertIssuingService, CAP_FIELDS, Composition, LifecycleOutcome } from '@bin-alert/alerts';
 import { DOCS, GET_ALERT_DOC, ISSUE_ALERT_DOC } from './alerts.docs';
 import { FollowUpRequest, IssueAlertRequest, RejectionRequest, followUpRequest, issueAlertRequest, rejectionRequest } from './issue-alert.request';
 
@@ -168,12 +168,12 @@ export class AlertsController {
     };
   }
 
-  private compose(body: unknown, issuer: Principal, origin: Required<RequestOrigin>): Promise<LifecycleAnswer> {
+  private compose(body: unknown, issuer: Principal, origin: Required<RequestOrigin>): Promise<LifecycleOutcome> {
     const request = new ZodBodyPipe(issueAlertRequest).transform(body);
     return this.alerts.compose({ ...request, messageType: 'alert', asDraft: false }, issuer, origin);
   }
 
-  private async importCap(body: unknown, issuer: Principal, origin: Required<RequestOrigin>): Promise<LifecycleAnswer> {
+  private async importCap(body: unknown, issuer: Principal, origin: Required<RequestOrigin>): Promise<LifecycleOutcome> {
     if (typeof body !== 'string' || body.trim() === '') throw new RequestValidationError([{ field: 'body', code: 'required', reason: 'a CAP 1.2 alert document' }]);
     const read = readCapAlert(body);
     if (!read.ok) throw new RequestValidationError(read.problems);
@@ -202,12 +202,12 @@ export class AlertsController {
     return this.created(answer, res);
   }
 
-  private created(answer: LifecycleAnswer, res: Response) {
+  private created(answer: LifecycleOutcome, res: Response): LifecycleAnswer {
     res.setHeader('Location', `/v1/alerts/${answer.id}`);
     return this.answer(answer);
   }
 
-  private answer({ id, status, issuedAt }: LifecycleAnswer) {
+  private answer({ id, status, issuedAt }: LifecycleOutcome): LifecycleAnswer {
     return { id, status, issuedAt: issuedAt?.toISOString() ?? null, links: { self: `/v1/alerts/${id}`, cap: `/v1/alerts/${id}/cap` } };
   }
 }

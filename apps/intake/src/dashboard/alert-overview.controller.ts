@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { ALERT_STATES, Principal, alertVisibility } from '@bin-alert/domain';
+import { ALERT_STATES, AlertListAnswer, Principal, alertVisibility } from '@bin-alert/domain';
 import { AlertListCursor, AlertOverviewRepository } from '@bin-alert/persistence';
 import { ApiDoc, CurrentPrincipal, ZodBodyPipe } from '@bin-alert/platform';
 import { AlertDashboardService } from '@bin-alert/alerts';
@@ -40,7 +40,7 @@ export class AlertOverviewController {
   /** Newest first, with per-channel counts; `next` is the cursor of the following page, or null. */
   @Get()
   @ApiDoc(DASHBOARD_DOCS.list)
-  async list(@Query(new ZodBodyPipe(listQuery)) query: z.infer<typeof listQuery>, @CurrentPrincipal() principal: Principal) {
+  async list(@Query(new ZodBodyPipe(listQuery)) query: z.infer<typeof listQuery>, @CurrentPrincipal() principal: Principal): Promise<AlertListAnswer> {
     const page = await this.overview.listVisible(alertVisibility(principal), query.limit, query.before, query.state);
     return {
       alerts: page.alerts,

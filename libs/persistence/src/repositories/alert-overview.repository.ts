@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AlertKind, AlertState, AlertVisibility, Channel, MessageType, Urgency, shownStatus } from '@bin-alert/domain';
+import { AlertKind, AlertListItem, AlertState, AlertVisibility, Channel, MessageType, Urgency, shownStatus } from '@bin-alert/domain';
 
 export interface AlertListCursor {
   /** created_at as PostgreSQL prints it, to the microsecond (a JS Date would lose those). */
@@ -8,24 +8,7 @@ export interface AlertListCursor {
   id: string;
 }
 
-export interface AlertListItem {
-  id: string;
-  /** As the alert reads now (the domain's shownStatus): issued, awaiting_approval, cancelled, expired, … */
-  status: string;
-  kind: AlertKind;
-  messageType: MessageType;
-  /** The alert an update or cancel follows up, else null. */
-  references: string | null;
-  category: string;
-  urgency: Urgency;
-  redistributionAllowed: boolean;
-  title: string | null;
-  bins: string[];
-  issuedAt: Date | null;
-  /** Deliveries per channel and status (suppressed included). */
-  channels: Partial<Record<Channel, Record<string, number>>>;
-}
-
+/** A page of the list, its items as the API sends them (the console reads the same type). */
 export interface AlertListPage {
   alerts: AlertListItem[];
   next: AlertListCursor | null;
@@ -105,7 +88,7 @@ export class AlertOverviewRepository {
         redistributionAllowed: r.redistribution_allowed,
         title: r.texts.nl?.title ?? Object.values(r.texts).find((t) => t?.title)?.title ?? null,
         bins: r.bins,
-        issuedAt: r.issued_at,
+        issuedAt: r.issued_at?.toISOString() ?? null,
         channels: counts.get(r.id) ?? {},
       })),
       next: rows.length > limit && last ? { createdAt: last.created_at, id: last.id } : null,
