@@ -1,4 +1,5 @@
 import type { DeliveryFunnel, RouteShare } from '../../../libs/domain/src/delivery/delivery-funnel';
+import type { Channel } from '../../../libs/domain/src/vocabulary';
 import { clearSession, loadSession } from './session';
 
 /** An answer other than 2xx, with what the API said: its code, message and field problems (each with a code). */
@@ -56,21 +57,11 @@ export async function downloadReport(path: string): Promise<string> {
   return filename;
 }
 
-export interface Bin {
-  id: string;
-  name: string;
-  kind: string;
-  policeZone: string;
-}
+/** GET /v1/bins and /v1/categories exactly as the server types them (libs/domain). */
+export type { BinChoice as Bin, BinsAnswer, CategoryChoice as Category, CategoriesAnswer } from '../../../libs/domain/src/reference/reference-answers';
 
-export interface Category {
-  code: string;
-  name: string;
-  rule: string;
-  defaultUrgency: 'urgent' | 'normal';
-}
-
-export type ChannelName = 'sms' | 'email' | 'voice';
+/** The domain's channels, as the API names them. */
+export type ChannelName = Channel;
 
 /** The alert list and the lifecycle routes' answer exactly as the server types them (libs/domain). */
 export type { AlertListAnswer, AlertListItem, LifecycleAnswer } from '../../../libs/domain/src/lifecycle/alert-answers';

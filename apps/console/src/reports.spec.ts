@@ -1,6 +1,7 @@
-import { MessagesRow, membershipByBin, messagesPerMonth, monthsOf, niceMaximum, reportQuery } from './reports';
+import type { MessagesSentRow } from '../../../libs/domain/src/reports/report-rows';
+import { membershipByBin, messagesPerMonth, monthsOf, niceMaximum, reportQuery } from './reports';
 
-const row = (binId: string, category: string, month: string, channel: MessagesRow['channel'], reached: number): MessagesRow => ({
+const row = (binId: string, category: string, month: string, channel: MessagesSentRow['channel'], reached: number): MessagesSentRow => ({
   binId,
   category,
   month,

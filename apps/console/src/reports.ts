@@ -1,24 +1,5 @@
+import type { MembershipCountRow, MessagesSentRow } from '../../../libs/domain/src/reports/report-rows';
 import type { ChannelName } from './api';
-
-/** GET /v1/reports/messages: per BIN, category, month (Europe/Brussels, YYYY-MM) and channel. */
-export interface MessagesRow {
-  binId: string;
-  category: string;
-  month: string;
-  channel: ChannelName;
-  alerts: number;
-  /** Members of that BIN the provider took the message for. */
-  reached: number;
-}
-
-/** GET /v1/reports/membership: per BIN and month, active at its end, joined and resigned in it. */
-export interface MembershipRow {
-  binId: string;
-  month: string;
-  active: number;
-  joined: number;
-  resigned: number;
-}
 
 export const REPORT_CHANNELS: ChannelName[] = ['sms', 'email', 'voice'];
 
@@ -33,7 +14,7 @@ export type MonthlyMessages = { month: string } & Record<ChannelName, number>;
  * Messages that reached members, per month and channel, over the chosen BINs and categories (none
  * chosen: all). Every month of the year is present, so an empty month shows as zero, not as a gap.
  */
-export function messagesPerMonth(rows: MessagesRow[], year: number, filter: { bins: string[]; categories: string[] }): MonthlyMessages[] {
+export function messagesPerMonth(rows: MessagesSentRow[], year: number, filter: { bins: string[]; categories: string[] }): MonthlyMessages[] {
   const byMonth = new Map(monthsOf(year).map((month) => [month, { month, sms: 0, email: 0, voice: 0 } as MonthlyMessages]));
   for (const row of rows) {
     if (filter.bins.length > 0 && !filter.bins.includes(row.binId)) continue;
@@ -46,7 +27,7 @@ export function messagesPerMonth(rows: MessagesRow[], year: number, filter: { bi
 
 export interface BinMembership {
   binId: string;
-  months: MembershipRow[];
+  months: MembershipCountRow[];
   /** Active members at the end of the last month reported. */
   active: number;
   joined: number;
@@ -58,8 +39,8 @@ export interface BinMembership {
  * are left out: the API counts months in Brussels time from UTC bounds, so a calendar year's answer
  * can end with the next January.
  */
-export function membershipByBin(rows: MembershipRow[], year: number): BinMembership[] {
-  const bins = new Map<string, MembershipRow[]>();
+export function membershipByBin(rows: MembershipCountRow[], year: number): BinMembership[] {
+  const bins = new Map<string, MembershipCountRow[]>();
   for (const row of rows) if (row.month.startsWith(`${year}-`)) bins.set(row.binId, [...(bins.get(row.binId) ?? []), row]);
   return [...bins.entries()].map(([binId, months]) => {
     const sorted = [...months].sort((a, b) => a.month.localeCompare(b.month));

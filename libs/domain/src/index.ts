@@ -41,4 +41,5 @@ export * from './access/alert-visibility';
 export * from './content/text-rules';
 export * from './reports/csv';
 export * from './reports/report-rows';
+export * from './reference/reference-answers';
 export * from './retention/retention-period';

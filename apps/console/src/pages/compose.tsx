@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { renderSms, renderVoice } from '../../../../libs/domain/src/content/render-message';
 import { segmentSms } from '../../../../libs/domain/src/content/sms-encoding';
 import type { AlertContent } from '../../../../libs/domain/src/content/alert-message';
-import { Bin, Category, LifecycleAnswer, api } from '../api';
+import { Bin, BinsAnswer, CategoriesAnswer, Category, LifecycleAnswer, api } from '../api';
 import { navigate, useConsole } from '../context';
 import { Said, categoryName, filledTexts, say } from '../alert-words';
 import { nativeLanguageName } from '../i18n';
@@ -38,10 +38,10 @@ export function ComposePage() {
 
   useEffect(() => {
     const failed = (error: unknown) => setProblems([{ failure: error }]);
-    api<{ bins: Bin[] }>('/v1/bins')
+    api<BinsAnswer>('/v1/bins')
       .then(({ bins: all }) => setBins(session?.zone ? all.filter((b) => b.policeZone === session.zone) : all))
       .catch(failed);
-    api<{ categories: Category[] }>('/v1/categories')
+    api<CategoriesAnswer>('/v1/categories')
       .then(({ categories: all }) => setCategories(all))
       .catch(failed);
   }, [session?.zone]);

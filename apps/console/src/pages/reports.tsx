@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { Bin, Category, api } from '../api';
+import { BinsAnswer, CategoriesAnswer, Category, api } from '../api';
 import { DownloadCsv } from '../components/download-csv';
 import { Said, categoryName, say } from '../alert-words';
 import { ColumnChart, ColumnSeries } from '../components/column-chart';
 import { useConsole } from '../context';
 import type { Translate } from '../i18n';
-import { MembershipRow, MessagesRow, REPORT_CHANNELS, membershipByBin, messagesPerMonth, reportQuery } from '../reports';
+import type { MembershipCountRow, MessagesSentRow, ReportAnswer } from '../../../../libs/domain/src/reports/report-rows';
+import { REPORT_CHANNELS, membershipByBin, messagesPerMonth, reportQuery } from '../reports';
 
 const YEARS_BACK = 5;
 
@@ -60,14 +61,14 @@ function ReportState(props: { problem: Said | null; loading: boolean }) {
 }
 
 /** Reads a report of the caller's scope for a year; the API decides which BINs that scope holds. */
-function useReport<T>(path: string, year: number): { data: { bins: string[]; rows: T[] } | null; problem: Said | null } {
-  const [data, setData] = useState<{ bins: string[]; rows: T[] } | null>(null);
+function useReport<T>(path: string, year: number): { data: ReportAnswer<T> | null; problem: Said | null } {
+  const [data, setData] = useState<ReportAnswer<T> | null>(null);
   const [problem, setProblem] = useState<Said | null>(null);
   useEffect(() => {
     let current = true;
     setData(null);
     setProblem(null);
-    api<{ bins: string[]; rows: T[] }>(`${path}?${reportQuery(year, [])}`)
+    api<ReportAnswer<T>>(`${path}?${reportQuery(year, [])}`)
       .then((answer) => current && setData(answer))
       .catch((error: unknown) => current && setProblem({ failure: error }));
     return () => {
@@ -80,7 +81,7 @@ function useReport<T>(path: string, year: number): { data: { bins: string[]; row
 function useBinNames(): Record<string, string> {
   const [names, setNames] = useState<Record<string, string>>({});
   useEffect(() => {
-    api<{ bins: Bin[] }>('/v1/bins')
+    api<BinsAnswer>('/v1/bins')
       .then(({ bins }) => setNames(Object.fromEntries(bins.map((b) => [b.id, b.name]))))
       .catch(() => undefined);
   }, []);
@@ -99,9 +100,9 @@ export function HistoryPage() {
   const [categories, setCategories] = useState<string[]>([]);
   const [categoryNames, setCategoryNames] = useState<Category[]>([]);
   const names = useBinNames();
-  const { data, problem } = useReport<MessagesRow>('/v1/reports/messages', year);
+  const { data, problem } = useReport<MessagesSentRow>('/v1/reports/messages', year);
   useEffect(() => {
-    api<{ categories: Category[] }>('/v1/categories')
+    api<CategoriesAnswer>('/v1/categories')
       .then(({ categories: all }) => setCategoryNames(all))
       .catch(() => undefined);
   }, []);
@@ -177,7 +178,7 @@ export function MembershipPage() {
   const [year, setYear] = useState(new Date().getFullYear());
   const [shown, setShown] = useState<string | null>(null);
   const names = useBinNames();
-  const { data, problem } = useReport<MembershipRow>('/v1/reports/membership', year);
+  const { data, problem } = useReport<MembershipCountRow>('/v1/reports/membership', year);
   const bins = data ? membershipByBin(data.rows, year) : [];
   // Until one is chosen, the chart shows the largest BIN rather than an empty one.
   const selected = bins.find((b) => b.binId === shown) ?? [...bins].sort((a, b) => b.active - a.active)[0];

@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { BinsAnswer, CategoriesAnswer } from '@bin-alert/domain';
 import { ReferenceDataRepository } from '@bin-alert/persistence';
 import { ApiDoc, Public } from '@bin-alert/platform';
 import { LIST_BINS_DOC, LIST_CATEGORIES_DOC } from './reference.docs';
@@ -11,13 +12,13 @@ export class ReferenceController {
 
   @Get('bins')
   @ApiDoc(LIST_BINS_DOC)
-  async bins() {
+  async bins(): Promise<BinsAnswer> {
     return { bins: (await this.references.listBins()).map(({ id, name, kind, policeZone }) => ({ id, name, kind, policeZone })) };
   }
 
   @Get('categories')
   @ApiDoc(LIST_CATEGORIES_DOC)
-  async categories() {
+  async categories(): Promise<CategoriesAnswer> {
     return { categories: (await this.references.listCategories()).map(({ code, name, rule, defaultUrgency }) => ({ code, name, rule, defaultUrgency })) };
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Injectable, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { CSV_MEDIA_TYPE, CsvDelimiter, Principal, alertReachCsv, membershipCountsCsv, messagesSentCsv } from '@bin-alert/domain';
+import { CSV_MEDIA_TYPE, CsvDelimiter, MembershipCountRow, MessagesSentRow, Principal, ReportAnswer, alertReachCsv, membershipCountsCsv, messagesSentCsv } from '@bin-alert/domain';
 import { ReportPeriod, ReportsService } from '@bin-alert/reports';
 import { ApiDoc, CurrentPrincipal, RequestValidationError, Roles } from '@bin-alert/platform';
 import { REPORT_DOCS as DOCS, reportFormatQuery, reportPeriodQuery as period } from './reports.docs';
@@ -69,7 +69,8 @@ export class ReportsController {
   async messages(@CurrentPrincipal() principal: Principal, @Query() query: unknown, @Res({ passthrough: true }) res: Response) {
     const p = this.scope.period(query);
     const { bins, rows } = await this.reports.messagesSent(principal, p);
-    return answer(res, p.format, `bin-alert-messages-${day(p.from)}-${day(p.to)}.csv`, { from: p.from, to: p.to, bins, rows }, (d) => messagesSentCsv(rows, d));
+    const json: ReportAnswer<MessagesSentRow> = { from: p.from.toISOString(), to: p.to.toISOString(), bins, rows };
+    return answer(res, p.format, `bin-alert-messages-${day(p.from)}-${day(p.to)}.csv`, json, (d) => messagesSentCsv(rows, d));
   }
 
   @Get('membership')
@@ -77,7 +78,8 @@ export class ReportsController {
   async membership(@CurrentPrincipal() principal: Principal, @Query() query: unknown, @Res({ passthrough: true }) res: Response) {
     const p = this.scope.period(query);
     const { bins, rows } = await this.reports.membershipCounts(principal, p);
-    return answer(res, p.format, `bin-alert-membership-${day(p.from)}-${day(p.to)}.csv`, { from: p.from, to: p.to, bins, rows }, (d) => membershipCountsCsv(rows, d));
+    const json: ReportAnswer<MembershipCountRow> = { from: p.from.toISOString(), to: p.to.toISOString(), bins, rows };
+    return answer(res, p.format, `bin-alert-membership-${day(p.from)}-${day(p.to)}.csv`, json, (d) => membershipCountsCsv(rows, d));
   }
 
   /** Counts only members of the caller's BINs among those the alert targeted (ReportsService). */

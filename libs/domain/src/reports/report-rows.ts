@@ -1,6 +1,17 @@
 import { Channel } from '../vocabulary';
 import { CsvColumn, CsvDelimiter, writeCsv } from './csv';
 
+/**
+ * GET /v1/reports/messages and /membership as JSON (the console reads the same type): the period
+ * asked for (ISO 8601), the BINs counted (the reader's scope, or those asked for within it), the rows.
+ */
+export interface ReportAnswer<Row> {
+  from: string;
+  to: string;
+  bins: string[];
+  rows: Row[];
+}
+
 /** One line of the boards' yearly overview: per BIN, category, month (Europe/Brussels) and channel. */
 export interface MessagesSentRow {
   binId: string;
@@ -8,6 +19,7 @@ export interface MessagesSentRow {
   month: string;
   channel: Channel;
   alerts: number;
+  /** Members of that BIN the provider took the message for. */
   reached: number;
 }
 
