@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AUDIT_ACTIONS, AuditEntry, DomainError, Principal, RequestOrigin } from '@bin-alert/domain';
+import { AUDIT_ACTIONS, AuditEntry, DomainError, IssuedToken, Principal, RequestOrigin } from '@bin-alert/domain';
 import { AuditTrail, StaffAccount, StaffAccountRepository } from '@bin-alert/persistence';
 import { APP_CONFIG, AppConfig, LoginThrottle, accessTokenSettingsFrom, addressForLimits, signAccessToken, verifyDecoyPassword, verifyPassword } from '@bin-alert/platform';
 import { LoginRequest } from './login.request';
@@ -16,16 +16,6 @@ export class TooManyLoginAttempts extends DomainError {
   constructor(retryAfterSeconds: number) {
     super('auth.too_many_attempts', `too many sign-in attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
-}
-
-export interface IssuedToken {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  role: Principal['role'];
-  policeZone: string | null;
-  bins: string[];
-  account: { id: string; username: string; displayName: string };
 }
 
 /** Signs staff in with their local account: throttled, audited, answered with an access token. */

@@ -1,4 +1,5 @@
 import { Admin, logLevel } from 'kafkajs';
+import type { ConsumerGroupLag, OpsStatus } from '@bin-alert/domain';
 import { KafkaSecurity, createKafkaClient } from './kafka-client';
 
 /** How far one consumer group is behind on one topic, in records. */
@@ -58,12 +59,8 @@ export function consumerLag(brokers: string[], groupId: string, topic: string): 
   return withKafkaAdmin(brokers, (admin) => fetchConsumerLag(admin, groupId, topic), 'test-probe');
 }
 
-export interface GroupLag {
-  groupId: string;
-  state: string;
-  members: number;
-  topics: Array<{ topic: string; lag: number }>;
-}
+/** As the ops page shows it (libs/domain). */
+export type GroupLag = ConsumerGroupLag;
 
 /** Every consumer group of the cluster with its lag on each topic it has committed offsets for. */
 export async function consumerGroupLags(admin: Admin): Promise<GroupLag[]> {
@@ -82,11 +79,8 @@ export async function consumerGroupLags(admin: Admin): Promise<GroupLag[]> {
   return result;
 }
 
-/** What ops look at on a bus: every consumer group with its lag, and the dead letters kept. */
-export interface BusInspection {
-  consumerGroups: GroupLag[];
-  deadLetters: { topic: string; records: number };
-}
+/** What ops look at on a bus: every consumer group with its lag, and the dead letters kept (the ops page's part, libs/domain). */
+export type BusInspection = Pick<OpsStatus, 'consumerGroups' | 'deadLetters'>;
 
 /** A bus driver that can be inspected (both drivers can). */
 export interface InspectableBus {

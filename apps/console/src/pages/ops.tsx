@@ -2,13 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
 import { Said, groupStateName, say } from '../alert-words';
 import { useConsole } from '../context';
-
-interface OpsStatus {
-  consumerGroups: Array<{ groupId: string; state: string; members: number; topics: Array<{ topic: string; lag: number }> }>;
-  deadLetters: { topic: string; records: number };
-  rateLimits: Array<{ name: string; perSecond: number; burst: number; tokens: number; lastTakenAt: string; throttledUntil: string | null }>;
-  readAt: string;
-}
+import type { OpsStatus } from '../../../../libs/domain/src/delivery/ops-status';
 
 const REFRESH_MS = 5000;
 

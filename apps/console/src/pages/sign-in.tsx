@@ -3,6 +3,7 @@ import { navigate, useConsole } from '../context';
 import { saveSession, sessionFromToken } from '../session';
 import { ApiError } from '../api';
 import { Said, say } from '../alert-words';
+import type { IssuedToken } from '../../../../libs/domain/src/access/issued-token';
 
 /**
  * POST /v1/auth/token { username, password } → { accessToken, tokenType, expiresIn, role }. Until a
@@ -35,7 +36,7 @@ export function SignInPage() {
         body: JSON.stringify({ username, password }),
       });
       if (response.ok) {
-        const answer = (await response.json()) as { accessToken: string; expiresIn?: number; role?: string };
+        const answer = (await response.json()) as IssuedToken;
         start(answer.accessToken, username, answer.role, answer.expiresIn);
       } else if (response.status === 404 || response.status === 405) {
         setProblem({ key: 'loginMissing', params: { status: response.status } });

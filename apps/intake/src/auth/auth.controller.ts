@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { RequestOrigin } from '@bin-alert/domain';
+import type { IssuedToken, RequestOrigin } from '@bin-alert/domain';
 import { ApiDoc, CurrentOrigin, Public, ZodBodyPipe } from '@bin-alert/platform';
-import { LoginRequest, loginRequest, IssuedToken, LoginService } from '@bin-alert/accounts';
+import { LoginRequest, loginRequest, LoginService } from '@bin-alert/accounts';
 import { LOGIN_DOC } from './auth.docs';
 
 @Controller('v1/auth')

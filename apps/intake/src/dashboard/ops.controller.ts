@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { OpsStatus } from '@bin-alert/domain';
 import { InspectableBus, MESSAGE_BUS } from '@bin-alert/messaging';
 import { ApiDoc, Roles, STORES, Stores, readRateLimitBuckets } from '@bin-alert/platform';
 import { DASHBOARD_DOCS } from './dashboard.docs';
@@ -18,7 +19,7 @@ export class OpsController {
 
   @Get()
   @ApiDoc(DASHBOARD_DOCS.ops)
-  async status() {
+  async status(): Promise<OpsStatus> {
     // Kafka's groups in distributed mode, the in-process bus's in standalone mode.
     const bus = await this.bus.inspect();
     return { ...bus, rateLimits: await readRateLimitBuckets(this.stores.buckets), readAt: new Date().toISOString() };

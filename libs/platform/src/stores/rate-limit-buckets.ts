@@ -1,3 +1,4 @@
+import type { RateLimitBucketState } from '@bin-alert/domain';
 import type { TokenBuckets } from './stores';
 
 /**
@@ -10,19 +11,7 @@ export function rateLimitBucketKey(name: string): string {
   return `${BUCKET_PREFIX}${name}`;
 }
 
-/** A bucket as the ops page shows it; buckets idle for a minute expire, i.e. are full again. */
-export interface RateLimitBucketState {
-  name: string;
-  perSecond: number;
-  burst: number;
-  /** Tokens available now, refilled since the last take. */
-  tokens: number;
-  lastTakenAt: Date;
-  /** Until when the last sender that found the bucket empty was told to wait. */
-  throttledUntil: Date | null;
-}
-
-/** Every live bucket, as the limiter last wrote it (few: one per provider limit). */
+/** Every live bucket, as the limiter last wrote it (few: one per provider limit), as the ops page shows it (libs/domain). */
 export async function readRateLimitBuckets(buckets: TokenBuckets): Promise<RateLimitBucketState[]> {
   const { now, buckets: stored } = await buckets.list(BUCKET_PREFIX);
   return stored.map((b) => ({
@@ -30,7 +19,7 @@ export async function readRateLimitBuckets(buckets: TokenBuckets): Promise<RateL
     perSecond: b.perSecond,
     burst: b.burst,
     tokens: Math.floor(Math.min(b.burst, b.tokens + (Math.max(0, now - b.at) * b.perSecond) / 1000)),
-    lastTakenAt: new Date(b.at),
-    throttledUntil: b.throttledUntil === null ? null : new Date(b.throttledUntil),
+    lastTakenAt: new Date(b.at).toISOString(),
+    throttledUntil: b.throttledUntil === null ? null : new Date(b.throttledUntil).toISOString(),
   }));
 }
