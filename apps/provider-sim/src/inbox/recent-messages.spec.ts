@@ -1,5 +1,5 @@
 import { NewMessage, RecentMessages, Retention } from './recent-messages';
-import { SimChannel } from './sim-message';
+import { SimChannel, StoredMessage } from './sim-message';
 import { StatusHistory } from './status-history';
 
 describe('RecentMessages, the bounded store', () => {
@@ -25,6 +25,24 @@ describe('RecentMessages, the bounded store', () => {
     expect(bodies(store.list('sms'))).toEqual(['bericht 2', 'bericht 3', 'bericht 4']);
     expect(store.inbox('+32470000001')).toEqual([]);
     expect(bodies(store.inbox('+32470000004'))).toEqual(['bericht 4']);
+  });
+
+  it('records an e-mail status by arrival number on the retained message, other channels in between, and on none once it left the window (ADR 0066)', () => {
+    retention.messagesPerChannel = 1_500;
+    const emails: StoredMessage[] = [];
+    for (let i = 0; i < 2_000; i += 1) {
+      emails.push(store.record(message(`m${i}@example.be`, 'email', { id: `req-${Math.floor(i / 100)}` })));
+      if (i % 3 === 0) store.record(message('+32470000001'));
+    }
+    // The window was compacted on the way (more than 1,024 left it): positions are not arrival numbers.
+    for (const email of emails) store.emailReached(email.seq, email.id, 'processed', new Date(0), false);
+    for (const email of emails) store.emailReached(email.seq, email.id, 'delivered', new Date(1000), true);
+    const reached = (email: StoredMessage) => [email.statuses?.toJSON().map((s) => s.status), email.outcome];
+    for (const email of emails.slice(500)) expect(reached(email)).toEqual([['processed', 'delivered'], 'delivered']);
+    for (const email of emails.slice(0, 500)) expect(reached(email)).toEqual([[], undefined]);
+    // A number another request's recipient had (arrival numbers restart after a clear) records nothing.
+    store.emailReached(emails[1_999].seq, 'another-request', 'bounce', new Date(2000), true);
+    expect(reached(emails[1_999])).toEqual([['processed', 'delivered'], 'delivered']);
   });
 
   it('keeps at most messagesPerAddress per number, the latest', () => {

@@ -53,6 +53,21 @@ export class Queue<T> {
     for (let i = this.head; i < this.items.length; i += 1) yield this.items[i] as T;
   }
 
+  /** The item whose `key` is `target`, the items being in ascending `key` order (as arrival numbers are): a binary search. */
+  find(key: (item: T) => number, target: number): T | undefined {
+    let low = this.head;
+    let high = this.items.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const item = this.items[middle] as T;
+      const found = key(item);
+      if (found === target) return item;
+      if (found < target) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
+
   /** Newest first, as long as `visit` returns true. */
   fromNewest(visit: (item: T) => boolean): void {
     for (let i = this.items.length - 1; i >= this.head; i -= 1) if (!visit(this.items[i] as T)) return;
@@ -151,6 +166,18 @@ export class RecentMessages {
   }
 
   /**
+   * A status an accepted e-mail of request `id` reached, by its arrival number (`seq`): on the
+   * message while the inbox retains it, else nowhere, as nothing reads an e-mail that left the
+   * window. What a pending recipient keeps instead of its message (ADR 0066).
+   */
+  emailReached(seq: number, id: string, status: string, at: Date, final: boolean): void {
+    const retained = this.byChannel.email.find(arrival, seq);
+    if (retained === undefined || retained.id !== id) return;
+    retained.statuses?.push(status, at);
+    if (final) retained.outcome = status;
+  }
+
+  /**
    * One SMS or call by its sid, whether retained or not (Twilio's fetch of one resource): after
    * it left the window, its record, whose statuses pushed later are kept.
    */
@@ -244,6 +271,10 @@ export class RecentMessages {
 export function toSimMessage(stored: StoredMessage): SimMessage {
   const { seq: _seq, statuses, ...message } = stored;
   return asReceived(statuses === undefined ? message : { ...message, statuses: statuses.toJSON() });
+}
+
+function arrival(message: StoredMessage): number {
+  return message.seq;
 }
 
 function visible(message: StoredMessage, { includeRejected = false }: ListOptions): boolean {

@@ -46,13 +46,21 @@ function eventJson(message: EmailEventFields, name: EmailEventName, timestamp: n
   const reserved = RESERVED[name];
   let customArgs = '';
   for (const key in message.customArgs) if (!reserved.has(key)) customArgs += `${JSON.stringify(key)}:${JSON.stringify(message.customArgs[key])},`;
-  const sgMessageId = JSON.stringify(message.sgMessageId ?? message.id);
-  const categories = message.categories ?? [];
-  const category = categories.length === 0 ? '' : `,"category":${JSON.stringify(categories.length === 1 ? categories[0] : categories)}`;
+  return `{${customArgs}"email":${JSON.stringify(message.to)}${eventRest(message.sgMessageId ?? message.id, categoryJson(message.categories), name, timestamp)}`;
+}
+
+/** What follows a recipient's custom args and address: `,"timestamp":…}`, with a fresh sg_event_id. */
+function eventRest(sgMessageId: string, category: string, name: EmailEventName, timestamp: number): string {
+  const id = JSON.stringify(sgMessageId);
   return (
-    `{${customArgs}"email":${JSON.stringify(message.to)},"timestamp":${timestamp},"event":"${name}",` +
-    `"smtp-id":"<${sgMessageId.slice(1, -1)}@ismtpd-sim>","sg_event_id":"${randomBase64Url16()}","sg_message_id":${sgMessageId}${category}${DETAILS_JSON[name]}}`
+    `,"timestamp":${timestamp},"event":"${name}",` +
+    `"smtp-id":"<${id.slice(1, -1)}@ismtpd-sim>","sg_event_id":"${randomBase64Url16()}","sg_message_id":${id}${category}${DETAILS_JSON[name]}}`
   );
+}
+
+function categoryJson(categories: string[] | undefined): string {
+  if (categories === undefined || categories.length === 0) return '';
+  return `,"category":${JSON.stringify(categories.length === 1 ? categories[0] : categories)}`;
 }
 
 /** What an event is written from: one recipient's message. */
@@ -63,40 +71,82 @@ export function recipientMessageId(messageId: string, recipient: number): string
   return `${messageId}.filterdrecv-sim-${recipient}-0.0`;
 }
 
-/**
- * What every event of one recipient is written from, kept once per recipient while any of its
- * events waits (ADR 0056): the request's id, address, custom args and categories, shared with its
- * message, and the recipient's number rather than its sg_message_id when that is the simulator's
- * own `recipientMessageId`. It does not hold the message, which may leave the inbox meanwhile.
- */
-export class EmailEventSource implements EmailEventFields {
-  readonly id: string;
-  readonly to: string;
-  readonly customArgs: Record<string, string> | undefined;
-  readonly categories: string[] | undefined;
-  /** The recipient's number when its sg_message_id is `recipientMessageId(id, number)`, else that id. */
-  private readonly recipient: number | string | undefined;
+/** Every name a custom arg may not take in some event type: a recipient with one is written from its fields. */
+const RESERVED_IN_ANY = new Set(Object.values(RESERVED).flatMap((names) => [...names]));
+/** Recipients one request may have in a pending event's number (SendGrid allows 1,000). */
+const RECIPIENT_SLOTS = 2 ** 17;
 
-  constructor(message: EmailEventFields) {
-    this.id = message.id;
-    this.to = message.to;
-    this.customArgs = message.customArgs;
-    this.categories = message.categories;
-    this.recipient = recipientNumber(message);
+/**
+ * What every event of one request's recipients is written from, kept once per request while any
+ * of its events waits (ADR 0066): the request's id and categories, and one flat string holding
+ * each recipient's custom args and address already written (`"delivery_id":"…","email":"…"`),
+ * cut at `ends`. A recipient is its number in the request: its sg_message_id is the simulator's
+ * own `recipientMessageId(id, number + 1)`. About its written part's length plus 4 bytes per
+ * recipient, where a source per recipient (ADR 0056) held an object, its address, and a custom
+ * args object with its own strings. It holds no message, which may leave the inbox meanwhile.
+ *
+ * A recipient whose event cannot be cut from that string (a custom arg named like a field some
+ * event has, another request's id or categories, an sg_message_id of its own) keeps its fields
+ * instead and is written by `emailEventJson`, as before.
+ */
+export class EmailRecipients {
+  readonly size: number;
+  private readonly category: string;
+  private readonly written: string;
+  private readonly ends: Uint32Array;
+  private readonly own: Map<number, EmailEventFields> | undefined;
+
+  constructor(
+    readonly messageId: string,
+    recipients: readonly EmailEventFields[],
+  ) {
+    if (recipients.length > RECIPIENT_SLOTS) throw new RangeError(`at most ${RECIPIENT_SLOTS} recipients per request, got ${recipients.length}`);
+    this.size = recipients.length;
+    const categories = recipients[0]?.categories;
+    this.category = categoryJson(categories);
+    const parts: string[] = [];
+    this.ends = new Uint32Array(recipients.length);
+    let own: Map<number, EmailEventFields> | undefined;
+    let end = 0;
+    for (let i = 0; i < recipients.length; i += 1) {
+      const recipient = recipients[i];
+      const part = this.sharesShape(recipient, i, categories) ? writtenPart(recipient) : undefined;
+      if (part === undefined) {
+        const { id, to, customArgs, categories: itsCategories, sgMessageId } = recipient;
+        own ??= new Map();
+        own.set(i, { id, to, customArgs, categories: itsCategories, sgMessageId });
+      } else {
+        parts.push(part);
+        end += part.length;
+      }
+      this.ends[i] = end;
+    }
+    // One flat string (a join is one), not a tree of the recipients' own strings.
+    this.written = parts.join('');
+    this.own = own;
   }
 
-  get sgMessageId(): string | undefined {
-    return typeof this.recipient === 'number' ? recipientMessageId(this.id, this.recipient) : this.recipient;
+  /** `name` for recipient `recipient` (from 0) at `timestamp` (epoch seconds), as `emailEventJson` writes it. */
+  write(recipient: number, name: EmailEventName, timestamp: number): EmailEventJson {
+    const own = this.own?.get(recipient);
+    if (own !== undefined) return eventJson(own, name, timestamp);
+    const part = this.written.slice(recipient === 0 ? 0 : this.ends[recipient - 1], this.ends[recipient]);
+    return `{${part}${eventRest(recipientMessageId(this.messageId, recipient + 1), this.category, name, timestamp)}`;
+  }
+
+  private sharesShape(recipient: EmailEventFields, i: number, categories: string[] | undefined): boolean {
+    if (recipient.id !== this.messageId || (recipient.sgMessageId ?? recipient.id) !== recipientMessageId(this.messageId, i + 1)) return false;
+    if (recipient.categories !== categories && categoryJson(recipient.categories) !== this.category) return false;
+    for (const key in recipient.customArgs) if (RESERVED_IN_ANY.has(key)) return false;
+    return true;
   }
 }
 
-function recipientNumber({ id, sgMessageId }: EmailEventFields): number | string | undefined {
-  if (sgMessageId === undefined) return undefined;
-  const prefix = `${id}.filterdrecv-sim-`;
-  if (!sgMessageId.startsWith(prefix) || !sgMessageId.endsWith('-0.0')) return sgMessageId;
-  const digits = sgMessageId.slice(prefix.length, -4);
-  const recipient = Number(digits);
-  return /^[1-9][0-9]{0,8}$/.test(digits) && recipientMessageId(id, recipient) === sgMessageId ? recipient : sgMessageId;
+/** A recipient's custom args and address, written: what its events share. */
+function writtenPart({ customArgs, to }: EmailEventFields): string {
+  let part = '';
+  for (const key in customArgs) part += `${JSON.stringify(key)}:${JSON.stringify(customArgs[key])},`;
+  return `${part}"email":${JSON.stringify(to)}`;
 }
 
 const EVENT_NAMES = Object.keys(EVENT_DETAILS) as EmailEventName[];
@@ -107,18 +157,19 @@ const NAME_BITS = 8;
 const COMPACT_AFTER = 1024;
 
 /**
- * E-mail events waiting to be posted, unwritten (ADR 0056): per event its recipient's
- * `EmailEventSource` and one number, the event's second and type (`seconds * 8 + type`, a
- * double the array holds unboxed): 16 bytes per event plus its recipient's source, shared by
- * that recipient's events. An event is written as its JSON only when its batch's POST goes out
- * (`body`), with a fresh sg_event_id, as SendGrid writes each event once.
+ * E-mail events waiting to be posted, unwritten (ADR 0056, 0066): per event its request's
+ * `EmailRecipients` and one number, the event's second, recipient and type
+ * (`(seconds * 2^17 + recipient) * 8 + type`, below 2^53 until 2100, a double the array holds
+ * unboxed): 16 bytes per event plus its request's recipients, shared by all their events. An
+ * event is written as its JSON only when its batch's POST goes out (`body`), with a fresh
+ * sg_event_id, as SendGrid writes each event once.
  *
  * Events are taken from the front by moving a head, and the taken part is cut off only once it
  * outweighs the rest, so that taking a backlog in batches costs what it takes, not the backlog's
  * length per batch.
  */
 export class PendingEmailEvents {
-  private sources: EmailEventSource[] = [];
+  private sources: EmailRecipients[] = [];
   private stamps: number[] = [];
   /** Events before this index were taken. */
   private head = 0;
@@ -127,9 +178,10 @@ export class PendingEmailEvents {
     return this.sources.length - this.head;
   }
 
-  push(source: EmailEventSource, name: EmailEventName, at: Date): void {
-    this.sources.push(source);
-    this.stamps.push(Math.floor(at.getTime() / 1000) * NAME_BITS + EVENT_INDEX[name]);
+  /** `name` of recipient `recipient` (from 0) of `recipients`, reached at `at`. */
+  push(recipients: EmailRecipients, recipient: number, name: EmailEventName, at: Date): void {
+    this.sources.push(recipients);
+    this.stamps.push((Math.floor(at.getTime() / 1000) * RECIPIENT_SLOTS + recipient) * NAME_BITS + EVENT_INDEX[name]);
   }
 
   /** Moves every event of `other` to the end of this, in their order. */
@@ -168,12 +220,13 @@ export class PendingEmailEvents {
     for (let i = 0; i < events.length; i += 1) {
       const stamp = this.stamps[this.head + i];
       const type = stamp % NAME_BITS;
-      events[i] = eventJson(this.sources[this.head + i], EVENT_NAMES[type], (stamp - type) / NAME_BITS);
+      const rest = (stamp - type) / NAME_BITS;
+      const recipient = rest % RECIPIENT_SLOTS;
+      events[i] = this.sources[this.head + i].write(recipient, EVENT_NAMES[type], (rest - recipient) / RECIPIENT_SLOTS);
     }
     return eventWebhookBody(events);
   }
 }
-
 /**
  * The body exactly as SendGrid writes it: a JSON array with each event on its own line, CRLF
  * separated, plus a final CRLF. A receiver that verifies a re-serialised body instead of the raw
