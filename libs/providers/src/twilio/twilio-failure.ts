@@ -1,4 +1,4 @@
-import { ProviderFailure } from '../provider-error';
+import { ProviderError, ProviderFailure } from '../provider-error';
 import { isRecord, transportCodeOf } from '../sdk-error-fields';
 
 /**
@@ -12,4 +12,13 @@ export function twilioFailure(error: unknown): ProviderFailure {
     return { httpStatus: error.status, code };
   }
   return { transportCode: transportCodeOf(error) };
+}
+
+/** One request to Twilio, any failure of which is thrown as the ProviderError the senders' callers classify. */
+export async function askTwilio<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error: unknown) {
+    throw new ProviderError('twilio', twilioFailure(error));
+  }
 }

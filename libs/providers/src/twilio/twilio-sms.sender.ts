@@ -1,9 +1,8 @@
 import { InDoubtLookup, ListedSms, ProviderAcceptance, SmsMessage, SmsSender } from '../ports';
-import { ProviderError } from '../provider-error';
 import { TwilioSettings } from '../provider-settings';
 import { createTwilioClient, TwilioClient } from './twilio-client.factory';
 import { createdSince } from './provider-clock';
-import { twilioFailure } from './twilio-failure';
+import { askTwilio } from './twilio-failure';
 
 export class TwilioSmsSender implements SmsSender {
   constructor(
@@ -12,27 +11,21 @@ export class TwilioSmsSender implements SmsSender {
   ) {}
 
   async send(message: SmsMessage): Promise<ProviderAcceptance> {
-    try {
-      const created = await this.client.messages.create({
+    const created = await askTwilio(() =>
+      this.client.messages.create({
         to: message.to,
         from: this.settings.fromNumber,
         body: message.body,
         validityPeriod: message.validityPeriodSeconds,
         statusCallback: message.statusCallbackUrl,
-      });
-      return { providerId: created.sid };
-    } catch (error: unknown) {
-      throw new ProviderError('twilio', twilioFailure(error));
-    }
+      }),
+    );
+    return { providerId: created.sid };
   }
 
   /** Twilio lists the newest messages first; twenty cover any retry window of one alert. */
   async listSent(lookup: InDoubtLookup): Promise<ListedSms[]> {
-    try {
-      const recent = await this.client.messages.list({ to: lookup.to, limit: 20 });
-      return recent.filter((m) => createdSince(m.dateCreated, lookup.since)).map((m) => ({ sid: m.sid, body: m.body }));
-    } catch (error: unknown) {
-      throw new ProviderError('twilio', twilioFailure(error));
-    }
+    const recent = await askTwilio(() => this.client.messages.list({ to: lookup.to, limit: 20 }));
+    return recent.filter((m) => createdSince(m.dateCreated, lookup.since)).map((m) => ({ sid: m.sid, body: m.body }));
   }
 }

@@ -1,9 +1,8 @@
 import { InDoubtLookup, ProviderAcceptance, VoiceCall, VoiceCaller } from '../ports';
-import { ProviderError } from '../provider-error';
 import { TwilioSettings } from '../provider-settings';
 import { createTwilioClient, TwilioClient } from './twilio-client.factory';
 import { createdSince } from './provider-clock';
-import { twilioFailure } from './twilio-failure';
+import { askTwilio } from './twilio-failure';
 
 export class TwilioVoiceCaller implements VoiceCaller {
   constructor(
@@ -12,27 +11,21 @@ export class TwilioVoiceCaller implements VoiceCaller {
   ) {}
 
   async call(call: VoiceCall): Promise<ProviderAcceptance> {
-    try {
-      const created = await this.client.calls.create({
+    const created = await askTwilio(() =>
+      this.client.calls.create({
         to: call.to,
         from: this.settings.fromNumber,
         ...('url' in call.answer ? { url: call.answer.url, method: 'POST' } : { twiml: call.answer.twiml }),
         ...(call.statusCallbackUrl !== undefined ? { statusCallback: call.statusCallbackUrl, statusCallbackMethod: 'POST', statusCallbackEvent: call.statusCallbackEvents } : {}),
         machineDetection: call.machineDetection,
-      });
-      return { providerId: created.sid };
-    } catch (error: unknown) {
-      throw new ProviderError('twilio', twilioFailure(error));
-    }
+      }),
+    );
+    return { providerId: created.sid };
   }
 
   /** Every call to the number since the earlier claim: a call carries no text to match, so any may be ours. */
   async listPlaced(lookup: InDoubtLookup): Promise<string[]> {
-    try {
-      const recent = await this.client.calls.list({ to: lookup.to, limit: 20 });
-      return recent.filter((c) => createdSince(c.dateCreated, lookup.since)).map((c) => c.sid);
-    } catch (error: unknown) {
-      throw new ProviderError('twilio', twilioFailure(error));
-    }
+    const recent = await askTwilio(() => this.client.calls.list({ to: lookup.to, limit: 20 }));
+    return recent.filter((c) => createdSince(c.dateCreated, lookup.since)).map((c) => c.sid);
   }
 }
