@@ -173,8 +173,7 @@ export class RecentMessages {
   emailReached(seq: number, id: string, status: string, at: Date, final: boolean): void {
     const retained = this.byChannel.email.find(arrival, seq);
     if (retained === undefined || retained.id !== id) return;
-    retained.statuses?.push(status, at);
-    if (final) retained.outcome = status;
+    recordReached(retained, status, at, undefined, final);
   }
 
   /**
@@ -210,11 +209,7 @@ export class RecentMessages {
       records.reached(record, status, at, errorCode);
       return;
     }
-    retained.statuses?.push(status, at, errorCode);
-    if (final) {
-      retained.outcome = status;
-      if (errorCode !== undefined) retained.errorCode = errorCode;
-    }
+    recordReached(retained, status, at, errorCode, final);
   }
 
   /** The latest `limit` SMS or calls of every one accepted, newest first, optionally only those to one number: Twilio's list resources. */
@@ -271,6 +266,15 @@ export class RecentMessages {
 export function toSimMessage(stored: StoredMessage): SimMessage {
   const { seq: _seq, statuses, ...message } = stored;
   return asReceived(statuses === undefined ? message : { ...message, statuses: statuses.toJSON() });
+}
+
+/** A status a retained message reached: appended to its history and, when `final`, its outcome with the error code if any. */
+function recordReached(message: StoredMessage, status: string, at: Date, errorCode: number | undefined, final: boolean): void {
+  message.statuses?.push(status, at, errorCode);
+  if (final) {
+    message.outcome = status;
+    if (errorCode !== undefined) message.errorCode = errorCode;
+  }
 }
 
 function arrival(message: StoredMessage): number {
