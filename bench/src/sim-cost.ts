@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -93,6 +93,10 @@ interface Options {
   out?: string;
   /** Memory mode: SMS whose status callbacks the stub tracker leaves unanswered. */
   backlog?: number;
+  /** With `--backlog N --channels email,sms`: the SMS held after the N e-mail recipients (the 1,000,000-member run's shape). */
+  backlogSms?: number;
+  /** After the backlog is measured, the simulator writes a heap snapshot into .local/sim-cost (SIGUSR2). */
+  heapSnapshot: boolean;
   /** Latency mode: seconds of SMS creates under SendGrid requests. */
   mixed?: number;
   /** SendGrid requests per second in `--mixed`. */
@@ -145,6 +149,17 @@ const SIM_COST_FLAGS: ReadonlyArray<FlagDeclaration<Options>> = [
     default: undefined,
     help: 'memory, not CPU: N SMS whose status callbacks the stub tracker leaves unanswered',
   },
+  {
+    name: '--backlog-sms',
+    key: 'backlogSms',
+    kind: 'int',
+    arg: 'M',
+    min: 1,
+    default: undefined,
+    defaultHelp: 'a third of N',
+    help: 'with --backlog N --channels email,sms: N e-mail recipients, then M SMS, all held',
+  },
+  { name: '--heap-snapshot', key: 'heapSnapshot', kind: 'switch', help: 'with --backlog: a heap snapshot of the simulator once measured, in .local/sim-cost' },
   { name: '--mixed', key: 'mixed', kind: 'int', arg: 'S', min: 1, default: undefined, help: 'latency, not cost: S seconds of SMS creates while SendGrid requests arrive' },
   { name: '--email-rate', key: 'emailRate', kind: 'int', arg: 'R', min: 1, default: 3, help: 'with --mixed: SendGrid requests a second' },
   {
@@ -449,7 +464,8 @@ async function main(): Promise<void> {
     // What the benchmark gives every app.
     LOG_LEVEL: 'warn',
   };
-  const child = spawn(process.execPath, [...o.simNodeArgs, o.simEntry], { env, stdio: ['ignore', fd, fd] });
+  const snapshotArgs = o.heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${logDir}`] : [];
+  const child = spawn(process.execPath, [...o.simNodeArgs, ...snapshotArgs, o.simEntry], { env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   // Stopped from outside, it takes its simulator with it.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -473,9 +489,14 @@ async function main(): Promise<void> {
     if (cleared.status !== 204) throw new Error(`DELETE /__sim/messages answered ${cleared.status}`);
 
     if (o.backlog !== undefined) {
-      await (o.channels.length === 1 && o.channels[0] === 'email'
-        ? measureEmailBacklog(o.backlog, o, simUrl, pid, tracker, sendMail)
-        : measureSmsBacklog(o.backlog, o, simUrl, pid, tracker, sendSms));
+      const email = o.channels.includes('email');
+      const sms = o.channels.includes('sms');
+      await (email && sms
+        ? measureEmailAndSmsBacklog(o.backlog, o.backlogSms ?? Math.round(o.backlog / 3), o, simUrl, pid, tracker, sendMail, sendSms)
+        : email
+          ? measureEmailBacklog(o.backlog, o, simUrl, pid, tracker, sendMail)
+          : measureSmsBacklog(o.backlog, o, simUrl, pid, tracker, sendSms));
+      if (o.heapSnapshot) await heapSnapshot(pid, logDir);
       driver.close();
       return;
     }
@@ -616,6 +637,62 @@ function measureEmailBacklog(
   const send = () => inParallel(requests, o.emailConcurrency, (b) => sendMail(b * o.emailBatch, Math.min(o.emailBatch, count - b * o.emailBatch)));
   // Every event is due well within a second (callbackDelayMs, eventBatchWindowMs); two more for the stragglers.
   return measureBacklog(o, simUrl, pid, { name: 'backlog_recipients', count }, send, async () => count * 2, 3000);
+}
+
+/**
+ * `--backlog N --channels email,sms`: the 1,000,000-member run's shape when the simulator ran out
+ * of memory (docs/benchmarks.md, 2026-12-07 08:40): every e-mail recipient's events owed to the
+ * tracker, then SMS whose callbacks wait too. `pending` counts e-mail events plus pending SMS.
+ */
+function measureEmailAndSmsBacklog(
+  recipients: number,
+  smsCount: number,
+  o: Options,
+  simUrl: string,
+  pid: number,
+  tracker: StubTracker,
+  sendMail: (from: number, count: number) => Promise<unknown>,
+  sendSms: (n: number) => Promise<unknown>,
+): Promise<void> {
+  tracker.holdEmailEvents = true;
+  tracker.holdSmsStatus = true;
+  const requests = Math.ceil(recipients / o.emailBatch);
+  // SMS first: a held Event Webhook POST times out after 10 s (a Twilio callback after 15), and
+  // the snapshot is meant to see what waits, not what a retry keeps written.
+  const send = async () => {
+    await inParallel(smsCount, o.concurrency, (n) => sendSms(n));
+    await inParallel(requests, o.emailConcurrency, (b) => sendMail(b * o.emailBatch, Math.min(o.emailBatch, recipients - b * o.emailBatch)));
+  };
+  return measureBacklog(
+    o,
+    simUrl,
+    pid,
+    { name: 'backlog_recipients_and_sms', count: recipients + smsCount },
+    send,
+    async () => recipients * 2 + (await stats(simUrl)).pendingCallbacks,
+    1000,
+  );
+}
+
+/** Asks the simulator (started with --heapsnapshot-signal) for a heap snapshot and waits until it is written. */
+async function heapSnapshot(pid: number, dir: string): Promise<void> {
+  const before = new Set(readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    await new Promise((done) => setTimeout(done, 1000));
+    const written = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    // Written once its size stops changing (it stays empty while V8 takes it).
+    if (written !== undefined) {
+      const size = statSync(join(dir, written)).size;
+      await new Promise((done) => setTimeout(done, 3000));
+      if (size > 0 && statSync(join(dir, written)).size === size) {
+        console.log(`[sim-cost] heap snapshot ${join(dir, written)} (${Math.round(size / 1024 / 1024)} MB)`);
+        return;
+      }
+    }
+  }
+  throw new Error('no heap snapshot within 10 minutes');
 }
 
 /**
