@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { EmailEventFields, EmailEventName, EmailRecipients, emailEventJson, eventWebhookBody, PendingEmailEvents, recipientMessageId } from './email-events';
@@ -94,6 +95,11 @@ describe('pending e-mail events', () => {
       { ...recipient(4), to: 'chloé "c" <x>@example.be', customArgs: {} },
       { id, to: 'no-args@example.be', sgMessageId: recipientMessageId(id, 6) },
       { ...recipient(6), id: 'another-request', sgMessageId: recipientMessageId('another-request', 7) },
+      // Other custom args than the first recipient's, or the same in another order (ADR 0054).
+      { ...recipient(7), customArgs: { delivery_id: 'd-8', alert_id: 'a-1' } },
+      { ...recipient(8), customArgs: { alert_id: 'a-1', delivery_id: 'd-9' } },
+      { ...recipient(9), customArgs: { alert: 'a-1' } },
+      recipient(10),
     ];
     const request = new EmailRecipients(id, recipients);
     const names: EmailEventName[] = ['processed', 'delivered', 'deferred', 'bounce', 'dropped'];
@@ -130,6 +136,75 @@ describe('pending e-mail events', () => {
     expect(perEvent).toBeLessThanOrEqual(90);
     // Written, the same events take their JSON's length each.
     expect(pending.take(2).body().length / 2).toBeGreaterThan(300);
+  });
+});
+
+/**
+ * What a batch waiting for its connection holds of its own, beside its requests' recipients: at
+ * 1,000,000 members about 2,000,000 events wait so (ADR 0054). Heap after a forced GC.
+ */
+describe('a taken batch of pending e-mail events', () => {
+  it('costs at most 10 bytes of heap per event of its own (8: its number; a request per run of events, not per event; 16 before ADR 0054)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const at = new Date('2026-12-06T21:00:00.000Z');
+    const perRequest = 1_000;
+    const requests = Array.from(
+      { length: 100 },
+      (_, r) =>
+        new EmailRecipients(
+          `req-${r}`,
+          Array.from({ length: perRequest }, (_, i) => ({ id: `req-${r}`, to: `m${i}@example.be`, sgMessageId: recipientMessageId(`req-${r}`, i + 1) })),
+        ),
+    );
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const pending = new PendingEmailEvents();
+    for (const request of requests) for (let i = 0; i < perRequest; i += 1) pending.push(request, i, 'delivered', at);
+    const events = pending.length;
+    // Batches as the batcher takes them (eventBatchSize 500), the buffer then empty.
+    const batches: PendingEmailEvents[] = [];
+    while (pending.length > 0) batches.push(pending.take(500));
+    gc();
+    const perEvent = (process.memoryUsage().heapUsed - before) / events;
+    expect(batches.reduce((sum, batch) => sum + batch.length, 0)).toBe(events);
+    expect(perEvent).toBeLessThanOrEqual(10);
+    // Each still writes its own events: the last batch is the last request's last 500 recipients.
+    expect((JSON.parse(batches[batches.length - 1].body()) as Array<{ email: string }>).map((e) => e.email)[0]).toBe('m500@example.be');
+  });
+});
+
+/**
+ * What a request keeps of each recipient while its events wait (EmailRecipients), at the
+ * benchmark's shape: a delivery_id (a UUID) and an address of 30 characters. Heap after a forced GC.
+ */
+describe("a request's pending recipients", () => {
+  it("cost at most 80 bytes of heap each: their values written, the custom args' names once per request (~70 measured; ~93 before ADR 0054)", () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const perRequest = 1_000;
+    const parsed = Array.from(
+      { length: 100 },
+      (_, r) =>
+        JSON.parse(
+          JSON.stringify(
+            Array.from({ length: perRequest }, (_, i) => ({
+              id: `req-${r}`,
+              to: `member${String(r * perRequest + i).padStart(7, '0')}@bench.example.be`,
+              customArgs: { delivery_id: randomUUID() },
+              sgMessageId: recipientMessageId(`req-${r}`, i + 1),
+            })),
+          ),
+        ) as EmailEventFields[],
+    );
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const requests = parsed.map((recipients, r) => new EmailRecipients(`req-${r}`, recipients));
+    gc();
+    const perRecipient = (process.memoryUsage().heapUsed - before) / (100 * perRequest);
+    // The parsed requests stay alive throughout, as the request body does while a request is recorded.
+    expect(parsed).toHaveLength(requests.length);
+    expect(perRecipient).toBeLessThanOrEqual(80);
   });
 });
 

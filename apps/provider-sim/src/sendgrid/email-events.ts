@@ -78,21 +78,31 @@ const RECIPIENT_SLOTS = 2 ** 17;
 
 /**
  * What every event of one request's recipients is written from, kept once per request while any
- * of its events waits (ADR 0066): the request's id and categories, and one flat string holding
- * each recipient's custom args and address already written (`"delivery_id":"…","email":"…"`),
- * cut at `ends`. A recipient is its number in the request: its sg_message_id is the simulator's
- * own `recipientMessageId(id, number + 1)`. About its written part's length plus 4 bytes per
- * recipient, where a source per recipient (ADR 0056) held an object, its address, and a custom
- * args object with its own strings. It holds no message, which may leave the inbox meanwhile.
+ * of its events waits (ADR 0066): the request's id and categories, the names of its custom args
+ * written once (`frame`, ADR 0054), and one flat string holding each recipient's custom arg values
+ * and address already written (`"6f1c…""member1@…"`), cut at `ends`. A recipient is its number in
+ * the request: its sg_message_id is the simulator's own `recipientMessageId(id, number + 1)`.
+ * About its values' length plus 4 bytes per value, where a source per recipient (ADR 0056) held
+ * an object, its address, and a custom args object with its own strings. It holds no message,
+ * which may leave the inbox meanwhile.
  *
  * A recipient whose event cannot be cut from that string (a custom arg named like a field some
- * event has, another request's id or categories, an sg_message_id of its own) keeps its fields
- * instead and is written by `emailEventJson`, as before.
+ * event has, other custom args than the request's first recipient's, another request's id or
+ * categories, an sg_message_id of its own) keeps its fields instead and is written by
+ * `emailEventJson`, as before.
  */
 export class EmailRecipients {
   readonly size: number;
   private readonly category: string;
+  /**
+   * What every recipient's part has around its values, written once (ADR 0054): before each
+   * custom arg's value its name (`"delivery_id":`), then `,"email":`. A request's recipients
+   * carry the same custom args (the dispatcher's delivery_id), so only their values differ.
+   */
+  private readonly frame: string[];
+  /** Every recipient's values written (`"6f1c…"` then `"member1@…"`), one after the other. */
   private readonly written: string;
+  /** Where each value ends in `written`: `frame.length` per recipient. */
   private readonly ends: Uint32Array;
   private readonly own: Map<number, EmailEventFields> | undefined;
 
@@ -104,25 +114,35 @@ export class EmailRecipients {
     this.size = recipients.length;
     const categories = recipients[0]?.categories;
     this.category = categoryJson(categories);
-    const parts: string[] = [];
-    this.ends = new Uint32Array(recipients.length);
+    const shared = (i: number) => this.sharesShape(recipients[i], i, categories);
+    let first = 0;
+    while (first < recipients.length && !shared(first)) first += 1;
+    const names: string[] = [];
+    for (const key in recipients[first]?.customArgs) names.push(key);
+    this.frame = [...names, 'email'].map((name, k) => `${k > 0 ? ',' : ''}${JSON.stringify(name)}:`);
+    const width = this.frame.length;
+    const values: string[] = [];
+    this.ends = new Uint32Array(recipients.length * width);
     let own: Map<number, EmailEventFields> | undefined;
     let end = 0;
     for (let i = 0; i < recipients.length; i += 1) {
       const recipient = recipients[i];
-      const part = this.sharesShape(recipient, i, categories) ? writtenPart(recipient) : undefined;
-      if (part === undefined) {
+      if (shared(i) && sameNames(recipient.customArgs, names)) {
+        for (let k = 0; k < width; k += 1) {
+          const value = k < names.length ? `${JSON.stringify(recipient.customArgs?.[names[k]])}` : JSON.stringify(recipient.to);
+          values.push(value);
+          end += value.length;
+          this.ends[i * width + k] = end;
+        }
+      } else {
         const { id, to, customArgs, categories: itsCategories, sgMessageId } = recipient;
         own ??= new Map();
         own.set(i, { id, to, customArgs, categories: itsCategories, sgMessageId });
-      } else {
-        parts.push(part);
-        end += part.length;
+        this.ends.fill(end, i * width, (i + 1) * width);
       }
-      this.ends[i] = end;
     }
     // One flat string (a join is one), not a tree of the recipients' own strings.
-    this.written = parts.join('');
+    this.written = values.join('');
     this.own = own;
   }
 
@@ -130,7 +150,14 @@ export class EmailRecipients {
   write(recipient: number, name: EmailEventName, timestamp: number): EmailEventJson {
     const own = this.own?.get(recipient);
     if (own !== undefined) return eventJson(own, name, timestamp);
-    const part = this.written.slice(recipient === 0 ? 0 : this.ends[recipient - 1], this.ends[recipient]);
+    const width = this.frame.length;
+    let at = recipient === 0 ? 0 : this.ends[recipient * width - 1];
+    let part = '';
+    for (let k = 0; k < width; k += 1) {
+      const end = this.ends[recipient * width + k];
+      part += this.frame[k] + this.written.slice(at, end);
+      at = end;
+    }
     return `{${part}${eventRest(recipientMessageId(this.messageId, recipient + 1), this.category, name, timestamp)}`;
   }
 
@@ -142,11 +169,14 @@ export class EmailRecipients {
   }
 }
 
-/** A recipient's custom args and address, written: what its events share. */
-function writtenPart({ customArgs, to }: EmailEventFields): string {
-  let part = '';
-  for (const key in customArgs) part += `${JSON.stringify(key)}:${JSON.stringify(customArgs[key])},`;
-  return `${part}"email":${JSON.stringify(to)}`;
+/** Whether `customArgs` has exactly `names`, in that order. */
+function sameNames(customArgs: Record<string, string> | undefined, names: readonly string[]): boolean {
+  let k = 0;
+  for (const key in customArgs) {
+    if (names[k] !== key) return false;
+    k += 1;
+  }
+  return k === names.length;
 }
 
 const EVENT_NAMES = Object.keys(EVENT_DETAILS) as EmailEventName[];
@@ -157,59 +187,75 @@ const NAME_BITS = 8;
 const COMPACT_AFTER = 1024;
 
 /**
- * E-mail events waiting to be posted, unwritten (ADR 0056, 0066): per event its request's
- * `EmailRecipients` and one number, the event's second, recipient and type
- * (`(seconds * 2^17 + recipient) * 8 + type`, below 2^53 until 2100, a double the array holds
- * unboxed): 16 bytes per event plus its request's recipients, shared by all their events. An
- * event is written as its JSON only when its batch's POST goes out (`body`), with a fresh
- * sg_event_id, as SendGrid writes each event once.
+ * E-mail events waiting to be posted, unwritten (ADR 0056, 0066): per event one number, the
+ * event's second, recipient and type (`(seconds * 2^17 + recipient) * 8 + type`, below 2^53 until
+ * 2100, a double the array holds unboxed), and per run of consecutive events of one request its
+ * `EmailRecipients` (a request's step pushes all its recipients' events together, ADR 0054): 8
+ * bytes per event plus its request's recipients, shared by all their events. An event is written
+ * as its JSON only when its batch's POST goes out (`body`), with a fresh sg_event_id, as SendGrid
+ * writes each event once.
  *
  * Events are taken from the front by moving a head, and the taken part is cut off only once it
  * outweighs the rest, so that taking a backlog in batches costs what it takes, not the backlog's
  * length per batch.
  */
 export class PendingEmailEvents {
-  private sources: EmailRecipients[] = [];
   private stamps: number[] = [];
-  /** Events before this index were taken. */
+  /** Runs of consecutive events of one request: its recipients, and the index after its last event in `stamps`. */
+  private runSources: EmailRecipients[] = [];
+  private runEnds: number[] = [];
+  /** Events before this index were taken, and every run before `runHead` with them. */
   private head = 0;
+  private runHead = 0;
 
   get length(): number {
-    return this.sources.length - this.head;
+    return this.stamps.length - this.head;
   }
 
   /** `name` of recipient `recipient` (from 0) of `recipients`, reached at `at`. */
   push(recipients: EmailRecipients, recipient: number, name: EmailEventName, at: Date): void {
-    this.sources.push(recipients);
-    this.stamps.push((Math.floor(at.getTime() / 1000) * RECIPIENT_SLOTS + recipient) * NAME_BITS + EVENT_INDEX[name]);
+    this.pushStamp(recipients, (Math.floor(at.getTime() / 1000) * RECIPIENT_SLOTS + recipient) * NAME_BITS + EVENT_INDEX[name]);
   }
 
   /** Moves every event of `other` to the end of this, in their order. */
   append(other: PendingEmailEvents): void {
-    for (let i = other.head; i < other.sources.length; i += 1) {
-      this.sources.push(other.sources[i]);
-      this.stamps.push(other.stamps[i]);
+    let run = other.runHead;
+    for (let i = other.head; i < other.stamps.length; i += 1) {
+      while (other.runEnds[run] <= i) run += 1;
+      this.pushStamp(other.runSources[run], other.stamps[i]);
     }
-    other.sources = [];
     other.stamps = [];
+    other.runSources = [];
+    other.runEnds = [];
     other.head = 0;
+    other.runHead = 0;
   }
 
   /** The first `count` events, taken out of this. */
   take(count: number): PendingEmailEvents {
     const taken = new PendingEmailEvents();
-    const end = Math.min(this.sources.length, this.head + Math.max(0, count));
-    taken.sources = this.sources.slice(this.head, end);
+    const end = Math.min(this.stamps.length, this.head + Math.max(0, count));
     taken.stamps = this.stamps.slice(this.head, end);
+    for (let run = this.runHead, from = this.head; from < end; run += 1) {
+      from = Math.min(this.runEnds[run], end);
+      taken.runSources.push(this.runSources[run]);
+      taken.runEnds.push(from - this.head);
+    }
     this.head = end;
-    if (this.head === this.sources.length) {
-      this.sources = [];
+    while (this.runHead < this.runEnds.length && this.runEnds[this.runHead] <= end) this.runHead += 1;
+    if (this.head === this.stamps.length) {
       this.stamps = [];
+      this.runSources = [];
+      this.runEnds = [];
       this.head = 0;
-    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.sources.length) {
-      this.sources = this.sources.slice(this.head);
-      this.stamps = this.stamps.slice(this.head);
+      this.runHead = 0;
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.stamps.length) {
+      const cut = this.head;
+      this.stamps = this.stamps.slice(cut);
+      this.runSources = this.runSources.slice(this.runHead);
+      this.runEnds = this.runEnds.slice(this.runHead).map((runEnd) => runEnd - cut);
       this.head = 0;
+      this.runHead = 0;
     }
     return taken;
   }
@@ -217,14 +263,27 @@ export class PendingEmailEvents {
   /** The Event Webhook body of these events (`eventWebhookBody`), each written now. */
   body(): string {
     const events: EmailEventJson[] = new Array(this.length);
+    let run = this.runHead;
     for (let i = 0; i < events.length; i += 1) {
-      const stamp = this.stamps[this.head + i];
+      const at = this.head + i;
+      while (this.runEnds[run] <= at) run += 1;
+      const stamp = this.stamps[at];
       const type = stamp % NAME_BITS;
       const rest = (stamp - type) / NAME_BITS;
       const recipient = rest % RECIPIENT_SLOTS;
-      events[i] = this.sources[this.head + i].write(recipient, EVENT_NAMES[type], (rest - recipient) / RECIPIENT_SLOTS);
+      events[i] = this.runSources[run].write(recipient, EVENT_NAMES[type], (rest - recipient) / RECIPIENT_SLOTS);
     }
     return eventWebhookBody(events);
+  }
+
+  private pushStamp(recipients: EmailRecipients, stamp: number): void {
+    const last = this.runSources.length - 1;
+    if (last >= this.runHead && this.runSources[last] === recipients) this.runEnds[last] += 1;
+    else {
+      this.runSources.push(recipients);
+      this.runEnds.push(this.stamps.length + 1);
+    }
+    this.stamps.push(stamp);
   }
 }
 /**
