@@ -256,10 +256,10 @@ async function main(args: BenchArgs): Promise<void> {
   const nodeArgsFor = ({ name, entry }: AppSpec): string[] => {
     const out = nodeOptionsOf(ROOT, entry);
     // The simulator's heap is bounded by its retention window plus what each message's callbacks
-    // still to come keep (ADRs 0061 and 0066, measured: ~145 bytes per pending SMS, ~90-122 per
+    // still to come keep (ADRs 0061, 0066 and 0054, measured: ~145 bytes per pending SMS, ~70-84 per
     // pending e-mail recipient). The cap fails the run loudly (out of memory) if what a message
     // keeps grows again; 512 MB was too little at 1,000,000 members while the e-mail events waited
-    // for the tracker (docs/benchmarks.md, 2026-12-07 08:40).
+    // for the tracker (docs/benchmarks.md, 2026-12-07 08:40; 10:15 measures what those holders add up to).
     if (name === 'provider-sim') out.push('--max-old-space-size=1024');
     if (args.cpuProf) {
       mkdirSync(profileDir, { recursive: true });
