@@ -49,6 +49,14 @@ function noticeOf(kind: MemberNoticeV1['kind']): MemberNoticeV1 {
 
 /** What the stubbed expander, job sender and notice sender were asked to do. */
 const calls: string[] = [];
+/** Set by a test: the stubbed job sender's jobs wait for it, so that what is in flight can be counted. */
+let jobsHeld: Promise<void> | null = null;
+const jobsInFlight = { now: 0, most: 0 };
+async function sendingHeld(): Promise<void> {
+  jobsInFlight.most = Math.max(jobsInFlight.most, ++jobsInFlight.now);
+  await jobsHeld;
+  jobsInFlight.now--;
+}
 const heartbeats = { withContext: 0 };
 const stubs = [
   {
@@ -64,8 +72,14 @@ const stubs = [
   {
     provide: DeliveryJobSender,
     useValue: {
-      handle: async (job: DeliveryJob) => void calls.push(`send ${job.jobId}`),
-      handleBatch: async (jobs: DeliveryJob[]) => void calls.push(`send batch ${jobs.map((j) => j.jobId).join(',')}`),
+      handle: async (job: DeliveryJob) => {
+        calls.push(`send ${job.jobId}`);
+        await sendingHeld();
+      },
+      handleBatch: async (jobs: DeliveryJob[]) => {
+        calls.push(`send batch ${jobs.map((j) => j.jobId).join(',')}`);
+        await sendingHeld();
+      },
     },
   },
   { provide: MemberNoticeSender, useValue: { handle: async (notice: MemberNoticeV1) => void calls.push(`notice ${notice.kind}`) } },
@@ -78,6 +92,8 @@ describe('the dispatcher’s consumers are @EventPattern handlers on the Message
   beforeEach(() => {
     calls.length = 0;
     heartbeats.withContext = 0;
+    jobsHeld = null;
+    jobsInFlight.now = jobsInFlight.most = 0;
     broker = new InProcessBroker();
     broker.ensureTopics(allTopics());
   });
@@ -172,6 +188,38 @@ describe('the dispatcher’s consumers are @EventPattern handlers on the Message
     );
     expect(calls).toHaveLength(1);
     expect(calls[0].split(',')).toHaveLength(100);
+  });
+
+  it('sends e-mail jobs of eight partitions side by side, SMS and voice jobs of three: an e-mail job mostly waits for SendGrid', async () => {
+    let release = () => {};
+    jobsHeld = new Promise((resolve) => (release = resolve));
+    const inFlightOf = async (channel: Channel): Promise<number> => {
+      const bus = await dispatcherConsumers(channel);
+      await bus.publish(Array.from({ length: 12 }, (_, n) => ({ topic: jobsTopic(channel, 'normal'), key: `m${n}`, partition: n, value: jobOf(n, channel, 'normal') })));
+      await waitFor(
+        async () => calls.length,
+        (n) => n >= 3,
+        { what: `the first ${channel} jobs` },
+      );
+      // Long enough for any further partition's job to have started, had the group room for it.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const most = jobsInFlight.most;
+      release();
+      await waitFor(
+        async () => calls.length,
+        (n) => n === 12,
+        { what: `every ${channel} job` },
+      );
+      await app?.close();
+      app = undefined;
+      calls.length = 0;
+      jobsInFlight.now = jobsInFlight.most = 0;
+      jobsHeld = new Promise((resolve) => (release = resolve));
+      return most;
+    };
+    expect(await inFlightOf('email')).toBe(8);
+    expect(await inFlightOf('sms')).toBe(3);
+    release();
   });
 
   it('sends the member notices of its own channel and leaves the others’ to their dispatchers', async () => {

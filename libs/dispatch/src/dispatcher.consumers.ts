@@ -39,6 +39,18 @@ export const EMAIL_JOBS_PER_BATCH = 100;
 const FETCHING = { maxWaitMs: 500, partitionsConcurrently: 3 };
 
 /**
+ * Partitions an e-mail sending group works on side by side in one instance. An e-mail job is
+ * mostly waiting: for its SendGrid requests (one per language, ~160-260 ms each on the loaded
+ * bench machine even for ten recipients) and its claim and outcome statements, with ~0.06 of a
+ * core busy in the e-mail dispatcher. At three, an instance had three jobs in flight, and kafkajs
+ * fetches again only once every partition of the last fetch is done, so the window was three
+ * jobs' requests at a time (docs/benchmarks.md, 2026-12-07 10:30, e-mail's barrier). A partition
+ * is still one job at a time, in order (ADR 0005), and a chunk still has at most
+ * ceil(DISPATCH_SEND_CONCURRENCY / 4) requests in flight.
+ */
+export const EMAIL_SENDING_PARTITIONS_CONCURRENTLY = 8;
+
+/**
  * The consumers of one channel's dispatcher, as `@EventPattern` handlers (ADR 0002), two per lane:
  * the expander on issued alerts and the sender on the lane's jobs, each lane in groups of its own
  * so that normal work never waits behind urgent work nor the other way round; and the member
@@ -56,7 +68,7 @@ function dispatcherConsumersOf(channel: Channel): Type {
       schema: deliveryJob,
       ...FETCHING,
       // The jobs waiting on a partition go together, so that SendGrid requests fill across them.
-      ...(channel === 'email' ? { batch: { maxBatchSize: EMAIL_JOBS_PER_BATCH } } : {}),
+      ...(channel === 'email' ? { partitionsConcurrently: EMAIL_SENDING_PARTITIONS_CONCURRENTLY, batch: { maxBatchSize: EMAIL_JOBS_PER_BATCH } } : {}),
     });
 
   @Controller()
