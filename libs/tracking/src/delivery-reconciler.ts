@@ -24,8 +24,16 @@ export interface ProviderStatusSource {
 const CLAIM_MARGIN_SECONDS = 60;
 
 /**
+ * Deliveries one page of the walk over the accepted ones reads (ADR 0062), and pages a round walks
+ * at most: 100,000 a round, beyond any acceptance rate for a 10 s poll.
+ */
+const WALK_PAGE = 5_000;
+const WALK_PAGES_PER_ROUND = 20;
+
+/**
  * Ends the deliveries whose status callbacks were all lost (a tracker down longer than Twilio
- * retries, a callback given up on a saturated machine, or taken while the delivery was held in doubt): every `pollMs`, it claims the SMS and calls
+ * retries, a callback given up on a saturated machine, or taken while the delivery was held in doubt): every `pollMs`, it walks the SMS and calls
+ * accepted since its last round and opens the reconciliation of those not final (ADR 0062), then claims the open ones
  * that are still not final `afterSeconds` after their last change, asks Twilio for each by its sid
  * (the account of the route that sent it), and reports what Twilio says as the callback would
  * have: same observation, through the StatusEventPublisher, so dedupe, the
@@ -73,6 +81,7 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnApplication
     const claimSeconds = Math.ceil(this.settings.pollMs / 1000) + CLAIM_MARGIN_SECONDS;
     let due: ReconcilableDelivery[];
     try {
+      await this.openAccepted();
       due = await this.repository.claimDue(perRound, this.settings.afterSeconds, claimSeconds);
     } catch (error) {
       this.logger.warn({ msg: 'could not claim deliveries to reconcile; trying again on the next round', error: String(error) });
@@ -128,6 +137,17 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnApplication
       ended,
     });
     return due.length;
+  }
+
+  /**
+   * Walks the deliveries accepted since the last round, opening the reconciliation of those not
+   * final (ADR 0062): page after page while the cursor moves over full pages.
+   */
+  private async openAccepted(): Promise<void> {
+    for (let page = 0; page < WALK_PAGES_PER_ROUND; page++) {
+      const walk = await this.repository.openAccepted(this.settings.afterSeconds, WALK_PAGE);
+      if (walk.passed < WALK_PAGE) return;
+    }
   }
 
   private async ask(delivery: ReconcilableDelivery): Promise<ProviderAnswer> {

@@ -15,6 +15,19 @@ export const RECONCILED_CHANNELS = ['sms', 'voice'] as const satisfies readonly 
  */
 export const RECONCILABLE_STATUSES: readonly DeliveryStatus[] = DELIVERY_STATUSES.filter((status) => status !== 'sending' && nextDeliveryStatus(status, 'delivered') !== null);
 
+/**
+ * The statuses that close an open reconciliation without a lookup: final ones, reached by a
+ * callback after all (ADR 0062).
+ */
+export const RECONCILIATION_CLOSING_STATUSES: readonly DeliveryStatus[] = DELIVERY_STATUSES.filter(isTerminalDeliveryStatus);
+
+/**
+ * An acceptance is recorded at most this long after its `accepted_at` (the provider's answer, ADR
+ * 0057), or its write opens its reconciliation itself: the reconciler's walk in acceptance order
+ * stays well behind this, so it never passes an acceptance not yet committed (ADR 0062).
+ */
+export const ACCEPTANCE_RECORDED_WITHIN_SECONDS = 10;
+
 /** How long to wait, how often to ask and when to stop (RECONCILE_* settings). */
 export interface ReconciliationPolicy {
   /** A delivery unchanged this long in a reconcilable status is looked up. */

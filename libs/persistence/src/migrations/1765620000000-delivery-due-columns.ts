@@ -4,11 +4,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * What a delivery waits for, as the sweeps and the jobs ask for it. Each condition is the
  * predicate of the index it replaces, word for word.
  */
-const SEND = `status IN ('planned', 'sending') AND deferred_until IS NULL`;
-const RELEASE = `status = 'planned' AND deferred_until IS NOT NULL`;
+export const SEND = `status IN ('planned', 'sending') AND deferred_until IS NULL`;
+export const RELEASE = `status = 'planned' AND deferred_until IS NOT NULL`;
 const RECONCILE = `channel IN ('sms', 'voice') AND status IN ('accepted', 'sent', 'deferred', 'answered') AND reconcile_outcome IS NULL`;
-const FALLBACK = `channel = 'sms' AND status IN ('failed', 'undelivered') AND fallback IS NULL`;
-const REDIAL = `channel = 'voice' AND status IN ('no_answer', 'busy')`;
+export const FALLBACK = `channel = 'sms' AND status IN ('failed', 'undelivered') AND fallback IS NULL`;
+export const REDIAL = `channel = 'voice' AND status IN ('no_answer', 'busy')`;
 
 /**
  * Status changes as HOT updates (issue 10; ADR 0046). PostgreSQL writes an update in place of

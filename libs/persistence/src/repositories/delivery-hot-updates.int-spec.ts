@@ -89,12 +89,21 @@ describe('deliveries: status changes as HOT updates', () => {
       updated: 2,
       hot: 2,
     });
-    // Leaving the reconciliation's set (a final status) costs its index entries: not HOT.
-    expect(await updates(({ tracking }) => tracking.applyStatusChanges(ids('sms').map((id) => callback(id, 'sms', 'delivered'))))).toEqual({ updated: 2, hot: 0 });
+    // The final status of an SMS or a call: no index names what it changes, the reconciler finds
+    // them by their acceptance (ADR 0062): HOT.
+    expect(await updates(({ tracking }) => tracking.applyStatusChanges(ids('sms').map((id) => callback(id, 'sms', 'delivered'))))).toEqual({ updated: 2, hot: 2 });
+    expect(await updates(({ tracking }) => tracking.applyStatusChanges(ids('voice').map((id) => callback(id, 'voice', 'delivered'))))).toEqual({ updated: 2, hot: 2 });
 
     const rows: Array<{ id: string; status: string; due: string | null }> = await db.query(`SELECT id, status, due FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY id`, [all]);
-    const dueOf = Object.fromEntries(rows.map((r) => [r.id, r.due]));
-    expect(ids('voice').map((id) => dueOf[id])).toEqual(['reconcile', 'reconcile']);
-    expect([...ids('sms'), ...ids('email')].map((id) => dueOf[id])).toEqual([null, null, null, null]);
+    expect(rows.map((r) => [r.status, r.due])).toEqual(all.map(() => ['delivered', null]));
+  });
+
+  it('a failed SMS enters the fallback set, an unanswered call the redial set: not HOT, as they must', async () => {
+    const members = await seedAcceptedDeliveries(db, 1, { status: 'sent' });
+    const [{ delivery }] = members;
+    expect(await updates(({ tracking }) => tracking.applyStatusChanges([callback(delivery.sms, 'sms', 'undelivered'), callback(delivery.voice, 'voice', 'no_answer')]))).toEqual({
+      updated: 2,
+      hot: 0,
+    });
   });
 });

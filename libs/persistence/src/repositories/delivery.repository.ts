@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
+  ACCEPTANCE_RECORDED_WITHIN_SECONDS,
   Channel,
   DISPATCH_MOVES,
   HELD_BY_SENDER,
@@ -232,7 +233,10 @@ export class DeliveryRepository {
    * fenced off. Held deliveries become planned again until `retryAt` (the deferred-delivery
    * releaser emits them then); in-doubt ones stay `sending` with neither holder nor lease, so no
    * claim takes them and a provider event can still move them on. The provider's acceptance,
-   * reported by the sender whose call it was, also settles such a parked delivery.
+   * reported by the sender whose call it was, also settles such a parked delivery. An SMS or call
+   * whose acceptance is recorded more than ACCEPTANCE_RECORDED_WITHIN_SECONDS after its
+   * `accepted_at` (a slow chunk) opens its reconciliation here: the reconciler's walk in acceptance
+   * order may have passed that time already (ADR 0062).
    */
   async recordOutcomes(outcomes: DeliveryOutcome[], holder: string): Promise<string[]> {
     if (outcomes.length === 0) return [];
@@ -242,6 +246,9 @@ export class DeliveryRepository {
           SET status = o.to_status,
               provider_id = o.provider_id, route = COALESCE(o.route, d.route), reason = o.reason, updated_at = now(),
               accepted_at = CASE WHEN o.status = 'accepted' THEN LEAST(now(), GREATEST(COALESCE(o.accepted_at, now()), d.claimed_at)) ELSE d.accepted_at END,
+              reconcile_at = CASE WHEN o.status = 'accepted' AND d.channel IN ('sms', 'voice')
+                                   AND GREATEST(COALESCE(o.accepted_at, now()), d.claimed_at) < now() - make_interval(secs => $12::double precision)
+                                  THEN now() ELSE d.reconcile_at END,
               deferred_until = CASE WHEN o.status = 'held' THEN o.retry_at ELSE d.deferred_until END,
               claimed_by = CASE WHEN o.status IN ('held', 'in_doubt') THEN NULL ELSE d.claimed_by END,
               call_started_at = CASE o.status WHEN 'held' THEN o.in_doubt_since WHEN 'in_doubt' THEN d.call_started_at END,
@@ -263,6 +270,7 @@ export class DeliveryRepository {
         outcomes.map((o) => SENDER_OUTCOME_MOVES[o.status].from[0]),
         outcomes.map((o) => SENDER_OUTCOME_MOVES[o.status].to),
         outcomes.map((o) => o.acceptedAt ?? null),
+        ACCEPTANCE_RECORDED_WITHIN_SECONDS,
       ],
     );
     const written = rows.map((r) => r.id);

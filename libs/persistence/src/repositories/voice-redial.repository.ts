@@ -28,7 +28,8 @@ export class VoiceRedialRepository {
    * planned, and commits the jobs `toJobs` makes of them to the outbox in the same transaction:
    * a redial is never planned without its job, nor sent twice by two dispatchers (row locks,
    * SKIP LOCKED). The abandoned call's id is kept so its late callbacks are ignored, and the new
-   * call is reconciled afresh (ADR 0039). Which
+   * call is reconciled afresh (ADR 0039): its reconciliation is open from the redial on (ADR 0062;
+   * its acceptance may keep the first call's `accepted_at`, which the reconciler's walk has passed). Which
    * deliveries move, and where to, is the domain's redialOf, in SQL: voice-redial.repository.int-spec.ts
    * runs the one against the other.
    */
@@ -49,7 +50,7 @@ export class VoiceRedialRepository {
                                                  ELSE array_append(d.superseded_provider_ids, d.provider_id) END,
                   provider_id = NULL, provider_status = NULL, provider_error_code = NULL, reason = NULL,
                   claimed_by = NULL, lease_until = NULL, call_started_at = NULL, status_updated_at = now(), updated_at = now(),
-                  reconcile_at = NULL, reconcile_checks = 0, reconcile_outcome = NULL
+                  reconcile_at = now(), reconcile_checks = 0, reconcile_outcome = NULL
              FROM due, alerts a JOIN categories c ON c.code = a.category_code
             WHERE d.id = due.id AND a.id = d.alert_id
            RETURNING d.id, d.member_id, d.redials, a.correlation_id, ${ALERT_CONTENT_COLUMNS}`,
