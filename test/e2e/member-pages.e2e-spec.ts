@@ -313,6 +313,38 @@ describe('member pages in a browser, as a resident', () => {
     await page.close();
   });
 
+  it('every page a signed link opens, shown or posted to, says a forged link and a membership gone the same way', async () => {
+    const { LinkSigner } = await import('@bin-alert/domain');
+    const { memberLinkSecretFrom } = await import('@bin-alert/platform');
+    const signer = new LinkSigner(memberLinkSecretFrom(stack.config));
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    const pages = [
+      ['GET', '/preferences', 'preferences'],
+      ['POST', '/preferences', 'preferences'],
+      ['POST', '/preferences/phone', 'preferences'],
+      ['POST', '/preferences/phone/code', 'preferences'],
+      ['POST', '/preferences/phone/recall', 'preferences'],
+      ['GET', '/resign', 'resign'],
+      ['POST', '/resign', 'resign'],
+      ['GET', '/subscribe', 'subscribe'],
+      ['POST', '/subscribe', 'subscribe'],
+      ['GET', '/unsubscribe', 'unsubscribe'],
+      ['POST', '/unsubscribe', 'unsubscribe'],
+    ] as const;
+    const answerOf = async (method: string, path: string, token: string) => {
+      const res = await fetch(`${stack.intakeUrl}${path}?token=${encodeURIComponent(token)}&lang=fr`, {
+        method,
+        ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'code=123456&phone=053721111' } : {}),
+      });
+      return { method, path, status: res.status, language: res.headers.get('content-language'), title: /<h1>([^<]*)<\/h1>/.exec(await res.text())?.[1] };
+    };
+    for (const [method, path, purpose] of pages) {
+      expect(await answerOf(method, path, 'cC5hYmMuLi4ueHl6.forged')).toEqual({ method, path, status: 403, language: 'fr', title: MEMBER_WORDS.fr.link.invalidTitle });
+      const gone = signer.sign({ purpose, memberId: nobody, ...(purpose === 'subscribe' || purpose === 'unsubscribe' ? { category: 'covid' } : {}) }, new Date());
+      expect(await answerOf(method, path, gone)).toEqual({ method, path, status: 404, language: 'fr', title: MEMBER_WORDS.fr.link.goneTitle });
+    }
+  });
+
   it('explains a rate limit instead of a bare 429', async () => {
     const page = await newPage();
     await page.goto(`${stack.intakeUrl}/preferences/link?lang=nl`);

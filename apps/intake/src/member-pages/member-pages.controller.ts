@@ -49,6 +49,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 type Form = Record<string, unknown>;
 /** What the invitation and the unsubscribe page both show: the category the link names, and the way to the preference centre. */
 type CategoryLinkPageModel = Omit<UnsubscribePageModel, 'state' | 'category'> & { category: PreferenceCentreView['categories'][number] };
+/** The member a sound link names: its claims, their preference centre, and the language their pages speak. */
+type LinkedMember = { claims: LinkClaims; centre: PreferenceCentreView & { memberId: string }; language: Language };
+/** What a link's page answers once the link is sound: its page (200), its page with another status (a refused form), or a redirect (303) to the next page. */
+type LinkPageAnswer = string | { status: number; page: string } | { redirect: string };
 const formOf = (req: Request): Form => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Form) : {});
 
 /**
@@ -202,11 +206,10 @@ export class MemberPagesController {
     @Query('saved') saved?: string,
     @Query('phone') phone?: string,
   ): Promise<void> {
-    const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
-    if (!found) return;
-    const { centre, language } = found;
-    const phoneState = phone === 'calling' || phone === 'confirmed' || phone === 'recalled' ? phone : undefined;
-    sendMemberPage(res, 200, language, this.centrePage(token, lang, language, centre, { saved: saved === '1', phone: { state: phoneState } }));
+    await this.memberLinkPage(req, res, token, lang, 'preferences', async ({ centre, language }) => {
+      const phoneState = phone === 'calling' || phone === 'confirmed' || phone === 'recalled' ? phone : undefined;
+      return this.centrePage(token, lang, language, centre, { saved: saved === '1', phone: { state: phoneState } });
+    });
   }
 
   @Post('preferences')
@@ -218,18 +221,16 @@ export class MemberPagesController {
     @Query('token') token?: string,
     @Query('lang') lang?: string,
   ): Promise<void> {
-    const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
-    if (!found) return;
-    const { centre, language } = found;
-    const posted = preferenceFormChange(formOf(req), centre);
-    try {
-      await this.preferences.change(token, new ZodBodyPipe(preferenceChangeRequest).transform(posted), origin);
-      res.redirect(303, `${MEMBER_PAGE_PATHS.preferences}?token=${encodeURIComponent(token!)}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}&saved=1`);
-    } catch (error) {
-      if (!(error instanceof RequestValidationError)) throw error;
-      const address = this.address(MEMBER_PAGE_PATHS.preferences, token);
-      sendMemberPage(res, 400, language, preferencesPage({ language, address, centre, problems: error.problems, posted, resignHref: this.resignHref(centre.memberId, lang) }));
-    }
+    await this.memberLinkPage(req, res, token, lang, 'preferences', async ({ centre, language }) => {
+      const posted = preferenceFormChange(formOf(req), centre);
+      try {
+        await this.preferences.change(token, new ZodBodyPipe(preferenceChangeRequest).transform(posted), origin);
+        return { redirect: `${MEMBER_PAGE_PATHS.preferences}?token=${encodeURIComponent(token!)}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}&saved=1` };
+      } catch (error) {
+        if (!(error instanceof RequestValidationError)) throw error;
+        return { status: 400, page: this.centrePage(token, lang, language, centre, { problems: error.problems, posted }) };
+      }
+    });
   }
 
   @Get('preferences/link')
@@ -308,17 +309,11 @@ export class MemberPagesController {
   @Get('resign')
   @ApiDoc(DOCS.resignPage)
   async resignPage(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
-    const found = await this.centreOrProblem(req, res, token, 'resign', lang);
-    if (!found) return;
-    const { language, centre } = found;
-    const { bins, board } = await this.memberships.openBinNames(centre.memberId);
-    const state = board ? 'board' : bins.length === 0 ? 'nothing' : 'ask';
-    sendMemberPage(
-      res,
-      200,
-      language,
-      resignPage({ language, address: this.address(MEMBER_PAGE_PATHS.resign, token), bins, state, preferencesHref: this.preferencesHref(centre.memberId, lang) }),
-    );
+    await this.memberLinkPage(req, res, token, lang, 'resign', async ({ language, centre }) => {
+      const { bins, board } = await this.memberships.openBinNames(centre.memberId);
+      const state = board ? 'board' : bins.length === 0 ? 'nothing' : 'ask';
+      return resignPage({ language, address: this.address(MEMBER_PAGE_PATHS.resign, token), bins, state, preferencesHref: this.preferencesHref(centre.memberId, lang) });
+    });
   }
 
   @Post('resign')
@@ -330,19 +325,18 @@ export class MemberPagesController {
     @Query('token') token?: string,
     @Query('lang') lang?: string,
   ): Promise<void> {
-    const found = await this.centreOrProblem(req, res, token, 'resign', lang);
-    if (!found) return;
-    const { language, centre } = found;
-    const address = this.address(MEMBER_PAGE_PATHS.resign, token);
-    const { bins } = await this.memberships.openBinNames(centre.memberId);
-    try {
-      const result = await this.memberships.resignSelf(token, origin);
-      sendMemberPage(res, 200, language, resignPage({ language, address, bins, state: 'done', erased: result.erased }));
-    } catch (error) {
-      if (isRefusalOf(error, 'forbidden')) return sendMemberPage(res, 403, language, resignPage({ language, address, bins, state: 'board' }));
-      if (isRefusalOf(error, 'not_found')) return sendMemberPage(res, 409, language, resignPage({ language, address, bins, state: 'nothing' }));
-      throw error;
-    }
+    await this.memberLinkPage(req, res, token, lang, 'resign', async ({ language, centre }) => {
+      const address = this.address(MEMBER_PAGE_PATHS.resign, token);
+      const { bins } = await this.memberships.openBinNames(centre.memberId);
+      try {
+        const result = await this.memberships.resignSelf(token, origin);
+        return resignPage({ language, address, bins, state: 'done', erased: result.erased });
+      } catch (error) {
+        if (isRefusalOf(error, 'forbidden')) return { status: 403, page: resignPage({ language, address, bins, state: 'board' }) };
+        if (isRefusalOf(error, 'not_found')) return { status: 409, page: resignPage({ language, address, bins, state: 'nothing' }) };
+        throw error;
+      }
+    });
   }
 
   @Post('preferences/phone')
@@ -354,22 +348,20 @@ export class MemberPagesController {
     @Query('token') token?: string,
     @Query('lang') lang?: string,
   ): Promise<void> {
-    const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
-    if (!found) return;
-    const { centre, language } = found;
-    const posted = String(formOf(req).phone ?? '');
-    const again = (status: number, phone: PreferencesPageModel['phone']) =>
-      sendMemberPage(res, status, language, this.centrePage(token, lang, language, centre, { phone: { posted, ...phone } }));
-    try {
-      const body = new ZodBodyPipe(phoneForCallsRequest).transform({ phone: posted }) as { phone: string };
-      await this.admit('messages', req, res);
-      await this.memberships.replacePhone(centre.memberId, body.phone, origin);
-      res.redirect(303, this.centreHref(token, lang, 'phone=calling'));
-    } catch (error) {
-      if (error instanceof RequestValidationError) return again(400, { phoneError: reasonFor(wordsFor(language), error.problems[0]?.reason ?? '') });
-      if (error instanceof TooManyRequests) return again(429, { message: this.rateLimited(language, error) });
-      throw error;
-    }
+    await this.memberLinkPage(req, res, token, lang, 'preferences', async ({ centre, language }) => {
+      const posted = String(formOf(req).phone ?? '');
+      const again = (status: number, phone: PreferencesPageModel['phone']) => ({ status, page: this.centrePage(token, lang, language, centre, { phone: { posted, ...phone } }) });
+      try {
+        const body = new ZodBodyPipe(phoneForCallsRequest).transform({ phone: posted }) as { phone: string };
+        await this.admit('messages', req, res);
+        await this.memberships.replacePhone(centre.memberId, body.phone, origin);
+        return { redirect: this.centreHref(token, lang, 'phone=calling') };
+      } catch (error) {
+        if (error instanceof RequestValidationError) return again(400, { phoneError: reasonFor(wordsFor(language), error.problems[0]?.reason ?? '') });
+        if (error instanceof TooManyRequests) return again(429, { message: this.rateLimited(language, error) });
+        throw error;
+      }
+    });
   }
 
   @Post('preferences/phone/code')
@@ -381,37 +373,34 @@ export class MemberPagesController {
     @Query('token') token?: string,
     @Query('lang') lang?: string,
   ): Promise<void> {
-    const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
-    if (!found) return;
-    const { centre, language } = found;
-    const words = wordsFor(language);
-    const again = (status: number, phone: PreferencesPageModel['phone']) => sendMemberPage(res, status, language, this.centrePage(token, lang, language, centre, { phone }));
-    try {
-      await this.confirmByCode(centre.memberId, 'phone', formOf(req).code, origin);
-      res.redirect(303, this.centreHref(token, lang, 'phone=confirmed'));
-    } catch (error) {
-      const refused = this.codeRefusal(words, error);
-      if (!refused) throw error;
-      return again(refused.status, refused.field ? { codeError: refused.text } : { message: refused.text });
-    }
+    await this.memberLinkPage(req, res, token, lang, 'preferences', async ({ centre, language }) => {
+      try {
+        await this.confirmByCode(centre.memberId, 'phone', formOf(req).code, origin);
+        return { redirect: this.centreHref(token, lang, 'phone=confirmed') };
+      } catch (error) {
+        const refused = this.codeRefusal(wordsFor(language), error);
+        if (!refused) throw error;
+        const phone = refused.field ? { codeError: refused.text } : { message: refused.text };
+        return { status: refused.status, page: this.centrePage(token, lang, language, centre, { phone }) };
+      }
+    });
   }
 
   @Post('preferences/phone/recall')
   @ApiDoc(DOCS.recallPhoneInCentre)
   async recallPhoneInCentre(@Req() req: Request, @Res() res: Response, @Query('token') token?: string, @Query('lang') lang?: string): Promise<void> {
-    const found = await this.centreOrProblem(req, res, token, 'preferences', lang);
-    if (!found) return;
-    const { centre, language } = found;
-    const again = (status: number, message: string) => sendMemberPage(res, status, language, this.centrePage(token, lang, language, centre, { phone: { message } }));
-    try {
-      await this.admit('messages', req, res);
-      await this.memberships.resendCode(centre.memberId, 'phone');
-      res.redirect(303, this.centreHref(token, lang, 'phone=recalled'));
-    } catch (error) {
-      if (error instanceof TooManyRequests) return again(429, this.rateLimited(language, error));
-      if (isRefusalOf(error, 'not_found')) return again(409, wordsFor(language).application.noCodeWaiting);
-      throw error;
-    }
+    await this.memberLinkPage(req, res, token, lang, 'preferences', async ({ centre, language }) => {
+      const again = (status: number, message: string) => ({ status, page: this.centrePage(token, lang, language, centre, { phone: { message } }) });
+      try {
+        await this.admit('messages', req, res);
+        await this.memberships.resendCode(centre.memberId, 'phone');
+        return { redirect: this.centreHref(token, lang, 'phone=recalled') };
+      } catch (error) {
+        if (error instanceof TooManyRequests) return again(429, this.rateLimited(language, error));
+        if (isRefusalOf(error, 'not_found')) return again(409, wordsFor(language).application.noCodeWaiting);
+        throw error;
+      }
+    });
   }
 
   // ── helpers ──────────────────────────────────────────────────────────────────────────────
@@ -478,11 +467,40 @@ export class MemberPagesController {
   }
 
   /**
-   * The steps of the pages a category's link opens, the invitation (subscribe) and unsubscribe,
-   * shown (GET) or acted on (POST): the link checked and the member's centre loaded (else the page
-   * that says why, 403 or 404), the category the link names found among the member's (else 404),
-   * then `answer` acts where it must and gives the page, sent with 200 in the member's language.
-   * An error `answer` throws goes to MemberPageFailureFilter.
+   * The steps of every page a member's signed link opens (the preference centre and its phone
+   * forms, resign, and through categoryLinkPage the invitation and unsubscribe), shown (GET) or
+   * acted on (POST): the link checked and the member's centre loaded, else the one page that says
+   * why (claimsOrProblem: 403 forged or expired; 404 membership gone); then `answer` acts where it
+   * must and gives the page, sent in the member's language (200 unless it says another status, as
+   * a refused form does), or the redirect to follow. An error `answer` throws goes to
+   * MemberPageFailureFilter.
+   */
+  private async memberLinkPage(
+    req: Request,
+    res: Response,
+    token: string | undefined,
+    lang: string | undefined,
+    purpose: LinkPurpose,
+    answer: (found: LinkedMember) => Promise<LinkPageAnswer>,
+  ): Promise<void> {
+    const claims = this.claimsOrProblem(req, res, token, purpose, lang);
+    if (!claims) return;
+    const centre = await this.preferences.centre(claims.memberId);
+    if (!centre) {
+      const language = this.language(req, lang);
+      return sendMemberPage(res, 404, language, linkProblemPage(language, 'gone', req.path));
+    }
+    const language = this.language(req, lang, centre.language);
+    const answered = await answer({ claims, centre, language });
+    if (typeof answered === 'string') return sendMemberPage(res, 200, language, answered);
+    if ('redirect' in answered) return res.redirect(303, answered.redirect);
+    sendMemberPage(res, answered.status, language, answered.page);
+  }
+
+  /**
+   * memberLinkPage for the pages a category's link opens, the invitation (subscribe) and
+   * unsubscribe: the category the link names found among the member's (else 404), and what both
+   * pages show of it, for `answer` to act on and finish.
    */
   private async categoryLinkPage(
     req: Request,
@@ -492,14 +510,12 @@ export class MemberPagesController {
     purpose: 'subscribe' | 'unsubscribe',
     answer: (found: { centre: PreferenceCentreView; page: CategoryLinkPageModel }) => Promise<string>,
   ): Promise<void> {
-    const found = await this.centreOrProblem(req, res, token, purpose, lang);
-    if (!found) return;
-    const { centre, language, claims } = found;
-    const path = MEMBER_PAGE_PATHS[purpose];
-    const category = centre.categories.find((c) => c.code === claims.category);
-    if (!category) return sendMemberPage(res, 404, language, errorPage(language, 'not_found', path));
-    const page = { language, address: this.address(path, token), category, preferencesHref: this.preferencesHref(centre.memberId, lang) };
-    sendMemberPage(res, 200, language, await answer({ centre, page }));
+    await this.memberLinkPage(req, res, token, lang, purpose, async ({ centre, language, claims }) => {
+      const path = MEMBER_PAGE_PATHS[purpose];
+      const category = centre.categories.find((c) => c.code === claims.category);
+      if (!category) return { status: 404, page: errorPage(language, 'not_found', path) };
+      return answer({ centre, page: { language, address: this.address(path, token), category, preferencesHref: this.preferencesHref(centre.memberId, lang) } });
+    });
   }
 
   private language(req: Request, picked: string | undefined, member?: Language | null): Language {
@@ -518,7 +534,11 @@ export class MemberPagesController {
     return `${this.links.href(MEMBER_PAGE_PATHS.resign, { purpose: 'resign', memberId })}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
   }
 
-  /** The claims of a sound link; otherwise the page that says what is wrong with it is sent, and null returned. */
+  /**
+   * The claims of a sound link; otherwise the page that says what is wrong with it (forged, cut,
+   * for another page, or expired) is sent, and null returned. Every page a signed link opens
+   * starts here, so each says it the same way.
+   */
   private claimsOrProblem(req: Request, res: Response, token: string | undefined, purpose: LinkPurpose, lang?: string): LinkClaims | null {
     const verdict = this.links.check(token, purpose);
     if (verdict.ok) return verdict.claims;
@@ -526,18 +546,6 @@ export class MemberPagesController {
     const problem: LinkProblem = verdict.reason === 'expired' ? 'expired' : 'invalid';
     sendMemberPage(res, 403, language, linkProblemPage(language, problem, req.path, { applyAgain: purpose === 'confirm_email' }));
     return null;
-  }
-
-  private async centreOrProblem(req: Request, res: Response, token: string | undefined, purpose: LinkPurpose, lang?: string) {
-    const claims = this.claimsOrProblem(req, res, token, purpose, lang);
-    if (!claims) return null;
-    const centre = await this.preferences.centre(claims.memberId);
-    if (!centre) {
-      const language = this.language(req, lang);
-      sendMemberPage(res, 404, language, linkProblemPage(language, 'gone', req.path));
-      return null;
-    }
-    return { claims, centre, language: this.language(req, lang, centre.language) };
   }
 
   private async progressOrNotFound(memberId: string, req: Request, res: Response, lang?: string) {
