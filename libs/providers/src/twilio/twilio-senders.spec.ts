@@ -50,3 +50,24 @@ describe('Twilio adapters pass the tracker callbacks through', () => {
     expect(params.machineDetection).toBeUndefined();
   });
 });
+
+describe('Twilio adapters list what may stem from an earlier claim the same way, messages and calls', () => {
+  const since = new Date('2026-12-07T10:00:00Z');
+  const listed = [
+    { sid: 'new', body: 'b', dateCreated: new Date('2026-12-07T10:00:30Z') },
+    // Twilio's clock a few seconds behind ours: still possibly ours.
+    { sid: 'skewed', body: 'b', dateCreated: new Date('2026-12-07T09:59:56Z') },
+    { sid: 'older', body: 'b', dateCreated: new Date('2026-12-07T09:59:00Z') },
+  ];
+
+  it('asks for the twenty newest to the number and keeps those created since the claim', async () => {
+    const list = jest.fn().mockResolvedValue(listed);
+    const client = { messages: { list }, calls: { list } } as unknown as TwilioClient;
+    await expect(new TwilioSmsSender(settings, client).listSent({ to: '+32470123456', since })).resolves.toEqual([
+      { sid: 'new', body: 'b' },
+      { sid: 'skewed', body: 'b' },
+    ]);
+    await expect(new TwilioVoiceCaller(settings, client).listPlaced({ to: '+3253732727', since })).resolves.toEqual(['new', 'skewed']);
+    expect(list.mock.calls).toEqual([[{ to: '+32470123456', limit: 20 }], [{ to: '+3253732727', limit: 20 }]]);
+  });
+});

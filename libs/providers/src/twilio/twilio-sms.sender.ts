@@ -1,8 +1,8 @@
 import { InDoubtLookup, ListedSms, ProviderAcceptance, SmsMessage, SmsSender } from '../ports';
 import { TwilioSettings } from '../provider-settings';
 import { createTwilioClient, TwilioClient } from './twilio-client.factory';
-import { createdSince } from './provider-clock';
 import { askTwilio } from './twilio-failure';
+import { createdToNumberSince } from './twilio-in-doubt';
 
 export class TwilioSmsSender implements SmsSender {
   constructor(
@@ -23,9 +23,8 @@ export class TwilioSmsSender implements SmsSender {
     return { providerId: created.sid };
   }
 
-  /** Twilio lists the newest messages first; twenty cover any retry window of one alert. */
+  /** The messages to the number since the claim, with their text: the in-doubt rule (sentSmsOf) looks for this delivery's body among them. */
   async listSent(lookup: InDoubtLookup): Promise<ListedSms[]> {
-    const recent = await askTwilio(() => this.client.messages.list({ to: lookup.to, limit: 20 }));
-    return recent.filter((m) => createdSince(m.dateCreated, lookup.since)).map((m) => ({ sid: m.sid, body: m.body }));
+    return (await createdToNumberSince((query) => this.client.messages.list(query), lookup)).map((m) => ({ sid: m.sid, body: m.body }));
   }
 }

@@ -1,8 +1,8 @@
 import { InDoubtLookup, ProviderAcceptance, VoiceCall, VoiceCaller } from '../ports';
 import { TwilioSettings } from '../provider-settings';
 import { createTwilioClient, TwilioClient } from './twilio-client.factory';
-import { createdSince } from './provider-clock';
 import { askTwilio } from './twilio-failure';
+import { createdToNumberSince } from './twilio-in-doubt';
 
 export class TwilioVoiceCaller implements VoiceCaller {
   constructor(
@@ -25,7 +25,6 @@ export class TwilioVoiceCaller implements VoiceCaller {
 
   /** Every call to the number since the earlier claim: a call carries no text to match, so any may be ours. */
   async listPlaced(lookup: InDoubtLookup): Promise<string[]> {
-    const recent = await askTwilio(() => this.client.calls.list({ to: lookup.to, limit: 20 }));
-    return recent.filter((c) => createdSince(c.dateCreated, lookup.since)).map((c) => c.sid);
+    return (await createdToNumberSince((query) => this.client.calls.list(query), lookup)).map((c) => c.sid);
   }
 }
