@@ -23,11 +23,7 @@ describe('draining a dispatcher mid-fan-out', () => {
     const drainingUrl = await listeningUrl(draining);
     await fanOut.bothSharingNormalLane('both dispatchers sharing the normal lane');
 
-    const res = await fanOut.postAlert();
-    expect(res.status).toBe(201);
-    const { id: alertId } = (await res.json()) as { id: string };
-    const accepted = () => fanOut.accepted(alertId);
-    await waitFor(accepted, (n) => n >= 300, { timeoutMs: 60_000, what: 'the fan-out to be under way' });
+    const { alertId, accepted } = await fanOut.alertUnderWay();
 
     // Readiness is polled from before the signal until the process is gone.
     const readiness: number[] = [];

@@ -20,12 +20,7 @@ describe('killing a dispatcher mid-fan-out', () => {
     fanOut.spawnDispatcher('survivor', { LOG_LEVEL: 'warn' });
     await fanOut.bothSharingNormalLane('both dispatcher processes sharing the normal lane');
 
-    const res = await fanOut.postAlert();
-    expect(res.status).toBe(201);
-    const { id: alertId } = (await res.json()) as { id: string };
-
-    const accepted = () => fanOut.accepted(alertId);
-    await waitFor(accepted, (n) => n >= 300, { timeoutMs: 60_000, what: 'the fan-out to be under way' });
+    const { accepted } = await fanOut.alertUnderWay();
     doomed.kill('SIGKILL');
 
     await waitFor(accepted, (n) => n === MEMBERS, { timeoutMs: 120_000, intervalMs: 500, what: `all ${MEMBERS} deliveries accepted after the kill` });

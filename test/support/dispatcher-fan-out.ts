@@ -29,10 +29,12 @@ export interface DispatcherFanOut {
   registerResidents(count: number, first: number): Promise<NewMember[]>;
   /** Until two dispatcher processes hold partitions of the normal SMS lane. */
   bothSharingNormalLane(what: string): Promise<number>;
-  /** An operator of Aalst posts a prevention alert to kloosterpark. */
-  postAlert(): Promise<Response>;
-  /** How many deliveries of the alert the provider accepted so far. */
-  accepted(alertId: string): Promise<number>;
+  /**
+   * An operator of Aalst posts a prevention alert to kloosterpark, and it is let run until the
+   * provider has accepted 300 of its deliveries: the fan-out under way, the moment the specs stop a
+   * dispatcher. `accepted` counts the alert's deliveries the provider accepted so far.
+   */
+  alertUnderWay(): Promise<{ alertId: string; accepted: () => Promise<number> }>;
   /** The SMS the simulator received: numbers reached more than once, residents not reached, and how many in all. */
   smsReached(residents: NewMember[]): Promise<{ duplicates: number; missing: number; sent: number }>;
 }
@@ -67,13 +69,18 @@ export function dispatcherFanOut(simSeed: number, logPrefix: string): Dispatcher
         (n) => n === 2,
         { timeoutMs: 60_000, what },
       ),
-    postAlert: async () =>
-      fetch(`${await intake.getUrl()}/v1/alerts`, {
+    async alertUnderWay() {
+      const res = await fetch(`${await intake.getUrl()}/v1/alerts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...asAalstOperator() },
         body: JSON.stringify({ category: 'prevention', bins: ['kloosterpark'], texts: { nl: { title: 'Quick & Lock', body: 'Fietsgraveeractie op zaterdag.' } } }),
-      }),
-    accepted: async (alertId) => Number((await fanOut.db.query(`SELECT count(*) AS n FROM deliveries WHERE alert_id = $1 AND accepted_at IS NOT NULL`, [alertId]))[0].n),
+      });
+      expect(res.status).toBe(201);
+      const { id: alertId } = (await res.json()) as { id: string };
+      const accepted = async () => Number((await fanOut.db.query(`SELECT count(*) AS n FROM deliveries WHERE alert_id = $1 AND accepted_at IS NOT NULL`, [alertId]))[0].n);
+      await waitFor(accepted, (n) => n >= 300, { timeoutMs: 60_000, what: 'the fan-out to be under way' });
+      return { alertId, accepted };
+    },
     async smsReached(reachable) {
       const sms = ((await (await fetch(`${fanOut.sim.url}/__sim/messages?channel=sms`)).json()) as { messages: Array<{ to: string }> }).messages;
       const perNumber = new Map<string, number>();
