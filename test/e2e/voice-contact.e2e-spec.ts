@@ -93,6 +93,7 @@ describe('a phone for calls, given in the preference centre and confirmed by the
     await page.getByRole('button', { name: w.preferences.phoneGive }).click();
     await page.locator('#phone-error').waitFor();
     expect(await page.locator('#phone-error').innerText()).toBe(w.reasons.notPhone);
+    await look(page, '01b-preferences-phone-refused');
 
     await page.getByLabel(w.preferences.phoneLabel).fill(TYPED_LANDLINE);
     await page.getByRole('button', { name: w.preferences.phoneGive }).click();
@@ -117,6 +118,7 @@ describe('a phone for calls, given in the preference centre and confirmed by the
     await page.getByRole('button', { name: w.application.confirmPhoneCode }).click();
     await page.locator('#phone-code-error').waitFor();
     expect(await page.locator('#phone-code-error').innerText()).toBe(w.application.wrongCode);
+    await look(page, '02b-preferences-code-refused');
 
     const phone = await browser.context.newPage();
     await phone.setViewportSize({ width: 400, height: 860 });
