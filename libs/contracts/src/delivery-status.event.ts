@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, TRACKED_DELIVERY_STATUSES, uuidV5 } from '@bin-alert/domain';
+import { CHANNELS, TRACKED_DELIVERY_STATUSES, uuidV5In } from '@bin-alert/domain';
 
 /**
  * Published on bin.delivery-events.v1 (keyed by member id) by the tracker for every verified,
@@ -35,6 +35,4 @@ export type DeliveryStatusEventV1 = z.infer<typeof deliveryStatusEventV1>;
 const DELIVERY_EVENT_NAMESPACE = '2b0c8a52-6f4e-5d1a-8c3b-9e7f6a5d4c3b';
 
 /** The event id of a callback, from its dedupe identity (e.g. `twilio:message:SM…:delivered`). */
-export function deliveryEventId(identity: string): string {
-  return uuidV5(identity, DELIVERY_EVENT_NAMESPACE);
-}
+export const deliveryEventId: (identity: string) => string = uuidV5In(DELIVERY_EVENT_NAMESPACE);
