@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { Admin, Consumer, Kafka, KafkaMessage, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
+import { Admin, Consumer, Kafka, KafkaMessage, logLevel, LogEntry, Message, Producer } from 'kafkajs';
 import { TOPICS, TopicSpec } from '@bin-alert/contracts';
 import { AppMetrics } from '@bin-alert/platform';
 import { BusInspection, ConsumerLag, ConsumerLagSource, consumerGroupLags, fetchConsumerLag, topicRecordCount } from './consumer-lag';
 import { KafkaSecurity, createKafkaClient } from './kafka-client';
+import { KeyPartitioner } from './key-partitioner';
 import { DeadLetterSink, FetchedRecord, OutgoingMessageRaw, deliverBatchToHandler, deliverToHandler } from './consumer-loop';
 import { ConsumerAttempt, ConsumerHealth, ConsumerSupervisionPolicy, ConsumerSupervisor, DEFAULT_CONSUMER_SUPERVISION } from './consumer-supervision';
 import { BatchConsumerSpec, ConsumerSpec, DEFAULT_MAX_BATCH_SIZE, MessageBus, OutgoingMessage, RunningConsumer, isBatchConsumer, withContextHeaders } from './message-bus';
@@ -153,14 +154,15 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.getProducer();
-    const byTopic = new Map<string, OutgoingMessage[]>();
-    for (const m of messages.map(withContextHeaders)) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-    await producer.sendBatch({
-      topicMessages: [...byTopic].map(([topic, batch]) => ({
-        topic,
-        messages: batch.map((m) => ({ key: m.key, value: JSON.stringify(m.value), headers: m.headers, partition: m.partition })),
-      })),
-    });
+    // Grouped per topic in one pass (a batch of status events is hundreds of messages, one topic).
+    const byTopic = new Map<string, Message[]>();
+    for (const message of messages) {
+      const m = withContextHeaders(message);
+      const batch = byTopic.get(m.topic) ?? [];
+      if (batch.length === 0) byTopic.set(m.topic, batch);
+      batch.push({ key: m.key, value: JSON.stringify(m.value), headers: m.headers, partition: m.partition });
+    }
+    await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, batch]) => ({ topic, messages: batch })) });
   }
 
   /**
@@ -311,7 +313,7 @@ export class KafkaMessageBus implements MessageBus, ConsumerLagSource, DeadLette
       // Not kafkajs's idempotent mode: it needs unbounded retries, and the outbox relay must fail
       // fast while Kafka is away. A retried send may duplicate a record; every consumer is
       // idempotent (ADR 0004), so a duplicate costs a lookup, never a second message.
-      const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+      const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: KeyPartitioner });
       this.producerReady = producer.connect().then(
         () => (this.producer = producer),
         (error) => {
