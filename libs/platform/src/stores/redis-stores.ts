@@ -68,6 +68,13 @@ end
 return verdicts
 `;
 
+const CONFIRM = `
+for _, key in ipairs(KEYS) do
+  redis.call('SET', key, 'done', 'EX', ARGV[1])
+end
+return 0
+`;
+
 class RedisSeenMarks implements SeenMarks {
   constructor(private readonly redis: Redis) {}
 
@@ -92,12 +99,14 @@ class RedisSeenMarks implements SeenMarks {
     return (await this.redis.eval(CLAIM, keys.length, ...keys, Math.max(1, Math.ceil(pendingTtlSeconds)))) as ClaimVerdict[];
   }
 
-  /** Unconditional SET EX, pipelined: a claim that outlived its pending TTL is marked done all the same. */
+  /**
+   * Unconditional SET EX per key, in one script (one command for the batch, where a pipeline
+   * built a command object and a reply per key): a claim that outlived its pending TTL is
+   * marked done all the same.
+   */
   async confirm(keys: string[], ttlSeconds: number): Promise<void> {
     if (keys.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.set(key, 'done', 'EX', ttlSeconds);
-    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+    await this.redis.eval(CONFIRM, keys.length, ...keys, ttlSeconds);
   }
 }
 
