@@ -76,4 +76,28 @@ describe('DeliveryStatusApplier', () => {
     await counted;
     expect(done).toBe(true);
   });
+
+  it('counts every status each delivery reached, and every acknowledgement, once per series for the batch', async () => {
+    const reachedBoth = { ...outcome('d1', 'accepted', 'delivered'), reached: ['sent', 'delivered'] as DeliveryStatusChangeOutcome['reached'] };
+    const call = { ...outcome('d4', 'accepted', 'answered'), channel: 'voice' as const, acknowledgedNow: true };
+    const acknowledgedOnly = { ...outcome('d5', 'answered', 'answered'), channel: 'voice' as const, acknowledgedNow: true };
+    const deliveries = {
+      applyStatusChanges: async () => ({ outcomes: [reachedBoth, outcome('d2', 'sent', 'delivered'), outcome('d3', 'accepted', 'sent'), call, acknowledgedOnly], missing: [] }),
+    } as unknown as DeliveryTrackingRepository;
+    const metrics = new AppMetrics('tracker');
+    const applier = new DeliveryStatusApplier(deliveries, { recordAll: async () => undefined } as unknown as LiveCounters, metrics);
+
+    await applier.applyAll([{ event: event('d1', 'delivered') }]);
+
+    const counted = (await metrics.deliveryStatuses.get()).values.map((v) => [v.labels.channel, v.labels.status, v.value]);
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        ['sms', 'sent', 2],
+        ['sms', 'delivered', 2],
+        ['voice', 'answered', 1],
+      ]),
+    );
+    expect(counted).toHaveLength(3);
+    expect((await metrics.deliveriesAcknowledged.get()).values).toEqual([expect.objectContaining({ labels: { channel: 'voice' }, value: 2 })]);
+  });
 });

@@ -52,13 +52,24 @@ export class DeliveryStatusApplier {
     const counted = this.counters.recordAll(changed);
     // Marked handled here: the caller waits for it a little later, after sending its publish.
     counted.catch(() => undefined);
+    // The status metrics are counted per (channel, status) for the batch, then added once each:
+    // a labelled increment looks its series up, and a batch has hundreds of events but a few series.
+    const reached = new Map<string, { channel: string; status: string; n: number }>();
+    const acknowledged = new Map<string, number>();
     for (const o of changed) {
-      for (const status of o.reached) this.metrics.deliveryStatuses.inc({ channel: o.channel, status });
-      if (o.acknowledgedNow) this.metrics.deliveriesAcknowledged.inc({ channel: o.channel });
+      for (const status of o.reached) {
+        const key = `${o.channel}|${status}`;
+        const series = reached.get(key);
+        if (series) series.n++;
+        else reached.set(key, { channel: o.channel, status, n: 1 });
+      }
+      if (o.acknowledgedNow) acknowledged.set(o.channel, (acknowledged.get(o.channel) ?? 0) + 1);
       logged(o.deliveryId, () =>
         this.logger.debug({ msg: 'delivery status applied', alertId: o.alertId, deliveryId: o.deliveryId, channel: o.channel, from: o.previousStatus, to: o.status }),
       );
     }
+    for (const { channel, status, n } of reached.values()) this.metrics.deliveryStatuses.inc({ channel, status }, n);
+    for (const [channel, n] of acknowledged) this.metrics.deliveriesAcknowledged.inc({ channel }, n);
     return { counted };
   }
 }
