@@ -14,9 +14,16 @@
 # run against none at 512 (docs/benchmarks.md, "the dispatchers' heap capped from one place").
 # The tracker's live heap is not measured (its RSS reached 370 MB at 1 000 000 members with
 # node's default); intake peaked at 136 MB.
+#
+# --max-semi-space-size=32 (the tracker): its status callbacks' requests, batches and events live
+# for a batch's round trips (tens of ms), long enough to survive node's default young generation
+# (16 MB semi-spaces, grown from 1 MB) and be copied and promoted; GC was 14 % of its CPU profile.
+# Larger semi-spaces let them die young: the tracker's CPU per callback fell ~11 % with the same
+# code (callback-path, 2026-12-07 10:00, docs/benchmarks.md). Up to 64 MB more new space, inside
+# the container's room (deploy/kubernetes/manifests.spec.ts).
 case "${1:-}" in
   dispatcher-sms | dispatcher-email | dispatcher-voice) echo "--max-old-space-size=512" ;;
   intake) echo "--max-old-space-size=256" ;;
-  tracker) echo "--max-old-space-size=512" ;;
+  tracker) echo "--max-old-space-size=512 --max-semi-space-size=32" ;;
   *) ;;
 esac
