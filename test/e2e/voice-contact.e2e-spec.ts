@@ -117,7 +117,7 @@ describe('a phone for calls, given in the preference centre and confirmed by the
     await page.getByLabel(w.application.phoneCodeLabel).fill('000000');
     await page.getByRole('button', { name: w.application.confirmPhoneCode }).click();
     await page.locator('#phone-code-error').waitFor();
-    expect(await page.locator('#phone-code-error').innerText()).toBe(w.application.wrongCode);
+    expect(await page.locator('#phone-code-error').innerText()).toBe(w.application.wrongCallCode);
     await look(page, '02b-preferences-code-refused');
 
     const phone = await browser.context.newPage();

@@ -260,12 +260,12 @@ describe('the phone for calls', () => {
       mobile: 'done',
       phone: 'pending',
       active: false,
-      phoneCodeError: a.wrongCode,
+      phoneCodeError: a.wrongCallCode,
     });
     expect(page).toContain(a.stepPhone);
     expect(page).toContain('action="/join/11111111-1111-4111-8111-111111111111/phone-code?lang=');
     expect(page).toContain(`<label for="phone-code">${a.phoneCodeLabel}</label>`);
-    expect(page).toContain(`id="phone-code-error">${a.wrongCode}`);
+    expect(page).toContain(`id="phone-code-error">${a.wrongCallCode}`);
     expect(page).toContain(`>${a.recallCode}</button>`);
     expect(page).not.toContain('id="code"');
   });

@@ -83,6 +83,8 @@ export interface MemberWords {
     codeConfirmed: string;
     codeResent: string;
     wrongCode: string;
+    /** A code refused on a phone that a call confirms: the member heard it, there was no SMS to check. */
+    wrongCallCode: string;
     codeExpired: string;
     tooManyAttempts: string;
     noCodeWaiting: string;
@@ -264,6 +266,7 @@ const NL: MemberWords = {
     codeConfirmed: 'Uw gsm-nummer is bevestigd.',
     codeResent: 'Er is een nieuwe code onderweg naar uw gsm.',
     wrongCode: 'Die code klopt niet. Kijk de sms na en probeer opnieuw.',
+    wrongCallCode: 'Die code klopt niet. Typ de zes cijfers die de oproep zei, of vraag een nieuwe oproep.',
     codeExpired: 'De code is verlopen. Vraag een nieuwe code aan.',
     tooManyAttempts: 'Te veel pogingen. Vraag een nieuwe code aan.',
     noCodeWaiting: 'Er wacht geen code op bevestiging.',
@@ -440,6 +443,7 @@ const FR: MemberWords = {
     codeConfirmed: 'Votre numéro de GSM est confirmé.',
     codeResent: 'Un nouveau code est en route vers votre GSM.',
     wrongCode: 'Ce code n’est pas le bon. Vérifiez le SMS et réessayez.',
+    wrongCallCode: 'Ce code n’est pas le bon. Tapez les six chiffres que l’appel a dits, ou demandez un nouvel appel.',
     codeExpired: 'Le code a expiré. Demandez-en un nouveau.',
     tooManyAttempts: 'Trop d’essais. Demandez un nouveau code.',
     noCodeWaiting: 'Aucun code n’attend de confirmation.',
@@ -618,6 +622,7 @@ const DE: MemberWords = {
     codeConfirmed: 'Ihre Handynummer ist bestätigt.',
     codeResent: 'Ein neuer Code ist unterwegs zu Ihrem Handy.',
     wrongCode: 'Dieser Code stimmt nicht. Prüfen Sie die SMS und versuchen Sie es erneut.',
+    wrongCallCode: 'Dieser Code stimmt nicht. Geben Sie die sechs Ziffern aus dem Anruf ein oder fordern Sie einen neuen Anruf an.',
     codeExpired: 'Der Code ist abgelaufen. Fordern Sie einen neuen an.',
     tooManyAttempts: 'Zu viele Versuche. Fordern Sie einen neuen Code an.',
     noCodeWaiting: 'Es wartet kein Code auf Bestätigung.',
@@ -800,6 +805,7 @@ const EN: MemberWords = {
     codeConfirmed: 'Your mobile number is confirmed.',
     codeResent: 'A new code is on its way to your phone.',
     wrongCode: 'That code is not right. Check the text message and try again.',
+    wrongCallCode: 'That code is not right. Type the six digits the call said, or ask for a new call.',
     codeExpired: 'The code has expired. Ask for a new one.',
     tooManyAttempts: 'Too many attempts. Ask for a new code.',
     noCodeWaiting: 'No code is waiting to be confirmed.',

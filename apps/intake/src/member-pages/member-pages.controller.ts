@@ -378,7 +378,7 @@ export class MemberPagesController {
         await this.confirmByCode(centre.memberId, 'phone', formOf(req).code, origin);
         return { redirect: this.centreHref(token, lang, 'phone=confirmed') };
       } catch (error) {
-        const refused = this.codeRefusal(wordsFor(language), error);
+        const refused = this.codeRefusal(wordsFor(language), 'phone', error);
         if (!refused) throw error;
         const phone = refused.field ? { codeError: refused.text } : { message: refused.text };
         return { status: refused.status, page: this.centrePage(token, lang, language, centre, { phone }) };
@@ -414,7 +414,7 @@ export class MemberPagesController {
       await this.confirmByCode(memberId, kind, formOf(req).code, origin);
       res.redirect(303, `${MEMBER_PAGE_PATHS.smsCode(memberId)}?lang=${progress.language}&done=${kind}`);
     } catch (error) {
-      const refused = this.codeRefusal(words, error);
+      const refused = this.codeRefusal(words, kind, error);
       if (!refused) throw error;
       const extra = refused.field ? { [kind === 'mobile' ? 'codeError' : 'phoneCodeError']: refused.text } : { message: { tone: 'error' as const, text: refused.text } };
       sendMemberPage(res, refused.status, progress.language, applicationPage({ ...progress, memberId, ...extra }));
@@ -442,10 +442,13 @@ export class MemberPagesController {
     await this.memberships.confirmCode(memberId, kind, body.code, origin);
   }
 
-  /** What the page says when a code is refused: under the field (its form), or above (ask for a new one); null for any other error. */
-  private codeRefusal(words: MemberWords, error: unknown): { status: number; text: string; field: boolean } | null {
-    if (error instanceof RequestValidationError)
-      return { status: 400, field: true, text: error.problems[0]?.reason === 'wrong code' ? words.application.wrongCode : words.reasons.sixDigits };
+  /**
+   * What the page says when a code is refused: under the field (its form), or above (ask for a new one); null for any other error.
+   * A wrong code points to where the member got it: the SMS for a mobile, the call for a phone.
+   */
+  private codeRefusal(words: MemberWords, kind: CodedContactKind, error: unknown): { status: number; text: string; field: boolean } | null {
+    const wrongCode = kind === 'mobile' ? words.application.wrongCode : words.application.wrongCallCode;
+    if (error instanceof RequestValidationError) return { status: 400, field: true, text: error.problems[0]?.reason === 'wrong code' ? wrongCode : words.reasons.sixDigits };
     if (error instanceof CodeRefused) return { status: 409, field: false, text: error.verdict === 'expired' ? words.application.codeExpired : words.application.tooManyAttempts };
     if (isRefusalOf(error, 'not_found')) return { status: 409, field: false, text: words.application.noCodeWaiting };
     return null;
