@@ -294,6 +294,75 @@ describe('planning in PostgreSQL', () => {
     );
   });
 
+  describe('the audience snapshot the three channels share (ADR 0067)', () => {
+    const table = (alertId: string) => `planning_audience_${alertId.replace(/-/g, '')}`;
+    const exists = async (alertId: string) => {
+      const [{ built, listed }] = await db.query(
+        `SELECT to_regclass($1::text) IS NOT NULL AS built, EXISTS (SELECT 1 FROM planning_audiences WHERE alert_id = $2::uuid) AS listed`,
+        [table(alertId), alertId],
+      );
+      return { built, listed };
+    };
+    const builds = () => jest.spyOn(PlanningRepository.prototype as unknown as { snapshotAudience: () => Promise<void> }, 'snapshotAudience');
+    afterEach(() => jest.restoreAllMocks());
+
+    it('reads the audience once for the three channels planned side by side, and drops it when all three have planned', async () => {
+      const event = await issued([BIN]);
+      const reads = builds();
+      const summaries = await Promise.all((['sms', 'email', 'voice'] as const).map((c) => expander(c, new RecordingBus(), 100).expand(event, context)));
+      expect(summaries.map((s) => s.newRows)).toEqual([MEMBERS, MEMBERS, MEMBERS]);
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(await exists(event.alertId)).toEqual({ built: false, listed: false });
+    });
+
+    it('keeps it for the channels still to plan, and a planner that comes later reads it instead of the audience', async () => {
+      const event = await issued([BIN]);
+      const reads = builds();
+      await expander('sms', new RecordingBus(), 100).expand(event, context);
+      expect(await exists(event.alertId)).toEqual({ built: true, listed: true });
+      await expander('email', new RecordingBus(), 100).expand(event, context);
+      // A redelivered event of a channel that has planned reads it too, and plans nothing new.
+      expect(await expander('sms', new RecordingBus(), 100).expand(event, context)).toMatchObject({ candidates: MEMBERS, newRows: 0 });
+      expect(await exists(event.alertId)).toEqual({ built: true, listed: true });
+      expect(await expander('voice', new RecordingBus(), 100).expand(event, context)).toMatchObject({ candidates: MEMBERS, newRows: MEMBERS });
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(await exists(event.alertId)).toEqual({ built: false, listed: false });
+    });
+
+    it('builds it again and carries on where it stopped when it is dropped under a planner', async () => {
+      const event = await issued([BIN]);
+      const reads = builds();
+      let pages = 0;
+      class DroppingBus extends RecordingBus {
+        override async publish(messages: Parameters<RecordingBus['publish']>[0]): Promise<void> {
+          // As the last channel to plan does while a second planner of this one still reads it.
+          if (++pages === 3) await db.query(`DROP TABLE ${table(event.alertId)}`);
+          return super.publish(messages);
+        }
+      }
+      const bus = new DroppingBus();
+      const summary = await expander('sms', bus, 100).expand(event, context);
+      expect(summary).toMatchObject({ candidates: MEMBERS, newRows: MEMBERS });
+      expect(reads).toHaveBeenCalledTimes(2);
+      const named: string[] = [];
+      for (const job of bus.jobs(event.alertId)) named.push(...(await new PlanningRepository(db).jobDeliveryIds({ alertId: event.alertId, channel: 'sms', ...job.members })));
+      const sendable = (await rows(event.alertId, 'sms')).filter((r) => r.status === 'planned' && !r.deferred_until).map((r) => r.id);
+      expect(named.sort()).toEqual(sendable.sort());
+    });
+
+    it('drops a leftover an hour old when the next alert is planned', async () => {
+      const left = await issued([BIN]);
+      await expander('sms', new RecordingBus(), 100).expand(left, context);
+      await db.query(`UPDATE planning_audiences SET built_at = now() - interval '61 minutes' WHERE alert_id = $1`, [left.alertId]);
+      const recent = await issued([BIN]);
+      await expander('sms', new RecordingBus(), 100).expand(recent, context);
+      const next = await issued([BIN]);
+      await expander('sms', new RecordingBus(), 100).expand(next, context);
+      expect(await exists(left.alertId)).toEqual({ built: false, listed: false });
+      expect(await exists(recent.alertId)).toEqual({ built: true, listed: true });
+    });
+  });
+
   it('writes each row once when two planners take the same alert at the same time', async () => {
     const event = await issued([BIN]);
     const [a, b] = await Promise.all([expander('email', new RecordingBus(), 60).expand(event, context), expander('email', new RecordingBus(), 60).expand(event, context)]);

@@ -25,6 +25,7 @@ import { DeliveryHotUpdates1765600000000 } from './migrations/1765600000000-deli
 import { DeliveryJobIndex1765610000000 } from './migrations/1765610000000-delivery-job-index';
 import { DeliveryDueColumns1765620000000 } from './migrations/1765620000000-delivery-due-columns';
 import { ContactPhoneValueIndex1765700000000 } from './migrations/1765700000000-contact-phone-value-index';
+import { PlanningAudiences1765800000000 } from './migrations/1765800000000-planning-audiences';
 import { ReconcileByAcceptedAt1765810000000 } from './migrations/1765810000000-reconcile-by-accepted-at';
 
 export const MIGRATIONS = [
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   DeliveryJobIndex1765610000000,
   DeliveryDueColumns1765620000000,
   ContactPhoneValueIndex1765700000000,
+  PlanningAudiences1765800000000,
   ReconcileByAcceptedAt1765810000000,
 ];
 

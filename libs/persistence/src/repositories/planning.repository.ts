@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
 import {
+  CHANNELS,
   CONTACT_KIND_FOR_CHANNEL,
   CategoryRule,
   Channel,
@@ -92,6 +92,18 @@ interface PageSource {
 }
 
 const UNIQUE_VIOLATION = '23505';
+/** A shared snapshot dropped while this planner read it (ADR 0067): it is built again. */
+const UNDEFINED_TABLE = '42P01';
+/** Times a planner builds its alert's snapshot again because it went away under it, before it gives up. */
+const SNAPSHOT_REBUILDS = 3;
+/** A shared snapshot this old is a leftover: a channel's planner that never came, or one that failed and is not retried. */
+const LEFTOVER_AFTER = '1 hour';
+
+/** The shared audience snapshot of an alert (ADR 0067): a name of its own per alert, so that dropping it is one statement. */
+function audienceTable(alertId: string): string {
+  if (!/^[0-9a-f-]{36}$/i.test(alertId)) throw new Error(`not an alert id: '${alertId}'`);
+  return `planning_audience_${alertId.replace(/-/g, '').toLowerCase()}`;
+}
 
 /**
  * Members a page from the snapshot at least: each statement has a fixed cost (planning it, its
@@ -121,10 +133,12 @@ export class PlanningRepository {
    * the page's jobs). The next page is written while `onPage` of the previous one runs.
    *
    * The first page is read by index (a k-way merge over the targeted BINs' memberships), so the
-   * first jobs of an urgent alert leave at once. The rest of a large audience is read by one
-   * set-based query (hash joins, sequential scans) into a temporary table, then written page by
-   * page from it: reading a million members by index costs several times more, each member's
-   * rows lying on a different page of a table larger than shared_buffers.
+   * first jobs of an urgent alert leave at once. The rest of a large audience is read from the
+   * alert's snapshot, one set-based read (hash joins, sequential scans) of the whole audience with
+   * what every channel's decision needs, built once by whichever channel's planner gets there
+   * first and shared with the others (ADR 0067), then written page by page from it: reading a
+   * million members by index costs several times more, each member's rows lying on a different
+   * page of a table larger than shared_buffers.
    *
    * Rows are inserted without ON CONFLICT (a third cheaper); if the alert has rows on this channel
    * already (a redelivered alert event, or another planner of the same alert got there first), the
@@ -136,7 +150,7 @@ export class PlanningRepository {
   async plan(target: PlanningTarget, clock: () => Date, onPage: (page: PlannedPage) => Promise<void>, beforeStatement: () => Promise<void> = async () => undefined): Promise<void> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
-    let snapshot: string | null = null;
+    let shared = false;
     let published: Promise<void> = Promise.resolve();
     try {
       // No look-up for rows written before: a redelivered alert event meets the unique violation on
@@ -171,15 +185,28 @@ export class PlanningRepository {
         }
       } else {
         const first = await write((p) => firstAudiencePage(p, target));
-        const after = first.next_after as string | null;
+        let after = first.next_after as string | null;
         if (after !== null) {
-          snapshot = `planning_${randomBytes(8).toString('hex')}`;
+          shared = true;
+          const table = audienceTable(target.alertId);
           await beforeStatement();
-          await this.snapshotAudience(runner, snapshot, target, after);
+          await this.shareAudience(runner, target);
           const pageSize = target.snapshotPageSize ?? Math.max(target.pageSize, target.jobSize * target.jobPartitions, SNAPSHOT_PAGE);
-          for (let from = 0; ; from += pageSize) {
-            const row = await write((p) => snapshotPage(p, snapshot as string, from, from + pageSize));
+          for (let rebuilds = 0; ; ) {
+            let row: Record<string, unknown>;
+            try {
+              row = await write((p) => snapshotPage(p, table, target.channel, after as string, pageSize));
+            } catch (error) {
+              // Every channel planned and the last one dropped the snapshot while this planner (a
+              // second of its channel, a redelivered event) still read it, or it was a leftover.
+              // Paging is by member id, so a snapshot built again carries on where this one stopped.
+              if ((error as { code?: string }).code !== UNDEFINED_TABLE || ++rebuilds > SNAPSHOT_REBUILDS) throw error;
+              await beforeStatement();
+              await this.shareAudience(runner, target);
+              continue;
+            }
             if ((row.members as number) < pageSize) break;
+            after = row.last_member as string;
           }
         }
       }
@@ -187,10 +214,11 @@ export class PlanningRepository {
       // Pages commit without waiting for their WAL to reach the disk (below); this commit waits,
       // and with it everything before it, before the alert counts as planned.
       await runner.query(`SELECT pg_current_xact_id()`);
+      if (shared) await this.plannedFromAudience(runner, target);
     } finally {
       // A failed page leaves the previous page's jobs to finish (or fail) before the connection goes.
+      // The snapshot stays for the retry of the alert event (or as a leftover, for the next planning to drop).
       await published.catch(() => undefined);
-      if (snapshot) await runner.query(`DROP TABLE IF EXISTS pg_temp.${snapshot}`).catch(() => undefined);
       await runner.release();
     }
   }
@@ -349,30 +377,87 @@ export class PlanningRepository {
   }
 
   /**
-   * Everything the rule needs about the members after `after`, in one set-based read, numbered in
-   * member order. The planner's estimates favour walking the member-ordered indexes (no sort
-   * needed), which at a million members is two reads of a random heap page per member: 17.7 s
-   * where hash joins over sequential scans and one in-memory sort take 8.7 s on this machine.
+   * The alert's audience snapshot, built unless another channel's planner (or an earlier planning
+   * of this alert) built it: under a transaction-level advisory lock on the alert, so that the
+   * planners that arrive while it is built wait for it instead of reading the audience again.
+   * One row per member, in member order, with what every channel's decision needs (each channel's
+   * contact point, STOP and choice under the alert's category); UNLOGGED, as it is rebuilt after a
+   * crash rather than recovered. Hash joins over sequential scans: the planner's estimates favour
+   * walking the member-ordered indexes (no sort needed), which at a million members is two reads of
+   * a random heap page per member: 17.7 s where hash joins and one in-memory sort take 8.7 s.
    */
-  private async snapshotAudience(runner: QueryRunner, table: string, target: PlanningTarget, after: string): Promise<void> {
+  private async shareAudience(runner: QueryRunner, target: PlanningTarget): Promise<void> {
     const audience = target.audience as Extract<PlanningAudience, { kind: 'bins' }>;
-    await runner.query(
-      `CREATE TEMP TABLE ${table} (rn bigint PRIMARY KEY, member_id uuid NOT NULL, language text, contact_id uuid, verified boolean, opted_out boolean, preference boolean, qs text, qe text)`,
-    );
+    const table = audienceTable(target.alertId);
     const sequential = ['enable_mergejoin', 'enable_indexscan', 'enable_indexonlyscan', 'enable_bitmapscan', 'jit'].map((s) => `SET LOCAL ${s} = off`);
-    await this.inTransaction(runner, [...sequential, `SET LOCAL work_mem = '128MB'`], () =>
-      runner.query(
-        `INSERT INTO pg_temp.${table}
-       SELECT row_number() OVER (ORDER BY m.id), m.id, m.language, cp.id, cp.verified_at IS NOT NULL, cp.sms_opted_out_at IS NOT NULL, pr.enabled, m.quiet_hours_start, m.quiet_hours_end
+    await this.inTransaction(runner, [...sequential, `SET LOCAL work_mem = '128MB'`], async () => {
+      await this.lockAudience(runner, target.alertId);
+      const [built] = await runner.query(`SELECT 1 FROM planning_audiences WHERE alert_id = $1::uuid AND to_regclass($2::text) IS NOT NULL`, [target.alertId, table]);
+      if (built) return;
+      await this.dropLeftovers(runner);
+      await runner.query(`DROP TABLE IF EXISTS ${table}`);
+      await this.snapshotAudience(runner, table, audience);
+      await runner.query(`INSERT INTO planning_audiences (alert_id) VALUES ($1::uuid) ON CONFLICT (alert_id) DO UPDATE SET planned = '{}', built_at = now()`, [target.alertId]);
+    });
+  }
+
+  /** The one statement that reads the audience; a method of its own so that tests can count how often it runs. */
+  private async snapshotAudience(runner: QueryRunner, table: string, audience: Extract<PlanningAudience, { kind: 'bins' }>): Promise<void> {
+    const columns = CHANNELS.map((c) => `${c}_contact_id uuid, ${c}_verified boolean, ${c}_opted_out boolean, ${c}_preference boolean`).join(', ');
+    await runner.query(`CREATE UNLOGGED TABLE ${table} (member_id uuid PRIMARY KEY, language text, qs text, qe text, ${columns})`);
+    const p = new Params();
+    const category = p.add(audience.categoryCode, 'text');
+    const selected = CHANNELS.map((c) => `cp_${c}.id, cp_${c}.verified_at IS NOT NULL, cp_${c}.sms_opted_out_at IS NOT NULL, pr_${c}.enabled`).join(', ');
+    const joins = CHANNELS.map(
+      (c) => `LEFT JOIN contact_points cp_${c} ON cp_${c}.member_id = m.id AND cp_${c}.kind = ${p.add(CONTACT_KIND_FOR_CHANNEL[c], 'text')}
+         LEFT JOIN preferences pr_${c} ON pr_${c}.member_id = m.id AND pr_${c}.category_code = ${category} AND pr_${c}.channel = ${p.add(c, 'text')}`,
+    ).join('\n         ');
+    await runner.query(
+      `INSERT INTO ${table}
+       SELECT m.id, m.language, m.quiet_hours_start, m.quiet_hours_end, ${selected}
          FROM members m
-         LEFT JOIN contact_points cp ON cp.member_id = m.id AND cp.kind = $1::text
-         LEFT JOIN preferences pr ON pr.member_id = m.id AND pr.category_code = $2::text AND pr.channel = $3::text
-        WHERE m.id > $4::uuid
-          AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = m.id AND ms.bin_id = ANY($5::text[]) AND ms.status = 'active')
-          AND (NOT $6::boolean OR m.is_test_group)`,
-        [CONTACT_KIND_FOR_CHANNEL[target.channel], audience.categoryCode, target.channel, after, audience.binIds, audience.testGroupOnly],
-      ),
+         ${joins}
+        WHERE EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = m.id AND ms.bin_id = ANY(${p.add(audience.binIds, 'text[]')}) AND ms.status = 'active')
+          AND (NOT ${p.add(audience.testGroupOnly, 'boolean')} OR m.is_test_group)
+        ORDER BY m.id`,
+      p.values,
     );
+  }
+
+  /** Builds, uses and drops of one alert's snapshot, one at a time; a transaction-level lock, so a failure cannot leave it held. */
+  private async lockAudience(runner: QueryRunner, alertId: string): Promise<void> {
+    await runner.query(`SELECT pg_advisory_xact_lock(hashtextextended('planning_audience:' || $1::text, 0))`, [alertId]);
+  }
+
+  /**
+   * This channel has planned from the alert's snapshot: the last channel to get there drops it.
+   * A channel that plans from it again later (a redelivered alert event) builds it again, and the
+   * next planning drops that as a leftover if the other channels never come back to it.
+   */
+  private async plannedFromAudience(runner: QueryRunner, target: PlanningTarget): Promise<void> {
+    await this.inTransaction(runner, [], async () => {
+      await this.lockAudience(runner, target.alertId);
+      // records(): TypeORM answers an UPDATE or DELETE with [rows, count].
+      const [row] = await this.records<{ complete: boolean }>(
+        runner,
+        `UPDATE planning_audiences SET planned = ARRAY(SELECT DISTINCT c FROM unnest(planned || $2::text) c ORDER BY c)
+          WHERE alert_id = $1::uuid RETURNING planned @> $3::text[] AS complete`,
+        [target.alertId, target.channel, [...CHANNELS]],
+      );
+      if (!row?.complete) return;
+      await runner.query(`DROP TABLE IF EXISTS ${audienceTable(target.alertId)}`);
+      await runner.query(`DELETE FROM planning_audiences WHERE alert_id = $1::uuid`, [target.alertId]);
+    });
+  }
+
+  /** Snapshots older than LEFTOVER_AFTER; a planner still reading one builds it again (plan()). */
+  private async dropLeftovers(runner: QueryRunner): Promise<void> {
+    const rows = await this.records<{ alert_id: string }>(
+      runner,
+      `DELETE FROM planning_audiences WHERE built_at < now() - interval '${LEFTOVER_AFTER}' RETURNING alert_id::text`,
+      [],
+    );
+    for (const { alert_id } of rows) await runner.query(`DROP TABLE IF EXISTS ${audienceTable(alert_id)}`);
   }
 
   private async records<T>(runner: QueryRunner, sql: string, parameters: unknown[]): Promise<T[]> {
@@ -425,13 +510,15 @@ function firstAudiencePage(p: Params, target: PlanningTarget): PageSource {
   };
 }
 
-/** Members [from + 1, to] of an audience snapshot. */
-function snapshotPage(p: Params, table: string, from: number, to: number): PageSource {
+/** The next `size` members after `after` in an alert's snapshot, with this channel's columns; `last_member` is where the next page starts. */
+function snapshotPage(p: Params, table: string, channel: Channel, after: string, size: number): PageSource {
   return {
     cte: `page AS (
-            SELECT member_id, language, contact_id, verified, opted_out, preference, qs, qe, NULL::smallint AS partition_hint
-              FROM pg_temp.${table} WHERE rn > ${p.add(from, 'bigint')} AND rn <= ${p.add(to, 'bigint')}
+            SELECT member_id, language, ${channel}_contact_id AS contact_id, ${channel}_verified AS verified, ${channel}_opted_out AS opted_out,
+                   ${channel}_preference AS preference, qs, qe, NULL::smallint AS partition_hint
+              FROM ${table} WHERE member_id > ${p.add(after, 'uuid')} ORDER BY member_id LIMIT ${p.add(size, 'int')}
           )`,
+    select: `, (SELECT max(member_id::text COLLATE "C") FROM page) AS last_member`,
   };
 }
 
