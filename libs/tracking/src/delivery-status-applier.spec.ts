@@ -1,6 +1,7 @@
 import { DeliveryStatusEventV1 } from '@bin-alert/contracts';
 import type { DeliveryStatusChange, DeliveryStatusChangeOutcome, DeliveryTrackingRepository } from '@bin-alert/persistence';
-import { AppMetrics } from '@bin-alert/platform';
+import { Logger } from '@nestjs/common';
+import { AppMetrics, createAppLogger, currentCorrelationId, debugLogged } from '@bin-alert/platform';
 import { DeliveryStatusApplier } from './delivery-status-applier';
 import type { LiveCounters } from './live-counters';
 
@@ -99,5 +100,34 @@ describe('DeliveryStatusApplier', () => {
     );
     expect(counted).toHaveLength(3);
     expect((await metrics.deliveriesAcknowledged.get()).values).toEqual([expect.objectContaining({ labels: { channel: 'voice' }, value: 2 })]);
+  });
+
+  it('builds its per-event debug lines only when the app logger writes debug, each under its event correlation id', async () => {
+    const deliveries = {
+      applyStatusChanges: async () => ({ outcomes: [outcome('d1', 'accepted', 'delivered'), outcome('d2', 'delivered', 'delivered')], missing: [] }),
+    } as unknown as DeliveryTrackingRepository;
+    const applier = new DeliveryStatusApplier(deliveries, { recordAll: async () => undefined } as unknown as LiveCounters, new AppMetrics('tracker'));
+    const lines: Array<{ msg: string; correlationId: string | undefined }> = [];
+    const debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation((line: { msg: string }) => void lines.push({ msg: line.msg, correlationId: currentCorrelationId() }));
+    const batch = [
+      { event: event('d1', 'delivered'), correlationId: 'c1' },
+      { event: event('d2', 'delivered'), correlationId: 'c2' },
+    ];
+    try {
+      createAppLogger({ LOG_LEVEL: 'log', LOG_FORMAT: 'json' }, 'tracker');
+      expect(debugLogged()).toBe(false);
+      await applier.applyAll(batch);
+      expect(debug).not.toHaveBeenCalled();
+
+      createAppLogger({ LOG_LEVEL: 'debug', LOG_FORMAT: 'json' }, 'tracker');
+      expect(debugLogged()).toBe(true);
+      await applier.applyAll(batch);
+      expect(lines).toEqual([
+        { msg: 'delivery status changed nothing', correlationId: 'c2' },
+        { msg: 'delivery status applied', correlationId: 'c1' },
+      ]);
+    } finally {
+      debug.mockRestore();
+    }
   });
 });

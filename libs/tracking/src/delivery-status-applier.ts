@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryStatusEventV1 } from '@bin-alert/contracts';
 import { DeliveryStatusChange, DeliveryTrackingRepository } from '@bin-alert/persistence';
-import { AppMetrics, withCorrelationId } from '@bin-alert/platform';
+import { AppMetrics, debugLogged, withCorrelationId } from '@bin-alert/platform';
 import { LiveCounters } from './live-counters';
 
 export interface StatusEventToApply {
@@ -35,18 +35,23 @@ export class DeliveryStatusApplier {
   async applyAll(events: readonly StatusEventToApply[]): Promise<{ counted: Promise<void> }> {
     if (events.length === 0) return { counted: Promise.resolve() };
     const { outcomes, missing } = await this.deliveries.applyStatusChanges(events.map(({ event }) => statusChange(event)));
-    const about = new Map(events.map((e) => [e.event.deliveryId, e]));
+    // Two debug lines per event, built only when debug is on (debugLogged); the events by delivery
+    // only for log lines.
+    const debug = debugLogged();
+    const about = debug || missing.length > 0 ? new Map(events.map((e) => [e.event.deliveryId, e])) : new Map<string, StatusEventToApply>();
     const logged = (deliveryId: string, line: () => void) => withCorrelationId(about.get(deliveryId)?.correlationId, line);
 
     for (const deliveryId of missing) {
       logged(deliveryId, () => this.logger.warn({ msg: 'delivery status for a delivery that no longer exists', eventId: about.get(deliveryId)?.event.eventId, deliveryId }));
     }
     const changed = outcomes.filter((o) => o.transitioned || o.acknowledgedNow);
-    for (const o of outcomes) {
-      if (!o.transitioned && !o.acknowledgedNow)
-        logged(o.deliveryId, () =>
-          this.logger.debug({ msg: 'delivery status changed nothing', deliveryId: o.deliveryId, current: o.status, incoming: about.get(o.deliveryId)?.event.status }),
-        );
+    if (debug) {
+      for (const o of outcomes) {
+        if (!o.transitioned && !o.acknowledgedNow)
+          logged(o.deliveryId, () =>
+            this.logger.debug({ msg: 'delivery status changed nothing', deliveryId: o.deliveryId, current: o.status, incoming: about.get(o.deliveryId)?.event.status }),
+          );
+      }
     }
     if (changed.length === 0) return { counted: Promise.resolve() };
     const counted = this.counters.recordAll(changed);
@@ -64,9 +69,10 @@ export class DeliveryStatusApplier {
         else reached.set(key, { channel: o.channel, status, n: 1 });
       }
       if (o.acknowledgedNow) acknowledged.set(o.channel, (acknowledged.get(o.channel) ?? 0) + 1);
-      logged(o.deliveryId, () =>
-        this.logger.debug({ msg: 'delivery status applied', alertId: o.alertId, deliveryId: o.deliveryId, channel: o.channel, from: o.previousStatus, to: o.status }),
-      );
+      if (debug)
+        logged(o.deliveryId, () =>
+          this.logger.debug({ msg: 'delivery status applied', alertId: o.alertId, deliveryId: o.deliveryId, channel: o.channel, from: o.previousStatus, to: o.status }),
+        );
     }
     for (const { channel, status, n } of reached.values()) this.metrics.deliveryStatuses.inc({ channel, status }, n);
     for (const [channel, n] of acknowledged) this.metrics.deliveriesAcknowledged.inc({ channel }, n);

@@ -14,6 +14,7 @@ import {
   TRACE_ATTRIBUTES,
   activeSpan,
   currentCorrelationId,
+  debugLogged,
   inSpan,
   spanContextOf,
   withCorrelationId,
@@ -196,11 +197,13 @@ export class StatusEventPublisher {
    */
   private async applyAndPublish(callbacks: ReceivedCallback[], results: ObservationResult[], claimed: number[], claimedKeys: string[]): Promise<{ confirmed: Promise<void> }> {
     const messages = claimed.map((i) => this.message(callbacks[i], results[i].delivery!));
-    // One batch may concern several alerts: each line is written under its own alert's id.
-    for (const m of messages) {
-      const { alertId, deliveryId, channel, status, providerStatus } = m.value as DeliveryStatusEventV1;
-      withCorrelationId(m.headers?.[HEADERS.correlationId], () => this.logger.debug({ msg: 'delivery status received', alertId, deliveryId, channel, status, providerStatus }));
-    }
+    // One batch may concern several alerts: each line is written under its own alert's id. A line
+    // per event, built only when debug is on (debugLogged).
+    if (debugLogged())
+      for (const m of messages) {
+        const { alertId, deliveryId, channel, status, providerStatus } = m.value as DeliveryStatusEventV1;
+        withCorrelationId(m.headers?.[HEADERS.correlationId], () => this.logger.debug({ msg: 'delivery status received', alertId, deliveryId, channel, status, providerStatus }));
+      }
     try {
       // Applied before published: a crash in between leaves the claims to lapse and the provider
       // resends; the resend changes nothing in PostgreSQL and is published then. The live

@@ -4,6 +4,18 @@ import { currentCorrelationId } from './correlation';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
+// True until an app logger says otherwise: a process (or test) without one logs as Nest's default does.
+let debugLines = true;
+
+/**
+ * Whether debug lines are written. A debug line per item on a hot path (one per status event in
+ * the tracker) costs its arguments and its correlation id's scope even when the logger drops the
+ * line, so such a line is built only when this says it is wanted.
+ */
+export function debugLogged(): boolean {
+  return debugLines;
+}
+
 /**
  * Every JSON line written while a correlation id is current carries it as `correlationId`, so one
  * alert can be followed through every app's logs (ADR 0010). A line that names its own keeps it.
@@ -23,6 +35,7 @@ export class CorrelatedLogger extends ConsoleLogger {
  */
 export function createAppLogger(config: Pick<AppConfig, 'LOG_LEVEL' | 'LOG_FORMAT'>, app: string): ConsoleLogger {
   const upTo = LEVELS.indexOf(config.LOG_LEVEL);
+  debugLines = upTo >= LEVELS.indexOf('debug');
   return new CorrelatedLogger(app, {
     json: config.LOG_FORMAT === 'json',
     colors: config.LOG_FORMAT === 'pretty' && process.stdout.isTTY,
