@@ -1,7 +1,8 @@
 import { createHmac, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { SendGridEventWebhookVerifier } from '../sendgrid/event-webhook-verifier';
 import { SIMULATOR_EVENT_WEBHOOK_PRIVATE_KEY, SIMULATOR_EVENT_WEBHOOK_PUBLIC_KEY } from '@bin-alert/platform';
-import { verifyTwilioWebhook } from '../twilio/twilio-webhook-signature';
+import twilio from 'twilio';
+import { twilioSignature, verifyTwilioWebhook } from '../twilio/twilio-webhook-signature';
 
 /** Twilio's algorithm written out (providers.md §4), independent of the SDK that verifies it. */
 function twilioSign(token: string, url: string, params: Record<string, string>): string {
@@ -41,6 +42,25 @@ describe('verifyTwilioWebhook', () => {
     ['garbage', () => verifyTwilioWebhook(token, 'not base64 at all', url, params)],
   ])('answers 403 for %s', (_, verdict) => {
     expect(verdict()).toEqual({ ok: false, status: 403, problem: 'invalid_signature' });
+  });
+});
+
+describe('twilioSignature', () => {
+  it.each([
+    [
+      'a status callback',
+      'https://tracker.example:8443/webhooks/twilio/message-status?deliveryId=6f1b',
+      { MessageSid: 'SM1', MessageStatus: 'delivered', AccountSid: 'AC1', RawDlrDoneDate: '2612071244' },
+    ],
+    ['no parameters', 'https://tracker.example/x', {}],
+    ['repeated parameters, values out of order and repeated', 'https://tracker.example/x?a=1', { b: ['z', 'a', 'z', 'm'], a: 'é ü 🙂', c: '' }],
+    ['names that sort by code unit', 'https://tracker.example/x', { b: '1', B: '2', _: '3', a10: '4', a9: '5' }],
+  ])('is the SDK signature for %s, with every token', (_, url, params) => {
+    for (const token of ['0123456789abcdef0123456789abcdef', 'another token', 'ünïcode token', 'x'.repeat(100)]) {
+      expect(twilioSignature(token, url, params)).toBe(twilio.getExpectedTwilioSignature(token, url, params));
+      // The key made at the first call gives the same signature at the next.
+      expect(twilioSignature(token, url, params)).toBe(twilio.getExpectedTwilioSignature(token, url, params));
+    }
   });
 });
 
