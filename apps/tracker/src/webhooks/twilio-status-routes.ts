@@ -3,7 +3,17 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ZodTypeAny, z } from 'zod';
 import { TRACKER_WEBHOOK_PATHS } from '@bin-alert/providers';
 import { AppMetrics, BareRouteHandler, ZodBodyPipe, answerError, formBodyReader, inRequestContext, queryOf, servePostsAheadOfExpress } from '@bin-alert/platform';
-import { CallbackObservation, callStatusObservation, messageStatusObservation, StatusEventPublisher, WebhookStats, callStatusForm, messageStatusForm } from '@bin-alert/tracking';
+import {
+  CallbackObservation,
+  callStatusObservation,
+  messageStatusObservation,
+  StatusEventPublisher,
+  WebhookStats,
+  callStatusForm,
+  callStatusFormAsIs,
+  messageStatusForm,
+  messageStatusFormAsIs,
+} from '@bin-alert/tracking';
 import { TRACKER_SETTINGS, TrackerSettings } from '../tracker-settings';
 import { twilioVerdict, webhookRefusal } from './signature-guards';
 
@@ -13,12 +23,16 @@ export const TWILIO_FORM_LIMIT = '256kb';
 interface StatusRoute<S extends ZodTypeAny> {
   path: string;
   form: S;
+  /** The form already as `form` makes it (formAsIs): read without the schema's walk and copy. */
+  asIs(posted: Record<string, unknown>): posted is z.infer<S>;
   observe(deliveryId: string | undefined, form: z.infer<S>): CallbackObservation;
 }
 
 const STATUS_ROUTES = [
-  { path: TRACKER_WEBHOOK_PATHS.twilioMessageStatus, form: messageStatusForm, observe: messageStatusObservation } satisfies StatusRoute<typeof messageStatusForm>,
-  { path: TRACKER_WEBHOOK_PATHS.twilioCallStatus, form: callStatusForm, observe: callStatusObservation } satisfies StatusRoute<typeof callStatusForm>,
+  { path: TRACKER_WEBHOOK_PATHS.twilioMessageStatus, form: messageStatusForm, asIs: messageStatusFormAsIs, observe: messageStatusObservation } satisfies StatusRoute<
+    typeof messageStatusForm
+  >,
+  { path: TRACKER_WEBHOOK_PATHS.twilioCallStatus, form: callStatusForm, asIs: callStatusFormAsIs, observe: callStatusObservation } satisfies StatusRoute<typeof callStatusForm>,
 ];
 
 /**
@@ -42,7 +56,7 @@ export function serveTwilioStatusRoutes(app: NestExpressApplication): void {
       const posted = await readForm(req, res);
       const verdict = twilioVerdict(settings, req, posted);
       if (!verdict.ok) throw await webhookRefusal(verdict, 'twilio', req, stats);
-      const form = validate.transform(posted);
+      const form = route.asIs(posted) ? posted : validate.transform(posted);
       await events.publish([route.observe(single(queryOf(req.url).deliveryId), form)]);
       res.statusCode = 200;
       res.end();
