@@ -1,4 +1,5 @@
-import { callStatusForm, callStatusFormAsIs, formAsIs, messageStatusForm, messageStatusFormAsIs } from './provider-forms';
+import { sendGridObservation } from './callback-observation';
+import { callStatusForm, callStatusFormAsIs, formAsIs, messageStatusForm, messageStatusFormAsIs, sendGridEventBatch, sendGridEventBatchAsIs } from './provider-forms';
 
 // Values a posted form's field can have: parseFlatForm gives strings, or arrays for repeated names.
 const VALUES: unknown[] = [undefined, '', ' ', 'SM1', ' SM1', 'SM1 ', '\tdelivered\n', '\u00a0x', '\ufeffx', 'a b', ['a', 'b'], 'é'];
@@ -35,5 +36,52 @@ describe('formAsIs', () => {
     expect(messageStatusFormAsIs({ MessageStatus: 'sent' })).toBe(false);
     expect(callStatusFormAsIs({ CallSid: 'CA1', CallStatus: 'completed', AnsweredBy: 'human' })).toBe(true);
     expect(formAsIs(messageStatusForm)({})).toBe(false);
+  });
+});
+
+describe('sendGridEventBatchAsIs', () => {
+  const STRINGS: unknown[] = [undefined, '', ' ', 'x', ' x', 'x ', 3, null, ['x']];
+  const SENDGRID_VALUES: Record<string, unknown[]> = {
+    event: ['delivered', ' delivered', '', undefined, 7],
+    sg_event_id: ['ev1', undefined, 'ev1 ', ''],
+    sg_message_id: STRINGS,
+    delivery_id: STRINGS,
+    timestamp: [undefined, 1_764_400_000, '1764400000', Number.NaN, null],
+    type: STRINGS,
+    reason: STRINGS,
+    bounce_classification: STRINGS,
+  };
+
+  it('takes a batch as it came only where the schema would give the same events, observed alike', () => {
+    const base = { email: 'a@example.be', event: 'delivered', sg_event_id: 'ev1', sg_message_id: 'm1.filter', delivery_id: 'd1', timestamp: 1_764_400_000 };
+    let taken = 0;
+    let tried = 0;
+    for (const [name, values] of Object.entries(SENDGRID_VALUES))
+      for (const value of values) {
+        const event: Record<string, unknown> = { ...base, [name]: value };
+        if (value === undefined) delete event[name];
+        for (const batch of [[event], [base, event], [event, 'not an event'], [event, null]]) {
+          tried += 1;
+          if (!sendGridEventBatchAsIs(batch)) continue;
+          taken += 1;
+          const parsed = sendGridEventBatch.safeParse(batch);
+          expect(parsed.success).toBe(true);
+          if (!parsed.success) continue;
+          expect(parsed.data).toEqual(batch);
+          for (const [i, one] of parsed.data.entries()) expect(sendGridObservation(batch[i] as typeof one)).toEqual(sendGridObservation(one));
+        }
+      }
+    expect(taken).toBeGreaterThan(10);
+    expect(taken).toBeLessThan(tried);
+  });
+
+  it('takes what SendGrid posts as it came, and leaves to the schema an event without its sg_event_id or with anything to trim', () => {
+    const event = { email: 'a@example.be', event: 'processed', sg_event_id: 'ev1', sg_message_id: 'm1.filter', delivery_id: 'd1', timestamp: 1_764_400_000, category: ['x'] };
+    expect(sendGridEventBatchAsIs([event, { ...event, event: 'delivered', sg_event_id: 'ev2' }])).toBe(true);
+    expect(sendGridEventBatchAsIs([])).toBe(true);
+    expect(sendGridEventBatchAsIs([{ ...event, sg_event_id: undefined }])).toBe(false);
+    expect(sendGridEventBatchAsIs([{ ...event, reason: ' bounced' }])).toBe(false);
+    expect(sendGridEventBatchAsIs({ event: 'delivered', sg_event_id: 'ev1' })).toBe(false);
+    expect(sendGridEventBatchAsIs(Array.from({ length: 20_001 }, () => event))).toBe(false);
   });
 });
