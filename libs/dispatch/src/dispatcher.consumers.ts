@@ -46,7 +46,8 @@ const FETCHING = { maxWaitMs: 500, partitionsConcurrently: 3 };
  * fetches again only once every partition of the last fetch is done, so the window was three
  * jobs' requests at a time (docs/benchmarks.md, 2026-12-07 10:30, e-mail's barrier). A partition
  * is still one job at a time, in order (ADR 0005), and a chunk still has at most
- * ceil(DISPATCH_SEND_CONCURRENCY / 4) requests in flight.
+ * ceil(DISPATCH_SEND_CONCURRENCY / 4) requests in flight. What the jobs in flight hold in requests
+ * is bounded apart, per instance (EMAIL_RECIPIENTS_IN_FLIGHT, ADR 0073).
  */
 export const EMAIL_SENDING_PARTITIONS_CONCURRENTLY = 8;
 

@@ -1,7 +1,7 @@
 import { DEFAULT_RETRY_POLICY } from '@bin-alert/domain';
 import type { EmailBatch } from '@bin-alert/providers';
 import type { DispatchSettings } from './dispatch-settings';
-import { EMAIL_LINK_TAGS, EmailChannelSender, spreadSharedAddresses } from './email-channel.sender';
+import { EMAIL_LINK_TAGS, EMAIL_RECIPIENTS_IN_FLIGHT, EmailChannelSender, spreadSharedAddresses } from './email-channel.sender';
 import { ProviderRateLimiter, RateLimiterUnavailableError } from './provider-rate-limiter';
 import { LeaseFence } from './lease-fence';
 
@@ -156,5 +156,51 @@ describe('EmailChannelSender tokens of the shared SendGrid limit', () => {
     // sendConcurrency 4: one request at a time; a crash before a later one starts leaves its e-mails unmarked.
     await sender(settings).send(chunk, content, recordingFence);
     expect(events).toEqual(['tokens', 'admit 1', 'send 1', 'admit 3', 'send 3', 'admit 2', 'send 2']);
+  });
+});
+
+describe('EmailChannelSender recipients in requests at once', () => {
+  const settings = { sendConcurrency: 16, sendgridRequestsPerSecond: 1000, retryPolicy: DEFAULT_RETRY_POLICY } as DispatchSettings;
+  const limiter = { acquire: async () => undefined } as unknown as ProviderRateLimiter;
+  const content = (urgency: 'normal' | 'urgent') => ({ alertId: 'a1', urgency, redistributionAllowed: true, texts: { nl: { title: 'T', body: 'B' } } });
+  const chunkOf = (name: string, size = 1000) => Array.from({ length: size }, (_, i) => delivery(`${name}-${i}`, `${name}-${i}@x.be`));
+
+  it('holds at most EMAIL_RECIPIENTS_IN_FLIGHT recipients in SendGrid requests, however many chunks are in flight', async () => {
+    // Eight partitions at once, three chunks of 1,000 each, in both lanes: 48,000 recipients
+    // without a bound, the heap the e-mail dispatcher's RSS grew with at 1,000,000 members.
+    let inRequests = 0;
+    let most = 0;
+    const email = {
+      sendBatch: async (batch: EmailBatch) => {
+        inRequests += batch.recipients.length;
+        most = Math.max(most, inRequests);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inRequests -= batch.recipients.length;
+        return { providerId: 'm' };
+      },
+    };
+    const sender = new EmailChannelSender(email, limiter, settings);
+    const chunks = Array.from({ length: 48 }, (_, i) => sender.send(chunkOf(`c${i}`), content(i % 2 === 0 ? 'normal' : 'urgent'), fence));
+    const outcomes = (await Promise.all(chunks)).flat();
+    expect(outcomes).toHaveLength(48_000);
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+    expect(most).toBeLessThanOrEqual(EMAIL_RECIPIENTS_IN_FLIGHT);
+    expect(most).toBeGreaterThanOrEqual(EMAIL_RECIPIENTS_IN_FLIGHT / 2); // still several chunks side by side
+  });
+
+  it('does not hold back small chunks: many jobs of a few dozen e-mails still send side by side', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const email = {
+      sendBatch: async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inFlight--;
+        return { providerId: 'm' };
+      },
+    };
+    const sender = new EmailChannelSender(email, limiter, settings);
+    await Promise.all(Array.from({ length: 24 }, (_, i) => sender.send(chunkOf(`s${i}`, 40), content('normal'), fence)));
+    expect(most).toBe(24);
   });
 });

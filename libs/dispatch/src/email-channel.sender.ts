@@ -6,6 +6,7 @@ import { LeaseFence, LeaseLostError, unlessTakenOver } from './lease-fence';
 import { mapWithConcurrency } from './concurrency';
 import { DispatchSettings } from './dispatch-settings';
 import { ProviderRateLimiter } from './provider-rate-limiter';
+import { RecipientBudget } from './recipient-budget';
 import { outcomeOf, sendWithRetry } from './send-with-retry';
 
 /**
@@ -17,6 +18,17 @@ export const EMAIL_IN_DOUBT_REASON = 'in_doubt_not_resent';
 
 /** SendGrid takes up to 1000 personalizations per request; one request per language and chunk. */
 export const SENDGRID_MAX_RECIPIENTS = 1000;
+
+/**
+ * Recipients an e-mail dispatcher instance has in SendGrid requests at once (four full chunks),
+ * however many jobs and partitions it works on (ADR 0073). A recipient in a request costs ~3.5 KB
+ * of heap until it is answered (its signed links as strings and objects, the body as a JSON
+ * string and as the socket's Buffer; heap snapshot in docs/benchmarks.md, 2026-12-07 13:45): with
+ * eight partitions at once and three chunks of 1,000 per job, up to 24,000 recipients per lane
+ * could be in requests, and the dispatcher's RSS reached 288-297 MB at 1,000,000 members. Jobs of
+ * a few dozen e-mails, the 20,000-member shape that 609145e sped up, never come near it.
+ */
+export const EMAIL_RECIPIENTS_IN_FLIGHT = 4000;
 
 /** A member's own links, signed at sending time. */
 export interface MemberEmailLinks {
@@ -43,6 +55,8 @@ export class EmailChannelSender implements ChannelSender {
     private readonly settings: DispatchSettings,
     /** Without them an e-mail has neither List-Unsubscribe nor links in its footer. */
     private readonly links?: MemberEmailLinks,
+    /** Shared by both lanes' jobs of the instance. */
+    private readonly budget = new RecipientBudget(EMAIL_RECIPIENTS_IN_FLIGHT),
   ) {}
 
   async send(deliveries: ClaimedDelivery[], content: AlertContent, fence: LeaseFence): Promise<DeliveryOutcome[]> {
@@ -64,6 +78,14 @@ export class EmailChannelSender implements ChannelSender {
         for (let i = 0; i < round.length; i += SENDGRID_MAX_RECIPIENTS) batches.push({ language, recipients: round.slice(i, i + SENDGRID_MAX_RECIPIENTS) });
       }
     }
+    const sendable = batches.reduce((n, b) => n + b.recipients.length, 0);
+    // The chunk's share of the instance's budget is taken before its tokens and its admission
+    // (ADR 0043): a chunk waiting here has nothing marked with the provider yet.
+    const perBatch = sendable === 0 ? [] : await this.budget.holding(sendable, content.urgency, () => this.sendBatches(batches, content, fence));
+    return [...outcomes, ...perBatch.flat()];
+  }
+
+  private async sendBatches(batches: Array<{ language: Language; recipients: ClaimedDelivery[] }>, content: AlertContent, fence: LeaseFence): Promise<DeliveryOutcome[][]> {
     const limit = { name: 'sendgrid:mail-send', perSecond: this.settings.sendgridRequestsPerSecond };
     // The tokens of every request of the chunk, in one call to the shared bucket, as SMS takes a
     // chunk's: one Redis round trip per chunk instead of one per request, which queued every
@@ -79,7 +101,7 @@ export class EmailChannelSender implements ChannelSender {
     const firstWave = batches.slice(0, inFlight).flatMap((b) => b.recipients.map((r) => r.id));
     const chunkAdmitted = chunkTokens.then(() => fence.admit(firstWave));
     chunkAdmitted.catch(() => undefined); // heard by each request's first attempt
-    const perBatch = await mapWithConcurrency(batches, inFlight, async (batch) => {
+    return mapWithConcurrency(batches, inFlight, async (batch) => {
       const rendered = renderEmail(content, batch.language, this.links ? EMAIL_LINK_TAGS : undefined);
       // Those taken over while this batch waited (for tokens, or between attempts) leave it.
       let stillOurs = batch.recipients;
@@ -99,7 +121,6 @@ export class EmailChannelSender implements ChannelSender {
       );
       return result ? stillOurs.map((r) => outcomeOf(r, result)) : [];
     });
-    return [...outcomes, ...perBatch.flat()];
   }
 
   private recipient(delivery: ClaimedDelivery, content: AlertContent): EmailRecipient {
