@@ -6,7 +6,7 @@ import type { HandlerContext, MessageBus, OutgoingMessage } from '@bin-alert/mes
 import { AALST_BINS, AlertRepository, PlanningRepository, ReferenceDataRepository, migrate, openDataSource } from '@bin-alert/persistence';
 import { issuedAlert } from '../../../test/support/planned-alert';
 import { testConfig } from '../../../bench/src/support/test-config';
-import { AlertExpander } from './alert-expander';
+import { AlertExpander, ExpansionSummary } from './alert-expander';
 import { dispatchSettingsFrom } from './dispatcher.module';
 
 /**
@@ -23,6 +23,95 @@ const MEMBERS = Number(process.env.PLANNING_COST_MEMBERS ?? 100_000);
 const RUNS = Number(process.env.PLANNING_COST_RUNS ?? 2);
 const URL = process.env.PLANNING_COST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bin_alert_bench_planning';
 const TICK_MS = 10;
+/** Members between two progress lines of one channel. */
+const PROGRESS_EVERY = 200_000;
+
+/** Wall ms of one channel's planning, phase by phase (a statement's time includes its wait for the CPU and for the other channels' locks). */
+interface Phases {
+  /** The first page, read by index (firstAudiencePage). */
+  firstPageMs: number;
+  /** shareAudience: the wait for the alert's advisory lock while another channel builds the snapshot, plus the build if this channel builds it. */
+  shareMs: number;
+  /** Of shareMs, the build itself (snapshotAudience): one channel's only. */
+  buildMs: number;
+  /** The snapshot pages' statements (writePage after the first), and how many. */
+  pagesMs: number;
+  pages: number;
+  /** plannedFromAudience: the last channel drops the snapshot. (The final flush, the commit that waits for the WAL, is in "other", with the category look-up.) */
+  finishMs: number;
+}
+
+type Method = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * Times PlanningRepository's phases per channel by wrapping its private methods on the prototype
+ * (the measurement's own instrument: nothing in the repository changes for it), printing a
+ * progress line every PROGRESS_EVERY members of a channel. Returns the phases and the undo.
+ */
+function timePhases(started: () => number): { phases: Map<string, Phases>; restore: () => void } {
+  const phases = new Map<string, Phases>();
+  const members = new Map<string, number>();
+  const proto = PlanningRepository.prototype as unknown as Record<string, Method>;
+  const originals = {
+    writePage: proto.writePage,
+    shareAudience: proto.shareAudience,
+    snapshotAudience: proto.snapshotAudience,
+    plannedFromAudience: proto.plannedFromAudience,
+    plan: proto.plan,
+  };
+  const of = (channel: string): Phases => {
+    const p = phases.get(channel) ?? { firstPageMs: 0, shareMs: 0, buildMs: 0, pagesMs: 0, pages: 0, finishMs: 0 };
+    phases.set(channel, p);
+    return p;
+  };
+  // A snapshot is built on the connection of the shareAudience call that builds it.
+  const channelOf = new Map<unknown, string>();
+  proto.writePage = async function (this: unknown, ...args: unknown[]) {
+    const channel = (args[1] as { channel: string }).channel;
+    const p = of(channel);
+    const t = Date.now();
+    const row = (await originals.writePage.apply(this, args)) as { members: number };
+    const ms = Date.now() - t;
+    if (!members.has(channel)) p.firstPageMs = ms;
+    else {
+      p.pagesMs += ms;
+      p.pages++;
+    }
+    const before = members.get(channel) ?? 0;
+    const after = before + row.members;
+    members.set(channel, after);
+    if (Math.floor(after / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) process.stdout.write(`[planning cost] ${channel}: ${after} members at ${started()} ms\n`);
+    return row;
+  };
+  proto.shareAudience = async function (this: unknown, ...args: unknown[]) {
+    const channel = (args[1] as { channel: string }).channel;
+    const t = Date.now();
+    channelOf.set(args[0], channel);
+    try {
+      return await originals.shareAudience.apply(this, args);
+    } finally {
+      of(channel).shareMs += Date.now() - t;
+    }
+  };
+  proto.snapshotAudience = async function (this: unknown, ...args: unknown[]) {
+    const channel = channelOf.get(args[0]) ?? '?';
+    const t = Date.now();
+    try {
+      return await originals.snapshotAudience.apply(this, args);
+    } finally {
+      of(channel).buildMs += Date.now() - t;
+    }
+  };
+  proto.plannedFromAudience = async function (this: unknown, ...args: unknown[]) {
+    const t = Date.now();
+    try {
+      return await originals.plannedFromAudience.apply(this, args);
+    } finally {
+      of((args[1] as { channel: string }).channel).finishMs += Date.now() - t;
+    }
+  };
+  return { phases, restore: () => Object.assign(proto, originals) };
+}
 
 class CountingBus implements MessageBus {
   published = 0;
@@ -182,9 +271,15 @@ function cpuMsOf(rows: Array<{ pid: number }>): number {
       const cpuBefore = await backendCpuMs(db);
       const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
       const started = Date.now();
+      const timing = timePhases(() => Date.now() - started);
       const planner = (c: 'sms' | 'email' | 'voice') =>
         new AlertExpander(c, new CountingBus(), new AlertRepository(db), new ReferenceDataRepository(db), new PlanningRepository(db), settings);
-      const summaries = await Promise.all((['sms', 'email', 'voice'] as const).map((c) => planner(c).expand(event, context)));
+      let summaries: ExpansionSummary[];
+      try {
+        summaries = await Promise.all((['sms', 'email', 'voice'] as const).map((c) => planner(c).expand(event, context)));
+      } finally {
+        timing.restore();
+      }
       const wallMs = Date.now() - started;
       const cpuMs = cpuDeltaMs(cpuBefore, await backendCpuMs(db));
       const serverMs = (await serverCpuMs(db)) - serverBefore;
@@ -192,7 +287,13 @@ function cpuMsOf(rows: Array<{ pid: number }>): number {
       await db.query('SELECT pg_stat_clear_snapshot()');
       const countersAfter = await serverCounters(db);
       const rows = summaries.reduce((a, s) => a + s.newRows, 0);
-      const lines = summaries.map((s) => `${s.channel}: ${s.newRows} rows in ${s.planningMs} ms = ${Math.round(s.newRows / (s.planningMs / 1000))} rows/s, ${s.jobs} jobs`);
+      const lines = summaries.map((s) => {
+        const p = timing.phases.get(s.channel);
+        const phases = p
+          ? `; first page ${p.firstPageMs} ms, snapshot wait+build ${p.shareMs} ms (build ${p.buildMs}), ${p.pages} pages ${p.pagesMs} ms (${p.pages ? Math.round(p.pagesMs / p.pages) : 0} ms a page, ${p.pagesMs ? Math.round(s.newRows / (p.pagesMs / 1000)) : 0} rows/s), finish ${p.finishMs} ms, other ${s.planningMs - p.firstPageMs - p.shareMs - p.pagesMs - p.finishMs} ms`
+          : '';
+        return `${s.channel}: ${s.newRows} rows in ${s.planningMs} ms = ${Math.round(s.newRows / (s.planningMs / 1000))} rows/s, ${s.jobs} jobs${phases}`;
+      });
       process.stdout.write(
         `\n[planning cost] run ${run}: ${MEMBERS} members, three channels side by side: ${wallMs} ms wall (load ${load}); PostgreSQL ${cpuMs} ms CPU = ${((cpuMs * 1000) / rows).toFixed(1)} µs per row; its writers ${writersMs} ms = ${((writersMs * 1000) / rows).toFixed(1)} µs per row; ` +
           `whole server ${serverMs} ms = ${((serverMs * 1000) / rows).toFixed(1)} µs per row; ` +

@@ -150,7 +150,8 @@ export class PlanningRepository {
   async plan(target: PlanningTarget, clock: () => Date, onPage: (page: PlannedPage) => Promise<void>, beforeStatement: () => Promise<void> = async () => undefined): Promise<void> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
-    let shared = false;
+    /** The alert's snapshot, once this planner has planned from it. */
+    let shared: string | null = null;
     let published: Promise<void> = Promise.resolve();
     try {
       // No look-up for rows written before: a redelivered alert event meets the unique violation on
@@ -187,10 +188,10 @@ export class PlanningRepository {
         const first = await write((p) => firstAudiencePage(p, target));
         let after = first.next_after as string | null;
         if (after !== null) {
-          shared = true;
           const table = audienceTable(target.alertId);
+          shared = table;
           await beforeStatement();
-          await this.shareAudience(runner, target);
+          await this.shareAudience(runner, target, table);
           const pageSize = target.snapshotPageSize ?? Math.max(target.pageSize, target.jobSize * target.jobPartitions, SNAPSHOT_PAGE);
           for (let rebuilds = 0; ; ) {
             let row: Record<string, unknown>;
@@ -202,7 +203,7 @@ export class PlanningRepository {
               // Paging is by member id, so a snapshot built again carries on where this one stopped.
               if ((error as { code?: string }).code !== UNDEFINED_TABLE || ++rebuilds > SNAPSHOT_REBUILDS) throw error;
               await beforeStatement();
-              await this.shareAudience(runner, target);
+              await this.shareAudience(runner, target, table);
               continue;
             }
             if ((row.members as number) < pageSize) break;
@@ -214,7 +215,7 @@ export class PlanningRepository {
       // Pages commit without waiting for their WAL to reach the disk (below); this commit waits,
       // and with it everything before it, before the alert counts as planned.
       await runner.query(`SELECT pg_current_xact_id()`);
-      if (shared) await this.plannedFromAudience(runner, target);
+      if (shared !== null) await this.plannedFromAudience(runner, target, shared);
     } finally {
       // A failed page leaves the previous page's jobs to finish (or fail) before the connection goes.
       // The snapshot stays for the retry of the alert event (or as a leftover, for the next planning to drop).
@@ -386,9 +387,8 @@ export class PlanningRepository {
    * walking the member-ordered indexes (no sort needed), which at a million members is two reads of
    * a random heap page per member: 17.7 s where hash joins and one in-memory sort take 8.7 s.
    */
-  private async shareAudience(runner: QueryRunner, target: PlanningTarget): Promise<void> {
+  private async shareAudience(runner: QueryRunner, target: PlanningTarget, table: string): Promise<void> {
     const audience = target.audience as Extract<PlanningAudience, { kind: 'bins' }>;
-    const table = audienceTable(target.alertId);
     const sequential = ['enable_mergejoin', 'enable_indexscan', 'enable_indexonlyscan', 'enable_bitmapscan', 'jit'].map((s) => `SET LOCAL ${s} = off`);
     await this.inTransaction(runner, [...sequential, `SET LOCAL work_mem = '128MB'`], async () => {
       await this.lockAudience(runner, target.alertId);
@@ -434,7 +434,7 @@ export class PlanningRepository {
    * A channel that plans from it again later (a redelivered alert event) builds it again, and the
    * next planning drops that as a leftover if the other channels never come back to it.
    */
-  private async plannedFromAudience(runner: QueryRunner, target: PlanningTarget): Promise<void> {
+  private async plannedFromAudience(runner: QueryRunner, target: PlanningTarget, table: string): Promise<void> {
     await this.inTransaction(runner, [], async () => {
       await this.lockAudience(runner, target.alertId);
       // records(): TypeORM answers an UPDATE or DELETE with [rows, count].
@@ -445,7 +445,7 @@ export class PlanningRepository {
         [target.alertId, target.channel, [...CHANNELS]],
       );
       if (!row?.complete) return;
-      await runner.query(`DROP TABLE IF EXISTS ${audienceTable(target.alertId)}`);
+      await runner.query(`DROP TABLE IF EXISTS ${table}`);
       await runner.query(`DELETE FROM planning_audiences WHERE alert_id = $1::uuid`, [target.alertId]);
     });
   }
