@@ -2,6 +2,7 @@ import { rm, mkdir } from 'node:fs/promises';
 import { AddressInfo, createServer } from 'node:net';
 import * as path from 'node:path';
 import type { PGLiteSocketHandlerOptions } from '@electric-sql/pglite-socket';
+import { servesOneSession } from '../repositories/query-rows';
 import { SessionMultiplexer } from './session-multiplexer';
 
 export interface EmbeddedPostgresOptions {
@@ -69,8 +70,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await db.close();
     throw error;
   }
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  // Every connection shares PGlite's one session: no statements prepared by name (preparedRows).
+  servesOneSession(url);
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url,
     dataDir,
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

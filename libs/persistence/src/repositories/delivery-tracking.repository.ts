@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ALERT_CONTENT_COLUMNS, AlertContentRow, alertContentFrom } from './alert-content';
+import { preparedRows } from './query-rows';
 import { AlertContent, Channel, DELIVERY_STATUSES, DeliveryStatus, Language, TRACKED_DELIVERY_STATUSES, TrackedDeliveryStatus, nextDeliveryStatus } from '@bin-alert/domain';
 
 /** What the tracker needs to know about a delivery a callback names. */
@@ -186,7 +187,9 @@ export class DeliveryTrackingRepository {
       language: Language | null;
       correlation_id: string | null;
       trace_context: string | null;
-    }> = await this.db.query(
+    }> = await preparedRows(
+      this.db,
+      'delivery-tracking-lookup',
       `SELECT d.id, d.alert_id, d.member_id, d.channel, d.status, d.language, a.correlation_id, a.trace_context
            FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.id = ANY($1::uuid[])`,
       [wanted],
@@ -292,10 +295,10 @@ export class DeliveryTrackingRepository {
     };
   }
 
-  private async applyRound(db: Pick<DataSource, 'query'> | EntityManager, folds: FoldedStatusChange[]): Promise<Map<string, AppliedRow>> {
+  private async applyRound(db: DataSource | EntityManager, folds: FoldedStatusChange[]): Promise<Map<string, AppliedRow>> {
     if (folds.length === 0) return new Map();
     const column = <T>(pick: (fold: FoldedStatusChange) => T) => folds.map(pick);
-    const rows: AppliedRow[] = await db.query(APPLY_BATCH, [
+    const rows = await preparedRows<AppliedRow>(db, 'delivery-status-apply', APPLY_BATCH, [
       column((f) => f.decisive.deliveryId),
       column((f) => f.decisive.channel),
       column((f) => f.decisive.status),

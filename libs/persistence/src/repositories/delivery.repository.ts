@@ -12,7 +12,7 @@ import {
   TRACKED_DELIVERY_STATUSES,
   deliveryId,
 } from '@bin-alert/domain';
-import { queryRows } from './query-rows';
+import { preparedRows, queryRows } from './query-rows';
 import { ALERT_CONTENT_COLUMNS, AlertContentRow, StoredAlertContent, alertContentFrom } from './alert-content';
 
 /** A delivery claimed for sending, with the address it goes to (never logged). */
@@ -122,8 +122,9 @@ export class DeliveryRepository {
    */
   async claim(ids: string[], holder: string, leaseMs: number, options: { admit?: boolean } = {}): Promise<ClaimedDelivery[]> {
     if (ids.length === 0) return [];
-    const rows = await queryRows<{ id: string; member_id: string; language: Language; to: string | null; in_doubt_since: Date | null; planned_at: Date }>(
+    const rows = await preparedRows<{ id: string; member_id: string; language: Language; to: string | null; in_doubt_since: Date | null; planned_at: Date }>(
       this.db,
+      'delivery-claim',
       `UPDATE deliveries d
           SET status = $4::text, claimed_by = $2, claimed_at = now(), updated_at = now(),
               lease_until = now() + make_interval(secs => $3::double precision / 1000), attempts = d.attempts + 1,
@@ -154,8 +155,9 @@ export class DeliveryRepository {
    */
   async admitToProvider(ids: string[], holder: string, leaseMs: number): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await queryRows<{ id: string }>(
+    const rows = await preparedRows<{ id: string }>(
       this.db,
+      'delivery-admit',
       `UPDATE deliveries
           SET lease_until = now() + make_interval(secs => $3::double precision / 1000),
               call_started_at = COALESCE(call_started_at, now())
@@ -240,21 +242,22 @@ export class DeliveryRepository {
    */
   async recordOutcomes(outcomes: DeliveryOutcome[], holder: string): Promise<string[]> {
     if (outcomes.length === 0) return [];
-    const rows = await queryRows<{ id: string }>(
+    const rows = await preparedRows<{ id: string }>(
       this.db,
+      'delivery-outcomes',
       `UPDATE deliveries d
           SET status = o.to_status,
               provider_id = o.provider_id, route = COALESCE(o.route, d.route), reason = o.reason, updated_at = now(),
-              accepted_at = CASE WHEN o.status = 'accepted' THEN LEAST(now(), GREATEST(COALESCE(o.accepted_at, now()), d.claimed_at)) ELSE d.accepted_at END,
-              reconcile_at = CASE WHEN o.status = 'accepted' AND d.channel IN ('sms', 'voice')
-                                   AND GREATEST(COALESCE(o.accepted_at, now()), d.claimed_at) < now() - make_interval(secs => $12::double precision)
+              accepted_at = CASE WHEN o.status = 'accepted' THEN LEAST(now(), GREATEST(o.answered_at, d.claimed_at)) ELSE d.accepted_at END,
+              reconcile_at = CASE WHEN o.status = 'accepted' AND d.channel IN ('sms', 'voice') AND GREATEST(o.answered_at, d.claimed_at) < o.recorded_late_before
                                   THEN now() ELSE d.reconcile_at END,
               deferred_until = CASE WHEN o.status = 'held' THEN o.retry_at ELSE d.deferred_until END,
               claimed_by = CASE WHEN o.status IN ('held', 'in_doubt') THEN NULL ELSE d.claimed_by END,
               call_started_at = CASE o.status WHEN 'held' THEN o.in_doubt_since WHEN 'in_doubt' THEN d.call_started_at END,
               lease_until = NULL
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
-              AS o(id, status, provider_id, reason, retry_at, in_doubt_since, route, from_status, to_status, accepted_at)
+         FROM (SELECT t.*, COALESCE(t.accepted_at, now()) AS answered_at, now() - make_interval(secs => $12::double precision) AS recorded_late_before
+                 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+                      AS t(id, status, provider_id, reason, retry_at, in_doubt_since, route, from_status, to_status, accepted_at)) o
         WHERE d.id = o.id AND d.status = o.from_status
           AND (d.claimed_by = $7 OR (d.claimed_by IS NULL AND o.status = 'accepted'))
        RETURNING d.id`,
@@ -279,8 +282,9 @@ export class DeliveryRepository {
     // Its route is still the sender's to record: the callback does not say which route it came by.
     const unwritten = outcomes.filter((o) => o.status === 'accepted' && !written.includes(o.id));
     if (unwritten.length === 0) return written;
-    const settled = await queryRows<{ id: string }>(
+    const settled = await preparedRows<{ id: string }>(
       this.db,
+      'delivery-outcomes-settled',
       `UPDATE deliveries d SET route = COALESCE(o.route, d.route)
          FROM unnest($1::uuid[], $4::text[]) AS o(id, route)
         WHERE d.id = o.id AND d.claimed_by = $2 AND d.status = ANY($3::text[])
