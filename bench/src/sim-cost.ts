@@ -35,6 +35,7 @@ import { DEFAULT_TWILIO_VOICES, loadConfig } from '@bin-alert/platform';
  *   node dist/bench/src/sim-cost.js --messages 20000 --sim-entry /elsewhere/dist/apps/provider-sim/src/main.js   # another build
  *   node dist/bench/src/sim-cost.js --backlog 100000   # memory of callbacks a receiver does not answer
  *   node dist/bench/src/sim-cost.js --backlog 200000 --channels email   # memory of e-mail events likewise
+ *   node dist/bench/src/sim-cost.js --backlog-calls 20000   # memory of calls whose status callbacks wait likewise
  *   node dist/bench/src/sim-cost.js --mixed 30          # SMS create latency while big SendGrid requests arrive
  *
  * `--mixed S` measures latency, not cost: for S seconds, `--concurrency` SMS creates in flight at
@@ -95,6 +96,8 @@ interface Options {
   backlog?: number;
   /** With `--backlog N --channels email,sms`: the SMS held after the N e-mail recipients (the 1,000,000-member run's shape). */
   backlogSms?: number;
+  /** Memory mode: calls whose status callbacks (their `initiated`) the stub tracker leaves unanswered. */
+  backlogCalls?: number;
   /** After the backlog is measured, the simulator writes a heap snapshot into .local/sim-cost (SIGUSR2). */
   heapSnapshot: boolean;
   /** Latency mode: seconds of SMS creates under SendGrid requests. */
@@ -159,7 +162,16 @@ const SIM_COST_FLAGS: ReadonlyArray<FlagDeclaration<Options>> = [
     defaultHelp: 'a third of N',
     help: 'with --backlog N --channels email,sms: N e-mail recipients, then M SMS, all held',
   },
-  { name: '--heap-snapshot', key: 'heapSnapshot', kind: 'switch', help: 'with --backlog: a heap snapshot of the simulator once measured, in .local/sim-cost' },
+  {
+    name: '--backlog-calls',
+    key: 'backlogCalls',
+    kind: 'int',
+    arg: 'N',
+    min: 1,
+    default: undefined,
+    help: 'memory, not CPU: N calls whose status callbacks the stub tracker leaves unanswered',
+  },
+  { name: '--heap-snapshot', key: 'heapSnapshot', kind: 'switch', help: 'with --backlog or --backlog-calls: a heap snapshot of the simulator once measured, in .local/sim-cost' },
   { name: '--mixed', key: 'mixed', kind: 'int', arg: 'S', min: 1, default: undefined, help: 'latency, not cost: S seconds of SMS creates while SendGrid requests arrive' },
   { name: '--email-rate', key: 'emailRate', kind: 'int', arg: 'R', min: 1, default: 3, help: 'with --mixed: SendGrid requests a second' },
   {
@@ -209,13 +221,15 @@ interface StubTracker {
   holdSmsStatus: boolean;
   /** While true, SendGrid Event Webhook batches are read and never answered. */
   holdEmailEvents: boolean;
+  /** While true, call status callbacks are read and never answered. */
+  holdCallStatus: boolean;
 }
 
 /** The tracker's side of the callbacks: 200 to every POST, the call's TwiML to the answer URL. */
 async function startStubTracker(): Promise<StubTracker> {
   const received = new Map<string, number>();
   let url = '';
-  const stub: StubTracker = { server: undefined as unknown as Server, url: '', received, holdSmsStatus: false, holdEmailEvents: false };
+  const stub: StubTracker = { server: undefined as unknown as Server, url: '', received, holdSmsStatus: false, holdEmailEvents: false, holdCallStatus: false };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume();
     req.on('end', () => {
@@ -223,6 +237,7 @@ async function startStubTracker(): Promise<StubTracker> {
       received.set(path, (received.get(path) ?? 0) + 1);
       if (stub.holdSmsStatus && path === TRACKER_WEBHOOK_PATHS.twilioMessageStatus) return;
       if (stub.holdEmailEvents && path === TRACKER_WEBHOOK_PATHS.sendGridEvents) return;
+      if (stub.holdCallStatus && path === TRACKER_WEBHOOK_PATHS.twilioCallStatus) return;
       if (path === TRACKER_WEBHOOK_PATHS.twilioVoiceAnswer) {
         const deliveryId = new URL(req.url ?? '/', 'http://x').searchParams.get('deliveryId') ?? '';
         const twiml = voiceTwiml(renderVoice(CONTENT, 'nl', { gatherActionUrl: voiceGatherActionUrl(url, deliveryId) }), DEFAULT_TWILIO_VOICES);
@@ -386,13 +401,18 @@ function rawDriver(simUrl: string, trackerUrl: string, concurrency: number): Dri
     connection: 'keep-alive',
     authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
   };
-  const post = (path: string, headers: Record<string, string>, body: string, expected: number): Promise<void> =>
+  const post = (path: string, headers: Record<string, string>, body: string, expected: number, again = true): Promise<void> =>
     new Promise((done, fail) => {
       const req = httpRequest(`${simUrl}${path}`, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
         res.resume();
         res.on('end', () => (res.statusCode === expected ? done() : fail(new Error(`${path} answered ${res.statusCode}`))));
       });
-      req.on('error', fail);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the simulator closed (idle 5 s, e.g. while the warm-up settled) just
+        // as it was reused: the request never reached it, so it goes once more (node's documented pattern).
+        if (again && req.reusedSocket && error.code === 'ECONNRESET') post(path, headers, body, expected, false).then(done, fail);
+        else fail(error);
+      });
       req.end(body);
     });
   const form = (fields: Array<[string, string]>): string => new URLSearchParams(fields).toString();
@@ -487,6 +507,13 @@ async function main(): Promise<void> {
     await settled(simUrl);
     const cleared = await fetch(`${simUrl}/__sim/messages`, { method: 'DELETE' });
     if (cleared.status !== 204) throw new Error(`DELETE /__sim/messages answered ${cleared.status}`);
+
+    if (o.backlogCalls !== undefined) {
+      await measureCallBacklog(o.backlogCalls, o, simUrl, pid, tracker, sendCall);
+      if (o.heapSnapshot) await heapSnapshot(pid, logDir);
+      driver.close();
+      return;
+    }
 
     if (o.backlog !== undefined) {
       const email = o.channels.includes('email');
@@ -614,6 +641,24 @@ function measureSmsBacklog(count: number, o: Options, simUrl: string, pid: numbe
     pid,
     { name: 'backlog_sms', count },
     () => inParallel(count, o.concurrency, (n) => sendSms(n)),
+    async () => (await stats(simUrl)).pendingCallbacks,
+    2000,
+  );
+}
+
+/**
+ * `--backlog-calls N`: RSS and heap per call whose status callbacks the receiver leaves
+ * unanswered (N calls, each pending its `initiated`; ADR 0068). The first 256 hold the receiver's
+ * connections, the rest wait in its lane.
+ */
+function measureCallBacklog(count: number, o: Options, simUrl: string, pid: number, tracker: StubTracker, sendCall: (n: number) => Promise<unknown>): Promise<void> {
+  tracker.holdCallStatus = true;
+  return measureBacklog(
+    o,
+    simUrl,
+    pid,
+    { name: 'backlog_calls', count },
+    () => inParallel(count, o.concurrency, (n) => sendCall(n)),
     async () => (await stats(simUrl)).pendingCallbacks,
     2000,
   );

@@ -212,6 +212,27 @@ export class RecentMessages {
     recordReached(retained, status, at, errorCode, final);
   }
 
+  /** The SMS or call of a record while the inbox retains it, else undefined: what a pending call writes its answer, digits and TwiML on (ADR 0068). */
+  twilioRetained(channel: TwilioChannel, record: number): StoredMessage | undefined {
+    return this.bySid.size === 0 ? undefined : this.bySid.get(this.records[channel].sid(record));
+  }
+
+  /**
+   * A status a call reached, by its record number, with who answered and (when `final`) how long
+   * it lasted: on the call while it is retained, else on its record, which keeps both (ADR 0068).
+   */
+  twilioCallReached(record: number, status: string, at: Date, final: boolean, answeredBy: string | undefined, durationSeconds: number | undefined): void {
+    const records = this.records.voice;
+    const retained = this.twilioRetained('voice', record);
+    if (retained === undefined) {
+      records.reached(record, status, at, undefined);
+      records.noteCall(record, { answeredBy, durationSeconds });
+      return;
+    }
+    recordReached(retained, status, at, undefined, final);
+    if (final) retained.durationSeconds = durationSeconds;
+  }
+
   /** The latest `limit` SMS or calls of every one accepted, newest first, optionally only those to one number: Twilio's list resources. */
   twilioResources(channel: TwilioChannel, limit: number, to?: string): StoredMessage[] {
     const records = this.records[channel];

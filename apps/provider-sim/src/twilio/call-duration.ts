@@ -9,7 +9,16 @@ const WORDS_PER_SECOND = 2.5;
  * time: the callbacks themselves come after callbackDelayMs, not after this many seconds.
  */
 export function estimatedCallSeconds(said: SaidText[], gather: { timeoutSeconds: number; pressed: boolean } | undefined): number {
-  const words = said.reduce((count, { text }) => count + text.split(/\s+/).filter(Boolean).length, 0);
+  return callSecondsOfWords(spokenWords(said), gather);
+}
+
+/** The words the `<Say>`s speak: all a pending call keeps of them for its CallDuration (ADR 0068). */
+export function spokenWords(said: SaidText[]): number {
+  return said.reduce((count, { text }) => count + text.split(/\s+/).filter(Boolean).length, 0);
+}
+
+/** estimatedCallSeconds from the number of words spoken. */
+export function callSecondsOfWords(words: number, gather: { timeoutSeconds: number; pressed: boolean } | undefined): number {
   const waiting = gather === undefined ? 0 : gather.pressed ? 2 : gather.timeoutSeconds;
   return Math.max(1, Math.ceil(words / WORDS_PER_SECOND) + waiting);
 }

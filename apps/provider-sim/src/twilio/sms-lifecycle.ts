@@ -2,13 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { SimConfigStore } from '../config/sim-config.store';
 import { MessageStore } from '../inbox/message-store';
 import { StoredMessage } from '../inbox/sim-message';
-import { Mulberry32, Prng } from '../random/prng';
+import { Prng } from '../random/prng';
 import { Cancelled, SimScheduler, Sleeper, TaskToken } from '../timing/sim-scheduler';
 import { OutboundWebhook, QueuedWebhook, WebhookAttempt } from '../webhooks/outbound-webhook';
 import { TwilioWebhookFactory } from '../webhooks/twilio-webhook';
 import { WebhookSender } from '../webhooks/webhook-sender';
 import { SmsFate } from './sms-fate';
 import { UrlShapes } from './url-shapes';
+import { drawBetween, KeptDraws, keptDraws, PendingShapes } from './pending-shapes';
 import { SmsCallbackContext, SmsStatus, smsStatusCallbackParams } from './sms-status-callback';
 
 /**
@@ -26,8 +27,7 @@ export class SmsLifecycle {
   readonly logger = new Logger('SmsLifecycle');
   /** The shared parts of StatusCallback URLs, for the records of callbacks still to come. */
   readonly urls = new UrlShapes();
-  private readonly shapes = new Map<string, SmsCallbackShape>();
-  private shapesToken: TaskToken | undefined;
+  private readonly shapes = new PendingShapes<SmsCallbackShape>(MAX_SHAPES);
 
   constructor(
     readonly scheduler: SimScheduler,
@@ -52,20 +52,18 @@ export class SmsLifecycle {
 
   /** The shared part of a message's callback record: one object per generation, callback URL shape, Messaging Service and fate. */
   private shapeOf(token: TaskToken, urlShape: number, fate: SmsFate, context: SmsCallbackContext): SmsCallbackShape {
-    if (token !== this.shapesToken) {
-      this.shapes.clear();
-      this.shapesToken = token;
-    }
     const key = `${urlShape} ${fate.status} ${fate.outOfOrder} ${fate.errorCode} ${context.accountSid} ${context.messagingServiceSid}`;
-    let shape = this.shapes.get(key);
-    if (shape === undefined) {
-      const { accountSid, messagingServiceSid } = context;
-      shape = { lifecycle: this, token, urlShape, accountSid, messagingServiceSid, statuses: statusSequence(fate, context), terminal: fate.status, errorCode: fate.errorCode };
-      // Bounded: URL shapes are (UrlShapes), and fates and Messaging Services are few; past that, forgotten and made again.
-      if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
-      this.shapes.set(key, shape);
-    }
-    return shape;
+    const { accountSid, messagingServiceSid } = context;
+    return this.shapes.of(token, key, () => ({
+      lifecycle: this,
+      token,
+      urlShape,
+      accountSid,
+      messagingServiceSid,
+      statuses: statusSequence(fate, context),
+      terminal: fate.status,
+      errorCode: fate.errorCode,
+    }));
   }
 }
 
@@ -103,7 +101,7 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
   /** (Minute since the epoch the current status was reached) × 4 + its index in the sequence. */
   private progress = STEP_MASK;
   /** The message's generator: its saved state (Mulberry32.saved), or the generator itself when it is of another kind. */
-  private draws: number | Prng;
+  draws: KeptDraws;
 
   constructor(
     private readonly shape: SmsCallbackShape,
@@ -113,7 +111,7 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
     private readonly ownUrl: string,
     prng: Prng,
   ) {
-    this.draws = prng instanceof Mulberry32 ? prng.saved : prng;
+    this.draws = keptDraws(prng);
   }
 
   get token(): TaskToken {
@@ -134,15 +132,7 @@ class SmsCallbacks implements Sleeper, QueuedWebhook {
       return;
     }
     const { min, max } = lifecycle.config.current.callbackDelayMs;
-    let delay: number;
-    if (typeof this.draws === 'number') {
-      const prng = Mulberry32.from(this.draws);
-      delay = prng.between(min, max);
-      this.draws = prng.saved;
-    } else {
-      delay = this.draws.between(min, max);
-    }
-    lifecycle.scheduler.wakeAt(delay, this, token);
+    lifecycle.scheduler.wakeAt(drawBetween(this, min, max), this, token);
   }
 
   /** The next status is reached: recorded, then posted or (without a StatusCallback) skipped. */

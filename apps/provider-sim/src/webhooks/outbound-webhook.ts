@@ -33,6 +33,8 @@ export interface WebhookDraft {
  */
 export interface QueuedWebhook extends WebhookDraft {
   readonly token: TaskToken;
+  /** false: posted once, without its provider's retries (Twilio's TwiML fetch and Gather action); absent: retried. */
+  readonly retry?: boolean;
   /** How the first attempt went; retries, if any, go on without it. Not called once cancelled. */
   posted(attempt: WebhookAttempt): void;
 }

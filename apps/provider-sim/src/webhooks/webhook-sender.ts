@@ -178,7 +178,7 @@ export class WebhookSender implements OnApplicationShutdown {
   }
 
   private postQueued(webhook: QueuedWebhook, lane: Lane): void {
-    this.post(webhook, webhook.token, { retry: true }, lane)
+    this.post(webhook, webhook.token, { retry: webhook.retry !== false }, lane)
       .then((attempt) => webhook.posted(attempt))
       // Neither a failed build nor a failing record may end the process.
       .catch((error: unknown) => {
