@@ -1,4 +1,5 @@
 import { Client, Dispatcher, Pool } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
 import { WebhookAttempt } from './outbound-webhook';
 
 /** How one POST went; `staleConnection`: a kept-alive connection was closed under it before any answer. */
@@ -45,24 +46,12 @@ export class WebhookConnections {
       return { attempt: { error: 'TypeError' } };
     }
     if (target.protocol !== 'http:' && target.protocol !== 'https:') return { attempt: { error: 'ERR_INVALID_PROTOCOL' } };
-    const request: Dispatcher.RequestOptions = { method: 'POST', path: `${target.pathname}${target.search}`, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+    const request: Dispatcher.DispatchOptions = { method: 'POST', path: `${target.pathname}${target.search}`, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
     // A POST retried because its kept-alive connection went stale gets a connection of its own.
     const client = freshConnection ? new Client(target.origin, { pipelining: 1 }) : undefined;
     if (client !== undefined) this.fresh.add(client);
     try {
-      let answer: Dispatcher.ResponseData;
-      try {
-        answer = await (client ?? this.poolOf(target.origin)).request(request);
-      } catch (error) {
-        return failure(error, client === undefined);
-      }
-      const contentType = answer.headers['content-type'];
-      try {
-        return { attempt: { reply: { status: answer.statusCode, contentType: typeof contentType === 'string' ? contentType : null, body: await answer.body.text() } } };
-      } catch (error) {
-        // The answer had begun: the POST reached the receiver, whatever the connection.
-        return failure(error, false);
-      }
+      return await new Promise<PostOutcome>((settle) => (client ?? this.poolOf(target.origin)).dispatch(request, new AnswerReader(settle, client === undefined)));
     } finally {
       if (client !== undefined) {
         this.fresh.delete(client);
@@ -92,6 +81,47 @@ export class WebhookConnections {
       this.pools.set(origin, pool);
     }
     return pool;
+  }
+}
+
+/**
+ * Reads one POST's answer straight from the connection (undici's dispatch): status, Content-Type
+ * and the body as text. undici's `request` wraps every answer in a Readable stream, an async
+ * resource and a promise for its text: per callback more CPU than the rest of reading it.
+ */
+class AnswerReader implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private contentType: string | null = null;
+  private readonly chunks: Buffer[] = [];
+
+  constructor(
+    private readonly settle: (outcome: PostOutcome) => void,
+    /** On a pooled connection: a failure before any answer may be a stale kept-alive connection. */
+    private readonly pooled: boolean,
+  ) {}
+
+  onRequestStart(): void {}
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    // Interim 1xx answers are skipped, as undici's request does.
+    if (statusCode < 200) return;
+    this.status = statusCode;
+    const contentType = headers['content-type'];
+    this.contentType = typeof contentType === 'string' ? contentType : null;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const body = this.chunks.length === 1 ? this.chunks[0].toString('utf8') : Buffer.concat(this.chunks).toString('utf8');
+    this.settle({ attempt: { reply: { status: this.status, contentType: this.contentType, body } } });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    // Once the answer had begun, the POST reached the receiver, whatever the connection.
+    this.settle(failure(error, this.pooled && this.status === 0));
   }
 }
 
