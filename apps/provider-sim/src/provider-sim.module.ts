@@ -43,7 +43,14 @@ export class ProviderSimModule {
     return {
       module: ProviderSimModule,
       // /metrics and /health like every app; it depends on nothing, so it is ready once it listens.
-      imports: [ObservabilityModule.forRoot({ app: 'provider-sim' })],
+      imports: [
+        ObservabilityModule.forRoot({
+          app: 'provider-sim',
+          // It stands for remote providers: its log lines need no correlation, and the context's
+          // promise hook would cost it CPU on every message (ADR 0069).
+          workContext: false,
+        }),
+      ],
       controllers: [TwilioController, InspectionController, ConfigController, StatsController, InboundSmsController, PhonesController],
       providers: [
         { provide: SimCredentials, useValue: credentials },

@@ -1,4 +1,4 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, NestMiddleware, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
@@ -27,11 +27,17 @@ type AnyRequest = IncomingMessage & Partial<Pick<Request, 'originalUrl' | 'baseU
  * itself and names its `route` (there is no router to match it).
  */
 export function inRequestContext(metrics: AppMetrics, req: AnyRequest, res: ServerResponse, next: () => void, route?: string): void {
+  const correlationId = timedAndEchoed(metrics, req, res, route);
+  withCorrelationId(correlationId, () => (untraced(req) ? next() : traced(req, res, next, route)));
+}
+
+/** The request's correlation id (the caller's, else a new one), echoed in the answer; the answer timed by route and status. */
+function timedAndEchoed(metrics: AppMetrics, req: AnyRequest, res: ServerResponse, route: string | undefined): string {
   const correlationId = acceptableCorrelationId(req.headers[CORRELATION_HEADER]) ?? randomUUID();
   res.setHeader(CORRELATION_HEADER, correlationId);
   const stop = metrics.httpRequestSeconds.startTimer();
   res.once('finish', () => stop({ method: req.method, route: route ?? routeTemplate(req), status_code: String(res.statusCode) }));
-  withCorrelationId(correlationId, () => (untraced(req) ? next() : traced(req, res, next, route)));
+  return correlationId;
 }
 
 /**
@@ -62,12 +68,25 @@ function traced(req: AnyRequest, res: ServerResponse, next: () => void, knownRou
   inTraceContext(context, next);
 }
 
-/** Every HTTP request of the app, in its request context (inRequestContext). */
+/** Whether the app's requests run in the work's context (ObservabilityOptions.workContext). */
+export const REQUEST_WORK_CONTEXT = Symbol('REQUEST_WORK_CONTEXT');
+
+/**
+ * Every HTTP request of the app, in its request context (inRequestContext); with
+ * `workContext: false`, only timed and its correlation id echoed (ObservabilityOptions).
+ */
 @Injectable()
 export class RequestContextMiddleware implements NestMiddleware {
-  constructor(private readonly metrics: AppMetrics) {}
+  constructor(
+    private readonly metrics: AppMetrics,
+    @Optional() @Inject(REQUEST_WORK_CONTEXT) private readonly workContext: boolean = true,
+  ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
-    inRequestContext(this.metrics, req, res, next);
+    if (this.workContext) inRequestContext(this.metrics, req, res, next);
+    else {
+      timedAndEchoed(this.metrics, req, res, undefined);
+      next();
+    }
   }
 }
