@@ -203,10 +203,9 @@ export class RecentMessages {
    * message's outcome, with its error code if any.
    */
   twilioReached(channel: TwilioChannel, record: number, status: string, at: Date, errorCode: number | undefined, final: boolean): void {
-    const records = this.records[channel];
-    const retained = this.bySid.size === 0 ? undefined : this.bySid.get(records.sid(record));
+    const retained = this.twilioRetained(channel, record);
     if (retained === undefined) {
-      records.reached(record, status, at, errorCode);
+      this.records[channel].reached(record, status, at, errorCode);
       return;
     }
     recordReached(retained, status, at, errorCode, final);

@@ -1,16 +1,19 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /**
  * Rows returned by any statement. DataSource.query() answers UPDATE/DELETE … RETURNING with
  * `[rows, rowCount]` but INSERT/SELECT with `rows`; the structured result is the same for all.
  */
 export async function queryRows<T>(db: DataSource | EntityManager, sql: string, parameters: unknown[]): Promise<T[]> {
-  // In a transaction, the transaction's own connection.
-  if (db instanceof EntityManager && db.queryRunner) return (await db.queryRunner.query(sql, parameters, true)).records as T[];
+  return onConnection(db, async (runner) => (await runner.query(sql, parameters, true)).records as T[]);
+}
+
+/** Runs `work` on the transaction's own connection when `db` is in one, else on a connection taken for it and given back. */
+async function onConnection<T>(db: DataSource | EntityManager, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  if (db instanceof EntityManager && db.queryRunner) return work(db.queryRunner);
   const runner = (db instanceof EntityManager ? db.connection : db).createQueryRunner();
   try {
-    const result = await runner.query(sql, parameters, true);
-    return result.records as T[];
+    return await work(runner);
   } finally {
     await runner.release();
   }
@@ -44,13 +47,8 @@ export async function preparedRows<T>(db: DataSource | EntityManager, name: stri
   const source = db instanceof EntityManager ? db.connection : db;
   const url = (source.options as { url?: string }).url;
   if (url !== undefined && ONE_SESSION_URLS.has(url)) return queryRows<T>(db, sql, parameters);
-  const run = async (client: NamedQueryClient) => (await client.query({ name, text: sql, values: parameters })).rows as T[];
-  // In a transaction, the transaction's own connection.
-  if (db instanceof EntityManager && db.queryRunner) return run((await db.queryRunner.connect()) as NamedQueryClient);
-  const runner = source.createQueryRunner();
-  try {
-    return await run((await runner.connect()) as NamedQueryClient);
-  } finally {
-    await runner.release();
-  }
+  return onConnection(db, async (runner) => {
+    const client = (await runner.connect()) as NamedQueryClient;
+    return (await client.query({ name, text: sql, values: parameters })).rows as T[];
+  });
 }
